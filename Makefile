@@ -1,0 +1,41 @@
+# Ardoise — the two commands are `make run` and `make test`; `make help` lists the rest.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Create or reuse .venv and install the project with its dev tools
+
+run: $(STAMP) ## Serve the site and the APIs with demo data on http://127.0.0.1:8000
+	$(BIN)/ardoise serve --demo --host 127.0.0.1 --port 8000
+
+test: $(STAMP) ## Run the whole test suite (what CI runs)
+	$(BIN)/pytest
+
+lint: $(STAMP) ## Check style and types
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(STAMP) ## Format the code
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean: ## Remove local data (var/) and build leftovers; keeps .venv
+	rm -rf var build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache
+
+.PHONY: help install run test lint format clean

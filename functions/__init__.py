@@ -1,0 +1,1 @@
+"""Ardoise: a collaborative bad-payer directory and a supplier payment charter."""

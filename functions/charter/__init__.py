@@ -1,0 +1,1 @@
+"""The charter function: the payment charter, signatures and the public register."""

@@ -1,0 +1,32 @@
+"""``ardoise serve``: the three APIs and the static site on one local server."""
+
+from __future__ import annotations
+
+import click
+
+from functions.cli.common import make_services
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--demo", is_flag=True, help="Fill an empty store with realistic demo data first.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads.")
+def serve(host: str, port: int, demo: bool, threads: int) -> None:
+    """Serve the site at / and the APIs at /api/directory, /api/charter, /api/reports."""
+    import waitress
+
+    from functions.local.server import build_local_app, prepare_site
+
+    ctx = make_services()
+    if demo:
+        from functions.local.demo import seed_demo
+
+        summary = seed_demo(ctx)
+        click.echo(f"demo data: {summary}")
+    prepare_site(ctx, echo=click.echo)
+    click.echo(f"Ardoise on http://{host}:{port}/ (API under /api/...), Ctrl+C to stop")
+    waitress.serve(build_local_app(ctx), host=host, port=port, threads=threads, ident="ardoise")
+
+
+COMMANDS = [serve]

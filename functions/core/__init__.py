@@ -1,0 +1,1 @@
+"""Code shared by every function: identifiers, money, clock, settings, errors, store."""

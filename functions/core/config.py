@@ -1,0 +1,134 @@
+"""Typed settings, read once from the environment.
+
+Every setting is data with its help text (``SETTINGS``): the README table and a
+test that fails on an undocumented setting both come from it. Local runs get
+safe defaults; production (``ARDOISE_ENV=production``, or any Lambda) fails fast
+on a missing secret.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from functions.core.money import cents_from_euros
+
+
+class ConfigurationError(RuntimeError):
+    """A setting is missing or malformed: the process must not start."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable: its name, local default, meaning and parser."""
+
+    env: str
+    field: str
+    default: str | None
+    help: str
+    parse: Callable[[str], Any] = str
+    required_in_production: bool = False
+
+
+def _positive_int(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError("must be zero or more")
+    return value
+
+
+def _euros_to_cents(raw: str) -> int:
+    try:
+        return cents_from_euros(Decimal(raw))
+    except InvalidOperation as exc:
+        raise ValueError("must be an amount in euros, such as 100 or 99.50") from exc
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("ARDOISE_ENV", "env", "local", "`local` or `production`; production refuses to start without its secrets."),
+    Setting("ARDOISE_STORE", "store_url", "sqlite:///var/ardoise.db", "Where data lives: `sqlite:///PATH` or `dynamodb://TABLE?region=eu-west-3`."),
+    Setting("ARDOISE_MAILER", "mailer_url", "outbox:var/outbox", "How e-mail leaves: `outbox:FOLDER` (one `.eml` file per message) or `ses`."),
+    Setting("ARDOISE_MAIL_FROM", "mail_from", "Ardoise <ne-pas-repondre@ardoise.localhost>", "Sender of every e-mail (an SES-verified identity in production)."),
+    Setting("ARDOISE_SITE_DIR", "site_dir", "var/site", "Folder the public site is built into and served from locally."),
+    Setting("ARDOISE_SITE_BUCKET", "site_bucket", "", "S3 bucket the site is published to in production (empty: publish to the folder)."),
+    Setting("ARDOISE_SECRET_KEY", "secret_key", None, "Key signing private links; generated once into `var/secret_key` locally.", required_in_production=True),
+    Setting("ARDOISE_BASE_URL", "base_url", "http://127.0.0.1:8000", "Public origin used in e-mails, links and the site."),
+    Setting("ARDOISE_NOTICE_DAYS", "notice_days", "8", "Days that must have passed since the formal notice before a report is accepted.", _positive_int),
+    Setting("ARDOISE_GRACE_DAYS", "grace_days", "15", "Days the notified debtor has to pay or contest before publication.", _positive_int),
+    Setting("ARDOISE_MIN_AMOUNT", "min_amount_cents", "100", "Smallest outstanding amount accepted in a report, in euros.", _euros_to_cents),
+    Setting("ARDOISE_LOG_LEVEL", "log_level", "INFO", "Level of the JSON logs written to standard error."),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The whole configuration of one process, immutable once read."""
+
+    env: str
+    store_url: str
+    mailer_url: str
+    mail_from: str
+    site_dir: str
+    site_bucket: str
+    secret_key: str
+    base_url: str
+    notice_days: int
+    grace_days: int
+    min_amount_cents: int
+    log_level: str
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    def replace(self, **changes: Any) -> Settings:
+        """Return a copy with some fields changed (tests and the CLI use it)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        return Settings(**values)
+
+
+def _is_production(environ: Mapping[str, str]) -> bool:
+    return environ.get("ARDOISE_ENV") == "production" or "AWS_LAMBDA_FUNCTION_NAME" in environ
+
+
+def _local_secret(var_dir: Path) -> str:
+    """Read the local secret, generating it on first use so links survive restarts."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read every setting from the environment, validating each one."""
+    environ = os.environ if environ is None else environ
+    production = _is_production(environ)
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for setting in SETTINGS:
+        raw = environ.get(setting.env) or setting.default
+        if raw is None:
+            if production and setting.required_in_production:
+                problems.append(f"{setting.env} is required in production")
+            continue
+        try:
+            values[setting.field] = setting.parse(raw)
+        except ValueError as exc:
+            problems.append(f"{setting.env}={raw!r}: {exc}")
+    if production:
+        values["env"] = "production"
+    if problems:
+        raise ConfigurationError("; ".join(problems))
+    if "secret_key" not in values:
+        values["secret_key"] = _local_secret(Path("var"))
+    return Settings(**values)

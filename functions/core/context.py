@@ -1,0 +1,37 @@
+"""What a request, a job or a command works with: settings, store, mailer, clock."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from functions.core.clock import Clock, system_clock
+from functions.core.config import Settings, load_settings
+from functions.core.mailer import Mailer, mailer_from_url
+from functions.core.store import Store, open_store
+
+
+class Services:
+    """Settings plus the resources they name; the store and mailer open on first use."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        store: Store | None = None,
+        mailer: Mailer | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self.settings = settings or load_settings()
+        self.clock = clock or system_clock
+        if store is not None:
+            self.__dict__["store"] = store
+        if mailer is not None:
+            self.__dict__["mailer"] = mailer
+
+    @cached_property
+    def store(self) -> Store:
+        return open_store(self.settings.store_url, self.clock)
+
+    @cached_property
+    def mailer(self) -> Mailer:
+        return mailer_from_url(self.settings.mailer_url, self.settings.mail_from)

@@ -1,0 +1,227 @@
+"""The Flask edge shared by every function: routing with validation, errors, OpenAPI.
+
+Routes only parse, call and respond. :class:`Api` records each route's
+models so that the OpenAPI document and the validation come from one place.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Blueprint, Flask, Response, current_app, g, request
+from pydantic import BaseModel, ValidationError
+from werkzeug.exceptions import HTTPException
+
+from functions.core.clock import Clock
+from functions.core.context import Services
+from functions.core.config import Settings, load_settings
+from functions.core.errors import (
+    BadRequest,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+    Problem,
+    Unauthorized,
+    UnsupportedMediaType,
+)
+from functions.core.logs import configure_logging, get_logger
+from functions.core.mailer import Mailer
+from functions.core.openapi import Operation, build_document
+from functions.core.store import Store
+from functions.core.validation import validation_failed
+
+PROBLEM_MIMETYPE = "application/problem+json"
+VERSION = "0.1.0"
+log = get_logger("http")
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def services() -> Services:
+    """Return the services of the app handling the current request."""
+    return current_app.extensions["ardoise"]  # type: ignore[no-any-return]  # set by build_app
+
+
+@dataclass
+class Api:
+    """A blueprint that records, for each route, the models it validates with."""
+
+    name: str
+    tag: str = ""
+
+    def __post_init__(self) -> None:
+        self.blueprint = Blueprint(self.name, __name__)
+        self.operations: list[Operation] = []
+
+    def route(
+        self,
+        rule: str,
+        method: str,
+        *,
+        summary: str,
+        body: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None,
+        responses: dict[int, type[BaseModel] | str | None] | None = None,
+        security: str | None = None,
+        problems: tuple[int, ...] = (),
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Register a view; ``body``/``query`` models are parsed and passed as keywords."""
+        operation = Operation(
+            rule, method, summary, body, query, responses or {200: None}, security, (self.tag,) if self.tag else (), problems
+        )
+        self.operations.append(operation)
+
+        def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+            @wraps(view)
+            def endpoint(**path: Any) -> Response:
+                arguments = dict(path)
+                if body is not None:
+                    arguments["body"] = parse_json_body(body)
+                if query is not None:
+                    arguments["query"] = parse_query(query)
+                return to_response(view(**arguments))
+
+            self.blueprint.add_url_rule(rule, endpoint=view.__name__, view_func=endpoint, methods=[method])
+            return view
+
+        return decorator
+
+
+def json_payload() -> Any:
+    """Return the request's JSON value, refusing other media types and bad JSON."""
+    if not request.mimetype or request.mimetype != "application/json":
+        raise UnsupportedMediaType("Le corps doit être du JSON (Content-Type: application/json).")
+    try:
+        return json.loads(request.get_data(cache=True) or b"null")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest("Le corps de la requête n'est pas du JSON valide.") from exc
+
+
+def parse_json_body(model: type[M]) -> M:
+    """Validate the JSON body against ``model``; a 400 lists every offending field."""
+    payload = json_payload()
+    if not isinstance(payload, dict):
+        raise BadRequest("Le corps doit être un objet JSON.")
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        raise validation_failed(exc) from exc
+
+
+def parse_query(model: type[M]) -> M:
+    """Validate the query string against ``model`` (repeated keys become lists)."""
+    values: dict[str, Any] = {}
+    for key in request.args:
+        items = request.args.getlist(key)
+        values[key] = items if len(items) > 1 else items[0]
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        raise validation_failed(exc, prefix="") from exc
+
+
+def to_response(result: Any) -> Response:
+    """Turn what a view returns (model, dict, list, Response, with status/headers) into a Response."""
+    if isinstance(result, Response):
+        return result
+    status, headers = 200, None
+    if isinstance(result, tuple):
+        result, status, *rest = result
+        headers = rest[0] if rest else None
+    if status == 204:
+        return Response(status=204, headers=headers)
+    if isinstance(result, BaseModel):
+        result = result.model_dump(mode="json")
+    response = current_app.response_class(
+        json.dumps(result, ensure_ascii=False, separators=(",", ":")), status=status, mimetype="application/json"
+    )
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+def problem_response(problem: Problem) -> Response:
+    """Render a problem as ``application/problem+json``."""
+    body = json.dumps(problem.as_dict(instance=request.path), ensure_ascii=False)
+    response = Response(body, status=problem.status, mimetype=PROBLEM_MIMETYPE)
+    response.headers.update(problem.headers)
+    if problem.status == 401:
+        response.headers.setdefault("WWW-Authenticate", "Bearer")
+    return response
+
+
+_HTTP_PROBLEMS: dict[int, Callable[[], Problem]] = {
+    400: lambda: BadRequest("Requête mal formée."),
+    401: lambda: Unauthorized(),
+    404: lambda: NotFound("Cette adresse n'existe pas."),
+    405: lambda: MethodNotAllowed("Cette méthode n'est pas acceptée ici."),
+    413: lambda: PayloadTooLarge("La requête dépasse la taille autorisée."),
+    415: lambda: UnsupportedMediaType(),
+}
+
+
+def _handle_http_exception(error: HTTPException) -> Response:
+    factory = _HTTP_PROBLEMS.get(error.code or 500)
+    if factory is None:
+        return problem_response(Problem(error.description or ""))
+    response = problem_response(factory())
+    if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def _handle_unexpected(error: Exception) -> Response:
+    log.exception("unhandled error", extra={"path": request.path, "method": request.method})
+    return problem_response(Problem("Une erreur inattendue est survenue ; elle a été enregistrée."))
+
+
+def build_app(
+    import_name: str,
+    *,
+    title: str,
+    description: str,
+    apis: list[Api],
+    settings: Settings | None = None,
+    store: Store | None = None,
+    mailer: Mailer | None = None,
+    clock: Clock | None = None,
+    max_body_bytes: int = 1024 * 1024,
+) -> Flask:
+    """Build one function's Flask app: routes, /health, /openapi.json, one error shape."""
+    settings = settings or load_settings()
+    configure_logging(settings.log_level)
+    app = Flask(import_name)
+    app.config["MAX_CONTENT_LENGTH"] = max_body_bytes
+    app.extensions["ardoise"] = Services(settings, store=store, mailer=mailer, clock=clock)
+    app.register_error_handler(Problem, problem_response)
+    app.register_error_handler(HTTPException, _handle_http_exception)
+    app.register_error_handler(Exception, _handle_unexpected)
+    app.before_request(lambda: setattr(g, "started", time.perf_counter()))
+
+    operations = [op for api in apis for op in api.operations]
+    meta = Api("meta", tag="Service")
+
+    @meta.route("/health", "GET", summary="Dire si le service répond.", responses={200: Health})
+    def health() -> Health:
+        return Health(status="ok", service=title)
+
+    @meta.route("/openapi.json", "GET", summary="Donner ce document OpenAPI 3.1.", responses={200: "application/json"})
+    def openapi() -> dict[str, Any]:
+        return document
+
+    document = build_document(title, VERSION, description, operations + meta.operations)
+    for api in [*apis, meta]:
+        app.register_blueprint(api.blueprint)
+    return app
+
+
+class Health(BaseModel):
+    """État du service."""
+
+    status: str
+    service: str

@@ -1,0 +1,115 @@
+"""Outgoing e-mail: an outbox folder locally, Amazon SES in production."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file joined to a message (a printable letter, say)."""
+
+    filename: str
+    content: bytes
+    mime_type: str = "application/pdf"
+
+
+@dataclass(frozen=True)
+class Message:
+    """One e-mail: plain text always, HTML optional, attachments optional."""
+
+    to: str
+    subject: str
+    text: str
+    html: str | None = None
+    attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+    reply_to: str | None = None
+
+
+class Mailer(Protocol):
+    """Something that sends a :class:`Message`."""
+
+    def send(self, message: Message) -> str:
+        """Send the message; return its Message-ID."""
+
+
+def to_mime(message: Message, sender: str) -> EmailMessage:
+    """Build the MIME message both mailers send."""
+    mime = EmailMessage()
+    mime["From"] = sender
+    mime["To"] = message.to
+    mime["Subject"] = message.subject
+    mime["Date"] = formatdate(localtime=False)
+    mime["Message-ID"] = make_msgid(domain="ardoise")
+    if message.reply_to:
+        mime["Reply-To"] = message.reply_to
+    mime.set_content(message.text)
+    if message.html:
+        mime.add_alternative(message.html, subtype="html")
+    for attachment in message.attachments:
+        maintype, subtype = attachment.mime_type.split("/", 1)
+        mime.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename)
+    return mime
+
+
+class OutboxMailer:
+    """Write each message as one ``.eml`` file in a folder (the local default)."""
+
+    def __init__(self, folder: str | Path, sender: str) -> None:
+        self.folder = Path(folder)
+        self.sender = sender
+
+    def send(self, message: Message) -> str:
+        mime = to_mime(message, self.sender)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        # A time prefix keeps the folder in sending order.
+        name = f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.eml"
+        temporary = self.folder / f".{name}.tmp"
+        temporary.write_bytes(bytes(mime))
+        # Rename last so that a reader never sees half a message.
+        temporary.rename(self.folder / name)
+        return str(mime["Message-ID"])
+
+    def messages(self) -> list[EmailMessage]:
+        """Read back every message, oldest first (tests and the demo use it)."""
+        from email import policy
+        from email.parser import BytesParser
+
+        parser = BytesParser(policy=policy.default)
+        paths = sorted(self.folder.glob("*.eml"))
+        return [parser.parsebytes(path.read_bytes()) for path in paths]  # type: ignore[misc]  # policy.default yields EmailMessage
+
+
+class SesMailer:
+    """Send through Amazon SES (raw messages, so attachments work)."""
+
+    def __init__(self, sender: str, client: Any = None, region: str = "eu-west-3") -> None:
+        if client is None:
+            import boto3
+
+            client = boto3.client("ses", region_name=region)
+        self.client = client
+        self.sender = sender
+
+    def send(self, message: Message) -> str:
+        mime = to_mime(message, self.sender)
+        response = self.client.send_raw_email(
+            Source=self.sender, Destinations=[message.to], RawMessage={"Data": bytes(mime)}
+        )
+        return str(response["MessageId"])
+
+
+def mailer_from_url(url: str, sender: str, *, ses_client: Any = None) -> Mailer:
+    """Build the mailer a setting names: ``outbox:FOLDER`` or ``ses``."""
+    if url.startswith("outbox:"):
+        return OutboxMailer(url.removeprefix("outbox:"), sender)
+    if url == "ses" or url.startswith("ses:"):
+        region = url.removeprefix("ses:") if url.startswith("ses:") else "eu-west-3"
+        return SesMailer(sender, ses_client, region)
+    raise ValueError(f"unknown mailer {url!r}: use outbox:FOLDER or ses")

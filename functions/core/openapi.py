@@ -1,0 +1,155 @@
+"""OpenAPI 3.1 documents generated from the pydantic models that validate requests."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "RFC 9457 problem details.",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "code", "message"],
+                "properties": {"field": {"type": "string"}, "code": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+
+_FLASK_PARAM = re.compile(r"<(?:[a-z_]+:)?([a-z_]+)>")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What the document says about one route."""
+
+    rule: str
+    method: str
+    summary: str
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    responses: dict[int, type[BaseModel] | str | None] = field(default_factory=dict)
+    security: str | None = None
+    tags: tuple[str, ...] = ()
+    problems: tuple[int, ...] = ()
+
+    @property
+    def path(self) -> str:
+        return _FLASK_PARAM.sub(r"{\1}", self.rule)
+
+    @property
+    def path_params(self) -> list[str]:
+        return _FLASK_PARAM.findall(self.rule)
+
+
+SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
+    "memberToken": {"type": "http", "scheme": "bearer", "description": "Jeton de membre (créancier)."},
+    "moderatorToken": {"type": "http", "scheme": "bearer", "description": "Jeton de modérateur."},
+    "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key", "description": "Clé d'abonné."},
+}
+
+_PROBLEM_TEXT = {
+    400: "Requête invalide",
+    401: "Authentification requise",
+    403: "Accès interdit",
+    404: "Introuvable",
+    409: "Conflit ou doublon",
+    410: "Lien expiré",
+    413: "Requête trop volumineuse",
+    415: "Type de contenu non supporté",
+    422: "Règle métier non respectée",
+    429: "Quota dépassé",
+}
+
+
+def build_document(title: str, version: str, description: str, operations: list[Operation]) -> dict[str, Any]:
+    """Return the OpenAPI 3.1 document for a list of operations."""
+    models = {m for op in operations for m in [op.body, op.query, *op.responses.values()] if isinstance(m, type)}
+    ordered = sorted(models, key=lambda m: m.__name__)
+    refs, definitions = models_json_schema(
+        [(m, "validation") for m in ordered], ref_template="#/components/schemas/{model}"
+    )
+    schemas: dict[str, Any] = dict(definitions.get("$defs", {}))
+    schemas["Problem"] = PROBLEM_SCHEMA
+    paths: dict[str, dict[str, Any]] = {}
+    for op in operations:
+        paths.setdefault(op.path, {})[op.method.lower()] = _operation(op, refs)
+    used_security = {op.security for op in operations if op.security}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": version, "description": description},
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {name: SECURITY_SCHEMES[name] for name in sorted(used_security)},
+        },
+    }
+
+
+def _schema_ref(model: type[BaseModel], refs: dict[Any, Any]) -> dict[str, Any]:
+    return dict(refs[(model, "validation")])
+
+
+def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
+    document: dict[str, Any] = {"summary": op.summary, "operationId": _operation_id(op), "responses": {}}
+    if op.tags:
+        document["tags"] = list(op.tags)
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in op.path_params
+    ]
+    if op.query is not None:
+        for name, info in op.query.model_fields.items():
+            schema = op.query.model_json_schema()["properties"][name]
+            parameters.append(
+                {"name": name, "in": "query", "required": info.is_required(), "schema": schema}
+            )
+    if parameters:
+        document["parameters"] = parameters
+    if op.body is not None:
+        document["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _schema_ref(op.body, refs)}},
+        }
+    if op.security:
+        document["security"] = [{op.security: []}]
+    for status, response in op.responses.items():
+        document["responses"][str(status)] = _response(response, refs)
+    problems = set(op.problems) | ({400} if op.body or op.query or op.path_params else set())
+    if op.security:
+        problems.add(401)
+    for status in sorted(problems):
+        document["responses"][str(status)] = {
+            "description": _PROBLEM_TEXT.get(status, "Erreur"),
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+    return document
+
+
+def _response(response: type[BaseModel] | str | None, refs: dict[Any, Any]) -> dict[str, Any]:
+    if response is None:
+        return {"description": "Aucun contenu"}
+    if isinstance(response, str):
+        return {"description": "Réponse", "content": {response: {"schema": {"type": "string"}}}}
+    return {
+        "description": (response.__doc__ or "Réponse").strip().splitlines()[0],
+        "content": {"application/json": {"schema": _schema_ref(response, refs)}},
+    }
+
+
+def _operation_id(op: Operation) -> str:
+    words = re.sub(r"[{}]", "", op.path).strip("/").replace("/", "_").replace("-", "_")
+    return f"{op.method.lower()}_{words or 'root'}"

@@ -1,0 +1,34 @@
+"""The tick: time-driven work, run every 15 minutes (Zappa event) or by ``ardoise tick``.
+
+Each step is idempotent and safe to run twice at once: steps claim their work
+with conditional writes, so two ticks never apply the same transition twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from functions.core.context import Services
+from functions.core.logs import get_logger
+from functions.core.services.propagation import refresh_marked
+
+TickStep = Callable[[Services], Any]
+
+log = get_logger("tick")
+
+
+def tick_steps() -> list[tuple[str, TickStep]]:
+    """Return the tick's steps in order; later steps see the earlier ones' effects."""
+    return [
+        ("refresh_marked", refresh_marked),
+    ]
+
+
+def run_tick(ctx: Services) -> dict[str, Any]:
+    """Run every step once and return what each one did."""
+    results: dict[str, Any] = {}
+    for name, step in tick_steps():
+        results[name] = step(ctx)
+        log.info("tick step done", extra={"step": name, "result": results[name]})
+    return results

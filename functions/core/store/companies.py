@@ -1,0 +1,64 @@
+"""Company identities: SIREN, name and address, and name-prefix look-ups."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from functions.core.store.base import Repository, retry_on_conflict
+from functions.core.store.items import Item, Put
+from functions.core.text import fold
+
+
+@dataclass(frozen=True)
+class Company:
+    """What the directory knows of a company's identity (public information)."""
+
+    siren: str
+    name: str
+    address: str = ""
+    postal_code: str = ""
+    city: str = ""
+
+
+def name_partition(folded_name: str) -> str:
+    """Bucket names by their first two folded characters for prefix look-ups."""
+    return "NAME#" + (folded_name[:2] or "_")
+
+
+class Companies(Repository):
+    """Read and record company identities."""
+
+    def get_company(self, siren: str) -> Company | None:
+        item = self.backend.get(f"COMPANY#{siren}", "PROFILE")
+        return Company(**item.data) if item else None
+
+    def record_company(self, company: Company, actor: str) -> Company:
+        """Create or update a company's identity; a no-op when nothing changed."""
+
+        def attempt() -> Company:
+            current = self.backend.get(f"COMPANY#{company.siren}", "PROFILE")
+            data = asdict(company)
+            if current is not None and current.data == data:
+                return company
+            folded = fold(company.name)
+            keys = {"gsi2pk": name_partition(folded), "gsi2sk": f"{folded}#{company.siren}"}
+            if current is None:
+                put = Put(Item(f"COMPANY#{company.siren}", "PROFILE", data, **keys), None)
+            else:
+                put = Put(current.bumped(data, **keys), current.version)
+            event = self.store.event(
+                f"company:{company.siren}", f"company:{company.siren}", "company.recorded", actor,
+                before=current.data if current else None, after=data,
+            )
+            self.store.commit([put], [event], touched=[company.siren])
+            return company
+
+        return retry_on_conflict(attempt)
+
+    def search_by_name(self, prefix: str, limit: int = 20, cursor: str | None = None) -> tuple[list[Company], str | None]:
+        """Return companies whose folded name starts with ``prefix`` (two characters at least)."""
+        folded = fold(prefix)
+        if len(folded) < 2:
+            return [], None
+        page = self.backend.query(name_partition(folded), index="gsi2", sk_prefix=folded, limit=limit, cursor=cursor)
+        return [Company(**item.data) for item in page.items], page.cursor

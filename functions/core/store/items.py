@@ -1,0 +1,169 @@
+"""The item port both backends implement: keyed JSON items, queries, transactions.
+
+Domain repositories (``store/*.py``) are written once against this port, so the
+SQLite and DynamoDB stores cannot drift apart: the contract tests exercise the
+same repository code on both. The layout mirrors a DynamoDB single table:
+partition key ``pk``, sort key ``sk``, two optional secondary keys (``gsi1`` is
+for time-driven work, ``gsi2`` for look-ups such as name prefixes), an
+optimistic ``version`` and an optional expiry in epoch seconds.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+Index = Literal["gsi1", "gsi2"]
+
+# Largest number of writes one transaction may carry (DynamoDB's limit).
+MAX_TRANSACTION_WRITES = 100
+
+
+class StoreError(RuntimeError):
+    """Base of the errors a backend raises."""
+
+
+class ConditionFailed(StoreError):
+    """A conditional write lost: the item changed (or appeared) meanwhile."""
+
+
+class LimitReached(StoreError):
+    """An increment would have gone past its limit; nothing was counted."""
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One stored record: keys, JSON data and bookkeeping attributes."""
+
+    pk: str
+    sk: str
+    data: Mapping[str, Any]
+    version: int = 1
+    gsi1pk: str | None = None
+    gsi1sk: str | None = None
+    gsi2pk: str | None = None
+    gsi2sk: str | None = None
+    expires_at: int | None = None
+
+    def bumped(self, data: Mapping[str, Any], **keys: Any) -> Item:
+        """Return the next version of this item with new data (and keys)."""
+        values = {
+            "pk": self.pk, "sk": self.sk, "data": data, "version": self.version + 1,
+            "gsi1pk": self.gsi1pk, "gsi1sk": self.gsi1sk,
+            "gsi2pk": self.gsi2pk, "gsi2sk": self.gsi2sk, "expires_at": self.expires_at,
+        }
+        values.update(keys)
+        return Item(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class Put:
+    """Write an item; ``expected_version`` None means "must not exist yet"."""
+
+    item: Item
+    expected_version: int | None = None
+    unconditional: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Delete:
+    """Delete an item, only if it still has ``expected_version`` (unless unconditional)."""
+
+    pk: str
+    sk: str
+    expected_version: int | None = None
+    unconditional: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """Fail the transaction unless the item still has ``expected_version`` (None: absent)."""
+
+    pk: str
+    sk: str
+    expected_version: int | None
+
+
+Write = Put | Delete | Check
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a query and the opaque cursor of the next (None at the end)."""
+
+    items: list[Item] = field(default_factory=list)
+    cursor: str | None = None
+
+
+# Upper bound for "starts with": both engines compare strings by their UTF-8 bytes.
+_HIGHEST = "\U0010ffff"
+
+
+def key_bounds(sk_prefix: str, sk_from: str | None, sk_to: str | None) -> tuple[str | None, str | None]:
+    """Fold a prefix and an inclusive range into one inclusive (low, high) range."""
+    low, high = sk_from, sk_to
+    if sk_prefix:
+        low = sk_prefix if low is None else max(low, sk_prefix)
+        upper = sk_prefix + _HIGHEST
+        high = upper if high is None else min(high, upper)
+    return low, high
+
+
+def encode_cursor(key: Mapping[str, Any]) -> str:
+    """Turn a backend's last-evaluated key into an opaque URL-safe cursor."""
+    raw = json.dumps(key, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> dict[str, Any]:
+    """Read a cursor made by :func:`encode_cursor`; raise ValueError when forged."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        key = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError("invalid cursor") from exc
+    if not isinstance(key, dict) or not all(isinstance(v, str) for v in key.values()):
+        raise ValueError("invalid cursor")
+    return key
+
+
+class ItemBackend(Protocol):
+    """What a storage engine must offer; see ``sqlite.py`` and ``dynamodb.py``."""
+
+    def create_schema(self) -> None:
+        """Create (or migrate) the table and its indexes; idempotent."""
+
+    def get(self, pk: str, sk: str) -> Item | None:
+        """Return one item, strongly consistent, or None."""
+
+    def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Item]:
+        """Return the items that exist among ``keys`` (order not kept)."""
+
+    def query(
+        self,
+        pk: str,
+        *,
+        index: Index | None = None,
+        sk_prefix: str = "",
+        sk_from: str | None = None,
+        sk_to: str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        descending: bool = False,
+    ) -> Page:
+        """Return items of one partition in sort-key order, optionally bounded and paged."""
+
+    def transact(self, writes: Sequence[Write]) -> None:
+        """Apply every write or none; raise :class:`ConditionFailed` on a lost condition."""
+
+    def increment(self, pk: str, sk: str, amount: int = 1, *, limit: int | None = None) -> int:
+        """Add to a counter atomically and return its new value; respect ``limit``."""
+
+    def get_counter(self, pk: str, sk: str) -> int:
+        """Return a counter's value (0 when never incremented)."""
+
+    def scan_partitions(self, prefix: str) -> list[str]:
+        """Return every distinct ``pk`` starting with ``prefix`` (maintenance jobs only)."""

@@ -1,0 +1,248 @@
+"""The embedded backend: one SQLite file in WAL mode, safe with several threads.
+
+Each thread gets its own connection; writes run in ``BEGIN IMMEDIATE``
+transactions so that version checks and writes are atomic across threads and
+processes. The schema is versioned with ``PRAGMA user_version`` and migrated on
+first use.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from functions.core.store.items import (
+    Check,
+    ConditionFailed,
+    Delete,
+    Index,
+    Item,
+    LimitReached,
+    Page,
+    Put,
+    Write,
+    decode_cursor,
+    encode_cursor,
+    key_bounds,
+)
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE items (
+        pk TEXT NOT NULL,
+        sk TEXT NOT NULL,
+        data TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        gsi1pk TEXT, gsi1sk TEXT,
+        gsi2pk TEXT, gsi2sk TEXT,
+        expires_at INTEGER,
+        PRIMARY KEY (pk, sk)
+    ) WITHOUT ROWID;
+    CREATE INDEX items_gsi1 ON items (gsi1pk, gsi1sk, pk, sk) WHERE gsi1pk IS NOT NULL;
+    CREATE INDEX items_gsi2 ON items (gsi2pk, gsi2sk, pk, sk) WHERE gsi2pk IS NOT NULL;
+    CREATE TABLE counters (
+        pk TEXT NOT NULL,
+        sk TEXT NOT NULL,
+        value INTEGER NOT NULL,
+        PRIMARY KEY (pk, sk)
+    ) WITHOUT ROWID;
+    """,
+)
+
+_COLUMNS = "pk, sk, data, version, gsi1pk, gsi1sk, gsi2pk, gsi2sk, expires_at"
+
+
+def _row_to_item(row: sqlite3.Row | tuple[Any, ...]) -> Item:
+    pk, sk, data, version, g1p, g1s, g2p, g2s, expires_at = row
+    return Item(pk, sk, json.loads(data), version, g1p, g1s, g2p, g2s, expires_at)
+
+
+class SqliteBackend:
+    """Items in a local SQLite file (or ``:memory:`` for one thread only)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._schema_ready = False
+        self._schema_lock = threading.Lock()
+
+    # -- connections -------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._local.conn = conn
+        if not self._schema_ready:
+            with self._schema_lock:
+                if not self._schema_ready:
+                    self._migrate(conn)
+                    self._schema_ready = True
+        return conn
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = conn.execute("PRAGMA user_version").fetchone()[0]
+            for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
+                for statement in filter(str.strip, script.split(";")):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def schema_version(self) -> int:
+        """Return the migrated schema's version number."""
+        return int(self._connect().execute("PRAGMA user_version").fetchone()[0])
+
+    def create_schema(self) -> None:
+        self._connect()
+
+    def close(self) -> None:
+        """Close this thread's connection (others close when their thread ends)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # -- reads -------------------------------------------------------------
+    def get(self, pk: str, sk: str) -> Item | None:
+        row = self._connect().execute(
+            f"SELECT {_COLUMNS} FROM items WHERE pk = ? AND sk = ?", (pk, sk)
+        ).fetchone()
+        return _row_to_item(row) if row else None
+
+    def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Item]:
+        conn = self._connect()
+        found: list[Item] = []
+        for start in range(0, len(keys), 400):
+            chunk = keys[start : start + 400]
+            clause = " OR ".join("(pk = ? AND sk = ?)" for _ in chunk)
+            params = [part for key in chunk for part in key]
+            rows = conn.execute(f"SELECT {_COLUMNS} FROM items WHERE {clause}", params)
+            found.extend(_row_to_item(row) for row in rows)
+        return found
+
+    def query(
+        self,
+        pk: str,
+        *,
+        index: Index | None = None,
+        sk_prefix: str = "",
+        sk_from: str | None = None,
+        sk_to: str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        descending: bool = False,
+    ) -> Page:
+        pk_col, sk_col = (f"{index}pk", f"{index}sk") if index else ("pk", "sk")
+        order_cols = [sk_col, "pk", "sk"] if index else ["sk"]
+        where = [f"{pk_col} = ?"]
+        params: list[Any] = [pk]
+        low, high = key_bounds(sk_prefix, sk_from, sk_to)
+        if low is not None:
+            where.append(f"{sk_col} >= ?")
+            params.append(low)
+        if high is not None:
+            where.append(f"{sk_col} <= ?")
+            params.append(high)
+        if cursor:
+            last = decode_cursor(cursor)
+            values = [last.get("isk", ""), last.get("pk", ""), last.get("sk", "")] if index else [last.get("sk", "")]
+            op = "<" if descending else ">"
+            where.append(f"({', '.join(order_cols)}) {op} ({', '.join('?' * len(values))})")
+            params += values
+        direction = "DESC" if descending else "ASC"
+        sql = f"SELECT {_COLUMNS} FROM items WHERE {' AND '.join(where)} ORDER BY "
+        sql += ", ".join(f"{col} {direction}" for col in order_cols)
+        if limit is not None:
+            sql += f" LIMIT {int(limit) + 1}"
+        items = [_row_to_item(row) for row in self._connect().execute(sql, params)]
+        next_cursor = None
+        if limit is not None and len(items) > limit:
+            items = items[:limit]
+            last_item = items[-1]
+            key = {"pk": last_item.pk, "sk": last_item.sk}
+            if index:
+                key["isk"] = getattr(last_item, sk_col) or ""
+            next_cursor = encode_cursor(key)
+        return Page(items, next_cursor)
+
+    def scan_partitions(self, prefix: str) -> list[str]:
+        rows = self._connect().execute(
+            "SELECT DISTINCT pk FROM items WHERE pk >= ? AND pk < ? ORDER BY pk",
+            (prefix, prefix + "\U0010ffff"),
+        )
+        return [row[0] for row in rows]
+
+    # -- writes ------------------------------------------------------------
+    def transact(self, writes: Sequence[Write]) -> None:
+        conn = self._connect()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for write in writes:
+                self._apply(conn, write)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def _current_version(self, conn: sqlite3.Connection, pk: str, sk: str) -> int | None:
+        row = conn.execute("SELECT version FROM items WHERE pk = ? AND sk = ?", (pk, sk)).fetchone()
+        return row[0] if row else None
+
+    def _apply(self, conn: sqlite3.Connection, write: Write) -> None:
+        if isinstance(write, Check):
+            if self._current_version(conn, write.pk, write.sk) != write.expected_version:
+                raise ConditionFailed(f"{write.pk}/{write.sk} changed")
+        elif isinstance(write, Put):
+            item = write.item
+            if not write.unconditional:
+                if self._current_version(conn, item.pk, item.sk) != write.expected_version:
+                    raise ConditionFailed(f"{item.pk}/{item.sk} changed")
+            conn.execute(
+                f"INSERT OR REPLACE INTO items ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    item.pk, item.sk, json.dumps(item.data, ensure_ascii=False, separators=(",", ":")),
+                    item.version, item.gsi1pk, item.gsi1sk, item.gsi2pk, item.gsi2sk, item.expires_at,
+                ),
+            )
+        elif isinstance(write, Delete):
+            if not write.unconditional:
+                if self._current_version(conn, write.pk, write.sk) != write.expected_version:
+                    raise ConditionFailed(f"{write.pk}/{write.sk} changed")
+            conn.execute("DELETE FROM items WHERE pk = ? AND sk = ?", (write.pk, write.sk))
+        else:  # pragma: no cover - the Write union is closed
+            raise TypeError(f"unknown write {write!r}")
+
+    def increment(self, pk: str, sk: str, amount: int = 1, *, limit: int | None = None) -> int:
+        conn = self._connect()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = conn.execute("SELECT value FROM counters WHERE pk = ? AND sk = ?", (pk, sk)).fetchone()
+            value = (row[0] if row else 0) + amount
+            if limit is not None and value > limit:
+                raise LimitReached(f"{pk}/{sk} would reach {value} > {limit}")
+            conn.execute("INSERT OR REPLACE INTO counters (pk, sk, value) VALUES (?, ?, ?)", (pk, sk, value))
+            conn.execute("COMMIT")
+            return int(value)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def get_counter(self, pk: str, sk: str) -> int:
+        row = self._connect().execute(
+            "SELECT value FROM counters WHERE pk = ? AND sk = ?", (pk, sk)
+        ).fetchone()
+        return int(row[0]) if row else 0

@@ -1,0 +1,108 @@
+"""Pydantic types for the inputs every function shares (SIREN, cents, ...)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
+
+from functions.core.errors import FieldError, ValidationFailed
+from functions.core.identifiers import InvalidIdentifier, parse_siren, parse_siret
+
+
+def _siren(value: str) -> str:
+    try:
+        return parse_siren(value)
+    except InvalidIdentifier as exc:
+        raise PydanticCustomError("siren_invalide", str(exc)) from exc
+
+
+def _siret(value: str) -> str:
+    try:
+        return parse_siret(value)
+    except InvalidIdentifier as exc:
+        raise PydanticCustomError("siret_invalide", str(exc)) from exc
+
+
+Siren = Annotated[
+    str,
+    Field(min_length=9, max_length=20, description="SIREN : 9 chiffres dont une clé de Luhn.", examples=["552100554"]),
+    AfterValidator(_siren),
+]
+Siret = Annotated[
+    str,
+    Field(min_length=14, max_length=25, description="SIRET : SIREN + NIC (14 chiffres).", examples=["55210055400013"]),
+    AfterValidator(_siret),
+]
+Cents = Annotated[int, Field(ge=0, le=10**13, description="Montant en centimes d'euro.")]
+
+
+class Model(BaseModel):
+    """Base of request and response models: unknown fields are refused, strings trimmed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+_MESSAGES_FR = {
+    "missing": "Ce champ est obligatoire.",
+    "extra_forbidden": "Ce champ n'est pas attendu.",
+    "string_too_short": "Ce texte est trop court.",
+    "string_too_long": "Ce texte est trop long.",
+    "int_parsing": "Un nombre entier est attendu.",
+    "int_type": "Un nombre entier est attendu.",
+    "string_type": "Un texte est attendu.",
+    "date_from_datetime_parsing": "Une date au format AAAA-MM-JJ est attendue.",
+    "date_parsing": "Une date au format AAAA-MM-JJ est attendue.",
+    "date_type": "Une date au format AAAA-MM-JJ est attendue.",
+    "greater_than_equal": "La valeur est trop petite.",
+    "less_than_equal": "La valeur est trop grande.",
+    "value_error": "Valeur invalide.",
+    "bool_type": "Vrai ou faux est attendu.",
+    "bool_parsing": "Vrai ou faux est attendu.",
+    "literal_error": "Valeur non reconnue.",
+    "enum": "Valeur non reconnue.",
+    "value_error.email": "Adresse e-mail invalide.",
+}
+
+
+def field_errors(error: ValidationError, prefix: str = "") -> list[FieldError]:
+    """Turn pydantic's errors into our field errors, with French messages."""
+    result = []
+    for item in error.errors(include_url=False):
+        path = ".".join(str(part) for part in item["loc"]) or "body"
+        kind = item["type"]
+        message = item["msg"] if kind.endswith("_invalide") else _MESSAGES_FR.get(kind, item["msg"])
+        result.append(FieldError(prefix + path, kind, message))
+    return result
+
+
+def validation_failed(error: ValidationError, prefix: str = "") -> ValidationFailed:
+    """Build the 400 problem for a pydantic error."""
+    return ValidationFailed("Certains champs sont invalides.", field_errors(error, prefix))
+
+
+def parse_path_siren(raw: str, field: str = "siren") -> str:
+    """Validate a SIREN taken from a URL path; raise a 400 naming the field."""
+    try:
+        return parse_siren(raw)
+    except InvalidIdentifier as exc:
+        raise ValidationFailed("SIREN invalide.", [FieldError(field, "siren_invalide", str(exc))]) from exc
+
+
+_EMAIL_SHAPE = re.compile(r"^[^@\s<>\"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+
+
+def _email(value: str) -> str:
+    if not _EMAIL_SHAPE.match(value):
+        raise PydanticCustomError("email_invalide", "Adresse e-mail invalide.")
+    local, domain = value.rsplit("@", 1)
+    return f"{local}@{domain.lower()}"
+
+
+Email = Annotated[
+    str,
+    Field(min_length=3, max_length=254, description="Adresse e-mail.", examples=["compta@exemple.fr"]),
+    AfterValidator(_email),
+]

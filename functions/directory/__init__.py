@@ -1,0 +1,1 @@
+"""The directory function: members, reports, debtor replies, moderation, public listing."""

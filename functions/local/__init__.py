@@ -1,0 +1,1 @@
+"""The embedded platform: everything ``ardoise serve`` needs beyond the functions."""

@@ -1,0 +1,1 @@
+"""The reports function: solvency summaries for subscribers, batches and watchlists."""

@@ -1,0 +1,24 @@
+"""The reports Lambda: ``functions.reports.app:app``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from functions.core.http import build_app
+from functions.reports.routes import api
+
+
+def create_app(**overrides: Any) -> Flask:
+    """Build the reports app; tests pass ``settings``, ``store``, ``mailer``, ``clock``."""
+    return build_app(
+        __name__,
+        title="Ardoise — synthèses de solvabilité",
+        description="Synthèses de solvabilité pour les abonnés : indice de paiement, lots, liste de surveillance.",
+        apis=[api],
+        **overrides,
+    )
+
+
+app = create_app()

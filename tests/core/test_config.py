@@ -1,0 +1,54 @@
+from pathlib import Path
+
+import pytest
+
+from functions.core.config import SETTINGS, ConfigurationError, load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_local_defaults_need_no_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings({})
+    assert settings.store_url == "sqlite:///var/ardoise.db"
+    assert settings.mailer_url == "outbox:var/outbox"
+    assert (settings.notice_days, settings.grace_days, settings.min_amount_cents) == (8, 15, 100_00)
+    assert not settings.is_production
+
+
+def test_the_local_secret_is_generated_once_and_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    first = load_settings({}).secret_key
+    assert len(first) > 40
+    assert load_settings({}).secret_key == first
+    assert (tmp_path / "var" / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_production_fails_fast_without_a_secret_key() -> None:
+    with pytest.raises(ConfigurationError, match="ARDOISE_SECRET_KEY is required"):
+        load_settings({"ARDOISE_ENV": "production"})
+
+
+def test_any_lambda_counts_as_production() -> None:
+    with pytest.raises(ConfigurationError, match="ARDOISE_SECRET_KEY"):
+        load_settings({"AWS_LAMBDA_FUNCTION_NAME": "ardoise-directory"})
+    settings = load_settings({"AWS_LAMBDA_FUNCTION_NAME": "x", "ARDOISE_SECRET_KEY": "s" * 48})
+    assert settings.is_production
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("ARDOISE_GRACE_DAYS", "quinze"), ("ARDOISE_NOTICE_DAYS", "-1"), ("ARDOISE_MIN_AMOUNT", "cent")]
+)
+def test_malformed_settings_are_refused_with_their_name(name: str, value: str) -> None:
+    with pytest.raises(ConfigurationError, match=name):
+        load_settings({name: value, "ARDOISE_SECRET_KEY": "k"})
+
+
+def test_the_minimum_amount_is_given_in_euros_and_kept_in_cents() -> None:
+    assert load_settings({"ARDOISE_MIN_AMOUNT": "250.50", "ARDOISE_SECRET_KEY": "k"}).min_amount_cents == 25050
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    missing = [s.env for s in SETTINGS if f"`{s.env}`" not in readme]
+    assert not missing, f"undocumented settings: {missing}"

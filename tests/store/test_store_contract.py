@@ -1,0 +1,104 @@
+"""The store facade on both backends: audited commits, the outbox, companies."""
+
+import threading
+
+from functions.core.clock import FixedClock
+from functions.core.store import Store
+from functions.core.store.companies import Company
+from functions.core.store.items import ConditionFailed, Item, Put
+
+ACME = Company("552100554", "Société Générale d'Équipement", "12 rue de la Paix", "75002", "Paris")
+
+
+def test_recording_a_company_appends_an_audit_event(store: Store) -> None:
+    store.companies.record_company(ACME, "operator:alice")
+    events = store.audit.list_events("company:552100554")
+    assert [e.action for e in events] == ["company.recorded"]
+    assert events[0].actor == "operator:alice"
+    assert events[0].before is None and events[0].after["name"] == ACME.name
+
+
+def test_recording_the_same_company_again_changes_nothing(store: Store) -> None:
+    store.companies.record_company(ACME, "a")
+    store.companies.record_company(ACME, "a")
+    assert len(store.audit.list_events("company:552100554")) == 1
+
+
+def test_a_change_records_before_and_after(store: Store) -> None:
+    store.companies.record_company(ACME, "a")
+    moved = Company(ACME.siren, ACME.name, "1 place Bellecour", "69002", "Lyon")
+    store.companies.record_company(moved, "a")
+    assert store.companies.get_company(ACME.siren) == moved
+    last = store.audit.list_events("company:552100554")[-1]
+    assert (last.before["city"], last.after["city"]) == ("Paris", "Lyon")
+
+
+def test_a_failed_commit_leaves_no_audit_event(store: Store) -> None:
+    store.backend.transact([Put(Item("X", "1", {}))])
+    event = store.event("company:1", "x", "x.created", "a")
+    try:
+        store.commit([Put(Item("X", "1", {}))], [event])
+    except ConditionFailed:
+        pass
+    assert store.audit.list_events("company:1") == []
+
+
+def test_audit_events_are_kept_in_time_order(store: Store, clock: FixedClock) -> None:
+    for n in range(3):
+        store.commit([], [store.event("s", "e", f"step{n}", "a")])
+        clock.advance(seconds=1)
+    assert [e.action for e in store.audit.list_events("s")] == ["step0", "step1", "step2"]
+
+
+def test_a_change_marks_its_company_for_refresh(store: Store) -> None:
+    store.companies.record_company(ACME, "a")
+    marks = store.outbox.list_marked()
+    assert [m.data["siren"] for m in marks] == [ACME.siren]
+    assert store.outbox.clear(marks[0])
+    assert store.outbox.list_marked() == []
+
+
+def test_a_mark_set_again_while_refreshing_is_not_lost(store: Store) -> None:
+    store.companies.record_company(ACME, "a")
+    seen = store.outbox.list_marked()[0]
+    store.companies.record_company(Company(ACME.siren, "Nouveau nom"), "a")
+    assert not store.outbox.clear(seen)
+    assert len(store.outbox.list_marked()) == 1
+
+
+def test_companies_are_found_by_name_prefix_ignoring_case_and_accents(store: Store) -> None:
+    store.companies.record_company(ACME, "a")
+    store.companies.record_company(Company("732829320", "Société Nouvelle des Eaux"), "a")
+    store.companies.record_company(Company("542065479", "Boulangerie Étoile"), "a")
+    found, _ = store.companies.search_by_name("SOCIETE g")
+    assert [c.siren for c in found] == [ACME.siren]
+    found, _ = store.companies.search_by_name("soci")
+    assert {c.siren for c in found} == {ACME.siren, "732829320"}
+    found, _ = store.companies.search_by_name("étoi")
+    assert found == []
+    found, _ = store.companies.search_by_name("boulangerie eto")
+    assert [c.siren for c in found] == ["542065479"]
+
+
+def test_concurrent_company_updates_all_land_in_the_audit_log(store: Store) -> None:
+    store.companies.record_company(ACME, "a")
+
+    def rename(n: int) -> None:
+        store.companies.record_company(Company(ACME.siren, f"Nom {n}"), f"t{n}")
+
+    threads = [threading.Thread(target=rename, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    events = store.audit.list_events("company:552100554")
+    assert len(events) == 5
+    # Each update saw the previous one: following before -> after from the
+    # creation walks every event and ends on what the store holds now.
+    successor = {e.before["name"]: e.after["name"] for e in events if e.before}
+    name, steps = ACME.name, 0
+    while name in successor:
+        name, steps = successor[name], steps + 1
+    current = store.companies.get_company(ACME.siren)
+    assert steps == 4
+    assert current is not None and current.name == name
