@@ -1,0 +1,111 @@
+"""A report's data and life: the shared model of the directory.
+
+    submitted -> notified -> published -> settled -> (deleted after retention)
+    side roads: disputed -> published (upheld) | rejected; withdrawn (before settlement)
+
+Solvency summaries, the charter's suspensions and the public site all read
+reports through this model; only the directory changes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class ReportStatus(StrEnum):
+    """Where a report stands in its life."""
+
+    SUBMITTED = "submitted"
+    NOTIFIED = "notified"
+    PUBLISHED = "published"
+    DISPUTED = "disputed"
+    SETTLED = "settled"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+# Statuses in which a report may still be (or become) public and is still owed.
+OPEN_STATUSES = frozenset({ReportStatus.SUBMITTED, ReportStatus.NOTIFIED, ReportStatus.PUBLISHED, ReportStatus.DISPUTED})
+
+
+class NoticeChannel(StrEnum):
+    """How the formal notice (mise en demeure) was sent."""
+
+    REGISTERED_LETTER = "registered_letter"
+    EMAIL_WITH_RECEIPT = "email_with_receipt"
+    BAILIFF = "bailiff"
+
+
+@dataclass(frozen=True)
+class Party:
+    """A business on either side of a report."""
+
+    siren: str
+    name: str
+    email: str = ""
+    postal_address: str = ""
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """The unpaid invoice as the creditor reports it."""
+
+    number: str
+    issue_date: date
+    due_date: date
+    amount_cents: int
+
+
+@dataclass(frozen=True)
+class AmicableSteps:
+    """Proof that amicable recovery was tried: reminders, then a formal notice."""
+
+    reminder_dates: tuple[date, ...]
+    notice_date: date
+    notice_channel: NoticeChannel
+
+
+@dataclass(frozen=True)
+class Payment:
+    """A payment recorded against a report (by the creditor, or declared by the debtor)."""
+
+    amount_cents: int
+    paid_on: date
+    recorded_at: datetime
+    recorded_by: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """One unpaid invoice reported by a creditor against a debtor."""
+
+    id: str
+    creditor: Party
+    debtor: Party
+    invoice: Invoice
+    outstanding_cents: int
+    steps: AmicableSteps
+    status: ReportStatus
+    created_at: datetime
+    description: str = ""
+    notified_at: datetime | None = None
+    publish_after: datetime | None = None
+    published_at: datetime | None = None
+    settled_at: datetime | None = None
+    settled_on: date | None = None
+    closed_at: datetime | None = None
+    payments: tuple[Payment, ...] = field(default_factory=tuple)
+    public_reply: str = ""
+    version: int = 0
+
+    @property
+    def is_public(self) -> bool:
+        """Whether the report shows on the public listing right now."""
+        return self.status is ReportStatus.PUBLISHED
+
+    def days_beyond_terms(self, today: date) -> int:
+        """Days past the due date: until the payment date once settled, else until ``today``."""
+        end = self.settled_on if self.settled_on is not None else today
+        return (end - self.invoice.due_date).days
