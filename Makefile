@@ -23,7 +23,8 @@ install: $(STAMP) ## Create or reuse .venv and install the project with its dev 
 run: $(STAMP) ## Serve the site and the APIs with demo data on http://127.0.0.1:8000
 	$(BIN)/ardoise serve --demo --host 127.0.0.1 --port 8000
 
-test: $(STAMP) ## Run the whole test suite (what CI runs)
+test: $(STAMP) ## Run the whole test suite (what CI runs): lint, then pytest
+	$(BIN)/ruff check .
 	$(BIN)/pytest
 
 lint: $(STAMP) ## Check style and types
@@ -35,7 +36,10 @@ format: $(STAMP) ## Format the code
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-clean: ## Remove local data (var/) and build leftovers; keeps .venv
-	rm -rf var build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache
+package: ## Build each stage's Lambda archive offline into build/ (clean venv, size checked)
+	bash scripts/package_lambda.sh
 
-.PHONY: help install run test lint format clean
+clean: ## Remove local data (var/) and build leftovers; keeps .venv
+	rm -rf var build dist .venv-lambda *.egg-info .pytest_cache .ruff_cache .mypy_cache
+
+.PHONY: help install run test lint format package clean

@@ -156,8 +156,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             if getattr(report, "when", "call") != "call":
                 continue
             if "tests/store/" in nodeid:
+                params = nodeid.partition("[")[2].rstrip("]").split("-")
                 for kind in BACKENDS:
-                    if f"[{kind}" in nodeid or f"-{kind}" in nodeid:
+                    if kind in params:
                         counts.setdefault(f"store contract on {kind}", {}).setdefault(outcome, 0)
                         counts[f"store contract on {kind}"][outcome] += 1
             if "tests/lambda_events/" in nodeid:

@@ -51,16 +51,64 @@ def _euros_to_cents(raw: str) -> int:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("ARDOISE_ENV", "env", "local", "`local` or `production`; production refuses to start without its secrets."),
-    Setting("ARDOISE_STORE", "store_url", "sqlite:///var/ardoise.db", "Where data lives: `sqlite:///PATH` or `dynamodb://TABLE?region=eu-west-3`."),
-    Setting("ARDOISE_MAILER", "mailer_url", "outbox:var/outbox", "How e-mail leaves: `outbox:FOLDER` (one `.eml` file per message) or `ses`."),
-    Setting("ARDOISE_MAIL_FROM", "mail_from", "Ardoise <ne-pas-repondre@ardoise.localhost>", "Sender of every e-mail (an SES-verified identity in production)."),
-    Setting("ARDOISE_SITE_DIR", "site_dir", "var/site", "Folder the public site is built into and served from locally."),
-    Setting("ARDOISE_SITE_BUCKET", "site_bucket", "", "S3 bucket the site is published to in production (empty: publish to the folder)."),
-    Setting("ARDOISE_SECRET_KEY", "secret_key", None, "Key signing private links; generated once into `var/secret_key` locally.", required_in_production=True),
-    Setting("ARDOISE_BASE_URL", "base_url", "http://127.0.0.1:8000", "Public origin used in e-mails, links and the site."),
-    Setting("ARDOISE_NOTICE_DAYS", "notice_days", "8", "Days that must have passed since the formal notice before a report is accepted.", _positive_int),
-    Setting("ARDOISE_GRACE_DAYS", "grace_days", "15", "Days the notified debtor has to pay or contest before publication.", _positive_int),
-    Setting("ARDOISE_MIN_AMOUNT", "min_amount_cents", "100", "Smallest outstanding amount accepted in a report, in euros.", _euros_to_cents),
+    Setting(
+        "ARDOISE_STORE",
+        "store_url",
+        "sqlite:///var/ardoise.db",
+        "Where data lives: `sqlite:///PATH` or `dynamodb://TABLE?region=eu-west-3`.",
+    ),
+    Setting(
+        "ARDOISE_MAILER",
+        "mailer_url",
+        "outbox:var/outbox",
+        "How e-mail leaves: `outbox:FOLDER` (one `.eml` file per message) or `ses`.",
+    ),
+    Setting(
+        "ARDOISE_MAIL_FROM",
+        "mail_from",
+        "Ardoise <ne-pas-repondre@ardoise.localhost>",
+        "Sender of every e-mail (an SES-verified identity in production).",
+    ),
+    Setting(
+        "ARDOISE_SITE_DIR", "site_dir", "var/site", "Folder the public site is built into and served from locally."
+    ),
+    Setting(
+        "ARDOISE_SITE_BUCKET",
+        "site_bucket",
+        "",
+        "S3 bucket the site is published to in production (empty: publish to the folder).",
+    ),
+    Setting(
+        "ARDOISE_SECRET_KEY",
+        "secret_key",
+        None,
+        "Key signing private links; generated once into `var/secret_key` locally.",
+        required_in_production=True,
+    ),
+    Setting(
+        "ARDOISE_BASE_URL", "base_url", "http://127.0.0.1:8000", "Public origin used in e-mails, links and the site."
+    ),
+    Setting(
+        "ARDOISE_NOTICE_DAYS",
+        "notice_days",
+        "8",
+        "Days that must have passed since the formal notice before a report is accepted.",
+        _positive_int,
+    ),
+    Setting(
+        "ARDOISE_GRACE_DAYS",
+        "grace_days",
+        "15",
+        "Days the notified debtor has to pay or contest before publication.",
+        _positive_int,
+    ),
+    Setting(
+        "ARDOISE_MIN_AMOUNT",
+        "min_amount_cents",
+        "100",
+        "Smallest outstanding amount accepted in a report, in euros.",
+        _euros_to_cents,
+    ),
     Setting("ARDOISE_LOG_LEVEL", "log_level", "INFO", "Level of the JSON logs written to standard error."),
 )
 

@@ -18,8 +18,8 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from functions.core.clock import Clock
-from functions.core.context import Services
 from functions.core.config import Settings, load_settings
+from functions.core.context import Services
 from functions.core.errors import (
     BadRequest,
     MethodNotAllowed,
@@ -72,7 +72,15 @@ class Api:
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Register a view; ``body``/``query`` models are parsed and passed as keywords."""
         operation = Operation(
-            rule, method, summary, body, query, responses or {200: None}, security, (self.tag,) if self.tag else (), problems
+            rule,
+            method,
+            summary,
+            body,
+            query,
+            responses or {200: None},
+            security,
+            (self.tag,) if self.tag else (),
+            problems,
         )
         self.operations.append(operation)
 
@@ -157,11 +165,11 @@ def problem_response(problem: Problem) -> Response:
 
 _HTTP_PROBLEMS: dict[int, Callable[[], Problem]] = {
     400: lambda: BadRequest("Requête mal formée."),
-    401: lambda: Unauthorized(),
+    401: Unauthorized,
     404: lambda: NotFound("Cette adresse n'existe pas."),
     405: lambda: MethodNotAllowed("Cette méthode n'est pas acceptée ici."),
     413: lambda: PayloadTooLarge("La requête dépasse la taille autorisée."),
-    415: lambda: UnsupportedMediaType(),
+    415: UnsupportedMediaType,
 }
 
 

@@ -114,9 +114,7 @@ def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
     if op.query is not None:
         for name, info in op.query.model_fields.items():
             schema = op.query.model_json_schema()["properties"][name]
-            parameters.append(
-                {"name": name, "in": "query", "required": info.is_required(), "schema": schema}
-            )
+            parameters.append({"name": name, "in": "query", "required": info.is_required(), "schema": schema})
     if parameters:
         document["parameters"] = parameters
     if op.body is not None:

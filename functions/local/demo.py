@@ -26,7 +26,7 @@ def demo_companies(count: int = DEMO_COMPANIES, seed: int = 2026) -> list[Compan
 
     fake = Faker("fr_FR")
     fake.seed_instance(seed)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not a secret
     companies = []
     for _ in range(count):
         siren = with_check_digit(f"{rng.randrange(30_000_000, 99_999_999):08d}")

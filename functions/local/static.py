@@ -42,11 +42,13 @@ class StaticSite:
             status, target = "404 Not Found", self.resolve("/404.html")
             if target is None:
                 start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
-                return ["Page introuvable".encode()]
+                return [b"Page introuvable"]
         body = target.read_bytes()
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if content_type.startswith("text/") or content_type in ("application/javascript", "application/json"):
             content_type += "; charset=utf-8"
         cache = "public, max-age=60" if target.suffix == ".html" else "public, max-age=3600"
-        start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body))), ("Cache-Control", cache)])
+        start_response(
+            status, [("Content-Type", content_type), ("Content-Length", str(len(body))), ("Cache-Control", cache)]
+        )
         return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]

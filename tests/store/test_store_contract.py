@@ -2,6 +2,8 @@
 
 import threading
 
+import pytest
+
 from functions.core.clock import FixedClock
 from functions.core.store import Store
 from functions.core.store.companies import Company
@@ -36,10 +38,8 @@ def test_a_change_records_before_and_after(store: Store) -> None:
 def test_a_failed_commit_leaves_no_audit_event(store: Store) -> None:
     store.backend.transact([Put(Item("X", "1", {}))])
     event = store.event("company:1", "x", "x.created", "a")
-    try:
+    with pytest.raises(ConditionFailed):
         store.commit([Put(Item("X", "1", {}))], [event])
-    except ConditionFailed:
-        pass
     assert store.audit.list_events("company:1") == []
 
 

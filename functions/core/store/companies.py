@@ -47,15 +47,21 @@ class Companies(Repository):
             else:
                 put = Put(current.bumped(data, **keys), current.version)
             event = self.store.event(
-                f"company:{company.siren}", f"company:{company.siren}", "company.recorded", actor,
-                before=current.data if current else None, after=data,
+                f"company:{company.siren}",
+                f"company:{company.siren}",
+                "company.recorded",
+                actor,
+                before=current.data if current else None,
+                after=data,
             )
             self.store.commit([put], [event], touched=[company.siren])
             return company
 
         return retry_on_conflict(attempt)
 
-    def search_by_name(self, prefix: str, limit: int = 20, cursor: str | None = None) -> tuple[list[Company], str | None]:
+    def search_by_name(
+        self, prefix: str, limit: int = 20, cursor: str | None = None
+    ) -> tuple[list[Company], str | None]:
         """Return companies whose folded name starts with ``prefix`` (two characters at least)."""
         folded = fold(prefix)
         if len(folded) < 2:

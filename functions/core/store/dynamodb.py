@@ -105,7 +105,10 @@ class DynamoDbBackend:
     def create_schema(self) -> None:
         index = lambda name: {  # noqa: E731 - a two-line table of index shapes reads best inline
             "IndexName": name,
-            "KeySchema": [{"AttributeName": f"{name}pk", "KeyType": "HASH"}, {"AttributeName": f"{name}sk", "KeyType": "RANGE"}],
+            "KeySchema": [
+                {"AttributeName": f"{name}pk", "KeyType": "HASH"},
+                {"AttributeName": f"{name}sk", "KeyType": "RANGE"},
+            ],
             "Projection": {"ProjectionType": "ALL"},
         }
         try:
@@ -135,7 +138,9 @@ class DynamoDbBackend:
         found: list[Item] = []
         unique = list(dict.fromkeys(keys))
         for start in range(0, len(unique), 100):
-            request = {self.table: {"Keys": [_key(pk, sk) for pk, sk in unique[start : start + 100]], "ConsistentRead": True}}
+            request = {
+                self.table: {"Keys": [_key(pk, sk) for pk, sk in unique[start : start + 100]], "ConsistentRead": True}
+            }
             while request:
                 response = self.client.batch_get_item(RequestItems=request)
                 found.extend(_attributes_to_item(a) for a in response["Responses"].get(self.table, []))
@@ -244,7 +249,13 @@ class DynamoDbBackend:
                 delete.update(_version_condition(write.expected_version))
             return {"Delete": delete}
         if isinstance(write, Check):
-            return {"ConditionCheck": {"TableName": self.table, "Key": _key(write.pk, write.sk), **_version_condition(write.expected_version)}}
+            return {
+                "ConditionCheck": {
+                    "TableName": self.table,
+                    "Key": _key(write.pk, write.sk),
+                    **_version_condition(write.expected_version),
+                }
+            }
         raise TypeError(f"unknown write {write!r}")  # pragma: no cover
 
     def increment(self, pk: str, sk: str, amount: int = 1, *, limit: int | None = None) -> int:
@@ -268,8 +279,5 @@ class DynamoDbBackend:
         return int(response["Attributes"]["n"]["N"])
 
     def get_counter(self, pk: str, sk: str) -> int:
-        response = self.client.get_item(
-            TableName=self.table, Key=_key(pk, COUNTER_PREFIX + sk), ConsistentRead=True
-        )
+        response = self.client.get_item(TableName=self.table, Key=_key(pk, COUNTER_PREFIX + sk), ConsistentRead=True)
         return int(response["Item"]["n"]["N"]) if "Item" in response else 0
-

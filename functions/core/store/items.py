@@ -51,9 +51,15 @@ class Item:
     def bumped(self, data: Mapping[str, Any], **keys: Any) -> Item:
         """Return the next version of this item with new data (and keys)."""
         values = {
-            "pk": self.pk, "sk": self.sk, "data": data, "version": self.version + 1,
-            "gsi1pk": self.gsi1pk, "gsi1sk": self.gsi1sk,
-            "gsi2pk": self.gsi2pk, "gsi2sk": self.gsi2sk, "expires_at": self.expires_at,
+            "pk": self.pk,
+            "sk": self.sk,
+            "data": data,
+            "version": self.version + 1,
+            "gsi1pk": self.gsi1pk,
+            "gsi1sk": self.gsi1sk,
+            "gsi2pk": self.gsi2pk,
+            "gsi2sk": self.gsi2sk,
+            "expires_at": self.expires_at,
         }
         values.update(keys)
         return Item(**values)

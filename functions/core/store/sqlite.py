@@ -118,9 +118,7 @@ class SqliteBackend:
 
     # -- reads -------------------------------------------------------------
     def get(self, pk: str, sk: str) -> Item | None:
-        row = self._connect().execute(
-            f"SELECT {_COLUMNS} FROM items WHERE pk = ? AND sk = ?", (pk, sk)
-        ).fetchone()
+        row = self._connect().execute(f"SELECT {_COLUMNS} FROM items WHERE pk = ? AND sk = ?", (pk, sk)).fetchone()
         return _row_to_item(row) if row else None
 
     def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Item]:
@@ -208,20 +206,25 @@ class SqliteBackend:
                 raise ConditionFailed(f"{write.pk}/{write.sk} changed")
         elif isinstance(write, Put):
             item = write.item
-            if not write.unconditional:
-                if self._current_version(conn, item.pk, item.sk) != write.expected_version:
-                    raise ConditionFailed(f"{item.pk}/{item.sk} changed")
+            if not write.unconditional and self._current_version(conn, item.pk, item.sk) != write.expected_version:
+                raise ConditionFailed(f"{item.pk}/{item.sk} changed")
             conn.execute(
                 f"INSERT OR REPLACE INTO items ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    item.pk, item.sk, json.dumps(item.data, ensure_ascii=False, separators=(",", ":")),
-                    item.version, item.gsi1pk, item.gsi1sk, item.gsi2pk, item.gsi2sk, item.expires_at,
+                    item.pk,
+                    item.sk,
+                    json.dumps(item.data, ensure_ascii=False, separators=(",", ":")),
+                    item.version,
+                    item.gsi1pk,
+                    item.gsi1sk,
+                    item.gsi2pk,
+                    item.gsi2sk,
+                    item.expires_at,
                 ),
             )
         elif isinstance(write, Delete):
-            if not write.unconditional:
-                if self._current_version(conn, write.pk, write.sk) != write.expected_version:
-                    raise ConditionFailed(f"{write.pk}/{write.sk} changed")
+            if not write.unconditional and self._current_version(conn, write.pk, write.sk) != write.expected_version:
+                raise ConditionFailed(f"{write.pk}/{write.sk} changed")
             conn.execute("DELETE FROM items WHERE pk = ? AND sk = ?", (write.pk, write.sk))
         else:  # pragma: no cover - the Write union is closed
             raise TypeError(f"unknown write {write!r}")
@@ -242,7 +245,5 @@ class SqliteBackend:
             raise
 
     def get_counter(self, pk: str, sk: str) -> int:
-        row = self._connect().execute(
-            "SELECT value FROM counters WHERE pk = ? AND sk = ?", (pk, sk)
-        ).fetchone()
+        row = self._connect().execute("SELECT value FROM counters WHERE pk = ? AND sk = ?", (pk, sk)).fetchone()
         return int(row[0]) if row else 0

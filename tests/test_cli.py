@@ -1,0 +1,66 @@
+"""The ``ardoise`` command: every command has help; the store commands work on both backends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import boto3
+import click
+import pytest
+from click.testing import CliRunner
+
+from functions.cli import main
+
+
+def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append((*prefix, name))
+        if isinstance(command, click.Group):
+            found += all_commands(command, (*prefix, name))
+    return found
+
+
+@pytest.mark.parametrize("path", all_commands(main), ids=" ".join)
+def test_every_command_has_help(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(main, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    missing = [" ".join(path) for path in all_commands(main) if f"ardoise {' '.join(path)}" not in readme]
+    assert not missing, f"undocumented commands: {missing}"
+
+
+def test_init_store_creates_the_dynamodb_table(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARDOISE_STORE", "dynamodb://ardoise-cli?region=eu-west-3")
+    result = CliRunner().invoke(main, ["init-store"])
+    assert result.exit_code == 0, result.output
+    table = boto3.client("dynamodb", region_name="eu-west-3").describe_table(TableName="ardoise-cli")["Table"]
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert sorted(index["IndexName"] for index in table["GlobalSecondaryIndexes"]) == ["gsi1", "gsi2"]
+    again = CliRunner().invoke(main, ["init-store"])
+    assert again.exit_code == 0, again.output
+
+
+def test_init_store_migrates_a_new_sqlite_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARDOISE_STORE", f"sqlite:///{tmp_path}/fresh.db")
+    result = CliRunner().invoke(main, ["init-store"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "fresh.db").exists()
+
+
+def test_a_bad_setting_stops_a_command_with_a_readable_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARDOISE_GRACE_DAYS", "quinze")
+    result = CliRunner().invoke(main, ["tick"])
+    assert result.exit_code != 0
+    assert "ARDOISE_GRACE_DAYS" in result.output
+
+
+def test_tick_prints_what_each_step_did(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARDOISE_STORE", f"sqlite:///{tmp_path}/tick.db")
+    result = CliRunner().invoke(main, ["tick"])
+    assert result.exit_code == 0, result.output
+    assert '"refresh_marked"' in result.output
