@@ -1,0 +1,229 @@
+"""A company's solvency summary, computed from its reports and shared experiences.
+
+Pure: every input is passed in, ``today`` included, so the summary of the same
+data on the same day is always the same (``ardoise rebuild-summaries --check``
+relies on it). The summary is a JSON-ready dict, stored as is and served as is;
+its ``watch`` part (report ids, charter status) is internal: the refresher
+compares it between two versions to raise watchlist alerts.
+
+Which reports count: only those that were published (the public listing's own
+facts). A report still in its grace period, rejected or withdrawn never shows;
+a disputed one shows only as a pending dispute, and only if it had been public.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from fractions import Fraction
+from typing import Any
+
+from functions.core.clock import isoformat, today_in_paris
+from functions.core.domain.reports import Report, ReportStatus
+from functions.core.domain.solvency import (
+    WINDOW_MONTHS,
+    Experience,
+    Line,
+    eligible_experiences,
+    grade,
+    months_before,
+    payment_index,
+    round_half_up,
+)
+
+# Months back at which the trend shows the index and the outstanding amount.
+TREND_MONTHS = (3, 6, 12)
+# The chart covers this many months, one point a month, the last one today.
+CHART_MONTHS = 12
+# Statuses whose past is public: still listed, or listed then paid.
+_PUBLIC_PAST = frozenset({ReportStatus.PUBLISHED, ReportStatus.SETTLED})
+
+
+def _settled_day(report: Report) -> date | None:
+    if report.settled_on is not None:
+        return report.settled_on
+    return today_in_paris(report.settled_at) if report.settled_at is not None else None
+
+
+def _was_public_on(report: Report, day: date) -> bool:
+    published = report.published_at
+    return report.status in _PUBLIC_PAST and published is not None and today_in_paris(published) <= day
+
+
+def _open_on(report: Report, day: date) -> bool:
+    settled = _settled_day(report)
+    return settled is None or settled > day
+
+
+def _outstanding_on(report: Report, day: date) -> int:
+    """Rebuild what was owed on ``day``: today's balance plus what was paid after that day."""
+    if not _open_on(report, day):
+        return 0
+    return report.outstanding_cents + sum(p.amount_cents for p in report.payments if p.paid_on > day)
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What an index was computed from, as of one day."""
+
+    report_lines: list[Line]
+    experiences: list[Experience]
+
+    @property
+    def lines(self) -> list[Line]:
+        return self.report_lines + [Line(e.days_beyond_terms, e.amount_cents) for e in self.experiences]
+
+
+def basis_on(reports: Sequence[Report], experiences: Sequence[Experience], day: date) -> Basis:
+    """Return the invoices the index counts on ``day``: public reports and eligible experiences."""
+    start = months_before(day, WINDOW_MONTHS)
+    lines = []
+    for report in reports:
+        if not _was_public_on(report, day):
+            continue
+        settled = _settled_day(report)
+        if _open_on(report, day):
+            lines.append(Line((day - report.invoice.due_date).days, report.invoice.amount_cents))
+        elif settled is not None and start <= settled:
+            lines.append(Line((settled - report.invoice.due_date).days, report.invoice.amount_cents))
+    return Basis(lines, eligible_experiences(experiences, day))
+
+
+def point_on(reports: Sequence[Report], experiences: Sequence[Experience], day: date) -> dict[str, Any]:
+    """Return the index and the outstanding amount as they stood on ``day``."""
+    outstanding = sum(_outstanding_on(r, day) for r in reports if _was_public_on(r, day))
+    return {
+        "as_of": day.isoformat(),
+        "payment_index": payment_index(basis_on(reports, experiences, day).lines),
+        "outstanding_cents": outstanding,
+    }
+
+
+def _identity(siren: str, identity: Mapping[str, Any] | None, reports: Sequence[Report]) -> dict[str, Any] | None:
+    if identity is not None:
+        keys = ("siren", "name", "address", "postal_code", "city")
+        return {key: identity.get(key, "") for key in keys}
+    named = [r.debtor.name for r in reports if r.debtor.name]
+    return {"siren": siren, "name": named[-1], "address": "", "postal_code": "", "city": ""} if named else None
+
+
+def _open_reports(open_reports: list[Report], today: date) -> dict[str, Any]:
+    return {
+        "count": len(open_reports),
+        "outstanding_cents": sum(r.outstanding_cents for r in open_reports),
+        "currency": "EUR",
+        "oldest_due_date": min((r.invoice.due_date for r in open_reports), default=None),
+        "worst_days_beyond_terms": max((r.days_beyond_terms(today) for r in open_reports), default=None),
+    }
+
+
+def _settled_reports(settled: list[Report]) -> dict[str, Any]:
+    delays = [(_settled_day(r) or r.invoice.due_date) - r.invoice.due_date for r in settled]
+    average = round_half_up(Fraction(sum(d.days for d in delays), len(delays))) if delays else None
+    return {"count": len(settled), "window_months": WINDOW_MONTHS, "average_days_to_settle": average}
+
+
+def build_summary(
+    *,
+    siren: str,
+    identity: Mapping[str, Any] | None,
+    reports: Sequence[Report],
+    experiences: Sequence[Experience],
+    charter: Mapping[str, Any] | None,
+    today: date,
+    now: datetime,
+) -> dict[str, Any]:
+    """Compute the whole summary of one company as of ``today``."""
+    reports = [r for r in reports if r.debtor.siren == siren]
+    start = months_before(today, WINDOW_MONTHS)
+    open_reports = sorted((r for r in reports if r.status is ReportStatus.PUBLISHED), key=lambda r: r.id)
+    settled = [
+        r
+        for r in reports
+        if r.status is ReportStatus.SETTLED and r.published_at is not None and (_settled_day(r) or today) >= start
+    ]
+    disputes = [r for r in reports if r.status is ReportStatus.DISPUTED and r.published_at is not None]
+    basis = basis_on(reports, experiences, today)
+    index = payment_index(basis.lines)
+    letter = grade(index)
+    history = [point_on(reports, experiences, months_before(today, back)) for back in range(CHART_MONTHS, -1, -1)]
+    summary = {
+        "siren": siren,
+        "company": _identity(siren, identity, reports),
+        "open_reports": _open_reports(open_reports, today),
+        "settled_reports": _settled_reports(settled),
+        "pending_disputes": len(disputes),
+        "charter": dict(charter) if charter else {"status": "none", "since": None},
+        "payment_index": index,
+        "grade": letter.letter if letter else None,
+        "grade_label": letter.label if letter else None,
+        "insufficient_data": index is None,
+        "basis": {
+            "reports": len(basis.report_lines),
+            "experiences": len(basis.experiences),
+            "window_months": WINDOW_MONTHS,
+        },
+        "trend": [{"months_ago": back, **history[CHART_MONTHS - back]} for back in TREND_MONTHS],
+        "history": history,
+        "as_of": today.isoformat(),
+        "computed_at": isoformat(now),
+        "watch": {
+            "open": [r.id for r in open_reports],
+            "settled": sorted(r.id for r in settled),
+            "charter": (charter or {}).get("status", "none"),
+        },
+    }
+    return _jsonable(summary)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def public_view(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """Return what a subscriber sees of a stored summary (the internal ``watch`` part removed)."""
+    return {key: value for key, value in summary.items() if key != "watch"}
+
+
+def has_time_dependent_data(summary: Mapping[str, Any]) -> bool:
+    """Tell whether the summary changes as days pass (and so must be refreshed daily)."""
+    return any(
+        point["outstanding_cents"] or point["payment_index"] is not None for point in summary["history"]
+    ) or bool(summary["basis"]["reports"] or summary["basis"]["experiences"])
+
+
+@dataclass(frozen=True)
+class Change:
+    """Something a watcher of the company wants to hear about."""
+
+    kind: str  # report.published | report.settled | charter.changed
+    report_id: str = ""
+    before: str = ""
+    after: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        body = {"kind": self.kind}
+        if self.report_id:
+            body["report_id"] = self.report_id
+        if self.kind == "charter.changed":
+            body.update(before=self.before, after=self.after)
+        return body
+
+
+def changes_between(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> list[Change]:
+    """Return what changed for watchers: new published reports, settled ones, charter status."""
+    before = (old or {}).get("watch") or {"open": [], "settled": [], "charter": None}
+    after = new["watch"]
+    found = [Change("report.published", report_id=i) for i in after["open"] if i not in set(before["open"])]
+    was_open = set(before["open"])
+    found += [Change("report.settled", report_id=i) for i in after["settled"] if i in was_open]
+    if before["charter"] is not None and before["charter"] != after["charter"]:
+        found.append(Change("charter.changed", before=before["charter"], after=after["charter"]))
+    return found
