@@ -42,6 +42,18 @@ def _positive_int(raw: str) -> int:
     return value
 
 
+def _plans(raw: str) -> tuple[tuple[str, int], ...]:
+    plans = []
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        name, _, quota = part.partition(":")
+        if not name.strip().isidentifier() or not quota.strip().isdigit():
+            raise ValueError("plans are written name:quota, separated by commas")
+        plans.append((name.strip(), int(quota)))
+    if not plans:
+        raise ValueError("at least one plan is needed")
+    return tuple(plans)
+
+
 def _euros_to_cents(raw: str) -> int:
     try:
         return cents_from_euros(Decimal(raw))
@@ -110,6 +122,13 @@ SETTINGS: tuple[Setting, ...] = (
         _euros_to_cents,
     ),
     Setting("ARDOISE_LOG_LEVEL", "log_level", "INFO", "Level of the JSON logs written to standard error."),
+    Setting(
+        "ARDOISE_PLANS",
+        "plans",
+        "decouverte:50,pro:1000,entreprise:20000",
+        "Subscriber plans and their monthly quotas of solvency summaries: `name:quota,name:quota`.",
+        _plans,
+    ),
 )
 
 
@@ -129,6 +148,7 @@ class Settings:
     grace_days: int
     min_amount_cents: int
     log_level: str
+    plans: tuple[tuple[str, int], ...] = (("decouverte", 50), ("pro", 1000), ("entreprise", 20000))
 
     @property
     def is_production(self) -> bool:
