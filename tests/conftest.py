@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="ardoise-tests-"))
 os.environ.update(
@@ -59,11 +61,37 @@ def aws() -> Iterator[None]:
         yield
 
 
+class AtomicCallsClient:
+    """A boto3 client whose calls run one at a time.
+
+    DynamoDB applies each call atomically (one UpdateItem, one transaction);
+    moto's in-process backend does not lock, so threads could interleave inside
+    a single call. Serializing calls restores the service's guarantee while
+    leaving our read-modify-write races (between calls) fully in play.
+    """
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._client, name)
+        if not callable(attribute):
+            return attribute
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                return attribute(*args, **kwargs)
+
+        return call
+
+
 def make_backend(kind: str, tmp_path: Path) -> ItemBackend:
     if kind == "sqlite":
         backend: ItemBackend = SqliteBackend(tmp_path / "ardoise.db")
     else:
-        backend = DynamoDbBackend("ardoise-test", boto3.client("dynamodb", region_name="eu-west-3"))
+        client = AtomicCallsClient(boto3.client("dynamodb", region_name="eu-west-3"))
+        backend = DynamoDbBackend("ardoise-test", client)
     backend.create_schema()
     return backend
 
