@@ -83,7 +83,7 @@ class OutboxMailer:
 
         parser = BytesParser(policy=policy.default)
         paths = sorted(self.folder.glob("*.eml"))
-        return [parser.parsebytes(path.read_bytes()) for path in paths]  # type: ignore[misc]  # policy.default yields EmailMessage
+        return [parser.parsebytes(path.read_bytes()) for path in paths]
 
 
 class SesMailer:

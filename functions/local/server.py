@@ -24,7 +24,7 @@ def build_local_app(ctx: Services) -> Any:
     from functions.reports.app import create_app as reports_app
 
     shared = {"settings": ctx.settings, "store": ctx.store, "mailer": ctx.mailer, "clock": ctx.clock}
-    apps = {
+    apps: dict[str, Any] = {
         MOUNTS["directory"]: directory_app(**shared),
         MOUNTS["charter"]: charter_app(**shared),
         MOUNTS["reports"]: reports_app(**shared),

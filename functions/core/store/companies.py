@@ -41,11 +41,12 @@ class Companies(Repository):
             if current is not None and current.data == data:
                 return company
             folded = fold(company.name)
-            keys = {"gsi2pk": name_partition(folded), "gsi2sk": f"{folded}#{company.siren}"}
+            name_key, name_sort = name_partition(folded), f"{folded}#{company.siren}"
             if current is None:
-                put = Put(Item(f"COMPANY#{company.siren}", "PROFILE", data, **keys), None)
+                item = Item(f"COMPANY#{company.siren}", "PROFILE", data, gsi2pk=name_key, gsi2sk=name_sort)
+                put = Put(item, None)
             else:
-                put = Put(current.bumped(data, **keys), current.version)
+                put = Put(current.bumped(data, gsi2pk=name_key, gsi2sk=name_sort), current.version)
             event = self.store.event(
                 f"company:{company.siren}",
                 f"company:{company.siren}",

@@ -90,6 +90,17 @@ def _version_condition(expected: int | None) -> dict[str, Any]:
     }
 
 
+def _index_definition(name: str) -> dict[str, Any]:
+    return {
+        "IndexName": name,
+        "KeySchema": [
+            {"AttributeName": f"{name}pk", "KeyType": "HASH"},
+            {"AttributeName": f"{name}sk", "KeyType": "RANGE"},
+        ],
+        "Projection": {"ProjectionType": "ALL"},
+    }
+
+
 class DynamoDbBackend:
     """Items in one DynamoDB table (single-table design)."""
 
@@ -103,14 +114,6 @@ class DynamoDbBackend:
 
     # -- schema ------------------------------------------------------------
     def create_schema(self) -> None:
-        index = lambda name: {  # noqa: E731 - a two-line table of index shapes reads best inline
-            "IndexName": name,
-            "KeySchema": [
-                {"AttributeName": f"{name}pk", "KeyType": "HASH"},
-                {"AttributeName": f"{name}sk", "KeyType": "RANGE"},
-            ],
-            "Projection": {"ProjectionType": "ALL"},
-        }
         try:
             self.client.create_table(
                 TableName=self.table,
@@ -120,7 +123,7 @@ class DynamoDbBackend:
                     for name in ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk")
                 ],
                 KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-                GlobalSecondaryIndexes=[index("gsi1"), index("gsi2")],
+                GlobalSecondaryIndexes=[_index_definition("gsi1"), _index_definition("gsi2")],
             )
         except self.client.exceptions.ResourceInUseException:
             return

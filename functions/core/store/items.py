@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
 Index = Literal["gsi1", "gsi2"]
@@ -48,21 +48,9 @@ class Item:
     gsi2sk: str | None = None
     expires_at: int | None = None
 
-    def bumped(self, data: Mapping[str, Any], **keys: Any) -> Item:
-        """Return the next version of this item with new data (and keys)."""
-        values = {
-            "pk": self.pk,
-            "sk": self.sk,
-            "data": data,
-            "version": self.version + 1,
-            "gsi1pk": self.gsi1pk,
-            "gsi1sk": self.gsi1sk,
-            "gsi2pk": self.gsi2pk,
-            "gsi2sk": self.gsi2sk,
-            "expires_at": self.expires_at,
-        }
-        values.update(keys)
-        return Item(**values)
+    def bumped(self, data: Mapping[str, Any], **keys: str | int | None) -> Item:
+        """Return the next version of this item with new data (and, optionally, new keys)."""
+        return replace(self, data=data, version=self.version + 1, **keys)  # type: ignore[arg-type]  # keys are Item's own optional fields
 
 
 @dataclass(frozen=True, slots=True)
