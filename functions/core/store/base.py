@@ -19,9 +19,14 @@ from functions.core.clock import Clock, system_clock
 from functions.core.store.items import ConditionFailed, Item, ItemBackend, Put, Write
 
 if TYPE_CHECKING:  # pragma: no cover
+    from functions.core.store.alerts import Alerts
     from functions.core.store.audit import AuditLog
     from functions.core.store.companies import Companies
+    from functions.core.store.experiences import Experiences
     from functions.core.store.outbox import Outbox
+    from functions.core.store.subscribers import Subscribers
+    from functions.core.store.summaries import Summaries
+    from functions.core.store.watchlist import Watchlist
 
 T = TypeVar("T")
 
@@ -89,6 +94,37 @@ class Store:
         from functions.core.store.companies import Companies
 
         return Companies(self)
+
+    # -- solvency reports (issue 5) --
+    @cached_property
+    def subscribers(self) -> Subscribers:
+        from functions.core.store.subscribers import Subscribers
+
+        return Subscribers(self)
+
+    @cached_property
+    def summaries(self) -> Summaries:
+        from functions.core.store.summaries import Summaries
+
+        return Summaries(self)
+
+    @cached_property
+    def experiences(self) -> Experiences:
+        from functions.core.store.experiences import Experiences
+
+        return Experiences(self)
+
+    @cached_property
+    def watchlist(self) -> Watchlist:
+        from functions.core.store.watchlist import Watchlist
+
+        return Watchlist(self)
+
+    @cached_property
+    def alerts(self) -> Alerts:
+        from functions.core.store.alerts import Alerts
+
+        return Alerts(self)
 
     def event(self, subject: str, entity: str, action: str, actor: str, **changes: Any) -> AuditEvent:
         """Build an audit event stamped with the store's clock."""
