@@ -27,7 +27,9 @@ class ReportStatus(StrEnum):
 
 
 # Statuses in which a report may still be (or become) public and is still owed.
-OPEN_STATUSES = frozenset({ReportStatus.SUBMITTED, ReportStatus.NOTIFIED, ReportStatus.PUBLISHED, ReportStatus.DISPUTED})
+OPEN_STATUSES = frozenset(
+    {ReportStatus.SUBMITTED, ReportStatus.NOTIFIED, ReportStatus.PUBLISHED, ReportStatus.DISPUTED}
+)
 
 
 class NoticeChannel(StrEnum):
@@ -77,6 +79,72 @@ class Payment:
     recorded_by: str
 
 
+class DisputeKind(StrEnum):
+    """What the debtor said through its private link."""
+
+    DISPUTE = "dispute"
+    PAYMENT_DECLARED = "payment_declared"
+
+
+class DisputeReason(StrEnum):
+    """Why the debtor contests (a closed list, so that moderation can be consistent)."""
+
+    NOT_OWED = "not_owed"
+    WRONG_AMOUNT = "wrong_amount"
+    ALREADY_PAID = "already_paid"
+    SERVICE_NOT_DELIVERED = "service_not_delivered"
+    PAYMENT_ARRANGEMENT = "payment_arrangement"
+    OTHER = "other"
+
+
+DISPUTE_REASON_LABELS = {
+    DisputeReason.NOT_OWED: "La somme n'est pas due",
+    DisputeReason.WRONG_AMOUNT: "Le montant est erroné",
+    DisputeReason.ALREADY_PAID: "La facture a déjà été payée",
+    DisputeReason.SERVICE_NOT_DELIVERED: "La prestation ou la livraison est contestée",
+    DisputeReason.PAYMENT_ARRANGEMENT: "Un échéancier a été convenu",
+    DisputeReason.OTHER: "Autre motif",
+}
+
+
+@dataclass(frozen=True)
+class Dispute:
+    """The debtor's contest (or payment declaration), awaiting a moderator."""
+
+    kind: DisputeKind
+    reason: DisputeReason
+    text: str
+    opened_at: datetime
+    was_published: bool
+    evidence_ids: tuple[str, ...] = ()
+    paid_on: date | None = None
+    declared_amount_cents: int | None = None
+
+
+class ModerationDecision(StrEnum):
+    """A moderator's decision on a dispute."""
+
+    UPHELD = "upheld"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Moderation:
+    """Who decided what about a dispute, when, and why (the note is sent to both sides)."""
+
+    decision: ModerationDecision
+    note: str
+    moderator_id: str
+    decided_at: datetime
+
+
+class NoticeMedium(StrEnum):
+    """How Ardoise told the debtor about the report."""
+
+    EMAIL = "email"
+    POST = "post"
+
+
 @dataclass(frozen=True)
 class Report:
     """One unpaid invoice reported by a creditor against a debtor."""
@@ -99,6 +167,12 @@ class Report:
     payments: tuple[Payment, ...] = field(default_factory=tuple)
     public_reply: str = ""
     version: int = 0
+    filed_by: str = ""
+    flags: tuple[str, ...] = ()
+    notice_medium: NoticeMedium | None = None
+    notice_claimed_at: datetime | None = None
+    dispute: Dispute | None = None
+    moderation: Moderation | None = None
 
     @property
     def is_public(self) -> bool:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from functions.core.store.companies import Companies
     from functions.core.store.experiences import Experiences
     from functions.core.store.outbox import Outbox
+    from functions.core.store.reports import Reports
     from functions.core.store.subscribers import Subscribers
     from functions.core.store.summaries import Summaries
     from functions.core.store.watchlist import Watchlist
@@ -125,6 +126,12 @@ class Store:
         from functions.core.store.alerts import Alerts
 
         return Alerts(self)
+
+    @cached_property
+    def reports(self) -> Reports:
+        from functions.core.store.reports import Reports
+
+        return Reports(self)
 
     def event(self, subject: str, entity: str, action: str, actor: str, **changes: Any) -> AuditEvent:
         """Build an audit event stamped with the store's clock."""

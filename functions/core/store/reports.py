@@ -1,0 +1,310 @@
+"""Reports, their debtor's aggregate, duplicates and idempotent replays.
+
+Layout (one partition per debtor, so that a company's reports and aggregate
+are read strongly consistent and changed together):
+
+- ``DEBTOR#{siren}`` / ``REPORT#{id}``: the report. ``gsi1`` places it in the
+  time-driven queue its status calls for (notice to send, publication due,
+  moderation, purge); ``gsi2`` lists a creditor's reports.
+- ``DEBTOR#{siren}`` / ``AGGREGATE``: counts, outstanding total and due dates
+  of the open published reports; ``gsi2`` ``LISTED`` while the company is on
+  the public listing, ``gsi1`` ``SIRENS#{first three digits}`` for SIREN-prefix
+  search. Every report change rewrites it in the same transaction, guarded by
+  its version, so the figures are exact under concurrent writers.
+- ``REPORTID#{id}``: which debtor a report id belongs to.
+- ``DEDUP#{creditor}#{debtor}#{invoice}``: one report per invoice and creditor.
+- ``IDEMPOTENCY#{member}#{key}``: the first response to a keyed request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from functions.core.clock import today_in_paris
+from functions.core.domain.aggregates import AggregateState, CompanyAggregate
+from functions.core.domain.reports import Report, ReportStatus
+from functions.core.domain.retention import delete_on
+from functions.core.store.base import AuditEvent, Repository, sortable_time
+from functions.core.store.items import Check, Delete, Item, Put, Write
+from functions.core.store.report_codec import audit_view, report_from_data, report_to_data
+from functions.core.text import fold
+
+__all__ = ["CompanyAggregate", "Reports"]
+
+AGGREGATE = "AGGREGATE"
+LISTED = "LISTED"
+QUEUE_NOTICE = "DIRQ#notice"
+QUEUE_PUBLISH = "DIRQ#publish"
+QUEUE_MODERATION = "DIRQ#moderation"
+QUEUE_PURGE = "DIRQ#purge"
+# Sorts after any "#id" suffix: closes an inclusive upper bound on a time prefix.
+_AFTER_ANY_ID = "#~"
+IDEMPOTENCY_HOURS = 24
+
+
+def debtor_pk(siren: str) -> str:
+    return f"DEBTOR#{siren}"
+
+
+def report_sk(report_id: str) -> str:
+    return f"REPORT#{report_id}"
+
+
+def dedup_pk(creditor_siren: str, debtor_siren: str, invoice_number: str) -> str:
+    """One key per creditor, debtor and invoice number (case, accents and spacing folded)."""
+    return f"DEDUP#{creditor_siren}#{debtor_siren}#{fold(invoice_number) or invoice_number.strip()}"
+
+
+def queue_key(report: Report) -> tuple[str, str]:
+    """The time-driven queue a report sits in, and its place there."""
+    if report.status is ReportStatus.SUBMITTED:
+        return QUEUE_NOTICE, f"{sortable_time(report.created_at)}#{report.id}"
+    if report.status is ReportStatus.NOTIFIED and report.publish_after is not None:
+        return QUEUE_PUBLISH, f"{sortable_time(report.publish_after)}#{report.id}"
+    if report.status is ReportStatus.DISPUTED and report.dispute is not None:
+        return QUEUE_MODERATION, f"{sortable_time(report.dispute.opened_at)}#{report.id}"
+    return QUEUE_PURGE, f"{delete_on(report).isoformat()}#{report.id}"
+
+
+def _report_item(report: Report, version: int) -> Item:
+    queue, place = queue_key(report)
+    return Item(
+        debtor_pk(report.debtor.siren),
+        report_sk(report.id),
+        report_to_data(report),
+        version,
+        gsi1pk=queue,
+        gsi1sk=place,
+        gsi2pk=f"CREDITOR#{report.creditor.siren}",
+        gsi2sk=f"{sortable_time(report.created_at)}#{report.id}",
+    )
+
+
+def _report(item: Item) -> Report:
+    return report_from_data(item.data, item.version)
+
+
+class Reports(Repository):
+    """Read and change reports; every change keeps the debtor's aggregate exact."""
+
+    # -- reads -------------------------------------------------------------
+    def get_report(self, report_id: str) -> Report | None:
+        """Return one report by id, or None (unknown or deleted)."""
+        pointer = self.backend.get(f"REPORTID#{report_id}", "REPORTID")
+        if pointer is None:
+            return None
+        item = self.backend.get(debtor_pk(pointer.data["debtor_siren"]), report_sk(report_id))
+        return _report(item) if item else None
+
+    def list_for_debtor(self, siren: str) -> list[Report]:
+        """Return every report still held against ``siren`` (all statuses), oldest first."""
+        items = self._all(debtor_pk(siren), sk_prefix="REPORT#")
+        return sorted((_report(item) for item in items), key=lambda r: (r.created_at, r.id))
+
+    def list_for_creditor(self, siren: str) -> list[Report]:
+        """Return every report held that ``siren`` filed, oldest first."""
+        return [_report(item) for item in self._all(f"CREDITOR#{siren}", index="gsi2")]
+
+    def get_aggregate(self, siren: str, today: date | None = None) -> CompanyAggregate | None:
+        """Return the company's directory figures as of ``today``, or None when nothing is held."""
+        item = self.backend.get(debtor_pk(siren), AGGREGATE)
+        if item is None:
+            return None
+        return AggregateState.from_data(item.data).view(siren, today or today_in_paris(self.now()))
+
+    def get_aggregates(self, sirens: Sequence[str], today: date | None = None) -> dict[str, CompanyAggregate]:
+        """Return the aggregates of several companies at once (those without one are left out)."""
+        day = today or today_in_paris(self.now())
+        items = self.backend.get_many([(debtor_pk(siren), AGGREGATE) for siren in sirens])
+        return {
+            item.pk.removeprefix("DEBTOR#"): AggregateState.from_data(item.data).view(
+                item.pk.removeprefix("DEBTOR#"), day
+            )
+            for item in items
+        }
+
+    def get_aggregate_state(self, siren: str) -> AggregateState | None:
+        """Return the stored aggregate state (checks and rebuilds compare it)."""
+        item = self.backend.get(debtor_pk(siren), AGGREGATE)
+        return AggregateState.from_data(item.data) if item else None
+
+    def list_listed_sirens(self) -> list[str]:
+        """Return the SIREN of every company with at least one published report, in order."""
+        return [item.gsi2sk or "" for item in self._all(LISTED, index="gsi2")]
+
+    def list_aggregate_sirens(self) -> list[str]:
+        """Return every company with an aggregate (maintenance jobs only: scans)."""
+        found = []
+        for pk in self.backend.scan_partitions("DEBTOR#"):
+            if self.backend.get(pk, AGGREGATE) is not None:
+                found.append(pk.removeprefix("DEBTOR#"))
+        return found
+
+    def search_sirens(self, prefix: str, limit: int = 20, cursor: str | None = None) -> tuple[list[str], str | None]:
+        """Return the companies held in the directory whose SIREN starts with ``prefix`` (3 digits or more)."""
+        if len(prefix) < 3 or not prefix.isdigit():
+            return [], None
+        page = self.backend.query(f"SIRENS#{prefix[:3]}", index="gsi1", sk_prefix=prefix, limit=limit, cursor=cursor)
+        return [item.gsi1sk or "" for item in page.items], page.cursor
+
+    def in_queue(
+        self, queue: str, *, until: str | None = None, limit: int | None = None, cursor: str | None = None
+    ) -> tuple[list[Report], str | None]:
+        """Return the reports of a time-driven queue, oldest first, up to the key ``until``."""
+        sk_to = until + _AFTER_ANY_ID if until is not None else None
+        page = self.backend.query(queue, index="gsi1", sk_to=sk_to, limit=limit, cursor=cursor)
+        return [_report(item) for item in page.items], page.cursor
+
+    def iter_queue(self, queue: str, *, until: str | None = None) -> Iterator[Report]:
+        cursor: str | None = None
+        while True:
+            reports, cursor = self.in_queue(queue, until=until, limit=200, cursor=cursor)
+            yield from reports
+            if cursor is None:
+                return
+
+    def _all(self, pk: str, *, index: Any = None, sk_prefix: str = "") -> list[Item]:
+        items: list[Item] = []
+        cursor: str | None = None
+        while True:
+            page = self.backend.query(pk, index=index, sk_prefix=sk_prefix, limit=500, cursor=cursor)
+            items.extend(page.items)
+            if page.cursor is None:
+                return items
+            cursor = page.cursor
+
+    def list_partition(self, siren: str, sk_prefix: str) -> list[Item]:
+        """Return the raw items of a debtor's partition under ``sk_prefix`` (evidence, links)."""
+        return self._all(debtor_pk(siren), sk_prefix=sk_prefix)
+
+    # -- idempotency -------------------------------------------------------
+    def get_replay(self, member_id: str, key: str) -> Mapping[str, Any] | None:
+        """Return the response recorded for a keyed request, while it is less than 24 hours old."""
+        item = self.backend.get(f"IDEMPOTENCY#{member_id}#{key}", "IDEMPOTENCY")
+        if item is None or (item.expires_at is not None and item.expires_at <= self.now().timestamp()):
+            return None
+        return item.data
+
+    def replay_write(self, member_id: str, key: str, record: Mapping[str, Any]) -> Put:
+        """Return the write recording a keyed request's response (joins the filing transaction)."""
+        expires = int((self.now() + timedelta(hours=IDEMPOTENCY_HOURS)).timestamp())
+        pk = f"IDEMPOTENCY#{member_id}#{key}"
+        current = self.backend.get(pk, "IDEMPOTENCY")
+        # An expired record may be replaced; a live one makes the transaction fail.
+        expected = current.version if current is not None and not self.get_replay(member_id, key) else None
+        version = current.version + 1 if current is not None else 1
+        return Put(Item(pk, "IDEMPOTENCY", dict(record), version, expires_at=expires), expected)
+
+    # -- writes ------------------------------------------------------------
+    def file_report(self, report: Report, *, actor: str, extra_writes: Sequence[Write] = ()) -> Report:
+        """Store a new report; raise ConditionFailed when its invoice was reported before."""
+        filed = replace(report, version=1)
+        writes: list[Write] = [
+            Put(_report_item(filed, 1), None),
+            Put(Item(f"REPORTID#{report.id}", "REPORTID", {"debtor_siren": report.debtor.siren}), None),
+            Put(Item(self.dedup_key(report), "DEDUP", {"report_id": report.id}), None),
+            *self._aggregate_writes(report.debtor.siren, [(None, filed)]),
+            *extra_writes,
+        ]
+        event = self._event(None, filed, "report.filed", actor)
+        self.store.commit(writes, [event], touched=[report.debtor.siren])
+        return filed
+
+    def dedup_key(self, report: Report) -> str:
+        return dedup_pk(report.creditor.siren, report.debtor.siren, report.invoice.number)
+
+    def find_duplicate(self, creditor_siren: str, debtor_siren: str, invoice_number: str) -> str | None:
+        """Return the id of the report already filed for this invoice, if any."""
+        item = self.backend.get(dedup_pk(creditor_siren, debtor_siren, invoice_number), "DEDUP")
+        return str(item.data["report_id"]) if item else None
+
+    def save(
+        self,
+        before: Report,
+        after: Report,
+        *,
+        actor: str,
+        action: str,
+        extra_writes: Sequence[Write] = (),
+    ) -> Report:
+        """Replace ``before`` by ``after`` if nobody changed it meanwhile (else ConditionFailed)."""
+        saved = replace(after, version=before.version + 1)
+        writes: list[Write] = [
+            Put(_report_item(saved, saved.version), before.version),
+            *self._aggregate_writes(before.debtor.siren, [(before, saved)]),
+            *extra_writes,
+        ]
+        self.store.commit(writes, [self._event(before, saved, action, actor)], touched=[before.debtor.siren])
+        return saved
+
+    def delete_report(self, report: Report, *, actor: str, action: str = "report.deleted") -> None:
+        """Delete a report and everything hanging from it (evidence records, reply links)."""
+        siren = report.debtor.siren
+        writes: list[Write] = [
+            Delete(debtor_pk(siren), report_sk(report.id), report.version),
+            Delete(f"REPORTID#{report.id}", "REPORTID", unconditional=True),
+            Delete(self.dedup_key(report), "DEDUP", unconditional=True),
+            *self._aggregate_writes(siren, [(report, None)]),
+        ]
+        for item in self.list_partition(siren, f"EVIDENCE#{report.id}#") + self.list_partition(
+            siren, f"LINK#{report.id}#"
+        ):
+            writes.append(Delete(item.pk, item.sk, unconditional=True))
+            if item.sk.startswith("LINK#"):
+                writes.append(Delete(f"REPLYLINK#{item.data['digest']}", "LINK", unconditional=True))
+        self.store.commit(writes, [self._event(report, None, action, actor)], touched=[siren])
+
+    def write_aggregate_state(self, siren: str, state: AggregateState, *, actor: str) -> None:
+        """Overwrite a company's aggregate (``rebuild-aggregates`` repairs with it)."""
+        current = self.backend.get(debtor_pk(siren), AGGREGATE)
+        event = self.store.event(
+            f"company:{siren}",
+            f"aggregate:{siren}",
+            "aggregate.rebuilt",
+            actor,
+            before=current.data if current else None,
+            after=state.to_data(),
+        )
+        self.store.commit([self._aggregate_write(siren, state, current)], [event], touched=[siren])
+
+    # -- helpers -----------------------------------------------------------
+    def _event(self, before: Report | None, after: Report | None, action: str, actor: str) -> AuditEvent:
+        subject = (after or before).debtor.siren  # type: ignore[union-attr]  # one of them is always set
+        report_id = (after or before).id  # type: ignore[union-attr]
+        return self.store.event(
+            f"company:{subject}",
+            f"report:{report_id}",
+            action,
+            actor,
+            before=audit_view(before),
+            after=audit_view(after),
+        )
+
+    def _aggregate_writes(self, siren: str, changes: Sequence[tuple[Report | None, Report | None]]) -> list[Write]:
+        current = self.backend.get(debtor_pk(siren), AGGREGATE)
+        state = AggregateState.from_data(current.data) if current else AggregateState()
+        for before, after in changes:
+            state = state.changed(before, after)
+        return [self._aggregate_write(siren, state, current)]
+
+    def _aggregate_write(self, siren: str, state: AggregateState, current: Item | None) -> Write:
+        if state.held_report_count == 0:
+            if current is None:
+                # Still absent: guards against a concurrent first report.
+                return Check(debtor_pk(siren), AGGREGATE, None)
+            return Delete(debtor_pk(siren), AGGREGATE, current.version)
+        keys: dict[str, Any] = {"gsi1pk": f"SIRENS#{siren[:3]}", "gsi1sk": siren}
+        keys.update({"gsi2pk": LISTED, "gsi2sk": siren} if state.open_published_count > 0 else {})
+        if current is None:
+            return Put(Item(debtor_pk(siren), AGGREGATE, state.to_data(), 1, **keys), None)
+        keys.setdefault("gsi2pk", None)
+        keys.setdefault("gsi2sk", None)
+        return Put(current.bumped(state.to_data(), **keys), current.version)
+
+
+def moment_key(moment: datetime) -> str:
+    """Queue key prefix of a moment (``in_queue(until=...)`` takes it)."""
+    return sortable_time(moment)
