@@ -1,15 +1,224 @@
-"""HTTP routes of the solvency reports: parse, call the domain, respond."""
+"""HTTP routes of the solvency reports: parse, call a service, respond.
+
+Every route needs a subscriber's key (``X-API-Key``). Summaries count against
+the plan's monthly quota; the other calls are counted too, without limit.
+"""
 
 from __future__ import annotations
 
-from functions.core.errors import Unauthorized
-from functions.core.http import Api
+from typing import Any
+
+from flask import Response, request
+
+from functions.core.domain.summaries import public_view
+from functions.core.errors import NotFound
+from functions.core.http import Api, services
+from functions.core.identifiers import InvalidIdentifier, parse_siren
+from functions.core.services import solvency, subscribers, watchlist
+from functions.core.store.subscribers import Subscriber
 from functions.core.validation import parse_path_siren
+from functions.reports import render
+from functions.reports.schemas import (
+    BatchRequest,
+    BatchResponse,
+    DeliveryLog,
+    FormatQuery,
+    PageQuery,
+    Solvency,
+    Usage,
+    WatchedCompany,
+    WatchlistPage,
+    WebhookRequest,
+    WebhookSettings,
+)
 
 api = Api("reports", tag="Synthèses")
 
+_MEDIA = {"json": "application/json", "html": "text/html", "pdf": "application/pdf"}
+_PRIVATE = {"Cache-Control": "private, no-store"}
 
-@api.route("/solvency/<siren>", "GET", summary="Donner la synthèse de solvabilité d'une entreprise.", security="apiKey", problems=(404, 429))
-def get_solvency(siren: str) -> None:
+
+def _subscriber() -> Subscriber:
+    return subscribers.authenticate(services(), request.headers.get("X-API-Key"))
+
+
+def _format(asked: str | None) -> str:
+    if asked:
+        return asked
+    best = request.accept_mimetypes.best_match(list(_MEDIA.values()), default="application/json")
+    return next(name for name, media in _MEDIA.items() if media == best)
+
+
+@api.route(
+    "/solvency/<siren>",
+    "GET",
+    summary="Donner la synthèse de solvabilité d'une entreprise (JSON, HTML ou PDF).",
+    query=FormatQuery,
+    responses={200: Solvency},
+    security="apiKey",
+    problems=(404, 429),
+)
+def get_solvency(siren: str, query: FormatQuery) -> Any:
+    ctx = services()
+    subscriber = _subscriber()
+    fmt = _format(query.format)
     siren = parse_path_siren(siren)
-    raise Unauthorized("Clé d'API manquante ou invalide (en-tête X-API-Key).")
+    subscribers.count_summaries(ctx, subscriber, 1)
+    summary = public_view(solvency.get_summary(ctx, siren))
+    if fmt == "html":
+        return Response(render.to_html(summary), mimetype="text/html", headers=_PRIVATE)
+    if fmt == "pdf":
+        disposition = {"Content-Disposition": f'inline; filename="synthese-{siren}.pdf"'}
+        return Response(render.to_pdf(summary), mimetype="application/pdf", headers={**_PRIVATE, **disposition})
+    return summary, 200, _PRIVATE
+
+
+@api.route(
+    "/solvency/batch",
+    "POST",
+    summary="Donner les synthèses de 100 entreprises au plus ; chaque SIREN valide est décompté.",
+    body=BatchRequest,
+    responses={200: BatchResponse},
+    security="apiKey",
+    problems=(429,),
+)
+def post_batch(body: BatchRequest) -> Any:
+    ctx = services()
+    subscriber = _subscriber()
+    parsed: list[tuple[str, str | None]] = []
+    for raw in body.sirens:
+        try:
+            parsed.append((raw, parse_siren(raw)))
+        except InvalidIdentifier:
+            parsed.append((raw, None))
+    wanted = list(dict.fromkeys(siren for _, siren in parsed if siren))
+    counted = len(wanted)
+    subscribers.count_summaries(ctx, subscriber, counted)
+    found = solvency.get_summaries(ctx, wanted)
+    results = [_batch_item(raw, siren, found) for raw, siren in parsed]
+    return {"counted": counted, "results": results}, 200, _PRIVATE
+
+
+def _batch_item(raw: str, siren: str | None, found: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    if siren is None:
+        problem = "SIREN invalide : 9 chiffres dont une clé de contrôle."
+        return {
+            "input": raw,
+            "error": {"type": "https://ardoise.fr/problemes/validation", "title": "SIREN invalide", "detail": problem},
+        }
+    if siren not in found:
+        error = NotFound("Aucune donnée sur cette entreprise dans Ardoise.")
+        return {
+            "input": raw,
+            "siren": siren,
+            "error": {"type": error.type, "title": error.title, "detail": error.detail},
+        }
+    return {"input": raw, "siren": siren, "summary": public_view(found[siren])}
+
+
+@api.route(
+    "/usage",
+    "GET",
+    summary="Donner la consommation du mois et le quota de la formule.",
+    responses={200: Usage},
+    security="apiKey",
+)
+def get_usage() -> Any:
+    ctx = services()
+    subscriber = _subscriber()
+    subscribers.count_call(ctx, subscriber)
+    return subscribers.usage(ctx, subscriber), 200, _PRIVATE
+
+
+@api.route(
+    "/watchlist",
+    "GET",
+    summary="Lister les entreprises surveillées.",
+    query=PageQuery,
+    responses={200: WatchlistPage},
+    security="apiKey",
+)
+def get_watchlist(query: PageQuery) -> Any:
+    ctx = services()
+    subscriber = _subscriber()
+    subscribers.count_call(ctx, subscriber)
+    return watchlist.list_watched(ctx, subscriber, query.limit, query.cursor), 200, _PRIVATE
+
+
+@api.route(
+    "/watchlist/<siren>",
+    "PUT",
+    summary="Surveiller une entreprise : alerte à chaque signalement publié, règlement ou changement de charte.",
+    responses={200: WatchedCompany, 201: WatchedCompany},
+    security="apiKey",
+)
+def put_watchlist(siren: str) -> Any:
+    ctx = services()
+    subscriber = _subscriber()
+    siren = parse_path_siren(siren)
+    subscribers.count_call(ctx, subscriber)
+    added = watchlist.watch(ctx, subscriber, siren)
+    return {"siren": siren, "watched": True}, 201 if added else 200
+
+
+@api.route(
+    "/watchlist/<siren>",
+    "DELETE",
+    summary="Ne plus surveiller une entreprise.",
+    responses={204: None},
+    security="apiKey",
+    problems=(404,),
+)
+def delete_watchlist(siren: str) -> Any:
+    ctx = services()
+    subscriber = _subscriber()
+    siren = parse_path_siren(siren)
+    subscribers.count_call(ctx, subscriber)
+    if not watchlist.unwatch(ctx, subscriber, siren):
+        raise NotFound("Cette entreprise n'est pas dans votre liste de surveillance.")
+    return None, 204
+
+
+@api.route(
+    "/webhook",
+    "PUT",
+    summary="Recevoir les alertes par webhook signé (le secret n'est montré qu'une fois).",
+    body=WebhookRequest,
+    responses={200: WebhookSettings},
+    security="apiKey",
+)
+def put_webhook(body: WebhookRequest) -> Any:
+    ctx = services()
+    subscriber = _subscriber()
+    subscribers.count_call(ctx, subscriber)
+    updated, secret = watchlist.set_webhook(ctx, subscriber, body.url)
+    return {"url": updated.webhook_url, "secret": secret}, 200, _PRIVATE
+
+
+@api.route(
+    "/webhook",
+    "DELETE",
+    summary="Recevoir de nouveau les alertes par e-mail.",
+    responses={204: None},
+    security="apiKey",
+)
+def delete_webhook() -> Any:
+    ctx = services()
+    subscriber = _subscriber()
+    subscribers.count_call(ctx, subscriber)
+    watchlist.clear_webhook(ctx, subscriber)
+    return None, 204
+
+
+@api.route(
+    "/deliveries",
+    "GET",
+    summary="Donner le journal des dernières alertes et de leurs livraisons.",
+    responses={200: DeliveryLog},
+    security="apiKey",
+)
+def get_deliveries() -> Any:
+    ctx = services()
+    subscriber = _subscriber()
+    subscribers.count_call(ctx, subscriber)
+    return {"items": watchlist.list_deliveries(ctx, subscriber)}, 200, _PRIVATE

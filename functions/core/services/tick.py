@@ -11,7 +11,9 @@ from typing import Any
 
 from functions.core.context import Services
 from functions.core.logs import get_logger
+from functions.core.services.alerts import deliver_alerts, fan_out_alerts
 from functions.core.services.propagation import refresh_marked
+from functions.core.services.solvency import refresh_due_summaries
 
 TickStep = Callable[[Services], Any]
 
@@ -22,6 +24,9 @@ def tick_steps() -> list[tuple[str, TickStep]]:
     """Return the tick's steps in order; later steps see the earlier ones' effects."""
     return [
         ("refresh_marked", refresh_marked),
+        ("refresh_due_summaries", refresh_due_summaries),
+        ("fan_out_alerts", fan_out_alerts),
+        ("deliver_alerts", deliver_alerts),
     ]
 
 

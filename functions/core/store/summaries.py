@@ -68,7 +68,8 @@ class Summaries(Repository):
         return [item.pk.removeprefix("COMPANY#") for item in page.items]
 
     def list_companies(self) -> list[str]:
-        """Return every SIREN with a summary, a profile or shared experiences (maintenance: scans)."""
-        sirens = {pk.removeprefix("COMPANY#") for pk in self.backend.scan_partitions("COMPANY#")}
-        sirens |= {pk.removeprefix("EXPERIENCES#") for pk in self.backend.scan_partitions("EXPERIENCES#")}
+        """Return every SIREN the summaries draw on (maintenance only: scans the table)."""
+        sirens: set[str] = set()
+        for prefix in ("COMPANY#", "DEBTOR#", "EXPERIENCES#", "SIGNATURE#"):
+            sirens |= {pk.removeprefix(prefix) for pk in self.backend.scan_partitions(prefix)}
         return sorted(sirens)

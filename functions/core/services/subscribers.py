@@ -1,0 +1,117 @@
+"""Subscribers' use cases: keys, plans, authentication and monthly quotas."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from functions.core.clock import PARIS
+from functions.core.context import Services
+from functions.core.errors import FieldError, QuotaExceeded, Unauthorized, ValidationFailed
+from functions.core.logs import get_logger
+from functions.core.store import LimitReached
+from functions.core.store.subscribers import Subscriber
+from functions.core.validation import Email
+
+log = get_logger("subscribers")
+_EMAIL: TypeAdapter[str] = TypeAdapter(Email)
+
+MISSING_KEY = "Clé d'API manquante : envoyez-la dans l'en-tête X-API-Key."
+BAD_KEY = "Clé d'API inconnue ou révoquée."
+
+
+def quotas(ctx: Services) -> dict[str, int]:
+    """Return the configured plans and their monthly quotas of summaries."""
+    return dict(ctx.settings.plans)
+
+
+def check_plan(ctx: Services, plan: str) -> str:
+    """Return ``plan`` when it is configured; raise a 400 naming the known plans otherwise."""
+    if plan not in quotas(ctx):
+        known = ", ".join(quotas(ctx))
+        raise ValidationFailed(
+            f"Formule inconnue ; formules : {known}.", [FieldError("plan", "formule_inconnue", known)]
+        )
+    return plan
+
+
+def create_subscriber(ctx: Services, *, name: str, email: str, plan: str, actor: str) -> tuple[Subscriber, str]:
+    """Create a subscriber on a plan; return it with its API key, which is shown only now."""
+    check_plan(ctx, plan)
+    name = name.strip()
+    if not name:
+        raise ValidationFailed("Le nom est obligatoire.", [FieldError("name", "missing", "Ce champ est obligatoire.")])
+    try:
+        email = _EMAIL.validate_python(email.strip())
+    except ValidationError as exc:
+        message = "Adresse e-mail invalide."
+        raise ValidationFailed(message, [FieldError("email", "email_invalide", message)]) from exc
+    return ctx.store.subscribers.create_subscriber(name=name, email=email, plan=plan, actor=actor)
+
+
+def authenticate(ctx: Services, key: str | None) -> Subscriber:
+    """Return the active subscriber holding ``key``; raise 401 when missing, wrong or revoked."""
+    if not key:
+        raise Unauthorized(MISSING_KEY, headers={"WWW-Authenticate": 'ApiKey header="X-API-Key"'})
+    subscriber = ctx.store.subscribers.authenticate(key)
+    if subscriber is None:
+        raise Unauthorized(BAD_KEY, headers={"WWW-Authenticate": 'ApiKey header="X-API-Key"'})
+    return subscriber
+
+
+def month_of(now: datetime) -> str:
+    """Return the quota month (French calendar) that ``now`` falls in, as ``YYYY-MM``."""
+    return now.astimezone(PARIS).strftime("%Y-%m")
+
+
+def next_month_start(now: datetime) -> datetime:
+    """Return the moment the next quota month starts (midnight in Paris on the 1st)."""
+    local = now.astimezone(PARIS)
+    first = (local.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return datetime.combine(first.date(), time(0), PARIS)
+
+
+def count_summaries(ctx: Services, subscriber: Subscriber, amount: int) -> int:
+    """Count ``amount`` summaries against the month's quota; raise 429 when they do not fit."""
+    now = ctx.clock()
+    quota = quotas(ctx).get(subscriber.plan, 0)
+    month = month_of(now)
+    ctx.store.subscribers.count_call(subscriber.id, month)
+    if amount == 0:
+        return ctx.store.subscribers.get_usage(subscriber.id, month)["summaries"]
+    try:
+        return ctx.store.subscribers.count_summaries(subscriber.id, month, amount, quota)
+    except LimitReached as exc:
+        used = ctx.store.subscribers.get_usage(subscriber.id, month)["summaries"]
+        retry_after = max(1, int((next_month_start(now) - now).total_seconds()))
+        log.info("quota reached", extra={"subscriber": subscriber.id, "plan": subscriber.plan, "asked": amount})
+        raise QuotaExceeded(
+            f"Quota mensuel atteint : {used} synthèses sur {quota} (formule {subscriber.plan}) ; "
+            f"cette demande en compte {amount}.",
+            extra={"plan": subscriber.plan, "quota": quota, "used": used, "requested": amount},
+            headers={"Retry-After": str(retry_after)},
+        ) from exc
+
+
+def count_call(ctx: Services, subscriber: Subscriber) -> None:
+    """Count a call that serves no summary."""
+    ctx.store.subscribers.count_call(subscriber.id, month_of(ctx.clock()))
+
+
+def usage(ctx: Services, subscriber: Subscriber) -> dict[str, Any]:
+    """Return the month's use against the plan's quota."""
+    now = ctx.clock()
+    month = month_of(now)
+    counters = ctx.store.subscribers.get_usage(subscriber.id, month)
+    quota = quotas(ctx).get(subscriber.plan, 0)
+    return {
+        "month": month,
+        "plan": subscriber.plan,
+        "quota": quota,
+        "summaries": counters["summaries"],
+        "remaining": max(0, quota - counters["summaries"]),
+        "calls": counters["calls"],
+        "resets_at": next_month_start(now).isoformat(),
+    }

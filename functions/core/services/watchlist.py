@@ -1,0 +1,66 @@
+"""Subscribers' watchlists and alert channels."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from functions.core.context import Services
+from functions.core.errors import FieldError, ValidationFailed
+from functions.core.services.alerts import new_webhook_nonce, webhook_secret
+from functions.core.store.subscribers import Subscriber
+
+
+def watch(ctx: Services, subscriber: Subscriber, siren: str) -> bool:
+    """Add a company to the watchlist; return False when it was there already."""
+    return ctx.store.watchlist.watch(subscriber.id, siren, f"subscriber:{subscriber.id}")
+
+
+def unwatch(ctx: Services, subscriber: Subscriber, siren: str) -> bool:
+    """Remove a company from the watchlist; return False when it was not there."""
+    return ctx.store.watchlist.unwatch(subscriber.id, siren, f"subscriber:{subscriber.id}")
+
+
+def list_watched(ctx: Services, subscriber: Subscriber, limit: int, cursor: str | None) -> dict[str, Any]:
+    """Return one page of the watchlist."""
+    try:
+        items, next_cursor = ctx.store.watchlist.list_watched(subscriber.id, limit, cursor)
+    except ValueError as exc:
+        raise ValidationFailed("Curseur invalide.", [FieldError("cursor", "curseur_invalide", str(exc))]) from exc
+    return {"items": items, "next_cursor": next_cursor}
+
+
+def check_webhook_url(ctx: Services, url: str) -> str:
+    """Accept an https URL (or http locally, for development); raise a 400 otherwise."""
+    parts = urlsplit(url)
+    allowed = {"https"} if ctx.settings.is_production else {"https", "http"}
+    if parts.scheme not in allowed or not parts.hostname:
+        expected = "https://" if ctx.settings.is_production else "http(s)://"
+        raise ValidationFailed(
+            "Adresse de webhook invalide.", [FieldError("url", "url_invalide", f"Une adresse {expected} est attendue.")]
+        )
+    return url
+
+
+def set_webhook(ctx: Services, subscriber: Subscriber, url: str) -> tuple[Subscriber, str]:
+    """Send alerts to a webhook from now on; return the subscriber and the new signing secret."""
+    updated = ctx.store.subscribers.update_subscriber(
+        subscriber.id,
+        "subscriber.webhook_set",
+        f"subscriber:{subscriber.id}",
+        webhook_url=check_webhook_url(ctx, url),
+        webhook_nonce=new_webhook_nonce(),
+    )
+    return updated, webhook_secret(ctx, updated)
+
+
+def clear_webhook(ctx: Services, subscriber: Subscriber) -> Subscriber:
+    """Send alerts by e-mail again."""
+    return ctx.store.subscribers.update_subscriber(
+        subscriber.id, "subscriber.webhook_cleared", f"subscriber:{subscriber.id}", webhook_url="", webhook_nonce=""
+    )
+
+
+def list_deliveries(ctx: Services, subscriber: Subscriber, limit: int = 50) -> list[dict[str, Any]]:
+    """Return the subscriber's latest alert deliveries with their attempts, newest first."""
+    return ctx.store.alerts.list_deliveries(subscriber.id, limit)

@@ -1,0 +1,173 @@
+"""GET /solvency, /usage and batches: keys, quotas, formats, on both stores."""
+
+import io
+from datetime import date
+
+import pytest
+from flask.testing import FlaskClient
+from pypdf import PdfReader
+
+from functions.core.context import Services
+from functions.core.services.propagation import refresh_marked
+from tests.reports.factories import DEBTOR_SIREN, add_subscriber, file_published, record_company
+
+PROBLEM = "application/problem+json"
+UNKNOWN_SIREN = "732829320"
+
+
+@pytest.fixture
+def listed(services: Services) -> None:
+    """A company with three published reports, one partly paid: enough for an index."""
+    record_company(services)
+    file_published(services, id="r1", number="F-1", due_date=date(2026, 1, 5), amount_cents=1_000_00)
+    file_published(services, id="r2", number="F-2", due_date=date(2025, 12, 1), amount_cents=3_000_00)
+    file_published(services, id="r3", number="F-3", due_date=date(2026, 1, 30), amount_cents=1_000_00)
+    refresh_marked(services)
+
+
+def key_header(services: Services, plan: str = "decouverte") -> dict[str, str]:
+    _, key = add_subscriber(services, plan=plan)
+    return {"X-API-Key": key}
+
+
+@pytest.mark.parametrize(
+    "headers", [{}, {"X-API-Key": "ard_sub_0123456789ab_not-a-real-key"}, {"X-API-Key": "n'importe quoi"}]
+)
+def test_a_missing_or_wrong_key_is_a_401_problem(reports: FlaskClient, headers: dict[str, str]) -> None:
+    response = reports.get(f"/solvency/{DEBTOR_SIREN}", headers=headers)
+    assert response.status_code == 401
+    assert response.mimetype == PROBLEM
+    assert response.json["type"] == "https://ardoise.fr/problemes/non-authentifie"
+
+
+def test_a_revoked_key_is_refused(reports: FlaskClient, services: Services, listed: None) -> None:
+    subscriber, key = add_subscriber(services)
+    assert reports.get(f"/solvency/{DEBTOR_SIREN}", headers={"X-API-Key": key}).status_code == 200
+    services.store.subscribers.update_subscriber(subscriber.id, "subscriber.revoked", "operator", status="revoked")
+    assert reports.get(f"/solvency/{DEBTOR_SIREN}", headers={"X-API-Key": key}).status_code == 401
+
+
+def test_the_summary_shows_the_published_reports_and_the_index(
+    reports: FlaskClient, services: Services, listed: None
+) -> None:
+    response = reports.get(f"/solvency/{DEBTOR_SIREN}", headers=key_header(services))
+    assert response.status_code == 200
+    body = response.json
+    assert body["company"]["name"] == "Société Générale d'Équipement"
+    assert body["open_reports"]["count"] == 3
+    assert body["open_reports"]["outstanding_cents"] == 5_000_00
+    assert body["open_reports"]["oldest_due_date"] == "2025-12-01"
+    assert body["open_reports"]["worst_days_beyond_terms"] == 91  # 1 December to 2 March
+    # 56 days: 50 - 10 * 26/30 = 41.33; 91 days: 30 - 10 * 1/30 = 29.67; 31 days: 50 - 10 * 1/30 = 49.67
+    # (41.33 * 1,000 + 29.67 * 3,000 + 49.67 * 1,000) / 5,000 = 36.0
+    assert body["payment_index"] == 36
+    assert body["grade"] == "D"
+    assert body["insufficient_data"] is False
+    assert "watch" not in body
+    assert response.headers["Cache-Control"] == "private, no-store"
+
+
+def test_each_summary_counts_and_usage_shows_the_month(reports: FlaskClient, services: Services, listed: None) -> None:
+    headers = key_header(services)
+    for _ in range(2):
+        reports.get(f"/solvency/{DEBTOR_SIREN}", headers=headers)
+    usage = reports.get("/usage", headers=headers).json
+    assert usage["month"] == "2026-03"
+    assert (usage["plan"], usage["quota"], usage["summaries"], usage["remaining"]) == ("decouverte", 50, 2, 48)
+    assert usage["calls"] == 3
+
+
+def test_past_the_quota_a_429_says_when_to_come_back(reports: FlaskClient, services: Services, listed: None) -> None:
+    subscriber, key = add_subscriber(services, plan="decouverte")
+    services.store.subscribers.count_summaries(subscriber.id, "2026-03", 49, 50)
+    assert reports.get(f"/solvency/{DEBTOR_SIREN}", headers={"X-API-Key": key}).status_code == 200
+    response = reports.get(f"/solvency/{DEBTOR_SIREN}", headers={"X-API-Key": key})
+    assert response.status_code == 429
+    assert response.mimetype == PROBLEM
+    assert response.json["type"] == "https://ardoise.fr/problemes/quota-depasse"
+    assert (response.json["quota"], response.json["used"]) == (50, 50)
+    # From 2 March 09:00 UTC to 1 April 00:00 in Paris (31 March 22:00 UTC): 29 days 13 hours.
+    assert response.headers["Retry-After"] == str(29 * 86400 + 13 * 3600)
+
+
+def test_an_unknown_company_is_a_404_and_an_invalid_siren_a_400(reports: FlaskClient, services: Services) -> None:
+    headers = key_header(services)
+    assert reports.get(f"/solvency/{UNKNOWN_SIREN}", headers=headers).status_code == 404
+    invalid = reports.get("/solvency/123456789", headers=headers)
+    assert invalid.status_code == 400 and invalid.json["errors"][0]["code"] == "siren_invalide"
+    assert reports.get("/usage", headers=headers).json["summaries"] == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "accept"), [("?format=html", "application/json"), ("", "text/html,application/xhtml+xml,*/*;q=0.8")]
+)
+def test_the_html_page_is_french_with_a_chart(
+    reports: FlaskClient, services: Services, listed: None, query: str, accept: str
+) -> None:
+    response = reports.get(f"/solvency/{DEBTOR_SIREN}{query}", headers={**key_header(services), "Accept": accept})
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert '<html lang="fr">' in page
+    assert "Société Générale d&#39;Équipement" in page
+    assert "<svg" in page and "<polyline" in page
+    assert "5\u202f000,00\u00a0€" in page
+
+
+def test_user_text_is_escaped_in_the_html_page(reports: FlaskClient, services: Services) -> None:
+    record_company(services, name="<script>alert('x')</script> & Fils")
+    file_published(services, id="r1")
+    refresh_marked(services)
+    page = reports.get(f"/solvency/{DEBTOR_SIREN}?format=html", headers=key_header(services)).get_data(as_text=True)
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Fils" in page
+
+
+@pytest.mark.parametrize(("query", "accept"), [("?format=pdf", "*/*"), ("", "application/pdf")])
+def test_the_pdf_is_a_real_pdf_naming_the_company_and_its_index(
+    reports: FlaskClient, services: Services, listed: None, query: str, accept: str
+) -> None:
+    response = reports.get(f"/solvency/{DEBTOR_SIREN}{query}", headers={**key_header(services), "Accept": accept})
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF-")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Société Générale d'Équipement" in text
+    assert "36 / 100" in text
+
+
+def test_a_batch_answers_each_siren_and_counts_only_the_valid_ones(
+    reports: FlaskClient, services: Services, listed: None
+) -> None:
+    headers = key_header(services)
+    sirens = [DEBTOR_SIREN, "123456789", UNKNOWN_SIREN, "552 100 554", "abc"]
+    response = reports.post("/solvency/batch", json={"sirens": sirens}, headers=headers)
+    assert response.status_code == 200
+    results = response.json["results"]
+    assert [r["input"] for r in results] == sirens
+    assert results[0]["summary"]["payment_index"] == 36
+    assert results[1]["error"]["type"] == "https://ardoise.fr/problemes/validation"
+    assert results[2]["error"]["type"] == "https://ardoise.fr/problemes/introuvable"
+    assert results[3]["siren"] == DEBTOR_SIREN and results[3]["summary"]["siren"] == DEBTOR_SIREN
+    assert results[4]["error"]["title"] == "SIREN invalide"
+    assert response.json["counted"] == 2  # two distinct valid SIRENs
+    assert reports.get("/usage", headers=headers).json["summaries"] == 2
+
+
+def test_a_batch_that_does_not_fit_the_quota_is_refused_whole(
+    reports: FlaskClient, services: Services, listed: None
+) -> None:
+    subscriber, key = add_subscriber(services, plan="decouverte")
+    services.store.subscribers.count_summaries(subscriber.id, "2026-03", 49, 50)
+    response = reports.post(
+        "/solvency/batch", json={"sirens": [DEBTOR_SIREN, UNKNOWN_SIREN]}, headers={"X-API-Key": key}
+    )
+    assert response.status_code == 429
+    assert response.json["requested"] == 2
+    assert services.store.subscribers.get_usage(subscriber.id, "2026-03")["summaries"] == 49
+
+
+def test_a_batch_holds_at_most_100_sirens(reports: FlaskClient, services: Services) -> None:
+    response = reports.post("/solvency/batch", json={"sirens": [DEBTOR_SIREN] * 101}, headers=key_header(services))
+    assert response.status_code == 400
+    assert response.json["errors"][0]["field"] == "sirens"
