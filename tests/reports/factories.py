@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from functions.core.context import Services
-
 from functions.core.domain.reports import (
     AmicableSteps,
     Invoice,
