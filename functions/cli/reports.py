@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from functions.cli.common import echo_json, make_services
@@ -90,7 +92,7 @@ def rebuild_summaries(check: bool) -> None:
     """Recompute every company's solvency summary (or, with --check, report those that differ)."""
     ctx = make_services()
     total = len(ctx.store.summaries.list_companies())
-    with click.progressbar(length=total, label="summaries", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=total, label="summaries", file=sys.stderr) as bar:
         result = solvency.rebuild_summaries(ctx, check=check, progress=bar.update)
     echo_json(result)
     if check and result["differences"]:

@@ -1,0 +1,96 @@
+"""Rebuilding summaries, and the operator's commands for subscribers."""
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from functions.cli import main
+from functions.core.clock import FixedClock
+from functions.core.context import Services
+from functions.core.services.propagation import refresh_marked
+from functions.core.services.solvency import rebuild_summaries, refresh_due_summaries
+from functions.core.store.items import Put
+from tests.reports.factories import DEBTOR_SIREN, file_published, record_company, three_creditors
+
+
+def test_incremental_summaries_match_a_full_rebuild(services: Services) -> None:
+    record_company(services)
+    file_published(services, id="r1")
+    services.store.experiences.share_experiences("732829320", three_creditors(0, 5, 10)[:1], "member:test")
+    refresh_marked(services)
+    assert rebuild_summaries(services, check=True)["differences"] == []
+
+
+def test_the_check_reports_a_summary_that_drifted(services: Services) -> None:
+    record_company(services)
+    file_published(services, id="r1")
+    refresh_marked(services)
+    item = services.store.summaries.get_item(DEBTOR_SIREN)
+    assert item is not None
+    tampered = {**item.data, "pending_disputes": 7}
+    services.store.backend.transact([Put(item.bumped(tampered), item.version)])
+    result = rebuild_summaries(services, check=True)
+    assert result["differences"] == [{"siren": DEBTOR_SIREN, "fields": ["pending_disputes"]}]
+    rebuild_summaries(services, check=False)
+    assert rebuild_summaries(services, check=True)["differences"] == []
+
+
+def test_summaries_with_open_reports_are_recomputed_the_next_day(services: Services, clock: FixedClock) -> None:
+    record_company(services)
+    file_published(services, id="r1")
+    refresh_marked(services)
+    before = services.store.summaries.get_summary(DEBTOR_SIREN)
+    assert refresh_due_summaries(services) == 0
+    clock.advance(days=1)
+    assert refresh_due_summaries(services) == 1
+    after = services.store.summaries.get_summary(DEBTOR_SIREN)
+    assert after["open_reports"]["worst_days_beyond_terms"] == before["open_reports"]["worst_days_beyond_terms"] + 1
+    assert refresh_due_summaries(services) == 0
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("ARDOISE_STORE", f"sqlite:///{tmp_path}/cli.db")
+    monkeypatch.setenv("ARDOISE_PLANS", "essai:5,pro:1000")
+    return CliRunner()
+
+
+def test_subscribers_are_created_listed_moved_and_revoked_from_the_command_line(cli_env: CliRunner) -> None:
+    created = cli_env.invoke(
+        main, ["subscribers", "create", "--name", "Cabinet Leroy", "--email", "credit@leroy.fr", "--plan", "essai"]
+    )
+    assert created.exit_code == 0, created.output
+    key = created.output.strip().splitlines()[-1]
+    assert key.startswith("ard_sub_")
+    subscriber_id = key.split("_")[2]
+    listed = cli_env.invoke(main, ["subscribers", "list"])
+    assert subscriber_id in listed.output and key not in listed.output
+    assert cli_env.invoke(main, ["subscribers", "set-plan", subscriber_id, "pro"]).exit_code == 0
+    refused = cli_env.invoke(main, ["subscribers", "set-plan", subscriber_id, "platine"])
+    assert refused.exit_code != 0 and "essai, pro" in refused.output
+    revoked = cli_env.invoke(main, ["subscribers", "revoke", subscriber_id])
+    assert "revoked" in revoked.output
+    assert cli_env.invoke(main, ["subscribers", "revoke", "0123456789ab"]).exit_code != 0
+
+
+def test_an_unknown_plan_is_refused_at_creation(cli_env: CliRunner) -> None:
+    result = cli_env.invoke(main, ["subscribers", "create", "--name", "X", "--email", "x@exemple.fr", "--plan", "or"])
+    assert result.exit_code != 0
+    assert "Formule inconnue" in result.output
+
+
+def test_rebuild_summaries_check_exits_non_zero_on_a_difference(cli_env: CliRunner) -> None:
+    ctx = Services()
+    record_company(ctx)
+    file_published(ctx, id="r1")
+    refresh_marked(ctx)
+    agreed = cli_env.invoke(main, ["rebuild-summaries", "--check"])
+    assert agreed.exit_code == 0, agreed.output
+    assert '"differences": []' in agreed.output
+    item = ctx.store.summaries.get_item(DEBTOR_SIREN)
+    assert item is not None
+    ctx.store.backend.transact([Put(item.bumped({**item.data, "grade": "A"}), item.version)])
+    drifted = cli_env.invoke(main, ["rebuild-summaries", "--check"])
+    assert drifted.exit_code == 1
+    assert '"grade"' in drifted.output

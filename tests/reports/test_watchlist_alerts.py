@@ -1,0 +1,173 @@
+"""Watchlists and their alerts, by e-mail and by signed webhook, on both stores."""
+
+import hashlib
+import hmac
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from flask.testing import FlaskClient
+
+from functions.core.clock import FixedClock
+from functions.core.context import Services
+from functions.core.domain.reports import ReportStatus
+from functions.core.mailer import OutboxMailer
+from functions.core.services.alerts import BACKOFF_SECONDS, deliver_alerts, fan_out_alerts
+from functions.core.services.propagation import refresh_marked
+from tests.reports.factories import DEBTOR_SIREN, add_subscriber, file_published, record_company
+
+
+def run_alert_steps(services: Services) -> dict[str, int]:
+    refresh_marked(services)
+    fan_out_alerts(services)
+    return deliver_alerts(services)
+
+
+class Receiver:
+    """A webhook endpoint on 127.0.0.1 (random port) that records what it gets."""
+
+    def __init__(self, status: int = 200) -> None:
+        self.status = status
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append((dict(self.headers.items()), body))
+                self.send_response(receiver.status)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:  # keep the test output quiet
+                return
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/ardoise"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> "Receiver":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    with Receiver() as running:
+        yield running
+
+
+def test_watching_adds_lists_and_removes_a_company(reports: FlaskClient, services: Services) -> None:
+    _, key = add_subscriber(services)
+    headers = {"X-API-Key": key}
+    assert reports.put(f"/watchlist/{DEBTOR_SIREN}", headers=headers).status_code == 201
+    assert reports.put(f"/watchlist/{DEBTOR_SIREN}", headers=headers).status_code == 200
+    assert reports.put("/watchlist/123456789", headers=headers).status_code == 400
+    listed = reports.get("/watchlist", headers=headers).json
+    assert [item["siren"] for item in listed["items"]] == [DEBTOR_SIREN]
+    assert reports.delete(f"/watchlist/{DEBTOR_SIREN}", headers=headers).status_code == 204
+    assert reports.delete(f"/watchlist/{DEBTOR_SIREN}", headers=headers).status_code == 404
+    assert reports.get("/watchlist", headers=headers).json["items"] == []
+
+
+def test_a_newly_published_report_is_e_mailed_to_watchers_once(
+    reports: FlaskClient, services: Services, mailer: OutboxMailer
+) -> None:
+    record_company(services)
+    refresh_marked(services)
+    _, key = add_subscriber(services)
+    reports.put(f"/watchlist/{DEBTOR_SIREN}", headers={"X-API-Key": key})
+    file_published(services, id="r1", amount_cents=2_400_00)
+    assert run_alert_steps(services) == {"delivered": 1, "retrying": 0, "failed": 0}
+    assert run_alert_steps(services) == {"delivered": 0, "retrying": 0, "failed": 0}
+    [message] = mailer.messages()
+    assert message["To"] == "credit@cabinet-leroy.fr"
+    assert "Société Générale d'Équipement" in message["Subject"]
+    body = message.get_content()
+    assert "un nouveau signalement d'impayé a été publié" in body
+    assert "2\u202f400,00\u00a0€" in body
+
+
+def test_settlement_and_charter_changes_raise_alerts_but_nothing_else_does(services: Services) -> None:
+    record_company(services)
+    report = file_published(services, id="r1")
+    run_alert_steps(services)  # the publication is old news by the time the subscriber watches
+    subscriber, _ = add_subscriber(services)
+    services.store.watchlist.watch(subscriber.id, DEBTOR_SIREN, "test")
+    services.store.companies.record_company(
+        replace(services.store.companies.get_company(DEBTOR_SIREN), city="Lyon"), "system:test"
+    )
+    assert run_alert_steps(services)["delivered"] == 0
+    settled = replace(
+        report,
+        status=ReportStatus.SETTLED,
+        outstanding_cents=0,
+        settled_on=date(2026, 3, 1),
+        settled_at=datetime(2026, 3, 1, 12, tzinfo=UTC),
+    )
+    services.store.reports.save(report, settled, actor="system:test", action="report.settled")
+    assert run_alert_steps(services)["delivered"] == 1
+    [delivery] = services.store.alerts.list_deliveries(subscriber.id)
+    assert delivery["alert"]["changes"] == [{"kind": "report.settled", "report_id": "r1"}]
+
+
+def test_a_webhook_alert_carries_a_signature_the_receiver_can_verify(
+    reports: FlaskClient, services: Services, receiver: Receiver, clock: FixedClock
+) -> None:
+    record_company(services)
+    refresh_marked(services)
+    _, key = add_subscriber(services)
+    headers = {"X-API-Key": key}
+    secret = reports.put("/webhook", json={"url": receiver.url}, headers=headers).json["secret"]
+    reports.put(f"/watchlist/{DEBTOR_SIREN}", headers=headers)
+    file_published(services, id="r1")
+    assert run_alert_steps(services)["delivered"] == 1
+
+    [(received_headers, body)] = receiver.received
+    timestamp = received_headers["Ardoise-Timestamp"]
+    expected = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    assert received_headers["Ardoise-Signature"] == f"v1={expected}"
+    assert int(timestamp) == int(clock().timestamp())
+    payload = json.loads(body)
+    assert payload["siren"] == DEBTOR_SIREN
+    assert payload["changes"] == [{"kind": "report.published", "report_id": "r1"}]
+    log = reports.get("/deliveries", headers=headers).json["items"]
+    assert log[0]["status"] == "delivered"
+    assert log[0]["attempts"][0]["status_code"] == 200
+
+
+def test_a_failing_webhook_is_retried_with_backoff_then_abandoned(services: Services, clock: FixedClock) -> None:
+    record_company(services)
+    refresh_marked(services)
+    subscriber, _ = add_subscriber(services)
+    services.store.watchlist.watch(subscriber.id, DEBTOR_SIREN, "test")
+    with Receiver(status=500) as failing:
+        services.store.subscribers.update_subscriber(
+            subscriber.id, "subscriber.webhook_set", "test", webhook_url=failing.url, webhook_nonce="n1"
+        )
+        file_published(services, id="r1")
+        assert run_alert_steps(services) == {"delivered": 0, "retrying": 1, "failed": 0}
+        assert deliver_alerts(services)["retrying"] == 0  # not due before its delay
+        for delay in BACKOFF_SECONDS:
+            clock.advance(seconds=delay)
+            deliver_alerts(services)
+        assert len(failing.received) == len(BACKOFF_SECONDS) + 1
+    [delivery] = services.store.alerts.list_deliveries(subscriber.id)
+    assert delivery["status"] == "failed"
+    assert [a["status_code"] for a in delivery["attempts"]] == [500] * (len(BACKOFF_SECONDS) + 1)
+    clock.advance(days=1)
+    assert deliver_alerts(services) == {"delivered": 0, "retrying": 0, "failed": 0}
+
+
+def test_only_http_urls_are_accepted_for_webhooks(reports: FlaskClient, services: Services) -> None:
+    _, key = add_subscriber(services)
+    response = reports.put("/webhook", json={"url": "ftp://exemple.fr/hook"}, headers={"X-API-Key": key})
+    assert response.status_code == 400
+    assert response.json["errors"][0]["field"] == "url"
