@@ -1,0 +1,113 @@
+"""Payment experiences shared by members: parsed line by line, stored, never shown one by one.
+
+A member sends up to :data:`MAX_LINES` invoices a call, as JSON
+(``{"experiences": [{...}, ...]}``) or CSV (a header line, then one invoice a
+line, ``,`` or ``;`` separated), each with the debtor's SIREN, the amount in
+cents, the due date and the payment date (ISO dates), and optionally the
+invoice's reference. Valid lines are stored; each invalid one comes back with
+its line number and errors, and does not prevent the others.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from typing import Any
+
+from pydantic import Field, ValidationError
+
+from functions.core.clock import today_in_paris
+from functions.core.context import Services
+from functions.core.domain.solvency import Experience
+from functions.core.errors import BadRequest, FieldError, PayloadTooLarge, UnsupportedMediaType
+from functions.core.validation import Model, Siren, field_errors
+
+MAX_LINES = 10_000
+COLUMNS = ("debtor_siren", "amount_cents", "due_date", "paid_on", "reference")
+
+
+class ExperienceLine(Model):
+    """Une facture payée (à l'heure ou en retard)."""
+
+    debtor_siren: Siren
+    amount_cents: int = Field(ge=1, le=10**13)
+    due_date: date
+    paid_on: date
+    reference: str = Field(default="", max_length=64)
+
+
+def parse_lines(mimetype: str, raw: bytes) -> list[dict[str, Any]]:
+    """Return the submitted lines as dicts (JSON or CSV); 400/413/415 when the whole body is wrong."""
+    if mimetype == "application/json":
+        try:
+            payload = json.loads(raw or b"null")
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise BadRequest("Le corps de la requête n'est pas du JSON valide.") from exc
+        lines = payload.get("experiences") if isinstance(payload, dict) else payload
+        if not isinstance(lines, list):
+            raise BadRequest('Un objet {"experiences": [...]} est attendu.')
+    elif mimetype in ("text/csv", "text/plain"):
+        lines = _csv_lines(raw)
+    else:
+        raise UnsupportedMediaType("Envoyez du JSON (application/json) ou du CSV (text/csv).")
+    if not lines:
+        raise BadRequest("Aucune ligne reçue.")
+    if len(lines) > MAX_LINES:
+        raise PayloadTooLarge(f"{len(lines)} lignes reçues ; {MAX_LINES} au plus par envoi.")
+    return lines
+
+
+def _csv_lines(raw: bytes) -> list[dict[str, Any]]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadRequest("Le CSV doit être encodé en UTF-8.") from exc
+    first = text.split("\n", 1)[0]
+    reader = csv.DictReader(io.StringIO(text), delimiter=";" if first.count(";") > first.count(",") else ",")
+    missing = [c for c in COLUMNS[:4] if c not in (reader.fieldnames or [])]
+    if missing:
+        raise BadRequest(f"Colonnes manquantes dans l'en-tête du CSV : {', '.join(missing)}.")
+    return [{k: v for k, v in row.items() if k in COLUMNS and v not in (None, "")} for row in reader]
+
+
+def check_line(line: Any, creditor_siren: str, today: date) -> tuple[Experience | None, list[FieldError]]:
+    """Validate one line; return the experience or the line's errors."""
+    if not isinstance(line, dict):
+        return None, [FieldError("line", "objet_attendu", "Chaque ligne doit être un objet.")]
+    try:
+        parsed = ExperienceLine.model_validate(line)
+    except ValidationError as exc:
+        return None, field_errors(exc)
+    errors = []
+    if parsed.debtor_siren == creditor_siren:
+        errors.append(FieldError("debtor_siren", "soi_meme", "Une entreprise ne partage pas ses propres factures."))
+    if parsed.paid_on > today:
+        errors.append(FieldError("paid_on", "date_future", "La date de paiement ne peut pas être future."))
+    if errors:
+        return None, errors
+    experience = Experience(
+        creditor_siren=creditor_siren,
+        debtor_siren=parsed.debtor_siren,
+        amount_cents=parsed.amount_cents,
+        due_date=parsed.due_date,
+        paid_on=parsed.paid_on,
+        reference=parsed.reference,
+    )
+    return experience, []
+
+
+def share_experiences(ctx: Services, *, creditor_siren: str, member_id: str, lines: list[Any]) -> dict[str, Any]:
+    """Store the valid lines of one member; return the counts and the per-line errors."""
+    today = today_in_paris(ctx.clock())
+    accepted: list[Experience] = []
+    rejected: list[dict[str, Any]] = []
+    for number, line in enumerate(lines, start=1):
+        experience, errors = check_line(line, creditor_siren, today)
+        if experience is None:
+            rejected.append({"line": number, "errors": [error.as_dict() for error in errors]})
+        else:
+            accepted.append(experience)
+    ctx.store.experiences.share_experiences(creditor_siren, accepted, f"member:{member_id}")
+    return {"received": len(lines), "accepted": len(accepted), "rejected": rejected}
