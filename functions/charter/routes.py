@@ -1,15 +1,181 @@
-"""HTTP routes of the charter: parse, call the domain, respond."""
+"""HTTP routes of the charter: parse, call the service, respond."""
 
 from __future__ import annotations
 
+from flask import Response
+
+from functions.charter.badge import render_badge
+from functions.charter.schemas import (
+    CharterText,
+    CharterVersions,
+    LinkSent,
+    RegisterQuery,
+    SignatureForm,
+    SignatureList,
+    SignatureOutcome,
+    SignatureView,
+    TokenForm,
+)
+from functions.charter.views import charter_text, charter_versions, signature_view
+from functions.core.clock import today_in_paris
+from functions.core.domain.charter import Signature, SignatureRequest, load_charter, public_status
 from functions.core.errors import NotFound
-from functions.core.http import Api
+from functions.core.http import Api, services
+from functions.core.services import charter as charter_service
+from functions.core.services.charter_mail import page_url
 from functions.core.validation import parse_path_siren
 
 api = Api("charter", tag="Charte")
+# Short enough that a suspension shows on suppliers' sites within minutes.
+BADGE_CACHE = "public, max-age=300"
 
 
-@api.route("/signatures/<siren>", "GET", summary="Donner la signature d'une entreprise.", problems=(404,))
-def get_signature(siren: str) -> None:
-    siren = parse_path_siren(siren)
-    raise NotFound("Cette entreprise n'a pas signé la charte.")
+def _view(signature: Signature) -> SignatureView:
+    ctx = services()
+    return signature_view(signature, load_charter(), today_in_paris(ctx.clock()), ctx.settings.base_url)
+
+
+@api.route("/charter", "GET", summary="Donner la version en vigueur de la charte.", responses={200: CharterText})
+def get_charter() -> CharterText:
+    catalog, today = load_charter(), today_in_paris(services().clock())
+    return charter_text(catalog.current(today), catalog, today)
+
+
+@api.route(
+    "/charter/versions", "GET", summary="Lister les versions publiées de la charte.", responses={200: CharterVersions}
+)
+def list_charter_versions() -> CharterVersions:
+    return charter_versions(load_charter(), today_in_paris(services().clock()))
+
+
+@api.route(
+    "/charter/versions/<version>",
+    "GET",
+    summary="Donner une version de la charte.",
+    responses={200: CharterText},
+    problems=(404,),
+)
+def get_charter_version(version: str) -> CharterText:
+    catalog, today = load_charter(), today_in_paris(services().clock())
+    found = catalog.get(version)
+    if found is None or found.effective_on > today:
+        raise NotFound(f"La charte n'a pas de version {version}.")
+    return charter_text(found, catalog, today)
+
+
+@api.route(
+    "/signatures",
+    "POST",
+    summary="Demander à signer la charte (un lien de confirmation est envoyé par e-mail).",
+    body=SignatureForm,
+    responses={202: LinkSent, 200: LinkSent},
+    problems=(409, 422, 429),
+)
+def request_signature(body: SignatureForm) -> tuple[LinkSent, int]:
+    request = SignatureRequest(
+        siren=body.siren,
+        company_name=body.company_name,
+        representative_name=body.representative_name,
+        representative_role=body.representative_role,
+        email=body.email,
+        charter_version=body.version,
+    )
+    receipt = charter_service.request_signature(services(), request)
+    if receipt.already_done:
+        detail = "Cette entreprise a déjà signé cette version de la charte : rien à faire."
+        return LinkSent(
+            status="already_signed", siren=receipt.siren, sent_to=receipt.sent_to, expires_at=None, detail=detail
+        ), 200
+    detail = "Un e-mail de confirmation a été envoyé ; la signature sera enregistrée quand son lien sera ouvert."
+    sent = LinkSent(
+        status="verification_sent",
+        siren=receipt.siren,
+        sent_to=receipt.sent_to,
+        expires_at=receipt.expires_at,
+        detail=detail,
+    )
+    return sent, 202
+
+
+@api.route(
+    "/signatures/verify",
+    "POST",
+    summary="Confirmer une signature avec le jeton reçu par e-mail.",
+    body=TokenForm,
+    responses={200: SignatureOutcome},
+    problems=(404, 409, 410, 422),
+)
+def verify_signature(body: TokenForm) -> SignatureOutcome:
+    signature, outcome = charter_service.verify_signature(services(), body.token)
+    return SignatureOutcome(outcome=outcome.value, signature=_view(signature))
+
+
+@api.route(
+    "/signatures",
+    "GET",
+    summary="Parcourir le registre des signataires.",
+    query=RegisterQuery,
+    responses={200: SignatureList},
+)
+def list_signatures(query: RegisterQuery) -> SignatureList:
+    found, cursor = charter_service.list_signatures(services(), query.status, query.prefix, query.limit, query.cursor)
+    return SignatureList(items=[_view(s) for s in found], next_cursor=cursor)
+
+
+@api.route(
+    "/signatures/<siren>",
+    "GET",
+    summary="Donner la signature d'une entreprise.",
+    responses={200: SignatureView},
+    problems=(404,),
+)
+def get_signature(siren: str) -> SignatureView:
+    return _view(charter_service.get_signature(services(), parse_path_siren(siren)))
+
+
+@api.route(
+    "/signatures/<siren>/badge.svg",
+    "GET",
+    summary="Donner le badge SVG du signataire.",
+    responses={200: "image/svg+xml"},
+    problems=(404,),
+)
+def get_badge(siren: str) -> Response:
+    ctx = services()
+    signature = charter_service.get_signature(ctx, parse_path_siren(siren))
+    status = public_status(signature, load_charter(), today_in_paris(ctx.clock())).status
+    svg = render_badge(signature.company_name, status, page_url(ctx.settings.base_url, siren, signature.company_name))
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": BADGE_CACHE})
+
+
+@api.route(
+    "/signatures/<siren>/withdraw",
+    "POST",
+    summary="Demander le retrait d'une signature (lien envoyé à l'adresse vérifiée).",
+    responses={202: LinkSent},
+    problems=(404, 409, 429),
+)
+def request_withdrawal(siren: str) -> tuple[LinkSent, int]:
+    receipt = charter_service.request_withdrawal(services(), parse_path_siren(siren))
+    detail = "Un lien de retrait a été envoyé à l'adresse vérifiée de la signature."
+    sent = LinkSent(
+        status="withdrawal_link_sent",
+        siren=receipt.siren,
+        sent_to=receipt.sent_to,
+        expires_at=receipt.expires_at,
+        detail=detail,
+    )
+    return sent, 202
+
+
+@api.route(
+    "/signatures/<siren>/withdraw/confirm",
+    "POST",
+    summary="Retirer une signature avec le jeton reçu par e-mail.",
+    body=TokenForm,
+    responses={200: SignatureOutcome},
+    problems=(404, 410),
+)
+def confirm_withdrawal(siren: str, body: TokenForm) -> SignatureOutcome:
+    signature = charter_service.confirm_withdrawal(services(), parse_path_siren(siren), body.token)
+    return SignatureOutcome(outcome="withdrawn", signature=_view(signature))

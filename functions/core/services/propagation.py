@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from functions.core.context import Services
 from functions.core.logs import get_logger
+from functions.core.services.charter import refresh_charter_standing
 from functions.core.services.solvency import refresh_summary
 
 Refresher = Callable[[Services, str], None]
@@ -22,7 +23,8 @@ log = get_logger("propagation")
 
 def refreshers() -> list[Refresher]:
     """Return the refreshers, in the order they must run for one company."""
-    return [refresh_summary]
+    # The charter's standing first: summaries and site pages show it.
+    return [refresh_charter_standing, refresh_summary]
 
 
 def refresh_company(ctx: Services, siren: str) -> None:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from functions.core.store.experiences import Experiences
     from functions.core.store.outbox import Outbox
     from functions.core.store.reports import Reports
+    from functions.core.store.signatures import Signatures
     from functions.core.store.subscribers import Subscribers
     from functions.core.store.summaries import Summaries
     from functions.core.store.watchlist import Watchlist
@@ -132,6 +133,12 @@ class Store:
         from functions.core.store.reports import Reports
 
         return Reports(self)
+
+    @cached_property
+    def signatures(self) -> Signatures:
+        from functions.core.store.signatures import Signatures
+
+        return Signatures(self)
 
     def event(self, subject: str, entity: str, action: str, actor: str, **changes: Any) -> AuditEvent:
         """Build an audit event stamped with the store's clock."""

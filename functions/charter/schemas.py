@@ -1,0 +1,145 @@
+"""Request and response models of the charter API (they also make its OpenAPI document)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, Field
+from pydantic_core import PydanticCustomError
+
+from functions.core.validation import Email, Model, Siren
+
+Version = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", description="Version de la charte lue.", examples=["2026-09"])]
+StatusName = Literal["active", "suspended", "withdrawn", "outdated"]
+
+
+def _accepted(value: bool) -> bool:
+    if value is not True:
+        raise PydanticCustomError("acceptation_requise", "Vous devez accepter explicitement la charte pour la signer.")
+    return value
+
+
+class SignatureForm(Model):
+    """Une demande de signature de la charte, à confirmer par e-mail."""
+
+    siren: Siren
+    company_name: str = Field(min_length=2, max_length=200, description="Raison sociale.")
+    representative_name: str = Field(min_length=2, max_length=120, description="Nom du représentant.")
+    representative_role: str = Field(min_length=2, max_length=120, description="Fonction du représentant.")
+    email: Email
+    version: Version
+    accepted: Annotated[bool, AfterValidator(_accepted)] = Field(
+        description="Acceptation explicite : doit valoir true."
+    )
+
+
+class TokenForm(Model):
+    """Le jeton reçu par e-mail."""
+
+    token: str = Field(min_length=16, max_length=200)
+
+
+class RegisterQuery(Model):
+    """Filtres et pagination du registre."""
+
+    status: StatusName | None = None
+    prefix: str | None = Field(default=None, min_length=1, max_length=100, description="Début du nom de l'entreprise.")
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=500)
+
+
+class CommitmentView(BaseModel):
+    """Un engagement de la charte."""
+
+    number: int
+    title: str
+    text: str
+
+
+class CharterText(BaseModel):
+    """Une version de la charte."""
+
+    version: str
+    date: dt.date
+    title: str
+    current: bool
+    superseded_on: dt.date | None
+    preamble: str
+    commitments: list[CommitmentView]
+    closing: str
+    markdown: str
+
+
+class CharterVersionSummary(BaseModel):
+    """Une version de la charte, sans son texte."""
+
+    version: str
+    date: dt.date
+    title: str
+    current: bool
+    commitments: int
+
+
+class CharterVersions(BaseModel):
+    """Les versions publiées de la charte, la plus récente d'abord."""
+
+    current_version: str
+    versions: list[CharterVersionSummary]
+
+
+class Suspension(BaseModel):
+    """Pourquoi et depuis quand une signature est suspendue."""
+
+    since: dt.datetime
+    reason: str
+    reason_text: str
+
+
+class PastSignatureView(BaseModel):
+    """Une signature antérieure (version remplacée, ou signature retirée puis renouvelée)."""
+
+    version: str
+    signed_at: dt.datetime
+    ended_at: dt.datetime
+
+
+class SignatureView(BaseModel):
+    """Une entreprise signataire, telle que le registre public la montre."""
+
+    siren: str
+    company_name: str
+    version: str
+    signed_at: dt.datetime
+    status: StatusName
+    status_since: dt.datetime
+    suspension: Suspension | None = None
+    withdrawn_at: dt.datetime | None = None
+    current_version: str
+    page_url: str
+    badge_url: str
+    history: list[PastSignatureView]
+
+
+class SignatureList(BaseModel):
+    """Une page du registre des signataires."""
+
+    items: list[SignatureView]
+    next_cursor: str | None
+
+
+class LinkSent(BaseModel):
+    """Un lien a été envoyé (ou n'était pas nécessaire)."""
+
+    status: Literal["verification_sent", "already_signed", "withdrawal_link_sent"]
+    siren: str
+    sent_to: str = Field(description="Adresse masquée à laquelle le lien a été envoyé.")
+    expires_at: dt.datetime | None
+    detail: str
+
+
+class SignatureOutcome(BaseModel):
+    """Le résultat d'une confirmation."""
+
+    outcome: Literal["signed", "renewed", "unchanged", "withdrawn"]
+    signature: SignatureView

@@ -1,0 +1,314 @@
+"""Charter use cases: sign and verify, withdraw, suspend and reinstate, read the register.
+
+Shared by the charter routes, the propagation refresher, the CLI and the demo.
+E-mailed links carry 256 random bits; only their SHA-256 is stored, they expire
+after ``LINK_VALIDITY`` and serve once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from functions.core.clock import PARIS, today_in_paris
+from functions.core.context import Services
+from functions.core.domain.charter import (
+    LINK_VALIDITY,
+    REQUEST_COOLDOWN,
+    CharterCatalog,
+    CharterVersion,
+    LinkPurpose,
+    Signature,
+    SignatureRequest,
+    SigningOutcome,
+    Standing,
+    apply_report_count,
+    apply_signing,
+    apply_withdrawal,
+    load_charter,
+    mask_email,
+)
+from functions.core.errors import Conflict, FieldError, Gone, NotFound, QuotaExceeded, RuleNotMet, ValidationFailed
+from functions.core.logs import get_logger
+from functions.core.services import charter_mail
+from functions.core.store import retry_on_conflict
+from functions.core.store.companies import Company
+from functions.core.store.signatures import Link
+from functions.core.tokens import hash_token, new_token
+
+SYSTEM_ACTOR = "system:charter"
+log = get_logger("charter")
+
+
+class UnknownLink(NotFound):
+    slug, title = "lien-inconnu", "Lien inconnu ou déjà utilisé"
+
+
+class ExpiredLink(Gone):
+    slug, title = "lien-expire", "Lien expiré"
+
+
+class TooSoon(QuotaExceeded):
+    slug, title = "demande-trop-rapprochee", "Demande trop rapprochée"
+
+
+class NotCurrentVersion(RuleNotMet):
+    slug, title = "version-depassee", "Version de la charte dépassée"
+
+
+class NotSigned(NotFound):
+    slug, title = "non-signataire", "Entreprise non signataire"
+
+
+@dataclass(frozen=True)
+class LinkReceipt:
+    """What the requester learns after a link was (or did not need to be) sent."""
+
+    siren: str
+    sent_to: str
+    expires_at: datetime | None
+    already_done: bool = False
+
+
+def signatory(siren: str) -> str:
+    return f"signatory:{siren}"
+
+
+def catalog_and_current(ctx: Services) -> tuple[CharterCatalog, CharterVersion]:
+    """Return the charter versions and the one in force today (Paris time)."""
+    catalog = load_charter()
+    return catalog, catalog.current(today_in_paris(ctx.clock()))
+
+
+def open_published_reports(ctx: Services, siren: str) -> int:
+    """Return how many published unpaid reports the directory holds against ``siren``."""
+    aggregate = ctx.store.reports.get_aggregate(siren)
+    return aggregate.open_published_count if aggregate is not None else 0
+
+
+# -- signing -----------------------------------------------------------------------
+
+
+def _check_version(ctx: Services, version: str) -> None:
+    catalog, current = catalog_and_current(ctx)
+    if catalog.get(version) is None:
+        raise ValidationFailed(
+            "Version de la charte inconnue.",
+            [
+                FieldError(
+                    "version",
+                    "version_inconnue",
+                    f"Versions connues : {', '.join(v.version for v in catalog.versions)}.",
+                )
+            ],
+        )
+    if version != current.version:
+        raise NotCurrentVersion(
+            f"Vous avez lu la version {version} ; la version en vigueur est la {current.version}, "
+            f"du {current.effective_on:%d/%m/%Y}. Lisez-la, puis signez-la.",
+            extra={"current_version": current.version},
+        )
+
+
+def request_signature(ctx: Services, request: SignatureRequest) -> LinkReceipt:
+    """Check a signature request and e-mail its verification link; no-op when already signed."""
+    _check_version(ctx, request.charter_version)
+    existing = ctx.store.signatures.get_signature(request.siren)
+    if existing is not None and existing.standing is not Standing.WITHDRAWN:
+        if existing.charter_version == request.charter_version:
+            return LinkReceipt(request.siren, mask_email(existing.email), None, already_done=True)
+        if existing.email != request.email:
+            # Otherwise anyone could take over a signature by renewing it, then withdraw it.
+            raise Conflict(
+                "Cette entreprise a déjà signé : la nouvelle version doit être signée depuis l'adresse vérifiée "
+                f"({mask_email(existing.email)}). Pour changer d'adresse, retirez d'abord la signature."
+            )
+    token, expires_at = _issue_link(ctx, LinkPurpose.SIGN, request.siren, request)
+    _, current = catalog_and_current(ctx)
+    ctx.mailer.send(charter_mail.verification(ctx.settings.base_url, request, current, token, expires_at))
+    return LinkReceipt(request.siren, mask_email(request.email), expires_at)
+
+
+def verify_signature(ctx: Services, token: str) -> tuple[Signature, SigningOutcome]:
+    """Complete a signature from its e-mailed link: sign, renew, or nothing when already signed."""
+
+    def attempt() -> tuple[Signature, SigningOutcome]:
+        link = _open_link(ctx, token, LinkPurpose.SIGN)
+        request = link.request
+        if request is None:  # a signing link always carries its request; refuse a damaged one
+            raise UnknownLink("Ce lien ne correspond à aucune demande de signature.")
+        _check_version(ctx, request.charter_version)
+        company = ctx.store.companies.get_company(request.siren)
+        if company is not None:
+            # The directory's identity, when it has one, wins over what a signatory typed.
+            request = replace(request, company_name=company.name)
+        existing = ctx.store.signatures.get_signature(request.siren)
+        reports = 0 if _keeps_standing(existing) else open_published_reports(ctx, request.siren)
+        signature, outcome = apply_signing(existing, request, ctx.clock(), reports)
+        if outcome is SigningOutcome.UNCHANGED:
+            ctx.store.signatures.consume_link(
+                link, hash_token(token), action="signature.unchanged", actor=signatory(request.siren)
+            )
+            return signature, outcome
+        action = "signature.renewed" if outcome is SigningOutcome.RENEWED else "signature.signed"
+        saved = ctx.store.signatures.record_signature(
+            signature,
+            existing,
+            action=action,
+            actor=signatory(request.siren),
+            consumed=link,
+            consumed_hash=hash_token(token),
+        )
+        return saved, outcome
+
+    signature, outcome = retry_on_conflict(attempt)
+    if outcome is not SigningOutcome.UNCHANGED:
+        _record_company_if_unknown(ctx, signature)
+        ctx.mailer.send(charter_mail.signed(ctx.settings.base_url, signature))
+    return signature, outcome
+
+
+def _keeps_standing(existing: Signature | None) -> bool:
+    return existing is not None and existing.standing is not Standing.WITHDRAWN
+
+
+def _record_company_if_unknown(ctx: Services, signature: Signature) -> None:
+    # The site generates a page per signatory: it needs the company's identity.
+    if ctx.store.companies.get_company(signature.siren) is None:
+        ctx.store.companies.record_company(Company(signature.siren, signature.company_name), signatory(signature.siren))
+
+
+# -- withdrawal --------------------------------------------------------------------
+
+
+def request_withdrawal(ctx: Services, siren: str) -> LinkReceipt:
+    """E-mail a withdrawal link to the signature's verified address."""
+    signature = get_signature(ctx, siren)
+    if signature.standing is Standing.WITHDRAWN:
+        raise Conflict(f"La signature de cette entreprise a déjà été retirée le {signature.since:%d/%m/%Y}.")
+    token, expires_at = _issue_link(ctx, LinkPurpose.WITHDRAW, siren, None)
+    ctx.mailer.send(charter_mail.withdrawal_link(ctx.settings.base_url, signature, token, expires_at))
+    return LinkReceipt(siren, mask_email(signature.email), expires_at)
+
+
+def confirm_withdrawal(ctx: Services, siren: str, token: str) -> Signature:
+    """Withdraw a signature from the link e-mailed to its verified address."""
+
+    def attempt() -> tuple[Signature, bool]:
+        link = _open_link(ctx, token, LinkPurpose.WITHDRAW, siren)
+        signature = get_signature(ctx, siren)
+        withdrawn = apply_withdrawal(signature, ctx.clock())
+        if withdrawn is None:
+            ctx.store.signatures.consume_link(
+                link, hash_token(token), action="signature.unchanged", actor=signatory(siren)
+            )
+            return signature, False
+        saved = ctx.store.signatures.record_signature(
+            withdrawn,
+            signature,
+            action="signature.withdrawn",
+            actor=signatory(siren),
+            consumed=link,
+            consumed_hash=hash_token(token),
+        )
+        return saved, True
+
+    signature, changed = retry_on_conflict(attempt)
+    if changed:
+        ctx.mailer.send(charter_mail.withdrawn(ctx.settings.base_url, signature))
+    return signature
+
+
+# -- suspension --------------------------------------------------------------------
+
+
+def refresh_charter_standing(ctx: Services, siren: str) -> None:
+    """Suspend a signatory with published unpaid reports; reinstate it when none remain.
+
+    A propagation refresher: runs after every change to the company (in the
+    request that made it, then at each tick) and is idempotent.
+    """
+
+    def attempt() -> tuple[Signature, Signature] | None:
+        signature = ctx.store.signatures.get_signature(siren)
+        if signature is None:
+            return None
+        renamed = _with_directory_name(ctx, signature)
+        changed = None
+        if renamed.standing is not Standing.WITHDRAWN:
+            changed = apply_report_count(renamed, open_published_reports(ctx, siren), ctx.clock())
+        if changed is not None:
+            action = "signature.suspended" if changed.standing is Standing.SUSPENDED else "signature.reinstated"
+        elif renamed != signature:
+            changed, action = renamed, "signature.company_renamed"
+        else:
+            return None
+        return signature, ctx.store.signatures.record_signature(changed, signature, action=action, actor=SYSTEM_ACTOR)
+
+    result = retry_on_conflict(attempt)
+    if result is not None and result[0].standing is not result[1].standing:
+        log.info("charter standing changed", extra={"siren": siren, "standing": result[1].standing.value})
+        ctx.mailer.send(charter_mail.standing_changed(ctx.settings.base_url, result[1]))
+
+
+def _with_directory_name(ctx: Services, signature: Signature) -> Signature:
+    """Follow the directory's name, so the badge links to the page the site generates."""
+    company = ctx.store.companies.get_company(signature.siren)
+    if company is None or company.name == signature.company_name:
+        return signature
+    return replace(signature, company_name=company.name)
+
+
+# -- reading -----------------------------------------------------------------------
+
+
+def get_signature(ctx: Services, siren: str) -> Signature:
+    """Return a company's signature; raise 404 when it never signed."""
+    signature = ctx.store.signatures.get_signature(siren)
+    if signature is None:
+        raise NotSigned("Cette entreprise n'a pas signé la charte.")
+    return signature
+
+
+def list_signatures(
+    ctx: Services, status: str | None, prefix: str | None, limit: int, cursor: str | None
+) -> tuple[list[Signature], str | None]:
+    """Return one page of the register; a forged cursor is a 400."""
+    try:
+        return ctx.store.signatures.list_signatures(status=status, prefix=prefix, limit=limit, cursor=cursor)
+    except ValueError as exc:
+        raise ValidationFailed(
+            "Curseur de pagination invalide.", [FieldError("cursor", "curseur_invalide", "Curseur inconnu.")]
+        ) from exc
+
+
+# -- links -------------------------------------------------------------------------
+
+
+def _issue_link(
+    ctx: Services, purpose: LinkPurpose, siren: str, request: SignatureRequest | None
+) -> tuple[str, datetime]:
+    now = ctx.clock()
+    previous = ctx.store.signatures.get_pending(siren, purpose)
+    if previous is not None and now - previous.requested_at < REQUEST_COOLDOWN:
+        wait = int((previous.requested_at + REQUEST_COOLDOWN - now).total_seconds()) + 1
+        raise TooSoon(
+            "Un lien vient d'être envoyé pour cette entreprise ; consultez la boîte de réception "
+            f"ou réessayez dans {max(1, wait // 60)} minute(s).",
+            headers={"Retry-After": str(wait)},
+        )
+    token = new_token("ard_sig" if purpose is LinkPurpose.SIGN else "ard_ret")
+    link = Link(purpose, siren, now, now + LINK_VALIDITY, request)
+    ctx.store.signatures.record_link(link, hash_token(token), previous, actor=signatory(siren))
+    return token, link.expires_at
+
+
+def _open_link(ctx: Services, token: str, purpose: LinkPurpose, siren: str | None = None) -> Link:
+    link = ctx.store.signatures.get_link(hash_token(token))
+    if link is None or link.purpose is not purpose or (siren is not None and link.siren != siren):
+        raise UnknownLink("Ce lien est inconnu, a déjà servi ou a été remplacé par un lien plus récent.")
+    if ctx.clock() >= link.expires_at:
+        raise ExpiredLink(
+            f"Ce lien a expiré le {link.expires_at.astimezone(PARIS):%d/%m/%Y à %H:%M} ; faites une nouvelle demande."
+        )
+    return link

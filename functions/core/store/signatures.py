@@ -1,0 +1,271 @@
+"""Charter signatures: the register, pending e-mailed links, audited status changes.
+
+Items, all in the company's partition except the links:
+
+- ``SIGNATURE#<siren>/RECORD``: the signature; in ``gsi2`` under ``SIGNATURES``
+  (the whole register, by folded name);
+- ``SIGNATURE#<siren>/ENTRY``: the same data, in ``gsi2`` under its status
+  partition (``SIGNATURES#active#<version>``, ``SIGNATURES#suspended``,
+  ``SIGNATURES#withdrawn``), so that a status filter is one exact query and
+  ``active`` can never return a suspended or withdrawn company. Active
+  signatures are split by version because ``outdated`` is derived from the
+  current version, which changes with the date, not with a write;
+- ``SIGNATURE#<siren>/PENDING#<purpose>``: the latest link sent (to refuse a
+  burst of requests and to invalidate an older link);
+- ``CHARTERLINK#<sha256>/LINK``: an e-mailed link, looked up by its hash.
+
+Record and entry are written together in one transaction, conditioned on the
+record's version, with the audit event and the company's refresh mark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from functions.core.clock import isoformat, parse_iso, today_in_paris
+from functions.core.domain.charter import (
+    CharterCatalog,
+    LinkPurpose,
+    PastSignature,
+    Signature,
+    SignatureRequest,
+    SignatureStatus,
+    Standing,
+    load_charter,
+)
+from functions.core.store.base import AuditEvent, Repository
+from functions.core.store.items import Delete, Item, Put, Write, decode_cursor, encode_cursor
+from functions.core.text import fold
+
+REGISTER = "SIGNATURES"
+# Links are kept a day past their expiry so that a late click says "expired", not "unknown".
+_LINK_KEEP_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class Link:
+    """An e-mailed link: what it completes, for which company, until when."""
+
+    purpose: LinkPurpose
+    siren: str
+    created_at: datetime
+    expires_at: datetime
+    request: SignatureRequest | None = None
+    revision: int = 0
+
+
+@dataclass(frozen=True)
+class Pending:
+    """The latest link sent for a company and purpose."""
+
+    token_hash: str
+    requested_at: datetime
+    revision: int = 0
+
+
+def _signature_data(signature: Signature) -> dict[str, Any]:
+    data = asdict(signature)
+    data.pop("revision")
+    data["signed_at"] = isoformat(signature.signed_at)
+    data["standing_since"] = isoformat(signature.since)
+    data["history"] = [
+        {"charter_version": p.charter_version, "signed_at": isoformat(p.signed_at), "ended_at": isoformat(p.ended_at)}
+        for p in signature.history
+    ]
+    return data
+
+
+def _signature_from(item: Item) -> Signature:
+    data = dict(item.data)
+    history = tuple(
+        PastSignature(p["charter_version"], parse_iso(p["signed_at"]), parse_iso(p["ended_at"]))
+        for p in data["history"]
+    )
+    return Signature(
+        siren=data["siren"],
+        company_name=data["company_name"],
+        representative_name=data["representative_name"],
+        representative_role=data["representative_role"],
+        email=data["email"],
+        charter_version=data["charter_version"],
+        signed_at=parse_iso(data["signed_at"]),
+        standing=Standing(data["standing"]),
+        standing_since=parse_iso(data["standing_since"]),
+        history=history,
+        revision=item.version,
+    )
+
+
+def status_partition(standing: Standing, charter_version: str) -> str:
+    """Return the ``gsi2`` partition of a signature's register entry."""
+    if standing is Standing.ACTIVE:
+        return f"{REGISTER}#active#{charter_version}"
+    return f"{REGISTER}#{standing.value}"
+
+
+def _audit_view(signature: Signature | None) -> dict[str, Any] | None:
+    """Identifiers, statuses and dates only: names and e-mails stay out of the audit log."""
+    if signature is None:
+        return None
+    return {
+        "siren": signature.siren,
+        "charter_version": signature.charter_version,
+        "signed_at": isoformat(signature.signed_at),
+        "standing": signature.standing.value,
+        "standing_since": isoformat(signature.since),
+    }
+
+
+class Signatures(Repository):
+    """Read and record charter signatures and their links."""
+
+    @property
+    def catalog(self) -> CharterCatalog:
+        return load_charter()
+
+    # -- the register ----------------------------------------------------------
+    def get_signature(self, siren: str) -> Signature | None:
+        item = self.backend.get(f"SIGNATURE#{siren}", "RECORD")
+        return _signature_from(item) if item else None
+
+    def list_signatures(
+        self,
+        status: SignatureStatus | str | None = None,
+        prefix: str | None = None,
+        limit: int = 20,
+        cursor: str | None = None,
+    ) -> tuple[list[Signature], str | None]:
+        """Return one page of the register, by folded name; raise ValueError on a forged cursor.
+
+        ``prefix`` matches the start of the company name, ignoring case and accents.
+        ``outdated`` walks the partitions of the older versions, newest first.
+        """
+        partitions = self._partitions(SignatureStatus(status) if status else None)
+        sk_prefix = fold(prefix or "")
+        start, inner = 0, None
+        if cursor:
+            position = decode_cursor(cursor)
+            if position.get("p") not in partitions:
+                raise ValueError("invalid cursor")
+            start, inner = partitions.index(position["p"]), position.get("c") or None
+        found: list[Signature] = []
+        for index in range(start, len(partitions)):
+            page = self.backend.query(
+                partitions[index], index="gsi2", sk_prefix=sk_prefix, limit=limit - len(found), cursor=inner
+            )
+            found.extend(_signature_from(item) for item in page.items)
+            inner = None
+            if page.cursor is not None:
+                return found, encode_cursor({"p": partitions[index], "c": page.cursor})
+            if len(found) >= limit:
+                following = index + 1
+                return found, encode_cursor({"p": partitions[following], "c": ""}) if following < len(
+                    partitions
+                ) else None
+        return found, None
+
+    def _partitions(self, status: SignatureStatus | None) -> list[str]:
+        current = self.catalog.current(today_in_paris(self.now())).version
+        if status is None:
+            return [REGISTER]
+        if status is SignatureStatus.ACTIVE:
+            return [status_partition(Standing.ACTIVE, current)]
+        if status is SignatureStatus.OUTDATED:
+            return [status_partition(Standing.ACTIVE, v.version) for v in self.catalog.older_than(current)]
+        return [status_partition(Standing(status.value), current)]
+
+    # -- changes ---------------------------------------------------------------
+    def record_signature(
+        self,
+        signature: Signature,
+        previous: Signature | None,
+        *,
+        action: str,
+        actor: str,
+        consumed: Link | None = None,
+        consumed_hash: str | None = None,
+    ) -> Signature:
+        """Write a signature (new or changed) with its audit event; raise ConditionFailed on a race."""
+        data = _signature_data(signature)
+        folded = fold(signature.company_name)
+        sort_key = f"{folded}#{signature.siren}"
+        pk = f"SIGNATURE#{signature.siren}"
+        if previous is None:
+            record = Put(Item(pk, "RECORD", data, 1, gsi2pk=REGISTER, gsi2sk=sort_key), None)
+        else:
+            stored = Item(pk, "RECORD", {}, previous.revision)
+            record = Put(stored.bumped(data, gsi2pk=REGISTER, gsi2sk=sort_key), previous.revision)
+        entry = Item(
+            pk, "ENTRY", data, gsi2pk=status_partition(signature.standing, signature.charter_version), gsi2sk=sort_key
+        )
+        writes: list[Write] = [record, Put(entry, unconditional=True)]
+        if consumed is not None and consumed_hash is not None:
+            writes += self._consume(consumed, consumed_hash)
+        event = self._event(signature.siren, action, actor, before=_audit_view(previous), after=_audit_view(signature))
+        self.store.commit(writes, [event], touched=[signature.siren])
+        return replace(signature, revision=record.item.version)
+
+    def consume_link(self, link: Link, token_hash: str, *, action: str, actor: str) -> None:
+        """Spend a link that changes nothing (re-signing the same version), audited."""
+        event = self._event(link.siren, action, actor, after={"siren": link.siren, "purpose": link.purpose.value})
+        self.store.commit(self._consume(link, token_hash), [event])
+
+    def _consume(self, link: Link, token_hash: str) -> list[Write]:
+        # The link's version condition makes it single-use even under concurrent clicks.
+        return [
+            Delete(f"CHARTERLINK#{token_hash}", "LINK", link.revision),
+            Delete(f"SIGNATURE#{link.siren}", f"PENDING#{link.purpose.value}", unconditional=True),
+        ]
+
+    def _event(self, siren: str, action: str, actor: str, **changes: Any) -> AuditEvent:
+        return self.store.event(f"company:{siren}", f"signature:{siren}", action, actor, **changes)
+
+    # -- e-mailed links --------------------------------------------------------
+    def get_pending(self, siren: str, purpose: LinkPurpose) -> Pending | None:
+        item = self.backend.get(f"SIGNATURE#{siren}", f"PENDING#{purpose.value}")
+        if item is None:
+            return None
+        return Pending(item.data["token_hash"], parse_iso(item.data["requested_at"]), item.version)
+
+    def get_link(self, token_hash: str) -> Link | None:
+        item = self.backend.get(f"CHARTERLINK#{token_hash}", "LINK")
+        if item is None:
+            return None
+        data = item.data
+        request = SignatureRequest(**data["request"]) if data.get("request") else None
+        return Link(
+            LinkPurpose(data["purpose"]),
+            data["siren"],
+            parse_iso(data["created_at"]),
+            parse_iso(data["expires_at"]),
+            request,
+            item.version,
+        )
+
+    def record_link(self, link: Link, token_hash: str, previous: Pending | None, *, actor: str) -> None:
+        """Store a new link, replacing (and invalidating) the company's previous one for that purpose."""
+        siren, purpose = link.siren, link.purpose.value
+        expiry = int(link.expires_at.timestamp()) + _LINK_KEEP_SECONDS
+        data: dict[str, Any] = {
+            "purpose": purpose,
+            "siren": siren,
+            "created_at": isoformat(link.created_at),
+            "expires_at": isoformat(link.expires_at),
+            "request": asdict(link.request) if link.request else None,
+        }
+        marker = {"token_hash": token_hash, "requested_at": isoformat(link.created_at)}
+        revision = previous.revision + 1 if previous else 1
+        pending_item = Item(f"SIGNATURE#{siren}", f"PENDING#{purpose}", marker, revision, expires_at=expiry)
+        writes: list[Write] = [
+            Put(Item(f"CHARTERLINK#{token_hash}", "LINK", data, expires_at=expiry), None),
+            # Conditioned on the marker we read: two requests at once cannot both send a link.
+            Put(pending_item, previous.revision if previous else None),
+        ]
+        if previous is not None:
+            writes.append(Delete(f"CHARTERLINK#{previous.token_hash}", "LINK", unconditional=True))
+        after = {"siren": siren, "purpose": purpose, "expires_at": isoformat(link.expires_at)}
+        if link.request is not None:
+            after["charter_version"] = link.request.charter_version
+        self.store.commit(writes, [self._event(siren, f"signature.{purpose}_link_sent", actor, after=after)])
