@@ -48,10 +48,51 @@ def seed_companies(ctx: Services, companies: list[Company]) -> int:
     return len(companies)
 
 
+def seed_subscriber(ctx: Services, companies: list[Company]) -> dict[str, Any]:
+    """Share payment experiences from three creditors, refresh summaries, create a subscriber."""
+    from datetime import timedelta
+    from pathlib import Path
+
+    from functions.core.clock import today_in_paris
+    from functions.core.domain.solvency import Experience
+    from functions.core.services.propagation import refresh_marked
+    from functions.core.services.subscribers import create_subscriber
+
+    rng = random.Random(5)  # noqa: S311 - deterministic demo data, not a secret
+    today = today_in_paris(ctx.clock())
+    creditors, debtors = companies[-3:], companies[:12]
+    for creditor in creditors:
+        shared = []
+        for debtor in debtors:
+            habit = rng.choice((-5, 0, 10, 25, 45))  # each debtor pays with its own habit
+            for n in range(rng.randint(2, 5)):
+                due = today - timedelta(days=rng.randint(40, 600))
+                paid = min(today, due + timedelta(days=max(-30, habit + rng.randint(-8, 12))))
+                amount = rng.randint(300, 25_000) * 100
+                shared.append(Experience(creditor.siren, debtor.siren, amount, due, paid, f"F-{n}"))
+        ctx.store.experiences.share_experiences(creditor.siren, shared, DEMO_ACTOR)
+    while refresh_marked(ctx):
+        pass
+    subscriber, key = create_subscriber(
+        ctx, name="Cabinet Lemoine Crédit (démo)", email="credit@cabinet-lemoine.example", plan="pro", actor=DEMO_ACTOR
+    )
+    for debtor in debtors[:3]:
+        ctx.store.watchlist.watch(subscriber.id, debtor.siren, DEMO_ACTOR)
+    Path("var").mkdir(exist_ok=True)
+    Path("var/demo-api-key").write_text(key + "\n")
+    siren = debtors[0].siren
+    return {
+        "subscriber_key": key,
+        "try": f"curl -H 'X-API-Key: {key}' {ctx.settings.base_url}/api/reports/solvency/{siren}",
+        "key_file": "var/demo-api-key",
+    }
+
+
 DemoStep = Callable[[Services, list[Company]], Any]
 
 DEMO_STEPS: list[tuple[str, DemoStep]] = [
     ("companies", seed_companies),
+    ("solvency_subscriber", seed_subscriber),  # last: summaries need the other steps' data
 ]
 
 
