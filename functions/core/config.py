@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from functions.core.domain.penalties import RateChange, parse_rate_table
 from functions.core.money import cents_from_euros
 
 
@@ -52,6 +53,13 @@ def _plans(raw: str) -> tuple[tuple[str, int], ...]:
     if not plans:
         raise ValueError("at least one plan is needed")
     return tuple(plans)
+
+
+def _decimal(raw: str) -> Decimal:
+    try:
+        return Decimal(raw)
+    except InvalidOperation as exc:
+        raise ValueError("must be a number, such as 10 or 7.5") from exc
 
 
 def _euros_to_cents(raw: str) -> int:
@@ -129,6 +137,39 @@ SETTINGS: tuple[Setting, ...] = (
         "Subscriber plans and their monthly quotas of solvency summaries: `name:quota,name:quota`.",
         _plans,
     ),
+    Setting(
+        "ARDOISE_ECB_RATES",
+        "ecb_rates",
+        "",
+        "Dated ECB refinancing rates for late-payment penalties, `YYYY-MM-DD:percent,...` (empty: the built-in table).",
+        parse_rate_table,
+    ),
+    Setting(
+        "ARDOISE_PENALTY_POINTS",
+        "penalty_points",
+        "10",
+        "Points added to the ECB rate for late-payment penalties.",
+        _decimal,
+    ),
+    Setting(
+        "ARDOISE_EVIDENCE",
+        "evidence_url",
+        "folder:var/evidence",
+        "Where debtors' evidence files go: `folder:PATH` or `s3://BUCKET/PREFIX` (presigned uploads).",
+    ),
+    Setting(
+        "ARDOISE_LETTERS_TO",
+        "letters_to",
+        "courrier@ardoise.localhost",
+        "Mailbox that receives the printable notice letters (PDF) to post when a debtor has no e-mail.",
+    ),
+    Setting(
+        "ARDOISE_REPLY_LINK_DAYS",
+        "reply_link_days",
+        "60",
+        "Days a debtor's private reply link stays valid (each new e-mail to the debtor carries a fresh one).",
+        _positive_int,
+    ),
 )
 
 
@@ -149,6 +190,11 @@ class Settings:
     min_amount_cents: int
     log_level: str
     plans: tuple[tuple[str, int], ...] = (("decouverte", 50), ("pro", 1000), ("entreprise", 20000))
+    ecb_rates: tuple[RateChange, ...] = field(default_factory=lambda: parse_rate_table(""))
+    penalty_points: Decimal = Decimal(10)
+    evidence_url: str = "folder:var/evidence"
+    letters_to: str = "courrier@ardoise.localhost"
+    reply_link_days: int = 60
 
     @property
     def is_production(self) -> bool:

@@ -7,7 +7,11 @@ from typing import Any
 from flask import Flask
 
 from functions.core.http import build_app
+from functions.core.store.evidence import MAX_EVIDENCE_BYTES
+from functions.directory.experiences import api as experiences_api
 from functions.directory.routes import api
+
+EVIDENCE_BODY_BYTES = MAX_EVIDENCE_BYTES + 64 * 1024
 
 
 def create_app(**overrides: Any) -> Flask:
@@ -15,8 +19,13 @@ def create_app(**overrides: Any) -> Flask:
     return build_app(
         __name__,
         title="Ardoise — annuaire",
-        description="Signalements d'impayés après échec du recouvrement amiable, réponses des débiteurs, modération, fiches publiques.",
-        apis=[api],
+        description=(
+            "Signalements d'impayés après échec du recouvrement amiable, réponses des débiteurs, "
+            "modération, fiches publiques."
+        ),
+        apis=[api, experiences_api],
+        # Evidence files are uploaded to the API itself when stored locally (5 MB each).
+        max_body_bytes=EVIDENCE_BODY_BYTES,
         **overrides,
     )
 

@@ -1,19 +1,340 @@
-"""HTTP routes of the directory: parse, call the domain, respond."""
+"""HTTP routes of the directory: parse, call a service, respond."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import Response, request
+
+from functions.core.clock import today_in_paris
+from functions.core.domain.reports import DisputeReason
+from functions.core.domain.rules import Draft
+from functions.core.errors import FieldError, ValidationFailed
 from functions.core.http import Api, services
-from functions.core.errors import NotFound
+from functions.core.services.directory import filing, listing, members, moderation, progress, replies
+from functions.core.store.members import Member
 from functions.core.validation import parse_path_siren
-from functions.directory.schemas import CompanyListing
+from functions.directory import views
+from functions.directory.auth import current_member, current_member_or_moderator, current_moderator
+from functions.directory.schemas import (
+    CompanyListing,
+    CompanySearch,
+    CompanySearchQuery,
+    DebtorAction,
+    DebtorReportOut,
+    EvidenceRequest,
+    MemberCredentials,
+    MemberPending,
+    MemberRegistration,
+    MemberVerification,
+    ModerationIn,
+    ModerationQuery,
+    ModerationQueue,
+    PaymentIn,
+    ReportFiling,
+    ReportOut,
+    UploadOut,
+)
 
 api = Api("directory", tag="Annuaire")
+MAX_IDEMPOTENCY_KEY = 200
 
 
-@api.route("/companies/<siren>", "GET", summary="Donner la fiche publique d'une entreprise.", responses={200: CompanyListing}, problems=(404,))
+# -- members ---------------------------------------------------------------------
+
+
+@api.route(
+    "/members",
+    "POST",
+    summary="Inscrire un créancier (vérification par e-mail).",
+    body=MemberRegistration,
+    responses={202: MemberPending},
+)
+def register_member(body: MemberRegistration) -> tuple[MemberPending, int]:
+    member = members.register_member(
+        services(), siren=body.siren, company_name=body.company_name, contact_name=body.contact_name, email=body.email
+    )
+    detail = "Un code de vérification a été envoyé à votre adresse e-mail : envoyez-le à /members/verify."
+    return MemberPending(id=member.id, siren=member.siren, status=member.status.value, detail=detail), 202
+
+
+@api.route(
+    "/members/verify",
+    "POST",
+    summary="Vérifier l'e-mail et recevoir le jeton d'accès (une seule fois).",
+    body=MemberVerification,
+    responses={201: MemberCredentials},
+    problems=(410,),
+)
+def verify_member(body: MemberVerification) -> tuple[MemberCredentials, int]:
+    credentials = members.verify_member(services(), body.token)
+    member = credentials.member
+    assert member is not None
+    out = MemberCredentials(
+        member_id=member.id, siren=member.siren, company_name=member.company_name, api_token=credentials.token
+    )
+    return out, 201
+
+
+# -- reports (creditor) ------------------------------------------------------------
+
+
+def _filing(body: ReportFiling, member: Member) -> filing.Filing:
+    steps = body.amicable_steps
+    draft = Draft(
+        member_siren=member.siren,
+        claimed_creditor_siren=body.creditor_siren,
+        debtor_siren=body.debtor.siren,
+        debtor_email=body.debtor.email or "",
+        debtor_postal_address=body.debtor.postal_address,
+        issue_date=body.invoice.issue_date,
+        due_date=body.invoice.due_date,
+        amount_cents=body.invoice.amount_cents,
+        outstanding_cents=body.invoice.outstanding_cents,
+        reminder_dates=tuple(steps.reminder_dates),
+        notice_date=steps.notice_date,
+        notice_channel=steps.notice_channel,
+    )
+    return filing.Filing(draft, body.debtor.name, body.invoice.number, body.description)
+
+
+def _idempotency_key() -> str | None:
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > MAX_IDEMPOTENCY_KEY:
+        raise ValidationFailed(
+            "Clé d'idempotence trop longue.", [FieldError("Idempotency-Key", "trop_long", "200 caractères au plus.")]
+        )
+    return key or None
+
+
+@api.route(
+    "/reports",
+    "POST",
+    summary="Signaler une facture impayée après échec du recouvrement amiable.",
+    body=ReportFiling,
+    responses={201: ReportOut},
+    security="memberToken",
+    problems=(409, 422),
+)
+def file_report(body: ReportFiling) -> tuple[dict[str, Any], int, dict[str, str]]:
+    member = current_member()
+    filed = filing.file_report(
+        services(),
+        member,
+        _filing(body, member),
+        payload=body.model_dump(mode="json"),
+        key=_idempotency_key(),
+        render=lambda report: views.report_out(report).model_dump(mode="json"),
+    )
+    headers = {"Location": f"{request.root_path}/reports/{filed.report_id}"}
+    if filed.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return dict(filed.body), 201, headers
+
+
+@api.route(
+    "/reports/<report_id>",
+    "GET",
+    summary="Lire un signalement (son créancier ou un modérateur).",
+    responses={200: ReportOut},
+    security="memberToken",
+    problems=(404,),
+)
+def get_report(report_id: str) -> ReportOut:
+    caller = current_member_or_moderator()
+    if isinstance(caller, Member):
+        return views.report_out(progress.own_report(services(), caller, report_id))
+    return views.report_out(moderation.get_for_moderation(services(), report_id))
+
+
+@api.route(
+    "/reports/<report_id>/payments",
+    "POST",
+    summary="Enregistrer un paiement reçu (partiel ou complet).",
+    body=PaymentIn,
+    responses={200: ReportOut},
+    security="memberToken",
+    problems=(404, 409, 422),
+)
+def record_payment(report_id: str, body: PaymentIn) -> ReportOut:
+    report = progress.record_payment(
+        services(), current_member(), report_id, amount_cents=body.amount_cents, paid_on=body.paid_on
+    )
+    return views.report_out(report)
+
+
+@api.route(
+    "/reports/<report_id>/withdraw",
+    "POST",
+    summary="Retirer un signalement.",
+    responses={200: ReportOut},
+    security="memberToken",
+    problems=(404, 409),
+)
+def withdraw_report(report_id: str) -> ReportOut:
+    return views.report_out(progress.withdraw_report(services(), current_member(), report_id))
+
+
+# -- the debtor's private link -------------------------------------------------------
+
+
+@api.route(
+    "/replies/<token>",
+    "GET",
+    summary="Voir le signalement par le lien personnel du débiteur.",
+    responses={200: DebtorReportOut},
+    problems=(404, 410),
+)
+def get_reply_page(token: str) -> DebtorReportOut:
+    return views.debtor_report_out(replies.debtor_page(services(), token))
+
+
+def _missing(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed("Certains champs manquent.", [FieldError(field, "missing", message)])
+
+
+@api.route(
+    "/replies/<token>",
+    "POST",
+    summary="Contester, déclarer un paiement ou répondre.",
+    body=DebtorAction,
+    responses={200: DebtorReportOut},
+    problems=(404, 409, 410, 422),
+)
+def act_on_reply(token: str, body: DebtorAction) -> DebtorReportOut:
+    ctx = services()
+    if body.action == "dispute":
+        if body.reason is None:
+            raise _missing("reason", "Choisissez un motif de contestation.")
+        if len(body.text) < 10:
+            raise _missing("text", "Expliquez votre contestation (10 caractères au moins).")
+        replies.dispute(
+            ctx,
+            token,
+            reason=DisputeReason(body.reason),
+            text=body.text,
+            evidence_ids=body.evidence_ids,
+            email=body.email or "",
+        )
+    elif body.action == "declare_payment":
+        if body.paid_on is None:
+            raise _missing("paid_on", "Indiquez la date du paiement.")
+        replies.declare_payment(
+            ctx,
+            token,
+            paid_on=body.paid_on,
+            amount_cents=body.amount_cents,
+            text=body.text,
+            evidence_ids=body.evidence_ids,
+            email=body.email or "",
+        )
+    else:
+        if not body.text:
+            raise _missing("text", "Écrivez votre réponse.")
+        replies.reply(ctx, token, body.text)
+    return views.debtor_report_out(replies.debtor_page(ctx, token))
+
+
+@api.route(
+    "/replies/<token>/evidence",
+    "POST",
+    summary="Préparer l'envoi d'une pièce (5 Mo au plus).",
+    body=EvidenceRequest,
+    responses={201: UploadOut},
+    problems=(404, 410, 413, 422),
+)
+def start_upload(token: str, body: EvidenceRequest) -> tuple[UploadOut, int]:
+    evidence, upload = replies.start_upload(
+        services(), token, filename=body.filename, content_type=body.content_type, size=body.size
+    )
+    out = UploadOut(
+        evidence_id=evidence.id, method=upload.method, url=upload.url, fields=upload.fields, max_bytes=upload.max_bytes
+    )
+    return out, 201
+
+
+@api.route(
+    "/replies/<token>/evidence/<evidence_id>",
+    "PUT",
+    summary="Envoyer le contenu d'une pièce (stockage local).",
+    responses={204: None},
+    problems=(404, 410, 413),
+)
+def upload_evidence(token: str, evidence_id: str) -> tuple[str, int]:
+    replies.receive_upload(services(), token, evidence_id, request.get_data(cache=False))
+    return "", 204
+
+
+# -- moderation ----------------------------------------------------------------------
+
+
+@api.route(
+    "/moderation",
+    "GET",
+    summary="Lister les contestations en attente, la plus ancienne d'abord.",
+    query=ModerationQuery,
+    responses={200: ModerationQueue},
+    security="moderatorToken",
+)
+def moderation_queue(query: ModerationQuery) -> ModerationQueue:
+    current_moderator()
+    reports, cursor = moderation.moderation_queue(services(), limit=query.limit, cursor=query.cursor)
+    return ModerationQueue(items=[views.report_out(r) for r in reports], next_cursor=cursor)
+
+
+@api.route(
+    "/reports/<report_id>/moderation",
+    "POST",
+    summary="Maintenir ou rejeter un signalement contesté.",
+    body=ModerationIn,
+    responses={200: ReportOut},
+    security="moderatorToken",
+    problems=(404, 409),
+)
+def moderate(report_id: str, body: ModerationIn) -> ReportOut:
+    report = moderation.decide(services(), current_moderator(), report_id, body.decision, body.note)
+    return views.report_out(report)
+
+
+@api.route(
+    "/reports/<report_id>/evidence/<evidence_id>",
+    "GET",
+    summary="Télécharger une pièce du débiteur (modérateurs).",
+    responses={200: "application/octet-stream"},
+    security="moderatorToken",
+    problems=(404,),
+)
+def download_evidence(report_id: str, evidence_id: str) -> Response:
+    current_moderator()
+    ctx = services()
+    evidence, content = replies.read_evidence(ctx, moderation.get_for_moderation(ctx, report_id), evidence_id)
+    headers = {"Content-Disposition": f'attachment; filename="{evidence.id}"', "X-Content-Type-Options": "nosniff"}
+    return Response(content, mimetype=evidence.content_type, headers=headers)
+
+
+# -- public ---------------------------------------------------------------------------
+
+
+@api.route(
+    "/companies/<siren>",
+    "GET",
+    summary="Donner la fiche publique d'une entreprise.",
+    responses={200: CompanyListing},
+    problems=(404,),
+)
 def get_company(siren: str) -> CompanyListing:
-    siren = parse_path_siren(siren)
-    company = services().store.companies.get_company(siren)
-    if company is None:
-        raise NotFound("Aucune entreprise connue sous ce SIREN.")
-    return CompanyListing(siren=company.siren, name=company.name, city=company.city, listed=False)
+    ctx = services()
+    page = listing.company_page(ctx, parse_path_siren(siren))
+    return views.company_listing(page, today_in_paris(ctx.clock()))
+
+
+@api.route(
+    "/companies",
+    "GET",
+    summary="Chercher une entreprise par nom ou SIREN.",
+    query=CompanySearchQuery,
+    responses={200: CompanySearch},
+)
+def search_companies(query: CompanySearchQuery) -> CompanySearch:
+    hits, cursor = listing.search_companies(services(), query.q, limit=query.limit, cursor=query.cursor)
+    return CompanySearch(items=[views.company_hit(hit) for hit in hits], next_cursor=cursor)

@@ -2,7 +2,272 @@
 
 from __future__ import annotations
 
-from functions.core.validation import Model
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import Field
+
+from functions.core.domain.reports import DisputeReason, ModerationDecision, NoticeChannel
+from functions.core.validation import Cents, Email, Model, Siren
+
+# -- members ---------------------------------------------------------------
+
+
+class MemberRegistration(Model):
+    """Inscription d'un créancier (entreprise)."""
+
+    siren: Siren
+    company_name: str = Field(min_length=2, max_length=200)
+    contact_name: str = Field(min_length=2, max_length=120)
+    email: Email
+
+
+class MemberPending(Model):
+    """Inscription enregistrée : un code de vérification a été envoyé par e-mail."""
+
+    id: str
+    siren: str
+    status: str
+    detail: str
+
+
+class MemberVerification(Model):
+    """Le code reçu par e-mail."""
+
+    token: str = Field(min_length=10, max_length=200)
+
+
+class MemberCredentials(Model):
+    """Le jeton d'accès du membre, affiché une seule fois."""
+
+    member_id: str
+    siren: str
+    company_name: str
+    api_token: str
+
+
+# -- filing ------------------------------------------------------------------
+
+
+class DebtorIn(Model):
+    """Le débiteur : une entreprise, joignable par e-mail et/ou par courrier."""
+
+    siren: str = Field(min_length=1, max_length=20, description="SIREN du débiteur (vérifié par les règles).")
+    name: str = Field(min_length=2, max_length=200)
+    email: Email | None = None
+    postal_address: str = Field(default="", max_length=500)
+
+
+class InvoiceIn(Model):
+    """La facture impayée."""
+
+    number: str = Field(min_length=1, max_length=60)
+    issue_date: date
+    due_date: date
+    amount_cents: Cents
+    outstanding_cents: Cents
+
+
+class AmicableStepsIn(Model):
+    """Les démarches amiables : relances, puis mise en demeure."""
+
+    reminder_dates: list[date] = Field(default_factory=list, max_length=20)
+    notice_date: date | None = None
+    notice_channel: NoticeChannel | None = None
+
+
+class ReportFiling(Model):
+    """Un signalement d'impayé après échec du recouvrement amiable."""
+
+    creditor_siren: str | None = Field(
+        default=None, max_length=20, description="Facultatif : doit être celui du membre."
+    )
+    debtor: DebtorIn
+    invoice: InvoiceIn
+    amicable_steps: AmicableStepsIn
+    description: str = Field(default="", max_length=4000)
+
+
+class PaymentOut(Model):
+    amount_cents: int
+    paid_on: date
+    recorded_at: datetime
+
+
+class DisputeOut(Model):
+    kind: str
+    reason: str
+    text: str
+    opened_at: datetime
+    was_published: bool
+    evidence_ids: list[str]
+    paid_on: date | None = None
+    declared_amount_cents: int | None = None
+
+
+class ModerationOut(Model):
+    decision: str
+    note: str
+    decided_at: datetime
+
+
+class FlagOut(Model):
+    code: str
+    message: str
+
+
+class ReportOut(Model):
+    """Un signalement, tel que le voient son créancier et les modérateurs."""
+
+    id: str
+    status: str
+    currency: Literal["EUR"] = "EUR"
+    creditor_siren: str
+    debtor_siren: str
+    debtor_name: str
+    invoice_number: str
+    issue_date: date
+    due_date: date
+    amount_cents: int
+    outstanding_cents: int
+    reminder_dates: list[date]
+    notice_date: date
+    notice_channel: str
+    description: str
+    created_at: datetime
+    notified_at: datetime | None
+    notice_medium: str | None
+    publish_after: datetime | None
+    published_at: datetime | None
+    settled_on: date | None
+    closed_at: datetime | None
+    payments: list[PaymentOut]
+    public_reply: str
+    dispute: DisputeOut | None
+    moderation: ModerationOut | None
+    flags: list[FlagOut]
+
+
+class PaymentIn(Model):
+    """Un paiement reçu par le créancier."""
+
+    amount_cents: Cents
+    paid_on: date
+
+
+# -- debtor's link -------------------------------------------------------------
+
+
+class PenaltyPeriodOut(Model):
+    start: date
+    end: date
+    days: int
+    rate_percent: str
+    amount_cents: int
+
+
+class EvidenceOut(Model):
+    id: str
+    filename: str
+    content_type: str
+    declared_bytes: int
+
+
+class DebtorReportOut(Model):
+    """Ce que le débiteur voit par son lien personnel."""
+
+    report_id: str
+    status: str
+    currency: Literal["EUR"] = "EUR"
+    creditor_name: str
+    creditor_siren: str
+    debtor_name: str
+    debtor_siren: str
+    invoice_number: str
+    issue_date: date
+    due_date: date
+    amount_cents: int
+    outstanding_cents: int
+    publish_after: datetime | None
+    penalties_cents: int
+    penalty_periods: list[PenaltyPeriodOut]
+    fixed_indemnity_cents: int
+    penalties_notice: str
+    public_reply: str
+    dispute: DisputeOut | None
+    moderation: ModerationOut | None
+    evidence: list[EvidenceOut]
+    link_expires_at: datetime
+    actions: list[str]
+
+
+class DebtorAction(Model):
+    """Contester, déclarer un paiement ou répondre (un seul corps, selon ``action``)."""
+
+    action: Literal["dispute", "declare_payment", "reply"]
+    reason: DisputeReason | None = Field(default=None, description="Motif de contestation (action dispute).")
+    text: str = Field(default="", max_length=4000)
+    evidence_ids: list[str] = Field(default_factory=list, max_length=10)
+    paid_on: date | None = Field(default=None, description="Date du paiement (action declare_payment).")
+    amount_cents: Cents | None = None
+    email: Email | None = Field(default=None, description="Adresse où recevoir la décision de modération.")
+
+
+class EvidenceRequest(Model):
+    """Une pièce à envoyer (5 Mo au plus)."""
+
+    filename: str = Field(min_length=1, max_length=200)
+    content_type: str = Field(min_length=3, max_length=120)
+    size: int = Field(ge=1, description="Taille en octets (5 Mo au plus).")
+
+
+class UploadOut(Model):
+    """Comment envoyer la pièce : POST multipart (S3) ou PUT du fichier brut (local)."""
+
+    evidence_id: str
+    method: str
+    url: str
+    fields: dict[str, str]
+    max_bytes: int
+
+
+# -- moderation ----------------------------------------------------------------
+
+
+class ModerationQuery(Model):
+    limit: int = Field(default=50, ge=1, le=200)
+    cursor: str | None = None
+
+
+class ModerationQueue(Model):
+    """Les contestations en attente, la plus ancienne d'abord."""
+
+    items: list[ReportOut]
+    next_cursor: str | None
+
+
+class ModerationIn(Model):
+    """La décision d'un modérateur."""
+
+    decision: ModerationDecision
+    note: str = Field(min_length=1, max_length=4000)
+
+
+# -- public ----------------------------------------------------------------------
+
+
+class PublicReport(Model):
+    """Un signalement publié (jamais l'identité du créancier)."""
+
+    reference: str
+    status: str
+    currency: Literal["EUR"] = "EUR"
+    outstanding_cents: int
+    issue_date: date
+    due_date: date
+    days_overdue: int
+    published_on: date | None
+    debtor_reply: str
 
 
 class CompanyListing(Model):
@@ -12,3 +277,31 @@ class CompanyListing(Model):
     name: str
     city: str
     listed: bool
+    currency: Literal["EUR"] = "EUR"
+    open_published_count: int
+    outstanding_cents: int
+    oldest_due_date: date | None
+    worst_days_beyond_terms: int | None
+    reports: list[PublicReport]
+
+
+class CompanySearchQuery(Model):
+    q: str = Field(min_length=2, max_length=100, description="Début du nom ou du SIREN (3 chiffres au moins).")
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = None
+
+
+class CompanyHit(Model):
+    siren: str
+    name: str
+    city: str
+    listed: bool
+    open_published_count: int
+    outstanding_cents: int
+
+
+class CompanySearch(Model):
+    """Résultats de recherche, paginés."""
+
+    items: list[CompanyHit]
+    next_cursor: str | None

@@ -77,3 +77,43 @@ def notified(report: Report, *, at: datetime, grace_days: int = 15) -> Report:
 def published(report: Report, *, at: datetime) -> Report:
     """Return the report once listed publicly."""
     return replace(report, status=ReportStatus.PUBLISHED, published_at=at)
+
+
+def filing_payload(
+    *,
+    debtor_siren: str = DEBTOR_SIREN,
+    debtor_name: str = DEBTOR_NAME,
+    debtor_email: str | None = "comptabilite@sge.fr",
+    postal_address: str = "12 rue de la Paix, 75002 Paris",
+    number: str = "F-2025-0412",
+    issue_date: str = "2025-12-01",
+    due_date: str = "2025-12-31",
+    amount_cents: int = 1_250_00,
+    outstanding_cents: int = 1_250_00,
+    reminder_dates: tuple[str, ...] = ("2026-01-10", "2026-01-20"),
+    notice_date: str | None = "2026-01-30",
+    notice_channel: str | None = "registered_letter",
+    **extra: Any,
+) -> dict[str, Any]:
+    """Return the JSON body of a report that meets every rule on 2 March 2026."""
+    debtor: dict[str, Any] = {"siren": debtor_siren, "name": debtor_name, "postal_address": postal_address}
+    if debtor_email is not None:
+        debtor["email"] = debtor_email
+    steps: dict[str, Any] = {"reminder_dates": list(reminder_dates)}
+    if notice_date is not None:
+        steps["notice_date"] = notice_date
+    if notice_channel is not None:
+        steps["notice_channel"] = notice_channel
+    return {
+        "debtor": debtor,
+        "invoice": {
+            "number": number,
+            "issue_date": issue_date,
+            "due_date": due_date,
+            "amount_cents": amount_cents,
+            "outstanding_cents": outstanding_cents,
+        },
+        "amicable_steps": steps,
+        "description": "Menuiseries posées en novembre ; deux relances et une mise en demeure restées sans effet.",
+        **extra,
+    }

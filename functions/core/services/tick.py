@@ -12,6 +12,9 @@ from typing import Any
 from functions.core.context import Services
 from functions.core.logs import get_logger
 from functions.core.services.alerts import deliver_alerts, fan_out_alerts
+from functions.core.services.directory.notices import notify_pending
+from functions.core.services.directory.progress import publish_due
+from functions.core.services.directory.retention import purge
 from functions.core.services.propagation import refresh_marked
 from functions.core.services.solvency import refresh_due_summaries
 
@@ -23,6 +26,9 @@ log = get_logger("tick")
 def tick_steps() -> list[tuple[str, TickStep]]:
     """Return the tick's steps in order; later steps see the earlier ones' effects."""
     return [
+        ("directory_notices", notify_pending),
+        ("directory_publication", publish_due),
+        ("directory_retention", purge),
         ("refresh_marked", refresh_marked),
         ("refresh_due_summaries", refresh_due_summaries),
         ("fan_out_alerts", fan_out_alerts),

@@ -23,7 +23,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from functions.core.store.audit import AuditLog
     from functions.core.store.companies import Companies
     from functions.core.store.experiences import Experiences
+    from functions.core.store.members import Members
+    from functions.core.store.moderators import Moderators
     from functions.core.store.outbox import Outbox
+    from functions.core.store.replies import Replies
     from functions.core.store.reports import Reports
     from functions.core.store.signatures import Signatures
     from functions.core.store.subscribers import Subscribers
@@ -133,6 +136,24 @@ class Store:
         from functions.core.store.reports import Reports
 
         return Reports(self)
+
+    @cached_property
+    def members(self) -> Members:
+        from functions.core.store.members import Members
+
+        return Members(self)
+
+    @cached_property
+    def moderators(self) -> Moderators:
+        from functions.core.store.moderators import Moderators
+
+        return Moderators(self)
+
+    @cached_property
+    def replies(self) -> Replies:
+        from functions.core.store.replies import Replies
+
+        return Replies(self)
 
     @cached_property
     def signatures(self) -> Signatures:

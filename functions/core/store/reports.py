@@ -28,7 +28,7 @@ from functions.core.domain.aggregates import AggregateState, CompanyAggregate
 from functions.core.domain.reports import Report, ReportStatus
 from functions.core.domain.retention import delete_on
 from functions.core.store.base import AuditEvent, Repository, sortable_time
-from functions.core.store.items import Check, Delete, Item, Put, Write
+from functions.core.store.items import Check, ConditionFailed, Delete, Item, Put, Write
 from functions.core.store.report_codec import audit_view, report_from_data, report_to_data
 from functions.core.text import fold
 
@@ -197,6 +197,16 @@ class Reports(Repository):
         expected = current.version if current is not None and not self.get_replay(member_id, key) else None
         version = current.version + 1 if current is not None else 1
         return Put(Item(pk, "IDEMPOTENCY", dict(record), version, expires_at=expires), expected)
+
+    def complete_replay(self, member_id: str, key: str, body: Mapping[str, Any]) -> None:
+        """Add the response to a keyed request's record once it is known."""
+        current = self.backend.get(f"IDEMPOTENCY#{member_id}#{key}", "IDEMPOTENCY")
+        if current is None or "body" in current.data:
+            return
+        try:
+            self.backend.transact([Put(current.bumped({**current.data, "body": dict(body)}), current.version)])
+        except ConditionFailed:
+            return  # a concurrent request completed it first: same body
 
     # -- writes ------------------------------------------------------------
     def file_report(self, report: Report, *, actor: str, extra_writes: Sequence[Write] = ()) -> Report:

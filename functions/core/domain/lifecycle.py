@@ -1,0 +1,135 @@
+"""A report's state machine: each transition is a pure function returning the next report.
+
+    submitted -> notified -> published -> settled
+    side roads: notified|published -> disputed -> published/notified (upheld) | rejected;
+                any open status -> withdrawn (creditor), settled (full payment)
+
+A transition that the current status does not allow raises :class:`Conflict`
+(409) with a French explanation; a payment that does not fit raises
+:class:`RuleNotMet` (422).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+from functions.core.clock import today_in_paris
+from functions.core.domain.reports import (
+    OPEN_STATUSES,
+    Dispute,
+    Moderation,
+    ModerationDecision,
+    NoticeMedium,
+    Payment,
+    Report,
+    ReportStatus,
+)
+from functions.core.errors import Conflict, FieldError, RuleNotMet
+
+# A letter takes a few days to arrive: the debtor's grace period starts later.
+POSTAL_DELAY_DAYS = 3
+STATUS_LABELS = {
+    ReportStatus.SUBMITTED: "en cours de notification",
+    ReportStatus.NOTIFIED: "débiteur prévenu, délai de réponse en cours",
+    ReportStatus.PUBLISHED: "publié",
+    ReportStatus.DISPUTED: "contesté, en attente de modération",
+    ReportStatus.SETTLED: "réglé",
+    ReportStatus.REJECTED: "rejeté par la modération",
+    ReportStatus.WITHDRAWN: "retiré par le créancier",
+}
+
+
+def _require(report: Report, allowed: frozenset[ReportStatus] | set[ReportStatus], doing: str) -> None:
+    if report.status not in allowed:
+        raise Conflict(f"Impossible de {doing} : le signalement est {STATUS_LABELS[report.status]}.")
+
+
+def notified(report: Report, now: datetime, grace_days: int, medium: NoticeMedium) -> Report:
+    """The debtor was told: the grace period starts."""
+    _require(report, {ReportStatus.SUBMITTED}, "notifier le débiteur")
+    delay = timedelta(days=grace_days + (POSTAL_DELAY_DAYS if medium is NoticeMedium.POST else 0))
+    return replace(
+        report,
+        status=ReportStatus.NOTIFIED,
+        notified_at=now,
+        publish_after=now + delay,
+        notice_medium=medium,
+    )
+
+
+def is_due_for_publication(report: Report, now: datetime) -> bool:
+    """Whether the grace period ran out without payment or dispute."""
+    return report.status is ReportStatus.NOTIFIED and report.publish_after is not None and report.publish_after <= now
+
+
+def published(report: Report, now: datetime) -> Report:
+    """The report goes on the public listing."""
+    if not is_due_for_publication(report, now):
+        raise Conflict("Ce signalement ne peut pas encore être publié.")
+    return replace(report, status=ReportStatus.PUBLISHED, published_at=report.published_at or now)
+
+
+def payment_recorded(report: Report, *, amount_cents: int, paid_on: date, now: datetime, actor: str) -> Report:
+    """The creditor received a payment: partial lowers what is owed, full settles the report."""
+    _require(report, OPEN_STATUSES, "enregistrer un paiement")
+    problems = []
+    if amount_cents <= 0:
+        problems.append(FieldError("amount_cents", "paiement_nul", "Le montant payé doit être positif."))
+    if amount_cents > report.outstanding_cents:
+        problems.append(
+            FieldError(
+                "amount_cents",
+                "paiement_superieur_au_reste_du",
+                "Le paiement dépasse le reste dû : enregistrez au plus le reste dû.",
+            )
+        )
+    if paid_on > today_in_paris(now) or paid_on < report.invoice.issue_date:
+        problems.append(
+            FieldError(
+                "paid_on", "date_de_paiement_invalide", "La date de paiement doit être passée et suivre la facture."
+            )
+        )
+    if problems:
+        raise RuleNotMet("Ce paiement ne peut pas être enregistré.", problems)
+    payment = Payment(amount_cents=amount_cents, paid_on=paid_on, recorded_at=now, recorded_by=actor)
+    outstanding = report.outstanding_cents - amount_cents
+    paid = replace(report, outstanding_cents=outstanding, payments=(*report.payments, payment))
+    if outstanding > 0:
+        return paid
+    return replace(paid, status=ReportStatus.SETTLED, settled_at=now, settled_on=paid_on, closed_at=now)
+
+
+def withdrawn(report: Report, now: datetime) -> Report:
+    """The creditor withdraws its report (any time before settlement)."""
+    _require(report, OPEN_STATUSES, "retirer ce signalement")
+    return replace(report, status=ReportStatus.WITHDRAWN, closed_at=now)
+
+
+def disputed(report: Report, dispute: Dispute) -> Report:
+    """The debtor contests (or declares payment): off the listing until a moderator decides."""
+    _require(report, {ReportStatus.NOTIFIED, ReportStatus.PUBLISHED}, "contester ce signalement")
+    if report.moderation is not None:
+        raise Conflict(
+            "Ce signalement a déjà été contesté et la modération a tranché : une seule contestation est possible."
+        )
+    return replace(report, status=ReportStatus.DISPUTED, dispute=dispute)
+
+
+def replied(report: Report, text: str) -> Report:
+    """The debtor's reply, shown next to the report whenever it is public."""
+    _require(report, {ReportStatus.NOTIFIED, ReportStatus.PUBLISHED, ReportStatus.DISPUTED}, "répondre")
+    return replace(report, public_reply=text)
+
+
+def moderated(report: Report, moderation: Moderation, now: datetime) -> Report:
+    """A moderator upholds the report (published, or back to its grace period) or rejects it."""
+    _require(report, {ReportStatus.DISPUTED}, "modérer ce signalement")
+    decided = replace(report, moderation=moderation)
+    if moderation.decision is ModerationDecision.REJECTED:
+        return replace(decided, status=ReportStatus.REJECTED, closed_at=now)
+    reply = report.public_reply or (report.dispute.text if report.dispute else "")
+    if report.publish_after is not None and report.publish_after > now:
+        # The debtor keeps what is left of its grace period.
+        return replace(decided, status=ReportStatus.NOTIFIED, public_reply=reply)
+    return replace(decided, status=ReportStatus.PUBLISHED, published_at=report.published_at or now, public_reply=reply)

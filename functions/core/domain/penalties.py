@@ -1,0 +1,128 @@
+"""Late-payment penalties and the fixed recovery indemnity (Code de commerce L441-10, D441-5).
+
+Penalties run from the day after the due date at the ECB refinancing rate plus
+10 points (by default). The ECB rate that applies is the one in force on
+1 January for the first half-year and on 1 July for the second; the table of
+ECB rates is dated and configurable (``ARDOISE_ECB_RATES``), so a deployment
+adds each new ECB decision without a code change.
+
+Computation, written down so that anyone can check a notice by hand: simple
+interest on the outstanding amount, exact days over 365, split at each
+half-year boundary; each period is rounded half up to the cent and the total
+is the sum of the rounded periods. The 40 EUR indemnity is owed per late
+invoice; both are shown to the debtor and never published as owed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from functions.core.money import apply_rate
+
+FIXED_INDEMNITY_CENTS = 40_00
+DEFAULT_POINTS = Decimal(10)
+DAYS_IN_YEAR = 365
+
+# ECB main refinancing operations rate: (day it took effect, percent).
+# Source: ECB key interest rates; add new decisions with ARDOISE_ECB_RATES.
+BUILT_IN_ECB_RATES = (
+    "2016-03-16:0.00,2022-07-27:0.50,2022-09-14:1.25,2022-11-02:2.00,2022-12-21:2.50,"
+    "2023-02-08:3.00,2023-03-22:3.50,2023-05-10:3.75,2023-06-21:4.00,2023-08-02:4.25,"
+    "2023-09-20:4.50,2024-06-12:4.25,2024-09-18:3.65,2024-10-23:3.40,2024-12-18:3.15,"
+    "2025-02-05:2.90,2025-03-12:2.65,2025-04-23:2.40,2025-06-11:2.15"
+)
+
+
+@dataclass(frozen=True)
+class RateChange:
+    """An ECB rate and the day it took effect."""
+
+    effective: date
+    percent: Decimal
+
+
+@dataclass(frozen=True)
+class PenaltyPeriod:
+    """Penalties over one half-year slice at one rate."""
+
+    start: date
+    end: date
+    days: int
+    percent: Decimal
+    cents: int
+
+
+@dataclass(frozen=True)
+class Penalties:
+    """What the debtor owes on top of the outstanding amount, as of ``until``."""
+
+    principal_cents: int
+    until: date
+    periods: tuple[PenaltyPeriod, ...]
+    indemnity_cents: int = FIXED_INDEMNITY_CENTS
+
+    @property
+    def interest_cents(self) -> int:
+        return sum(period.cents for period in self.periods)
+
+    @property
+    def total_cents(self) -> int:
+        """Interest plus the fixed indemnity (the outstanding amount itself not included)."""
+        return self.interest_cents + self.indemnity_cents
+
+
+def parse_rate_table(raw: str) -> tuple[RateChange, ...]:
+    """Read ``YYYY-MM-DD:percent`` pairs separated by commas; empty means the built-in table."""
+    text = raw.strip() or BUILT_IN_ECB_RATES
+    changes = []
+    for part in filter(None, (piece.strip() for piece in text.split(","))):
+        day, _, percent = part.partition(":")
+        try:
+            changes.append(RateChange(date.fromisoformat(day.strip()), Decimal(percent.strip())))
+        except (ValueError, InvalidOperation) as exc:
+            raise ValueError(f"rates are written YYYY-MM-DD:percent, separated by commas (not {part!r})") from exc
+    if not changes:
+        raise ValueError("the rate table needs at least one rate")
+    return tuple(sorted(changes, key=lambda change: change.effective))
+
+
+def rate_in_force(table: Sequence[RateChange], day: date) -> Decimal:
+    """Return the ECB rate in force on ``day`` (0 before the table starts)."""
+    percent = Decimal(0)
+    for change in table:
+        if change.effective > day:
+            break
+        percent = change.percent
+    return percent
+
+
+def reference_day(day: date) -> date:
+    """Return 1 January or 1 July: the day whose ECB rate applies to ``day``'s half-year."""
+    return date(day.year, 1 if day.month <= 6 else 7, 1)
+
+
+def _half_year_end(day: date) -> date:
+    return date(day.year, 6, 30) if day.month <= 6 else date(day.year, 12, 31)
+
+
+def late_payment_penalties(
+    principal_cents: int,
+    due_date: date,
+    until: date,
+    table: Sequence[RateChange],
+    points: Decimal = DEFAULT_POINTS,
+) -> Penalties:
+    """Return the penalties accrued on ``principal_cents`` from the day after ``due_date`` to ``until``."""
+    periods = []
+    start = due_date + timedelta(days=1)
+    while start <= until:
+        end = min(_half_year_end(start), until)
+        days = (end - start).days + 1
+        percent = rate_in_force(table, reference_day(start)) + points
+        cents = apply_rate(principal_cents, percent / 100 * days / DAYS_IN_YEAR)
+        periods.append(PenaltyPeriod(start, end, days, percent, cents))
+        start = end + timedelta(days=1)
+    return Penalties(principal_cents, until, tuple(periods))

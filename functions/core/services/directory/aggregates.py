@@ -1,0 +1,63 @@
+"""``ardoise rebuild-aggregates``: recompute each company's aggregate from the audit log.
+
+The audit log holds every report change (status, outstanding amount, due
+date), so replaying it gives each report's last state, hence the aggregate,
+without trusting the stored one. ``--check`` only reports differences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from functions.core.context import Services
+from functions.core.domain.aggregates import AggregateState, Contribution
+from functions.core.domain.reports import ReportStatus
+from functions.core.store.base import AuditEvent
+
+ACTOR = "system:rebuild"
+
+
+@dataclass(frozen=True)
+class Difference:
+    siren: str
+    stored: AggregateState | None
+    replayed: AggregateState
+
+
+def replay(events: list[AuditEvent]) -> AggregateState:
+    """Return the aggregate implied by a company's audit events (its reports' last states)."""
+    last: dict[str, Contribution | None] = {}
+    for event in events:
+        if not event.entity.startswith("report:"):
+            continue
+        after = event.after
+        last[event.entity] = (
+            Contribution.of_values(
+                ReportStatus(after["status"]), int(after["outstanding_cents"]), date.fromisoformat(after["due_date"])
+            )
+            if after
+            else None
+        )
+    state = AggregateState()
+    nothing = Contribution.of(None)
+    for contribution in last.values():
+        if contribution is not None:
+            state = state.shifted(nothing, contribution)
+    return state
+
+
+def rebuild_aggregates(ctx: Services, *, check_only: bool) -> list[Difference]:
+    """Compare (and unless ``check_only``, repair) every company's aggregate; return the differences."""
+    sirens = {s.removeprefix("company:") for s in ctx.store.audit.list_subjects("company:")}
+    sirens |= set(ctx.store.reports.list_aggregate_sirens())
+    differences = []
+    for siren in sorted(sirens):
+        replayed = replay(ctx.store.audit.list_events(f"company:{siren}"))
+        stored = ctx.store.reports.get_aggregate_state(siren)
+        if (stored or AggregateState()) == replayed:
+            continue
+        differences.append(Difference(siren, stored, replayed))
+        if not check_only:
+            ctx.store.reports.write_aggregate_state(siren, replayed, actor=ACTOR)
+    return differences

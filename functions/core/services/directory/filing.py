@@ -1,0 +1,144 @@
+"""Filing a report: every rule checked, duplicates refused, keyed requests replayed.
+
+``Idempotency-Key``: the first successful response to a key is recorded in the
+same transaction as the report and replayed for 24 hours; the same key with a
+different body is refused (422), as the IETF draft on the header advises. A
+request refused by the rules records nothing (nothing happened), so it can be
+corrected and sent again with the same key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from functions.core.clock import today_in_paris
+from functions.core.context import Services
+from functions.core.domain.reports import AmicableSteps, Invoice, Party, Report, ReportStatus
+from functions.core.domain.rules import Draft, Limits, check_filing, term_flags
+from functions.core.errors import Duplicate, RuleNotMet
+from functions.core.identifiers import parse_siren
+from functions.core.services.directory.notices import notify_report
+from functions.core.store import ConditionFailed
+from functions.core.store.companies import Company
+from functions.core.store.members import Member
+
+Render = Callable[[Report], dict[str, Any]]
+
+
+class IdempotencyKeyReused(RuleNotMet):
+    slug, title = "cle-idempotence-reutilisee", "Clé d'idempotence déjà utilisée"
+
+
+@dataclass(frozen=True)
+class Filing:
+    """What the creditor sent, already shaped (the route validated the formats)."""
+
+    draft: Draft
+    debtor_name: str
+    invoice_number: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Filed:
+    """The response to give: the report's representation, and whether it is a replay."""
+
+    body: Mapping[str, Any]
+    report_id: str
+    replayed: bool = False
+
+
+def fingerprint(payload: Any) -> str:
+    """A digest of a request body, insensitive to key order and spacing."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replay(ctx: Services, member: Member, key: str, digest: str, render: Render) -> Filed | None:
+    record = ctx.store.reports.get_replay(member.id, key)
+    if record is None:
+        return None
+    if record["fingerprint"] != digest:
+        raise IdempotencyKeyReused(
+            "Cette clé d'idempotence a déjà servi pour une autre requête : utilisez une nouvelle clé."
+        )
+    body = record.get("body")
+    if body is None:  # the first request stopped before its response was recorded
+        report = ctx.store.reports.get_report(record["report_id"])
+        body = render(report) if report else {"id": record["report_id"]}
+    return Filed(body, record["report_id"], replayed=True)
+
+
+def _new_report(member: Member, filing: Filing, created_at: Any) -> Report:
+    draft = filing.draft
+    assert draft.notice_date is not None and draft.notice_channel is not None  # the rules checked both
+    return Report(
+        id=f"rpt_{uuid.uuid4().hex[:16]}",
+        creditor=Party(siren=member.siren, name=member.company_name, email=member.email),
+        debtor=Party(
+            siren=parse_siren(draft.debtor_siren),
+            name=filing.debtor_name,
+            email=draft.debtor_email,
+            postal_address=draft.debtor_postal_address,
+        ),
+        invoice=Invoice(filing.invoice_number, draft.issue_date, draft.due_date, draft.amount_cents),
+        outstanding_cents=draft.outstanding_cents,
+        steps=AmicableSteps(tuple(sorted(draft.reminder_dates)), draft.notice_date, draft.notice_channel),
+        status=ReportStatus.SUBMITTED,
+        created_at=created_at,
+        description=filing.description,
+        filed_by=member.id,
+        flags=term_flags(draft),
+    )
+
+
+def file_report(
+    ctx: Services, member: Member, filing: Filing, *, payload: Any, key: str | None, render: Render
+) -> Filed:
+    """Accept a report if every rule holds, notify the debtor, and return the response to give."""
+    digest = fingerprint(payload)
+    if key and (replayed := _replay(ctx, member, key, digest, render)):
+        return replayed
+    now = ctx.clock()
+    limits = Limits(ctx.settings.notice_days, ctx.settings.min_amount_cents)
+    failures = check_filing(filing.draft, today_in_paris(now), limits)
+    if failures:
+        raise RuleNotMet("Ce signalement ne respecte pas toutes les règles du recouvrement amiable.", failures)
+    report = _new_report(member, filing, now)
+    _refuse_duplicate(ctx, report)
+    extra = (
+        [ctx.store.reports.replay_write(member.id, key, {"fingerprint": digest, "report_id": report.id})] if key else []
+    )
+    try:
+        ctx.store.reports.file_report(report, actor=f"member:{member.id}", extra_writes=extra)
+    except ConditionFailed:
+        # Lost a race: the same key or the same invoice was filed meanwhile.
+        if key and (replayed := _replay(ctx, member, key, digest, render)):
+            return replayed
+        _refuse_duplicate(ctx, report)
+        raise
+    _remember_debtor(ctx, report)
+    current = notify_report(ctx, report.id) or ctx.store.reports.get_report(report.id) or report
+    body = render(current)
+    if key:
+        ctx.store.reports.complete_replay(member.id, key, body)
+    return Filed(body, report.id)
+
+
+def _refuse_duplicate(ctx: Services, report: Report) -> None:
+    existing = ctx.store.reports.find_duplicate(report.creditor.siren, report.debtor.siren, report.invoice.number)
+    if existing is not None:
+        raise Duplicate("Vous avez déjà signalé cette facture pour ce débiteur.", extra={"report_id": existing})
+
+
+def _remember_debtor(ctx: Services, report: Report) -> None:
+    """Make the debtor findable by name (its identity as the creditor gave it, if still unknown)."""
+    if ctx.store.companies.get_company(report.debtor.siren) is None:
+        ctx.store.companies.record_company(
+            Company(report.debtor.siren, report.debtor.name), f"member:{report.filed_by}"
+        )

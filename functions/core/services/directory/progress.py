@@ -1,0 +1,110 @@
+"""A report moving on: publication at the end of the grace period, the creditor's payments and withdrawal.
+
+Every change is a read-modify-write retried on conflict: the report's version
+(and its debtor's aggregate version) guard it, so two ticks, or a tick and a
+creditor, never apply a transition twice or lose one. E-mails go out only
+from the writer that won, after its commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+from functions.core.context import Services
+from functions.core.domain import lifecycle
+from functions.core.domain.reports import Report, ReportStatus
+from functions.core.errors import NotFound
+from functions.core.logs import get_logger
+from functions.core.services.directory import mails
+from functions.core.services.directory.notices import issue_reply_link
+from functions.core.store import retry_on_conflict
+from functions.core.store.members import Member
+from functions.core.store.reports import QUEUE_PUBLISH, moment_key
+
+log = get_logger("directory.progress")
+TICK_ACTOR = "system:tick"
+
+
+def change_report(
+    ctx: Services, report_id: str, change: Callable[[Report], Report | None], *, actor: str, action: str
+) -> tuple[Report, Report] | None:
+    """Apply ``change`` to the current report and save it; retry while others win; None if no change."""
+
+    def attempt() -> tuple[Report, Report] | None:
+        report = ctx.store.reports.get_report(report_id)
+        if report is None:
+            raise NotFound("Aucun signalement sous cet identifiant.")
+        after = change(report)
+        if after is None:
+            return None
+        return report, ctx.store.reports.save(report, after, actor=actor, action=action)
+
+    return retry_on_conflict(attempt)
+
+
+def publish_report(ctx: Services, report_id: str, now: datetime) -> Report | None:
+    """Publish one report if its grace period is over and nothing stopped it."""
+
+    def change(report: Report) -> Report | None:
+        return lifecycle.published(report, now) if lifecycle.is_due_for_publication(report, now) else None
+
+    try:
+        changed = change_report(ctx, report_id, change, actor=TICK_ACTOR, action="report.published")
+    except NotFound:
+        return None
+    if changed is None:
+        return None
+    report = changed[1]
+    if report.debtor.email:
+        url, _ = issue_reply_link(ctx, report)
+        ctx.mailer.send(mails.published_to_debtor(report, url))
+    ctx.mailer.send(mails.published_to_creditor(report))
+    return report
+
+
+def publish_due(ctx: Services) -> int:
+    """Tick step: publish every report whose grace period ran out; safe to run twice at once."""
+    now = ctx.clock()
+    due = list(ctx.store.reports.iter_queue(QUEUE_PUBLISH, until=moment_key(now)))
+    return sum(publish_report(ctx, report.id, now) is not None for report in due)
+
+
+def own_report(ctx: Services, member: Member, report_id: str) -> Report:
+    """Return a report filed by the member's company; 404 otherwise (no hint that it exists)."""
+    report = ctx.store.reports.get_report(report_id)
+    if report is None or report.creditor.siren != member.siren:
+        raise NotFound("Aucun signalement de votre entreprise sous cet identifiant.")
+    return report
+
+
+def record_payment(ctx: Services, member: Member, report_id: str, *, amount_cents: int, paid_on: date) -> Report:
+    """The creditor records a payment: partial lowers the outstanding amount, full settles."""
+    own_report(ctx, member, report_id)
+    now = ctx.clock()
+
+    def change(report: Report) -> Report:
+        return lifecycle.payment_recorded(
+            report, amount_cents=amount_cents, paid_on=paid_on, now=now, actor=f"member:{member.id}"
+        )
+
+    changed = change_report(ctx, report_id, change, actor=f"member:{member.id}", action="report.payment_recorded")
+    assert changed is not None
+    before, report = changed
+    if report.status is ReportStatus.SETTLED and report.debtor.email and before.status is not ReportStatus.SUBMITTED:
+        ctx.mailer.send(mails.closed_to_debtor(report, settled=True))
+    return report
+
+
+def withdraw_report(ctx: Services, member: Member, report_id: str) -> Report:
+    """The creditor withdraws its report: off the listing at once, the debtor is told."""
+    own_report(ctx, member, report_id)
+    now = ctx.clock()
+    changed = change_report(
+        ctx, report_id, lambda r: lifecycle.withdrawn(r, now), actor=f"member:{member.id}", action="report.withdrawn"
+    )
+    assert changed is not None
+    before, report = changed
+    if report.debtor.email and before.status is not ReportStatus.SUBMITTED:
+        ctx.mailer.send(mails.closed_to_debtor(report, settled=False))
+    return report

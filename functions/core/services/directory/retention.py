@@ -1,0 +1,86 @@
+"""Retention and a company's data: ``ardoise purge`` (and the tick) and ``ardoise export``.
+
+Settled, rejected and withdrawn reports are off the listing from the moment
+they close; they are deleted 24 months later. Every report is deleted 5 years
+after its due date. Deleting a report deletes its evidence files and reply
+links; the audit log keeps its identifiers, statuses, amounts and dates only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from functions.core.clock import isoformat, today_in_paris
+from functions.core.context import Services
+from functions.core.domain.reports import Report
+from functions.core.domain.retention import is_expired
+from functions.core.logs import get_logger
+from functions.core.services.directory.replies import storage
+from functions.core.store import ConditionFailed
+from functions.core.store.report_codec import report_to_data
+from functions.core.store.reports import QUEUE_MODERATION, QUEUE_NOTICE, QUEUE_PUBLISH, QUEUE_PURGE
+
+ACTOR = "system:retention"
+log = get_logger("directory.retention")
+
+
+def _delete_if_expired(ctx: Services, report_id: str) -> bool:
+    today = today_in_paris(ctx.clock())
+    for _ in range(5):
+        report = ctx.store.reports.get_report(report_id)
+        if report is None or not is_expired(report, today):
+            return False
+        evidence = ctx.store.replies.list_evidence(report)
+        try:
+            ctx.store.reports.delete_report(report, actor=ACTOR)
+        except ConditionFailed:
+            continue  # changed meanwhile: look again
+        files = storage(ctx)
+        for item in evidence:
+            files.delete(item.key)
+        return True
+    return False
+
+
+def purge(ctx: Services) -> int:
+    """Delete every report whose retention time is over; return how many. Safe to run twice at once."""
+    today = today_in_paris(ctx.clock())
+    candidates = [r.id for r in ctx.store.reports.iter_queue(QUEUE_PURGE, until=today.isoformat())]
+    # Reports still in another queue reach 5 years only if forgotten there: check them too (few).
+    for queue in (QUEUE_NOTICE, QUEUE_PUBLISH, QUEUE_MODERATION):
+        candidates += [r.id for r in ctx.store.reports.iter_queue(queue) if is_expired(r, today)]
+    return sum(_delete_if_expired(ctx, report_id) for report_id in candidates)
+
+
+def _report_export(ctx: Services, report: Report) -> dict[str, Any]:
+    data = report_to_data(report)
+    data["evidence"] = [
+        {**asdict(e), "created_at": isoformat(e.created_at)} for e in ctx.store.replies.list_evidence(report)
+    ]
+    return data
+
+
+def export_company(ctx: Services, siren: str) -> dict[str, Any]:
+    """Everything the directory holds about a company (right of access), as JSON-ready data."""
+    company = ctx.store.companies.get_company(siren)
+    aggregate = ctx.store.reports.get_aggregate(siren)
+    members = [
+        {k: v for k, v in member.to_data().items() if k != "token_digest"}
+        for member in ctx.store.members.list_members(siren)
+    ]
+    return {
+        "siren": siren,
+        "exported_at": isoformat(ctx.clock()),
+        "company": asdict(company) if company else None,
+        "aggregate": {
+            **asdict(aggregate),
+            "oldest_due_date": str(aggregate.oldest_due_date) if aggregate.oldest_due_date else None,
+        }
+        if aggregate
+        else None,
+        "reports_as_debtor": [_report_export(ctx, r) for r in ctx.store.reports.list_for_debtor(siren)],
+        "reports_as_creditor": [report_to_data(r) for r in ctx.store.reports.list_for_creditor(siren)],
+        "members": members,
+        "audit": [asdict(event) for event in ctx.store.audit.list_events(f"company:{siren}")],
+    }

@@ -1,0 +1,37 @@
+"""French wording shared by the directory's e-mails and letters: dates, rates, labels."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from functions.core.domain.reports import NoticeChannel
+
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+CHANNEL_LABELS = {
+    NoticeChannel.REGISTERED_LETTER: "lettre recommandée avec accusé de réception",
+    NoticeChannel.EMAIL_WITH_RECEIPT: "e-mail avec accusé de réception",
+    NoticeChannel.BAILIFF: "acte de commissaire de justice",
+}
+
+SIGNATURE = "Cordialement,\nL'équipe Ardoise\n"
+
+
+def long_date(day: date) -> str:
+    """``2 mars 2026`` (``1er`` for the first of the month)."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {MONTHS[day.month - 1]} {day.year}"
+
+
+def short_date(day: date) -> str:
+    """``02/03/2026``."""
+    return day.strftime("%d/%m/%Y")
+
+
+def percent(value: Decimal) -> str:
+    """``12,15 %`` (two decimals, French comma, no-break space)."""
+    return f"{value.quantize(Decimal('0.01'))}".replace(".", ",") + "\u00a0%"

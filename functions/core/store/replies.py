@@ -1,0 +1,93 @@
+"""The debtor's private reply links and the evidence files it declared.
+
+- ``REPLYLINK#{digest}`` / ``LINK``: which report a link opens, until when.
+  Only the SHA-256 digest of the link's 256-bit token is stored.
+- ``DEBTOR#{siren}`` / ``LINK#{report}#{digest}``: the same, beside the report,
+  so that deleting a report finds and deletes its links.
+- ``DEBTOR#{siren}`` / ``EVIDENCE#{report}#{id}``: one declared evidence file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from functions.core.domain.reports import Report
+from functions.core.store.base import Repository
+from functions.core.store.items import Item, Put
+from functions.core.store.reports import debtor_pk
+from functions.core.tokens import hash_token, same_digest
+
+
+@dataclass(frozen=True)
+class ReplyLink:
+    """What a reply token opens."""
+
+    report_id: str
+    debtor_siren: str
+    expires_at: datetime
+
+    def expired(self, now: datetime) -> bool:
+        return now >= self.expires_at
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A file the debtor declared (and, once checked, uploaded) for its dispute."""
+
+    id: str
+    report_id: str
+    filename: str
+    content_type: str
+    declared_bytes: int
+    key: str
+    created_at: datetime
+
+
+class Replies(Repository):
+    """Issue and resolve reply links; record evidence declarations."""
+
+    def issue_link(self, report: Report, token: str, expires_at: datetime) -> None:
+        """Store a new link for ``report`` (earlier links stay valid until they expire)."""
+        digest = hash_token(token)
+        expires = int(expires_at.timestamp())
+        data = {"report_id": report.id, "debtor_siren": report.debtor.siren, "digest": digest, "expires": expires}
+        self.backend.transact(
+            [
+                Put(Item(f"REPLYLINK#{digest}", "LINK", data, expires_at=expires), None),
+                Put(Item(debtor_pk(report.debtor.siren), f"LINK#{report.id}#{digest}", data, expires_at=expires), None),
+            ]
+        )
+
+    def find_link(self, token: str) -> ReplyLink | None:
+        """Return what a token opens (expired or not), or None for an unknown token."""
+        digest = hash_token(token)
+        item = self.backend.get(f"REPLYLINK#{digest}", "LINK")
+        if item is None or not same_digest(token, item.data["digest"]):
+            return None
+        return ReplyLink(
+            item.data["report_id"], item.data["debtor_siren"], datetime.fromtimestamp(item.data["expires"], UTC)
+        )
+
+    def record_evidence(self, report: Report, evidence: Evidence) -> None:
+        data = {
+            "id": evidence.id,
+            "report_id": evidence.report_id,
+            "filename": evidence.filename,
+            "content_type": evidence.content_type,
+            "declared_bytes": evidence.declared_bytes,
+            "key": evidence.key,
+            "created_at": evidence.created_at.isoformat(),
+        }
+        sk = f"EVIDENCE#{report.id}#{evidence.id}"
+        self.backend.transact([Put(Item(debtor_pk(report.debtor.siren), sk, data), None)])
+
+    def list_evidence(self, report: Report) -> list[Evidence]:
+        items = self.store.reports.list_partition(report.debtor.siren, f"EVIDENCE#{report.id}#")
+        return [_evidence(item) for item in items]
+
+
+def _evidence(item: Item) -> Evidence:
+    data = dict(item.data)
+    data["created_at"] = datetime.fromisoformat(data["created_at"])
+    return Evidence(**data)

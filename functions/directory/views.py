@@ -1,0 +1,159 @@
+"""Domain objects to response models: what each audience may see of a report."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from functions.core.clock import today_in_paris
+from functions.core.domain.reports import Dispute, Moderation, Report
+from functions.core.domain.rules import FLAG_MESSAGES
+from functions.core.services.directory.listing import CompanyPage, SearchHit
+from functions.core.services.directory.replies import DebtorPage
+from functions.directory.schemas import (
+    CompanyHit,
+    CompanyListing,
+    DebtorReportOut,
+    DisputeOut,
+    EvidenceOut,
+    FlagOut,
+    ModerationOut,
+    PaymentOut,
+    PenaltyPeriodOut,
+    PublicReport,
+    ReportOut,
+)
+
+PENALTIES_NOTICE = "Pénalités et indemnité indiquées pour information : elles ne sont jamais publiées comme dues."
+
+
+def _dispute(dispute: Dispute | None) -> DisputeOut | None:
+    if dispute is None:
+        return None
+    return DisputeOut(
+        kind=dispute.kind.value,
+        reason=dispute.reason.value,
+        text=dispute.text,
+        opened_at=dispute.opened_at,
+        was_published=dispute.was_published,
+        evidence_ids=list(dispute.evidence_ids),
+        paid_on=dispute.paid_on,
+        declared_amount_cents=dispute.declared_amount_cents,
+    )
+
+
+def _moderation(moderation: Moderation | None) -> ModerationOut | None:
+    if moderation is None:
+        return None
+    return ModerationOut(decision=moderation.decision.value, note=moderation.note, decided_at=moderation.decided_at)
+
+
+def report_out(report: Report) -> ReportOut:
+    """The creditor's (and moderators') view: the whole report."""
+    return ReportOut(
+        id=report.id,
+        status=report.status.value,
+        creditor_siren=report.creditor.siren,
+        debtor_siren=report.debtor.siren,
+        debtor_name=report.debtor.name,
+        invoice_number=report.invoice.number,
+        issue_date=report.invoice.issue_date,
+        due_date=report.invoice.due_date,
+        amount_cents=report.invoice.amount_cents,
+        outstanding_cents=report.outstanding_cents,
+        reminder_dates=list(report.steps.reminder_dates),
+        notice_date=report.steps.notice_date,
+        notice_channel=report.steps.notice_channel.value,
+        description=report.description,
+        created_at=report.created_at,
+        notified_at=report.notified_at,
+        notice_medium=report.notice_medium.value if report.notice_medium else None,
+        publish_after=report.publish_after,
+        published_at=report.published_at,
+        settled_on=report.settled_on,
+        closed_at=report.closed_at,
+        payments=[
+            PaymentOut(amount_cents=p.amount_cents, paid_on=p.paid_on, recorded_at=p.recorded_at)
+            for p in report.payments
+        ],
+        public_reply=report.public_reply,
+        dispute=_dispute(report.dispute),
+        moderation=_moderation(report.moderation),
+        flags=[FlagOut(code=flag, message=FLAG_MESSAGES.get(flag, flag)) for flag in report.flags],
+    )
+
+
+def debtor_report_out(page: DebtorPage) -> DebtorReportOut:
+    """The debtor's view: its report, the penalties as information, what it can still do."""
+    report, penalties = page.report, page.penalties
+    actions = (["dispute", "declare_payment"] if page.can_contest else []) + (["reply"] if page.can_reply else [])
+    return DebtorReportOut(
+        report_id=report.id,
+        status=report.status.value,
+        creditor_name=report.creditor.name,
+        creditor_siren=report.creditor.siren,
+        debtor_name=report.debtor.name,
+        debtor_siren=report.debtor.siren,
+        invoice_number=report.invoice.number,
+        issue_date=report.invoice.issue_date,
+        due_date=report.invoice.due_date,
+        amount_cents=report.invoice.amount_cents,
+        outstanding_cents=report.outstanding_cents,
+        publish_after=report.publish_after,
+        penalties_cents=penalties.interest_cents,
+        penalty_periods=[
+            PenaltyPeriodOut(start=p.start, end=p.end, days=p.days, rate_percent=str(p.percent), amount_cents=p.cents)
+            for p in penalties.periods
+        ],
+        fixed_indemnity_cents=penalties.indemnity_cents,
+        penalties_notice=PENALTIES_NOTICE,
+        public_reply=report.public_reply,
+        dispute=_dispute(report.dispute),
+        moderation=_moderation(report.moderation),
+        evidence=[
+            EvidenceOut(id=e.id, filename=e.filename, content_type=e.content_type, declared_bytes=e.declared_bytes)
+            for e in page.evidence
+        ],
+        link_expires_at=page.link.expires_at,
+        actions=actions,
+    )
+
+
+def public_report(report: Report, today: date) -> PublicReport:
+    return PublicReport(
+        reference=report.id,
+        status=report.status.value,
+        outstanding_cents=report.outstanding_cents,
+        issue_date=report.invoice.issue_date,
+        due_date=report.invoice.due_date,
+        days_overdue=report.days_beyond_terms(today),
+        published_on=today_in_paris(report.published_at) if report.published_at else None,
+        debtor_reply=report.public_reply,
+    )
+
+
+def company_listing(page: CompanyPage, today: date) -> CompanyListing:
+    aggregate = page.aggregate
+    name = page.company.name if page.company else (page.reports[0].debtor.name if page.reports else "")
+    return CompanyListing(
+        siren=page.siren,
+        name=name,
+        city=page.company.city if page.company else "",
+        listed=page.listed,
+        open_published_count=aggregate.open_published_count if aggregate else 0,
+        outstanding_cents=aggregate.outstanding_cents if aggregate else 0,
+        oldest_due_date=aggregate.oldest_due_date if aggregate else None,
+        worst_days_beyond_terms=aggregate.worst_days_beyond_terms if aggregate else None,
+        reports=[public_report(r, today) for r in page.reports],
+    )
+
+
+def company_hit(hit: SearchHit) -> CompanyHit:
+    aggregate = hit.aggregate
+    return CompanyHit(
+        siren=hit.siren,
+        name=hit.name,
+        city=hit.city,
+        listed=bool(aggregate and aggregate.listed),
+        open_published_count=aggregate.open_published_count if aggregate else 0,
+        outstanding_cents=aggregate.outstanding_cents if aggregate else 0,
+    )
