@@ -14,6 +14,7 @@ from functions.core.context import Services
 from functions.core.identifiers import with_check_digit
 from functions.core.store.companies import Company
 from functions.core.store.items import Item, Put
+from functions.local.charter_demo import seed_signatories
 
 DEMO_ACTOR = "system:demo"
 DEMO_COMPANIES = 40
@@ -92,6 +93,7 @@ DemoStep = Callable[[Services, list[Company]], Any]
 
 DEMO_STEPS: list[tuple[str, DemoStep]] = [
     ("companies", seed_companies),
+    ("charter_signatories", seed_signatories),
     ("solvency_subscriber", seed_subscriber),  # last: summaries need the other steps' data
 ]
 

@@ -7,7 +7,7 @@ after ``LINK_VALIDITY`` and serve once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from functions.core.clock import PARIS, today_in_paris
@@ -68,6 +68,8 @@ class LinkReceipt:
     sent_to: str
     expires_at: datetime | None
     already_done: bool = False
+    # The secret just e-mailed, for callers that act for the recipient (the demo); never sent back over HTTP.
+    token: str | None = field(default=None, repr=False)
 
 
 def signatory(siren: str) -> str:
@@ -126,7 +128,7 @@ def request_signature(ctx: Services, request: SignatureRequest) -> LinkReceipt:
     token, expires_at = _issue_link(ctx, LinkPurpose.SIGN, request.siren, request)
     _, current = catalog_and_current(ctx)
     ctx.mailer.send(charter_mail.verification(ctx.settings.base_url, request, current, token, expires_at))
-    return LinkReceipt(request.siren, mask_email(request.email), expires_at)
+    return LinkReceipt(request.siren, mask_email(request.email), expires_at, token=token)
 
 
 def verify_signature(ctx: Services, token: str) -> tuple[Signature, SigningOutcome]:
@@ -188,7 +190,7 @@ def request_withdrawal(ctx: Services, siren: str) -> LinkReceipt:
         raise Conflict(f"La signature de cette entreprise a déjà été retirée le {signature.since:%d/%m/%Y}.")
     token, expires_at = _issue_link(ctx, LinkPurpose.WITHDRAW, siren, None)
     ctx.mailer.send(charter_mail.withdrawal_link(ctx.settings.base_url, signature, token, expires_at))
-    return LinkReceipt(siren, mask_email(signature.email), expires_at)
+    return LinkReceipt(siren, mask_email(signature.email), expires_at, token=token)
 
 
 def confirm_withdrawal(ctx: Services, siren: str, token: str) -> Signature:
