@@ -171,3 +171,28 @@ def test_only_http_urls_are_accepted_for_webhooks(reports: FlaskClient, services
     response = reports.put("/webhook", json={"url": "ftp://exemple.fr/hook"}, headers={"X-API-Key": key})
     assert response.status_code == 400
     assert response.json["errors"][0]["field"] == "url"
+
+
+def test_signing_the_charter_then_being_suspended_alerts_watchers(services: Services) -> None:
+    from functions.core.services.charter import request_signature, verify_signature
+    from tests.charter.factories import make_request
+
+    record_company(services)
+    run_alert_steps(services)
+    subscriber, _ = add_subscriber(services)
+    services.store.watchlist.watch(subscriber.id, DEBTOR_SIREN, "test")
+    receipt = request_signature(services, make_request(siren=DEBTOR_SIREN))
+    verify_signature(services, receipt.token)
+    run_alert_steps(services)
+    file_published(services, id="r1")
+    run_alert_steps(services)
+    changes = [d["alert"]["changes"] for d in reversed(services.store.alerts.list_deliveries(subscriber.id))]
+    assert changes == [
+        [{"kind": "charter.changed", "before": "none", "after": "active"}],
+        [
+            {"kind": "report.published", "report_id": "r1"},
+            {"kind": "charter.changed", "before": "active", "after": "suspended"},
+        ],
+    ]
+    summary = services.store.summaries.get_summary(DEBTOR_SIREN)
+    assert summary["charter"]["status"] == "suspended"

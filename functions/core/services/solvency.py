@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
+from time import time_ns
 from typing import Any
 
 from functions.core.clock import PARIS, today_in_paris
@@ -69,7 +70,8 @@ def _alert(ctx: Services, old: dict[str, Any] | None, new: dict[str, Any]) -> di
     at = sortable_time(ctx.clock())
     company = new["company"] or {}
     return {
-        "id": f"{at}-{uuid.uuid4().hex[:8]}",
+        # The wall-clock tiebreak keeps alerts raised at the same (test) time in order.
+        "id": f"{at}-{time_ns():020d}-{uuid.uuid4().hex[:6]}",
         "at": at,
         "siren": new["siren"],
         "company_name": company.get("name", ""),
