@@ -93,6 +93,7 @@ def post_batch(body: BatchRequest) -> Any:
             parsed.append((raw, None))
     wanted = list(dict.fromkeys(siren for _, siren in parsed if siren))
     counted = len(wanted)
+    subscribers.count_call(ctx, subscriber)
     subscribers.count_summaries(ctx, subscriber, counted)
     found = solvency.get_summaries(ctx, wanted)
     results = [_batch_item(raw, siren, found) for raw, siren in parsed]

@@ -129,7 +129,7 @@ class Usage(Model):
     quota: int
     summaries: int
     remaining: int
-    calls: int
+    calls: int = Field(description="Appels du mois autres que les synthèses unitaires (lots, surveillance, usage…).")
     resets_at: str
 
 

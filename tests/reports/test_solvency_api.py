@@ -74,7 +74,7 @@ def test_each_summary_counts_and_usage_shows_the_month(reports: FlaskClient, ser
     usage = reports.get("/usage", headers=headers).json
     assert usage["month"] == "2026-03"
     assert (usage["plan"], usage["quota"], usage["summaries"], usage["remaining"]) == ("decouverte", 50, 2, 48)
-    assert usage["calls"] == 3
+    assert usage["calls"] == 1  # the usage call itself; single summaries count as summaries
 
 
 def test_past_the_quota_a_429_says_when_to_come_back(reports: FlaskClient, services: Services, listed: None) -> None:

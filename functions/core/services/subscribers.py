@@ -74,11 +74,15 @@ def next_month_start(now: datetime) -> datetime:
 
 
 def count_summaries(ctx: Services, subscriber: Subscriber, amount: int) -> int:
-    """Count ``amount`` summaries against the month's quota; raise 429 when they do not fit."""
+    """Count ``amount`` summaries against the month's quota; raise 429 when they do not fit.
+
+    A single-summary call is counted by this counter alone (one atomic write per
+    call keeps ``GET /solvency`` fast); every other call also goes through
+    :func:`count_call`.
+    """
     now = ctx.clock()
     quota = quotas(ctx).get(subscriber.plan, 0)
     month = month_of(now)
-    ctx.store.subscribers.count_call(subscriber.id, month)
     if amount == 0:
         return ctx.store.subscribers.get_usage(subscriber.id, month)["summaries"]
     try:
@@ -96,7 +100,7 @@ def count_summaries(ctx: Services, subscriber: Subscriber, amount: int) -> int:
 
 
 def count_call(ctx: Services, subscriber: Subscriber) -> None:
-    """Count a call that serves no summary."""
+    """Count a call that is not a single-summary ``GET`` (batches, watchlist, usage...)."""
     ctx.store.subscribers.count_call(subscriber.id, month_of(ctx.clock()))
 
 
