@@ -1,0 +1,301 @@
+"""Benchmark of the API functions: cold imports, in-process latency, HTTP throughput.
+
+    .venv/bin/python bench/api.py [--companies 100000] [--requests 5000] [--seconds 10]
+
+Prints, on this machine:
+1. the cold import time of each function's module (``functions.<name>.app``),
+   each in a fresh interpreter (median of five);
+2. p50/p99 latency of ``GET /solvency/{siren}`` (reports) and
+   ``GET /companies/{siren}`` (directory) through the Flask test client, on
+   SQLite holding ``--companies`` companies (2 % of them listed with published
+   reports and a summary computed by the real refresher, the others with their
+   identity and an empty summary), random SIRENs;
+3. requests per second through ``ardoise serve`` on 127.0.0.1 (random port),
+   with 8 concurrent keep-alive clients (2 processes x 4 threads), same data.
+
+Targets (2 cores): cold import <= 0.35 s per function, p50 <= 2 ms, >= 1,000 req/s.
+The data is generated in big SQLite transactions (a few seconds for 100,000).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from functions.core.clock import FixedClock  # noqa: E402 - the path above must be set first
+from functions.core.config import load_settings  # noqa: E402
+from functions.core.context import Services  # noqa: E402
+from functions.core.domain.reports import AmicableSteps, Invoice, NoticeChannel, Party, Report, ReportStatus  # noqa: E402
+from functions.core.domain.summaries import build_summary  # noqa: E402
+from functions.core.identifiers import with_check_digit  # noqa: E402
+from functions.core.services.solvency import refresh_summary  # noqa: E402
+from functions.core.services.subscribers import create_subscriber  # noqa: E402
+from functions.core.store import Store  # noqa: E402
+from functions.core.store.companies import Company, name_partition  # noqa: E402
+from functions.core.store.items import Item, Put  # noqa: E402
+from functions.core.store.sqlite import SqliteBackend  # noqa: E402
+from functions.core.text import fold  # noqa: E402
+
+NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
+FUNCTIONS = ("directory", "charter", "reports")
+PLANS = "bench:1000000000"
+_WORDS = ("Boulangerie", "Transports", "Menuiserie", "Garage", "Atelier", "Société", "Cabinet", "Imprimerie", "Pharmacie")
+_NAMES = ("Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau", "Simon")
+_FORMS = ("SARL", "SAS", "SA", "EURL", "SNC")
+
+
+def bench_env(db: Path, tmp: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "ARDOISE_ENV": "local",
+        "ARDOISE_STORE": f"sqlite:///{db}",
+        "ARDOISE_MAILER": f"outbox:{tmp}/outbox",
+        "ARDOISE_SITE_DIR": str(tmp / "site"),
+        "ARDOISE_SECRET_KEY": "bench-secret-key-not-for-production",
+        "ARDOISE_LOG_LEVEL": "WARNING",
+        "ARDOISE_PLANS": PLANS,
+    }
+
+
+# -- 1. cold imports -----------------------------------------------------------
+def cold_imports(env: dict[str, str], runs: int = 5) -> dict[str, float]:
+    """Median time to import each function's app module in a fresh interpreter."""
+    results = {}
+    for name in FUNCTIONS:
+        code = f"import time; t = time.perf_counter(); import functions.{name}.app; print(time.perf_counter() - t)"
+        times = [
+            float(subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+            for _ in range(runs)
+        ]
+        results[name] = statistics.median(times)
+    return results
+
+
+# -- data ------------------------------------------------------------------------
+def make_sirens(count: int) -> list[str]:
+    rng = random.Random(2026)
+    firsts = rng.sample(range(10_000_000, 99_999_999), count)
+    return [with_check_digit(f"{n:08d}") for n in firsts]
+
+
+def make_company(siren: str, rng: random.Random) -> Company:
+    name = f"{rng.choice(_WORDS)} {rng.choice(_NAMES)} {rng.choice(_FORMS)}"
+    return Company(siren, name, f"{rng.randint(1, 120)} rue de la République", f"{rng.randint(1, 95):02d}000", "Lyon")
+
+
+def make_report(n: int, debtor: Company, rng: random.Random) -> Report:
+    due = date(2026, 1, 1) + timedelta(days=rng.randint(0, 280))
+    amount = rng.randint(200, 30_000) * 100
+    return Report(
+        id=f"rpt_bench_{n:07d}",
+        creditor=Party(siren="732829320", name="Menuiserie Durand SARL", email="compta@durand.fr"),
+        debtor=Party(siren=debtor.siren, name=debtor.name, email="compta@exemple.fr"),
+        invoice=Invoice(number=f"F-{n}", issue_date=due - timedelta(days=30), due_date=due, amount_cents=amount),
+        outstanding_cents=amount,
+        steps=AmicableSteps((due + timedelta(days=10),), due + timedelta(days=20), NoticeChannel.REGISTERED_LETTER),
+        status=ReportStatus.PUBLISHED,
+        created_at=datetime.combine(due + timedelta(days=25), datetime.min.time(), UTC),
+        published_at=datetime.combine(due + timedelta(days=45), datetime.min.time(), UTC),
+    )
+
+
+def generate(store: Store, ctx: Services, count: int, listed_share: float = 0.02) -> list[str]:
+    """Fill the store: identities and summaries in big transactions, listed companies the real way."""
+    rng = random.Random(7)
+    sirens = make_sirens(count)
+    companies = [make_company(siren, rng) for siren in sirens]
+    empty = build_summary(siren="000000000", identity=None, reports=[], experiences=[], charter=None, today=NOW.date(), now=NOW)
+    listed = set(rng.sample(range(count), int(count * listed_share)))
+    batch: list[Put] = []
+    for n, company in enumerate(companies):
+        folded = fold(company.name)
+        keys = {"gsi2pk": name_partition(folded), "gsi2sk": f"{folded}#{company.siren}"}
+        batch.append(Put(Item(f"COMPANY#{company.siren}", "PROFILE", asdict(company), **keys), unconditional=True))
+        if n not in listed:
+            summary = {**empty, "siren": company.siren, "company": {**asdict(company)}}
+            batch.append(Put(Item(f"COMPANY#{company.siren}", "SUMMARY", summary), unconditional=True))
+        if len(batch) >= 10_000:
+            store.backend.transact(batch)
+            batch = []
+    store.backend.transact(batch)
+    for number, n in enumerate(sorted(listed)):
+        for k in range(rng.randint(1, 3)):
+            store.reports.file_report(make_report(number * 3 + k, companies[n], rng), actor="system:bench")
+        refresh_summary(ctx, companies[n].siren)
+    return sirens
+
+
+# -- 2. in-process latency -----------------------------------------------------------
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    return {
+        "p50_ms": round(ordered[len(ordered) // 2] * 1000, 3),
+        "p99_ms": round(ordered[int(len(ordered) * 0.99)] * 1000, 3),
+        "mean_ms": round(statistics.fmean(ordered) * 1000, 3),
+    }
+
+
+def in_process(ctx: Services, sirens: list[str], key: str, requests: int) -> dict[str, Any]:
+    from functions.directory.app import create_app as directory_app
+    from functions.reports.app import create_app as reports_app
+
+    shared = {"settings": ctx.settings, "store": ctx.store, "mailer": ctx.mailer, "clock": ctx.clock}
+    clients = {"reports": reports_app(**shared).test_client(), "directory": directory_app(**shared).test_client()}
+    paths = {"reports": "/solvency/{}", "directory": "/companies/{}"}
+    rng = random.Random(11)
+    results = {}
+    for name, client in clients.items():
+        samples = []
+        for n in range(requests + 500):
+            siren = rng.choice(sirens)
+            started = time.perf_counter()
+            response = client.get(paths[name].format(siren), headers={"X-API-Key": key})
+            elapsed = time.perf_counter() - started
+            if response.status_code != 200:
+                results[name] = {"error": f"HTTP {response.status_code}: {response.get_data(as_text=True)[:120]}"}
+                break
+            if n >= 500:  # the first ones warm the caches up
+                samples.append(elapsed)
+        else:
+            results[name] = percentiles(samples)
+    return results
+
+
+# -- 3. HTTP throughput -------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _client_process(port: int, paths: list[str], key: str, seconds: float, threads: int, queue: Any) -> None:
+    counts = [0] * threads
+    errors = [0] * threads
+    deadline = time.perf_counter() + seconds
+
+    def run(slot: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        rng = random.Random(slot)
+        while time.perf_counter() < deadline:
+            conn.request("GET", rng.choice(paths), headers={"X-API-Key": key})
+            response = conn.getresponse()
+            response.read()
+            if response.status == 200:
+                counts[slot] += 1
+            else:
+                errors[slot] += 1
+        conn.close()
+
+    workers = [threading.Thread(target=run, args=(slot,)) for slot in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    queue.put((sum(counts), sum(errors)))
+
+
+def throughput(port: int, paths: list[str], key: str, seconds: float, processes: int = 2, threads: int = 4) -> dict[str, float]:
+    queue: Any = multiprocessing.Queue()
+    workers = [
+        multiprocessing.Process(target=_client_process, args=(port, paths, key, seconds, threads, queue)) for _ in range(processes)
+    ]
+    started = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    totals = [queue.get() for _ in workers]
+    for worker in workers:
+        worker.join()
+    elapsed = time.perf_counter() - started
+    ok = sum(t[0] for t in totals)
+    return {"requests": ok, "errors": sum(t[1] for t in totals), "seconds": round(elapsed, 2), "req_per_s": round(ok / elapsed)}
+
+
+def over_http(env: dict[str, str], sirens: list[str], key: str, seconds: float, extra_args: list[str]) -> dict[str, Any]:
+    port = free_port()
+    script = Path(sys.executable).with_name("ardoise")
+    # The console script when installed, else the same entry point through the interpreter.
+    entry = [str(script)] if script.exists() else [sys.executable, "-c", "from functions.cli import main; main()"]
+    command = [*entry, "serve", "--host", "127.0.0.1", "--port", str(port), *extra_args]
+    server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.time() + 180
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/api/reports/health")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                pass
+            if server.poll() is not None or time.time() > deadline:
+                raise SystemExit(f"ardoise serve did not start: {server.stderr.read().decode()[-2000:] if server.stderr else ''}")
+            time.sleep(0.2)
+        rng = random.Random(3)
+        picks = [rng.choice(sirens) for _ in range(2000)]
+        solvency = [f"/api/reports/solvency/{s}" for s in picks]
+        companies = [f"/api/directory/companies/{s}" for s in picks]
+        throughput(port, solvency, key, 2)  # warm-up
+        return {
+            "server": " ".join(["ardoise serve", *extra_args]) or "ardoise serve",
+            "GET /solvency": throughput(port, solvency, key, seconds),
+            "GET /companies": throughput(port, companies, key, seconds),
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--companies", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=5000)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--serve-args", default="", help="Extra arguments for ardoise serve (e.g. '--workers 3').")
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="ardoise-bench-"))
+    db = tmp / "bench.db"
+    env = bench_env(db, tmp)
+    report: dict[str, Any] = {"cores": os.cpu_count(), "companies": args.companies}
+
+    report["cold_import_s"] = {k: round(v, 3) for k, v in cold_imports(env).items()}
+    print(json.dumps({"cold_import_s": report["cold_import_s"]}), flush=True)
+
+    settings = load_settings({k: v for k, v in env.items() if k.startswith("ARDOISE_")})
+    clock = FixedClock(NOW)
+    store = Store(SqliteBackend(db), clock)
+    store.backend.create_schema()
+    ctx = Services(settings, store=store, clock=clock)
+    started = time.perf_counter()
+    sirens = generate(store, ctx, args.companies)
+    report["generate_s"] = round(time.perf_counter() - started, 1)
+    _, key = create_subscriber(ctx, name="Banc d'essai", email="bench@exemple.fr", plan="bench", actor="bench")
+    print(json.dumps({"generate_s": report["generate_s"]}), flush=True)
+
+    report["in_process"] = in_process(ctx, sirens, key, args.requests)
+    print(json.dumps({"in_process": report["in_process"]}), flush=True)
+
+    report["http"] = over_http(env, sirens, key, args.seconds, args.serve_args.split())
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
