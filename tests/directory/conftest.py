@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
+from functions.core.clock import FixedClock
 from functions.core.context import Services
 from functions.core.mailer import OutboxMailer
 from functions.core.services.directory.members import create_moderator
+from functions.core.services.tick import run_tick
 from tests.directory.factories import CREDITOR_NAME, CREDITOR_SIREN
 
 VERIFICATION = re.compile(r"ard_ver_[A-Za-z0-9_-]+")
@@ -48,3 +52,46 @@ def moderator(services: Services) -> dict[str, str]:
         services, name="Inès Moreau", email="moderation@ardoise.localhost", actor="operator:test"
     )
     return {"Authorization": f"Bearer {credentials.token}"}
+
+
+REPLY_TOKEN = re.compile(r"ard_rep_[A-Za-z0-9_-]+")
+
+
+def reply_token(mailer: OutboxMailer, to: str = "comptabilite@sge.fr") -> str:
+    """Return the debtor's latest private link token, read from its e-mails."""
+    for message in reversed(mailer.messages()):
+        found = REPLY_TOKEN.findall(message.get_body(("plain",)).get_content()) if message["To"] == to else []
+        if found:
+            return found[0]
+    raise AssertionError(f"no reply link sent to {to}")
+
+
+def subjects_to(mailer: OutboxMailer, to: str) -> list[str]:
+    return [str(m["Subject"]) for m in mailer.messages() if m["To"] == to]
+
+
+@dataclass
+class World:
+    """Everything a directory test drives: the API, a member, a moderator, the outbox, time."""
+
+    api: FlaskClient
+    member: dict[str, str]
+    moderator: dict[str, str]
+    mailer: OutboxMailer
+    clock: FixedClock
+    services: Services
+
+    def tick(self) -> dict[str, Any]:
+        return run_tick(self.services)
+
+
+@pytest.fixture
+def world(  # noqa: PLR0917 - pytest injects fixtures by position; this bundles them once for the tests
+    directory: FlaskClient,
+    member: dict[str, str],
+    moderator: dict[str, str],
+    mailer: OutboxMailer,
+    clock: FixedClock,
+    services: Services,
+) -> World:
+    return World(directory, member, moderator, mailer, clock, services)

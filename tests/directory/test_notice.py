@@ -1,0 +1,110 @@
+"""The debtor's notice: amounts against a hand computation, the printable letter, SES in production."""
+
+import re
+from email.message import EmailMessage
+from io import BytesIO
+from pathlib import Path
+
+import boto3
+from flask import Flask
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+from pypdf import PdfReader
+
+from functions.core.clock import FixedClock
+from functions.core.context import Services
+from functions.core.domain.penalties import parse_rate_table
+from functions.core.mailer import OutboxMailer, SesMailer
+from functions.directory.app import create_app
+from tests.directory.conftest import register
+from tests.directory.factories import filing_payload
+
+# The ECB cut its rate on 17 December 2025 in this table: H2 2025 keeps the 1 July rate.
+RATES = "2025-06-11:2.15,2025-12-17:2.00"
+
+
+def app_with(services: Services, **changes: object) -> Flask:
+    settings = services.settings.replace(**changes)
+    app = create_app(settings=settings, store=services.store, mailer=services.mailer, clock=services.clock)
+    app.config["TESTING"] = True
+    return app
+
+
+def notice_of(mailer: OutboxMailer, to: str) -> EmailMessage:
+    return [m for m in mailer.messages() if m["To"] == to][-1]
+
+
+def test_the_notice_states_the_amounts_computed_by_hand(services: Services, mailer: OutboxMailer) -> None:
+    client = app_with(services, ecb_rates=parse_rate_table(RATES)).test_client()
+    member = {"Authorization": register(client, mailer)}
+    response = client.post(
+        "/reports", json=filing_payload(issue_date="2025-10-16", due_date="2025-11-15"), headers=member
+    )
+    assert response.status_code == 201
+    notice = notice_of(mailer, "comptabilite@sge.fr")
+    text = notice.get_content()
+    assert notice["Subject"] == "Avant publication : facture F-2025-0412 signalée par Menuiserie Durand SARL"
+    # 16/11-31/12/2025: 46 days at 12.15 % on 1 250,00 = 19,14 ; 01/01-02/03/2026: 61 days at 12.00 % = 25,07.
+    assert "du 16/11/2025 au 31/12/2025 (46 jours à 12,15\u00a0%) : 19,14\u00a0€" in text
+    assert "du 01/01/2026 au 02/03/2026 (61 jours à 12,00\u00a0%) : 25,07\u00a0€" in text
+    assert "soit 44,21\u00a0€ au 02/03/2026" in text
+    assert "indemnité forfaitaire pour frais de recouvrement de 40,00\u00a0€" in text
+    assert "Reste dû déclaré : 1\u202f250,00\u00a0€" in text
+    assert "jamais publiés comme dus" in text
+    assert "publié sur l'annuaire public le 17 mars 2026" in text
+    assert "Menuiserie Durand SARL (SIREN 732829320)" in text
+    assert re.search(r"/api/directory/replies/ard_rep_[A-Za-z0-9_-]{43}\b", text)
+
+
+def test_the_debtor_sees_the_same_penalties_behind_its_link(services: Services, mailer: OutboxMailer) -> None:
+    client = app_with(services, ecb_rates=parse_rate_table(RATES)).test_client()
+    member = {"Authorization": register(client, mailer)}
+    client.post("/reports", json=filing_payload(issue_date="2025-10-16", due_date="2025-11-15"), headers=member)
+    token = re.findall(r"ard_rep_[A-Za-z0-9_-]+", notice_of(mailer, "comptabilite@sge.fr").get_content())[0]
+    page = client.get(f"/replies/{token}").json
+    assert (page["penalties_cents"], page["fixed_indemnity_cents"]) == (4421, 4000)
+    assert [p["amount_cents"] for p in page["penalty_periods"]] == [1914, 2507]
+    assert page["actions"] == ["dispute", "declare_payment", "reply"]
+
+
+def test_a_debtor_known_only_by_its_address_gets_a_printable_letter(
+    directory: object, member: dict[str, str], mailer: OutboxMailer, services: Services, clock: FixedClock
+) -> None:
+    payload = filing_payload(
+        debtor_email=None, postal_address="Société Générale d'Équipement\n3 quai Saint-Vincent\n69001 Lyon"
+    )
+    response = directory.post("/reports", json=payload, headers=member)  # type: ignore[attr-defined]
+    assert response.status_code == 201
+    assert response.json["notice_medium"] == "post"
+    letter_mail = notice_of(mailer, services.settings.letters_to)
+    assert "3 quai Saint-Vincent" in letter_mail.get_body(("plain",)).get_content()
+    attachment = next(letter_mail.iter_attachments())
+    assert attachment.get_content_type() == "application/pdf"
+    pages = PdfReader(BytesIO(attachment.get_content())).pages
+    text = " ".join(page.extract_text() for page in pages)
+    assert "69001 Lyon" in text
+    assert "Avis avant publication" in text
+    assert "Menuiserie Durand SARL" in text and "40,00" in text
+    assert "/api/directory/replies/ard_rep_" in text
+    # The post takes time: the debtor gets three more days before publication.
+    assert response.json["publish_after"] == "2026-03-20T09:00:00Z"
+
+
+def test_in_production_the_notice_leaves_through_ses(aws: None, services: Services, tmp_path: Path) -> None:
+    ses = boto3.client("ses", region_name="eu-west-3")
+    ses.verify_email_identity(EmailAddress="ne-pas-repondre@ardoise.fr")
+    outbox = OutboxMailer(tmp_path / "verification", "x")
+    client = create_app(
+        settings=services.settings, store=services.store, mailer=outbox, clock=services.clock
+    ).test_client()
+    member = {"Authorization": register(client, outbox)}
+    ses_app = create_app(
+        settings=services.settings,
+        store=services.store,
+        mailer=SesMailer("ne-pas-repondre@ardoise.fr", ses),
+        clock=services.clock,
+    )
+    assert ses_app.test_client().post("/reports", json=filing_payload(), headers=member).status_code == 201
+    sent = ses_backends[DEFAULT_ACCOUNT_ID]["eu-west-3"].sent_messages
+    assert len(sent) == 1 and set(sent[0].destinations) == {"comptabilite@sge.fr"}
+    assert "Avant publication" in sent[0].raw_data

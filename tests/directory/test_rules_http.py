@@ -1,0 +1,92 @@
+"""POST /reports refuses a report that fails a rule: 422, each failed rule with its stable code."""
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.directory.factories import CREDITOR_SIREN, filing_payload
+
+# (rule code, offending field, what to change in a valid filing) — clock: 2 March 2026.
+RULES: list[tuple[str, str, dict[str, Any]]] = [
+    ("siren_debiteur_invalide", "debtor.siren", {"debtor_siren": "552100555"}),
+    ("siren_debiteur_invalide", "debtor.siren", {"debtor_siren": "Mme Dupont"}),
+    ("creancier_egal_debiteur", "debtor.siren", {"debtor_siren": CREDITOR_SIREN}),
+    ("creancier_non_membre", "creditor_siren", {"creditor_siren": "542065479"}),
+    ("debiteur_injoignable", "debtor", {"debtor_email": None, "postal_address": ""}),
+    ("facture_future", "invoice.issue_date", {"issue_date": "2026-03-10", "due_date": "2026-04-10"}),
+    ("echeance_avant_facture", "invoice.due_date", {"issue_date": "2025-12-20", "due_date": "2025-12-10"}),
+    ("facture_non_echue", "invoice.due_date", {"due_date": "2026-03-02"}),
+    ("montant_insuffisant", "invoice.outstanding_cents", {"outstanding_cents": 99_99}),
+    ("reste_du_superieur_au_montant", "invoice.outstanding_cents", {"outstanding_cents": 1_300_00}),
+    ("mise_en_demeure_manquante", "amicable_steps.notice_date", {"notice_date": None, "notice_channel": None}),
+    ("canal_mise_en_demeure_manquant", "amicable_steps.notice_channel", {"notice_channel": None}),
+    ("mise_en_demeure_avant_echeance", "amicable_steps.notice_date", {"notice_date": "2025-12-20"}),
+    ("mise_en_demeure_trop_recente", "amicable_steps.notice_date", {"notice_date": "2026-02-23"}),
+    ("relance_manquante", "amicable_steps.reminder_dates", {"reminder_dates": ()}),
+    ("relance_manquante", "amicable_steps.reminder_dates", {"reminder_dates": ("2025-12-15",)}),
+    ("relance_manquante", "amicable_steps.reminder_dates", {"reminder_dates": ("2026-02-01",)}),
+]
+
+
+@pytest.mark.parametrize(("code", "field", "change"), RULES, ids=[f"{r[0]}-{n}" for n, r in enumerate(RULES)])
+def test_a_report_failing_a_rule_is_refused_with_its_code(
+    directory: FlaskClient, member: dict[str, str], code: str, field: str, change: dict[str, Any]
+) -> None:
+    response = directory.post("/reports", json=filing_payload(**change), headers=member)
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert response.json["type"] == "https://ardoise.fr/problemes/regle-non-respectee"
+    assert (field, code) in [(e["field"], e["code"]) for e in response.json["errors"]]
+    assert all(e["message"] for e in response.json["errors"])
+
+
+def test_every_failed_rule_is_listed_at_once(directory: FlaskClient, member: dict[str, str]) -> None:
+    payload = filing_payload(
+        due_date="2026-04-30", outstanding_cents=50_00, notice_date="2026-02-28", reminder_dates=()
+    )
+    response = directory.post("/reports", json=payload, headers=member)
+    codes = {e["code"] for e in response.json["errors"]}
+    assert codes == {
+        "facture_non_echue",
+        "montant_insuffisant",
+        "mise_en_demeure_avant_echeance",
+        "mise_en_demeure_trop_recente",
+        "relance_manquante",
+    }
+
+
+def test_the_too_recent_notice_message_says_when_the_report_becomes_acceptable(
+    directory: FlaskClient, member: dict[str, str]
+) -> None:
+    response = directory.post("/reports", json=filing_payload(notice_date="2026-02-25"), headers=member)
+    message = next(e["message"] for e in response.json["errors"] if e["code"] == "mise_en_demeure_trop_recente")
+    assert "05/03/2026" in message
+
+
+def test_a_report_exactly_eight_days_after_the_notice_is_accepted(
+    directory: FlaskClient, member: dict[str, str]
+) -> None:
+    response = directory.post("/reports", json=filing_payload(notice_date="2026-02-22"), headers=member)
+    assert response.status_code == 201, response.json
+
+
+def test_a_refused_report_leaves_nothing_behind(directory: FlaskClient, member: dict[str, str], services: Any) -> None:
+    directory.post("/reports", json=filing_payload(notice_date=None, notice_channel=None), headers=member)
+    assert services.store.reports.list_for_debtor("552100554") == []
+    assert services.store.reports.get_aggregate("552100554") is None
+
+
+def test_malformed_input_is_a_400_not_a_rule(directory: FlaskClient, member: dict[str, str]) -> None:
+    payload = filing_payload()
+    payload["invoice"]["due_date"] = "31/12/2025"
+    response = directory.post("/reports", json=payload, headers=member)
+    assert response.status_code == 400
+    assert response.json["errors"][0]["field"] == "invoice.due_date"
+
+
+def test_filing_needs_a_member_token(directory: FlaskClient) -> None:
+    response = directory.post("/reports", json=filing_payload())
+    assert response.status_code == 401
+    response = directory.post("/reports", json=filing_payload(), headers={"Authorization": "Bearer ard_mbr_forged"})
+    assert response.status_code == 401
