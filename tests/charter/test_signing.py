@@ -7,8 +7,10 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from functions.core.clock import FixedClock
+from functions.core.context import Services
 from functions.core.domain.charter import load_charter
 from functions.core.mailer import OutboxMailer
+from functions.core.services.tick import run_tick
 from functions.core.store import Store
 from functions.core.store.companies import Company
 from tests.charter.factories import COMPANY, EMAIL, NEXT_VERSION, SIREN, VERSION, last_token, sign, signature_form
@@ -196,3 +198,13 @@ def test_renewing_from_another_address_is_refused(
 def _request_token(charter: FlaskClient, mailer: OutboxMailer, version: str) -> str:
     assert charter.post("/signatures", json=signature_form(version=version)).status_code == 202
     return last_token(mailer)
+
+
+def test_the_tick_purges_unverified_requests_once_expired(
+    charter: FlaskClient, mailer: OutboxMailer, clock: FixedClock, services: Services
+) -> None:
+    charter.post("/signatures", json=signature_form())
+    token = last_token(mailer)
+    clock.advance(days=3, seconds=1)
+    assert run_tick(services)["charter_links"] == 2
+    assert_problem(charter.post("/signatures/verify", json={"token": token}), 404, "lien-inconnu")

@@ -199,3 +199,18 @@ def test_a_link_serves_once(store: Store, clock: FixedClock) -> None:
     assert store.signatures.get_pending("552100554", LinkPurpose.SIGN) is None
     with pytest.raises(ConditionFailed):
         store.signatures.consume_link(found, "a" * 64, action="signature.unchanged", actor="t")
+
+
+def test_expired_links_and_markers_are_purged_a_day_after_expiry(store: Store, clock: FixedClock) -> None:
+    store.signatures.record_link(link(clock), "a" * 64, None, actor="t")
+    clock.advance(hours=48 + 23)
+    assert store.signatures.purge_expired_links() == 0
+    clock.advance(hours=1)
+    other = Link(LinkPurpose.SIGN, "732829320", clock(), clock() + timedelta(hours=48), make_request(siren="732829320"))
+    store.signatures.record_link(other, "b" * 64, None, actor="t")
+    clock.advance(seconds=1)
+    assert store.signatures.purge_expired_links() == 2
+    assert store.signatures.get_link("a" * 64) is None
+    assert store.signatures.get_pending("552100554", LinkPurpose.SIGN) is None
+    assert store.signatures.get_link("b" * 64) is not None
+    assert store.signatures.purge_expired_links() == 0

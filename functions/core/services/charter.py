@@ -287,6 +287,14 @@ def list_signatures(
 # -- links -------------------------------------------------------------------------
 
 
+def purge_expired_links(ctx: Services) -> int:
+    """Tick step: delete e-mailed links (and their requests' personal data) once expired."""
+    total = 0
+    while purged := ctx.store.signatures.purge_expired_links():
+        total += purged
+    return total
+
+
 def _issue_link(
     ctx: Services, purpose: LinkPurpose, siren: str, request: SignatureRequest | None
 ) -> tuple[str, datetime]:

@@ -12,6 +12,7 @@ from typing import Any
 from functions.core.context import Services
 from functions.core.logs import get_logger
 from functions.core.services.alerts import deliver_alerts, fan_out_alerts
+from functions.core.services.charter import purge_expired_links
 from functions.core.services.directory.notices import notify_pending
 from functions.core.services.directory.progress import publish_due
 from functions.core.services.directory.retention import purge
@@ -33,6 +34,7 @@ def tick_steps() -> list[tuple[str, TickStep]]:
         ("refresh_due_summaries", refresh_due_summaries),
         ("fan_out_alerts", fan_out_alerts),
         ("deliver_alerts", deliver_alerts),
+        ("charter_links", purge_expired_links),
     ]
 
 

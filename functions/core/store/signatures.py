@@ -21,7 +21,7 @@ record's version, with the audit event and the company's refresh mark.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from functions.core.clock import isoformat, parse_iso, today_in_paris
@@ -35,11 +35,15 @@ from functions.core.domain.charter import (
     Standing,
     load_charter,
 )
-from functions.core.store.base import AuditEvent, Repository
-from functions.core.store.items import Delete, Item, Put, Write, decode_cursor, encode_cursor
+from functions.core.store.base import AuditEvent, Repository, sortable_time
+from functions.core.store.items import ConditionFailed, Delete, Item, Put, Write, decode_cursor, encode_cursor
 from functions.core.text import fold
 
 REGISTER = "SIGNATURES"
+# gsi1 queue of links and pending markers by purge time: DynamoDB's TTL deletes
+# them in production; the tick deletes them everywhere (SQLite has no TTL), since
+# an unverified request holds a name and an address that must not linger.
+PURGE_QUEUE = "CHARTERLINKS"
 # Links are kept a day past their expiry so that a late click says "expired", not "unknown".
 _LINK_KEEP_SECONDS = 24 * 3600
 
@@ -116,6 +120,11 @@ def _audit_view(signature: Signature | None) -> dict[str, Any] | None:
         "standing": signature.standing.value,
         "standing_since": isoformat(signature.since),
     }
+
+
+def _purge_keys(expiry: int, pk: str, sk: str) -> dict[str, str]:
+    moment = datetime.fromtimestamp(expiry, UTC)
+    return {"gsi1pk": PURGE_QUEUE, "gsi1sk": f"{sortable_time(moment)}#{pk}#{sk}"}
 
 
 class Signatures(Repository):
@@ -257,9 +266,17 @@ class Signatures(Repository):
         }
         marker = {"token_hash": token_hash, "requested_at": isoformat(link.created_at)}
         revision = previous.revision + 1 if previous else 1
-        pending_item = Item(f"SIGNATURE#{siren}", f"PENDING#{purpose}", marker, revision, expires_at=expiry)
+        pending_pk, link_pk = f"SIGNATURE#{siren}", f"CHARTERLINK#{token_hash}"
+        pending_item = Item(
+            pending_pk,
+            f"PENDING#{purpose}",
+            marker,
+            revision,
+            expires_at=expiry,
+            **_purge_keys(expiry, pending_pk, f"PENDING#{purpose}"),
+        )
         writes: list[Write] = [
-            Put(Item(f"CHARTERLINK#{token_hash}", "LINK", data, expires_at=expiry), None),
+            Put(Item(link_pk, "LINK", data, expires_at=expiry, **_purge_keys(expiry, link_pk, "LINK")), None),
             # Conditioned on the marker we read: two requests at once cannot both send a link.
             Put(pending_item, previous.revision if previous else None),
         ]
@@ -269,3 +286,16 @@ class Signatures(Repository):
         if link.request is not None:
             after["charter_version"] = link.request.charter_version
         self.store.commit(writes, [self._event(siren, f"signature.{purpose}_link_sent", actor, after=after)])
+
+    def purge_expired_links(self, limit: int = 500) -> int:
+        """Delete links and markers a day past their expiry; return how many went."""
+        page = self.backend.query(PURGE_QUEUE, index="gsi1", sk_to=sortable_time(self.now()), limit=limit)
+        purged = 0
+        for item in page.items:
+            try:
+                # Conditioned on the version read: a marker re-issued meanwhile stays.
+                self.backend.transact([Delete(item.pk, item.sk, item.version)])
+            except ConditionFailed:
+                continue
+            purged += 1
+        return purged
