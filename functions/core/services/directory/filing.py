@@ -23,7 +23,7 @@ from functions.core.domain.rules import Draft, Limits, check_filing, term_flags
 from functions.core.errors import Duplicate, RuleNotMet
 from functions.core.identifiers import parse_siren
 from functions.core.services.directory.notices import notify_report
-from functions.core.store import ConditionFailed
+from functions.core.store import ConditionFailed, retry_on_conflict
 from functions.core.store.companies import Company
 from functions.core.store.members import Member
 
@@ -111,17 +111,23 @@ def file_report(
         raise RuleNotMet("Ce signalement ne respecte pas toutes les règles du recouvrement amiable.", failures)
     report = _new_report(member, filing, now)
     _refuse_duplicate(ctx, report)
-    extra = (
-        [ctx.store.reports.replay_write(member.id, key, {"fingerprint": digest, "report_id": report.id})] if key else []
-    )
-    try:
-        ctx.store.reports.file_report(report, actor=f"member:{member.id}", extra_writes=extra)
-    except ConditionFailed:
-        # Lost a race: the same key or the same invoice was filed meanwhile.
-        if key and (replayed := _replay(ctx, member, key, digest, render)):
-            return replayed
-        _refuse_duplicate(ctx, report)
-        raise
+
+    def attempt() -> Filed | None:
+        record = {"fingerprint": digest, "report_id": report.id}
+        extra = [ctx.store.reports.replay_write(member.id, key, record)] if key else []
+        try:
+            ctx.store.reports.file_report(report, actor=f"member:{member.id}", extra_writes=extra)
+        except ConditionFailed:
+            # Lost a race: the same key or invoice was filed meanwhile (answer that), or
+            # the debtor's aggregate changed (try again).
+            if key and (replayed := _replay(ctx, member, key, digest, render)):
+                return replayed
+            _refuse_duplicate(ctx, report)
+            raise
+        return None
+
+    if (replayed := retry_on_conflict(attempt)) is not None:
+        return replayed
     _remember_debtor(ctx, report)
     current = notify_report(ctx, report.id) or ctx.store.reports.get_report(report.id) or report
     body = render(current)

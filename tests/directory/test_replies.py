@@ -1,0 +1,144 @@
+"""The debtor's private link: unguessable, expiring, for one report only; evidence up to 5 MB."""
+
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import requests
+from flask.testing import FlaskClient
+
+from functions.core.clock import FixedClock
+from functions.core.context import Services
+from functions.core.mailer import OutboxMailer
+from functions.core.store.evidence import MAX_EVIDENCE_BYTES
+from functions.directory.app import create_app
+from tests.directory.conftest import register, reply_token
+from tests.directory.factories import filing_payload
+
+
+@pytest.fixture
+def token(
+    directory: FlaskClient, member: dict[str, str], mailer: OutboxMailer, tmp_path: Path, monkeypatch: Any
+) -> str:
+    monkeypatch.chdir(tmp_path)
+    assert directory.post("/reports", json=filing_payload(), headers=member).status_code == 201
+    return reply_token(mailer)
+
+
+def declare(directory: FlaskClient, token: str, *, size: int = 1000, content_type: str = "application/pdf") -> Any:
+    return directory.post(
+        f"/replies/{token}/evidence", json={"filename": "facture.pdf", "content_type": content_type, "size": size}
+    )
+
+
+def test_the_link_shows_only_its_own_report_and_never_the_token_in_the_store(
+    directory: FlaskClient, token: str, services: Services
+) -> None:
+    page = directory.get(f"/replies/{token}")
+    assert page.status_code == 200
+    assert page.json["creditor_name"] == "Menuiserie Durand SARL" and page.json["invoice_number"] == "F-2025-0412"
+    assert services.store.backend.get(f"REPLYLINK#{token}", "LINK") is None  # stored by digest only
+
+
+def test_an_unknown_or_truncated_link_is_a_404(directory: FlaskClient, token: str) -> None:
+    assert directory.get(f"/replies/{token[:-1]}").status_code == 404
+    assert directory.get("/replies/ard_rep_0000000000000000000000000000000000000000000").status_code == 404
+
+
+def test_a_link_expires(directory: FlaskClient, token: str, clock: FixedClock) -> None:
+    clock.advance(days=59, hours=23)
+    assert directory.get(f"/replies/{token}").status_code == 200
+    clock.advance(hours=1)
+    expired = directory.get(f"/replies/{token}")
+    assert expired.status_code == 410 and expired.json["type"] == "https://ardoise.fr/problemes/expire"
+
+
+def test_a_file_over_5_mb_is_refused_before_and_during_upload(directory: FlaskClient, token: str) -> None:
+    assert declare(directory, token, size=MAX_EVIDENCE_BYTES + 1).status_code == 413
+    started = declare(directory, token, size=MAX_EVIDENCE_BYTES)
+    path = started.json["url"].split("/api/directory", 1)[1]
+    too_big = directory.put(path, data=b"x" * (MAX_EVIDENCE_BYTES + 1), content_type="application/pdf")
+    assert too_big.status_code == 413
+    assert directory.put(path, data=b"x" * MAX_EVIDENCE_BYTES, content_type="application/pdf").status_code == 204
+
+
+def test_only_documents_and_images_are_accepted(directory: FlaskClient, token: str) -> None:
+    refused = declare(directory, token, content_type="application/x-msdownload")
+    assert refused.status_code == 422 and refused.json["errors"][0]["code"] == "type_de_piece_refuse"
+
+
+def test_a_dispute_cannot_cite_a_file_that_never_arrived(directory: FlaskClient, token: str) -> None:
+    evidence_id = declare(directory, token).json["evidence_id"]
+    response = directory.post(
+        f"/replies/{token}",
+        json={
+            "action": "dispute",
+            "reason": "not_owed",
+            "text": "Voir la pièce jointe.",
+            "evidence_ids": [evidence_id, "ev_other"],
+        },
+    )
+    assert response.status_code == 422
+    assert [e["code"] for e in response.json["errors"]] == ["piece_manquante", "piece_manquante"]
+
+
+def test_a_dispute_needs_a_reason_and_an_explanation(directory: FlaskClient, token: str) -> None:
+    assert (
+        directory.post(f"/replies/{token}", json={"action": "dispute", "text": "Pas d'accord du tout."}).status_code
+        == 400
+    )
+    assert (
+        directory.post(f"/replies/{token}", json={"action": "dispute", "reason": "other", "text": "Non."}).status_code
+        == 400
+    )
+
+
+def test_a_link_cannot_upload_to_another_reports_evidence(
+    directory: FlaskClient, token: str, member: dict[str, str], mailer: OutboxMailer
+) -> None:
+    evidence_id = declare(directory, token).json["evidence_id"]
+    directory.post(
+        "/reports", json=filing_payload(debtor_siren="542065479", debtor_email="gerance@etoile.fr"), headers=member
+    )
+    other = reply_token(mailer, "gerance@etoile.fr")
+    assert (
+        directory.put(
+            f"/replies/{other}/evidence/{evidence_id}", data=b"%PDF", content_type="application/pdf"
+        ).status_code
+        == 404
+    )
+
+
+def test_evidence_goes_straight_to_s3_through_a_presigned_post(
+    aws: None, services: Services, mailer: OutboxMailer, tmp_path: Path
+) -> None:
+    s3 = boto3.client("s3", region_name="eu-west-3")
+    s3.create_bucket(Bucket="ardoise-pieces", CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
+    settings = services.settings.replace(evidence_url="s3://ardoise-pieces/litiges")
+    client = create_app(settings=settings, store=services.store, mailer=mailer, clock=services.clock).test_client()
+    member = {"Authorization": register(client, mailer)}
+    client.post("/reports", json=filing_payload(), headers=member)
+    token = reply_token(mailer)
+    started = declare(client, token, size=24)
+    assert started.json["method"] == "POST"
+    assert started.json["fields"]["key"].startswith("litiges/rpt_")
+    posted = requests.post(
+        started.json["url"],
+        data=started.json["fields"],
+        files={"file": ("facture.pdf", b"%PDF-1.4 avoir n 2026-7")},
+        timeout=5,
+    )
+    assert posted.status_code in {200, 204}
+    disputed = client.post(
+        f"/replies/{token}",
+        json={
+            "action": "dispute",
+            "reason": "wrong_amount",
+            "text": "L'avoir joint n'a pas été déduit.",
+            "evidence_ids": [started.json["evidence_id"]],
+        },
+    )
+    assert disputed.status_code == 200 and disputed.json["status"] == "disputed"
+    stored = s3.get_object(Bucket="ardoise-pieces", Key=started.json["fields"]["key"])["Body"].read()
+    assert stored == b"%PDF-1.4 avoir n 2026-7"
