@@ -1,0 +1,117 @@
+"""What the public sees: nothing before the grace period ends, nothing disputed before moderation, search."""
+
+from flask.testing import FlaskClient
+
+from tests.directory.conftest import World, reply_token
+from tests.directory.factories import DEBTOR_SIREN, OTHER_DEBTOR_SIREN, filing_payload
+
+
+def public_traces(world: World, siren: str = DEBTOR_SIREN) -> tuple[object, ...]:
+    """Every public way a report could show: the company page, search, the listed SIRENs, the aggregate."""
+    page = world.api.get(f"/companies/{siren}").json
+    hits = world.api.get("/companies", query_string={"q": "societe generale"}).json["items"]
+    aggregate = world.services.store.reports.get_aggregate(siren)
+    return (
+        page["listed"],
+        page["reports"],
+        page["outstanding_cents"],
+        [h["listed"] for h in hits],
+        world.services.store.reports.list_listed_sirens(),
+        aggregate.open_published_count if aggregate else 0,
+    )
+
+
+NOTHING_PUBLIC = (False, [], 0, [False], [], 0)
+
+
+def test_nothing_about_a_report_is_public_before_its_grace_period_ended(world: World) -> None:
+    world.api.post("/reports", json=filing_payload(), headers=world.member)
+    for days in (0, 1, 6, 7):  # 0, 1, 7 and 14 days after the notice
+        world.clock.advance(days=days)
+        world.tick()
+        assert public_traces(world) == NOTHING_PUBLIC
+    world.clock.advance(days=1)
+    world.tick()
+    assert public_traces(world)[0] is True
+
+
+def test_nothing_disputed_is_public_before_moderation(world: World) -> None:
+    report_id = world.api.post("/reports", json=filing_payload(), headers=world.member).json["id"]
+    world.api.post(
+        f"/replies/{reply_token(world.mailer)}",
+        json={"action": "dispute", "reason": "not_owed", "text": "Jamais commandé."},
+    )
+    for _ in range(4):
+        world.clock.advance(days=10)
+        world.tick()
+        assert public_traces(world) == NOTHING_PUBLIC
+    world.api.post(
+        f"/reports/{report_id}/moderation",
+        json={"decision": "upheld", "note": "Bon de commande signé."},
+        headers=world.moderator,
+    )
+    assert public_traces(world)[0] is True
+
+
+def test_a_published_report_disputed_leaves_the_listing_until_moderation(world: World) -> None:
+    world.api.post("/reports", json=filing_payload(), headers=world.member)
+    world.clock.advance(days=15)
+    world.tick()
+    assert public_traces(world)[0] is True
+    world.api.post(
+        f"/replies/{reply_token(world.mailer)}",
+        json={"action": "dispute", "reason": "other", "text": "Litige en cours."},
+    )
+    assert public_traces(world) == NOTHING_PUBLIC
+
+
+def test_an_unknown_company_is_a_404_and_a_bad_siren_a_400(directory: FlaskClient) -> None:
+    assert directory.get("/companies/552100554").status_code == 404
+    assert directory.get("/companies/552100555").status_code == 400
+
+
+def test_search_ignores_accents_and_case_and_matches_name_prefixes(world: World) -> None:
+    world.api.post("/reports", json=filing_payload(), headers=world.member)
+    world.api.post(
+        "/reports",
+        json=filing_payload(debtor_siren=OTHER_DEBTOR_SIREN, debtor_name="Boulangerie Étoile"),
+        headers=world.member,
+    )
+    for query in ("SOCIÉTÉ gén", "societe generale d equipement", "Soc"):
+        assert [h["siren"] for h in world.api.get("/companies", query_string={"q": query}).json["items"]] == [
+            DEBTOR_SIREN
+        ]
+    assert [h["name"] for h in world.api.get("/companies", query_string={"q": "boulangerie eto"}).json["items"]] == [
+        "Boulangerie Étoile"
+    ]
+    assert world.api.get("/companies", query_string={"q": "étoile"}).json["items"] == []
+
+
+def test_search_by_siren_whole_or_prefix(world: World) -> None:
+    world.api.post("/reports", json=filing_payload(), headers=world.member)
+    assert [h["siren"] for h in world.api.get("/companies", query_string={"q": "552 100 554"}).json["items"]] == [
+        DEBTOR_SIREN
+    ]
+    assert [h["siren"] for h in world.api.get("/companies", query_string={"q": "5521"}).json["items"]] == [DEBTOR_SIREN]
+    assert world.api.get("/companies", query_string={"q": "5529"}).json["items"] == []
+
+
+def test_search_is_paged(world: World) -> None:
+    sirens = ["552100554", "542065479", "383474814", "443061841", "732829320"]
+    for n, siren in enumerate(sirens[:4]):
+        payload = filing_payload(debtor_siren=siren, debtor_name=f"Garage Martin {n}", number=f"F-{n}")
+        assert world.api.post("/reports", json=payload, headers=world.member).status_code == 201
+    seen: list[str] = []
+    cursor = None
+    while True:
+        query = {"q": "garage", "limit": 3} | ({"cursor": cursor} if cursor else {})
+        page = world.api.get("/companies", query_string=query).json
+        seen += [h["name"] for h in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == [f"Garage Martin {n}" for n in range(4)]
+
+
+def test_a_query_of_one_letter_is_refused(directory: FlaskClient) -> None:
+    assert directory.get("/companies", query_string={"q": "s"}).status_code == 400
