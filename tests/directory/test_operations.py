@@ -1,0 +1,186 @@
+"""Members, moderators, retention, export and aggregate rebuilds, as the operator runs them."""
+
+import json
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from flask.testing import FlaskClient
+
+from functions.cli import main
+from functions.cli.common import make_services
+from functions.core.clock import FixedClock
+from functions.core.context import Services
+from functions.core.domain.aggregates import AggregateState
+from functions.core.mailer import OutboxMailer
+from functions.core.services.directory.aggregates import rebuild_aggregates
+from functions.core.services.directory.members import register_member, verify_member
+from functions.core.services.directory.retention import export_company, purge
+from functions.core.store.members import MemberStatus
+from functions.directory.app import create_app
+from tests.directory.conftest import VERIFICATION, World, register
+from tests.directory.factories import CREDITOR_SIREN, DEBTOR_SIREN, filing_payload
+
+
+def test_a_verification_code_serves_once_and_the_token_is_stored_hashed(
+    directory: FlaskClient, mailer: OutboxMailer, services: Services
+) -> None:
+    directory.post(
+        "/members",
+        json={
+            "siren": CREDITOR_SIREN,
+            "company_name": "Menuiserie Durand",
+            "contact_name": "Claire Durand",
+            "email": "claire@durand.fr",
+        },
+    )
+    code = VERIFICATION.findall(mailer.messages()[-1].get_content())[0]
+    first = directory.post("/members/verify", json={"token": code})
+    assert first.status_code == 201
+    assert directory.post("/members/verify", json={"token": code}).status_code == 410
+    token = first.json["api_token"]
+    member = services.store.members.get_member(first.json["member_id"])
+    assert member.status is MemberStatus.ACTIVE
+    assert token not in json.dumps(member.to_data())
+
+
+def test_an_unverified_code_expires_after_48_hours(
+    directory: FlaskClient, mailer: OutboxMailer, clock: FixedClock
+) -> None:
+    directory.post(
+        "/members",
+        json={
+            "siren": CREDITOR_SIREN,
+            "company_name": "Menuiserie Durand",
+            "contact_name": "Claire Durand",
+            "email": "claire@durand.fr",
+        },
+    )
+    code = VERIFICATION.findall(mailer.messages()[-1].get_content())[0]
+    clock.advance(hours=48)
+    assert directory.post("/members/verify", json={"token": code}).status_code == 410
+
+
+def test_registration_validates_the_siren(directory: FlaskClient) -> None:
+    response = directory.post(
+        "/members",
+        json={"siren": "123456789", "company_name": "X SARL", "contact_name": "Jean Martin", "email": "j@x.fr"},
+    )
+    assert response.status_code == 400 and response.json["errors"][0]["code"] == "siren_invalide"
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("ARDOISE_STORE", f"sqlite:///{tmp_path}/cli.db")
+    monkeypatch.setenv("ARDOISE_MAILER", f"outbox:{tmp_path}/outbox")
+    return tmp_path
+
+
+def test_the_cli_revokes_a_member_and_its_token_stops_working(
+    cli_env: Path, directory: FlaskClient, services: Services
+) -> None:
+
+    cli_services = __import__("functions.cli.common", fromlist=["make_services"]).make_services()
+    register_member(
+        cli_services,
+        siren=CREDITOR_SIREN,
+        company_name="Menuiserie Durand",
+        contact_name="Claire Durand",
+        email="c@durand.fr",
+    )
+    code = VERIFICATION.findall(cli_services.mailer.messages()[-1].get_content())[0]  # type: ignore[attr-defined]
+    credentials = verify_member(cli_services, code)
+    assert cli_services.store.members.authenticate(credentials.token) is not None
+    listed = CliRunner().invoke(main, ["members", "list", "--siren", CREDITOR_SIREN])
+    assert listed.exit_code == 0 and json.loads(listed.output)[0]["status"] == "active"
+    assert credentials.token not in listed.output
+    result = CliRunner().invoke(main, ["members", "revoke", credentials.member.id])
+    assert result.exit_code == 0 and "revoked" in result.output
+    assert cli_services.store.members.authenticate(credentials.token) is None
+    assert CliRunner().invoke(main, ["members", "revoke", "mbr_unknown"]).exit_code == 1
+
+
+def test_a_revoked_member_gets_a_401(world: World) -> None:
+    member_id = world.services.store.members.list_members(CREDITOR_SIREN)[0].id
+    world.services.store.members.revoke(
+        world.services.store.members.get_member(member_id), world.clock(), "operator:test"
+    )
+    assert world.api.post("/reports", json=filing_payload(), headers=world.member).status_code == 401
+
+
+def test_the_cli_creates_a_moderator_whose_token_opens_the_queue(cli_env: Path) -> None:
+    result = CliRunner().invoke(main, ["moderators", "create", "--name", "Inès Moreau", "--email", "ines@ardoise.fr"])
+    assert result.exit_code == 0
+    token = result.output.strip().splitlines()[-1]
+    ctx = make_services()
+    client = create_app(settings=ctx.settings, store=ctx.store, mailer=ctx.mailer).test_client()
+    assert client.get("/moderation", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    moderator_id = json.loads(CliRunner().invoke(main, ["moderators", "list"]).output)[0]["id"]
+    assert CliRunner().invoke(main, ["moderators", "revoke", moderator_id]).exit_code == 0
+    assert client.get("/moderation", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_a_published_report_is_deleted_five_years_after_its_due_date(world: World) -> None:
+    report_id = world.api.post("/reports", json=filing_payload(), headers=world.member).json["id"]
+    world.clock.advance(days=15)
+    world.tick()
+    assert world.services.store.reports.get_report(report_id).is_public
+    # Due 31/12/2025: held until 30/12/2030 included.
+    world.clock.now = world.clock.now.replace(year=2030, month=12, day=30)
+    assert purge(world.services) == 0
+    world.clock.advance(days=1)
+    assert purge(world.services) == 1
+    assert purge(world.services) == 0
+    assert world.api.get(f"/companies/{DEBTOR_SIREN}").json["listed"] is False
+
+
+def test_export_prints_everything_held_about_a_company(world: World) -> None:
+    report_id = world.api.post("/reports", json=filing_payload(), headers=world.member).json["id"]
+    as_debtor = export_company(world.services, DEBTOR_SIREN)
+    assert [r["id"] for r in as_debtor["reports_as_debtor"]] == [report_id]
+    assert as_debtor["reports_as_debtor"][0]["description"].startswith("Menuiseries posées")
+    assert "report.filed" in [e["action"] for e in as_debtor["audit"]]
+    as_creditor = export_company(world.services, CREDITOR_SIREN)
+    assert [r["id"] for r in as_creditor["reports_as_creditor"]] == [report_id]
+    assert as_creditor["members"][0]["email"] == "compta@menuiserie-durand.fr"
+    assert "token_digest" not in as_creditor["members"][0]
+    json.dumps(as_debtor, ensure_ascii=False)
+
+
+def test_rebuild_finds_and_repairs_a_tampered_aggregate(world: World) -> None:
+    world.api.post("/reports", json=filing_payload(), headers=world.member)
+    world.clock.advance(days=15)
+    world.tick()
+    assert rebuild_aggregates(world.services, check_only=True) == []
+    good = world.services.store.reports.get_aggregate_state(DEBTOR_SIREN)
+    tampered = replace(good, outstanding_cents=1, due_dates={date(2020, 1, 1).isoformat(): 1})
+    world.services.store.reports.write_aggregate_state(DEBTOR_SIREN, tampered, actor="test:tamper")
+    [difference] = rebuild_aggregates(world.services, check_only=True)
+    assert (difference.siren, difference.stored, difference.replayed) == (DEBTOR_SIREN, tampered, good)
+    assert world.services.store.reports.get_aggregate_state(DEBTOR_SIREN) == tampered
+    rebuild_aggregates(world.services, check_only=False)
+    assert world.services.store.reports.get_aggregate_state(DEBTOR_SIREN) == good
+    assert rebuild_aggregates(world.services, check_only=True) == []
+
+
+def test_rebuild_check_exits_with_1_on_a_difference(cli_env: Path) -> None:
+    make_services().store.reports.write_aggregate_state(DEBTOR_SIREN, AggregateState(held_report_count=1), actor="test")
+    checked = CliRunner().invoke(main, ["rebuild-aggregates", "--check"])
+    assert checked.exit_code == 1 and f"{DEBTOR_SIREN}: stored" in checked.output
+    repaired = CliRunner().invoke(main, ["rebuild-aggregates"])
+    assert repaired.exit_code == 0 and "repaired: 1" in repaired.output
+    assert CliRunner().invoke(main, ["rebuild-aggregates", "--check"]).exit_code == 0
+    assert CliRunner().invoke(main, ["purge"]).output == "reports deleted: 0\n"
+    exported = CliRunner().invoke(main, ["export", DEBTOR_SIREN])
+    assert json.loads(exported.output)["siren"] == DEBTOR_SIREN
+    assert CliRunner().invoke(main, ["export", "123"]).exit_code == 2
+
+
+def test_registering_twice_makes_two_pending_members_each_verified_separately(
+    directory: FlaskClient, mailer: OutboxMailer
+) -> None:
+    first = register(directory, mailer)
+    second = register(directory, mailer)
+    assert first != second
