@@ -15,6 +15,7 @@ from functions.core.identifiers import with_check_digit
 from functions.core.store.companies import Company
 from functions.core.store.items import Item, Put
 from functions.local.charter_demo import seed_signatories
+from functions.local.directory_demo import seed_reports
 
 DEMO_ACTOR = "system:demo"
 DEMO_COMPANIES = 40
@@ -94,6 +95,7 @@ DemoStep = Callable[[Services, list[Company]], Any]
 DEMO_STEPS: list[tuple[str, DemoStep]] = [
     ("companies", seed_companies),
     ("charter_signatories", seed_signatories),
+    ("directory_reports", seed_reports),
     ("solvency_subscriber", seed_subscriber),  # last: summaries need the other steps' data
 ]
 
