@@ -21,6 +21,9 @@ os.environ.update(
         "ARDOISE_STORE": f"sqlite:///{_SESSION_DIR}/module-apps.db",
         "ARDOISE_MAILER": f"outbox:{_SESSION_DIR}/outbox",
         "ARDOISE_SITE_DIR": str(_SESSION_DIR / "site"),
+        "ARDOISE_SITE_BUILD_DIR": str(_SESSION_DIR / "site-build"),
+        # The tick would build the whole site each time; the site's own tests turn it on.
+        "ARDOISE_SITE_PUBLISH": "off",
         "ARDOISE_SECRET_KEY": "test-secret-key-not-for-production",
         "ARDOISE_LOG_LEVEL": "WARNING",
         "AWS_ACCESS_KEY_ID": "testing",
@@ -118,6 +121,8 @@ def settings(tmp_path: Path) -> Settings:
             "ARDOISE_STORE": f"sqlite:///{tmp_path}/ardoise.db",
             "ARDOISE_MAILER": f"outbox:{tmp_path}/outbox",
             "ARDOISE_SITE_DIR": str(tmp_path / "site"),
+            "ARDOISE_SITE_BUILD_DIR": str(tmp_path / "site-build"),
+            "ARDOISE_SITE_PUBLISH": "off",
             "ARDOISE_SECRET_KEY": "test-secret-key-not-for-production",
             "ARDOISE_LOG_LEVEL": "WARNING",
         }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from functions.cli import charter, directory, operations, reports, server
+from functions.cli import charter, directory, operations, reports, server, site
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -12,5 +12,12 @@ def main() -> None:
     """Run and operate an Ardoise platform (directory, charter, solvency reports)."""
 
 
-for command in (*operations.COMMANDS, *server.COMMANDS, *reports.COMMANDS, *charter.COMMANDS, *directory.COMMANDS):
+for command in (
+    *operations.COMMANDS,
+    *server.COMMANDS,
+    *reports.COMMANDS,
+    *charter.COMMANDS,
+    *directory.COMMANDS,
+    *site.COMMANDS,
+):
     main.add_command(command)

@@ -24,9 +24,13 @@ def serve(host: str, port: int, demo: bool, threads: int) -> None:
 
         summary = seed_demo(ctx)
         click.echo(f"demo data: {summary}")
-    prepare_site(ctx, echo=click.echo)
+    publisher = prepare_site(ctx, echo=click.echo)
     click.echo(f"Ardoise on http://{host}:{port}/ (API under /api/...), Ctrl+C to stop")
-    waitress.serve(build_local_app(ctx), host=host, port=port, threads=threads, ident="ardoise")
+    try:
+        app = build_local_app(ctx, on_change=publisher.notify)
+        waitress.serve(app, host=host, port=port, threads=threads, ident="ardoise")
+    finally:
+        publisher.stop()
 
 
 COMMANDS = [serve]

@@ -62,6 +62,12 @@ def _decimal(raw: str) -> Decimal:
         raise ValueError("must be a number, such as 10 or 7.5") from exc
 
 
+def _on_off(raw: str) -> bool:
+    if raw not in ("on", "off"):
+        raise ValueError("must be on or off")
+    return raw == "on"
+
+
 def _euros_to_cents(raw: str) -> int:
     try:
         return cents_from_euros(Decimal(raw))
@@ -90,13 +96,26 @@ SETTINGS: tuple[Setting, ...] = (
         "Sender of every e-mail (an SES-verified identity in production).",
     ),
     Setting(
-        "ARDOISE_SITE_DIR", "site_dir", "var/site", "Folder the public site is built into and served from locally."
+        "ARDOISE_SITE_DIR", "site_dir", "var/site", "Folder the public site is published to and served from locally."
     ),
     Setting(
         "ARDOISE_SITE_BUCKET",
         "site_bucket",
         "",
         "S3 bucket the site is published to in production (empty: publish to the folder).",
+    ),
+    Setting(
+        "ARDOISE_SITE_BUILD_DIR",
+        "site_build_dir",
+        "var/site-build",
+        "Working folder of the site build (MkDocs output, generated files, build state); `/tmp/...` on Lambda.",
+    ),
+    Setting(
+        "ARDOISE_SITE_PUBLISH",
+        "site_publish",
+        "on",
+        "`on`: the tick builds and publishes the site after its other steps; `off` leaves it to `ardoise publish`.",
+        _on_off,
     ),
     Setting(
         "ARDOISE_SECRET_KEY",
@@ -195,6 +214,8 @@ class Settings:
     evidence_url: str = "folder:var/evidence"
     letters_to: str = "courrier@ardoise.localhost"
     reply_link_days: int = 60
+    site_build_dir: str = "var/site-build"
+    site_publish: bool = True
 
     @property
     def is_production(self) -> bool:

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
@@ -15,13 +11,20 @@ from functions.core.context import Services
 from functions.local.static import StaticSite
 
 MOUNTS = {"directory": "/api/directory", "charter": "/api/charter", "reports": "/api/reports"}
+# Seconds of quiet after the last API write before the site is rebuilt and republished.
+REPUBLISH_DELAY = 1.0
 
 
-def build_local_app(ctx: Services) -> Any:
-    """Return one WSGI app: the site at ``/`` and each function under its base path."""
+def build_local_app(ctx: Services, on_change: Callable[[], None] | None = None) -> Any:
+    """Return one WSGI app: the site at ``/`` and each function under its base path.
+
+    ``on_change`` is called after each write request to an API (``serve`` passes
+    its debounced site publisher).
+    """
     from functions.charter.app import create_app as charter_app
     from functions.directory.app import create_app as directory_app
     from functions.reports.app import create_app as reports_app
+    from functions.site.watch import NotifyOnWrite
 
     shared = {"settings": ctx.settings, "store": ctx.store, "mailer": ctx.mailer, "clock": ctx.clock}
     apps: dict[str, Any] = {
@@ -29,21 +32,21 @@ def build_local_app(ctx: Services) -> Any:
         MOUNTS["charter"]: charter_app(**shared),
         MOUNTS["reports"]: reports_app(**shared),
     }
+    if on_change is not None:
+        apps = {mount: NotifyOnWrite(app, on_change) for mount, app in apps.items()}
     return DispatcherMiddleware(StaticSite(ctx.settings.site_dir), apps)
 
 
-def build_site(ctx: Services, echo: Callable[[str], Any] = print) -> Path:
-    """Build the public site into the site folder with MkDocs."""
-    target = Path(ctx.settings.site_dir)
-    echo(f"building the site into {target} ...")
-    subprocess.run(  # noqa: S603 - fixed argv: this interpreter running mkdocs
-        [sys.executable, "-m", "mkdocs", "build", "--quiet", "--clean", "--site-dir", str(target.resolve())],
-        check=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    return target
+def prepare_site(ctx: Services, echo: Callable[[str], Any] = print) -> Any:
+    """Build and publish the site into the site folder so that ``/`` answers; return the publisher.
 
+    The returned :class:`DebouncedPublisher` (already started) rebuilds and
+    republishes the site in the background after changes; ``serve`` stops it.
+    """
+    from functions.site.pipeline import build_and_publish, site_target
+    from functions.site.watch import DebouncedPublisher
 
-def prepare_site(ctx: Services, echo: Callable[[str], Any] = print) -> None:
-    """Build the site so that ``/`` answers."""
-    build_site(ctx, echo)
+    target = site_target(ctx.settings, folder=ctx.settings.site_dir)
+    echo(f"building the site into {ctx.settings.site_dir} ...")
+    build_and_publish(ctx, target, echo)
+    return DebouncedPublisher(lambda: build_and_publish(ctx, target), REPUBLISH_DELAY).start()

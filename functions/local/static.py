@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-StartResponse = Callable[..., Any]
+from functions.site.publish.common import cache_control, content_type
 
-mimetypes.add_type("application/manifest+json", ".webmanifest")
+StartResponse = Callable[..., Any]
 
 
 class StaticSite:
@@ -24,6 +23,8 @@ class StaticSite:
         candidate = (self.root / unquote(url_path).lstrip("/")).resolve()
         if candidate != self.root and self.root not in candidate.parents:
             return None
+        if any(part.startswith(".") for part in candidate.relative_to(self.root).parts):
+            return None  # the publication manifest and files being written are not part of the site
         if candidate.is_dir():
             candidate = candidate / "index.html"
         return candidate if candidate.is_file() else None
@@ -44,11 +45,8 @@ class StaticSite:
                 start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
                 return [b"Page introuvable"]
         body = target.read_bytes()
-        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        if content_type.startswith("text/") or content_type in ("application/javascript", "application/json"):
-            content_type += "; charset=utf-8"
-        cache = "public, max-age=60" if target.suffix == ".html" else "public, max-age=3600"
-        start_response(
-            status, [("Content-Type", content_type), ("Content-Length", str(len(body))), ("Cache-Control", cache)]
-        )
+        # The same headers as the S3 publisher sets: what is tried locally is what production serves.
+        relative = target.relative_to(self.root).as_posix()
+        headers = [("Content-Type", content_type(relative)), ("Cache-Control", cache_control(relative))]
+        start_response(status, [*headers, ("Content-Length", str(len(body)))])
         return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]

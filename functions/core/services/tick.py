@@ -24,6 +24,13 @@ TickStep = Callable[[Services], Any]
 log = get_logger("tick")
 
 
+def publish_site(ctx: Services) -> Any:
+    """Build and publish the public site (imported here: the site generator loads Jinja2 and more)."""
+    from functions.site.pipeline import publish_step
+
+    return publish_step(ctx)
+
+
 def tick_steps() -> list[tuple[str, TickStep]]:
     """Return the tick's steps in order; later steps see the earlier ones' effects."""
     return [
@@ -35,6 +42,7 @@ def tick_steps() -> list[tuple[str, TickStep]]:
         ("fan_out_alerts", fan_out_alerts),
         ("deliver_alerts", deliver_alerts),
         ("charter_links", purge_expired_links),
+        ("publish_site", publish_site),  # last: the site shows what the steps above changed
     ]
 
 

@@ -1,0 +1,170 @@
+"""What the public site shows, read from the store once per build, as plain records.
+
+The site generator (``functions/site``) renders these records and never touches
+the store: its pages and golden tests depend on nothing else. Only
+:func:`load_site_snapshot` reads the store; :func:`company_record` is the pure
+function that turns what the store holds about one company into its record
+(the benchmark builds its synthetic records through it too).
+
+A company has a page while it has a published report or a charter signature;
+settled, rejected, withdrawn and purged reports never reach a record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from functions.core.clock import today_in_paris
+from functions.core.context import Services
+from functions.core.domain.charter import (
+    CharterCatalog,
+    Signature,
+    company_page_path,
+    load_charter,
+    public_status,
+)
+from functions.core.domain.reports import Report
+from functions.core.store.companies import Company
+
+REGISTER_PAGE = 500
+
+
+@dataclass(frozen=True, slots=True)
+class ListedReport:
+    """One published unpaid invoice as the public sees it (never the creditor)."""
+
+    issue_date: date
+    due_date: date
+    amount_cents: int
+    outstanding_cents: int
+    published_on: date | None
+    days_overdue: int
+    reply: str
+
+
+@dataclass(frozen=True, slots=True)
+class CharterStanding:
+    """A company's place in the charter register."""
+
+    status: str  # a SignatureStatus value
+    version: str
+    signed_on: date
+    since: date
+    reason: str = ""  # French, shown beside a suspension
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyRecord:
+    """Everything one company page, its directory line and its search entry show."""
+
+    siren: str
+    name: str
+    city: str
+    postal_code: str
+    path: str  # "/entreprises/<siren>-<slug>/"
+    reports: tuple[ListedReport, ...]
+    outstanding_cents: int
+    oldest_due: date | None
+    worst_days: int | None
+    charter: CharterStanding | None
+
+    @property
+    def listed(self) -> bool:
+        """Whether the company is on the directory listing (one published report or more)."""
+        return bool(self.reports)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteSnapshot:
+    """The whole public content of the site on one day."""
+
+    as_of: date
+    charter_version: str
+    companies: tuple[CompanyRecord, ...]  # by SIREN
+
+
+def charter_standing(signature: Signature, catalog: CharterCatalog, today: date) -> CharterStanding:
+    """Return what the register shows about a signature on ``today``."""
+    status = public_status(signature, catalog, today)
+    return CharterStanding(
+        status=status.status.value,
+        version=signature.charter_version,
+        signed_on=today_in_paris(signature.signed_at),
+        since=today_in_paris(status.since),
+        reason=status.reason_text or "",
+    )
+
+
+def listed_report(report: Report, today: date) -> ListedReport:
+    return ListedReport(
+        issue_date=report.invoice.issue_date,
+        due_date=report.invoice.due_date,
+        amount_cents=report.invoice.amount_cents,
+        outstanding_cents=report.outstanding_cents,
+        published_on=today_in_paris(report.published_at) if report.published_at else None,
+        days_overdue=report.days_beyond_terms(today),
+        reply=report.public_reply,
+    )
+
+
+def company_record(
+    siren: str,
+    *,
+    company: Company | None,
+    reports: Iterable[Report],
+    standing: CharterStanding | None,
+    signature_name: str = "",
+    today: date,
+) -> CompanyRecord | None:
+    """Return the record of one company's page, or None when nothing about it is public."""
+    public = sorted((r for r in reports if r.is_public), key=lambda r: (r.invoice.due_date, r.id))
+    if not public and standing is None:
+        return None
+    name = (company.name if company else "") or (public[-1].debtor.name if public else "") or signature_name or siren
+    lines = tuple(listed_report(report, today) for report in public)
+    oldest = min((line.due_date for line in lines), default=None)
+    return CompanyRecord(
+        siren=siren,
+        name=name,
+        city=company.city if company else "",
+        postal_code=company.postal_code if company else "",
+        path=company_page_path(siren, name),
+        reports=lines,
+        outstanding_cents=sum(line.outstanding_cents for line in lines),
+        oldest_due=oldest,
+        worst_days=(today - oldest).days if oldest else None,
+        charter=standing,
+    )
+
+
+def _all_signatures(ctx: Services) -> Iterator[Signature]:
+    cursor: str | None = None
+    while True:
+        page, cursor = ctx.store.signatures.list_signatures(limit=REGISTER_PAGE, cursor=cursor)
+        yield from page
+        if cursor is None:
+            return
+
+
+def load_site_snapshot(ctx: Services) -> SiteSnapshot:
+    """Read every company that has a public page: listed in the directory or in the charter register."""
+    today = today_in_paris(ctx.clock())
+    catalog = load_charter()
+    signatures = {signature.siren: signature for signature in _all_signatures(ctx)}
+    listed = set(ctx.store.reports.list_listed_sirens())
+    records = []
+    for siren in sorted(listed | set(signatures)):
+        signature = signatures.get(siren)
+        record = company_record(
+            siren,
+            company=ctx.store.companies.get_company(siren),
+            reports=ctx.store.reports.list_for_debtor(siren) if siren in listed else (),
+            standing=charter_standing(signature, catalog, today) if signature else None,
+            signature_name=signature.company_name if signature else "",
+            today=today,
+        )
+        if record is not None:
+            records.append(record)
+    return SiteSnapshot(as_of=today, charter_version=catalog.current(today).version, companies=tuple(records))

@@ -1,0 +1,108 @@
+"""MkDocs hooks (``mkdocs.yml: hooks``): a thin adapter around ``handwritten.py``.
+
+- our stylesheet and search script, fingerprinted (name carries a content hash)
+  so that they can be cached for a year;
+- the pages of the charter's earlier versions;
+- ``{{ grace_days }}``-style values and ``<!-- ardoise:... -->`` markers in pages;
+- the search form wherever a page has ``<div data-ardoise="recherche"></div>``.
+
+``ardoise build-site`` passes its inputs in ``config.extra["ardoise"]``; a plain
+``mkdocs build`` computes them from the environment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+from typing import Any
+
+# A plain `mkdocs build` loads this file by path: make the repository importable first.
+_REPOSITORY = str(Path(__file__).resolve().parents[2])
+if _REPOSITORY not in sys.path:
+    sys.path.insert(0, _REPOSITORY)
+
+from jinja2 import Environment, FileSystemLoader  # noqa: E402 - after the sys.path line above
+from mkdocs.config.config_options import ExtraScriptValue  # noqa: E402 - after the sys.path line above
+from mkdocs.config.defaults import MkDocsConfig  # noqa: E402 - after the sys.path line above
+from mkdocs.structure.files import File, Files  # noqa: E402 - after the sys.path line above
+from mkdocs.structure.pages import Page  # noqa: E402 - after the sys.path line above
+
+from functions.core.clock import system_clock, today_in_paris  # noqa: E402 - after the sys.path line above
+from functions.core.config import load_settings  # noqa: E402 - after the sys.path line above
+from functions.core.domain.charter import load_charter  # noqa: E402 - after the sys.path line above
+from functions.site.chrome import root_for  # noqa: E402 - after the sys.path line above
+from functions.site.handwritten import (  # noqa: E402 - after the sys.path line above
+    HandwrittenInputs,
+    fill_markers,
+    handwritten_inputs,
+    old_version_markdown,
+    substitute,
+    token_values,
+    version_path,
+)
+from functions.site.render import TEMPLATES  # noqa: E402 - after the sys.path line above
+
+STATIC = Path(__file__).with_name("static")
+ASSETS = "assets/ardoise"
+SEARCH_SLOT = '<div data-ardoise="recherche"></div>'
+
+
+def fingerprinted_assets() -> dict[str, Path]:
+    """Return ``assets/ardoise/<name>.<hash>.<ext>`` -> source file, for every static file."""
+    assets = {}
+    for path in sorted(STATIC.iterdir()):
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=4).hexdigest()
+        assets[f"{ASSETS}/{path.stem}.{digest}{path.suffix}"] = path
+    return assets
+
+
+def _inputs(config: MkDocsConfig) -> HandwrittenInputs:
+    inputs = config.extra.get("ardoise")
+    if inputs is None:
+        inputs = handwritten_inputs(load_settings(), today_in_paris(system_clock()))
+        config.extra["ardoise"] = inputs
+    if not isinstance(inputs, HandwrittenInputs):
+        raise TypeError("config.extra['ardoise'] must hold the builder's HandwrittenInputs")
+    return inputs
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    for uri in fingerprinted_assets():
+        if uri.endswith(".css"):
+            config.extra_css.append(uri)
+        elif uri.endswith(".js"):
+            script = ExtraScriptValue(uri)
+            script.defer = True
+            config.extra_javascript.append(script)
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    for uri, source in fingerprinted_assets().items():
+        files.append(File.generated(config, uri, abs_src_path=str(source)))
+    inputs = _inputs(config)
+    catalog = load_charter()
+    current = catalog.current(inputs.today)
+    for version in catalog.published(inputs.today):
+        if version.version != current.version:
+            files.append(
+                File.generated(
+                    config, version_path(version), content=old_version_markdown(version, catalog, inputs.today)
+                )
+            )
+    return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    inputs = _inputs(config)
+    operator: dict[str, Any] = dict(config.extra.get("operator", {}))
+    return fill_markers(substitute(markdown, token_values(inputs, operator)), inputs, operator)
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if SEARCH_SLOT not in html:
+        return html
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
+    form = env.get_template("search_form.html").render(root=root_for(page.url))
+    return html.replace(SEARCH_SLOT, form)

@@ -1,0 +1,104 @@
+"""Build then publish the site: what ``ardoise build-site``, ``ardoise publish``, the tick and ``serve`` run.
+
+One build at a time per build folder (a file lock): the tick, a command and the
+local server's background publisher may all want to build at once.
+"""
+
+from __future__ import annotations
+
+import fcntl
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from functions.core.config import Settings
+from functions.core.context import Services
+from functions.core.logs import get_logger
+from functions.core.services.site_snapshot import load_site_snapshot
+from functions.site.builder import BuildReport, SiteBuilder
+from functions.site.publish.common import PublishReport, Target, publish
+from functions.site.publish.folder import FolderTarget
+from functions.site.publish.s3 import S3Target
+
+log = get_logger("site")
+Echo = Callable[[str], Any]
+
+
+def site_builder(settings: Settings) -> SiteBuilder:
+    return SiteBuilder(settings.site_build_dir, base_url=settings.base_url)
+
+
+def site_target(settings: Settings, *, bucket: str | None = None, folder: str | None = None) -> Target:
+    """The S3 bucket when one is configured (or given), else the site folder."""
+    if folder:
+        return FolderTarget(folder)
+    if bucket or settings.site_bucket:
+        return S3Target(bucket or settings.site_bucket)
+    return FolderTarget(settings.site_dir)
+
+
+@contextmanager
+def build_lock(settings: Settings) -> Iterator[None]:
+    folder = Path(settings.site_build_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build_site(ctx: Services, echo: Echo = log.info) -> BuildReport:
+    """Read the store and build the site into the build folder."""
+    from functions.site.handwritten import handwritten_inputs
+
+    with build_lock(ctx.settings):
+        snapshot = load_site_snapshot(ctx)
+        report = site_builder(ctx.settings).build(snapshot, handwritten_inputs(ctx.settings, snapshot.as_of))
+    echo(
+        f"site built in {report.seconds:.2f} s: {report.files} files, {report.rendered} rendered, "
+        f"{report.written} written, {report.deleted} deleted ({report.company_pages} company pages)"
+    )
+    return report
+
+
+def publish_site(ctx: Services, target: Target | None = None, echo: Echo = log.info) -> PublishReport:
+    """Publish the last build to the target (uploads only what changed, in a safe order)."""
+    builder = site_builder(ctx.settings)
+    with build_lock(ctx.settings):
+        state = builder.load_state()
+        if not state.files:
+            raise FileNotFoundError(f"nothing built in {builder.out}: run `ardoise build-site` first")
+        files = {path: content for path, (_, content) in state.files.items()}
+        report = publish(builder.out, files, target or site_target(ctx.settings), progress=echo)
+    echo(
+        f"site published in {report.seconds:.2f} s: {len(report.uploaded)} uploaded, "
+        f"{report.skipped} unchanged, {len(report.deleted)} deleted"
+    )
+    return report
+
+
+def build_and_publish(ctx: Services, target: Target | None = None, echo: Echo = log.info) -> dict[str, Any]:
+    built = build_site(ctx, echo)
+    published = publish_site(ctx, target, echo)
+    return {
+        "files": built.files,
+        "written": built.written,
+        "uploaded": len(published.uploaded),
+        "deleted": len(published.deleted),
+        "seconds": round(built.seconds + published.seconds, 3),
+    }
+
+
+def publish_step(ctx: Services) -> dict[str, Any]:
+    """The tick's last step: build and publish what the earlier steps changed."""
+    if not ctx.settings.site_publish:
+        return {"skipped": "ARDOISE_SITE_PUBLISH is off"}
+    try:
+        import mkdocs  # noqa: F401 - only checks that the site toolchain is installed here
+    except ImportError:
+        # The API functions' Lambda packages leave MkDocs out; a publisher stage has it.
+        return {"skipped": "MkDocs is not installed in this function: the site is published by the publisher stage"}
+    return build_and_publish(ctx)

@@ -1,0 +1,123 @@
+"""Jinja2 rendering of the generated pages inside the chrome of the MkDocs-built pages.
+
+Autoescaping is on for every template: company names, replies and any other
+text that users typed reach the HTML escaped, never interpreted (no Markdown
+step either: generated pages go straight from records to HTML).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, StrictUndefined
+
+from functions.core.money import format_eur
+from functions.core.services.charter_mail import badge_url
+from functions.core.services.site_snapshot import CompanyRecord
+from functions.site.chrome import root_for
+
+TEMPLATES = Path(__file__).with_name("templates")
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+NARROW_NBSP = "\u202f"
+
+
+def date_fr(day: date | None) -> str:
+    """Format a date the French way: ``1er mars 2026``, ``23 novembre 2026``."""
+    if day is None:
+        return ""
+    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def spaced_siren(siren: str) -> str:
+    """Write a SIREN in groups of three digits, as on a Kbis: ``552 100 554``."""
+    return " ".join(siren[i : i + 3] for i in range(0, len(siren), 3))
+
+
+def number_fr(value: int) -> str:
+    return f"{value:,}".replace(",", NARROW_NBSP)
+
+
+def page_file(url: str) -> str:
+    """Return the file that serves a page URL: ``entreprises/x/`` -> ``entreprises/x/index.html``."""
+    return url + "index.html" if url == "" or url.endswith("/") else url
+
+
+def base_for(root: str) -> str:
+    """Material's ``__config.base``: the root as a path without its trailing slash."""
+    return root.rstrip("/") or "."
+
+
+class Renderer:
+    """The templates of one build: the chromes cut from MkDocs pages plus the generator's own."""
+
+    def __init__(self, chromes: dict[str, str], *, base_url: str, as_of: date, charter_version: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.as_of = as_of
+        self.charter_version = charter_version
+        self.chromes = dict(chromes)
+        loader = ChoiceLoader(
+            [
+                DictLoader({f"chrome/{name}.html": source for name, source in chromes.items()}),
+                FileSystemLoader(TEMPLATES),
+            ]
+        )
+        self.env = Environment(
+            loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined
+        )
+        self.env.filters.update(eur=format_eur, date_fr=date_fr, siren=spaced_siren, number=number_fr)
+        self._company = self.env.get_template("company.html")
+        self._list_page = self.env.get_template("list_page.html")
+
+    def page_context(self, url: str, *, title: str, description: str) -> dict[str, Any]:
+        root = root_for(url)
+        return {
+            "root": root,
+            "base": base_for(root),
+            "canonical": f"{self.base_url}/{url}",
+            "title": title,
+            "topic": title,
+            "description": description,
+            "anchor": "contenu",
+            "as_of": self.as_of,
+            "charter_version": self.charter_version,
+        }
+
+    def company_page(self, record: CompanyRecord) -> str:
+        """Render one company's page."""
+        url = record.path.lstrip("/")
+        if record.reports:
+            description = (
+                f"{record.name} (SIREN {spaced_siren(record.siren)}) : {len(record.reports)} facture(s) impayée(s) "
+                f"publiée(s), {format_eur(record.outstanding_cents)} restant dus."
+            )
+        else:
+            description = f"{record.name} (SIREN {spaced_siren(record.siren)}) : aucun impayé publié."
+        context = self.page_context(url, title=record.name, description=description)
+        context.update(chrome="chrome/annuaire.html", c=record, badge_snippet=self.badge_snippet(record))
+        return self._company.render(context)
+
+    def badge_snippet(self, record: CompanyRecord) -> str:
+        """The HTML a signatory copies onto its own site (shown as text on its page)."""
+        alt = escape(f"Charte Ardoise des délais de paiement : {record.name}")
+        page = f"{self.base_url}{record.path}"
+        return f'<a href="{page}">\n  <img src="{badge_url(self.base_url, record.siren)}" alt="{alt}">\n</a>'
+
+    def list_page(
+        self, url: str, *, chrome: str, heading: str, description: str, list_template: str, **values: Any
+    ) -> str:
+        """Render page 2 and beyond of a paged list."""
+        title = f"{heading} — page {values['page']}"
+        context = self.page_context(url, title=title, description=description)
+        context.update(chrome=f"chrome/{chrome}.html", heading=heading, list_template=list_template, **values)
+        return self._list_page.render(context)
+
+    def fragment(self, template: str, *, url: str, **values: Any) -> str:
+        """Render a piece that fills a slot of a hand-written page at ``url``."""
+        root = root_for(url)
+        return self.env.get_template(template).render(root=root, as_of=self.as_of, **values)
