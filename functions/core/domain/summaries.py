@@ -174,7 +174,8 @@ def build_summary(
             "charter": (charter or {}).get("status", "none"),
         },
     }
-    return _jsonable(summary)
+    jsonable: dict[str, Any] = _jsonable(summary)
+    return jsonable
 
 
 def _jsonable(value: Any) -> Any:

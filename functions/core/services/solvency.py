@@ -107,9 +107,12 @@ def _ages(summary: dict[str, Any]) -> bool:
     return has_time_dependent_data(summary) or summary["charter"]["status"] != "none"
 
 
+def _stable(summary: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in summary.items() if key not in _VOLATILE}
+
+
 def _same(old: dict[str, Any], new: dict[str, Any]) -> bool:
-    strip = lambda s: {k: v for k, v in s.items() if k not in _VOLATILE}  # noqa: E731 - a one-line projection
-    return bool(strip(old) == strip(new))
+    return _stable(old) == _stable(new)
 
 
 def refresh_due_summaries(ctx: Services, limit: int = 2000) -> int:
