@@ -24,6 +24,7 @@ def serve(host: str, port: int, demo: bool, threads: int) -> None:
 
         summary = seed_demo(ctx)
         click.echo(f"demo data: {summary}")
+        _echo_demo_key(host, port)
     publisher = prepare_site(ctx, echo=click.echo)
     click.echo(f"Ardoise on http://{host}:{port}/ (API under /api/...), Ctrl+C to stop")
     try:
@@ -31,6 +32,16 @@ def serve(host: str, port: int, demo: bool, threads: int) -> None:
         waitress.serve(app, host=host, port=port, threads=threads, ident="ardoise")
     finally:
         publisher.stop()
+
+
+def _echo_demo_key(host: str, port: int) -> None:
+    """Show the demo subscriber's key on every demo run (it is printed once, then kept in var/)."""
+    from pathlib import Path
+
+    key_file = Path("var/demo-api-key")
+    if key_file.exists():
+        key = key_file.read_text().strip()
+        click.echo(f"solvency API, demo key: curl -H 'X-API-Key: {key}' http://{host}:{port}/api/reports/usage")
 
 
 COMMANDS = [serve]

@@ -94,3 +94,20 @@ def test_rebuild_summaries_check_exits_non_zero_on_a_difference(cli_env: CliRunn
     drifted = cli_env.invoke(main, ["rebuild-summaries", "--check"])
     assert drifted.exit_code == 1
     assert '"grade"' in drifted.output
+
+
+def test_a_demo_run_reminds_the_demo_key_kept_in_var(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from functions.cli.server import _echo_demo_key
+
+    monkeypatch.chdir(tmp_path)
+    _echo_demo_key("127.0.0.1", 8000)
+    assert capsys.readouterr().out == ""
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "demo-api-key").write_text("ard_sub_0123456789ab_demo\n")
+    _echo_demo_key("127.0.0.1", 8000)
+    assert (
+        "curl -H 'X-API-Key: ard_sub_0123456789ab_demo' http://127.0.0.1:8000/api/reports/usage"
+        in capsys.readouterr().out
+    )
