@@ -14,7 +14,7 @@ from functions.core.http import Api, services
 from functions.core.services.directory import filing, listing, members, moderation, progress, replies
 from functions.core.store.members import Member
 from functions.core.validation import parse_path_siren
-from functions.directory import views
+from functions.directory import pages, views
 from functions.directory.auth import current_member, current_member_or_moderator, current_moderator
 from functions.directory.schemas import (
     CompanyListing,
@@ -181,12 +181,15 @@ def withdraw_report(report_id: str) -> ReportOut:
 @api.route(
     "/replies/<token>",
     "GET",
-    summary="Voir le signalement par le lien personnel du débiteur.",
+    summary="Voir le signalement par le lien personnel du débiteur (JSON, ou page HTML pour un navigateur).",
     responses={200: DebtorReportOut},
     problems=(404, 410),
 )
-def get_reply_page(token: str) -> DebtorReportOut:
-    return views.debtor_report_out(replies.debtor_page(services(), token))
+def get_reply_page(token: str) -> DebtorReportOut | Response:
+    page = replies.debtor_page(services(), token)
+    if request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html":
+        return pages.reply_page(page)
+    return views.debtor_report_out(page)
 
 
 def _missing(field: str, message: str) -> ValidationFailed:

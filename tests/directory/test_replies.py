@@ -142,3 +142,21 @@ def test_evidence_goes_straight_to_s3_through_a_presigned_post(
     assert disputed.status_code == 200 and disputed.json["status"] == "disputed"
     stored = s3.get_object(Bucket="ardoise-pieces", Key=started.json["fields"]["key"])["Body"].read()
     assert stored == b"%PDF-1.4 avoir n 2026-7"
+
+
+def test_a_browser_opening_the_link_gets_a_french_page_with_strict_headers(directory: FlaskClient, token: str) -> None:
+    page = directory.get(f"/replies/{token}", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
+    assert "Facture n° F-2025-0412 signalée par Menuiserie Durand SARL" in html
+    assert "Société Générale d&#39;Équipement" in html  # escaped
+    assert "jamais publiées comme dues" in html and 'data-action="dispute"' in html
+    assert page.headers["Referrer-Policy"] == "no-referrer" and page.headers["Cache-Control"] == "no-store"
+    nonce = page.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    assert f'<script nonce="{nonce}">' in html
+
+
+def test_a_debtor_reply_is_escaped_on_its_page(directory: FlaskClient, token: str) -> None:
+    directory.post(f"/replies/{token}", json={"action": "reply", "text": "<script>alert(1)</script> Nous payons."})
+    html = directory.get(f"/replies/{token}", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -1,0 +1,61 @@
+"""The debtor's private page: the same facts as the JSON view, as a French HTML page with forms.
+
+The e-mailed link opens this page in a browser (``Accept: text/html``); its
+forms post to the same JSON endpoints. The token is in the URL, so the page
+is never cached nor sent as a referrer, and only its own nonce'd script runs.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Response, render_template
+
+from functions.core.clock import today_in_paris
+from functions.core.domain.lifecycle import STATUS_LABELS
+from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeReason
+from functions.core.money import format_eur
+from functions.core.services.directory.replies import DebtorPage
+from functions.core.services.directory.wording import long_date
+
+# The debtor declares a payment through its own form, not as a dispute reason.
+_REASONS = [
+    (reason.value, label) for reason, label in DISPUTE_REASON_LABELS.items() if reason is not DisputeReason.ALREADY_PAID
+]
+
+
+def reply_page(page: DebtorPage) -> Response:
+    """Render the debtor's page with strict headers."""
+    report, penalties = page.report, page.penalties
+    nonce = secrets.token_urlsafe(16)
+    html = render_template(
+        "reply.html",
+        page=page,
+        nonce=nonce,
+        status=STATUS_LABELS[report.status],
+        reasons=_REASONS,
+        dates={
+            "issue": long_date(report.invoice.issue_date),
+            "due": long_date(report.invoice.due_date),
+            "publication": long_date(today_in_paris(report.publish_after))
+            if report.publish_after and not report.published_at
+            else "",
+            "link_expires": long_date(today_in_paris(page.link.expires_at)),
+        },
+        amounts={
+            "amount": format_eur(report.invoice.amount_cents),
+            "outstanding": format_eur(report.outstanding_cents),
+            "penalties": format_eur(penalties.interest_cents),
+            "indemnity": format_eur(penalties.indemnity_cents),
+        },
+    )
+    headers = {
+        "Content-Security-Policy": (
+            f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; "
+            "connect-src 'self' https://*.amazonaws.com; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        ),
+        "Referrer-Policy": "no-referrer",
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    return Response(html, mimetype="text/html", headers=headers)
