@@ -1,0 +1,84 @@
+"""The debtor's page in headless Chromium: contest with a file, as a person would."""
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+from werkzeug.serving import make_server
+
+from functions.core.clock import FixedClock
+from functions.core.config import Settings
+from functions.core.context import Services
+from functions.core.mailer import OutboxMailer
+from functions.core.store import open_store
+from functions.directory.app import create_app
+from tests.conftest import START
+from tests.directory.conftest import register, reply_token
+from tests.directory.factories import DEBTOR_SIREN, filing_payload
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it)"),
+]
+
+
+@pytest.fixture
+def served(settings: Settings, tmp_path: Path) -> Iterator[tuple[str, Services]]:
+    """The directory app behind /api/directory on a random local port."""
+    holder: dict[str, Any] = {}
+    # Late-bound: the app needs the port (its base URL) that the server picks.
+    server = make_server("127.0.0.1", 0, lambda env, start: holder["wsgi"](env, start), threaded=True)  # noqa: PLW0108
+    base = f"http://127.0.0.1:{server.server_port}"
+    clock = FixedClock(START)
+    ctx = Services(
+        settings.replace(base_url=base, evidence_url=f"folder:{tmp_path}/evidence"),
+        store=open_store(f"sqlite:///{tmp_path}/browser.db", clock),
+        mailer=OutboxMailer(tmp_path / "outbox", "x"),
+        clock=clock,
+    )
+    app = create_app(settings=ctx.settings, store=ctx.store, mailer=ctx.mailer, clock=clock)
+    holder["wsgi"] = DispatcherMiddleware(lambda env, start: [], {"/api/directory": app})
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield base, ctx
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+def test_a_debtor_contests_from_its_page_with_a_file(served: tuple[str, Services], tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    base, ctx = served
+    client = create_app(settings=ctx.settings, store=ctx.store, mailer=ctx.mailer, clock=ctx.clock).test_client()
+    member = {"Authorization": register(client, ctx.mailer)}  # type: ignore[arg-type]
+    assert client.post("/reports", json=filing_payload(), headers=member).status_code == 201
+    token = reply_token(ctx.mailer)  # type: ignore[arg-type]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page()
+            page.goto(f"{base}/api/directory/replies/{token}")
+            assert "Facture n° F-2025-0412" in page.text_content("h1")
+            page.select_option("#reason", "wrong_amount")
+            page.fill("#dispute-text", "Un avoir de 300 EUR n'a pas été déduit de cette facture.")
+            page.set_input_files(
+                "#dispute-files", {"name": "avoir.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 avoir"}
+            )
+            page.click("text=Envoyer ma contestation")
+            page.wait_for_selector("text=C'est enregistré", timeout=10_000)
+        finally:
+            browser.close()
+    [report] = ctx.store.reports.list_for_debtor(DEBTOR_SIREN)
+    assert report.status.value == "disputed" and report.dispute is not None
+    assert report.dispute.text.startswith("Un avoir de 300 EUR")
+    [evidence_id] = report.dispute.evidence_ids
+    assert (tmp_path / "evidence" / report.id / evidence_id).read_bytes() == b"%PDF-1.4 avoir"
