@@ -32,7 +32,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -57,7 +57,17 @@ from functions.core.text import fold  # noqa: E402
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 FUNCTIONS = ("directory", "charter", "reports")
 PLANS = "bench:1000000000"
-_WORDS = ("Boulangerie", "Transports", "Menuiserie", "Garage", "Atelier", "Société", "Cabinet", "Imprimerie", "Pharmacie")
+_WORDS = (
+    "Boulangerie",
+    "Transports",
+    "Menuiserie",
+    "Garage",
+    "Atelier",
+    "Société",
+    "Cabinet",
+    "Imprimerie",
+    "Pharmacie",
+)
 _NAMES = ("Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau", "Simon")
 _FORMS = ("SARL", "SAS", "SA", "EURL", "SNC")
 
@@ -82,7 +92,11 @@ def cold_imports(env: dict[str, str], runs: int = 5) -> dict[str, float]:
     for name in FUNCTIONS:
         code = f"import time; t = time.perf_counter(); import functions.{name}.app; print(time.perf_counter() - t)"
         times = [
-            float(subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+            float(
+                subprocess.run(
+                    [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+                ).stdout
+            )
             for _ in range(runs)
         ]
         results[name] = statistics.median(times)
@@ -122,7 +136,9 @@ def generate(store: Store, ctx: Services, count: int, listed_share: float = 0.02
     rng = random.Random(7)
     sirens = make_sirens(count)
     companies = [make_company(siren, rng) for siren in sirens]
-    empty = build_summary(siren="000000000", identity=None, reports=[], experiences=[], charter=None, today=NOW.date(), now=NOW)
+    empty = build_summary(
+        siren="000000000", identity=None, reports=[], experiences=[], charter=None, today=NOW.date(), now=NOW
+    )
     listed = set(rng.sample(range(count), int(count * listed_share)))
     batch: list[Put] = []
     for n, company in enumerate(companies):
@@ -186,7 +202,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _client_process(port: int, paths: list[str], key: str, seconds: float, threads: int, queue: Any) -> None:
+def _client_process(job: tuple[int, list[str], str, float, int], queue: Any) -> None:
+    port, paths, key, seconds, threads = job
     counts = [0] * threads
     errors = [0] * threads
     deadline = time.perf_counter() + seconds
@@ -212,10 +229,13 @@ def _client_process(port: int, paths: list[str], key: str, seconds: float, threa
     queue.put((sum(counts), sum(errors)))
 
 
-def throughput(port: int, paths: list[str], key: str, seconds: float, processes: int = 2, threads: int = 4) -> dict[str, float]:
+def throughput(
+    port: int, paths: list[str], key: str, seconds: float, *, processes: int = 2, threads: int = 4
+) -> dict[str, float]:
     queue: Any = multiprocessing.Queue()
     workers = [
-        multiprocessing.Process(target=_client_process, args=(port, paths, key, seconds, threads, queue)) for _ in range(processes)
+        multiprocessing.Process(target=_client_process, args=((port, paths, key, seconds, threads), queue))
+        for _ in range(processes)
     ]
     started = time.perf_counter()
     for worker in workers:
@@ -225,10 +245,17 @@ def throughput(port: int, paths: list[str], key: str, seconds: float, processes:
         worker.join()
     elapsed = time.perf_counter() - started
     ok = sum(t[0] for t in totals)
-    return {"requests": ok, "errors": sum(t[1] for t in totals), "seconds": round(elapsed, 2), "req_per_s": round(ok / elapsed)}
+    return {
+        "requests": ok,
+        "errors": sum(t[1] for t in totals),
+        "seconds": round(elapsed, 2),
+        "req_per_s": round(ok / elapsed),
+    }
 
 
-def over_http(env: dict[str, str], sirens: list[str], key: str, seconds: float, extra_args: list[str]) -> dict[str, Any]:
+def over_http(
+    env: dict[str, str], sirens: list[str], key: str, seconds: float, extra_args: list[str]
+) -> dict[str, Any]:
     port = free_port()
     script = Path(sys.executable).with_name("ardoise")
     # The console script when installed, else the same entry point through the interpreter.
@@ -246,7 +273,9 @@ def over_http(env: dict[str, str], sirens: list[str], key: str, seconds: float, 
             except OSError:
                 pass
             if server.poll() is not None or time.time() > deadline:
-                raise SystemExit(f"ardoise serve did not start: {server.stderr.read().decode()[-2000:] if server.stderr else ''}")
+                raise SystemExit(
+                    f"ardoise serve did not start: {server.stderr.read().decode()[-2000:] if server.stderr else ''}"
+                )
             time.sleep(0.2)
         rng = random.Random(3)
         picks = [rng.choice(sirens) for _ in range(2000)]
