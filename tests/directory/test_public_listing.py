@@ -8,20 +8,21 @@ from tests.directory.factories import DEBTOR_SIREN, OTHER_DEBTOR_SIREN, filing_p
 
 def public_traces(world: World, siren: str = DEBTOR_SIREN) -> tuple[object, ...]:
     """Every public way a report could show: the company page, search, the listed SIRENs, the aggregate."""
-    page = world.api.get(f"/companies/{siren}").json
+    response = world.api.get(f"/companies/{siren}")
+    page = response.json if response.status_code == 200 else {"listed": False, "reports": [], "outstanding_cents": 0}
     hits = world.api.get("/companies", query_string={"q": "societe generale"}).json["items"]
     aggregate = world.services.store.reports.get_aggregate(siren)
     return (
         page["listed"],
         page["reports"],
         page["outstanding_cents"],
-        [h["listed"] for h in hits],
+        any(h["listed"] for h in hits),
         world.services.store.reports.list_listed_sirens(),
         aggregate.open_published_count if aggregate else 0,
     )
 
 
-NOTHING_PUBLIC = (False, [], 0, [False], [], 0)
+NOTHING_PUBLIC = (False, [], 0, False, [], 0)
 
 
 def test_nothing_about_a_report_is_public_before_its_grace_period_ended(world: World) -> None:
@@ -70,6 +71,20 @@ def test_an_unknown_company_is_a_404_and_a_bad_siren_a_400(directory: FlaskClien
     assert directory.get("/companies/552100555").status_code == 400
 
 
+def test_a_pending_report_answers_exactly_like_no_report_at_all(world: World) -> None:
+    before = world.api.get(f"/companies/{DEBTOR_SIREN}")
+    world.api.post("/reports", json=filing_payload(), headers=world.member)
+    after = world.api.get(f"/companies/{DEBTOR_SIREN}")
+    assert (before.status_code, before.json["detail"]) == (after.status_code, after.json["detail"])
+    for query in ("societe", "552100554", "5521"):
+        assert world.api.get("/companies", query_string={"q": query}).json["items"] == []
+
+
+def published_after_grace(world: World) -> None:
+    world.clock.advance(days=15)
+    world.tick()
+
+
 def test_search_ignores_accents_and_case_and_matches_name_prefixes(world: World) -> None:
     world.api.post("/reports", json=filing_payload(), headers=world.member)
     world.api.post(
@@ -77,6 +92,7 @@ def test_search_ignores_accents_and_case_and_matches_name_prefixes(world: World)
         json=filing_payload(debtor_siren=OTHER_DEBTOR_SIREN, debtor_name="Boulangerie Étoile"),
         headers=world.member,
     )
+    published_after_grace(world)
     for query in ("SOCIÉTÉ gén", "societe generale d equipement", "Soc"):
         assert [h["siren"] for h in world.api.get("/companies", query_string={"q": query}).json["items"]] == [
             DEBTOR_SIREN
@@ -89,6 +105,7 @@ def test_search_ignores_accents_and_case_and_matches_name_prefixes(world: World)
 
 def test_search_by_siren_whole_or_prefix(world: World) -> None:
     world.api.post("/reports", json=filing_payload(), headers=world.member)
+    published_after_grace(world)
     assert [h["siren"] for h in world.api.get("/companies", query_string={"q": "552 100 554"}).json["items"]] == [
         DEBTOR_SIREN
     ]
@@ -101,6 +118,7 @@ def test_search_is_paged(world: World) -> None:
     for n, siren in enumerate(sirens[:4]):
         payload = filing_payload(debtor_siren=siren, debtor_name=f"Garage Martin {n}", number=f"F-{n}")
         assert world.api.post("/reports", json=payload, headers=world.member).status_code == 201
+    published_after_grace(world)
     seen: list[str] = []
     cursor = None
     while True:

@@ -20,6 +20,8 @@ REPLY = "Nous contestons la qualité des menuiseries posées ; un expert a été
 
 def listing(directory: FlaskClient, siren: str = DEBTOR_SIREN) -> dict[str, Any]:
     response = directory.get(f"/companies/{siren}")
+    if response.status_code == 404:  # never listed: Ardoise says it knows nothing of it
+        return {"listed": False, "reports": [], "outstanding_cents": 0}
     assert response.status_code == 200
     # Never the creditor's identity or contact data on the public side.
     for secret in (CREDITOR_SIREN, CREDITOR_NAME, CREDITOR_MAIL, "F-2025-0412"):

@@ -24,7 +24,6 @@ from functions.core.errors import Duplicate, RuleNotMet
 from functions.core.identifiers import parse_siren
 from functions.core.services.directory.notices import notify_report
 from functions.core.store import ConditionFailed, retry_on_conflict
-from functions.core.store.companies import Company
 from functions.core.store.members import Member
 
 Render = Callable[[Report], dict[str, Any]]
@@ -128,7 +127,6 @@ def file_report(
 
     if (replayed := retry_on_conflict(attempt)) is not None:
         return replayed
-    _remember_debtor(ctx, report)
     current = notify_report(ctx, report.id) or ctx.store.reports.get_report(report.id) or report
     body = render(current)
     if key:
@@ -140,11 +138,3 @@ def _refuse_duplicate(ctx: Services, report: Report) -> None:
     existing = ctx.store.reports.find_duplicate(report.creditor.siren, report.debtor.siren, report.invoice.number)
     if existing is not None:
         raise Duplicate("Vous avez déjà signalé cette facture pour ce débiteur.", extra={"report_id": existing})
-
-
-def _remember_debtor(ctx: Services, report: Report) -> None:
-    """Make the debtor findable by name (its identity as the creditor gave it, if still unknown)."""
-    if ctx.store.companies.get_company(report.debtor.siren) is None:
-        ctx.store.companies.record_company(
-            Company(report.debtor.siren, report.debtor.name), f"member:{report.filed_by}"
-        )

@@ -45,9 +45,10 @@ def company_page(ctx: Services, siren: str) -> CompanyPage:
     """Return what is public about ``siren``; 404 when Ardoise knows nothing of it."""
     company = ctx.store.companies.get_company(siren)
     aggregate = ctx.store.reports.get_aggregate(siren, today_in_paris(ctx.clock()))
-    if company is None and aggregate is None:
-        raise NotFound("Aucune entreprise connue sous ce SIREN : elle ne figure pas dans l'annuaire.")
     reports = [r for r in ctx.store.reports.list_for_debtor(siren) if r.is_public] if aggregate else []
+    if company is None and not reports:
+        # Same answer whether or not a report is pending: nothing unpublished may leak.
+        raise NotFound("Aucune entreprise connue sous ce SIREN : elle ne figure pas dans l'annuaire.")
     return CompanyPage(siren, company, aggregate, sorted(reports, key=lambda r: (r.invoice.due_date, r.id)))
 
 
@@ -65,9 +66,7 @@ def search_companies(
     else:
         companies, next_cursor = ctx.store.companies.search_by_name(query, limit, cursor)
     aggregates = ctx.store.reports.get_aggregates([c.siren for c in companies], today_in_paris(ctx.clock()))
-    hits = [
-        SearchHit(c.siren, c.name, c.city, aggregates.get(c.siren))
-        for c in companies
-        if c.name or c.siren in aggregates
-    ]
+    # Only companies the public may know of: a company held solely because of a
+    # pending report has no identity recorded yet, and must not show.
+    hits = [SearchHit(c.siren, c.name, c.city, aggregates.get(c.siren)) for c in companies if c.name]
     return hits, next_cursor

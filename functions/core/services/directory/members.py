@@ -9,7 +9,6 @@ from datetime import timedelta
 from functions.core.context import Services
 from functions.core.errors import Gone, NotFound, Unauthorized
 from functions.core.mailer import Message
-from functions.core.store.companies import Company
 from functions.core.store.members import Member, MemberStatus
 from functions.core.store.moderators import Moderator
 from functions.core.tokens import new_token
@@ -77,8 +76,6 @@ def verify_member(ctx: Services, verification: str) -> Credentials:
     member = ctx.store.members.verify(verification, api_token, ctx.clock())
     if member is None:
         raise Gone("Ce code de vérification est inconnu, expiré ou a déjà servi.")
-    if ctx.store.companies.get_company(member.siren) is None:
-        ctx.store.companies.record_company(Company(member.siren, member.company_name), f"member:{member.id}")
     return Credentials(api_token, member=member)
 
 

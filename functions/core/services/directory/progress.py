@@ -19,6 +19,7 @@ from functions.core.logs import get_logger
 from functions.core.services.directory import mails
 from functions.core.services.directory.notices import issue_reply_link
 from functions.core.store import retry_on_conflict
+from functions.core.store.companies import Company
 from functions.core.store.members import Member
 from functions.core.store.reports import QUEUE_PUBLISH, moment_key
 
@@ -56,11 +57,22 @@ def publish_report(ctx: Services, report_id: str, now: datetime) -> Report | Non
     if changed is None:
         return None
     report = changed[1]
+    _make_findable(ctx, report)
     if report.debtor.email:
         url, _ = issue_reply_link(ctx, report)
         ctx.mailer.send(mails.published_to_debtor(report, url))
     ctx.mailer.send(mails.published_to_creditor(report))
     return report
+
+
+def _make_findable(ctx: Services, report: Report) -> None:
+    """Record the debtor's identity (as the creditor gave it) once it is listed, if still unknown.
+
+    Not before: a company page or search hit appearing at filing time would
+    tell the public that a report is pending.
+    """
+    if ctx.store.companies.get_company(report.debtor.siren) is None:
+        ctx.store.companies.record_company(Company(report.debtor.siren, report.debtor.name), TICK_ACTOR)
 
 
 def publish_due(ctx: Services) -> int:
