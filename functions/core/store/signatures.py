@@ -122,9 +122,9 @@ def _audit_view(signature: Signature | None) -> dict[str, Any] | None:
     }
 
 
-def _purge_keys(expiry: int, pk: str, sk: str) -> dict[str, str]:
-    moment = datetime.fromtimestamp(expiry, UTC)
-    return {"gsi1pk": PURGE_QUEUE, "gsi1sk": f"{sortable_time(moment)}#{pk}#{sk}"}
+def _purge_key(expiry: int, pk: str, sk: str) -> str:
+    """Sort key in the purge queue: the purge time first, the item's keys to keep it unique."""
+    return f"{sortable_time(datetime.fromtimestamp(expiry, UTC))}#{pk}#{sk}"
 
 
 class Signatures(Repository):
@@ -273,10 +273,14 @@ class Signatures(Repository):
             marker,
             revision,
             expires_at=expiry,
-            **_purge_keys(expiry, pending_pk, f"PENDING#{purpose}"),
+            gsi1pk=PURGE_QUEUE,
+            gsi1sk=_purge_key(expiry, pending_pk, f"PENDING#{purpose}"),
+        )
+        link_item = Item(
+            link_pk, "LINK", data, expires_at=expiry, gsi1pk=PURGE_QUEUE, gsi1sk=_purge_key(expiry, link_pk, "LINK")
         )
         writes: list[Write] = [
-            Put(Item(link_pk, "LINK", data, expires_at=expiry, **_purge_keys(expiry, link_pk, "LINK")), None),
+            Put(link_item, None),
             # Conditioned on the marker we read: two requests at once cannot both send a link.
             Put(pending_item, previous.revision if previous else None),
         ]
