@@ -4,7 +4,7 @@
 
 Prints, on this machine:
 1. the cold import time of each function's module (``functions.<name>.app``),
-   each in a fresh interpreter (median of five);
+   each in a fresh interpreter (median and best of seven);
 2. p50/p99 latency of ``GET /solvency/{siren}`` (reports) and
    ``GET /companies/{siren}`` (directory) through the Flask test client, on
    SQLite holding ``--companies`` companies (2 % of them listed with published
@@ -86,8 +86,12 @@ def bench_env(db: Path, tmp: Path) -> dict[str, str]:
 
 
 # -- 1. cold imports -----------------------------------------------------------
-def cold_imports(env: dict[str, str], runs: int = 5) -> dict[str, float]:
-    """Median time to import each function's app module in a fresh interpreter."""
+def cold_imports(env: dict[str, str], runs: int = 7) -> dict[str, dict[str, float]]:
+    """Median and best time to import each function's app module, each in a fresh interpreter.
+
+    The best of seven is the figure to compare with the target on a busy machine:
+    other processes only ever add to it.
+    """
     results = {}
     for name in FUNCTIONS:
         code = f"import time; t = time.perf_counter(); import functions.{name}.app; print(time.perf_counter() - t)"
@@ -99,7 +103,7 @@ def cold_imports(env: dict[str, str], runs: int = 5) -> dict[str, float]:
             )
             for _ in range(runs)
         ]
-        results[name] = statistics.median(times)
+        results[name] = {"median": round(statistics.median(times), 3), "min": round(min(times), 3)}
     return results
 
 
@@ -305,7 +309,7 @@ def main() -> None:
     env = bench_env(db, tmp)
     report: dict[str, Any] = {"cores": os.cpu_count(), "companies": args.companies}
 
-    report["cold_import_s"] = {k: round(v, 3) for k, v in cold_imports(env).items()}
+    report["cold_import_s"] = cold_imports(env)
     print(json.dumps({"cold_import_s": report["cold_import_s"]}), flush=True)
 
     settings = load_settings({k: v for k, v in env.items() if k.startswith("ARDOISE_")})

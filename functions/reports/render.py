@@ -9,10 +9,11 @@ project's own text-PDF writer (no heavy dependency in the Lambda archive).
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, Template
 
 from functions.core.money import format_eur
 
@@ -82,7 +83,12 @@ def chart(history: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 TEMPLATE = Path(__file__).with_name("templates") / "solvency.html"
-_PAGE = Environment(autoescape=True).from_string(TEMPLATE.read_text(encoding="utf-8"))
+
+
+@cache
+def _page() -> Template:
+    # Compiled on first use: most calls want JSON, and a cold start should not pay for it.
+    return Environment(autoescape=True).from_string(TEMPLATE.read_text(encoding="utf-8"))
 
 
 def _address(company: dict[str, Any]) -> str:
@@ -95,7 +101,7 @@ def to_html(summary: dict[str, Any]) -> str:
     address = " ".join(
         part for part in (company.get("address"), company.get("postal_code"), company.get("city")) if part
     )
-    return _PAGE.render(
+    return _page().render(
         s=summary,
         name=company.get("name") or f"SIREN {summary['siren']}",
         address=address,
