@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass, field
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -39,9 +40,15 @@ class Mailer(Protocol):
         """Send the message; return its Message-ID."""
 
 
+# CPython's header folding drops the space between two encoded words when it
+# wraps a long non-ASCII subject ("Société Générale" became "SociétéGénérale");
+# SMTP allows 998-character lines, so headers are simply not folded.
+_MIME_POLICY = policy.default.clone(max_line_length=998)
+
+
 def to_mime(message: Message, sender: str) -> EmailMessage:
     """Build the MIME message both mailers send."""
-    mime = EmailMessage()
+    mime = EmailMessage(policy=_MIME_POLICY)
     mime["From"] = sender
     mime["To"] = message.to
     mime["Subject"] = message.subject
@@ -78,7 +85,6 @@ class OutboxMailer:
 
     def messages(self) -> list[EmailMessage]:
         """Read back every message, oldest first (tests and the demo use it)."""
-        from email import policy
         from email.parser import BytesParser
 
         parser = BytesParser(policy=policy.default)

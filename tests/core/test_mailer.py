@@ -40,3 +40,16 @@ def test_the_mailer_setting_names_the_transport(tmp_path: Path) -> None:
     assert isinstance(mailer_from_url(f"outbox:{tmp_path}", "a@b.fr"), OutboxMailer)
     with pytest.raises(ValueError, match="unknown mailer"):
         mailer_from_url("smtp://x", "a@b.fr")
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Confirmez la signature de la charte pour Société Générale d'Équipement",
+        "Signalement : Établissements Réunis du Sud-Ouest Européen — facture n° FA-2026-0042 — relance",
+    ],
+)
+def test_long_accented_subjects_keep_every_space(tmp_path: Path, subject: str) -> None:
+    mailer = OutboxMailer(tmp_path, "a@ardoise.localhost")
+    mailer.send(Message(to="b@exemple.fr", subject=subject, text="ok"))
+    assert mailer.messages()[0]["Subject"] == subject
