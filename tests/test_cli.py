@@ -64,3 +64,25 @@ def test_tick_prints_what_each_step_did(tmp_path: Path, monkeypatch: pytest.Monk
     result = CliRunner().invoke(main, ["tick"])
     assert result.exit_code == 0, result.output
     assert '"refresh_marked"' in result.output
+
+
+def test_a_failing_tick_step_does_not_stop_the_others_and_the_command_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from functions.core.services import tick
+
+    ran: list[str] = []
+
+    def broken(_ctx: object) -> None:
+        raise RuntimeError("webhook endpoint unreachable")
+
+    def later(_ctx: object) -> int:
+        ran.append("later")
+        return 1
+
+    monkeypatch.setattr(tick, "tick_steps", lambda: [("broken", broken), ("later", later)])
+    monkeypatch.setenv("ARDOISE_STORE", f"sqlite:///{tmp_path}/tick.db")
+    result = CliRunner().invoke(main, ["tick"])
+    assert result.exit_code == 1
+    assert ran == ["later"]
+    assert "RuntimeError: webhook endpoint unreachable" in result.output

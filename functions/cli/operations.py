@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from functions.cli.common import echo_json, make_services
-from functions.core.services.tick import run_tick
+from functions.core.services.tick import TickFailed, run_tick
 
 
 @click.command("init-store")
@@ -19,7 +19,11 @@ def init_store() -> None:
 @click.command("tick")
 def tick() -> None:
     """Advance time-driven work once: grace periods, retention, derived data."""
-    echo_json(run_tick(make_services()))
+    try:
+        echo_json(run_tick(make_services()))
+    except TickFailed as failure:
+        echo_json(failure.results)
+        raise click.ClickException(str(failure)) from failure
 
 
 COMMANDS = [init_store, tick]

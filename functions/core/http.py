@@ -7,7 +7,6 @@ models so that the OpenAPI document and the validation come from one place.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -32,7 +31,9 @@ from functions.core.errors import (
 from functions.core.logs import configure_logging, get_logger
 from functions.core.mailer import Mailer
 from functions.core.openapi import Operation, build_document
+from functions.core.services.propagation import refresh_companies
 from functions.core.store import Store
+from functions.core.store.base import touched_in_this_request
 from functions.core.validation import validation_failed
 
 PROBLEM_MIMETYPE = "application/problem+json"
@@ -188,6 +189,28 @@ def _handle_unexpected(error: Exception) -> Response:
     return problem_response(Problem("Une erreur inattendue est survenue ; elle a été enregistrée."))
 
 
+def _collect_touched_companies() -> None:
+    g.touched_token = touched_in_this_request.set(set())
+
+
+def _refresh_touched_companies(response: Response) -> Response:
+    """Bring the changed companies' summaries and charter standing up to date before answering.
+
+    A failure here is logged and leaves the company marked: the tick finishes
+    the job, and the client's change itself is already committed.
+    """
+    touched = touched_in_this_request.get()
+    if touched and response.status_code < 500:
+        refresh_companies(services(), touched)
+    return response
+
+
+def _stop_collecting(_error: BaseException | None) -> None:
+    token = g.pop("touched_token", None)
+    if token is not None:
+        touched_in_this_request.reset(token)
+
+
 def build_app(
     import_name: str,
     *,
@@ -209,7 +232,9 @@ def build_app(
     app.register_error_handler(Problem, problem_response)
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(Exception, _handle_unexpected)
-    app.before_request(lambda: setattr(g, "started", time.perf_counter()))
+    app.before_request(_collect_touched_companies)
+    app.after_request(_refresh_touched_companies)
+    app.teardown_request(_stop_collecting)
 
     operations = [op for api in apis for op in api.operations]
     meta = Api("meta", tag="Service")

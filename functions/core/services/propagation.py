@@ -9,12 +9,14 @@ loses them. Every refresher must be idempotent.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 
 from functions.core.context import Services
 from functions.core.logs import get_logger
 from functions.core.services.charter import refresh_charter_standing
 from functions.core.services.solvency import refresh_summary
+from functions.core.store.items import Item
 
 Refresher = Callable[[Services, str], None]
 
@@ -35,14 +37,58 @@ def refresh_company(ctx: Services, siren: str) -> None:
 
 def refresh_marked(ctx: Services, limit: int = 500) -> int:
     """Refresh the companies marked stale, oldest first; return how many were cleared."""
+    return _refresh_marks(ctx, ctx.store.outbox.list_marked(limit))
+
+
+# A request refreshes at most this many companies before answering (a bulk
+# upload may touch thousands); the tick drains the rest within minutes.
+MAX_IN_REQUEST = 25
+
+
+def refresh_companies(ctx: Services, sirens: Iterable[str]) -> int:
+    """Refresh the given companies now if they are still marked; return how many were cleared."""
+    marks = [ctx.store.outbox.get_mark(siren) for siren in sorted(set(sirens))[:MAX_IN_REQUEST]]
+    return _refresh_marks(ctx, [mark for mark in marks if mark is not None])
+
+
+def drain_marked(ctx: Services, *, batch: int = 500, budget_seconds: float = 120.0) -> int:
+    """Refresh marked companies batch after batch until none is left or the time budget is spent."""
+    deadline = time.monotonic() + budget_seconds
+    total = 0
+    while time.monotonic() < deadline:
+        marks = ctx.store.outbox.list_marked(batch)
+        cleared = _refresh_marks(ctx, marks)
+        total += cleared
+        if len(marks) < batch or cleared == 0:
+            break
+    return total
+
+
+def _refresh_marks(ctx: Services, marks: list[Item]) -> int:
     cleared = 0
-    for mark in ctx.store.outbox.list_marked(limit):
-        siren = mark.data["siren"]
+    for mark in marks:
+        cleared += _refresh_until_clean(ctx, mark)
+    return cleared
+
+
+# A refresher may itself change the company (a suspension), which marks it
+# again; a few passes settle it, and a company still marked waits for the tick.
+MAX_PASSES = 3
+
+
+def _refresh_until_clean(ctx: Services, mark: Item) -> int:
+    siren = mark.data["siren"]
+    current: Item | None = mark
+    for _ in range(MAX_PASSES):
+        if current is None:
+            return 0
         try:
             refresh_company(ctx, siren)
         except Exception:
             # Keep the mark: the next tick retries this company, the others go on.
             log.exception("refresh failed", extra={"siren": siren})
-            continue
-        cleared += ctx.store.outbox.clear(mark)
-    return cleared
+            return 0
+        if ctx.store.outbox.clear(current):
+            return 1
+        current = ctx.store.outbox.get_mark(siren)
+    return 0

@@ -16,7 +16,7 @@ from functions.core.services.charter import purge_expired_links
 from functions.core.services.directory.notices import notify_pending
 from functions.core.services.directory.progress import publish_due
 from functions.core.services.directory.retention import purge
-from functions.core.services.propagation import refresh_marked
+from functions.core.services.propagation import drain_marked
 from functions.core.services.solvency import refresh_due_summaries
 
 TickStep = Callable[[Services], Any]
@@ -37,7 +37,7 @@ def tick_steps() -> list[tuple[str, TickStep]]:
         ("directory_notices", notify_pending),
         ("directory_publication", publish_due),
         ("directory_retention", purge),
-        ("refresh_marked", refresh_marked),
+        ("refresh_marked", drain_marked),
         ("refresh_due_summaries", refresh_due_summaries),
         ("fan_out_alerts", fan_out_alerts),
         ("deliver_alerts", deliver_alerts),
@@ -46,10 +46,32 @@ def tick_steps() -> list[tuple[str, TickStep]]:
     ]
 
 
+class TickFailed(RuntimeError):
+    """One or more steps failed; the others ran. Carries every step's result."""
+
+    def __init__(self, results: dict[str, Any]) -> None:
+        failed = [name for name, result in results.items() if isinstance(result, dict) and "error" in result]
+        super().__init__(f"tick steps failed: {', '.join(failed)}")
+        self.results = results
+
+
 def run_tick(ctx: Services) -> dict[str, Any]:
-    """Run every step once and return what each one did."""
+    """Run every step once and return what each one did; raise TickFailed after all ran if one failed.
+
+    A failing step does not stop the others: publication must not wait for a
+    webhook that times out. Steps are idempotent, so the next tick retries.
+    """
     results: dict[str, Any] = {}
+    failed = False
     for name, step in tick_steps():
-        results[name] = step(ctx)
+        try:
+            results[name] = step(ctx)
+        except Exception as exc:
+            log.exception("tick step failed", extra={"step": name})
+            results[name] = {"error": f"{type(exc).__name__}: {exc}"}
+            failed = True
+            continue
         log.info("tick step done", extra={"step": name, "result": results[name]})
+    if failed:
+        raise TickFailed(results)
     return results

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -167,9 +168,18 @@ class Store:
 
     def commit(self, writes: Sequence[Write], events: Iterable[AuditEvent], touched: Iterable[str] = ()) -> None:
         """Apply the writes, their audit events and company marks in one transaction."""
+        companies = sorted(set(touched))
         batch = list(writes) + [event.to_put() for event in events]
-        batch += [self.outbox.mark(siren) for siren in sorted(set(touched))]
+        batch += [self.outbox.mark(siren) for siren in companies]
         self.backend.transact(batch)
+        collector = touched_in_this_request.get()
+        if collector is not None:
+            collector.update(companies)
+
+
+# The companies the current request changed, so that the edge can refresh their
+# derived data before answering (None outside a request: jobs rely on the tick).
+touched_in_this_request: ContextVar[set[str] | None] = ContextVar("touched_in_this_request", default=None)
 
 
 def retry_on_conflict(operation: Callable[[], T], *, attempts: int = 12) -> T:

@@ -28,6 +28,10 @@ class Outbox(Repository):
         item = Item(f"OUTBOX#{siren}", "MARK", {"siren": siren, "at": at}, version, QUEUE, f"{at}#{siren}")
         return Put(item, unconditional=True)
 
+    def get_mark(self, siren: str) -> Item | None:
+        """Return the mark on one company, or None when it is up to date."""
+        return self.backend.get(f"OUTBOX#{siren}", "MARK")
+
     def list_marked(self, limit: int = 500) -> list[Item]:
         """Return the oldest marks first."""
         return self.backend.query(QUEUE, index="gsi1", limit=limit).items
