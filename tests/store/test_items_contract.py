@@ -12,6 +12,7 @@ from functions.core.store.items import (
     ItemBackend,
     LimitReached,
     Put,
+    StoreError,
 )
 
 
@@ -170,3 +171,15 @@ def test_scan_partitions_finds_partitions_by_prefix(backend: ItemBackend) -> Non
         put(backend, pk, "1")
     put(backend, "AUDIT#a", "2")
     assert backend.scan_partitions("AUDIT#") == ["AUDIT#a", "AUDIT#b"]
+
+
+def test_a_transaction_may_touch_each_item_once_only(backend: ItemBackend) -> None:
+    with pytest.raises(StoreError, match="once at most"):
+        backend.transact([Put(Item("A", "1", {})), Delete("A", "1", unconditional=True)])
+    assert backend.get("A", "1") is None
+
+
+def test_a_transaction_carries_at_most_one_hundred_writes(backend: ItemBackend) -> None:
+    with pytest.raises(StoreError, match="at most 100"):
+        backend.transact([Put(Item("A", str(n), {})) for n in range(101)])
+    assert backend.query("A").items == []

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from functions.core.store.items import (
-    MAX_TRANSACTION_WRITES,
     Check,
     ConditionFailed,
     Delete,
@@ -27,6 +26,7 @@ from functions.core.store.items import (
     Put,
     StoreError,
     Write,
+    check_transaction,
     decode_cursor,
     encode_cursor,
     key_bounds,
@@ -75,6 +75,19 @@ def _attributes_to_item(attributes: dict[str, Any]) -> Item:
         gsi2sk=text("gsi2sk"),
         expires_at=int(attributes["ttl"]["N"]) if "ttl" in attributes else None,
     )
+
+
+# Cancellation codes that mean "another writer got there first": worth a retry
+# of the read-modify-write. Anything else (throttling, validation) is not a conflict.
+_LOST_RACE_CODES = {"ConditionalCheckFailed", "TransactionConflict"}
+
+
+def _cancellation_error(exc: Exception) -> StoreError:
+    reasons = getattr(exc, "response", {}).get("CancellationReasons", [])
+    codes = {reason.get("Code", "None") for reason in reasons} - {"None"}
+    if codes and codes <= _LOST_RACE_CODES:
+        return ConditionFailed(", ".join(sorted(codes)))
+    return StoreError(f"transaction cancelled: {', '.join(sorted(codes)) or exc}")
 
 
 def _key(pk: str, sk: str) -> dict[str, Any]:
@@ -230,13 +243,12 @@ class DynamoDbBackend:
     def transact(self, writes: Sequence[Write]) -> None:
         if not writes:
             return
-        if len(writes) > MAX_TRANSACTION_WRITES:
-            raise StoreError(f"a transaction carries at most {MAX_TRANSACTION_WRITES} writes")
+        check_transaction(writes)
         operations = [self._operation(write) for write in writes]
         try:
             self.client.transact_write_items(TransactItems=operations)
         except self.client.exceptions.TransactionCanceledException as exc:
-            raise ConditionFailed(str(exc)) from exc
+            raise _cancellation_error(exc) from exc
         except self.client.exceptions.TransactionConflictException as exc:
             raise ConditionFailed(str(exc)) from exc
 

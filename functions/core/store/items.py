@@ -84,6 +84,25 @@ class Check:
 Write = Put | Delete | Check
 
 
+def write_key(write: Write) -> tuple[str, str]:
+    """Return the (pk, sk) a write touches."""
+    return (write.item.pk, write.item.sk) if isinstance(write, Put) else (write.pk, write.sk)
+
+
+def check_transaction(writes: Sequence[Write]) -> None:
+    """Refuse what DynamoDB refuses, on every backend: too many writes, one item twice.
+
+    SQLite would accept both; checking here keeps code that passes on the
+    embedded store from failing in production.
+    """
+    if len(writes) > MAX_TRANSACTION_WRITES:
+        raise StoreError(f"a transaction carries at most {MAX_TRANSACTION_WRITES} writes, not {len(writes)}")
+    keys = [write_key(write) for write in writes]
+    if len(set(keys)) != len(keys):
+        repeated = sorted({key for key in keys if keys.count(key) > 1})
+        raise StoreError(f"a transaction touches each item once at most: {repeated}")
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     """One page of a query and the opaque cursor of the next (None at the end)."""

@@ -25,6 +25,7 @@ from functions.core.store.items import (
     Page,
     Put,
     Write,
+    check_transaction,
     decode_cursor,
     encode_cursor,
     key_bounds,
@@ -186,6 +187,7 @@ class SqliteBackend:
 
     # -- writes ------------------------------------------------------------
     def transact(self, writes: Sequence[Write]) -> None:
+        check_transaction(writes)
         conn = self._connect()
         conn.execute("BEGIN IMMEDIATE")
         try:
