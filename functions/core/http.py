@@ -21,19 +21,23 @@ from functions.core.config import Settings, load_settings
 from functions.core.context import Services
 from functions.core.errors import (
     BadRequest,
+    FieldError,
     MethodNotAllowed,
     NotFound,
     PayloadTooLarge,
     Problem,
     Unauthorized,
     UnsupportedMediaType,
+    ValidationFailed,
 )
 from functions.core.logs import configure_logging, get_logger
 from functions.core.mailer import Mailer
 from functions.core.openapi import Operation, build_document
+from functions.core.openapi import Response as Documented
 from functions.core.services.propagation import refresh_companies
 from functions.core.store import Store
 from functions.core.store.base import touched_in_this_request
+from functions.core.store.items import InvalidCursor
 from functions.core.validation import validation_failed
 
 PROBLEM_MIMETYPE = "application/problem+json"
@@ -67,7 +71,7 @@ class Api:
         summary: str,
         body: type[BaseModel] | None = None,
         query: type[BaseModel] | None = None,
-        responses: dict[int, type[BaseModel] | str | None] | None = None,
+        responses: dict[int, Documented] | None = None,
         security: str | None = None,
         problems: tuple[int, ...] = (),
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -101,23 +105,37 @@ class Api:
         return decorator
 
 
-def json_payload() -> Any:
-    """Return the request's JSON value, refusing other media types and bad JSON."""
+# JSON bodies are small forms; an app may accept larger raw uploads (evidence files).
+MAX_JSON_BYTES = 1024 * 1024
+
+
+def json_body_bytes() -> bytes:
+    """Return the raw JSON body, refusing other media types and oversized bodies."""
     if not request.mimetype or request.mimetype != "application/json":
         raise UnsupportedMediaType("Le corps doit être du JSON (Content-Type: application/json).")
-    try:
-        return json.loads(request.get_data(cache=True) or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest("Le corps de la requête n'est pas du JSON valide.") from exc
+    if (request.content_length or 0) > MAX_JSON_BYTES:
+        raise PayloadTooLarge(f"Un corps JSON ne dépasse pas {MAX_JSON_BYTES // 1024} Kio.")
+    raw = request.get_data(cache=True)
+    if len(raw) > MAX_JSON_BYTES:
+        raise PayloadTooLarge(f"Un corps JSON ne dépasse pas {MAX_JSON_BYTES // 1024} Kio.")
+    return raw
 
 
 def parse_json_body(model: type[M]) -> M:
-    """Validate the JSON body against ``model``; a 400 lists every offending field."""
-    payload = json_payload()
+    """Validate the JSON body against ``model``, strictly: ``"250000"`` is not an amount.
+
+    Validating the JSON text itself (not a decoded dict) keeps JSON's own types:
+    strings for dates, numbers for amounts, with no silent coercion.
+    """
+    raw = json_body_bytes()
+    try:
+        payload = json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest("Le corps de la requête n'est pas du JSON valide.") from exc
     if not isinstance(payload, dict):
         raise BadRequest("Le corps doit être un objet JSON.")
     try:
-        return model.model_validate(payload)
+        return model.model_validate_json(raw, strict=True)
     except ValidationError as exc:
         raise validation_failed(exc) from exc
 
@@ -156,7 +174,8 @@ def to_response(result: Any) -> Response:
 
 def problem_response(problem: Problem) -> Response:
     """Render a problem as ``application/problem+json``."""
-    body = json.dumps(problem.as_dict(instance=request.path), ensure_ascii=False)
+    # script_root carries the mount (/api/directory locally, the stage on Lambda).
+    body = json.dumps(problem.as_dict(instance=request.script_root + request.path), ensure_ascii=False)
     response = Response(body, status=problem.status, mimetype=PROBLEM_MIMETYPE)
     response.headers.update(problem.headers)
     if problem.status == 401:
@@ -184,8 +203,17 @@ def _handle_http_exception(error: HTTPException) -> Response:
     return response
 
 
+def _handle_invalid_cursor(_error: InvalidCursor) -> Response:
+    field = FieldError(
+        "cursor", "curseur_invalide", "Ce curseur de pagination n'est pas valide : repartez de la première page."
+    )
+    return problem_response(ValidationFailed("Curseur invalide.", [field]))
+
+
 def _handle_unexpected(error: Exception) -> Response:
-    log.exception("unhandled error", extra={"path": request.path, "method": request.method})
+    # The matched rule, never the raw path: paths carry private tokens (a debtor's reply link).
+    rule = request.url_rule.rule if request.url_rule is not None else "(no route)"
+    log.exception("unhandled error", extra={"route": rule, "method": request.method})
     return problem_response(Problem("Une erreur inattendue est survenue ; elle a été enregistrée."))
 
 
@@ -231,6 +259,7 @@ def build_app(
     app.extensions["ardoise"] = Services(settings, store=store, mailer=mailer, clock=clock)
     app.register_error_handler(Problem, problem_response)
     app.register_error_handler(HTTPException, _handle_http_exception)
+    app.register_error_handler(InvalidCursor, _handle_invalid_cursor)
     app.register_error_handler(Exception, _handle_unexpected)
     app.before_request(_collect_touched_companies)
     app.after_request(_refresh_touched_companies)

@@ -33,6 +33,12 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 _FLASK_PARAM = re.compile(r"<(?:[a-z_]+:)?([a-z_]+)>")
 
 
+# What one status answers: a model (JSON), a media type, several of them
+# (content negotiation: JSON, HTML, PDF), or None for no content.
+Content = type[BaseModel] | str
+Response = Content | tuple[Content, ...] | None
+
+
 @dataclass(frozen=True)
 class Operation:
     """What the document says about one route."""
@@ -42,7 +48,7 @@ class Operation:
     summary: str
     body: type[BaseModel] | None = None
     query: type[BaseModel] | None = None
-    responses: dict[int, type[BaseModel] | str | None] = field(default_factory=dict)
+    responses: dict[int, Response] = field(default_factory=dict)
     security: str | None = None
     tags: tuple[str, ...] = ()
     problems: tuple[int, ...] = ()
@@ -78,7 +84,7 @@ _PROBLEM_TEXT = {
 
 def build_document(title: str, version: str, description: str, operations: list[Operation]) -> dict[str, Any]:
     """Return the OpenAPI 3.1 document for a list of operations."""
-    models = {m for op in operations for m in [op.body, op.query, *op.responses.values()] if isinstance(m, type)}
+    models = {m for op in operations for m in [op.body, op.query, *_contents(op)] if isinstance(m, type)}
     ordered = sorted(models, key=lambda m: m.__name__)
     refs, definitions = models_json_schema(
         [(m, "validation") for m in ordered], ref_template="#/components/schemas/{model}"
@@ -127,6 +133,8 @@ def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
     for status, response in op.responses.items():
         document["responses"][str(status)] = _response(response, refs)
     problems = set(op.problems) | ({400} if op.body or op.query or op.path_params else set())
+    if op.body is not None:
+        problems |= {413, 415}
     if op.security:
         problems.add(401)
     for status in sorted(problems):
@@ -137,15 +145,31 @@ def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
     return document
 
 
-def _response(response: type[BaseModel] | str | None, refs: dict[Any, Any]) -> dict[str, Any]:
+def _contents(op: Operation) -> list[Content]:
+    found: list[Content] = []
+    for response in op.responses.values():
+        if isinstance(response, tuple):
+            found.extend(response)
+        elif response is not None:
+            found.append(response)
+    return found
+
+
+def _response(response: Response, refs: dict[Any, Any]) -> dict[str, Any]:
     if response is None:
         return {"description": "Aucun contenu"}
-    if isinstance(response, str):
-        return {"description": "Réponse", "content": {response: {"schema": {"type": "string"}}}}
-    return {
-        "description": (response.__doc__ or "Réponse").strip().splitlines()[0],
-        "content": {"application/json": {"schema": _schema_ref(response, refs)}},
-    }
+    contents = response if isinstance(response, tuple) else (response,)
+    models = [c for c in contents if not isinstance(c, str)]
+    description = (models[0].__doc__ or "Réponse").strip().splitlines()[0] if models else "Réponse"
+    content: dict[str, Any] = {}
+    for item in contents:
+        if isinstance(item, str):
+            content[item] = {
+                "schema": {"type": "string", "format": "binary"} if item == "application/pdf" else {"type": "string"}
+            }
+        else:
+            content["application/json"] = {"schema": _schema_ref(item, refs)}
+    return {"description": description, "content": content}
 
 
 def _operation_id(op: Operation) -> str:

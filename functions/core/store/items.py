@@ -30,6 +30,10 @@ class ConditionFailed(StoreError):
     """A conditional write lost: the item changed (or appeared) meanwhile."""
 
 
+class InvalidCursor(StoreError, ValueError):
+    """A paging cursor that this store did not make (edited, truncated or forged)."""
+
+
 class LimitReached(StoreError):
     """An increment would have gone past its limit; nothing was counted."""
 
@@ -132,14 +136,14 @@ def encode_cursor(key: Mapping[str, Any]) -> str:
 
 
 def decode_cursor(cursor: str) -> dict[str, Any]:
-    """Read a cursor made by :func:`encode_cursor`; raise ValueError when forged."""
+    """Read a cursor made by :func:`encode_cursor`; raise :class:`InvalidCursor` when forged."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         key = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ValueError("invalid cursor") from exc
+        raise InvalidCursor("invalid cursor") from exc
     if not isinstance(key, dict) or not all(isinstance(v, str) for v in key.values()):
-        raise ValueError("invalid cursor")
+        raise InvalidCursor("invalid cursor")
     return key
 
 
