@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from functions.cli.common import make_services
+from functions.core.context import Services
 
 
 @click.command("serve")
@@ -19,6 +22,10 @@ def serve(host: str, port: int, demo: bool, threads: int) -> None:
     from functions.local.server import build_local_app, prepare_site
 
     ctx = make_services()
+    if "ARDOISE_BASE_URL" not in os.environ:
+        # Links in e-mails and pages must point where this server really listens.
+        shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - compared, not bound
+        ctx = Services(ctx.settings.replace(base_url=f"http://{shown_host}:{port}"), clock=ctx.clock)
     if demo:
         from functions.local.demo import seed_demo
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
 from functions.core.errors import FieldError, ValidationFailed
@@ -108,3 +109,43 @@ Email = Annotated[
     Field(min_length=3, max_length=254, description="Adresse e-mail.", examples=["compta@exemple.fr"]),
     AfterValidator(_email),
 ]
+
+
+# Characters that end or reorder a line: the C0/C1 controls (tab, line feed, carriage
+# return, NUL...), the Unicode line and paragraph separators, and the bidirectional
+# overrides and isolates that make displayed text differ from stored text.
+_BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_CONTROL_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
+
+
+def _is_control(character: str) -> bool:
+    return unicodedata.category(character) in _CONTROL_CATEGORIES or character in _BIDI_CONTROLS
+
+
+def _single_line(value: str) -> str:
+    if any(_is_control(c) for c in value):
+        raise PydanticCustomError(
+            "texte_invalide", "Ce texte doit tenir sur une ligne, sans tabulation ni caractère de contrôle."
+        )
+    return value
+
+
+def _unify_line_ends(value: object) -> object:
+    # Browsers send a textarea's line breaks as CRLF: one line feed each is what we keep.
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+def _multi_line(value: str) -> str:
+    if any(c != "\n" and _is_control(c) for c in value):
+        raise PydanticCustomError(
+            "texte_invalide",
+            "Ce texte ne doit contenir ni tabulation ni caractère de contrôle (retours à la ligne admis).",
+        )
+    return value
+
+
+SingleLine = Annotated[str, AfterValidator(_single_line)]
+"""One line of text (names, numbers, references): no control character at all, not even a line feed."""
+
+MultiLine = Annotated[str, BeforeValidator(_unify_line_ends), AfterValidator(_multi_line)]
+"""Free text over several lines: line feeds allowed (CRLF unified), no other control character."""

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from functions.core.domain.reports import DisputeReason, ModerationDecision, NoticeChannel
-from functions.core.validation import Cents, Email, Model, Siren
+from functions.core.validation import Cents, Email, Model, MultiLine, SingleLine, Siren
 
 # -- members ---------------------------------------------------------------
 
@@ -17,8 +17,8 @@ class MemberRegistration(Model):
     """Inscription d'un créancier (entreprise)."""
 
     siren: Siren
-    company_name: str = Field(min_length=2, max_length=200)
-    contact_name: str = Field(min_length=2, max_length=120)
+    company_name: SingleLine = Field(min_length=2, max_length=200)
+    contact_name: SingleLine = Field(min_length=2, max_length=120)
     email: Email
 
 
@@ -34,7 +34,7 @@ class MemberPending(Model):
 class MemberVerification(Model):
     """Le code reçu par e-mail."""
 
-    token: str = Field(min_length=10, max_length=200)
+    token: SingleLine = Field(min_length=10, max_length=200)
 
 
 class MemberCredentials(Model):
@@ -52,16 +52,16 @@ class MemberCredentials(Model):
 class DebtorIn(Model):
     """Le débiteur : une entreprise, joignable par e-mail et/ou par courrier."""
 
-    siren: str = Field(min_length=1, max_length=20, description="SIREN du débiteur (vérifié par les règles).")
-    name: str = Field(min_length=2, max_length=200)
+    siren: SingleLine = Field(min_length=1, max_length=20, description="SIREN du débiteur (vérifié par les règles).")
+    name: SingleLine = Field(min_length=2, max_length=200)
     email: Email | None = None
-    postal_address: str = Field(default="", max_length=500)
+    postal_address: MultiLine = Field(default="", max_length=500)
 
 
 class InvoiceIn(Model):
     """La facture impayée."""
 
-    number: str = Field(min_length=1, max_length=60)
+    number: SingleLine = Field(min_length=1, max_length=60)
     issue_date: date
     due_date: date
     amount_cents: Cents
@@ -79,13 +79,13 @@ class AmicableStepsIn(Model):
 class ReportFiling(Model):
     """Un signalement d'impayé après échec du recouvrement amiable."""
 
-    creditor_siren: str | None = Field(
+    creditor_siren: SingleLine | None = Field(
         default=None, max_length=20, description="Facultatif : doit être celui du membre."
     )
     debtor: DebtorIn
     invoice: InvoiceIn
     amicable_steps: AmicableStepsIn
-    description: str = Field(default="", max_length=4000)
+    description: MultiLine = Field(default="", max_length=4000)
 
 
 class PaymentOut(Model):
@@ -206,8 +206,8 @@ class DebtorAction(Model):
 
     action: Literal["dispute", "declare_payment", "reply"]
     reason: DisputeReason | None = Field(default=None, description="Motif de contestation (action dispute).")
-    text: str = Field(default="", max_length=4000)
-    evidence_ids: list[str] = Field(default_factory=list, max_length=10)
+    text: MultiLine = Field(default="", max_length=4000)
+    evidence_ids: list[SingleLine] = Field(default_factory=list, max_length=10)
     paid_on: date | None = Field(default=None, description="Date du paiement (action declare_payment).")
     amount_cents: Cents | None = None
     email: Email | None = Field(default=None, description="Adresse où recevoir la décision de modération.")
@@ -216,8 +216,8 @@ class DebtorAction(Model):
 class EvidenceRequest(Model):
     """Une pièce à envoyer (5 Mo au plus)."""
 
-    filename: str = Field(min_length=1, max_length=200)
-    content_type: str = Field(min_length=3, max_length=120)
+    filename: SingleLine = Field(min_length=1, max_length=200)
+    content_type: SingleLine = Field(min_length=3, max_length=120)
     size: int = Field(ge=1, description="Taille en octets (5 Mo au plus).")
 
 
@@ -236,7 +236,7 @@ class UploadOut(Model):
 
 class ModerationQuery(Model):
     limit: int = Field(default=50, ge=1, le=200)
-    cursor: str | None = None
+    cursor: SingleLine | None = None
 
 
 class ModerationQueue(Model):
@@ -250,7 +250,7 @@ class ModerationIn(Model):
     """La décision d'un modérateur."""
 
     decision: ModerationDecision
-    note: str = Field(min_length=1, max_length=4000)
+    note: MultiLine = Field(min_length=1, max_length=4000)
 
 
 # -- public ----------------------------------------------------------------------
@@ -286,9 +286,9 @@ class CompanyListing(Model):
 
 
 class CompanySearchQuery(Model):
-    q: str = Field(min_length=2, max_length=100, description="Début du nom ou du SIREN (3 chiffres au moins).")
+    q: SingleLine = Field(min_length=2, max_length=100, description="Début du nom ou du SIREN (3 chiffres au moins).")
     limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = None
+    cursor: SingleLine | None = None
 
 
 class CompanyHit(Model):

@@ -22,6 +22,32 @@ DEMO_COMPANIES = 40
 _MARKER = ("DEMO", "SEEDED")
 
 
+# Small businesses as they are named in France: a trade, a family name, a legal form.
+TRADES = (
+    "Menuiserie",
+    "Transports",
+    "Boulangerie",
+    "Plomberie",
+    "Imprimerie",
+    "Garage",
+    "Électricité",
+    "Maçonnerie",
+    "Charpentes",
+    "Traiteur",
+    "Paysages",
+    "Informatique",
+    "Conseil",
+    "Carrosserie",
+    "Couverture",
+    "Fromagerie",
+    "Pharmacie",
+    "Architecture",
+    "Logistique",
+    "Textiles",
+)
+LEGAL_FORMS = ("SARL", "SAS", "SASU", "EURL", "SA")
+
+
 def demo_companies(count: int = DEMO_COMPANIES, seed: int = 2026) -> list[Company]:
     """Return ``count`` plausible French companies with valid SIRENs."""
     from faker import Faker
@@ -35,7 +61,7 @@ def demo_companies(count: int = DEMO_COMPANIES, seed: int = 2026) -> list[Compan
         companies.append(
             Company(
                 siren=siren,
-                name=f"{fake.company()} {fake.company_suffix()}",
+                name=f"{rng.choice(TRADES)} {fake.last_name()} {rng.choice(LEGAL_FORMS)}",
                 address=fake.street_address(),
                 postal_code=fake.postcode(),
                 city=fake.city(),

@@ -29,11 +29,48 @@ def test_production_fails_fast_without_a_secret_key() -> None:
         load_settings({"ARDOISE_ENV": "production"})
 
 
+PRODUCTION = {
+    "ARDOISE_SECRET_KEY": "s" * 48,
+    "ARDOISE_STORE": "dynamodb://ardoise?region=eu-west-3",
+    "ARDOISE_MAILER": "ses",
+    "ARDOISE_EVIDENCE": "s3://ardoise-evidence/pieces",
+    "ARDOISE_SITE_BUCKET": "ardoise-site",
+}
+
+
 def test_any_lambda_counts_as_production() -> None:
     with pytest.raises(ConfigurationError, match="ARDOISE_SECRET_KEY"):
         load_settings({"AWS_LAMBDA_FUNCTION_NAME": "ardoise-directory"})
-    settings = load_settings({"AWS_LAMBDA_FUNCTION_NAME": "x", "ARDOISE_SECRET_KEY": "s" * 48})
+    settings = load_settings({"AWS_LAMBDA_FUNCTION_NAME": "x", **PRODUCTION})
     assert settings.is_production
+
+
+@pytest.mark.parametrize(
+    ("name", "local_value"),
+    [
+        ("ARDOISE_STORE", "sqlite:///var/ardoise.db"),
+        ("ARDOISE_MAILER", "outbox:var/outbox"),
+        ("ARDOISE_EVIDENCE", "folder:var/evidence"),
+        ("ARDOISE_SITE_BUCKET", ""),
+    ],
+)
+def test_production_refuses_the_local_defaults(name: str, local_value: str) -> None:
+    with pytest.raises(ConfigurationError, match=name):
+        load_settings({"ARDOISE_ENV": "production", **PRODUCTION, name: local_value})
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("ARDOISE_STORE", "bogus://x"),
+        ("ARDOISE_STORE", "sqlite:///"),
+        ("ARDOISE_MAILER", "smtp://x"),
+        ("ARDOISE_EVIDENCE", "/tmp"),
+    ],
+)
+def test_unknown_store_mailer_or_evidence_urls_are_refused_at_start(name: str, value: str) -> None:
+    with pytest.raises(ConfigurationError, match=name):
+        load_settings({name: value, "ARDOISE_SECRET_KEY": "k"})
 
 
 @pytest.mark.parametrize(

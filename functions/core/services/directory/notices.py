@@ -178,8 +178,17 @@ def notify_report(ctx: Services, report_id: str) -> Report | None:
 
 
 def notify_pending(ctx: Services) -> int:
-    """Tick step: send the notices a crashed or interrupted request left unsent."""
+    """Tick step: send the notices a crashed or interrupted request left unsent.
+
+    One report that cannot be notified (a record the mailer refuses, say) must
+    not hold back the others: its failure is logged and the report is left for
+    a later tick (its claim lapses after ``CLAIM_MINUTES``, which spaces the
+    retries), while the loop goes on with the next one.
+    """
     sent = 0
     for report in list(ctx.store.reports.iter_queue(QUEUE_NOTICE)):
-        sent += notify_report(ctx, report.id) is not None
+        try:
+            sent += notify_report(ctx, report.id) is not None
+        except Exception:  # one bad record: logged with its id, retried by a later tick
+            log.exception("notice failed; left for a later tick", extra={"report_id": report.id})
     return sent
