@@ -74,8 +74,13 @@ class Api:
         responses: dict[int, Documented] | None = None,
         security: str | None = None,
         problems: tuple[int, ...] = (),
+        auth: Callable[[], Any] | None = None,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        """Register a view; ``body``/``query`` models are parsed and passed as keywords."""
+        """Register a view; ``body``/``query`` models are parsed and passed as keywords.
+
+        ``auth`` runs first (a bad credential is a 401 whatever the body holds)
+        and what it returns reaches the view as ``principal``.
+        """
         operation = Operation(
             rule,
             method,
@@ -93,6 +98,8 @@ class Api:
             @wraps(view)
             def endpoint(**path: Any) -> Response:
                 arguments = dict(path)
+                if auth is not None:
+                    arguments["principal"] = auth()
                 if body is not None:
                     arguments["body"] = parse_json_body(body)
                 if query is not None:

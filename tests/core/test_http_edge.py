@@ -39,6 +39,21 @@ def list_invoices(query: Paging) -> dict[str, object]:
     return {"items": []}
 
 
+def require_key() -> str:
+    from flask import request
+
+    from functions.core.errors import Unauthorized
+
+    if request.headers.get("X-Key") != "sesame":
+        raise Unauthorized("Clé manquante ou invalide.")
+    return "caller-1"
+
+
+@api.route("/private", "POST", summary="Écrire, authentifié.", body=Invoice, security="apiKey", auth=require_key)
+def private_write(principal: str, body: Invoice) -> dict[str, str]:
+    return {"caller": principal, "siren": body.siren}
+
+
 @pytest.fixture
 def client(settings: Settings) -> FlaskClient:
     app = build_app(__name__, title="Test", description="Test", apis=[api], settings=settings)
@@ -125,3 +140,11 @@ def test_a_response_may_document_several_media_types() -> None:
     content = document["paths"]["/x"]["get"]["responses"]["200"]["content"]
     assert set(content) == {"application/json", "text/html", "application/pdf"}
     assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/Invoice"}
+
+
+def test_credentials_are_checked_before_the_body(client: FlaskClient) -> None:
+    assert client.post("/private", json={}).status_code == 401
+    assert client.post("/private", json={}, headers={"X-Key": "wrong"}).status_code == 401
+    assert client.post("/private", json={}, headers={"X-Key": "sesame"}).status_code == 400
+    response = client.post("/private", json=VALID, headers={"X-Key": "sesame"})
+    assert response.json == {"caller": "caller-1", "siren": "552100554"}
