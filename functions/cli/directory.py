@@ -9,10 +9,16 @@ from typing import Any
 import click
 
 from functions.cli.common import echo_json, make_services
-from functions.core.errors import NotFound
+from functions.core.errors import Conflict, NotFound
 from functions.core.identifiers import InvalidIdentifier, parse_siren
 from functions.core.services.directory.aggregates import rebuild_aggregates
-from functions.core.services.directory.members import create_moderator, revoke_member, revoke_moderator
+from functions.core.services.directory.members import (
+    create_moderator,
+    decide_member,
+    list_pending,
+    revoke_member,
+    revoke_moderator,
+)
 from functions.core.services.directory.retention import export_company, purge
 from functions.core.store.members import Member
 
@@ -27,6 +33,7 @@ def _member_row(member: Member) -> dict[str, Any]:
         "email": member.email,
         "status": member.status.value,
         "created_at": member.created_at.isoformat(),
+        "verified_at": member.verified_at.isoformat() if member.verified_at else None,
     }
 
 
@@ -39,15 +46,43 @@ def _siren(raw: str) -> str:
 
 @click.group("members")
 def members_group() -> None:
-    """List and revoke members (creditors who file reports)."""
+    """List, approve, refuse and revoke members (creditors who file reports)."""
 
 
 @members_group.command("list")
 @click.option("--siren", default="", help="Only the members of this company.")
-def list_members(siren: str) -> None:
+@click.option("--pending", is_flag=True, help="Only the verified members awaiting approval, oldest first.")
+def list_members(siren: str, pending: bool) -> None:
     """List members, by SIREN (never their tokens)."""
     ctx = make_services()
-    echo_json([_member_row(m) for m in ctx.store.members.list_members(_siren(siren) if siren else "")])
+    found = list_pending(ctx) if pending else ctx.store.members.list_members(_siren(siren) if siren else "")
+    if pending and siren:
+        found = [m for m in found if m.siren == _siren(siren)]
+    echo_json([_member_row(m) for m in found])
+
+
+def _decide(member_id: str, *, approved: bool, note: str) -> None:
+    try:
+        member = decide_member(make_services(), member_id, approved=approved, note=note, actor=OPERATOR)
+    except (NotFound, Conflict) as exc:
+        raise click.ClickException(exc.detail) from exc
+    click.echo(f"member {member.id} ({member.company_name}, SIREN {member.siren}): {member.status.value}")
+
+
+@members_group.command("approve")
+@click.argument("member_id")
+@click.option("--note", default="", help="A note e-mailed to the member (how its identity was checked).")
+def approve(member_id: str, note: str) -> None:
+    """Approve a pending member once its company's identity is checked (Kbis extract, or a letter to its office)."""
+    _decide(member_id, approved=True, note=note)
+
+
+@members_group.command("refuse")
+@click.argument("member_id")
+@click.option("--note", required=True, help="Why, e-mailed to the member.")
+def refuse(member_id: str, note: str) -> None:
+    """Refuse a pending member: its token stops working; the note is e-mailed to it."""
+    _decide(member_id, approved=False, note=note)
 
 
 @members_group.command("revoke")

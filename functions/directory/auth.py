@@ -21,6 +21,7 @@ def bearer_token() -> str:
 
 
 def current_member() -> Member:
+    """Return the approved member calling (401 bad token, 403 not approved yet): the one check of every member route."""
     return authenticate_member(services(), bearer_token())
 
 

@@ -12,8 +12,9 @@ from flask import request
 
 from functions.core.http import Api, services
 from functions.core.services import experiences
-from functions.core.services.directory.members import authenticate_member
+from functions.core.store.members import Member
 from functions.core.validation import Model
+from functions.directory.auth import current_member
 
 api = Api("experiences", tag="Expériences de paiement")
 
@@ -36,11 +37,6 @@ class SharedExperiences(Model):
     rejected: list[LineError]
 
 
-def _bearer() -> str:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else ""
-
-
 @api.route(
     "/experiences",
     "POST",
@@ -50,11 +46,12 @@ def _bearer() -> str:
     ),
     responses={200: SharedExperiences},
     security="memberToken",
-    problems=(413, 415),
+    problems=(403, 413, 415),
+    auth=current_member,
 )
-def post_experiences() -> Any:
-    ctx = services()
-    member = authenticate_member(ctx, _bearer())
+def post_experiences(principal: Member) -> Any:
     request.max_content_length = MAX_BODY_BYTES
     lines = experiences.parse_lines(request.mimetype, request.get_data())
-    return experiences.share_experiences(ctx, creditor_siren=member.siren, member_id=member.id, lines=lines)
+    return experiences.share_experiences(
+        services(), creditor_siren=principal.siren, member_id=principal.id, lines=lines
+    )

@@ -13,6 +13,7 @@ from functions.core.errors import FieldError, ValidationFailed
 from functions.core.http import Api, services
 from functions.core.services.directory import filing, listing, members, moderation, progress, replies
 from functions.core.store.members import Member
+from functions.core.store.moderators import Moderator
 from functions.core.validation import parse_path_siren
 from functions.directory import pages, views
 from functions.directory.auth import current_member, current_member_or_moderator, current_moderator
@@ -24,6 +25,8 @@ from functions.directory.schemas import (
     DebtorReportOut,
     EvidenceRequest,
     MemberCredentials,
+    MemberDecisionIn,
+    MemberOut,
     MemberPending,
     MemberRegistration,
     MemberVerification,
@@ -31,6 +34,7 @@ from functions.directory.schemas import (
     ModerationQuery,
     ModerationQueue,
     PaymentIn,
+    PendingMembers,
     ReportFiling,
     ReportOut,
     UploadOut,
@@ -71,9 +75,59 @@ def verify_member(body: MemberVerification) -> tuple[MemberCredentials, int]:
     member = credentials.member
     assert member is not None
     out = MemberCredentials(
-        member_id=member.id, siren=member.siren, company_name=member.company_name, api_token=credentials.token
+        member_id=member.id,
+        siren=member.siren,
+        company_name=member.company_name,
+        api_token=credentials.token,
+        status=member.status.value,
+        detail=f"Adresse confirmée. Conservez ce jeton : {members.IDENTITY_CHECK}.",
     )
     return out, 201
+
+
+def _member_out(member: Member) -> MemberOut:
+    return MemberOut(
+        id=member.id,
+        siren=member.siren,
+        company_name=member.company_name,
+        contact_name=member.contact_name,
+        email=member.email,
+        status=member.status.value,
+        created_at=member.created_at,
+        verified_at=member.verified_at,
+        decided_at=member.decided_at,
+    )
+
+
+@api.route(
+    "/members/pending",
+    "GET",
+    summary="Lister les membres dont l'identité reste à vérifier, le plus ancien d'abord (modérateurs).",
+    responses={200: PendingMembers},
+    security="moderatorToken",
+)
+def pending_members() -> PendingMembers:
+    current_moderator()
+    return PendingMembers(items=[_member_out(m) for m in members.list_pending(services())])
+
+
+@api.route(
+    "/members/<member_id>/approval",
+    "POST",
+    summary="Valider ou refuser un membre après vérification de l'identité de son entreprise (modérateurs).",
+    body=MemberDecisionIn,
+    responses={200: MemberOut},
+    security="moderatorToken",
+    problems=(404, 409),
+    auth=current_moderator,
+)
+def decide_member(member_id: str, principal: Moderator, body: MemberDecisionIn) -> MemberOut:
+    if body.decision == "refused" and not body.note:
+        raise _missing("note", "Indiquez au membre le motif du refus.")
+    member = members.decide_member(
+        services(), member_id, approved=body.decision == "approved", note=body.note, actor=f"moderator:{principal.id}"
+    )
+    return _member_out(member)
 
 
 # -- reports (creditor) ------------------------------------------------------------
@@ -114,10 +168,11 @@ def _idempotency_key() -> str | None:
     body=ReportFiling,
     responses={201: ReportOut},
     security="memberToken",
-    problems=(409, 422),
+    problems=(403, 409, 422),
+    auth=current_member,
 )
-def file_report(body: ReportFiling) -> tuple[dict[str, Any], int, dict[str, str]]:
-    member = current_member()
+def file_report(principal: Member, body: ReportFiling) -> tuple[dict[str, Any], int, dict[str, str]]:
+    member = principal
     filed = filing.file_report(
         services(),
         member,

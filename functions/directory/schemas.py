@@ -38,12 +38,43 @@ class MemberVerification(Model):
 
 
 class MemberCredentials(Model):
-    """Le jeton d'accès du membre, affiché une seule fois."""
+    """Le jeton d'accès du membre, affiché une seule fois ; il ne sert qu'après validation par un modérateur."""
 
     member_id: str
     siren: str
     company_name: str
     api_token: str
+    status: str
+    detail: str
+
+
+class MemberOut(Model):
+    """Un membre, tel que le voient les modérateurs (jamais son jeton)."""
+
+    id: str
+    siren: str
+    company_name: str
+    contact_name: str
+    email: str
+    status: str
+    created_at: datetime
+    verified_at: datetime | None
+    decided_at: datetime | None
+
+
+class PendingMembers(Model):
+    """Les membres dont l'identité reste à vérifier, le plus ancien d'abord."""
+
+    items: list[MemberOut]
+
+
+class MemberDecisionIn(Model):
+    """La décision d'un modérateur après vérification de l'identité de l'entreprise."""
+
+    decision: Literal["approved", "refused"]
+    note: MultiLine = Field(
+        default="", max_length=2000, description="Envoyée au membre ; obligatoire pour un refus (motif)."
+    )
 
 
 # -- filing ------------------------------------------------------------------
@@ -120,6 +151,7 @@ class ReportOut(Model):
     """Un signalement, tel que le voient son créancier et les modérateurs."""
 
     id: str
+    public_reference: str = Field(description="La référence affichée sur la fiche publique (jamais l'identifiant).")
     status: str
     currency: Literal["EUR"] = "EUR"
     creditor_siren: str
@@ -257,9 +289,9 @@ class ModerationIn(Model):
 
 
 class PublicReport(Model):
-    """Un signalement publié (jamais l'identité du créancier)."""
+    """Un signalement publié (jamais l'identité du créancier, ni son identifiant interne)."""
 
-    reference: str
+    reference: str = Field(description="Référence publique opaque, distincte de l'identifiant du signalement.")
     status: str
     currency: Literal["EUR"] = "EUR"
     outstanding_cents: int

@@ -51,6 +51,7 @@ def report_out(report: Report) -> ReportOut:
     """The creditor's (and moderators') view: the whole report."""
     return ReportOut(
         id=report.id,
+        public_reference=report.public_ref,
         status=report.status.value,
         creditor_siren=report.creditor.siren,
         debtor_siren=report.debtor.siren,
@@ -120,7 +121,7 @@ def debtor_report_out(page: DebtorPage) -> DebtorReportOut:
 
 def public_report(report: Report, today: date) -> PublicReport:
     return PublicReport(
-        reference=report.id,
+        reference=report.public_ref,
         status=report.status.value,
         outstanding_cents=report.outstanding_cents,
         issue_date=report.invoice.issue_date,

@@ -54,7 +54,9 @@ def _member(ctx: Services) -> tuple[Member, str]:
     code = re.findall(r"ard_ver_[A-Za-z0-9_-]+", inbox.last)[0]
     credentials = members.verify_member(local, code)
     assert credentials.member is not None
-    return credentials.member, credentials.token
+    # The demo creditor's identity counts as checked, so that `make run` can file reports at once.
+    member = members.decide_member(local, credentials.member.id, approved=True, note="", actor=ACTOR)
+    return member, credentials.token
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Directory fixtures: a verified member and a moderator, through the real API and services."""
+"""Directory fixtures: an approved member and a moderator, through the real API and services."""
 
 from __future__ import annotations
 
@@ -19,24 +19,57 @@ from tests.directory.factories import CREDITOR_NAME, CREDITOR_SIREN
 VERIFICATION = re.compile(r"ard_ver_[A-Za-z0-9_-]+")
 
 
-def register(
-    client: FlaskClient, mailer: OutboxMailer, *, siren: str = CREDITOR_SIREN, name: str = CREDITOR_NAME
-) -> str:
-    """Register and verify a member through the API; return its bearer header value."""
+def moderator_headers(client: FlaskClient) -> dict[str, str]:
+    """Create a moderator in the store behind ``client``; return its headers."""
+    services: Services = client.application.extensions["ardoise"]
+    credentials = create_moderator(
+        services, name="Inès Moreau", email="moderation@ardoise.localhost", actor="operator:test"
+    )
+    return {"Authorization": f"Bearer {credentials.token}"}
+
+
+def register_pending(
+    client: FlaskClient,
+    mailer: OutboxMailer,
+    *,
+    siren: str = CREDITOR_SIREN,
+    name: str = CREDITOR_NAME,
+    email: str | None = None,
+) -> tuple[str, str]:
+    """Register and verify a member through the API; return its id and bearer header value (not approved yet)."""
     response = client.post(
         "/members",
         json={
             "siren": siren,
             "company_name": name,
             "contact_name": "Claire Durand",
-            "email": "compta@menuiserie-durand.fr",
+            "email": email or ("compta@menuiserie-durand.fr" if siren == CREDITOR_SIREN else f"compta@{siren}.fr"),
         },
     )
     assert response.status_code == 202, response.json
     code = VERIFICATION.findall(mailer.messages()[-1].get_content())[0]
     verified = client.post("/members/verify", json={"token": code})
     assert verified.status_code == 201, verified.json
-    return f"Bearer {verified.json['api_token']}"
+    return verified.json["member_id"], f"Bearer {verified.json['api_token']}"
+
+
+def register(
+    client: FlaskClient,
+    mailer: OutboxMailer,
+    *,
+    siren: str = CREDITOR_SIREN,
+    name: str = CREDITOR_NAME,
+    email: str | None = None,
+) -> str:
+    """Register, verify and (as a moderator, through the API) approve a member; return its bearer header value."""
+    member_id, bearer = register_pending(client, mailer, siren=siren, name=name, email=email)
+    approved = client.post(
+        f"/members/{member_id}/approval",
+        json={"decision": "approved", "note": "Extrait Kbis vérifié."},
+        headers=moderator_headers(client),
+    )
+    assert approved.status_code == 200, approved.json
+    return bearer
 
 
 @pytest.fixture
@@ -46,12 +79,9 @@ def member(directory: FlaskClient, mailer: OutboxMailer) -> dict[str, str]:
 
 
 @pytest.fixture
-def moderator(services: Services) -> dict[str, str]:
+def moderator(directory: FlaskClient) -> dict[str, str]:
     """Headers of a moderator."""
-    credentials = create_moderator(
-        services, name="Inès Moreau", email="moderation@ardoise.localhost", actor="operator:test"
-    )
-    return {"Authorization": f"Bearer {credentials.token}"}
+    return moderator_headers(directory)
 
 
 REPLY_TOKEN = re.compile(r"ard_rep_[A-Za-z0-9_-]+")

@@ -42,7 +42,8 @@ def test_a_verification_code_serves_once_and_the_token_is_stored_hashed(
     assert directory.post("/members/verify", json={"token": code}).status_code == 410
     token = first.json["api_token"]
     member = services.store.members.get_member(first.json["member_id"])
-    assert member.status is MemberStatus.ACTIVE
+    assert member.status is MemberStatus.PENDING  # verified, not yet approved
+    assert first.json["status"] == "pending" and "extrait Kbis" in first.json["detail"]
     assert token not in json.dumps(member.to_data())
 
 
@@ -94,7 +95,7 @@ def test_the_cli_revokes_a_member_and_its_token_stops_working(
     credentials = verify_member(cli_services, code)
     assert cli_services.store.members.authenticate(credentials.token) is not None
     listed = CliRunner().invoke(main, ["members", "list", "--siren", CREDITOR_SIREN])
-    assert listed.exit_code == 0 and json.loads(listed.output)[0]["status"] == "active"
+    assert listed.exit_code == 0 and json.loads(listed.output)[0]["status"] == "pending"
     assert credentials.token not in listed.output
     result = CliRunner().invoke(main, ["members", "revoke", credentials.member.id])
     assert result.exit_code == 0 and "revoked" in result.output

@@ -6,7 +6,7 @@ from flask.testing import FlaskClient
 
 from functions.core.context import Services
 from functions.core.mailer import OutboxMailer
-from functions.core.services.directory.members import register_member, verify_member
+from functions.core.services.directory.members import decide_member, register_member, verify_member
 from functions.core.services.propagation import refresh_marked
 from tests.reports.factories import CREDITOR_SIRENS, DEBTOR_SIREN, add_subscriber, record_company
 
@@ -21,7 +21,11 @@ def member_token(services: Services, mailer: OutboxMailer, siren: str) -> dict[s
         email=f"compta@{siren}.fr",
     )
     verification = re.findall(r"ard_ver_[\w-]+", mailer.messages()[-1].get_content())[0]
-    return {"Authorization": f"Bearer {verify_member(services, verification).token}"}
+    credentials = verify_member(services, verification)
+    assert credentials.member is not None
+    # Only a member whose company's identity a moderator checked may share experiences.
+    decide_member(services, credentials.member.id, approved=True, note="", actor="moderator:test")
+    return {"Authorization": f"Bearer {credentials.token}"}
 
 
 def line(paid_on: str = "2026-02-09", **changes: object) -> dict[str, object]:

@@ -173,6 +173,9 @@ class Report:
     notice_claimed_at: datetime | None = None
     dispute: Dispute | None = None
     moderation: Moderation | None = None
+    # The opaque reference shown on the public listing: never the internal id,
+    # which opens the report to its creditor and would let the public correlate.
+    public_ref: str = ""
 
     @property
     def is_public(self) -> bool:

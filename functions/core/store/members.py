@@ -1,4 +1,8 @@
-"""Members (creditor businesses): registration, e-mail verification, hashed API tokens.
+"""Members (creditor businesses): registration, e-mail verification, approval, hashed API tokens.
+
+A member's life: ``unverified`` (registered, e-mail not confirmed) -> ``pending``
+(e-mail confirmed, token issued; a moderator checks the company's identity) ->
+``active`` (approved: may file reports) or ``refused``; ``revoked`` at any time.
 
 - ``MEMBER#{id}`` / ``PROFILE``: the member; ``gsi2`` ``MEMBERS`` / ``{siren}#{id}``
   lists them (by company).
@@ -20,14 +24,21 @@ from functions.core.tokens import hash_token, same_digest
 
 
 class MemberStatus(StrEnum):
+    UNVERIFIED = "unverified"
     PENDING = "pending"
     ACTIVE = "active"
+    REFUSED = "refused"
     REVOKED = "revoked"
+
+
+# A member's token opens the API in these statuses (a pending member is told why it may not act yet).
+AUTHENTICATED_STATUSES = frozenset({MemberStatus.PENDING, MemberStatus.ACTIVE})
+_MOMENTS = ("created_at", "verified_at", "revoked_at", "decided_at")
 
 
 @dataclass(frozen=True)
 class Member:
-    """A creditor business allowed to file reports once its e-mail is verified."""
+    """A creditor business, allowed to file reports once its e-mail is verified and a moderator approved it."""
 
     id: str
     siren: str
@@ -40,25 +51,43 @@ class Member:
     revoked_at: datetime | None = None
     token_digest: str = ""
     version: int = 0
+    decided_at: datetime | None = None
+    decided_by: str = ""
+    decision_note: str = ""
 
     def to_data(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("version")
         data["status"] = self.status.value
-        for name in ("created_at", "verified_at", "revoked_at"):
+        for name in _MOMENTS:
             data[name] = data[name].isoformat() if data[name] else None
         return data
 
     @classmethod
     def from_item(cls, item: Item) -> Member:
         data = dict(item.data)
-        for name in ("created_at", "verified_at", "revoked_at"):
-            data[name] = datetime.fromisoformat(data[name]) if data[name] else None
-        return cls(**{**data, "status": MemberStatus(data["status"]), "version": item.version})
+        for name in _MOMENTS:
+            data[name] = datetime.fromisoformat(data[name]) if data.get(name) else None
+        return cls(**{**data, "status": _status(data), "version": item.version})
 
     def audit(self) -> dict[str, Any]:
         """Identifiers, status and dates only (no name or e-mail in the audit log)."""
         return {"id": self.id, "siren": self.siren, "status": self.status.value}
+
+
+def _status(data: dict[str, Any]) -> MemberStatus:
+    """Read a stored status; records written before approval existed are mapped conservatively.
+
+    Then, ``pending`` meant "e-mail not verified" and ``active`` meant verified
+    but never checked by a moderator: such members must be approved now.
+    """
+    status = MemberStatus(data["status"])
+    if "decided_at" not in data:
+        if status is MemberStatus.PENDING and data.get("verified_at") is None:
+            return MemberStatus.UNVERIFIED
+        if status is MemberStatus.ACTIVE:
+            return MemberStatus.PENDING
+    return status
 
 
 def _item(member: Member, version: int) -> Item:
@@ -109,10 +138,11 @@ class Members(Repository):
         if verify is None or (verify.expires_at is not None and verify.expires_at <= now.timestamp()):
             return None
         member = self.get_member(verify.data["member_id"])
-        if member is None or member.status is not MemberStatus.PENDING:
+        if member is None or member.status is not MemberStatus.UNVERIFIED:
             return None
         digest = hash_token(api_token)
-        active = replace(member, status=MemberStatus.ACTIVE, verified_at=now, token_digest=digest)
+        # Verified is not approved: a moderator still has to check the company's identity.
+        active = replace(member, status=MemberStatus.PENDING, verified_at=now, token_digest=digest)
         event = self.store.event(
             f"member:{member.id}",
             f"member:{member.id}",
@@ -132,14 +162,28 @@ class Members(Repository):
         return replace(active, version=member.version + 1)
 
     def authenticate(self, api_token: str) -> Member | None:
-        """Return the active member an API token belongs to, or None."""
+        """Return the pending or active member an API token belongs to, or None."""
         pointer = self.backend.get(f"MEMBERTOKEN#{hash_token(api_token)}", "TOKEN")
         if pointer is None:
             return None
         member = self.get_member(pointer.data["member_id"])
-        if member is None or member.status is not MemberStatus.ACTIVE:
+        if member is None or member.status not in AUTHENTICATED_STATUSES:
             return None
         return member if same_digest(api_token, member.token_digest) else None
+
+    def decide(self, member: Member, *, approved: bool, note: str, now: datetime, actor: str) -> Member:
+        """Approve a pending member (it may file reports) or refuse it (its token stops working)."""
+        status = MemberStatus.ACTIVE if approved else MemberStatus.REFUSED
+        decided = replace(member, status=status, decided_at=now, decided_by=actor, decision_note=note)
+        writes: list[Any] = [Put(_item(decided, member.version + 1), member.version)]
+        if not approved and member.token_digest:
+            writes.append(Delete(f"MEMBERTOKEN#{member.token_digest}", "TOKEN", unconditional=True))
+        action = "member.approved" if approved else "member.refused"
+        event = self.store.event(
+            f"member:{member.id}", f"member:{member.id}", action, actor, before=member.audit(), after=decided.audit()
+        )
+        self.store.commit(writes, [event])
+        return replace(decided, version=member.version + 1)
 
     def revoke(self, member: Member, now: datetime, actor: str) -> Member:
         """Revoke a member: its token stops working at once."""

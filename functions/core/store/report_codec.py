@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
@@ -138,7 +139,13 @@ def report_to_data(report: Report) -> dict[str, Any]:
         "notice_claimed_at": _moment(report.notice_claimed_at),
         "dispute": _dispute(report.dispute),
         "moderation": _moderation(report.moderation),
+        "public_ref": report.public_ref or legacy_public_ref(report.id),
     }
+
+
+def legacy_public_ref(report_id: str) -> str:
+    """The public reference of a report stored before it had one: a one-way digest of its id."""
+    return "pub_" + hashlib.sha256(f"public-reference:{report_id}".encode()).hexdigest()[:16]
 
 
 def report_from_data(data: Mapping[str, Any], version: int) -> Report:
@@ -186,6 +193,7 @@ def report_from_data(data: Mapping[str, Any], version: int) -> Report:
         notice_claimed_at=_read_moment(data.get("notice_claimed_at")),
         dispute=_read_dispute(data.get("dispute")),
         moderation=_read_moderation(data.get("moderation")),
+        public_ref=data.get("public_ref") or legacy_public_ref(data["id"]),
     )
 
 

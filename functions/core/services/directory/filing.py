@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from functions.core.domain.reports import AmicableSteps, Invoice, Party, Report,
 from functions.core.domain.rules import Draft, Limits, check_filing, term_flags
 from functions.core.errors import Duplicate, RuleNotMet
 from functions.core.identifiers import parse_siren
+from functions.core.services.directory.members import require_approved
 from functions.core.services.directory.notices import notify_report
 from functions.core.store import ConditionFailed, retry_on_conflict
 from functions.core.store.members import Member
@@ -93,6 +95,7 @@ def _new_report(member: Member, filing: Filing, created_at: Any) -> Report:
         description=filing.description,
         filed_by=member.id,
         flags=term_flags(draft),
+        public_ref=f"pub_{secrets.token_hex(8)}",
     )
 
 
@@ -100,6 +103,7 @@ def file_report(
     ctx: Services, member: Member, filing: Filing, *, payload: Any, key: str | None, render: Render
 ) -> Filed:
     """Accept a report if every rule holds, notify the debtor, and return the response to give."""
+    require_approved(member)
     digest = fingerprint(payload)
     if key and (replayed := _replay(ctx, member, key, digest, render)):
         return replayed
@@ -136,5 +140,10 @@ def file_report(
 
 def _refuse_duplicate(ctx: Services, report: Report) -> None:
     existing = ctx.store.reports.find_duplicate(report.creditor.siren, report.debtor.siren, report.invoice.number)
-    if existing is not None:
+    if existing is None:
+        return
+    first = ctx.store.reports.get_report(existing)
+    if first is not None and first.filed_by == report.filed_by:
         raise Duplicate("Vous avez déjà signalé cette facture pour ce débiteur.", extra={"report_id": existing})
+    # Filed by another member of the same company: its id would open nothing, but says too much.
+    raise Duplicate("Cette facture a déjà été signalée pour ce débiteur par votre entreprise.")

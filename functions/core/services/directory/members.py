@@ -1,4 +1,11 @@
-"""Members (creditors) and moderators: registration, verification, tokens, revocation."""
+"""Members (creditors) and moderators: registration, verification, approval, tokens, revocation.
+
+Anyone can type any SIREN: a verified e-mail proves an address, not that its
+owner speaks for the company. So a verified member is ``pending`` until a
+moderator has checked the company's identity (a Kbis extract, or a letter to
+the registered office) and approved it; only then may it file reports or
+share payment experiences.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from functions.core.context import Services
-from functions.core.errors import Gone, NotFound, Unauthorized
+from functions.core.errors import Conflict, Forbidden, Gone, NotFound, Unauthorized
 from functions.core.mailer import Message
 from functions.core.store.members import Member, MemberStatus
 from functions.core.store.moderators import Moderator
@@ -17,6 +24,15 @@ VERIFICATION_HOURS = 48
 MEMBER_TOKEN_PREFIX = "ard_mbr"  # noqa: S105 - a label naming the kind of token, not a secret
 MODERATOR_TOKEN_PREFIX = "ard_mod"  # noqa: S105 - a label, not a secret
 VERIFICATION_PREFIX = "ard_ver"
+IDENTITY_CHECK = (
+    "un modérateur d'Ardoise vérifie l'identité de votre entreprise (extrait Kbis de moins de trois mois, "
+    "ou courrier adressé à son siège social) avant que vous puissiez signaler des impayés ou partager "
+    "des expériences de paiement ; vous serez prévenu par e-mail de sa décision"
+)
+
+
+class AwaitingApproval(Forbidden):
+    slug, title = "membre-en-attente-de-validation", "Inscription en attente de validation"
 
 
 @dataclass(frozen=True)
@@ -37,7 +53,7 @@ def register_member(ctx: Services, *, siren: str, company_name: str, contact_nam
         company_name=company_name,
         contact_name=contact_name,
         email=email,
-        status=MemberStatus.PENDING,
+        status=MemberStatus.UNVERIFIED,
         created_at=now,
     )
     verification = new_token(VERIFICATION_PREFIX)
@@ -63,6 +79,7 @@ par exemple :
          -H 'Content-Type: application/json' -d '{{"token": "{verification}"}}'
 
 Le jeton d'accès ne sera affiché qu'une fois : conservez-le en lieu sûr.
+Ensuite, {IDENTITY_CHECK}.
 Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.
 
 L'équipe Ardoise
@@ -71,7 +88,7 @@ L'équipe Ardoise
 
 
 def verify_member(ctx: Services, verification: str) -> Credentials:
-    """Activate a member from its e-mailed token and return its API token (shown once)."""
+    """Confirm a member's e-mail and return its API token (shown once); a moderator still has to approve it."""
     api_token = new_token(MEMBER_TOKEN_PREFIX)
     member = ctx.store.members.verify(verification, api_token, ctx.clock())
     if member is None:
@@ -80,10 +97,55 @@ def verify_member(ctx: Services, verification: str) -> Credentials:
 
 
 def authenticate_member(ctx: Services, token: str) -> Member:
+    """Return the approved member a token opens: 401 for a bad token, 403 while approval is pending."""
     member = ctx.store.members.authenticate(token) if token else None
     if member is None:
         raise Unauthorized("Jeton de membre absent, invalide ou révoqué.")
+    return require_approved(member)
+
+
+def require_approved(member: Member) -> Member:
+    """Return the member if a moderator approved it; 403 otherwise (use cases check it too, not only routes)."""
+    if member.status is not MemberStatus.ACTIVE:
+        raise AwaitingApproval(f"Votre inscription est en attente de validation : {IDENTITY_CHECK}.")
     return member
+
+
+def list_pending(ctx: Services) -> list[Member]:
+    """Return the members awaiting a moderator's decision, the oldest first."""
+    pending = [m for m in ctx.store.members.list_members() if m.status is MemberStatus.PENDING]
+    return sorted(pending, key=lambda m: (m.verified_at or m.created_at, m.id))
+
+
+def decide_member(ctx: Services, member_id: str, *, approved: bool, note: str, actor: str) -> Member:
+    """Approve or refuse a pending member after checking its company's identity; tell it by e-mail."""
+    member = ctx.store.members.get_member(member_id)
+    if member is None:
+        raise NotFound(f"Aucun membre {member_id}.")
+    if member.status is not MemberStatus.PENDING:
+        raise Conflict(f"Ce membre n'attend pas de validation (statut : {member.status.value}).")
+    decided = ctx.store.members.decide(member, approved=approved, note=note, now=ctx.clock(), actor=actor)
+    ctx.mailer.send(_decision_message(ctx, decided))
+    return decided
+
+
+def _decision_message(ctx: Services, member: Member) -> Message:
+    note = f"\nNote du modérateur :\n{member.decision_note}\n" if member.decision_note else ""
+    if member.status is MemberStatus.ACTIVE:
+        subject = "Ardoise : inscription validée"
+        outcome = (
+            f"L'identité de {member.company_name} (SIREN {member.siren}) a été vérifiée : votre inscription\n"
+            "est validée. Votre jeton d'accès permet désormais de signaler des factures impayées\n"
+            f"({ctx.settings.base_url}/api/directory/reports) et de partager des expériences de paiement."
+        )
+    else:
+        subject = "Ardoise : inscription refusée"
+        outcome = (
+            f"Nous n'avons pas pu vérifier que vous représentez {member.company_name} (SIREN {member.siren}) :\n"
+            "votre inscription est refusée et votre jeton d'accès ne fonctionne plus."
+        )
+    text = f"Bonjour {member.contact_name},\n\n{outcome}\n{note}\nL'équipe Ardoise\n"
+    return Message(to=member.email, subject=subject, text=text)
 
 
 def revoke_member(ctx: Services, member_id: str, actor: str) -> Member:

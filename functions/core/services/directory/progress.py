@@ -83,10 +83,14 @@ def publish_due(ctx: Services) -> int:
 
 
 def own_report(ctx: Services, member: Member, report_id: str) -> Report:
-    """Return a report filed by the member's company; 404 otherwise (no hint that it exists)."""
+    """Return a report the member filed itself; 404 otherwise (no hint that it exists).
+
+    The member, not its company: anyone may register with any SIREN, so a
+    second member claiming the same SIREN must not reach the first one's reports.
+    """
     report = ctx.store.reports.get_report(report_id)
-    if report is None or report.creditor.siren != member.siren:
-        raise NotFound("Aucun signalement de votre entreprise sous cet identifiant.")
+    if report is None or not report.filed_by or report.filed_by != member.id:
+        raise NotFound("Aucun signalement de votre part sous cet identifiant.")
     return report
 
 
