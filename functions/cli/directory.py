@@ -143,8 +143,10 @@ def export(siren: str) -> None:
 
 @click.command("purge")
 def purge_command() -> None:
-    """Delete the reports whose retention time is over (the tick does it too)."""
-    click.echo(f"reports deleted: {purge(make_services())}")
+    """Delete the reports whose retention time is over, and expired short-lived records (the tick does it too)."""
+    done = purge(make_services())
+    click.echo(f"reports deleted: {done['reports']}")
+    click.echo(f"expired records deleted: {done['expired_records']}")
 
 
 @click.command("rebuild-aggregates")

@@ -59,6 +59,7 @@ def make_report(
         created_at=created_at,
         description="Menuiseries posées en novembre, facture restée impayée malgré deux relances.",
         filed_by="mbr_test",
+        public_ref=f"pub_{id.removeprefix('rpt_')}",
     )
     return replace(report, **changes)
 

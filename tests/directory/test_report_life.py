@@ -144,7 +144,7 @@ def test_a_report_is_notified_published_replied_to_paid_disputed_upheld_settled_
     run_tick(services)
     assert directory.get(f"/reports/{report_id}", headers=member).status_code == 200
     clock.advance(days=2)
-    assert run_tick(services)["directory_retention"] == 1
+    assert run_tick(services)["directory_retention"]["reports"] == 1
     assert directory.get(f"/reports/{report_id}", headers=member).status_code == 404
     assert not list((tmp_path / "var" / "evidence").rglob("ev_*"))
     assert services.store.reports.get_aggregate(DEBTOR_SIREN) is None

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from functions.core.clock import PARIS, today_in_paris
 from functions.core.context import Services
+from functions.core.cooldown import refuse_if_too_soon
 from functions.core.domain.charter import (
     LINK_VALIDITY,
     REQUEST_COOLDOWN,
@@ -28,7 +29,7 @@ from functions.core.domain.charter import (
     load_charter,
     mask_email,
 )
-from functions.core.errors import Conflict, FieldError, Gone, NotFound, QuotaExceeded, RuleNotMet, ValidationFailed
+from functions.core.errors import Conflict, FieldError, Gone, NotFound, RuleNotMet, ValidationFailed
 from functions.core.logs import get_logger
 from functions.core.services import charter_mail
 from functions.core.store import retry_on_conflict
@@ -46,10 +47,6 @@ class UnknownLink(NotFound):
 
 class ExpiredLink(Gone):
     slug, title = "lien-expire", "Lien expiré"
-
-
-class TooSoon(QuotaExceeded):
-    slug, title = "demande-trop-rapprochee", "Demande trop rapprochée"
 
 
 class NotCurrentVersion(RuleNotMet):
@@ -300,13 +297,12 @@ def _issue_link(
 ) -> tuple[str, datetime]:
     now = ctx.clock()
     previous = ctx.store.signatures.get_pending(siren, purpose)
-    if previous is not None and now - previous.requested_at < REQUEST_COOLDOWN:
-        wait = int((previous.requested_at + REQUEST_COOLDOWN - now).total_seconds()) + 1
-        raise TooSoon(
-            "Un lien vient d'être envoyé pour cette entreprise ; consultez la boîte de réception "
-            f"ou réessayez dans {max(1, wait // 60)} minute(s).",
-            headers={"Retry-After": str(wait)},
-        )
+    refuse_if_too_soon(
+        previous.requested_at if previous else None,
+        now,
+        REQUEST_COOLDOWN,
+        "Un lien vient d'être envoyé pour cette entreprise ; consultez la boîte de réception ou réessayez",
+    )
     token = new_token("ard_sig" if purpose is LinkPurpose.SIGN else "ard_ret")
     link = Link(purpose, siren, now, now + LINK_VALIDITY, request)
     ctx.store.signatures.record_link(link, hash_token(token), previous, actor=signatory(siren))

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from functions.core.store.audit import AuditLog
     from functions.core.store.companies import Companies
     from functions.core.store.experiences import Experiences
+    from functions.core.store.expiry import Expiring
     from functions.core.store.members import Members
     from functions.core.store.moderators import Moderators
     from functions.core.store.outbox import Outbox
@@ -155,6 +156,12 @@ class Store:
         from functions.core.store.replies import Replies
 
         return Replies(self)
+
+    @cached_property
+    def expiring(self) -> Expiring:
+        from functions.core.store.expiry import Expiring
+
+        return Expiring(self)
 
     @cached_property
     def signatures(self) -> Signatures:

@@ -7,19 +7,25 @@ A member's life: ``unverified`` (registered, e-mail not confirmed) -> ``pending`
 - ``MEMBER#{id}`` / ``PROFILE``: the member; ``gsi2`` ``MEMBERS`` / ``{siren}#{id}``
   lists them (by company).
 - ``MEMBERVERIFY#{digest}``: the pending e-mail verification (expires).
+- ``MEMBERREQ#siren#{siren}`` / ``MEMBERREQ#email#{digest}``: when a registration
+  was last requested for a company or an address (the cooldown; expires).
+  Every expiring record, and an unverified profile, sits in the expiry queue
+  (``expiry.py``) so that SQLite deletes it too.
 - ``MEMBERTOKEN#{digest}``: which member an API token opens. Only digests are
   stored; a revoked member's token item is deleted in the same transaction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from functions.core.store.base import Repository
-from functions.core.store.items import Delete, Item, Put
+from functions.core.store.expiry import expiry_keys
+from functions.core.store.items import Delete, Item, Put, Write
 from functions.core.tokens import hash_token, same_digest
 
 
@@ -90,15 +96,26 @@ def _status(data: dict[str, Any]) -> MemberStatus:
     return status
 
 
-def _item(member: Member, version: int) -> Item:
-    return Item(
-        f"MEMBER#{member.id}",
-        "PROFILE",
-        member.to_data(),
-        version,
-        gsi2pk="MEMBERS",
-        gsi2sk=f"{member.siren}#{member.id}",
-    )
+def _item(member: Member, version: int, forget_at: int | None = None) -> Item:
+    """The profile item; an unverified one also waits in the expiry queue until ``forget_at``."""
+    pk = f"MEMBER#{member.id}"
+    keys = expiry_keys(forget_at, pk, "PROFILE") if forget_at is not None else {}
+    lookup = f"{member.siren}#{member.id}"
+    return Item(pk, "PROFILE", member.to_data(), version, gsi2pk="MEMBERS", gsi2sk=lookup, **keys)
+
+
+@dataclass(frozen=True)
+class LastRequest:
+    """When a registration was last requested for one company or one address."""
+
+    pk: str
+    at: datetime | None
+    version: int | None
+
+
+def request_keys(siren: str, email: str) -> list[str]:
+    """The cooldown keys of a registration: the company, and the address (as a digest)."""
+    return [f"MEMBERREQ#siren#{siren}", f"MEMBERREQ#email#{hash_token(email.strip().lower())}"]
 
 
 class Members(Repository):
@@ -118,19 +135,61 @@ class Members(Repository):
                 return members
             cursor = page.cursor
 
-    def register(self, member: Member, verification: str, expires_at: datetime, actor: str) -> Member:
-        """Store a pending member and the digest of its e-mail verification token."""
-        verify = Item(
-            f"MEMBERVERIFY#{hash_token(verification)}",
-            "TOKEN",
-            {"member_id": member.id},
-            expires_at=int(expires_at.timestamp()),
-        )
+    def last_requests(self, siren: str, email: str) -> list[LastRequest]:
+        """Return when a registration was last requested for this company and for this address."""
+        found = []
+        for pk in request_keys(siren, email):
+            item = self.backend.get(pk, "LAST")
+            fresh = item is not None and (item.expires_at is None or item.expires_at > self.now().timestamp())
+            at = datetime.fromisoformat(item.data["at"]) if item is not None and fresh else None
+            found.append(LastRequest(pk, at, item.version if item is not None else None))
+        return found
+
+    def register(
+        self,
+        member: Member,
+        verification: str,
+        expires_at: datetime,
+        actor: str,
+        *,
+        requests: Sequence[LastRequest] = (),
+        cooldown: timedelta = timedelta(0),
+    ) -> Member:
+        """Store an unverified member, the digest of its verification token and its cooldown markers.
+
+        The markers are written on the versions ``requests`` read: of two
+        registrations at once for one company or address, one fails
+        (ConditionFailed) instead of both sending an e-mail.
+        """
+        expires = int(expires_at.timestamp())
+        verify_pk = f"MEMBERVERIFY#{hash_token(verification)}"
+        verify = Item(verify_pk, "TOKEN", {"member_id": member.id}, **expiry_keys(expires, verify_pk, "TOKEN"))
+        writes: list[Write] = [Put(_item(member, 1, expires), None), Put(verify, None)]
+        until = int((member.created_at + cooldown).timestamp())
+        for last in requests:
+            data = {"at": member.created_at.isoformat()}
+            marker = Item(last.pk, "LAST", data, (last.version or 0) + 1, **expiry_keys(until, last.pk, "LAST"))
+            writes.append(Put(marker, last.version))
         event = self.store.event(
             f"member:{member.id}", f"member:{member.id}", "member.registered", actor, after=member.audit()
         )
-        self.store.commit([Put(_item(member, 1), None), Put(verify, None)], [event])
+        self.store.commit(writes, [event])
         return replace(member, version=1)
+
+    def forget_unverified(self, item: Item) -> bool:
+        """Delete a profile whose e-mail was never verified (its verification expired); False if verified since."""
+        member = Member.from_item(item)
+        if member.status is not MemberStatus.UNVERIFIED:
+            return False
+        event = self.store.event(
+            f"member:{member.id}",
+            f"member:{member.id}",
+            "member.expired",
+            "system:retention",
+            before=member.audit(),
+        )
+        self.store.commit([Delete(item.pk, item.sk, item.version)], [event])
+        return True
 
     def verify(self, verification: str, api_token: str, now: datetime) -> Member | None:
         """Activate the member a verification token names and attach its API token; None if unusable."""

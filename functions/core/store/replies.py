@@ -10,10 +10,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from functions.core.domain.reports import Report
 from functions.core.store.base import Repository
+from functions.core.store.expiry import expiry_keys
 from functions.core.store.items import Item, Put
 from functions.core.store.reports import debtor_pk
 from functions.core.tokens import hash_token, same_digest
@@ -44,6 +45,10 @@ class Evidence:
     created_at: datetime
 
 
+# An expired link is kept a while, so that a late click says "expired" (410), not "unknown" (404).
+EXPIRED_LINK_KEPT = timedelta(days=30)
+
+
 class Replies(Repository):
     """Issue and resolve reply links; record evidence declarations."""
 
@@ -51,11 +56,14 @@ class Replies(Repository):
         """Store a new link for ``report`` (earlier links stay valid until they expire)."""
         digest = hash_token(token)
         expires = int(expires_at.timestamp())
+        forget = int((expires_at + EXPIRED_LINK_KEPT).timestamp())
         data = {"report_id": report.id, "debtor_siren": report.debtor.siren, "digest": digest, "expires": expires}
+        link_pk = f"REPLYLINK#{digest}"
         self.backend.transact(
             [
-                Put(Item(f"REPLYLINK#{digest}", "LINK", data, expires_at=expires), None),
-                Put(Item(debtor_pk(report.debtor.siren), f"LINK#{report.id}#{digest}", data, expires_at=expires), None),
+                # Queued for deletion with its twin beside the report (see expiry.py).
+                Put(Item(link_pk, "LINK", data, **expiry_keys(forget, link_pk, "LINK")), None),
+                Put(Item(debtor_pk(report.debtor.siren), f"LINK#{report.id}#{digest}", data, expires_at=forget), None),
             ]
         )
 

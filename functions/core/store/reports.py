@@ -28,6 +28,7 @@ from functions.core.domain.aggregates import AggregateState, CompanyAggregate
 from functions.core.domain.reports import Report, ReportStatus
 from functions.core.domain.retention import delete_on
 from functions.core.store.base import AuditEvent, Repository, sortable_time
+from functions.core.store.expiry import expiry_keys
 from functions.core.store.items import Check, ConditionFailed, Delete, Item, Put, Write
 from functions.core.store.report_codec import audit_view, report_from_data, report_to_data
 from functions.core.text import fold
@@ -196,7 +197,7 @@ class Reports(Repository):
         # An expired record may be replaced; a live one makes the transaction fail.
         expected = current.version if current is not None and not self.get_replay(member_id, key) else None
         version = current.version + 1 if current is not None else 1
-        return Put(Item(pk, "IDEMPOTENCY", dict(record), version, expires_at=expires), expected)
+        return Put(Item(pk, "IDEMPOTENCY", dict(record), version, **expiry_keys(expires, pk, "IDEMPOTENCY")), expected)
 
     def complete_replay(self, member_id: str, key: str, body: Mapping[str, Any]) -> None:
         """Add the response to a keyed request's record once it is known."""

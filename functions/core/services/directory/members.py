@@ -14,13 +14,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from functions.core.context import Services
+from functions.core.cooldown import refuse_if_too_soon
 from functions.core.errors import Conflict, Forbidden, Gone, NotFound, Unauthorized
 from functions.core.mailer import Message
+from functions.core.store import retry_on_conflict
 from functions.core.store.members import Member, MemberStatus
 from functions.core.store.moderators import Moderator
 from functions.core.tokens import new_token
 
 VERIFICATION_HOURS = 48
+# One registration request per company and per address in this time, as the charter does for its links.
+REGISTRATION_COOLDOWN = timedelta(minutes=5)
 MEMBER_TOKEN_PREFIX = "ard_mbr"  # noqa: S105 - a label naming the kind of token, not a secret
 MODERATOR_TOKEN_PREFIX = "ard_mod"  # noqa: S105 - a label, not a secret
 VERIFICATION_PREFIX = "ard_ver"
@@ -45,7 +49,7 @@ class Credentials:
 
 
 def register_member(ctx: Services, *, siren: str, company_name: str, contact_name: str, email: str) -> Member:
-    """Record a pending member and e-mail it the token that verifies its address."""
+    """Record an unverified member and e-mail it the token that verifies its address (429 when too soon)."""
     now = ctx.clock()
     member = Member(
         id=f"mbr_{uuid.uuid4().hex[:16]}",
@@ -57,9 +61,25 @@ def register_member(ctx: Services, *, siren: str, company_name: str, contact_nam
         created_at=now,
     )
     verification = new_token(VERIFICATION_PREFIX)
-    member = ctx.store.members.register(member, verification, now + timedelta(hours=VERIFICATION_HOURS), "public")
-    ctx.mailer.send(_verification_message(ctx, member, verification))
-    return member
+
+    def attempt() -> Member:
+        # Read, check, write; read again if another registration for this company or address won the race.
+        requests = ctx.store.members.last_requests(siren, email)
+        refuse_if_too_soon(
+            max((r.at for r in requests if r.at is not None), default=None),
+            now,
+            REGISTRATION_COOLDOWN,
+            "Une inscription vient d'être demandée pour cette entreprise ou cette adresse ; "
+            "consultez la boîte de réception ou réessayez",
+        )
+        expires_at = now + timedelta(hours=VERIFICATION_HOURS)
+        return ctx.store.members.register(
+            member, verification, expires_at, "public", requests=requests, cooldown=REGISTRATION_COOLDOWN
+        )
+
+    registered = retry_on_conflict(attempt)
+    ctx.mailer.send(_verification_message(ctx, registered, verification))
+    return registered
 
 
 def _verification_message(ctx: Services, member: Member, verification: str) -> Message:

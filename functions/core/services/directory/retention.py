@@ -4,10 +4,14 @@ Settled, rejected and withdrawn reports are off the listing from the moment
 they close; they are deleted 24 months later. Every report is deleted 5 years
 after its due date. Deleting a report deletes its evidence files and reply
 links; the audit log keeps its identifiers, statuses, amounts and dates only.
+Short-lived records (unverified members, verification codes, registration
+cooldowns, idempotency records, expired reply links) are deleted when they
+expire, on SQLite as on DynamoDB (see ``store/expiry.py``).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from typing import Any
 
@@ -43,8 +47,21 @@ def _delete_if_expired(ctx: Services, report_id: str) -> bool:
     return False
 
 
-def purge(ctx: Services) -> int:
-    """Delete every report whose retention time is over; return how many. Safe to run twice at once."""
+def purge(ctx: Services) -> dict[str, int]:
+    """Tick step and ``ardoise purge``: apply every retention rule; say how much went. Safe to run twice at once."""
+    return {"reports": purge_reports(ctx), "expired_records": purge_expired_records(ctx)}
+
+
+def purge_expired_records(ctx: Services) -> int:
+    """Delete the short-lived records whose time is over, a page at a time."""
+    total = 0
+    while purged := ctx.store.expiring.purge_expired(ctx.clock()):
+        total += purged
+    return total
+
+
+def purge_reports(ctx: Services) -> int:
+    """Delete every report whose retention time is over; return how many."""
     today = today_in_paris(ctx.clock())
     candidates = [r.id for r in ctx.store.reports.iter_queue(QUEUE_PURGE, until=today.isoformat())]
     # Reports still in another queue reach 5 years only if forgotten there: check them too (few).
@@ -61,8 +78,18 @@ def _report_export(ctx: Services, report: Report) -> dict[str, Any]:
     return data
 
 
+def _plain(value: Any) -> Any:
+    """JSON-ready data from dataclasses holding dates, enums and tuples."""
+    return json.loads(json.dumps(asdict(value), default=str)) if value is not None else None
+
+
 def export_company(ctx: Services, siren: str) -> dict[str, Any]:
-    """Everything the directory holds about a company (right of access), as JSON-ready data."""
+    """Everything Ardoise holds about a company (right of access), as JSON-ready data.
+
+    The directory's own records, and read-only what the other parts keep about
+    it: payment experiences shared about it, its charter signature (with the
+    signatory's private contact), its solvency summary.
+    """
     company = ctx.store.companies.get_company(siren)
     aggregate = ctx.store.reports.get_aggregate(siren)
     members = [
@@ -82,5 +109,8 @@ def export_company(ctx: Services, siren: str) -> dict[str, Any]:
         "reports_as_debtor": [_report_export(ctx, r) for r in ctx.store.reports.list_for_debtor(siren)],
         "reports_as_creditor": [report_to_data(r) for r in ctx.store.reports.list_for_creditor(siren)],
         "members": members,
+        "experiences_as_debtor": [_plain(e) for e in ctx.store.experiences.list_for_debtor(siren)],
+        "charter_signature": _plain(ctx.store.signatures.get_signature(siren)),
+        "summary": ctx.store.summaries.get_summary(siren),
         "audit": [asdict(event) for event in ctx.store.audit.list_events(f"company:{siren}")],
     }
