@@ -189,6 +189,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Days a debtor's private reply link stays valid (each new e-mail to the debtor carries a fresh one).",
         _positive_int,
     ),
+    Setting(
+        "ARDOISE_WEBHOOK_ALLOW_PRIVATE",
+        "webhook_allow_private",
+        None,
+        "`on`: webhooks may point to loopback or private addresses (tests, demos); "
+        "default `on` locally, `off` in production.",
+        _on_off,
+    ),
 )
 
 
@@ -216,6 +224,8 @@ class Settings:
     reply_link_days: int = 60
     site_build_dir: str = "var/site-build"
     site_publish: bool = True
+    # Off unless asked for or local (see load_settings): a webhook must not reach our own network.
+    webhook_allow_private: bool = False
 
     @property
     def is_production(self) -> bool:
@@ -262,6 +272,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             problems.append(f"{setting.env}={raw!r}: {exc}")
     if production:
         values["env"] = "production"
+    values.setdefault("webhook_allow_private", not production)
     if problems:
         raise ConfigurationError("; ".join(problems))
     if "secret_key" not in values:

@@ -92,19 +92,17 @@ def _page() -> Template:
 
 
 def _address(company: dict[str, Any]) -> str:
+    """One line of the company's postal address, from the parts it has."""
     return " ".join(part for part in (company.get("address"), company.get("postal_code"), company.get("city")) if part)
 
 
 def to_html(summary: dict[str, Any]) -> str:
     """Render the summary as a self-contained French page."""
     company = summary["company"] or {}
-    address = " ".join(
-        part for part in (company.get("address"), company.get("postal_code"), company.get("city")) if part
-    )
     return _page().render(
         s=summary,
         name=company.get("name") or f"SIREN {summary['siren']}",
-        address=address,
+        address=_address(company),
         as_of=french_date(summary["as_of"]),
         computed_at=french_date(summary["computed_at"]) + " à " + summary["computed_at"][11:16] + " UTC",
         charter=_CHARTER.get(summary["charter"]["status"], summary["charter"]["status"]),

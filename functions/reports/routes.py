@@ -18,6 +18,7 @@ from functions.core.services import solvency, subscribers, watchlist
 from functions.core.store.subscribers import Subscriber
 from functions.core.validation import parse_path_siren
 from functions.reports import render
+from functions.reports.auth import counted_subscriber, current_subscriber
 from functions.reports.schemas import (
     BatchRequest,
     BatchResponse,
@@ -38,10 +39,6 @@ _MEDIA = {"json": "application/json", "html": "text/html", "pdf": "application/p
 _PRIVATE = {"Cache-Control": "private, no-store"}
 
 
-def _subscriber() -> Subscriber:
-    return subscribers.authenticate(services(), request.headers.get("X-API-Key"))
-
-
 def _format(asked: str | None) -> str:
     if asked:
         return asked
@@ -56,14 +53,14 @@ def _format(asked: str | None) -> str:
     query=FormatQuery,
     responses={200: Solvency},
     security="apiKey",
+    auth=current_subscriber,
     problems=(404, 429),
 )
-def get_solvency(siren: str, query: FormatQuery) -> Any:
+def get_solvency(principal: Subscriber, siren: str, query: FormatQuery) -> Any:
     ctx = services()
-    subscriber = _subscriber()
     fmt = _format(query.format)
     siren = parse_path_siren(siren)
-    subscribers.count_summaries(ctx, subscriber, 1)
+    subscribers.count_summaries(ctx, principal, 1)
     summary = public_view(solvency.get_summary(ctx, siren))
     if fmt == "html":
         return Response(render.to_html(summary), mimetype="text/html", headers=_PRIVATE)
@@ -80,11 +77,11 @@ def get_solvency(siren: str, query: FormatQuery) -> Any:
     body=BatchRequest,
     responses={200: BatchResponse},
     security="apiKey",
+    auth=counted_subscriber,
     problems=(429,),
 )
-def post_batch(body: BatchRequest) -> Any:
+def post_batch(principal: Subscriber, body: BatchRequest) -> Any:
     ctx = services()
-    subscriber = _subscriber()
     parsed: list[tuple[str, str | None]] = []
     for raw in body.sirens:
         try:
@@ -93,8 +90,7 @@ def post_batch(body: BatchRequest) -> Any:
             parsed.append((raw, None))
     wanted = list(dict.fromkeys(siren for _, siren in parsed if siren))
     counted = len(wanted)
-    subscribers.count_call(ctx, subscriber)
-    subscribers.count_summaries(ctx, subscriber, counted)
+    subscribers.count_summaries(ctx, principal, counted)
     found = solvency.get_summaries(ctx, wanted)
     results = [_batch_item(raw, siren, found) for raw, siren in parsed]
     return {"counted": counted, "results": results}, 200, _PRIVATE
@@ -123,12 +119,11 @@ def _batch_item(raw: str, siren: str | None, found: dict[str, dict[str, Any]]) -
     summary="Donner la consommation du mois et le quota de la formule.",
     responses={200: Usage},
     security="apiKey",
+    auth=counted_subscriber,
 )
-def get_usage() -> Any:
+def get_usage(principal: Subscriber) -> Any:
     ctx = services()
-    subscriber = _subscriber()
-    subscribers.count_call(ctx, subscriber)
-    return subscribers.usage(ctx, subscriber), 200, _PRIVATE
+    return subscribers.usage(ctx, principal), 200, _PRIVATE
 
 
 @api.route(
@@ -138,12 +133,11 @@ def get_usage() -> Any:
     query=PageQuery,
     responses={200: WatchlistPage},
     security="apiKey",
+    auth=counted_subscriber,
 )
-def get_watchlist(query: PageQuery) -> Any:
+def get_watchlist(principal: Subscriber, query: PageQuery) -> Any:
     ctx = services()
-    subscriber = _subscriber()
-    subscribers.count_call(ctx, subscriber)
-    return watchlist.list_watched(ctx, subscriber, query.limit, query.cursor), 200, _PRIVATE
+    return watchlist.list_watched(ctx, principal, query.limit, query.cursor), 200, _PRIVATE
 
 
 @api.route(
@@ -152,13 +146,12 @@ def get_watchlist(query: PageQuery) -> Any:
     summary="Surveiller une entreprise : alerte à chaque signalement publié, règlement ou changement de charte.",
     responses={200: WatchedCompany, 201: WatchedCompany},
     security="apiKey",
+    auth=counted_subscriber,
 )
-def put_watchlist(siren: str) -> Any:
+def put_watchlist(principal: Subscriber, siren: str) -> Any:
     ctx = services()
-    subscriber = _subscriber()
     siren = parse_path_siren(siren)
-    subscribers.count_call(ctx, subscriber)
-    added = watchlist.watch(ctx, subscriber, siren)
+    added = watchlist.watch(ctx, principal, siren)
     return {"siren": siren, "watched": True}, 201 if added else 200
 
 
@@ -168,14 +161,13 @@ def put_watchlist(siren: str) -> Any:
     summary="Ne plus surveiller une entreprise.",
     responses={204: None},
     security="apiKey",
+    auth=counted_subscriber,
     problems=(404,),
 )
-def delete_watchlist(siren: str) -> Any:
+def delete_watchlist(principal: Subscriber, siren: str) -> Any:
     ctx = services()
-    subscriber = _subscriber()
     siren = parse_path_siren(siren)
-    subscribers.count_call(ctx, subscriber)
-    if not watchlist.unwatch(ctx, subscriber, siren):
+    if not watchlist.unwatch(ctx, principal, siren):
         raise NotFound("Cette entreprise n'est pas dans votre liste de surveillance.")
     return None, 204
 
@@ -187,12 +179,11 @@ def delete_watchlist(siren: str) -> Any:
     body=WebhookRequest,
     responses={200: WebhookSettings},
     security="apiKey",
+    auth=counted_subscriber,
 )
-def put_webhook(body: WebhookRequest) -> Any:
+def put_webhook(principal: Subscriber, body: WebhookRequest) -> Any:
     ctx = services()
-    subscriber = _subscriber()
-    subscribers.count_call(ctx, subscriber)
-    updated, secret = watchlist.set_webhook(ctx, subscriber, body.url)
+    updated, secret = watchlist.set_webhook(ctx, principal, body.url)
     return {"url": updated.webhook_url, "secret": secret}, 200, _PRIVATE
 
 
@@ -202,12 +193,11 @@ def put_webhook(body: WebhookRequest) -> Any:
     summary="Recevoir de nouveau les alertes par e-mail.",
     responses={204: None},
     security="apiKey",
+    auth=counted_subscriber,
 )
-def delete_webhook() -> Any:
+def delete_webhook(principal: Subscriber) -> Any:
     ctx = services()
-    subscriber = _subscriber()
-    subscribers.count_call(ctx, subscriber)
-    watchlist.clear_webhook(ctx, subscriber)
+    watchlist.clear_webhook(ctx, principal)
     return None, 204
 
 
@@ -217,9 +207,8 @@ def delete_webhook() -> Any:
     summary="Donner le journal des dernières alertes et de leurs livraisons.",
     responses={200: DeliveryLog},
     security="apiKey",
+    auth=counted_subscriber,
 )
-def get_deliveries() -> Any:
+def get_deliveries(principal: Subscriber) -> Any:
     ctx = services()
-    subscriber = _subscriber()
-    subscribers.count_call(ctx, subscriber)
-    return {"items": watchlist.list_deliveries(ctx, subscriber)}, 200, _PRIVATE
+    return {"items": watchlist.list_deliveries(ctx, principal)}, 200, _PRIVATE

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from functions.core.validation import Model
+from functions.core.validation import Model, SingleLine
 
 MAX_BATCH = 100
 
@@ -158,7 +158,7 @@ class PageQuery(Model):
 class WebhookRequest(Model):
     """Adresse qui recevra les alertes (POST JSON signé)."""
 
-    url: str = Field(min_length=8, max_length=2000)
+    url: SingleLine = Field(min_length=8, max_length=2000)
 
 
 class WebhookSettings(Model):

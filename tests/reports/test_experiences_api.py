@@ -1,12 +1,14 @@
 """Members share payment experiences: JSON or CSV, per-line errors, three creditors before they count."""
 
 import re
+from datetime import date
 
 from flask.testing import FlaskClient
 
 from functions.core.context import Services
 from functions.core.mailer import OutboxMailer
 from functions.core.services.directory.members import decide_member, register_member, verify_member
+from functions.core.services.experiences import check_line
 from functions.core.services.propagation import refresh_marked
 from tests.reports.factories import CREDITOR_SIRENS, DEBTOR_SIREN, add_subscriber, record_company
 
@@ -103,18 +105,18 @@ def test_experiences_feed_the_index_only_from_the_third_creditor(
 ) -> None:
     record_company(services)
     _, key = add_subscriber(services)
-    index = lambda: reports.get(f"/solvency/{DEBTOR_SIREN}", headers={"X-API-Key": key}).json  # noqa: E731 - a local shorthand
+    get = lambda: reports.get(f"/solvency/{DEBTOR_SIREN}", headers={"X-API-Key": key})  # noqa: E731 - a local shorthand
     for creditor, paid_on in zip(CREDITOR_SIRENS[:2], ("2026-01-10", "2026-01-25"), strict=True):
         headers = member_token(services, mailer, creditor)
         shared = [line(paid_on), line(paid_on, reference="bis")]
         directory.post("/experiences", json={"experiences": shared}, headers=headers)
         refresh_marked(services)
-    assert index()["insufficient_data"] is True
-    assert index()["basis"]["experiences"] == 0
+    # Two creditors' invoices are not shown, not even as a sign that the company is known.
+    assert get().status_code == 404
     headers = member_token(services, mailer, CREDITOR_SIRENS[2])
     directory.post("/experiences", json={"experiences": [line("2026-02-09")]}, headers=headers)
     refresh_marked(services)
-    summary = index()
+    summary = get().json
     # On time twice (80), 15 days late twice (70), 30 days late once (50), same amounts: 350 / 5 = 70.
     assert summary["basis"]["experiences"] == 5
     assert summary["payment_index"] == 70
@@ -128,3 +130,10 @@ def test_sharing_the_same_invoice_again_does_not_count_it_twice(
     for _ in range(2):
         directory.post("/experiences", json={"experiences": [line(reference="F-9")]}, headers=headers)
     assert len(services.store.experiences.list_for_debtor(DEBTOR_SIREN)) == 1
+
+
+def test_a_reference_holding_control_characters_is_refused_line_by_line() -> None:
+    shared = line(reference="F-1\u202eevil")
+    experience, errors = check_line(shared, CREDITOR_SIRENS[0], date(2026, 3, 2))
+    assert experience is None
+    assert [(e.field, e.code) for e in errors] == [("reference", "texte_invalide")]

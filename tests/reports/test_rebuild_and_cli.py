@@ -8,9 +8,13 @@ from click.testing import CliRunner
 from functions.cli import main
 from functions.core.clock import FixedClock
 from functions.core.context import Services
+from functions.core.domain.reports import ReportStatus
+from functions.core.domain.summaries import build_summary
+from functions.core.errors import ValidationFailed
 from functions.core.services.propagation import refresh_marked
 from functions.core.services.solvency import rebuild_summaries, refresh_due_summaries
-from functions.core.store.items import Put
+from functions.core.services.subscribers import create_subscriber
+from functions.core.store.items import Item, Put
 from tests.reports.factories import DEBTOR_SIREN, file_published, record_company, three_creditors
 
 
@@ -36,6 +40,29 @@ def test_the_check_reports_a_summary_that_drifted(services: Services) -> None:
     assert rebuild_summaries(services, check=True)["differences"] == []
 
 
+def test_the_check_expects_no_summary_where_nothing_is_public(services: Services, clock: FixedClock) -> None:
+    file_published(services, id="r1", status=ReportStatus.NOTIFIED, published_on=None)
+    refresh_marked(services)
+    assert services.store.summaries.get_item(DEBTOR_SIREN) is None
+    assert rebuild_summaries(services, check=True)["differences"] == []
+    # What the refresher used to store: a summary naming the company, from the pending report.
+    leaked = build_summary(
+        siren=DEBTOR_SIREN,
+        identity={"siren": DEBTOR_SIREN, "name": "Société Générale d'Équipement"},
+        reports=[],
+        experiences=[],
+        charter=None,
+        today=clock().date(),
+        now=clock(),
+    )
+    services.store.backend.transact([Put(Item(f"COMPANY#{DEBTOR_SIREN}", "SUMMARY", leaked), None)])
+    assert rebuild_summaries(services, check=True)["differences"] == [
+        {"siren": DEBTOR_SIREN, "fields": ["(nothing public: should not exist)"]}
+    ]
+    rebuild_summaries(services, check=False)
+    assert services.store.summaries.get_item(DEBTOR_SIREN) is None
+
+
 def test_summaries_with_open_reports_are_recomputed_the_next_day(services: Services, clock: FixedClock) -> None:
     record_company(services)
     file_published(services, id="r1")
@@ -47,6 +74,18 @@ def test_summaries_with_open_reports_are_recomputed_the_next_day(services: Servi
     after = services.store.summaries.get_summary(DEBTOR_SIREN)
     assert after["open_reports"]["worst_days_beyond_terms"] == before["open_reports"]["worst_days_beyond_terms"] + 1
     assert refresh_due_summaries(services) == 0
+
+
+def test_due_summaries_are_refreshed_batch_after_batch_within_the_budget(services: Services, clock: FixedClock) -> None:
+    sirens = ["552100554", "732829320", "542051180", "383474814", "443061841"]
+    for n, siren in enumerate(sirens):
+        file_published(services, id=f"r{n}", number=f"F-{n}", debtor_siren=siren)
+    refresh_marked(services)
+    clock.advance(days=1)
+    assert refresh_due_summaries(services, budget_seconds=0) == 0  # nothing started: all wait for the next tick
+    assert refresh_due_summaries(services, batch=2) == len(sirens)
+    assert {services.store.summaries.get_summary(siren)["as_of"] for siren in sirens} == {"2026-03-03"}
+    assert refresh_due_summaries(services, batch=2) == 0
 
 
 @pytest.fixture
@@ -72,6 +111,14 @@ def test_subscribers_are_created_listed_moved_and_revoked_from_the_command_line(
     revoked = cli_env.invoke(main, ["subscribers", "revoke", subscriber_id])
     assert "revoked" in revoked.output
     assert cli_env.invoke(main, ["subscribers", "revoke", "0123456789ab"]).exit_code != 0
+
+
+def test_a_subscriber_name_on_two_lines_is_refused(services: Services) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        create_subscriber(
+            services, name="Cabinet Leroy\nBcc: x@y.fr", email="credit@leroy.fr", plan="pro", actor="operator:test"
+        )
+    assert refused.value.errors[0].code == "texte_invalide"
 
 
 def test_an_unknown_plan_is_refused_at_creation(cli_env: CliRunner) -> None:

@@ -1,15 +1,25 @@
 """GET /solvency, /usage and batches: keys, quotas, formats, on both stores."""
 
 import io
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import pytest
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 
+from functions.core.clock import FixedClock
 from functions.core.context import Services
+from functions.core.domain.reports import ReportStatus
 from functions.core.services.propagation import refresh_marked
-from tests.reports.factories import DEBTOR_SIREN, add_subscriber, file_published, record_company
+from tests.reports.factories import (
+    CREDITOR_SIRENS,
+    DEBTOR_SIREN,
+    add_subscriber,
+    file_published,
+    record_company,
+    three_creditors,
+)
 
 PROBLEM = "application/problem+json"
 UNKNOWN_SIREN = "732829320"
@@ -171,3 +181,79 @@ def test_a_batch_holds_at_most_100_sirens(reports: FlaskClient, services: Servic
     response = reports.post("/solvency/batch", json={"sirens": [DEBTOR_SIREN] * 101}, headers=key_header(services))
     assert response.status_code == 400
     assert response.json["errors"][0]["field"] == "sirens"
+
+
+def test_a_company_whose_only_report_is_in_its_grace_period_is_unknown(
+    reports: FlaskClient, services: Services
+) -> None:
+    headers = key_header(services)
+    pending = file_published(
+        services, id="r1", status=ReportStatus.NOTIFIED, published_on=None, debtor_name="Nom saisi par le créancier"
+    )
+    refresh_marked(services)
+    answer = reports.get(f"/solvency/{DEBTOR_SIREN}", headers=headers)
+    never_heard_of = reports.get(f"/solvency/{UNKNOWN_SIREN}", headers=headers)
+    assert answer.status_code == 404
+    assert answer.json == {**never_heard_of.json, "instance": answer.json["instance"]}
+    batch = reports.post("/solvency/batch", json={"sirens": [DEBTOR_SIREN]}, headers=headers).json
+    assert batch["results"][0]["error"]["type"] == "https://ardoise.fr/problemes/introuvable"
+    listed = replace(pending, status=ReportStatus.PUBLISHED, published_at=datetime(2026, 3, 2, 8, tzinfo=UTC))
+    services.store.reports.save(pending, listed, actor="system:test", action="report.published")
+    refresh_marked(services)
+    shown = reports.get(f"/solvency/{DEBTOR_SIREN}", headers=headers)
+    assert shown.status_code == 200
+    assert shown.json["company"]["name"] == "Nom saisi par le créancier"
+
+
+def test_a_report_in_its_grace_period_leaves_no_trace_on_a_listed_company(
+    reports: FlaskClient, services: Services, clock: FixedClock, listed: None
+) -> None:
+    headers = key_header(services)
+    before = reports.get(f"/solvency/{DEBTOR_SIREN}", headers=headers).json
+    clock.advance(hours=2)
+    file_published(services, id="r4", number="F-4", status=ReportStatus.NOTIFIED, published_on=None)
+    services.store.experiences.share_experiences(CREDITOR_SIRENS[1], three_creditors(90, 90)[:1], "member:test")
+    refresh_marked(services)
+    after = reports.get(f"/solvency/{DEBTOR_SIREN}", headers=headers).json
+    assert after == before  # computed_at included: not even the moment of the filing shows
+
+
+def test_a_company_whose_listed_report_was_withdrawn_becomes_unknown_again(
+    reports: FlaskClient, services: Services
+) -> None:
+    headers = key_header(services)
+    record_company(services)
+    report = file_published(services, id="r1")
+    refresh_marked(services)
+    assert reports.get(f"/solvency/{DEBTOR_SIREN}", headers=headers).status_code == 200
+    services.store.reports.save(
+        report, replace(report, status=ReportStatus.WITHDRAWN), actor="moderator:test", action="report.withdrawn"
+    )
+    refresh_marked(services)
+    assert reports.get(f"/solvency/{DEBTOR_SIREN}", headers=headers).status_code == 404
+    assert services.store.summaries.get_item(DEBTOR_SIREN) is None
+
+
+def test_a_missing_key_is_a_401_whatever_the_body_holds(reports: FlaskClient) -> None:
+    response = reports.post("/solvency/batch", json={"sirens": []})
+    assert response.status_code == 401
+    assert response.json["type"] == "https://ardoise.fr/problemes/non-authentifie"
+
+
+def test_every_call_but_single_summaries_counts_as_a_call(reports: FlaskClient, services: Services) -> None:
+    headers = key_header(services)
+    calls = [
+        ("put", f"/watchlist/{DEBTOR_SIREN}", None),
+        ("get", "/watchlist", None),
+        ("delete", f"/watchlist/{DEBTOR_SIREN}", None),
+        ("put", "/webhook", {"url": "http://127.0.0.1:8080/ardoise"}),
+        ("delete", "/webhook", None),
+        ("get", "/deliveries", None),
+        ("post", "/solvency/batch", {"sirens": [UNKNOWN_SIREN]}),
+        ("get", f"/solvency/{UNKNOWN_SIREN}", None),
+    ]
+    for method, path, body in calls:
+        assert getattr(reports, method)(path, json=body, headers=headers).status_code < 500
+    usage = reports.get("/usage", headers=headers).json
+    # Seven calls and /usage itself; the single GET and the batch's SIREN count as summaries.
+    assert (usage["calls"], usage["summaries"]) == (8, 2)

@@ -1,10 +1,21 @@
 """The summary computed from reports and experiences: what shows, what counts, the trend, the changes."""
 
 from datetime import UTC, date, datetime
+from typing import Any
 
-from functions.core.domain.reports import ReportStatus
-from functions.core.domain.summaries import build_summary, changes_between, public_view
-from tests.reports.factories import DEBTOR_SIREN, make_payment, make_report, three_creditors
+import pytest
+
+from functions.core.domain.reports import Report, ReportStatus
+from functions.core.domain.solvency import Experience
+from functions.core.domain.summaries import build_summary, changes_between, has_public_facts, public_view
+from tests.reports.factories import (
+    CREDITOR_SIRENS,
+    DEBTOR_SIREN,
+    make_experience,
+    make_payment,
+    make_report,
+    three_creditors,
+)
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)
@@ -61,17 +72,75 @@ def test_open_published_reports_are_counted_with_their_oldest_and_worst_delay() 
     assert opened["worst_days_beyond_terms"] == 146  # 30 June to 23 November
 
 
-def test_reports_never_published_or_rejected_do_not_show() -> None:
-    reports = [
-        make_report(id="r1", status=ReportStatus.NOTIFIED, published_on=None),
-        make_report(id="r2", status=ReportStatus.REJECTED, published_on=None),
-        make_report(id="r3", status=ReportStatus.WITHDRAWN, published_on=None),
-        make_report(id="r4", status=ReportStatus.DISPUTED, published_on=None),
+def hidden_reports() -> list[Report]:
+    """Reports no one outside may know of, under a name the creditor typed."""
+    typed = "Nom saisi par le créancier"
+    return [
+        make_report(id="h1", status=ReportStatus.NOTIFIED, published_on=None, debtor_name=typed),
+        make_report(id="h2", status=ReportStatus.SUBMITTED, published_on=None, debtor_name=typed),
+        make_report(id="h3", status=ReportStatus.REJECTED, published_on=None, debtor_name=typed),
+        make_report(id="h4", status=ReportStatus.WITHDRAWN, published_on=None, debtor_name=typed),
+        make_report(id="h5", status=ReportStatus.DISPUTED, published_on=None, debtor_name=typed),
+        # Paid during its grace period: never listed.
+        make_report(
+            id="h6", status=ReportStatus.SETTLED, published_on=None, settled_on=date(2026, 2, 1), debtor_name=typed
+        ),
     ]
-    summary = summarize(reports)
-    assert summary["open_reports"]["count"] == 0
-    assert summary["pending_disputes"] == 0
-    assert summary["basis"]["reports"] == 0
+
+
+def two_creditors_only() -> list[Experience]:
+    return [make_experience(creditor_siren=CREDITOR_SIRENS[n % 2], reference=f"F-{n}", days_late=40) for n in range(4)]
+
+
+def test_reports_never_published_or_rejected_do_not_show() -> None:
+    listed = [make_report(id="r1", due_date=date(2026, 9, 1))]
+    visible = build_summary(
+        siren=DEBTOR_SIREN, identity=None, reports=listed, experiences=[], charter=None, today=TODAY, now=NOW
+    )
+    with_hidden = build_summary(
+        siren=DEBTOR_SIREN,
+        identity=None,
+        reports=listed + hidden_reports(),
+        experiences=two_creditors_only(),
+        charter=None,
+        today=TODAY,
+        now=NOW,
+    )
+    # Nothing in the summary moves: not a count, not a point of the history, not the name.
+    assert with_hidden == visible
+    assert with_hidden["company"]["name"] == "Société Générale d'Équipement"
+    assert (with_hidden["open_reports"]["count"], with_hidden["pending_disputes"]) == (1, 0)
+    assert with_hidden["basis"] == {"reports": 1, "experiences": 0, "window_months": 24}
+
+
+def test_a_company_with_nothing_public_is_unknown_even_by_name() -> None:
+    hidden, experiences = hidden_reports(), two_creditors_only()
+    assert not has_public_facts(siren=DEBTOR_SIREN, reports=hidden, experiences=experiences, charter=None, today=TODAY)
+    summary = build_summary(
+        siren=DEBTOR_SIREN, identity=None, reports=hidden, experiences=experiences, charter=None, today=TODAY, now=NOW
+    )
+    assert summary["company"] is None
+
+
+@pytest.mark.parametrize(
+    "public",
+    [
+        {"reports": [make_report(id="r1")]},
+        {"reports": [make_report(id="r1", status=ReportStatus.SETTLED, settled_on=date(2026, 3, 1))]},
+        {"reports": [make_report(id="r1", status=ReportStatus.DISPUTED)]},
+        {"charter": {"status": "active", "since": "2026-01-01"}},
+        {"experiences": three_creditors(0, 0, 0)},
+    ],
+    ids=["listed", "settled-after-listing", "disputed-after-listing", "charter", "three-creditors"],
+)
+def test_a_company_is_known_once_something_of_it_was_public(public: dict[str, Any]) -> None:
+    assert has_public_facts(
+        siren=DEBTOR_SIREN,
+        reports=hidden_reports() + public.get("reports", []),
+        experiences=two_creditors_only() + public.get("experiences", []),
+        charter=public.get("charter"),
+        today=TODAY,
+    )
 
 
 def test_a_dispute_on_a_published_report_shows_as_pending() -> None:

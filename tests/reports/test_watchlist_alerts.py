@@ -3,11 +3,9 @@
 import hashlib
 import hmac
 import json
-import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from flask.testing import FlaskClient
@@ -19,43 +17,13 @@ from functions.core.mailer import OutboxMailer
 from functions.core.services.alerts import BACKOFF_SECONDS, deliver_alerts, fan_out_alerts
 from functions.core.services.propagation import refresh_marked
 from tests.reports.factories import DEBTOR_SIREN, add_subscriber, file_published, record_company
+from tests.reports.receivers import Receiver
 
 
 def run_alert_steps(services: Services) -> dict[str, int]:
     refresh_marked(services)
     fan_out_alerts(services)
     return deliver_alerts(services)
-
-
-class Receiver:
-    """A webhook endpoint on 127.0.0.1 (random port) that records what it gets."""
-
-    def __init__(self, status: int = 200) -> None:
-        self.status = status
-        self.received: list[tuple[dict[str, str], bytes]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append((dict(self.headers.items()), body))
-                self.send_response(receiver.status)
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:  # keep the test output quiet
-                return
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/ardoise"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> "Receiver":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -130,7 +98,7 @@ def test_a_webhook_alert_carries_a_signature_the_receiver_can_verify(
     file_published(services, id="r1")
     assert run_alert_steps(services)["delivered"] == 1
 
-    [(received_headers, body)] = receiver.received
+    [(received_headers, body)] = receiver.posts
     timestamp = received_headers["Ardoise-Timestamp"]
     expected = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
     assert received_headers["Ardoise-Signature"] == f"v1={expected}"
@@ -158,7 +126,7 @@ def test_a_failing_webhook_is_retried_with_backoff_then_abandoned(services: Serv
         for delay in BACKOFF_SECONDS:
             clock.advance(seconds=delay)
             deliver_alerts(services)
-        assert len(failing.received) == len(BACKOFF_SECONDS) + 1
+        assert len(failing.posts) == len(BACKOFF_SECONDS) + 1
     [delivery] = services.store.alerts.list_deliveries(subscriber.id)
     assert delivery["status"] == "failed"
     assert [a["status_code"] for a in delivery["attempts"]] == [500] * (len(BACKOFF_SECONDS) + 1)

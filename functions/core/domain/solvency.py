@@ -78,6 +78,15 @@ class Experience:
     def days_beyond_terms(self) -> int:
         return (self.paid_on - self.due_date).days
 
+    @property
+    def kept_until(self) -> date:
+        """Return the last day the experience is kept: the window's length after it was paid or due, the later.
+
+        The index stops counting it once it was paid more than the window ago,
+        so nothing is lost when it is deleted the next day.
+        """
+        return months_before(max(self.paid_on, self.due_date), -WINDOW_MONTHS)
+
 
 @dataclass(frozen=True)
 class Line:
@@ -121,7 +130,7 @@ def grade(index: int | None) -> Grade | None:
 
 
 def months_before(day: date, months: int) -> date:
-    """Return the same day ``months`` calendar months earlier (clamped to the month's end)."""
+    """Return the same day ``months`` calendar months earlier (clamped to the month's end); later when negative."""
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
     month += 1
     return date(year, month, min(day.day, monthrange(year, month)[1]))

@@ -9,6 +9,9 @@ compares it between two versions to raise watchlist alerts.
 Which reports count: only those that were published (the public listing's own
 facts). A report still in its grace period, rejected or withdrawn never shows;
 a disputed one shows only as a pending dispute, and only if it had been public.
+Shared experiences show only once three creditors contributed. A company with
+nothing public (:func:`has_public_facts`) has no summary at all: answering
+anything but "unknown" would tell a subscriber that a report is pending.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ TREND_MONTHS = (3, 6, 12)
 CHART_MONTHS = 12
 # Statuses whose past is public: still listed, or listed then paid.
 _PUBLIC_PAST = frozenset({ReportStatus.PUBLISHED, ReportStatus.SETTLED})
+# Statuses a summary shows, once published: listed, paid, or contested after listing.
+_SHOWN = _PUBLIC_PAST | {ReportStatus.DISPUTED}
 
 
 def _settled_day(report: Report) -> date | None:
@@ -100,12 +105,34 @@ def point_on(reports: Sequence[Report], experiences: Sequence[Experience], day: 
     }
 
 
+def has_public_facts(
+    *,
+    siren: str,
+    reports: Sequence[Report],
+    experiences: Sequence[Experience],
+    charter: Mapping[str, Any] | None,
+    today: date,
+) -> bool:
+    """Tell whether Ardoise may say anything of the company: something of it was made public.
+
+    That is a report once listed (still listed, paid, or contested after
+    listing), experiences that feed the index (three creditors at least), or a
+    charter signature. A report in its grace period or experiences from fewer
+    creditors are not: the company stays unknown.
+    """
+    listed = any(r.debtor.siren == siren and r.status in _SHOWN and r.published_at is not None for r in reports)
+    return listed or charter is not None or bool(eligible_experiences(experiences, today))
+
+
 def _identity(siren: str, identity: Mapping[str, Any] | None, reports: Sequence[Report]) -> dict[str, Any] | None:
     if identity is not None:
         keys = ("siren", "name", "address", "postal_code", "city")
         return {key: identity.get(key, "") for key in keys}
-    named = [r.debtor.name for r in reports if r.debtor.name]
-    return {"siren": siren, "name": named[-1], "address": "", "postal_code": "", "city": ""} if named else None
+    # Only a name the directory made public: a pending report's must not show through.
+    named = {(r.published_at, r.id): r.debtor.name for r in reports if r.published_at is not None and r.debtor.name}
+    if not named:
+        return None
+    return {"siren": siren, "name": named[max(named)], "address": "", "postal_code": "", "city": ""}
 
 
 def _open_reports(open_reports: list[Report], today: date) -> dict[str, Any]:
@@ -219,8 +246,11 @@ class Change:
 
 
 def changes_between(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> list[Change]:
-    """Return what changed for watchers: new published reports, settled ones, charter status."""
-    before = (old or {}).get("watch") or {"open": [], "settled": [], "charter": None}
+    """Return what changed for watchers: new published reports, settled ones, charter status.
+
+    No old summary means the company had nothing public: no reports, no signature.
+    """
+    before = (old or {}).get("watch") or {"open": [], "settled": [], "charter": "none"}
     after = new["watch"]
     found = [Change("report.published", report_id=i) for i in after["open"] if i not in set(before["open"])]
     was_open = set(before["open"])

@@ -6,17 +6,26 @@ A webhook delivery is a JSON ``POST`` with three headers::
     Ardoise-Timestamp: <Unix seconds>
     Ardoise-Signature: v1=<hex HMAC-SHA256 of "<timestamp>.<body>" under the webhook secret>
 
-Any 2xx answer within the timeout counts as delivered; anything else is retried
-with growing delays (:data:`BACKOFF_SECONDS`), then abandoned. Every attempt is
-logged on the delivery (``GET /deliveries``) and in the JSON logs.
+Any 2xx answer within the timeout counts as delivered; anything else (redirects
+included: they are not followed) is retried with growing delays
+(:data:`BACKOFF_SECONDS`), then abandoned. The URL's addresses are checked again
+at each attempt and the POST goes to the checked address (``webhooks.py``).
+Every attempt is logged on the delivery (``GET /deliveries``, with a stable
+reason code, never a raw network error) and in the JSON logs.
+
+A tick attempts up to :data:`WEBHOOK_WORKERS` deliveries at once and starts none
+after :data:`DELIVERY_BUDGET_SECONDS`; one delivery that cannot be built (a name
+an e-mail header refuses...) fails alone, the others go on.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import secrets
-import urllib.error
-import urllib.request
+import time
+import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,6 +33,7 @@ from functions.core.context import Services
 from functions.core.logs import get_logger
 from functions.core.mailer import Message
 from functions.core.money import format_eur
+from functions.core.services.webhooks import Resolver, UnsafeTarget, check_target, post, system_resolver
 from functions.core.store.base import sortable_time
 from functions.core.store.items import Item
 from functions.core.store.subscribers import Subscriber
@@ -35,7 +45,14 @@ log = get_logger("alerts")
 BACKOFF_SECONDS = (60, 300, 1800, 7200, 21600)
 # A claimed delivery is retried after this long if its sender died mid-way.
 LEASE = timedelta(minutes=5)
-WEBHOOK_TIMEOUT_SECONDS = 5.0
+# Deliveries attempted at once: webhooks wait on the network, not on the CPU.
+WEBHOOK_WORKERS = 8
+# Each network operation (connect, send, one read) may take this long...
+WEBHOOK_TIMEOUT_SECONDS = 3.0
+# ...and a whole exchange this long, so that a receiver trickling bytes cannot hold a sender.
+WEBHOOK_TOTAL_SECONDS = 6.0
+# The tick stops starting deliveries after this long (its Lambda has 300 s for every step).
+DELIVERY_BUDGET_SECONDS = 45.0
 USER_AGENT = "Ardoise-Webhooks/1"
 
 CHANGE_TEXT = {
@@ -77,25 +94,54 @@ def fan_out_alerts(ctx: Services, limit: int = 100) -> int:
 
 
 # -- delivery --------------------------------------------------------------------
-def deliver_alerts(ctx: Services, limit: int = 100) -> dict[str, int]:
-    """Attempt every due delivery once (tick step); return how many succeeded, will retry, failed."""
+def deliver_alerts(
+    ctx: Services,
+    *,
+    limit: int = 100,
+    budget_seconds: float = DELIVERY_BUDGET_SECONDS,
+    resolve: Resolver = system_resolver,
+) -> dict[str, int]:
+    """Attempt the due deliveries, several at once, within a time budget (tick step).
+
+    Return how many succeeded, will be retried, failed. Deliveries not started
+    when the budget runs out stay due for the next tick.
+    """
+    deadline = time.monotonic() + budget_seconds
     counts = {"delivered": 0, "retrying": 0, "failed": 0}
-    for due in ctx.store.alerts.list_due(ctx.clock(), limit):
-        claimed = ctx.store.alerts.claim(due, ctx.clock() + LEASE)
-        if claimed is not None:
-            counts[_attempt(ctx, claimed)] += 1
+    with ThreadPoolExecutor(WEBHOOK_WORKERS, thread_name_prefix="alerts") as pool:
+        while time.monotonic() < deadline:
+            due = ctx.store.alerts.list_due(ctx.clock(), limit)
+            outcomes = list(pool.map(lambda item: _deliver_one(ctx, item, deadline, resolve), due))
+            for status in filter(None, outcomes):
+                counts[status] += 1
+            if len(due) < limit or not any(outcomes):
+                break
     return counts
 
 
-def _attempt(ctx: Services, claimed: Item) -> str:
-    subscriber = ctx.store.subscribers.get_subscriber(claimed.data["subscriber_id"])
+def _deliver_one(ctx: Services, due: Item, deadline: float, resolve: Resolver) -> str | None:
+    """Claim and attempt one delivery; None when it was left for later or taken by another sender."""
+    if time.monotonic() >= deadline:
+        return None
+    try:
+        claimed = ctx.store.alerts.claim(due, ctx.clock() + LEASE)
+        return _attempt(ctx, claimed, resolve) if claimed is not None else None
+    except Exception:
+        # The attempt could not be recorded: the delivery keeps its lease and is tried
+        # again when the lease runs out; the other deliveries go on.
+        log.exception("alert delivery not recorded", extra={"delivery": f"{due.pk}/{due.sk}"})
+        return None
+
+
+def _attempt(ctx: Services, claimed: Item, resolve: Resolver) -> str:
     now = ctx.clock()
-    if subscriber is None or not subscriber.is_active:
-        outcome: dict[str, Any] = {"ok": False, "channel": "none", "error": "subscriber revoked"}
-    elif subscriber.webhook_url:
-        outcome = _send_webhook(ctx, subscriber, claimed, now)
-    else:
-        outcome = _send_email(ctx, subscriber, claimed.data["alert"])
+    try:
+        outcome = _send(ctx, claimed, now, resolve)
+    except Exception:
+        # One bad record (a name an e-mail header refuses, a malformed alert) fails its
+        # own delivery, for good: trying it again would fail the same way.
+        log.exception("alert delivery failed", extra={"delivery": f"{claimed.pk}/{claimed.sk}"})
+        outcome = {"ok": False, "channel": "none", "error": "erreur_interne"}
     attempts = len(claimed.data["attempts"]) + 1
     retry = not outcome["ok"] and outcome["channel"] != "none" and attempts <= len(BACKOFF_SECONDS)
     status = "delivered" if outcome["ok"] else ("retrying" if retry else "failed")
@@ -113,24 +159,53 @@ def _attempt(ctx: Services, claimed: Item) -> str:
     return status
 
 
+def _send(ctx: Services, claimed: Item, now: datetime, resolve: Resolver) -> dict[str, Any]:
+    subscriber = ctx.store.subscribers.get_subscriber(claimed.data["subscriber_id"])
+    if subscriber is None or not subscriber.is_active:
+        return {"ok": False, "channel": "none", "error": "abonne_revoque"}
+    if subscriber.webhook_url:
+        return _send_webhook(ctx, subscriber, claimed, now, resolve)
+    return _send_email(ctx, subscriber, claimed.data["alert"])
+
+
 def webhook_body(alert: dict[str, Any], delivery_id: str) -> str:
     """Return the JSON a webhook receives (compact, UTF-8, keys in a stable order)."""
     payload = {"delivery_id": delivery_id, "type": "company.changed", **alert}
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def _send_webhook(ctx: Services, subscriber: Subscriber, claimed: Item, now: datetime) -> dict[str, Any]:
+def _send_webhook(
+    ctx: Services, subscriber: Subscriber, claimed: Item, now: datetime, resolve: Resolver
+) -> dict[str, Any]:
+    try:
+        # Checked again at each delivery: the name may resolve elsewhere than when it was set.
+        target = check_target(
+            subscriber.webhook_url,
+            production=ctx.settings.is_production,
+            allow_private=ctx.settings.webhook_allow_private,
+            resolve=resolve,
+        )
+    except UnsafeTarget as exc:
+        return {"ok": False, "channel": "webhook", "error": exc.code}
     delivery_id = f"{subscriber.id}-{claimed.sk}"
     body = webhook_body(claimed.data["alert"], delivery_id)
     headers = signature_headers(webhook_secret(ctx, subscriber), body, int(now.timestamp()), delivery_id)
-    request = urllib.request.Request(subscriber.webhook_url, data=body.encode(), headers=headers, method="POST")  # noqa: S310 - the URL was checked to be http(s) when set
     try:
-        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310 - same
-            return {"ok": 200 <= response.status < 300, "channel": "webhook", "status_code": response.status}
-    except urllib.error.HTTPError as exc:
-        return {"ok": False, "channel": "webhook", "status_code": exc.code}
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        return {"ok": False, "channel": "webhook", "error": type(exc).__name__}
+        status = post(
+            target,
+            body.encode(),
+            headers,
+            timeout=WEBHOOK_TIMEOUT_SECONDS,
+            total_seconds=WEBHOOK_TOTAL_SECONDS,
+        )
+    except (OSError, http.client.HTTPException):
+        # One generic reason: the exact error (refused, reset, TLS...) would tell a
+        # subscriber about networks that are none of its business.
+        return {"ok": False, "channel": "webhook", "error": "echec_reseau"}
+    outcome: dict[str, Any] = {"ok": 200 <= status < 300, "channel": "webhook", "status_code": status}
+    if 300 <= status < 400:
+        outcome["error"] = "redirection_refusee"
+    return outcome
 
 
 def alert_text(ctx: Services, alert: dict[str, Any]) -> str:
@@ -158,11 +233,17 @@ def alert_text(ctx: Services, alert: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _one_line(text: str) -> str:
+    """Return ``text`` without control characters or line breaks (an e-mail header refuses them)."""
+    visible = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in text)
+    return " ".join(visible.split())
+
+
 def _send_email(ctx: Services, subscriber: Subscriber, alert: dict[str, Any]) -> dict[str, Any]:
-    name = alert["company_name"] or alert["siren"]
+    name = _one_line(alert["company_name"]) or alert["siren"]
     message = Message(to=subscriber.email, subject=f"Ardoise — changement chez {name}", text=alert_text(ctx, alert))
     try:
         message_id = ctx.mailer.send(message)
-    except OSError as exc:
-        return {"ok": False, "channel": "email", "error": type(exc).__name__}
+    except OSError:
+        return {"ok": False, "channel": "email", "error": "echec_envoi"}
     return {"ok": True, "channel": "email", "message_id": message_id}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from datetime import date
 from typing import Any
 
@@ -20,9 +21,9 @@ from pydantic import Field, ValidationError
 
 from functions.core.clock import today_in_paris
 from functions.core.context import Services
-from functions.core.domain.solvency import Experience
+from functions.core.domain.solvency import WINDOW_MONTHS, Experience
 from functions.core.errors import BadRequest, FieldError, PayloadTooLarge, UnsupportedMediaType
-from functions.core.validation import Model, Siren, field_errors
+from functions.core.validation import Model, SingleLine, Siren, field_errors
 
 MAX_LINES = 10_000
 COLUMNS = ("debtor_siren", "amount_cents", "due_date", "paid_on", "reference")
@@ -35,7 +36,7 @@ class ExperienceLine(Model):
     amount_cents: int = Field(ge=1, le=10**13)
     due_date: date
     paid_on: date
-    reference: str = Field(default="", max_length=64)
+    reference: SingleLine = Field(default="", max_length=64)
 
 
 def parse_lines(mimetype: str, raw: bytes) -> list[dict[str, Any]]:
@@ -95,6 +96,9 @@ def check_line(line: Any, creditor_siren: str, today: date) -> tuple[Experience 
         paid_on=parsed.paid_on,
         reference=parsed.reference,
     )
+    if experience.kept_until < today:
+        message = f"Facture payée ou échue il y a plus de {WINDOW_MONTHS} mois : elle ne compte plus dans l'indice."
+        return None, [FieldError("paid_on", "trop_ancienne", message)]
     return experience, []
 
 
@@ -111,3 +115,15 @@ def share_experiences(ctx: Services, *, creditor_siren: str, member_id: str, lin
             accepted.append(experience)
     ctx.store.experiences.share_experiences(creditor_siren, accepted, f"member:{member_id}")
     return {"received": len(lines), "accepted": len(accepted), "rejected": rejected}
+
+
+def purge_expired_experiences(ctx: Services, *, batch: int = 500, budget_seconds: float = 20.0) -> int:
+    """Delete the experiences the index no longer counts, batch after batch within a time budget (tick step)."""
+    deadline = time.monotonic() + budget_seconds
+    purged = 0
+    while time.monotonic() < deadline:
+        done = ctx.store.experiences.purge_expired(batch)
+        purged += done
+        if done < batch:
+            break
+    return purged

@@ -13,12 +13,17 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
-from time import time_ns
+from time import monotonic, time_ns
 from typing import Any
 
 from functions.core.clock import PARIS, today_in_paris
 from functions.core.context import Services
-from functions.core.domain.summaries import build_summary, changes_between, has_time_dependent_data
+from functions.core.domain.summaries import (
+    build_summary,
+    changes_between,
+    has_public_facts,
+    has_time_dependent_data,
+)
 from functions.core.errors import NotFound
 from functions.core.logs import get_logger
 from functions.core.store import retry_on_conflict
@@ -28,6 +33,8 @@ log = get_logger("solvency")
 
 # Fields that differ between two computations of the same data on the same day.
 _VOLATILE = ("computed_at",)
+# The tick stops refreshing ageing summaries after this long (its Lambda has 300 s for every step).
+REFRESH_BUDGET_SECONDS = 60.0
 
 
 def charter_of(ctx: Services, siren: str, today: date) -> dict[str, Any] | None:
@@ -41,17 +48,34 @@ def charter_of(ctx: Services, siren: str, today: date) -> dict[str, Any] | None:
     return {"status": status.status.value, "since": today_in_paris(status.since).isoformat()}
 
 
-def compute_summary(ctx: Services, siren: str, today: date | None = None) -> dict[str, Any]:
-    """Compute a company's summary from the directory, the charter and shared experiences."""
+def _identity(ctx: Services, siren: str) -> dict[str, Any] | None:
+    """The company as the registry knows it, else as its charter signature names it."""
+    company = ctx.store.companies.get_company(siren)
+    if company is not None:
+        return asdict(company)
+    signature = ctx.store.signatures.get_signature(siren)
+    return {"siren": siren, "name": signature.company_name} if signature is not None else None
+
+
+def compute_summary(ctx: Services, siren: str, today: date | None = None) -> dict[str, Any] | None:
+    """Compute a company's summary from the directory, the charter and shared experiences.
+
+    None when nothing of the company was made public: a subscriber then gets the
+    same 404 as for a company Ardoise never heard of.
+    """
     now = ctx.clock()
     today = today or today_in_paris(now)
-    company = ctx.store.companies.get_company(siren)
+    reports = ctx.store.reports.list_for_debtor(siren)
+    experiences = ctx.store.experiences.list_for_debtor(siren)
+    charter = charter_of(ctx, siren, today)
+    if not has_public_facts(siren=siren, reports=reports, experiences=experiences, charter=charter, today=today):
+        return None
     return build_summary(
         siren=siren,
-        identity=asdict(company) if company else None,
-        reports=ctx.store.reports.list_for_debtor(siren),
-        experiences=ctx.store.experiences.list_for_debtor(siren),
-        charter=charter_of(ctx, siren, today),
+        identity=_identity(ctx, siren),
+        reports=reports,
+        experiences=experiences,
+        charter=charter,
         today=today,
         now=now,
     )
@@ -92,11 +116,19 @@ def refresh_summary(ctx: Services, siren: str) -> None:
     def attempt() -> None:
         current = ctx.store.summaries.get_item(siren)
         new = compute_summary(ctx, siren)
-        old = dict(current.data) if current else None
-        ages = _ages(new)
-        if old is not None and current is not None and _same(old, new) and not ages and current.gsi1pk is None:
+        if new is None:
+            # Nothing public (any more): no summary, so that a GET says "unknown".
+            if current is not None:
+                ctx.store.summaries.delete_summary(current)
             return
-        put = ctx.store.summaries.summary_put(siren, new, current, next_refresh(ctx.clock()) if ages else None)
+        old = dict(current.data) if current else None
+        refresh_at = next_refresh(ctx.clock()) if _ages(new) else None
+        # Nothing changed: keep the stored summary, its computed_at included, so that a
+        # change that must not show (a report in its grace period) leaves no trace either.
+        unchanged = old is not None and current is not None and _same(old, new)
+        if unchanged and current is not None and current.gsi1sk == ctx.store.summaries.due_key(siren, refresh_at):
+            return
+        put = ctx.store.summaries.summary_put(siren, new, current, refresh_at)
         ctx.store.summaries.save_summary(siren, put, _alert(ctx, old, new))
 
     retry_on_conflict(attempt)
@@ -115,16 +147,30 @@ def _same(old: dict[str, Any], new: dict[str, Any]) -> bool:
     return _stable(old) == _stable(new)
 
 
-def refresh_due_summaries(ctx: Services, limit: int = 2000) -> int:
-    """Recompute the summaries whose daily refresh is due (tick step); return how many."""
-    sirens = ctx.store.summaries.list_due(ctx.clock(), limit)
-    for siren in sirens:
-        try:
-            refresh_summary(ctx, siren)
-        except Exception:
-            # One broken company must not stop the others; the next tick retries it.
-            log.exception("summary refresh failed", extra={"siren": siren})
-    return len(sirens)
+def refresh_due_summaries(ctx: Services, *, batch: int = 500, budget_seconds: float = REFRESH_BUDGET_SECONDS) -> int:
+    """Recompute the summaries whose daily refresh is due, batch after batch within a time budget (tick step).
+
+    Return how many were refreshed; what the budget leaves stays due for the next tick.
+    """
+    deadline = monotonic() + budget_seconds
+    refreshed = 0
+    cursor: str | None = None
+    while monotonic() < deadline:
+        # The cursor walks past companies that failed: they wait for the next tick, not this loop.
+        sirens, cursor = ctx.store.summaries.list_due(ctx.clock(), batch, cursor)
+        for siren in sirens:
+            if monotonic() >= deadline:
+                return refreshed
+            try:
+                refresh_summary(ctx, siren)
+            except Exception:
+                # One broken company must not stop the others; the next tick retries it.
+                log.exception("summary refresh failed", extra={"siren": siren})
+                continue
+            refreshed += 1
+        if cursor is None:
+            break
+    return refreshed
 
 
 def get_summary(ctx: Services, siren: str) -> dict[str, Any]:
@@ -156,9 +202,10 @@ def rebuild_summaries(ctx: Services, *, check: bool, progress: Callable[[int], A
         if check:
             as_of = date.fromisoformat(stored["as_of"]) if stored else today
             fresh = compute_summary(ctx, siren, as_of)
-            if stored is None or not _same(stored, fresh):
-                differences.append({"siren": siren, "fields": _differing_fields(stored, fresh)})
-            elif as_of < today:
+            fields = _differing_fields(stored, fresh)
+            if fields:
+                differences.append({"siren": siren, "fields": fields})
+            elif stored is not None and as_of < today:
                 stale += 1
         else:
             refresh_summary(ctx, siren)
@@ -167,7 +214,10 @@ def rebuild_summaries(ctx: Services, *, check: bool, progress: Callable[[int], A
     return {"companies": len(sirens), "differences": differences, "stale": stale, "rebuilt": rebuilt}
 
 
-def _differing_fields(stored: dict[str, Any] | None, fresh: dict[str, Any]) -> list[str]:
-    if stored is None:
-        return ["(missing)"]
+def _differing_fields(stored: dict[str, Any] | None, fresh: dict[str, Any] | None) -> list[str]:
+    """Name what differs; nothing when both agree, including when neither exists (nothing public)."""
+    if stored is None or fresh is None:
+        if stored is None and fresh is None:
+            return []
+        return ["(missing)"] if stored is None else ["(nothing public: should not exist)"]
     return sorted(k for k in set(stored) | set(fresh) if k not in _VOLATILE and stored.get(k) != fresh.get(k))

@@ -13,10 +13,11 @@ from functions.core.errors import FieldError, QuotaExceeded, Unauthorized, Valid
 from functions.core.logs import get_logger
 from functions.core.store import LimitReached
 from functions.core.store.subscribers import Subscriber
-from functions.core.validation import Email
+from functions.core.validation import Email, SingleLine
 
 log = get_logger("subscribers")
 _EMAIL: TypeAdapter[str] = TypeAdapter(Email)
+_ONE_LINE: TypeAdapter[str] = TypeAdapter(SingleLine)
 
 MISSING_KEY = "Clé d'API manquante : envoyez-la dans l'en-tête X-API-Key."
 BAD_KEY = "Clé d'API inconnue ou révoquée."
@@ -43,6 +44,11 @@ def create_subscriber(ctx: Services, *, name: str, email: str, plan: str, actor:
     name = name.strip()
     if not name:
         raise ValidationFailed("Le nom est obligatoire.", [FieldError("name", "missing", "Ce champ est obligatoire.")])
+    try:
+        _ONE_LINE.validate_python(name)
+    except ValidationError as exc:
+        message = "Le nom doit tenir sur une ligne, sans caractère de contrôle."
+        raise ValidationFailed(message, [FieldError("name", "texte_invalide", message)]) from exc
     try:
         email = _EMAIL.validate_python(email.strip())
     except ValidationError as exc:

@@ -16,6 +16,7 @@ from functions.core.services.charter import purge_expired_links
 from functions.core.services.directory.notices import notify_pending
 from functions.core.services.directory.progress import publish_due
 from functions.core.services.directory.retention import purge
+from functions.core.services.experiences import purge_expired_experiences
 from functions.core.services.propagation import drain_marked
 from functions.core.services.solvency import refresh_due_summaries
 
@@ -37,6 +38,7 @@ def tick_steps() -> list[tuple[str, TickStep]]:
         ("directory_notices", notify_pending),
         ("directory_publication", publish_due),
         ("directory_retention", purge),
+        ("experiences_expiry", purge_expired_experiences),
         ("refresh_marked", drain_marked),
         ("refresh_due_summaries", refresh_due_summaries),
         ("fan_out_alerts", fan_out_alerts),

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from functions.core.context import Services
-from functions.core.errors import FieldError, ValidationFailed
+from functions.core.errors import FieldError, RuleNotMet, ValidationFailed
 from functions.core.services.alerts import new_webhook_nonce, webhook_secret
+from functions.core.services.webhooks import Resolver, UnsafeTarget, check_target, system_resolver
 from functions.core.store.subscribers import Subscriber
 
 
@@ -30,25 +30,32 @@ def list_watched(ctx: Services, subscriber: Subscriber, limit: int, cursor: str 
     return {"items": items, "next_cursor": next_cursor}
 
 
-def check_webhook_url(ctx: Services, url: str) -> str:
-    """Accept an https URL (or http locally, for development); raise a 400 otherwise."""
-    parts = urlsplit(url)
-    allowed = {"https"} if ctx.settings.is_production else {"https", "http"}
-    if parts.scheme not in allowed or not parts.hostname:
-        expected = "https://" if ctx.settings.is_production else "http(s)://"
-        raise ValidationFailed(
-            "Adresse de webhook invalide.", [FieldError("url", "url_invalide", f"Une adresse {expected} est attendue.")]
+def check_webhook_url(ctx: Services, url: str, resolve: Resolver = system_resolver) -> str:
+    """Return ``url`` when alerts may be sent there; 400 when malformed, 422 when refused (private address...)."""
+    try:
+        check_target(
+            url,
+            production=ctx.settings.is_production,
+            allow_private=ctx.settings.webhook_allow_private,
+            resolve=resolve,
         )
-    return url
+    except UnsafeTarget as exc:
+        errors = [FieldError("url", exc.code, exc.message)]
+        if exc.malformed:
+            raise ValidationFailed("Adresse de webhook invalide.", errors) from exc
+        raise RuleNotMet("Adresse de webhook refusée.", errors) from exc
+    return url.strip()
 
 
-def set_webhook(ctx: Services, subscriber: Subscriber, url: str) -> tuple[Subscriber, str]:
+def set_webhook(
+    ctx: Services, subscriber: Subscriber, url: str, resolve: Resolver = system_resolver
+) -> tuple[Subscriber, str]:
     """Send alerts to a webhook from now on; return the subscriber and the new signing secret."""
     updated = ctx.store.subscribers.update_subscriber(
         subscriber.id,
         "subscriber.webhook_set",
         f"subscriber:{subscriber.id}",
-        webhook_url=check_webhook_url(ctx, url),
+        webhook_url=check_webhook_url(ctx, url, resolve),
         webhook_nonce=new_webhook_nonce(),
     )
     return updated, webhook_secret(ctx, updated)

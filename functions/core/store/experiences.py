@@ -3,6 +3,12 @@
 Stored under their debtor (``EXPERIENCES#<siren>``), keyed by creditor and a
 digest of the invoice (reference, dates, amount), so that sharing the same
 invoice again replaces it instead of counting it twice.
+
+Each one expires once the index no longer counts it (24 months after it was paid
+or due, see :attr:`Experience.kept_until`): DynamoDB's TTL deletes it in
+production, and the tick deletes it on every backend (SQLite has no TTL) from
+the ``EXPERIENCE-EXPIRY#<month>`` queues (``gsi1``, one per month of expiry, so
+that a large upload does not write to a single index partition).
 """
 
 from __future__ import annotations
@@ -10,14 +16,43 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from functions.core.domain.solvency import Experience
+from functions.core.clock import PARIS, today_in_paris
+from functions.core.domain.solvency import Experience, months_before
 from functions.core.store.base import Repository, sortable_time
-from functions.core.store.items import Item, Put
+from functions.core.store.items import ConditionFailed, Delete, Item, Put
 
 # Experiences per transaction: each one may add an outbox mark, plus one audit event.
 CHUNK = 45
+EXPIRY_QUEUE = "EXPERIENCE-EXPIRY"
+# Months of expiry the purge looks back over: a tick that stopped for up to two
+# years still catches up (in production TTL deletes them anyway).
+PURGE_MONTHS_BACK = 24
+
+
+def _expiry_day(experience: Experience) -> date:
+    return experience.kept_until + timedelta(days=1)
+
+
+def _stored(experience: Experience, shared_at: str) -> Item:
+    pk, sk = f"EXPERIENCES#{experience.debtor_siren}", _sort_key(experience)
+    expires = _expiry_day(experience)
+    data = {
+        **asdict(experience),
+        "due_date": experience.due_date.isoformat(),
+        "paid_on": experience.paid_on.isoformat(),
+        "shared_at": shared_at,
+    }
+    return Item(
+        pk,
+        sk,
+        data,
+        gsi1pk=f"{EXPIRY_QUEUE}#{expires:%Y-%m}",
+        gsi1sk=f"{expires.isoformat()}#{pk}#{sk}",
+        # Midnight in Paris starting the first day it no longer counts.
+        expires_at=int(datetime.combine(expires, time(0), PARIS).timestamp()),
+    )
 
 
 def _sort_key(experience: Experience) -> str:
@@ -40,22 +75,7 @@ class Experiences(Repository):
         at = sortable_time(self.now())
         for start in range(0, len(experiences), CHUNK):
             chunk = experiences[start : start + CHUNK]
-            writes = [
-                Put(
-                    Item(
-                        f"EXPERIENCES#{e.debtor_siren}",
-                        _sort_key(e),
-                        {
-                            **asdict(e),
-                            "due_date": e.due_date.isoformat(),
-                            "paid_on": e.paid_on.isoformat(),
-                            "shared_at": at,
-                        },
-                    ),
-                    unconditional=True,
-                )
-                for e in chunk
-            ]
+            writes = [Put(_stored(e, at), unconditional=True) for e in chunk]
             debtors = sorted({e.debtor_siren for e in chunk})
             event = self.store.event(
                 f"member:{creditor_siren}",
@@ -82,3 +102,22 @@ class Experiences(Repository):
             if page.cursor is None:
                 return found
             cursor = page.cursor
+
+    def purge_expired(self, limit: int = 500) -> int:
+        """Delete up to ``limit`` experiences the index no longer counts; return how many went."""
+        today = today_in_paris(self.now())
+        purged = 0
+        for back in range(PURGE_MONTHS_BACK, -1, -1):
+            month = months_before(today.replace(day=1), back)
+            queue = f"{EXPIRY_QUEUE}#{month:%Y-%m}"
+            page = self.backend.query(queue, index="gsi1", sk_to=f"{today.isoformat()}#~", limit=limit - purged)
+            for item in page.items:
+                try:
+                    # Conditioned on the version read: an item that changed meanwhile is left alone.
+                    self.backend.transact([Delete(item.pk, item.sk, item.version)])
+                except ConditionFailed:
+                    continue
+                purged += 1
+            if purged >= limit:
+                break
+        return purged

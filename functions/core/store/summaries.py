@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from functions.core.store.base import Repository, sortable_time
-from functions.core.store.items import Item, Put
+from functions.core.store.items import Delete, Item, Put
 
 DUE_QUEUE = "SUMMARY-DUE"
 ALERT_QUEUE = "ALERTS"
@@ -40,12 +40,20 @@ class Summaries(Repository):
         self, siren: str, summary: Mapping[str, Any], current: Item | None, refresh_at: datetime | None
     ) -> Put:
         """Return the write that stores ``summary`` over ``current`` (version-checked)."""
-        keys: dict[str, Any] = {"gsi1pk": None, "gsi1sk": None}
-        if refresh_at is not None:
-            keys = {"gsi1pk": DUE_QUEUE, "gsi1sk": f"{sortable_time(refresh_at)}#{siren}"}
+        due = self.due_key(siren, refresh_at)
+        keys: dict[str, Any] = {"gsi1pk": DUE_QUEUE if due else None, "gsi1sk": due}
         if current is None:
             return Put(Item(f"COMPANY#{siren}", "SUMMARY", dict(summary), **keys), None)
         return Put(current.bumped(dict(summary), **keys), current.version)
+
+    @staticmethod
+    def due_key(siren: str, refresh_at: datetime | None) -> str | None:
+        """Return the summary's place on the refresh queue (None: it does not age)."""
+        return f"{sortable_time(refresh_at)}#{siren}" if refresh_at is not None else None
+
+    def delete_summary(self, current: Item) -> None:
+        """Remove a summary (its company has nothing public any more), version-checked."""
+        self.backend.transact([Delete(current.pk, current.sk, current.version)])
 
     def save_summary(self, siren: str, put: Put, alert: Mapping[str, Any] | None = None) -> None:
         """Store a summary, and the alert it raises for watchers, in one transaction."""
@@ -62,10 +70,10 @@ class Summaries(Repository):
             )
         self.backend.transact(writes)
 
-    def list_due(self, now: datetime, limit: int = 500) -> list[str]:
-        """Return the companies whose summary must be recomputed by ``now``, oldest first."""
-        page = self.backend.query(DUE_QUEUE, index="gsi1", sk_to=f"{sortable_time(now)}#~", limit=limit)
-        return [item.pk.removeprefix("COMPANY#") for item in page.items]
+    def list_due(self, now: datetime, limit: int = 500, cursor: str | None = None) -> tuple[list[str], str | None]:
+        """Return one page of the companies whose summary must be recomputed by ``now``, oldest first."""
+        page = self.backend.query(DUE_QUEUE, index="gsi1", sk_to=f"{sortable_time(now)}#~", limit=limit, cursor=cursor)
+        return [item.pk.removeprefix("COMPANY#") for item in page.items], page.cursor
 
     def list_companies(self) -> list[str]:
         """Return every SIREN the summaries draw on (maintenance only: scans the table)."""

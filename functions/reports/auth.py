@@ -1,0 +1,21 @@
+"""Who is calling: a subscriber's API key (``X-API-Key``), and counting the call."""
+
+from __future__ import annotations
+
+from flask import request
+
+from functions.core.http import services
+from functions.core.services import subscribers
+from functions.core.store.subscribers import Subscriber
+
+
+def current_subscriber() -> Subscriber:
+    """Return the active subscriber calling (401 when the key is missing, wrong or revoked)."""
+    return subscribers.authenticate(services(), request.headers.get("X-API-Key"))
+
+
+def counted_subscriber() -> Subscriber:
+    """Return the subscriber calling, this call counted (every route but single summaries, which the quota counts)."""
+    subscriber = current_subscriber()
+    subscribers.count_call(services(), subscriber)
+    return subscriber

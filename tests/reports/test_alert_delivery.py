@@ -1,0 +1,88 @@
+"""Delivering alerts: one bad delivery fails alone, several webhooks at once, within a time budget; on both stores."""
+
+from pathlib import Path
+
+from functions.core.context import Services
+from functions.core.mailer import Message, OutboxMailer
+from functions.core.services.alerts import deliver_alerts, fan_out_alerts
+from functions.core.services.propagation import refresh_marked
+from functions.core.store.subscribers import Subscriber
+from tests.reports.factories import DEBTOR_SIREN, add_subscriber, file_published, record_company
+from tests.reports.receivers import Receiver
+
+
+class RefusingMailer(OutboxMailer):
+    """An outbox that cannot build the message for one recipient (as a header with a line break cannot be)."""
+
+    def __init__(self, folder: Path, sender: str, refused: str) -> None:
+        super().__init__(folder, sender)
+        self.refused = refused
+
+    def send(self, message: Message) -> str:
+        if message.to == self.refused:
+            raise ValueError("Header values may not contain linefeed or carriage return characters")
+        return super().send(message)
+
+
+def watcher(services: Services, *, email: str, webhook_url: str = "") -> Subscriber:
+    subscriber, _ = add_subscriber(services, name=f"Abonné {email}")
+    changed = services.store.subscribers.update_subscriber(
+        subscriber.id, "subscriber.changed", "test", email=email, webhook_url=webhook_url, webhook_nonce="n1"
+    )
+    services.store.watchlist.watch(subscriber.id, DEBTOR_SIREN, "test")
+    return changed
+
+
+def publish_and_fan_out(services: Services) -> None:
+    file_published(services, id="r1")
+    refresh_marked(services)
+    fan_out_alerts(services)
+
+
+def test_a_delivery_that_cannot_be_built_fails_alone_and_the_others_go_out(services: Services, tmp_path: Path) -> None:
+    record_company(services)
+    refresh_marked(services)
+    broken = watcher(services, email="credit@cabinet-leroy.fr")
+    fine = watcher(services, email="risques@groupe-marchand.fr")
+    mailer = RefusingMailer(tmp_path / "refusing", services.settings.mail_from, refused=broken.email)
+    refusing = Services(services.settings, store=services.store, mailer=mailer, clock=services.clock)
+    publish_and_fan_out(services)
+    assert deliver_alerts(refusing) == {"delivered": 1, "retrying": 0, "failed": 1}
+    [failed] = services.store.alerts.list_deliveries(broken.id)
+    assert (failed["status"], failed["attempts"][0]["error"]) == ("failed", "erreur_interne")
+    [delivered] = services.store.alerts.list_deliveries(fine.id)
+    assert delivered["status"] == "delivered"
+    assert [m["To"] for m in mailer.messages()] == [fine.email]
+
+
+def test_a_company_name_with_a_line_break_still_gets_its_alert_out(services: Services, mailer: OutboxMailer) -> None:
+    record_company(services, name="Dupont\r\nBcc: tous@exemple.fr\x00 SARL")
+    refresh_marked(services)
+    watcher(services, email="credit@cabinet-leroy.fr")
+    publish_and_fan_out(services)
+    assert deliver_alerts(services)["delivered"] == 1
+    [message] = mailer.messages()
+    assert message["Subject"] == "Ardoise — changement chez Dupont Bcc: tous@exemple.fr SARL"
+    assert message["Bcc"] is None
+
+
+def test_deliveries_not_started_within_the_budget_wait_for_the_next_tick(services: Services) -> None:
+    record_company(services)
+    refresh_marked(services)
+    subscriber = watcher(services, email="credit@cabinet-leroy.fr")
+    publish_and_fan_out(services)
+    assert deliver_alerts(services, budget_seconds=0) == {"delivered": 0, "retrying": 0, "failed": 0}
+    [waiting] = services.store.alerts.list_deliveries(subscriber.id)
+    assert (waiting["status"], waiting["attempts"]) == ("pending", [])
+    assert deliver_alerts(services)["delivered"] == 1
+
+
+def test_webhooks_are_delivered_several_at_once(services: Services) -> None:
+    record_company(services)
+    refresh_marked(services)
+    # Each request is answered only once three are in at the same time.
+    with Receiver(together=3) as receiver:
+        watchers = [watcher(services, email=f"veille{n}@exemple.fr", webhook_url=receiver.url) for n in range(3)]
+        publish_and_fan_out(services)
+        assert deliver_alerts(services) == {"delivered": 3, "retrying": 0, "failed": 0}
+    assert len(receiver.posts) == len(watchers)
