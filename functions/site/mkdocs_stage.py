@@ -27,6 +27,8 @@ CHARTER_TEXTS = REPOSITORY / "functions" / "charter" / "texts"
 # Theme files useless without Material's own search, and source maps: not published.
 SKIPPED_PREFIXES = ("assets/javascripts/lunr/", "assets/javascripts/workers/")
 SKIPPED_SUFFIXES = (".map", "sitemap.xml.gz")
+# Written in the output folder once the build succeeded: the digest of what it was built from.
+KEY_FILE = ".ardoise-key"
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,10 @@ class MkDocsOutput:
         found = []
         for path in self.folder.rglob("*"):
             relative = path.relative_to(self.folder).as_posix()
-            if path.is_file() and not relative.startswith(SKIPPED_PREFIXES) and not relative.endswith(SKIPPED_SUFFIXES):
+            skipped = (
+                relative.startswith(SKIPPED_PREFIXES) or relative.endswith(SKIPPED_SUFFIXES) or relative == KEY_FILE
+            )
+            if path.is_file() and not skipped:
                 found.append(relative)
         return sorted(found)
 
@@ -76,15 +81,17 @@ def run_mkdocs(target: Path, inputs: HandwrittenInputs, base_url: str, config_fi
     build(config)
 
 
-def ensure_mkdocs(build_dir: Path, inputs: HandwrittenInputs, base_url: str, previous_key: str | None) -> MkDocsOutput:
+def ensure_mkdocs(build_dir: Path, inputs: HandwrittenInputs, base_url: str) -> MkDocsOutput:
     """Return the MkDocs output for these inputs, building it only when they changed."""
     folder = build_dir / "mkdocs"
     key = source_key(inputs, base_url)
-    if key == previous_key and (folder / "index.html").is_file():
+    marker = folder / KEY_FILE
+    if marker.is_file() and marker.read_text() == key:
         return MkDocsOutput(folder, key)
     staging = build_dir / "mkdocs.tmp"
     shutil.rmtree(staging, ignore_errors=True)
     run_mkdocs(staging, inputs, base_url)
+    (staging / KEY_FILE).write_text(key)
     shutil.rmtree(folder, ignore_errors=True)
     staging.rename(folder)
     return MkDocsOutput(folder, key)

@@ -13,7 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
+from functions.charter.badge import render_badge
+from functions.core.domain.charter import SignatureStatus
 from functions.core.money import format_eur
 from functions.core.services.charter_mail import badge_url
 from functions.core.services.site_snapshot import CompanyRecord
@@ -99,8 +102,17 @@ class Renderer:
         else:
             description = f"{record.name} (SIREN {spaced_siren(record.siren)}) : aucun impayé publié."
         context = self.page_context(url, title=record.name, description=description)
-        context.update(chrome="chrome/annuaire.html", c=record, badge_snippet=self.badge_snippet(record))
+        context.update(
+            chrome="chrome/annuaire.html", c=record, badge_snippet=self.badge_snippet(record), badge=self.badge(record)
+        )
         return self._company.render(context)
+
+    def badge(self, record: CompanyRecord) -> Markup:
+        """The signatory's badge, inline (one file less per signatory); its name is XML-escaped by the charter."""
+        if record.charter is None:
+            return Markup("")
+        svg = render_badge(record.name, SignatureStatus(record.charter.status), self.base_url + record.path)
+        return Markup(svg.partition("?>")[2].strip())  # noqa: S704 - markup built by render_badge, which escapes
 
     def badge_snippet(self, record: CompanyRecord) -> str:
         """The HTML a signatory copies onto its own site (shown as text on its page)."""

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from itertools import product
+from typing import Any
 
 from functions.core.services.site_snapshot import CompanyRecord
 from functions.core.text import fold
+from functions.site.facts import RecordFacts, all_facts
 
 FOLDER = "recherche"
 ROOT_LENGTH = 2
@@ -31,19 +33,11 @@ LEAF_BUDGET = 20_000
 TOP_ROWS = 8
 MAX_KEY = 48
 ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
-CHARTER_CODES = {"active": "a", "suspended": "s", "outdated": "o", "withdrawn": "w"}
 
 
 def shard_file(key: str) -> str:
     """Return the path of a node's shard: keys are ``[0-9a-z ]``, spaces become ``_``."""
     return f"{FOLDER}/{key.replace(' ', '_')}.json"
-
-
-def search_row(record: CompanyRecord) -> list[str | int]:
-    """What a result shows: SIREN, name, city, page folder, outstanding cents, charter status code."""
-    folder = record.path.rstrip("/").rpartition("/")[2]
-    charter = CHARTER_CODES[record.charter.status] if record.charter else ""
-    return [record.siren, record.name, record.city, folder, record.outstanding_cents, charter]
 
 
 def common_prefix(first: str, second: str) -> str:
@@ -54,16 +48,6 @@ def common_prefix(first: str, second: str) -> str:
             break
         length += 1
     return first[:length]
-
-
-def name_keys(folded: str) -> list[str]:
-    """Return the parts of a folded name that start at a word of two characters or more."""
-    keys, position = [], 0
-    for word in folded.split(" "):
-        if len(word) >= ROOT_LENGTH:
-            keys.append(folded[position:])
-        position += len(word) + 1
-    return keys
 
 
 @dataclass
@@ -79,13 +63,17 @@ class SearchIndex:
 
 
 class _Builder:
-    def __init__(self, records: Sequence[CompanyRecord]) -> None:
-        self.rows = [json.dumps(search_row(r), ensure_ascii=False, separators=(",", ":")) for r in records]
+    def __init__(
+        self, records: Sequence[CompanyRecord], facts: Mapping[str, RecordFacts], roots: Set[str] | None
+    ) -> None:
+        self.rows = [facts[record.siren].row for record in records]
         self.sizes = [len(row.encode()) + 1 for row in self.rows]
+        self.roots = roots
         postings = sorted(
             (key, index)
             for index, record in enumerate(records)
-            for key in {record.siren, *name_keys(fold(record.name))}
+            for key in facts[record.siren].keys
+            if roots is None or key[:ROOT_LENGTH] in roots
         )
         self.keys = [key for key, _ in postings]
         self.ids = [index for _, index in postings]
@@ -98,9 +86,9 @@ class _Builder:
             end = bisect_left(self.keys, root + "~", position)
             self.node(root, position, end, 0)
             position = end
-        for first, second in product(ALPHABET, repeat=2):
-            if first + second not in self.index.path_bytes:
-                self.write(first + second, f'{{"k":"{first + second}","r":[]}}', 0)
+        for root in all_roots() if self.roots is None else self.roots:
+            if root not in self.index.path_bytes:
+                self.write(root, f'{{"k":"{root}","r":[]}}', 0)
         return self.index
 
     def unique(self, lo: int, hi: int) -> list[int]:
@@ -148,6 +136,55 @@ class _Builder:
         return above + len(data)
 
 
-def build_search_index(records: Sequence[CompanyRecord]) -> SearchIndex:
-    """Return the shards of every company with a page."""
-    return _Builder(records).build()
+def all_roots() -> list[str]:
+    """Every two-character root (each has its shard, empty when no key starts with it)."""
+    return [first + second for first, second in product(ALPHABET, repeat=ROOT_LENGTH)]
+
+
+def root_of_file(path: str) -> str:
+    """The root a shard file belongs to: ``recherche/martin_d.json`` -> ``ma``."""
+    return path[len(FOLDER) + 1 : len(FOLDER) + 1 + ROOT_LENGTH]
+
+
+def build_search_index(
+    records: Sequence[CompanyRecord],
+    facts: Mapping[str, RecordFacts] | None = None,
+    roots: Set[str] | None = None,
+) -> SearchIndex:
+    """Return the shards of every company with a page; only those under ``roots`` when given."""
+    return _Builder(records, facts if facts is not None else all_facts(records, {}), roots).build()
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What the browser does for one query: the shards it downloads and the rows it shows."""
+
+    files: tuple[str, ...]
+    bytes: int
+    sirens: tuple[str, ...]
+    more: int = 0  # companies the last shard left out ("and N others")
+
+
+def _matches(row: list[Any], query: str) -> bool:
+    return str(row[0]).startswith(query) or f" {query}" in " " + fold(str(row[1]))
+
+
+def lookup(files: dict[str, bytes], query: str) -> Lookup:
+    """Follow the shards as ``recherche.js`` does (same descent, same filter), for tests and figures."""
+    q = fold(query)
+    if len(q) < ROOT_LENGTH or q[1] == " ":
+        return Lookup((), 0, ())
+    fetched = [shard_file(q[:ROOT_LENGTH])]
+    node = json.loads(files[fetched[0]])
+    while "c" in node and len(q) > len(node["k"]):
+        depth = len(node["k"])
+        child = next((c for c in node["c"] if c[depth] == q[depth]), None)
+        if child is None or not (q.startswith(child) or child.startswith(q)):
+            node = {"r": []}
+            break
+        fetched.append(shard_file(child))
+        node = json.loads(files[fetched[-1]])
+    rows = [row for row in node.get("r", []) if _matches(row, q)]
+    more = max(0, node.get("n", 0) - len(rows)) if "c" in node else node.get("m", 0)
+    sirens = tuple(str(row[0]) for row in rows)
+    return Lookup(tuple(fetched), sum(len(files[name]) for name in fetched), sirens, more)

@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-MANIFEST_EVERY = 2_000
+# The manifest is saved after each step and every this many uploads (at 100,000 pages it weighs ~10 MB).
+MANIFEST_EVERY = 10_000
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=60, must-revalidate"
 DAY = "public, max-age=86400"

@@ -1,0 +1,343 @@
+"""Every file of the site as a job: its path, the digest of its inputs (its key), how to make it.
+
+A job whose key is the same as at the previous build is *kept*: not rendered, not
+written. Keys are cheap: company pages are keyed by their record's digest (and
+the day, for pages that show days overdue), lists by the digests of the records
+they show, MkDocs files by the MkDocs build's key, search shards and sitemaps by
+their content. Groups of files made together (the shards under one root of the
+search tree, the sitemaps) carry a group key: an unchanged group is kept whole,
+without being built at all.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from functions.core.domain.charter import SignatureStatus
+from functions.core.services.site_snapshot import CompanyRecord, SiteSnapshot
+from functions.site.facts import RecordFacts, digest
+from functions.site.listing import (
+    DIRECTORY,
+    LETTERS,
+    PAGE_SIZE,
+    REGISTER,
+    ListPage,
+    list_url,
+    paginate,
+    sitemap_index,
+    urlset,
+)
+from functions.site.mkdocs_stage import MkDocsOutput
+from functions.site.render import TEMPLATES, Renderer, page_file
+from functions.site.search_index import (
+    FOLDER,
+    LEAF_BUDGET,
+    MAX_KEY,
+    TOP_ROWS,
+    SearchIndex,
+    all_roots,
+    build_search_index,
+    root_of_file,
+)
+from functions.site.state import GENERATOR_VERSION, BuildState
+
+RECENT_SIGNATURES = 10
+SLOT = '<div data-ardoise="{}"></div>'
+SLOT_PAGES = {
+    "index.html": "accueil-chiffres",
+    "entreprises/index.html": "annuaire",
+    "charte/signataires/index.html": "signataires",
+    "charte/index.html": "charte-signataires",
+}
+# The search shards of the previous build can be kept only if they were cut the same way.
+SEARCH_VERSION = f"{GENERATOR_VERSION}:{LEAF_BUDGET}:{TOP_ROWS}:{MAX_KEY}"
+_LOC = re.compile(r"<loc>([^<]*)</loc>")
+
+Produce = Callable[[], bytes]
+
+
+@dataclass(slots=True)
+class Job:
+    """One output file to make: where it goes, what it is made from, how to make it."""
+
+    path: str
+    key: str
+    produce: Produce
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """A paged list: where its pages live, whose chrome they wear, their heading and template."""
+
+    base: str
+    chrome: str
+    heading: str
+    template: str
+
+
+DIRECTORY_LIST = ListSpec(DIRECTORY, "annuaire", "Annuaire des entreprises", "directory_list.html")
+REGISTER_LIST = ListSpec(REGISTER, "registre", "Les signataires de la charte", "register_list.html")
+
+
+@dataclass
+class Plan:
+    """The jobs to run, the files kept from the previous build, the group keys, search figures."""
+
+    jobs: list[Job] = field(default_factory=list)
+    kept: dict[str, tuple[str, str]] = field(default_factory=dict)
+    groups: dict[str, str] = field(default_factory=dict)
+    search_files: int = 0
+    search_worst_bytes: int = 0
+
+
+class Planner:
+    """Lists the jobs of one build, keeping what did not change since ``previous``."""
+
+    def __init__(
+        self,
+        snapshot: SiteSnapshot,
+        mkdocs: MkDocsOutput,
+        renderer: Renderer,
+        facts: Mapping[str, RecordFacts],
+        previous: BuildState,
+    ) -> None:
+        self.snapshot = snapshot
+        self.mkdocs = mkdocs
+        self.renderer = renderer
+        self.facts = facts
+        self.previous = previous
+        self.base_url = renderer.base_url
+        self.plan = Plan()
+        order = sorted(snapshot.companies, key=lambda c: facts[c.siren].folded + "\0" + c.siren)
+        self.listed = [c for c in order if c.reports]
+        self.signatories = [c for c in order if c.charter]
+        self.counts = Counter(c.charter.status for c in self.signatories if c.charter)
+        self.directory_pages = paginate(self.listed)
+        self.register_pages = paginate(self.signatories)
+        self.letter_pages = self.letters()
+        self.template_key = self._template_key()
+
+    def _template_key(self) -> str:
+        parts = [GENERATOR_VERSION, self.base_url, self.snapshot.charter_version]
+        parts += [self.renderer.chromes[name] for name in sorted(self.renderer.chromes)]
+        parts += [path.read_text() for path in sorted(TEMPLATES.glob("*"))]
+        return digest("\0".join(parts).encode())
+
+    def make(self) -> Plan:
+        self.mkdocs_jobs()
+        self.company_jobs()
+        self.list_jobs()
+        self.sitemap_jobs()
+        self.search_jobs()
+        return self.plan
+
+    def add(self, path: str, key: str, produce: Produce) -> None:
+        """Plan a file: kept when its key did not change, else a job."""
+        previous = self.previous.files.get(path)
+        if previous is not None and previous[0] == key:
+            self.plan.kept[path] = previous
+        else:
+            self.plan.jobs.append(Job(path, key, produce))
+
+    def keep_group(self, name: str, key: str, paths: Iterable[str]) -> bool:
+        """Keep every file of a group whose key did not change; tell whether it was kept."""
+        self.plan.groups[name] = key
+        if self.previous.groups.get(name) != key:
+            return False
+        files = self.previous.files
+        kept = {path: files[path] for path in paths if path in files}
+        self.plan.kept.update(kept)
+        return True
+
+    # -- the hand-written pages, some with a slot the generator fills ------------------
+    def mkdocs_jobs(self) -> None:
+        slots = self.slot_contents()
+        for relative in self.mkdocs.files():
+            source = self.mkdocs.folder / relative
+            if relative == "sitemap.xml":
+                continue  # ours replaces it
+            if relative in SLOT_PAGES:
+                name = SLOT_PAGES[relative]
+                fill = slots[name]
+                self.add(relative, digest(f"{self.mkdocs.key}\0{fill}".encode()), _filled(source, name, fill))
+            else:
+                self.add(relative, f"mkdocs:{self.mkdocs.key}", source.read_bytes)
+
+    def status_counts(self) -> dict[str, int]:
+        return {status.value: self.counts[status.value] for status in SignatureStatus}
+
+    def slot_contents(self) -> dict[str, str]:
+        render = self.renderer.fragment
+        recent = sorted(self.signatories, key=lambda c: c.charter.signed_on if c.charter else date.min, reverse=True)
+        directory, register = self.directory_pages[0], self.register_pages[0]
+        figures = {
+            "listed": len(self.listed),
+            "outstanding": sum(c.outstanding_cents for c in self.listed),
+            "signatories": self.counts["active"],
+        }
+        return {
+            "accueil-chiffres": render("home_figures.html", url="", **figures),
+            "annuaire": render(
+                "directory_list.html", url=DIRECTORY, companies=directory.companies, **self.directory_values(directory)
+            ),
+            "signataires": render(
+                "register_list.html", url=REGISTER, companies=register.companies, **self.register_values(register)
+            ),
+            "charte-signataires": render(
+                "charter_signatories.html",
+                url="charte/",
+                recent=recent[:RECENT_SIGNATURES],
+                counts=self.status_counts(),
+            ),
+        }
+
+    # -- company pages -----------------------------------------------------------------
+    def company_jobs(self) -> None:
+        day = self.snapshot.as_of.isoformat()
+        # Pages that show days overdue change with the day; the others only with their record.
+        contexts = {True: f"{self.template_key}\0{day}", False: self.template_key}
+        unchanged = {listed: self.previous.groups.get(f"pages:{listed}") == key for listed, key in contexts.items()}
+        self.plan.groups.update({f"pages:{listed}": key for listed, key in contexts.items()})
+        previous_facts, files = self.previous.facts, self.previous.files
+        for record in self.snapshot.companies:
+            path = page_file(record.path.lstrip("/"))
+            facts = self.facts[record.siren]
+            listed = bool(record.reports)
+            if unchanged[listed] and previous_facts.get(record.siren) is facts and path in files:
+                self.plan.kept[path] = files[path]  # fast path: nothing about this page changed
+                continue
+            key = digest(f"{contexts[listed]}\0{facts.digest}".encode())
+            self.add(path, key, _company(self.renderer, record))
+
+    # -- paged lists --------------------------------------------------------------------
+    def letters(self) -> list[tuple[str, int | None]]:
+        """For each initial, the directory page holding the first name that starts with it."""
+        folded = [self.facts[record.siren].folded for record in self.listed]
+        found = []
+        for letter in LETTERS:
+            low, high = ("0", ":") if letter == "0-9" else (letter.lower(), chr(ord(letter.lower()) + 1))
+            position = bisect_left(folded, low)
+            found.append(
+                (letter, position // PAGE_SIZE + 1 if position < len(folded) and folded[position] < high else None)
+            )
+        return found
+
+    def directory_values(self, page: ListPage) -> dict[str, Any]:
+        return {"page": page.number, "pages": page.pages, "total": len(self.listed), "letters": self.letter_pages}
+
+    def register_values(self, page: ListPage) -> dict[str, Any]:
+        values: dict[str, Any] = {"page": page.number, "pages": page.pages, "total": len(self.signatories)}
+        values.update(counts=self.status_counts(), charter_version=self.snapshot.charter_version)
+        return values
+
+    def list_jobs(self) -> None:
+        for page in self.directory_pages[1:]:
+            self.list_job(DIRECTORY_LIST, page, self.directory_values(page))
+        for page in self.register_pages[1:]:
+            self.list_job(REGISTER_LIST, page, self.register_values(page))
+
+    def list_job(self, spec: ListSpec, page: ListPage, values: dict[str, Any]) -> None:
+        url = list_url(spec.base, page.number)
+        inputs = [self.template_key, url, repr(sorted(values.items()))]
+        inputs += [self.facts[c.siren].digest for c in page.companies]
+        description = f"{spec.heading}, page {page.number} sur {page.pages}."
+        renderer, companies = self.renderer, page.companies
+
+        def produce() -> bytes:
+            html = renderer.list_page(
+                url, chrome=spec.chrome, heading=spec.heading, description=description,
+                list_template=spec.template, companies=companies, **values,
+            )  # fmt: skip
+            return html.encode()
+
+        self.add(page_file(url), digest("\0".join(inputs).encode()), produce)
+
+    # -- sitemap ------------------------------------------------------------------------
+    def sitemap_jobs(self) -> None:
+        prefix = self.base_url + "/"
+        handwritten = _LOC.findall((self.mkdocs.folder / "sitemap.xml").read_text())
+        pages = [loc.removeprefix(prefix) for loc in handwritten if loc.startswith(prefix)]
+        pages += [list_url(DIRECTORY, page.number) for page in self.directory_pages[1:]]
+        pages += [list_url(REGISTER, page.number) for page in self.register_pages[1:]]
+        companies = [record.path.lstrip("/") for record in self.snapshot.companies]
+        key = digest("\n".join([self.base_url, *pages, *companies]).encode())
+        previous = [path for path in self.previous.files if path.startswith("sitemap")]
+        if self.keep_group("sitemaps", key, previous):
+            return
+        by_digit: dict[str, list[str]] = {}
+        for path in companies:
+            by_digit.setdefault(path.removeprefix(DIRECTORY)[0], []).append(path)
+        files = {"sitemaps/pages.xml": urlset(self.base_url, pages)}
+        for first, paths in sorted(by_digit.items()):
+            files[f"sitemaps/entreprises-{first}.xml"] = urlset(self.base_url, paths)
+        files["sitemap.xml"] = sitemap_index(self.base_url, files)
+        for path, data in files.items():
+            self.add(path, "ready:" + digest(data), _ready(data))
+
+    # -- search shards ------------------------------------------------------------------
+    def search_jobs(self) -> None:
+        """Rebuild the subtrees of the roots that a changed, new or removed record touches; keep the others."""
+        previous_facts = self.previous.facts
+        touched: set[str] = set()
+        for siren, facts in self.facts.items():
+            before = previous_facts.get(siren)
+            if before is not facts:
+                touched.update(key[:2] for key in facts.keys)
+                touched.update(key[:2] for key in (before.keys if before else ()))
+        for siren, before in previous_facts.items():
+            if siren not in self.facts:
+                touched.update(key[:2] for key in before.keys)
+        fresh = self.previous.groups.get("search") != SEARCH_VERSION or not previous_facts
+        roots = set(all_roots()) if fresh else touched
+        self.plan.groups["search"] = SEARCH_VERSION
+        shards: dict[str, list[str]] = {}
+        for path in self.previous.files:
+            if path.startswith(FOLDER + "/"):
+                shards.setdefault(root_of_file(path), []).append(path)
+        for root, paths in shards.items():
+            if root not in roots:
+                self.plan.kept.update({path: self.previous.files[path] for path in paths})
+        index = build_search_index(self.snapshot.companies, self.facts, roots) if roots else SearchIndex()
+        for path, data in index.files.items():
+            self.add(path, "ready:" + digest(data), _ready(data))
+        worst = {f"search-worst:{root}": str(size) for root, size in _worst_by_root(index.path_bytes).items()}
+        for name, size in self.previous.groups.items():
+            if name.startswith("search-worst:") and name.removeprefix("search-worst:") not in roots:
+                worst[name] = size
+        self.plan.groups.update(worst)
+        self.plan.search_files = sum(len(paths) for root, paths in shards.items() if root not in roots)
+        self.plan.search_files += len(index.files)
+        self.plan.search_worst_bytes = max((int(size) for size in worst.values()), default=0)
+
+
+def _worst_by_root(path_bytes: Mapping[str, int]) -> dict[str, int]:
+    worst: dict[str, int] = {}
+    for key, size in path_bytes.items():
+        worst[key[:2]] = max(worst.get(key[:2], 0), size)
+    return worst
+
+
+def _ready(data: bytes) -> Produce:
+    return lambda: data
+
+
+def _filled(source: Path, name: str, fill: str) -> Produce:
+    def produce() -> bytes:
+        html = source.read_text()
+        slot = SLOT.format(name)
+        if slot not in html:
+            raise ValueError(f"{source}: the slot {slot} is missing")
+        return html.replace(slot, fill).encode()
+
+    return produce
+
+
+def _company(renderer: Renderer, record: CompanyRecord) -> Produce:
+    return lambda: renderer.company_page(record).encode()

@@ -1,0 +1,108 @@
+"""Keyword-only factories for the site's records, with realistic French defaults."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from functions.core.domain.charter import company_page_path
+from functions.core.identifiers import with_check_digit
+from functions.core.services.site_snapshot import CharterStanding, CompanyRecord, ListedReport, SiteSnapshot
+from functions.site.handwritten import HandwrittenInputs
+
+AS_OF = date(2026, 11, 23)
+BASE_URL = "https://ardoise.example.fr"
+
+
+def make_listed_report(
+    *,
+    issue_date: date = date(2026, 1, 12),
+    due_date: date = date(2026, 2, 11),
+    amount_cents: int = 1_250_00,
+    outstanding_cents: int = 980_50,
+    published_on: date | None = date(2026, 3, 30),
+    reply: str = "",
+    as_of: date = AS_OF,
+) -> ListedReport:
+    return ListedReport(
+        issue_date=issue_date,
+        due_date=due_date,
+        amount_cents=amount_cents,
+        outstanding_cents=outstanding_cents,
+        published_on=published_on,
+        days_overdue=(as_of - due_date).days,
+        reply=reply,
+    )
+
+
+def make_standing(
+    *,
+    status: str = "active",
+    version: str = "2026-09",
+    signed_on: date = date(2026, 9, 14),
+    since: date | None = None,
+    reason: str = "",
+) -> CharterStanding:
+    return CharterStanding(status=status, version=version, signed_on=signed_on, since=since or signed_on, reason=reason)
+
+
+def make_record(
+    *,
+    siren: str = "552100554",
+    name: str = "Boulangerie Martin et Fils",
+    city: str = "Lyon",
+    postal_code: str = "69002",
+    reports: tuple[ListedReport, ...] | None = None,
+    charter: CharterStanding | None = None,
+    as_of: date = AS_OF,
+) -> CompanyRecord:
+    lines = (make_listed_report(),) if reports is None else reports
+    oldest = min((line.due_date for line in lines), default=None)
+    return CompanyRecord(
+        siren=siren,
+        name=name,
+        city=city,
+        postal_code=postal_code,
+        path=company_page_path(siren, name),
+        reports=lines,
+        outstanding_cents=sum(line.outstanding_cents for line in lines),
+        oldest_due=oldest,
+        worst_days=(as_of - oldest).days if oldest else None,
+        charter=charter,
+    )
+
+
+def make_signatory(
+    *, siren: str = "732829320", name: str = "Garage du Centre", status: str = "active"
+) -> CompanyRecord:
+    return make_record(
+        siren=siren, name=name, city="Dijon", postal_code="21000", reports=(), charter=make_standing(status=status)
+    )
+
+
+def make_snapshot(*records: CompanyRecord, as_of: date = AS_OF) -> SiteSnapshot:
+    return SiteSnapshot(as_of=as_of, charter_version="2026-09", companies=tuple(sorted(records, key=lambda r: r.siren)))
+
+
+def many_records(count: int, *, first: int = 10_000_000, prefix: str = "Entreprise") -> list[CompanyRecord]:
+    """``count`` listed companies with distinct valid SIRENs and varied names."""
+    words = ["Martin", "Dubois", "Lefèvre", "Garage", "Boulangerie", "Transports", "Œuvre", "Café"]
+    records = []
+    for n in range(count):
+        siren = with_check_digit(f"{first + n * 7919:08d}")
+        name = f"{prefix} {words[n % len(words)]} {n:05d}"
+        records.append(make_record(siren=siren, name=name, city="Nantes", postal_code="44000"))
+    return records
+
+
+def make_inputs(*, as_of: date = AS_OF) -> HandwrittenInputs:
+    """The hand-written pages' inputs, with the real OpenAPI documents of the three functions."""
+    from functions.site.handwritten import openapi_documents
+
+    return HandwrittenInputs(
+        today=as_of,
+        notice_days=8,
+        grace_days=15,
+        min_amount_cents=100_00,
+        plans=(("decouverte", 50), ("pro", 1000)),
+        openapi=openapi_documents(),
+    )

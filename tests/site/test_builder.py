@@ -1,0 +1,183 @@
+"""The build: incremental (only what changed is rendered and rewritten), lists, sitemap, deletions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import fields, replace
+from datetime import date, timedelta
+
+from functions.core.services.site_snapshot import CharterStanding, CompanyRecord, ListedReport
+from functions.site.builder import SiteBuilder
+from functions.site.facts import record_digest
+from functions.site.handwritten import HandwrittenInputs
+from tests.site.factories import (
+    AS_OF,
+    make_listed_report,
+    make_record,
+    make_signatory,
+    make_snapshot,
+    make_standing,
+    many_records,
+)
+
+
+def test_every_field_of_a_record_counts_in_its_digest() -> None:
+    record = make_record(reports=(make_listed_report(reply="x"),), charter=make_standing())
+    assert record.charter is not None
+    changed = {str: "autre", int: 7, date: date(2020, 1, 1)}
+    for field in fields(CompanyRecord):
+        if field.name in ("reports", "charter"):
+            continue
+        value = getattr(record, field.name)
+        other = changed[type(value)] if value is not None else 3
+        assert record_digest(replace(record, **{field.name: other})) != record_digest(record), field.name
+    for field in fields(ListedReport):
+        value = getattr(record.reports[0], field.name)
+        line = replace(record.reports[0], **{field.name: changed[type(value)]})
+        assert record_digest(replace(record, reports=(line,))) != record_digest(record), field.name
+    for field in fields(CharterStanding):
+        value = getattr(record.charter, field.name)
+        standing = replace(record.charter, **{field.name: changed[type(value)]})
+        assert record_digest(replace(record, charter=standing)) != record_digest(record), field.name
+
+
+def test_a_second_build_of_the_same_data_renders_and_writes_nothing(
+    make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs
+) -> None:
+    builder = make_builder()
+    snapshot = make_snapshot(*many_records(40), make_signatory())
+    first = builder.build(snapshot, inputs)
+    again = builder.build(snapshot, inputs)
+    assert first.written == first.files > 40
+    assert (again.rendered, again.written, again.deleted) == (0, 0, 0)
+    assert again.files == first.files
+
+
+def test_after_one_company_changes_only_the_files_showing_it_are_rewritten(
+    make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs
+) -> None:
+    builder = make_builder()
+    records = many_records(250)
+    builder.build(make_snapshot(*records), inputs)
+    before = {p: p.read_bytes() for p in builder.out.rglob("*") if p.is_file()}
+    target = records[123]
+    paid = replace(target.reports[0], outstanding_cents=100_00, reply="Un acompte a été versé.")
+    changed = replace(target, reports=(paid,), outstanding_cents=100_00)
+    report = builder.build(make_snapshot(*[changed if r is target else r for r in records]), inputs)
+    after = {p: p.read_bytes() for p in builder.out.rglob("*") if p.is_file()}
+    rewritten = sorted(str(p.relative_to(builder.out)) for p in after if before.get(p) != after[p])
+    assert sorted(report.written_paths) == rewritten
+    assert changed.path.strip("/") + "/index.html" in rewritten
+    assert "index.html" in rewritten  # the home page's total outstanding
+    assert any(path.startswith("entreprises/page/") or path == "entreprises/index.html" for path in rewritten)
+    assert all(path.startswith(("recherche/", "entreprises/", "index.html")) for path in rewritten), rewritten
+    assert len(rewritten) <= 10
+
+
+def test_a_company_whose_reports_are_all_settled_disappears_from_the_site(
+    make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs
+) -> None:
+    builder = make_builder()
+    listed, other = make_record(), make_record(siren="732829320", name="Garage du Centre")
+    builder.build(make_snapshot(listed, other), inputs)
+    page = builder.out / listed.path.strip("/") / "index.html"
+    assert page.is_file()
+    report = builder.build(make_snapshot(other), inputs)
+    assert not page.exists() and not page.parent.exists()
+    assert report.deleted >= 1
+    assert "552100554" not in (builder.out / "entreprises" / "index.html").read_text()
+    assert not (builder.out / "sitemaps" / "entreprises-5.xml").exists()  # no SIREN starting with 5 left
+    assert "552100554" not in (builder.out / "recherche" / "55.json").read_text()
+
+
+def test_the_directory_is_paged_alphabetically_with_initials_and_works_without_javascript(
+    make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs
+) -> None:
+    builder = make_builder()
+    records = many_records(230)
+    builder.build(make_snapshot(*records), inputs)
+    first = (builder.out / "entreprises" / "index.html").read_text()
+    third = (builder.out / "entreprises" / "page" / "3" / "index.html").read_text()
+    assert "230 entreprises avec des impayés publiés" in first and "Page 1 sur 3" in first
+    assert 'href="../entreprises/page/2/" rel="next"' in first
+    assert "Page 3 sur 3" in third and 'href="../../../entreprises/page/2/"' in third
+    assert third.count("<h1") == 1 and "Annuaire des entreprises — page 3" in third
+    names = re.findall(r'<li>\s*<div class="ardoise-ligne">\s*<a href="[^"]+">([^<]+)</a>', first)
+    assert len(names) == 100 and names == sorted(names, key=str.lower)
+    assert '<a href="../entreprises/#liste">E</a>' in first  # every name starts with "Entreprise"
+    assert '<span aria-hidden="true">B</span>' in first
+
+
+def test_the_register_lists_signatories_with_their_status(
+    make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs
+) -> None:
+    builder = make_builder()
+    signatories = [
+        make_signatory(siren="732829320", name="Garage du Centre"),
+        make_signatory(siren="404833048", name="Menuiserie Dubois", status="withdrawn"),
+        make_record(siren="356000000", name="La Poste", charter=make_standing(status="suspended")),
+    ]
+    builder.build(make_snapshot(*signatories), inputs)
+    register = (builder.out / "charte" / "signataires" / "index.html").read_text()
+    charter = (builder.out / "charte" / "index.html").read_text()
+    assert "3 entreprises au registre" in register
+    for name in ("Garage du Centre", "Menuiserie Dubois", "La Poste"):
+        assert name in register and name in charter
+    assert "Signature retirée" in register and "Signature suspendue" in register
+    assert "Nos engagements" in charter  # the charter's text, from its versioned source
+
+
+def test_the_sitemap_indexes_hand_written_pages_and_every_company_page(
+    make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs
+) -> None:
+    builder = make_builder()
+    records = [make_record(), make_signatory()]
+    builder.build(make_snapshot(*records), inputs)
+    index = (builder.out / "sitemap.xml").read_text()
+    assert "<sitemapindex" in index and "sitemaps/pages.xml" in index and "sitemaps/entreprises-5.xml" in index
+    pages = (builder.out / "sitemaps" / "pages.xml").read_text()
+    assert "https://ardoise.example.fr/charte/</loc>" in pages and "donnees-personnelles/" in pages
+    assert (
+        "https://ardoise.example.fr/entreprises/552100554-boulangerie-martin-et-fils/"
+        in (builder.out / "sitemaps" / "entreprises-5.xml").read_text()
+    )
+
+
+def test_pages_showing_days_overdue_follow_the_day_and_the_others_stay(
+    make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs
+) -> None:
+    builder = make_builder()
+    listed, signatory = make_record(), make_signatory()
+    builder.build(make_snapshot(listed, signatory), inputs)
+    tomorrow = AS_OF + timedelta(days=1)
+    moved = make_record(as_of=tomorrow, reports=(make_listed_report(as_of=tomorrow),))
+    report = builder.build(make_snapshot(moved, signatory, as_of=tomorrow), inputs)
+    assert moved.path.strip("/") + "/index.html" in report.written_paths
+    assert signatory.path.strip("/") + "/index.html" not in report.written_paths
+    assert "286 jours" in (builder.out / moved.path.strip("/") / "index.html").read_text()
+
+
+def test_a_lost_output_folder_means_a_full_build(
+    make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs
+) -> None:
+    import shutil
+
+    builder = make_builder()
+    snapshot = make_snapshot(make_record())
+    first = builder.build(snapshot, inputs)
+    shutil.rmtree(builder.out)
+    again = builder.build(snapshot, inputs)
+    assert again.written == first.written and (builder.out / "index.html").is_file()
+
+
+def test_many_pages_are_rendered_by_worker_processes_with_the_same_result(
+    make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs
+) -> None:
+    records = many_records(2_100)
+    serial, parallel = make_builder("serial", workers=1), make_builder("parallel", workers=2)
+    serial.build(make_snapshot(*records), inputs)
+    report = parallel.build(make_snapshot(*records), inputs)
+    assert report.rendered > 2_000
+    for name in ("index.html", "entreprises/page/3/index.html", records[1500].path.strip("/") + "/index.html"):
+        assert (serial.out / name).read_bytes() == (parallel.out / name).read_bytes(), name

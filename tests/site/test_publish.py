@@ -1,0 +1,207 @@
+"""Publishing to S3 (moto) and to a folder: order, headers, unchanged files skipped, recovery after a crash."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from functions.core.identifiers import with_check_digit
+from functions.site.builder import SiteBuilder
+from functions.site.handwritten import HandwrittenInputs
+from functions.site.publish.common import IMMUTABLE, SHORT, FileInfo, plan_publish, publish, publish_rank
+from functions.site.publish.folder import MANIFEST, FolderTarget
+from functions.site.publish.s3 import S3Target
+from tests.site.factories import make_record, make_signatory, make_snapshot, many_records
+
+BUCKET = "ardoise-site"
+_LINK = re.compile(r'(?:href|src)="([^"#?]*)')
+
+
+class Interrupted(RuntimeError):
+    """The publish process died here."""
+
+
+class RecordingTarget(S3Target):
+    """An S3 target that notes every upload and deletion, and can die after ``fail_after`` uploads."""
+
+    def __init__(self, client: Any, fail_after: int | None = None) -> None:
+        super().__init__(BUCKET, client)
+        self.log: list[tuple[str, str]] = []
+        self.fail_after = fail_after
+
+    def put(self, info: FileInfo, data: bytes) -> None:
+        if self.fail_after is not None and sum(op == "put" for op, _ in self.log) >= self.fail_after:
+            raise Interrupted(info.path)
+        super().put(info, data)
+        self.log.append(("put", info.path))
+
+    def delete(self, paths: list[str]) -> None:
+        super().delete(paths)
+        self.log += [("delete", path) for path in paths]
+
+
+@pytest.fixture
+def s3() -> Iterator[Any]:
+    with mock_aws():
+        client = boto3.client("s3", region_name="eu-west-3")
+        client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
+        yield client
+
+
+def built_files(builder: SiteBuilder) -> dict[str, str]:
+    return {path: content for path, (_, content) in builder.load_state().files.items()}
+
+
+def bucket_sizes(client: Any) -> dict[str, int]:
+    pages = client.get_paginator("list_objects_v2").paginate(Bucket=BUCKET)
+    found = {item["Key"]: item["Size"] for page in pages for item in page.get("Contents", [])}
+    return {key: size for key, size in found.items() if not key.startswith(".ardoise/")}
+
+
+def bucket_keys(client: Any) -> set[str]:
+    return set(bucket_sizes(client))
+
+
+def dangling_links(client: Any) -> list[str]:
+    """Every relative link of every page, and every company a search shard names, must exist in the bucket."""
+    sizes = bucket_sizes(client)
+    keys = set(sizes)
+    missing = []
+    for key in keys:
+        if not key.endswith(".html") and not (key.startswith("recherche/") and sizes[key] > 20):
+            continue  # assets and empty search roots name nothing
+        body = client.get_object(Bucket=BUCKET, Key=key)["Body"].read()
+        if key.endswith(".html"):
+            for link in _LINK.findall(body.decode()):
+                if not link or link.startswith(("http:", "https:", "mailto:", "data:", "/")):
+                    continue
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(key), link))
+                if link.endswith("/") or target == ".":
+                    target = posixpath.join("" if target == "." else target, "index.html")
+                if target not in keys:
+                    missing.append(f"{key} -> {link}")
+        elif key.startswith("recherche/"):
+            for row in json.loads(body).get("r", []):
+                if f"entreprises/{row[3]}/index.html" not in keys:
+                    missing.append(f"{key} -> {row[3]}")
+    return missing
+
+
+class Versions:
+    """A site built again and again in place, each version renaming, removing and adding companies."""
+
+    def __init__(self, make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs) -> None:
+        self.records = [*many_records(150), make_signatory()]
+        self.inputs = inputs
+        self.builder = make_builder()
+        self.version = 0
+        self.builder.build(make_snapshot(*self.records), inputs)
+
+    def next(self) -> None:
+        """Rename a quarter of the companies, drop five, add one."""
+        self.version += 1
+        suffix = f" {self.version}"
+        renamed = [
+            make_record(siren=r.siren, name=r.name + suffix) if i % 4 == 0 else r for i, r in enumerate(self.records)
+        ]
+        added = make_record(
+            siren=with_check_digit(f"{40_483_300 + self.version:08d}"), name=f"Menuiserie Dubois{suffix}"
+        )
+        self.records = [*renamed[5:], added]
+        self.builder.build(make_snapshot(*self.records), self.inputs)
+
+    @property
+    def files(self) -> dict[str, str]:
+        return built_files(self.builder)
+
+    @property
+    def out(self) -> Path:
+        return self.builder.out
+
+
+def test_a_first_publish_uploads_assets_then_pages_then_lists_and_sets_the_headers(
+    make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs, s3: Any
+) -> None:
+    site = Versions(make_builder, inputs)
+    target = RecordingTarget(s3)
+    report = publish(site.out, site.files, target)
+    order = [publish_rank(path) for op, path in target.log if op == "put"]
+    assert order == sorted(order) and order[0] == 0 and order[-1] == 6
+    assert target.log[-1] == ("put", "sitemap.xml")
+    assert len(report.uploaded) == len(site.files) and report.skipped == 0
+    css = next(key for key in bucket_keys(s3) if key.startswith("assets/ardoise/") and key.endswith(".css"))
+    for key, content_type, cache in (
+        ("index.html", "text/html; charset=utf-8", SHORT),
+        ("entreprises/page/2/index.html", "text/html; charset=utf-8", SHORT),
+        (css, "text/css; charset=utf-8", IMMUTABLE),
+        ("recherche/en.json", "application/json", SHORT),
+        ("sitemap.xml", "application/xml", SHORT),
+        ("assets/images/favicon.png", "image/png", "public, max-age=86400"),
+    ):
+        head = s3.head_object(Bucket=BUCKET, Key=key)
+        assert (head["ContentType"], head["CacheControl"]) == (content_type, cache), key
+    assert dangling_links(s3) == []
+
+
+def test_unchanged_files_are_skipped_and_a_change_uploads_only_what_changed(
+    make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs, s3: Any
+) -> None:
+    site = Versions(make_builder, inputs)
+    publish(site.out, site.files, S3Target(BUCKET, s3))
+    again = publish(site.out, site.files, RecordingTarget(s3))
+    assert again.uploaded == [] and again.deleted == [] and again.skipped == len(site.files)
+    site.next()
+    target = RecordingTarget(s3)
+    report = publish(site.out, site.files, target)
+    assert 0 < len(report.uploaded) < len(site.files) // 4
+    assert len(report.deleted) >= 5 and all(op == "delete" for op, _ in target.log[-len(report.deleted) :])
+    assert bucket_keys(s3) == set(site.files)
+    assert dangling_links(s3) == []
+
+
+def test_a_publish_interrupted_at_any_point_leaves_a_consistent_site_and_the_next_one_completes_it(
+    make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs, s3: Any
+) -> None:
+    site = Versions(make_builder, inputs)
+    publish(site.out, site.files, S3Target(BUCKET, s3))
+    for share in (0.0, 0.1, 0.5, 0.95):
+        site.next()
+        target = S3Target(BUCKET, s3)
+        local = {path: FileInfo(path, content) for path, content in site.files.items()}
+        planned = sum(map(len, plan_publish(local, target.read_manifest(), target.list_paths()).steps))
+        assert planned > 30
+        before = target.read_manifest()
+        with pytest.raises(Interrupted):
+            publish(site.out, site.files, RecordingTarget(s3, fail_after=int(planned * share)), threads=1)
+        assert dangling_links(s3) == [], share
+        recorded = {path for path, signature in target.read_manifest().items() if before.get(path) != signature}
+        report = publish(site.out, site.files, RecordingTarget(s3))
+        assert bucket_keys(s3) == set(site.files) and dangling_links(s3) == [], share
+        # What the stopped run recorded in the manifest (after each finished step) is not sent again.
+        assert len(report.uploaded) == planned - len(recorded) and not recorded & set(report.uploaded)
+        for key in ("index.html", "entreprises/index.html"):
+            assert s3.get_object(Bucket=BUCKET, Key=key)["Body"].read() == (site.out / key).read_bytes()
+
+
+def test_a_folder_receives_the_same_files_and_loses_the_stale_ones(
+    make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs, tmp_path: Path
+) -> None:
+    site = Versions(make_builder, inputs)
+    folder = tmp_path / "site"
+    publish(site.out, site.files, FolderTarget(folder))
+    before = set(site.files)
+    site.next()
+    report = publish(site.out, site.files, FolderTarget(folder))
+    present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    assert present == set(site.files) | {MANIFEST}
+    assert set(report.deleted) == before - set(site.files) and len(report.deleted) >= 5
+    assert not any(p.name.endswith(".ardoise-tmp") for p in folder.rglob("*"))
+    assert (folder / "index.html").read_bytes() == (site.out / "index.html").read_bytes()

@@ -1,0 +1,50 @@
+"""The snapshot the site is built from, read from the store (SQLite and DynamoDB)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from functions.core.context import Services
+from functions.core.domain.reports import ReportStatus
+from functions.core.services.site_snapshot import load_site_snapshot
+from functions.core.store.companies import Company
+from tests.charter.factories import make_signature
+from tests.directory.factories import make_report
+
+PUBLISHED_AT = datetime(2026, 2, 20, 9, tzinfo=UTC)
+
+
+def test_a_published_report_and_a_signature_make_company_pages_and_nothing_else_does(services: Services) -> None:
+    store = services.store
+    store.companies.record_company(Company("552100554", "Société Générale d'Équipement", city="Lyon"), "test")
+    published = make_report(
+        status=ReportStatus.PUBLISHED, published_at=PUBLISHED_AT, outstanding_cents=900_00,
+        public_reply="Nous contestons la qualité de la pose.",
+    )  # fmt: skip
+    store.reports.file_report(published, actor="test")
+    settled = make_report(
+        id="rpt_0002", number="F-2026-002", debtor_siren="542065479", debtor_name="Transports Lebrun",
+        status=ReportStatus.SETTLED, settled_on=date(2026, 2, 1),
+    )  # fmt: skip
+    store.reports.file_report(settled, actor="test")
+    hidden = make_report(id="rpt_0003", number="F-2026-003", status=ReportStatus.NOTIFIED)
+    store.reports.file_report(hidden, actor="test")
+    store.signatures.record_signature(
+        make_signature(siren="732829320", company_name="Menuiserie Durand SARL"),
+        None,
+        action="signature.signed",
+        actor="test",
+    )
+    snapshot = load_site_snapshot(services)
+    assert snapshot.as_of == date(2026, 3, 2)
+    assert [c.siren for c in snapshot.companies] == ["552100554", "732829320"]
+    listed, signatory = snapshot.companies
+    assert listed.name == "Société Générale d'Équipement" and listed.city == "Lyon"
+    assert listed.path == "/entreprises/552100554-societe-generale-d-equipement/"
+    assert [(r.outstanding_cents, r.reply, r.published_on) for r in listed.reports] == [
+        (900_00, "Nous contestons la qualité de la pose.", date(2026, 2, 20))
+    ]
+    assert listed.reports[0].days_overdue == (date(2026, 3, 2) - date(2025, 12, 31)).days
+    assert listed.outstanding_cents == 900_00 and listed.charter is None
+    assert signatory.reports == () and signatory.charter is not None
+    assert signatory.charter.status in ("active", "outdated") and signatory.name == "Menuiserie Durand SARL"
