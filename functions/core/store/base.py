@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from functions.core.clock import Clock, system_clock
-from functions.core.store.items import ConditionFailed, Item, ItemBackend, Put, Write
+from functions.core.store.items import ConditionFailed, Delete, Item, ItemBackend, Put, Write
 
 if TYPE_CHECKING:  # pragma: no cover
     from functions.core.store.alerts import Alerts
@@ -75,6 +75,17 @@ class Repository:
 
     def now(self) -> datetime:
         return self.store.clock()
+
+    def delete_unchanged(self, items: Iterable[Item]) -> int:
+        """Delete each item unless it changed since it was read (purges); return how many went."""
+        deleted = 0
+        for item in items:
+            try:
+                self.backend.transact([Delete(item.pk, item.sk, item.version)])
+            except ConditionFailed:
+                continue  # written again meanwhile: no longer what the purge chose
+            deleted += 1
+        return deleted
 
 
 class Store:

@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from functions.core.clock import PARIS, today_in_paris
 from functions.core.domain.solvency import Experience, months_before
 from functions.core.store.base import Repository, sortable_time
-from functions.core.store.items import ConditionFailed, Delete, Item, Put
+from functions.core.store.items import Item, Put
 
 # Experiences per transaction: each one may add an outbox mark, plus one audit event.
 CHUNK = 45
@@ -111,13 +111,7 @@ class Experiences(Repository):
             month = months_before(today.replace(day=1), back)
             queue = f"{EXPIRY_QUEUE}#{month:%Y-%m}"
             page = self.backend.query(queue, index="gsi1", sk_to=f"{today.isoformat()}#~", limit=limit - purged)
-            for item in page.items:
-                try:
-                    # Conditioned on the version read: an item that changed meanwhile is left alone.
-                    self.backend.transact([Delete(item.pk, item.sk, item.version)])
-                except ConditionFailed:
-                    continue
-                purged += 1
+            purged += self.delete_unchanged(page.items)
             if purged >= limit:
                 break
         return purged
