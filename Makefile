@@ -23,9 +23,14 @@ install: $(STAMP) ## Create or reuse .venv and install the project with its dev 
 run: $(STAMP) ## Serve the site and the APIs with demo data on http://127.0.0.1:8000
 	$(BIN)/ardoise serve --demo --host 127.0.0.1 --port 8000
 
-test: $(STAMP) ## Run the whole test suite (what CI runs): lint, then pytest
+test: $(STAMP) chromium ## Run the whole test suite (what CI runs): lint, then pytest
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+# The browser tests drive Debian's chromium through Playwright (no browser download).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium: ## Install Debian's chromium for the browser tests when it is missing
+	@command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
 
 lint: $(STAMP) ## Check style and types
 	$(BIN)/ruff check .
@@ -42,4 +47,4 @@ package: ## Build each stage's Lambda archive offline into build/ (clean venv, s
 clean: ## Remove local data (var/) and build leftovers; keeps .venv
 	rm -rf var build dist .venv-lambda *.egg-info .pytest_cache .ruff_cache .mypy_cache
 
-.PHONY: help install run test lint format package clean
+.PHONY: help install run test chromium lint format package clean

@@ -112,8 +112,10 @@
     var link = element("a", "", row[1]);
     link.href = root + "entreprises/" + row[3] + "/";
     line.appendChild(link);
-    if (row[4] > 0) line.appendChild(element("span", "ardoise-etiquette ardoise-etiquette--impaye", "Impayés publiés : " + euros(row[4])));
-    if (STATUS[row[5]]) line.appendChild(element("span", "ardoise-etiquette ardoise-etiquette--" + STATUS[row[5]][1], STATUS[row[5]][0]));
+    var tags = element("span", "ardoise-etiquettes");
+    if (row[4] > 0) tags.appendChild(element("span", "ardoise-etiquette ardoise-etiquette--impaye", "Impayés publiés : " + euros(row[4])));
+    if (STATUS[row[5]]) tags.appendChild(element("span", "ardoise-etiquette ardoise-etiquette--" + STATUS[row[5]][1], STATUS[row[5]][0]));
+    line.appendChild(tags);
     item.appendChild(line);
     item.appendChild(element("span", "ardoise-meta", "SIREN " + spacedSiren(row[0]) + (row[2] ? " · " + row[2] : "")));
     return item;

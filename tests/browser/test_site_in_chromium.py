@@ -1,0 +1,131 @@
+"""What a person sees in Chromium: search, company pages, the charter, accessibility basics, a phone's width."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import HOSTILE_NAME, HOSTILE_REPLY, Site, screenshot
+
+PAGES = ["/", "/entreprises/", "/charte/", "/charte/signataires/", "/signaler-un-impaye/", "/donnees-personnelles/"]
+
+
+def search(page: Any, site: Site, query: str) -> None:
+    page.goto(site.url + "/")
+    page.get_by_label("Chercher une entreprise par son nom ou son SIREN").fill(query)
+    page.wait_for_selector(".ardoise-resultats li a")
+
+
+def test_the_home_page_loads_in_french_without_any_console_error(page: Any, site: Site) -> None:
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.goto(site.url + "/")
+    page.wait_for_load_state("networkidle")
+    assert page.get_attribute("html", "lang") == "fr"
+    assert page.title() == "Ardoise"
+    assert page.errors == [] and failed == []
+    screenshot(page, "accueil-1280")
+
+
+def test_a_search_by_siren_finds_the_company_and_opens_its_page(page: Any, site: Site) -> None:
+    search(page, site, "552 100")
+    result = page.locator(".ardoise-resultats li a", has_text="Boulangerie Lefèvre et Fils")
+    screenshot(page, "recherche-siren")
+    result.click()
+    page.wait_for_url("**/entreprises/552100554-boulangerie-lefevre-et-fils/")
+    assert page.locator("h1").inner_text() == "Boulangerie Lefèvre et Fils"
+    assert page.errors == []
+
+
+def test_a_search_by_part_of_a_name_ignores_case_and_accents_and_opens_the_page(page: Any, site: Site) -> None:
+    search(page, site, "LEFEVRE")
+    page.locator(".ardoise-resultats li a", has_text="Boulangerie Lefèvre et Fils").click()
+    page.wait_for_url("**/entreprises/552100554-*/")
+    search(page, site, "garage cent")
+    page.get_by_role("link", name="Garage du Centre").click()
+    page.wait_for_url("**/entreprises/732829320-garage-du-centre/")
+    assert page.errors == []
+
+
+def test_pressing_enter_on_a_single_result_opens_its_page(page: Any, site: Site) -> None:
+    page.goto(site.url + "/")
+    field = page.get_by_label("Chercher une entreprise par son nom ou son SIREN")
+    field.fill("732829320")
+    field.press("Enter")
+    page.wait_for_url("**/entreprises/732829320-garage-du-centre/")
+
+
+def test_the_company_page_shows_the_amounts_the_dates_and_the_debtor_s_reply(page: Any, site: Site) -> None:
+    page.goto(site.url + site.listed.path)
+    text = page.locator("article").inner_text()
+    for expected in ("SIREN 552 100 554", "1 290,50 €", "980,50 €", "310,00 €", "11 février 2026",
+                     "Un échéancier a été proposé au créancier le 3 mars.", "Signature suspendue"):  # fmt: skip
+        assert expected in text.replace("\u202f", " ").replace("\u00a0", " "), expected
+    screenshot(page, "fiche-entreprise-1280")
+
+
+def test_markup_in_a_company_name_or_a_reply_shows_as_plain_text(page: Any, site: Site) -> None:
+    page.goto(site.url + site.hostile.path)
+    assert page.locator("h1").inner_text() == HOSTILE_NAME
+    assert HOSTILE_REPLY in page.locator("article").inner_text()
+    assert page.evaluate("window.pwned") is None
+    search(page, site, "dupont")
+    assert page.locator(".ardoise-resultats li a", has_text="<script>").count() == 1
+    assert page.evaluate("window.pwned") is None and page.locator(".ardoise-resultats script").count() == 0
+
+
+def test_the_charter_page_lists_its_signatories(page: Any, site: Site) -> None:
+    page.goto(site.url + "/charte/")
+    signatories = page.locator("#les-signataires ~ ul.ardoise-liste li")
+    assert signatories.filter(has_text="Garage du Centre").count() == 1
+    assert signatories.filter(has_text="Boulangerie Lefèvre et Fils").count() == 1
+    assert page.get_by_role("heading", name="Nos engagements").count() == 1
+    page.goto(site.url + "/charte/signataires/")
+    assert page.get_by_role("link", name="Garage du Centre").count() == 1
+    screenshot(page, "charte-1280")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_is_french_with_one_h1_and_labelled_inputs(page: Any, site: Site, path: str) -> None:
+    page.goto(site.url + path)
+    assert page.get_attribute("html", "lang") == "fr"
+    assert page.locator("h1").count() == 1
+    unlabelled = page.evaluate(
+        """[...document.querySelectorAll('input, select, textarea')]
+             .filter(e => e.getClientRects().length > 0)  // rendered: the theme's hidden CSS toggles are not
+             .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))
+             .map(e => e.outerHTML)"""
+    )
+    assert unlabelled == []
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("path", ["/", "/entreprises/", "/charte/", "company"])
+def test_pages_fit_a_375_pixel_wide_phone(browser: Any, site: Site, path: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 800}, is_mobile=True, locale="fr-FR")
+    try:
+        phone = context.new_page()
+        phone.goto(site.url + (site.listed.path if path == "company" else path))
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"{path} is {width} px wide"
+        assert phone.locator("label.md-header__button[for=__drawer]").is_visible()  # the navigation drawer's button
+        name = "fiche-entreprise" if path == "company" else (path.strip("/").replace("/", "-") or "accueil")
+        screenshot(phone, f"{name}-375")
+    finally:
+        context.close()
+
+
+def test_the_directory_can_be_browsed_without_javascript(browser: Any, site: Site) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        plain = context.new_page()
+        plain.goto(site.url + "/entreprises/")
+        assert plain.locator("ul.ardoise-liste li").count() == 100
+        plain.get_by_role("link", name="Page suivante →").click()
+        plain.wait_for_url("**/entreprises/page/2/")
+        assert "Page 2 sur 3" in plain.locator("article").inner_text()
+        plain.locator("ul.ardoise-liste li a").first.click()
+        assert plain.locator("h1").count() == 1 and "SIREN" in plain.locator("article").inner_text()
+    finally:
+        context.close()
