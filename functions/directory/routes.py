@@ -299,7 +299,7 @@ def act_on_reply(token: str, body: DebtorAction) -> DebtorReportOut:
     summary="Préparer l'envoi d'une pièce (5 Mo au plus).",
     body=EvidenceRequest,
     responses={201: UploadOut},
-    problems=(404, 410, 413, 422),
+    problems=(404, 409, 410, 413, 422),
 )
 def start_upload(token: str, body: EvidenceRequest) -> tuple[UploadOut, int]:
     evidence, upload = replies.start_upload(
@@ -316,7 +316,7 @@ def start_upload(token: str, body: EvidenceRequest) -> tuple[UploadOut, int]:
     "PUT",
     summary="Envoyer le contenu d'une pièce (stockage local).",
     responses={204: None},
-    problems=(404, 410, 413),
+    problems=(404, 409, 410, 413),
 )
 def upload_evidence(token: str, evidence_id: str) -> tuple[str, int]:
     replies.receive_upload(services(), token, evidence_id, request.get_data(cache=False))
@@ -357,16 +357,20 @@ def moderate(report_id: str, body: ModerationIn) -> ReportOut:
 @api.route(
     "/reports/<report_id>/evidence/<evidence_id>",
     "GET",
-    summary="Télécharger une pièce du débiteur (modérateurs).",
+    summary="Télécharger une pièce du débiteur (modérateurs) ; 409 si elle a changé depuis la contestation.",
     responses={200: "application/octet-stream"},
     security="moderatorToken",
-    problems=(404,),
+    problems=(404, 409),
 )
 def download_evidence(report_id: str, evidence_id: str) -> Response:
     current_moderator()
     ctx = services()
-    evidence, content = replies.read_evidence(ctx, moderation.get_for_moderation(ctx, report_id), evidence_id)
-    headers = {"Content-Disposition": f'attachment; filename="{evidence.id}"', "X-Content-Type-Options": "nosniff"}
+    evidence, content, digest = replies.read_evidence(ctx, moderation.get_for_moderation(ctx, report_id), evidence_id)
+    headers = {
+        "Content-Disposition": f'attachment; filename="{evidence.id}"',
+        "X-Content-Type-Options": "nosniff",
+        "X-Content-SHA256": digest,
+    }
     return Response(content, mimetype=evidence.content_type, headers=headers)
 
 

@@ -134,12 +134,21 @@ class DisputeOut(Model):
     evidence_ids: list[str]
     paid_on: date | None = None
     declared_amount_cents: int | None = None
+    evidence_sha256: list[str] = Field(description="SHA-256 de chaque pièce citée, au moment où elle l'a été.")
+    payment_note: str = Field(description="Déclaration de paiement faite pendant la contestation.")
 
 
 class ModerationOut(Model):
     decision: str
     note: str
     decided_at: datetime
+
+
+class EarlierDisputeOut(Model):
+    """Une contestation (ou déclaration de paiement) déjà tranchée."""
+
+    dispute: DisputeOut
+    moderation: ModerationOut
 
 
 class FlagOut(Model):
@@ -177,6 +186,7 @@ class ReportOut(Model):
     public_reply: str
     dispute: DisputeOut | None
     moderation: ModerationOut | None
+    earlier_disputes: list[EarlierDisputeOut]
     flags: list[FlagOut]
 
 

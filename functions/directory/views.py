@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from functions.core.clock import today_in_paris
-from functions.core.domain.reports import Dispute, Moderation, Report
+from functions.core.domain.reports import DecidedDispute, Dispute, Moderation, Report
 from functions.core.domain.rules import FLAG_MESSAGES
 from functions.core.services.directory.listing import CompanyPage, SearchHit
 from functions.core.services.directory.replies import DebtorPage
@@ -14,6 +14,7 @@ from functions.directory.schemas import (
     CompanyListing,
     DebtorReportOut,
     DisputeOut,
+    EarlierDisputeOut,
     EvidenceOut,
     FlagOut,
     ModerationOut,
@@ -38,6 +39,8 @@ def _dispute(dispute: Dispute | None) -> DisputeOut | None:
         evidence_ids=list(dispute.evidence_ids),
         paid_on=dispute.paid_on,
         declared_amount_cents=dispute.declared_amount_cents,
+        evidence_sha256=list(dispute.evidence_sha256),
+        payment_note=dispute.payment_note,
     )
 
 
@@ -45,6 +48,12 @@ def _moderation(moderation: Moderation | None) -> ModerationOut | None:
     if moderation is None:
         return None
     return ModerationOut(decision=moderation.decision.value, note=moderation.note, decided_at=moderation.decided_at)
+
+
+def _earlier(decided: DecidedDispute) -> EarlierDisputeOut:
+    dispute, moderation = _dispute(decided.dispute), _moderation(decided.moderation)
+    assert dispute is not None and moderation is not None  # a decided dispute has both
+    return EarlierDisputeOut(dispute=dispute, moderation=moderation)
 
 
 def report_out(report: Report) -> ReportOut:
@@ -79,6 +88,7 @@ def report_out(report: Report) -> ReportOut:
         public_reply=report.public_reply,
         dispute=_dispute(report.dispute),
         moderation=_moderation(report.moderation),
+        earlier_disputes=[_earlier(decided) for decided in report.earlier_disputes],
         flags=[FlagOut(code=flag, message=FLAG_MESSAGES.get(flag, flag)) for flag in report.flags],
     )
 
@@ -86,7 +96,8 @@ def report_out(report: Report) -> ReportOut:
 def debtor_report_out(page: DebtorPage) -> DebtorReportOut:
     """The debtor's view: its report, the penalties as information, what it can still do."""
     report, penalties = page.report, page.penalties
-    actions = (["dispute", "declare_payment"] if page.can_contest else []) + (["reply"] if page.can_reply else [])
+    possible = {"dispute": page.can_contest, "declare_payment": page.can_declare_payment, "reply": page.can_reply}
+    actions = [action for action, allowed in possible.items() if allowed]
     return DebtorReportOut(
         report_id=report.id,
         status=report.status.value,

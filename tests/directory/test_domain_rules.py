@@ -14,6 +14,7 @@ from functions.core.domain.reports import (
     ModerationDecision,
     NoticeChannel,
     NoticeMedium,
+    Report,
     ReportStatus,
 )
 from functions.core.domain.retention import add_months, delete_on
@@ -68,9 +69,13 @@ def test_publication_waits_for_the_end_of_the_grace_period() -> None:
 
 def test_a_partial_payment_lowers_the_outstanding_amount_and_a_full_one_settles() -> None:
     report = published(notified(make_report(), at=NOW), at=NOW)
-    partial = lifecycle.payment_recorded(report, amount_cents=250_00, paid_on=date(2026, 3, 1), now=NOW, actor="m")
+    partial = lifecycle.payment_recorded(
+        report, amount_cents=250_00, paid_on=date(2026, 3, 1), now=NOW, actor="m", min_listed_cents=100_00
+    )
     assert (partial.status, partial.outstanding_cents) == (ReportStatus.PUBLISHED, 1_000_00)
-    full = lifecycle.payment_recorded(partial, amount_cents=1_000_00, paid_on=date(2026, 3, 2), now=NOW, actor="m")
+    full = lifecycle.payment_recorded(
+        partial, amount_cents=1_000_00, paid_on=date(2026, 3, 2), now=NOW, actor="m", min_listed_cents=100_00
+    )
     assert (full.status, full.outstanding_cents, full.settled_on) == (ReportStatus.SETTLED, 0, date(2026, 3, 2))
     assert full.days_beyond_terms(date(2027, 1, 1)) == (date(2026, 3, 2) - date(2025, 12, 31)).days
 
@@ -84,7 +89,9 @@ def test_a_partial_payment_lowers_the_outstanding_amount_and_a_full_one_settles(
 )
 def test_a_payment_that_does_not_fit_is_refused(amount: int, paid_on: date, code: str) -> None:
     with pytest.raises(RuleNotMet) as refused:
-        lifecycle.payment_recorded(make_report(), amount_cents=amount, paid_on=paid_on, now=NOW, actor="m")
+        lifecycle.payment_recorded(
+            make_report(), amount_cents=amount, paid_on=paid_on, now=NOW, actor="m", min_listed_cents=100_00
+        )
     assert [e.code for e in refused.value.errors] == [code]
 
 
@@ -131,3 +138,69 @@ def test_adding_months_keeps_the_day_or_takes_the_last_of_a_shorter_month() -> N
     assert add_months(date(2024, 2, 29), 24) == date(2026, 2, 28)
     assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
+
+
+def declaration(paid_on: date, *, at: datetime = NOW) -> Dispute:
+    return Dispute(
+        DisputeKind.PAYMENT_DECLARED,
+        DisputeReason.ALREADY_PAID,
+        "Virement du solde.",
+        at,
+        True,
+        ("ev_virement",),
+        paid_on=paid_on,
+        evidence_sha256=("ab" * 32,),
+    )
+
+
+def upheld(report: Report, dispute: Dispute) -> Report:
+    opening = lifecycle.disputed if dispute.kind is DisputeKind.DISPUTE else lifecycle.payment_declared
+    opened = opening(report, dispute)
+    return lifecycle.moderated(opened, Moderation(ModerationDecision.UPHELD, "Maintenu.", "mod_1", NOW), NOW)
+
+
+def test_after_an_upheld_contest_the_debtor_may_still_declare_a_payment_but_not_contest_again() -> None:
+    report = published(notified(make_report(), at=NOW - timedelta(days=20)), at=NOW - timedelta(days=5))
+    contest = Dispute(DisputeKind.DISPUTE, DisputeReason.WRONG_AMOUNT, "Avoir non déduit.", NOW, True)
+    maintained = upheld(report, contest)
+    assert not lifecycle.can_contest(maintained) and lifecycle.can_declare_payment(maintained)
+    declared = lifecycle.payment_declared(maintained, declaration(date(2026, 3, 1)))
+    assert declared.status is ReportStatus.DISPUTED and declared.moderation is None
+    assert [d.dispute.text for d in declared.earlier_disputes] == ["Avoir non déduit."]
+    assert declared.cited_evidence() == {"ev_virement": "ab" * 32}
+
+
+def test_a_payment_a_moderator_weighed_cannot_be_declared_again_only_a_later_one() -> None:
+    report = published(notified(make_report(), at=NOW - timedelta(days=20)), at=NOW - timedelta(days=5))
+    weighed = upheld(report, declaration(date(2026, 2, 20)))
+    assert lifecycle.can_contest(weighed)  # a payment declaration does not use up the contest
+    with pytest.raises(Conflict):
+        lifecycle.payment_declared(weighed, declaration(date(2026, 2, 20)))
+    later = lifecycle.payment_declared(weighed, declaration(date(2026, 2, 27)))
+    assert later.dispute.paid_on == date(2026, 2, 27) and len(later.earlier_disputes) == 1
+
+
+def test_a_payment_declared_during_a_contest_joins_it() -> None:
+    report = notified(make_report(), at=NOW)
+    contest = Dispute(DisputeKind.DISPUTE, DisputeReason.NOT_OWED, "Jamais commandé.", NOW, False, ("ev_1",))
+    disputed = lifecycle.disputed(report, contest)
+    joined = lifecycle.payment_declared(disputed, declaration(date(2026, 3, 1)))
+    assert joined.status is ReportStatus.DISPUTED and joined.dispute.kind is DisputeKind.DISPUTE
+    assert joined.dispute.text == "Jamais commandé." and joined.dispute.payment_note == "Virement du solde."
+    assert joined.dispute.paid_on == date(2026, 3, 1) and joined.dispute.evidence_ids == ("ev_1", "ev_virement")
+
+
+def test_a_partial_payment_leaving_less_than_the_minimum_takes_the_report_off_the_listing_for_good() -> None:
+    report = published(notified(make_report(amount_cents=1_000_00), at=NOW), at=NOW)
+    pay = lambda r, cents: lifecycle.payment_recorded(  # noqa: E731 - a local shorthand
+        r, amount_cents=cents, paid_on=date(2026, 3, 1), now=NOW, actor="m", min_listed_cents=100_00
+    )
+    still = pay(report, 900_00)
+    assert (still.status, still.outstanding_cents) == (ReportStatus.PUBLISHED, 100_00)
+    unlisted = pay(still, 1)
+    assert (unlisted.status, unlisted.outstanding_cents, unlisted.is_public) == (ReportStatus.UNLISTED, 99_99, False)
+    assert unlisted.closed_at == NOW and delete_on(unlisted) == date(2028, 3, 2)
+    assert pay(unlisted, 99_99).status is ReportStatus.SETTLED
+    assert lifecycle.withdrawn(unlisted, NOW).status is ReportStatus.WITHDRAWN
+    with pytest.raises(Conflict):
+        lifecycle.payment_declared(unlisted, declaration(date(2026, 3, 1)))

@@ -2,7 +2,12 @@
 
     submitted -> notified -> published -> settled
     side roads: notified|published -> disputed -> published/notified (upheld) | rejected;
-                any open status -> withdrawn (creditor), settled (full payment)
+                any open status -> withdrawn (creditor), settled (full payment),
+                unlisted (a partial payment leaves less than the minimum amount owed)
+
+The debtor contests once (a moderator's decision on a contest is final), but
+may declare a payment whenever the report is listed, about to be, or disputed:
+a payment can happen after an upheld contest, and a creditor may not record it.
 
 A transition that the current status does not allow raises :class:`Conflict`
 (409) with a French explanation; a payment that does not fit raises
@@ -17,7 +22,9 @@ from datetime import date, datetime, timedelta
 from functions.core.clock import today_in_paris
 from functions.core.domain.reports import (
     OPEN_STATUSES,
+    OWED_STATUSES,
     Dispute,
+    DisputeKind,
     Moderation,
     ModerationDecision,
     NoticeMedium,
@@ -37,7 +44,27 @@ STATUS_LABELS = {
     ReportStatus.SETTLED: "réglé",
     ReportStatus.REJECTED: "rejeté par la modération",
     ReportStatus.WITHDRAWN: "retiré par le créancier",
+    ReportStatus.UNLISTED: "retiré de l'annuaire : le reste dû est inférieur au montant minimal",
 }
+# Where the debtor can still act through its link.
+CONTESTABLE = frozenset({ReportStatus.NOTIFIED, ReportStatus.PUBLISHED})
+PAYMENT_DECLARABLE = frozenset({ReportStatus.NOTIFIED, ReportStatus.PUBLISHED, ReportStatus.DISPUTED})
+
+
+def can_contest(report: Report) -> bool:
+    """Whether the debtor may still contest: listed or about to be, and no contest decided before."""
+    contested = any(d.dispute.kind is DisputeKind.DISPUTE for d in report.decided_disputes())
+    return report.status in CONTESTABLE and not contested
+
+
+def can_declare_payment(report: Report) -> bool:
+    """Whether the debtor may declare a payment: while listed, about to be, or disputed."""
+    return report.status in PAYMENT_DECLARABLE
+
+
+def takes_evidence(report: Report) -> bool:
+    """Whether the debtor may still send evidence (for a contest or a payment declaration)."""
+    return can_contest(report) or can_declare_payment(report)
 
 
 def _require(report: Report, allowed: frozenset[ReportStatus] | set[ReportStatus], doing: str) -> None:
@@ -70,9 +97,16 @@ def published(report: Report, now: datetime) -> Report:
     return replace(report, status=ReportStatus.PUBLISHED, published_at=report.published_at or now)
 
 
-def payment_recorded(report: Report, *, amount_cents: int, paid_on: date, now: datetime, actor: str) -> Report:
-    """The creditor received a payment: partial lowers what is owed, full settles the report."""
-    _require(report, OPEN_STATUSES, "enregistrer un paiement")
+def payment_recorded(
+    report: Report, *, amount_cents: int, paid_on: date, now: datetime, actor: str, min_listed_cents: int
+) -> Report:
+    """The creditor received a payment: partial lowers what is owed, full settles the report.
+
+    A partial payment that leaves less than ``min_listed_cents`` owed (the
+    smallest amount a report may be filed for) takes the report off the
+    listing for good: ``unlisted``, still owed, closed for retention.
+    """
+    _require(report, OWED_STATUSES, "enregistrer un paiement")
     problems = []
     if amount_cents <= 0:
         problems.append(FieldError("amount_cents", "paiement_nul", "Le montant payé doit être positif."))
@@ -95,25 +129,63 @@ def payment_recorded(report: Report, *, amount_cents: int, paid_on: date, now: d
     payment = Payment(amount_cents=amount_cents, paid_on=paid_on, recorded_at=now, recorded_by=actor)
     outstanding = report.outstanding_cents - amount_cents
     paid = replace(report, outstanding_cents=outstanding, payments=(*report.payments, payment))
-    if outstanding > 0:
-        return paid
-    return replace(paid, status=ReportStatus.SETTLED, settled_at=now, settled_on=paid_on, closed_at=now)
+    if outstanding <= 0:
+        return replace(paid, status=ReportStatus.SETTLED, settled_at=now, settled_on=paid_on, closed_at=now)
+    if outstanding < min_listed_cents and report.status in OPEN_STATUSES:
+        return replace(paid, status=ReportStatus.UNLISTED, closed_at=now)
+    return paid
 
 
 def withdrawn(report: Report, now: datetime) -> Report:
     """The creditor withdraws its report (any time before settlement)."""
-    _require(report, OPEN_STATUSES, "retirer ce signalement")
+    _require(report, OWED_STATUSES, "retirer ce signalement")
     return replace(report, status=ReportStatus.WITHDRAWN, closed_at=now)
 
 
 def disputed(report: Report, dispute: Dispute) -> Report:
-    """The debtor contests (or declares payment): off the listing until a moderator decides."""
-    _require(report, {ReportStatus.NOTIFIED, ReportStatus.PUBLISHED}, "contester ce signalement")
-    if report.moderation is not None:
+    """The debtor contests: off the listing until a moderator decides (once per report)."""
+    _require(report, CONTESTABLE, "contester ce signalement")
+    if not can_contest(report):
         raise Conflict(
             "Ce signalement a déjà été contesté et la modération a tranché : une seule contestation est possible."
         )
-    return replace(report, status=ReportStatus.DISPUTED, dispute=dispute)
+    return _opened(report, dispute)
+
+
+def payment_declared(report: Report, declaration: Dispute) -> Report:
+    """The debtor declares a payment (with proof): off the listing until the creditor records it or a moderator decides.
+
+    While a dispute is pending, the declaration joins it (the moderator sees
+    both); otherwise it opens a dispute of its own, even after an upheld
+    contest. A payment a moderator already weighed cannot be declared again:
+    only a later one.
+    """
+    _require(report, PAYMENT_DECLARABLE, "déclarer un paiement")
+    assert declaration.kind is DisputeKind.PAYMENT_DECLARED and declaration.paid_on is not None
+    weighed = [d.dispute.paid_on for d in report.decided_disputes() if d.dispute.paid_on is not None]
+    if weighed and declaration.paid_on <= max(weighed):
+        raise Conflict(
+            f"Un modérateur a déjà examiné un paiement du {max(weighed):%d/%m/%Y} : "
+            "seul un paiement postérieur peut être déclaré."
+        )
+    if report.status is ReportStatus.DISPUTED and report.dispute is not None:
+        pending = report.dispute
+        joined = replace(
+            pending,
+            paid_on=declaration.paid_on,
+            declared_amount_cents=declaration.declared_amount_cents,
+            payment_note=declaration.text,
+            evidence_ids=(*pending.evidence_ids, *declaration.evidence_ids),
+            evidence_sha256=(*pending.evidence_sha256, *declaration.evidence_sha256),
+        )
+        return replace(report, dispute=joined)
+    return _opened(report, declaration)
+
+
+def _opened(report: Report, dispute: Dispute) -> Report:
+    """Open a new dispute, keeping the one a moderator decided before (if any) in the history."""
+    earlier = report.decided_disputes()
+    return replace(report, status=ReportStatus.DISPUTED, dispute=dispute, moderation=None, earlier_disputes=earlier)
 
 
 def replied(report: Report, text: str) -> Report:

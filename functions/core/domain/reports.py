@@ -1,7 +1,8 @@
 """A report's data and life: the shared model of the directory.
 
     submitted -> notified -> published -> settled -> (deleted after retention)
-    side roads: disputed -> published (upheld) | rejected; withdrawn (before settlement)
+    side roads: disputed -> published (upheld) | rejected; withdrawn (before settlement);
+                unlisted (a partial payment left less than the minimum amount owed)
 
 Solvency summaries, the charter's suspensions and the public site all read
 reports through this model; only the directory changes them.
@@ -24,12 +25,16 @@ class ReportStatus(StrEnum):
     SETTLED = "settled"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+    # Still owed, but less than the minimum amount a report needs: off the listing for good.
+    UNLISTED = "unlisted"
 
 
 # Statuses in which a report may still be (or become) public and is still owed.
 OPEN_STATUSES = frozenset(
     {ReportStatus.SUBMITTED, ReportStatus.NOTIFIED, ReportStatus.PUBLISHED, ReportStatus.DISPUTED}
 )
+# Statuses in which something is still owed: the creditor may record a payment or withdraw.
+OWED_STATUSES = OPEN_STATUSES | {ReportStatus.UNLISTED}
 
 
 class NoticeChannel(StrEnum):
@@ -119,6 +124,10 @@ class Dispute:
     evidence_ids: tuple[str, ...] = ()
     paid_on: date | None = None
     declared_amount_cents: int | None = None
+    # The SHA-256 of each cited file when it was cited, in ``evidence_ids`` order: proof it did not change.
+    evidence_sha256: tuple[str, ...] = ()
+    # A payment declared while this dispute was pending (the dispute's own text is the contest's).
+    payment_note: str = ""
 
 
 class ModerationDecision(StrEnum):
@@ -136,6 +145,14 @@ class Moderation:
     note: str
     moderator_id: str
     decided_at: datetime
+
+
+@dataclass(frozen=True)
+class DecidedDispute:
+    """An earlier dispute and the moderator's decision on it (a later payment declaration opened a new one)."""
+
+    dispute: Dispute
+    moderation: Moderation
 
 
 class NoticeMedium(StrEnum):
@@ -176,6 +193,18 @@ class Report:
     # The opaque reference shown on the public listing: never the internal id,
     # which opens the report to its creditor and would let the public correlate.
     public_ref: str = ""
+    earlier_disputes: tuple[DecidedDispute, ...] = ()
+
+    def decided_disputes(self) -> tuple[DecidedDispute, ...]:
+        """Every dispute a moderator decided, the oldest first."""
+        if self.dispute is not None and self.moderation is not None:
+            return (*self.earlier_disputes, DecidedDispute(self.dispute, self.moderation))
+        return self.earlier_disputes
+
+    def cited_evidence(self) -> dict[str, str]:
+        """Each evidence file cited by any dispute of this report, with its SHA-256 when cited."""
+        disputes = [d.dispute for d in self.earlier_disputes] + ([self.dispute] if self.dispute else [])
+        return {e: h for d in disputes for e, h in zip(d.evidence_ids, d.evidence_sha256, strict=False)}
 
     @property
     def is_public(self) -> bool:

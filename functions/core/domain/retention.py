@@ -15,7 +15,10 @@ from functions.core.domain.reports import Report, ReportStatus
 
 CLOSED_RETENTION_MONTHS = 24
 MAXIMUM_RETENTION_YEARS = 5
-CLOSED_STATUSES = frozenset({ReportStatus.SETTLED, ReportStatus.REJECTED, ReportStatus.WITHDRAWN})
+# Unlisted (less than the minimum still owed) is closed too: it can never be listed again.
+CLOSED_STATUSES = frozenset(
+    {ReportStatus.SETTLED, ReportStatus.REJECTED, ReportStatus.WITHDRAWN, ReportStatus.UNLISTED}
+)
 
 
 def add_months(day: date, months: int) -> date:

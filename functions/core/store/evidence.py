@@ -4,17 +4,27 @@ Files never pass through a Lambda in production: the debtor's browser posts
 them straight to S3 with a presigned POST whose policy caps the size at 5 MB
 and fixes the key and content type. Locally, the directory API receives the
 upload itself (``PUT /replies/{token}/evidence/{id}``) and writes the folder.
-Either way, a dispute only cites files whose stored size is then checked.
+Either way, a dispute only cites files whose stored size is then checked,
+and records each one's SHA-256. Locally a file is written once (a second
+upload to the same key is refused); a presigned POST may be replayed until it
+expires (15 minutes), which is why the digest recorded at dispute time, checked
+again at each moderator download, is what proves a file unchanged.
 """
 
 from __future__ import annotations
 
+import os
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
 UPLOAD_SECONDS = 15 * 60
+
+
+class EvidenceAlreadyStored(FileExistsError):
+    """A file was already stored under this key: evidence is never replaced."""
 
 
 @dataclass(frozen=True)
@@ -34,7 +44,7 @@ class EvidenceStorage(Protocol):
         """Return how to upload ``key`` (``local_url`` is the API's own upload address)."""
 
     def write(self, key: str, content: bytes) -> None:
-        """Store a file received by the API (local folder only)."""
+        """Store a file received by the API (local folder only), once: raise EvidenceAlreadyStored after."""
 
     def size(self, key: str) -> int | None:
         """Return the stored size of ``key``, or None when nothing was uploaded."""
@@ -66,9 +76,15 @@ class EvidenceFolder:
             raise ValueError("evidence larger than 5 MB")
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.tmp")
+        temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
         temporary.write_bytes(content)
-        temporary.rename(path)
+        try:
+            # A hard link publishes the whole file at once and, unlike a rename, never replaces one.
+            os.link(temporary, path)
+        except FileExistsError as exc:
+            raise EvidenceAlreadyStored(key) from exc
+        finally:
+            temporary.unlink()
 
     def size(self, key: str) -> int | None:
         path = self._path(key)

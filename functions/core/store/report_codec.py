@@ -9,6 +9,7 @@ from typing import Any
 
 from functions.core.domain.reports import (
     AmicableSteps,
+    DecidedDispute,
     Dispute,
     DisputeKind,
     DisputeReason,
@@ -56,6 +57,8 @@ def _dispute(dispute: Dispute | None) -> dict[str, Any] | None:
         "evidence_ids": list(dispute.evidence_ids),
         "paid_on": _day(dispute.paid_on),
         "declared_amount_cents": dispute.declared_amount_cents,
+        "evidence_sha256": list(dispute.evidence_sha256),
+        "payment_note": dispute.payment_note,
     }
 
 
@@ -71,6 +74,8 @@ def _read_dispute(data: Mapping[str, Any] | None) -> Dispute | None:
         evidence_ids=tuple(data.get("evidence_ids", ())),
         paid_on=_read_day(data.get("paid_on")),
         declared_amount_cents=data.get("declared_amount_cents"),
+        evidence_sha256=tuple(data.get("evidence_sha256", ())),
+        payment_note=data.get("payment_note", ""),
     )
 
 
@@ -140,6 +145,9 @@ def report_to_data(report: Report) -> dict[str, Any]:
         "dispute": _dispute(report.dispute),
         "moderation": _moderation(report.moderation),
         "public_ref": report.public_ref or legacy_public_ref(report.id),
+        "earlier_disputes": [
+            {"dispute": _dispute(d.dispute), "moderation": _moderation(d.moderation)} for d in report.earlier_disputes
+        ],
     }
 
 
@@ -194,7 +202,14 @@ def report_from_data(data: Mapping[str, Any], version: int) -> Report:
         dispute=_read_dispute(data.get("dispute")),
         moderation=_read_moderation(data.get("moderation")),
         public_ref=data.get("public_ref") or legacy_public_ref(data["id"]),
+        earlier_disputes=tuple(_read_decided(d) for d in data.get("earlier_disputes", ())),
     )
+
+
+def _read_decided(data: Mapping[str, Any]) -> DecidedDispute:
+    dispute, moderation = _read_dispute(data["dispute"]), _read_moderation(data["moderation"])
+    assert dispute is not None and moderation is not None  # written together by report_to_data
+    return DecidedDispute(dispute, moderation)
 
 
 def audit_view(report: Report | None) -> dict[str, Any] | None:

@@ -45,6 +45,19 @@ complet retire aussitôt le signalement de l'annuaire.
     return Message(to=report.creditor.email, subject=f"Signalement {report.id} publié", text=text)
 
 
+def unlisted_to_debtor(report: Report, min_amount_cents: int) -> Message:
+    text = f"""Madame, Monsieur,
+
+{report.creditor.name} a enregistré un paiement partiel sur {_invoice(report)}.
+Le reste dû, {format_eur(report.outstanding_cents)}, est désormais inférieur à {format_eur(min_amount_cents)},
+le montant minimal d'un signalement : le signalement ne figure plus sur l'annuaire public Ardoise
+et n'y reviendra pas. Votre créancier peut toujours enregistrer le règlement du solde.
+
+{SIGNATURE}"""
+    subject = f"Facture {report.invoice.number} : retirée de l'annuaire"
+    return Message(to=report.debtor.email, subject=subject, text=text)
+
+
 def closed_to_debtor(report: Report, *, settled: bool) -> Message:
     what = "a enregistré le règlement complet de" if settled else "a retiré son signalement concernant"
     text = f"""Madame, Monsieur,
@@ -56,10 +69,11 @@ Ce signalement ne figure plus sur l'annuaire public Ardoise et votre lien person
     return Message(to=report.debtor.email, subject=f"Facture {report.invoice.number} : signalement clos", text=text)
 
 
-def dispute_to_creditor(report: Report) -> Message:
+def dispute_to_creditor(report: Report, *, payment_declared: bool = False) -> Message:
+    """Tell the creditor that the debtor contests or declares a payment (the latest of the two if both)."""
     dispute = report.dispute
     assert dispute is not None
-    if dispute.kind is DisputeKind.PAYMENT_DECLARED:
+    if payment_declared or dispute.kind is DisputeKind.PAYMENT_DECLARED:
         paid = f" le {short_date(dispute.paid_on)}" if dispute.paid_on else ""
         said = f"déclare avoir payé{paid} (justificatif joint à son dossier)"
         ask = (

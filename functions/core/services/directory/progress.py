@@ -99,16 +99,26 @@ def record_payment(ctx: Services, member: Member, report_id: str, *, amount_cent
     own_report(ctx, member, report_id)
     now = ctx.clock()
 
+    minimum = ctx.settings.min_amount_cents
+
     def change(report: Report) -> Report:
         return lifecycle.payment_recorded(
-            report, amount_cents=amount_cents, paid_on=paid_on, now=now, actor=f"member:{member.id}"
+            report,
+            amount_cents=amount_cents,
+            paid_on=paid_on,
+            now=now,
+            actor=f"member:{member.id}",
+            min_listed_cents=minimum,
         )
 
     changed = change_report(ctx, report_id, change, actor=f"member:{member.id}", action="report.payment_recorded")
     assert changed is not None
     before, report = changed
-    if report.status is ReportStatus.SETTLED and report.debtor.email and before.status is not ReportStatus.SUBMITTED:
+    told = report.debtor.email and before.status is not ReportStatus.SUBMITTED
+    if told and report.status is ReportStatus.SETTLED:
         ctx.mailer.send(mails.closed_to_debtor(report, settled=True))
+    elif told and report.status is ReportStatus.UNLISTED and before.status is not ReportStatus.UNLISTED:
+        ctx.mailer.send(mails.unlisted_to_debtor(report, minimum))
     return report
 
 

@@ -4,24 +4,37 @@ The link is a 256-bit random token, stored only as a digest, valid for
 ``ARDOISE_REPLY_LINK_DAYS`` and only for its own report. A dispute or a payment
 declaration freezes publication (or takes a published report off the listing)
 until a moderator decides; the creditor is told at once.
+
+Evidence files are written once (a second upload to the same file is a 409),
+accepted only while the debtor can still contest or declare a payment, and
+each file a dispute cites is recorded in it with its SHA-256, which is checked
+again when a moderator downloads it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
+from functions.core.clock import today_in_paris
 from functions.core.context import Services
 from functions.core.domain import lifecycle
 from functions.core.domain.penalties import Penalties
 from functions.core.domain.reports import Dispute, DisputeKind, DisputeReason, Report, ReportStatus
-from functions.core.errors import FieldError, Gone, NotFound, PayloadTooLarge, RuleNotMet
+from functions.core.errors import Conflict, FieldError, Gone, NotFound, PayloadTooLarge, RuleNotMet
 from functions.core.services.directory import mails
 from functions.core.services.directory.notices import penalties_of
 from functions.core.services.directory.progress import change_report
-from functions.core.store.evidence import MAX_EVIDENCE_BYTES, EvidenceStorage, Upload, evidence_storage
+from functions.core.store.evidence import (
+    MAX_EVIDENCE_BYTES,
+    EvidenceAlreadyStored,
+    EvidenceStorage,
+    Upload,
+    evidence_storage,
+)
 from functions.core.store.replies import Evidence, ReplyLink
 
 MAX_EVIDENCE_FILES = 10
@@ -34,7 +47,18 @@ ACCEPTED_TYPES = frozenset(
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     }
 )
-CONTESTABLE = frozenset({ReportStatus.NOTIFIED, ReportStatus.PUBLISHED})
+
+
+class EvidenceClosed(Conflict):
+    slug, title = "pieces-closes", "Plus de pièces pour ce signalement"
+
+
+class EvidenceAlreadyReceived(Conflict):
+    slug, title = "piece-deja-recue", "Pièce déjà reçue"
+
+
+class EvidenceAltered(Conflict):
+    slug, title = "piece-modifiee", "Pièce modifiée depuis la contestation"
 
 
 @dataclass(frozen=True)
@@ -48,7 +72,11 @@ class DebtorPage:
 
     @property
     def can_contest(self) -> bool:
-        return self.report.status in CONTESTABLE and self.report.moderation is None
+        return lifecycle.can_contest(self.report)
+
+    @property
+    def can_declare_payment(self) -> bool:
+        return lifecycle.can_declare_payment(self.report)
 
     @property
     def can_reply(self) -> bool:
@@ -80,8 +108,7 @@ def debtor_page(ctx: Services, token: str) -> DebtorPage:
 def start_upload(ctx: Services, token: str, *, filename: str, content_type: str, size: int) -> tuple[Evidence, Upload]:
     """Declare an evidence file and return how to upload it (presigned POST on S3, PUT locally)."""
     report, _ = open_link(ctx, token)
-    if report.status not in CONTESTABLE:
-        raise RuleNotMet("Ce signalement ne peut plus être contesté.")
+    _refuse_if_closed(report)
     if size > MAX_EVIDENCE_BYTES:
         raise PayloadTooLarge("Chaque pièce doit faire au plus 5 Mo.")
     if content_type not in ACCEPTED_TYPES:
@@ -112,13 +139,27 @@ def start_upload(ctx: Services, token: str, *, filename: str, content_type: str,
     return evidence, storage(ctx).upload(evidence.key, content_type, local_url)
 
 
+def _refuse_if_closed(report: Report) -> None:
+    if not lifecycle.takes_evidence(report):
+        raise EvidenceClosed(
+            "Ce signalement ne peut plus être contesté ni faire l'objet d'une déclaration de paiement : "
+            "aucune pièce ne peut plus être envoyée."
+        )
+
+
 def receive_upload(ctx: Services, token: str, evidence_id: str, content: bytes) -> Evidence:
-    """Store a file sent to the API itself (local folder storage)."""
+    """Store a file sent to the API itself (local folder storage), once."""
     report, _ = open_link(ctx, token)
     evidence = _declared(ctx, report, evidence_id)
+    _refuse_if_closed(report)
     if len(content) > MAX_EVIDENCE_BYTES:
         raise PayloadTooLarge("Chaque pièce doit faire au plus 5 Mo.")
-    storage(ctx).write(evidence.key, content)
+    try:
+        storage(ctx).write(evidence.key, content)
+    except EvidenceAlreadyStored as exc:
+        raise EvidenceAlreadyReceived(
+            "Cette pièce a déjà été reçue et ne peut pas être remplacée : déclarez une nouvelle pièce."
+        ) from exc
     return evidence
 
 
@@ -129,34 +170,50 @@ def _declared(ctx: Services, report: Report, evidence_id: str) -> Evidence:
     raise NotFound("Aucune pièce déclarée sous cet identifiant pour ce signalement.")
 
 
-def _checked_evidence(ctx: Services, report: Report, evidence_ids: list[str]) -> tuple[str, ...]:
+def _checked_evidence(
+    ctx: Services, report: Report, evidence_ids: list[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return the cited files (each once, never one an earlier dispute cited) and their SHA-256."""
     declared = {e.id: e for e in ctx.store.replies.list_evidence(report)}
-    problems = []
+    already = report.cited_evidence()
+    problems, digests = [], {}
     files = storage(ctx)
-    for number, evidence_id in enumerate(evidence_ids):
+    for number, evidence_id in enumerate(dict.fromkeys(evidence_ids)):
         evidence = declared.get(evidence_id)
         size = files.size(evidence.key) if evidence else None
-        if size is None or size > MAX_EVIDENCE_BYTES:
+        if evidence is None or size is None or size > MAX_EVIDENCE_BYTES:
             problems.append(
                 FieldError(
                     f"evidence_ids.{number}", "piece_manquante", "Cette pièce n'a pas été reçue (ou dépasse 5 Mo)."
                 )
             )
+        elif evidence_id in already:
+            problems.append(
+                FieldError(f"evidence_ids.{number}", "piece_deja_citee", "Cette pièce a déjà été produite.")
+            )
+        else:
+            digests[evidence_id] = hashlib.sha256(files.read(evidence.key)).hexdigest()
     if problems:
         raise RuleNotMet("Certaines pièces n'ont pas été reçues.", problems)
-    return tuple(dict.fromkeys(evidence_ids))
+    return tuple(digests), tuple(digests.values())
 
 
-def _contest(ctx: Services, token: str, dispute_of: Callable[[Report], Dispute], email: str, action: str) -> Report:
+def _contest(
+    ctx: Services,
+    token: str,
+    transition: Callable[[Report], Report],
+    email: str,
+    action: str,
+) -> Report:
     report, _ = open_link(ctx, token)
 
     def change(current: Report) -> Report:
-        contested = lifecycle.disputed(current, dispute_of(current))
+        contested = transition(current)
         return replace(contested, debtor=replace(contested.debtor, email=email)) if email else contested
 
     changed = change_report(ctx, report.id, change, actor=f"debtor:{report.debtor.siren}", action=action)
     assert changed is not None
-    ctx.mailer.send(mails.dispute_to_creditor(changed[1]))
+    ctx.mailer.send(mails.dispute_to_creditor(changed[1], payment_declared=action == "report.payment_declared"))
     return changed[1]
 
 
@@ -165,13 +222,15 @@ def dispute(
 ) -> Report:
     """The debtor contests: publication frozen (or report off the listing) until moderation."""
     report, _ = open_link(ctx, token)
-    evidence = _checked_evidence(ctx, report, evidence_ids)
+    evidence, digests = _checked_evidence(ctx, report, evidence_ids)
     now = ctx.clock()
 
-    def dispute_of(current: Report) -> Dispute:
-        return Dispute(DisputeKind.DISPUTE, reason, text, now, current.status is ReportStatus.PUBLISHED, evidence)
+    def transition(current: Report) -> Report:
+        was_published = current.status is ReportStatus.PUBLISHED
+        dispute = Dispute(DisputeKind.DISPUTE, reason, text, now, was_published, evidence, evidence_sha256=digests)
+        return lifecycle.disputed(current, dispute)
 
-    return _contest(ctx, token, dispute_of, email, "report.disputed")
+    return _contest(ctx, token, transition, email, "report.disputed")
 
 
 def declare_payment(
@@ -184,18 +243,31 @@ def declare_payment(
     evidence_ids: list[str],
     email: str = "",
 ) -> Report:
-    """The debtor says it paid (with proof): treated as a dispute the creditor may settle by recording it."""
+    """The debtor says it paid (with proof): a dispute the creditor may settle by recording the payment.
+
+    Possible while the report is listed, about to be, or disputed: an upheld
+    contest does not stop the debtor from paying afterwards.
+    """
     report, _ = open_link(ctx, token)
+    now = ctx.clock()
     if not evidence_ids:
         raise RuleNotMet(
             "Un justificatif de paiement est nécessaire.",
             [FieldError("evidence_ids", "justificatif_manquant", "Joignez au moins un justificatif de paiement.")],
         )
-    evidence = _checked_evidence(ctx, report, evidence_ids)
-    now = ctx.clock()
+    if paid_on > today_in_paris(now) or paid_on < report.invoice.issue_date:
+        raise RuleNotMet(
+            "Cette date de paiement n'est pas possible.",
+            [
+                FieldError(
+                    "paid_on", "date_de_paiement_invalide", "La date de paiement doit être passée et suivre la facture."
+                )
+            ],
+        )
+    evidence, digests = _checked_evidence(ctx, report, evidence_ids)
 
-    def dispute_of(current: Report) -> Dispute:
-        return Dispute(
+    def transition(current: Report) -> Report:
+        declaration = Dispute(
             DisputeKind.PAYMENT_DECLARED,
             DisputeReason.ALREADY_PAID,
             text,
@@ -204,9 +276,11 @@ def declare_payment(
             evidence,
             paid_on=paid_on,
             declared_amount_cents=amount_cents,
+            evidence_sha256=digests,
         )
+        return lifecycle.payment_declared(current, declaration)
 
-    return _contest(ctx, token, dispute_of, email, "report.payment_declared")
+    return _contest(ctx, token, transition, email, "report.payment_declared")
 
 
 def reply(ctx: Services, token: str, text: str) -> Report:
@@ -223,7 +297,16 @@ def reply(ctx: Services, token: str, text: str) -> Report:
     return changed[1]
 
 
-def read_evidence(ctx: Services, report: Report, evidence_id: str) -> tuple[Evidence, bytes]:
-    """Return a file for a moderator."""
+def read_evidence(ctx: Services, report: Report, evidence_id: str) -> tuple[Evidence, bytes, str]:
+    """Return a file for a moderator, with its SHA-256; 409 if it changed since a dispute cited it."""
     evidence = _declared(ctx, report, evidence_id)
-    return evidence, storage(ctx).read(evidence.key)
+    content = storage(ctx).read(evidence.key)
+    digest = hashlib.sha256(content).hexdigest()
+    cited = report.cited_evidence().get(evidence_id)
+    if cited is not None and cited != digest:
+        raise EvidenceAltered(
+            "Le contenu de cette pièce ne correspond plus à celui reçu lors de la contestation : "
+            "elle ne peut pas servir de preuve.",
+            extra={"sha256_cited": cited},
+        )
+    return evidence, content, digest
