@@ -68,6 +68,45 @@ def _on_off(raw: str) -> bool:
     return raw == "on"
 
 
+def _store_url(raw: str) -> str:
+    if raw.startswith("sqlite:///") and len(raw) > len("sqlite:///"):
+        return raw
+    if raw.startswith("dynamodb://") and len(raw.split("?", maxsplit=1)[0]) > len("dynamodb://"):
+        return raw
+    raise ValueError("must be sqlite:///PATH or dynamodb://TABLE?region=REGION")
+
+
+def _mailer_url(raw: str) -> str:
+    if (raw.startswith("outbox:") and len(raw) > len("outbox:")) or raw == "ses" or raw.startswith("ses:"):
+        return raw
+    raise ValueError("must be outbox:FOLDER or ses")
+
+
+def _evidence_url(raw: str) -> str:
+    if (raw.startswith("folder:") and len(raw) > len("folder:")) or raw.startswith("s3://"):
+        return raw
+    raise ValueError("must be folder:PATH or s3://BUCKET/PREFIX")
+
+
+# What production must not run on: local files that a Lambda loses at each cold start.
+_PRODUCTION_NEEDS = (
+    ("store_url", "ARDOISE_STORE", "dynamodb://", "a DynamoDB table"),
+    ("mailer_url", "ARDOISE_MAILER", "ses", "SES"),
+    ("evidence_url", "ARDOISE_EVIDENCE", "s3://", "an S3 bucket"),
+)
+
+
+def _production_problems(values: Mapping[str, Any]) -> list[str]:
+    problems = [
+        f"{env} must name {what} in production, not {values.get(field)!r}"
+        for field, env, prefix, what in _PRODUCTION_NEEDS
+        if not str(values.get(field, "")).startswith(prefix)
+    ]
+    if not values.get("site_bucket"):
+        problems.append("ARDOISE_SITE_BUCKET is required in production")
+    return problems
+
+
 def _euros_to_cents(raw: str) -> int:
     try:
         return cents_from_euros(Decimal(raw))
@@ -82,12 +121,14 @@ SETTINGS: tuple[Setting, ...] = (
         "store_url",
         "sqlite:///var/ardoise.db",
         "Where data lives: `sqlite:///PATH` or `dynamodb://TABLE?region=eu-west-3`.",
+        _store_url,
     ),
     Setting(
         "ARDOISE_MAILER",
         "mailer_url",
         "outbox:var/outbox",
         "How e-mail leaves: `outbox:FOLDER` (one `.eml` file per message) or `ses`.",
+        _mailer_url,
     ),
     Setting(
         "ARDOISE_MAIL_FROM",
@@ -175,6 +216,7 @@ SETTINGS: tuple[Setting, ...] = (
         "evidence_url",
         "folder:var/evidence",
         "Where debtors' evidence files go: `folder:PATH` or `s3://BUCKET/PREFIX` (presigned uploads).",
+        _evidence_url,
     ),
     Setting(
         "ARDOISE_LETTERS_TO",
@@ -272,6 +314,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             problems.append(f"{setting.env}={raw!r}: {exc}")
     if production:
         values["env"] = "production"
+        problems += _production_problems(values)
     values.setdefault("webhook_allow_private", not production)
     if problems:
         raise ConfigurationError("; ".join(problems))
