@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-from functions.core.store.base import Repository, retry_on_conflict
+from functions.core.store.base import AuditEvent, Repository, retry_on_conflict
 from functions.core.store.items import Item, Put
 from functions.core.text import fold
 
@@ -31,6 +32,33 @@ class Companies(Repository):
     def get_company(self, siren: str) -> Company | None:
         item = self.backend.get(f"COMPANY#{siren}", "PROFILE")
         return Company(**item.data) if item else None
+
+    def get_companies(self, sirens: Sequence[str]) -> dict[str, Company]:
+        """Return the known identities among ``sirens`` in one batch read (unknown ones left out)."""
+        items = self.backend.get_many([(f"COMPANY#{siren}", "PROFILE") for siren in dict.fromkeys(sirens)])
+        return {item.data["siren"]: Company(**item.data) for item in items}
+
+    def first_record(self, company: Company, actor: str) -> tuple[list[Put], list[AuditEvent]]:
+        """The write and event recording an identity still unknown, to join another transaction; none if known.
+
+        The write expects the company to be absent: a concurrent first record
+        makes the whole transaction fail (ConditionFailed), so the caller retries.
+        """
+        if self.backend.get(f"COMPANY#{company.siren}", "PROFILE") is not None:
+            return [], []
+        data = asdict(company)
+        folded = fold(company.name)
+        item = Item(
+            f"COMPANY#{company.siren}",
+            "PROFILE",
+            data,
+            gsi2pk=name_partition(folded),
+            gsi2sk=f"{folded}#{company.siren}",
+        )
+        event = self.store.event(
+            f"company:{company.siren}", f"company:{company.siren}", "company.recorded", actor, after=data
+        )
+        return [Put(item, None)], [event]
 
     def record_company(self, company: Company, actor: str) -> Company:
         """Create or update a company's identity; a no-op when nothing changed."""

@@ -240,6 +240,7 @@ class Reports(Repository):
         actor: str,
         action: str,
         extra_writes: Sequence[Write] = (),
+        extra_events: Sequence[AuditEvent] = (),
     ) -> Report:
         """Replace ``before`` by ``after`` if nobody changed it meanwhile (else ConditionFailed)."""
         saved = replace(after, version=before.version + 1)
@@ -248,7 +249,8 @@ class Reports(Repository):
             *self._aggregate_writes(before.debtor.siren, [(before, saved)]),
             *extra_writes,
         ]
-        self.store.commit(writes, [self._event(before, saved, action, actor)], touched=[before.debtor.siren])
+        events = [self._event(before, saved, action, actor), *extra_events]
+        self.store.commit(writes, events, touched=[before.debtor.siren])
         return saved
 
     def delete_report(self, report: Report, *, actor: str, action: str = "report.deleted") -> None:

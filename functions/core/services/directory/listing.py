@@ -62,7 +62,8 @@ def search_companies(
             sirens, next_cursor = [digits], None
         else:
             sirens, next_cursor = ctx.store.reports.search_sirens(digits, limit, cursor)
-        companies = [ctx.store.companies.get_company(siren) or Company(siren, "") for siren in sirens]
+        known = ctx.store.companies.get_companies(sirens)
+        companies = [known.get(siren) or Company(siren, "") for siren in sirens]
     else:
         companies, next_cursor = ctx.store.companies.search_by_name(query, limit, cursor)
     aggregates = ctx.store.reports.get_aggregates([c.siren for c in companies], today_in_paris(ctx.clock()))

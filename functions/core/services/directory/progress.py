@@ -45,34 +45,37 @@ def change_report(
 
 
 def publish_report(ctx: Services, report_id: str, now: datetime) -> Report | None:
-    """Publish one report if its grace period is over and nothing stopped it."""
+    """Publish one report if its grace period is over and nothing stopped it.
 
-    def change(report: Report) -> Report | None:
-        return lifecycle.published(report, now) if lifecycle.is_due_for_publication(report, now) else None
+    The debtor's identity (as the creditor gave it, when Ardoise has none yet)
+    is recorded in the same transaction: a listed company is always findable,
+    and never before it is listed (a company page or search hit appearing at
+    filing time would tell the public that a report is pending).
+    """
 
-    try:
-        changed = change_report(ctx, report_id, change, actor=TICK_ACTOR, action="report.published")
-    except NotFound:
+    def attempt() -> Report | None:
+        report = ctx.store.reports.get_report(report_id)
+        if report is None or not lifecycle.is_due_for_publication(report, now):
+            return None
+        identity = Company(report.debtor.siren, report.debtor.name)
+        writes, events = ctx.store.companies.first_record(identity, TICK_ACTOR)
+        return ctx.store.reports.save(
+            report,
+            lifecycle.published(report, now),
+            actor=TICK_ACTOR,
+            action="report.published",
+            extra_writes=writes,
+            extra_events=events,
+        )
+
+    report = retry_on_conflict(attempt)
+    if report is None:
         return None
-    if changed is None:
-        return None
-    report = changed[1]
-    _make_findable(ctx, report)
     if report.debtor.email:
         url, _ = issue_reply_link(ctx, report)
         ctx.mailer.send(mails.published_to_debtor(report, url))
     ctx.mailer.send(mails.published_to_creditor(report))
     return report
-
-
-def _make_findable(ctx: Services, report: Report) -> None:
-    """Record the debtor's identity (as the creditor gave it) once it is listed, if still unknown.
-
-    Not before: a company page or search hit appearing at filing time would
-    tell the public that a report is pending.
-    """
-    if ctx.store.companies.get_company(report.debtor.siren) is None:
-        ctx.store.companies.record_company(Company(report.debtor.siren, report.debtor.name), TICK_ACTOR)
 
 
 def publish_due(ctx: Services) -> int:
