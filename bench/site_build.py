@@ -252,7 +252,7 @@ def lookup_figures(
         start = rng.choice([m.start() for m in words if m.start() == 0 or folded[m.start() - 1] == " "])
         for query in (company.siren[:3], company.siren[:5], *(folded[start : start + n] for n in (2, 3, 5))):
             costs.append(lookup(files, query).bytes)
-        for query in (company.siren, folded[start:]):
+        for query in (company.siren, folded):  # the whole SIREN, the whole name
             found = lookup(files, query)
             costs.append(found.bytes)
             if company.siren not in found.sirens:
@@ -364,8 +364,8 @@ def main() -> None:
             f"{statistics.median(costs) / 1000:.1f} KB, p99 {costs[int(len(costs) * 0.99)] / 1000:.1f} KB, ",
             f"max {costs[-1] / 1000:.1f} KB over {len(costs):,} queries (worst path of the whole tree: ",
             f"{index.worst_lookup_bytes / 1000:.1f} KB)")  # fmt: skip
-        say(f"full-name or SIREN queries that did not show their company: {missed} missed, {truncated} shown ",
-            "as 'and N others' (a name shared by more companies than one shard holds)")  # fmt: skip
+        say(f"whole-name and SIREN queries that did not list their company: {missed} missed; {truncated} listed it ",
+            "among 'and N others' (a name shared by more companies than one shard holds)")  # fmt: skip
 
         if args.mkdocs_sample:
             seconds = mkdocs_baseline(snapshot, args.mkdocs_sample, work / "mkdocs")

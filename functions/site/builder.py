@@ -127,7 +127,9 @@ class SiteBuilder:
         report.timings["mkdocs"] = time.perf_counter() - mark
         mark = time.perf_counter()
         facts = all_facts(snapshot.companies, state.facts)
-        plan = Planner(snapshot, mkdocs, self.renderer(snapshot, mkdocs), facts, state).make()
+        report.timings["facts"] = time.perf_counter() - mark
+        planner = Planner(snapshot, mkdocs, self.renderer(snapshot, mkdocs), facts, state)
+        plan = planner.make(report.timings)
         report.search_files, report.search_worst_bytes = plan.search_files, plan.search_worst_bytes
         report.company_pages = len(snapshot.companies)
         report.timings["plan"] = time.perf_counter() - mark

@@ -89,6 +89,7 @@ def substitute(markdown: str, values: Mapping[str, str]) -> str:
 
 def token_values(inputs: HandwrittenInputs, operator: Mapping[str, str]) -> dict[str, str]:
     values = {
+        "charter_version": load_charter().current(inputs.today).version,
         "notice_days": str(inputs.notice_days),
         "grace_days": str(inputs.grace_days),
         "min_amount": euros(inputs.min_amount_cents),

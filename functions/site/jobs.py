@@ -12,6 +12,7 @@ without being built at all.
 from __future__ import annotations
 
 import re
+import time
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -130,12 +131,13 @@ class Planner:
         parts += [path.read_text() for path in sorted(TEMPLATES.glob("*"))]
         return digest("\0".join(parts).encode())
 
-    def make(self) -> Plan:
-        self.mkdocs_jobs()
-        self.company_jobs()
-        self.list_jobs()
-        self.sitemap_jobs()
-        self.search_jobs()
+    def make(self, timings: dict[str, float] | None = None) -> Plan:
+        steps = (self.mkdocs_jobs, self.company_jobs, self.list_jobs, self.sitemap_jobs, self.search_jobs)
+        for step in steps:
+            started = time.perf_counter()
+            step()
+            if timings is not None:
+                timings[step.__name__.removesuffix("_jobs")] = time.perf_counter() - started
         return self.plan
 
     def add(self, path: str, key: str, produce: Produce) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -129,3 +130,46 @@ def test_the_directory_can_be_browsed_without_javascript(browser: Any, site: Sit
         assert plain.locator("h1").count() == 1 and "SIREN" in plain.locator("article").inner_text()
     finally:
         context.close()
+
+
+def test_the_confirmation_link_sends_its_token_only_when_clicked_and_says_the_signature_is_recorded(
+    page: Any, site: Site
+) -> None:
+    posted: list[Any] = []
+
+    def answer(route: Any) -> None:
+        posted.append(route.request.post_data_json)
+        route.fulfill(status=200, content_type="application/json", body='{"outcome": "signed", "signature": {}}')
+
+    page.route("**/api/charter/signatures/verify", answer)
+    page.goto(site.url + "/charte/confirmer/#jeton=jeton-de-test-0123456789")
+    assert posted == []
+    page.get_by_role("button", name="Confirmer la signature").click()
+    page.get_by_text("Votre signature est enregistrée").wait_for()
+    assert posted == [{"token": "jeton-de-test-0123456789"}]
+    assert page.errors == []
+
+
+def test_the_signing_form_shows_the_api_s_french_problem_details(page: Any, site: Site) -> None:
+    problem = {
+        "type": "https://ardoise.fr/problemes/validation",
+        "title": "Requête invalide",
+        "status": 422,
+        "detail": "Certains champs sont invalides.",
+        "errors": [{"field": "siren", "code": "siren_invalid", "message": "Ce SIREN n'est pas valide."}],
+    }
+    page.route(
+        "**/api/charter/signatures",
+        lambda route: route.fulfill(status=422, content_type="application/problem+json", body=json.dumps(problem)),
+    )
+    page.goto(site.url + "/charte/signer/")
+    page.get_by_label("SIREN de l'entreprise").fill("123 456 789")
+    page.get_by_label("Raison sociale").fill("Garage du Centre")
+    page.get_by_label("Nom de la personne qui signe").fill("Claire Fontaine")
+    page.get_by_label("Sa fonction").fill("Gérante")
+    page.get_by_label("Adresse électronique professionnelle").fill("claire@garage-du-centre.fr")
+    page.get_by_label("J'ai lu la charte").check()
+    page.get_by_role("button", name="Recevoir le lien de confirmation").click()
+    page.get_by_text("siren : Ce SIREN n'est pas valide.").wait_for()
+    assert "Requête invalide" in page.locator(".ardoise-message").inner_text()
+    screenshot(page, "signer-1280")
