@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Annotated
+from typing import Annotated, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
+from pydantic_core.core_schema import ErrorType
 
 from functions.core.errors import FieldError, ValidationFailed
 from functions.core.identifiers import InvalidIdentifier, parse_siren, parse_siret
@@ -46,25 +47,48 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
 
+_BUILT_IN_ERRORS = frozenset(get_args(ErrorType))
+
 _MESSAGES_FR = {
     "missing": "Ce champ est obligatoire.",
     "extra_forbidden": "Ce champ n'est pas attendu.",
     "string_too_short": "Ce texte est trop court.",
     "string_too_long": "Ce texte est trop long.",
+    "string_pattern_mismatch": "Ce texte n'a pas le format attendu.",
+    "string_type": "Un texte est attendu.",
     "int_parsing": "Un nombre entier est attendu.",
     "int_type": "Un nombre entier est attendu.",
-    "string_type": "Un texte est attendu.",
-    "date_from_datetime_parsing": "Une date au format AAAA-MM-JJ est attendue.",
-    "date_parsing": "Une date au format AAAA-MM-JJ est attendue.",
-    "date_type": "Une date au format AAAA-MM-JJ est attendue.",
-    "greater_than_equal": "La valeur est trop petite.",
-    "less_than_equal": "La valeur est trop grande.",
-    "value_error": "Valeur invalide.",
+    "int_from_float": "Un nombre entier est attendu (sans décimales).",
+    "float_type": "Un nombre est attendu.",
+    "float_parsing": "Un nombre est attendu.",
+    "decimal_type": "Un nombre est attendu.",
+    "decimal_parsing": "Un nombre est attendu.",
     "bool_type": "Vrai ou faux est attendu.",
     "bool_parsing": "Vrai ou faux est attendu.",
+    "date_type": "Une date au format AAAA-MM-JJ est attendue.",
+    "date_parsing": "Une date au format AAAA-MM-JJ est attendue.",
+    "date_from_datetime_parsing": "Une date au format AAAA-MM-JJ est attendue.",
+    "date_from_datetime_inexact": "Une date sans heure est attendue (AAAA-MM-JJ).",
+    "datetime_type": "Une date et une heure ISO 8601 sont attendues.",
+    "datetime_parsing": "Une date et une heure ISO 8601 sont attendues.",
+    "datetime_from_date_parsing": "Une date et une heure ISO 8601 sont attendues.",
+    "greater_than": "La valeur est trop petite.",
+    "greater_than_equal": "La valeur est trop petite.",
+    "less_than": "La valeur est trop grande.",
+    "less_than_equal": "La valeur est trop grande.",
+    "too_short": "La liste ne contient pas assez d'éléments.",
+    "too_long": "La liste contient trop d'éléments.",
+    "list_type": "Une liste est attendue.",
+    "tuple_type": "Une liste est attendue.",
+    "dict_type": "Un objet est attendu.",
+    "model_type": "Un objet est attendu.",
+    "model_attributes_type": "Un objet est attendu.",
     "literal_error": "Valeur non reconnue.",
     "enum": "Valeur non reconnue.",
-    "value_error.email": "Adresse e-mail invalide.",
+    "url_parsing": "Adresse web invalide.",
+    "url_scheme": "Adresse web invalide.",
+    "json_invalid": "JSON invalide.",
+    "value_error": "Valeur invalide.",
 }
 
 
@@ -74,7 +98,11 @@ def field_errors(error: ValidationError, prefix: str = "") -> list[FieldError]:
     for item in error.errors(include_url=False):
         path = ".".join(str(part) for part in item["loc"]) or "body"
         kind = item["type"]
-        message = item["msg"] if kind.endswith("_invalide") else _MESSAGES_FR.get(kind, item["msg"])
+        # Our own error codes carry a French message already; pydantic's built-in
+        # ones are translated, and any we did not foresee get a plain French one.
+        message = _MESSAGES_FR.get(kind, "Valeur invalide.") if kind in _BUILT_IN_ERRORS else item["msg"]
+        if kind == "value_error" and item.get("ctx", {}).get("error"):
+            message = str(item["ctx"]["error"])  # our validators raise ValueError with French text
         result.append(FieldError(prefix + path, kind, message))
     return result
 
