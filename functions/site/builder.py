@@ -28,6 +28,7 @@ from functions.site.chrome import chrome_template
 from functions.site.facts import all_facts, digest
 from functions.site.handwritten import HandwrittenInputs
 from functions.site.jobs import Job, Plan, Planner
+from functions.site.layout import stored_file, stored_path
 from functions.site.listing import DIRECTORY, REGISTER
 from functions.site.mkdocs_stage import MkDocsOutput, ensure_mkdocs
 from functions.site.render import Renderer
@@ -70,7 +71,7 @@ def _run(out: str, indices: Iterable[int]) -> list[tuple[int, str, bool]]:
         previous = _PREVIOUS.get(job.path)
         written = previous is None or previous[1] != content
         if written:
-            target = f"{out}/{job.path}"
+            target = f"{out}/{stored_path(job.path)}"
             folder = target.rpartition("/")[0]
             if folder not in made:
                 os.makedirs(folder, exist_ok=True)
@@ -93,15 +94,24 @@ class SiteBuilder:
         self.out = self.build_dir / "out"
         self.base_url = base_url.rstrip("/")
         self.workers = workers or os.cpu_count() or 1
+        self._kept: tuple[tuple[int, int] | None, BuildState] | None = None
+
+    def output(self, path: str) -> Path:
+        """The built file of a published path (company pages are kept flat, see ``layout.py``)."""
+        return stored_file(self.out, path)
 
     @property
     def state_path(self) -> Path:
         return self.build_dir / STATE_FILE
 
     def load_state(self) -> BuildState:
-        state = BuildState.load(self.state_path)
-        # A state without its output folder describes nothing: start again.
-        return state if (self.out / "index.html").is_file() else BuildState()
+        if not (self.out / "index.html").is_file():
+            return BuildState()  # a state without its output folder describes nothing: start again
+        # A long-lived process (``serve``'s publisher) keeps the state it saved, while the file is unchanged.
+        stamp = _stamp(self.state_path)
+        if self._kept is not None and self._kept[0] == stamp and stamp is not None:
+            return self._kept[1]
+        return BuildState.load(self.state_path)
 
     def build(self, snapshot: SiteSnapshot, inputs: HandwrittenInputs) -> BuildReport:
         """Build the site for ``snapshot``; return what was rendered, written and deleted."""
@@ -137,7 +147,9 @@ class SiteBuilder:
         files = self.execute(plan, state, report)
         report.timings["render"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        BuildState(mkdocs.key, files, facts, plan.groups).save(self.state_path, state)
+        saved = BuildState(mkdocs.key, files, facts, plan.groups)
+        saved.save(self.state_path, state)
+        self._kept = (_stamp(self.state_path), saved)
         # Deleted after the save: a crash in between leaves a stray file, never a state naming a missing one.
         report.deleted = self.delete_stale(state, files)
         report.timings["save"] = time.perf_counter() - mark
@@ -185,9 +197,19 @@ class SiteBuilder:
     def delete_stale(self, state: BuildState, files: dict[str, tuple[str, str]]) -> int:
         stale = [path for path in state.files if path not in files]
         for path in stale:
-            (self.out / path).unlink(missing_ok=True)
-            _prune(self.out, (self.out / path).parent)
+            stored = self.output(path)
+            stored.unlink(missing_ok=True)
+            _prune(self.out, stored.parent)
         return len(stale)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """What tells that a file changed: its modification time and size (None when missing)."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_mtime_ns, status.st_size
 
 
 def _prune(root: Path, folder: Path) -> None:

@@ -137,7 +137,7 @@ class Planner:
             started = time.perf_counter()
             step()
             if timings is not None:
-                timings[step.__name__.removesuffix("_jobs")] = time.perf_counter() - started
+                timings["plan " + step.__name__.removesuffix("_jobs")] = time.perf_counter() - started
         return self.plan
 
     def add(self, path: str, key: str, produce: Produce) -> None:

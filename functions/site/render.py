@@ -7,6 +7,7 @@ step either: generated pages go straight from records to HTML).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -75,6 +76,8 @@ class Renderer:
         )
         self.env.filters.update(eur=format_eur, date_fr=date_fr, siren=spaced_siren, number=number_fr)
         self._company = self.env.get_template("company.html")
+        self._frame = self.env.get_template("frame.html")
+        self._frames: dict[str, list[str]] = {}
         self._list_page = self.env.get_template("list_page.html")
 
     def page_context(self, url: str, *, title: str, description: str) -> dict[str, Any]:
@@ -102,10 +105,29 @@ class Renderer:
         else:
             description = f"{record.name} (SIREN {spaced_siren(record.siren)}) : aucun impayé publié."
         context = self.page_context(url, title=record.name, description=description)
-        context.update(
-            chrome="chrome/annuaire.html", c=record, badge_snippet=self.badge_snippet(record), badge=self.badge(record)
-        )
-        return self._company.render(context)
+        context.update(c=record, badge_snippet=self.badge_snippet(record), badge=self.badge(record))
+        values = {
+            "title": escape(record.name),
+            "description": escape(description),
+            "canonical": escape(context["canonical"]),
+            "content": self._company.render(context),
+        }
+        return "".join(values[part[1:-1]] if part[:1] == "\0" else part for part in self.frame(context["root"]))
+
+    def frame(self, root: str) -> list[str]:
+        """The company pages' chrome at one depth, rendered once, cut where each page puts its own values.
+
+        Every company page sits at the same depth: rendering the chrome (its 60
+        re-rooted links) once instead of once a page halves the rendering time.
+        """
+        if root not in self._frames:
+            marks = {name: f"\0{name}\0" for name in ("title", "description", "canonical", "content")}
+            html = self._frame.render(
+                chrome="chrome/annuaire.html", root=root, base=base_for(root), topic=marks["title"], anchor="contenu",
+                **marks,
+            )  # fmt: skip
+            self._frames[root] = [part for part in re.split(r"(\0[a-z]+\0)", html) if part]
+        return self._frames[root]
 
     def badge(self, record: CompanyRecord) -> Markup:
         """The signatory's badge, inline (one file less per signatory); its name is XML-escaped by the charter."""

@@ -88,7 +88,8 @@ def _database(path: Path) -> Iterator[sqlite3.Connection]:
     """One transaction on the state database: committed at the end, rolled back on error."""
     db = sqlite3.connect(path, isolation_level=None)
     try:
-        db.execute("PRAGMA journal_mode=WAL")
+        # The default rollback journal: a commit rewrites the database file itself, so that its
+        # modification time tells a long-lived builder that another process changed the state.
         db.execute("PRAGMA synchronous=NORMAL")
         db.executescript(_SCHEMA)
         db.execute("BEGIN")

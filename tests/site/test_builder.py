@@ -11,6 +11,7 @@ from functions.core.services.site_snapshot import CharterStanding, CompanyRecord
 from functions.site.builder import SiteBuilder
 from functions.site.facts import record_digest
 from functions.site.handwritten import HandwrittenInputs
+from functions.site.layout import stored_path
 from tests.site.factories import (
     AS_OF,
     make_listed_report,
@@ -67,8 +68,8 @@ def test_after_one_company_changes_only_the_files_showing_it_are_rewritten(
     report = builder.build(make_snapshot(*[changed if r is target else r for r in records]), inputs)
     after = {p: p.read_bytes() for p in builder.out.rglob("*") if p.is_file()}
     rewritten = sorted(str(p.relative_to(builder.out)) for p in after if before.get(p) != after[p])
-    assert sorted(report.written_paths) == rewritten
-    assert changed.path.strip("/") + "/index.html" in rewritten
+    assert sorted(stored_path(path) for path in report.written_paths) == rewritten
+    assert changed.path.strip("/") + ".html" in rewritten  # company pages are kept flat in the build folder
     assert "index.html" in rewritten  # the home page's total outstanding
     assert any(path.startswith("entreprises/page/") or path == "entreprises/index.html" for path in rewritten)
     assert all(path.startswith(("recherche/", "entreprises/", "index.html")) for path in rewritten), rewritten
@@ -81,10 +82,10 @@ def test_a_company_whose_reports_are_all_settled_disappears_from_the_site(
     builder = make_builder()
     listed, other = make_record(), make_record(siren="732829320", name="Garage du Centre")
     builder.build(make_snapshot(listed, other), inputs)
-    page = builder.out / listed.path.strip("/") / "index.html"
+    page = builder.output(listed.path.strip("/") + "/index.html")
     assert page.is_file()
     report = builder.build(make_snapshot(other), inputs)
-    assert not page.exists() and not page.parent.exists()
+    assert not page.exists()
     assert report.deleted >= 1
     assert "552100554" not in (builder.out / "entreprises" / "index.html").read_text()
     assert not (builder.out / "sitemaps" / "entreprises-5.xml").exists()  # no SIREN starting with 5 left
@@ -155,7 +156,7 @@ def test_pages_showing_days_overdue_follow_the_day_and_the_others_stay(
     report = builder.build(make_snapshot(moved, signatory, as_of=tomorrow), inputs)
     assert moved.path.strip("/") + "/index.html" in report.written_paths
     assert signatory.path.strip("/") + "/index.html" not in report.written_paths
-    assert "286 jours" in (builder.out / moved.path.strip("/") / "index.html").read_text()
+    assert "286 jours" in builder.output(moved.path.strip("/") + "/index.html").read_text()
 
 
 def test_a_lost_output_folder_means_a_full_build(
@@ -180,4 +181,15 @@ def test_many_pages_are_rendered_by_worker_processes_with_the_same_result(
     report = parallel.build(make_snapshot(*records), inputs)
     assert report.rendered > 2_000
     for name in ("index.html", "entreprises/page/3/index.html", records[1500].path.strip("/") + "/index.html"):
-        assert (serial.out / name).read_bytes() == (parallel.out / name).read_bytes(), name
+        assert serial.output(name).read_bytes() == parallel.output(name).read_bytes(), name
+
+
+def test_a_builder_notices_a_state_written_by_another_process(
+    make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs
+) -> None:
+    first, second = make_builder(), make_builder()  # same folder: two processes' builders
+    listed = make_record()
+    first.build(make_snapshot(listed), inputs)
+    second.build(make_snapshot(listed, make_signatory()), inputs)
+    report = first.build(make_snapshot(listed), inputs)  # must see the signatory's page, and delete it
+    assert report.deleted >= 1 and not first.output("entreprises/732829320-garage-du-centre/index.html").exists()

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from functions.site.builder import SiteBuilder
 from functions.site.chrome import chrome_template, root_for
@@ -22,10 +23,14 @@ def article(html: str) -> str:
     return html[html.index('<article class="md-content__inner md-typeset">') : html.index("</article>") + 10]
 
 
-def build_one(make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs, *records: object) -> Path:
+def build_one(make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs, *records: object) -> SiteBuilder:
     builder = make_builder()
     builder.build(make_snapshot(*records), inputs)  # type: ignore[arg-type]
-    return builder.out
+    return builder
+
+
+def company_page(builder: SiteBuilder, record: Any) -> str:
+    return builder.output(record.path.strip("/") + "/index.html").read_text()
 
 
 def test_dates_sirens_and_numbers_are_written_the_french_way() -> None:
@@ -52,8 +57,7 @@ def test_a_company_page_matches_its_golden_file(
             reason="Au moins un signalement d'impayé est publié dans l'annuaire Ardoise.",
         ),
     )
-    out = build_one(make_builder, inputs, record)
-    page = article((out / record.path.strip("/") / "index.html").read_text())
+    page = article(company_page(build_one(make_builder, inputs, record), record))
     golden = GOLDEN / "company_page.html"
     if os.environ.get("ARDOISE_UPDATE_GOLDEN") == "1":  # after a deliberate change: rewrite, then review the diff
         golden.write_text(page)
@@ -64,7 +68,7 @@ def test_a_company_page_shows_amounts_dates_days_overdue_and_the_reply(
     make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs
 ) -> None:
     record = make_record(reports=(make_listed_report(reply="Un échéancier a été proposé."),))
-    html = (build_one(make_builder, inputs, record) / record.path.strip("/") / "index.html").read_text()
+    html = company_page(build_one(make_builder, inputs, record), record)
     for text in ("Boulangerie Martin et Fils", "552 100 554", "1\u202f250,00\u00a0€", "980,50\u00a0€",
                  "11 février 2026", "285 jours au 23 novembre 2026", "Un échéancier a été proposé."):  # fmt: skip
         assert text in html, text
@@ -75,8 +79,9 @@ def test_user_text_reaches_the_page_escaped_never_interpreted(
     make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs
 ) -> None:
     record = make_record(name=f"ACME {HOSTILE}", reports=(make_listed_report(reply=HOSTILE),), charter=make_standing())
-    out = build_one(make_builder, inputs, record)
-    page = (out / record.path.strip("/") / "index.html").read_text()
+    builder = build_one(make_builder, inputs, record)
+    out = builder.out
+    page = company_page(builder, record)
     body = article(page)
     assert "<script>alert" not in page and "<img src=x" not in page and "<strong>gras" not in body
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; **gras** [lien](javascript:alert(1))" in body
@@ -95,7 +100,7 @@ def test_a_signatory_without_reports_shows_its_charter_status_and_badge(
     make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs
 ) -> None:
     record = make_signatory()
-    html = (build_one(make_builder, inputs, record) / record.path.strip("/") / "index.html").read_text()
+    html = company_page(build_one(make_builder, inputs, record), record)
     assert "Aucune facture impayée de cette entreprise n'est publiée" in html
     assert "Signataire de la charte" in html and "le 14 septembre 2026" in html
     assert "<svg" in html and "/api/charter/signatures/732829320/badge.svg" in html
@@ -128,9 +133,9 @@ def test_generated_pages_share_the_header_nav_and_footer_but_stay_out_of_the_nav
     make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs
 ) -> None:
     record = make_record()
-    out = build_one(make_builder, inputs, record)
-    company = (out / record.path.strip("/") / "index.html").read_text()
-    handwritten = (out / "signaler-un-impaye" / "index.html").read_text()
+    builder = build_one(make_builder, inputs, record)
+    company = company_page(builder, record)
+    handwritten = (builder.out / "signaler-un-impaye" / "index.html").read_text()
     for marker in (
         'class="md-header',
         'class="md-nav md-nav--primary"',

@@ -188,7 +188,7 @@ def test_a_publish_interrupted_at_any_point_leaves_a_consistent_site_and_the_nex
         # What the stopped run recorded in the manifest (after each finished step) is not sent again.
         assert len(report.uploaded) == planned - len(recorded) and not recorded & set(report.uploaded)
         for key in ("index.html", "entreprises/index.html"):
-            assert s3.get_object(Bucket=BUCKET, Key=key)["Body"].read() == (site.out / key).read_bytes()
+            assert s3.get_object(Bucket=BUCKET, Key=key)["Body"].read() == site.builder.output(key).read_bytes()
 
 
 def test_a_folder_receives_the_same_files_and_loses_the_stale_ones(

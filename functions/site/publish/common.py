@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from functions.site.layout import stored_file
+
 # The manifest is saved after each step and every this many uploads (at 100,000 pages it weighs ~10 MB).
 MANIFEST_EVERY = 10_000
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -151,7 +153,7 @@ def publish(
     threads: int = 16,
     progress: Callable[[str], object] = lambda message: None,
 ) -> PublishReport:
-    """Publish the files (path -> content digest) found under ``source`` to ``target``."""
+    """Publish the files (published path -> content digest) built under ``source`` to ``target``."""
     started = time.perf_counter()
     local = {path: FileInfo(path, digest) for path, digest in files.items()}
     manifest = dict(target.read_manifest())
@@ -162,7 +164,7 @@ def publish(
     progress(f"publish: {sum(map(len, plan.steps))} to upload, {plan.skipped} unchanged, {len(plan.deletes)} to delete")
 
     def upload(info: FileInfo) -> FileInfo:
-        target.put(info, (source / info.path).read_bytes())
+        target.put(info, stored_file(source, info.path).read_bytes())
         return info
 
     with ThreadPoolExecutor(max_workers=threads) as pool:
