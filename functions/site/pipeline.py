@@ -25,8 +25,15 @@ log = get_logger("site")
 Echo = Callable[[str], Any]
 
 
+_BUILDERS: dict[tuple[str, str], SiteBuilder] = {}
+
+
 def site_builder(settings: Settings) -> SiteBuilder:
-    return SiteBuilder(settings.site_build_dir, base_url=settings.base_url)
+    """The builder of this build folder: one per process, so that it keeps its state in memory between builds."""
+    key = (str(Path(settings.site_build_dir).resolve()), settings.base_url)
+    if key not in _BUILDERS:
+        _BUILDERS[key] = SiteBuilder(settings.site_build_dir, base_url=settings.base_url)
+    return _BUILDERS[key]
 
 
 def site_target(settings: Settings, *, bucket: str | None = None, folder: str | None = None) -> Target:
