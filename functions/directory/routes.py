@@ -105,9 +105,10 @@ def _member_out(member: Member) -> MemberOut:
     summary="Lister les membres dont l'identité reste à vérifier, le plus ancien d'abord (modérateurs).",
     responses={200: PendingMembers},
     security="moderatorToken",
+    problems=(403,),
+    auth=current_moderator,
 )
-def pending_members() -> PendingMembers:
-    current_moderator()
+def pending_members(principal: Moderator) -> PendingMembers:
     return PendingMembers(items=[_member_out(m) for m in members.list_pending(services())])
 
 
@@ -118,7 +119,7 @@ def pending_members() -> PendingMembers:
     body=MemberDecisionIn,
     responses={200: MemberOut},
     security="moderatorToken",
-    problems=(404, 409),
+    problems=(403, 404, 409),
     auth=current_moderator,
 )
 def decide_member(member_id: str, principal: Moderator, body: MemberDecisionIn) -> MemberOut:
@@ -193,12 +194,12 @@ def file_report(principal: Member, body: ReportFiling) -> tuple[dict[str, Any], 
     summary="Lire un signalement (son créancier ou un modérateur).",
     responses={200: ReportOut},
     security="memberToken",
-    problems=(404,),
+    problems=(403, 404),
+    auth=current_member_or_moderator,
 )
-def get_report(report_id: str) -> ReportOut:
-    caller = current_member_or_moderator()
-    if isinstance(caller, Member):
-        return views.report_out(progress.own_report(services(), caller, report_id))
+def get_report(report_id: str, principal: Member | Moderator) -> ReportOut:
+    if isinstance(principal, Member):
+        return views.report_out(progress.own_report(services(), principal, report_id))
     return views.report_out(moderation.get_for_moderation(services(), report_id))
 
 
@@ -209,11 +210,12 @@ def get_report(report_id: str) -> ReportOut:
     body=PaymentIn,
     responses={200: ReportOut},
     security="memberToken",
-    problems=(404, 409, 422),
+    problems=(403, 404, 409, 422),
+    auth=current_member,
 )
-def record_payment(report_id: str, body: PaymentIn) -> ReportOut:
+def record_payment(report_id: str, principal: Member, body: PaymentIn) -> ReportOut:
     report = progress.record_payment(
-        services(), current_member(), report_id, amount_cents=body.amount_cents, paid_on=body.paid_on
+        services(), principal, report_id, amount_cents=body.amount_cents, paid_on=body.paid_on
     )
     return views.report_out(report)
 
@@ -224,10 +226,11 @@ def record_payment(report_id: str, body: PaymentIn) -> ReportOut:
     summary="Retirer un signalement.",
     responses={200: ReportOut},
     security="memberToken",
-    problems=(404, 409),
+    problems=(403, 404, 409),
+    auth=current_member,
 )
-def withdraw_report(report_id: str) -> ReportOut:
-    return views.report_out(progress.withdraw_report(services(), current_member(), report_id))
+def withdraw_report(report_id: str, principal: Member) -> ReportOut:
+    return views.report_out(progress.withdraw_report(services(), principal, report_id))
 
 
 # -- the debtor's private link -------------------------------------------------------
@@ -333,9 +336,10 @@ def upload_evidence(token: str, evidence_id: str) -> tuple[str, int]:
     query=ModerationQuery,
     responses={200: ModerationQueue},
     security="moderatorToken",
+    problems=(403,),
+    auth=current_moderator,
 )
-def moderation_queue(query: ModerationQuery) -> ModerationQueue:
-    current_moderator()
+def moderation_queue(principal: Moderator, query: ModerationQuery) -> ModerationQueue:
     reports, cursor = moderation.moderation_queue(services(), limit=query.limit, cursor=query.cursor)
     return ModerationQueue(items=[views.report_out(r) for r in reports], next_cursor=cursor)
 
@@ -347,10 +351,11 @@ def moderation_queue(query: ModerationQuery) -> ModerationQueue:
     body=ModerationIn,
     responses={200: ReportOut},
     security="moderatorToken",
-    problems=(404, 409),
+    problems=(403, 404, 409),
+    auth=current_moderator,
 )
-def moderate(report_id: str, body: ModerationIn) -> ReportOut:
-    report = moderation.decide(services(), current_moderator(), report_id, body.decision, body.note)
+def moderate(report_id: str, principal: Moderator, body: ModerationIn) -> ReportOut:
+    report = moderation.decide(services(), principal, report_id, body.decision, body.note)
     return views.report_out(report)
 
 
@@ -360,10 +365,10 @@ def moderate(report_id: str, body: ModerationIn) -> ReportOut:
     summary="Télécharger une pièce du débiteur (modérateurs) ; 409 si elle a changé depuis la contestation.",
     responses={200: "application/octet-stream"},
     security="moderatorToken",
-    problems=(404, 409),
+    problems=(403, 404, 409),
+    auth=current_moderator,
 )
-def download_evidence(report_id: str, evidence_id: str) -> Response:
-    current_moderator()
+def download_evidence(report_id: str, evidence_id: str, principal: Moderator) -> Response:
     ctx = services()
     evidence, content, digest = replies.read_evidence(ctx, moderation.get_for_moderation(ctx, report_id), evidence_id)
     headers = {

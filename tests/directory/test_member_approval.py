@@ -43,7 +43,7 @@ def test_a_moderator_approves_a_member_who_is_told_by_email_and_may_then_file(
         directory.post(
             f"/members/{member_id}/approval", json={"decision": "approved"}, headers={"Authorization": bearer}
         ).status_code
-        == 401
+        == 403
     )
     approved = directory.post(
         f"/members/{member_id}/approval",

@@ -39,7 +39,7 @@ def test_only_a_moderator_may_decide(world: World) -> None:
         json={"action": "dispute", "reason": "other", "text": "Nous contestons."},
     )
     decision = {"decision": "upheld", "note": "Je décide moi-même."}
-    assert world.api.post(f"/reports/{report_id}/moderation", json=decision, headers=world.member).status_code == 401
+    assert world.api.post(f"/reports/{report_id}/moderation", json=decision, headers=world.member).status_code == 403
     assert world.api.post(f"/reports/{report_id}/moderation", json=decision).status_code == 401
     assert world.api.get(f"/reports/{report_id}", headers=world.moderator).json["status"] == "disputed"
 

@@ -107,7 +107,7 @@ def test_a_report_is_notified_published_replied_to_paid_disputed_upheld_settled_
     )
 
     # The moderator sees it in the queue, reads the evidence, upholds with a note.
-    assert directory.get("/moderation", headers=member).status_code == 401
+    assert directory.get("/moderation", headers=member).status_code == 403
     queue = directory.get("/moderation", headers=moderator).json
     assert [item["id"] for item in queue["items"]] == [report_id]
     downloaded = directory.get(f"/reports/{report_id}/evidence/{evidence}", headers=moderator)
