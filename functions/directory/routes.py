@@ -68,7 +68,7 @@ def register_member(body: MemberRegistration) -> tuple[MemberPending, int]:
     summary="Vérifier l'e-mail et recevoir le jeton d'accès (une seule fois).",
     body=MemberVerification,
     responses={201: MemberCredentials},
-    problems=(410,),
+    problems=(404, 410),
 )
 def verify_member(body: MemberVerification) -> tuple[MemberCredentials, int]:
     credentials = members.verify_member(services(), body.token)

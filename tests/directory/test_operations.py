@@ -39,7 +39,8 @@ def test_a_verification_code_serves_once_and_the_token_is_stored_hashed(
     code = VERIFICATION.findall(mailer.messages()[-1].get_content())[0]
     first = directory.post("/members/verify", json={"token": code})
     assert first.status_code == 201
-    assert directory.post("/members/verify", json={"token": code}).status_code == 410
+    used = directory.post("/members/verify", json={"token": code})
+    assert used.status_code == 404 and used.json["type"].endswith("/lien-inconnu")
     token = first.json["api_token"]
     member = services.store.members.get_member(first.json["member_id"])
     assert member.status is MemberStatus.PENDING  # verified, not yet approved
@@ -61,7 +62,15 @@ def test_an_unverified_code_expires_after_48_hours(
     )
     code = VERIFICATION.findall(mailer.messages()[-1].get_content())[0]
     clock.advance(hours=48)
-    assert directory.post("/members/verify", json={"token": code}).status_code == 410
+    expired = directory.post("/members/verify", json={"token": code})
+    assert expired.status_code == 410 and expired.json["type"].endswith("/lien-expire")
+
+
+def test_a_well_formed_but_unknown_verification_code_is_404_not_expired(directory: FlaskClient) -> None:
+    response = directory.post("/members/verify", json={"token": "ard_ver_" + "A" * 43})
+    assert response.status_code == 404
+    assert response.json["type"].endswith("/lien-inconnu")
+    assert "inconnu" in response.json["detail"]
 
 
 def test_registration_validates_the_siren(directory: FlaskClient) -> None:

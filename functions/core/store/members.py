@@ -220,6 +220,11 @@ class Members(Repository):
         )
         return replace(active, version=member.version + 1)
 
+    def verification_expired(self, verification: str, now: datetime) -> bool:
+        """Tell whether a verification token exists but is past its expiry (a 410, not a 404)."""
+        verify = self.backend.get(f"MEMBERVERIFY#{hash_token(verification)}", "TOKEN")
+        return verify is not None and verify.expires_at is not None and verify.expires_at <= now.timestamp()
+
     def authenticate(self, api_token: str) -> Member | None:
         """Return the pending or active member an API token belongs to, or None."""
         pointer = self.backend.get(f"MEMBERTOKEN#{hash_token(api_token)}", "TOKEN")

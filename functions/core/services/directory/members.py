@@ -35,6 +35,15 @@ IDENTITY_CHECK = (
 )
 
 
+class UnknownVerification(NotFound):
+    # Same types as the charter's e-mailed links: 404 unknown or used, 410 expired.
+    slug, title = "lien-inconnu", "Lien inconnu ou déjà utilisé"
+
+
+class ExpiredVerification(Gone):
+    slug, title = "lien-expire", "Lien expiré"
+
+
 class AwaitingApproval(Forbidden):
     slug, title = "membre-en-attente-de-validation", "Inscription en attente de validation"
 
@@ -110,9 +119,14 @@ L'équipe Ardoise
 def verify_member(ctx: Services, verification: str) -> Credentials:
     """Confirm a member's e-mail and return its API token (shown once); a moderator still has to approve it."""
     api_token = new_token(MEMBER_TOKEN_PREFIX)
-    member = ctx.store.members.verify(verification, api_token, ctx.clock())
+    now = ctx.clock()
+    member = ctx.store.members.verify(verification, api_token, now)
     if member is None:
-        raise Gone("Ce code de vérification est inconnu, expiré ou a déjà servi.")
+        if ctx.store.members.verification_expired(verification, now):
+            raise ExpiredVerification(
+                f"Ce code de vérification a expiré ({VERIFICATION_HOURS} heures) : inscrivez-vous à nouveau."
+            )
+        raise UnknownVerification("Ce code de vérification est inconnu ou a déjà servi.")
     return Credentials(api_token, member=member)
 
 
