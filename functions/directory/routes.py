@@ -42,6 +42,7 @@ from functions.directory.schemas import (
 
 api = Api("directory", tag="Annuaire")
 MAX_IDEMPOTENCY_KEY = 200
+MIN_DISPUTE_TEXT = 10
 
 
 # -- members ---------------------------------------------------------------------
@@ -267,8 +268,18 @@ def act_on_reply(token: str, body: DebtorAction) -> DebtorReportOut:
     if body.action == "dispute":
         if body.reason is None:
             raise _missing("reason", "Choisissez un motif de contestation.")
-        if len(body.text) < 10:
-            raise _missing("text", "Expliquez votre contestation (10 caractères au moins).")
+        if len(body.text.strip()) < MIN_DISPUTE_TEXT:
+            # Present but too short is not missing: pydantic's own code, so clients handle both alike.
+            raise ValidationFailed(
+                "Explication trop courte.",
+                [
+                    FieldError(
+                        "text",
+                        "string_too_short",
+                        f"Expliquez votre contestation ({MIN_DISPUTE_TEXT} caractères au moins).",
+                    )
+                ],
+            )
         replies.dispute(
             ctx,
             token,

@@ -88,10 +88,23 @@ def test_a_dispute_needs_a_reason_and_an_explanation(directory: FlaskClient, tok
         directory.post(f"/replies/{token}", json={"action": "dispute", "text": "Pas d'accord du tout."}).status_code
         == 400
     )
-    assert (
-        directory.post(f"/replies/{token}", json={"action": "dispute", "reason": "other", "text": "Non."}).status_code
-        == 400
+    short = directory.post(f"/replies/{token}", json={"action": "dispute", "reason": "other", "text": "Non."})
+    assert short.status_code == 400
+    [error] = short.json["errors"]
+    assert (error["field"], error["code"]) == ("text", "string_too_short")
+    assert error["message"] == "Expliquez votre contestation (10 caractères au moins)."
+    missing = directory.post(f"/replies/{token}", json={"action": "dispute", "text": "Pas d'accord du tout."})
+    assert missing.json["errors"][0]["field"] == "reason" and missing.json["errors"][0]["code"] == "missing"
+
+
+def test_a_refused_transition_is_explained_in_correct_french(directory: FlaskClient, member: dict[str, str]) -> None:
+    report_id = directory.post("/reports", json=filing_payload(), headers=member).json["id"]
+    assert directory.post(f"/reports/{report_id}/withdraw", headers=member).status_code == 200
+    refused = directory.post(
+        f"/reports/{report_id}/payments", json={"amount_cents": 1000, "paid_on": "2026-03-02"}, headers=member
     )
+    assert refused.status_code == 409
+    assert refused.json["detail"].startswith("Impossible d'enregistrer un paiement : ")
 
 
 def test_a_link_cannot_upload_to_another_reports_evidence(

@@ -69,7 +69,12 @@ def takes_evidence(report: Report) -> bool:
 
 def _require(report: Report, allowed: frozenset[ReportStatus] | set[ReportStatus], doing: str) -> None:
     if report.status not in allowed:
-        raise Conflict(f"Impossible de {doing} : le signalement est {STATUS_LABELS[report.status]}.")
+        raise Conflict(f"Impossible {_de(doing)} : le signalement est {STATUS_LABELS[report.status]}.")
+
+
+def _de(verb: str) -> str:
+    """French elides « de » before a vowel: « d'enregistrer », « de retirer »."""
+    return f"d'{verb}" if verb[:1].lower() in "aeéèêiouh" else f"de {verb}"
 
 
 def notified(report: Report, now: datetime, grace_days: int, medium: NoticeMedium) -> Report:
