@@ -84,6 +84,10 @@ class MethodNotAllowed(Problem):
     status, slug, title = 405, "methode-non-autorisee", "Méthode non autorisée"
 
 
+class NotAcceptable(Problem):
+    status, slug, title = 406, "non-acceptable", "Format de réponse non disponible"
+
+
 class Conflict(Problem):
     status, slug, title = 409, "conflit", "Conflit"
 

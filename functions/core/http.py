@@ -23,6 +23,7 @@ from functions.core.errors import (
     BadRequest,
     FieldError,
     MethodNotAllowed,
+    NotAcceptable,
     NotFound,
     PayloadTooLarge,
     Problem,
@@ -195,6 +196,7 @@ _HTTP_PROBLEMS: dict[int, Callable[[], Problem]] = {
     401: Unauthorized,
     404: lambda: NotFound("Cette adresse n'existe pas."),
     405: lambda: MethodNotAllowed("Cette méthode n'est pas acceptée ici."),
+    406: lambda: NotAcceptable("Aucun des formats demandés (en-tête Accept) n'est disponible ici."),
     413: lambda: PayloadTooLarge("La requête dépasse la taille autorisée."),
     415: UnsupportedMediaType,
 }

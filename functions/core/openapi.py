@@ -73,6 +73,7 @@ _PROBLEM_TEXT = {
     401: "Authentification requise",
     403: "Accès interdit",
     404: "Introuvable",
+    406: "Format de réponse non disponible",
     409: "Conflit ou doublon",
     410: "Lien expiré",
     413: "Requête trop volumineuse",

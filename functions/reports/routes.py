@@ -11,7 +11,7 @@ from typing import Any
 from flask import Response, request
 
 from functions.core.domain.summaries import public_view
-from functions.core.errors import NotFound
+from functions.core.errors import NotAcceptable, NotFound
 from functions.core.http import Api, services
 from functions.core.identifiers import InvalidIdentifier, parse_siren
 from functions.core.services import solvency, subscribers, watchlist
@@ -40,9 +40,14 @@ _PRIVATE = {"Cache-Control": "private, no-store"}
 
 
 def _format(asked: str | None) -> str:
+    """Return the format asked by ``?format=`` or negotiated from ``Accept`` (JSON when none is sent)."""
     if asked:
         return asked
-    best = request.accept_mimetypes.best_match(list(_MEDIA.values()), default="application/json")
+    if not request.accept_mimetypes:
+        return "json"
+    best = request.accept_mimetypes.best_match(list(_MEDIA.values()))
+    if best is None:
+        raise NotAcceptable(f"Formats disponibles : {', '.join(_MEDIA.values())} (ou ?format=json|html|pdf).")
     return next(name for name, media in _MEDIA.items() if media == best)
 
 
@@ -51,17 +56,23 @@ def _format(asked: str | None) -> str:
     "GET",
     summary="Donner la synthèse de solvabilité d'une entreprise (JSON, HTML ou PDF).",
     query=FormatQuery,
-    responses={200: Solvency},
+    responses={200: (Solvency, "text/html", "application/pdf")},
     security="apiKey",
     auth=current_subscriber,
-    problems=(404, 429),
+    problems=(404, 406, 429),
 )
 def get_solvency(principal: Subscriber, siren: str, query: FormatQuery) -> Any:
     ctx = services()
     fmt = _format(query.format)
     siren = parse_path_siren(siren)
+    try:
+        found = solvency.get_summary(ctx, siren)
+    except NotFound:
+        # No summary served, no quota used; the call is still counted, as every other one.
+        subscribers.count_call(ctx, principal)
+        raise
     subscribers.count_summaries(ctx, principal, 1)
-    summary = public_view(solvency.get_summary(ctx, siren))
+    summary = public_view(found)
     if fmt == "html":
         return Response(render.to_html(summary), mimetype="text/html", headers=_PRIVATE)
     if fmt == "pdf":
@@ -73,7 +84,7 @@ def get_solvency(principal: Subscriber, siren: str, query: FormatQuery) -> Any:
 @api.route(
     "/solvency/batch",
     "POST",
-    summary="Donner les synthèses de 100 entreprises au plus ; chaque SIREN valide est décompté.",
+    summary="Donner les synthèses de 100 entreprises au plus ; chaque synthèse servie est décomptée.",
     body=BatchRequest,
     responses={200: BatchResponse},
     security="apiKey",
@@ -89,9 +100,10 @@ def post_batch(principal: Subscriber, body: BatchRequest) -> Any:
         except InvalidIdentifier:
             parsed.append((raw, None))
     wanted = list(dict.fromkeys(siren for _, siren in parsed if siren))
-    counted = len(wanted)
-    subscribers.count_summaries(ctx, principal, counted)
     found = solvency.get_summaries(ctx, wanted)
+    # Only summaries served count: an unknown company costs nothing, as on GET /solvency/{siren}.
+    counted = len(found)
+    subscribers.count_summaries(ctx, principal, counted)
     results = [_batch_item(raw, siren, found) for raw, siren in parsed]
     return {"counted": counted, "results": results}, 200, _PRIVATE
 

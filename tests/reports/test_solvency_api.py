@@ -100,12 +100,33 @@ def test_past_the_quota_a_429_says_when_to_come_back(reports: FlaskClient, servi
     assert response.headers["Retry-After"] == str(29 * 86400 + 13 * 3600)
 
 
-def test_an_unknown_company_is_a_404_and_an_invalid_siren_a_400(reports: FlaskClient, services: Services) -> None:
+def test_an_unknown_company_is_a_404_and_an_invalid_siren_a_400_and_neither_uses_quota(
+    reports: FlaskClient, services: Services
+) -> None:
     headers = key_header(services)
     assert reports.get(f"/solvency/{UNKNOWN_SIREN}", headers=headers).status_code == 404
     invalid = reports.get("/solvency/123456789", headers=headers)
     assert invalid.status_code == 400 and invalid.json["errors"][0]["code"] == "siren_invalide"
-    assert reports.get("/usage", headers=headers).json["summaries"] == 1
+    usage = reports.get("/usage", headers=headers).json
+    assert (usage["summaries"], usage["remaining"]) == (0, 50)
+
+
+def test_an_unknown_company_is_answered_even_when_the_quota_is_spent(reports: FlaskClient, services: Services) -> None:
+    subscriber, key = add_subscriber(services, plan="decouverte")
+    services.store.subscribers.count_summaries(subscriber.id, "2026-03", 50, 50)
+    assert reports.get(f"/solvency/{UNKNOWN_SIREN}", headers={"X-API-Key": key}).status_code == 404
+
+
+@pytest.mark.parametrize("accept", ["image/png", "application/xml, text/csv"])
+def test_a_format_nobody_serves_is_a_406_problem_that_uses_no_quota(
+    reports: FlaskClient, services: Services, listed: None, accept: str
+) -> None:
+    headers = key_header(services)
+    response = reports.get(f"/solvency/{DEBTOR_SIREN}", headers={**headers, "Accept": accept})
+    assert response.status_code == 406 and response.mimetype == PROBLEM
+    assert response.json["type"] == "https://ardoise.fr/problemes/non-acceptable"
+    assert "application/pdf" in response.json["detail"]
+    assert reports.get("/usage", headers=headers).json["summaries"] == 0
 
 
 @pytest.mark.parametrize(
@@ -146,7 +167,7 @@ def test_the_pdf_is_a_real_pdf_naming_the_company_and_its_index(
     assert "36 / 100" in text
 
 
-def test_a_batch_answers_each_siren_and_counts_only_the_valid_ones(
+def test_a_batch_answers_each_siren_and_counts_only_the_summaries_it_serves(
     reports: FlaskClient, services: Services, listed: None
 ) -> None:
     headers = key_header(services)
@@ -160,21 +181,23 @@ def test_a_batch_answers_each_siren_and_counts_only_the_valid_ones(
     assert results[2]["error"]["type"] == "https://ardoise.fr/problemes/introuvable"
     assert results[3]["siren"] == DEBTOR_SIREN and results[3]["summary"]["siren"] == DEBTOR_SIREN
     assert results[4]["error"]["title"] == "SIREN invalide"
-    assert response.json["counted"] == 2  # two distinct valid SIRENs
-    assert reports.get("/usage", headers=headers).json["summaries"] == 2
+    assert response.json["counted"] == 1  # one distinct SIREN served; unknown and invalid ones cost nothing
+    assert reports.get("/usage", headers=headers).json["summaries"] == 1
 
 
 def test_a_batch_that_does_not_fit_the_quota_is_refused_whole(
     reports: FlaskClient, services: Services, listed: None
 ) -> None:
     subscriber, key = add_subscriber(services, plan="decouverte")
-    services.store.subscribers.count_summaries(subscriber.id, "2026-03", 49, 50)
+    services.store.subscribers.count_summaries(subscriber.id, "2026-03", 50, 50)
     response = reports.post(
         "/solvency/batch", json={"sirens": [DEBTOR_SIREN, UNKNOWN_SIREN]}, headers={"X-API-Key": key}
     )
     assert response.status_code == 429
-    assert response.json["requested"] == 2
-    assert services.store.subscribers.get_usage(subscriber.id, "2026-03")["summaries"] == 49
+    assert response.json["requested"] == 1
+    assert services.store.subscribers.get_usage(subscriber.id, "2026-03")["summaries"] == 50
+    unknown_only = reports.post("/solvency/batch", json={"sirens": [UNKNOWN_SIREN]}, headers={"X-API-Key": key})
+    assert unknown_only.status_code == 200 and unknown_only.json["counted"] == 0
 
 
 def test_a_batch_holds_at_most_100_sirens(reports: FlaskClient, services: Services) -> None:
@@ -255,5 +278,5 @@ def test_every_call_but_single_summaries_counts_as_a_call(reports: FlaskClient, 
     for method, path, body in calls:
         assert getattr(reports, method)(path, json=body, headers=headers).status_code < 500
     usage = reports.get("/usage", headers=headers).json
-    # Seven calls and /usage itself; the single GET and the batch's SIREN count as summaries.
-    assert (usage["calls"], usage["summaries"]) == (8, 2)
+    # Seven calls, the unknown single GET (a call, not a summary: none was served) and /usage itself.
+    assert (usage["calls"], usage["summaries"]) == (9, 0)
