@@ -76,11 +76,13 @@ class Api:
         security: str | None = None,
         problems: tuple[int, ...] = (),
         auth: Callable[[], Any] | None = None,
+        raw_body: dict[str, dict[str, Any]] | None = None,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Register a view; ``body``/``query`` models are parsed and passed as keywords.
 
         ``auth`` runs first (a bad credential is a 401 whatever the body holds)
-        and what it returns reaches the view as ``principal``.
+        and what it returns reaches the view as ``principal``. ``raw_body``
+        (media type -> JSON schema) only documents a body the view reads itself.
         """
         operation = Operation(
             rule,
@@ -92,6 +94,7 @@ class Api:
             security,
             (self.tag,) if self.tag else (),
             problems,
+            raw_body,
         )
         self.operations.append(operation)
 

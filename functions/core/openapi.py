@@ -52,6 +52,8 @@ class Operation:
     security: str | None = None
     tags: tuple[str, ...] = ()
     problems: tuple[int, ...] = ()
+    # For documentation only: a body the view reads itself (CSV, a file), media type -> JSON schema.
+    raw_body: dict[str, dict[str, Any]] | None = None
 
     @property
     def path(self) -> str:
@@ -129,6 +131,11 @@ def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
             "required": True,
             "content": {"application/json": {"schema": _schema_ref(op.body, refs)}},
         }
+    elif op.raw_body:
+        document["requestBody"] = {
+            "required": True,
+            "content": {media: {"schema": schema} for media, schema in op.raw_body.items()},
+        }
     if op.security:
         document["security"] = [{op.security: []}]
     for status, response in op.responses.items():
@@ -136,6 +143,8 @@ def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
     problems = set(op.problems) | ({400} if op.body or op.query or op.path_params else set())
     if op.body is not None:
         problems |= {413, 415}
+    if op.raw_body:
+        problems.add(413)
     if op.security:
         problems.add(401)
     for status in sorted(problems):

@@ -22,6 +22,32 @@ api = Api("experiences", tag="Expériences de paiement")
 MAX_BODY_BYTES = 4 * 1024 * 1024
 
 
+_LINE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["debtor_siren", "amount_cents", "due_date", "paid_on"],
+    "properties": {
+        "debtor_siren": {"type": "string", "description": "SIREN du client (9 chiffres)."},
+        "amount_cents": {"type": "integer", "description": "Montant TTC en centimes."},
+        "due_date": {"type": "string", "format": "date"},
+        "paid_on": {"type": "string", "format": "date"},
+        "reference": {"type": "string", "description": "Votre numéro de facture (facultatif)."},
+    },
+}
+_LINES_SCHEMA: dict[str, Any] = {"type": "array", "items": _LINE_SCHEMA, "maxItems": experiences.MAX_LINES}
+REQUEST_BODY: dict[str, dict[str, Any]] = {
+    "application/json": {
+        "oneOf": [
+            _LINES_SCHEMA,
+            {"type": "object", "required": ["experiences"], "properties": {"experiences": _LINES_SCHEMA}},
+        ]
+    },
+    "text/csv": {
+        "type": "string",
+        "description": "En-tête debtor_siren,amount_cents,due_date,paid_on,reference (séparateur , ou ;), UTF-8.",
+    },
+}
+
+
 class LineError(Model):
     """Erreurs d'une ligne refusée."""
 
@@ -48,6 +74,7 @@ class SharedExperiences(Model):
     security="memberToken",
     problems=(403, 413, 415),
     auth=current_member,
+    raw_body=REQUEST_BODY,
 )
 def post_experiences(principal: Member) -> Any:
     request.max_content_length = MAX_BODY_BYTES

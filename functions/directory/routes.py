@@ -12,6 +12,7 @@ from functions.core.domain.rules import Draft
 from functions.core.errors import FieldError, ValidationFailed
 from functions.core.http import Api, services
 from functions.core.services.directory import filing, listing, members, moderation, progress, replies
+from functions.core.services.directory.replies import ACCEPTED_TYPES as EVIDENCE_TYPES
 from functions.core.store.members import Member
 from functions.core.store.moderators import Moderator
 from functions.core.validation import parse_path_siren
@@ -43,6 +44,7 @@ from functions.directory.schemas import (
 api = Api("directory", tag="Annuaire")
 MAX_IDEMPOTENCY_KEY = 200
 MIN_DISPUTE_TEXT = 10
+OCTETS = "application/octet-stream"
 
 
 # -- members ---------------------------------------------------------------------
@@ -241,7 +243,7 @@ def withdraw_report(report_id: str, principal: Member) -> ReportOut:
     "/replies/<token>",
     "GET",
     summary="Voir le signalement par le lien personnel du débiteur (JSON, ou page HTML pour un navigateur).",
-    responses={200: DebtorReportOut},
+    responses={200: (DebtorReportOut, "text/html")},
     problems=(404, 410),
 )
 def get_reply_page(token: str) -> DebtorReportOut | Response:
@@ -331,6 +333,8 @@ def start_upload(token: str, body: EvidenceRequest) -> tuple[UploadOut, int]:
     summary="Envoyer le contenu d'une pièce (stockage local).",
     responses={204: None},
     problems=(404, 409, 410, 413),
+    # The Content-Type announced when the upload was prepared; the bytes are stored as they come.
+    raw_body={media: {"type": "string", "format": "binary"} for media in [*sorted(EVIDENCE_TYPES), OCTETS]},
 )
 def upload_evidence(token: str, evidence_id: str) -> tuple[str, int]:
     replies.receive_upload(services(), token, evidence_id, request.get_data(cache=False))

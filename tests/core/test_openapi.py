@@ -1,4 +1,5 @@
 import importlib
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -35,3 +36,33 @@ def test_every_route_is_in_the_openapi_document(module: str, settings: Settings)
         assert path in document["paths"], f"{rule.rule} missing from OpenAPI"
         for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:
             assert method.lower() in document["paths"][path], f"{method} {rule.rule} missing from OpenAPI"
+
+
+def _operation(module: str, settings: Settings, path: str, method: str) -> dict[str, Any]:
+    document = build(module, settings).test_client().get("/openapi.json").json
+    operation: dict[str, Any] = document["paths"][path][method]
+    return operation
+
+
+def test_a_negotiated_summary_documents_json_html_and_pdf(settings: Settings) -> None:
+    operation = _operation("functions.reports.app", settings, "/solvency/{siren}", "get")
+    content = operation["responses"]["200"]["content"]
+    assert set(content) == {"application/json", "text/html", "application/pdf"}
+    assert content["application/json"]["schema"]["$ref"].endswith("/Solvency")
+    assert "406" in operation["responses"]
+
+
+def test_the_debtor_link_documents_its_json_and_its_html_page(settings: Settings) -> None:
+    operation = _operation("functions.directory.app", settings, "/replies/{token}", "get")
+    assert set(operation["responses"]["200"]["content"]) == {"application/json", "text/html"}
+
+
+def test_bodies_read_by_the_view_itself_are_documented_with_their_media_types(settings: Settings) -> None:
+    experiences = _operation("functions.directory.app", settings, "/experiences", "post")["requestBody"]
+    assert set(experiences["content"]) == {"application/json", "text/csv"}
+    as_json = experiences["content"]["application/json"]["schema"]["oneOf"]
+    assert as_json[0]["type"] == "array" and "debtor_siren" in as_json[0]["items"]["properties"]
+    evidence = _operation("functions.directory.app", settings, "/replies/{token}/evidence/{evidence_id}", "put")
+    media = evidence["requestBody"]["content"]
+    assert {"application/octet-stream", "application/pdf", "image/jpeg"} <= set(media)
+    assert media["application/pdf"]["schema"] == {"type": "string", "format": "binary"}
