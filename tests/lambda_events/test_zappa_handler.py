@@ -83,7 +83,7 @@ def body_of(response: dict[str, Any]) -> Any:
     return json.loads(response["body"])
 
 
-@pytest.mark.parametrize("stage", ["directory", "charter", "reports"], indirect=True)
+@pytest.mark.parametrize("stage", ["directory", "charter", "reports", "publisher"], indirect=True)
 def test_health_answers_through_the_lambda_handler(stage: str) -> None:
     response = invoke(f"{stage}_health.json")
     assert response["statusCode"] == 200
@@ -123,13 +123,30 @@ def test_the_scheduled_event_runs_the_tick(stage: str) -> None:
     assert "refresh_marked" in result
 
 
+@pytest.mark.parametrize("stage", ["publisher"], indirect=True)
+def test_the_scheduled_event_runs_the_site_publication(stage: str) -> None:
+    result = invoke("publisher_publish_schedule.json")
+    # The tests switch publication off (ARDOISE_SITE_PUBLISH=off); the job says so.
+    assert result == {"skipped": "ARDOISE_SITE_PUBLISH is off"}
+
+
 def test_the_directory_stage_schedules_the_tick_every_15_minutes() -> None:
     events = stage_setting("directory", "events")
     assert {"function": "functions.directory.jobs.tick", "expression": "rate(15 minutes)"} in events
     assert stage_setting("charter", "events") == [] and stage_setting("reports", "events") == []
 
 
-@pytest.mark.parametrize("stage", ["directory", "charter", "reports"])
+def test_only_the_publisher_stage_builds_the_site() -> None:
+    assert stage_setting("publisher", "events") == [
+        {"function": "functions.publisher.jobs.publish", "expression": "rate(15 minutes)"}
+    ]
+    assert stage_setting("publisher", "environment_variables")["ARDOISE_SITE_PUBLISH"] == "on"
+    for api_stage in ("directory", "charter", "reports"):
+        assert stage_setting(api_stage, "environment_variables")["ARDOISE_SITE_PUBLISH"] == "off"
+    assert "site" not in stage_setting("publisher", "exclude")
+
+
+@pytest.mark.parametrize("stage", ["directory", "charter", "reports", "publisher"])
 def test_every_stage_targets_eu_west_3_on_python_311_and_its_own_app(stage: str) -> None:
     assert stage_setting(stage, "aws_region") == "eu-west-3"
     assert stage_setting(stage, "runtime") == "python3.11"
