@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from functions.cli.common import echo_json, make_services
+from functions.cli.common import EMAIL, NAME, echo_json, make_services
 from functions.core.errors import Conflict, NotFound
 from functions.core.identifiers import InvalidIdentifier, parse_siren
 from functions.core.services.directory.aggregates import rebuild_aggregates
@@ -102,8 +102,8 @@ def moderators_group() -> None:
 
 
 @moderators_group.command("create")
-@click.option("--name", required=True, help="The moderator's name.")
-@click.option("--email", required=True, help="The moderator's e-mail address.")
+@click.option("--name", required=True, type=NAME, help="The moderator's name.")
+@click.option("--email", required=True, type=EMAIL, help="The moderator's e-mail address.")
 def create(name: str, email: str) -> None:
     """Create a moderator and print its token once (keep it: it is stored hashed)."""
     credentials = create_moderator(make_services(), name=name, email=email, actor=OPERATOR)

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from functions.cli.common import echo_json, make_services
+from functions.cli.common import EMAIL, NAME, echo_json, make_services
 from functions.core.errors import Problem
 from functions.core.services import solvency, subscribers
 from functions.core.store.subscribers import SubscriberNotFound
@@ -20,8 +20,8 @@ def subscribers_group() -> None:
 
 
 @subscribers_group.command("create")
-@click.option("--name", required=True, help="Subscriber's name (a company or a person).")
-@click.option("--email", required=True, help="Address that receives alerts and notices.")
+@click.option("--name", required=True, type=NAME, help="Subscriber's name (a company or a person).")
+@click.option("--email", required=True, type=EMAIL, help="Address that receives alerts and notices.")
 @click.option("--plan", required=True, help="Plan name, one of ARDOISE_PLANS (decouverte, pro, entreprise by default).")
 def create(name: str, email: str, plan: str) -> None:
     """Create a subscriber and print its API key: it is shown this once and stored hashed."""

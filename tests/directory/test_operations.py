@@ -132,6 +132,31 @@ def test_the_cli_creates_a_moderator_whose_token_opens_the_queue(cli_env: Path) 
     assert client.get("/moderation", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
+@pytest.mark.parametrize(
+    ("name", "email", "complaint"),
+    [
+        ("", "ines@ardoise.fr", "Ce texte est trop court"),
+        ("   ", "ines@ardoise.fr", "--name"),
+        ("Inès Moreau", "notanemail", "Adresse e-mail invalide"),
+        ("Inès\nMoreau", "ines@ardoise.fr", "--name"),
+    ],
+)
+def test_the_cli_refuses_to_create_a_moderator_with_a_blank_name_or_a_bad_email(
+    cli_env: Path, name: str, email: str, complaint: str
+) -> None:
+    result = CliRunner().invoke(main, ["moderators", "create", "--name", name, "--email", email])
+    assert result.exit_code == 2
+    assert "Invalid value" in result.output and complaint in result.output
+    assert "Traceback" not in result.output
+    assert json.loads(CliRunner().invoke(main, ["moderators", "list"]).output) == []
+
+
+def test_the_cli_refuses_a_subscriber_with_a_bad_email(cli_env: Path) -> None:
+    args = ["subscribers", "create", "--name", "Banque Rhône", "--email", "pas-une-adresse", "--plan", "pro"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "Adresse e-mail invalide" in result.output
+
+
 def test_a_published_report_is_deleted_five_years_after_its_due_date(world: World) -> None:
     report_id = world.api.post("/reports", json=filing_payload(), headers=world.member).json["id"]
     world.clock.advance(days=15)
