@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, PlainSerializer
 from pydantic_core import PydanticCustomError
 
+from functions.core.clock import isoformat
 from functions.core.validation import Email, Model, Siren
 
 Version = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", description="Version de la charte lue.", examples=["2026-09"])]
+# Every moment the charter answers with, to the second in UTC: the same text whether the
+# signature comes fresh from the clock (verify) or back from the store (GET).
+Moment = Annotated[dt.datetime, PlainSerializer(isoformat, return_type=str, when_used="json")]
 StatusName = Literal["active", "suspended", "withdrawn", "outdated"]
 
 
@@ -91,7 +95,7 @@ class CharterVersions(BaseModel):
 class Suspension(BaseModel):
     """Pourquoi et depuis quand une signature est suspendue."""
 
-    since: dt.datetime
+    since: Moment
     reason: str
     reason_text: str
 
@@ -100,8 +104,8 @@ class PastSignatureView(BaseModel):
     """Une signature antérieure (version remplacée, ou signature retirée puis renouvelée)."""
 
     version: str
-    signed_at: dt.datetime
-    ended_at: dt.datetime
+    signed_at: Moment
+    ended_at: Moment
 
 
 class SignatureView(BaseModel):
@@ -110,11 +114,11 @@ class SignatureView(BaseModel):
     siren: str
     company_name: str
     version: str
-    signed_at: dt.datetime
+    signed_at: Moment
     status: StatusName
-    status_since: dt.datetime
+    status_since: Moment
     suspension: Suspension | None = None
-    withdrawn_at: dt.datetime | None = None
+    withdrawn_at: Moment | None = None
     current_version: str
     page_url: str
     badge_url: str
@@ -134,7 +138,7 @@ class LinkSent(BaseModel):
     status: Literal["verification_sent", "already_signed", "withdrawal_link_sent"]
     siren: str
     sent_to: str = Field(description="Adresse masquée à laquelle le lien a été envoyé.")
-    expires_at: dt.datetime | None
+    expires_at: Moment | None
     detail: str
 
 

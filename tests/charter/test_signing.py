@@ -60,6 +60,20 @@ def test_verifying_completes_the_signature_with_its_date_and_version(
     assert actions[:2] == ["signature.sign_link_sent", "signature.signed"]
 
 
+def test_every_moment_is_written_to_the_second_whether_fresh_or_stored(
+    charter: FlaskClient, mailer: OutboxMailer, clock: FixedClock
+) -> None:
+    clock.advance(seconds=35.118267)
+    sent = charter.post("/signatures", json=signature_form())
+    assert sent.json["expires_at"] == "2026-03-04T09:00:35Z"
+    clock.advance(hours=3, microseconds=404)
+    fresh = charter.post("/signatures/verify", json={"token": last_token(mailer)}).json["signature"]
+    stored = charter.get(f"/signatures/{SIREN}").json
+    listed = charter.get("/signatures").json["items"][0]
+    assert fresh["signed_at"] == stored["signed_at"] == listed["signed_at"] == "2026-03-02T12:00:35Z"
+    assert fresh["status_since"] == stored["status_since"] == "2026-03-02T12:00:35Z"
+
+
 def test_the_directory_name_wins_over_the_typed_one(charter: FlaskClient, mailer: OutboxMailer, store: Store) -> None:
     store.companies.record_company(Company(SIREN, "SGE Équipement SA", city="Paris"), "t")
     signature = sign(charter, mailer, company_name="sge")
