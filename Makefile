@@ -30,7 +30,7 @@ test: $(STAMP) chromium ## Run the whole test suite (what CI runs): lint, then p
 # The browser tests drive Debian's chromium through Playwright (no browser download).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 chromium: ## Install Debian's chromium for the browser tests when it is missing
-	@command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
+	@command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium)
 
 lint: $(STAMP) ## Check style and types
 	$(BIN)/ruff check .
