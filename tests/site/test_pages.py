@@ -64,12 +64,22 @@ def test_a_company_page_matches_its_golden_file(
     assert page == golden.read_text()
 
 
+def test_a_company_page_shows_what_is_still_owed_never_the_invoice_amount(
+    make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs
+) -> None:
+    # The debtor's notice promises that only the outstanding amount, the dates and its reply are published.
+    record = make_record(reports=(make_listed_report(amount_cents=4_000_00, outstanding_cents=1_500_00),))
+    html = company_page(build_one(make_builder, inputs, record), record)
+    assert "1\u202f500,00\u00a0€" in html
+    assert "4\u202f000,00" not in html
+
+
 def test_a_company_page_shows_amounts_dates_days_overdue_and_the_reply(
     make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs
 ) -> None:
     record = make_record(reports=(make_listed_report(reply="Un échéancier a été proposé."),))
     html = company_page(build_one(make_builder, inputs, record), record)
-    for text in ("Boulangerie Martin et Fils", "552 100 554", "1\u202f250,00\u00a0€", "980,50\u00a0€",
+    for text in ("Boulangerie Martin et Fils", "552 100 554", "980,50\u00a0€",
                  "11 février 2026", "285 jours au 23 novembre 2026", "Un échéancier a été proposé."):  # fmt: skip
         assert text in html, text
     assert html.count("<h1") == 1 and '<html lang="fr"' in html
@@ -148,3 +158,4 @@ def test_generated_pages_share_the_header_nav_and_footer_but_stay_out_of_the_nav
         company.index('class="md-nav md-nav--primary"') : company.index("</nav>", company.index("md-nav--primary"))
     ]
     assert "entreprises/552100554" not in nav
+
