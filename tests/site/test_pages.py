@@ -158,4 +158,3 @@ def test_generated_pages_share_the_header_nav_and_footer_but_stay_out_of_the_nav
         company.index('class="md-nav md-nav--primary"') : company.index("</nav>", company.index("md-nav--primary"))
     ]
     assert "entreprises/552100554" not in nav
-
