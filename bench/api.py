@@ -49,10 +49,9 @@ from functions.core.identifiers import with_check_digit  # noqa: E402
 from functions.core.services.solvency import refresh_summary  # noqa: E402
 from functions.core.services.subscribers import create_subscriber  # noqa: E402
 from functions.core.store import Store  # noqa: E402
-from functions.core.store.companies import Company, name_partition  # noqa: E402
+from functions.core.store.companies import Company, name_keys, name_word_items  # noqa: E402
 from functions.core.store.items import MAX_TRANSACTION_WRITES, Item, Put  # noqa: E402
 from functions.core.store.sqlite import SqliteBackend  # noqa: E402
-from functions.core.text import fold  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 FUNCTIONS = ("directory", "charter", "reports")
@@ -146,15 +145,15 @@ def generate(store: Store, ctx: Services, count: int, listed_share: float = 0.02
     listed = set(rng.sample(range(count), int(count * listed_share)))
     batch: list[Put] = []
     for n, company in enumerate(companies):
-        folded = fold(company.name)
-        keys = {"gsi2pk": name_partition(folded), "gsi2sk": f"{folded}#{company.siren}"}
-        batch.append(Put(Item(f"COMPANY#{company.siren}", "PROFILE", asdict(company), **keys), unconditional=True))
+        profile = Item(f"COMPANY#{company.siren}", "PROFILE", asdict(company), **name_keys(company))
+        writes = [Put(item, unconditional=True) for item in (profile, *name_word_items(company))]
         if n not in listed:
             summary = {**empty, "siren": company.siren, "company": {**asdict(company)}}
-            batch.append(Put(Item(f"COMPANY#{company.siren}", "SUMMARY", summary), unconditional=True))
-        if len(batch) >= MAX_TRANSACTION_WRITES - 1:  # a company adds two writes at most
+            writes.append(Put(Item(f"COMPANY#{company.siren}", "SUMMARY", summary), unconditional=True))
+        if len(batch) + len(writes) > MAX_TRANSACTION_WRITES:
             store.backend.transact(batch)
             batch = []
+        batch.extend(writes)
     if batch:
         store.backend.transact(batch)
     for number, n in enumerate(sorted(listed)):

@@ -85,7 +85,7 @@ def published_after_grace(world: World) -> None:
     world.tick()
 
 
-def test_search_ignores_accents_and_case_and_matches_name_prefixes(world: World) -> None:
+def test_search_ignores_accents_and_case_and_matches_the_start_of_any_word(world: World) -> None:
     world.api.post("/reports", json=filing_payload(), headers=world.member)
     world.api.post(
         "/reports",
@@ -100,7 +100,22 @@ def test_search_ignores_accents_and_case_and_matches_name_prefixes(world: World)
     assert [h["name"] for h in world.api.get("/companies", query_string={"q": "boulangerie eto"}).json["items"]] == [
         "Boulangerie Étoile"
     ]
-    assert world.api.get("/companies", query_string={"q": "étoile"}).json["items"] == []
+    assert [h["name"] for h in world.api.get("/companies", query_string={"q": "étoile"}).json["items"]] == [
+        "Boulangerie Étoile"
+    ]
+
+
+def test_a_word_in_the_middle_of_a_name_finds_the_company_as_on_the_site(world: World) -> None:
+    payload = filing_payload(debtor_siren=OTHER_DEBTOR_SIREN, debtor_name="Chauvin Deschamps SARL")
+    world.api.post("/reports", json=payload, headers=world.member)
+    assert world.api.get("/companies", query_string={"q": "deschamps"}).json["items"] == []  # not listed yet
+    published_after_grace(world)
+    for query in ("deschamps", "DESCHAMPS sa", "sarl", "chauvin"):
+        hits = world.api.get("/companies", query_string={"q": query}).json["items"]
+        assert [(h["siren"], h["name"], h["listed"]) for h in hits] == [
+            (OTHER_DEBTOR_SIREN, "Chauvin Deschamps SARL", True)
+        ]
+    assert world.api.get("/companies", query_string={"q": "champs"}).json["items"] == []
 
 
 def test_search_by_siren_whole_or_prefix(world: World) -> None:

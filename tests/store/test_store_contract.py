@@ -6,7 +6,7 @@ import pytest
 
 from functions.core.clock import FixedClock
 from functions.core.store import Store
-from functions.core.store.companies import Company
+from functions.core.store.companies import MAX_NAME_WORDS, Company
 from functions.core.store.items import ConditionFailed, Item, Put
 
 ACME = Company("552100554", "Société Générale d'Équipement", "12 rue de la Paix", "75002", "Paris")
@@ -66,7 +66,7 @@ def test_a_mark_set_again_while_refreshing_is_not_lost(store: Store) -> None:
     assert len(store.outbox.list_marked()) == 1
 
 
-def test_companies_are_found_by_name_prefix_ignoring_case_and_accents(store: Store) -> None:
+def test_companies_are_found_by_the_start_of_any_word_ignoring_case_and_accents(store: Store) -> None:
     store.companies.record_company(ACME, "a")
     store.companies.record_company(Company("732829320", "Société Nouvelle des Eaux"), "a")
     store.companies.record_company(Company("542065479", "Boulangerie Étoile"), "a")
@@ -75,9 +75,57 @@ def test_companies_are_found_by_name_prefix_ignoring_case_and_accents(store: Sto
     found, _ = store.companies.search_by_name("soci")
     assert {c.siren for c in found} == {ACME.siren, "732829320"}
     found, _ = store.companies.search_by_name("étoi")
-    assert found == []
+    assert [c.siren for c in found] == ["542065479"]
     found, _ = store.companies.search_by_name("boulangerie eto")
     assert [c.siren for c in found] == ["542065479"]
+
+
+def test_a_word_in_the_middle_of_a_name_finds_the_company(store: Store) -> None:
+    store.companies.record_company(Company("542065479", "Chauvin Deschamps SARL"), "a")
+    store.companies.record_company(Company("732829320", "Deschamps Frères"), "a")
+    found, _ = store.companies.search_by_name("DESCHÂMPS")
+    assert [c.siren for c in found] == ["732829320", "542065479"]  # in the order of the matched words
+    found, _ = store.companies.search_by_name("deschamps s")
+    assert [c.name for c in found] == ["Chauvin Deschamps SARL"]
+    found, _ = store.companies.search_by_name("hamps")
+    assert found == []
+
+
+def test_a_renamed_company_is_no_longer_found_by_its_old_words(store: Store) -> None:
+    store.companies.record_company(Company("542065479", "Chauvin Deschamps Menuiserie Générale"), "a")
+    store.companies.record_company(Company("542065479", "Chauvin Bois"), "a")
+    for old_word in ("deschamps", "menuiserie", "generale"):
+        assert store.companies.search_by_name(old_word) == ([], None)
+    found, _ = store.companies.search_by_name("bois")
+    assert [c.name for c in found] == ["Chauvin Bois"]
+    assert [i.sk for i in store.backend.query("COMPANY#542065479").items if i.sk.startswith("NAMEWORD#")] == [
+        "NAMEWORD#1"
+    ]
+
+
+def test_a_company_matched_by_its_name_and_by_a_word_shows_once_on_every_page(store: Store) -> None:
+    sirens = ["542065479", "732829320", "552100554", "383474814"]
+    for n, siren in enumerate(sirens):
+        store.companies.record_company(Company(siren, f"Martin {'Martin ' * n}Marty"), "a")
+    found, _ = store.companies.search_by_name("mar", limit=100)
+    assert sorted(c.siren for c in found) == sorted(sirens)
+    for limit in (1, 2, 3):
+        seen: list[str] = []
+        cursor = None
+        while True:
+            page, cursor = store.companies.search_by_name("mar", limit=limit, cursor=cursor)
+            assert len(page) <= limit
+            seen += [c.siren for c in page]
+            if cursor is None:
+                break
+        assert sorted(seen) == sorted(sirens)
+
+
+def test_a_long_name_gets_a_bounded_number_of_word_look_ups(store: Store) -> None:
+    words = [f"mot{n}" for n in range(20)]
+    store.companies.record_company(Company("542065479", " ".join(words)), "a")
+    assert [c.siren for c in store.companies.search_by_name(words[MAX_NAME_WORDS])[0]] == ["542065479"]
+    assert store.companies.search_by_name(words[MAX_NAME_WORDS + 1]) == ([], None)
 
 
 def test_concurrent_company_updates_all_land_in_the_audit_log(store: Store) -> None:
