@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from flask import Response
 
 from functions.charter.badge import render_badge
@@ -22,6 +24,7 @@ from functions.core.domain.charter import Signature, SignatureRequest, load_char
 from functions.core.errors import NotFound
 from functions.core.http import Api, services
 from functions.core.services import charter as charter_service
+from functions.core.services.charter import LinkReceipt
 from functions.core.services.charter_mail import page_url
 from functions.core.validation import parse_path_siren
 
@@ -33,6 +36,15 @@ BADGE_CACHE = "public, max-age=300"
 def _view(signature: Signature) -> SignatureView:
     ctx = services()
     return signature_view(signature, load_charter(), today_in_paris(ctx.clock()), ctx.settings.base_url)
+
+
+def link_sent(
+    receipt: LinkReceipt, status: Literal["verification_sent", "withdrawal_link_sent"], detail: str
+) -> LinkSent:
+    """Say that a link went out by e-mail (never the link itself)."""
+    return LinkSent(
+        status=status, siren=receipt.siren, sent_to=receipt.sent_to, expires_at=receipt.expires_at, detail=detail
+    )
 
 
 @api.route("/charter", "GET", summary="Donner la version en vigueur de la charte.", responses={200: CharterText})
@@ -87,14 +99,7 @@ def request_signature(body: SignatureForm) -> tuple[LinkSent, int]:
             status="already_signed", siren=receipt.siren, sent_to=receipt.sent_to, expires_at=None, detail=detail
         ), 200
     detail = "Un e-mail de confirmation a été envoyé ; la signature sera enregistrée quand son lien sera ouvert."
-    sent = LinkSent(
-        status="verification_sent",
-        siren=receipt.siren,
-        sent_to=receipt.sent_to,
-        expires_at=receipt.expires_at,
-        detail=detail,
-    )
-    return sent, 202
+    return link_sent(receipt, "verification_sent", detail), 202
 
 
 @api.route(
@@ -158,14 +163,7 @@ def get_badge(siren: str) -> Response:
 def request_withdrawal(siren: str) -> tuple[LinkSent, int]:
     receipt = charter_service.request_withdrawal(services(), parse_path_siren(siren))
     detail = "Un lien de retrait a été envoyé à l'adresse vérifiée de la signature."
-    sent = LinkSent(
-        status="withdrawal_link_sent",
-        siren=receipt.siren,
-        sent_to=receipt.sent_to,
-        expires_at=receipt.expires_at,
-        detail=detail,
-    )
-    return sent, 202
+    return link_sent(receipt, "withdrawal_link_sent", detail), 202
 
 
 @api.route(
