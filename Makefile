@@ -23,8 +23,10 @@ install: $(STAMP) ## Create or reuse .venv and install the project with its dev 
 run: $(STAMP) ## Serve the site and the APIs with demo data on http://127.0.0.1:8000
 	$(BIN)/ardoise serve --demo --host 127.0.0.1 --port 8000
 
-test: $(STAMP) chromium ## Run the whole test suite (what CI runs): lint, then pytest
+test: $(STAMP) chromium ## Run the whole test suite (what CI runs): lint, format check, types, then pytest
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 # The browser tests drive Debian's chromium through Playwright (no browser download).
