@@ -1,4 +1,10 @@
-"""Outgoing e-mail: an outbox folder locally, Amazon SES in production."""
+"""Outgoing e-mail: an outbox folder locally, Amazon SES in production.
+
+A mailer raises :class:`MailNotSent` when the mail service does not take a
+message, saying whether trying again later may work (throttling, a service
+error) or not (the message or its address was refused); a local outbox that
+cannot write raises ``OSError``, which is worth trying again too.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +37,22 @@ class Message:
     html: str | None = None
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
     reply_to: str | None = None
+
+
+class MailNotSent(Exception):
+    """The mail service did not take a message; ``transient`` tells whether a later try may succeed."""
+
+    def __init__(self, code: str, *, transient: bool) -> None:
+        super().__init__(code)
+        self.code = code
+        self.transient = transient
+
+
+# SES refusals of the message itself (its address, its content): sending it again
+# would be refused again. Every other error (Throttling for the sending rate or the
+# daily quota, ServiceUnavailable, InternalFailure, a paused account or a missing
+# permission the operator will fix...) leaves the message worth another try.
+SES_REFUSALS = frozenset({"MessageRejected", "InvalidParameterValue", "InvalidParameterCombination"})
 
 
 class Mailer(Protocol):
@@ -104,10 +126,20 @@ class SesMailer:
         self.sender = sender
 
     def send(self, message: Message) -> str:
+        """Send the message; raise :class:`MailNotSent` when SES does not take it."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
         mime = to_mime(message, self.sender)
-        response = self.client.send_raw_email(
-            Source=self.sender, Destinations=[message.to], RawMessage={"Data": bytes(mime)}
-        )
+        try:
+            response = self.client.send_raw_email(
+                Source=self.sender, Destinations=[message.to], RawMessage={"Data": bytes(mime)}
+            )
+        except ClientError as exc:
+            code = str(exc.response.get("Error", {}).get("Code", "Unknown"))
+            raise MailNotSent(code, transient=code not in SES_REFUSALS) from exc
+        except BotoCoreError as exc:
+            # Connection errors and timeouts, once botocore's own retries are spent.
+            raise MailNotSent(type(exc).__name__, transient=True) from exc
         return str(response["MessageId"])
 
 

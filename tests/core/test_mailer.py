@@ -2,10 +2,11 @@ from pathlib import Path
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-from functions.core.mailer import Attachment, Message, OutboxMailer, SesMailer, mailer_from_url
+from functions.core.mailer import Attachment, MailNotSent, Message, OutboxMailer, SesMailer, mailer_from_url
 
 LETTER = Message(
     to="compta@debiteur.fr",
@@ -34,6 +35,23 @@ def test_ses_sends_the_same_message_raw(aws: None) -> None:
     sent = ses_backends[DEFAULT_ACCOUNT_ID]["eu-west-3"].sent_messages
     assert len(sent) == 1
     assert "Facture FA-2026-001" in sent[0].raw_data
+
+
+def test_a_message_ses_rejects_is_not_sent_and_not_worth_retrying(aws: None) -> None:
+    client = boto3.client("ses", region_name="eu-west-3")  # no verified identity: SES rejects the message
+    with pytest.raises(MailNotSent) as refused:
+        SesMailer("a@ardoise.fr", client).send(LETTER)
+    assert (refused.value.code, refused.value.transient) == ("MessageRejected", False)
+
+
+def test_ses_throttling_is_a_transient_failure() -> None:
+    class Throttled:
+        def send_raw_email(self, **_: object) -> None:
+            raise ClientError({"Error": {"Code": "Throttling", "Message": "Maximum sending rate exceeded."}}, "Send")
+
+    with pytest.raises(MailNotSent) as throttled:
+        SesMailer("a@ardoise.fr", Throttled()).send(LETTER)
+    assert (throttled.value.code, throttled.value.transient) == ("Throttling", True)
 
 
 def test_the_mailer_setting_names_the_transport(tmp_path: Path) -> None:

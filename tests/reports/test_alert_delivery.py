@@ -1,10 +1,14 @@
 """Delivering alerts: one bad delivery fails alone, several webhooks at once, within a time budget; on both stores."""
 
 from pathlib import Path
+from typing import Any
 
+from botocore.exceptions import ClientError
+
+from functions.core.clock import FixedClock
 from functions.core.context import Services
-from functions.core.mailer import Message, OutboxMailer
-from functions.core.services.alerts import deliver_alerts, fan_out_alerts
+from functions.core.mailer import Message, OutboxMailer, SesMailer
+from functions.core.services.alerts import BACKOFF_SECONDS, deliver_alerts, fan_out_alerts
 from functions.core.services.propagation import refresh_marked
 from functions.core.store.subscribers import Subscriber
 from tests.reports.factories import DEBTOR_SIREN, add_subscriber, file_published, record_company
@@ -22,6 +26,26 @@ class RefusingMailer(OutboxMailer):
         if message.to == self.refused:
             raise ValueError("Header values may not contain linefeed or carriage return characters")
         return super().send(message)
+
+
+class FakeSes:
+    """An SES client that answers each ``send_raw_email`` with the next scripted error code, then accepts."""
+
+    def __init__(self, *codes: str) -> None:
+        self.codes = list(codes)
+        self.sent: list[bytes] = []
+
+    def send_raw_email(self, **request: Any) -> dict[str, str]:
+        if self.codes:
+            code = self.codes.pop(0)
+            raise ClientError({"Error": {"Code": code, "Message": f"{code} (test)"}}, "SendRawEmail")
+        self.sent.append(request["RawMessage"]["Data"])
+        return {"MessageId": f"ses-{len(self.sent)}"}
+
+
+def with_ses(services: Services, client: FakeSes) -> Services:
+    mailer = SesMailer(services.settings.mail_from, client)
+    return Services(services.settings, store=services.store, mailer=mailer, clock=services.clock)
 
 
 def watcher(services: Services, *, email: str, webhook_url: str = "") -> Subscriber:
@@ -86,3 +110,36 @@ def test_webhooks_are_delivered_several_at_once(services: Services) -> None:
         publish_and_fan_out(services)
         assert deliver_alerts(services) == {"delivered": 3, "retrying": 0, "failed": 0}
     assert len(receiver.posts) == len(watchers)
+
+
+def test_an_e_mail_throttled_by_ses_is_retried_on_the_backoff_schedule(services: Services, clock: FixedClock) -> None:
+    record_company(services)
+    refresh_marked(services)
+    subscriber = watcher(services, email="credit@cabinet-leroy.fr")
+    publish_and_fan_out(services)
+    ses = FakeSes("Throttling", "ServiceUnavailable")
+    sending = with_ses(services, ses)
+    assert deliver_alerts(sending) == {"delivered": 0, "retrying": 1, "failed": 0}
+    assert deliver_alerts(sending) == {"delivered": 0, "retrying": 0, "failed": 0}  # not due before its delay
+    clock.advance(seconds=BACKOFF_SECONDS[0])
+    assert deliver_alerts(sending)["retrying"] == 1
+    clock.advance(seconds=BACKOFF_SECONDS[1])
+    assert deliver_alerts(sending)["delivered"] == 1
+    [delivery] = services.store.alerts.list_deliveries(subscriber.id)
+    assert delivery["status"] == "delivered"
+    assert [a.get("error") for a in delivery["attempts"]] == ["echec_envoi", "echec_envoi", None]
+    assert len(ses.sent) == 1
+
+
+def test_an_e_mail_ses_refuses_fails_at_once_with_its_own_reason(services: Services, clock: FixedClock) -> None:
+    record_company(services)
+    refresh_marked(services)
+    subscriber = watcher(services, email="credit@cabinet-leroy.fr")
+    publish_and_fan_out(services)
+    ses = FakeSes("MessageRejected")
+    assert deliver_alerts(with_ses(services, ses)) == {"delivered": 0, "retrying": 0, "failed": 1}
+    clock.advance(seconds=BACKOFF_SECONDS[0])
+    assert deliver_alerts(with_ses(services, ses)) == {"delivered": 0, "retrying": 0, "failed": 0}
+    [delivery] = services.store.alerts.list_deliveries(subscriber.id)
+    assert (delivery["status"], [a["error"] for a in delivery["attempts"]]) == ("failed", ["envoi_refuse"])
+    assert ses.sent == []

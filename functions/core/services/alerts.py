@@ -10,6 +10,9 @@ Any 2xx answer within the timeout counts as delivered; anything else (redirects
 included: they are not followed) is retried with growing delays
 (:data:`BACKOFF_SECONDS`), then abandoned. The URL's addresses are checked again
 at each attempt and the POST goes to the checked address (``webhooks.py``).
+An e-mail the mail service could not take now (SES throttling, a service
+error, the network) is retried on the same schedule; one it refused (the
+message or its address) fails at once (:data:`FINAL_ERRORS`).
 Every attempt is logged on the delivery (``GET /deliveries``, with a stable
 reason code, never a raw network error) and in the JSON logs.
 
@@ -31,7 +34,7 @@ from typing import Any
 
 from functions.core.context import Services
 from functions.core.logs import get_logger
-from functions.core.mailer import Message
+from functions.core.mailer import MailNotSent, Message
 from functions.core.money import format_eur
 from functions.core.services.webhooks import Resolver, UnsafeTarget, check_target, post, system_resolver
 from functions.core.store.base import sortable_time
@@ -54,6 +57,10 @@ WEBHOOK_TOTAL_SECONDS = 6.0
 # The tick stops starting deliveries after this long (its Lambda has 300 s for every step).
 DELIVERY_BUDGET_SECONDS = 45.0
 USER_AGENT = "Ardoise-Webhooks/1"
+# Reasons another attempt would meet again: the delivery fails at once instead of
+# waiting through the backoff (a revoked subscriber, an alert that cannot be
+# built, an e-mail the mail service refused).
+FINAL_ERRORS = frozenset({"abonne_revoque", "erreur_interne", "envoi_refuse"})
 
 CHANGE_TEXT = {
     "report.published": "un nouveau signalement d'impayé a été publié",
@@ -143,7 +150,7 @@ def _attempt(ctx: Services, claimed: Item, resolve: Resolver) -> str:
         log.exception("alert delivery failed", extra={"delivery": f"{claimed.pk}/{claimed.sk}"})
         outcome = {"ok": False, "channel": "none", "error": "erreur_interne"}
     attempts = len(claimed.data["attempts"]) + 1
-    retry = not outcome["ok"] and outcome["channel"] != "none" and attempts <= len(BACKOFF_SECONDS)
+    retry = not outcome["ok"] and outcome.get("error") not in FINAL_ERRORS and attempts <= len(BACKOFF_SECONDS)
     status = "delivered" if outcome["ok"] else ("retrying" if retry else "failed")
     retry_at = now + timedelta(seconds=BACKOFF_SECONDS[attempts - 1]) if retry else None
     ctx.store.alerts.record_attempt(claimed, {"at": sortable_time(now), **outcome}, status=status, retry_at=retry_at)
@@ -244,6 +251,13 @@ def _send_email(ctx: Services, subscriber: Subscriber, alert: dict[str, Any]) ->
     message = Message(to=subscriber.email, subject=f"Ardoise — changement chez {name}", text=alert_text(ctx, alert))
     try:
         message_id = ctx.mailer.send(message)
+    except MailNotSent as exc:
+        if exc.transient:
+            # Throttled or unavailable: retried on the backoff schedule, as a network error.
+            log.warning("alert e-mail not taken by the mail service", extra={"code": exc.code})
+            return {"ok": False, "channel": "email", "error": "echec_envoi"}
+        log.error("alert e-mail refused by the mail service", extra={"code": exc.code})
+        return {"ok": False, "channel": "email", "error": "envoi_refuse"}
     except OSError:
         return {"ok": False, "channel": "email", "error": "echec_envoi"}
     return {"ok": True, "channel": "email", "message_id": message_id}
