@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import urllib.request
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from werkzeug.test import Client
 from functions.core.context import Services
 from functions.local.server import build_local_app
 from functions.local.static import StaticSite
+from tests.servers import serving
 
 
 @pytest.fixture
@@ -55,29 +55,8 @@ def test_the_static_site_refuses_writes(site_dir: Path) -> None:
 
 
 def test_waitress_serves_the_platform_over_http(services: Services, site_dir: Path) -> None:
-    import waitress.server
-
-    server = waitress.server.create_server(build_local_app(services), host="127.0.0.1", port=0, threads=2)
-    closing = threading.Event()
-
-    def run() -> None:
-        try:
-            server.run()
-        except OSError:
-            # Closing the listening socket from the test thread interrupts the
-            # server's select() with EBADF: expected at shutdown, an error before.
-            if not closing.is_set():
-                raise
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    try:
-        port = server.effective_port  # type: ignore[union-attr]  # a single TCP server here
+    with serving(build_local_app(services)) as port:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/directory/health", timeout=5) as response:
             assert response.status == 200
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
             assert b"Ardoise" in response.read()
-    finally:
-        closing.set()
-        server.close()
-        thread.join(timeout=5)
