@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, Field, PlainSerializer
 from pydantic_core import PydanticCustomError
 
 from functions.core.clock import isoformat
-from functions.core.validation import Email, Model, Siren
+from functions.core.validation import Email, Model, SingleLine, Siren
 
 Version = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", description="Version de la charte lue.", examples=["2026-09"])]
 # Every moment the charter answers with, to the second in UTC: the same text whether the
@@ -28,9 +28,9 @@ class SignatureForm(Model):
     """Une demande de signature de la charte, à confirmer par e-mail."""
 
     siren: Siren
-    company_name: str = Field(min_length=2, max_length=200, description="Raison sociale.")
-    representative_name: str = Field(min_length=2, max_length=120, description="Nom du représentant.")
-    representative_role: str = Field(min_length=2, max_length=120, description="Fonction du représentant.")
+    company_name: SingleLine = Field(min_length=2, max_length=200, description="Raison sociale.")
+    representative_name: SingleLine = Field(min_length=2, max_length=120, description="Nom du représentant.")
+    representative_role: SingleLine = Field(min_length=2, max_length=120, description="Fonction du représentant.")
     email: Email
     version: Version
     accepted: Annotated[bool, AfterValidator(_accepted)] = Field(
@@ -41,16 +41,18 @@ class SignatureForm(Model):
 class TokenForm(Model):
     """Le jeton reçu par e-mail."""
 
-    token: str = Field(min_length=16, max_length=200)
+    token: SingleLine = Field(min_length=16, max_length=200)
 
 
 class RegisterQuery(Model):
     """Filtres et pagination du registre."""
 
     status: StatusName | None = None
-    prefix: str | None = Field(default=None, min_length=1, max_length=100, description="Début du nom de l'entreprise.")
+    prefix: SingleLine | None = Field(
+        default=None, min_length=1, max_length=100, description="Début du nom de l'entreprise."
+    )
     limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = Field(default=None, max_length=500)
+    cursor: SingleLine | None = Field(default=None, max_length=500)
 
 
 class CommitmentView(BaseModel):

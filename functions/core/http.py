@@ -31,6 +31,7 @@ from functions.core.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from functions.core.json_input import load_json
 from functions.core.logs import configure_logging, get_logger
 from functions.core.mailer import Mailer
 from functions.core.openapi import Operation, build_document
@@ -136,13 +137,11 @@ def parse_json_body(model: type[M]) -> M:
     """Validate the JSON body against ``model``, strictly: ``"250000"`` is not an amount.
 
     Validating the JSON text itself (not a decoded dict) keeps JSON's own types:
-    strings for dates, numbers for amounts, with no silent coercion.
+    strings for dates, numbers for amounts, with no silent coercion. The text is
+    parsed by :func:`load_json` first, which refuses deep nesting and repeated keys.
     """
     raw = json_body_bytes()
-    try:
-        payload = json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest("Le corps de la requête n'est pas du JSON valide.") from exc
+    payload = load_json(raw)
     if not isinstance(payload, dict):
         raise BadRequest("Le corps doit être un objet JSON.")
     try:

@@ -126,7 +126,8 @@ _EMAIL_SHAPE = re.compile(
 
 
 def _email(value: str) -> str:
-    if not _EMAIL_SHAPE.match(value):
+    # The shape's local part allows any non-space character: controls (NUL, BEL, RLO...) are refused apart.
+    if not _EMAIL_SHAPE.match(value) or any(_is_control(c) for c in value):
         raise PydanticCustomError("email_invalide", "Adresse e-mail invalide.")
     local, domain = value.rsplit("@", 1)
     return f"{local}@{domain.lower()}"

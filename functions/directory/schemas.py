@@ -278,7 +278,7 @@ class UploadOut(Model):
 
 class ModerationQuery(Model):
     limit: int = Field(default=50, ge=1, le=200)
-    cursor: SingleLine | None = None
+    cursor: SingleLine | None = Field(default=None, max_length=500)
 
 
 class ModerationQueue(Model):
@@ -330,7 +330,7 @@ class CompanyListing(Model):
 class CompanySearchQuery(Model):
     q: SingleLine = Field(min_length=2, max_length=100, description="Début du nom ou du SIREN (3 chiffres au moins).")
     limit: int = Field(default=20, ge=1, le=100)
-    cursor: SingleLine | None = None
+    cursor: SingleLine | None = Field(default=None, max_length=500)
 
 
 class CompanyHit(Model):

@@ -94,7 +94,7 @@ class Solvency(Model):
 class BatchRequest(Model):
     """Jusqu'à 100 SIREN."""
 
-    sirens: list[str] = Field(min_length=1, max_length=MAX_BATCH)
+    sirens: list[SingleLine] = Field(min_length=1, max_length=MAX_BATCH)
 
 
 class ItemError(Model):
@@ -152,7 +152,7 @@ class PageQuery(Model):
     """Pagination."""
 
     limit: int = Field(default=100, ge=1, le=500)
-    cursor: str | None = None
+    cursor: SingleLine | None = Field(default=None, max_length=500)
 
 
 class WebhookRequest(Model):

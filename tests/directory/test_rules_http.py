@@ -90,3 +90,16 @@ def test_filing_needs_a_member_token(directory: FlaskClient) -> None:
     assert response.status_code == 401
     response = directory.post("/reports", json=filing_payload(), headers={"Authorization": "Bearer ard_mbr_forged"})
     assert response.status_code == 401
+
+
+def test_an_invalid_debtor_siren_does_not_hide_the_other_failed_rules(
+    directory: FlaskClient, member: dict[str, str]
+) -> None:
+    payload = filing_payload(debtor_siren="552100555", debtor_email=None, postal_address="", notice_channel=None)
+    response = directory.post("/reports", json=payload, headers=member)
+    assert response.status_code == 422
+    assert {(e["field"], e["code"]) for e in response.json["errors"]} == {
+        ("debtor.siren", "siren_debiteur_invalide"),
+        ("debtor", "debiteur_injoignable"),
+        ("amicable_steps.notice_channel", "canal_mise_en_demeure_manquant"),
+    }

@@ -82,3 +82,12 @@ def test_one_report_the_mailer_refuses_does_not_stall_the_other_notices(services
     services.clock.advance(minutes=11)  # type: ignore[attr-defined]
     assert notify_pending(services) == 0
     assert services.store.reports.get_report("rpt_broken").status is ReportStatus.SUBMITTED
+
+
+@pytest.mark.parametrize("email", ["claire\x00@durand.fr", "claire\x07@durand.fr", "claire\u202e@durand.fr"])
+def test_a_member_email_with_a_control_character_is_refused(directory: FlaskClient, email: str) -> None:
+    response = directory.post(
+        "/members",
+        json={"siren": CREDITOR_SIREN, "company_name": "Menuiserie Durand", "contact_name": "Claire", "email": email},
+    )
+    assert response.status_code == 400 and field_codes(response) == {"email": "email_invalide"}

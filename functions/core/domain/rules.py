@@ -62,10 +62,11 @@ def _parties(draft: Draft) -> list[FieldError]:
             )
         )
     try:
-        debtor = parse_siren(draft.debtor_siren)
+        debtor: str | None = parse_siren(draft.debtor_siren)
     except InvalidIdentifier as exc:
+        debtor = None
         message = f"{exc} Le débiteur doit être une entreprise identifiée par son SIREN, jamais un particulier."
-        return [*failures, FieldError("debtor.siren", "siren_debiteur_invalide", message)]
+        failures.append(FieldError("debtor.siren", "siren_debiteur_invalide", message))
     if debtor == draft.member_siren:
         failures.append(
             FieldError(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import time
 from datetime import date
 from typing import Any
@@ -23,6 +22,7 @@ from functions.core.clock import today_in_paris
 from functions.core.context import Services
 from functions.core.domain.solvency import WINDOW_MONTHS, Experience
 from functions.core.errors import BadRequest, FieldError, PayloadTooLarge, UnsupportedMediaType
+from functions.core.json_input import load_json
 from functions.core.validation import Model, SingleLine, Siren, field_errors
 
 MAX_LINES = 10_000
@@ -42,10 +42,7 @@ class ExperienceLine(Model):
 def parse_lines(mimetype: str, raw: bytes) -> list[dict[str, Any]]:
     """Return the submitted lines as dicts (JSON or CSV); 400/413/415 when the whole body is wrong."""
     if mimetype == "application/json":
-        try:
-            payload = json.loads(raw or b"null")
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise BadRequest("Le corps de la requête n'est pas du JSON valide.") from exc
+        payload = load_json(raw)
         lines = payload.get("experiences") if isinstance(payload, dict) else payload
         if not isinstance(lines, list):
             raise BadRequest('Un objet {"experiences": [...]} est attendu.')
