@@ -38,7 +38,7 @@ from functions.core.openapi import Operation, build_document
 from functions.core.openapi import Response as Documented
 from functions.core.services.propagation import refresh_companies
 from functions.core.store import Store
-from functions.core.store.base import touched_in_this_request
+from functions.core.store.base import RequestWrites, request_writes
 from functions.core.store.items import InvalidCursor
 from functions.core.validation import validation_failed
 
@@ -78,12 +78,16 @@ class Api:
         problems: tuple[int, ...] = (),
         auth: Callable[[], Any] | None = None,
         raw_body: dict[str, dict[str, Any]] | None = None,
+        repeatable: bool = False,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Register a view; ``body``/``query`` models are parsed and passed as keywords.
 
         ``auth`` runs first (a bad credential is a 401 whatever the body holds)
         and what it returns reaches the view as ``principal``. ``raw_body``
         (media type -> JSON schema) only documents a body the view reads itself.
+        ``repeatable`` says that running the request again applies nothing twice
+        (its writes are upserts): a failure after some of its commits then keeps
+        its own status, so that the client sends it again.
         """
         operation = Operation(
             rule,
@@ -102,6 +106,7 @@ class Api:
         def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
             @wraps(view)
             def endpoint(**path: Any) -> Response:
+                g.repeatable = repeatable
                 arguments = dict(path)
                 if auth is not None:
                     arguments["principal"] = auth()
@@ -221,33 +226,72 @@ def _handle_invalid_cursor(_error: InvalidCursor) -> Response:
     return problem_response(ValidationFailed("Curseur invalide.", [field]))
 
 
-def _handle_unexpected(error: Exception) -> Response:
+def _route() -> str:
     # The matched rule, never the raw path: paths carry private tokens (a debtor's reply link).
-    rule = request.url_rule.rule if request.url_rule is not None else "(no route)"
-    log.exception("unhandled error", extra={"route": rule, "method": request.method})
+    return request.url_rule.rule if request.url_rule is not None else "(no route)"
+
+
+def _committed() -> bool:
+    """Tell whether this request committed a change that running it again would apply twice."""
+    writes = request_writes.get()
+    return writes is not None and writes.commits > 0 and not g.get("repeatable", False)
+
+
+COMMITTED_DETAIL = (
+    "Votre demande a été enregistrée, mais sa réponse n'a pas pu être préparée : consultez la ressource "
+    "pour voir son état. Ne renvoyez pas la demande, sauf avec la même clé Idempotency-Key."
+)
+
+
+def committed_response() -> Response:
+    """Answer a request whose change is committed but whose own response could not be made.
+
+    Never a 5xx: a client told "error" would send the change again. What
+    remained to do (e-mails, derived data) is logged; the tick refreshes what
+    the commit marked.
+    """
+    return to_response(({"status": "accepted", "detail": COMMITTED_DETAIL}, 202))
+
+
+def _handle_problem(problem: Problem) -> Response:
+    if problem.status >= 500 and _committed():
+        log.error("error after the change was committed", extra={"route": _route(), "problem": problem.slug})
+        return committed_response()
+    return problem_response(problem)
+
+
+def _handle_unexpected(error: Exception) -> Response:
+    if _committed():
+        log.exception("error after the change was committed", extra={"route": _route(), "method": request.method})
+        return committed_response()
+    log.exception("unhandled error", extra={"route": _route(), "method": request.method})
     return problem_response(Problem("Une erreur inattendue est survenue ; elle a été enregistrée."))
 
 
-def _collect_touched_companies() -> None:
-    g.touched_token = touched_in_this_request.set(set())
+def _collect_writes() -> None:
+    g.writes_token = request_writes.set(RequestWrites())
 
 
 def _refresh_touched_companies(response: Response) -> Response:
     """Bring the changed companies' summaries and charter standing up to date before answering.
 
-    A failure here is logged and leaves the company marked: the tick finishes
-    the job, and the client's change itself is already committed.
+    The client's change is already committed: a failure here is logged and
+    leaves the companies marked, and the tick finishes the job.
     """
-    touched = touched_in_this_request.get()
-    if touched and response.status_code < 500:
-        refresh_companies(services(), touched)
+    writes = request_writes.get()
+    if writes is None or not writes.touched or response.status_code >= 500:
+        return response
+    try:
+        refresh_companies(services(), writes.touched)
+    except Exception:  # after the commit, nothing may turn the answer into an error
+        log.exception("refresh after the commit failed", extra={"route": _route(), "companies": len(writes.touched)})
     return response
 
 
 def _stop_collecting(_error: BaseException | None) -> None:
-    token = g.pop("touched_token", None)
+    token = g.pop("writes_token", None)
     if token is not None:
-        touched_in_this_request.reset(token)
+        request_writes.reset(token)
 
 
 def build_app(
@@ -268,11 +312,11 @@ def build_app(
     app = Flask(import_name)
     app.config["MAX_CONTENT_LENGTH"] = max_body_bytes
     app.extensions["ardoise"] = Services(settings, store=store, mailer=mailer, clock=clock)
-    app.register_error_handler(Problem, problem_response)
+    app.register_error_handler(Problem, _handle_problem)
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(InvalidCursor, _handle_invalid_cursor)
     app.register_error_handler(Exception, _handle_unexpected)
-    app.before_request(_collect_touched_companies)
+    app.before_request(_collect_writes)
     app.after_request(_refresh_touched_companies)
     app.teardown_request(_stop_collecting)
 

@@ -75,6 +75,8 @@ class SharedExperiences(Model):
     problems=(403, 413, 415),
     auth=current_member,
     raw_body=REQUEST_BODY,
+    # Sharing an invoice again replaces it: a failed upload is simply sent again.
+    repeatable=True,
 )
 def post_experiences(principal: Member) -> Any:
     request.max_content_length = MAX_BODY_BYTES

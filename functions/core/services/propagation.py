@@ -47,8 +47,7 @@ MAX_IN_REQUEST = 25
 
 def refresh_companies(ctx: Services, sirens: Iterable[str]) -> int:
     """Refresh the given companies now if they are still marked; return how many were cleared."""
-    marks = [ctx.store.outbox.get_mark(siren) for siren in sorted(set(sirens))[:MAX_IN_REQUEST]]
-    return _refresh_marks(ctx, [mark for mark in marks if mark is not None])
+    return sum(_refresh_until_clean(ctx, siren) for siren in sorted(set(sirens))[:MAX_IN_REQUEST])
 
 
 def drain_marked(ctx: Services, *, batch: int = 500, budget_seconds: float = 120.0) -> int:
@@ -65,10 +64,7 @@ def drain_marked(ctx: Services, *, batch: int = 500, budget_seconds: float = 120
 
 
 def _refresh_marks(ctx: Services, marks: list[Item]) -> int:
-    cleared = 0
-    for mark in marks:
-        cleared += _refresh_until_clean(ctx, mark)
-    return cleared
+    return sum(_refresh_until_clean(ctx, mark.data["siren"], mark) for mark in marks)
 
 
 # A refresher may itself change the company (a suspension), which marks it
@@ -76,19 +72,21 @@ def _refresh_marks(ctx: Services, marks: list[Item]) -> int:
 MAX_PASSES = 3
 
 
-def _refresh_until_clean(ctx: Services, mark: Item) -> int:
-    siren = mark.data["siren"]
-    current: Item | None = mark
-    for _ in range(MAX_PASSES):
-        if current is None:
-            return 0
-        try:
+def _refresh_until_clean(ctx: Services, siren: str, mark: Item | None = None) -> int:
+    """Refresh one company while it is marked; return 1 once its mark is cleared, 0 otherwise.
+
+    Any failure (a refresher, the store) is logged and keeps the mark: the
+    next tick retries this company, and the others go on.
+    """
+    try:
+        current = mark if mark is not None else ctx.store.outbox.get_mark(siren)
+        for _ in range(MAX_PASSES):
+            if current is None:
+                return 0
             refresh_company(ctx, siren)
-        except Exception:
-            # Keep the mark: the next tick retries this company, the others go on.
-            log.exception("refresh failed", extra={"siren": siren})
-            return 0
-        if ctx.store.outbox.clear(current):
-            return 1
-        current = ctx.store.outbox.get_mark(siren)
+            if ctx.store.outbox.clear(current):
+                return 1
+            current = ctx.store.outbox.get_mark(siren)
+    except Exception:
+        log.exception("refresh failed", extra={"siren": siren})
     return 0

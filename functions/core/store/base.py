@@ -3,6 +3,12 @@
 Every state change goes through :meth:`Store.commit`, which appends its audit
 events, and marks the companies whose derived data must be refreshed, in the
 same transaction as the change itself.
+
+A transaction can be applied and still fail on its way back (a timeout, or
+the SDK retrying a call that had landed, whose retry then fails its own
+version condition). Its first audit event doubles as its proof: a commit that
+fails reads it back, and a change found applied counts as committed instead
+of being reported as a lost race and applied again by the caller's retry.
 """
 
 from __future__ import annotations
@@ -11,13 +17,14 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from functions.core.clock import Clock, system_clock
-from functions.core.store.items import ConditionFailed, Delete, Item, ItemBackend, Put, Write
+from functions.core.logs import get_logger
+from functions.core.store.items import ConditionFailed, Delete, Item, ItemBackend, Put, StoreError, Write
 
 if TYPE_CHECKING:  # pragma: no cover
     from functions.core.store.alerts import Alerts
@@ -36,6 +43,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from functions.core.store.watchlist import Watchlist
 
 T = TypeVar("T")
+log = get_logger("store")
 
 
 def sortable_time(moment: datetime) -> str:
@@ -187,26 +195,59 @@ class Store:
     def commit(self, writes: Sequence[Write], events: Iterable[AuditEvent], touched: Iterable[str] = ()) -> None:
         """Apply the writes, their audit events and company marks in one transaction."""
         companies = sorted(set(touched))
-        batch = list(writes) + [event.to_put() for event in events]
-        batch += [self.outbox.mark(siren) for siren in companies]
-        self.backend.transact(batch)
-        collector = touched_in_this_request.get()
-        if collector is not None:
-            collector.update(companies)
+        proofs = [event.to_put() for event in events]
+        batch = [*writes, *proofs, *(self.outbox.mark(siren) for siren in companies)]
+        self._transact(batch, proofs[0] if proofs else None)
+        _commits.set(_commits.get() + 1)
+        current = request_writes.get()
+        if current is not None:
+            current.commits += 1
+            current.touched.update(companies)
+
+    def _transact(self, batch: list[Write], proof: Put | None) -> None:
+        try:
+            self.backend.transact(batch)
+        except Exception as exc:
+            if proof is None or not self._landed(proof):
+                raise
+            log.warning(
+                "transaction applied although its call failed",
+                extra={"error": f"{type(exc).__name__}: {exc}", "proof": proof.item.pk},
+            )
+
+    def _landed(self, proof: Put) -> bool:
+        try:
+            return self.backend.get(proof.item.pk, proof.item.sk) is not None
+        except StoreError:
+            return False  # cannot tell: the original error stands
 
 
-# The companies the current request changed, so that the edge can refresh their
-# derived data before answering (None outside a request: jobs rely on the tick).
-touched_in_this_request: ContextVar[set[str] | None] = ContextVar("touched_in_this_request", default=None)
+@dataclass
+class RequestWrites:
+    """What the current request committed, so that the edge can finish it."""
+
+    commits: int = 0
+    touched: set[str] = field(default_factory=set)
+
+
+# Set by the HTTP edge for each request (None outside one: jobs rely on the tick).
+request_writes: ContextVar[RequestWrites | None] = ContextVar("request_writes", default=None)
+# Commits made in this context, requests and jobs alike (see retry_on_conflict).
+_commits: ContextVar[int] = ContextVar("commits", default=0)
 
 
 def retry_on_conflict(operation: Callable[[], T], *, attempts: int = 12) -> T:
-    """Run a read-modify-write ``operation`` again while another writer wins the race."""
+    """Run a read-modify-write ``operation`` again while another writer wins the race.
+
+    Only an attempt that committed nothing is run again: one that lost a race
+    after a commit of its own would apply that commit a second time.
+    """
     for attempt in range(attempts):
+        committed = _commits.get()
         try:
             return operation()
         except ConditionFailed:
-            if attempt == attempts - 1:
+            if attempt == attempts - 1 or _commits.get() != committed:
                 raise
             time.sleep(min(0.1, 0.002 * 2**attempt))
     raise AssertionError("unreachable")  # pragma: no cover

@@ -12,6 +12,7 @@ one bound to moto.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -246,7 +247,9 @@ class DynamoDbBackend:
         check_transaction(writes)
         operations = [self._operation(write) for write in writes]
         try:
-            self.client.transact_write_items(TransactItems=operations)
+            # One token per transaction: a call the SDK retries after it landed is
+            # answered as applied, instead of failing its own version conditions.
+            self.client.transact_write_items(TransactItems=operations, ClientRequestToken=str(uuid.uuid4()))
         except self.client.exceptions.TransactionCanceledException as exc:
             raise _cancellation_error(exc) from exc
         except self.client.exceptions.TransactionConflictException as exc:

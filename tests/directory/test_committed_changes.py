@@ -1,0 +1,121 @@
+"""A committed change is never answered with a 5xx, and never applied twice, on both stores.
+
+The store is wrapped in ``FaultyBackend`` so that chosen calls fail after the
+payment's transaction: what fails after a commit is logged and left to the
+tick, and a transaction whose answer was lost is recognised as applied.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from functions.core.clock import FixedClock
+from functions.core.context import Services
+from functions.core.services.tick import run_tick
+from functions.core.store import Store
+from functions.core.store.items import ConditionFailed, ItemBackend
+from tests.directory.conftest import moderator_headers, reply_token
+from tests.directory.factories import DEBTOR_SIREN, filing_payload
+from tests.faults import FaultyBackend, writes_touching
+
+INVOICE = 1_590_00
+PAYMENT = {"amount_cents": 100_00, "paid_on": "2026-03-01"}
+
+
+@pytest.fixture
+def faulty(backend: ItemBackend) -> FaultyBackend:
+    return FaultyBackend(backend)
+
+
+@pytest.fixture
+def store(faulty: FaultyBackend, clock: FixedClock) -> Store:
+    return Store(faulty, clock)
+
+
+def a_notified_report(directory: FlaskClient, member: dict[str, str], services: Services) -> str:
+    payload = filing_payload(amount_cents=INVOICE, outstanding_cents=INVOICE)
+    filed = directory.post("/reports", json=payload, headers=member)
+    assert filed.status_code == 201, filed.json
+    run_tick(services)  # the notice goes out
+    return str(filed.json["id"])
+
+
+def outstanding(services: Services, report_id: str) -> int:
+    report = services.store.reports.get_report(report_id)
+    assert report is not None
+    return report.outstanding_cents
+
+
+def is_mark_read(pk: str, sk: str, *args: Any, **kwargs: Any) -> bool:
+    return pk.startswith("OUTBOX#")
+
+
+def test_a_payment_whose_refresh_fails_after_the_commit_is_answered_and_left_to_the_tick(
+    directory: FlaskClient, member: dict[str, str], services: Services, faulty: FaultyBackend
+) -> None:
+    report_id = a_notified_report(directory, member, services)
+    faulty.fail("get", matches=is_mark_read, calls=None)
+
+    paid = directory.post(f"/reports/{report_id}/payments", json=PAYMENT, headers=member)
+
+    assert paid.status_code == 200, paid.json
+    assert paid.json["outstanding_cents"] == 1_490_00
+    assert outstanding(services, report_id) == 1_490_00
+    assert [mark.data["siren"] for mark in services.store.outbox.list_marked()] == [DEBTOR_SIREN]
+    faulty.clear()
+    run_tick(services)
+    assert services.store.outbox.list_marked() == []
+
+
+def test_a_transaction_applied_then_reported_as_lost_race_is_not_applied_again(
+    directory: FlaskClient, member: dict[str, str], services: Services, faulty: FaultyBackend
+) -> None:
+    # DynamoDB applied the payment, the SDK's retry of the same call then failed
+    # its version condition: the retry must see its own change, not apply it again.
+    report_id = a_notified_report(directory, member, services)
+    faulty.fail("transact", when="after", matches=writes_touching("DEBTOR#"), error=lambda: ConditionFailed("version"))
+
+    paid = directory.post(f"/reports/{report_id}/payments", json=PAYMENT, headers=member)
+
+    assert paid.status_code == 200, paid.json
+    assert paid.json["outstanding_cents"] == 1_490_00
+    assert outstanding(services, report_id) == 1_490_00
+
+
+def test_a_transaction_applied_whose_answer_was_lost_counts_as_applied(
+    directory: FlaskClient, member: dict[str, str], services: Services, faulty: FaultyBackend
+) -> None:
+    report_id = a_notified_report(directory, member, services)
+    faulty.fail("transact", when="after", matches=writes_touching("DEBTOR#"))
+
+    paid = directory.post(f"/reports/{report_id}/payments", json=PAYMENT, headers=member)
+
+    assert paid.status_code == 200, paid.json
+    assert outstanding(services, report_id) == 1_490_00
+
+
+def test_an_error_after_the_commit_is_answered_202_with_the_change_kept(
+    directory: FlaskClient, member: dict[str, str], mailer: Any, services: Services, faulty: FaultyBackend
+) -> None:
+    report_id = a_notified_report(directory, member, services)
+    disputed = directory.post(
+        f"/replies/{reply_token(mailer)}",
+        json={"action": "dispute", "reason": "not_owed", "text": "La livraison n'a jamais eu lieu."},
+    )
+    assert disputed.status_code == 200, disputed.json
+    # Upholding issues the debtor a fresh link after the decision's commit: that write fails.
+    faulty.fail("transact", matches=writes_touching("REPLYLINK#"))
+
+    decided = directory.post(
+        f"/reports/{report_id}/moderation",
+        json={"decision": "upheld", "note": "Livraison prouvée."},
+        headers=moderator_headers(directory),
+    )
+
+    assert decided.status_code == 202, decided.json
+    assert decided.json["status"] == "accepted"
+    report = services.store.reports.get_report(report_id)
+    assert report is not None and report.moderation is not None
