@@ -181,6 +181,9 @@ def test_export_prints_everything_held_about_a_company(world: World) -> None:
     assert [r["id"] for r in as_creditor["reports_as_creditor"]] == [report_id]
     assert as_creditor["members"][0]["email"] == "compta@menuiserie-durand.fr"
     assert "token_digest" not in as_creditor["members"][0]
+    # The notice's seed would give its private link to whoever also holds the secret key.
+    for exported in (as_debtor["reports_as_debtor"][0], as_creditor["reports_as_creditor"][0]):
+        assert exported["notice"]["dated_at"] and "seed" not in exported["notice"]
     json.dumps(as_debtor, ensure_ascii=False)
 
 

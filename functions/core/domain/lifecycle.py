@@ -23,6 +23,7 @@ from functions.core.clock import today_in_paris
 from functions.core.domain.reports import (
     OPEN_STATUSES,
     OWED_STATUSES,
+    DebtorNotice,
     Dispute,
     DisputeKind,
     Moderation,
@@ -75,6 +76,22 @@ def _require(report: Report, allowed: frozenset[ReportStatus] | set[ReportStatus
 def _de(verb: str) -> str:
     """French elides « de » before a vowel: « d'enregistrer », « de retirer »."""
     return f"d'{verb}" if verb[:1].lower() in "aeéèêiouh" else f"de {verb}"
+
+
+def notice_claimed(report: Report, now: datetime, *, seed: str, claim: str) -> Report:
+    """Someone starts sending the debtor's notice: the first attempt fixes it, later ones repeat it.
+
+    ``seed`` only counts for the first attempt (it makes the notice's private
+    link); ``claim`` names this attempt, so that it can recognise its own claim.
+    """
+    _require(report, {ReportStatus.SUBMITTED}, "notifier le débiteur")
+    earlier = report.notice
+    notice = (
+        DebtorNotice(dated_at=now, seed=seed, claim=claim)
+        if earlier is None
+        else replace(earlier, attempts=earlier.attempts + 1, claim=claim)
+    )
+    return replace(report, notice=notice, notice_claimed_at=now)
 
 
 def notified(report: Report, now: datetime, grace_days: int, medium: NoticeMedium) -> Report:

@@ -163,6 +163,28 @@ class NoticeMedium(StrEnum):
 
 
 @dataclass(frozen=True)
+class DebtorNotice:
+    """The notice sent to the debtor, fixed by the first attempt to send it.
+
+    Its date is where the grace period and the private link's validity start,
+    and its seed (with the secret key) gives its private link and short code:
+    a later attempt, after a crash left the first one unconfirmed, sends the
+    same notice again, said to be a copy, never a new one.
+    """
+
+    dated_at: datetime
+    seed: str
+    # Attempts to send it so far, and which one holds the claim (ownership survives a lost answer).
+    attempts: int = 1
+    claim: str = ""
+
+    @property
+    def is_copy(self) -> bool:
+        """Whether the latest attempt repeats a notice an earlier one may have sent."""
+        return self.attempts > 1
+
+
+@dataclass(frozen=True)
 class Report:
     """One unpaid invoice reported by a creditor against a debtor."""
 
@@ -188,6 +210,7 @@ class Report:
     flags: tuple[str, ...] = ()
     notice_medium: NoticeMedium | None = None
     notice_claimed_at: datetime | None = None
+    notice: DebtorNotice | None = None
     dispute: Dispute | None = None
     moderation: Moderation | None = None
     # The opaque reference shown on the public listing: never the internal id,

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from functions.core.domain.reports import Report
 from functions.core.store.base import Repository
 from functions.core.store.expiry import expiry_keys
-from functions.core.store.items import Item, Put
+from functions.core.store.items import Item, Put, Write
 from functions.core.store.reports import debtor_pk
 from functions.core.tokens import hash_token, same_digest
 
@@ -54,18 +54,24 @@ class Replies(Repository):
 
     def issue_link(self, report: Report, token: str, expires_at: datetime) -> None:
         """Store a new link for ``report`` (earlier links stay valid until they expire)."""
+        self.backend.transact(self.link_writes(report, token, expires_at))
+
+    def link_writes(self, report: Report, token: str, expires_at: datetime) -> list[Write]:
+        """The writes storing a link, to commit with a change of the report (the same token gives the same items)."""
         digest = hash_token(token)
         expires = int(expires_at.timestamp())
         forget = int((expires_at + EXPIRED_LINK_KEPT).timestamp())
         data = {"report_id": report.id, "debtor_siren": report.debtor.siren, "digest": digest, "expires": expires}
         link_pk = f"REPLYLINK#{digest}"
-        self.backend.transact(
-            [
-                # Queued for deletion with its twin beside the report (see expiry.py).
-                Put(Item(link_pk, "LINK", data, **expiry_keys(forget, link_pk, "LINK")), None),
-                Put(Item(debtor_pk(report.debtor.siren), f"LINK#{report.id}#{digest}", data, expires_at=forget), None),
-            ]
-        )
+        # Unconditional: writing a derived link again (a notice's copy) rewrites the same items.
+        return [
+            # Queued for deletion with its twin beside the report (see expiry.py).
+            Put(Item(link_pk, "LINK", data, **expiry_keys(forget, link_pk, "LINK")), unconditional=True),
+            Put(
+                Item(debtor_pk(report.debtor.siren), f"LINK#{report.id}#{digest}", data, expires_at=forget),
+                unconditional=True,
+            ),
+        ]
 
     def find_link(self, token: str) -> ReplyLink | None:
         """Return what a token opens (expired or not), or None for an unknown token."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from functions.core.domain.reports import (
     AmicableSteps,
+    DebtorNotice,
     DecidedDispute,
     Dispute,
     DisputeKind,
@@ -79,6 +80,28 @@ def _read_dispute(data: Mapping[str, Any] | None) -> Dispute | None:
     )
 
 
+def _notice(notice: DebtorNotice | None) -> dict[str, Any] | None:
+    if notice is None:
+        return None
+    return {
+        "dated_at": _moment(notice.dated_at),
+        "seed": notice.seed,
+        "attempts": notice.attempts,
+        "claim": notice.claim,
+    }
+
+
+def _read_notice(data: Mapping[str, Any] | None) -> DebtorNotice | None:
+    if not data:
+        return None
+    return DebtorNotice(
+        dated_at=datetime.fromisoformat(data["dated_at"]),
+        seed=data["seed"],
+        attempts=int(data.get("attempts", 1)),
+        claim=data.get("claim", ""),
+    )
+
+
 def _moderation(moderation: Moderation | None) -> dict[str, Any] | None:
     if moderation is None:
         return None
@@ -142,6 +165,7 @@ def report_to_data(report: Report) -> dict[str, Any]:
         "flags": list(report.flags),
         "notice_medium": report.notice_medium.value if report.notice_medium else None,
         "notice_claimed_at": _moment(report.notice_claimed_at),
+        "notice": _notice(report.notice),
         "dispute": _dispute(report.dispute),
         "moderation": _moderation(report.moderation),
         "public_ref": report.public_ref or legacy_public_ref(report.id),
@@ -199,6 +223,7 @@ def report_from_data(data: Mapping[str, Any], version: int) -> Report:
         flags=tuple(data.get("flags", ())),
         notice_medium=NoticeMedium(data["notice_medium"]) if data.get("notice_medium") else None,
         notice_claimed_at=_read_moment(data.get("notice_claimed_at")),
+        notice=_read_notice(data.get("notice")),
         dispute=_read_dispute(data.get("dispute")),
         moderation=_read_moderation(data.get("moderation")),
         public_ref=data.get("public_ref") or legacy_public_ref(data["id"]),

@@ -23,12 +23,14 @@ from functions.core.domain.reports import AmicableSteps, Invoice, Party, Report,
 from functions.core.domain.rules import Draft, Limits, check_filing, term_flags
 from functions.core.errors import Duplicate, RuleNotMet
 from functions.core.identifiers import parse_siren
+from functions.core.logs import get_logger
 from functions.core.services.directory.members import require_approved
 from functions.core.services.directory.notices import notify_report
 from functions.core.store import ConditionFailed, retry_on_conflict
 from functions.core.store.members import Member
 
 Render = Callable[[Report], dict[str, Any]]
+log = get_logger("directory.filing")
 
 
 class IdempotencyKeyReused(RuleNotMet):
@@ -131,11 +133,28 @@ def file_report(
 
     if (replayed := retry_on_conflict(attempt)) is not None:
         return replayed
-    current = notify_report(ctx, report.id) or ctx.store.reports.get_report(report.id) or report
-    body = render(current)
+    body = render(_notified(ctx, report))
     if key:
         ctx.store.reports.complete_replay(member.id, key, body)
     return Filed(body, report.id)
+
+
+def _notified(ctx: Services, report: Report) -> Report:
+    """Send the notice of a report just filed; return the report as it now stands.
+
+    The report is committed: a failure here must not turn the filing into an
+    error (the client would file again). It is logged, and the tick sends the
+    notice (or repeats it, as a copy) once the claim lapses.
+    """
+    try:
+        return notify_report(ctx, report.id) or ctx.store.reports.get_report(report.id) or report
+    except Exception:  # logged with its id; the tick's notice step recovers it
+        log.exception("notice not confirmed after filing; left to the tick", extra={"report_id": report.id})
+    try:
+        return ctx.store.reports.get_report(report.id) or report
+    except Exception:  # the store still fails: answer with the report as filed
+        log.exception("report not re-read after filing", extra={"report_id": report.id})
+        return report
 
 
 def _refuse_duplicate(ctx: Services, report: Report) -> None:

@@ -3,18 +3,26 @@
 Sending is claimed first (a conditional write on the report), so that the
 request that filed the report and a tick catching up never both send it; a
 claim older than ten minutes is considered lost and taken over.
+
+A report has one notice. The first claim fixes it (its date, hence the
+publication date and the link's expiry, and a random seed that, with the
+secret key, gives its private link) and stores its link in the same
+transaction. When a crash leaves a notice unconfirmed, the tick sends it again
+as a copy of that same notice ("Copie de l'avis du …"): same link, same dates,
+same amounts, never a new notice.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from functions.core.clock import today_in_paris
 from functions.core.context import Services
-from functions.core.domain.lifecycle import notified
+from functions.core.domain.lifecycle import notice_claimed, notified
 from functions.core.domain.penalties import Penalties, late_payment_penalties
-from functions.core.domain.reports import NoticeMedium, Report, ReportStatus
+from functions.core.domain.reports import DebtorNotice, NoticeMedium, Report, ReportStatus
 from functions.core.logs import get_logger
 from functions.core.mailer import Attachment, Message
 from functions.core.money import format_eur
@@ -22,7 +30,7 @@ from functions.core.pdf import TextPdf
 from functions.core.services.directory.wording import CHANNEL_LABELS, SIGNATURE, long_date, percent, short_date
 from functions.core.store import retry_on_conflict
 from functions.core.store.reports import QUEUE_NOTICE
-from functions.core.tokens import new_token
+from functions.core.tokens import derived_token, new_token
 
 CLAIM_MINUTES = 10
 REPLY_TOKEN_PREFIX = "ard_rep"  # noqa: S105 - a label, not a secret
@@ -35,10 +43,21 @@ class NoticeFacts:
     """Everything a notice states, computed once for the e-mail and the letter alike."""
 
     report: Report
+    notice: DebtorNotice
     penalties: Penalties
     publication_day: datetime
     reply_url: str
     link_expires: datetime
+
+    @property
+    def copy_line(self) -> str:
+        """What a copy says first (empty for the first sending)."""
+        if not self.notice.is_copy:
+            return ""
+        return (
+            f"Copie de l'avis du {long_date(today_in_paris(self.notice.dated_at))} : ce message le reprend à "
+            "l'identique, au cas où il ne vous serait pas parvenu. Le lien et les dates qu'il indique sont inchangés."
+        )
 
 
 def reply_url(ctx: Services, token: str) -> str:
@@ -51,6 +70,15 @@ def issue_reply_link(ctx: Services, report: Report) -> tuple[str, datetime]:
     expires = ctx.clock() + timedelta(days=ctx.settings.reply_link_days)
     ctx.store.replies.issue_link(report, token, expires)
     return reply_url(ctx, token), expires
+
+
+def notice_token(ctx: Services, report: Report, notice: DebtorNotice) -> str:
+    """The private link's token of a report's notice: the same for every copy of it."""
+    return derived_token(ctx.settings.secret_key, REPLY_TOKEN_PREFIX, f"reply-link:{report.id}:{notice.seed}")
+
+
+def notice_link_expires(ctx: Services, notice: DebtorNotice) -> datetime:
+    return notice.dated_at + timedelta(days=ctx.settings.reply_link_days)
 
 
 def penalties_of(ctx: Services, report: Report, now: datetime) -> Penalties:
@@ -77,7 +105,8 @@ def notice_text(facts: NoticeFacts) -> str:
     """The notice's body, in plain French (the letter carries the same words)."""
     report, penalties = facts.report, facts.penalties
     steps, invoice = report.steps, report.invoice
-    return f"""Madame, Monsieur,
+    copy = f"{facts.copy_line}\n\n" if facts.copy_line else ""
+    return f"""{copy}Madame, Monsieur,
 
 L'entreprise {report.creditor.name} (SIREN {report.creditor.siren}) a signalé sur Ardoise,
 l'annuaire collaboratif des retards de paiement entre entreprises, une facture qu'elle déclare
@@ -119,7 +148,7 @@ def notice_letter(facts: NoticeFacts, now: datetime) -> bytes:
     report = facts.report
     doc = TextPdf(title=f"Avis de signalement — facture {report.invoice.number}", created=now, footer="Ardoise")
     doc.paragraph(f"{report.debtor.name}\n{report.debtor.postal_address}", size=11, after=18)
-    doc.paragraph(f"Le {long_date(today_in_paris(now))}", after=12)
+    doc.paragraph(f"Le {long_date(today_in_paris(facts.notice.dated_at))}", after=12)
     doc.heading("Avis avant publication d'un signalement d'impayé")
     for block in notice_text(facts).split("\n\n"):
         doc.paragraph(block.replace("\n", " ").replace("  ", " ").strip(), after=8)
@@ -129,11 +158,19 @@ def notice_letter(facts: NoticeFacts, now: datetime) -> bytes:
 def _messages(ctx: Services, facts: NoticeFacts, now: datetime) -> tuple[NoticeMedium, list[Message]]:
     report = facts.report
     subject = f"Avant publication : facture {report.invoice.number} signalée par {report.creditor.name}"
+    if facts.notice.is_copy:
+        subject = f"Copie de l'avis du {long_date(today_in_paris(facts.notice.dated_at))} — {subject}"
     if report.debtor.email:
         return NoticeMedium.EMAIL, [Message(to=report.debtor.email, subject=subject, text=notice_text(facts))]
     letter = Attachment(f"avis-{report.id}.pdf", notice_letter(facts, now))
+    again = (
+        "Ce courrier a peut-être déjà été posté (un envoi précédent n'a pas été confirmé) : "
+        "ne le postez que s'il ne l'a pas été. La lettre jointe se présente comme une copie.\n\n"
+        if facts.notice.is_copy
+        else ""
+    )
     text = (
-        f"Courrier à poster à {report.debtor.name} (SIREN {report.debtor.siren}), seule adresse connue :\n\n"
+        f"{again}Courrier à poster à {report.debtor.name} (SIREN {report.debtor.siren}), seule adresse connue :\n\n"
         f"{report.debtor.postal_address}\n\nLa lettre imprimable est jointe (signalement {report.id}).\n"
     )
     return NoticeMedium.POST, [
@@ -142,26 +179,23 @@ def _messages(ctx: Services, facts: NoticeFacts, now: datetime) -> tuple[NoticeM
 
 
 def notify_report(ctx: Services, report_id: str) -> Report | None:
-    """Send a submitted report's notice and start the grace period; None if someone else does."""
+    """Send a submitted report's notice (or its copy) and start the grace period; None if someone else does."""
     now = ctx.clock()
-
-    def claim() -> Report | None:
-        report = ctx.store.reports.get_report(report_id)
-        if report is None or report.status is not ReportStatus.SUBMITTED:
-            return None
-        if report.notice_claimed_at is not None and now - report.notice_claimed_at < timedelta(minutes=CLAIM_MINUTES):
-            return None
-        return ctx.store.reports.save(
-            report, replace(report, notice_claimed_at=now), actor=ACTOR, action="report.notice_claimed"
-        )
-
-    claimed = retry_on_conflict(claim)
+    claimed = _claim(ctx, report_id, now)
     if claimed is None:
         return None
-    url, expires = issue_reply_link(ctx, claimed)
+    notice = claimed.notice
+    assert notice is not None  # the claim fixed it
     medium = NoticeMedium.EMAIL if claimed.debtor.email else NoticeMedium.POST
-    delayed = notified(claimed, now, ctx.settings.grace_days, medium)
-    facts = NoticeFacts(claimed, penalties_of(ctx, claimed, now), delayed.publish_after or now, url, expires)
+    delayed = notified(claimed, notice.dated_at, ctx.settings.grace_days, medium)
+    facts = NoticeFacts(
+        claimed,
+        notice,
+        penalties_of(ctx, claimed, notice.dated_at),
+        delayed.publish_after or notice.dated_at,
+        reply_url(ctx, notice_token(ctx, claimed, notice)),
+        notice_link_expires(ctx, notice),
+    )
     medium, messages = _messages(ctx, facts, now)
     for message in messages:
         ctx.mailer.send(message)
@@ -171,10 +205,40 @@ def notify_report(ctx: Services, report_id: str) -> Report | None:
         if report is None or report.status is not ReportStatus.SUBMITTED:
             return report
         return ctx.store.reports.save(
-            report, notified(report, now, ctx.settings.grace_days, medium), actor=ACTOR, action="report.notified"
+            report,
+            notified(report, notice.dated_at, ctx.settings.grace_days, medium),
+            actor=ACTOR,
+            action="report.notified",
         )
 
     return retry_on_conflict(finish)
+
+
+def _claim(ctx: Services, report_id: str, now: datetime) -> Report | None:
+    """Claim the sending of a report's notice, storing its link with the claim; None if not to send now."""
+    seed, claim = secrets.token_urlsafe(16), secrets.token_hex(8)
+
+    def attempt() -> Report | None:
+        report = ctx.store.reports.get_report(report_id)
+        if report is None or report.status is not ReportStatus.SUBMITTED:
+            return None
+        if report.notice_claimed_at is not None and now - report.notice_claimed_at < timedelta(minutes=CLAIM_MINUTES):
+            return None
+        claimed = notice_claimed(report, now, seed=seed, claim=claim)
+        assert claimed.notice is not None
+        token = notice_token(ctx, claimed, claimed.notice)
+        link = ctx.store.replies.link_writes(claimed, token, notice_link_expires(ctx, claimed.notice))
+        return ctx.store.reports.save(report, claimed, actor=ACTOR, action="report.notice_claimed", extra_writes=link)
+
+    try:
+        return retry_on_conflict(attempt)
+    except Exception:
+        # The store may have applied the claim and lost only its answer: then the claim is ours to carry on.
+        current = ctx.store.reports.get_report(report_id)
+        if current is not None and current.notice is not None and current.notice.claim == claim:
+            log.warning("notice claim committed despite a store error; sending", extra={"report_id": report_id})
+            return current
+        raise
 
 
 def notify_pending(ctx: Services) -> int:

@@ -70,8 +70,16 @@ def purge_reports(ctx: Services) -> int:
     return sum(_delete_if_expired(ctx, report_id) for report_id in candidates)
 
 
-def _report_export(ctx: Services, report: Report) -> dict[str, Any]:
+def _report_data(report: Report) -> dict[str, Any]:
+    """A report as exported: its notice's seed stays behind (with the secret key it gives the private link)."""
     data = report_to_data(report)
+    if data.get("notice"):
+        data["notice"] = {k: v for k, v in data["notice"].items() if k not in {"seed", "claim"}}
+    return data
+
+
+def _report_export(ctx: Services, report: Report) -> dict[str, Any]:
+    data = _report_data(report)
     data["evidence"] = [
         {**asdict(e), "created_at": isoformat(e.created_at)} for e in ctx.store.replies.list_evidence(report)
     ]
@@ -107,7 +115,7 @@ def export_company(ctx: Services, siren: str) -> dict[str, Any]:
         if aggregate
         else None,
         "reports_as_debtor": [_report_export(ctx, r) for r in ctx.store.reports.list_for_debtor(siren)],
-        "reports_as_creditor": [report_to_data(r) for r in ctx.store.reports.list_for_creditor(siren)],
+        "reports_as_creditor": [_report_data(r) for r in ctx.store.reports.list_for_creditor(siren)],
         "members": members,
         "experiences_as_debtor": [_plain(e) for e in ctx.store.experiences.list_for_debtor(siren)],
         "charter_signature": _plain(ctx.store.signatures.get_signature(siren)),
