@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import os
+from datetime import datetime
+from typing import Any
+
 import click
 
 from functions.cli.common import echo_json, make_services
+from functions.core.clock import clock_from, isoformat, system_clock
+from functions.core.config import is_production
+from functions.core.context import Services
 from functions.core.services.tick import TickFailed, run_tick
+
+_MOMENT_EXAMPLE = "such as 2026-12-20T10:00:00+01:00"
 
 
 @click.command("init-store")
@@ -16,11 +25,47 @@ def init_store() -> None:
     click.echo(f"store ready: {ctx.settings.store_url}")
 
 
+class Moment(click.ParamType[datetime]):
+    """An ISO 8601 moment with its offset, not in the past."""
+
+    name = "moment"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        try:
+            moment = datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not an ISO 8601 moment ({_MOMENT_EXAMPLE})", param, ctx)
+        if moment.tzinfo is None:
+            self.fail(f"{value!r} has no offset: say which time zone ({_MOMENT_EXAMPLE}, or Z for UTC)", param, ctx)
+        if moment < system_clock():
+            self.fail(f"{value!r} is in the past: the tick only moves time forward", param, ctx)
+        return moment
+
+
 @click.command("tick")
-def tick() -> None:
+@click.option(
+    "--at",
+    "at",
+    type=Moment(),
+    metavar="MOMENT",
+    help="Run as of this later moment (ISO 8601 with offset, such as 2026-12-20T10:00:00+01:00): "
+    "rehearse a grace period or a scenario without waiting. Refused in production.",
+)
+def tick(at: datetime | None) -> None:
     """Advance time-driven work once: grace periods, retention, derived data."""
+    if at is not None and is_production(os.environ):
+        raise click.UsageError(
+            "--at is refused in production (ARDOISE_ENV=production or a Lambda): there the tick runs at the real time"
+        )
+    ctx = make_services()
+    if at is not None:
+        # The store reads the clock too: rebuild the services around the moved clock.
+        ctx = Services(ctx.settings, clock=clock_from(at))
+        click.echo(f"tick as of {isoformat(at)}", err=True)
     try:
-        echo_json(run_tick(make_services()))
+        echo_json(run_tick(ctx))
     except TickFailed as failure:
         echo_json(failure.results)
         raise click.ClickException(str(failure)) from failure

@@ -33,6 +33,14 @@ class FixedClock:
         return self.now
 
 
+def clock_from(start: datetime) -> Clock:
+    """Return a clock that reads ``start`` now and then runs at real speed (rehearsing a later moment)."""
+    if start.tzinfo is None:
+        raise ValueError("clock_from needs a timezone-aware datetime")
+    offset = start - system_clock()
+    return lambda: system_clock() + offset
+
+
 def today_in_paris(now: datetime) -> date:
     """Return the calendar date in France: due dates and grace periods are French days."""
     return now.astimezone(PARIS).date()

@@ -280,7 +280,8 @@ class Settings:
         return Settings(**values)
 
 
-def _is_production(environ: Mapping[str, str]) -> bool:
+def is_production(environ: Mapping[str, str]) -> bool:
+    """Say whether these variables describe production (``ARDOISE_ENV=production``, or any Lambda)."""
     return environ.get("ARDOISE_ENV") == "production" or "AWS_LAMBDA_FUNCTION_NAME" in environ
 
 
@@ -299,7 +300,7 @@ def _local_secret(var_dir: Path) -> str:
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read every setting from the environment, validating each one."""
     environ = os.environ if environ is None else environ
-    production = _is_production(environ)
+    production = is_production(environ)
     values: dict[str, Any] = {}
     problems: list[str] = []
     for setting in SETTINGS:
