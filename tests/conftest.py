@@ -18,6 +18,8 @@ _SESSION_DIR = Path(tempfile.mkdtemp(prefix="ardoise-tests-"))
 os.environ.update(
     {
         "ARDOISE_ENV": "local",
+        # Every other local path (evidence, the generated secret, demo tokens) under the session's folder.
+        "ARDOISE_HOME": str(_SESSION_DIR),
         "ARDOISE_STORE": f"sqlite:///{_SESSION_DIR}/module-apps.db",
         "ARDOISE_MAILER": f"outbox:{_SESSION_DIR}/outbox",
         "ARDOISE_SITE_DIR": str(_SESSION_DIR / "site"),
@@ -118,6 +120,7 @@ def store(backend: ItemBackend, clock: FixedClock) -> Store:
 def settings(tmp_path: Path) -> Settings:
     return load_settings(
         {
+            "ARDOISE_HOME": str(tmp_path),
             "ARDOISE_STORE": f"sqlite:///{tmp_path}/ardoise.db",
             "ARDOISE_MAILER": f"outbox:{tmp_path}/outbox",
             "ARDOISE_SITE_DIR": str(tmp_path / "site"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import click
@@ -14,11 +15,21 @@ from functions.core.validation import Email, SingleLine, field_errors
 
 
 def make_services() -> Services:
-    """Build the services from the environment, or stop with a readable message."""
+    """Build the services from the environment, or stop with a readable message; say which store on stderr."""
     try:
-        return Services()
+        ctx = Services()
     except ConfigurationError as exc:
         raise click.ClickException(f"configuration: {exc}") from exc
+    click.echo(f"store: {describe_store(ctx.settings.store_url)}", err=True)
+    return ctx
+
+
+def describe_store(url: str) -> str:
+    """Name the store a command is about to use; a SQLite file not created yet is said to be new."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        return url if path.exists() else f"{url} (new, empty: set ARDOISE_HOME or ARDOISE_STORE to use another)"
+    return url
 
 
 def echo_json(value: Any) -> None:

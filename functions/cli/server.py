@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
+from typing import Any
 
 import click
 
@@ -21,6 +24,7 @@ def serve(host: str, port: int, demo: bool, threads: int) -> None:
 
     from functions.local.server import build_local_app, prepare_site
 
+    check_port(host, port)  # before anything is built: a busy port is said at once, in one line
     ctx = make_services()
     if "ARDOISE_BASE_URL" not in os.environ:
         # Links in e-mails and pages must point where this server really listens.
@@ -31,21 +35,47 @@ def serve(host: str, port: int, demo: bool, threads: int) -> None:
 
         summary = seed_demo(ctx)
         click.echo(f"demo data: {summary}")
-        _echo_demo_key(host, port)
+        _echo_demo_key(ctx, host, port)
     publisher = prepare_site(ctx, echo=click.echo)
-    click.echo(f"Ardoise on http://{host}:{port}/ (API under /api/...), Ctrl+C to stop")
     try:
         app = build_local_app(ctx, on_change=publisher.notify)
-        waitress.serve(app, host=host, port=port, threads=threads, ident="ardoise")
+        try:
+            server: Any = waitress.create_server(app, host=host, port=port, threads=threads, ident="ardoise")
+        except OSError as exc:  # taken while the site was being built
+            raise click.ClickException(cannot_listen(host, port, exc)) from exc
+        click.echo(f"Ardoise on http://{host}:{port}/ (API under /api/...), Ctrl+C to stop")
+        server.run()
     finally:
         publisher.stop()
 
 
-def _echo_demo_key(host: str, port: int) -> None:
-    """Show the demo subscriber's key on every demo run (it is printed once, then kept in var/)."""
-    from pathlib import Path
+def cannot_listen(host: str, port: int, error: OSError) -> str:
+    """Say in one line why the server cannot listen there, and what to do."""
+    if error.errno == errno.EADDRINUSE:
+        return f"port {port} is already in use on {host}: stop what listens there or choose another --port"
+    if error.errno == errno.EACCES:
+        return f"not allowed to listen on port {port} (ports below 1024 need privileges): choose another --port"
+    if error.errno == errno.EADDRNOTAVAIL or isinstance(error, socket.gaierror):
+        return f"{host} is not an address of this machine: choose another --host"
+    return f"cannot listen on {host}:{port}: {error.strerror or error}"
 
-    key_file = Path("var/demo-api-key")
+
+def check_port(host: str, port: int) -> None:
+    """Bind every address ``host`` names on ``port`` as the server will, then release them; fail in one line."""
+    try:
+        for family, kind, protocol, _, address in socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        ):
+            with socket.socket(family, kind, protocol) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as waitress does
+                probe.bind(address)
+    except OSError as exc:
+        raise click.ClickException(cannot_listen(host, port, exc)) from exc
+
+
+def _echo_demo_key(ctx: Services, host: str, port: int) -> None:
+    """Show the demo subscriber's key on every demo run (it is printed once, then kept in var/)."""
+    key_file = ctx.settings.var_dir / "demo-api-key"
     if key_file.exists():
         key = key_file.read_text().strip()
         click.echo(f"solvency API, demo key: curl -H 'X-API-Key: {key}' http://{host}:{port}/api/reports/usage")

@@ -114,8 +114,18 @@ def _euros_to_cents(raw: str) -> int:
         raise ValueError("must be an amount in euros, such as 100 or 99.50") from exc
 
 
+# A source checkout's root: where `var/` lives when ARDOISE_HOME is not set (see home_folder).
+_CHECKOUT = Path(__file__).resolve().parents[2]
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("ARDOISE_ENV", "env", "local", "`local` or `production`; production refuses to start without its secrets."),
+    Setting(
+        "ARDOISE_HOME",
+        "home",
+        None,
+        "Folder that every relative path below is resolved against, once, at start (`var/ardoise.db`...); "
+        "default: the root of the source checkout the code runs from, else the current folder.",
+    ),
     Setting(
         "ARDOISE_STORE",
         "store_url",
@@ -242,6 +252,38 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
+# The settings naming a local file or folder, and the prefix before the path in their value.
+_LOCAL_PATHS = (
+    ("store_url", "sqlite:///"),
+    ("mailer_url", "outbox:"),
+    ("evidence_url", "folder:"),
+    ("site_dir", ""),
+    ("site_build_dir", ""),
+)
+
+
+def home_folder(explicit: str | None) -> Path:
+    """Return the folder relative paths are resolved against: ARDOISE_HOME, a source checkout, or here.
+
+    Resolved once, so that a command run from another folder uses the same
+    store instead of silently creating an empty one there.
+    """
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    if (_CHECKOUT / "pyproject.toml").is_file() and (_CHECKOUT / "functions").is_dir():
+        return _CHECKOUT
+    return Path.cwd().resolve()
+
+
+def _anchored(values: dict[str, Any], home: Path) -> None:
+    """Make every local path absolute, relative ones taken from ``home``."""
+    for name, prefix in _LOCAL_PATHS:
+        value = values.get(name)
+        if isinstance(value, str) and value.startswith(prefix):
+            path = Path(value.removeprefix(prefix)).expanduser()
+            values[name] = prefix + str(path if path.is_absolute() else home / path)
+
+
 @dataclass(frozen=True)
 class Settings:
     """The whole configuration of one process, immutable once read."""
@@ -268,6 +310,12 @@ class Settings:
     site_publish: bool = True
     # Off unless asked for or local (see load_settings): a webhook must not reach our own network.
     webhook_allow_private: bool = False
+    home: str = "."
+
+    @property
+    def var_dir(self) -> Path:
+        """The local working folder (`var/` under ARDOISE_HOME): generated secret, demo tokens."""
+        return Path(self.home) / "var"
 
     @property
     def is_production(self) -> bool:
@@ -319,6 +367,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     values.setdefault("webhook_allow_private", not production)
     if problems:
         raise ConfigurationError("; ".join(problems))
+    home = home_folder(values.get("home"))
+    values["home"] = str(home)
+    _anchored(values, home)
     if "secret_key" not in values:
-        values["secret_key"] = _local_secret(Path("var"))
+        values["secret_key"] = _local_secret(home / "var")
     return Settings(**values)

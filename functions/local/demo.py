@@ -79,7 +79,6 @@ def seed_companies(ctx: Services, companies: list[Company]) -> int:
 def seed_subscriber(ctx: Services, companies: list[Company]) -> dict[str, Any]:
     """Share payment experiences from three creditors, refresh summaries, create a subscriber."""
     from datetime import timedelta
-    from pathlib import Path
 
     from functions.core.clock import today_in_paris
     from functions.core.domain.solvency import Experience
@@ -106,13 +105,14 @@ def seed_subscriber(ctx: Services, companies: list[Company]) -> dict[str, Any]:
     )
     for debtor in debtors[:3]:
         ctx.store.watchlist.watch(subscriber.id, debtor.siren, DEMO_ACTOR)
-    Path("var").mkdir(exist_ok=True)
-    Path("var/demo-api-key").write_text(key + "\n")
+    key_file = ctx.settings.var_dir / "demo-api-key"
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.write_text(key + "\n")
     siren = debtors[0].siren
     return {
         "subscriber_key": key,
         "try": f"curl -H 'X-API-Key: {key}' {ctx.settings.base_url}/api/reports/solvency/{siren}",
-        "key_file": "var/demo-api-key",
+        "key_file": str(key_file),
     }
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from functions.core.clock import FixedClock
@@ -152,14 +151,15 @@ def seed_reports(ctx: Services, companies: list[Company]) -> dict[str, Any]:
     moderator = members.create_moderator(
         ctx, name="Modération Ardoise (démo)", email="moderation@ardoise.localhost", actor=ACTOR
     )
-    Path("var").mkdir(exist_ok=True)
-    Path("var/demo-member-token").write_text(member_token + "\n")
-    Path("var/demo-moderator-token").write_text(moderator.token + "\n")
+    var = ctx.settings.var_dir
+    var.mkdir(parents=True, exist_ok=True)
+    (var / "demo-member-token").write_text(member_token + "\n")
+    (var / "demo-moderator-token").write_text(moderator.token + "\n")
     return {
         "listed": sorted(ctx.store.reports.list_listed_sirens()),
         "disputed_in_moderation": disputed_id,
         "settled": settled_id,
         "in_grace_period": recent,
-        "member_token_file": "var/demo-member-token",
-        "moderator_token_file": "var/demo-moderator-token",
+        "member_token_file": str(var / "demo-member-token"),
+        "moderator_token_file": str(var / "demo-moderator-token"),
     }

@@ -25,7 +25,7 @@ def test_versions_lists_every_text_and_marks_the_one_in_force() -> None:
     result = CliRunner().invoke(main, ["charter", "versions"])
     assert result.exit_code == 0, result.output
     # The command reads the real clock: 2026-09 has been in force since 1 September 2026.
-    assert result.output.splitlines()[0].split()[:2] == ["*", "2026-09"]
+    assert result.stdout.splitlines()[0].split()[:2] == ["*", "2026-09"]
     assert "10 engagements" in result.output and "8 engagements" in result.output
 
 
@@ -39,7 +39,7 @@ def test_signatures_prints_the_register_with_private_contacts(cli_store: Store) 
     cli_store.signatures.record_signature(make_signature(), None, action="signature.signed", actor="t")
     result = CliRunner().invoke(main, ["charter", "signatures", "--prefix", "societe"])
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
+    rows = json.loads(result.stdout)
     assert [(r["siren"], r["email"]) for r in rows] == [(SIREN, "direction@sge-equipement.fr")]
 
 

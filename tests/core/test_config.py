@@ -7,21 +7,44 @@ from functions.core.config import SETTINGS, ConfigurationError, load_settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_local_defaults_need_no_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    settings = load_settings({})
-    assert settings.store_url == "sqlite:///var/ardoise.db"
-    assert settings.mailer_url == "outbox:var/outbox"
+def test_local_defaults_need_no_environment(tmp_path: Path) -> None:
+    settings = load_settings({"ARDOISE_HOME": str(tmp_path)})
+    assert settings.store_url == f"sqlite:///{tmp_path}/var/ardoise.db"
+    assert settings.mailer_url == f"outbox:{tmp_path}/var/outbox"
     assert (settings.notice_days, settings.grace_days, settings.min_amount_cents) == (8, 15, 100_00)
     assert not settings.is_production
 
 
-def test_the_local_secret_is_generated_once_and_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    first = load_settings({}).secret_key
+def test_the_local_secret_is_generated_once_and_kept(tmp_path: Path) -> None:
+    first = load_settings({"ARDOISE_HOME": str(tmp_path)}).secret_key
     assert len(first) > 40
-    assert load_settings({}).secret_key == first
+    assert load_settings({"ARDOISE_HOME": str(tmp_path)}).secret_key == first
     assert (tmp_path / "var" / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_every_local_path_is_resolved_once_against_the_home_whatever_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "ardoise"
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings({"ARDOISE_HOME": str(home), "ARDOISE_SITE_DIR": "public", "ARDOISE_SECRET_KEY": "k"})
+    assert settings.store_url == f"sqlite:///{home}/var/ardoise.db"
+    assert (settings.mailer_url, settings.evidence_url) == (f"outbox:{home}/var/outbox", f"folder:{home}/var/evidence")
+    assert (settings.site_dir, settings.site_build_dir) == (f"{home}/public", f"{home}/var/site-build")
+    assert settings.var_dir == home / "var"
+    absolute = load_settings(
+        {"ARDOISE_HOME": str(home), "ARDOISE_STORE": "sqlite:////srv/a.db", "ARDOISE_SECRET_KEY": "k"}
+    )
+    assert absolute.store_url == "sqlite:////srv/a.db"
+    dynamodb = load_settings({"ARDOISE_STORE": "dynamodb://ardoise?region=eu-west-3", "ARDOISE_SECRET_KEY": "k"})
+    assert dynamodb.store_url == "dynamodb://ardoise?region=eu-west-3"
+
+
+def test_without_a_home_a_source_checkout_keeps_its_data_in_its_own_var_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert load_settings({"ARDOISE_SECRET_KEY": "k"}).store_url == f"sqlite:///{ROOT}/var/ardoise.db"
 
 
 def test_production_fails_fast_without_a_secret_key() -> None:

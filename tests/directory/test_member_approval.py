@@ -109,10 +109,10 @@ def test_the_operator_lists_pending_members_and_approves_one_from_the_command_li
     client = create_app(settings=ctx.settings, store=ctx.store, mailer=ctx.mailer).test_client()
     member_id, bearer = register_pending(client, ctx.mailer)  # type: ignore[arg-type]
     pending = CliRunner().invoke(main, ["members", "list", "--pending"])
-    assert pending.exit_code == 0 and [m["id"] for m in json.loads(pending.output)] == [member_id]
+    assert pending.exit_code == 0 and [m["id"] for m in json.loads(pending.stdout)] == [member_id]
     approved = CliRunner().invoke(main, ["members", "approve", member_id, "--note", "Kbis vérifié."])
     assert approved.exit_code == 0 and "active" in approved.output
-    assert json.loads(CliRunner().invoke(main, ["members", "list", "--pending"]).output) == []
+    assert json.loads(CliRunner().invoke(main, ["members", "list", "--pending"]).stdout) == []
     assert client.post("/reports", json=filing_payload(), headers={"Authorization": bearer}).status_code == 201
     assert CliRunner().invoke(main, ["members", "approve", member_id]).exit_code == 1
     assert CliRunner().invoke(main, ["members", "refuse", "mbr_unknown", "--note", "?"]).exit_code == 1

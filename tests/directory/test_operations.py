@@ -104,7 +104,7 @@ def test_the_cli_revokes_a_member_and_its_token_stops_working(
     credentials = verify_member(cli_services, code)
     assert cli_services.store.members.authenticate(credentials.token) is not None
     listed = CliRunner().invoke(main, ["members", "list", "--siren", CREDITOR_SIREN])
-    assert listed.exit_code == 0 and json.loads(listed.output)[0]["status"] == "pending"
+    assert listed.exit_code == 0 and json.loads(listed.stdout)[0]["status"] == "pending"
     assert credentials.token not in listed.output
     result = CliRunner().invoke(main, ["members", "revoke", credentials.member.id])
     assert result.exit_code == 0 and "revoked" in result.output
@@ -127,7 +127,7 @@ def test_the_cli_creates_a_moderator_whose_token_opens_the_queue(cli_env: Path) 
     ctx = make_services()
     client = create_app(settings=ctx.settings, store=ctx.store, mailer=ctx.mailer).test_client()
     assert client.get("/moderation", headers={"Authorization": f"Bearer {token}"}).status_code == 200
-    moderator_id = json.loads(CliRunner().invoke(main, ["moderators", "list"]).output)[0]["id"]
+    moderator_id = json.loads(CliRunner().invoke(main, ["moderators", "list"]).stdout)[0]["id"]
     assert CliRunner().invoke(main, ["moderators", "revoke", moderator_id]).exit_code == 0
     assert client.get("/moderation", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
@@ -148,7 +148,7 @@ def test_the_cli_refuses_to_create_a_moderator_with_a_blank_name_or_a_bad_email(
     assert result.exit_code == 2
     assert "Invalid value" in result.output and complaint in result.output
     assert "Traceback" not in result.output
-    assert json.loads(CliRunner().invoke(main, ["moderators", "list"]).output) == []
+    assert json.loads(CliRunner().invoke(main, ["moderators", "list"]).stdout) == []
 
 
 def test_the_cli_refuses_a_subscriber_with_a_bad_email(cli_env: Path) -> None:
@@ -210,9 +210,9 @@ def test_rebuild_check_exits_with_1_on_a_difference(cli_env: Path) -> None:
     repaired = CliRunner().invoke(main, ["rebuild-aggregates"])
     assert repaired.exit_code == 0 and "repaired: 1" in repaired.output
     assert CliRunner().invoke(main, ["rebuild-aggregates", "--check"]).exit_code == 0
-    assert CliRunner().invoke(main, ["purge"]).output == "reports deleted: 0\nexpired records deleted: 0\n"
+    assert CliRunner().invoke(main, ["purge"]).stdout == "reports deleted: 0\nexpired records deleted: 0\n"
     exported = CliRunner().invoke(main, ["export", DEBTOR_SIREN])
-    assert json.loads(exported.output)["siren"] == DEBTOR_SIREN
+    assert json.loads(exported.stdout)["siren"] == DEBTOR_SIREN
     assert CliRunner().invoke(main, ["export", "123"]).exit_code == 2
 
 

@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from functions.cli import main
 from functions.core.clock import FixedClock
+from functions.core.config import Settings
 from functions.core.context import Services
 from functions.core.domain.reports import ReportStatus
 from functions.core.domain.summaries import build_summary
@@ -144,16 +145,16 @@ def test_rebuild_summaries_check_exits_non_zero_on_a_difference(cli_env: CliRunn
 
 
 def test_a_demo_run_reminds_the_demo_key_kept_in_var(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from functions.cli.server import _echo_demo_key
 
-    monkeypatch.chdir(tmp_path)
-    _echo_demo_key("127.0.0.1", 8000)
+    ctx = Services(settings)  # ARDOISE_HOME is the test's folder
+    _echo_demo_key(ctx, "127.0.0.1", 8000)
     assert capsys.readouterr().out == ""
-    (tmp_path / "var").mkdir()
+    (tmp_path / "var").mkdir(exist_ok=True)
     (tmp_path / "var" / "demo-api-key").write_text("ard_sub_0123456789ab_demo\n")
-    _echo_demo_key("127.0.0.1", 8000)
+    _echo_demo_key(ctx, "127.0.0.1", 8000)
     assert (
         "curl -H 'X-API-Key: ard_sub_0123456789ab_demo' http://127.0.0.1:8000/api/reports/usage"
         in capsys.readouterr().out
