@@ -47,14 +47,24 @@ def link_sent(
     )
 
 
-@api.route("/charter", "GET", summary="Donner la version en vigueur de la charte.", responses={200: CharterText})
+@api.route(
+    "/charter",
+    "GET",
+    summary="Donner la version en vigueur de la charte.",
+    responses={200: CharterText},
+    uses_store=False,
+)
 def get_charter() -> CharterText:
     catalog, today = load_charter(), today_in_paris(services().clock())
     return charter_text(catalog.current(today), catalog, today)
 
 
 @api.route(
-    "/charter/versions", "GET", summary="Lister les versions publiées de la charte.", responses={200: CharterVersions}
+    "/charter/versions",
+    "GET",
+    summary="Lister les versions publiées de la charte.",
+    responses={200: CharterVersions},
+    uses_store=False,
 )
 def list_charter_versions() -> CharterVersions:
     return charter_versions(load_charter(), today_in_paris(services().clock()))
@@ -66,6 +76,7 @@ def list_charter_versions() -> CharterVersions:
     summary="Donner une version de la charte.",
     responses={200: CharterText},
     problems=(404,),
+    uses_store=False,
 )
 def get_charter_version(version: str) -> CharterText:
     catalog, today = load_charter(), today_in_paris(services().clock())

@@ -113,4 +113,6 @@ class QuotaExceeded(Problem):
 
 
 class ServiceUnavailable(Problem):
-    status, slug, title = 503, "indisponible", "Service momentanément indisponible"
+    """The store (or another dependency) cannot serve the request now; ``Retry-After`` says when to try again."""
+
+    status, slug, title = 503, "service-indisponible", "Service momentanément indisponible"

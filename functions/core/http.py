@@ -27,6 +27,7 @@ from functions.core.errors import (
     NotFound,
     PayloadTooLarge,
     Problem,
+    ServiceUnavailable,
     Unauthorized,
     UnsupportedMediaType,
     ValidationFailed,
@@ -39,7 +40,7 @@ from functions.core.openapi import Response as Documented
 from functions.core.services.propagation import refresh_companies
 from functions.core.store import Store
 from functions.core.store.base import RequestWrites, request_writes
-from functions.core.store.items import InvalidCursor
+from functions.core.store.items import InvalidCursor, StoreUnavailable
 from functions.core.validation import validation_failed
 
 PROBLEM_MIMETYPE = "application/problem+json"
@@ -79,6 +80,7 @@ class Api:
         auth: Callable[[], Any] | None = None,
         raw_body: dict[str, dict[str, Any]] | None = None,
         repeatable: bool = False,
+        uses_store: bool = True,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Register a view; ``body``/``query`` models are parsed and passed as keywords.
 
@@ -87,7 +89,8 @@ class Api:
         (media type -> JSON schema) only documents a body the view reads itself.
         ``repeatable`` says that running the request again applies nothing twice
         (its writes are upserts): a failure after some of its commits then keeps
-        its own status, so that the client sends it again.
+        its own status, so that the client sends it again. ``uses_store`` False
+        (texts, health) leaves the 503 of an unavailable store out of the document.
         """
         operation = Operation(
             rule,
@@ -100,6 +103,7 @@ class Api:
             (self.tag,) if self.tag else (),
             problems,
             raw_body,
+            uses_store,
         )
         self.operations.append(operation)
 
@@ -260,6 +264,20 @@ def _handle_problem(problem: Problem) -> Response:
     return problem_response(problem)
 
 
+# Long enough for DynamoDB's throttling to ease or SQLite's other writer to finish.
+RETRY_AFTER_SECONDS = 5
+
+
+def _handle_store_unavailable(error: StoreUnavailable) -> Response:
+    log.warning("store unavailable", extra={"route": _route(), "method": request.method, "error": str(error)})
+    return _handle_problem(
+        ServiceUnavailable(
+            "Le service est momentanément surchargé ou indisponible : réessayez dans quelques secondes.",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+    )
+
+
 def _handle_unexpected(error: Exception) -> Response:
     if _committed():
         log.exception("error after the change was committed", extra={"route": _route(), "method": request.method})
@@ -315,6 +333,7 @@ def build_app(
     app.register_error_handler(Problem, _handle_problem)
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(InvalidCursor, _handle_invalid_cursor)
+    app.register_error_handler(StoreUnavailable, _handle_store_unavailable)
     app.register_error_handler(Exception, _handle_unexpected)
     app.before_request(_collect_writes)
     app.after_request(_refresh_touched_companies)
@@ -323,11 +342,17 @@ def build_app(
     operations = [op for api in apis for op in api.operations]
     meta = Api("meta", tag="Service")
 
-    @meta.route("/health", "GET", summary="Dire si le service répond.", responses={200: Health})
+    @meta.route("/health", "GET", summary="Dire si le service répond.", responses={200: Health}, uses_store=False)
     def health() -> Health:
         return Health(status="ok", service=title)
 
-    @meta.route("/openapi.json", "GET", summary="Donner ce document OpenAPI 3.1.", responses={200: "application/json"})
+    @meta.route(
+        "/openapi.json",
+        "GET",
+        summary="Donner ce document OpenAPI 3.1.",
+        responses={200: "application/json"},
+        uses_store=False,
+    )
     def openapi() -> dict[str, Any]:
         return document
 

@@ -54,6 +54,8 @@ class Operation:
     problems: tuple[int, ...] = ()
     # For documentation only: a body the view reads itself (CSV, a file), media type -> JSON schema.
     raw_body: dict[str, dict[str, Any]] | None = None
+    # Reads or writes the store, so may meet it throttled or unavailable (503).
+    uses_store: bool = True
 
     @property
     def path(self) -> str:
@@ -82,7 +84,10 @@ _PROBLEM_TEXT = {
     415: "Type de contenu non supporté",
     422: "Règle métier non respectée",
     429: "Quota dépassé",
+    503: "Service momentanément indisponible (réessayer après Retry-After secondes)",
 }
+
+RETRY_AFTER = {"Retry-After": {"description": "Secondes à attendre avant de réessayer.", "schema": {"type": "integer"}}}
 
 
 def build_document(title: str, version: str, description: str, operations: list[Operation]) -> dict[str, Any]:
@@ -140,6 +145,19 @@ def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
         document["security"] = [{op.security: []}]
     for status, response in op.responses.items():
         document["responses"][str(status)] = _response(response, refs)
+    problems = _problem_statuses(op)
+    for status in sorted(problems):
+        document["responses"][str(status)] = {
+            "description": _PROBLEM_TEXT.get(status, "Erreur"),
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+    if 503 in problems:
+        document["responses"]["503"]["headers"] = RETRY_AFTER
+    return document
+
+
+def _problem_statuses(op: Operation) -> set[int]:
+    """Return the error statuses an operation can answer: its own, and those the edge adds."""
     problems = set(op.problems) | ({400} if op.body or op.query or op.path_params else set())
     if op.body is not None:
         problems |= {413, 415}
@@ -147,12 +165,9 @@ def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
         problems.add(413)
     if op.security:
         problems.add(401)
-    for status in sorted(problems):
-        document["responses"][str(status)] = {
-            "description": _PROBLEM_TEXT.get(status, "Erreur"),
-            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
-        }
-    return document
+    if op.uses_store:
+        problems.add(503)
+    return problems
 
 
 def _contents(op: Operation) -> list[Content]:

@@ -66,3 +66,16 @@ def test_bodies_read_by_the_view_itself_are_documented_with_their_media_types(se
     media = evidence["requestBody"]["content"]
     assert {"application/octet-stream", "application/pdf", "image/jpeg"} <= set(media)
     assert media["application/pdf"]["schema"] == {"type": "string", "format": "binary"}
+
+
+def test_every_operation_that_uses_the_store_documents_its_503_and_retry_after(settings: Settings) -> None:
+    for module in FUNCTIONS:
+        document = build(module, settings).test_client().get("/openapi.json").json
+        for path, operations in document["paths"].items():
+            for method, operation in operations.items():
+                unavailable = operation["responses"].get("503")
+                if path in {"/health", "/openapi.json"} or path.startswith("/charter"):
+                    assert unavailable is None, f"{method} {path}"
+                    continue
+                assert unavailable is not None, f"{method} {path}"
+                assert "Retry-After" in unavailable["headers"]

@@ -16,7 +16,7 @@ from functions.core.clock import FixedClock
 from functions.core.context import Services
 from functions.core.services.tick import run_tick
 from functions.core.store import Store
-from functions.core.store.items import ConditionFailed, ItemBackend
+from functions.core.store.items import ConditionFailed, ItemBackend, StoreUnavailable
 from tests.directory.conftest import moderator_headers, reply_token
 from tests.directory.factories import DEBTOR_SIREN, filing_payload
 from tests.faults import FaultyBackend, writes_touching
@@ -119,3 +119,22 @@ def test_an_error_after_the_commit_is_answered_202_with_the_change_kept(
     assert decided.json["status"] == "accepted"
     report = services.store.reports.get_report(report_id)
     assert report is not None and report.moderation is not None
+
+
+def test_an_upload_of_upserts_that_fails_halfway_keeps_its_error_so_that_it_is_sent_again(
+    directory: FlaskClient, member: dict[str, str], services: Services, faulty: FaultyBackend
+) -> None:
+    lines = [
+        {"debtor_siren": DEBTOR_SIREN, "amount_cents": 1_000_00 + n, "due_date": "2026-01-31", "paid_on": "2026-02-10"}
+        for n in range(60)
+    ]
+    # The second transaction of the upload (lines 46 to 60) meets a throttled table.
+    faulty.fail("transact", matches=writes_touching("EXPERIENCES#"), calls={2}, error=lambda: StoreUnavailable("x"))
+
+    failed = directory.post("/experiences", json=lines, headers=member)
+    assert failed.status_code == 503, failed.json
+    assert len(services.store.experiences.list_for_debtor(DEBTOR_SIREN)) == 45
+
+    again = directory.post("/experiences", json=lines, headers=member)
+    assert again.status_code == 200, again.json
+    assert len(services.store.experiences.list_for_debtor(DEBTOR_SIREN)) == 60

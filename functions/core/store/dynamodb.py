@@ -12,6 +12,7 @@ one bound to moto.
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -26,11 +27,13 @@ from functions.core.store.items import (
     Page,
     Put,
     StoreError,
+    StoreUnavailable,
     Write,
     check_transaction,
     decode_cursor,
     encode_cursor,
     key_bounds,
+    unavailable_when,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -81,6 +84,28 @@ def _attributes_to_item(attributes: dict[str, Any]) -> Item:
 # Cancellation codes that mean "another writer got there first": worth a retry
 # of the read-modify-write. Anything else (throttling, validation) is not a conflict.
 _LOST_RACE_CODES = {"ConditionalCheckFailed", "TransactionConflict"}
+# Cancellation codes that mean "not now": the table is throttled.
+_THROTTLED_CODES = {"ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"}
+# Errors DynamoDB answers when it cannot serve a call now; the SDK has already
+# retried them by the time they reach us.
+UNAVAILABLE_ERRORS = frozenset(
+    {
+        "ThrottlingException",
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        # The same ClientRequestToken still being applied: its outcome is not known yet.
+        "TransactionInProgressException",
+    }
+)
+# The SDK's own retries: a few, quickly, so that a request answers 503 in time
+# rather than waiting out the legacy mode's ten attempts.
+CLIENT_CONFIG: dict[str, Any] = {
+    "retries": {"mode": "standard", "max_attempts": 4},
+    "connect_timeout": 3,
+    "read_timeout": 10,
+}
 
 
 def _cancellation_error(exc: Exception) -> StoreError:
@@ -88,7 +113,25 @@ def _cancellation_error(exc: Exception) -> StoreError:
     codes = {reason.get("Code", "None") for reason in reasons} - {"None"}
     if codes and codes <= _LOST_RACE_CODES:
         return ConditionFailed(", ".join(sorted(codes)))
+    if codes & _THROTTLED_CODES and codes <= _LOST_RACE_CODES | _THROTTLED_CODES:
+        return StoreUnavailable(f"transaction throttled: {', '.join(sorted(codes))}")
     return StoreError(f"transaction cancelled: {', '.join(sorted(codes)) or exc}")
+
+
+def is_unavailable(exc: Exception) -> bool:
+    """Tell whether a boto3 error means "not now" (throttled, failing, unreachable) rather than a bug."""
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict) and response.get("Error", {}).get("Code") in UNAVAILABLE_ERRORS:
+        return True
+    from botocore import exceptions as sdk
+
+    # Unreachable endpoint, connection reset, read timeout (after the SDK's retries).
+    return isinstance(exc, sdk.ConnectionError | sdk.HTTPClientError)
+
+
+_guarded = unavailable_when(is_unavailable)
+# Rounds of BatchGetItem on the keys a throttled table left unprocessed.
+UNPROCESSED_ROUNDS = 6
 
 
 def _key(pk: str, sk: str) -> dict[str, Any]:
@@ -121,12 +164,14 @@ class DynamoDbBackend:
     def __init__(self, table: str, client: DynamoDBClient | None = None, region: str = "eu-west-3") -> None:
         if client is None:
             import boto3  # deferred: the SQLite path never pays for boto3's import
+            from botocore.config import Config
 
-            client = boto3.client("dynamodb", region_name=region)
+            client = boto3.client("dynamodb", region_name=region, config=Config(**CLIENT_CONFIG))
         self.table = table
         self.client = client
 
     # -- schema ------------------------------------------------------------
+    @_guarded
     def create_schema(self) -> None:
         try:
             self.client.create_table(
@@ -147,10 +192,12 @@ class DynamoDbBackend:
         )
 
     # -- reads -------------------------------------------------------------
+    @_guarded
     def get(self, pk: str, sk: str) -> Item | None:
         response = self.client.get_item(TableName=self.table, Key=_key(pk, sk), ConsistentRead=True)
         return _attributes_to_item(response["Item"]) if "Item" in response else None
 
+    @_guarded
     def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Item]:
         found: list[Item] = []
         unique = list(dict.fromkeys(keys))
@@ -158,12 +205,19 @@ class DynamoDbBackend:
             request = {
                 self.table: {"Keys": [_key(pk, sk) for pk, sk in unique[start : start + 100]], "ConsistentRead": True}
             }
-            while request:
+            for attempt in range(UNPROCESSED_ROUNDS):
                 response = self.client.batch_get_item(RequestItems=request)
                 found.extend(_attributes_to_item(a) for a in response["Responses"].get(self.table, []))
                 request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                # Keys left unprocessed are the table's throttling: back off before asking again.
+                time.sleep(min(1.0, 0.05 * 2**attempt))
+            else:
+                raise StoreUnavailable("keys left unprocessed by a throttled table")
         return found
 
+    @_guarded
     def query(
         self,
         pk: str,
@@ -225,6 +279,7 @@ class DynamoDbBackend:
             key[sk_name] = getattr(final, sk_name)
         return Page(items, encode_cursor(key))
 
+    @_guarded
     def scan_partitions(self, prefix: str) -> list[str]:
         partitions: set[str] = set()
         request: dict[str, Any] = {
@@ -241,6 +296,7 @@ class DynamoDbBackend:
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     # -- writes ------------------------------------------------------------
+    @_guarded
     def transact(self, writes: Sequence[Write]) -> None:
         if not writes:
             return
@@ -276,6 +332,7 @@ class DynamoDbBackend:
             }
         raise TypeError(f"unknown write {write!r}")  # pragma: no cover
 
+    @_guarded
     def increment(self, pk: str, sk: str, amount: int = 1, *, limit: int | None = None) -> int:
         request: dict[str, Any] = {
             "TableName": self.table,
@@ -296,6 +353,7 @@ class DynamoDbBackend:
             raise LimitReached(f"{pk}/{sk} reached {limit}") from exc
         return int(response["Attributes"]["n"]["N"])
 
+    @_guarded
     def get_counter(self, pk: str, sk: str) -> int:
         response = self.client.get_item(TableName=self.table, Key=_key(pk, COUNTER_PREFIX + sk), ConsistentRead=True)
         return int(response["Item"]["n"]["N"]) if "Item" in response else 0

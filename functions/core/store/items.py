@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, Protocol
+from functools import wraps
+from typing import Any, Literal, ParamSpec, Protocol, TypeVar
 
 Index = Literal["gsi1", "gsi2"]
 
@@ -28,6 +29,38 @@ class StoreError(RuntimeError):
 
 class ConditionFailed(StoreError):
     """A conditional write lost: the item changed (or appeared) meanwhile."""
+
+
+class StoreUnavailable(StoreError):
+    """The store could not serve the call now (throttled, unavailable, busy past its timeout).
+
+    Nothing says the call was applied, nor that it was not: the caller may try
+    again later (the HTTP edge answers 503 with ``Retry-After``).
+    """
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def unavailable_when(test: Callable[[Exception], bool]) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Decorate a backend method so that the engine errors ``test`` recognises become StoreUnavailable."""
+
+    def decorate(method: Callable[P, R]) -> Callable[P, R]:
+        @wraps(method)
+        def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return method(*args, **kwargs)
+            except StoreError:
+                raise
+            except Exception as exc:
+                if test(exc):
+                    raise StoreUnavailable(f"{type(exc).__name__}: {exc}") from exc
+                raise
+
+        return guarded
+
+    return decorate
 
 
 class InvalidCursor(StoreError, ValueError):

@@ -3,7 +3,8 @@
 Each thread gets its own connection; writes run in ``BEGIN IMMEDIATE``
 transactions so that version checks and writes are atomic across threads and
 processes. The schema is versioned with ``PRAGMA user_version`` and migrated on
-first use.
+first use. A database still locked by another writer after ``busy_timeout``
+seconds is :class:`StoreUnavailable`, as a throttled DynamoDB table is.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from functions.core.store.items import (
     decode_cursor,
     encode_cursor,
     key_bounds,
+    unavailable_when,
 )
 
 MIGRATIONS: tuple[str, ...] = (
@@ -57,6 +59,19 @@ MIGRATIONS: tuple[str, ...] = (
 _COLUMNS = "pk, sk, data, version, gsi1pk, gsi1sk, gsi2pk, gsi2sk, expires_at"
 
 
+def is_busy(exc: Exception) -> bool:
+    """Tell whether SQLite gave up waiting for another writer ("database is locked")."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}  # extended codes keep the primary low byte
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+_guarded = unavailable_when(is_busy)
+
+
 def _row_to_item(row: sqlite3.Row | tuple[Any, ...]) -> Item:
     pk, sk, data, version, g1p, g1s, g2p, g2s, expires_at = row
     return Item(pk, sk, json.loads(data), version, g1p, g1s, g2p, g2s, expires_at)
@@ -65,8 +80,9 @@ def _row_to_item(row: sqlite3.Row | tuple[Any, ...]) -> Item:
 class SqliteBackend:
     """Items in a local SQLite file (or ``:memory:`` for one thread only)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, busy_timeout: float = 30.0) -> None:
         self.path = str(path)
+        self.busy_timeout = busy_timeout
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
@@ -77,10 +93,10 @@ class SqliteBackend:
     def _connect(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
             conn.execute("PRAGMA foreign_keys=ON")
             self._local.conn = conn
         if not self._schema_ready:
@@ -107,6 +123,7 @@ class SqliteBackend:
         """Return the migrated schema's version number."""
         return int(self._connect().execute("PRAGMA user_version").fetchone()[0])
 
+    @_guarded
     def create_schema(self) -> None:
         self._connect()
 
@@ -118,10 +135,12 @@ class SqliteBackend:
             self._local.conn = None
 
     # -- reads -------------------------------------------------------------
+    @_guarded
     def get(self, pk: str, sk: str) -> Item | None:
         row = self._connect().execute(f"SELECT {_COLUMNS} FROM items WHERE pk = ? AND sk = ?", (pk, sk)).fetchone()
         return _row_to_item(row) if row else None
 
+    @_guarded
     def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Item]:
         conn = self._connect()
         found: list[Item] = []
@@ -133,6 +152,7 @@ class SqliteBackend:
             found.extend(_row_to_item(row) for row in rows)
         return found
 
+    @_guarded
     def query(
         self,
         pk: str,
@@ -178,6 +198,7 @@ class SqliteBackend:
             next_cursor = encode_cursor(key)
         return Page(items, next_cursor)
 
+    @_guarded
     def scan_partitions(self, prefix: str) -> list[str]:
         rows = self._connect().execute(
             "SELECT DISTINCT pk FROM items WHERE pk >= ? AND pk < ? ORDER BY pk",
@@ -186,6 +207,7 @@ class SqliteBackend:
         return [row[0] for row in rows]
 
     # -- writes ------------------------------------------------------------
+    @_guarded
     def transact(self, writes: Sequence[Write]) -> None:
         check_transaction(writes)
         conn = self._connect()
@@ -231,6 +253,7 @@ class SqliteBackend:
         else:  # pragma: no cover - the Write union is closed
             raise TypeError(f"unknown write {write!r}")
 
+    @_guarded
     def increment(self, pk: str, sk: str, amount: int = 1, *, limit: int | None = None) -> int:
         conn = self._connect()
         conn.execute("BEGIN IMMEDIATE")
@@ -246,6 +269,7 @@ class SqliteBackend:
             conn.execute("ROLLBACK")
             raise
 
+    @_guarded
     def get_counter(self, pk: str, sk: str) -> int:
         row = self._connect().execute("SELECT value FROM counters WHERE pk = ? AND sk = ?", (pk, sk)).fetchone()
         return int(row[0]) if row else 0
