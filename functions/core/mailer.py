@@ -9,6 +9,7 @@ cannot write raises ``OSError``, which is worth trying again too.
 from __future__ import annotations
 
 import time
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from email import policy
@@ -68,12 +69,17 @@ class Mailer(Protocol):
 _MIME_POLICY = policy.default.clone(max_line_length=998)
 
 
+def one_line(text: str) -> str:
+    """A header value folded to one line: line breaks, tabs and other control characters become single spaces."""
+    return " ".join("".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text).split())
+
+
 def to_mime(message: Message, sender: str) -> EmailMessage:
     """Build the MIME message both mailers send."""
     mime = EmailMessage(policy=_MIME_POLICY)
     mime["From"] = sender
     mime["To"] = message.to
-    mime["Subject"] = message.subject
+    mime["Subject"] = one_line(message.subject)
     mime["Date"] = formatdate(localtime=False)
     mime["Message-ID"] = make_msgid(domain="ardoise")
     if message.reply_to:

@@ -43,7 +43,7 @@ def test_the_notice_states_the_amounts_computed_by_hand(services: Services, mail
     assert response.status_code == 201
     notice = notice_of(mailer, "comptabilite@sge.fr")
     text = notice.get_content()
-    assert notice["Subject"] == "Avant publication : facture F-2025-0412 signalée par Menuiserie Durand SARL"
+    assert notice["Subject"] == "Avant publication : une facture impayée vous est signalée sur Ardoise"
     # 16/11-31/12/2025: 46 days at 12.15 % on 1 250,00 = 19,14 ; 01/01-02/03/2026: 61 days at 12.00 % = 25,07.
     assert "du 16/11/2025 au 31/12/2025 (46 jours à 12,15\u00a0%) : 19,14\u00a0€" in text
     assert "du 01/01/2026 au 02/03/2026 (61 jours à 12,00\u00a0%) : 25,07\u00a0€" in text

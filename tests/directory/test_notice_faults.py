@@ -189,8 +189,8 @@ def test_a_letter_sent_again_is_a_copy_of_the_same_letter(rig: Rig) -> None:
     assert rig.api.post("/reports", json=payload, headers=rig.member).status_code == 201
     _tick_days(rig, 2)
     original, copy = [m for m in rig.outbox.messages() if m["To"] == letters_to]
-    assert "Copie" not in str(original["Subject"])
-    assert "Copie de l'avis du 2 mars 2026" in str(copy["Subject"])
+    assert str(original["Subject"]) == "Courrier à poster : l'avis du 2 mars 2026 (SIREN 552100554)"
+    assert str(copy["Subject"]) == "Courrier à poster : copie de l'avis du 2 mars 2026 (SIREN 552100554)"
     assert "peut-être déjà" in copy.get_body(("plain",)).get_content()
     [report] = rig.services.store.reports.list_for_debtor(DEBTOR_SIREN)
     assert report.status is ReportStatus.NOTIFIED

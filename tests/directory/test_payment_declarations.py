@@ -62,7 +62,9 @@ def test_after_an_upheld_contest_the_debtor_can_still_declare_a_payment(world: W
     )
     assert declared.status_code == 200 and declared.json["status"] == "disputed"
     assert not listed(world)
-    assert subjects_to(world.mailer, CREDITOR_MAIL)[-1] == f"Signalement {published_report} contesté par le débiteur"
+    assert subjects_to(world.mailer, CREDITOR_MAIL)[-1] == (
+        "Facture F-2025-0412 (Société Générale d'Équipement) : paiement déclaré par le débiteur"
+    )
     report = world.api.get(f"/reports/{published_report}", headers=world.member).json
     assert report["dispute"]["kind"] == "payment_declared"
     assert [d["dispute"]["kind"] for d in report["earlier_disputes"]] == ["dispute"]
@@ -111,7 +113,7 @@ def test_a_partial_payment_leaving_less_than_the_minimum_takes_the_report_off_th
     assert (paid.json["status"], paid.json["outstanding_cents"]) == ("unlisted", 99_99)
     assert not listed(world)
     assert world.services.store.reports.get_aggregate(DEBTOR_SIREN).open_published_count == 0
-    assert subjects_to(world.mailer, DEBTOR_MAIL)[-1] == "Facture F-2025-0412 : retirée de l'annuaire"
+    assert subjects_to(world.mailer, DEBTOR_MAIL)[-1] == "Signalement retiré de l'annuaire Ardoise"
     assert world.api.get(f"/replies/{reply_token(world.mailer)}").json["actions"] == []
     world.clock.advance(days=20)
     world.tick()

@@ -70,8 +70,11 @@ def test_a_report_is_notified_published_replied_to_paid_disputed_upheld_settled_
     assert page["reports"][0]["outstanding_cents"] == 1_250_00
     assert page["reports"][0]["due_date"] == "2025-12-31"
     assert page["reports"][0]["days_overdue"] == 76
-    assert subjects_to(mailer, CREDITOR_MAIL)[-1] == f"Signalement {report_id} publié"
-    assert subjects_to(mailer, DEBTOR_MAIL)[-1] == "Signalement publié : facture F-2025-0412"
+    assert (
+        subjects_to(mailer, CREDITOR_MAIL)[-1]
+        == "Facture F-2025-0412 (Société Générale d'Équipement) : signalement publié"
+    )
+    assert subjects_to(mailer, DEBTOR_MAIL)[-1] == "Signalement publié sur l'annuaire Ardoise"
 
     # The debtor replies: the reply shows next to the report.
     token = reply_token(mailer)
@@ -98,7 +101,9 @@ def test_a_report_is_notified_published_replied_to_paid_disputed_upheld_settled_
     )
     assert disputed.status_code == 200 and disputed.json["status"] == "disputed"
     assert listing(directory)["listed"] is False
-    assert subjects_to(mailer, CREDITOR_MAIL)[-1] == f"Signalement {report_id} contesté par le débiteur"
+    assert subjects_to(mailer, CREDITOR_MAIL)[-1] == (
+        "Facture F-2025-0412 (Société Générale d'Équipement) : contestée par le débiteur"
+    )
     assert (
         directory.post(
             f"/replies/{token}", json={"action": "dispute", "reason": "other", "text": "Encore une fois."}
@@ -137,7 +142,7 @@ def test_a_report_is_notified_published_replied_to_paid_disputed_upheld_settled_
     assert listing(directory)["listed"] is False
     assert services.store.reports.get_aggregate(DEBTOR_SIREN).outstanding_cents == 0
     assert [r.id for r in services.store.reports.list_for_debtor(DEBTOR_SIREN)] == [report_id]
-    assert subjects_to(mailer, DEBTOR_MAIL)[-1] == "Facture F-2025-0412 : signalement clos"
+    assert subjects_to(mailer, DEBTOR_MAIL)[-1] == "Signalement clos : règlement enregistré"
 
     # Deleted 24 months after settlement, with its evidence; the audit log keeps no free text.
     clock.advance(days=730)
@@ -184,7 +189,7 @@ def test_a_dispute_in_the_grace_period_freezes_publication_until_a_moderator_rej
     run_tick(services)
     assert listing(directory)["listed"] is False
     assert directory.get(f"/replies/{token}").json["actions"] == []
-    assert "Décision de modération : facture F-2025-0412" in subjects_to(mailer, DEBTOR_MAIL)
+    assert "Décision de modération sur votre contestation" in subjects_to(mailer, DEBTOR_MAIL)
 
 
 def test_an_upheld_dispute_in_the_grace_period_is_published_when_the_grace_period_ends(world: World) -> None:
@@ -252,7 +257,7 @@ def test_the_creditor_may_withdraw_a_published_report_and_nothing_else_happens_a
     withdrawn = directory.post(f"/reports/{report_id}/withdraw", headers=member)
     assert withdrawn.json["status"] == "withdrawn"
     assert listing(directory)["listed"] is False
-    assert subjects_to(mailer, DEBTOR_MAIL)[-1] == "Facture F-2025-0412 : signalement clos"
+    assert subjects_to(mailer, DEBTOR_MAIL)[-1] == "Signalement clos : retiré par le créancier"
     assert directory.post(f"/reports/{report_id}/withdraw", headers=member).status_code == 409
     late = directory.post(
         f"/reports/{report_id}/payments", json={"amount_cents": 100_00, "paid_on": "2026-03-10"}, headers=member

@@ -2,6 +2,11 @@
 
 Plain, polite French. The creditor never learns more about the debtor than its
 report says; the debtor always gets a fresh private link when it can still act.
+
+Subjects never carry an internal id. The creditor's name them by its own data
+(the invoice number and the debtor's name); the debtor's carry no text that
+the creditor typed (an invoice "number" can read "payez sur evil.example"):
+the body says which invoice it is about.
 """
 
 from __future__ import annotations
@@ -10,6 +15,11 @@ from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeKind, Mo
 from functions.core.mailer import Message
 from functions.core.money import format_eur
 from functions.core.services.directory.wording import SIGNATURE, short_date
+
+
+def creditor_subject(report: Report, what: str) -> str:
+    """A creditor's subject: ``Facture F-2025-0412 (Société Générale d'Équipement) : signalement publié``."""
+    return f"Facture {report.invoice.number} ({report.debtor.name}) : {what}"
 
 
 def _invoice(report: Report) -> str:
@@ -29,7 +39,7 @@ Vous pouvez toujours, par votre lien personnel, déclarer un paiement, contester
   {url}
 
 {SIGNATURE}"""
-    return Message(to=report.debtor.email, subject=f"Signalement publié : facture {report.invoice.number}", text=text)
+    return Message(to=report.debtor.email, subject="Signalement publié sur l'annuaire Ardoise", text=text)
 
 
 def published_to_creditor(report: Report) -> Message:
@@ -42,7 +52,7 @@ Pensez à enregistrer tout paiement reçu (POST /reports/{report.id}/payments) :
 complet retire aussitôt le signalement de l'annuaire.
 
 {SIGNATURE}"""
-    return Message(to=report.creditor.email, subject=f"Signalement {report.id} publié", text=text)
+    return Message(to=report.creditor.email, subject=creditor_subject(report, "signalement publié"), text=text)
 
 
 def unlisted_to_debtor(report: Report, min_amount_cents: int) -> Message:
@@ -54,8 +64,7 @@ le montant minimal d'un signalement : le signalement ne figure plus sur l'annuai
 et n'y reviendra pas. Votre créancier peut toujours enregistrer le règlement du solde.
 
 {SIGNATURE}"""
-    subject = f"Facture {report.invoice.number} : retirée de l'annuaire"
-    return Message(to=report.debtor.email, subject=subject, text=text)
+    return Message(to=report.debtor.email, subject="Signalement retiré de l'annuaire Ardoise", text=text)
 
 
 def closed_to_debtor(report: Report, *, settled: bool) -> Message:
@@ -66,7 +75,8 @@ def closed_to_debtor(report: Report, *, settled: bool) -> Message:
 Ce signalement ne figure plus sur l'annuaire public Ardoise et votre lien personnel n'a plus d'usage.
 
 {SIGNATURE}"""
-    return Message(to=report.debtor.email, subject=f"Facture {report.invoice.number} : signalement clos", text=text)
+    subject = "Signalement clos : " + ("règlement enregistré" if settled else "retiré par le créancier")
+    return Message(to=report.debtor.email, subject=subject, text=text)
 
 
 def dispute_to_creditor(report: Report, *, payment_declared: bool = False) -> Message:
@@ -92,7 +102,12 @@ Le signalement {report.id} est suspendu : il n'est pas (ou plus) visible sur l'a
 tant que la modération n'a pas statué. {ask}
 
 {SIGNATURE}"""
-    return Message(to=report.creditor.email, subject=f"Signalement {report.id} contesté par le débiteur", text=text)
+    what = (
+        "paiement déclaré par le débiteur"
+        if payment_declared or dispute.kind is DisputeKind.PAYMENT_DECLARED
+        else "contestée par le débiteur"
+    )
+    return Message(to=report.creditor.email, subject=creditor_subject(report, what), text=text)
 
 
 def decision_messages(report: Report, debtor_url: str | None) -> list[Message]:
@@ -117,10 +132,9 @@ def decision_messages(report: Report, debtor_url: str | None) -> list[Message]:
 Note du modérateur :
 {note}
 """
-    subject = f"Décision de modération : facture {report.invoice.number}"
     creditor = Message(
         to=report.creditor.email,
-        subject=subject,
+        subject=creditor_subject(report, "décision de modération"),
         text=f"Bonjour,\n\nSignalement {report.id}, {_invoice(report)}.\n{body}\n{SIGNATURE}",
     )
     link = (
@@ -132,5 +146,11 @@ Note du modérateur :
     debtor_text = f"Madame, Monsieur,\n\n{about}\n{body}{link}\n{SIGNATURE}"
     messages = [creditor]
     if report.debtor.email:
+        about_what = (
+            "déclaration de paiement"
+            if report.dispute and report.dispute.kind is DisputeKind.PAYMENT_DECLARED
+            else "contestation"
+        )
+        subject = f"Décision de modération sur votre {about_what}"
         messages.append(Message(to=report.debtor.email, subject=subject, text=debtor_text))
     return messages

@@ -157,9 +157,13 @@ def notice_letter(facts: NoticeFacts, now: datetime) -> bytes:
 
 def _messages(ctx: Services, facts: NoticeFacts, now: datetime) -> tuple[NoticeMedium, list[Message]]:
     report = facts.report
-    subject = f"Avant publication : facture {report.invoice.number} signalée par {report.creditor.name}"
-    if facts.notice.is_copy:
-        subject = f"Copie de l'avis du {long_date(today_in_paris(facts.notice.dated_at))} — {subject}"
+    # No text the creditor typed: the body names the invoice and the creditor.
+    dated = long_date(today_in_paris(facts.notice.dated_at))
+    subject = (
+        f"Copie de l'avis du {dated} : une facture impayée vous est signalée sur Ardoise"
+        if facts.notice.is_copy
+        else "Avant publication : une facture impayée vous est signalée sur Ardoise"
+    )
     if report.debtor.email:
         return NoticeMedium.EMAIL, [Message(to=report.debtor.email, subject=subject, text=notice_text(facts))]
     letter = Attachment(f"avis-{report.id}.pdf", notice_letter(facts, now))
@@ -174,7 +178,13 @@ def _messages(ctx: Services, facts: NoticeFacts, now: datetime) -> tuple[NoticeM
         f"{report.debtor.postal_address}\n\nLa lettre imprimable est jointe (signalement {report.id}).\n"
     )
     return NoticeMedium.POST, [
-        Message(to=ctx.settings.letters_to, subject=f"Courrier à poster : {subject}", text=text, attachments=(letter,))
+        Message(
+            to=ctx.settings.letters_to,
+            subject=f"Courrier à poster : {'copie de l' if facts.notice.is_copy else 'l'}'avis du {dated}"
+            f" (SIREN {report.debtor.siren})",
+            text=text,
+            attachments=(letter,),
+        )
     ]
 
 
