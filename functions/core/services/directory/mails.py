@@ -11,10 +11,11 @@ the body says which invoice it is about.
 
 from __future__ import annotations
 
+from functions.core.clock import today_in_paris
 from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeKind, ModerationDecision, Report
 from functions.core.mailer import Message
 from functions.core.money import format_eur
-from functions.core.services.directory.wording import SIGNATURE, short_date
+from functions.core.services.directory.wording import SIGNATURE, long_date, short_date
 
 
 def creditor_subject(report: Report, what: str) -> str:
@@ -24,6 +25,13 @@ def creditor_subject(report: Report, what: str) -> str:
 
 def _invoice(report: Report) -> str:
     return f"la facture n° {report.invoice.number} (échéance le {short_date(report.invoice.due_date)})"
+
+
+def _off_the_listing(report: Report) -> str:
+    """Where a closed report stands, said truly: it left the listing, or it never reached it."""
+    if report.published_at is not None:
+        return "le signalement ne figure plus sur l'annuaire public Ardoise et n'y reviendra pas"
+    return "le signalement ne sera pas publié sur l'annuaire public Ardoise"
 
 
 def published_to_debtor(report: Report, url: str) -> Message:
@@ -60,8 +68,8 @@ def unlisted_to_debtor(report: Report, min_amount_cents: int) -> Message:
 
 {report.creditor.name} a enregistré un paiement partiel sur {_invoice(report)}.
 Le reste dû, {format_eur(report.outstanding_cents)}, est désormais inférieur à {format_eur(min_amount_cents)},
-le montant minimal d'un signalement : le signalement ne figure plus sur l'annuaire public Ardoise
-et n'y reviendra pas. Votre créancier peut toujours enregistrer le règlement du solde.
+le montant minimal d'un signalement : {_off_the_listing(report)}.
+Votre créancier peut toujours enregistrer le règlement du solde.
 
 {SIGNATURE}"""
     return Message(to=report.debtor.email, subject="Signalement retiré de l'annuaire Ardoise", text=text)
@@ -72,7 +80,7 @@ def closed_to_debtor(report: Report, *, settled: bool) -> Message:
     text = f"""Madame, Monsieur,
 
 {report.creditor.name} {what} {_invoice(report)}.
-Ce signalement ne figure plus sur l'annuaire public Ardoise et votre lien personnel n'a plus d'usage.
+Désormais, {_off_the_listing(report)}, et votre lien personnel n'a plus d'usage.
 
 {SIGNATURE}"""
     subject = "Signalement clos : " + ("règlement enregistré" if settled else "retiré par le créancier")
@@ -93,13 +101,17 @@ def dispute_to_creditor(report: Report, *, payment_declared: bool = False) -> Me
     else:
         said = f"conteste ce signalement : « {DISPUTE_REASON_LABELS[dispute.reason]} »"
         ask = "Un modérateur examinera la contestation et les pièces produites ; vous serez informé de sa décision."
+    suspended = (
+        f"Le signalement {report.id} est retiré de l'annuaire public tant que la modération n'a pas statué."
+        if dispute.was_published
+        else f"La publication du signalement {report.id} est suspendue tant que la modération n'a pas statué."
+    )
     text = f"""Bonjour,
 
 Le débiteur {report.debtor.name} (SIREN {report.debtor.siren}) {said},
 au sujet de {_invoice(report)}.
 
-Le signalement {report.id} est suspendu : il n'est pas (ou plus) visible sur l'annuaire public
-tant que la modération n'a pas statué. {ask}
+{suspended} {ask}
 
 {SIGNATURE}"""
     what = (
@@ -110,24 +122,57 @@ tant que la modération n'a pas statué. {ask}
     return Message(to=report.creditor.email, subject=creditor_subject(report, what), text=text)
 
 
-def decision_messages(report: Report, debtor_url: str | None) -> list[Message]:
-    """Tell both sides what the moderator decided, with the moderator's note."""
+def _decided_what(report: Report) -> tuple[str, bool]:
+    """What the moderator decided on, and whether it is plural in French."""
+    dispute = report.dispute
+    assert dispute is not None
+    if dispute.kind is DisputeKind.PAYMENT_DECLARED:
+        return "la déclaration de paiement", False
+    if dispute.paid_on is not None:  # a payment declared while the contest was pending joined it
+        return "la contestation et la déclaration de paiement", True
+    return "la contestation", False
+
+
+def decision_outcome(before: Report, after: Report) -> str:
+    """What the decision means, true to the report's past: never "again" for what was never published."""
+    moderation = after.moderation
+    assert moderation is not None
+    what, plural = _decided_what(after)
+    verb = "ont" if plural else "a"
+    agreed = "retenues" if plural else "retenue"
+    was_published = before.published_at is not None
+    if moderation.decision is ModerationDecision.REJECTED:
+        fate = (
+            "Il ne figure plus sur l'annuaire et n'y reviendra pas."
+            if was_published
+            else "Il n'a jamais été publié et ne le sera pas."
+        )
+        return f"{what.capitalize()} {verb} été {agreed} : le signalement est rejeté. {fate}"
+    if after.is_public:
+        fate = (
+            "Il est de nouveau publié sur l'annuaire."
+            if was_published
+            else "Le délai de réponse étant écoulé, il est désormais publié sur l'annuaire."
+        )
+        reply = " La réponse du débiteur est affichée à côté du signalement." if after.public_reply else ""
+    else:
+        assert after.publish_after is not None  # upheld within the grace period: back to it
+        fate = (
+            "Il n'est pas publié à ce jour : il le sera le "
+            f"{long_date(today_in_paris(after.publish_after))}, à la fin du délai de réponse, sauf règlement."
+        )
+        reply = (
+            " La réponse du débiteur sera affichée à côté du signalement s'il est publié." if after.public_reply else ""
+        )
+    return f"{what.capitalize()} n'{verb} pas été {agreed} : le signalement est maintenu. {fate}{reply}"
+
+
+def decision_messages(before: Report, report: Report, debtor_url: str | None) -> list[Message]:
+    """Tell both sides what the moderator decided (``before`` is the report as it stood), with the note."""
     moderation = report.moderation
     assert moderation is not None
     note = moderation.note.strip() or "(pas de commentaire)"
-    if moderation.decision is ModerationDecision.UPHELD:
-        outcome = (
-            "La contestation n'a pas été retenue : le signalement est maintenu. "
-            + (
-                "Il est de nouveau publié sur l'annuaire."
-                if report.is_public
-                else "Il sera publié à la fin du délai de réponse."
-            )
-            + " La réponse du débiteur est affichée à côté du signalement."
-        )
-    else:
-        outcome = "La contestation a été retenue : le signalement est rejeté et ne figure pas sur l'annuaire."
-    body = f"""{outcome}
+    body = f"""{decision_outcome(before, report)}
 
 Note du modérateur :
 {note}
@@ -146,11 +191,7 @@ Note du modérateur :
     debtor_text = f"Madame, Monsieur,\n\n{about}\n{body}{link}\n{SIGNATURE}"
     messages = [creditor]
     if report.debtor.email:
-        about_what = (
-            "déclaration de paiement"
-            if report.dispute and report.dispute.kind is DisputeKind.PAYMENT_DECLARED
-            else "contestation"
-        )
-        subject = f"Décision de modération sur votre {about_what}"
+        what, _ = _decided_what(report)
+        subject = "Décision de modération sur votre " + what.removeprefix("la ")
         messages.append(Message(to=report.debtor.email, subject=subject, text=debtor_text))
     return messages

@@ -40,10 +40,10 @@ def decide(ctx: Services, moderator: Moderator, report_id: str, decision: Modera
         action=action,
     )
     assert changed is not None
-    report = changed[1]
+    before, report = changed
     url = None
     if decision is ModerationDecision.UPHELD and report.debtor.email:
         url, _ = issue_reply_link(ctx, report)
-    for message in mails.decision_messages(report, url):
+    for message in mails.decision_messages(before, report, url):
         ctx.mailer.send(message)
     return report
