@@ -15,13 +15,19 @@ from functions.core.clock import today_in_paris
 from functions.core.domain.lifecycle import STATUS_LABELS
 from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeReason
 from functions.core.money import format_eur
-from functions.core.services.directory.replies import DebtorPage
+from functions.core.services.directory.replies import EVIDENCE_TYPES, DebtorPage, accepted_kinds
 from functions.core.services.directory.wording import long_date
 
 # The debtor declares a payment through its own form, not as a dispute reason.
 _REASONS = [
     (reason.value, label) for reason, label in DISPUTE_REASON_LABELS.items() if reason is not DisputeReason.ALREADY_PAID
 ]
+# The file pickers offer exactly what the API takes: its media types (checked before upload) and their endings.
+_EVIDENCE = {
+    "types": ",".join(EVIDENCE_TYPES),
+    "accept": ",".join([*EVIDENCE_TYPES, *(end for _, ends in EVIDENCE_TYPES.values() for end in ends)]),
+    "kinds": accepted_kinds(),
+}
 
 
 def reply_page(page: DebtorPage) -> Response:
@@ -34,6 +40,7 @@ def reply_page(page: DebtorPage) -> Response:
         nonce=nonce,
         status=STATUS_LABELS[report.status],
         reasons=_REASONS,
+        evidence=_EVIDENCE,
         dates={
             "issue": long_date(report.invoice.issue_date),
             "due": long_date(report.invoice.due_date),

@@ -136,3 +136,21 @@ def test_a_partial_payment_leaving_the_minimum_or_more_keeps_the_report_listed(
     )
     assert (paid.json["status"], paid.json["outstanding_cents"]) == ("published", 100_00)
     assert listed(world)
+
+
+@pytest.mark.parametrize("amount_cents", [0, 1_250_01])
+def test_a_declared_amount_must_be_positive_and_within_the_invoice(
+    world: World, published_report: str, amount_cents: int
+) -> None:
+    token = reply_token(world.mailer)
+    declared = world.api.post(
+        f"/replies/{token}",
+        json={
+            "action": "declare_payment",
+            "paid_on": "2026-03-10",
+            "amount_cents": amount_cents,
+            "evidence_ids": [proof(world, token)],
+        },
+    )
+    assert declared.status_code == 422 and declared.json["errors"][0]["code"] == "montant_declare_invalide"
+    assert world.api.get(f"/replies/{token}").json["status"] == "published"

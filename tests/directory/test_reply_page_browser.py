@@ -14,6 +14,7 @@ from functions.core.clock import FixedClock
 from functions.core.config import Settings
 from functions.core.context import Services
 from functions.core.mailer import OutboxMailer
+from functions.core.services.directory.replies import ACCEPTED_TYPES
 from functions.core.store import open_store
 from functions.directory.app import create_app
 from tests.conftest import START
@@ -82,3 +83,50 @@ def test_a_debtor_contests_from_its_page_with_a_file(served: tuple[str, Services
     assert report.dispute.text.startswith("Un avoir de 300 EUR")
     [evidence_id] = report.dispute.evidence_ids
     assert (tmp_path / "evidence" / report.id / evidence_id).read_bytes() == b"%PDF-1.4 avoir"
+
+
+def _open_reply_page(served: tuple[str, Services]) -> tuple[str, Services, str]:
+    base, ctx = served
+    client = create_app(settings=ctx.settings, store=ctx.store, mailer=ctx.mailer, clock=ctx.clock).test_client()
+    member = {"Authorization": register(client, ctx.mailer)}  # type: ignore[arg-type]
+    assert client.post("/reports", json=filing_payload(), headers=member).status_code == 201
+    return base, ctx, reply_token(ctx.mailer)  # type: ignore[arg-type]
+
+
+def test_a_debtor_declares_a_partial_payment_typed_in_euros_from_its_page(served: tuple[str, Services]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    base, ctx, token = _open_reply_page(served)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page()
+            page.goto(f"{base}/api/directory/replies/{token}")
+            # Both file pickers offer exactly the media types the API takes.
+            for picker in ("#dispute-files", "#payment-files"):
+                offered = set(page.get_attribute(picker, "accept").split(","))  # type: ignore[union-attr]
+                assert {kind for kind in offered if "/" in kind} == ACCEPTED_TYPES
+            page.fill("#paid-on", "2026-02-27")
+            page.fill("#paid-amount", "12,345")
+            page.set_input_files("#payment-files", {"name": "v.png", "mimeType": "image/png", "buffer": b"\x89PNG"})
+            page.click("text=Déclarer le paiement")
+            page.wait_for_selector("text=Montant non reconnu", timeout=10_000)
+            page.fill("#paid-amount", "1 000,5")
+            page.set_input_files("#payment-files", {"name": "v.gif", "mimeType": "image/gif", "buffer": b"GIF89a"})
+            page.click("text=Déclarer le paiement")
+            page.wait_for_selector("text=Type de fichier refusé (v.gif)", timeout=10_000)
+            [report] = ctx.store.reports.list_for_debtor(DEBTOR_SIREN)
+            assert ctx.store.replies.list_evidence(report) == [] and report.dispute is None
+            page.set_input_files(
+                "#payment-files", {"name": "virement.png", "mimeType": "image/png", "buffer": b"\x89PNG virement"}
+            )
+            page.click("text=Déclarer le paiement")
+            page.wait_for_selector("text=C'est enregistré", timeout=10_000)
+        finally:
+            browser.close()
+    [report] = ctx.store.reports.list_for_debtor(DEBTOR_SIREN)
+    assert report.status.value == "disputed" and report.dispute is not None
+    assert report.dispute.kind.value == "payment_declared"
+    assert (report.dispute.paid_on.isoformat(), report.dispute.declared_amount_cents) == ("2026-02-27", 100050)  # type: ignore[union-attr]

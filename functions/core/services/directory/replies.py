@@ -38,15 +38,21 @@ from functions.core.store.evidence import (
 from functions.core.store.replies import Evidence, ReplyLink
 
 MAX_EVIDENCE_FILES = 10
-ACCEPTED_TYPES = frozenset(
-    {
-        "application/pdf",
-        "image/jpeg",
-        "image/png",
-        "text/plain",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    }
-)
+# Each accepted media type, with what a person calls it and its file names' endings (the page's file pickers).
+EVIDENCE_TYPES = {
+    "application/pdf": ("PDF", (".pdf",)),
+    "image/jpeg": ("image JPEG", (".jpg", ".jpeg")),
+    "image/png": ("image PNG", (".png",)),
+    "text/plain": ("texte", (".txt",)),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("document Word", (".docx",)),
+}
+ACCEPTED_TYPES = frozenset(EVIDENCE_TYPES)
+
+
+def accepted_kinds() -> str:
+    """``PDF, image JPEG, image PNG, texte ou document Word``."""
+    names = [name for name, _ in EVIDENCE_TYPES.values()]
+    return f"{', '.join(names[:-1])} ou {names[-1]}"
 
 
 class EvidenceClosed(Conflict):
@@ -118,7 +124,7 @@ def start_upload(ctx: Services, token: str, *, filename: str, content_type: str,
                 FieldError(
                     "content_type",
                     "type_de_piece_refuse",
-                    "Envoyez un PDF, une image JPEG ou PNG, un texte ou un document Word.",
+                    f"Envoyez un fichier de l'un de ces types : {accepted_kinds()}.",
                 )
             ],
         )
@@ -261,6 +267,17 @@ def declare_payment(
             [
                 FieldError(
                     "paid_on", "date_de_paiement_invalide", "La date de paiement doit être passée et suivre la facture."
+                )
+            ],
+        )
+    if amount_cents is not None and not 0 < amount_cents <= report.invoice.amount_cents:
+        raise RuleNotMet(
+            "Ce montant n'est pas possible.",
+            [
+                FieldError(
+                    "amount_cents",
+                    "montant_declare_invalide",
+                    "Le montant payé doit être positif et ne pas dépasser celui de la facture.",
                 )
             ],
         )
