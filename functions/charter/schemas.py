@@ -139,7 +139,13 @@ class LinkSent(BaseModel):
 
     status: Literal["verification_sent", "already_signed", "withdrawal_link_sent"]
     siren: str
-    sent_to: str = Field(description="Adresse masquée à laquelle le lien a été envoyé.")
+    sent_to: Literal["requested_address", "signature_address"] | None = Field(
+        description=(
+            "À quelle adresse le lien est parti, sans rien en montrer : celle de la demande "
+            "(`requested_address`) ou l'adresse vérifiée de la signature (`signature_address`) ; "
+            "null quand rien n'a été envoyé."
+        )
+    )
     expires_at: Moment | None
     detail: str
 

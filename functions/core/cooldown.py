@@ -1,9 +1,9 @@
 """One request per key and cooldown: the 429 both registrations (charter, directory) answer.
 
 Each caller keeps the time of the last request where it belongs (the charter on
-its pending link, the directory beside its members) and asks here whether a new
-one may go: too soon is a ``429`` with ``Retry-After`` in seconds and a French
-detail in minutes, the same everywhere.
+its pending link and on the mailbox it went to, the directory beside its
+members) and asks here whether a new one may go: too soon is a ``429`` with
+``Retry-After`` in seconds and a French detail in minutes, the same everywhere.
 """
 
 from __future__ import annotations
@@ -11,6 +11,23 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from functions.core.errors import QuotaExceeded
+
+# Providers that deliver "j.doe", "jdoe" and "J.Doe" to the same inbox.
+_DOTLESS_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+
+
+def mailbox_of(email: str) -> str:
+    """Return the inbox an address reaches, so that a cooldown per address cannot be dodged.
+
+    Case is ignored, a ``+tag`` is dropped (``claire+1@`` and ``claire+2@`` reach
+    ``claire@``), and so are dots at the providers that ignore them. Two
+    addresses that meet here wait for each other, which costs at most a delay.
+    """
+    local, _, domain = email.strip().lower().rpartition("@")
+    local = local.partition("+")[0]
+    if domain in _DOTLESS_DOMAINS:
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"
 
 
 class TooSoon(QuotaExceeded):

@@ -31,13 +31,14 @@ def test_a_request_sends_a_french_verification_email_and_signs_nothing_yet(
     response = charter.post("/signatures", json=signature_form())
     assert response.status_code == 202
     assert response.json["status"] == "verification_sent"
-    assert response.json["sent_to"] == "d•••@sge-equipement.fr"
+    assert response.json["sent_to"] == "requested_address"
     assert response.json["expires_at"] == "2026-03-04T09:00:00Z"
     message = mailer.messages()[-1]
     assert message["To"] == EMAIL
-    assert message["Subject"] == f"Confirmez la signature de la charte pour {COMPANY}"
+    assert message["Subject"] == f"Confirmez la signature de la charte Ardoise (SIREN {SIREN})"
     text = message.get_body(("plain",)).get_content()
-    assert "Bonjour Claire Fontaine" in text and "version 2025-06, 8 engagements" in text
+    assert "version 2025-06, 8 engagements" in text and f"SIREN {SIREN}" in text
+    assert f"- raison sociale : « {COMPANY} »" in text and "- représentant : « Claire Fontaine »" in text
     assert "/charte/confirmer/#jeton=ard_sig_" in text and "avant le 04/03/2026 à 10h00" in text
     assert_problem(charter.get(f"/signatures/{SIREN}"), 404, "non-signataire")
 
@@ -54,7 +55,7 @@ def test_verifying_completes_the_signature_with_its_date_and_version(
     assert signature["signed_at"] == "2026-03-02T12:00:00Z"
     assert (signature["version"], signature["status"], signature["company_name"]) == (VERSION, "active", COMPANY)
     assert "email" not in signature and "representative_name" not in signature
-    assert mailer.messages()[-1]["Subject"].startswith("Signature de la charte enregistrée pour")
+    assert mailer.messages()[-1]["Subject"] == f"Signature de la charte enregistrée (SIREN {SIREN})"
     assert store.companies.get_company(SIREN) == Company(SIREN, COMPANY)
     actions = [e.action for e in store.audit.list_events(f"company:{SIREN}")]
     assert actions[:2] == ["signature.sign_link_sent", "signature.signed"]
@@ -152,6 +153,71 @@ def test_a_burst_of_requests_is_refused_with_retry_after(
     assert len(mailer.messages()) == 1
 
 
+SIRENS = ("552100554", "732829320", "542051180", "383474814", "443061841", "356000018")
+
+
+def test_one_address_gets_one_link_per_cooldown_whatever_the_sirens_named(
+    charter: FlaskClient, mailer: OutboxMailer, clock: FixedClock
+) -> None:
+    victim = "a.dupont@example.org"
+    # The same inbox however written: case, a +tag, nothing else changes where it lands.
+    spellings = [victim, "A.Dupont@Example.org", "a.dupont+1@example.org", "a.dupont+urgent@example.org"]
+    answers = [
+        charter.post("/signatures", json=signature_form(siren=siren, email=spellings[n % len(spellings)]))
+        for n, siren in enumerate(SIRENS)
+    ]
+    assert [a.status_code for a in answers] == [202, 429, 429, 429, 429, 429]
+    refused = assert_problem(answers[1], 429, "demande-trop-rapprochee")
+    assert "cette adresse e-mail" in refused["detail"] and answers[1].headers["Retry-After"] == "301"
+    assert len(mailer.messages()) == 1
+    clock.advance(minutes=5)
+    assert charter.post("/signatures", json=signature_form(siren=SIRENS[1], email=spellings[2])).status_code == 202
+    assert len(mailer.messages()) == 2
+
+
+def test_two_requests_at_once_to_one_address_send_one_link(charter: FlaskClient, mailer: OutboxMailer) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        forms = [signature_form(siren=siren, email="a.dupont@example.org") for siren in SIRENS[:2]]
+        statuses = sorted(pool.map(lambda form: charter.post("/signatures", json=form).status_code, forms))
+    assert statuses == [202, 429]
+    assert len(mailer.messages()) == 1
+
+
+def test_what_the_requester_typed_is_quoted_defused_and_never_in_the_subject(
+    charter: FlaskClient, mailer: OutboxMailer
+) -> None:
+    trap = "urgent : réglez via http://evil.example/pay"
+    form = signature_form(company_name=trap, representative_name="Service www.evil.example", representative_role="DAF")
+    assert charter.post("/signatures", json=form).status_code == 202
+    [message] = mailer.messages()
+    assert message["Subject"] == f"Confirmez la signature de la charte Ardoise (SIREN {SIREN})"
+    text = message.get_body(("plain",)).get_content()
+    assert "- raison sociale : « urgent : réglez via http[:]//evil[.]example/pay »" in text
+    assert "- représentant : « Service www[.]evil[.]example »" in text
+    assert "tel quel (Ardoise ne l'a pas vérifié)" in text and text.startswith("Bonjour,\n")
+    assert "evil.example" not in text and "http://evil" not in text
+    # The only links are Ardoise's own.
+    assert [line for line in text.splitlines() if "://" in line] == [
+        line for line in text.splitlines() if "/charte/" in line
+    ]
+
+
+def test_a_receipt_reveals_nothing_of_the_address(
+    charter: FlaskClient, mailer: OutboxMailer, clock: FixedClock
+) -> None:
+    sign(charter, mailer)
+    clock.advance(minutes=10)
+    for response in (
+        charter.post("/signatures", json=signature_form()),  # already signed: nothing sent
+        charter.post(f"/signatures/{SIREN}/withdraw"),  # asked by anyone, sent to the signature's address
+    ):
+        assert response.status_code in (200, 202)
+        assert "direction" not in response.text and "sge-equipement" not in response.text
+    assert charter.post("/signatures", json=signature_form()).json["sent_to"] is None
+
+
 def test_a_new_request_replaces_the_older_link(charter: FlaskClient, mailer: OutboxMailer, clock: FixedClock) -> None:
     charter.post("/signatures", json=signature_form())
     first = last_token(mailer)
@@ -205,7 +271,8 @@ def test_renewing_from_another_address_is_refused(
     clock.now = load_charter().get(NEXT_VERSION).effective_at
     form = signature_form(version=NEXT_VERSION, email="intrus@exemple.fr")
     body = assert_problem(charter.post("/signatures", json=form), 409, "conflit")
-    assert "d•••@sge-equipement.fr" in body["detail"]
+    assert "adresse vérifiée de la signature" in body["detail"]
+    assert "sge-equipement" not in body["detail"]
 
 
 def _request_token(charter: FlaskClient, mailer: OutboxMailer, version: str) -> str:
@@ -219,5 +286,5 @@ def test_the_tick_purges_unverified_requests_once_expired(
     charter.post("/signatures", json=signature_form())
     token = last_token(mailer)
     clock.advance(days=3, seconds=1)
-    assert run_tick(services)["charter_links"] == 2
+    assert run_tick(services)["charter_links"] == 3  # the link, its company's marker, its mailbox's marker
     assert_problem(charter.post("/signatures/verify", json={"token": token}), 404, "lien-inconnu")

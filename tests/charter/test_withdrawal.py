@@ -16,7 +16,7 @@ def test_withdrawal_is_confirmed_from_the_verified_address_and_shown(
     clock.advance(days=10)
     response = charter.post(f"/signatures/{SIREN}/withdraw")
     assert response.status_code == 202
-    assert response.json["sent_to"] == "d•••@sge-equipement.fr"
+    assert response.json["sent_to"] == "signature_address"
     message = mailer.messages()[-1]
     assert message["To"] == EMAIL
     text = message.get_body(("plain",)).get_content()
@@ -87,3 +87,23 @@ def test_a_withdrawn_company_may_sign_again(charter: FlaskClient, mailer: Outbox
         {"version": first["version"], "signed_at": first["signed_at"], "ended_at": first["signed_at"]}
     ]
     assert charter.post("/signatures", json=signature_form()).json["status"] == "already_signed"
+
+
+def test_no_charter_e_mail_puts_a_typed_name_in_its_subject_or_a_link_in_its_body(
+    charter: FlaskClient, mailer: OutboxMailer, clock: FixedClock
+) -> None:
+    sign(charter, mailer, company_name="Payez sur https://evil.example/pay")
+    clock.advance(minutes=10)
+    charter.post(f"/signatures/{SIREN}/withdraw")
+    charter.post(f"/signatures/{SIREN}/withdraw/confirm", json={"token": last_token(mailer)})
+    messages = mailer.messages()
+    assert [m["Subject"] for m in messages] == [
+        f"Confirmez la signature de la charte Ardoise (SIREN {SIREN})",
+        f"Signature de la charte enregistrée (SIREN {SIREN})",
+        f"Retrait de la signature de la charte (SIREN {SIREN})",
+        f"Signature de la charte retirée (SIREN {SIREN})",
+    ]
+    for message in messages:
+        text = message.get_body(("plain",)).get_content()
+        assert "« Payez sur https[:]//evil[.]example/pay »" in text
+        assert "evil.example" not in text.replace(f"/entreprises/{SIREN}-payez-sur-https-evil-example-pay/", "")

@@ -19,6 +19,7 @@ def registration(*, siren: str = CREDITOR_SIREN, email: str = "compta@menuiserie
         registration(email="autre@exemple.fr"),  # same company, another address
         registration(siren="542065479"),  # same address, another company
         registration(email="Compta@Menuiserie-Durand.FR", siren="542065479"),  # the address in other case
+        registration(email="compta+ardoise@menuiserie-durand.fr", siren="542065479"),  # the same inbox, tagged
     ],
 )
 def test_a_second_registration_within_five_minutes_is_refused_with_retry_after(

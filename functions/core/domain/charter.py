@@ -359,12 +359,6 @@ def apply_withdrawal(signature: Signature, now: datetime) -> Signature | None:
     return replace(signature, standing=Standing.WITHDRAWN, standing_since=now)
 
 
-def mask_email(email: str) -> str:
-    """Show enough of an address to recognise it, not enough to harvest it."""
-    local, _, domain = email.partition("@")
-    return f"{local[:1]}•••@{domain}"
-
-
 def company_page_path(siren: str, name: str) -> str:
     """Return the public site's path of a company page: ``/entreprises/<siren>-<slug>/``."""
     slug = slugify(name, max_length=80, word_boundary=True)

@@ -27,7 +27,6 @@ import http.client
 import json
 import secrets
 import time
-import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,6 +39,7 @@ from functions.core.services.webhooks import Resolver, UnsafeTarget, check_targe
 from functions.core.store.base import sortable_time
 from functions.core.store.items import Item
 from functions.core.store.subscribers import Subscriber
+from functions.core.text import one_line
 from functions.core.tokens import sign
 
 log = get_logger("alerts")
@@ -240,14 +240,8 @@ def alert_text(ctx: Services, alert: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _one_line(text: str) -> str:
-    """Return ``text`` without control characters or line breaks (an e-mail header refuses them)."""
-    visible = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in text)
-    return " ".join(visible.split())
-
-
 def _send_email(ctx: Services, subscriber: Subscriber, alert: dict[str, Any]) -> dict[str, Any]:
-    name = _one_line(alert["company_name"]) or alert["siren"]
+    name = one_line(alert["company_name"]) or alert["siren"]
     message = Message(to=subscriber.email, subject=f"Ardoise — changement chez {name}", text=alert_text(ctx, alert))
     try:
         message_id = ctx.mailer.send(message)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Literal
 
 from functions.core.clock import PARIS, today_in_paris
 from functions.core.context import Services
-from functions.core.cooldown import refuse_if_too_soon
+from functions.core.cooldown import mailbox_of, refuse_if_too_soon
 from functions.core.domain.charter import (
     LINK_VALIDITY,
     REQUEST_COOLDOWN,
@@ -27,7 +28,6 @@ from functions.core.domain.charter import (
     apply_signing,
     apply_withdrawal,
     load_charter,
-    mask_email,
 )
 from functions.core.errors import Conflict, FieldError, Gone, NotFound, RuleNotMet, ValidationFailed
 from functions.core.logs import get_logger
@@ -57,12 +57,17 @@ class NotSigned(NotFound):
     slug, title = "non-signataire", "Entreprise non signataire"
 
 
+# Which address a link went to, never any part of it: a requester may be someone
+# else than the address's owner (a withdrawal is asked for by anyone).
+SentTo = Literal["requested_address", "signature_address"]
+
+
 @dataclass(frozen=True)
 class LinkReceipt:
     """What the requester learns after a link was (or did not need to be) sent."""
 
     siren: str
-    sent_to: str
+    sent_to: SentTo | None
     expires_at: datetime | None
     already_done: bool = False
     # The secret just e-mailed, for callers that act for the recipient (the demo); never sent back over HTTP.
@@ -115,17 +120,17 @@ def request_signature(ctx: Services, request: SignatureRequest) -> LinkReceipt:
     existing = ctx.store.signatures.get_signature(request.siren)
     if existing is not None and existing.standing is not Standing.WITHDRAWN:
         if existing.charter_version == request.charter_version:
-            return LinkReceipt(request.siren, mask_email(existing.email), None, already_done=True)
+            return LinkReceipt(request.siren, None, None, already_done=True)
         if existing.email != request.email:
             # Otherwise anyone could take over a signature by renewing it, then withdraw it.
             raise Conflict(
                 "Cette entreprise a déjà signé : la nouvelle version doit être signée depuis l'adresse vérifiée "
-                f"({mask_email(existing.email)}). Pour changer d'adresse, retirez d'abord la signature."
+                "de la signature. Pour changer d'adresse, retirez d'abord la signature."
             )
-    token, expires_at = _issue_link(ctx, LinkPurpose.SIGN, request.siren, request)
+    token, expires_at = _issue_link(ctx, LinkPurpose.SIGN, request.siren, request.email, request)
     _, current = catalog_and_current(ctx)
     ctx.mailer.send(charter_mail.verification(ctx.settings.base_url, request, current, token, expires_at))
-    return LinkReceipt(request.siren, mask_email(request.email), expires_at, token=token)
+    return LinkReceipt(request.siren, "requested_address", expires_at, token=token)
 
 
 def verify_signature(ctx: Services, token: str) -> tuple[Signature, SigningOutcome]:
@@ -185,9 +190,9 @@ def request_withdrawal(ctx: Services, siren: str) -> LinkReceipt:
     signature = get_signature(ctx, siren)
     if signature.standing is Standing.WITHDRAWN:
         raise Conflict(f"La signature de cette entreprise a déjà été retirée le {signature.since:%d/%m/%Y}.")
-    token, expires_at = _issue_link(ctx, LinkPurpose.WITHDRAW, siren, None)
+    token, expires_at = _issue_link(ctx, LinkPurpose.WITHDRAW, siren, signature.email, None)
     ctx.mailer.send(charter_mail.withdrawal_link(ctx.settings.base_url, signature, token, expires_at))
-    return LinkReceipt(siren, mask_email(signature.email), expires_at, token=token)
+    return LinkReceipt(siren, "signature_address", expires_at, token=token)
 
 
 def confirm_withdrawal(ctx: Services, siren: str, token: str) -> Signature:
@@ -292,21 +297,39 @@ def purge_expired_links(ctx: Services) -> int:
     return total
 
 
+_FOR_COMPANY = "Un lien vient d'être envoyé pour cette entreprise ; consultez la boîte de réception ou réessayez"
+_TO_ADDRESS = "Un lien vient d'être envoyé à cette adresse e-mail ; consultez la boîte de réception ou réessayez"
+
+
 def _issue_link(
-    ctx: Services, purpose: LinkPurpose, siren: str, request: SignatureRequest | None
+    ctx: Services, purpose: LinkPurpose, siren: str, email: str, request: SignatureRequest | None
 ) -> tuple[str, datetime]:
-    now = ctx.clock()
-    previous = ctx.store.signatures.get_pending(siren, purpose)
-    refuse_if_too_soon(
-        previous.requested_at if previous else None,
-        now,
-        REQUEST_COOLDOWN,
-        "Un lien vient d'être envoyé pour cette entreprise ; consultez la boîte de réception ou réessayez",
-    )
-    token = new_token("ard_sig" if purpose is LinkPurpose.SIGN else "ard_ret")
-    link = Link(purpose, siren, now, now + LINK_VALIDITY, request)
-    ctx.store.signatures.record_link(link, hash_token(token), previous, actor=signatory(siren))
-    return token, link.expires_at
+    """Record a new link to ``email``, once per company and per mailbox within ``REQUEST_COOLDOWN``.
+
+    Per company, so that a company's inbox is not flooded; per mailbox too (for
+    each kind of link), so that requests naming many SIRENs cannot send many
+    e-mails to one person.
+    """
+    digest = hash_token(mailbox_of(email))
+
+    def attempt() -> tuple[str, datetime]:
+        now = ctx.clock()
+        previous = ctx.store.signatures.get_pending(siren, purpose)
+        refuse_if_too_soon(previous.requested_at if previous else None, now, REQUEST_COOLDOWN, _FOR_COMPANY)
+        mailbox = ctx.store.signatures.get_mailbox(digest, purpose)
+        # A withdrawal goes to the signature's address, which the requester must not learn
+        # anything about: it is told about the company only.
+        lead = _TO_ADDRESS if purpose is LinkPurpose.SIGN else _FOR_COMPANY
+        refuse_if_too_soon(mailbox.requested_at, now, REQUEST_COOLDOWN, lead)
+        token = new_token("ard_sig" if purpose is LinkPurpose.SIGN else "ard_ret")
+        link = Link(purpose, siren, now, now + LINK_VALIDITY, request)
+        ctx.store.signatures.record_link(
+            link, hash_token(token), previous, mailbox, mailbox_until=now + REQUEST_COOLDOWN, actor=signatory(siren)
+        )
+        return token, link.expires_at
+
+    # A concurrent request wins the race: reading again, this one meets the cooldown (429).
+    return retry_on_conflict(attempt)
 
 
 def _open_link(ctx: Services, token: str, purpose: LinkPurpose, siren: str | None = None) -> Link:

@@ -3,6 +3,12 @@
 Links point to pages of the public site that post the token to the charter API;
 the token travels in the URL fragment so that it never reaches a server log or
 a ``Referer`` header.
+
+Anyone may fill in the signing form with someone else's address, so these
+e-mails must not carry the requester's words as Ardoise's: subjects name the
+SIREN only, and bodies quote what was typed (company name, representative,
+role) as such, defused so that no mail client makes a link of it
+(:func:`~functions.core.text.as_typed`).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from datetime import datetime
 from functions.core.clock import PARIS
 from functions.core.domain.charter import CharterVersion, Signature, SignatureRequest, Standing, company_page_path
 from functions.core.mailer import Message
+from functions.core.text import as_typed
 
 API_PATH = "/api/charter"
 SIGNATURE_FOOTER = "\n\n--\nArdoise, l'annuaire des retards de paiement et la charte des bons payeurs.\n"
@@ -40,29 +47,38 @@ def page_url(base_url: str, siren: str, name: str) -> str:
 def verification(
     base_url: str, request: SignatureRequest, version: CharterVersion, token: str, expires_at: datetime
 ) -> Message:
-    """Ask the representative to confirm the signature."""
+    """Ask the owner of the address to confirm a signature someone requested."""
     text = (
-        f"Bonjour {request.representative_name},\n\n"
-        f"Vous avez demandé à signer la charte Ardoise des délais de paiement (version {version.version}, "
-        f"{len(version.commitments)} engagements) au nom de {request.company_name} (SIREN {request.siren}), "
-        f"en qualité de {request.representative_role}.\n\n"
+        "Bonjour,\n\n"
+        f"Une demande de signature de la charte Ardoise des délais de paiement (version {version.version}, "
+        f"{len(version.commitments)} engagements) a été faite pour l'entreprise de SIREN {request.siren}, "
+        "avec cette adresse e-mail.\n\n"
+        "Voici ce que la personne a saisi dans le formulaire, tel quel (Ardoise ne l'a pas vérifié) :\n"
+        f"- raison sociale : {as_typed(request.company_name)}\n"
+        f"- représentant : {as_typed(request.representative_name)}\n"
+        f"- fonction : {as_typed(request.representative_role)}\n\n"
         f"Pour confirmer cette signature, ouvrez ce lien avant le {_when(expires_at)} :\n"
         f"{verify_url(base_url, token)}\n\n"
-        "Une fois confirmée, l'entreprise apparaîtra dans le registre public des signataires. Elle sera "
-        "suspendue automatiquement tant qu'un signalement d'impayé publié la visera, et vous pourrez retirer "
-        "la signature à tout moment.\n\n"
-        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : rien ne sera publié."
+        "Une fois confirmée, l'entreprise apparaîtra dans le registre public des signataires (sous le nom que "
+        "lui connaît l'annuaire, sinon sous la raison sociale saisie). Elle sera suspendue automatiquement tant "
+        "qu'un signalement d'impayé publié la visera, et vous pourrez retirer la signature à tout moment.\n\n"
+        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : rien ne sera publié, et Ardoise "
+        "ne vous demandera jamais de paiement."
     )
     return Message(
-        request.email, f"Confirmez la signature de la charte pour {request.company_name}", text + SIGNATURE_FOOTER
+        request.email, f"Confirmez la signature de la charte Ardoise (SIREN {request.siren})", text + SIGNATURE_FOOTER
     )
+
+
+def _registered_as(signature: Signature) -> str:
+    return f"l'entreprise de SIREN {signature.siren} (nom au registre : {as_typed(signature.company_name)})"
 
 
 def signed(base_url: str, signature: Signature) -> Message:
     """Confirm a signature and give the badge to show it."""
     text = (
-        f"Bonjour {signature.representative_name},\n\n"
-        f"La signature de la charte Ardoise (version {signature.charter_version}) par {signature.company_name} "
+        "Bonjour,\n\n"
+        f"La signature de la charte Ardoise (version {signature.charter_version}) pour {_registered_as(signature)} "
         f"est enregistrée depuis le {_when(signature.signed_at)}.\n\n"
         f"Page publique de l'entreprise : {page_url(base_url, signature.siren, signature.company_name)}\n"
         "Badge à afficher sur votre site (il reflète le statut en temps réel) : "
@@ -71,34 +87,34 @@ def signed(base_url: str, signature: Signature) -> Message:
         "à cette adresse."
     )
     return Message(
-        signature.email, f"Signature de la charte enregistrée pour {signature.company_name}", text + SIGNATURE_FOOTER
+        signature.email, f"Signature de la charte enregistrée (SIREN {signature.siren})", text + SIGNATURE_FOOTER
     )
 
 
 def withdrawal_link(base_url: str, signature: Signature, token: str, expires_at: datetime) -> Message:
     """Send the link that withdraws a signature."""
     text = (
-        f"Bonjour,\n\n"
-        f"Un retrait de la signature de la charte Ardoise par {signature.company_name} (SIREN {signature.siren}) "
-        f"a été demandé.\n\nPour confirmer le retrait, ouvrez ce lien avant le {_when(expires_at)} :\n"
+        "Bonjour,\n\n"
+        f"Un retrait de la signature de la charte Ardoise pour {_registered_as(signature)} a été demandé.\n\n"
+        f"Pour confirmer le retrait, ouvrez ce lien avant le {_when(expires_at)} :\n"
         f"{withdraw_url(base_url, signature.siren, token)}\n\n"
         "Le retrait sera indiqué dans le registre public avec sa date. Si vous n'êtes pas à l'origine de "
         "cette demande, ignorez ce message : la signature reste en place."
     )
     return Message(
-        signature.email, f"Retrait de la signature de la charte : {signature.company_name}", text + SIGNATURE_FOOTER
+        signature.email, f"Retrait de la signature de la charte (SIREN {signature.siren})", text + SIGNATURE_FOOTER
     )
 
 
 def withdrawn(base_url: str, signature: Signature) -> Message:
     """Confirm a withdrawal."""
     text = (
-        f"Bonjour,\n\nLa signature de la charte Ardoise par {signature.company_name} est retirée depuis le "
+        f"Bonjour,\n\nLa signature de la charte Ardoise pour {_registered_as(signature)} est retirée depuis le "
         f"{_when(signature.since)}. Le registre public l'indique désormais.\n\n"
         f"Vous pourrez signer à nouveau la charte à tout moment : {base_url.rstrip('/')}/charte/"
     )
     return Message(
-        signature.email, f"Signature de la charte retirée : {signature.company_name}", text + SIGNATURE_FOOTER
+        signature.email, f"Signature de la charte retirée (SIREN {signature.siren})", text + SIGNATURE_FOOTER
     )
 
 
@@ -106,17 +122,17 @@ def standing_changed(base_url: str, signature: Signature) -> Message:
     """Tell the signatory that it was suspended, or reinstated."""
     page = page_url(base_url, signature.siren, signature.company_name)
     if signature.standing is Standing.SUSPENDED:
-        subject = f"Signature de la charte suspendue : {signature.company_name}"
+        subject = f"Signature de la charte suspendue (SIREN {signature.siren})"
         body = (
-            f"Depuis le {_when(signature.since)}, au moins un signalement d'impayé visant {signature.company_name} "
+            f"Depuis le {_when(signature.since)}, au moins un signalement d'impayé visant {_registered_as(signature)} "
             "est publié dans l'annuaire Ardoise. Conformément à la charte, votre signature est suspendue : le "
             "registre et le badge l'indiquent.\n\nElle sera rétablie automatiquement dès qu'aucun signalement "
             f"publié ne restera ouvert. Détail des signalements : {page}"
         )
     else:
-        subject = f"Signature de la charte rétablie : {signature.company_name}"
+        subject = f"Signature de la charte rétablie (SIREN {signature.siren})"
         body = (
-            f"Plus aucun signalement d'impayé publié ne vise {signature.company_name} : votre signature de la "
+            f"Plus aucun signalement d'impayé publié ne vise {_registered_as(signature)} : votre signature de la "
             f"charte est rétablie depuis le {_when(signature.since)}. Merci d'avoir régularisé la situation."
         )
     return Message(signature.email, subject, "Bonjour,\n\n" + body + SIGNATURE_FOOTER)

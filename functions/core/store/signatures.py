@@ -12,7 +12,10 @@ Items, all in the company's partition except the links:
   current version, which changes with the date, not with a write;
 - ``SIGNATURE#<siren>/PENDING#<purpose>``: the latest link sent (to refuse a
   burst of requests and to invalidate an older link);
-- ``CHARTERLINK#<sha256>/LINK``: an e-mailed link, looked up by its hash.
+- ``CHARTERLINK#<sha256>/LINK``: an e-mailed link, looked up by its hash;
+- ``CHARTERMAILBOX#<sha256>/LAST#<purpose>``: when a link last went to one
+  mailbox (known by the digest of its address only), so that requests naming
+  many SIRENs cannot flood one inbox.
 
 Record and entry are written together in one transaction, conditioned on the
 record's version, with the audit event and the company's refresh mark.
@@ -66,6 +69,15 @@ class Pending:
 
     token_hash: str
     requested_at: datetime
+    revision: int = 0
+
+
+@dataclass(frozen=True)
+class MailboxMark:
+    """When a charter link last went to one mailbox (None: never, or long enough ago to be purged)."""
+
+    digest: str
+    requested_at: datetime | None = None
     revision: int = 0
 
 
@@ -238,6 +250,12 @@ class Signatures(Repository):
             return None
         return Pending(item.data["token_hash"], parse_iso(item.data["requested_at"]), item.version)
 
+    def get_mailbox(self, digest: str, purpose: LinkPurpose) -> MailboxMark:
+        item = self.backend.get(f"CHARTERMAILBOX#{digest}", f"LAST#{purpose.value}")
+        if item is None:
+            return MailboxMark(digest)
+        return MailboxMark(digest, parse_iso(item.data["requested_at"]), item.version)
+
     def get_link(self, token_hash: str) -> Link | None:
         item = self.backend.get(f"CHARTERLINK#{token_hash}", "LINK")
         if item is None:
@@ -253,8 +271,20 @@ class Signatures(Repository):
             item.version,
         )
 
-    def record_link(self, link: Link, token_hash: str, previous: Pending | None, *, actor: str) -> None:
-        """Store a new link, replacing (and invalidating) the company's previous one for that purpose."""
+    def record_link(
+        self,
+        link: Link,
+        token_hash: str,
+        previous: Pending | None,
+        mailbox: MailboxMark,
+        *,
+        mailbox_until: datetime,
+        actor: str,
+    ) -> None:
+        """Store a new link, replacing (and invalidating) the company's previous one for that purpose.
+
+        The mailbox it goes to is marked until ``mailbox_until`` (then purged).
+        """
         siren, purpose = link.siren, link.purpose.value
         expiry = int(link.expires_at.timestamp()) + _LINK_KEEP_SECONDS
         data: dict[str, Any] = {
@@ -279,10 +309,23 @@ class Signatures(Repository):
         link_item = Item(
             link_pk, "LINK", data, expires_at=expiry, gsi1pk=PURGE_QUEUE, gsi1sk=_purge_key(expiry, link_pk, "LINK")
         )
+        mailbox_pk, mailbox_sk = f"CHARTERMAILBOX#{mailbox.digest}", f"LAST#{purpose}"
+        mailbox_expiry = int(mailbox_until.timestamp())
+        mailbox_item = Item(
+            mailbox_pk,
+            mailbox_sk,
+            {"requested_at": isoformat(link.created_at)},
+            mailbox.revision + 1,
+            expires_at=mailbox_expiry,
+            gsi1pk=PURGE_QUEUE,
+            gsi1sk=_purge_key(mailbox_expiry, mailbox_pk, mailbox_sk),
+        )
         writes: list[Write] = [
             Put(link_item, None),
-            # Conditioned on the marker we read: two requests at once cannot both send a link.
+            # Conditioned on the markers we read: two requests at once, for one company
+            # or to one mailbox, cannot both send a link.
             Put(pending_item, previous.revision if previous else None),
+            Put(mailbox_item, mailbox.revision or None),
         ]
         if previous is not None:
             writes.append(Delete(f"CHARTERLINK#{previous.token_hash}", "LINK", unconditional=True))

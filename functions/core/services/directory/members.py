@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from functions.core.context import Services
-from functions.core.cooldown import refuse_if_too_soon
+from functions.core.cooldown import mailbox_of, refuse_if_too_soon
 from functions.core.errors import Conflict, Forbidden, Gone, NotFound, Unauthorized
 from functions.core.mailer import Message
 from functions.core.store import retry_on_conflict
@@ -73,7 +73,7 @@ def register_member(ctx: Services, *, siren: str, company_name: str, contact_nam
 
     def attempt() -> Member:
         # Read, check, write; read again if another registration for this company or address won the race.
-        requests = ctx.store.members.last_requests(siren, email)
+        requests = ctx.store.members.last_requests(siren, mailbox_of(email))
         refuse_if_too_soon(
             max((r.at for r in requests if r.at is not None), default=None),
             now,
