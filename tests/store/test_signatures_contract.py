@@ -14,7 +14,7 @@ from functions.core.domain.charter import (
     load_charter,
 )
 from functions.core.store import ConditionFailed, Store
-from functions.core.store.signatures import Link, Signatures
+from functions.core.store.signatures import Link, MailboxMark, Pending, Signatures
 from tests.charter.factories import NEXT_VERSION, VERSION, make_request, make_signature
 
 NAMES = {
@@ -170,8 +170,20 @@ def link(clock: FixedClock, purpose: LinkPurpose = LinkPurpose.SIGN) -> Link:
     return Link(purpose, "552100554", clock(), clock() + timedelta(hours=48), request)
 
 
+MAILBOX = "d" * 64
+
+
+def record(
+    store: Store, link: Link, token_hash: str, previous: Pending | None, *, mailbox: MailboxMark | None = None
+) -> None:
+    """Record a link as the service does: with the mailbox marker read just before, kept 5 minutes."""
+    mark = mailbox or store.signatures.get_mailbox(MAILBOX, link.purpose)
+    until = link.created_at + timedelta(minutes=5)
+    store.signatures.record_link(link, token_hash, previous, mark, mailbox_until=until, actor="t")
+
+
 def test_a_link_is_found_by_its_hash_only(store: Store, clock: FixedClock) -> None:
-    store.signatures.record_link(link(clock), "a" * 64, None, actor="t")
+    record(store, link(clock), "a" * 64, None)
     found = store.signatures.get_link("a" * 64)
     assert found is not None and found.request == make_request() and found.expires_at == clock() + timedelta(hours=48)
     assert store.signatures.get_link("b" * 64) is None
@@ -180,17 +192,17 @@ def test_a_link_is_found_by_its_hash_only(store: Store, clock: FixedClock) -> No
 
 
 def test_a_new_link_replaces_the_previous_one(store: Store, clock: FixedClock) -> None:
-    store.signatures.record_link(link(clock), "a" * 64, None, actor="t")
+    record(store, link(clock), "a" * 64, None)
     previous = store.signatures.get_pending("552100554", LinkPurpose.SIGN)
-    store.signatures.record_link(link(clock), "b" * 64, previous, actor="t")
+    record(store, link(clock), "b" * 64, previous)
     assert store.signatures.get_link("a" * 64) is None
     assert store.signatures.get_link("b" * 64) is not None
     with pytest.raises(ConditionFailed):
-        store.signatures.record_link(link(clock), "c" * 64, previous, actor="t")
+        record(store, link(clock), "c" * 64, previous)
 
 
 def test_a_link_serves_once(store: Store, clock: FixedClock) -> None:
-    store.signatures.record_link(link(clock), "a" * 64, None, actor="t")
+    record(store, link(clock), "a" * 64, None)
     found = store.signatures.get_link("a" * 64)
     store.signatures.record_signature(
         make_signature(), None, action="signature.signed", actor="t", consumed=found, consumed_hash="a" * 64
@@ -202,15 +214,30 @@ def test_a_link_serves_once(store: Store, clock: FixedClock) -> None:
 
 
 def test_expired_links_and_markers_are_purged_a_day_after_expiry(store: Store, clock: FixedClock) -> None:
-    store.signatures.record_link(link(clock), "a" * 64, None, actor="t")
+    record(store, link(clock), "a" * 64, None)
+    clock.advance(minutes=5, seconds=1)
+    assert store.signatures.purge_expired_links() == 1  # the mailbox's marker: its cooldown is over
+    assert store.signatures.get_mailbox(MAILBOX, LinkPurpose.SIGN).requested_at is None
     clock.advance(hours=48 + 23)
     assert store.signatures.purge_expired_links() == 0
     clock.advance(hours=1)
     other = Link(LinkPurpose.SIGN, "732829320", clock(), clock() + timedelta(hours=48), make_request(siren="732829320"))
-    store.signatures.record_link(other, "b" * 64, None, actor="t")
+    record(store, other, "b" * 64, None)
     clock.advance(seconds=1)
     assert store.signatures.purge_expired_links() == 2
     assert store.signatures.get_link("a" * 64) is None
     assert store.signatures.get_pending("552100554", LinkPurpose.SIGN) is None
     assert store.signatures.get_link("b" * 64) is not None
     assert store.signatures.purge_expired_links() == 0
+
+
+def test_a_mailbox_marker_makes_two_links_at_once_to_one_address_conflict(store: Store, clock: FixedClock) -> None:
+    stale = store.signatures.get_mailbox(MAILBOX, LinkPurpose.SIGN)
+    record(store, link(clock), "a" * 64, None, mailbox=stale)
+    assert store.signatures.get_mailbox(MAILBOX, LinkPurpose.SIGN).requested_at == clock()
+    other = Link(LinkPurpose.SIGN, "732829320", clock(), clock() + timedelta(hours=48), make_request(siren="732829320"))
+    with pytest.raises(ConditionFailed):
+        record(store, other, "b" * 64, None, mailbox=stale)
+    assert store.signatures.get_link("b" * 64) is None
+    # Each kind of link has its own marker.
+    assert store.signatures.get_mailbox(MAILBOX, LinkPurpose.WITHDRAW).requested_at is None
