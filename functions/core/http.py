@@ -16,6 +16,7 @@ from flask import Blueprint, Flask, Response, current_app, g, request
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
+from functions.core import idempotency
 from functions.core.clock import Clock
 from functions.core.config import Settings, load_settings
 from functions.core.context import Services
@@ -39,7 +40,7 @@ from functions.core.openapi import Operation, build_document
 from functions.core.openapi import Response as Documented
 from functions.core.services.propagation import refresh_companies
 from functions.core.store import Store
-from functions.core.store.base import RequestWrites, request_writes
+from functions.core.store.base import KeyClaimed, RequestWrites, request_writes
 from functions.core.store.items import InvalidCursor, StoreUnavailable
 from functions.core.validation import validation_failed
 
@@ -81,6 +82,8 @@ class Api:
         raw_body: dict[str, dict[str, Any]] | None = None,
         repeatable: bool = False,
         uses_store: bool = True,
+        idempotent: bool | None = None,
+        max_body_bytes: int | None = None,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Register a view; ``body``/``query`` models are parsed and passed as keywords.
 
@@ -91,7 +94,11 @@ class Api:
         (its writes are upserts): a failure after some of its commits then keeps
         its own status, so that the client sends it again. ``uses_store`` False
         (texts, health) leaves the 503 of an unavailable store out of the document.
+        Every route but ``GET`` honours ``Idempotency-Key`` (see ``idempotency.py``)
+        unless ``idempotent`` says otherwise. ``max_body_bytes`` raises the app's
+        body limit for this route (a bulk upload).
         """
+        keyed_route = method != "GET" if idempotent is None else idempotent
         operation = Operation(
             rule,
             method,
@@ -104,6 +111,8 @@ class Api:
             problems,
             raw_body,
             uses_store,
+            keyed_route,
+            repeatable,
         )
         self.operations.append(operation)
 
@@ -111,6 +120,8 @@ class Api:
             @wraps(view)
             def endpoint(**path: Any) -> Response:
                 g.repeatable = repeatable
+                if max_body_bytes is not None:
+                    request.max_content_length = max_body_bytes
                 arguments = dict(path)
                 if auth is not None:
                     arguments["principal"] = auth()
@@ -118,12 +129,35 @@ class Api:
                     arguments["body"] = parse_json_body(body)
                 if query is not None:
                     arguments["query"] = parse_query(query)
-                return to_response(view(**arguments))
+                key = idempotency.key_of_request() if keyed_route else None
+                if key is None:
+                    return to_response(view(**arguments))
+                keyed = idempotency.keyed_request(
+                    key, arguments.get("principal"), security, arguments.get("body"), repeatable
+                )
+                return _run_keyed(keyed, lambda: to_response(view(**arguments)))
 
             self.blueprint.add_url_rule(rule, endpoint=view.__name__, view_func=endpoint, methods=[method])
             return view
 
         return decorator
+
+
+def _run_keyed(keyed: idempotency.KeyedRequest, run: Callable[[], Response]) -> Response:
+    """Replay a keyed request's recorded outcome, or run it with its claim riding the first commit."""
+    ctx = services()
+    g.keyed = keyed
+    replayed = idempotency.start(ctx, keyed)
+    if replayed is not None:
+        return replayed
+    try:
+        response = run()
+    finally:
+        writes = request_writes.get()
+        if writes is not None:
+            writes.claim = None  # never carried by the refresh's commits after the view
+    idempotency.finish(ctx, keyed, response)
+    return response
 
 
 # JSON bodies are small forms; an app may accept larger raw uploads (evidence files).
@@ -241,26 +275,10 @@ def _committed() -> bool:
     return writes is not None and writes.commits > 0 and not g.get("repeatable", False)
 
 
-COMMITTED_DETAIL = (
-    "Votre demande a été enregistrée, mais sa réponse n'a pas pu être préparée : consultez la ressource "
-    "pour voir son état. Ne renvoyez pas la demande, sauf avec la même clé Idempotency-Key."
-)
-
-
-def committed_response() -> Response:
-    """Answer a request whose change is committed but whose own response could not be made.
-
-    Never a 5xx: a client told "error" would send the change again. What
-    remained to do (e-mails, derived data) is logged; the tick refreshes what
-    the commit marked.
-    """
-    return to_response(({"status": "accepted", "detail": COMMITTED_DETAIL}, 202))
-
-
 def _handle_problem(problem: Problem) -> Response:
     if problem.status >= 500 and _committed():
         log.error("error after the change was committed", extra={"route": _route(), "problem": problem.slug})
-        return committed_response()
+        return idempotency.committed()
     return problem_response(problem)
 
 
@@ -281,9 +299,13 @@ def _handle_store_unavailable(error: StoreUnavailable) -> Response:
 def _handle_unexpected(error: Exception) -> Response:
     if _committed():
         log.exception("error after the change was committed", extra={"route": _route(), "method": request.method})
-        return committed_response()
+        return idempotency.committed()
     log.exception("unhandled error", extra={"route": _route(), "method": request.method})
     return problem_response(Problem("Une erreur inattendue est survenue ; elle a été enregistrée."))
+
+
+def _handle_key_claimed(_error: KeyClaimed) -> Response:
+    return idempotency.answer_for_lost_claim(services(), g.keyed)
 
 
 def _collect_writes() -> None:
@@ -334,6 +356,7 @@ def build_app(
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(InvalidCursor, _handle_invalid_cursor)
     app.register_error_handler(StoreUnavailable, _handle_store_unavailable)
+    app.register_error_handler(KeyClaimed, _handle_key_claimed)
     app.register_error_handler(Exception, _handle_unexpected)
     app.before_request(_collect_writes)
     app.after_request(_refresh_touched_companies)

@@ -56,6 +56,9 @@ class Operation:
     raw_body: dict[str, dict[str, Any]] | None = None
     # Reads or writes the store, so may meet it throttled or unavailable (503).
     uses_store: bool = True
+    # Honours Idempotency-Key (every state-changing route); repeatable: its writes are upserts.
+    idempotent: bool = False
+    repeatable: bool = False
 
     @property
     def path(self) -> str:
@@ -99,6 +102,8 @@ def build_document(title: str, version: str, description: str, operations: list[
     )
     schemas: dict[str, Any] = dict(definitions.get("$defs", {}))
     schemas["Problem"] = PROBLEM_SCHEMA
+    if any(op.idempotent for op in operations):
+        schemas["Accepted"] = ACCEPTED_SCHEMA
     paths: dict[str, dict[str, Any]] = {}
     for op in operations:
         paths.setdefault(op.path, {})[op.method.lower()] = _operation(op, refs)
@@ -153,7 +158,60 @@ def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
         }
     if 503 in problems:
         document["responses"]["503"]["headers"] = RETRY_AFTER
+    if op.idempotent:
+        _document_idempotency(document, op)
     return document
+
+
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "Clé choisie par le client (un UUID, par exemple) : une requête renvoyée avec la même clé dans les "
+        "24 heures n'est pas appliquée une seconde fois ; sa première réponse est rejouée. La même clé avec "
+        "un autre corps est refusée (422 cle-idempotence-reutilisee)."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+}
+REPLAYED = {
+    "Idempotent-Replayed": {
+        "description": "`true` quand la réponse est celle, rejouée, d'une requête précédente de même clé.",
+        "schema": {"type": "string", "enum": ["true"]},
+    }
+}
+ACCEPTED_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Changement enregistré, mais sa réponse n'a pas pu être préparée : consulter la ressource.",
+    "required": ["status", "detail"],
+    "properties": {"status": {"const": "accepted"}, "detail": {"type": "string"}},
+}
+
+
+def _document_idempotency(document: dict[str, Any], op: Operation) -> None:
+    """Document Idempotency-Key: the header, the replay header, the 422 of a reused key, the 202 of a lost response."""
+    document.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
+    responses = document["responses"]
+    accepted = {"$ref": "#/components/schemas/Accepted"}
+    if not op.repeatable:
+        if "202" in responses:
+            content = responses["202"].setdefault("content", {}).setdefault("application/json", {})
+            content["schema"] = {"oneOf": [content["schema"], accepted]} if "schema" in content else accepted
+        else:
+            responses["202"] = {
+                "description": "Changement enregistré ; sa réponse n'a pas pu être préparée",
+                "content": {"application/json": {"schema": accepted}},
+            }
+    for status, response in responses.items():
+        if status.startswith("2"):
+            response.setdefault("headers", {}).update(REPLAYED)
+    responses.setdefault(
+        "422",
+        {
+            "description": _PROBLEM_TEXT[422],
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        },
+    )
 
 
 def _problem_statuses(op: Operation) -> set[int]:

@@ -77,9 +77,9 @@ class SharedExperiences(Model):
     raw_body=REQUEST_BODY,
     # Sharing an invoice again replaces it: a failed upload is simply sent again.
     repeatable=True,
+    max_body_bytes=MAX_BODY_BYTES,
 )
 def post_experiences(principal: Member) -> Any:
-    request.max_content_length = MAX_BODY_BYTES
     lines = experiences.parse_lines(request.mimetype, request.get_data())
     return experiences.share_experiences(
         services(), creditor_siren=principal.siren, member_id=principal.id, lines=lines

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response, request
 
 from functions.core.clock import today_in_paris
@@ -42,7 +40,6 @@ from functions.directory.schemas import (
 )
 
 api = Api("directory", tag="Annuaire")
-MAX_IDEMPOTENCY_KEY = 200
 MIN_DISPUTE_TEXT = 10
 OCTETS = "application/octet-stream"
 
@@ -156,15 +153,6 @@ def _filing(body: ReportFiling, member: Member) -> filing.Filing:
     return filing.Filing(draft, body.debtor.name, body.invoice.number, body.description)
 
 
-def _idempotency_key() -> str | None:
-    key = request.headers.get("Idempotency-Key", "").strip()
-    if len(key) > MAX_IDEMPOTENCY_KEY:
-        raise ValidationFailed(
-            "Clé d'idempotence trop longue.", [FieldError("Idempotency-Key", "trop_long", "200 caractères au plus.")]
-        )
-    return key or None
-
-
 @api.route(
     "/reports",
     "POST",
@@ -175,20 +163,9 @@ def _idempotency_key() -> str | None:
     problems=(403, 409, 422),
     auth=current_member,
 )
-def file_report(principal: Member, body: ReportFiling) -> tuple[dict[str, Any], int, dict[str, str]]:
-    member = principal
-    filed = filing.file_report(
-        services(),
-        member,
-        _filing(body, member),
-        payload=body.model_dump(mode="json"),
-        key=_idempotency_key(),
-        render=lambda report: views.report_out(report).model_dump(mode="json"),
-    )
-    headers = {"Location": f"{request.root_path}/reports/{filed.report_id}"}
-    if filed.replayed:
-        headers["Idempotent-Replayed"] = "true"
-    return dict(filed.body), 201, headers
+def file_report(principal: Member, body: ReportFiling) -> tuple[ReportOut, int, dict[str, str]]:
+    report = filing.file_report(services(), principal, _filing(body, principal))
+    return views.report_out(report), 201, {"Location": f"{request.root_path}/reports/{report.id}"}
 
 
 @api.route(

@@ -83,15 +83,7 @@ def _file(ctx: Services, member: Member, debtor: Company, invoice: _Invoice) -> 
         notice_channel=NoticeChannel.REGISTERED_LETTER,
     )
     description = "Travaux réalisés et réceptionnés sans réserve ; relances et mise en demeure restées sans effet."
-    payload = {"demo": invoice.number}
-    return filing.file_report(
-        ctx,
-        member,
-        filing.Filing(draft, debtor.name, invoice.number, description),
-        payload=payload,
-        key=None,
-        render=lambda r: {},
-    ).report_id
+    return filing.file_report(ctx, member, filing.Filing(draft, debtor.name, invoice.number, description)).id
 
 
 def _token(ctx: Services, report_id: str) -> str:

@@ -70,6 +70,22 @@ def test_a_payment_whose_refresh_fails_after_the_commit_is_answered_and_left_to_
     assert services.store.outbox.list_marked() == []
 
 
+def test_a_retry_with_the_same_key_after_a_failed_refresh_records_the_payment_once(
+    directory: FlaskClient, member: dict[str, str], services: Services, faulty: FaultyBackend
+) -> None:
+    report_id = a_notified_report(directory, member, services)
+    keyed = {**member, "Idempotency-Key": "paiement-0412-1"}
+    faulty.fail("get", matches=is_mark_read, calls=None)
+
+    first = directory.post(f"/reports/{report_id}/payments", json=PAYMENT, headers=keyed)
+    again = directory.post(f"/reports/{report_id}/payments", json=PAYMENT, headers=keyed)
+
+    assert (first.status_code, again.status_code) == (200, 200), (first.json, again.json)
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json == first.json
+    assert outstanding(services, report_id) == 1_490_00
+
+
 def test_a_transaction_applied_then_reported_as_lost_race_is_not_applied_again(
     directory: FlaskClient, member: dict[str, str], services: Services, faulty: FaultyBackend
 ) -> None:

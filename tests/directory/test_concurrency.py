@@ -57,9 +57,7 @@ def a_filing(number: str) -> filing.Filing:
 
 
 def file(services: Services, member: Member, number: str) -> str:
-    return filing.file_report(
-        services, member, a_filing(number), payload={"n": number}, key=None, render=lambda r: {}
-    ).report_id
+    return filing.file_report(services, member, a_filing(number)).id
 
 
 def run_all(*jobs: Callable[[], None]) -> None:

@@ -113,15 +113,13 @@ def test_expired_records_and_unverified_members_are_purged_on_every_store(store:
     store.members.register(kept, "ard_ver_kept", clock() + timedelta(hours=48), "public")
     store.members.verify("ard_ver_kept", "ard_mbr_kept", clock())
     report = make_report()
-    store.reports.file_report(
-        report, actor="a", extra_writes=[store.reports.replay_write("mbr_1", "k", {"report_id": report.id})]
-    )
+    store.reports.file_report(report, actor="a", extra_writes=[store.replays.claim("IDEMPOTENCY#k", "f", None)])
     store.replies.issue_link(report, "ard_rep_secret", clock() + timedelta(days=60))
     clock.advance(minutes=5)
     assert store.expiring.purge_expired(clock()) == 2  # the two cooldown markers
     clock.advance(hours=24)
     assert store.expiring.purge_expired(clock()) == 1  # the idempotency record
-    assert store.backend.get("IDEMPOTENCY#mbr_1#k", "IDEMPOTENCY") is None
+    assert store.backend.get("IDEMPOTENCY#k", "IDEMPOTENCY") is None
     clock.advance(hours=24)
     assert store.expiring.purge_expired(clock()) == 2  # the unverified member and its verification
     assert store.members.get_member("mbr_1") is None and store.members.get_member("mbr_kept") is not None
@@ -154,14 +152,3 @@ def test_a_reply_link_opens_its_report_until_it_expires_and_dies_with_it(store: 
     assert store.replies.find_link("ard_rep_guess") is None
     store.reports.delete_report(report, actor="system:retention")
     assert store.replies.find_link("ard_rep_secret") is None
-
-
-def test_an_idempotency_record_lives_24_hours(store: Store, clock: FixedClock) -> None:
-    report = make_report()
-    store.reports.file_report(
-        report, actor="a", extra_writes=[store.reports.replay_write("mbr_1", "k", {"report_id": report.id})]
-    )
-    assert store.reports.get_replay("mbr_1", "k") == {"report_id": report.id}
-    assert store.reports.get_replay("mbr_2", "k") is None
-    clock.advance(hours=24)
-    assert store.reports.get_replay("mbr_1", "k") is None

@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from functions.core.store.members import Members
     from functions.core.store.moderators import Moderators
     from functions.core.store.outbox import Outbox
+    from functions.core.store.replays import Replays
     from functions.core.store.replies import Replies
     from functions.core.store.reports import Reports
     from functions.core.store.signatures import Signatures
@@ -116,6 +117,12 @@ class Store:
         return Outbox(self)
 
     @cached_property
+    def replays(self) -> Replays:
+        from functions.core.store.replays import Replays
+
+        return Replays(self)
+
+    @cached_property
     def companies(self) -> Companies:
         from functions.core.store.companies import Companies
 
@@ -193,16 +200,37 @@ class Store:
         return AuditEvent(subject, entity, action, actor, sortable_time(self.clock()), **changes)
 
     def commit(self, writes: Sequence[Write], events: Iterable[AuditEvent], touched: Iterable[str] = ()) -> None:
-        """Apply the writes, their audit events and company marks in one transaction."""
+        """Apply the writes, their audit events and company marks in one transaction.
+
+        In a request sent with an ``Idempotency-Key``, the first commit also
+        claims the key (``RequestWrites.claim``): the key is recorded if and only
+        if the change is.
+        """
         companies = sorted(set(touched))
         proofs = [event.to_put() for event in events]
         batch = [*writes, *proofs, *(self.outbox.mark(siren) for siren in companies)]
-        self._transact(batch, proofs[0] if proofs else None)
-        _commits.set(_commits.get() + 1)
         current = request_writes.get()
+        claim = current.claim if current is not None else None
+        if claim is not None:
+            batch.append(claim)
+        try:
+            self._transact(batch, proofs[0] if proofs else None)
+        except ConditionFailed as exc:
+            if claim is not None and self._claimed_meanwhile(claim):
+                raise KeyClaimed("another request with the same key committed first") from exc
+            raise
+        _commits.set(_commits.get() + 1)
         if current is not None:
+            current.claim = None
             current.commits += 1
             current.touched.update(companies)
+
+    def _claimed_meanwhile(self, claim: Put) -> bool:
+        try:
+            found = self.backend.get(claim.item.pk, claim.item.sk)
+        except StoreError:
+            return False  # cannot tell: a lost race, retried as such
+        return found is not None and found.version != claim.expected_version
 
     def _transact(self, batch: list[Write], proof: Put | None) -> None:
         try:
@@ -222,12 +250,18 @@ class Store:
             return False  # cannot tell: the original error stands
 
 
+class KeyClaimed(StoreError):
+    """A concurrent request with the same ``Idempotency-Key`` committed first: answer with its outcome."""
+
+
 @dataclass
 class RequestWrites:
     """What the current request committed, so that the edge can finish it."""
 
     commits: int = 0
     touched: set[str] = field(default_factory=set)
+    # The idempotency claim the next commit carries (a keyed request not yet committed).
+    claim: Put | None = None
 
 
 # Set by the HTTP edge for each request (None outside one: jobs rely on the tick).

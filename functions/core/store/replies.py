@@ -94,7 +94,15 @@ class Replies(Repository):
             "created_at": evidence.created_at.isoformat(),
         }
         sk = f"EVIDENCE#{report.id}#{evidence.id}"
-        self.backend.transact([Put(Item(debtor_pk(report.debtor.siren), sk, data), None)])
+        # The file's name is the debtor's text: the audit log keeps its id, type and size only.
+        event = self.store.event(
+            f"company:{report.debtor.siren}",
+            f"report:{report.id}",
+            "evidence.declared",
+            f"debtor:{report.debtor.siren}",
+            after={"evidence": evidence.id, "content_type": evidence.content_type, "bytes": evidence.declared_bytes},
+        )
+        self.store.commit([Put(Item(debtor_pk(report.debtor.siren), sk, data), None)], [event])
 
     def list_evidence(self, report: Report) -> list[Evidence]:
         items = self.store.reports.list_partition(report.debtor.siren, f"EVIDENCE#{report.id}#")

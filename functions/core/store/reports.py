@@ -13,14 +13,13 @@ are read strongly consistent and changed together):
   its version, so the figures are exact under concurrent writers.
 - ``REPORTID#{id}``: which debtor a report id belongs to.
 - ``DEDUP#{creditor}#{debtor}#{invoice}``: one report per invoice and creditor.
-- ``IDEMPOTENCY#{member}#{key}``: the first response to a keyed request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from functions.core.clock import today_in_paris
@@ -28,8 +27,7 @@ from functions.core.domain.aggregates import AggregateState, CompanyAggregate
 from functions.core.domain.reports import Report, ReportStatus
 from functions.core.domain.retention import delete_on
 from functions.core.store.base import AuditEvent, Repository, sortable_time
-from functions.core.store.expiry import expiry_keys
-from functions.core.store.items import Check, ConditionFailed, Delete, Item, Put, Write
+from functions.core.store.items import Check, Delete, Item, Put, Write
 from functions.core.store.report_codec import audit_view, report_from_data, report_to_data
 from functions.core.text import fold
 
@@ -43,7 +41,6 @@ QUEUE_MODERATION = "DIRQ#moderation"
 QUEUE_PURGE = "DIRQ#purge"
 # Sorts after any "#id" suffix: closes an inclusive upper bound on a time prefix.
 _AFTER_ANY_ID = "#~"
-IDEMPOTENCY_HOURS = 24
 
 
 def debtor_pk(siren: str) -> str:
@@ -180,34 +177,6 @@ class Reports(Repository):
     def list_partition(self, siren: str, sk_prefix: str) -> list[Item]:
         """Return the raw items of a debtor's partition under ``sk_prefix`` (evidence, links)."""
         return self._all(debtor_pk(siren), sk_prefix=sk_prefix)
-
-    # -- idempotency -------------------------------------------------------
-    def get_replay(self, member_id: str, key: str) -> Mapping[str, Any] | None:
-        """Return the response recorded for a keyed request, while it is less than 24 hours old."""
-        item = self.backend.get(f"IDEMPOTENCY#{member_id}#{key}", "IDEMPOTENCY")
-        if item is None or (item.expires_at is not None and item.expires_at <= self.now().timestamp()):
-            return None
-        return item.data
-
-    def replay_write(self, member_id: str, key: str, record: Mapping[str, Any]) -> Put:
-        """Return the write recording a keyed request's response (joins the filing transaction)."""
-        expires = int((self.now() + timedelta(hours=IDEMPOTENCY_HOURS)).timestamp())
-        pk = f"IDEMPOTENCY#{member_id}#{key}"
-        current = self.backend.get(pk, "IDEMPOTENCY")
-        # An expired record may be replaced; a live one makes the transaction fail.
-        expected = current.version if current is not None and not self.get_replay(member_id, key) else None
-        version = current.version + 1 if current is not None else 1
-        return Put(Item(pk, "IDEMPOTENCY", dict(record), version, **expiry_keys(expires, pk, "IDEMPOTENCY")), expected)
-
-    def complete_replay(self, member_id: str, key: str, body: Mapping[str, Any]) -> None:
-        """Add the response to a keyed request's record once it is known."""
-        current = self.backend.get(f"IDEMPOTENCY#{member_id}#{key}", "IDEMPOTENCY")
-        if current is None or "body" in current.data:
-            return
-        try:
-            self.backend.transact([Put(current.bumped({**current.data, "body": dict(body)}), current.version)])
-        except ConditionFailed:
-            return  # a concurrent request completed it first: same body
 
     # -- writes ------------------------------------------------------------
     def file_report(self, report: Report, *, actor: str, extra_writes: Sequence[Write] = ()) -> Report:

@@ -1,19 +1,13 @@
-"""Filing a report: every rule checked, duplicates refused, keyed requests replayed.
+"""Filing a report: every rule checked, duplicates refused.
 
-``Idempotency-Key``: the first successful response to a key is recorded in the
-same transaction as the report and replayed for 24 hours; the same key with a
-different body is refused (422), as the IETF draft on the header advises. A
-request refused by the rules records nothing (nothing happened), so it can be
-corrected and sent again with the same key.
+``Idempotency-Key`` is honoured by the edge, as on every state-changing route
+(``functions/core/idempotency.py``): its claim joins the report's transaction.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import secrets
 import uuid
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,12 +23,7 @@ from functions.core.services.directory.notices import notify_report
 from functions.core.store import ConditionFailed, retry_on_conflict
 from functions.core.store.members import Member
 
-Render = Callable[[Report], dict[str, Any]]
 log = get_logger("directory.filing")
-
-
-class IdempotencyKeyReused(RuleNotMet):
-    slug, title = "cle-idempotence-reutilisee", "Clé d'idempotence déjà utilisée"
 
 
 @dataclass(frozen=True)
@@ -45,36 +34,6 @@ class Filing:
     debtor_name: str
     invoice_number: str
     description: str
-
-
-@dataclass(frozen=True)
-class Filed:
-    """The response to give: the report's representation, and whether it is a replay."""
-
-    body: Mapping[str, Any]
-    report_id: str
-    replayed: bool = False
-
-
-def fingerprint(payload: Any) -> str:
-    """A digest of a request body, insensitive to key order and spacing."""
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _replay(ctx: Services, member: Member, key: str, digest: str, render: Render) -> Filed | None:
-    record = ctx.store.reports.get_replay(member.id, key)
-    if record is None:
-        return None
-    if record["fingerprint"] != digest:
-        raise IdempotencyKeyReused(
-            "Cette clé d'idempotence a déjà servi pour une autre requête : utilisez une nouvelle clé."
-        )
-    body = record.get("body")
-    if body is None:  # the first request stopped before its response was recorded
-        report = ctx.store.reports.get_report(record["report_id"])
-        body = render(report) if report else {"id": record["report_id"]}
-    return Filed(body, record["report_id"], replayed=True)
 
 
 def _new_report(member: Member, filing: Filing, created_at: Any) -> Report:
@@ -101,14 +60,9 @@ def _new_report(member: Member, filing: Filing, created_at: Any) -> Report:
     )
 
 
-def file_report(
-    ctx: Services, member: Member, filing: Filing, *, payload: Any, key: str | None, render: Render
-) -> Filed:
-    """Accept a report if every rule holds, notify the debtor, and return the response to give."""
+def file_report(ctx: Services, member: Member, filing: Filing) -> Report:
+    """Accept a report if every rule holds, notify the debtor, and return the report as it now stands."""
     require_approved(member)
-    digest = fingerprint(payload)
-    if key and (replayed := _replay(ctx, member, key, digest, render)):
-        return replayed
     now = ctx.clock()
     limits = Limits(ctx.settings.notice_days, ctx.settings.min_amount_cents)
     failures = check_filing(filing.draft, today_in_paris(now), limits)
@@ -117,26 +71,17 @@ def file_report(
     report = _new_report(member, filing, now)
     _refuse_duplicate(ctx, report)
 
-    def attempt() -> Filed | None:
-        record = {"fingerprint": digest, "report_id": report.id}
-        extra = [ctx.store.reports.replay_write(member.id, key, record)] if key else []
+    def attempt() -> None:
         try:
-            ctx.store.reports.file_report(report, actor=f"member:{member.id}", extra_writes=extra)
+            ctx.store.reports.file_report(report, actor=f"member:{member.id}")
         except ConditionFailed:
-            # Lost a race: the same key or invoice was filed meanwhile (answer that), or
-            # the debtor's aggregate changed (try again).
-            if key and (replayed := _replay(ctx, member, key, digest, render)):
-                return replayed
+            # Lost a race: the same invoice was filed meanwhile (answer that), or the
+            # debtor's aggregate changed (try again).
             _refuse_duplicate(ctx, report)
             raise
-        return None
 
-    if (replayed := retry_on_conflict(attempt)) is not None:
-        return replayed
-    body = render(_notified(ctx, report))
-    if key:
-        ctx.store.reports.complete_replay(member.id, key, body)
-    return Filed(body, report.id)
+    retry_on_conflict(attempt)
+    return _notified(ctx, report)
 
 
 def _notified(ctx: Services, report: Report) -> Report:
