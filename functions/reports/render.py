@@ -15,16 +15,10 @@ from typing import Any
 
 from jinja2 import Environment, Template
 
+from functions.core.domain.charter import CHARTER_STATUS_LABELS
 from functions.core.money import format_eur
 
 _MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
-_CHARTER = {
-    "active": "Signataire de la charte",
-    "suspended": "Signataire suspendu (impayé publié)",
-    "withdrawn": "Signature retirée",
-    "outdated": "Signataire d'une version antérieure de la charte",
-    "none": "Non signataire",
-}
 CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 640, 220, 36
 
 
@@ -105,7 +99,7 @@ def to_html(summary: dict[str, Any]) -> str:
         address=_address(company),
         as_of=french_date(summary["as_of"]),
         computed_at=french_date(summary["computed_at"]) + " à " + summary["computed_at"][11:16] + " UTC",
-        charter=_CHARTER.get(summary["charter"]["status"], summary["charter"]["status"]),
+        charter=CHARTER_STATUS_LABELS.get(summary["charter"]["status"], summary["charter"]["status"]),
         c=chart(summary["history"]),
         eur=format_eur,
         fdate=french_date,
@@ -136,7 +130,7 @@ def to_pdf(summary: dict[str, Any]) -> bytes:
     doc.rule()
     opened, settled = summary["open_reports"], summary["settled_reports"]
     basis = summary["basis"]
-    charter = _CHARTER.get(summary["charter"]["status"], summary["charter"]["status"])
+    charter = CHARTER_STATUS_LABELS.get(summary["charter"]["status"], summary["charter"]["status"])
     doc.rows(
         [
             ("Indice de paiement", index_text(summary)),

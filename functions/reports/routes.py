@@ -14,7 +14,7 @@ from functions.core.domain.summaries import public_view
 from functions.core.errors import NotAcceptable, NotFound
 from functions.core.http import Api, services
 from functions.core.identifiers import InvalidIdentifier, parse_siren
-from functions.core.services import solvency, subscribers, watchlist
+from functions.core.services import solvency, subscribers, summary_links, watchlist
 from functions.core.store.subscribers import Subscriber
 from functions.core.validation import parse_path_siren
 from functions.reports import render
@@ -37,6 +37,7 @@ api = Api("reports", tag="Synthèses")
 
 _MEDIA = {"json": "application/json", "html": "text/html", "pdf": "application/pdf"}
 _PRIVATE = {"Cache-Control": "private, no-store"}
+_NO_REFERRER = {"Referrer-Policy": "no-referrer"}
 
 
 def _format(asked: str | None) -> str:
@@ -62,9 +63,20 @@ def _format(asked: str | None) -> str:
     problems=(404, 406, 429),
 )
 def get_solvency(principal: Subscriber, siren: str, query: FormatQuery) -> Any:
-    ctx = services()
     fmt = _format(query.format)
     siren = parse_path_siren(siren)
+    summary = _serve_summary(principal, siren)
+    if fmt == "html":
+        return Response(render.to_html(summary), mimetype="text/html", headers=_PRIVATE)
+    if fmt == "pdf":
+        disposition = {"Content-Disposition": f'inline; filename="synthese-{siren}.pdf"'}
+        return Response(render.to_pdf(summary), mimetype="application/pdf", headers={**_PRIVATE, **disposition})
+    return summary, 200, _PRIVATE
+
+
+def _serve_summary(principal: Subscriber, siren: str) -> dict[str, Any]:
+    """Return the summary a subscriber is served, counted against its quota (429 beyond it)."""
+    ctx = services()
     try:
         found = solvency.get_summary(ctx, siren)
     except NotFound:
@@ -72,13 +84,25 @@ def get_solvency(principal: Subscriber, siren: str, query: FormatQuery) -> Any:
         subscribers.count_call(ctx, principal)
         raise
     subscribers.count_summaries(ctx, principal, 1)
-    summary = public_view(found)
-    if fmt == "html":
-        return Response(render.to_html(summary), mimetype="text/html", headers=_PRIVATE)
-    if fmt == "pdf":
-        disposition = {"Content-Disposition": f'inline; filename="synthese-{siren}.pdf"'}
-        return Response(render.to_pdf(summary), mimetype="application/pdf", headers={**_PRIVATE, **disposition})
-    return summary, 200, _PRIVATE
+    return public_view(found)
+
+
+@api.route(
+    "/solvency/<siren>/view/<token>",
+    "GET",
+    summary=(
+        "Ouvrir dans un navigateur la synthèse HTML d'une entreprise, par le lien signé d'une alerte e-mail "
+        "(valable 7 jours, pour cet abonné et ce SIREN ; décompté du quota)."
+    ),
+    responses={200: "text/html"},
+    problems=(404, 410, 429),
+)
+def view_solvency(siren: str, token: str) -> Any:
+    siren = parse_path_siren(siren)
+    principal = summary_links.open_summary_link(services(), siren, token)
+    summary = _serve_summary(principal, siren)
+    # The token is in this page's URL: never cached, never sent on as a referrer.
+    return Response(render.to_html(summary), mimetype="text/html", headers={**_PRIVATE, **_NO_REFERRER})
 
 
 @api.route(
@@ -187,7 +211,10 @@ def delete_watchlist(principal: Subscriber, siren: str) -> Any:
 @api.route(
     "/webhook",
     "PUT",
-    summary="Recevoir les alertes par webhook signé (le secret n'est montré qu'une fois).",
+    summary=(
+        "Recevoir les alertes par webhook signé (Standard Webhooks) ; un nouvel appel change le secret, "
+        "l'ancien signe encore 24 heures (le secret n'est montré qu'une fois)."
+    ),
     body=WebhookRequest,
     responses={200: WebhookSettings},
     security="apiKey",
@@ -196,7 +223,8 @@ def delete_watchlist(principal: Subscriber, siren: str) -> Any:
 def put_webhook(principal: Subscriber, body: WebhookRequest) -> Any:
     ctx = services()
     updated, secret = watchlist.set_webhook(ctx, principal, body.url)
-    return {"url": updated.webhook_url, "secret": secret}, 200, _PRIVATE
+    previous_until = updated.webhook_previous_until or None
+    return {"url": updated.webhook_url, "secret": secret, "previous_secret_expires_at": previous_until}, 200, _PRIVATE
 
 
 @api.route(

@@ -165,7 +165,18 @@ class WebhookSettings(Model):
     """Webhook enregistré ; le secret n'est montré qu'une fois."""
 
     url: str
-    secret: str = Field(description="Secret HMAC-SHA256 pour vérifier la signature ; conservez-le.")
+    secret: str = Field(
+        description=(
+            "Secret Standard Webhooks (`whsec_` + base64 de la clé) pour vérifier `webhook-signature` "
+            "avec les bibliothèques de référence ; conservez-le."
+        )
+    )
+    previous_secret_expires_at: str | None = Field(
+        description=(
+            "Quand un secret était déjà en place : jusqu'à quand (UTC) il signe encore, à côté du nouveau "
+            "(deux signatures dans `webhook-signature`) ; null sinon."
+        )
+    )
 
 
 class Delivery(Model):

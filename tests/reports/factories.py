@@ -38,8 +38,9 @@ def make_report(
     published_on: date | None = date(2026, 2, 10),
     settled_on: date | None = None,
     payments: tuple[Payment, ...] = (),
+    public_ref: str = "",
 ) -> Report:
-    """Return a report on an unpaid invoice, published by default."""
+    """Return a report on an unpaid invoice, published by default (public reference ``pub_<id>`` unless given)."""
     published_at = (
         datetime(published_on.year, published_on.month, published_on.day, 8, tzinfo=UTC) if published_on else None
     )
@@ -66,6 +67,7 @@ def make_report(
         settled_on=settled_on,
         settled_at=datetime(settled_on.year, settled_on.month, settled_on.day, 12, tzinfo=UTC) if settled_on else None,
         payments=payments,
+        public_ref=public_ref or f"pub_{id}",
     )
 
 

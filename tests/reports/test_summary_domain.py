@@ -234,8 +234,8 @@ def test_changes_name_new_publications_settlements_and_charter_moves() -> None:
     )
     kinds = [change.as_dict() for change in changes_between(before, after)]
     assert kinds == [
-        {"kind": "report.published", "report_id": "r2"},
-        {"kind": "report.settled", "report_id": "r1"},
+        {"kind": "report.published", "reference": "pub_r2"},
+        {"kind": "report.settled", "reference": "pub_r1"},
         {"kind": "charter.changed", "before": "active", "after": "suspended"},
     ]
     assert changes_between(after, after) == []

@@ -83,10 +83,10 @@ def test_settlement_and_charter_changes_raise_alerts_but_nothing_else_does(servi
     services.store.reports.save(report, settled, actor="system:test", action="report.settled")
     assert run_alert_steps(services)["delivered"] == 1
     [delivery] = services.store.alerts.list_deliveries(subscriber.id)
-    assert delivery["alert"]["changes"] == [{"kind": "report.settled", "report_id": "r1"}]
+    assert delivery["alert"]["changes"] == [{"kind": "report.settled", "reference": "pub_r1"}]
 
 
-def test_a_webhook_alert_carries_a_signature_the_receiver_can_verify(
+def test_during_the_transition_a_webhook_also_carries_the_first_ardoise_signature(
     reports: FlaskClient, services: Services, receiver: Receiver, clock: FixedClock
 ) -> None:
     record_company(services)
@@ -105,7 +105,7 @@ def test_a_webhook_alert_carries_a_signature_the_receiver_can_verify(
     assert int(timestamp) == int(clock().timestamp())
     payload = json.loads(body)
     assert payload["siren"] == DEBTOR_SIREN
-    assert payload["changes"] == [{"kind": "report.published", "report_id": "r1"}]
+    assert payload["changes"] == [{"kind": "report.published", "reference": "pub_r1"}]
     log = reports.get("/deliveries", headers=headers).json["items"]
     assert log[0]["status"] == "delivered"
     assert log[0]["attempts"][0]["status_code"] == 200
@@ -158,7 +158,7 @@ def test_signing_the_charter_then_being_suspended_alerts_watchers(services: Serv
     assert changes == [
         [{"kind": "charter.changed", "before": "none", "after": "active"}],
         [
-            {"kind": "report.published", "report_id": "r1"},
+            {"kind": "report.published", "reference": "pub_r1"},
             {"kind": "charter.changed", "before": "active", "after": "suspended"},
         ],
     ]

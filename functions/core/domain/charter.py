@@ -224,6 +224,15 @@ class LinkPurpose(StrEnum):
     WITHDRAW = "withdraw"
 
 
+# How summaries, alerts and their pages name a company's charter status ("none": never signed).
+CHARTER_STATUS_LABELS = {
+    "active": "Signataire de la charte",
+    "suspended": "Signataire suspendu (impayé publié)",
+    "withdrawn": "Signature retirée",
+    "outdated": "Signataire d'une version antérieure de la charte",
+    "none": "Non signataire",
+}
+
 SUSPENSION_REASON = "unpaid_report_published"
 SUSPENSION_REASON_FR = "Au moins un signalement d'impayé est publié dans l'annuaire Ardoise."
 

@@ -199,6 +199,8 @@ def build_summary(
             "open": [r.id for r in open_reports],
             "settled": sorted(r.id for r in settled),
             "charter": (charter or {}).get("status", "none"),
+            # What watchers are told of a report: its public reference, never its id.
+            "references": {r.id: r.public_ref for r in [*open_reports, *settled]},
         },
     }
     jsonable: dict[str, Any] = _jsonable(summary)
@@ -229,19 +231,23 @@ def has_time_dependent_data(summary: Mapping[str, Any]) -> bool:
 
 @dataclass(frozen=True)
 class Change:
-    """Something a watcher of the company wants to hear about."""
+    """Something a watcher of the company wants to hear about.
+
+    A report is named by its public reference (``pub_…``, the one the company
+    page shows): subscribers never see the directory's internal ids.
+    """
 
     kind: str  # report.published | report.settled | charter.changed
-    report_id: str = ""
+    reference: str = ""
     before: str = ""
     after: str = ""
 
     def as_dict(self) -> dict[str, str]:
         body = {"kind": self.kind}
-        if self.report_id:
-            body["report_id"] = self.report_id
         if self.kind == "charter.changed":
             body.update(before=self.before, after=self.after)
+        else:
+            body["reference"] = self.reference
         return body
 
 
@@ -252,9 +258,10 @@ def changes_between(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> li
     """
     before = (old or {}).get("watch") or {"open": [], "settled": [], "charter": "none"}
     after = new["watch"]
-    found = [Change("report.published", report_id=i) for i in after["open"] if i not in set(before["open"])]
+    references = after.get("references") or {}
     was_open = set(before["open"])
-    found += [Change("report.settled", report_id=i) for i in after["settled"] if i in was_open]
+    found = [Change("report.published", reference=references.get(i, "")) for i in after["open"] if i not in was_open]
+    found += [Change("report.settled", reference=references.get(i, "")) for i in after["settled"] if i in was_open]
     if before["charter"] is not None and before["charter"] != after["charter"]:
         found.append(Change("charter.changed", before=before["charter"], after=after["charter"]))
     return found

@@ -1,10 +1,25 @@
 """Watchlist alerts: fan-out to watchers, then delivery by signed webhook or e-mail.
 
-A webhook delivery is a JSON ``POST`` with three headers::
+A webhook delivery is a JSON ``POST`` signed as the Standard Webhooks
+specification says (``webhooks.py``)::
+
+    webhook-id: msg_<32 hex digits, the same on every retry of one delivery>
+    webhook-timestamp: <Unix seconds of the attempt>
+    webhook-signature: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> [v1,<...under the previous secret>]
+
+After ``PUT /webhook`` replaced a secret, the previous one signs too for
+:data:`SECRET_OVERLAP`, so that a receiver switches without losing a delivery.
+Until :data:`LEGACY_HEADERS_UNTIL` deliveries also carry the headers of
+Ardoise's first scheme, for receivers set up before (under the current secret)::
 
     Ardoise-Delivery: <delivery id>
     Ardoise-Timestamp: <Unix seconds>
-    Ardoise-Signature: v1=<hex HMAC-SHA256 of "<timestamp>.<body>" under the webhook secret>
+    Ardoise-Signature: v1=<hex HMAC-SHA256 of "<timestamp>.<body>" keyed by the secret's text>
+
+A subscriber only ever sees reports by their public reference (``pub_…``),
+in the webhook, the e-mail and the delivery log (:func:`subscriber_alert`).
+An alert e-mail says what changed in French (a charter status, old and new)
+and links to the summary page through a signed link (``summary_links.py``).
 
 Any 2xx answer within the timeout counts as delivered; anything else (redirects
 included: they are not followed) is retried with growing delays
@@ -25,22 +40,34 @@ from __future__ import annotations
 
 import http.client
 import json
-import secrets
 import time
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
+from functions.core.clock import PARIS, parse_iso
 from functions.core.context import Services
+from functions.core.domain.charter import CHARTER_STATUS_LABELS
 from functions.core.logs import get_logger
 from functions.core.mailer import MailNotSent, Message
 from functions.core.money import format_eur
-from functions.core.services.webhooks import Resolver, UnsafeTarget, check_target, post, system_resolver
+from functions.core.services.summary_links import LINK_VALIDITY, summary_link
+from functions.core.services.webhooks import (
+    Resolver,
+    UnsafeTarget,
+    check_target,
+    derive_secret,
+    legacy_signature,
+    message_id,
+    post,
+    standard_signature,
+    system_resolver,
+)
 from functions.core.store.base import sortable_time
 from functions.core.store.items import Item
 from functions.core.store.subscribers import Subscriber
-from functions.core.text import one_line
-from functions.core.tokens import sign
+from functions.core.text import as_typed, one_line
 
 log = get_logger("alerts")
 
@@ -62,6 +89,11 @@ USER_AGENT = "Ardoise-Webhooks/1"
 # built, an e-mail the mail service refused).
 FINAL_ERRORS = frozenset({"abonne_revoque", "erreur_interne", "envoi_refuse"})
 
+# A replaced secret goes on signing, beside the new one, for this long.
+SECRET_OVERLAP = timedelta(hours=24)
+# Deliveries carry the Ardoise-* headers of the first scheme until this moment (excluded).
+LEGACY_HEADERS_UNTIL = datetime(2027, 7, 1, tzinfo=PARIS)
+
 CHANGE_TEXT = {
     "report.published": "un nouveau signalement d'impayé a été publié",
     "report.settled": "un signalement publié a été réglé",
@@ -70,23 +102,54 @@ CHANGE_TEXT = {
 
 
 def webhook_secret(ctx: Services, subscriber: Subscriber) -> str:
-    """Return the subscriber's webhook secret, derived from the platform key and a nonce."""
-    return "whsec_" + sign(ctx.settings.secret_key, f"webhook:{subscriber.id}:{subscriber.webhook_nonce}")
+    """Return the subscriber's current webhook secret, derived from the platform key and a nonce."""
+    return derive_secret(ctx.settings.secret_key, subscriber.id, subscriber.webhook_nonce)
 
 
-def signature_headers(secret: str, body: str, timestamp: int, delivery_id: str) -> dict[str, str]:
-    """Return the headers that let a receiver check a webhook came from us, unchanged."""
-    return {
+def webhook_secrets(ctx: Services, subscriber: Subscriber, now: datetime) -> list[str]:
+    """Return the secrets that sign a delivery now: the current one, then the one it replaced while it overlaps."""
+    found = [webhook_secret(ctx, subscriber)]
+    previous, until = subscriber.webhook_previous_nonce, subscriber.webhook_previous_until
+    if previous and until and now < parse_iso(until):
+        found.append(derive_secret(ctx.settings.secret_key, subscriber.id, previous))
+    return found
+
+
+def signature_headers(
+    secrets: Sequence[str], body: str, timestamp: int, delivery_id: str, *, legacy: bool
+) -> dict[str, str]:
+    """Return the headers that let a receiver check a webhook came from us, unchanged.
+
+    ``secrets``: the current secret first; ``legacy``: add the Ardoise-* headers too.
+    """
+    msg_id = message_id(delivery_id)
+    headers = {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
-        "Ardoise-Delivery": delivery_id,
-        "Ardoise-Timestamp": str(timestamp),
-        "Ardoise-Signature": f"v1={sign(secret, f'{timestamp}.{body}')}",
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": " ".join(standard_signature(secret, msg_id, timestamp, body) for secret in secrets),
     }
+    if legacy:
+        headers["Ardoise-Delivery"] = delivery_id
+        headers["Ardoise-Timestamp"] = str(timestamp)
+        headers["Ardoise-Signature"] = legacy_signature(secrets[0], timestamp, body)
+    return headers
 
 
-def new_webhook_nonce() -> str:
-    return secrets.token_hex(8)
+def subscriber_alert(ctx: Services, alert: Mapping[str, Any]) -> dict[str, Any]:
+    """Return what a subscriber is shown of an alert: reports by their public reference only."""
+    return {**alert, "changes": [_public_change(ctx, change) for change in alert["changes"]]}
+
+
+def _public_change(ctx: Services, change: Mapping[str, Any]) -> dict[str, Any]:
+    if "report_id" not in change:
+        return dict(change)
+    # Raised before alerts named reports by reference: look the report's up, drop the id.
+    shown = {key: value for key, value in change.items() if key != "report_id"}
+    report = ctx.store.reports.get_report(change["report_id"])
+    shown["reference"] = report.public_ref if report is not None else ""
+    return shown
 
 
 # -- fan-out ---------------------------------------------------------------------
@@ -170,19 +233,24 @@ def _send(ctx: Services, claimed: Item, now: datetime, resolve: Resolver) -> dic
     subscriber = ctx.store.subscribers.get_subscriber(claimed.data["subscriber_id"])
     if subscriber is None or not subscriber.is_active:
         return {"ok": False, "channel": "none", "error": "abonne_revoque"}
+    alert = subscriber_alert(ctx, claimed.data["alert"])
     if subscriber.webhook_url:
-        return _send_webhook(ctx, subscriber, claimed, now, resolve)
-    return _send_email(ctx, subscriber, claimed.data["alert"])
+        return _send_webhook(ctx, subscriber, claimed, alert, now=now, resolve=resolve)
+    return _send_email(ctx, subscriber, alert)
 
 
-def webhook_body(alert: dict[str, Any], delivery_id: str) -> str:
-    """Return the JSON a webhook receives (compact, UTF-8, keys in a stable order)."""
-    payload = {"delivery_id": delivery_id, "type": "company.changed", **alert}
+def webhook_body(alert: Mapping[str, Any], delivery_id: str) -> str:
+    """Return the JSON a webhook receives (compact, UTF-8, keys in a stable order).
+
+    ``timestamp`` is when the change happened (the Standard Webhooks payload
+    field); the attempt's own time is the ``webhook-timestamp`` header.
+    """
+    payload = {"delivery_id": delivery_id, "type": "company.changed", "timestamp": alert["at"], **alert}
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def _send_webhook(
-    ctx: Services, subscriber: Subscriber, claimed: Item, now: datetime, resolve: Resolver
+    ctx: Services, subscriber: Subscriber, claimed: Item, alert: Mapping[str, Any], *, now: datetime, resolve: Resolver
 ) -> dict[str, Any]:
     try:
         # Checked again at each delivery: the name may resolve elsewhere than when it was set.
@@ -195,8 +263,14 @@ def _send_webhook(
     except UnsafeTarget as exc:
         return {"ok": False, "channel": "webhook", "error": exc.code}
     delivery_id = f"{subscriber.id}-{claimed.sk}"
-    body = webhook_body(claimed.data["alert"], delivery_id)
-    headers = signature_headers(webhook_secret(ctx, subscriber), body, int(now.timestamp()), delivery_id)
+    body = webhook_body(alert, delivery_id)
+    headers = signature_headers(
+        webhook_secrets(ctx, subscriber, now),
+        body,
+        int(now.timestamp()),
+        delivery_id,
+        legacy=now < LEGACY_HEADERS_UNTIL,
+    )
     try:
         status = post(
             target,
@@ -215,34 +289,48 @@ def _send_webhook(
     return outcome
 
 
-def alert_text(ctx: Services, alert: dict[str, Any]) -> str:
+def _change_text(change: Mapping[str, Any]) -> str:
+    text = CHANGE_TEXT.get(change["kind"], change["kind"])
+    if change["kind"] == "charter.changed":
+        before = CHARTER_STATUS_LABELS.get(change["before"], change["before"])
+        after = CHARTER_STATUS_LABELS.get(change["after"], change["after"])
+        return f"{text} : désormais « {after} » (auparavant « {before} »)"
+    return f"{text} (référence {change['reference']})" if change.get("reference") else text
+
+
+def alert_text(ctx: Services, subscriber: Subscriber, alert: Mapping[str, Any]) -> str:
     """Return the French e-mail telling a subscriber what changed at a watched company."""
-    name = alert["company_name"] or alert["siren"]
+    siren = alert["siren"]
+    company = f"{as_typed(alert['company_name'])} (SIREN {siren})" if alert["company_name"] else f"SIREN {siren}"
     summary = alert["summary"]
     index = summary["payment_index"] if summary["payment_index"] is not None else "données insuffisantes"
+    charter = CHARTER_STATUS_LABELS.get(summary.get("charter", ""), "")
     lines = [
         "Bonjour,",
         "",
-        f"Une entreprise de votre liste de surveillance a changé : {name} (SIREN {alert['siren']}).",
+        f"Une entreprise de votre liste de surveillance a changé : {company}.",
         "",
-        *(f"- {CHANGE_TEXT.get(c['kind'], c['kind'])}" for c in alert["changes"]),
+        *(f"- {_change_text(change)}" for change in alert["changes"]),
         "",
         f"Indice de paiement : {index}",
         f"Signalements publiés non réglés : {summary['open_reports']} ({format_eur(summary['outstanding_cents'])})",
+        *([f"Charte de paiement : {charter}"] if charter else []),
         "",
-        f"Synthèse complète : {ctx.settings.base_url}/api/reports/solvency/{alert['siren']}?format=html",
-        "(avec votre clé d'API dans l'en-tête X-API-Key)",
+        f"Synthèse complète, à ouvrir dans un navigateur (lien personnel, valable {LINK_VALIDITY.days} jours, "
+        "décompté de votre quota comme toute synthèse servie) :",
+        summary_link(ctx, subscriber, siren),
         "",
-        f"Pour ne plus recevoir ces alertes, retirez l'entreprise de votre liste : DELETE /watchlist/{alert['siren']}.",
+        f"Pour ne plus recevoir ces alertes, retirez l'entreprise de votre liste : DELETE /watchlist/{siren}.",
         "",
         "L'équipe Ardoise",
     ]
     return "\n".join(lines)
 
 
-def _send_email(ctx: Services, subscriber: Subscriber, alert: dict[str, Any]) -> dict[str, Any]:
+def _send_email(ctx: Services, subscriber: Subscriber, alert: Mapping[str, Any]) -> dict[str, Any]:
     name = one_line(alert["company_name"]) or alert["siren"]
-    message = Message(to=subscriber.email, subject=f"Ardoise — changement chez {name}", text=alert_text(ctx, alert))
+    text = alert_text(ctx, subscriber, alert)
+    message = Message(to=subscriber.email, subject=f"Ardoise — changement chez {name}", text=text)
     try:
         message_id = ctx.mailer.send(message)
     except MailNotSent as exc:

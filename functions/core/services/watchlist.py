@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from functions.core.clock import isoformat
 from functions.core.context import Services
 from functions.core.errors import FieldError, RuleNotMet, ValidationFailed
-from functions.core.services.alerts import new_webhook_nonce, webhook_secret
-from functions.core.services.webhooks import Resolver, UnsafeTarget, check_target, system_resolver
+from functions.core.services.alerts import SECRET_OVERLAP, subscriber_alert, webhook_secret
+from functions.core.services.webhooks import Resolver, UnsafeTarget, check_target, new_nonce, system_resolver
 from functions.core.store.subscribers import Subscriber
 
 
@@ -50,24 +51,42 @@ def check_webhook_url(ctx: Services, url: str, resolve: Resolver = system_resolv
 def set_webhook(
     ctx: Services, subscriber: Subscriber, url: str, resolve: Resolver = system_resolver
 ) -> tuple[Subscriber, str]:
-    """Send alerts to a webhook from now on; return the subscriber and the new signing secret."""
+    """Send alerts to a webhook from now on, under a new secret; return the subscriber and that secret.
+
+    A secret already in use keeps signing beside the new one for ``SECRET_OVERLAP``
+    (both signatures are sent), so that the receiver can switch without losing
+    a delivery: calling this again is how a secret is rotated.
+    """
+    checked = check_webhook_url(ctx, url, resolve)
+    previous, until = "", ""
+    if subscriber.webhook_nonce:
+        previous, until = subscriber.webhook_nonce, isoformat(ctx.clock() + SECRET_OVERLAP)
     updated = ctx.store.subscribers.update_subscriber(
         subscriber.id,
         "subscriber.webhook_set",
         f"subscriber:{subscriber.id}",
-        webhook_url=check_webhook_url(ctx, url, resolve),
-        webhook_nonce=new_webhook_nonce(),
+        webhook_url=checked,
+        webhook_nonce=new_nonce(),
+        webhook_previous_nonce=previous,
+        webhook_previous_until=until,
     )
     return updated, webhook_secret(ctx, updated)
 
 
 def clear_webhook(ctx: Services, subscriber: Subscriber) -> Subscriber:
-    """Send alerts by e-mail again."""
+    """Send alerts by e-mail again (every secret stops signing)."""
     return ctx.store.subscribers.update_subscriber(
-        subscriber.id, "subscriber.webhook_cleared", f"subscriber:{subscriber.id}", webhook_url="", webhook_nonce=""
+        subscriber.id,
+        "subscriber.webhook_cleared",
+        f"subscriber:{subscriber.id}",
+        webhook_url="",
+        webhook_nonce="",
+        webhook_previous_nonce="",
+        webhook_previous_until="",
     )
 
 
 def list_deliveries(ctx: Services, subscriber: Subscriber, limit: int = 50) -> list[dict[str, Any]]:
-    """Return the subscriber's latest alert deliveries with their attempts, newest first."""
-    return ctx.store.alerts.list_deliveries(subscriber.id, limit)
+    """Return the subscriber's latest alert deliveries with their attempts, newest first (public references only)."""
+    deliveries = ctx.store.alerts.list_deliveries(subscriber.id, limit)
+    return [{**delivery, "alert": subscriber_alert(ctx, delivery["alert"])} for delivery in deliveries]

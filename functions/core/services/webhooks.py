@@ -1,4 +1,4 @@
-"""Webhook targets: which URLs alerts may go to, and a POST that goes there and nowhere else.
+"""Webhooks: which URLs alerts may go to, a POST that goes there and nowhere else, and its signature.
 
 A subscriber chooses the URL, so without care the platform would POST wherever
 it points: the cloud's metadata service (169.254.169.254), a database on the
@@ -10,12 +10,24 @@ never to a second resolution, and redirects are not followed.
 In production only ``https`` on port 443 is accepted. Local runs accept ``http``
 and any port, and ``ARDOISE_WEBHOOK_ALLOW_PRIVATE`` (on locally, off in
 production) lets tests and demos use a receiver on the loopback.
+
+Deliveries are signed as the Standard Webhooks specification says
+(https://www.standardwebhooks.com/), so that subscribers verify them with its
+reference libraries in any language: ``webhook-id`` (the same on every retry
+of one delivery), ``webhook-timestamp`` (Unix seconds of the attempt) and
+``webhook-signature``, a space-separated list of ``v1,<base64 HMAC-SHA256 of
+"<id>.<timestamp>.<body>">``, one per secret in force (two for a day after a
+rotation). A secret reads ``whsec_`` + base64 of its key.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import http.client
 import ipaddress
+import secrets
 import socket
 import ssl
 import threading
@@ -23,6 +35,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
+
+from functions.core.tokens import sign
 
 # Returns the IP addresses (as text) a host name resolves to for a TCP port.
 Resolver = Callable[[str, int], list[str]]
@@ -166,3 +180,49 @@ def post(target: Target, body: bytes, headers: Mapping[str, str], *, timeout: fl
     finally:
         watchdog.cancel()
         connection.close()
+
+
+# -- signing (Standard Webhooks) ---------------------------------------------------
+
+SECRET_PREFIX = "whsec_"  # noqa: S105 - the prefix the specification gives secrets, not a secret
+# Nonces of the secrets made since Standard Webhooks start with this.
+_KEY_NONCE = "k_"
+
+
+def new_nonce() -> str:
+    """Return the nonce of a new secret (the secret itself is derived, never stored)."""
+    return _KEY_NONCE + secrets.token_hex(8)
+
+
+def derive_secret(platform_key: str, subscriber_id: str, nonce: str) -> str:
+    """Return the webhook secret a subscriber was given: ``whsec_`` + base64 of a key derived from ``nonce``."""
+    message = f"webhook:{subscriber_id}:{nonce}"
+    if not nonce.startswith(_KEY_NONCE):
+        # Secrets made before Standard Webhooks read "whsec_" + 64 hex digits, and receivers
+        # hold that text. Hex digits are base64 digits too: the reference libraries read
+        # them as a 48-byte key, so those secrets verify both ways without a new one.
+        return SECRET_PREFIX + sign(platform_key, message)
+    key = hmac.new(platform_key.encode(), message.encode(), hashlib.sha256).digest()
+    return SECRET_PREFIX + base64.b64encode(key).decode()
+
+
+def secret_key(secret: str) -> bytes:
+    """Return the HMAC key a ``whsec_`` secret stands for, decoded as the reference libraries decode it."""
+    encoded = secret.removeprefix(SECRET_PREFIX)
+    return base64.b64decode(encoded + "=" * (-len(encoded) % 4))
+
+
+def message_id(delivery_id: str) -> str:
+    """Return the ``webhook-id`` of a delivery: stable across its retries, without the "." the scheme splits on."""
+    return "msg_" + hashlib.sha256(delivery_id.encode()).hexdigest()[:32]
+
+
+def standard_signature(secret: str, msg_id: str, timestamp: int, body: str) -> str:
+    """Return one ``v1,<base64>`` signature of ``"<id>.<timestamp>.<body>"``."""
+    digest = hmac.new(secret_key(secret), f"{msg_id}.{timestamp}.{body}".encode(), hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+def legacy_signature(secret: str, timestamp: int, body: str) -> str:
+    """Return the transition's ``Ardoise-Signature``: hex HMAC of ``"<timestamp>.<body>"``, keyed by the secret text."""
+    return f"v1={sign(secret, f'{timestamp}.{body}')}"

@@ -1,0 +1,79 @@
+"""Links that open one company's summary in a browser, from an alert e-mail.
+
+The API wants the key in an ``X-API-Key`` header, which a link in an e-mail
+cannot carry, and an API key must never travel in a URL. So an alert e-mail
+links to ``/api/reports/solvency/{siren}/view/{token}``, where the token reads
+``<subscriber id>.<expiry, Unix seconds>.<HMAC-SHA256 under the platform key
+of the subscriber, the SIREN and the expiry>``:
+
+- it opens that SIREN's summary only (another SIREN in the path: 404);
+- until it expires, :data:`LINK_VALIDITY` after the e-mail (then 410);
+- while the subscriber is active (revoked: 410);
+- each opening is counted against the subscriber's quota like any summary
+  served (429 beyond it), so a forwarded link costs its owner, never more
+  than its quota.
+
+Nothing is stored: the signature is the proof. The page is served with
+``Cache-Control: no-store`` and ``Referrer-Policy: no-referrer`` since the
+token is in its URL.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+from datetime import datetime, timedelta
+
+from functions.core.clock import PARIS
+from functions.core.context import Services
+from functions.core.errors import Gone, NotFound
+from functions.core.store.subscribers import Subscriber
+from functions.core.tokens import sign
+
+LINK_VALIDITY = timedelta(days=7)
+# The API's mount point: links in e-mails name the public origin's full path.
+API_PATH = "/api/reports"
+_TOKEN = re.compile(r"([0-9a-f]{12})\.([0-9]{1,12})\.([0-9a-f]{64})")
+
+
+class UnknownSummaryLink(NotFound):
+    slug, title = "lien-inconnu", "Lien inconnu"
+
+
+class ExpiredSummaryLink(Gone):
+    slug, title = "lien-expire", "Lien expiré"
+
+
+class RevokedSummaryLink(Gone):
+    slug, title = "lien-revoque", "Lien révoqué"
+
+
+def _signature(ctx: Services, subscriber_id: str, siren: str, expires: int) -> str:
+    return sign(ctx.settings.secret_key, f"summary-link:{subscriber_id}:{siren}:{expires}")
+
+
+def summary_link(ctx: Services, subscriber: Subscriber, siren: str) -> str:
+    """Return the link to ``siren``'s summary page for ``subscriber``, valid :data:`LINK_VALIDITY` from now."""
+    expires = int((ctx.clock() + LINK_VALIDITY).timestamp())
+    token = f"{subscriber.id}.{expires}.{_signature(ctx, subscriber.id, siren, expires)}"
+    return f"{ctx.settings.base_url.rstrip('/')}{API_PATH}/solvency/{siren}/view/{token}"
+
+
+def open_summary_link(ctx: Services, siren: str, token: str) -> Subscriber:
+    """Return the subscriber a link was made for; 404 when forged or for another SIREN, 410 expired or revoked."""
+    found = _TOKEN.fullmatch(token)
+    if found is None:
+        raise UnknownSummaryLink("Ce lien ne correspond à aucune synthèse.")
+    subscriber_id, expires = found.group(1), int(found.group(2))
+    if not hmac.compare_digest(found.group(3), _signature(ctx, subscriber_id, siren, expires)):
+        raise UnknownSummaryLink("Ce lien ne correspond à aucune synthèse.")
+    if ctx.clock().timestamp() >= expires:
+        ended = datetime.fromtimestamp(expires, PARIS)
+        raise ExpiredSummaryLink(
+            f"Ce lien a expiré le {ended:%d/%m/%Y à %H:%M} ; la synthèse reste disponible par l'API "
+            f"(GET /solvency/{siren} avec votre clé) et dans les prochaines alertes."
+        )
+    subscriber = ctx.store.subscribers.get_subscriber(subscriber_id)
+    if subscriber is None or not subscriber.is_active:
+        raise RevokedSummaryLink("L'abonnement auquel ce lien appartient a été révoqué.")
+    return subscriber
