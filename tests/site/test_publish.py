@@ -37,11 +37,12 @@ class RecordingTarget(S3Target):
         self.log: list[tuple[str, str]] = []
         self.fail_after = fail_after
 
-    def put(self, info: FileInfo, data: bytes) -> None:
+    def put(self, info: FileInfo, data: bytes) -> str:
         if self.fail_after is not None and sum(op == "put" for op, _ in self.log) >= self.fail_after:
             raise Interrupted(info.path)
-        super().put(info, data)
+        stamp = super().put(info, data)
         self.log.append(("put", info.path))
+        return stamp
 
     def delete(self, paths: list[str]) -> None:
         super().delete(paths)
@@ -176,13 +177,13 @@ def test_a_publish_interrupted_at_any_point_leaves_a_consistent_site_and_the_nex
         site.next()
         target = S3Target(BUCKET, s3)
         local = {path: FileInfo(path, content) for path, content in site.files.items()}
-        planned = sum(map(len, plan_publish(local, target.read_manifest(), target.list_paths()).steps))
+        planned = sum(map(len, plan_publish(local, target.read_manifest(), target.list_stamps()).steps))
         assert planned > 30
         before = target.read_manifest()
         with pytest.raises(Interrupted):
             publish(site.out, site.files, RecordingTarget(s3, fail_after=int(planned * share)), threads=1)
         assert dangling_links(s3) == [], share
-        recorded = {path for path, signature in target.read_manifest().items() if before.get(path) != signature}
+        recorded = {path for path, entry in target.read_manifest().items() if before.get(path) != entry}
         report = publish(site.out, site.files, RecordingTarget(s3))
         assert bucket_keys(s3) == set(site.files) and dangling_links(s3) == [], share
         # What the stopped run recorded in the manifest (after each finished step) is not sent again.
@@ -205,3 +206,99 @@ def test_a_folder_receives_the_same_files_and_loses_the_stale_ones(
     assert set(report.deleted) == before - set(site.files) and len(report.deleted) >= 5
     assert not any(p.name.endswith(".ardoise-tmp") for p in folder.rglob("*"))
     assert (folder / "index.html").read_bytes() == (site.out / "index.html").read_bytes()
+
+
+class DiesInTheSearchStep:
+    """A target (S3 or folder) whose publish dies after ``shards`` search shards were written."""
+
+    def __init__(self, target: Any, shards: int) -> None:
+        self.target = target
+        self.shards = shards
+        self.written: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.target, name)
+
+    def put(self, info: FileInfo, data: bytes) -> Any:
+        if info.path.startswith("recherche/"):
+            if self.shards == 0:
+                raise Interrupted(info.path)
+            self.shards -= 1
+            self.written.append(info.path)
+        return self.target.put(info, data)
+
+
+def held_by(target: Any, s3: Any) -> dict[str, bytes]:
+    """Every published file the target holds, with its bytes."""
+    if isinstance(target, S3Target):
+        return {key: s3.get_object(Bucket=BUCKET, Key=key)["Body"].read() for key in bucket_keys(s3)}
+    root = target.root
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file() and p.name != MANIFEST
+    }
+
+
+@pytest.mark.parametrize("kind", ["s3", "folder"])
+def test_a_publish_killed_in_the_search_step_then_reverted_is_repaired_by_the_next_publish(
+    make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs, s3: Any, tmp_path: Path, kind: str
+) -> None:
+    site = Versions(make_builder, inputs)
+    first = list(site.records)
+    target = S3Target(BUCKET, s3) if kind == "s3" else FolderTarget(tmp_path / "site")
+    publish(site.out, site.files, target)
+    withdrawn = make_record(siren="390000024", name="Sonorisation Nord")  # its name and SIREN touch so, no, 39
+    site.builder.build(make_snapshot(*first, withdrawn), inputs)
+    dying = DiesInTheSearchStep(target, shards=2)
+    with pytest.raises(Interrupted):
+        publish(site.out, site.files, dying, threads=1)
+    site.builder.build(make_snapshot(*first), inputs)  # the company is withdrawn: back to the first version
+    fresh = S3Target(BUCKET, s3) if kind == "s3" else FolderTarget(tmp_path / "site")  # another process
+    report = publish(site.out, site.files, fresh)
+    # Only the shards the dead publish wrote differ from what the manifest says: they alone are sent again.
+    assert len(dying.written) == 2
+    assert {path for path in report.uploaded if path.startswith("recherche/")} == set(dying.written)
+    held = held_by(fresh, s3)
+    assert held.keys() == site.files.keys()
+    assert [path for path, data in held.items() if data != site.builder.output(path).read_bytes()] == []
+    assert not any(b"Sonorisation" in data for data in held.values())
+
+
+def test_a_publish_with_nothing_to_do_reads_the_manifest_and_lists_the_bucket_once(
+    make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs, s3: Any
+) -> None:
+    site = Versions(make_builder, inputs)
+    publish(site.out, site.files, S3Target(BUCKET, s3))
+    calls: list[str] = []
+    s3.meta.events.register("before-call.s3", lambda model, **_: calls.append(model.name))
+    report = publish(site.out, site.files, S3Target(BUCKET, s3))
+    assert report.uploaded == [] and report.deleted == [] and report.skipped == len(site.files)
+    pages = -(-(len(site.files) + 1) // 1000)  # 1,000 keys a listing page, the manifest included
+    assert len(site.files) > 1000 and calls == ["GetObject"] + ["ListObjectsV2"] * pages
+
+
+@pytest.mark.parametrize("kind", ["s3", "folder"])
+def test_a_file_changed_in_the_target_behind_the_manifest_s_back_is_published_again(
+    make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs, s3: Any, tmp_path: Path, kind: str
+) -> None:
+    site = Versions(make_builder, inputs)
+    target = S3Target(BUCKET, s3) if kind == "s3" else FolderTarget(tmp_path / "site")
+    publish(site.out, site.files, target)
+    tampered = "recherche/en.json"
+    if kind == "s3":
+        s3.put_object(Bucket=BUCKET, Key=tampered, Body=b'{"r": []}')
+    else:
+        (tmp_path / "site" / tampered).write_bytes(b'{"r": []}')
+    report = publish(site.out, site.files, target)
+    assert report.uploaded == [tampered]
+    assert held_by(target, s3)[tampered] == site.builder.output(tampered).read_bytes()
+
+
+def test_a_manifest_of_the_former_format_means_one_full_upload_then_none(
+    make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs, tmp_path: Path
+) -> None:
+    site = Versions(make_builder, inputs)
+    target = FolderTarget(tmp_path / "site")
+    publish(site.out, site.files, target)
+    (tmp_path / "site" / MANIFEST).write_text(json.dumps({path: "old signature" for path in site.files}))
+    assert len(publish(site.out, site.files, target).uploaded) == len(site.files)
+    assert publish(site.out, site.files, FolderTarget(tmp_path / "site")).uploaded == []

@@ -1,9 +1,14 @@
 """Incremental, ordered publishing of the built site to a target (a folder or an S3 bucket).
 
 Only files whose content (or headers) changed are uploaded: the target keeps a
-manifest of what it holds (path -> content digest, Content-Type, Cache-Control),
-checked against the target's actual listing, so a lost or stale manifest costs
-uploads, never correctness.
+manifest of what it holds (path -> content digest, Content-Type, Cache-Control,
+and the *stamp* the target gave the file when it was written: S3's ETag, the
+folder's content digest). The manifest is trusted for a file only while the
+target's listing still shows that stamp: a file written by a publish that died
+before saving its manifest, or changed by anyone else, has another stamp and is
+uploaded again. So a lost, stale or wrong manifest costs uploads, never
+correctness, and a publish with nothing to do reads the manifest and lists the
+target once (S3: one paginated listing, never a request per object).
 
 The order keeps every link resolvable at any moment, so that a publish stopped
 at any point leaves a consistent site and the next one simply completes it:
@@ -22,6 +27,7 @@ stopped.
 
 from __future__ import annotations
 
+import json
 import mimetypes
 import re
 import time
@@ -102,16 +108,48 @@ class FileInfo:
         return f"{self.digest} {self.content_type} {self.cache_control}"
 
 
+@dataclass(frozen=True)
+class Published:
+    """What the manifest remembers of a published file: its signature, and the target's stamp when written."""
+
+    signature: str
+    stamp: str
+
+
+Manifest = dict[str, Published]
+_MANIFEST_FORMAT = 2
+
+
+def encode_manifest(manifest: Mapping[str, Published]) -> bytes:
+    files = {path: [entry.signature, entry.stamp] for path, entry in sorted(manifest.items())}
+    return json.dumps({"format": _MANIFEST_FORMAT, "files": files}, separators=(",", ":")).encode()
+
+
+def decode_manifest(data: bytes) -> Manifest:
+    """Read a manifest; one of another format (or unreadable) is empty: every file is then uploaded once."""
+    try:
+        document = json.loads(data)
+        if not isinstance(document, dict) or document.get("format") != _MANIFEST_FORMAT:
+            return {}
+        return {str(path): Published(str(entry[0]), str(entry[1])) for path, entry in document["files"].items()}
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return {}
+
+
 class Target(Protocol):
     """Where the site is published."""
 
-    def read_manifest(self) -> dict[str, str]: ...
+    def read_manifest(self) -> Manifest: ...
 
-    def write_manifest(self, manifest: Mapping[str, str]) -> None: ...
+    def write_manifest(self, manifest: Mapping[str, Published]) -> None: ...
 
-    def list_paths(self) -> set[str]: ...
+    def list_stamps(self) -> dict[str, str]:
+        """Every published file the target holds -> its stamp (a digest of what it holds), in one listing."""
+        ...
 
-    def put(self, info: FileInfo, data: bytes) -> None: ...
+    def put(self, info: FileInfo, data: bytes) -> str:
+        """Write the file; return the stamp the target's listing will show for it."""
+        ...
 
     def delete(self, paths: list[str]) -> None: ...
 
@@ -133,9 +171,16 @@ class PublishReport:
     seconds: float = 0.0
 
 
-def plan_publish(local: Mapping[str, FileInfo], manifest: Mapping[str, str], present: set[str]) -> PublishPlan:
-    """Compare what is built with what the target holds; order the uploads."""
-    known = {path: signature for path, signature in manifest.items() if path in present}
+def verified(manifest: Mapping[str, Published], present: Mapping[str, str]) -> Manifest:
+    """The manifest's entries that the target's listing confirms: the file is there, with the stamp recorded."""
+    return {path: entry for path, entry in manifest.items() if present.get(path) == entry.stamp}
+
+
+def plan_publish(
+    local: Mapping[str, FileInfo], manifest: Mapping[str, Published], present: Mapping[str, str]
+) -> PublishPlan:
+    """Compare what is built with what the target holds (``present``: path -> stamp); order the uploads."""
+    known = {path: entry.signature for path, entry in verified(manifest, present).items()}
     changed = [info for path, info in local.items() if known.get(path) != info.signature]
     steps: dict[tuple[int, int], list[FileInfo]] = {}
     for info in changed:
@@ -156,23 +201,23 @@ def publish(
     """Publish the files (published path -> content digest) built under ``source`` to ``target``."""
     started = time.perf_counter()
     local = {path: FileInfo(path, digest) for path, digest in files.items()}
-    manifest = dict(target.read_manifest())
-    present = target.list_paths()
-    plan = plan_publish(local, manifest, present)
+    recorded = target.read_manifest()
+    present = target.list_stamps()
+    plan = plan_publish(local, recorded, present)
     report = PublishReport(skipped=plan.skipped)
-    manifest = {path: signature for path, signature in manifest.items() if path in present}
+    manifest = verified(recorded, present)
     progress(f"publish: {sum(map(len, plan.steps))} to upload, {plan.skipped} unchanged, {len(plan.deletes)} to delete")
 
-    def upload(info: FileInfo) -> FileInfo:
-        target.put(info, stored_file(source, info.path).read_bytes())
-        return info
+    def upload(info: FileInfo) -> tuple[FileInfo, str]:
+        return info, target.put(info, stored_file(source, info.path).read_bytes())
 
     with ThreadPoolExecutor(max_workers=threads) as pool:
         for step in plan.steps:
             for start in range(0, len(step), MANIFEST_EVERY):
-                # map() returns in order and re-raises the first failure: nothing after it is recorded.
-                for info in pool.map(upload, step[start : start + MANIFEST_EVERY]):
-                    manifest[info.path] = info.signature
+                # map() returns in order and re-raises the first failure: nothing after it is recorded (what
+                # was written but not recorded shows another stamp than the manifest's and goes again).
+                for info, stamp in pool.map(upload, step[start : start + MANIFEST_EVERY]):
+                    manifest[info.path] = Published(info.signature, stamp)
                     report.uploaded.append(info.path)
                 target.write_manifest(manifest)
     if plan.deletes:
@@ -180,7 +225,8 @@ def publish(
         for path in plan.deletes:
             manifest.pop(path, None)
         report.deleted = plan.deletes
-    target.write_manifest(manifest)
+    if manifest != recorded:
+        target.write_manifest(manifest)
     report.seconds = time.perf_counter() - started
     return report
 

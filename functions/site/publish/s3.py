@@ -2,16 +2,18 @@
 
 The boto3 client is injected (tests pass one under moto). The manifest lives at
 ``.ardoise/publication.json``; the listing of the bucket is the truth about what
-exists, the manifest only says which content each object holds.
+exists and, through each object's ETag (returned by the upload, shown by the
+listing), whether it is still what the manifest says it is. An ETag is the MD5 of
+a single-part upload, or an opaque digest under SSE-KMS: either way a new write
+gives a new ETag, which is all the publisher relies on.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from functions.site.publish.common import FileInfo, chunks
+from functions.site.publish.common import FileInfo, Manifest, Published, chunks, decode_manifest, encode_manifest
 
 MANIFEST_KEY = ".ardoise/publication.json"
 DELETE_BATCH = 1_000
@@ -32,35 +34,32 @@ class S3Target:
     def key(self, path: str) -> str:
         return self.prefix + path
 
-    def read_manifest(self) -> dict[str, str]:
+    def read_manifest(self) -> Manifest:
         try:
             body = self.client.get_object(Bucket=self.bucket, Key=self.key(MANIFEST_KEY))["Body"].read()
         except self.client.exceptions.NoSuchKey:
             return {}
-        try:
-            return {str(path): str(signature) for path, signature in json.loads(body).items()}
-        except ValueError:
-            return {}
+        return decode_manifest(body)
 
-    def write_manifest(self, manifest: Mapping[str, str]) -> None:
-        body = json.dumps(manifest, separators=(",", ":"), sort_keys=True).encode()
+    def write_manifest(self, manifest: Mapping[str, Published]) -> None:
         self.client.put_object(
-            Bucket=self.bucket, Key=self.key(MANIFEST_KEY), Body=body,
+            Bucket=self.bucket, Key=self.key(MANIFEST_KEY), Body=encode_manifest(manifest),
             ContentType="application/json", CacheControl="no-store",
         )  # fmt: skip
 
-    def list_paths(self) -> set[str]:
-        found = set()
+    def list_stamps(self) -> dict[str, str]:
+        """Every object -> its ETag: one paginated listing (1,000 keys a request), never a request per object."""
+        found = {}
         paginator = self.client.get_paginator("list_objects_v2")
         for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
             for item in page.get("Contents", []):
                 path = item["Key"][len(self.prefix) :]
                 if not path.startswith(".ardoise/"):
-                    found.add(path)
+                    found[path] = _etag(item["ETag"])
         return found
 
-    def put(self, info: FileInfo, data: bytes) -> None:
-        self.client.put_object(
+    def put(self, info: FileInfo, data: bytes) -> str:
+        answer = self.client.put_object(
             Bucket=self.bucket,
             Key=self.key(info.path),
             Body=data,
@@ -68,9 +67,15 @@ class S3Target:
             CacheControl=info.cache_control,
             Metadata={"ardoise-digest": info.digest},
         )
+        return _etag(answer["ETag"])
 
     def delete(self, paths: list[str]) -> None:
         for batch in chunks(paths, DELETE_BATCH):
             self.client.delete_objects(
                 Bucket=self.bucket, Delete={"Objects": [{"Key": self.key(p)} for p in batch], "Quiet": True}
             )
+
+
+def _etag(value: str) -> str:
+    """S3 quotes its ETags (``"9b2c..."``); the manifest keeps the bare value."""
+    return value.strip('"')
