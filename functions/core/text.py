@@ -1,4 +1,11 @@
-"""Text shared by several surfaces: folding for search, and what people typed, made safe to repeat in e-mails."""
+"""Text shared by several surfaces: folding and the rules of search, and what people typed, made safe in e-mails.
+
+Search: the directory API (the store's name look-ups) and the site's shards follow
+the same rules. A name is found by the start of any of its first
+``MAX_NAME_WORDS + 1`` words, one letter long or more ("A&B Bâtiment" by "a&b",
+"b bat" or "bât"); a query needs ``MIN_QUERY_LENGTH`` folded characters, spaces
+included ("a b" is three). ``static/recherche.js`` folds as ``fold`` does.
+"""
 
 from __future__ import annotations
 
@@ -41,3 +48,19 @@ def as_typed(text: str) -> str:
     """
     defused = _HOST_DOT.sub("[.]", _SCHEME.sub(r"\1[:]", one_line(text)))
     return f"« {defused} »"
+
+
+# Words after the first that start a look-up key of their own: bounds the keys (and the store's writes) per name.
+MAX_NAME_WORDS = 8
+MIN_QUERY_LENGTH = 2
+
+
+def name_suffixes(folded_name: str) -> list[str]:
+    """The folded name from each of its words to the end: the whole name first, then one per further word."""
+    words = folded_name.split()
+    return [" ".join(words[n:]) for n in range(min(len(words), MAX_NAME_WORDS + 1))]
+
+
+def searchable(folded_query: str) -> bool:
+    """Whether a folded query is long enough to be looked up."""
+    return len(folded_query) >= MIN_QUERY_LENGTH

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from functions.core.services.site_snapshot import CompanyRecord
-from functions.core.text import fold
+from functions.core.text import fold, name_suffixes, searchable
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -80,14 +80,9 @@ def search_row(record: CompanyRecord) -> list[str | int]:
     return [record.siren, record.name, record.city, folder, record.outstanding_cents, charter]
 
 
-def name_keys(folded: str, shortest: int = 2) -> list[str]:
-    """Return the parts of a folded name that start at a word of ``shortest`` characters or more."""
-    keys, position = [], 0
-    for word in folded.split(" "):
-        if len(word) >= shortest:
-            keys.append(folded[position:])
-        position += len(word) + 1
-    return keys
+def name_keys(folded: str) -> list[str]:
+    """The search keys of a folded name: the API's look-ups (``name_suffixes``), those a query can reach."""
+    return [key for key in name_suffixes(folded) if searchable(key)]
 
 
 class RecordFacts(NamedTuple):

@@ -1,17 +1,18 @@
 """The browser's search index: a tree of small JSON shards, one path of it per look-up.
 
 Every company is indexed under its SIREN and under each part of its folded name
-that starts at a word of two characters or more ("boulangerie martin", "martin").
-The keys are sorted and cut into a radix tree: the root shard of a query is named
-by its first two folded characters; a node whose rows fit in ``LEAF_BUDGET``
+that starts at one of its words, by the rules the directory API follows too
+(``functions/core/text.py``): "a b batiment", "b batiment", "batiment" for
+"A&B Bâtiment". The keys are sorted and cut into a radix tree: the root shard of a
+query is named by its first two folded characters (the second may be a space); a node whose rows fit in ``LEAF_BUDGET``
 bytes is a leaf holding them all; a bigger node is split by the next character
 (with common prefixes merged, so the tree stays shallow) and keeps only its
 children's keys and its first ``TOP_ROWS`` rows, for short queries.
 
 A look-up therefore downloads the shards on one root-to-node path: at most a few
 small split nodes and one leaf, whatever the directory's size; the benchmark and
-a test measure the worst path. Every two-character root exists (empty when no
-key starts with it), so that the browser never meets a 404.
+a test measure the worst path. Every root exists (empty when no key starts with
+it), so that the browser never meets a 404.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from itertools import product
 from typing import Any
 
 from functions.core.services.site_snapshot import CompanyRecord
-from functions.core.text import fold
+from functions.core.text import fold, searchable
 from functions.site.facts import RecordFacts, all_facts
 
 FOLDER = "recherche"
@@ -33,6 +34,8 @@ LEAF_BUDGET = 20_000
 TOP_ROWS = 8
 MAX_KEY = 48
 ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+# A key's second character may end a one-letter word ("a b batiment"); its first never is a space.
+SECOND = ALPHABET + " "
 
 
 def shard_file(key: str) -> str:
@@ -137,13 +140,13 @@ class _Builder:
 
 
 def all_roots() -> list[str]:
-    """Every two-character root (each has its shard, empty when no key starts with it)."""
-    return [first + second for first, second in product(ALPHABET, repeat=ROOT_LENGTH)]
+    """Every root (each has its shard, empty when no key starts with it): 36 x 37 of them."""
+    return [first + second for first, second in product(ALPHABET, SECOND)]
 
 
 def root_of_file(path: str) -> str:
-    """The root a shard file belongs to: ``recherche/martin_d.json`` -> ``ma``."""
-    return path[len(FOLDER) + 1 : len(FOLDER) + 1 + ROOT_LENGTH]
+    """The root a shard file belongs to: ``recherche/martin_d.json`` -> ``ma``, ``recherche/a_b.json`` -> ``a ``."""
+    return path[len(FOLDER) + 1 : len(FOLDER) + 1 + ROOT_LENGTH].replace("_", " ")
 
 
 def build_search_index(
@@ -172,7 +175,7 @@ def _matches(row: list[Any], query: str) -> bool:
 def lookup(files: dict[str, bytes], query: str) -> Lookup:
     """Follow the shards as ``recherche.js`` does (same descent, same filter), for tests and figures."""
     q = fold(query)
-    if len(q) < ROOT_LENGTH or q[1] == " ":
+    if not searchable(q):
         return Lookup((), 0, ())
     fetched = [shard_file(q[:ROOT_LENGTH])]
     node = json.loads(files[fetched[0]])

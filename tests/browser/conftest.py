@@ -74,7 +74,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     )  # fmt: skip
     hostile = make_record(siren="404833048", name=HOSTILE_NAME, reports=(make_listed_report(reply=HOSTILE_REPLY),))
     signatory = make_signatory(siren="732829320", name="Garage du Centre")
-    records = [listed, hostile, signatory, *many_records(230)]
+    short_word = make_record(siren="512345679", name="A&B Bâtiment")  # a first word of one letter
+    records = [listed, hostile, signatory, short_word, *many_records(230)]
     root = tmp_path_factory.mktemp("browser-site")
     builder = SiteBuilder(root / "build", base_url=BASE_URL)
     builder.build(make_snapshot(*records), make_inputs())

@@ -74,6 +74,13 @@ def test_a_search_by_part_of_a_name_ignores_case_and_accents_and_opens_the_page(
     assert page.errors == []
 
 
+@pytest.mark.parametrize("query", ["A&B", "a b", "a&b bât", "B BAT"])
+def test_a_name_whose_first_word_is_one_letter_is_found_as_the_api_finds_it(page: Any, site: Site, query: str) -> None:
+    search(page, site, query)
+    assert page.locator(".ardoise-resultats li a").all_inner_texts() == ["A&B Bâtiment"]
+    assert page.errors == []
+
+
 def test_pressing_enter_on_a_single_result_opens_its_page(page: Any, site: Site) -> None:
     page.goto(site.url + "/")
     field = page.get_by_label("Chercher une entreprise par son nom ou son SIREN")

@@ -6,8 +6,9 @@ import pytest
 
 from functions.core.clock import FixedClock
 from functions.core.store import Store
-from functions.core.store.companies import MAX_NAME_WORDS, Company
+from functions.core.store.companies import Company
 from functions.core.store.items import ConditionFailed, Item, Put
+from functions.core.text import MAX_NAME_WORDS
 
 ACME = Company("552100554", "Société Générale d'Équipement", "12 rue de la Paix", "75002", "Paris")
 

@@ -7,7 +7,8 @@ Items under ``COMPANY#{siren}``:
 - ``NAMEWORD#{n}``: one per further word of the folded name (``MAX_NAME_WORDS``
   at most), ``gsi2`` ``name_partition(suffix)`` / ``{suffix}#{siren}`` where
   ``suffix`` is the folded name from word ``n`` to the end, so that a search
-  matches the start of any word, as the public site's does. Written in the
+  matches the start of any word, by the rules the public site's search follows
+  too (``functions/core/text.py``). Written in the
   same transaction as the profile; stale ones are deleted when the name changes.
 """
 
@@ -19,7 +20,7 @@ from typing import TypedDict
 
 from functions.core.store.base import AuditEvent, Repository, retry_on_conflict
 from functions.core.store.items import Delete, Item, Put, Write
-from functions.core.text import fold
+from functions.core.text import fold, name_suffixes, searchable
 
 
 @dataclass(frozen=True)
@@ -38,15 +39,7 @@ def name_partition(folded_name: str) -> str:
     return "NAME#" + (folded_name[:2] or "_")
 
 
-# Words after the first that get their own look-up item: bounds the writes of a rename.
-MAX_NAME_WORDS = 8
 _WORD_PREFIX = "NAMEWORD#"
-
-
-def name_suffixes(folded_name: str) -> list[str]:
-    """The folded name from each of its words to the end: the whole name first, then one per further word."""
-    words = folded_name.split()
-    return [" ".join(words[n:]) for n in range(min(len(words), MAX_NAME_WORDS + 1))] or [folded_name]
 
 
 class NameKeys(TypedDict):
@@ -154,7 +147,7 @@ class Companies(Repository):
         them in the index's order, so paging neither repeats nor skips it.
         """
         folded = fold(prefix)
-        if len(folded) < 2:
+        if not searchable(folded):
             return [], None
         found: list[Company] = []
         while True:

@@ -62,8 +62,9 @@
     return null;
   }
 
+  // Two folded characters at least, spaces included: "a b" finds "A&B Bâtiment" (functions/core/text.py).
   async function lookup(q) {
-    if (q.length < 2 || q.charAt(1) === " ") return { rows: [], more: 0 };
+    if (q.length < 2) return { rows: [], more: 0 };
     var node = await shard(q.slice(0, 2));
     for (;;) {
       if (!node.c || q.length <= node.k.length) break;
