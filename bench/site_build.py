@@ -39,6 +39,7 @@ import threading
 import time
 from dataclasses import replace
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -336,7 +337,10 @@ def main() -> None:
     started = time.perf_counter()
     snapshot = generate(args.companies, args.signatories)
     say(f"data generated in {time.perf_counter() - started:.1f} s: {len(snapshot.companies):,} company pages")
-    inputs = HandwrittenInputs(AS_OF, 8, 15, 10_000, (("decouverte", 50), ("pro", 1000)), openapi_documents())
+    inputs = HandwrittenInputs(
+        today=AS_OF, notice_days=8, grace_days=15, min_amount_cents=100_00, penalty_points=Decimal(10),
+        reply_link_days=60, plans=(("decouverte", 50), ("pro", 1000)), openapi=openapi_documents(),
+    )  # fmt: skip
     work = Path(tempfile.mkdtemp(prefix="ardoise-site-bench-"))
     try:
         say(f"this disk, now: {disk_calibration(work):.0f} µs to create a folder holding an 11 KB file")

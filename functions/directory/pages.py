@@ -8,6 +8,7 @@ is never cached nor sent as a referrer, and only its own nonce'd script runs.
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 
 from flask import Response, render_template
 
@@ -16,7 +17,7 @@ from functions.core.domain.lifecycle import STATUS_LABELS
 from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeReason
 from functions.core.money import format_eur
 from functions.core.services.directory.replies import EVIDENCE_TYPES, DebtorPage, accepted_kinds
-from functions.core.services.directory.wording import long_date
+from functions.core.services.directory.wording import long_date, points
 
 # The debtor declares a payment through its own form, not as a dispute reason.
 _REASONS = [
@@ -30,8 +31,8 @@ _EVIDENCE = {
 }
 
 
-def reply_page(page: DebtorPage) -> Response:
-    """Render the debtor's page with strict headers."""
+def reply_page(page: DebtorPage, penalty_points: Decimal) -> Response:
+    """Render the debtor's page with strict headers; ``penalty_points``: those added to the ECB rate, as configured."""
     report, penalties = page.report, page.penalties
     nonce = secrets.token_urlsafe(16)
     html = render_template(
@@ -41,6 +42,7 @@ def reply_page(page: DebtorPage) -> Response:
         status=STATUS_LABELS[report.status],
         reasons=_REASONS,
         evidence=_EVIDENCE,
+        penalty_points=points(penalty_points),
         dates={
             "issue": long_date(report.invoice.issue_date),
             "due": long_date(report.invoice.due_date),

@@ -14,11 +14,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from functions.core.config import Settings, load_settings
 from functions.core.domain.charter import CharterCatalog, CharterVersion, load_charter
+from functions.core.domain.lifecycle import POSTAL_DELAY_DAYS
+from functions.core.domain.penalties import FIXED_INDEMNITY_CENTS
 from functions.core.money import format_eur
+from functions.core.services.directory.wording import points
+from functions.core.store.evidence import MAX_EVIDENCE_BYTES
 from functions.site.render import date_fr
 
 FUNCTIONS = ("directory", "charter", "reports")
@@ -38,6 +43,8 @@ class HandwrittenInputs:
     notice_days: int
     grace_days: int
     min_amount_cents: int
+    penalty_points: Decimal
+    reply_link_days: int
     plans: tuple[tuple[str, int], ...]
     openapi: Mapping[str, Any] = field(default_factory=dict)
 
@@ -65,6 +72,8 @@ def handwritten_inputs(settings: Settings, today: date) -> HandwrittenInputs:
         notice_days=settings.notice_days,
         grace_days=settings.grace_days,
         min_amount_cents=settings.min_amount_cents,
+        penalty_points=settings.penalty_points,
+        reply_link_days=settings.reply_link_days,
         plans=tuple(settings.plans),
         openapi=openapi_documents(),
     )
@@ -88,11 +97,17 @@ def substitute(markdown: str, values: Mapping[str, str]) -> str:
 
 
 def token_values(inputs: HandwrittenInputs, operator: Mapping[str, str]) -> dict[str, str]:
+    """The values a page names as ``{{ name }}``: every figure that is a setting or a rule of the code."""
     values = {
         "charter_version": load_charter().current(inputs.today).version,
         "notice_days": str(inputs.notice_days),
         "grace_days": str(inputs.grace_days),
+        "postal_grace_days": str(inputs.grace_days + POSTAL_DELAY_DAYS),
         "min_amount": euros(inputs.min_amount_cents),
+        "penalty_points": points(inputs.penalty_points),
+        "indemnity": euros(FIXED_INDEMNITY_CENTS),
+        "reply_link_days": str(inputs.reply_link_days),
+        "evidence_size": f"{MAX_EVIDENCE_BYTES // 2**20}\u00a0Mo",
     }
     values.update({f"operator.{key}": str(value) for key, value in operator.items()})
     return values

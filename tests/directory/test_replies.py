@@ -1,5 +1,6 @@
 """The debtor's private link: unguessable, expiring, for one report only; evidence up to 5 MB."""
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -173,3 +174,12 @@ def test_a_debtor_reply_is_escaped_on_its_page(directory: FlaskClient, token: st
     directory.post(f"/replies/{token}", json={"action": "reply", "text": "<script>alert(1)</script> Nous payons."})
     html = directory.get(f"/replies/{token}", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_the_debtor_s_page_states_the_penalty_points_as_configured(
+    settings: Any, services: Services, mailer: OutboxMailer, token: str
+) -> None:
+    configured = settings.replace(penalty_points=Decimal("7.5"))
+    app = create_app(settings=configured, store=services.store, mailer=mailer, clock=services.clock)
+    html = app.test_client().get(f"/replies/{token}", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "taux BCE + 7,5\u00a0points" in html and "10 points" not in html

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from functions.core.domain.charter import company_page_path
 from functions.core.identifiers import with_check_digit
@@ -94,15 +95,25 @@ def many_records(count: int, *, first: int = 10_000_000, prefix: str = "Entrepri
     return records
 
 
-def make_inputs(*, as_of: date = AS_OF) -> HandwrittenInputs:
-    """The hand-written pages' inputs, with the real OpenAPI documents of the three functions."""
+def make_inputs(
+    *,
+    as_of: date = AS_OF,
+    notice_days: int = 8,
+    grace_days: int = 15,
+    min_amount_cents: int = 100_00,
+    penalty_points: Decimal = Decimal(10),
+    reply_link_days: int = 60,
+) -> HandwrittenInputs:
+    """The hand-written pages' inputs (the platform's defaults), with the three functions' real OpenAPI documents."""
     from functions.site.handwritten import openapi_documents
 
     return HandwrittenInputs(
         today=as_of,
-        notice_days=8,
-        grace_days=15,
-        min_amount_cents=100_00,
+        notice_days=notice_days,
+        grace_days=grace_days,
+        min_amount_cents=min_amount_cents,
+        penalty_points=penalty_points,
+        reply_link_days=reply_link_days,
         plans=(("decouverte", 50), ("pro", 1000)),
         openapi=openapi_documents(),
     )

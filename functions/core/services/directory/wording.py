@@ -35,3 +35,9 @@ def short_date(day: date) -> str:
 def percent(value: Decimal) -> str:
     """``12,15 %`` (two decimals, French comma, no-break space)."""
     return f"{value.quantize(Decimal('0.01'))}".replace(".", ",") + "\u00a0%"
+
+
+def points(value: Decimal) -> str:
+    """``10 points``, ``7,5 points``: the points added to the ECB rate (``ARDOISE_PENALTY_POINTS``)."""
+    number = f"{value.normalize():f}".replace(".", ",")
+    return f"{number}\u00a0point{'s' if value >= 2 else ''}"
