@@ -4,7 +4,8 @@
   so that they can be cached for a year;
 - the pages of the charter's earlier versions;
 - ``{{ grace_days }}``-style values and ``<!-- ardoise:... -->`` markers in pages;
-- the search form wherever a page has ``<div data-ardoise="recherche"></div>``.
+- the search form wherever a page has ``<div data-ardoise="recherche"></div>``;
+- the theme's markup mended for accessibility (``accessibility.py``).
 
 ``ardoise build-site`` passes its inputs in ``config.extra["ardoise"]``; a plain
 ``mkdocs build`` computes them from the environment.
@@ -31,6 +32,7 @@ from mkdocs.structure.pages import Page  # noqa: E402 - after the sys.path line 
 from functions.core.clock import system_clock, today_in_paris  # noqa: E402 - after the sys.path line above
 from functions.core.config import load_settings  # noqa: E402 - after the sys.path line above
 from functions.core.domain.charter import load_charter  # noqa: E402 - after the sys.path line above
+from functions.site.accessibility import name_section_navs  # noqa: E402 - after the sys.path line above
 from functions.site.chrome import root_for  # noqa: E402 - after the sys.path line above
 from functions.site.handwritten import (  # noqa: E402 - after the sys.path line above
     HandwrittenInputs,
@@ -106,3 +108,12 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
     form = env.get_template("search_form.html").render(root=root_for(page.url))
     return html.replace(SEARCH_SLOT, form)
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return name_section_navs(output)
+
+
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    """The theme's own pages (the 404 page) carry the same navigation."""
+    return name_section_navs(output_content)

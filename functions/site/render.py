@@ -133,7 +133,7 @@ class Renderer:
         """The signatory's badge, inline (one file less per signatory); its name is XML-escaped by the charter."""
         if record.charter is None:
             return Markup("")
-        svg = render_badge(record.name, SignatureStatus(record.charter.status), self.base_url + record.path)
+        svg = render_badge(record.name, SignatureStatus(record.charter.status), None)  # this page: no link to itself
         return Markup(svg.partition("?>")[2].strip())  # noqa: S704 - markup built by render_badge, which escapes
 
     def badge_snippet(self, record: CompanyRecord) -> str:

@@ -9,8 +9,11 @@ purpose (the header's ellipsis) is judged by the part that box shows.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # Layout works in fractions of a pixel; half a pixel absorbs rounding, nothing a person could see.
 _ROUNDING = 0.5
 
@@ -67,3 +70,35 @@ def sideways_overflow(page: Any) -> list[str]:
     """Return what makes the page wider than its viewport, or cut by it (empty when the page fits)."""
     found: list[str] = page.evaluate(_OVERFLOW, _ROUNDING)
     return found
+
+
+# axe-core's impacts, the gravest first; a page may show none of the first two.
+GRAVE = ("critical", "serious")
+
+
+def axe_violations(page: Any, record: str = "", impacts: tuple[str, ...] = GRAVE) -> list[str]:
+    """Run axe-core (every rule: WCAG 2.x A/AA and best practices) on the page; return its findings of ``impacts``.
+
+    axe-core comes inside the ``axe-playwright-python`` wheel and runs in the page: no network.
+    With ``record``, the counts of every impact (rules and elements) go to
+    ``test-artifacts/axe/<record>.json``, for a person comparing runs.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    if record:
+        counts: dict[str, dict[str, int]] = {}
+        for rule in violations:
+            count = counts.setdefault(rule["impact"], {"rules": 0, "elements": 0})
+            count["rules"] += 1
+            count["elements"] += len(rule["nodes"])
+        folder = ARTIFACTS / "axe"
+        folder.mkdir(parents=True, exist_ok=True)
+        rules = {rule["id"]: len(rule["nodes"]) for rule in violations}
+        (folder / f"{record}.json").write_text(json.dumps({"counts": counts, "rules": rules}, sort_keys=True))
+    return [
+        f"{rule['impact']} {rule['id']}: {', '.join(str(node['target'][0]) for node in rule['nodes'][:5])}"
+        + (f" (+{len(rule['nodes']) - 5})" if len(rule["nodes"]) > 5 else "")
+        for rule in violations
+        if rule["impact"] in impacts
+    ]

@@ -29,6 +29,7 @@ PAGE_TYPES = {
     "api-annuaire": "/abonnes-et-api/annuaire/",
     "mentions-legales": "/mentions-legales/",
     "donnees-personnelles": "/donnees-personnelles/",
+    "accessibilite": "/accessibilite/",
     "page-introuvable": "/nulle-part/",
 }
 

@@ -72,3 +72,9 @@ def test_the_colours_differ_between_active_and_suspended() -> None:
     active = render_badge("A", SignatureStatus.ACTIVE, "/p/")
     suspended = render_badge("A", SignatureStatus.SUSPENDED, "/p/")
     assert active != suspended and "#c62828" in suspended and "#2e7d32" in active
+
+
+def test_the_badge_shown_on_the_company_page_itself_holds_no_link() -> None:
+    """Inline on its own page, a link inside an element of role img would be a control with no name (axe)."""
+    inline = parse(render_badge("Scierie du Morvan", SignatureStatus.ACTIVE, None))
+    assert inline.find(f".//{SVG}a") is None and [t.text for t in inline.iter(f"{SVG}text")][1] == "signataire"

@@ -158,3 +158,16 @@ def test_generated_pages_share_the_header_nav_and_footer_but_stay_out_of_the_nav
         company.index('class="md-nav md-nav--primary"') : company.index("</nav>", company.index("md-nav--primary"))
     ]
     assert "entreprises/552100554" not in nav
+
+
+def test_every_page_links_the_accessibility_statement_and_says_its_status(
+    make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs
+) -> None:
+    record = make_record()
+    builder = build_one(make_builder, inputs, record)
+    statement = builder.output("accessibilite/index.html").read_text()
+    assert "Ce site est <strong>non conforme</strong>" in statement and "Défenseur des droits" in statement
+    for page in ("index.html", "entreprises/index.html", record.path.strip("/") + "/index.html", "404.html"):
+        assert re.search(
+            r'<a href="[./]*accessibilite/">Accessibilité : non conforme</a>', builder.output(page).read_text()
+        ), page
