@@ -8,7 +8,6 @@ is never cached nor sent as a referrer, and only its own nonce'd script runs.
 from __future__ import annotations
 
 import secrets
-from decimal import Decimal
 
 from flask import Response, render_template
 
@@ -31,8 +30,8 @@ _EVIDENCE = {
 }
 
 
-def reply_page(page: DebtorPage, penalty_points: Decimal) -> Response:
-    """Render the debtor's page with strict headers; ``penalty_points``: those added to the ECB rate, as configured."""
+def reply_page(page: DebtorPage) -> Response:
+    """Render the debtor's page with strict headers."""
     report, penalties = page.report, page.penalties
     nonce = secrets.token_urlsafe(16)
     html = render_template(
@@ -42,7 +41,7 @@ def reply_page(page: DebtorPage, penalty_points: Decimal) -> Response:
         status=STATUS_LABELS[report.status],
         reasons=_REASONS,
         evidence=_EVIDENCE,
-        penalty_points=points(penalty_points),
+        penalty_points=points(penalties.points),
         dates={
             "issue": long_date(report.invoice.issue_date),
             "due": long_date(report.invoice.due_date),

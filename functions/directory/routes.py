@@ -226,7 +226,7 @@ def withdraw_report(report_id: str, principal: Member) -> ReportOut:
 def get_reply_page(token: str) -> DebtorReportOut | Response:
     page = replies.debtor_page(services(), token)
     if request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html":
-        return pages.reply_page(page, services().settings.penalty_points)
+        return pages.reply_page(page)
     return views.debtor_report_out(page)
 
 

@@ -63,6 +63,7 @@ class Penalties:
     until: date
     periods: tuple[PenaltyPeriod, ...]
     indemnity_cents: int = FIXED_INDEMNITY_CENTS
+    points: Decimal = DEFAULT_POINTS  # added to the ECB rate: what a page or a notice says the rate is
 
     @property
     def interest_cents(self) -> int:
@@ -125,4 +126,4 @@ def late_payment_penalties(
         cents = apply_rate(principal_cents, percent / 100 * days / DAYS_IN_YEAR)
         periods.append(PenaltyPeriod(start, end, days, percent, cents))
         start = end + timedelta(days=1)
-    return Penalties(principal_cents, until, tuple(periods))
+    return Penalties(principal_cents, until, tuple(periods), points=points)
