@@ -51,6 +51,40 @@ class Site:
     signatory: Any
 
 
+# One page of each kind the site serves, hand-written and generated ("company": the listed company's page).
+PAGE_TYPES = {
+    "accueil": "/",
+    "annuaire": "/entreprises/",
+    "annuaire-page-2": "/entreprises/page/2/",
+    "fiche-entreprise": "company",
+    "fiche-nom-hostile": "hostile",
+    "charte": "/charte/",
+    "signataires": "/charte/signataires/",
+    "signer": "/charte/signer/",
+    "confirmer": "/charte/confirmer/",
+    "retirer": "/charte/retirer/",
+    "signaler": "/signaler-un-impaye/",
+    "repondre": "/repondre-ou-contester/",
+    "abonnes": "/abonnes-et-api/",
+    "indice": "/abonnes-et-api/indice/",
+    "api-annuaire": "/abonnes-et-api/annuaire/",
+    "mentions-legales": "/mentions-legales/",
+    "donnees-personnelles": "/donnees-personnelles/",
+    "accessibilite": "/accessibilite/",
+    "page-introuvable": "/nulle-part/",
+}
+
+
+def url_of(site: Site, path: str) -> str:
+    return site.url + {"company": site.listed.path, "hostile": site.hostile.path}.get(path, path)
+
+
+def search(page: Any, site: Site, query: str) -> None:
+    page.goto(site.url + "/")
+    page.get_by_label("Chercher une entreprise par son nom ou son SIREN").fill(query)
+    page.wait_for_selector(".ardoise-resultats li a")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.fspath):

@@ -23,8 +23,7 @@ from functions.core.mailer import OutboxMailer
 from functions.core.services.propagation import refresh_marked
 from functions.core.store import open_store
 from tests.browser.checks import axe_violations, sideways_overflow
-from tests.browser.conftest import Site
-from tests.browser.test_site_in_chromium import PAGE_TYPES, search, url_of
+from tests.browser.conftest import PAGE_TYPES, Site, search, url_of
 from tests.conftest import START
 from tests.directory.conftest import register, reply_token
 from tests.directory.factories import filing_payload
