@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import boto3
@@ -55,8 +56,8 @@ def test_init_store_migrates_a_new_sqlite_file(tmp_path: Path, monkeypatch: pyte
 def test_a_bad_setting_stops_a_command_with_a_readable_message(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ARDOISE_GRACE_DAYS", "quinze")
     result = CliRunner().invoke(main, ["tick"])
-    assert result.exit_code != 0
-    assert "ARDOISE_GRACE_DAYS" in result.output
+    assert result.exit_code == 3
+    assert "ARDOISE_GRACE_DAYS" in result.stderr
 
 
 def test_tick_prints_what_each_step_did(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -86,3 +87,28 @@ def test_a_failing_tick_step_does_not_stop_the_others_and_the_command_fails(
     assert result.exit_code == 1
     assert ran == ["later"]
     assert "RuntimeError: webhook endpoint unreachable" in result.output
+
+
+def test_settings_shows_each_value_in_effect_and_its_source_but_never_the_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ARDOISE_SECRET_KEY", "a-secret-that-must-stay-hidden")
+    monkeypatch.setenv("ARDOISE_GRACE_DAYS", "21")
+    monkeypatch.delenv("ARDOISE_PLANS", raising=False)
+    result = CliRunner().invoke(main, ["settings", "--json"])
+    assert result.exit_code == 0, result.output
+    shown = {row["variable"]: row for row in json.loads(result.stdout)}
+    assert shown["ARDOISE_GRACE_DAYS"] == {"variable": "ARDOISE_GRACE_DAYS", "value": "21", "source": "environment"}
+    assert shown["ARDOISE_PLANS"]["source"] == "default"
+    assert shown["ARDOISE_SECRET_KEY"]["value"] == "(set)"
+    table = CliRunner().invoke(main, ["settings"])
+    assert table.exit_code == 0
+    assert table.stdout.splitlines()[0].split() == ["variable", "value", "source"]
+    assert "a-secret-that-must-stay-hidden" not in result.output + table.output
+
+
+def test_settings_with_a_malformed_value_exits_3_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARDOISE_GRACE_DAYS", "quinze")
+    result = CliRunner().invoke(main, ["settings"])
+    assert result.exit_code == 3
+    assert "ARDOISE_GRACE_DAYS='quinze'" in result.stderr and result.stdout == ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from functions.cli import charter, directory, operations, reports, server, site
+from functions.cli import charter, directory, operations, reports, server, settings, site
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -19,5 +19,6 @@ for command in (
     *charter.COMMANDS,
     *directory.COMMANDS,
     *site.COMMANDS,
+    *settings.COMMANDS,
 ):
     main.add_command(command)

@@ -22,7 +22,7 @@ def subscribers_group() -> None:
 @subscribers_group.command("create")
 @click.option("--name", required=True, type=NAME, help="Subscriber's name (a company or a person).")
 @click.option("--email", required=True, type=EMAIL, help="Address that receives alerts and notices.")
-@click.option("--plan", required=True, help="Plan name, one of ARDOISE_PLANS (decouverte, pro, entreprise by default).")
+@click.option("--plan", required=True, help="Plan name, one of ARDOISE_PLANS (`ardoise settings` shows them).")
 def create(name: str, email: str, plan: str) -> None:
     """Create a subscriber and print its API key: it is shown this once and stored hashed."""
     ctx = make_services()

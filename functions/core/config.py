@@ -1,9 +1,11 @@
 """Typed settings, read once from the environment.
 
-Every setting is data with its help text (``SETTINGS``): the README table and a
-test that fails on an undocumented setting both come from it. Local runs get
-safe defaults; production (``ARDOISE_ENV=production``, or any Lambda) fails fast
-on a missing secret.
+Every setting is data with its default and help text (``SETTINGS``), written
+once: ``load_settings`` reads them, ``ardoise settings --markdown`` prints the
+README's table from them (a test fails when the two differ), and ``Settings``
+has no default of its own. Local runs get safe defaults; production
+(``ARDOISE_ENV=production``, or any Lambda) fails fast on a missing secret or a
+local resource.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -25,8 +27,16 @@ class ConfigurationError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class Needed:
+    """What a setting must name in production: a value starting with ``prefix``, described as ``what``."""
+
+    prefix: str
+    what: str
+
+
+@dataclass(frozen=True)
 class Setting:
-    """One environment variable: its name, local default, meaning and parser."""
+    """One environment variable: its name, defaults, meaning, parser and what production needs of it."""
 
     env: str
     field: str
@@ -34,6 +44,12 @@ class Setting:
     help: str
     parse: Callable[[str], Any] = str
     required_in_production: bool = False
+    # Production must not run on local files that a Lambda loses at each cold start.
+    needed_in_production: Needed | None = None
+    # The default when running in production, where it differs from the local one.
+    production_default: str | None = None
+    # How the docs name a default that is computed at start (``default`` is then None).
+    computed_default: str = ""
 
 
 def _positive_int(raw: str) -> int:
@@ -88,22 +104,15 @@ def _evidence_url(raw: str) -> str:
     raise ValueError("must be folder:PATH or s3://BUCKET/PREFIX")
 
 
-# What production must not run on: local files that a Lambda loses at each cold start.
-_PRODUCTION_NEEDS = (
-    ("store_url", "ARDOISE_STORE", "dynamodb://", "a DynamoDB table"),
-    ("mailer_url", "ARDOISE_MAILER", "ses", "SES"),
-    ("evidence_url", "ARDOISE_EVIDENCE", "s3://", "an S3 bucket"),
-)
-
-
 def _production_problems(values: Mapping[str, Any]) -> list[str]:
-    problems = [
-        f"{env} must name {what} in production, not {values.get(field)!r}"
-        for field, env, prefix, what in _PRODUCTION_NEEDS
-        if not str(values.get(field, "")).startswith(prefix)
-    ]
-    if not values.get("site_bucket"):
-        problems.append("ARDOISE_SITE_BUCKET is required in production")
+    problems = []
+    for setting in SETTINGS:
+        value = values.get(setting.field)
+        if setting.required_in_production and not value:
+            problems.append(f"{setting.env} is required in production")
+        needed = setting.needed_in_production
+        if needed and not str(value or "").startswith(needed.prefix):
+            problems.append(f"{setting.env} must name {needed.what} in production, not {value!r}")
     return problems
 
 
@@ -118,13 +127,19 @@ def _euros_to_cents(raw: str) -> int:
 _CHECKOUT = Path(__file__).resolve().parents[2]
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("ARDOISE_ENV", "env", "local", "`local` or `production`; production refuses to start without its secrets."),
+    Setting(
+        "ARDOISE_ENV",
+        "env",
+        "local",
+        "`local` or `production`; production refuses to start without its secrets (any Lambda counts as production).",
+        production_default="production",
+    ),
     Setting(
         "ARDOISE_HOME",
         "home",
         None,
-        "Folder that every relative path below is resolved against, once, at start (`var/ardoise.db`...); "
-        "default: the root of the source checkout the code runs from, else the current folder.",
+        "Folder that every relative path of the other settings is resolved against, once, at start.",
+        computed_default="the source checkout's root, else the current folder",
     ),
     Setting(
         "ARDOISE_STORE",
@@ -132,6 +147,7 @@ SETTINGS: tuple[Setting, ...] = (
         "sqlite:///var/ardoise.db",
         "Where data lives: `sqlite:///PATH` or `dynamodb://TABLE?region=eu-west-3`.",
         _store_url,
+        needed_in_production=Needed("dynamodb://", "a DynamoDB table"),
     ),
     Setting(
         "ARDOISE_MAILER",
@@ -139,6 +155,7 @@ SETTINGS: tuple[Setting, ...] = (
         "outbox:var/outbox",
         "How e-mail leaves: `outbox:FOLDER` (one `.eml` file per message) or `ses`.",
         _mailer_url,
+        needed_in_production=Needed("ses", "SES"),
     ),
     Setting(
         "ARDOISE_MAIL_FROM",
@@ -153,7 +170,8 @@ SETTINGS: tuple[Setting, ...] = (
         "ARDOISE_SITE_BUCKET",
         "site_bucket",
         "",
-        "S3 bucket the site is published to in production (empty: publish to the folder).",
+        "S3 bucket the site is published to (empty: publish to the folder).",
+        required_in_production=True,
     ),
     Setting(
         "ARDOISE_SITE_BUILD_DIR",
@@ -172,8 +190,9 @@ SETTINGS: tuple[Setting, ...] = (
         "ARDOISE_SECRET_KEY",
         "secret_key",
         None,
-        "Key signing private links; generated once into `var/secret_key` locally.",
+        "Key signing private links and sealing stored responses.",
         required_in_production=True,
+        computed_default="generated once into `var/secret_key`",
     ),
     Setting(
         "ARDOISE_BASE_URL", "base_url", "http://127.0.0.1:8000", "Public origin used in e-mails, links and the site."
@@ -211,7 +230,8 @@ SETTINGS: tuple[Setting, ...] = (
         "ARDOISE_ECB_RATES",
         "ecb_rates",
         "",
-        "Dated ECB refinancing rates for late-payment penalties, `YYYY-MM-DD:percent,...` (empty: the built-in table).",
+        "Dated ECB refinancing rates for late-payment penalties, `YYYY-MM-DD:percent,...` (empty: the built-in "
+        "table); the rate in force on 1 January / 1 July applies to each half-year.",
         parse_rate_table,
     ),
     Setting(
@@ -225,8 +245,9 @@ SETTINGS: tuple[Setting, ...] = (
         "ARDOISE_EVIDENCE",
         "evidence_url",
         "folder:var/evidence",
-        "Where debtors' evidence files go: `folder:PATH` or `s3://BUCKET/PREFIX` (presigned uploads).",
+        "Where debtors' evidence files go: `folder:PATH` or `s3://BUCKET/PREFIX` (presigned uploads, 5 MB each).",
         _evidence_url,
+        needed_in_production=Needed("s3://", "an S3 bucket"),
     ),
     Setting(
         "ARDOISE_LETTERS_TO",
@@ -244,10 +265,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "ARDOISE_WEBHOOK_ALLOW_PRIVATE",
         "webhook_allow_private",
-        None,
-        "`on`: webhooks may point to loopback or private addresses (tests, demos); "
-        "default `on` locally, `off` in production.",
+        "on",
+        "`on`: subscribers' webhooks may point to loopback or private addresses (tests, demos with a local "
+        "receiver); `off`: public addresses only.",
         _on_off,
+        production_default="off",
     ),
 )
 
@@ -286,31 +308,30 @@ def _anchored(values: dict[str, Any], home: Path) -> None:
 
 @dataclass(frozen=True)
 class Settings:
-    """The whole configuration of one process, immutable once read."""
+    """The whole configuration of one process, immutable once read (defaults live in ``SETTINGS`` only)."""
 
     env: str
+    home: str
     store_url: str
     mailer_url: str
     mail_from: str
     site_dir: str
     site_bucket: str
+    site_build_dir: str
+    site_publish: bool
     secret_key: str
     base_url: str
     notice_days: int
     grace_days: int
     min_amount_cents: int
     log_level: str
-    plans: tuple[tuple[str, int], ...] = (("decouverte", 50), ("pro", 1000), ("entreprise", 20000))
-    ecb_rates: tuple[RateChange, ...] = field(default_factory=lambda: parse_rate_table(""))
-    penalty_points: Decimal = Decimal(10)
-    evidence_url: str = "folder:var/evidence"
-    letters_to: str = "courrier@ardoise.localhost"
-    reply_link_days: int = 60
-    site_build_dir: str = "var/site-build"
-    site_publish: bool = True
-    # Off unless asked for or local (see load_settings): a webhook must not reach our own network.
-    webhook_allow_private: bool = False
-    home: str = "."
+    plans: tuple[tuple[str, int], ...]
+    ecb_rates: tuple[RateChange, ...]
+    penalty_points: Decimal
+    evidence_url: str
+    letters_to: str
+    reply_link_days: int
+    webhook_allow_private: bool
 
     @property
     def var_dir(self) -> Path:
@@ -345,6 +366,13 @@ def _local_secret(var_dir: Path) -> str:
     return value
 
 
+def default_of(setting: Setting, *, production: bool) -> str | None:
+    """The value a setting takes when its variable is unset or empty (None: computed at start, or required)."""
+    if production and setting.production_default is not None:
+        return setting.production_default
+    return setting.default
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read every setting from the environment, validating each one."""
     environ = os.environ if environ is None else environ
@@ -352,19 +380,16 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     values: dict[str, Any] = {}
     problems: list[str] = []
     for setting in SETTINGS:
-        raw = environ.get(setting.env) or setting.default
+        raw = environ.get(setting.env) or default_of(setting, production=production)
         if raw is None:
-            if production and setting.required_in_production:
-                problems.append(f"{setting.env} is required in production")
-            continue
+            continue  # computed below (home, secret key), or missing in production
         try:
             values[setting.field] = setting.parse(raw)
         except ValueError as exc:
             problems.append(f"{setting.env}={raw!r}: {exc}")
     if production:
-        values["env"] = "production"
+        values["env"] = "production"  # a Lambda is production whatever ARDOISE_ENV says
         problems += _production_problems(values)
-    values.setdefault("webhook_allow_private", not production)
     if problems:
         raise ConfigurationError("; ".join(problems))
     home = home_folder(values.get("home"))

@@ -1,8 +1,10 @@
+from dataclasses import MISSING, fields
 from pathlib import Path
 
 import pytest
 
-from functions.core.config import SETTINGS, ConfigurationError, load_settings
+from functions.cli.settings import TABLE_END, TABLE_START, markdown_table
+from functions.core.config import SETTINGS, ConfigurationError, Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -108,7 +110,26 @@ def test_the_minimum_amount_is_given_in_euros_and_kept_in_cents() -> None:
     assert load_settings({"ARDOISE_MIN_AMOUNT": "250.50", "ARDOISE_SECRET_KEY": "k"}).min_amount_cents == 25050
 
 
-def test_every_setting_is_documented_in_the_readme() -> None:
+def test_the_readme_table_of_settings_is_exactly_what_ardoise_settings_prints() -> None:
     readme = (ROOT / "README.md").read_text()
-    missing = [s.env for s in SETTINGS if f"`{s.env}`" not in readme]
-    assert not missing, f"undocumented settings: {missing}"
+    assert TABLE_START in readme and TABLE_END in readme, "the README lost its generated settings table"
+    documented = readme.split(TABLE_START, 1)[1].split(TABLE_END, 1)[0].strip("\n") + "\n"
+    assert documented == markdown_table(), (
+        "README's settings table differs from SETTINGS: paste `ardoise settings --markdown` between its markers"
+    )
+    assert all(f"| `{setting.env}` |" in documented for setting in SETTINGS)
+
+
+def test_settings_defaults_are_written_only_in_settings() -> None:
+    declared = {setting.field for setting in SETTINGS}
+    assert {f.name for f in fields(Settings)} == declared
+    assert len(declared) == len(SETTINGS)
+    with_defaults = [f.name for f in fields(Settings) if f.default is not MISSING or f.default_factory is not MISSING]
+    assert not with_defaults, f"Settings must not default {with_defaults}: write the default in SETTINGS"
+
+
+def test_production_defaults_apply_on_a_lambda_unless_set() -> None:
+    on_lambda = {"AWS_LAMBDA_FUNCTION_NAME": "x", **PRODUCTION}
+    assert load_settings(on_lambda).webhook_allow_private is False
+    assert load_settings({**on_lambda, "ARDOISE_WEBHOOK_ALLOW_PRIVATE": "on"}).webhook_allow_private is True
+    assert load_settings(on_lambda).env == "production"
