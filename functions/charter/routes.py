@@ -160,7 +160,8 @@ def get_badge(siren: str) -> Response:
     ctx = services()
     signature = charter_service.get_signature(ctx, parse_path_siren(siren))
     status = public_status(signature, load_charter(), today_in_paris(ctx.clock())).status
-    svg = render_badge(signature.company_name, status, page_url(ctx.settings.base_url, siren, signature.company_name))
+    link = page_url(ctx.settings.base_url, signature.siren, signature.company_name)
+    svg = render_badge(signature.company_name, status, link)
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": BADGE_CACHE})
 
 

@@ -18,7 +18,7 @@ from functions.core.domain.charter import (
     load_charter,
     public_status,
 )
-from functions.core.identifiers import InvalidIdentifier, parse_siren
+from functions.core.identifiers import InvalidIdentifier, parse_company
 from functions.core.services.charter import refresh_charter_standing
 
 
@@ -93,7 +93,7 @@ def refresh(sirens: tuple[str, ...], every: bool) -> None:
     """Apply suspension and reinstatement now for SIRENS (or --all), from the directory's reports."""
     ctx = make_services()
     try:
-        targets = [parse_siren(siren) for siren in sirens]
+        targets = [parse_company(siren) for siren in sirens]
     except InvalidIdentifier as exc:
         raise click.ClickException(str(exc)) from exc
     if every:

@@ -10,7 +10,7 @@ import click
 
 from functions.cli.common import EMAIL, NAME, echo_json, make_services
 from functions.core.errors import Conflict, NotFound
-from functions.core.identifiers import InvalidIdentifier, parse_siren
+from functions.core.identifiers import InvalidIdentifier, parse_company
 from functions.core.services.directory.aggregates import rebuild_aggregates
 from functions.core.services.directory.members import (
     create_moderator,
@@ -39,7 +39,7 @@ def _member_row(member: Member) -> dict[str, Any]:
 
 def _siren(raw: str) -> str:
     try:
-        return parse_siren(raw)
+        return parse_company(raw)
     except InvalidIdentifier as exc:
         raise click.BadParameter(str(exc)) from exc
 

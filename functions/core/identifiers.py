@@ -40,8 +40,12 @@ def is_valid_siren(value: str) -> bool:
 
 
 def is_valid_siret(value: str) -> bool:
-    """Tell whether ``value`` is a well-formed SIRET (already normalized)."""
-    if not (len(value) == 14 and value.isascii() and value.isdigit()):
+    """Tell whether ``value`` is a well-formed SIRET (already normalized): a valid SIREN, then a NIC.
+
+    Luhn over the 14 digits alone accepts one number in ten whose first nine
+    digits are no SIREN at all: both checks are needed.
+    """
+    if not (len(value) == 14 and value.isascii() and value.isdigit() and is_valid_siren(value[:9])):
         return False
     if value.startswith(LA_POSTE_SIREN) and value != LA_POSTE_HEAD_OFFICE_SIRET:
         return sum(int(c) for c in value) % 5 == 0
@@ -63,14 +67,24 @@ def parse_siret(raw: str) -> str:
     value = normalize(raw)
     if not (len(value) == 14 and value.isascii() and value.isdigit()):
         raise InvalidIdentifier("Un SIRET compte exactement 14 chiffres.")
+    if not is_valid_siren(value[:9]):
+        raise InvalidIdentifier("Ce SIRET n'existe pas : ses 9 premiers chiffres ne forment pas un SIREN valide.")
     if not is_valid_siret(value):
         raise InvalidIdentifier("Ce SIRET n'existe pas : sa clé de contrôle est fausse.")
     return value
 
 
-def siren_of_siret(siret: str) -> str:
-    """Return the SIREN part of a valid SIRET."""
-    return parse_siret(siret)[:9]
+def parse_company(raw: str) -> str:
+    """Return the SIREN of a company typed as its SIREN or as one of its SIRETs (pasted from an invoice).
+
+    Raise :class:`InvalidIdentifier` when it is neither.
+    """
+    value = normalize(raw)
+    if len(value) == 14:
+        return parse_siret(value)[:9]
+    if len(value) != 9 and value.isascii() and value.isdigit():
+        raise InvalidIdentifier("Un SIREN compte 9 chiffres (un SIRET, 14).")
+    return parse_siren(value)
 
 
 def with_check_digit(first_eight: str) -> str:

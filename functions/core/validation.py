@@ -11,32 +11,31 @@ from pydantic_core import PydanticCustomError
 from pydantic_core.core_schema import ErrorType
 
 from functions.core.errors import FieldError, ValidationFailed
-from functions.core.identifiers import InvalidIdentifier, parse_siren, parse_siret
+from functions.core.identifiers import InvalidIdentifier, parse_company
 
 
 def _siren(value: str) -> str:
     try:
-        return parse_siren(value)
+        return parse_company(value)
     except InvalidIdentifier as exc:
         raise PydanticCustomError("siren_invalide", str(exc)) from exc
 
 
-def _siret(value: str) -> str:
-    try:
-        return parse_siret(value)
-    except InvalidIdentifier as exc:
-        raise PydanticCustomError("siret_invalide", str(exc)) from exc
-
+# What people may type for a SIREN: 9 digits, or the 14 of a SIRET (reduced to its SIREN),
+# with the spaces, dots and dashes of printed numbers. The check digits are checked apart.
+_SEPARATORS = r"[ .\-\u00a0\u202f]*"
+SIREN_PATTERN = rf"^{_SEPARATORS}(?:[0-9]{_SEPARATORS}){{9}}(?:(?:[0-9]{_SEPARATORS}){{5}})?$"
 
 Siren = Annotated[
     str,
-    Field(min_length=9, max_length=20, description="SIREN : 9 chiffres dont une clé de Luhn.", examples=["552100554"]),
+    Field(
+        min_length=9,
+        max_length=25,
+        description="SIREN (9 chiffres dont une clé de Luhn), ou SIRET (14 chiffres), ramené à son SIREN.",
+        examples=["552100554"],
+        json_schema_extra={"pattern": SIREN_PATTERN},
+    ),
     AfterValidator(_siren),
-]
-Siret = Annotated[
-    str,
-    Field(min_length=14, max_length=25, description="SIRET : SIREN + NIC (14 chiffres).", examples=["55210055400013"]),
-    AfterValidator(_siret),
 ]
 Cents = Annotated[int, Field(ge=0, le=10**13, description="Montant en centimes d'euro.")]
 
@@ -113,9 +112,9 @@ def validation_failed(error: ValidationError, prefix: str = "") -> ValidationFai
 
 
 def parse_path_siren(raw: str, field: str = "siren") -> str:
-    """Validate a SIREN taken from a URL path; raise a 400 naming the field."""
+    """Validate a SIREN (or a SIRET, reduced) taken from a URL path; raise a 400 naming the field."""
     try:
-        return parse_siren(raw)
+        return parse_company(raw)
     except InvalidIdentifier as exc:
         raise ValidationFailed("SIREN invalide.", [FieldError(field, "siren_invalide", str(exc))]) from exc
 

@@ -13,7 +13,7 @@ from flask import Response, request
 from functions.core.domain.summaries import public_view
 from functions.core.errors import NotAcceptable, NotFound
 from functions.core.http import Api, services
-from functions.core.identifiers import InvalidIdentifier, parse_siren
+from functions.core.identifiers import InvalidIdentifier, parse_company
 from functions.core.services import solvency, subscribers, summary_links, watchlist
 from functions.core.store.subscribers import Subscriber
 from functions.core.validation import parse_path_siren
@@ -120,7 +120,7 @@ def post_batch(principal: Subscriber, body: BatchRequest) -> Any:
     parsed: list[tuple[str, str | None]] = []
     for raw in body.sirens:
         try:
-            parsed.append((raw, parse_siren(raw)))
+            parsed.append((raw, parse_company(raw)))
         except InvalidIdentifier:
             parsed.append((raw, None))
     wanted = list(dict.fromkeys(siren for _, siren in parsed if siren))

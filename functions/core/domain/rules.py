@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from functions.core.domain.reports import NoticeChannel
 from functions.core.errors import FieldError
-from functions.core.identifiers import InvalidIdentifier, parse_siren
+from functions.core.identifiers import InvalidIdentifier, parse_company
 from functions.core.money import format_eur
 
 LEGAL_TERM_DAYS = 60
@@ -51,9 +51,17 @@ def _fr(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+def _company_or_none(raw: str) -> str | None:
+    try:
+        return parse_company(raw)
+    except InvalidIdentifier:
+        return None
+
+
 def _parties(draft: Draft) -> list[FieldError]:
     failures = []
-    if draft.claimed_creditor_siren is not None and draft.claimed_creditor_siren != draft.member_siren:
+    claimed = draft.claimed_creditor_siren
+    if claimed is not None and _company_or_none(claimed) != draft.member_siren:
         failures.append(
             FieldError(
                 "creditor_siren",
@@ -62,7 +70,7 @@ def _parties(draft: Draft) -> list[FieldError]:
             )
         )
     try:
-        debtor: str | None = parse_siren(draft.debtor_siren)
+        debtor: str | None = parse_company(draft.debtor_siren)
     except InvalidIdentifier as exc:
         debtor = None
         message = f"{exc} Le débiteur doit être une entreprise identifiée par son SIREN, jamais un particulier."

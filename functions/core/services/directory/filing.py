@@ -16,7 +16,7 @@ from functions.core.context import Services
 from functions.core.domain.reports import AmicableSteps, Invoice, Party, Report, ReportStatus
 from functions.core.domain.rules import Draft, Limits, check_filing, term_flags
 from functions.core.errors import Duplicate, RuleNotMet
-from functions.core.identifiers import parse_siren
+from functions.core.identifiers import parse_company
 from functions.core.logs import get_logger
 from functions.core.services.directory.members import require_approved
 from functions.core.services.directory.notices import notify_report
@@ -43,7 +43,7 @@ def _new_report(member: Member, filing: Filing, created_at: Any) -> Report:
         id=f"rpt_{uuid.uuid4().hex[:16]}",
         creditor=Party(siren=member.siren, name=member.company_name, email=member.email),
         debtor=Party(
-            siren=parse_siren(draft.debtor_siren),
+            siren=parse_company(draft.debtor_siren),
             name=filing.debtor_name,
             email=draft.debtor_email,
             postal_address=draft.debtor_postal_address,

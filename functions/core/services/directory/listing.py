@@ -15,7 +15,7 @@ from functions.core.context import Services
 from functions.core.domain.aggregates import CompanyAggregate
 from functions.core.domain.reports import Report
 from functions.core.errors import NotFound
-from functions.core.identifiers import normalize
+from functions.core.identifiers import is_valid_siret, normalize
 from functions.core.store.companies import Company
 
 
@@ -57,6 +57,8 @@ def search_companies(
 ) -> tuple[list[SearchHit], str | None]:
     """Search by name prefix (accents and case ignored) or by SIREN (prefix of three digits or more)."""
     digits = normalize(query)
+    if len(digits) == 14 and is_valid_siret(digits):
+        digits = digits[:9]  # a SIRET pasted from an invoice: its company
     if digits.isdigit():
         if len(digits) == 9:
             sirens, next_cursor = [digits], None
