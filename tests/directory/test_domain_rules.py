@@ -204,3 +204,11 @@ def test_a_partial_payment_leaving_less_than_the_minimum_takes_the_report_off_th
     assert lifecycle.withdrawn(unlisted, NOW).status is ReportStatus.WITHDRAWN
     with pytest.raises(Conflict):
         lifecycle.payment_declared(unlisted, declaration(date(2026, 3, 1)))
+
+
+def test_years_before_keeps_the_day_and_never_leaves_the_calendar() -> None:
+    from functions.core.domain.windows import years_before
+
+    assert years_before(date(2026, 3, 2), 5) == date(2021, 3, 2)
+    assert years_before(date(2024, 2, 29), 5) == date(2019, 2, 28)
+    assert years_before(date(3, 6, 1), 5) == date.min

@@ -6,6 +6,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.directory.factories import CREDITOR_SIREN, filing_payload
+from tests.store_state import stored_state
 
 # (rule code, offending field, what to change in a valid filing) — clock: 2 March 2026.
 RULES: list[tuple[str, str, dict[str, Any]]] = [
@@ -26,6 +27,15 @@ RULES: list[tuple[str, str, dict[str, Any]]] = [
     ("relance_manquante", "amicable_steps.reminder_dates", {"reminder_dates": ()}),
     ("relance_manquante", "amicable_steps.reminder_dates", {"reminder_dates": ("2025-12-15",)}),
     ("relance_manquante", "amicable_steps.reminder_dates", {"reminder_dates": ("2026-02-01",)}),
+    # Dates out of their window (today: 2 March 2026; invoices 5 years back at most).
+    ("facture_trop_ancienne", "invoice.issue_date", {"issue_date": "2021-03-01", "due_date": "2021-03-31"}),
+    ("facture_trop_ancienne", "invoice.issue_date", {"issue_date": "0001-01-01", "due_date": "0001-01-31"}),
+    ("facture_future", "invoice.issue_date", {"issue_date": "9999-12-31", "due_date": "9999-12-31"}),
+    ("facture_non_echue", "invoice.due_date", {"due_date": "9999-12-31"}),
+    ("mise_en_demeure_future", "amicable_steps.notice_date", {"notice_date": "9999-12-31"}),
+    ("mise_en_demeure_future", "amicable_steps.notice_date", {"notice_date": "2026-03-03"}),
+    ("relance_hors_periode", "amicable_steps.reminder_dates.1", {"reminder_dates": ("2026-01-10", "9999-12-31")}),
+    ("relance_hors_periode", "amicable_steps.reminder_dates.0", {"reminder_dates": ("0001-01-01", "2026-01-20")}),
 ]
 
 
@@ -103,3 +113,38 @@ def test_an_invalid_debtor_siren_does_not_hide_the_other_failed_rules(
         ("debtor", "debiteur_injoignable"),
         ("amicable_steps.notice_channel", "canal_mise_en_demeure_manquant"),
     }
+
+
+def test_an_invoice_exactly_five_years_old_may_still_be_reported(
+    directory: FlaskClient, member: dict[str, str]
+) -> None:
+    payload = filing_payload(issue_date="2021-03-02", due_date="2021-04-01")
+    assert directory.post("/reports", json=payload, headers=member).status_code == 201
+
+
+def test_absurd_dates_are_refused_before_any_penalty_is_computed_and_leave_nothing_behind(
+    directory: FlaskClient, member: dict[str, str], services: Any, mailer: Any
+) -> None:
+    # Accepted once: its notice claimed 507,103.55 EUR of penalties on 2,500 EUR.
+    payload = filing_payload(
+        issue_date="0001-01-01", due_date="0001-01-02", amount_cents=2_500_00, outstanding_cents=2_500_00
+    )
+    before, mails = stored_state(services.store.backend), len(mailer.messages())
+    response = directory.post("/reports", json=payload, headers=member)
+    assert response.status_code == 422
+    assert "facture_trop_ancienne" in [e["code"] for e in response.json["errors"]]
+    assert stored_state(services.store.backend) == before
+    assert len(mailer.messages()) == mails
+
+
+@pytest.mark.parametrize("paid_on", ["9999-12-31", "0001-01-01"])
+def test_a_payment_dated_outside_the_invoice_life_is_refused(
+    directory: FlaskClient, member: dict[str, str], paid_on: str
+) -> None:
+    report_id = directory.post("/reports", json=filing_payload(), headers=member).json["id"]
+    response = directory.post(
+        f"/reports/{report_id}/payments", json={"amount_cents": 100_00, "paid_on": paid_on}, headers=member
+    )
+    assert response.status_code == 422
+    assert [e["code"] for e in response.json["errors"]] == ["date_de_paiement_invalide"]
+    assert directory.get(f"/reports/{report_id}", headers=member).json["payments"] == []

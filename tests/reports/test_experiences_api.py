@@ -137,3 +137,42 @@ def test_a_reference_holding_control_characters_is_refused_line_by_line() -> Non
     experience, errors = check_line(shared, CREDITOR_SIRENS[0], date(2026, 3, 2))
     assert experience is None
     assert [(e.field, e.code) for e in errors] == [("reference", "texte_invalide")]
+
+
+def test_dates_out_of_their_window_are_refused_line_by_line_in_json_and_csv(
+    directory: FlaskClient, services: Services, mailer: OutboxMailer
+) -> None:
+    headers = member_token(services, mailer, CREDITOR_SIRENS[0])
+    absurd = [
+        line(due_date="9999-12-31"),  # once an OverflowError: a 500 for the whole upload
+        line(due_date="2027-03-10", paid_on="2026-02-09"),
+        line(due_date="2026-01-10", paid_on="0001-01-01"),
+        line(due_date="0001-01-01", paid_on="2026-02-09"),
+        line(paid_on="9999-12-31"),
+    ]
+    as_json = directory.post("/experiences", json={"experiences": absurd}, headers=headers)
+    csv = "debtor_siren,amount_cents,due_date,paid_on\n" + "".join(
+        f"{e['debtor_siren']},{e['amount_cents']},{e['due_date']},{e['paid_on']}\n" for e in absurd
+    )
+    as_csv = directory.post("/experiences", data=csv.encode(), headers={**headers, "Content-Type": "text/csv"})
+    for response in (as_json, as_csv):
+        assert response.status_code == 200
+        assert response.json["accepted"] == 0
+        assert [[e["code"] for e in r["errors"]] for r in response.json["rejected"]] == [
+            ["echeance_trop_lointaine", "dates_trop_eloignees"],
+            ["echeance_trop_lointaine"],
+            ["dates_trop_eloignees"],
+            ["dates_trop_eloignees"],
+            ["date_future", "dates_trop_eloignees"],
+        ]
+    assert services.store.experiences.list_for_debtor(DEBTOR_SIREN) == []
+
+
+def test_an_invoice_due_within_a_year_and_paid_early_is_accepted(
+    directory: FlaskClient, services: Services, mailer: OutboxMailer
+) -> None:
+    headers = member_token(services, mailer, CREDITOR_SIRENS[0])
+    response = directory.post(
+        "/experiences", json={"experiences": [line(due_date="2027-03-02", paid_on="2026-02-09")]}, headers=headers
+    )
+    assert response.json["accepted"] == 1, response.json

@@ -2,7 +2,8 @@
 
 Each rule has a stable code (the API's contract) and a French message. All
 rules are checked and every failure is returned, so that a creditor fixes
-everything at once. Source: MISSION.md, "A report's life".
+everything at once. Every date is bounded to a plausible window as of today
+(``windows.py``). Source: MISSION.md, "A report's life".
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from functions.core.domain.reports import NoticeChannel
+from functions.core.domain.windows import INVOICE_MAX_AGE_YEARS, oldest_invoice_date
 from functions.core.errors import FieldError
 from functions.core.identifiers import InvalidIdentifier, parse_company
 from functions.core.money import format_eur
@@ -97,8 +99,18 @@ def _parties(draft: Draft) -> list[FieldError]:
 
 def _invoice(draft: Draft, today: date, limits: Limits) -> list[FieldError]:
     failures = []
+    oldest = oldest_invoice_date(today)
     if draft.issue_date > today:
         failures.append(FieldError("invoice.issue_date", "facture_future", "La date de la facture est dans le futur."))
+    elif draft.issue_date < oldest:
+        failures.append(
+            FieldError(
+                "invoice.issue_date",
+                "facture_trop_ancienne",
+                f"La facture date de plus de {INVOICE_MAX_AGE_YEARS} ans (avant le {_fr(oldest)}) : "
+                "la créance est prescrite et ne peut plus être signalée.",
+            )
+        )
     if draft.due_date < draft.issue_date:
         failures.append(
             FieldError(
@@ -155,8 +167,16 @@ def _amicable_steps(draft: Draft, today: date, limits: Limits) -> list[FieldErro
                     "La mise en demeure doit être postérieure à l'échéance de la facture.",
                 )
             )
-        earliest = notice + timedelta(days=limits.notice_days)
-        if earliest > today:
+        if notice > today:
+            failures.append(
+                FieldError(
+                    "amicable_steps.notice_date",
+                    "mise_en_demeure_future",
+                    "La date de la mise en demeure est dans le futur : indiquez celle de son envoi.",
+                )
+            )
+        elif (today - notice).days < limits.notice_days:
+            earliest = notice + timedelta(days=limits.notice_days)
             failures.append(
                 FieldError(
                     "amicable_steps.notice_date",
@@ -174,6 +194,15 @@ def _amicable_steps(draft: Draft, today: date, limits: Limits) -> list[FieldErro
                 "e-mail avec accusé de réception ou commissaire de justice.",
             )
         )
+    for position, day in enumerate(draft.reminder_dates):
+        if not draft.issue_date <= day <= today:
+            failures.append(
+                FieldError(
+                    f"amicable_steps.reminder_dates.{position}",
+                    "relance_hors_periode",
+                    f"La relance du {_fr(day)} est antérieure à la facture ou dans le futur.",
+                )
+            )
     last_useful = notice if notice is not None else today
     if not any(draft.due_date < day <= last_useful for day in draft.reminder_dates):
         failures.append(

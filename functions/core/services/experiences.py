@@ -21,6 +21,7 @@ from pydantic import Field, ValidationError
 from functions.core.clock import today_in_paris
 from functions.core.context import Services
 from functions.core.domain.solvency import WINDOW_MONTHS, Experience
+from functions.core.domain.windows import check_experience_dates
 from functions.core.errors import BadRequest, FieldError, PayloadTooLarge, UnsupportedMediaType
 from functions.core.json_input import load_json
 from functions.core.validation import Model, SingleLine, Siren, field_errors
@@ -81,8 +82,7 @@ def check_line(line: Any, creditor_siren: str, today: date) -> tuple[Experience 
     errors = []
     if parsed.debtor_siren == creditor_siren:
         errors.append(FieldError("debtor_siren", "soi_meme", "Une entreprise ne partage pas ses propres factures."))
-    if parsed.paid_on > today:
-        errors.append(FieldError("paid_on", "date_future", "La date de paiement ne peut pas être future."))
+    errors += check_experience_dates(parsed.due_date, parsed.paid_on, today)
     if errors:
         return None, errors
     experience = Experience(
