@@ -50,6 +50,7 @@ from functions.core.store import Store  # noqa: E402
 from functions.core.store.dynamodb import DynamoDbBackend  # noqa: E402
 from functions.core.store.items import ItemBackend  # noqa: E402
 from functions.core.store.sqlite import SqliteBackend  # noqa: E402
+from tests.documented import AnswerLog  # noqa: E402
 
 BACKENDS = ["sqlite", "dynamodb"]
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -151,6 +152,15 @@ def _app(factory_module: str, services: Services) -> Flask:
     )
     app.config["TESTING"] = True
     return app
+
+
+@pytest.fixture(autouse=True)
+def answers() -> Iterator[AnswerLog]:
+    """Fail a test whose requests got an answer (status, Location, Retry-After) their app's OpenAPI omits."""
+    with AnswerLog() as log:
+        yield log
+    undocumented = log.undocumented()
+    assert not undocumented, f"answered but not in the OpenAPI document: {undocumented}"
 
 
 @pytest.fixture

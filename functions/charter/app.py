@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 
 from functions.charter.routes import api
-from functions.core.http import build_app
+from functions.core.http import API_MOUNTS, build_app
 
 
 def create_app(**overrides: Any) -> Flask:
@@ -17,6 +17,7 @@ def create_app(**overrides: Any) -> Flask:
         title="Ardoise — charte de paiement",
         description="La charte des délais de paiement, ses signatures vérifiées et son registre public.",
         apis=[api],
+        mount=API_MOUNTS["charter"],
         **overrides,
     )
 

@@ -26,7 +26,7 @@ from functions.core.http import Api, services
 from functions.core.services import charter as charter_service
 from functions.core.services.charter import LinkReceipt
 from functions.core.services.charter_mail import page_url
-from functions.core.validation import parse_path_siren
+from functions.core.validation import SirenPath
 
 api = Api("charter", tag="Charte")
 # Short enough that a suspension shows on suppliers' sites within minutes.
@@ -142,23 +142,25 @@ def list_signatures(query: RegisterQuery) -> SignatureList:
     "/signatures/<siren>",
     "GET",
     summary="Donner la signature d'une entreprise.",
+    path=SirenPath,
     responses={200: SignatureView},
     problems=(404,),
 )
 def get_signature(siren: str) -> SignatureView:
-    return _view(charter_service.get_signature(services(), parse_path_siren(siren)))
+    return _view(charter_service.get_signature(services(), siren))
 
 
 @api.route(
     "/signatures/<siren>/badge.svg",
     "GET",
     summary="Donner le badge SVG du signataire.",
+    path=SirenPath,
     responses={200: "image/svg+xml"},
     problems=(404,),
 )
 def get_badge(siren: str) -> Response:
     ctx = services()
-    signature = charter_service.get_signature(ctx, parse_path_siren(siren))
+    signature = charter_service.get_signature(ctx, siren)
     status = public_status(signature, load_charter(), today_in_paris(ctx.clock())).status
     link = page_url(ctx.settings.base_url, signature.siren, signature.company_name)
     svg = render_badge(signature.company_name, status, link)
@@ -169,11 +171,12 @@ def get_badge(siren: str) -> Response:
     "/signatures/<siren>/withdraw",
     "POST",
     summary="Demander le retrait d'une signature (lien envoyé à l'adresse vérifiée).",
+    path=SirenPath,
     responses={202: LinkSent},
     problems=(404, 409, 429),
 )
 def request_withdrawal(siren: str) -> tuple[LinkSent, int]:
-    receipt = charter_service.request_withdrawal(services(), parse_path_siren(siren))
+    receipt = charter_service.request_withdrawal(services(), siren)
     detail = "Un lien de retrait a été envoyé à l'adresse vérifiée de la signature."
     return link_sent(receipt, "withdrawal_link_sent", detail), 202
 
@@ -182,10 +185,11 @@ def request_withdrawal(siren: str) -> tuple[LinkSent, int]:
     "/signatures/<siren>/withdraw/confirm",
     "POST",
     summary="Retirer une signature avec le jeton reçu par e-mail.",
+    path=SirenPath,
     body=TokenForm,
     responses={200: SignatureOutcome},
     problems=(404, 410),
 )
 def confirm_withdrawal(siren: str, body: TokenForm) -> SignatureOutcome:
-    signature = charter_service.confirm_withdrawal(services(), parse_path_siren(siren), body.token)
+    signature = charter_service.confirm_withdrawal(services(), siren, body.token)
     return SignatureOutcome(outcome="withdrawn", signature=_view(signature))

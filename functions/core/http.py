@@ -45,6 +45,8 @@ from functions.core.store.items import InvalidCursor, StoreUnavailable
 from functions.core.validation import validation_failed
 
 PROBLEM_MIMETYPE = "application/problem+json"
+# Where each function is served: by `ardoise serve` locally, behind CloudFront in production.
+API_MOUNTS = {"directory": "/api/directory", "charter": "/api/charter", "reports": "/api/reports"}
 VERSION = "0.1.0"
 log = get_logger("http")
 
@@ -84,12 +86,17 @@ class Api:
         uses_store: bool = True,
         idempotent: bool | None = None,
         max_body_bytes: int | None = None,
+        path: type[BaseModel] | None = None,
+        headers: dict[int, dict[str, str]] | None = None,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        """Register a view; ``body``/``query`` models are parsed and passed as keywords.
+        """Register a view; ``path``/``body``/``query`` models are parsed and passed as keywords.
 
         ``auth`` runs first (a bad credential is a 401 whatever the body holds)
-        and what it returns reaches the view as ``principal``. ``raw_body``
-        (media type -> JSON schema) only documents a body the view reads itself.
+        and what it returns reaches the view as ``principal``; the path
+        parameters are validated next (``path``: a model of some of them, whose
+        values replace the raw ones). ``raw_body`` (media type -> JSON schema)
+        only documents a body the view reads itself; ``headers`` documents the
+        response headers of a status (``{201: {"Location": "..."}}``).
         ``repeatable`` says that running the request again applies nothing twice
         (its writes are upserts): a failure after some of its commits then keeps
         its own status, so that the client sends it again. ``uses_store`` False
@@ -113,18 +120,22 @@ class Api:
             uses_store,
             keyed_route,
             repeatable,
+            path,
+            headers or {},
         )
         self.operations.append(operation)
 
         def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
             @wraps(view)
-            def endpoint(**path: Any) -> Response:
+            def endpoint(**raw_path: Any) -> Response:
                 g.repeatable = repeatable
                 if max_body_bytes is not None:
                     request.max_content_length = max_body_bytes
-                arguments = dict(path)
+                arguments = dict(raw_path)
                 if auth is not None:
                     arguments["principal"] = auth()
+                if path is not None:
+                    arguments.update(parse_path(path, raw_path))
                 if body is not None:
                     arguments["body"] = parse_json_body(body)
                 if query is not None:
@@ -191,6 +202,15 @@ def parse_json_body(model: type[M]) -> M:
         return model.model_validate_json(raw, strict=True)
     except ValidationError as exc:
         raise validation_failed(exc) from exc
+
+
+def parse_path(model: type[BaseModel], raw: dict[str, Any]) -> dict[str, Any]:
+    """Validate the path parameters ``model`` names; return their parsed values."""
+    try:
+        parsed = model.model_validate({name: raw[name] for name in model.model_fields if name in raw})
+    except ValidationError as exc:
+        raise validation_failed(exc, prefix="") from exc
+    return {name: getattr(parsed, name) for name in model.model_fields if name in raw}
 
 
 def parse_query(model: type[M]) -> M:
@@ -345,8 +365,13 @@ def build_app(
     mailer: Mailer | None = None,
     clock: Clock | None = None,
     max_body_bytes: int = 1024 * 1024,
+    mount: str | None = None,
 ) -> Flask:
-    """Build one function's Flask app: routes, /health, /openapi.json, one error shape."""
+    """Build one function's Flask app: routes, /health, /openapi.json, one error shape.
+
+    ``mount`` is the base path the app is served under (:data:`API_MOUNTS`), the
+    OpenAPI document's ``servers`` entry.
+    """
     settings = settings or load_settings()
     configure_logging(settings.log_level)
     app = Flask(import_name)
@@ -379,7 +404,7 @@ def build_app(
     def openapi() -> dict[str, Any]:
         return document
 
-    document = build_document(title, VERSION, description, operations + meta.operations)
+    document = build_document(title, VERSION, description, operations + meta.operations, mount)
     for api in [*apis, meta]:
         app.register_blueprint(api.blueprint)
     return app

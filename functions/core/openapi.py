@@ -59,6 +59,10 @@ class Operation:
     # Honours Idempotency-Key (every state-changing route); repeatable: its writes are upserts.
     idempotent: bool = False
     repeatable: bool = False
+    # The model that validates the path parameters (the others are plain strings).
+    path_model: type[BaseModel] | None = None
+    # Response headers a status carries: status -> {name: description}.
+    headers: dict[int, dict[str, str]] = field(default_factory=dict)
 
     @property
     def path(self) -> str:
@@ -90,11 +94,21 @@ _PROBLEM_TEXT = {
     503: "Service momentanément indisponible (réessayer après Retry-After secondes)",
 }
 
-RETRY_AFTER = {"Retry-After": {"description": "Secondes à attendre avant de réessayer.", "schema": {"type": "integer"}}}
+# Headers every problem of a status carries, whatever the route (429: errors.QuotaExceeded and
+# cooldown.TooSoon; 503: an unavailable store).
+RETRY_AFTER = {"Retry-After": "Secondes à attendre avant de réessayer."}
+PROBLEM_HEADERS: dict[int, dict[str, str]] = {429: RETRY_AFTER, 503: RETRY_AFTER}
 
 
-def build_document(title: str, version: str, description: str, operations: list[Operation]) -> dict[str, Any]:
-    """Return the OpenAPI 3.1 document for a list of operations."""
+def build_document(
+    title: str, version: str, description: str, operations: list[Operation], mount: str | None = None
+) -> dict[str, Any]:
+    """Return the OpenAPI 3.1 document for a list of operations served under ``mount`` (``/api/directory``).
+
+    The server URL is relative, so it resolves against wherever the document
+    was fetched from: ``ardoise serve`` locally, the production origin behind
+    CloudFront.
+    """
     models = {m for op in operations for m in [op.body, op.query, *_contents(op)] if isinstance(m, type)}
     ordered = sorted(models, key=lambda m: m.__name__)
     refs, definitions = models_json_schema(
@@ -108,9 +122,11 @@ def build_document(title: str, version: str, description: str, operations: list[
     for op in operations:
         paths.setdefault(op.path, {})[op.method.lower()] = _operation(op, refs)
     used_security = {op.security for op in operations if op.security}
+    servers = [{"url": mount, "description": "Relative à l'origine de ce document."}] if mount else []
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version, "description": description},
+        **({"servers": servers} if servers else {}),
         "paths": paths,
         "components": {
             "schemas": schemas,
@@ -127,8 +143,10 @@ def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
     document: dict[str, Any] = {"summary": op.summary, "operationId": _operation_id(op), "responses": {}}
     if op.tags:
         document["tags"] = list(op.tags)
+    path_schemas = op.path_model.model_json_schema()["properties"] if op.path_model else {}
     parameters = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in op.path_params
+        {"name": name, "in": "path", "required": True, "schema": path_schemas.get(name, {"type": "string"})}
+        for name in op.path_params
     ]
     if op.query is not None:
         for name, info in op.query.model_fields.items():
@@ -149,15 +167,12 @@ def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
     if op.security:
         document["security"] = [{op.security: []}]
     for status, response in op.responses.items():
-        document["responses"][str(status)] = _response(response, refs)
-    problems = _problem_statuses(op)
-    for status in sorted(problems):
+        document["responses"][str(status)] = _response(response, refs) | _headers(op.headers.get(status, {}))
+    for status in sorted(_problem_statuses(op)):
         document["responses"][str(status)] = {
             "description": _PROBLEM_TEXT.get(status, "Erreur"),
             "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
-        }
-    if 503 in problems:
-        document["responses"]["503"]["headers"] = RETRY_AFTER
+        } | _headers({**PROBLEM_HEADERS.get(status, {}), **op.headers.get(status, {})})
     if op.idempotent:
         _document_idempotency(document, op)
     return document
@@ -214,9 +229,20 @@ def _document_idempotency(document: dict[str, Any], op: Operation) -> None:
     )
 
 
+def _headers(headers: dict[str, str]) -> dict[str, Any]:
+    if not headers:
+        return {}
+    return {
+        "headers": {
+            name: {"description": text, "schema": {"type": "integer" if name == "Retry-After" else "string"}}
+            for name, text in headers.items()
+        }
+    }
+
+
 def _problem_statuses(op: Operation) -> set[int]:
     """Return the error statuses an operation can answer: its own, and those the edge adds."""
-    problems = set(op.problems) | ({400} if op.body or op.query or op.path_params else set())
+    problems = set(op.problems) | ({400} if op.body or op.raw_body or op.query or op.path_params else set())
     if op.body is not None:
         problems |= {413, 415}
     if op.raw_body:

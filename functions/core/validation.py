@@ -16,6 +16,8 @@ from functions.core.identifiers import InvalidIdentifier, parse_company
 
 def _siren(value: str) -> str:
     try:
+        if len(value) > SIREN_MAX_LENGTH:
+            raise InvalidIdentifier("Un SIREN compte 9 chiffres (un SIRET, 14).")
         return parse_company(value)
     except InvalidIdentifier as exc:
         raise PydanticCustomError("siren_invalide", str(exc)) from exc
@@ -24,16 +26,17 @@ def _siren(value: str) -> str:
 # What people may type for a SIREN: 9 digits, or the 14 of a SIRET (reduced to its SIREN),
 # with the spaces, dots and dashes of printed numbers. The check digits are checked apart.
 _SEPARATORS = r"[ .\-\u00a0\u202f]*"
+SIREN_MAX_LENGTH = 40
 SIREN_PATTERN = rf"^{_SEPARATORS}(?:[0-9]{_SEPARATORS}){{9}}(?:(?:[0-9]{_SEPARATORS}){{5}})?$"
 
 Siren = Annotated[
     str,
     Field(
-        min_length=9,
-        max_length=25,
         description="SIREN (9 chiffres dont une clé de Luhn), ou SIRET (14 chiffres), ramené à son SIREN.",
         examples=["552100554"],
-        json_schema_extra={"pattern": SIREN_PATTERN},
+        # Documented, not enforced by pydantic: parse_company checks the same shape (a test
+        # compares them) and answers with one code, siren_invalide, whatever is wrong.
+        json_schema_extra={"pattern": SIREN_PATTERN, "minLength": 9, "maxLength": SIREN_MAX_LENGTH},
     ),
     AfterValidator(_siren),
 ]
@@ -111,12 +114,10 @@ def validation_failed(error: ValidationError, prefix: str = "") -> ValidationFai
     return ValidationFailed("Certains champs sont invalides.", field_errors(error, prefix))
 
 
-def parse_path_siren(raw: str, field: str = "siren") -> str:
-    """Validate a SIREN (or a SIRET, reduced) taken from a URL path; raise a 400 naming the field."""
-    try:
-        return parse_company(raw)
-    except InvalidIdentifier as exc:
-        raise ValidationFailed("SIREN invalide.", [FieldError(field, "siren_invalide", str(exc))]) from exc
+class SirenPath(Model):
+    """A route whose path names a company: ``/companies/{siren}`` (a SIRET is reduced to its SIREN)."""
+
+    siren: Siren
 
 
 _EMAIL_SHAPE = re.compile(

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from functions.core.http import build_app
+from functions.core.http import API_MOUNTS, build_app
 from functions.core.store.evidence import MAX_EVIDENCE_BYTES
 from functions.directory.experiences import api as experiences_api
 from functions.directory.routes import api
@@ -26,6 +26,7 @@ def create_app(**overrides: Any) -> Flask:
         apis=[api, experiences_api],
         # Evidence files are uploaded to the API itself when stored locally (5 MB each).
         max_body_bytes=EVIDENCE_BODY_BYTES,
+        mount=API_MOUNTS["directory"],
         **overrides,
     )
 

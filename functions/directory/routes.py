@@ -13,7 +13,7 @@ from functions.core.services.directory import filing, listing, members, moderati
 from functions.core.services.directory.replies import ACCEPTED_TYPES as EVIDENCE_TYPES
 from functions.core.store.members import Member
 from functions.core.store.moderators import Moderator
-from functions.core.validation import parse_path_siren
+from functions.core.validation import SirenPath
 from functions.directory import pages, views
 from functions.directory.auth import current_member, current_member_or_moderator, current_moderator
 from functions.directory.schemas import (
@@ -53,6 +53,7 @@ OCTETS = "application/octet-stream"
     summary="Inscrire un créancier (vérification par e-mail).",
     body=MemberRegistration,
     responses={202: MemberPending},
+    problems=(429,),
 )
 def register_member(body: MemberRegistration) -> tuple[MemberPending, int]:
     member = members.register_member(
@@ -159,6 +160,7 @@ def _filing(body: ReportFiling, member: Member) -> filing.Filing:
     summary="Signaler une facture impayée après échec du recouvrement amiable.",
     body=ReportFiling,
     responses={201: ReportOut},
+    headers={201: {"Location": "Adresse du signalement créé (GET)."}},
     security="memberToken",
     problems=(403, 409, 422),
     auth=current_member,
@@ -378,12 +380,13 @@ def download_evidence(report_id: str, evidence_id: str, principal: Moderator) ->
     "/companies/<siren>",
     "GET",
     summary="Donner la fiche publique d'une entreprise.",
+    path=SirenPath,
     responses={200: CompanyListing},
     problems=(404,),
 )
 def get_company(siren: str) -> CompanyListing:
     ctx = services()
-    page = listing.company_page(ctx, parse_path_siren(siren))
+    page = listing.company_page(ctx, siren)
     return views.company_listing(page, today_in_paris(ctx.clock()))
 
 

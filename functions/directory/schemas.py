@@ -93,8 +93,10 @@ class InvoiceIn(Model):
     """La facture impayée."""
 
     number: SingleLine = Field(min_length=1, max_length=60)
-    issue_date: date
-    due_date: date
+    issue_date: date = Field(
+        description="Dans les 5 dernières années, aujourd'hui compris (facture_trop_ancienne, facture_future)."
+    )
+    due_date: date = Field(description="De la date de la facture à hier (echeance_avant_facture, facture_non_echue).")
     amount_cents: Cents
     outstanding_cents: Cents
 
@@ -102,8 +104,17 @@ class InvoiceIn(Model):
 class AmicableStepsIn(Model):
     """Les démarches amiables : relances, puis mise en demeure."""
 
-    reminder_dates: list[date] = Field(default_factory=list, max_length=20)
-    notice_date: date | None = None
+    reminder_dates: list[date] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Chacune de la date de la facture à aujourd'hui (relance_hors_periode) ; "
+        "l'une après l'échéance et avant la mise en demeure (relance_manquante).",
+    )
+    notice_date: date | None = Field(
+        default=None,
+        description="Après l'échéance, il y a ARDOISE_NOTICE_DAYS jours ou plus (mise_en_demeure_avant_echeance, "
+        "mise_en_demeure_future, mise_en_demeure_trop_recente).",
+    )
     notice_channel: NoticeChannel | None = None
 
 
@@ -194,7 +205,7 @@ class PaymentIn(Model):
     """Un paiement reçu par le créancier."""
 
     amount_cents: Cents
-    paid_on: date
+    paid_on: date = Field(description="De la date de la facture à aujourd'hui (date_de_paiement_invalide).")
 
 
 # -- debtor's link -------------------------------------------------------------
@@ -250,7 +261,11 @@ class DebtorAction(Model):
     reason: DisputeReason | None = Field(default=None, description="Motif de contestation (action dispute).")
     text: MultiLine = Field(default="", max_length=4000)
     evidence_ids: list[SingleLine] = Field(default_factory=list, max_length=10)
-    paid_on: date | None = Field(default=None, description="Date du paiement (action declare_payment).")
+    paid_on: date | None = Field(
+        default=None,
+        description="Date du paiement (action declare_payment), de la date de la facture à aujourd'hui "
+        "(date_de_paiement_invalide).",
+    )
     amount_cents: Cents | None = None
     email: Email | None = Field(default=None, description="Adresse où recevoir la décision de modération.")
 

@@ -8,9 +8,9 @@ from typing import Any
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from functions.core.context import Services
+from functions.core.http import API_MOUNTS as MOUNTS
 from functions.local.static import StaticSite
 
-MOUNTS = {"directory": "/api/directory", "charter": "/api/charter", "reports": "/api/reports"}
 # Seconds of quiet after the last API write before the site is rebuilt and republished.
 REPUBLISH_DELAY = 1.0
 

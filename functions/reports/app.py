@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from functions.core.http import build_app
+from functions.core.http import API_MOUNTS, build_app
 from functions.reports.routes import api
 
 
@@ -17,6 +17,7 @@ def create_app(**overrides: Any) -> Flask:
         title="Ardoise — synthèses de solvabilité",
         description="Synthèses de solvabilité pour les abonnés : indice de paiement, lots, liste de surveillance.",
         apis=[api],
+        mount=API_MOUNTS["reports"],
         **overrides,
     )
 

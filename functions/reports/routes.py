@@ -16,7 +16,7 @@ from functions.core.http import Api, services
 from functions.core.identifiers import InvalidIdentifier, parse_company
 from functions.core.services import solvency, subscribers, summary_links, watchlist
 from functions.core.store.subscribers import Subscriber
-from functions.core.validation import parse_path_siren
+from functions.core.validation import SirenPath
 from functions.reports import render
 from functions.reports.auth import counted_subscriber, current_subscriber
 from functions.reports.schemas import (
@@ -56,6 +56,7 @@ def _format(asked: str | None) -> str:
     "/solvency/<siren>",
     "GET",
     summary="Donner la synthèse de solvabilité d'une entreprise (JSON, HTML ou PDF).",
+    path=SirenPath,
     query=FormatQuery,
     responses={200: (Solvency, "text/html", "application/pdf")},
     security="apiKey",
@@ -64,7 +65,6 @@ def _format(asked: str | None) -> str:
 )
 def get_solvency(principal: Subscriber, siren: str, query: FormatQuery) -> Any:
     fmt = _format(query.format)
-    siren = parse_path_siren(siren)
     summary = _serve_summary(principal, siren)
     if fmt == "html":
         return Response(render.to_html(summary), mimetype="text/html", headers=_PRIVATE)
@@ -94,11 +94,11 @@ def _serve_summary(principal: Subscriber, siren: str) -> dict[str, Any]:
         "Ouvrir dans un navigateur la synthèse HTML d'une entreprise, par le lien signé d'une alerte e-mail "
         "(valable 7 jours, pour cet abonné et ce SIREN ; décompté du quota)."
     ),
+    path=SirenPath,
     responses={200: "text/html"},
     problems=(404, 410, 429),
 )
 def view_solvency(siren: str, token: str) -> Any:
-    siren = parse_path_siren(siren)
     principal = summary_links.open_summary_link(services(), siren, token)
     summary = _serve_summary(principal, siren)
     # The token is in this page's URL: never cached, never sent on as a referrer.
@@ -180,13 +180,13 @@ def get_watchlist(principal: Subscriber, query: PageQuery) -> Any:
     "/watchlist/<siren>",
     "PUT",
     summary="Surveiller une entreprise : alerte à chaque signalement publié, règlement ou changement de charte.",
+    path=SirenPath,
     responses={200: WatchedCompany, 201: WatchedCompany},
     security="apiKey",
     auth=counted_subscriber,
 )
 def put_watchlist(principal: Subscriber, siren: str) -> Any:
     ctx = services()
-    siren = parse_path_siren(siren)
     added = watchlist.watch(ctx, principal, siren)
     return {"siren": siren, "watched": True}, 201 if added else 200
 
@@ -195,6 +195,7 @@ def put_watchlist(principal: Subscriber, siren: str) -> Any:
     "/watchlist/<siren>",
     "DELETE",
     summary="Ne plus surveiller une entreprise.",
+    path=SirenPath,
     responses={204: None},
     security="apiKey",
     auth=counted_subscriber,
@@ -202,7 +203,6 @@ def put_watchlist(principal: Subscriber, siren: str) -> Any:
 )
 def delete_watchlist(principal: Subscriber, siren: str) -> Any:
     ctx = services()
-    siren = parse_path_siren(siren)
     if not watchlist.unwatch(ctx, principal, siren):
         raise NotFound("Cette entreprise n'est pas dans votre liste de surveillance.")
     return None, 204
@@ -219,6 +219,7 @@ def delete_watchlist(principal: Subscriber, siren: str) -> Any:
     responses={200: WebhookSettings},
     security="apiKey",
     auth=counted_subscriber,
+    problems=(422,),
 )
 def put_webhook(principal: Subscriber, body: WebhookRequest) -> Any:
     ctx = services()

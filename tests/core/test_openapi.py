@@ -1,12 +1,20 @@
 import importlib
+import random
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from openapi_spec_validator import validate
+from pydantic import ValidationError
+from werkzeug.test import Client
 
 from functions.core.config import Settings
+from functions.core.context import Services
 from functions.core.openapi import Operation
+from functions.core.validation import SIREN_PATTERN, Model, Siren
+from functions.local.server import build_local_app
 
 FUNCTIONS = ["functions.directory.app", "functions.charter.app", "functions.reports.app"]
 
@@ -79,3 +87,64 @@ def test_every_operation_that_uses_the_store_documents_its_503_and_retry_after(s
                     continue
                 assert unavailable is not None, f"{method} {path}"
                 assert "Retry-After" in unavailable["headers"]
+
+
+MOUNTS = {"functions.directory.app": "/api/directory", "functions.charter.app": "/api/charter"}
+MOUNTS["functions.reports.app"] = "/api/reports"
+
+
+@pytest.mark.parametrize("module", FUNCTIONS)
+def test_each_document_says_where_its_api_is_served(module: str, settings: Settings) -> None:
+    document = build(module, settings).test_client().get("/openapi.json").json
+    assert [server["url"] for server in document["servers"]] == [MOUNTS[module]]
+
+
+def _example(name: str) -> str:
+    return "55210055400013" if name == "siren" else "inconnu"
+
+
+def test_a_client_following_servers_and_paths_reaches_every_operation(services: Services, tmp_path: Path) -> None:
+    """What a generated client does: the document's server URL, then each path, on `ardoise serve`'s WSGI app."""
+    platform = Client(build_local_app(services))
+    reached = 0
+    for mount in MOUNTS.values():
+        document = platform.get(f"{mount}/openapi.json").json
+        base = document["servers"][0]["url"]
+        for path, operations in document["paths"].items():
+            url = base + re.sub(r"\{([a-z_]+)\}", lambda m: _example(m.group(1)), path)
+            for method, operation in operations.items():
+                body = {"json": {}} if "requestBody" in operation else {}
+                response = platform.open(url, method=method.upper(), **body)
+                where = f"{method.upper()} {url}: {response.status_code}"
+                # Answered by the operation itself: a documented status, never the router's "no such address".
+                assert str(response.status_code) in operation["responses"], where
+                assert response.mimetype != "text/html" or "text/html" in str(operation["responses"]), where
+                if response.status_code in {404, 405}:
+                    assert response.json["detail"] not in {
+                        "Cette adresse n'existe pas.",
+                        "Cette méthode n'est pas acceptée ici.",
+                    }, where
+                reached += 1
+    assert reached > 40
+
+
+def test_a_siren_is_documented_with_the_shape_validation_accepts(settings: Settings) -> None:
+    document = build("functions.directory.app", settings).test_client().get("/openapi.json").json
+    parameter = document["paths"]["/companies/{siren}"]["get"]["parameters"][0]
+    schema = parameter["schema"]
+    assert schema["pattern"] == SIREN_PATTERN and (schema["minLength"], schema["maxLength"]) == (9, 40)
+    draw = random.Random(7)
+    for _ in range(20_000):
+        typed = "".join(draw.choices("0123456789 .-x", weights=[8] * 10 + [1, 1, 1, 1], k=draw.randint(7, 22)))
+        shaped = bool(re.fullmatch(schema["pattern"], typed)) and 9 <= len(typed) <= 40
+        try:
+            MemberLookup.model_validate({"siren": typed})
+        except ValidationError as exc:
+            wrong_key = "clé" in str(exc) or "premiers chiffres" in str(exc)
+            assert shaped == wrong_key, typed  # refused for its shape exactly when the pattern refuses it
+        else:
+            assert shaped, typed
+
+
+class MemberLookup(Model):
+    siren: Siren

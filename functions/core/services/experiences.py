@@ -34,10 +34,16 @@ class ExperienceLine(Model):
     """Une facture payée (à l'heure ou en retard)."""
 
     debtor_siren: Siren
-    amount_cents: int = Field(ge=1, le=10**13)
-    due_date: date
-    paid_on: date
-    reference: SingleLine = Field(default="", max_length=64)
+    amount_cents: int = Field(ge=1, le=10**13, description="Montant TTC en centimes.")
+    due_date: date = Field(
+        description="Au plus 366 jours après aujourd'hui (echeance_trop_lointaine), à 5 ans au plus du paiement "
+        "(dates_trop_eloignees)."
+    )
+    paid_on: date = Field(
+        description="Au plus aujourd'hui (date_future) ; la plus tardive des deux dates a moins de 24 mois "
+        "(trop_ancienne)."
+    )
+    reference: SingleLine = Field(default="", max_length=64, description="Votre numéro de facture (facultatif).")
 
 
 def parse_lines(mimetype: str, raw: bytes) -> list[dict[str, Any]]:
