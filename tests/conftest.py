@@ -156,7 +156,7 @@ def _app(factory_module: str, services: Services) -> Flask:
 
 @pytest.fixture(autouse=True)
 def answers() -> Iterator[AnswerLog]:
-    """Fail a test whose requests got an answer (status, Location, Retry-After) their app's OpenAPI omits."""
+    """Fail a test whose requests got an answer (a status, a header a client acts upon) their OpenAPI omits."""
     with AnswerLog() as log:
         yield log
     undocumented = log.undocumented()

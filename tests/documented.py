@@ -18,7 +18,7 @@ from flask import Flask, Response, request, request_finished
 from functions.core.openapi import Operation
 
 # Headers a client acts upon: each must be documented where it is sent.
-CHECKED_HEADERS = ("Location", "Retry-After")
+CHECKED_HEADERS = ("Location", "Retry-After", "Idempotent-Replayed")
 # An unexpected error is a bug to fix, never an answer to document.
 UNDOCUMENTED_BY_DESIGN = {500}
 
