@@ -128,7 +128,6 @@ def reports(rng: random.Random) -> tuple[ListedReport, ...]:
                 amount_cents=amount,
                 outstanding_cents=amount - rng.randrange(0, amount // 2),
                 published_on=due + timedelta(days=rng.randrange(25, 60)),
-                days_overdue=(AS_OF - due).days,
                 reply=rng.choice(REPLIES) if rng.random() < 0.33 else "",
             )
         )
@@ -148,7 +147,6 @@ def record(
         reports=lines,
         outstanding_cents=sum(line.outstanding_cents for line in lines),
         oldest_due=oldest,
-        worst_days=(AS_OF - oldest).days if oldest else None,
         charter=charter,
     )
 
@@ -275,7 +273,7 @@ def mkdocs_baseline(snapshot: SiteSnapshot, sample: int, work: Path) -> float:
         lines += ["| Facture du | Échéance | Montant | Reste dû | Retard |", "|---|---|---|---|---|"]
         for r in company.reports:
             amounts = f"{r.amount_cents / 100:.2f} € | {r.outstanding_cents / 100:.2f} €"
-            lines.append(f"| {r.issue_date} | {r.due_date} | {amounts} | {r.days_overdue} j |")
+            lines.append(f"| {r.issue_date} | {r.due_date} | {amounts} | {(AS_OF - r.due_date).days} j |")
         lines += [f"\n> {r.reply}" for r in company.reports if r.reply]
         page.write_text("\n".join(lines) + "\n")
     config = (ROOT / "mkdocs.yml").read_text().replace("docs_dir: site", f"docs_dir: {docs}")

@@ -162,7 +162,7 @@ class SiteBuilder:
             "annuaire": chrome_template((mkdocs.folder / DIRECTORY / "index.html").read_text(), DIRECTORY),
             "registre": chrome_template((mkdocs.folder / REGISTER / "index.html").read_text(), REGISTER),
         }
-        return Renderer(chromes, base_url=self.base_url, as_of=snapshot.as_of, charter_version=snapshot.charter_version)
+        return Renderer(chromes, base_url=self.base_url, charter_version=snapshot.charter_version)
 
     def execute(self, plan: Plan, state: BuildState, report: BuildReport) -> dict[str, tuple[str, str]]:
         """Run the planned jobs; return the new state's files (the kept ones and the ones just made)."""

@@ -47,7 +47,6 @@ def flat_record(record: CompanyRecord) -> tuple[Any, ...]:
         record.path,
         record.outstanding_cents,
         record.oldest_due.toordinal() if record.oldest_due else None,
-        record.worst_days,
         tuple(
             (
                 line.issue_date.toordinal(),
@@ -55,7 +54,6 @@ def flat_record(record: CompanyRecord) -> tuple[Any, ...]:
                 line.amount_cents,
                 line.outstanding_cents,
                 line.published_on.toordinal() if line.published_on else None,
-                line.days_overdue,
                 line.reply,
             )
             for line in record.reports

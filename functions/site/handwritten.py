@@ -49,7 +49,15 @@ class HandwrittenInputs:
     openapi: Mapping[str, Any] = field(default_factory=dict)
 
     def digest(self) -> str:
-        data = json.dumps(asdict(self), sort_keys=True, default=str, ensure_ascii=False)
+        """What the pages are made from; the day counts only through the charter versions in force.
+
+        The pages show which versions of the charter are in force (a new text can be
+        committed ahead of its date), nothing else about the day: a day passing
+        must not rebuild them.
+        """
+        values = asdict(self)
+        values["today"] = [version.version for version in load_charter().published(self.today)]
+        data = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
         return hashlib.blake2b(data.encode(), digest_size=16).hexdigest()
 
 

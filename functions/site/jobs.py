@@ -1,8 +1,8 @@
 """Every file of the site as a job: its path, the digest of its inputs (its key), how to make it.
 
 A job whose key is the same as at the previous build is *kept*: not rendered, not
-written. Keys are cheap: company pages are keyed by their record's digest (and
-the day, for pages that show days overdue), lists by the digests of the records
+written. Keys are cheap: company pages are keyed by their record's digest (never
+the day: pages state dates, the browser counts days), lists by the digests of the records
 they show, MkDocs files by the MkDocs build's key, search shards and sitemaps by
 their content. Groups of files made together (the shards under one root of the
 search tree, the sitemaps) carry a group key: an unchanged group is kept whole,
@@ -202,20 +202,17 @@ class Planner:
 
     # -- company pages -----------------------------------------------------------------
     def company_jobs(self) -> None:
-        day = self.snapshot.as_of.isoformat()
-        # Pages that show days overdue change with the day; the others only with their record.
-        contexts = {True: f"{self.template_key}\0{day}", False: self.template_key}
-        unchanged = {listed: self.previous.groups.get(f"pages:{listed}") == key for listed, key in contexts.items()}
-        self.plan.groups.update({f"pages:{listed}": key for listed, key in contexts.items()})
+        # A page depends on its record and the templates only (never on the day: it states dates).
+        unchanged = self.previous.groups.get("pages") == self.template_key
+        self.plan.groups["pages"] = self.template_key
         previous_facts, files = self.previous.facts, self.previous.files
         for record in self.snapshot.companies:
             path = page_file(record.path.lstrip("/"))
             facts = self.facts[record.siren]
-            listed = bool(record.reports)
-            if unchanged[listed] and previous_facts.get(record.siren) is facts and path in files:
+            if unchanged and previous_facts.get(record.siren) is facts and path in files:
                 self.plan.kept[path] = files[path]  # fast path: nothing about this page changed
                 continue
-            key = digest(f"{contexts[listed]}\0{facts.digest}".encode())
+            key = digest(f"{self.template_key}\0{facts.digest}".encode())
             self.add(path, key, _company(self.renderer, record))
 
     # -- paged lists --------------------------------------------------------------------

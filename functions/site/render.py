@@ -58,11 +58,14 @@ def base_for(root: str) -> str:
 
 
 class Renderer:
-    """The templates of one build: the chromes cut from MkDocs pages plus the generator's own."""
+    """The templates of one build: the chromes cut from MkDocs pages plus the generator's own.
 
-    def __init__(self, chromes: dict[str, str], *, base_url: str, as_of: date, charter_version: str) -> None:
+    Nothing rendered depends on the day of the build (no "as of" date, no count
+    of days): a page changes when its data does, so a quiet day uploads nothing.
+    """
+
+    def __init__(self, chromes: dict[str, str], *, base_url: str, charter_version: str) -> None:
         self.base_url = base_url.rstrip("/")
-        self.as_of = as_of
         self.charter_version = charter_version
         self.chromes = dict(chromes)
         loader = ChoiceLoader(
@@ -90,7 +93,6 @@ class Renderer:
             "topic": title,
             "description": description,
             "anchor": "contenu",
-            "as_of": self.as_of,
             "charter_version": self.charter_version,
         }
 
@@ -154,4 +156,4 @@ class Renderer:
     def fragment(self, template: str, *, url: str, **values: Any) -> str:
         """Render a piece that fills a slot of a hand-written page at ``url``."""
         root = root_for(url)
-        return self.env.get_template(template).render(root=root, as_of=self.as_of, **values)
+        return self.env.get_template(template).render(root=root, **values)

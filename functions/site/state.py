@@ -19,7 +19,7 @@ from typing import Any
 from functions.site.facts import RecordFacts
 
 # Bump when the meaning of the state or the output of the generator changes.
-GENERATOR_VERSION = "4"
+GENERATOR_VERSION = "5"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, key TEXT NOT NULL, digest TEXT NOT NULL);

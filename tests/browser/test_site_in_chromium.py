@@ -66,6 +66,32 @@ def test_the_company_page_shows_the_amounts_the_dates_and_the_debtor_s_reply(pag
     screenshot(page, "fiche-entreprise-1280")
 
 
+def test_the_browser_counts_the_days_overdue_as_of_its_own_today_and_without_javascript_the_date_stays(
+    browser: Any, site: Site
+) -> None:
+    context = browser.new_context(locale="fr-FR")
+    try:
+        page = context.new_page()
+        page.clock.set_fixed_time("2026-11-23T10:00:00")
+        page.goto(site.url + site.listed.path)
+        text = page.locator("article").inner_text().replace("\u202f", " ")
+        assert "le 11 février 2026 (285 jours de retard aujourd'hui)" in text
+        assert "2 mai 2026 (205 jours de retard aujourd'hui), impayée depuis" in text
+        page.clock.set_fixed_time("2026-11-24T10:00:00")
+        page.reload()
+        assert "(286 jours de retard aujourd'hui)" in page.locator("article").inner_text()
+    finally:
+        context.close()
+    plain = browser.new_context(java_script_enabled=False)
+    try:
+        page = plain.new_page()
+        page.goto(site.url + site.listed.path)
+        text = page.locator("article").inner_text()
+        assert "impayé depuis l'échéance la plus ancienne, le 11 février 2026." in text and "jours" not in text
+    finally:
+        plain.close()
+
+
 def test_markup_in_a_company_name_or_a_reply_shows_as_plain_text(page: Any, site: Site) -> None:
     page.goto(site.url + site.hostile.path)
     assert page.locator("h1").inner_text() == HOSTILE_NAME

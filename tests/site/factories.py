@@ -22,7 +22,6 @@ def make_listed_report(
     outstanding_cents: int = 980_50,
     published_on: date | None = date(2026, 3, 30),
     reply: str = "",
-    as_of: date = AS_OF,
 ) -> ListedReport:
     return ListedReport(
         issue_date=issue_date,
@@ -30,7 +29,6 @@ def make_listed_report(
         amount_cents=amount_cents,
         outstanding_cents=outstanding_cents,
         published_on=published_on,
-        days_overdue=(as_of - due_date).days,
         reply=reply,
     )
 
@@ -54,7 +52,6 @@ def make_record(
     postal_code: str = "69002",
     reports: tuple[ListedReport, ...] | None = None,
     charter: CharterStanding | None = None,
-    as_of: date = AS_OF,
 ) -> CompanyRecord:
     lines = (make_listed_report(),) if reports is None else reports
     oldest = min((line.due_date for line in lines), default=None)
@@ -67,7 +64,6 @@ def make_record(
         reports=lines,
         outstanding_cents=sum(line.outstanding_cents for line in lines),
         oldest_due=oldest,
-        worst_days=(as_of - oldest).days if oldest else None,
         charter=charter,
     )
 

@@ -145,18 +145,19 @@ def test_the_sitemap_indexes_hand_written_pages_and_every_company_page(
     )
 
 
-def test_pages_showing_days_overdue_follow_the_day_and_the_others_stay(
+def test_a_day_passing_without_a_change_rewrites_nothing(
     make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs
 ) -> None:
     builder = make_builder()
-    listed, signatory = make_record(), make_signatory()
-    builder.build(make_snapshot(listed, signatory), inputs)
-    tomorrow = AS_OF + timedelta(days=1)
-    moved = make_record(as_of=tomorrow, reports=(make_listed_report(as_of=tomorrow),))
-    report = builder.build(make_snapshot(moved, signatory, as_of=tomorrow), inputs)
-    assert moved.path.strip("/") + "/index.html" in report.written_paths
-    assert signatory.path.strip("/") + "/index.html" not in report.written_paths
-    assert "286 jours" in builder.output(moved.path.strip("/") + "/index.html").read_text()
+    records = (*many_records(30), make_signatory())
+    builder.build(make_snapshot(*records), inputs)
+    for days in (1, 40):
+        later = AS_OF + timedelta(days=days)
+        report = builder.build(make_snapshot(*records, as_of=later), replace(inputs, today=later))
+        assert (report.rendered, report.written, report.deleted, report.mkdocs_built) == (0, 0, 0, False), days
+    page = builder.output(records[0].path.strip("/") + "/index.html").read_text()
+    assert "jours de retard" not in page  # the browser counts them (static/retard.js)
+    assert '<time datetime="2026-02-11">11 février 2026</time>' in page and 'data-ardoise-echeance="2026-02-11"' in page
 
 
 def test_a_lost_output_folder_means_a_full_build(

@@ -74,14 +74,16 @@ def test_a_company_page_shows_what_is_still_owed_never_the_invoice_amount(
     assert "4\u202f000,00" not in html
 
 
-def test_a_company_page_shows_amounts_dates_days_overdue_and_the_reply(
+def test_a_company_page_shows_amounts_dates_where_the_browser_counts_days_overdue_and_the_reply(
     make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs
 ) -> None:
     record = make_record(reports=(make_listed_report(reply="Un échéancier a été proposé."),))
     html = company_page(build_one(make_builder, inputs, record), record)
     for text in ("Boulangerie Martin et Fils", "552 100 554", "980,50\u00a0€",
-                 "11 février 2026", "285 jours au 23 novembre 2026", "Un échéancier a été proposé."):  # fmt: skip
+                 "impayée depuis", "Un échéancier a été proposé."):  # fmt: skip
         assert text in html, text
+    assert '<time datetime="2026-02-11">11 février 2026</time>' in html
+    assert re.search(r'<script src="\.\./\.\./assets/ardoise/retard\.[0-9a-f]{8}\.js" defer></script>', html)
     assert html.count("<h1") == 1 and '<html lang="fr"' in html
 
 

@@ -44,7 +44,7 @@ def test_a_published_report_and_a_signature_make_company_pages_and_nothing_else_
     assert [(r.outstanding_cents, r.reply, r.published_on) for r in listed.reports] == [
         (900_00, "Nous contestons la qualité de la pose.", date(2026, 2, 20))
     ]
-    assert listed.reports[0].days_overdue == (date(2026, 3, 2) - date(2025, 12, 31)).days
+    assert listed.reports[0].due_date == date(2025, 12, 31) and listed.oldest_due == date(2025, 12, 31)
     assert listed.outstanding_cents == 900_00 and listed.charter is None
     assert signatory.reports == () and signatory.charter is not None
     assert signatory.charter.status in ("active", "outdated") and signatory.name == "Menuiserie Durand SARL"

@@ -33,14 +33,17 @@ REGISTER_PAGE = 500
 
 @dataclass(frozen=True, slots=True)
 class ListedReport:
-    """One published unpaid invoice as the public sees it (never the creditor)."""
+    """One published unpaid invoice as the public sees it (never the creditor).
+
+    Dates only, never a count of days overdue: a record, and the page made from
+    it, must not change as days pass (the browser counts the days).
+    """
 
     issue_date: date
     due_date: date
     amount_cents: int
     outstanding_cents: int
     published_on: date | None
-    days_overdue: int
     reply: str
 
 
@@ -67,7 +70,6 @@ class CompanyRecord:
     reports: tuple[ListedReport, ...]
     outstanding_cents: int
     oldest_due: date | None
-    worst_days: int | None
     charter: CharterStanding | None
 
     @property
@@ -97,14 +99,13 @@ def charter_standing(signature: Signature, catalog: CharterCatalog, today: date)
     )
 
 
-def listed_report(report: Report, today: date) -> ListedReport:
+def listed_report(report: Report) -> ListedReport:
     return ListedReport(
         issue_date=report.invoice.issue_date,
         due_date=report.invoice.due_date,
         amount_cents=report.invoice.amount_cents,
         outstanding_cents=report.outstanding_cents,
         published_on=today_in_paris(report.published_at) if report.published_at else None,
-        days_overdue=report.days_beyond_terms(today),
         reply=report.public_reply,
     )
 
@@ -116,14 +117,13 @@ def company_record(
     reports: Iterable[Report],
     standing: CharterStanding | None,
     signature_name: str = "",
-    today: date,
 ) -> CompanyRecord | None:
     """Return the record of one company's page, or None when nothing about it is public."""
     public = sorted((r for r in reports if r.is_public), key=lambda r: (r.invoice.due_date, r.id))
     if not public and standing is None:
         return None
     name = (company.name if company else "") or (public[-1].debtor.name if public else "") or signature_name or siren
-    lines = tuple(listed_report(report, today) for report in public)
+    lines = tuple(listed_report(report) for report in public)
     oldest = min((line.due_date for line in lines), default=None)
     return CompanyRecord(
         siren=siren,
@@ -134,7 +134,6 @@ def company_record(
         reports=lines,
         outstanding_cents=sum(line.outstanding_cents for line in lines),
         oldest_due=oldest,
-        worst_days=(today - oldest).days if oldest else None,
         charter=standing,
     )
 
@@ -163,7 +162,6 @@ def load_site_snapshot(ctx: Services) -> SiteSnapshot:
             reports=ctx.store.reports.list_for_debtor(siren) if siren in listed else (),
             standing=charter_standing(signature, catalog, today) if signature else None,
             signature_name=signature.company_name if signature else "",
-            today=today,
         )
         if record is not None:
             records.append(record)
