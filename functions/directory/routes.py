@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Response, request
 
 from functions.core.clock import today_in_paris
+from functions.core.domain.evidence import ACCEPTED_TYPES
 from functions.core.domain.reports import DisputeReason
 from functions.core.domain.rules import Draft
 from functions.core.errors import FieldError, ValidationFailed
 from functions.core.http import Api, services
 from functions.core.services.directory import filing, listing, members, moderation, progress, replies
-from functions.core.services.directory.replies import ACCEPTED_TYPES as EVIDENCE_TYPES
 from functions.core.store.members import Member
 from functions.core.store.moderators import Moderator
 from functions.core.validation import SirenPath
@@ -309,11 +309,11 @@ def start_upload(token: str, body: EvidenceRequest) -> tuple[UploadOut, int]:
 @api.route(
     "/replies/<token>/evidence/<evidence_id>",
     "PUT",
-    summary="Envoyer le contenu d'une pièce (stockage local).",
+    summary="Envoyer le contenu d'une pièce (stockage local) : la taille et le type annoncés.",
     responses={204: None},
-    problems=(404, 409, 410, 413),
-    # The Content-Type announced when the upload was prepared; the bytes are stored as they come.
-    raw_body={media: {"type": "string", "format": "binary"} for media in [*sorted(EVIDENCE_TYPES), OCTETS]},
+    problems=(404, 409, 410, 413, 422),
+    # The Content-Type announced when the upload was prepared; the bytes must have its size and look like it.
+    raw_body={media: {"type": "string", "format": "binary"} for media in [*sorted(ACCEPTED_TYPES), OCTETS]},
 )
 def upload_evidence(token: str, evidence_id: str) -> tuple[str, int]:
     replies.receive_upload(services(), token, evidence_id, request.get_data(cache=False))

@@ -1,5 +1,7 @@
 """The debtor's private link: unguessable, expiring, for one report only; evidence up to 5 MB."""
 
+import base64
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -59,9 +61,10 @@ def test_a_file_over_5_mb_is_refused_before_and_during_upload(directory: FlaskCl
     assert declare(directory, token, size=MAX_EVIDENCE_BYTES + 1).status_code == 413
     started = declare(directory, token, size=MAX_EVIDENCE_BYTES)
     path = started.json["url"].split("/api/directory", 1)[1]
-    too_big = directory.put(path, data=b"x" * (MAX_EVIDENCE_BYTES + 1), content_type="application/pdf")
+    pdf = b"%PDF-1.7\n" + b"x" * (MAX_EVIDENCE_BYTES - 9)
+    too_big = directory.put(path, data=pdf + b"x", content_type="application/pdf")
     assert too_big.status_code == 413
-    assert directory.put(path, data=b"x" * MAX_EVIDENCE_BYTES, content_type="application/pdf").status_code == 204
+    assert directory.put(path, data=pdf, content_type="application/pdf").status_code == 204
 
 
 def test_only_documents_and_images_are_accepted(directory: FlaskClient, token: str) -> None:
@@ -134,7 +137,7 @@ def test_evidence_goes_straight_to_s3_through_a_presigned_post(
     member = {"Authorization": register(client, mailer)}
     client.post("/reports", json=filing_payload(), headers=member)
     token = reply_token(mailer)
-    started = declare(client, token, size=24)
+    started = declare(client, token, size=23)
     assert started.json["method"] == "POST"
     assert started.json["fields"]["key"].startswith("litiges/rpt_")
     posted = requests.post(
@@ -156,6 +159,35 @@ def test_evidence_goes_straight_to_s3_through_a_presigned_post(
     assert disputed.status_code == 200 and disputed.json["status"] == "disputed"
     stored = s3.get_object(Bucket="ardoise-pieces", Key=started.json["fields"]["key"])["Body"].read()
     assert stored == b"%PDF-1.4 avoir n 2026-7"
+
+
+def test_the_s3_upload_policy_fixes_the_declared_type_and_size_and_a_dispute_refuses_other_bytes(
+    aws: None, services: Services, mailer: OutboxMailer
+) -> None:
+    s3 = boto3.client("s3", region_name="eu-west-3")
+    s3.create_bucket(Bucket="ardoise-pieces", CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
+    settings = services.settings.replace(evidence_url="s3://ardoise-pieces/litiges")
+    client = create_app(settings=settings, store=services.store, mailer=mailer, clock=services.clock).test_client()
+    client.post("/reports", json=filing_payload(), headers={"Authorization": register(client, mailer)})
+    token = reply_token(mailer)
+    page = b"<html><body><script>alert(1)</script></body></html>"
+    started = declare(client, token, size=len(page))
+    policy = json.loads(base64.b64decode(started.json["fields"]["policy"]))
+    assert {"Content-Type": "application/pdf"} in policy["conditions"]
+    assert ["content-length-range", len(page), len(page)] in policy["conditions"]
+    # moto does not enforce the policy; S3 does. The bytes themselves are judged when a dispute cites them.
+    requests.post(started.json["url"], data=started.json["fields"], files={"file": ("a.pdf", page)}, timeout=5)
+    disputed = client.post(
+        f"/replies/{token}",
+        json={
+            "action": "dispute",
+            "reason": "wrong_amount",
+            "text": "Voir la pièce jointe.",
+            "evidence_ids": [started.json["evidence_id"]],
+        },
+    )
+    assert disputed.status_code == 422 and disputed.json["errors"][0]["code"] == "contenu_different_du_type"
+    assert client.get(f"/replies/{token}").json["status"] == "notified"
 
 
 def test_a_browser_opening_the_link_gets_a_french_page_with_strict_headers(directory: FlaskClient, token: str) -> None:

@@ -230,7 +230,7 @@ def test_a_debtor_declaring_payment_with_proof_freezes_publication_and_the_credi
     token = reply_token(mailer)
     without_proof = directory.post(f"/replies/{token}", json={"action": "declare_payment", "paid_on": "2026-03-01"})
     assert without_proof.status_code == 422 and without_proof.json["errors"][0]["code"] == "justificatif_manquant"
-    proof = upload(directory, token, b"%PDF virement 1250 EUR")
+    proof = upload(directory, token, b"%PDF-1.4 virement 1250 EUR")
     declared = directory.post(
         f"/replies/{token}",
         json={"action": "declare_payment", "paid_on": "2026-03-01", "amount_cents": 1_250_00, "evidence_ids": [proof]},

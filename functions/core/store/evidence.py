@@ -40,8 +40,8 @@ class Upload:
 class EvidenceStorage(Protocol):
     """Where evidence files live."""
 
-    def upload(self, key: str, content_type: str, local_url: str) -> Upload:
-        """Return how to upload ``key`` (``local_url`` is the API's own upload address)."""
+    def upload(self, key: str, content_type: str, size: int, local_url: str) -> Upload:
+        """Return how to upload ``key``, of exactly ``size`` bytes (``local_url`` is the API's own address)."""
 
     def write(self, key: str, content: bytes) -> None:
         """Store a file received by the API (local folder only), once: raise EvidenceAlreadyStored after."""
@@ -68,7 +68,8 @@ class EvidenceFolder:
             raise ValueError(f"evidence key escapes its folder: {key!r}")
         return path
 
-    def upload(self, key: str, content_type: str, local_url: str) -> Upload:
+    def upload(self, key: str, content_type: str, size: int, local_url: str) -> Upload:
+        # The API checks size and content itself when the file arrives (replies.receive_upload).
         return Upload("PUT", local_url, {"Content-Type": content_type})
 
     def write(self, key: str, content: bytes) -> None:
@@ -110,12 +111,14 @@ class EvidenceBucket:
     def _key(self, key: str) -> str:
         return f"{self.prefix}/{key}" if self.prefix else key
 
-    def upload(self, key: str, content_type: str, local_url: str) -> Upload:
+    def upload(self, key: str, content_type: str, size: int, local_url: str) -> Upload:
+        # S3 refuses a form whose Content-Type differs from the declared one (an exact-match condition)
+        # or whose file is not exactly the declared size; the bytes are checked when a dispute cites them.
         post = self.client.generate_presigned_post(
             Bucket=self.bucket,
             Key=self._key(key),
             Fields={"Content-Type": content_type},
-            Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, MAX_EVIDENCE_BYTES]],
+            Conditions=[{"Content-Type": content_type}, ["content-length-range", size, size]],
             ExpiresIn=UPLOAD_SECONDS,
         )
         return Upload("POST", post["url"], dict(post["fields"]))

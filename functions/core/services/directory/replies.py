@@ -22,6 +22,7 @@ from datetime import date
 from functions.core.clock import today_in_paris
 from functions.core.context import Services
 from functions.core.domain import lifecycle
+from functions.core.domain.evidence import ACCEPTED_TYPES, DOCX, JPEG, PDF, PNG, TEXT, content_matches
 from functions.core.domain.penalties import Penalties
 from functions.core.domain.reports import Dispute, DisputeKind, DisputeReason, Report, ReportStatus
 from functions.core.errors import Conflict, FieldError, Gone, NotFound, PayloadTooLarge, RuleNotMet
@@ -40,13 +41,12 @@ from functions.core.store.replies import Evidence, ReplyLink
 MAX_EVIDENCE_FILES = 10
 # Each accepted media type, with what a person calls it and its file names' endings (the page's file pickers).
 EVIDENCE_TYPES = {
-    "application/pdf": ("PDF", (".pdf",)),
-    "image/jpeg": ("image JPEG", (".jpg", ".jpeg")),
-    "image/png": ("image PNG", (".png",)),
-    "text/plain": ("texte", (".txt",)),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("document Word", (".docx",)),
+    PDF: ("PDF", (".pdf",)),
+    JPEG: ("image JPEG", (".jpg", ".jpeg")),
+    PNG: ("image PNG", (".png",)),
+    TEXT: ("texte", (".txt",)),
+    DOCX: ("document Word", (".docx",)),
 }
-ACCEPTED_TYPES = frozenset(EVIDENCE_TYPES)
 
 
 def accepted_kinds() -> str:
@@ -142,7 +142,7 @@ def start_upload(ctx: Services, token: str, *, filename: str, content_type: str,
     )
     ctx.store.replies.record_evidence(report, evidence)
     local_url = f"{ctx.settings.base_url}/api/directory/replies/{token}/evidence/{evidence_id}"
-    return evidence, storage(ctx).upload(evidence.key, content_type, local_url)
+    return evidence, storage(ctx).upload(evidence.key, content_type, size, local_url)
 
 
 def _refuse_if_closed(report: Report) -> None:
@@ -160,6 +160,9 @@ def receive_upload(ctx: Services, token: str, evidence_id: str, content: bytes) 
     _refuse_if_closed(report)
     if len(content) > MAX_EVIDENCE_BYTES:
         raise PayloadTooLarge("Chaque pièce doit faire au plus 5 Mo.")
+    problem = _unlike_declared(evidence, content)
+    if problem is not None:
+        raise RuleNotMet("La pièce reçue ne correspond pas à celle déclarée : rien n'a été enregistré.", [problem])
     try:
         storage(ctx).write(evidence.key, content)
     except EvidenceAlreadyStored as exc:
@@ -167,6 +170,23 @@ def receive_upload(ctx: Services, token: str, evidence_id: str, content: bytes) 
             "Cette pièce a déjà été reçue et ne peut pas être remplacée : déclarez une nouvelle pièce."
         ) from exc
     return evidence
+
+
+def _unlike_declared(evidence: Evidence, content: bytes, field: str = "") -> FieldError | None:
+    """Say how the bytes received differ from the declaration (size first, then type), or None."""
+    if len(content) != evidence.declared_bytes:
+        return FieldError(
+            field or "size",
+            "taille_differente",
+            f"Le fichier reçu fait {len(content)} octets ; {evidence.declared_bytes} étaient annoncés.",
+        )
+    if not content_matches(evidence.content_type, content):
+        return FieldError(
+            field or "content_type",
+            "contenu_different_du_type",
+            f"Le contenu du fichier ne correspond pas au type annoncé ({evidence.content_type}).",
+        )
+    return None
 
 
 def _declared(ctx: Services, report: Report, evidence_id: str) -> Evidence:
@@ -198,7 +218,13 @@ def _checked_evidence(
                 FieldError(f"evidence_ids.{number}", "piece_deja_citee", "Cette pièce a déjà été produite.")
             )
         else:
-            digests[evidence_id] = hashlib.sha256(files.read(evidence.key)).hexdigest()
+            # Uploads to S3 are checked here, when cited: the presigned POST can check the size, not the bytes.
+            content = files.read(evidence.key)
+            unlike = _unlike_declared(evidence, content, f"evidence_ids.{number}")
+            if unlike is not None:
+                problems.append(unlike)
+            else:
+                digests[evidence_id] = hashlib.sha256(content).hexdigest()
     if problems:
         raise RuleNotMet("Certaines pièces n'ont pas été reçues.", problems)
     return tuple(digests), tuple(digests.values())
