@@ -16,7 +16,7 @@ from flask import Blueprint, Flask, Response, current_app, g, request
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
-from functions.core import idempotency
+from functions.core import headers, idempotency
 from functions.core.clock import Clock
 from functions.core.config import Settings, load_settings
 from functions.core.context import Services
@@ -354,6 +354,30 @@ def _stop_collecting(_error: BaseException | None) -> None:
         request_writes.reset(token)
 
 
+# Our credentials: an answer to a request carrying one is for that caller only.
+_CREDENTIALS = ("Authorization", "X-API-Key")
+
+
+def _is_private() -> bool:
+    """Say whether the request carries a credential or a private link's token (``/replies/<token>``)."""
+    return any(name in request.headers for name in _CREDENTIALS) or "token" in (request.view_args or {})
+
+
+def _secure(response: Response) -> Response:
+    """Give every answer, errors included, the security headers; let no cache keep it unless the view says so.
+
+    A view may set its own policy (a page with its nonce) or a public
+    ``Cache-Control`` (the badge); an answer that is private never keeps one.
+    """
+    for name, value in headers.COMMON.items():
+        response.headers.setdefault(name, value)
+    response.headers.setdefault(headers.CSP, headers.API_CSP)
+    cache = response.headers.get("Cache-Control")
+    if cache is None or (_is_private() and "no-store" not in cache):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def build_app(
     import_name: str,
     *,
@@ -385,6 +409,7 @@ def build_app(
     app.register_error_handler(Exception, _handle_unexpected)
     app.before_request(_collect_writes)
     app.after_request(_refresh_touched_companies)
+    app.after_request(_secure)
     app.teardown_request(_stop_collecting)
 
     operations = [op for api in apis for op in api.operations]

@@ -7,13 +7,12 @@ is never cached nor sent as a referrer, and only its own nonce'd script runs.
 
 from __future__ import annotations
 
-import secrets
-
 from flask import Response, render_template
 
 from functions.core.clock import today_in_paris
 from functions.core.domain.lifecycle import STATUS_LABELS
 from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeReason
+from functions.core.headers import CSP, new_nonce, page_csp
 from functions.core.money import format_eur
 from functions.core.services.directory.replies import EVIDENCE_TYPES, DebtorPage, accepted_kinds
 from functions.core.services.directory.wording import long_date, points
@@ -33,7 +32,7 @@ _EVIDENCE = {
 def reply_page(page: DebtorPage) -> Response:
     """Render the debtor's page with strict headers."""
     report, penalties = page.report, page.penalties
-    nonce = secrets.token_urlsafe(16)
+    nonce = new_nonce()
     html = render_template(
         "reply.html",
         page=page,
@@ -57,13 +56,7 @@ def reply_page(page: DebtorPage) -> Response:
             "indemnity": format_eur(penalties.indemnity_cents),
         },
     )
-    headers = {
-        "Content-Security-Policy": (
-            f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; "
-            "connect-src 'self' https://*.amazonaws.com; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-        ),
-        "Referrer-Policy": "no-referrer",
-        "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-    }
-    return Response(html, mimetype="text/html", headers=headers)
+    # Its script posts to this API and, with S3 storage, uploads straight to the bucket. The edge adds
+    # the other headers: no-store and no referrer (the token is in the URL), nosniff, no framing.
+    policy = page_csp(nonce, connect="'self' https://*.amazonaws.com", form_action="'self'")
+    return Response(html, mimetype="text/html", headers={CSP: policy})

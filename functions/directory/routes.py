@@ -367,7 +367,6 @@ def download_evidence(report_id: str, evidence_id: str, principal: Moderator) ->
     evidence, content, digest = replies.read_evidence(ctx, moderation.get_for_moderation(ctx, report_id), evidence_id)
     headers = {
         "Content-Disposition": f'attachment; filename="{evidence.id}"',
-        "X-Content-Type-Options": "nosniff",
         "X-Content-SHA256": digest,
     }
     return Response(content, mimetype=evidence.content_type, headers=headers)

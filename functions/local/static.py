@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from functions.core.headers import SITE_HEADERS
 from functions.site.publish.common import cache_control, content_type
 
 StartResponse = Callable[..., Any]
@@ -65,6 +66,13 @@ class StaticSite:
             return None  # a name too long for the file system names no file either
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        def respond(status: str, headers: list[tuple[str, str]]) -> Any:
+            # What CloudFront's response headers policy adds in production, on every answer.
+            return start_response(status, [*headers, *SITE_HEADERS.items()])
+
+        return self._serve(environ, respond)
+
+    def _serve(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
             start_response("405 Method Not Allowed", [("Allow", "GET, HEAD"), ("Content-Type", "text/plain")])
             return [b"Method Not Allowed"]

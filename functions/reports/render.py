@@ -90,10 +90,11 @@ def _address(company: dict[str, Any]) -> str:
     return " ".join(part for part in (company.get("address"), company.get("postal_code"), company.get("city")) if part)
 
 
-def to_html(summary: dict[str, Any]) -> str:
-    """Render the summary as a self-contained French page."""
+def to_html(summary: dict[str, Any], nonce: str) -> str:
+    """Render the summary as a self-contained French page; its style runs under ``nonce``."""
     company = summary["company"] or {}
     return _page().render(
+        nonce=nonce,
         s=summary,
         name=company.get("name") or f"SIREN {summary['siren']}",
         address=_address(company),

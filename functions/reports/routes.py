@@ -12,6 +12,7 @@ from flask import Response, request
 
 from functions.core.domain.summaries import public_view
 from functions.core.errors import NotAcceptable, NotFound
+from functions.core.headers import CSP, new_nonce, page_csp
 from functions.core.http import Api, services
 from functions.core.identifiers import InvalidIdentifier, parse_company
 from functions.core.services import solvency, subscribers, summary_links, watchlist
@@ -37,7 +38,6 @@ api = Api("reports", tag="Synthèses")
 
 _MEDIA = {"json": "application/json", "html": "text/html", "pdf": "application/pdf"}
 _PRIVATE = {"Cache-Control": "private, no-store"}
-_NO_REFERRER = {"Referrer-Policy": "no-referrer"}
 
 
 def _format(asked: str | None) -> str:
@@ -67,7 +67,7 @@ def get_solvency(principal: Subscriber, siren: str, query: FormatQuery) -> Any:
     fmt = _format(query.format)
     summary = _serve_summary(principal, siren)
     if fmt == "html":
-        return Response(render.to_html(summary), mimetype="text/html", headers=_PRIVATE)
+        return _html_page(summary)
     if fmt == "pdf":
         disposition = {"Content-Disposition": f'inline; filename="synthese-{siren}.pdf"'}
         return Response(render.to_pdf(summary), mimetype="application/pdf", headers={**_PRIVATE, **disposition})
@@ -101,8 +101,14 @@ def _serve_summary(principal: Subscriber, siren: str) -> dict[str, Any]:
 def view_solvency(siren: str, token: str) -> Any:
     principal = summary_links.open_summary_link(services(), siren, token)
     summary = _serve_summary(principal, siren)
-    # The token is in this page's URL: never cached, never sent on as a referrer.
-    return Response(render.to_html(summary), mimetype="text/html", headers={**_PRIVATE, **_NO_REFERRER})
+    # The token is in this page's URL: the edge keeps it out of caches and referrers (core/headers.py).
+    return _html_page(summary)
+
+
+def _html_page(summary: dict[str, Any]) -> Response:
+    """Render the summary as a page whose own style alone may apply (its nonce)."""
+    nonce = new_nonce()
+    return Response(render.to_html(summary, nonce), mimetype="text/html", headers={**_PRIVATE, CSP: page_csp(nonce)})
 
 
 @api.route(

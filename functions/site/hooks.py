@@ -48,6 +48,7 @@ from functions.site.render import TEMPLATES  # noqa: E402 - after the sys.path l
 STATIC = Path(__file__).with_name("static")
 ASSETS = "assets/ardoise"
 SEARCH_SLOT = '<div data-ardoise="recherche"></div>'
+THEME_SCRIPTS = ("material-scope.js", "material-tabs.js")
 
 
 def fingerprinted_assets() -> dict[str, Path]:
@@ -70,8 +71,13 @@ def _inputs(config: MkDocsConfig) -> HandwrittenInputs:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    for uri in fingerprinted_assets():
-        if uri.endswith(".css"):
+    # Material's inline scripts, moved to files: the theme's partials/javascripts/ load them where they ran.
+    theme: dict[str, str] = {}
+    config.extra["ardoise_theme_scripts"] = theme
+    for uri, source in fingerprinted_assets().items():
+        if source.name in THEME_SCRIPTS:
+            theme[source.stem] = uri
+        elif uri.endswith(".css"):
             config.extra_css.append(uri)
         elif uri.endswith(".js"):
             script = ExtraScriptValue(uri)
