@@ -8,8 +8,6 @@ page of HTML never passes for a text file nor a PDF.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Callable
 
 PDF = "application/pdf"
@@ -53,6 +51,9 @@ def _is_text(content: bytes) -> bool:
 def _is_docx(content: bytes) -> bool:
     if not content.startswith(b"PK\x03\x04"):
         return False
+    import io
+    import zipfile  # deferred: 25 ms of the directory's cold start, for the rare Word file
+
     try:
         # Only the central directory is read: nothing is decompressed.
         names = set(zipfile.ZipFile(io.BytesIO(content)).namelist())
