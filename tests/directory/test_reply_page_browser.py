@@ -120,7 +120,8 @@ def test_a_debtor_declares_a_partial_payment_typed_in_euros_from_its_page(served
             [report] = ctx.store.reports.list_for_debtor(DEBTOR_SIREN)
             assert ctx.store.replies.list_evidence(report) == [] and report.dispute is None
             page.set_input_files(
-                "#payment-files", {"name": "virement.png", "mimeType": "image/png", "buffer": b"\x89PNG virement"}
+                "#payment-files",
+                {"name": "virement.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n virement"},
             )
             page.click("text=Déclarer le paiement")
             page.wait_for_selector("text=C'est enregistré", timeout=10_000)
