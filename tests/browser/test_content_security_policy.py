@@ -23,8 +23,7 @@ from functions.core.services.propagation import refresh_marked
 from functions.core.store import open_store
 from functions.directory.app import create_app as directory_app
 from functions.reports.app import create_app as reports_app
-from tests.browser.conftest import Site
-from tests.browser.test_site_in_chromium import PAGE_TYPES, url_of
+from tests.browser.conftest import PAGE_TYPES, Site, url_of
 from tests.conftest import START
 from tests.directory.conftest import register, reply_token
 from tests.directory.factories import filing_payload
