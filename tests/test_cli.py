@@ -64,7 +64,11 @@ def test_tick_prints_what_each_step_did(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("ARDOISE_STORE", f"sqlite:///{tmp_path}/tick.db")
     result = CliRunner().invoke(main, ["tick"])
     assert result.exit_code == 0, result.output
-    assert '"refresh_marked"' in result.output
+    assert result.stdout.splitlines()[0].split() == ["step", "result"]
+    assert any(line.split()[0] == "refresh_marked" for line in result.stdout.splitlines())
+    as_json = CliRunner().invoke(main, ["tick", "--json"])
+    assert as_json.exit_code == 0, as_json.output
+    assert "refresh_marked" in json.loads(as_json.stdout)
 
 
 def test_a_failing_tick_step_does_not_stop_the_others_and_the_command_fails(
@@ -83,10 +87,11 @@ def test_a_failing_tick_step_does_not_stop_the_others_and_the_command_fails(
 
     monkeypatch.setattr(tick, "tick_steps", lambda: [("broken", broken), ("later", later)])
     monkeypatch.setenv("ARDOISE_STORE", f"sqlite:///{tmp_path}/tick.db")
-    result = CliRunner().invoke(main, ["tick"])
+    result = CliRunner().invoke(main, ["tick", "--json"])
     assert result.exit_code == 1
     assert ran == ["later"]
-    assert "RuntimeError: webhook endpoint unreachable" in result.output
+    assert json.loads(result.stdout)["broken"]["error"] == "RuntimeError: webhook endpoint unreachable"
+    assert "Error: tick steps failed: broken" in result.stderr
 
 
 def test_settings_shows_each_value_in_effect_and_its_source_but_never_the_secret(

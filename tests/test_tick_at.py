@@ -38,7 +38,7 @@ def test_a_tick_at_a_moment_after_the_grace_period_publishes_the_report_now(in_g
     assert status_of(in_grace) is ReportStatus.NOTIFIED
 
     moment = (system_clock() + timedelta(days=13)).astimezone().isoformat(timespec="seconds")
-    result = CliRunner().invoke(main, ["tick", "--at", moment])
+    result = CliRunner().invoke(main, ["tick", "--at", moment, "--json"])
 
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["directory_publication"] == 1
@@ -48,7 +48,7 @@ def test_a_tick_at_a_moment_after_the_grace_period_publishes_the_report_now(in_g
 
 def test_a_tick_at_a_moment_inside_the_grace_period_publishes_nothing(in_grace: str) -> None:
     moment = (system_clock() + timedelta(days=11)).isoformat()
-    result = CliRunner().invoke(main, ["tick", "--at", moment])
+    result = CliRunner().invoke(main, ["tick", "--at", moment, "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["directory_publication"] == 0
     assert status_of(in_grace) is ReportStatus.NOTIFIED

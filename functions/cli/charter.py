@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import click
 
-from functions.cli.common import echo_json, make_services
+from functions.cli.common import SIREN, InputError, echo_table, json_option, make_services, output, say
+from functions.cli.progress import StderrProgress
 from functions.core.clock import isoformat, today_in_paris
 from functions.core.context import Services
 from functions.core.domain.charter import (
@@ -18,7 +18,6 @@ from functions.core.domain.charter import (
     load_charter,
     public_status,
 )
-from functions.core.identifiers import InvalidIdentifier, parse_company
 from functions.core.services.charter import refresh_charter_standing
 
 
@@ -28,29 +27,41 @@ def charter_group() -> None:
 
 
 @charter_group.command("versions")
-def versions() -> None:
-    """List the charter's versions (checking every text), the one in force marked with *."""
+@json_option
+def versions(as_json: bool) -> None:
+    """List the charter's versions, newest first (checking every text): in force, upcoming or superseded."""
     try:
         catalog = load_catalog()
     except CharterTextError as exc:
         raise click.ClickException(str(exc)) from exc
     today = today_in_paris(make_services().clock())
     current = catalog.current(today).version
-    for version in reversed(catalog.versions):
-        mark = "*" if version.version == current else ("à venir" if version.effective_on > today else " ")
-        count = len(version.commitments)
-        click.echo(f"{mark:>7} {version.version}  du {version.effective_on:%d/%m/%Y}  {count} engagements")
+    rows = [
+        {
+            "version": version.version,
+            "effective_on": version.effective_on.isoformat(),
+            "commitments": len(version.commitments),
+            "status": "in force"
+            if version.version == current
+            else ("upcoming" if version.effective_on > today else "superseded"),
+            "title": version.title,
+        }
+        for version in reversed(catalog.versions)
+    ]
+    columns = ("version", "effective_on", "commitments", "status", "title")
+    output(rows, as_json=as_json, table=lambda: echo_table(rows, columns, empty="no charter version"))
 
 
 @charter_group.command("show")
 @click.argument("version", required=False)
 def show(version: str | None) -> None:
-    """Print the Markdown text of VERSION (default: the one in force)."""
+    """Print the Markdown text of VERSION (default: the one in force), as published."""
     catalog = load_catalog()
     found = catalog.get(version) if version else catalog.current(today_in_paris(make_services().clock()))
     if found is None:
-        raise click.ClickException(f"unknown version {version}: see `ardoise charter versions`")
-    click.echo(f"# {found.title} — version {found.version} du {found.effective_on:%d/%m/%Y}\n")
+        raise InputError(f"unknown version {version}: see `ardoise charter versions`")
+    say(f"charter version {found.version}, effective {found.effective_on.isoformat()}")
+    click.echo(f"# {found.title}\n")
     click.echo(found.markdown)
 
 
@@ -80,35 +91,40 @@ def _every_signature(ctx: Services, status: str | None, prefix: str | None) -> l
 @charter_group.command("signatures")
 @click.option("--status", type=click.Choice([s.value for s in SignatureStatus]), help="Only this status.")
 @click.option("--prefix", help="Only companies whose name starts so (case and accents ignored).")
-def signatures(status: str | None, prefix: str | None) -> None:
-    """Print the register as JSON, with the private contact of each signatory."""
+@json_option
+def signatures(status: str | None, prefix: str | None, as_json: bool) -> None:
+    """Print the register, with the private contact of each signatory."""
     ctx = make_services()
-    echo_json([_row(signature, ctx) for signature in _every_signature(ctx, status, prefix)])
+    rows = [_row(signature, ctx) for signature in _every_signature(ctx, status, prefix)]
+    columns = ("siren", "company_name", "version", "status", "status_since", "representative", "email")
+    output(rows, as_json=as_json, table=lambda: echo_table(rows, columns, empty="no signature"))
 
 
 @charter_group.command("refresh")
-@click.argument("sirens", nargs=-1)
+@click.argument("sirens", nargs=-1, type=SIREN)
 @click.option("--all", "every", is_flag=True, help="Every signatory of the register.")
-def refresh(sirens: tuple[str, ...], every: bool) -> None:
+@json_option
+def refresh(sirens: tuple[str, ...], every: bool, as_json: bool) -> None:
     """Apply suspension and reinstatement now for SIRENS (or --all), from the directory's reports."""
+    if not sirens and not every:
+        raise click.UsageError("give one SIREN or more, or --all")
     ctx = make_services()
-    try:
-        targets = [parse_company(siren) for siren in sirens]
-    except InvalidIdentifier as exc:
-        raise click.ClickException(str(exc)) from exc
+    targets = list(sirens)
     if every:
         targets += [s.siren for s in _every_signature(ctx, None, None)]
-    if not targets:
-        raise click.UsageError("give one SIREN or more, or --all")
     changed = []
-    with click.progressbar(targets, label="signataires", file=sys.stderr) as bar:
-        for siren in bar:
+    with StderrProgress() as progress:
+        progress.begin("signatories", len(targets))
+        for siren in targets:
             before = ctx.store.signatures.get_signature(siren)
             refresh_charter_standing(ctx, siren)
             after = ctx.store.signatures.get_signature(siren)
             if before is not None and after is not None and before.standing is not after.standing:
                 changed.append({"siren": siren, "before": before.standing.value, "after": after.standing.value})
-    echo_json({"checked": len(targets), "changed": changed})
+            progress.advance()
+    say(f"signatories checked: {len(targets)}, changed: {len(changed)}")
+    result = {"checked": len(targets), "changed": changed}
+    output(result, as_json=as_json, table=lambda: echo_table(changed, ("siren", "before", "after")))
 
 
 COMMANDS = [charter_group]

@@ -25,7 +25,7 @@ from pydantic import StringConstraints, TypeAdapter, ValidationError
 
 from functions.core.config import ConfigurationError
 from functions.core.context import Services
-from functions.core.identifiers import InvalidIdentifier, normalize, parse_siren
+from functions.core.identifiers import InvalidIdentifier, normalize, parse_company
 from functions.core.validation import Email, SingleLine
 
 Command = TypeVar("Command", bound=Callable[..., Any])
@@ -90,15 +90,23 @@ def _cell(value: Any) -> str:
     return " ".join(str(value).split())  # one line per row, whatever a name holds
 
 
-def echo_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *, empty: str) -> None:
+def echo_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *, empty: str = "") -> None:
     """Print rows as aligned columns under a header on standard output; say ``empty`` on stderr when none."""
     if not rows:
-        say(empty)
+        if empty:
+            say(empty)
         return
     cells = [[_cell(row.get(column)) for column in columns] for row in rows]
     widths = [max(len(column), *(len(line[i]) for line in cells)) for i, column in enumerate(columns)]
     for line in [list(columns), *cells]:
         click.echo("  ".join(text.ljust(width) for text, width in zip(line, widths, strict=True)).rstrip())
+
+
+def echo_fields(fields: Mapping[str, Any]) -> None:
+    """Print one record as aligned ``name  value`` lines on standard output."""
+    width = max(map(len, fields), default=0)
+    for name, value in fields.items():
+        click.echo(f"{name.ljust(width)}  {_cell(value)}")
 
 
 def output(value: Any, *, as_json: bool, table: Callable[[], None]) -> None:
@@ -134,18 +142,19 @@ NAME = _Validated(
 
 
 class _Siren(click.ParamType[str]):
-    """A SIREN, fully validated (9 digits, Luhn check digit), said in English when refused."""
+    """A company typed as its SIREN or one of its SIRETs, fully validated and reduced to its SIREN (as the API does)."""
 
     name = "siren"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         try:
-            return parse_siren(str(value))
+            return parse_company(str(value))
         except InvalidIdentifier:
             digits = normalize(str(value))
-            if len(digits) == 9 and digits.isascii() and digits.isdigit():
-                self.fail(f"{value!r} is not a SIREN: its check digit (Luhn) is wrong", param, ctx)
-            self.fail(f"{value!r} is not a SIREN: a SIREN has exactly 9 digits", param, ctx)
+            if not (digits.isascii() and digits.isdigit() and len(digits) in (9, 14)):
+                self.fail(f"{value!r} is not a SIREN: a SIREN has 9 digits (a SIRET, 14)", param, ctx)
+            kind = "SIREN" if len(digits) == 9 else "SIRET"
+            self.fail(f"{value!r} is not a {kind}: its check digit (Luhn) is wrong", param, ctx)
 
 
 SIREN = _Siren()

@@ -8,9 +8,20 @@ from typing import Any
 
 import click
 
-from functions.cli.common import EMAIL, NAME, echo_json, make_services
+from functions.cli.common import (
+    EMAIL,
+    NAME,
+    SIREN,
+    InputError,
+    echo_json,
+    echo_table,
+    json_option,
+    make_services,
+    output,
+    say,
+)
+from functions.cli.progress import StderrProgress
 from functions.core.errors import Conflict, NotFound
-from functions.core.identifiers import InvalidIdentifier, parse_company
 from functions.core.services.directory.aggregates import rebuild_aggregates
 from functions.core.services.directory.members import (
     create_moderator,
@@ -23,6 +34,7 @@ from functions.core.services.directory.retention import export_company, purge
 from functions.core.store.members import Member
 
 OPERATOR = "operator:cli"
+MEMBER_COLUMNS = ("id", "siren", "company_name", "email", "status", "created_at", "verified_at")
 
 
 def _member_row(member: Member) -> dict[str, Any]:
@@ -37,11 +49,11 @@ def _member_row(member: Member) -> dict[str, Any]:
     }
 
 
-def _siren(raw: str) -> str:
-    try:
-        return parse_company(raw)
-    except InvalidIdentifier as exc:
-        raise click.BadParameter(str(exc)) from exc
+def _done(member: Member, as_json: bool) -> None:
+    """Say what became of a member; with --json, print it."""
+    say(f"member {member.id} ({member.company_name}, SIREN {member.siren}): {member.status.value}")
+    if as_json:
+        echo_json(_member_row(member))
 
 
 @click.group("members")
@@ -50,50 +62,55 @@ def members_group() -> None:
 
 
 @members_group.command("list")
-@click.option("--siren", default="", help="Only the members of this company.")
+@click.option("--siren", type=SIREN, default=None, help="Only the members of this company.")
 @click.option("--pending", is_flag=True, help="Only the verified members awaiting approval, oldest first.")
-def list_members(siren: str, pending: bool) -> None:
+@json_option
+def list_members(siren: str | None, pending: bool, as_json: bool) -> None:
     """List members, by SIREN (never their tokens)."""
     ctx = make_services()
-    found = list_pending(ctx) if pending else ctx.store.members.list_members(_siren(siren) if siren else "")
-    if pending and siren:
-        found = [m for m in found if m.siren == _siren(siren)]
-    echo_json([_member_row(m) for m in found])
+    found = list_pending(ctx) if pending else ctx.store.members.list_members(siren or "")
+    rows = [_member_row(m) for m in found if siren is None or m.siren == siren]
+    output(rows, as_json=as_json, table=lambda: echo_table(rows, MEMBER_COLUMNS, empty="no member"))
 
 
-def _decide(member_id: str, *, approved: bool, note: str) -> None:
+def _decide(member_id: str, *, approved: bool, note: str, as_json: bool) -> None:
     try:
         member = decide_member(make_services(), member_id, approved=approved, note=note, actor=OPERATOR)
-    except (NotFound, Conflict) as exc:
-        raise click.ClickException(exc.detail) from exc
-    click.echo(f"member {member.id} ({member.company_name}, SIREN {member.siren}): {member.status.value}")
+    except NotFound as exc:
+        raise InputError(f"no member {member_id}: see `ardoise members list --pending`") from exc
+    except Conflict as exc:
+        raise click.ClickException(f"member {member_id} is not awaiting approval: nothing changed") from exc
+    _done(member, as_json)
 
 
 @members_group.command("approve")
 @click.argument("member_id")
 @click.option("--note", default="", help="A note e-mailed to the member (how its identity was checked).")
-def approve(member_id: str, note: str) -> None:
+@json_option
+def approve(member_id: str, note: str, as_json: bool) -> None:
     """Approve a pending member once its company's identity is checked (Kbis extract, or a letter to its office)."""
-    _decide(member_id, approved=True, note=note)
+    _decide(member_id, approved=True, note=note, as_json=as_json)
 
 
 @members_group.command("refuse")
 @click.argument("member_id")
 @click.option("--note", required=True, help="Why, e-mailed to the member.")
-def refuse(member_id: str, note: str) -> None:
+@json_option
+def refuse(member_id: str, note: str, as_json: bool) -> None:
     """Refuse a pending member: its token stops working; the note is e-mailed to it."""
-    _decide(member_id, approved=False, note=note)
+    _decide(member_id, approved=False, note=note, as_json=as_json)
 
 
 @members_group.command("revoke")
 @click.argument("member_id")
-def revoke(member_id: str) -> None:
+@json_option
+def revoke(member_id: str, as_json: bool) -> None:
     """Revoke a member: its API token stops working at once."""
     try:
         member = revoke_member(make_services(), member_id, OPERATOR)
     except NotFound as exc:
-        raise click.ClickException(exc.detail) from exc
-    click.echo(f"member {member.id} ({member.company_name}, SIREN {member.siren}): {member.status.value}")
+        raise InputError(f"no member {member_id}: see `ardoise members list`") from exc
+    _done(member, as_json)
 
 
 @click.group("moderators")
@@ -104,22 +121,29 @@ def moderators_group() -> None:
 @moderators_group.command("create")
 @click.option("--name", required=True, type=NAME, help="The moderator's name.")
 @click.option("--email", required=True, type=EMAIL, help="The moderator's e-mail address.")
-def create(name: str, email: str) -> None:
-    """Create a moderator and print its token once (keep it: it is stored hashed)."""
+@json_option
+def create(name: str, email: str, as_json: bool) -> None:
+    """Create a moderator and print its token, shown this once (keep it: it is stored hashed)."""
     credentials = create_moderator(make_services(), name=name, email=email, actor=OPERATOR)
-    assert credentials.moderator is not None
-    click.echo(f"moderator {credentials.moderator.id} created; token (shown once):")
-    click.echo(credentials.token)
+    moderator = credentials.moderator
+    assert moderator is not None
+    say(f"moderator {moderator.id} created; its token, shown this once, is on standard output")
+    if as_json:
+        echo_json({"id": moderator.id, "name": moderator.name, "email": moderator.email, "token": credentials.token})
+    else:
+        click.echo(credentials.token)
 
 
 @moderators_group.command("list")
-def list_moderators() -> None:
+@json_option
+def list_moderators(as_json: bool) -> None:
     """List moderators (never their tokens)."""
-    echo_json(
-        [
-            {"id": m.id, "name": m.name, "email": m.email, "active": m.active}
-            for m in make_services().store.moderators.list_moderators()
-        ]
+    rows = [
+        {"id": m.id, "name": m.name, "email": m.email, "active": m.active}
+        for m in make_services().store.moderators.list_moderators()
+    ]
+    output(
+        rows, as_json=as_json, table=lambda: echo_table(rows, ("id", "name", "email", "active"), empty="no moderator")
     )
 
 
@@ -130,35 +154,50 @@ def revoke_moderator_command(moderator_id: str) -> None:
     try:
         moderator = revoke_moderator(make_services(), moderator_id, OPERATOR)
     except NotFound as exc:
-        raise click.ClickException(exc.detail) from exc
-    click.echo(f"moderator {moderator.id}: {'active' if moderator.active else 'revoked'}")
+        raise InputError(f"no moderator {moderator_id}: see `ardoise moderators list`") from exc
+    say(f"moderator {moderator.id}: {'active' if moderator.active else 'revoked'}")
 
 
 @click.command("export")
-@click.argument("siren")
+@click.argument("siren", type=SIREN)
 def export(siren: str) -> None:
-    """Print everything held about a company as JSON (right of access)."""
-    echo_json(export_company(make_services(), _siren(siren)))
+    """Print everything held about a company as JSON (right of access; always JSON: it is a data export)."""
+    echo_json(export_company(make_services(), siren))
 
 
 @click.command("purge")
-def purge_command() -> None:
+@json_option
+def purge_command(as_json: bool) -> None:
     """Delete the reports whose retention time is over, and expired short-lived records (the tick does it too)."""
-    done = purge(make_services())
-    click.echo(f"reports deleted: {done['reports']}")
-    click.echo(f"expired records deleted: {done['expired_records']}")
+    with StderrProgress() as progress:
+        done = purge(make_services(), progress=progress)
+    rows = [
+        {"deleted": "reports", "count": done["reports"]},
+        {"deleted": "expired records", "count": done["expired_records"]},
+    ]
+    output(done, as_json=as_json, table=lambda: echo_table(rows, ("deleted", "count")))
 
 
 @click.command("rebuild-aggregates")
 @click.option("--check", is_flag=True, help="Only compare with the audit log; change nothing.")
-def rebuild(check: bool) -> None:
-    """Recompute each company's aggregate from the audit log; report (and repair) differences."""
-    differences = rebuild_aggregates(make_services(), check_only=check)
-    for difference in differences:
-        stored = asdict(difference.stored) if difference.stored else None
-        click.echo(f"{difference.siren}: stored {stored} != audit log {asdict(difference.replayed)}")
-    verb = "differ" if check else "repaired"
-    click.echo(f"aggregates {verb}: {len(differences)}")
+@json_option
+def rebuild(check: bool, as_json: bool) -> None:
+    """Recompute each company's aggregate from the audit log; print (and repair) differences.
+
+    With --check, exits 1 when an aggregate differs from the audit log.
+    """
+    with StderrProgress() as progress:
+        differences = rebuild_aggregates(make_services(), check_only=check, progress=progress)
+    rows = [
+        {
+            "siren": d.siren,
+            "stored": asdict(d.stored) if d.stored else None,
+            "audit_log": asdict(d.replayed),
+        }
+        for d in differences
+    ]
+    output(rows, as_json=as_json, table=lambda: echo_table(rows, ("siren", "stored", "audit_log")))
+    say(f"aggregates {'differing' if check else 'repaired'}: {len(differences)}")
     if check and differences:
         sys.exit(1)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from functions.cli.common import echo_json, make_services
+from functions.cli.common import echo_table, json_option, make_services, output, say
 from functions.core.clock import clock_from, isoformat, system_clock
 from functions.core.config import is_production
 from functions.core.context import Services
@@ -22,7 +22,7 @@ def init_store() -> None:
     """Create the store's table and indexes (or migrate the SQLite schema); idempotent."""
     ctx = make_services()
     ctx.store.backend.create_schema()
-    click.echo(f"store ready: {ctx.settings.store_url}")
+    say(f"store ready: {ctx.settings.store_url}")
 
 
 class Moment(click.ParamType[datetime]):
@@ -53,8 +53,12 @@ class Moment(click.ParamType[datetime]):
     help="Run as of this later moment (ISO 8601 with offset, such as 2026-12-20T10:00:00+01:00): "
     "rehearse a grace period or a scenario without waiting. Refused in production.",
 )
-def tick(at: datetime | None) -> None:
-    """Advance time-driven work once: grace periods, retention, derived data."""
+@json_option
+def tick(at: datetime | None, as_json: bool) -> None:
+    """Advance time-driven work once: grace periods, retention, derived data; print what each step did.
+
+    Exits 1 when a step failed (the others ran; its error is in its row).
+    """
     if at is not None and is_production(os.environ):
         raise click.UsageError(
             "--at is refused in production (ARDOISE_ENV=production or a Lambda): there the tick runs at the real time"
@@ -63,12 +67,18 @@ def tick(at: datetime | None) -> None:
     if at is not None:
         # The store reads the clock too: rebuild the services around the moved clock.
         ctx = Services(ctx.settings, clock=clock_from(at))
-        click.echo(f"tick as of {isoformat(at)}", err=True)
+        say(f"tick as of {isoformat(at)}")
     try:
-        echo_json(run_tick(ctx))
+        results = run_tick(ctx)
     except TickFailed as failure:
-        echo_json(failure.results)
+        _print_steps(failure.results, as_json=as_json)
         raise click.ClickException(str(failure)) from failure
+    _print_steps(results, as_json=as_json)
+
+
+def _print_steps(results: dict[str, Any], *, as_json: bool) -> None:
+    rows = [{"step": step, "result": result} for step, result in results.items()]
+    output(results, as_json=as_json, table=lambda: echo_table(rows, ("step", "result"), empty="no tick step"))
 
 
 COMMANDS = [init_store, tick]

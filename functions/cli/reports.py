@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
-from functions.cli.common import EMAIL, NAME, echo_json, make_services
-from functions.core.errors import Problem
+from functions.cli.common import EMAIL, NAME, InputError, echo_json, echo_table, json_option, make_services, output, say
+from functions.cli.progress import StderrProgress
+from functions.core.context import Services
+from functions.core.errors import ValidationFailed
 from functions.core.services import solvency, subscribers
 from functions.core.store.subscribers import SubscriberNotFound
 
 OPERATOR = "operator:cli"
+SUBSCRIBER_COLUMNS = ("id", "name", "email", "plan", "status", "created_at")
 
 
 @click.group("subscribers")
@@ -19,27 +23,43 @@ def subscribers_group() -> None:
     """Issue and manage subscribers' API keys and plans."""
 
 
+def _known_plan(ctx: Services, plan: str) -> str:
+    try:
+        return subscribers.check_plan(ctx, plan)
+    except ValidationFailed as exc:
+        known = ", ".join(subscribers.quotas(ctx))
+        raise InputError(f"unknown plan {plan!r}: choose one of {known} (ARDOISE_PLANS)") from exc
+
+
 @subscribers_group.command("create")
 @click.option("--name", required=True, type=NAME, help="Subscriber's name (a company or a person).")
 @click.option("--email", required=True, type=EMAIL, help="Address that receives alerts and notices.")
 @click.option("--plan", required=True, help="Plan name, one of ARDOISE_PLANS (`ardoise settings` shows them).")
-def create(name: str, email: str, plan: str) -> None:
+@json_option
+def create(name: str, email: str, plan: str, as_json: bool) -> None:
     """Create a subscriber and print its API key: it is shown this once and stored hashed."""
     ctx = make_services()
+    _known_plan(ctx, plan)
     try:
         subscriber, key = subscribers.create_subscriber(ctx, name=name, email=email, plan=plan, actor=OPERATOR)
-    except Problem as exc:
-        raise click.ClickException(exc.detail) from exc
-    click.echo(f"subscriber {subscriber.id} created on plan {plan} ({subscribers.quotas(ctx)[plan]} summaries a month)")
-    click.echo("API key (shown once, keep it safe):")
-    click.echo(key)
+    except ValidationFailed as exc:
+        raise InputError(f"refused: invalid {', '.join(error.field for error in exc.errors)}") from exc
+    quota = subscribers.quotas(ctx)[plan]
+    say(f"subscriber {subscriber.id} created on plan {plan} ({quota} summaries a month)")
+    say("its API key, shown this once, is on standard output")
+    if as_json:
+        echo_json({"id": subscriber.id, "name": subscriber.name, "plan": plan, "key": key})
+    else:
+        click.echo(key)
 
 
 @subscribers_group.command("list")
-def list_subscribers() -> None:
+@json_option
+def list_subscribers(as_json: bool) -> None:
     """List subscribers with their plan and status (never their keys)."""
     ctx = make_services()
-    rows, cursor = [], None
+    rows: list[dict[str, Any]] = []
+    cursor = None
     while True:
         page, cursor = ctx.store.subscribers.list_subscribers(limit=500, cursor=cursor)
         rows += [
@@ -55,23 +75,22 @@ def list_subscribers() -> None:
         ]
         if cursor is None:
             break
-    echo_json(rows)
+    output(rows, as_json=as_json, table=lambda: echo_table(rows, SUBSCRIBER_COLUMNS, empty="no subscriber"))
 
 
-def _update(subscriber_id: str, action: str, **changes: str) -> None:
-    ctx = make_services()
+def _update(ctx: Services, subscriber_id: str, action: str, **changes: str) -> None:
     try:
         subscriber = ctx.store.subscribers.update_subscriber(subscriber_id, action, OPERATOR, **changes)
     except SubscriberNotFound as exc:
-        raise click.ClickException(f"no subscriber {subscriber_id}") from exc
-    click.echo(f"subscriber {subscriber.id}: plan {subscriber.plan}, {subscriber.status}")
+        raise InputError(f"no subscriber {subscriber_id}: see `ardoise subscribers list`") from exc
+    say(f"subscriber {subscriber.id}: plan {subscriber.plan}, {subscriber.status}")
 
 
 @subscribers_group.command("revoke")
 @click.argument("subscriber_id")
 def revoke(subscriber_id: str) -> None:
     """Revoke a subscriber's key at once (its calls get 401 from now on)."""
-    _update(subscriber_id, "subscriber.revoked", status="revoked")
+    _update(make_services(), subscriber_id, "subscriber.revoked", status="revoked")
 
 
 @subscribers_group.command("set-plan")
@@ -79,24 +98,30 @@ def revoke(subscriber_id: str) -> None:
 @click.argument("plan")
 def set_plan(subscriber_id: str, plan: str) -> None:
     """Move a subscriber to another plan (the new quota applies to this month's count)."""
-    try:
-        subscribers.check_plan(make_services(), plan)
-    except Problem as exc:
-        raise click.ClickException(exc.detail) from exc
-    _update(subscriber_id, "subscriber.plan_changed", plan=plan)
+    ctx = make_services()
+    _update(ctx, subscriber_id, "subscriber.plan_changed", plan=_known_plan(ctx, plan))
 
 
 @click.command("rebuild-summaries")
 @click.option("--check", is_flag=True, help="Only compare with the stored summaries and report differences.")
-def rebuild_summaries(check: bool) -> None:
-    """Recompute every company's solvency summary (or, with --check, report those that differ)."""
+@json_option
+def rebuild_summaries(check: bool, as_json: bool) -> None:
+    """Recompute every company's solvency summary (or, with --check, print those that differ).
+
+    With --check, exits 1 when a stored summary differs from its recomputation.
+    """
     ctx = make_services()
-    total = len(ctx.store.summaries.list_companies())
-    with click.progressbar(length=total, label="summaries", file=sys.stderr) as bar:
-        result = solvency.rebuild_summaries(ctx, check=check, progress=bar.update)
-    echo_json(result)
-    if check and result["differences"]:
-        raise SystemExit(1)
+    with StderrProgress() as progress:
+        result = solvency.rebuild_summaries(ctx, check=check, progress=progress)
+    rows = result["differences"]
+    output(result, as_json=as_json, table=lambda: echo_table(rows, ("siren", "fields")))
+    if check:
+        say(f"summaries checked: {result['companies']}, differing: {len(rows)}, awaiting their daily refresh: "
+            f"{result['stale']}")  # fmt: skip
+    else:
+        say(f"summaries rebuilt: {result['rebuilt']}")
+    if check and rows:
+        sys.exit(1)
 
 
 COMMANDS = [subscribers_group, rebuild_summaries]

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from functions.cli.common import make_services
+from functions.cli.common import make_services, say
 from functions.core.context import Services
 
 
@@ -19,7 +19,7 @@ from functions.core.context import Services
 @click.option("--demo", is_flag=True, help="Fill an empty store with realistic demo data first.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads.")
 def serve(host: str, port: int, demo: bool, threads: int) -> None:
-    """Serve the site at / and the APIs at /api/directory, /api/charter, /api/reports."""
+    """Serve the site at / and the APIs at /api/directory, /api/charter, /api/reports (messages on stderr)."""
     import waitress
 
     from functions.local.server import build_local_app, prepare_site
@@ -34,16 +34,16 @@ def serve(host: str, port: int, demo: bool, threads: int) -> None:
         from functions.local.demo import seed_demo
 
         summary = seed_demo(ctx)
-        click.echo(f"demo data: {summary}")
+        say(f"demo data: {summary}")
         _echo_demo_key(ctx, host, port)
-    publisher = prepare_site(ctx, echo=click.echo)
+    publisher = prepare_site(ctx, echo=say)
     try:
         app = build_local_app(ctx, on_change=publisher.notify)
         try:
             server: Any = waitress.create_server(app, host=host, port=port, threads=threads, ident="ardoise")
         except OSError as exc:  # taken while the site was being built
             raise click.ClickException(cannot_listen(host, port, exc)) from exc
-        click.echo(f"Ardoise on http://{host}:{port}/ (API under /api/...), Ctrl+C to stop")
+        say(f"Ardoise on http://{host}:{port}/ (API under /api/...), Ctrl+C to stop")
         server.run()
     finally:
         publisher.stop()
@@ -78,7 +78,7 @@ def _echo_demo_key(ctx: Services, host: str, port: int) -> None:
     key_file = ctx.settings.var_dir / "demo-api-key"
     if key_file.exists():
         key = key_file.read_text().strip()
-        click.echo(f"solvency API, demo key: curl -H 'X-API-Key: {key}' http://{host}:{port}/api/reports/usage")
+        say(f"solvency API, demo key: curl -H 'X-API-Key: {key}' http://{host}:{port}/api/reports/usage")
 
 
 COMMANDS = [serve]

@@ -19,10 +19,11 @@ import gc
 import multiprocessing
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from functions.core.progress import SILENT, Progress
 from functions.core.services.site_snapshot import SiteSnapshot
 from functions.site.chrome import chrome_template
 from functions.site.facts import all_facts, digest
@@ -113,19 +114,19 @@ class SiteBuilder:
             return self._kept[1]
         return BuildState.load(self.state_path)
 
-    def build(self, snapshot: SiteSnapshot, inputs: HandwrittenInputs) -> BuildReport:
+    def build(self, snapshot: SiteSnapshot, inputs: HandwrittenInputs, progress: Progress = SILENT) -> BuildReport:
         """Build the site for ``snapshot``; return what was rendered, written and deleted."""
         # The build allocates millions of short-lived objects and no cycles worth collecting:
         # the cyclic collector would rescan the 100,000 records again and again.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return self._build(snapshot, inputs)
+            return self._build(snapshot, inputs, progress)
         finally:
             if collecting:
                 gc.enable()
 
-    def _build(self, snapshot: SiteSnapshot, inputs: HandwrittenInputs) -> BuildReport:
+    def _build(self, snapshot: SiteSnapshot, inputs: HandwrittenInputs, progress: Progress) -> BuildReport:
         started = time.perf_counter()
         report = BuildReport()
         self.out.mkdir(parents=True, exist_ok=True)
@@ -144,7 +145,7 @@ class SiteBuilder:
         report.company_pages = len(snapshot.companies)
         report.timings["plan"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        files = self.execute(plan, state, report)
+        files = self.execute(plan, state, report, progress)
         report.timings["render"] = time.perf_counter() - mark
         mark = time.perf_counter()
         saved = BuildState(mkdocs.key, files, facts, plan.groups)
@@ -164,10 +165,13 @@ class SiteBuilder:
         }
         return Renderer(chromes, base_url=self.base_url, charter_version=snapshot.charter_version)
 
-    def execute(self, plan: Plan, state: BuildState, report: BuildReport) -> dict[str, tuple[str, str]]:
+    def execute(
+        self, plan: Plan, state: BuildState, report: BuildReport, progress: Progress = SILENT
+    ) -> dict[str, tuple[str, str]]:
         """Run the planned jobs; return the new state's files (the kept ones and the ones just made)."""
         files = dict(plan.kept)
         jobs = plan.jobs
+        progress.begin("rendering", len(jobs))
         global _PENDING, _PREVIOUS  # handed to forked workers, reset right after
         _PENDING, _PREVIOUS = jobs, state.files
         try:
@@ -178,19 +182,23 @@ class SiteBuilder:
                 if written:
                     report.written += 1
                     report.written_paths.append(job.path)
+                progress.advance()
         finally:
             _PENDING, _PREVIOUS = [], {}
         return files
 
-    def run_pending(self, pending: list[int]) -> list[tuple[int, str, bool]]:
+    def run_pending(self, pending: list[int]) -> Iterator[tuple[int, str, bool]]:
+        """Render the pending jobs, yielding each result as its chunk comes back (progress follows them)."""
         if self.workers < 2 or len(pending) < PARALLEL_MIN:
-            return _run(str(self.out), pending)
+            yield from _run(str(self.out), pending)
+            return
         size = -(-len(pending) // (self.workers * 8))
         chunks = [(str(self.out), pending[i : i + size]) for i in range(0, len(pending), size)]
         gc.freeze()  # the workers then share the parent's objects instead of copying the pages they touch
         try:
             with multiprocessing.get_context("fork").Pool(self.workers) as pool:
-                return [result for chunk in pool.imap_unordered(_run_chunk, chunks) for result in chunk]
+                for chunk in pool.imap_unordered(_run_chunk, chunks):
+                    yield from chunk
         finally:
             gc.unfreeze()
 

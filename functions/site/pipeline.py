@@ -15,6 +15,7 @@ from typing import Any
 from functions.core.config import Settings
 from functions.core.context import Services
 from functions.core.logs import get_logger
+from functions.core.progress import SILENT, Progress
 from functions.core.services.site_snapshot import load_site_snapshot
 from functions.site.builder import BuildReport, SiteBuilder
 from functions.site.publish.common import PublishReport, Target, publish
@@ -57,13 +58,14 @@ def build_lock(settings: Settings) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def build_site(ctx: Services, echo: Echo = log.info) -> BuildReport:
+def build_site(ctx: Services, echo: Echo = log.info, progress: Progress = SILENT) -> BuildReport:
     """Read the store and build the site into the build folder."""
     from functions.site.handwritten import handwritten_inputs
 
     with build_lock(ctx.settings):
         snapshot = load_site_snapshot(ctx)
-        report = site_builder(ctx.settings).build(snapshot, handwritten_inputs(ctx.settings, snapshot.as_of))
+        inputs = handwritten_inputs(ctx.settings, snapshot.as_of)
+        report = site_builder(ctx.settings).build(snapshot, inputs, progress=progress)
     echo(
         f"site built in {report.seconds:.2f} s: {report.files} files, {report.rendered} rendered, "
         f"{report.written} written, {report.deleted} deleted ({report.company_pages} company pages)"
@@ -71,7 +73,9 @@ def build_site(ctx: Services, echo: Echo = log.info) -> BuildReport:
     return report
 
 
-def publish_site(ctx: Services, target: Target | None = None, echo: Echo = log.info) -> PublishReport:
+def publish_site(
+    ctx: Services, target: Target | None = None, echo: Echo = log.info, progress: Progress = SILENT
+) -> PublishReport:
     """Publish the last build to the target (uploads only what changed, in a safe order)."""
     builder = site_builder(ctx.settings)
     with build_lock(ctx.settings):
@@ -79,7 +83,7 @@ def publish_site(ctx: Services, target: Target | None = None, echo: Echo = log.i
         if not state.files:
             raise FileNotFoundError(f"nothing built in {builder.out}: run `ardoise build-site` first")
         files = {path: content for path, (_, content) in state.files.items()}
-        report = publish(builder.out, files, target or site_target(ctx.settings), progress=echo)
+        report = publish(builder.out, files, target or site_target(ctx.settings), echo=echo, progress=progress)
     echo(
         f"site published in {report.seconds:.2f} s: {len(report.uploaded)} uploaded, "
         f"{report.skipped} unchanged, {len(report.deleted)} deleted"

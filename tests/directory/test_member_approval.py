@@ -108,14 +108,17 @@ def test_the_operator_lists_pending_members_and_approves_one_from_the_command_li
     ctx = make_services()
     client = create_app(settings=ctx.settings, store=ctx.store, mailer=ctx.mailer).test_client()
     member_id, bearer = register_pending(client, ctx.mailer)  # type: ignore[arg-type]
-    pending = CliRunner().invoke(main, ["members", "list", "--pending"])
+    pending = CliRunner().invoke(main, ["members", "list", "--pending", "--json"])
     assert pending.exit_code == 0 and [m["id"] for m in json.loads(pending.stdout)] == [member_id]
     approved = CliRunner().invoke(main, ["members", "approve", member_id, "--note", "Kbis vérifié."])
-    assert approved.exit_code == 0 and "active" in approved.output
-    assert json.loads(CliRunner().invoke(main, ["members", "list", "--pending"]).stdout) == []
+    assert approved.exit_code == 0 and approved.stdout == ""
+    assert f"member {member_id} (" in approved.stderr and approved.stderr.endswith("): active\n")
+    assert json.loads(CliRunner().invoke(main, ["members", "list", "--pending", "--json"]).stdout) == []
     assert client.post("/reports", json=filing_payload(), headers={"Authorization": bearer}).status_code == 201
-    assert CliRunner().invoke(main, ["members", "approve", member_id]).exit_code == 1
-    assert CliRunner().invoke(main, ["members", "refuse", "mbr_unknown", "--note", "?"]).exit_code == 1
+    again = CliRunner().invoke(main, ["members", "approve", member_id])
+    assert again.exit_code == 1 and f"member {member_id} is not awaiting approval" in again.stderr
+    unknown = CliRunner().invoke(main, ["members", "refuse", "mbr_unknown", "--note", "?"])
+    assert unknown.exit_code == 2 and "no member mbr_unknown" in unknown.stderr
 
 
 def test_another_member_claiming_the_same_siren_cannot_reach_a_report_it_did_not_file(

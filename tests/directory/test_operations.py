@@ -103,13 +103,13 @@ def test_the_cli_revokes_a_member_and_its_token_stops_working(
     code = VERIFICATION.findall(cli_services.mailer.messages()[-1].get_content())[0]  # type: ignore[attr-defined]
     credentials = verify_member(cli_services, code)
     assert cli_services.store.members.authenticate(credentials.token) is not None
-    listed = CliRunner().invoke(main, ["members", "list", "--siren", CREDITOR_SIREN])
+    listed = CliRunner().invoke(main, ["members", "list", "--siren", CREDITOR_SIREN, "--json"])
     assert listed.exit_code == 0 and json.loads(listed.stdout)[0]["status"] == "pending"
     assert credentials.token not in listed.output
     result = CliRunner().invoke(main, ["members", "revoke", credentials.member.id])
-    assert result.exit_code == 0 and "revoked" in result.output
+    assert result.exit_code == 0 and "revoked" in result.stderr
     assert cli_services.store.members.authenticate(credentials.token) is None
-    assert CliRunner().invoke(main, ["members", "revoke", "mbr_unknown"]).exit_code == 1
+    assert CliRunner().invoke(main, ["members", "revoke", "mbr_unknown"]).exit_code == 2
 
 
 def test_a_revoked_member_gets_a_401(world: World) -> None:
@@ -123,11 +123,11 @@ def test_a_revoked_member_gets_a_401(world: World) -> None:
 def test_the_cli_creates_a_moderator_whose_token_opens_the_queue(cli_env: Path) -> None:
     result = CliRunner().invoke(main, ["moderators", "create", "--name", "Inès Moreau", "--email", "ines@ardoise.fr"])
     assert result.exit_code == 0
-    token = result.output.strip().splitlines()[-1]
+    token = result.stdout.strip()
     ctx = make_services()
     client = create_app(settings=ctx.settings, store=ctx.store, mailer=ctx.mailer).test_client()
     assert client.get("/moderation", headers={"Authorization": f"Bearer {token}"}).status_code == 200
-    moderator_id = json.loads(CliRunner().invoke(main, ["moderators", "list"]).stdout)[0]["id"]
+    moderator_id = json.loads(CliRunner().invoke(main, ["moderators", "list", "--json"]).stdout)[0]["id"]
     assert CliRunner().invoke(main, ["moderators", "revoke", moderator_id]).exit_code == 0
     assert client.get("/moderation", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
@@ -148,7 +148,7 @@ def test_the_cli_refuses_to_create_a_moderator_with_a_blank_name_or_a_bad_email(
     assert result.exit_code == 2
     assert "Invalid value" in result.output and complaint in result.output
     assert "Traceback" not in result.output
-    assert json.loads(CliRunner().invoke(main, ["moderators", "list"]).stdout) == []
+    assert json.loads(CliRunner().invoke(main, ["moderators", "list", "--json"]).stdout) == []
 
 
 def test_the_cli_refuses_a_subscriber_with_a_bad_email(cli_env: Path) -> None:
@@ -205,12 +205,15 @@ def test_rebuild_finds_and_repairs_a_tampered_aggregate(world: World) -> None:
 
 def test_rebuild_check_exits_with_1_on_a_difference(cli_env: Path) -> None:
     make_services().store.reports.write_aggregate_state(DEBTOR_SIREN, AggregateState(held_report_count=1), actor="test")
-    checked = CliRunner().invoke(main, ["rebuild-aggregates", "--check"])
-    assert checked.exit_code == 1 and f"{DEBTOR_SIREN}: stored" in checked.output
+    checked = CliRunner().invoke(main, ["rebuild-aggregates", "--check", "--json"])
+    assert checked.exit_code == 1 and [d["siren"] for d in json.loads(checked.stdout)] == [DEBTOR_SIREN]
+    assert json.loads(checked.stdout)[0]["stored"]["held_report_count"] == 1
     repaired = CliRunner().invoke(main, ["rebuild-aggregates"])
-    assert repaired.exit_code == 0 and "repaired: 1" in repaired.output
+    assert repaired.exit_code == 0 and repaired.stdout.split()[:4] == ["siren", "stored", "audit_log", DEBTOR_SIREN]
+    assert "aggregates repaired: 1" in repaired.stderr
     assert CliRunner().invoke(main, ["rebuild-aggregates", "--check"]).exit_code == 0
-    assert CliRunner().invoke(main, ["purge"]).stdout == "reports deleted: 0\nexpired records deleted: 0\n"
+    purged = CliRunner().invoke(main, ["purge", "--json"])
+    assert json.loads(purged.stdout) == {"reports": 0, "expired_records": 0}
     exported = CliRunner().invoke(main, ["export", DEBTOR_SIREN])
     assert json.loads(exported.stdout)["siren"] == DEBTOR_SIREN
     assert CliRunner().invoke(main, ["export", "123"]).exit_code == 2

@@ -46,7 +46,7 @@ def test_a_command_run_from_any_folder_uses_the_same_store_and_says_which(
     assert f"store: sqlite:///{home}/var/ardoise.db (new, empty" in created.stderr
 
     monkeypatch.chdir(tmp_path / "elsewhere")
-    listed = CliRunner().invoke(main, ["moderators", "list"])
+    listed = CliRunner().invoke(main, ["moderators", "list", "--json"])
     assert listed.exit_code == 0, listed.output
     assert [m["name"] for m in json.loads(listed.stdout)] == ["Inès Moreau"]
     assert listed.stderr == f"store: sqlite:///{home}/var/ardoise.db\n"

@@ -1,5 +1,6 @@
 """Rebuilding summaries, and the operator's commands for subscribers."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -101,17 +102,17 @@ def test_subscribers_are_created_listed_moved_and_revoked_from_the_command_line(
         main, ["subscribers", "create", "--name", "Cabinet Leroy", "--email", "credit@leroy.fr", "--plan", "essai"]
     )
     assert created.exit_code == 0, created.output
-    key = created.output.strip().splitlines()[-1]
+    key = created.stdout.strip()
     assert key.startswith("ard_sub_")
     subscriber_id = key.split("_")[2]
     listed = cli_env.invoke(main, ["subscribers", "list"])
     assert subscriber_id in listed.output and key not in listed.output
     assert cli_env.invoke(main, ["subscribers", "set-plan", subscriber_id, "pro"]).exit_code == 0
     refused = cli_env.invoke(main, ["subscribers", "set-plan", subscriber_id, "platine"])
-    assert refused.exit_code != 0 and "essai, pro" in refused.output
+    assert refused.exit_code == 2 and "unknown plan 'platine': choose one of essai, pro" in refused.stderr
     revoked = cli_env.invoke(main, ["subscribers", "revoke", subscriber_id])
-    assert "revoked" in revoked.output
-    assert cli_env.invoke(main, ["subscribers", "revoke", "0123456789ab"]).exit_code != 0
+    assert "revoked" in revoked.stderr
+    assert cli_env.invoke(main, ["subscribers", "revoke", "0123456789ab"]).exit_code == 2
 
 
 def test_a_subscriber_name_on_two_lines_is_refused(services: Services) -> None:
@@ -124,8 +125,8 @@ def test_a_subscriber_name_on_two_lines_is_refused(services: Services) -> None:
 
 def test_an_unknown_plan_is_refused_at_creation(cli_env: CliRunner) -> None:
     result = cli_env.invoke(main, ["subscribers", "create", "--name", "X", "--email", "x@exemple.fr", "--plan", "or"])
-    assert result.exit_code != 0
-    assert "Formule inconnue" in result.output
+    assert result.exit_code == 2
+    assert "unknown plan 'or'" in result.stderr
 
 
 def test_rebuild_summaries_check_exits_non_zero_on_a_difference(cli_env: CliRunner) -> None:
@@ -133,15 +134,16 @@ def test_rebuild_summaries_check_exits_non_zero_on_a_difference(cli_env: CliRunn
     record_company(ctx)
     file_published(ctx, id="r1")
     refresh_marked(ctx)
-    agreed = cli_env.invoke(main, ["rebuild-summaries", "--check"])
+    agreed = cli_env.invoke(main, ["rebuild-summaries", "--check", "--json"])
     assert agreed.exit_code == 0, agreed.output
-    assert '"differences": []' in agreed.output
+    assert json.loads(agreed.stdout)["differences"] == []
     item = ctx.store.summaries.get_item(DEBTOR_SIREN)
     assert item is not None
     ctx.store.backend.transact([Put(item.bumped({**item.data, "grade": "A"}), item.version)])
     drifted = cli_env.invoke(main, ["rebuild-summaries", "--check"])
     assert drifted.exit_code == 1
-    assert '"grade"' in drifted.output
+    assert drifted.stdout.splitlines()[1].split() == [DEBTOR_SIREN, "grade"]
+    assert "differing: 1" in drifted.stderr
 
 
 def test_a_demo_run_reminds_the_demo_key_kept_in_var(
@@ -151,11 +153,11 @@ def test_a_demo_run_reminds_the_demo_key_kept_in_var(
 
     ctx = Services(settings)  # ARDOISE_HOME is the test's folder
     _echo_demo_key(ctx, "127.0.0.1", 8000)
-    assert capsys.readouterr().out == ""
+    assert capsys.readouterr().err == ""
     (tmp_path / "var").mkdir(exist_ok=True)
     (tmp_path / "var" / "demo-api-key").write_text("ard_sub_0123456789ab_demo\n")
     _echo_demo_key(ctx, "127.0.0.1", 8000)
     assert (
         "curl -H 'X-API-Key: ard_sub_0123456789ab_demo' http://127.0.0.1:8000/api/reports/usage"
-        in capsys.readouterr().out
+        in capsys.readouterr().err
     )

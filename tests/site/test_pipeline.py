@@ -49,9 +49,10 @@ def test_build_site_then_publish_to_a_folder_from_the_command_line(
 ) -> None:
     monkeypatch.setenv("ARDOISE_STORE", f"sqlite:///{tmp_path}/cli.db")
     monkeypatch.setenv("ARDOISE_SITE_BUILD_DIR", str(tmp_path / "build"))
-    built = CliRunner().invoke(main, ["build-site"])
+    built = CliRunner().invoke(main, ["build-site", "--json"])
     assert built.exit_code == 0, built.output
-    assert json.loads(built.output[built.output.index("{") :])["files"] > 1_000
+    assert json.loads(built.stdout)["files"] > 1_000  # stdout is the JSON alone: `ardoise build-site --json | jq`
+    assert "site built in" in built.stderr and "rendering: " in built.stderr
     published = CliRunner().invoke(main, ["publish", "--no-build", "--folder", str(tmp_path / "public")])
     assert published.exit_code == 0, published.output
     assert (tmp_path / "public" / "index.html").is_file() and (tmp_path / "public" / MANIFEST).is_file()

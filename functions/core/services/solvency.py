@@ -10,7 +10,7 @@ the same transaction.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 from time import monotonic, time_ns
@@ -26,6 +26,7 @@ from functions.core.domain.summaries import (
 )
 from functions.core.errors import NotFound
 from functions.core.logs import get_logger
+from functions.core.progress import SILENT, Progress
 from functions.core.store import retry_on_conflict
 from functions.core.store.base import sortable_time
 
@@ -186,7 +187,7 @@ def get_summaries(ctx: Services, sirens: Iterable[str]) -> dict[str, dict[str, A
     return ctx.store.summaries.get_summaries(sirens)
 
 
-def rebuild_summaries(ctx: Services, *, check: bool, progress: Callable[[int], Any] = lambda n: None) -> dict[str, Any]:
+def rebuild_summaries(ctx: Services, *, check: bool, progress: Progress = SILENT) -> dict[str, Any]:
     """Recompute every summary; with ``check``, only report those that differ from the stored ones.
 
     A stored summary is compared with a recomputation as of its own ``as_of`` day,
@@ -197,6 +198,7 @@ def rebuild_summaries(ctx: Services, *, check: bool, progress: Callable[[int], A
     stale = rebuilt = 0
     today = today_in_paris(ctx.clock())
     sirens = ctx.store.summaries.list_companies()
+    progress.begin("companies", len(sirens))
     for siren in sirens:
         stored = ctx.store.summaries.get_summary(siren)
         if check:
@@ -210,7 +212,7 @@ def rebuild_summaries(ctx: Services, *, check: bool, progress: Callable[[int], A
         else:
             refresh_summary(ctx, siren)
             rebuilt += 1
-        progress(1)
+        progress.advance()
     return {"companies": len(sirens), "differences": differences, "stale": stale, "rebuilt": rebuilt}
 
 

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from functions.core.progress import SILENT, Progress
 from functions.site.layout import stored_file
 
 # The manifest is saved after each step and every this many uploads (at 100,000 pages it weighs ~10 MB).
@@ -196,7 +197,8 @@ def publish(
     target: Target,
     *,
     threads: int = 16,
-    progress: Callable[[str], object] = lambda message: None,
+    echo: Callable[[str], object] = lambda message: None,
+    progress: Progress = SILENT,
 ) -> PublishReport:
     """Publish the files (published path -> content digest) built under ``source`` to ``target``."""
     started = time.perf_counter()
@@ -206,7 +208,9 @@ def publish(
     plan = plan_publish(local, recorded, present)
     report = PublishReport(skipped=plan.skipped)
     manifest = verified(recorded, present)
-    progress(f"publish: {sum(map(len, plan.steps))} to upload, {plan.skipped} unchanged, {len(plan.deletes)} to delete")
+    uploads = sum(map(len, plan.steps))
+    echo(f"publish: {uploads} to upload, {plan.skipped} unchanged, {len(plan.deletes)} to delete")
+    progress.begin("uploading", uploads)
 
     def upload(info: FileInfo) -> tuple[FileInfo, str]:
         return info, target.put(info, stored_file(source, info.path).read_bytes())
@@ -219,12 +223,15 @@ def publish(
                 for info, stamp in pool.map(upload, step[start : start + MANIFEST_EVERY]):
                     manifest[info.path] = Published(info.signature, stamp)
                     report.uploaded.append(info.path)
+                    progress.advance()
                 target.write_manifest(manifest)
     if plan.deletes:
+        progress.begin("deleting", len(plan.deletes))
         target.delete(plan.deletes)
         for path in plan.deletes:
             manifest.pop(path, None)
         report.deleted = plan.deletes
+        progress.advance(len(plan.deletes))
     if manifest != recorded:
         target.write_manifest(manifest)
     report.seconds = time.perf_counter() - started

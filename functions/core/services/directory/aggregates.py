@@ -13,6 +13,7 @@ from datetime import date
 from functions.core.context import Services
 from functions.core.domain.aggregates import AggregateState, Contribution
 from functions.core.domain.reports import ReportStatus
+from functions.core.progress import SILENT, Progress
 from functions.core.store.base import AuditEvent
 
 ACTOR = "system:rebuild"
@@ -47,12 +48,14 @@ def replay(events: list[AuditEvent]) -> AggregateState:
     return state
 
 
-def rebuild_aggregates(ctx: Services, *, check_only: bool) -> list[Difference]:
+def rebuild_aggregates(ctx: Services, *, check_only: bool, progress: Progress = SILENT) -> list[Difference]:
     """Compare (and unless ``check_only``, repair) every company's aggregate; return the differences."""
     sirens = {s.removeprefix("company:") for s in ctx.store.audit.list_subjects("company:")}
     sirens |= set(ctx.store.reports.list_aggregate_sirens())
     differences = []
+    progress.begin("companies", len(sirens))
     for siren in sorted(sirens):
+        progress.advance()
         replayed = replay(ctx.store.audit.list_events(f"company:{siren}"))
         stored = ctx.store.reports.get_aggregate_state(siren)
         if (stored or AggregateState()) == replayed:

@@ -20,6 +20,7 @@ from functions.core.context import Services
 from functions.core.domain.reports import Report
 from functions.core.domain.retention import is_expired
 from functions.core.logs import get_logger
+from functions.core.progress import SILENT, Progress
 from functions.core.services.directory.replies import storage
 from functions.core.store import ConditionFailed
 from functions.core.store.report_codec import report_to_data
@@ -47,9 +48,9 @@ def _delete_if_expired(ctx: Services, report_id: str) -> bool:
     return False
 
 
-def purge(ctx: Services) -> dict[str, int]:
+def purge(ctx: Services, progress: Progress = SILENT) -> dict[str, int]:
     """Tick step and ``ardoise purge``: apply every retention rule; say how much went. Safe to run twice at once."""
-    return {"reports": purge_reports(ctx), "expired_records": purge_expired_records(ctx)}
+    return {"reports": purge_reports(ctx, progress), "expired_records": purge_expired_records(ctx)}
 
 
 def purge_expired_records(ctx: Services) -> int:
@@ -60,14 +61,19 @@ def purge_expired_records(ctx: Services) -> int:
     return total
 
 
-def purge_reports(ctx: Services) -> int:
+def purge_reports(ctx: Services, progress: Progress = SILENT) -> int:
     """Delete every report whose retention time is over; return how many."""
     today = today_in_paris(ctx.clock())
     candidates = [r.id for r in ctx.store.reports.iter_queue(QUEUE_PURGE, until=today.isoformat())]
     # Reports still in another queue reach 5 years only if forgotten there: check them too (few).
     for queue in (QUEUE_NOTICE, QUEUE_PUBLISH, QUEUE_MODERATION):
         candidates += [r.id for r in ctx.store.reports.iter_queue(queue) if is_expired(r, today)]
-    return sum(_delete_if_expired(ctx, report_id) for report_id in candidates)
+    progress.begin("reports past retention", len(candidates))
+    deleted = 0
+    for report_id in candidates:
+        deleted += _delete_if_expired(ctx, report_id)
+        progress.advance()
+    return deleted
 
 
 def _report_data(report: Report) -> dict[str, Any]:
