@@ -13,26 +13,25 @@ from __future__ import annotations
 
 import re
 import time
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from functions.core.domain.charter import SignatureStatus
 from functions.core.services.site_snapshot import CompanyRecord, SiteSnapshot
 from functions.site.facts import RecordFacts, digest
 from functions.site.listing import (
     DIRECTORY,
-    LETTERS,
-    PAGE_SIZE,
     REGISTER,
+    SECTION_LABELS,
+    SECTIONS,
     ListPage,
-    list_url,
-    paginate,
+    page_slug,
+    page_starts,
     sitemap_index,
+    stable_pages,
     urlset,
 )
 from functions.site.mkdocs_stage import MkDocsOutput
@@ -85,6 +84,7 @@ class ListSpec:
 
 DIRECTORY_LIST = ListSpec(DIRECTORY, "annuaire", "Annuaire des entreprises", "directory_list.html")
 REGISTER_LIST = ListSpec(REGISTER, "registre", "Les signataires de la charte", "register_list.html")
+SECTIONS_NAV = [(SECTION_LABELS[start], page_slug(start)) for start in SECTIONS]
 
 
 @dataclass
@@ -120,9 +120,8 @@ class Planner:
         self.listed = [c for c in order if c.reports]
         self.signatories = [c for c in order if c.charter]
         self.counts = Counter(c.charter.status for c in self.signatories if c.charter)
-        self.directory_pages = paginate(self.listed)
-        self.register_pages = paginate(self.signatories)
-        self.letter_pages = self.letters()
+        self.directory_pages = self.pages(DIRECTORY_LIST, self.listed)
+        self.register_pages = self.pages(REGISTER_LIST, self.signatories)
         self.template_key = self._template_key()
 
     def _template_key(self) -> str:
@@ -178,7 +177,6 @@ class Planner:
     def slot_contents(self) -> dict[str, str]:
         render = self.renderer.fragment
         recent = sorted(self.signatories, key=lambda c: c.charter.signed_on if c.charter else date.min, reverse=True)
-        directory, register = self.directory_pages[0], self.register_pages[0]
         figures = {
             "listed": len(self.listed),
             "outstanding": sum(c.outstanding_cents for c in self.listed),
@@ -186,11 +184,14 @@ class Planner:
         }
         return {
             "accueil-chiffres": render("home_figures.html", url="", **figures),
-            "annuaire": render(
-                "directory_list.html", url=DIRECTORY, companies=directory.companies, **self.directory_values(directory)
-            ),
+            "annuaire": render("directory_index.html", url=DIRECTORY, total=len(self.listed), sections=SECTIONS_NAV),
             "signataires": render(
-                "register_list.html", url=REGISTER, companies=register.companies, **self.register_values(register)
+                "register_index.html",
+                url=REGISTER,
+                total=len(self.signatories),
+                sections=SECTIONS_NAV,
+                counts=self.status_counts(),
+                charter_version=self.snapshot.charter_version,
             ),
             "charte-signataires": render(
                 "charter_signatories.html",
@@ -216,55 +217,54 @@ class Planner:
             self.add(path, key, _company(self.renderer, record))
 
     # -- paged lists --------------------------------------------------------------------
-    def letters(self) -> list[tuple[str, int | None]]:
-        """For each initial, the directory page holding the first name that starts with it."""
-        folded = [self.facts[record.siren].folded for record in self.listed]
-        found = []
-        for letter in LETTERS:
-            low, high = ("0", ":") if letter == "0-9" else (letter.lower(), chr(ord(letter.lower()) + 1))
-            position = bisect_left(folded, low)
-            found.append(
-                (letter, position // PAGE_SIZE + 1 if position < len(folded) and folded[position] < high else None)
-            )
-        return found
-
-    def directory_values(self, page: ListPage) -> dict[str, Any]:
-        return {"page": page.number, "pages": page.pages, "total": len(self.listed), "letters": self.letter_pages}
-
-    def register_values(self, page: ListPage) -> dict[str, Any]:
-        values: dict[str, Any] = {"page": page.number, "pages": page.pages, "total": len(self.signatories)}
-        values.update(counts=self.status_counts(), charter_version=self.snapshot.charter_version)
-        return values
+    def pages(self, spec: ListSpec, records: list[CompanyRecord]) -> list[ListPage]:
+        """The list's pages, cut where the previous build cut them while they still fit (see ``page_starts``)."""
+        keys = [self.facts[record.siren].folded + "\0" + record.siren for record in records]
+        name = f"starts:{spec.base}"
+        kept = self.previous.groups.get(name)
+        starts = page_starts(keys, kept.split("\n") if kept is not None else ())
+        self.plan.groups[name] = "\n".join(starts)
+        return stable_pages(spec.base, records, keys, starts)
 
     def list_jobs(self) -> None:
-        for page in self.directory_pages[1:]:
-            self.list_job(DIRECTORY_LIST, page, self.directory_values(page))
-        for page in self.register_pages[1:]:
-            self.list_job(REGISTER_LIST, page, self.register_values(page))
+        for page in self.directory_pages:
+            self.list_job(DIRECTORY_LIST, page)
+        for page in self.register_pages:
+            self.list_job(REGISTER_LIST, page)
 
-    def list_job(self, spec: ListSpec, page: ListPage, values: dict[str, Any]) -> None:
-        url = list_url(spec.base, page.number)
-        inputs = [self.template_key, url, repr(sorted(values.items()))]
+    def list_job(self, spec: ListSpec, page: ListPage) -> None:
+        # A page's key: what it shows (never the list's total, nor other pages' companies), so that
+        # a company entering, changing or leaving the list rewrites its own page only.
+        inputs = [self.template_key, spec.base, page.start, page.previous or "", page.next or ""]
         inputs += [self.facts[c.siren].digest for c in page.companies]
-        description = f"{spec.heading}, page {page.number} sur {page.pages}."
+        label = SECTION_LABELS[page.section]
+        if page.continued:
+            title = f"{spec.heading} — {label}, à partir de « {page.start.capitalize()} »"
+        else:
+            title = f"{spec.heading} — {label}"
+        what = "un chiffre" if page.section == "" else f"la lettre {label}"
+        description = f"{spec.heading} : les noms qui commencent par {what}" + (
+            f", à partir de « {page.start.capitalize()} »." if page.continued else "."
+        )
         renderer, companies = self.renderer, page.companies
+        values = {"sections": SECTIONS_NAV, "previous": page.previous, "next": page.next, "section": label}
 
         def produce() -> bytes:
             html = renderer.list_page(
-                url, chrome=spec.chrome, heading=spec.heading, description=description,
+                page.url, chrome=spec.chrome, heading=title, description=description,
                 list_template=spec.template, companies=companies, **values,
             )  # fmt: skip
             return html.encode()
 
-        self.add(page_file(url), digest("\0".join(inputs).encode()), produce)
+        self.add(page_file(page.url), digest("\0".join(inputs).encode()), produce)
 
     # -- sitemap ------------------------------------------------------------------------
     def sitemap_jobs(self) -> None:
         prefix = self.base_url + "/"
         handwritten = _LOC.findall((self.mkdocs.folder / "sitemap.xml").read_text())
         pages = [loc.removeprefix(prefix) for loc in handwritten if loc.startswith(prefix)]
-        pages += [list_url(DIRECTORY, page.number) for page in self.directory_pages[1:]]
-        pages += [list_url(REGISTER, page.number) for page in self.register_pages[1:]]
+        pages += [page.url for page in self.directory_pages]
+        pages += [page.url for page in self.register_pages]
         companies = [record.path.lstrip("/") for record in self.snapshot.companies]
         key = digest("\n".join([self.base_url, *pages, *companies]).encode())
         previous = [path for path in self.previous.files if path.startswith("sitemap")]

@@ -147,9 +147,8 @@ class Renderer:
     def list_page(
         self, url: str, *, chrome: str, heading: str, description: str, list_template: str, **values: Any
     ) -> str:
-        """Render page 2 and beyond of a paged list."""
-        title = f"{heading} — page {values['page']}"
-        context = self.page_context(url, title=title, description=description)
+        """Render a page of a paged list (the first page of each list is a hand-written page's slot)."""
+        context = self.page_context(url, title=heading, description=description)
         context.update(chrome=f"chrome/{chrome}.html", heading=heading, list_template=list_template, **values)
         return self._list_page.render(context)
 

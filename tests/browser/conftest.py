@@ -55,7 +55,7 @@ class Site:
 PAGE_TYPES = {
     "accueil": "/",
     "annuaire": "/entreprises/",
-    "annuaire-page-2": "/entreprises/page/2/",
+    "annuaire-initiale": "/entreprises/page/e/",
     "fiche-entreprise": "company",
     "fiche-nom-hostile": "hostile",
     "charte": "/charte/",

@@ -7,11 +7,13 @@ from collections.abc import Callable
 from dataclasses import fields, replace
 from datetime import date, timedelta
 
+from functions.core.identifiers import with_check_digit
 from functions.core.services.site_snapshot import CharterStanding, CompanyRecord, ListedReport
 from functions.site.builder import SiteBuilder
 from functions.site.facts import record_digest
 from functions.site.handwritten import HandwrittenInputs
 from functions.site.layout import stored_path
+from functions.site.listing import SECTIONS, page_starts
 from tests.site.factories import (
     AS_OF,
     make_listed_report,
@@ -21,6 +23,7 @@ from tests.site.factories import (
     make_standing,
     many_records,
 )
+from tests.site.test_pages import article
 
 
 def test_every_field_of_a_record_counts_in_its_digest() -> None:
@@ -92,22 +95,61 @@ def test_a_company_whose_reports_are_all_settled_disappears_from_the_site(
     assert "552100554" not in (builder.out / "recherche" / "55.json").read_text()
 
 
-def test_the_directory_is_paged_alphabetically_with_initials_and_works_without_javascript(
+def test_the_directory_is_paged_by_initial_and_name_and_works_without_javascript(
     make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs
 ) -> None:
     builder = make_builder()
-    records = many_records(230)
+    records = [*many_records(230), make_record(siren="404833048", name="Boulangerie Petit")]
     builder.build(make_snapshot(*records), inputs)
     first = (builder.out / "entreprises" / "index.html").read_text()
-    third = (builder.out / "entreprises" / "page" / "3" / "index.html").read_text()
-    assert "230 entreprises avec des impayés publiés" in first and "Page 1 sur 3" in first
-    assert 'href="../entreprises/page/2/" rel="next"' in first
-    assert "Page 3 sur 3" in third and 'href="../../../entreprises/page/2/"' in third
-    assert third.count("<h1") == 1 and "Annuaire des entreprises — page 3" in third
-    names = re.findall(r'<li>\s*<div class="ardoise-ligne">\s*<a href="[^"]+">([^<]+)</a>', first)
-    assert len(names) == 100 and names == sorted(names, key=str.lower)
-    assert '<a href="../entreprises/#liste">E</a>' in first  # every name starts with "Entreprise"
-    assert '<span aria-hidden="true">B</span>' in first
+    assert "231 entreprises avec des impayés publiés" in first and "Entreprise" not in article(first)
+    assert '<a href="../entreprises/page/e/">E</a>' in first and '<a href="../entreprises/page/0-9/">0-9</a>' in first
+    b = (builder.out / "entreprises" / "page" / "b" / "index.html").read_text()
+    assert "Boulangerie Petit" in b and "Annuaire des entreprises — B</h1>" in b
+    e = (builder.out / "entreprises" / "page" / "e" / "index.html").read_text()
+    names = re.findall(r'<li>\s*<div class="ardoise-ligne">\s*<a href="[^"]+">([^<]+)</a>', e)
+    assert 30 <= len(names) <= 150 and names == sorted(names, key=str.lower)
+    assert 'href="../../../entreprises/page/d/" rel="prev"' in e  # the previous section's last page (empty)
+    following = re.search(r'href="\.\./\.\./\.\./(entreprises/page/e[0-9a-z_]+/)" rel="next"', e)
+    assert following is not None, "the E section continues on a page of its own"
+    rest = builder.output(following.group(1) + "index.html").read_text()
+    assert "Annuaire des entreprises — E, à partir de « Entreprise" in rest and rest.count("<h1") == 1
+    assert '<a href="../../../entreprises/page/z/">Z</a>' in rest  # every initial, on every page
+    z = (builder.out / "entreprises" / "page" / "z" / "index.html").read_text()
+    assert "Aucune entreprise de l'annuaire n'a un nom qui commence par Z." in z
+
+
+def test_a_company_entering_or_leaving_the_directory_rewrites_its_own_list_page_only(
+    make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInputs
+) -> None:
+    builder = make_builder()
+    records = many_records(600)
+    builder.build(make_snapshot(*records), inputs)
+    newcomer = make_record(siren=with_check_digit("12345678"), name="Entreprise Dubois 00003 bis")
+    entered = builder.build(make_snapshot(*records, newcomer), inputs)
+    lists = [path for path in entered.written_paths if path.startswith("entreprises/page/")]
+    assert len(lists) == 1 and "entreprises/index.html" in entered.written_paths  # its page, and the total
+    assert "Entreprise Dubois 00003 bis" in builder.output(lists[0]).read_text()
+    left = builder.build(make_snapshot(*records[1:], newcomer), inputs)
+    assert len([path for path in left.written_paths if path.startswith("entreprises/page/")]) == 1
+    # Besides: the company's page, the home page's figures, its sitemap, the search shards of its name.
+    assert len(entered.written_paths) <= 16 and len(left.written_paths) <= 16
+
+
+def test_a_page_is_cut_past_its_size_and_merged_below_it_and_the_other_cuts_stay() -> None:
+    names = [f"dupont {n:04d}" for n in range(400)] + ["martin"]
+    keys = sorted(f"{name}\0{n:09d}" for n, name in enumerate(names))
+    starts = page_starts(keys)
+    d = [start for start in starts if start.startswith("d")]
+    assert d[0] == "d" and len(d) == 4  # 400 names cut into pages of about 100
+    assert all(start in SECTIONS or start.startswith("dupont ") for start in starts)
+    grown = sorted([*keys, *(f"dupont 0000 {n}\0{n:09d}" for n in range(60))])
+    regrown = page_starts(grown, starts)
+    assert set(starts) < set(regrown) and len(regrown) == len(starts) + 1  # only the page that grew is cut
+    shrunk = [key for key in keys if not key.startswith("dupont 01")]  # the second page loses most of its names
+    assert len(page_starts(shrunk, starts)) == len(starts) - 1
+    same = sorted(f"garage du centre\0{n:09d}" for n in range(400))
+    assert page_starts(same) == list(SECTIONS)  # one name: never cut between two SIRENs
 
 
 def test_the_register_lists_signatories_with_their_status(
@@ -122,10 +164,14 @@ def test_the_register_lists_signatories_with_their_status(
     builder.build(make_snapshot(*signatories), inputs)
     register = (builder.out / "charte" / "signataires" / "index.html").read_text()
     charter = (builder.out / "charte" / "index.html").read_text()
-    assert "3 entreprises au registre" in register
-    for name in ("Garage du Centre", "Menuiserie Dubois", "La Poste"):
-        assert name in register and name in charter
-    assert "Signature retirée" in register and "Signature suspendue" in register
+    assert "3 entreprises au registre" in register and "1 signature active, 1 suspendue" in register
+    pages = {
+        letter: (builder.out / "charte" / "signataires" / "page" / letter / "index.html").read_text()
+        for letter in "glm"
+    }
+    for name, letter in (("Garage du Centre", "g"), ("Menuiserie Dubois", "m"), ("La Poste", "l")):
+        assert name in pages[letter] and name in charter
+    assert "Signature retirée" in pages["m"] and "Signature suspendue" in pages["l"]
     assert "Nos engagements" in charter  # the charter's text, from its versioned source
 
 
@@ -181,7 +227,7 @@ def test_many_pages_are_rendered_by_worker_processes_with_the_same_result(
     serial.build(make_snapshot(*records), inputs)
     report = parallel.build(make_snapshot(*records), inputs)
     assert report.rendered > 2_000
-    for name in ("index.html", "entreprises/page/3/index.html", records[1500].path.strip("/") + "/index.html"):
+    for name in ("index.html", "entreprises/page/e/index.html", records[1500].path.strip("/") + "/index.html"):
         assert serial.output(name).read_bytes() == parallel.output(name).read_bytes(), name
 
 
