@@ -74,7 +74,7 @@ def test_tick_prints_what_each_step_did(tmp_path: Path, monkeypatch: pytest.Monk
 def test_a_failing_tick_step_does_not_stop_the_others_and_the_command_fails(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from functions.core.services import tick
+    from functions.local import tick
 
     ran: list[str] = []
 

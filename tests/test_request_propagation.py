@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 from functions.core.clock import FixedClock
 from functions.core.context import Services
 from functions.core.mailer import OutboxMailer
-from functions.core.services.tick import run_tick
+from functions.local.tick import run_local_tick
 from tests.charter.factories import sign
 from tests.directory.conftest import register, reply_token
 from tests.directory.factories import DEBTOR_SIREN, filing_payload
@@ -20,9 +20,9 @@ def test_a_dispute_reinstates_the_debtors_charter_signature_within_the_same_requ
     member = {"Authorization": register(directory, mailer)}
     filed = directory.post("/reports", json=filing_payload(), headers=member)
     assert filed.status_code == 201, filed.json
-    run_tick(services)  # the notice goes out
+    run_local_tick(services)  # the notice goes out
     clock.advance(days=16)
-    run_tick(services)  # the grace period is over: published, and the signatory suspended
+    run_local_tick(services)  # the grace period is over: published, and the signatory suspended
     assert charter.get(f"/signatures/{DEBTOR_SIREN}").json["status"] == "suspended"
     assert services.store.outbox.list_marked() == []
 

@@ -6,7 +6,6 @@ from typing import Literal
 
 from flask import Response
 
-from functions.charter.badge import render_badge
 from functions.charter.schemas import (
     CharterText,
     CharterVersions,
@@ -19,6 +18,7 @@ from functions.charter.schemas import (
     TokenForm,
 )
 from functions.charter.views import charter_text, charter_versions, signature_view
+from functions.core.badge import render_badge
 from functions.core.clock import today_in_paris
 from functions.core.domain.charter import Signature, SignatureRequest, load_charter, public_status
 from functions.core.errors import NotFound

@@ -12,7 +12,8 @@ from functions.cli.common import echo_table, json_option, make_services, output,
 from functions.core.clock import clock_from, isoformat, system_clock
 from functions.core.config import is_production
 from functions.core.context import Services
-from functions.core.services.tick import TickFailed, run_tick
+from functions.core.services.tick import TickFailed
+from functions.local.tick import run_local_tick
 
 _MOMENT_EXAMPLE = "such as 2026-12-20T10:00:00+01:00"
 
@@ -69,7 +70,7 @@ def tick(at: datetime | None, as_json: bool) -> None:
         ctx = Services(ctx.settings, clock=clock_from(at))
         say(f"tick as of {isoformat(at)}")
     try:
-        results = run_tick(ctx)
+        results = run_local_tick(ctx)
     except TickFailed as failure:
         _print_steps(failure.results, as_json=as_json)
         raise click.ClickException(str(failure)) from failure

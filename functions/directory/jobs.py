@@ -1,4 +1,4 @@
-"""Scheduled entry points of the directory stage (Zappa ``events``)."""
+"""Scheduled entry points of the directory stage (Zappa ``events``) and the steps of its tick."""
 
 from __future__ import annotations
 
@@ -6,11 +6,34 @@ from typing import Any
 
 from functions.core.context import Services
 from functions.core.logs import configure_logging
-from functions.core.services.tick import run_tick
+from functions.core.services.alerts import deliver_alerts, fan_out_alerts
+from functions.core.services.charter import purge_expired_links
+from functions.core.services.directory.notices import notify_pending
+from functions.core.services.directory.progress import publish_due
+from functions.core.services.directory.retention import purge
+from functions.core.services.experiences import purge_expired_experiences
+from functions.core.services.propagation import drain_marked
+from functions.core.services.solvency import refresh_due_summaries
+from functions.core.services.tick import TickSteps, run_tick
+
+
+def tick_steps() -> TickSteps:
+    """Return the directory's tick steps in order; later steps see the earlier ones' effects."""
+    return [
+        ("directory_notices", notify_pending),
+        ("directory_publication", publish_due),
+        ("directory_retention", purge),
+        ("experiences_expiry", purge_expired_experiences),
+        ("refresh_marked", drain_marked),
+        ("refresh_due_summaries", refresh_due_summaries),
+        ("fan_out_alerts", fan_out_alerts),
+        ("deliver_alerts", deliver_alerts),
+        ("charter_links", purge_expired_links),
+    ]
 
 
 def tick(event: dict[str, Any] | None = None, context: Any = None) -> dict[str, Any]:
-    """Run the tick; Zappa calls this every 15 minutes with the CloudWatch event."""
+    """Run the directory's tick; Zappa calls this every 15 minutes with the CloudWatch event."""
     ctx = Services()
     configure_logging(ctx.settings.log_level)
-    return run_tick(ctx)
+    return run_tick(ctx, tick_steps())

@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from functions.charter.badge import render_badge
+from functions.core.badge import render_badge
 from functions.core.domain.charter import SignatureStatus
 from functions.core.money import format_eur
 from functions.core.services.charter_mail import badge_url

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 from flask.testing import FlaskClient
 
-from functions.charter.badge import render_badge
+from functions.core.badge import render_badge
 from functions.core.clock import FixedClock
 from functions.core.context import Services
 from functions.core.domain.charter import SignatureStatus

@@ -10,9 +10,9 @@ from functions.core.clock import FixedClock
 from functions.core.context import Services
 from functions.core.domain.charter import load_charter
 from functions.core.mailer import OutboxMailer
-from functions.core.services.tick import run_tick
 from functions.core.store import Store
 from functions.core.store.companies import Company
+from functions.local.tick import run_local_tick
 from tests.charter.factories import COMPANY, EMAIL, NEXT_VERSION, SIREN, VERSION, last_token, sign, signature_form
 
 PROBLEM = "https://ardoise.fr/problemes/"
@@ -286,5 +286,5 @@ def test_the_tick_purges_unverified_requests_once_expired(
     charter.post("/signatures", json=signature_form())
     token = last_token(mailer)
     clock.advance(days=3, seconds=1)
-    assert run_tick(services)["charter_links"] == 3  # the link, its company's marker, its mailbox's marker
+    assert run_local_tick(services)["charter_links"] == 3  # the link, its company's marker, its mailbox's marker
     assert_problem(charter.post("/signatures/verify", json={"token": token}), 404, "lien-inconnu")

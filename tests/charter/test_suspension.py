@@ -9,8 +9,8 @@ from functions.core.context import Services
 from functions.core.domain.reports import Report, ReportStatus
 from functions.core.mailer import OutboxMailer
 from functions.core.services.propagation import refresh_marked
-from functions.core.services.tick import run_tick
 from functions.core.store import Store
+from functions.local.tick import run_local_tick
 from tests.charter.factories import SIREN, last_token, sign
 from tests.directory.factories import make_report, notified, published
 
@@ -51,7 +51,7 @@ def test_a_published_report_suspends_and_settling_it_reinstates(
 
     clock.advance(days=5)
     settle(store, clock, report)
-    run_tick(services)  # the tick applies it too, when the request's own refresh did not run
+    run_local_tick(services)  # the tick applies it too, when the request's own refresh did not run
 
     shown = charter.get(f"/signatures/{SIREN}").json
     assert (shown["status"], shown["status_since"], shown["suspension"]) == ("active", "2026-03-27T09:00:00Z", None)

@@ -24,12 +24,13 @@ from functions.core.clock import FixedClock
 from functions.core.config import Settings
 from functions.core.context import Services
 from functions.core.mailer import OutboxMailer
-from functions.core.services.tick import TickFailed, run_tick
+from functions.core.services.tick import TickFailed
 from functions.core.store import Store
 from functions.core.store.dynamodb import DynamoDbBackend
 from functions.core.store.items import Item, ItemBackend, Put, StoreUnavailable
 from functions.core.store.sqlite import SqliteBackend
 from functions.directory.app import create_app as create_directory
+from functions.local.tick import run_local_tick
 from tests.charter.factories import SIREN, signature_form
 from tests.faults import FaultyBackend
 
@@ -219,12 +220,12 @@ def test_the_tick_survives_an_unavailable_store_and_the_next_tick_does_the_work(
     faulty.fail("query", error=lambda: StoreUnavailable("throttled"), matches=lambda pk, **kw: pk == "OUTBOX")
 
     with pytest.raises(TickFailed) as failed:
-        run_tick(services)
+        run_local_tick(services)
 
     results = failed.value.results
     assert "StoreUnavailable" in results["refresh_marked"]["error"]
     assert all("error" not in str(result) for name, result in results.items() if name != "refresh_marked")
     assert [mark.data["siren"] for mark in services.store.outbox.list_marked()] == [SIREN]
     faulty.clear()
-    run_tick(services)
+    run_local_tick(services)
     assert services.store.outbox.list_marked() == []

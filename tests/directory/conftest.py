@@ -13,7 +13,7 @@ from functions.core.clock import FixedClock
 from functions.core.context import Services
 from functions.core.mailer import OutboxMailer
 from functions.core.services.directory.members import create_moderator
-from functions.core.services.tick import run_tick
+from functions.local.tick import run_local_tick
 from tests.directory.factories import CREDITOR_NAME, CREDITOR_SIREN
 
 VERIFICATION = re.compile(r"ard_ver_[A-Za-z0-9_-]+")
@@ -112,7 +112,7 @@ class World:
     services: Services
 
     def tick(self) -> dict[str, Any]:
-        return run_tick(self.services)
+        return run_local_tick(self.services)
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from flask.testing import FlaskClient
 
 from functions.core.clock import FixedClock
 from functions.core.context import Services
-from functions.core.services.tick import run_tick
 from functions.core.store import Store
 from functions.core.store.items import ConditionFailed, ItemBackend, StoreUnavailable
+from functions.local.tick import run_local_tick
 from tests.directory.conftest import moderator_headers, reply_token
 from tests.directory.factories import DEBTOR_SIREN, filing_payload
 from tests.faults import FaultyBackend, writes_touching
@@ -39,7 +39,7 @@ def a_notified_report(directory: FlaskClient, member: dict[str, str], services: 
     payload = filing_payload(amount_cents=INVOICE, outstanding_cents=INVOICE)
     filed = directory.post("/reports", json=payload, headers=member)
     assert filed.status_code == 201, filed.json
-    run_tick(services)  # the notice goes out
+    run_local_tick(services)  # the notice goes out
     return str(filed.json["id"])
 
 
@@ -66,7 +66,7 @@ def test_a_payment_whose_refresh_fails_after_the_commit_is_answered_and_left_to_
     assert outstanding(services, report_id) == 1_490_00
     assert [mark.data["siren"] for mark in services.store.outbox.list_marked()] == [DEBTOR_SIREN]
     faulty.clear()
-    run_tick(services)
+    run_local_tick(services)
     assert services.store.outbox.list_marked() == []
 
 

@@ -22,10 +22,10 @@ from functions.core.config import Settings
 from functions.core.context import Services
 from functions.core.domain.reports import ReportStatus
 from functions.core.mailer import Message, OutboxMailer
-from functions.core.services.tick import run_tick
 from functions.core.store import Store
 from functions.core.store.items import ItemBackend, Put
 from functions.directory.app import create_app
+from functions.local.tick import run_local_tick
 from tests.conftest import START
 from tests.directory.conftest import REPLY_TOKEN, register
 from tests.directory.factories import DEBTOR_SIREN, filing_payload
@@ -133,7 +133,7 @@ SCENARIOS: dict[str, tuple[Callable[[Rig], None], int, list[bool]]] = {
 def _tick_days(rig: Rig, days: int) -> None:
     for _ in range(days):
         rig.clock.advance(days=1)
-        run_tick(rig.services)
+        run_local_tick(rig.services)
 
 
 def _notices(outbox: OutboxMailer, to: str) -> list[tuple[str, str]]:

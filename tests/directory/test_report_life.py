@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from functions.core.clock import FixedClock
 from functions.core.context import Services
 from functions.core.mailer import OutboxMailer
-from functions.core.services.tick import run_tick
+from functions.local.tick import run_local_tick
 from tests.directory.conftest import World, register, reply_token, subjects_to
 from tests.directory.factories import CREDITOR_NAME, CREDITOR_SIREN, DEBTOR_SIREN, filing_payload
 
@@ -61,10 +61,10 @@ def test_a_report_is_notified_published_replied_to_paid_disputed_upheld_settled_
     # Grace period: nothing public, even one minute before it ends.
     assert listing(directory)["listed"] is False
     clock.advance(days=15, minutes=-1)
-    run_tick(services)
+    run_local_tick(services)
     assert listing(directory)["reports"] == []
     clock.advance(minutes=1)
-    assert run_tick(services)["directory_publication"] == 1
+    assert run_local_tick(services)["directory_publication"] == 1
     page = listing(directory)
     assert page["listed"] is True and page["open_published_count"] == 1
     assert page["reports"][0]["outstanding_cents"] == 1_250_00
@@ -146,10 +146,10 @@ def test_a_report_is_notified_published_replied_to_paid_disputed_upheld_settled_
 
     # Deleted 24 months after settlement, with its evidence; the audit log keeps no free text.
     clock.advance(days=730)
-    run_tick(services)
+    run_local_tick(services)
     assert directory.get(f"/reports/{report_id}", headers=member).status_code == 200
     clock.advance(days=2)
-    assert run_tick(services)["directory_retention"]["reports"] == 1
+    assert run_local_tick(services)["directory_retention"]["reports"] == 1
     assert directory.get(f"/reports/{report_id}", headers=member).status_code == 404
     assert not list((tmp_path / "var" / "evidence").rglob("ev_*"))
     assert services.store.reports.get_aggregate(DEBTOR_SIREN) is None
@@ -178,7 +178,7 @@ def test_a_dispute_in_the_grace_period_freezes_publication_until_a_moderator_rej
     )
     assert response.json["status"] == "disputed"
     clock.advance(days=30)
-    run_tick(services)
+    run_local_tick(services)
     assert listing(directory)["listed"] is False
     rejected = directory.post(
         f"/reports/{report_id}/moderation",
@@ -186,7 +186,7 @@ def test_a_dispute_in_the_grace_period_freezes_publication_until_a_moderator_rej
         headers=moderator,
     )
     assert rejected.json["status"] == "rejected"
-    run_tick(services)
+    run_local_tick(services)
     assert listing(directory)["listed"] is False
     assert directory.get(f"/replies/{token}").json["actions"] == []
     assert "Décision de modération sur votre contestation" in subjects_to(mailer, DEBTOR_MAIL)
@@ -214,10 +214,10 @@ def test_an_upheld_dispute_in_the_grace_period_is_published_when_the_grace_perio
     )
     assert upheld.json["status"] == "notified"
     clock.advance(days=9)
-    run_tick(services)
+    run_local_tick(services)
     assert listing(directory)["listed"] is False
     clock.advance(days=1)
-    run_tick(services)
+    run_local_tick(services)
     assert listing(directory)["reports"][0]["debtor_reply"] == "Nous ne comprenons pas."
 
 
@@ -239,7 +239,7 @@ def test_a_debtor_declaring_payment_with_proof_freezes_publication_and_the_credi
     body = [m for m in mailer.messages() if m["To"] == CREDITOR_MAIL][-1].get_body(("plain",)).get_content()
     assert "déclare avoir payé le 01/03/2026" in body
     clock.advance(days=20)
-    run_tick(services)
+    run_local_tick(services)
     assert listing(directory)["listed"] is False
     settled = directory.post(
         f"/reports/{report_id}/payments", json={"amount_cents": 1_250_00, "paid_on": "2026-03-01"}, headers=member
@@ -252,7 +252,7 @@ def test_the_creditor_may_withdraw_a_published_report_and_nothing_else_happens_a
 ) -> None:
     report_id = directory.post("/reports", json=filing_payload(), headers=member).json["id"]
     clock.advance(days=16)
-    run_tick(services)
+    run_local_tick(services)
     assert listing(directory)["listed"] is True
     withdrawn = directory.post(f"/reports/{report_id}/withdraw", headers=member)
     assert withdrawn.json["status"] == "withdrawn"

@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 from functions.core.clock import FixedClock
 from functions.core.context import Services
 from functions.core.services.directory.retention import export_company
-from functions.core.services.tick import run_tick
+from functions.local.tick import run_local_tick
 from tests.charter.factories import make_signature
 from tests.directory.conftest import World
 from tests.directory.factories import CREDITOR_SIREN, DEBTOR_SIREN, filing_payload
@@ -28,10 +28,10 @@ def test_an_unverified_member_and_its_code_are_deleted_by_the_tick_after_48_hour
     )
     [member] = services.store.members.list_members(CREDITOR_SIREN)
     clock.advance(hours=47)
-    assert run_tick(services)["directory_retention"]["expired_records"] == 2  # the two registration cooldowns
+    assert run_local_tick(services)["directory_retention"]["expired_records"] == 2  # the two registration cooldowns
     assert services.store.members.get_member(member.id) is not None
     clock.advance(hours=1)
-    assert run_tick(services)["directory_retention"]["expired_records"] == 2  # the member and its code
+    assert run_local_tick(services)["directory_retention"]["expired_records"] == 2  # the member and its code
     assert services.store.members.list_members(CREDITOR_SIREN) == []
     assert services.store.audit.list_events(f"member:{member.id}")[-1].action == "member.expired"
 

@@ -127,7 +127,7 @@ def test_the_scheduled_event_runs_the_tick(stage: str) -> None:
 def test_the_scheduled_event_runs_the_site_publication(stage: str) -> None:
     result = invoke("publisher_publish_schedule.json")
     # The tests switch publication off (ARDOISE_SITE_PUBLISH=off); the job says so.
-    assert result == {"skipped": "ARDOISE_SITE_PUBLISH is off"}
+    assert result == {"publish_site": {"skipped": "ARDOISE_SITE_PUBLISH is off"}}
 
 
 def test_the_directory_stage_schedules_the_tick_every_15_minutes() -> None:

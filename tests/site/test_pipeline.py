@@ -13,9 +13,9 @@ from werkzeug.test import Client
 from functions.cli import main
 from functions.core.context import Services
 from functions.core.domain.reports import ReportStatus
-from functions.core.services.tick import run_tick
 from functions.local.server import build_local_app
 from functions.local.static import StaticSite
+from functions.local.tick import run_local_tick
 from functions.site.publish.common import IMMUTABLE, SHORT
 from functions.site.publish.folder import MANIFEST
 from functions.site.watch import DebouncedPublisher
@@ -30,17 +30,17 @@ def publish_on(services: Services) -> Services:
 
 def test_the_tick_publishes_what_it_changed_to_the_site_folder(services: Services) -> None:
     services.store.reports.file_report(make_report(status=ReportStatus.PUBLISHED), actor="test")
-    result = run_tick(publish_on(services))
+    result = run_local_tick(publish_on(services))
     site = Path(services.settings.site_dir)
     assert result["publish_site"]["uploaded"] > 0
     page = site / "entreprises" / "552100554-societe-generale-d-equipement" / "index.html"
     assert "1\u202f250,00\u00a0€" in page.read_text()
-    again = run_tick(publish_on(services))
+    again = run_local_tick(publish_on(services))
     assert again["publish_site"]["uploaded"] == 0 and again["publish_site"]["written"] == 0
 
 
 def test_the_tick_leaves_the_site_alone_when_publishing_is_off(services: Services) -> None:
-    assert run_tick(services)["publish_site"] == {"skipped": "ARDOISE_SITE_PUBLISH is off"}
+    assert run_local_tick(services)["publish_site"] == {"skipped": "ARDOISE_SITE_PUBLISH is off"}
     assert not Path(services.settings.site_dir).exists()
 
 

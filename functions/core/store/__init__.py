@@ -1,4 +1,9 @@
-"""Opening a store from its URL: ``sqlite:///PATH`` or ``dynamodb://TABLE?region=R``."""
+"""The store: every repository over one backend, and opening it from its URL.
+
+A repository is a module of this package that builds on ``base.Repository``;
+adding one is one line in :class:`Store` below (``base`` knows none of them).
+A store URL is ``sqlite:///PATH`` or ``dynamodb://TABLE?region=R``.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,23 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from functions.core.clock import Clock, system_clock
-from functions.core.store.base import AuditEvent, Repository, Store, retry_on_conflict
+from functions.core.store.alerts import Alerts
+from functions.core.store.audit import AuditLog
+from functions.core.store.base import AuditEvent, Ledger, Repository, retry_on_conflict
+from functions.core.store.companies import Companies
+from functions.core.store.experiences import Experiences
+from functions.core.store.expiry import Expiring
 from functions.core.store.items import ConditionFailed, ItemBackend, LimitReached
+from functions.core.store.members import Members
+from functions.core.store.moderators import Moderators
+from functions.core.store.outbox import Outbox
+from functions.core.store.replays import Replays
+from functions.core.store.replies import Replies
+from functions.core.store.reports import Reports
+from functions.core.store.signatures import Signatures
+from functions.core.store.subscribers import Subscribers
+from functions.core.store.summaries import Summaries
+from functions.core.store.watchlist import Watchlist
 
 __all__ = [
     "AuditEvent",
@@ -19,6 +39,28 @@ __all__ = [
     "open_store",
     "retry_on_conflict",
 ]
+
+
+class Store(Ledger):
+    """All domain operations on one backend; one attribute per repository."""
+
+    def __init__(self, backend: ItemBackend, clock: Clock = system_clock) -> None:
+        super().__init__(backend, clock)
+        self.audit = AuditLog(self)
+        self.outbox = Outbox(self)
+        self.replays = Replays(self)
+        self.companies = Companies(self)
+        self.signatures = Signatures(self)
+        self.reports = Reports(self)
+        self.replies = Replies(self)
+        self.members = Members(self)
+        self.moderators = Moderators(self)
+        self.expiring = Expiring(self, forget_unverified=self.members.forget_unverified)
+        self.subscribers = Subscribers(self)
+        self.summaries = Summaries(self)
+        self.experiences = Experiences(self)
+        self.watchlist = Watchlist(self)
+        self.alerts = Alerts(self)
 
 
 def backend_from_url(url: str, *, dynamodb_client: Any = None) -> ItemBackend:

@@ -1,6 +1,9 @@
-"""The store facade: domain repositories over one item backend, audited writes.
+"""What every repository stands on: one item backend, its clock, audited transactions.
 
-Every state change goes through :meth:`Store.commit`, which appends its audit
+The repositories (one module each) build on :class:`Ledger`; the package's
+``Store`` composes them, so this module knows none of them.
+
+Every state change goes through :meth:`Ledger.commit`, which appends its audit
 events, and marks the companies whose derived data must be refreshed, in the
 same transaction as the change itself.
 
@@ -19,29 +22,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from functions.core.clock import Clock, system_clock
 from functions.core.logs import get_logger
-from functions.core.store.items import ConditionFailed, Delete, Item, ItemBackend, Put, StoreError, Write
-
-if TYPE_CHECKING:  # pragma: no cover
-    from functions.core.store.alerts import Alerts
-    from functions.core.store.audit import AuditLog
-    from functions.core.store.companies import Companies
-    from functions.core.store.experiences import Experiences
-    from functions.core.store.expiry import Expiring
-    from functions.core.store.members import Members
-    from functions.core.store.moderators import Moderators
-    from functions.core.store.outbox import Outbox
-    from functions.core.store.replays import Replays
-    from functions.core.store.replies import Replies
-    from functions.core.store.reports import Reports
-    from functions.core.store.signatures import Signatures
-    from functions.core.store.subscribers import Subscribers
-    from functions.core.store.summaries import Summaries
-    from functions.core.store.watchlist import Watchlist
+from functions.core.store.items import ConditionFailed, Delete, Index, Item, ItemBackend, Put, StoreError, Write
 
 T = TypeVar("T")
 log = get_logger("store")
@@ -78,12 +63,23 @@ class AuditEvent:
 class Repository:
     """Base of the domain repositories: the backend, the clock and commit."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Ledger) -> None:
         self.store = store
         self.backend = store.backend
 
     def now(self) -> datetime:
         return self.store.clock()
+
+    def query_all(self, pk: str, *, index: Index | None = None, sk_prefix: str = "") -> list[Item]:
+        """Return every item of a partition (of an index when named) under ``sk_prefix``, page after page."""
+        items: list[Item] = []
+        cursor = None
+        while True:
+            page = self.backend.query(pk, index=index, sk_prefix=sk_prefix, limit=500, cursor=cursor)
+            items.extend(page.items)
+            if page.cursor is None:
+                return items
+            cursor = page.cursor
 
     def delete_unchanged(self, items: Iterable[Item]) -> int:
         """Delete each item unless it changed since it was read (purges); return how many went."""
@@ -97,103 +93,25 @@ class Repository:
         return deleted
 
 
-class Store:
-    """All domain operations on one backend; one attribute per repository."""
+# Companies whose derived data is stale wait on this gsi1 partition (outbox.py reads it).
+OUTBOX_QUEUE = "OUTBOX"
+
+
+def stale_mark(siren: str, moment: datetime) -> Put:
+    """Return the write that marks ``siren`` stale (to join a transaction)."""
+    # A fresh version on every mark lets a consumer detect a mark set behind its back.
+    version = time.time_ns()
+    at = sortable_time(moment)
+    item = Item(f"OUTBOX#{siren}", "MARK", {"siren": siren, "at": at}, version, OUTBOX_QUEUE, f"{at}#{siren}")
+    return Put(item, unconditional=True)
+
+
+class Ledger:
+    """One backend and its clock: audit events and the transactions that carry them."""
 
     def __init__(self, backend: ItemBackend, clock: Clock = system_clock) -> None:
         self.backend = backend
         self.clock = clock
-
-    @cached_property
-    def audit(self) -> AuditLog:
-        from functions.core.store.audit import AuditLog
-
-        return AuditLog(self)
-
-    @cached_property
-    def outbox(self) -> Outbox:
-        from functions.core.store.outbox import Outbox
-
-        return Outbox(self)
-
-    @cached_property
-    def replays(self) -> Replays:
-        from functions.core.store.replays import Replays
-
-        return Replays(self)
-
-    @cached_property
-    def companies(self) -> Companies:
-        from functions.core.store.companies import Companies
-
-        return Companies(self)
-
-    # -- solvency reports (issue 5) --
-    @cached_property
-    def subscribers(self) -> Subscribers:
-        from functions.core.store.subscribers import Subscribers
-
-        return Subscribers(self)
-
-    @cached_property
-    def summaries(self) -> Summaries:
-        from functions.core.store.summaries import Summaries
-
-        return Summaries(self)
-
-    @cached_property
-    def experiences(self) -> Experiences:
-        from functions.core.store.experiences import Experiences
-
-        return Experiences(self)
-
-    @cached_property
-    def watchlist(self) -> Watchlist:
-        from functions.core.store.watchlist import Watchlist
-
-        return Watchlist(self)
-
-    @cached_property
-    def alerts(self) -> Alerts:
-        from functions.core.store.alerts import Alerts
-
-        return Alerts(self)
-
-    @cached_property
-    def reports(self) -> Reports:
-        from functions.core.store.reports import Reports
-
-        return Reports(self)
-
-    @cached_property
-    def members(self) -> Members:
-        from functions.core.store.members import Members
-
-        return Members(self)
-
-    @cached_property
-    def moderators(self) -> Moderators:
-        from functions.core.store.moderators import Moderators
-
-        return Moderators(self)
-
-    @cached_property
-    def replies(self) -> Replies:
-        from functions.core.store.replies import Replies
-
-        return Replies(self)
-
-    @cached_property
-    def expiring(self) -> Expiring:
-        from functions.core.store.expiry import Expiring
-
-        return Expiring(self)
-
-    @cached_property
-    def signatures(self) -> Signatures:
-        from functions.core.store.signatures import Signatures
-
-        return Signatures(self)
 
     def event(self, subject: str, entity: str, action: str, actor: str, **changes: Any) -> AuditEvent:
         """Build an audit event stamped with the store's clock."""
@@ -208,7 +126,7 @@ class Store:
         """
         companies = sorted(set(touched))
         proofs = [event.to_put() for event in events]
-        batch = [*writes, *proofs, *(self.outbox.mark(siren) for siren in companies)]
+        batch = [*writes, *proofs, *(stale_mark(siren, self.clock()) for siren in companies)]
         current = request_writes.get()
         claim = current.claim if current is not None else None
         if claim is not None:

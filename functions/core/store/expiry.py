@@ -14,10 +14,11 @@ tick step deletes what is due — on both stores, whatever TTL did first:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from functions.core.store.base import Repository, sortable_time
+from functions.core.store.base import Ledger, Repository, sortable_time
 from functions.core.store.items import ConditionFailed, Delete, Item, Write
 
 EXPIRY_QUEUE = "DIRQ#expiry"
@@ -32,6 +33,11 @@ def expiry_keys(expires_at: int, pk: str, sk: str) -> dict[str, Any]:
 class Expiring(Repository):
     """Delete the directory's expired records."""
 
+    def __init__(self, store: Ledger, forget_unverified: Callable[[Item], bool]) -> None:
+        super().__init__(store)
+        # An unverified member is forgotten by its own repository (``Members``), with its audit event.
+        self.forget_unverified = forget_unverified
+
     def purge_expired(self, now: datetime, limit: int = 200) -> int:
         """Delete up to ``limit`` records whose expiry is past; return how many went."""
         page = self.backend.query(EXPIRY_QUEUE, index="gsi1", sk_to=sortable_time(now) + "#~", limit=limit)
@@ -45,7 +51,7 @@ class Expiring(Repository):
 
     def _purge(self, item: Item) -> bool:
         if item.pk.startswith("MEMBER#"):
-            return self.store.members.forget_unverified(item)
+            return self.forget_unverified(item)
         writes: list[Write] = [Delete(item.pk, item.sk, item.version)]
         if item.pk.startswith("REPLYLINK#"):
             twin = (f"DEBTOR#{item.data['debtor_siren']}", f"LINK#{item.data['report_id']}#{item.data['digest']}")

@@ -9,12 +9,10 @@ nothing is lost between the change and its consequences.
 
 from __future__ import annotations
 
-import time
-
-from functions.core.store.base import Repository, sortable_time
+from functions.core.store.base import OUTBOX_QUEUE, Repository, stale_mark
 from functions.core.store.items import ConditionFailed, Delete, Item, Put
 
-QUEUE = "OUTBOX"
+QUEUE = OUTBOX_QUEUE
 
 
 class Outbox(Repository):
@@ -22,11 +20,7 @@ class Outbox(Repository):
 
     def mark(self, siren: str) -> Put:
         """Return the write that marks ``siren`` stale (to join a transaction)."""
-        # A fresh version on every mark lets a consumer detect a mark set behind its back.
-        version = time.time_ns()
-        at = sortable_time(self.now())
-        item = Item(f"OUTBOX#{siren}", "MARK", {"siren": siren, "at": at}, version, QUEUE, f"{at}#{siren}")
-        return Put(item, unconditional=True)
+        return stale_mark(siren, self.now())
 
     def get_mark(self, siren: str) -> Item | None:
         """Return the mark on one company, or None when it is up to date."""

@@ -105,7 +105,7 @@ class Replies(Repository):
         self.store.commit([Put(Item(debtor_pk(report.debtor.siren), sk, data), None)], [event])
 
     def list_evidence(self, report: Report) -> list[Evidence]:
-        items = self.store.reports.list_partition(report.debtor.siren, f"EVIDENCE#{report.id}#")
+        items = self.query_all(debtor_pk(report.debtor.siren), sk_prefix=f"EVIDENCE#{report.id}#")
         return [_evidence(item) for item in items]
 
 

@@ -99,12 +99,12 @@ class Reports(Repository):
 
     def list_for_debtor(self, siren: str) -> list[Report]:
         """Return every report still held against ``siren`` (all statuses), oldest first."""
-        items = self._all(debtor_pk(siren), sk_prefix="REPORT#")
+        items = self.query_all(debtor_pk(siren), sk_prefix="REPORT#")
         return sorted((_report(item) for item in items), key=lambda r: (r.created_at, r.id))
 
     def list_for_creditor(self, siren: str) -> list[Report]:
         """Return every report held that ``siren`` filed, oldest first."""
-        return [_report(item) for item in self._all(f"CREDITOR#{siren}", index="gsi2")]
+        return [_report(item) for item in self.query_all(f"CREDITOR#{siren}", index="gsi2")]
 
     def get_aggregate(self, siren: str, today: date | None = None) -> CompanyAggregate | None:
         """Return the company's directory figures as of ``today``, or None when nothing is held."""
@@ -131,7 +131,7 @@ class Reports(Repository):
 
     def list_listed_sirens(self) -> list[str]:
         """Return the SIREN of every company with at least one published report, in order."""
-        return [item.gsi2sk or "" for item in self._all(LISTED, index="gsi2")]
+        return [item.gsi2sk or "" for item in self.query_all(LISTED, index="gsi2")]
 
     def list_aggregate_sirens(self) -> list[str]:
         """Return every company with an aggregate (maintenance jobs only: scans)."""
@@ -164,19 +164,9 @@ class Reports(Repository):
             if cursor is None:
                 return
 
-    def _all(self, pk: str, *, index: Any = None, sk_prefix: str = "") -> list[Item]:
-        items: list[Item] = []
-        cursor: str | None = None
-        while True:
-            page = self.backend.query(pk, index=index, sk_prefix=sk_prefix, limit=500, cursor=cursor)
-            items.extend(page.items)
-            if page.cursor is None:
-                return items
-            cursor = page.cursor
-
     def list_partition(self, siren: str, sk_prefix: str) -> list[Item]:
         """Return the raw items of a debtor's partition under ``sk_prefix`` (evidence, links)."""
-        return self._all(debtor_pk(siren), sk_prefix=sk_prefix)
+        return self.query_all(debtor_pk(siren), sk_prefix=sk_prefix)
 
     # -- writes ------------------------------------------------------------
     def file_report(self, report: Report, *, actor: str, extra_writes: Sequence[Write] = ()) -> Report:
