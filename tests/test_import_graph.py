@@ -44,7 +44,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         ),
     ),
     ("domain", ("functions.core.domain",)),
-    ("settings and adapters", ("functions.core.config", "functions.core.mailer")),
+    ("settings and adapters", ("functions.core.config", "functions.core.mailer", "functions.core.registry")),
     ("store", ("functions.core.store",)),
     ("resources", ("functions.core.context",)),
     ("use cases", ("functions.core.services", "functions.core.badge")),

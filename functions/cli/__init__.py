@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from functions.cli import charter, directory, operations, reports, server, settings, site
+from functions.cli import charter, directory, operations, registry, reports, server, settings, site
 
 EPILOG = """\b
 Results go to standard output (a table, or JSON with --json); messages and progress to standard error.
@@ -24,6 +24,7 @@ for command in (
     *charter.COMMANDS,
     *directory.COMMANDS,
     *site.COMMANDS,
+    *registry.COMMANDS,
     *settings.COMMANDS,
 ):
     main.add_command(command)

@@ -21,6 +21,7 @@ from functions.core.store.items import ConditionFailed, ItemBackend, LimitReache
 from functions.core.store.members import Members
 from functions.core.store.moderators import Moderators
 from functions.core.store.outbox import Outbox
+from functions.core.store.registry import Registry
 from functions.core.store.replays import Replays
 from functions.core.store.replies import Replies
 from functions.core.store.reports import Reports
@@ -61,6 +62,7 @@ class Store(Ledger):
         self.experiences = Experiences(self)
         self.watchlist = Watchlist(self)
         self.alerts = Alerts(self)
+        self.registry = Registry(self)
 
 
 def backend_from_url(url: str, *, dynamodb_client: Any = None) -> ItemBackend:

@@ -119,6 +119,8 @@ class Check:
 
 
 Write = Put | Delete | Check
+# Whether new data should replace the stored data (None: nothing stored yet).
+Replaces = Callable[[Mapping[str, Any] | None, Mapping[str, Any]], bool]
 
 
 def write_key(write: Write) -> tuple[str, str]:
@@ -208,6 +210,15 @@ class ItemBackend(Protocol):
 
     def transact(self, writes: Sequence[Write]) -> None:
         """Apply every write or none; raise :class:`ConditionFailed` on a lost condition."""
+
+    def put_newer(self, items: Sequence[Item], replaces: Replaces) -> list[Item]:
+        """Write each item unless ``replaces(stored, new)`` says the stored data stays; return those written.
+
+        The bulk path of imports of public data (the registry): many items per
+        call, no audit event, each item's version one more than the stored one.
+        Not one transaction: an interrupted call leaves some written, which a
+        new call with the same items completes (it writes nothing twice).
+        """
 
     def increment(self, pk: str, sk: str, amount: int = 1, *, limit: int | None = None) -> int:
         """Add to a counter atomically and return its new value; respect ``limit``."""

@@ -25,6 +25,7 @@ from functions.core.store.items import (
     LimitReached,
     Page,
     Put,
+    Replaces,
     Write,
     check_transaction,
     decode_cursor,
@@ -56,6 +57,8 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
+# Items a bulk write puts in one SQLite transaction (put_newer): large enough that commits cost little.
+BULK_ROWS = 5000
 _COLUMNS = "pk, sk, data, version, gsi1pk, gsi1sk, gsi2pk, gsi2sk, expires_at"
 
 
@@ -70,6 +73,25 @@ def is_busy(exc: Exception) -> bool:
 
 
 _guarded = unavailable_when(is_busy)
+
+
+def _row(item: Item) -> tuple[Any, ...]:
+    data = json.dumps(item.data, ensure_ascii=False, separators=(",", ":"))
+    return (item.pk, item.sk, data, item.version, item.gsi1pk, item.gsi1sk, item.gsi2pk, item.gsi2sk, item.expires_at)
+
+
+def _rows_by_key(conn: sqlite3.Connection, columns: str, keys: Sequence[tuple[str, str]]) -> list[Any]:
+    """Rows for many keys, by sort key then ``pk IN (...)``: each a look-up in the primary key."""
+    by_sort_key: dict[str, list[str]] = {}
+    for pk, sk in dict.fromkeys(keys):
+        by_sort_key.setdefault(sk, []).append(pk)
+    rows: list[Any] = []
+    for sk, pks in by_sort_key.items():
+        for start in range(0, len(pks), 500):
+            chunk = pks[start : start + 500]
+            sql = f"SELECT {columns} FROM items WHERE sk = ? AND pk IN ({', '.join('?' * len(chunk))})"
+            rows.extend(conn.execute(sql, [sk, *chunk]))
+    return rows
 
 
 def _row_to_item(row: sqlite3.Row | tuple[Any, ...]) -> Item:
@@ -142,15 +164,7 @@ class SqliteBackend:
 
     @_guarded
     def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Item]:
-        conn = self._connect()
-        found: list[Item] = []
-        for start in range(0, len(keys), 400):
-            chunk = keys[start : start + 400]
-            clause = " OR ".join("(pk = ? AND sk = ?)" for _ in chunk)
-            params = [part for key in chunk for part in key]
-            rows = conn.execute(f"SELECT {_COLUMNS} FROM items WHERE {clause}", params)
-            found.extend(_row_to_item(row) for row in rows)
-        return found
+        return [_row_to_item(row) for row in _rows_by_key(self._connect(), _COLUMNS, keys)]
 
     @_guarded
     def query(
@@ -232,26 +246,44 @@ class SqliteBackend:
             item = write.item
             if not write.unconditional and self._current_version(conn, item.pk, item.sk) != write.expected_version:
                 raise ConditionFailed(f"{item.pk}/{item.sk} changed")
-            conn.execute(
-                f"INSERT OR REPLACE INTO items ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    item.pk,
-                    item.sk,
-                    json.dumps(item.data, ensure_ascii=False, separators=(",", ":")),
-                    item.version,
-                    item.gsi1pk,
-                    item.gsi1sk,
-                    item.gsi2pk,
-                    item.gsi2sk,
-                    item.expires_at,
-                ),
-            )
+            conn.execute(f"INSERT OR REPLACE INTO items ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", _row(item))
         elif isinstance(write, Delete):
             if not write.unconditional and self._current_version(conn, write.pk, write.sk) != write.expected_version:
                 raise ConditionFailed(f"{write.pk}/{write.sk} changed")
             conn.execute("DELETE FROM items WHERE pk = ? AND sk = ?", (write.pk, write.sk))
         else:  # pragma: no cover - the Write union is closed
             raise TypeError(f"unknown write {write!r}")
+
+    @_guarded
+    def put_newer(self, items: Sequence[Item], replaces: Replaces) -> list[Item]:
+        conn = self._connect()
+        written: list[Item] = []
+        for start in range(0, len(items), BULK_ROWS):
+            chunk = items[start : start + BULK_ROWS]
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                stored = self._stored(conn, [(item.pk, item.sk) for item in chunk])
+                rows = []
+                for item in chunk:
+                    current = stored.get((item.pk, item.sk))
+                    if not replaces(current[0] if current else None, item.data):
+                        continue
+                    fresh = Item(item.pk, item.sk, item.data, current[1] + 1 if current else 1, item.gsi1pk,
+                                 item.gsi1sk, item.gsi2pk, item.gsi2sk, item.expires_at)  # fmt: skip
+                    written.append(fresh)
+                    rows.append(_row(fresh))
+                conn.executemany(f"INSERT OR REPLACE INTO items ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return written
+
+    def _stored(self, conn: sqlite3.Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[Any, int]]:
+        found: dict[tuple[str, str], tuple[Any, int]] = {}
+        for sk, pk, data, version in _rows_by_key(conn, "sk, pk, data, version", keys):
+            found[(pk, sk)] = (json.loads(data), version)
+        return found
 
     @_guarded
     def increment(self, pk: str, sk: str, amount: int = 1, *, limit: int | None = None) -> int:

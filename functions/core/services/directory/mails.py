@@ -15,7 +15,8 @@ from functions.core.clock import today_in_paris
 from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeKind, ModerationDecision, Report
 from functions.core.mailer import Message
 from functions.core.money import format_eur
-from functions.core.services.directory.wording import SIGNATURE, long_date, short_date
+from functions.core.services.directory.wording import SIGNATURE, short_date
+from functions.core.text import long_date
 
 
 def creditor_subject(report: Report, what: str) -> str:

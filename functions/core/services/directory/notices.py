@@ -27,9 +27,10 @@ from functions.core.logs import get_logger
 from functions.core.mailer import Attachment, Message
 from functions.core.money import format_eur
 from functions.core.pdf import TextPdf
-from functions.core.services.directory.wording import CHANNEL_LABELS, SIGNATURE, long_date, percent, short_date
+from functions.core.services.directory.wording import CHANNEL_LABELS, SIGNATURE, percent, short_date
 from functions.core.store import retry_on_conflict
 from functions.core.store.reports import QUEUE_NOTICE
+from functions.core.text import long_date
 from functions.core.tokens import derived_token, new_token
 
 CLAIM_MINUTES = 10

@@ -7,11 +7,6 @@ from decimal import Decimal
 
 from functions.core.domain.reports import NoticeChannel
 
-MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
-
 CHANNEL_LABELS = {
     NoticeChannel.REGISTERED_LETTER: "lettre recommandée avec accusé de réception",
     NoticeChannel.EMAIL_WITH_RECEIPT: "e-mail avec accusé de réception",
@@ -19,12 +14,6 @@ CHANNEL_LABELS = {
 }
 
 SIGNATURE = "Cordialement,\nL'équipe Ardoise\n"
-
-
-def long_date(day: date) -> str:
-    """``2 mars 2026`` (``1er`` for the first of the month)."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {MONTHS[day.month - 1]} {day.year}"
 
 
 def short_date(day: date) -> str:

@@ -1,0 +1,187 @@
+"""The official registry as imported: SIRENE identities, BODACC judgments, and the imports' progress.
+
+Items:
+
+- ``REGISTRY#{siren}`` / ``UNIT``: the legal unit (``functions/core/registry/sirene.py``);
+- ``REGISTRY#{siren}`` / ``SEAT``: its head office's address;
+- ``REGISTRY#{siren}`` / ``BODACC#{notice id}``: one BODACC notice of a judgment;
+- ``REGISTRY#{siren}`` / ``CANCEL#{notice id}``: a later notice cancelled that one (it may come first);
+- ``REGISTRY#IMPORTS`` / ``{source}#{fingerprint}``: how far the import of one file got;
+- ``REGISTRY#SOURCES`` / ``{source}``: the last completed import of each source (the site says how fresh).
+
+Registry items are public data copied in bulk (``ItemBackend.put_newer``): an
+older file never overwrites newer data (the rows' own update stamps decide),
+and a file imported again writes nothing. They carry no audit event each: the
+imports are audited, one event per completed file. A write that changes a
+company the directory knows marks it stale (``outbox``), so its pages follow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
+from datetime import date
+from typing import Any
+
+from functions.core.domain.registry import CompanyIdentity, Judgment, JudgmentEffect, ProceedingKind
+from functions.core.registry.sirene import identity_from
+from functions.core.store.base import Repository, stale_mark
+from functions.core.store.items import MAX_TRANSACTION_WRITES, Item, Put
+
+# The files an operator imports: SIRENE's two (legal units, establishments) and BODACC's export.
+SOURCES = ("sirene_unites", "sirene_etablissements", "bodacc")
+_IMPORTS = "REGISTRY#IMPORTS"
+_SOURCES = "REGISTRY#SOURCES"
+
+
+def _partition(siren: str) -> str:
+    return f"REGISTRY#{siren}"
+
+
+def newer_or_corrected(stored: Mapping[str, Any] | None, new: Mapping[str, Any]) -> bool:
+    """Replace stored data with data stamped later, or stamped the same day and different (a correction)."""
+    if stored is None:
+        return True
+    if new.get("updated", "") != stored.get("updated", ""):
+        return str(new.get("updated", "")) > str(stored.get("updated", ""))
+    return dict(stored) != dict(new)
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """How far the import of one file got: where to carry on, and whether it is complete."""
+
+    source: str
+    fingerprint: str
+    name: str
+    offset: int = 0
+    records: int = 0
+    written: int = 0
+    done: bool = False
+    started_at: str = ""
+    finished_at: str = ""
+    file_date: str = ""  # the latest update stamp read in the file (its freshness)
+
+
+def _judgment_data(judgment: Judgment) -> dict[str, Any]:
+    return {
+        "notice_id": judgment.notice_id,
+        "effect": judgment.effect.value,
+        "kind": judgment.kind.value if judgment.kind else None,
+        "nature": judgment.nature,
+        "judged_on": judgment.judged_on.isoformat() if judgment.judged_on else None,
+        "published_on": judgment.published_on.isoformat(),
+        "court": judgment.court,
+        "url": judgment.url,
+        "updated": judgment.published_on.isoformat(),
+    }
+
+
+def _judgment(data: Mapping[str, Any]) -> Judgment:
+    return Judgment(
+        notice_id=data["notice_id"],
+        effect=JudgmentEffect(data["effect"]),
+        kind=ProceedingKind(data["kind"]) if data.get("kind") else None,
+        nature=data["nature"],
+        judged_on=date.fromisoformat(data["judged_on"]) if data.get("judged_on") else None,
+        published_on=date.fromisoformat(data["published_on"]),
+        court=data["court"],
+        url=data["url"],
+    )
+
+
+class Registry(Repository):
+    """Read and bulk-write the registry."""
+
+    # -- identities ------------------------------------------------------------------------
+    def get_identity(self, siren: str) -> CompanyIdentity | None:
+        """The registry's identity of a company, None when SIRENE was never imported for it."""
+        return self.get_identities([siren]).get(siren)
+
+    def get_identities(self, sirens: Sequence[str]) -> dict[str, CompanyIdentity]:
+        """The identities known among ``sirens``, in one batch read."""
+        unique = list(dict.fromkeys(sirens))
+        items = self.backend.get_many([(_partition(s), sk) for s in unique for sk in ("UNIT", "SEAT")])
+        units = {item.data["siren"]: item.data for item in items if item.sk == "UNIT"}
+        seats = {item.data["siren"]: item.data for item in items if item.sk == "SEAT"}
+        return {siren: identity_from(unit, seats.get(siren)) for siren, unit in units.items()}
+
+    def put_units(self, records: Sequence[Mapping[str, Any]]) -> int:
+        """Write legal units (newer data only); return how many changed."""
+        return self._put_newer([Item(_partition(r["siren"]), "UNIT", r) for r in records])
+
+    def put_seats(self, records: Sequence[Mapping[str, Any]]) -> int:
+        """Write head offices' addresses (newer data only); return how many changed."""
+        return self._put_newer([Item(_partition(r["siren"]), "SEAT", r) for r in records])
+
+    # -- judgments ---------------------------------------------------------------------------
+    def put_judgments(self, judgments: Sequence[tuple[str, Judgment]]) -> int:
+        """Write BODACC judgments, each under its SIREN; return how many changed."""
+        items = [Item(_partition(siren), f"BODACC#{j.notice_id}", _judgment_data(j)) for siren, j in judgments]
+        return self._put_newer(list({(item.pk, item.sk): item for item in items}.values()))
+
+    def cancel_judgments(self, cancelled: Sequence[tuple[str, str]]) -> int:
+        """Record that notices (SIREN, notice id) were cancelled by a later one, known yet or not."""
+        items = [Item(_partition(siren), f"CANCEL#{notice}", {"notice_id": notice}) for siren, notice in cancelled]
+        return self._put_newer(list({(item.pk, item.sk): item for item in items}.values()))
+
+    def list_judgments(self, siren: str) -> list[Judgment]:
+        """Every BODACC judgment recorded for a company; those a later notice cancelled are flagged."""
+        items = self.backend.query(_partition(siren), sk_prefix="BODACC#").items
+        cancels = {item.data["notice_id"] for item in self.backend.query(_partition(siren), sk_prefix="CANCEL#").items}
+        return [replace(_judgment(item.data), cancelled=item.data["notice_id"] in cancels) for item in items]
+
+    def judgments_of(self, sirens: Sequence[str]) -> dict[str, list[Judgment]]:
+        return {siren: self.list_judgments(siren) for siren in dict.fromkeys(sirens)}
+
+    def _put_newer(self, items: list[Item]) -> int:
+        if not items:
+            return 0
+        written = self.backend.put_newer(items, newer_or_corrected)
+        self._mark_directory_companies({item.pk.removeprefix("REGISTRY#") for item in written})
+        return len(written)
+
+    def _mark_directory_companies(self, sirens: set[str]) -> None:
+        """Mark stale the companies the directory knows whose registry data just changed."""
+        if not sirens:
+            return
+        known = self.backend.get_many([(f"COMPANY#{siren}", "PROFILE") for siren in sorted(sirens)])
+        marks = [stale_mark(item.data["siren"], self.now()) for item in known]
+        for start in range(0, len(marks), MAX_TRANSACTION_WRITES):
+            self.backend.transact(marks[start : start + MAX_TRANSACTION_WRITES])
+
+    # -- imports -----------------------------------------------------------------------------
+    def get_progress(self, source: str, fingerprint: str) -> ImportProgress | None:
+        item = self.backend.get(_IMPORTS, f"{source}#{fingerprint}")
+        return ImportProgress(**item.data) if item else None
+
+    def save_progress(self, progress: ImportProgress) -> None:
+        """Keep how far an import got (last writer wins: one import of a file runs at a time)."""
+        key = f"{progress.source}#{progress.fingerprint}"
+        current = self.backend.get(_IMPORTS, key)
+        item = Item(_IMPORTS, key, asdict(progress), (current.version + 1) if current else 1)
+        writes = [Put(item, unconditional=True)]
+        events = []
+        if progress.done:
+            writes.append(Put(Item(_SOURCES, progress.source, asdict(progress)), unconditional=True))
+            events.append(
+                self.store.event(
+                    f"registry:{progress.source}",
+                    "registry",
+                    "registry.imported",
+                    "operator",
+                    after={
+                        "source": progress.source,
+                        "file": progress.name,
+                        "records": progress.records,
+                        "written": progress.written,
+                        "fingerprint": progress.fingerprint,
+                    },
+                )
+            )
+        self.store.commit(writes, events)
+
+    def last_imports(self) -> dict[str, ImportProgress]:
+        """The last completed import of each source (what the site says of the data's freshness)."""
+        page = self.backend.query(_SOURCES)
+        return {item.sk: ImportProgress(**item.data) for item in page.items}
