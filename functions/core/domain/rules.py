@@ -241,7 +241,12 @@ def term_flags(draft: Draft) -> tuple[str, ...]:
     return (LONG_TERM_FLAG,) if draft.due_date > latest_legal_due_date(draft.issue_date) else ()
 
 
+# The debtor's name as typed is not the registry's: the public sees the registry's, the moderator both.
+NAME_MISMATCH_FLAG = "nom_different_du_repertoire"
+
 FLAG_MESSAGES = {
+    NAME_MISMATCH_FLAG: "Le nom du débiteur saisi diffère de celui du répertoire SIRENE : le site affiche le nom "
+    "du répertoire ; vérifiez qu'il s'agit bien de la même entreprise.",
     LONG_TERM_FLAG: "Le délai de paiement convenu dépasse le maximum légal (60 jours après la facture, "
     "ou 45 jours fin de mois) : le signalement est accepté mais signalé à la modération.",
 }

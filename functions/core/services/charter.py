@@ -32,8 +32,8 @@ from functions.core.domain.charter import (
 from functions.core.errors import Conflict, FieldError, Gone, NotFound, RuleNotMet, ValidationFailed
 from functions.core.logs import get_logger
 from functions.core.services import charter_mail
+from functions.core.services.identity import recorded_identity
 from functions.core.store import retry_on_conflict
-from functions.core.store.companies import Company
 from functions.core.store.signatures import Link
 from functions.core.tokens import hash_token, new_token
 
@@ -179,7 +179,8 @@ def _keeps_standing(existing: Signature | None) -> bool:
 def _record_company_if_unknown(ctx: Services, signature: Signature) -> None:
     # The site generates a page per signatory: it needs the company's identity.
     if ctx.store.companies.get_company(signature.siren) is None:
-        ctx.store.companies.record_company(Company(signature.siren, signature.company_name), signatory(signature.siren))
+        identity = recorded_identity(ctx, signature.siren, signature.company_name)
+        ctx.store.companies.record_company(identity, signatory(signature.siren))
 
 
 # -- withdrawal --------------------------------------------------------------------

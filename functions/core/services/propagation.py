@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from functions.core.context import Services
 from functions.core.logs import get_logger
 from functions.core.services.charter import refresh_charter_standing
+from functions.core.services.identity import align_identity
 from functions.core.services.solvency import refresh_summary
 from functions.core.store.items import Item
 
@@ -25,8 +26,9 @@ log = get_logger("propagation")
 
 def refreshers() -> list[Refresher]:
     """Return the refreshers, in the order they must run for one company."""
-    # The charter's standing first: summaries and site pages show it.
-    return [refresh_charter_standing, refresh_summary]
+    # The registry's identity first (every surface shows it), then the charter's standing
+    # (summaries and site pages show it).
+    return [align_identity, refresh_charter_standing, refresh_summary]
 
 
 def refresh_company(ctx: Services, siren: str) -> None:

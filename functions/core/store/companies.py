@@ -32,6 +32,7 @@ class Company:
     address: str = ""
     postal_code: str = ""
     city: str = ""
+    verified: bool = False  # taken from the official registry (SIRENE), not from what someone typed
 
 
 def name_partition(folded_name: str) -> str:

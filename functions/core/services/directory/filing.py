@@ -13,13 +13,15 @@ from typing import Any
 
 from functions.core.clock import today_in_paris
 from functions.core.context import Services
+from functions.core.domain.registry import CompanyIdentity, name_matches
 from functions.core.domain.reports import AmicableSteps, Invoice, Party, Report, ReportStatus
-from functions.core.domain.rules import Draft, Limits, check_filing, term_flags
-from functions.core.errors import Duplicate, RuleNotMet
+from functions.core.domain.rules import NAME_MISMATCH_FLAG, Draft, Limits, check_filing, term_flags
+from functions.core.errors import Duplicate, FieldError, RuleNotMet
 from functions.core.identifiers import parse_company
 from functions.core.logs import get_logger
 from functions.core.services.directory.members import require_approved
 from functions.core.services.directory.notices import notify_report
+from functions.core.services.identity import filing_gates
 from functions.core.store import ConditionFailed, retry_on_conflict
 from functions.core.store.members import Member
 
@@ -36,7 +38,16 @@ class Filing:
     description: str
 
 
-def _new_report(member: Member, filing: Filing, created_at: Any) -> Report:
+def name_flags(identity: CompanyIdentity | None, typed: str) -> tuple[str, ...]:
+    """Flag for the moderator a debtor named otherwise than the registry names it (after folding)."""
+    return (
+        (NAME_MISMATCH_FLAG,)
+        if identity is not None and identity.nameable and not name_matches(identity, typed)
+        else ()
+    )
+
+
+def _new_report(member: Member, filing: Filing, created_at: Any, identity: CompanyIdentity | None) -> Report:
     draft = filing.draft
     assert draft.notice_date is not None and draft.notice_channel is not None  # the rules checked both
     return Report(
@@ -55,7 +66,7 @@ def _new_report(member: Member, filing: Filing, created_at: Any) -> Report:
         created_at=created_at,
         description=filing.description,
         filed_by=member.id,
-        flags=term_flags(draft),
+        flags=term_flags(draft) + name_flags(identity, filing.debtor_name),
         public_ref=f"pub_{secrets.token_hex(8)}",
     )
 
@@ -68,7 +79,8 @@ def file_report(ctx: Services, member: Member, filing: Filing) -> Report:
     failures = check_filing(filing.draft, today_in_paris(now), limits)
     if failures:
         raise RuleNotMet("Ce signalement ne respecte pas toutes les règles du recouvrement amiable.", failures)
-    report = _new_report(member, filing, now)
+    _refuse_by_registry(ctx, filing.draft)
+    report = _new_report(member, filing, now, ctx.store.registry.get_identity(parse_company(filing.draft.debtor_siren)))
     _refuse_duplicate(ctx, report)
 
     def attempt() -> None:
@@ -82,6 +94,13 @@ def file_report(ctx: Services, member: Member, filing: Filing) -> Report:
 
     retry_on_conflict(attempt)
     return _notified(ctx, report)
+
+
+def _refuse_by_registry(ctx: Services, draft: Draft) -> None:
+    """The registry's gates: a ceased company, or one under collective proceedings, is not reported (422)."""
+    gates = filing_gates(ctx, parse_company(draft.debtor_siren), invoice_issued=draft.issue_date)
+    if gates:
+        raise RuleNotMet(gates[0].message, [FieldError("debtor_siren", gate.code, gate.message) for gate in gates])
 
 
 def _notified(ctx: Services, report: Report) -> Report:

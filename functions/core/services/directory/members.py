@@ -15,7 +15,8 @@ from datetime import timedelta
 
 from functions.core.context import Services
 from functions.core.cooldown import mailbox_of, refuse_if_too_soon
-from functions.core.errors import Conflict, Forbidden, Gone, NotFound, Unauthorized
+from functions.core.domain.registry import CEASED, ceased_wording
+from functions.core.errors import Conflict, FieldError, Forbidden, Gone, NotFound, RuleNotMet, Unauthorized
 from functions.core.mailer import Message
 from functions.core.store import retry_on_conflict
 from functions.core.store.members import Member, MemberStatus
@@ -58,7 +59,16 @@ class Credentials:
 
 
 def register_member(ctx: Services, *, siren: str, company_name: str, contact_name: str, email: str) -> Member:
-    """Record an unverified member and e-mail it the token that verifies its address (429 when too soon)."""
+    """Record an unverified member and e-mail it the token that verifies its address (429 when too soon).
+
+    A company the registry says has ceased cannot join (422 ``entreprise_cessee``).
+    """
+    identity = ctx.store.registry.get_identity(siren)
+    if identity is not None and not identity.active:
+        message = (
+            f"Le répertoire SIRENE indique : {ceased_wording(identity)}. Une entreprise cessée ne peut pas s'inscrire."
+        )
+        raise RuleNotMet(message, [FieldError("siren", CEASED, message)])
     now = ctx.clock()
     member = Member(
         id=f"mbr_{uuid.uuid4().hex[:16]}",

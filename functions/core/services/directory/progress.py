@@ -18,8 +18,8 @@ from functions.core.errors import NotFound
 from functions.core.logs import get_logger
 from functions.core.services.directory import mails
 from functions.core.services.directory.notices import issue_reply_link
+from functions.core.services.identity import recorded_identity
 from functions.core.store import retry_on_conflict
-from functions.core.store.companies import Company
 from functions.core.store.members import Member
 from functions.core.store.reports import QUEUE_PUBLISH, moment_key
 
@@ -47,7 +47,7 @@ def change_report(
 def publish_report(ctx: Services, report_id: str, now: datetime) -> Report | None:
     """Publish one report if its grace period is over and nothing stopped it.
 
-    The debtor's identity (as the creditor gave it, when Ardoise has none yet)
+    The debtor's identity (the registry's, else as the creditor gave it, when Ardoise has none yet)
     is recorded in the same transaction: a listed company is always findable,
     and never before it is listed (a company page or search hit appearing at
     filing time would tell the public that a report is pending).
@@ -57,7 +57,7 @@ def publish_report(ctx: Services, report_id: str, now: datetime) -> Report | Non
         report = ctx.store.reports.get_report(report_id)
         if report is None or not lifecycle.is_due_for_publication(report, now):
             return None
-        identity = Company(report.debtor.siren, report.debtor.name)
+        identity = recorded_identity(ctx, report.debtor.siren, report.debtor.name)
         writes, events = ctx.store.companies.first_record(identity, TICK_ACTOR)
         return ctx.store.reports.save(
             report,
