@@ -16,6 +16,7 @@ from functions.core.store.companies import Company
 from functions.core.store.items import Item, Put
 from functions.local.charter_demo import seed_signatories
 from functions.local.directory_demo import seed_reports
+from functions.local.registry_demo import seed_registry
 
 DEMO_ACTOR = "system:demo"
 DEMO_COMPANIES = 40
@@ -122,7 +123,9 @@ DEMO_STEPS: list[tuple[str, DemoStep]] = [
     ("companies", seed_companies),
     ("charter_signatories", seed_signatories),
     ("directory_reports", seed_reports),
-    ("solvency_subscriber", seed_subscriber),  # last: summaries need the other steps' data
+    ("solvency_subscriber", seed_subscriber),  # summaries need the other steps' data
+    # Last: the registry's gates would refuse the demo's reports against a ceased company.
+    ("registry", seed_registry),
 ]
 
 
