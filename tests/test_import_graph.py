@@ -73,6 +73,7 @@ SDK_USERS = frozenset(
         "functions.core.mailer",  # SES
         "functions.site.state",  # the site builder's own state database
         "functions.site.publish.s3",
+        "functions.core.registry.s3",  # the registry files an operator drops in S3
     }
 )
 # Only the HTTP edge and the routes read the request; everything below them is given values.

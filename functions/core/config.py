@@ -174,6 +174,13 @@ SETTINGS: tuple[Setting, ...] = (
         required_in_production=True,
     ),
     Setting(
+        "ARDOISE_REGISTRY_BUCKET",
+        "registry_bucket",
+        "",
+        "S3 bucket whose `registry/` folder holds the SIRENE and BODACC files to import, picked up every "
+        "10 minutes by the publisher stage (empty: imports only by `ardoise registry`).",
+    ),
+    Setting(
         "ARDOISE_SITE_BUILD_DIR",
         "site_build_dir",
         "var/site-build",
@@ -317,6 +324,7 @@ class Settings:
     mail_from: str
     site_dir: str
     site_bucket: str
+    registry_bucket: str
     site_build_dir: str
     site_publish: bool
     secret_key: str

@@ -20,3 +20,27 @@ def publish(event: dict[str, Any] | None = None, context: Any = None) -> dict[st
     ctx = Services()
     configure_logging(ctx.settings.log_level)
     return run_tick(ctx, tick_steps())
+
+
+# Left to the Lambda after an import stops: progress saved, nothing cut short by the time limit.
+IMPORT_MARGIN_SECONDS = 90
+# The event runs every 10 minutes: a run never outlasts the next one's start.
+IMPORT_BUDGET_SECONDS = 540
+
+
+def import_registry(event: dict[str, Any] | None = None, context: Any = None) -> dict[str, Any]:
+    """Import the registry files dropped in ARDOISE_REGISTRY_BUCKET, within this invocation's time; Zappa calls it."""
+    import time
+
+    from functions.core.registry.s3 import s3_client
+    from functions.core.services.registry_import import import_bucket
+
+    ctx = Services()
+    configure_logging(ctx.settings.log_level)
+    if not ctx.settings.registry_bucket:
+        return {"skipped": "ARDOISE_REGISTRY_BUCKET is not set"}
+    remaining = context.get_remaining_time_in_millis() / 1000 if context is not None else IMPORT_BUDGET_SECONDS
+    deadline = time.monotonic() + min(IMPORT_BUDGET_SECONDS, remaining - IMPORT_MARGIN_SECONDS)
+    return import_bucket(
+        ctx, s3_client(), ctx.settings.registry_bucket, out_of_time=lambda: time.monotonic() >= deadline
+    )
