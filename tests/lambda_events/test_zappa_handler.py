@@ -130,6 +130,11 @@ def test_the_scheduled_event_runs_the_site_publication(stage: str) -> None:
     assert result == {"publish_site": {"skipped": "ARDOISE_SITE_PUBLISH is off"}}
 
 
+@pytest.mark.parametrize("stage", ["publisher"], indirect=True)
+def test_the_scheduled_registry_import_does_nothing_without_a_registry_bucket(stage: str) -> None:
+    assert invoke("publisher_import_registry_schedule.json") == {"skipped": "ARDOISE_REGISTRY_BUCKET is not set"}
+
+
 def test_the_directory_stage_schedules_the_tick_every_15_minutes() -> None:
     events = stage_setting("directory", "events")
     assert {"function": "functions.directory.jobs.tick", "expression": "rate(15 minutes)"} in events
@@ -138,7 +143,8 @@ def test_the_directory_stage_schedules_the_tick_every_15_minutes() -> None:
 
 def test_only_the_publisher_stage_builds_the_site() -> None:
     assert stage_setting("publisher", "events") == [
-        {"function": "functions.publisher.jobs.publish", "expression": "rate(15 minutes)"}
+        {"function": "functions.publisher.jobs.publish", "expression": "rate(15 minutes)"},
+        {"function": "functions.publisher.jobs.import_registry", "expression": "rate(10 minutes)"},
     ]
     assert stage_setting("publisher", "environment_variables")["ARDOISE_SITE_PUBLISH"] == "on"
     for api_stage in ("directory", "charter", "reports"):
