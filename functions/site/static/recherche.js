@@ -1,6 +1,6 @@
 /* Ardoise: search the directory by name or SIREN without downloading it.
  *
- * The index is a tree of small JSON shards under recherche/ (see the README):
+ * The index is a tree of small JSON shards under recherche/ (see docs/site.md):
  * the first two folded characters of the query name the root shard; a shard too
  * big to send is split, and then lists its children's keys and its first rows.
  * A look-up follows one path of that tree: a few KB, whatever the directory's size.
