@@ -3,7 +3,7 @@
 Each rule has a stable code (the API's contract) and a French message. All
 rules are checked and every failure is returned, so that a creditor fixes
 everything at once. Every date is bounded to a plausible window as of today
-(``windows.py``). Source: MISSION.md, "A report's life".
+(``windows.py``). Described in docs/directory.md, "A report's life".
 """
 
 from __future__ import annotations
