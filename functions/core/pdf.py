@@ -2,7 +2,8 @@
 
 Only what printable documents need: A4 pages, the standard Helvetica fonts
 (every PDF reader has them, so nothing is embedded), headings, wrapped
-paragraphs, two-column rows, horizontal rules and automatic page breaks.
+paragraphs, bulleted lists, two-column rows, horizontal rules, a grid of
+squares (a QR code's modules, drawn as vectors) and automatic page breaks.
 Text is encoded in WinAnsi (cp1252), which covers French accents, the euro
 sign and typographic quotes; other characters degrade to close equivalents.
 
@@ -20,11 +21,14 @@ from __future__ import annotations
 
 import unicodedata
 import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 A4 = (595.28, 841.89)
 REGULAR, BOLD = "F1", "F2"
+# Room between a list item's bullet and its text.
+_MARK_GAP = 12.0
 _FONT_NAMES = {REGULAR: "Helvetica", BOLD: "Helvetica-Bold"}
 
 # Glyph widths (thousandths of the font size) of the printable ASCII range,
@@ -58,6 +62,7 @@ _SPECIAL_WIDTHS = {
     "—": 1000,
     "°": 400,
     "…": 1000,
+    "•": 350,
 }
 
 # Characters WinAnsi lacks, replaced by the nearest it has.
@@ -123,12 +128,13 @@ class TextPdf:
     def __post_init__(self) -> None:
         self._pages: list[_Page] = []
         self._y = 0.0
+        self._inset = 0.0  # room kept at the right (beside a QR code)
         self.page_break()
 
     # -- layout ------------------------------------------------------------
     @property
     def usable_width(self) -> float:
-        return self.page_size[0] - 2 * self.margin
+        return self.page_size[0] - 2 * self.margin - self._inset
 
     def page_break(self) -> None:
         """Start a new page."""
@@ -164,6 +170,68 @@ class TextPdf:
             self._y -= leading
             self._draw(self.margin + indent, line, font, size)
         self._y -= after
+
+    def bullets(
+        self,
+        items: Sequence[tuple[str, Sequence[str]]],
+        *,
+        size: float = 10.5,
+        indent: float = 12.0,
+        after: float = 6.0,
+    ) -> None:
+        """A bulleted list: each item wraps under its own text, not under its bullet; items may have sub-items."""
+        for text, subs in items:
+            self._item("•", text, size, indent)
+            for sub in subs:
+                self._item("–", sub, size, indent + _MARK_GAP)
+        self._y -= after
+
+    def _item(self, mark: str, text: str, size: float, indent: float) -> None:
+        leading = size * 1.35
+        lines = wrap(text, REGULAR, size, self.usable_width - indent - _MARK_GAP)
+        for number, line in enumerate(lines):
+            self._reserve(leading)
+            self._y -= leading
+            if number == 0:
+                self._draw(self.margin + indent, mark, REGULAR, size)
+            self._draw(self.margin + indent + _MARK_GAP, line, REGULAR, size)
+        self._y -= 2
+
+    def squares_beside(
+        self, grid: Sequence[Sequence[bool]], text: Callable[[], None], *, module: float, quiet: int = 4
+    ) -> None:
+        """Black squares (True) at the right of the text width, and ``text`` (drawing calls) flowing to their left.
+
+        A QR code and what it is for, kept on one page: the grid has a blank
+        margin of ``quiet`` modules, and each row's runs of black modules are
+        one rectangle, so that no reader shows hairlines between neighbours.
+        """
+        side = (len(grid) + 2 * quiet) * module
+        self._reserve(side)
+        top = self._y
+        left = self.page_size[0] - self.margin - side + quiet * module
+        rectangles = []
+        for row, cells in enumerate(grid):
+            y = top - (quiet + row + 1) * module
+            column = 0
+            while column < len(cells):
+                if not cells[column]:
+                    column += 1
+                    continue
+                start = column
+                while column < len(cells) and cells[column]:
+                    column += 1
+                rectangles.append(
+                    b"%.3f %.3f %.3f %.3f re" % (left + start * module, y, (column - start) * module, module)
+                )
+        if rectangles:
+            self._pages[-1].operations.append(b"q 0 g " + b" ".join(rectangles) + b" f Q")
+        self._inset = side
+        try:
+            text()
+        finally:
+            self._inset = 0.0
+        self._y = min(self._y, top - side)
 
     def rows(self, pairs: list[tuple[str, str]], *, size: float = 10.0, label_width: float = 170.0) -> None:
         """Label/value rows: bold labels on the left, wrapped values on the right."""

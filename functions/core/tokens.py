@@ -90,3 +90,30 @@ def unseal(key: bytes, sealed: str) -> bytes | None:
     if not hmac.compare_digest(tag, hmac.digest(authenticate, nonce + cipher, "sha256")):
         return None
     return _xor(cipher, _keystream(encrypt, nonce, len(cipher)))
+
+
+# Crockford's base 32: no I, L, O nor U, so that a code read off paper is typed right;
+# typed I/L and O are read as 1 and 0, and case, spaces and dashes do not matter.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 10  # 50 bits: guessing is held off by the rate limit of the page that takes codes
+_TYPED_AS = str.maketrans({"I": "1", "L": "1", "O": "0"})
+
+
+def derived_code(secret: str, message: str) -> str:
+    """Return the short code ``message`` always gives under ``secret`` (``CODE_LENGTH`` characters)."""
+    number = int.from_bytes(hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest(), "big")
+    return "".join(CODE_ALPHABET[(number >> (5 * i)) & 31] for i in range(CODE_LENGTH))
+
+
+def read_code(typed: str) -> str | None:
+    """Return the code a person typed ("k7pm3 qxd9f", "K7PM3-QXD9F"), or None if it cannot be one."""
+    code = "".join(ch for ch in typed.upper() if ch not in " -.\u00a0\u202f\t").translate(_TYPED_AS)
+    if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
+        return None
+    return code
+
+
+def grouped_code(code: str) -> str:
+    """``K7PM3-QXD9F``: two groups of five, easier to read out and to type."""
+    half = len(code) // 2
+    return f"{code[:half]}-{code[half:]}"

@@ -12,11 +12,13 @@ from flask import Response, render_template
 from functions.core.clock import today_in_paris
 from functions.core.domain.lifecycle import STATUS_LABELS
 from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeReason
+from functions.core.errors import Problem
 from functions.core.headers import CSP, new_nonce, page_csp
 from functions.core.money import format_eur
 from functions.core.services.directory.replies import EVIDENCE_TYPES, DebtorPage, accepted_kinds
 from functions.core.services.directory.wording import points
 from functions.core.text import long_date
+from functions.core.tokens import CODE_LENGTH
 
 # The debtor declares a payment through its own form, not as a dispute reason.
 _REASONS = [
@@ -61,3 +63,15 @@ def reply_page(page: DebtorPage) -> Response:
     # the other headers: no-store and no referrer (the token is in the URL), nosniff, no framing.
     policy = page_csp(nonce, connect="'self' https://*.amazonaws.com", form_action="'self'")
     return Response(html, mimetype="text/html", headers={CSP: policy})
+
+
+def code_page(problem: Problem | None = None, typed: str = "") -> Response:
+    """The page where a letter's short code is typed (again, with what was wrong, after a failure)."""
+    nonce = new_nonce()
+    html = render_template("code.html", problem=problem, typed=typed, length=CODE_LENGTH, nonce=nonce)
+    # No script: its form posts to this same address. The edge adds no-store, no referrer, nosniff, no framing.
+    response = Response(html, mimetype="text/html", headers={CSP: page_csp(nonce, form_action="'self'")})
+    if problem is not None:
+        response.status_code = problem.status
+        response.headers.update(problem.headers)
+    return response

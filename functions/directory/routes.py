@@ -8,9 +8,9 @@ from functions.core.clock import today_in_paris
 from functions.core.domain.evidence import ACCEPTED_TYPES
 from functions.core.domain.reports import DisputeReason
 from functions.core.domain.rules import Draft
-from functions.core.errors import FieldError, ValidationFailed
-from functions.core.http import Api, services
-from functions.core.services.directory import filing, listing, members, moderation, progress, replies
+from functions.core.errors import FieldError, Problem, UnsupportedMediaType, ValidationFailed
+from functions.core.http import PROBLEM_MIMETYPE, Api, services
+from functions.core.services.directory import codes, filing, listing, members, moderation, progress, replies
 from functions.core.store.members import Member
 from functions.core.store.moderators import Moderator
 from functions.core.validation import SirenPath
@@ -318,6 +318,40 @@ def start_upload(token: str, body: EvidenceRequest) -> tuple[UploadOut, int]:
 def upload_evidence(token: str, evidence_id: str) -> tuple[str, int]:
     replies.receive_upload(services(), token, evidence_id, request.get_data(cache=False))
     return "", 204
+
+
+# -- a letter's short code ------------------------------------------------------------
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+@api.route("/r", "GET", summary="Page où saisir le code d'un courrier (HTML).", responses={200: "text/html"})
+def code_form() -> Response:
+    return pages.code_page()
+
+
+@api.route(
+    "/r",
+    "POST",
+    summary="Ouvrir la page du débiteur avec le code de son courrier (formulaire ; 10 codes erronés par heure).",
+    responses={303: None, 200: "text/html"},
+    problems=(400, 404, 410, 415, 429),
+    raw_body={media: {"type": "object", "properties": {"code": {"type": "string"}}} for media in FORM_TYPES},
+)
+def open_code() -> Response:
+    if request.mimetype not in FORM_TYPES:
+        raise UnsupportedMediaType("Envoyez le code par un formulaire (champ « code »).")
+    typed = request.form.get("code", "")
+    try:
+        url = codes.open_code(services(), typed, request.remote_addr or "")
+    except Problem as problem:
+        # A person at the page sees it again with what went wrong; a program gets the problem.
+        if request.accept_mimetypes.best_match([PROBLEM_MIMETYPE, "text/html"]) == "text/html":
+            return pages.code_page(problem, typed=typed[:20])
+        raise
+    return Response(
+        status=303, headers={"Location": url, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+    )
 
 
 # -- moderation ----------------------------------------------------------------------

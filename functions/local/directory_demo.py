@@ -18,11 +18,12 @@ from functions.core.context import Services
 from functions.core.domain.reports import DisputeReason, NoticeChannel
 from functions.core.domain.rules import Draft
 from functions.core.services.directory import filing, members, progress, replies
-from functions.core.services.directory.notices import issue_reply_link
+from functions.core.services.directory.notices import code_page, issue_reply_link, notice_code
 from functions.core.store import Store
 from functions.core.store.companies import Company
 from functions.core.store.members import Member
 from functions.core.text import fold
+from functions.core.tokens import grouped_code
 
 ACTOR = "system:demo"
 CREDITOR = ("732829320", "Menuiserie Durand SARL", "Claire Durand", "compta@menuiserie-durand.fr")
@@ -65,14 +66,14 @@ class _Invoice:
     due_days_ago: int
 
 
-def _file(ctx: Services, member: Member, debtor: Company, invoice: _Invoice) -> str:
+def _file(ctx: Services, member: Member, debtor: Company, invoice: _Invoice, *, by_post: bool = False) -> str:
     today = ctx.clock().date()
     due = today - timedelta(days=invoice.due_days_ago)
     draft = Draft(
         member_siren=member.siren,
         claimed_creditor_siren=None,
         debtor_siren=debtor.siren,
-        debtor_email=f"comptabilite@{fold(debtor.name).replace(' ', '-')[:30]}.example",
+        debtor_email="" if by_post else f"comptabilite@{fold(debtor.name).replace(' ', '-')[:30]}.example",
         debtor_postal_address=f"{debtor.address}, {debtor.postal_code} {debtor.city}",
         issue_date=due - timedelta(days=30),
         due_date=due,
@@ -137,9 +138,16 @@ def seed_reports(ctx: Services, companies: list[Company]) -> dict[str, Any]:
     progress.record_payment(
         later, member, settled_id, amount_cents=3_600_00, paid_on=later.clock().date() - timedelta(days=2)
     )
+    # Known only by its address: its notice is a letter (in the outbox) with a short code for /r/.
     recent = _file(
-        _at(ctx, ctx.clock() - timedelta(days=3)), member, debtors[5], _Invoice("FA-2026-0042", 1_850_00, 35)
+        _at(ctx, ctx.clock() - timedelta(days=3)),
+        member,
+        debtors[5],
+        _Invoice("FA-2026-0042", 1_850_00, 35),
+        by_post=True,
     )
+    letter = ctx.store.reports.get_report(recent)
+    assert letter is not None and letter.notice is not None
     moderator = members.create_moderator(
         ctx, name="Modération Ardoise (démo)", email="moderation@ardoise.localhost", actor=ACTOR
     )
@@ -152,6 +160,8 @@ def seed_reports(ctx: Services, companies: list[Company]) -> dict[str, Any]:
         "disputed_in_moderation": disputed_id,
         "settled": settled_id,
         "in_grace_period": recent,
+        "letter_code": grouped_code(notice_code(ctx, letter, letter.notice)),
+        "letter_code_page": code_page(ctx),
         "member_token_file": str(var / "demo-member-token"),
         "moderator_token_file": str(var / "demo-moderator-token"),
     }

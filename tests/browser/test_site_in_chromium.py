@@ -204,3 +204,13 @@ def test_the_signing_form_shows_the_api_s_french_problem_details(page: Any, site
     page.get_by_text("siren : Ce SIREN n'est pas valide.").wait_for()
     assert "Requête invalide" in page.locator(".ardoise-message").inner_text()
     screenshot(page, "signer-1280")
+
+
+def test_the_short_page_of_a_letter_takes_its_code_and_posts_it_to_the_directory(page: Any, site: Site) -> None:
+    page.goto(site.url + "/r/")
+    assert page.locator("h1").inner_text().startswith("Saisir le code de votre courrier")
+    field = page.get_by_label("Code personnel")
+    assert field.get_attribute("name") == "code" and field.get_attribute("required") is not None
+    form = page.locator("form:has(input[name=code])")
+    assert form.evaluate("f => [f.method, f.action]") == ["post", site.url + "/api/directory/r"]
+    assert page.errors == []

@@ -12,10 +12,12 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from io import BytesIO
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from pypdf import PdfReader
 
 from functions.core.clock import FixedClock
 from functions.core.config import Settings
@@ -130,6 +132,10 @@ SCENARIOS: dict[str, tuple[Callable[[Rig], None], int, list[bool]]] = {
 }
 
 
+def _pdf_text(pdf: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+
+
 def _tick_days(rig: Rig, days: int) -> None:
     for _ in range(days):
         rig.clock.advance(days=1)
@@ -191,6 +197,11 @@ def test_a_letter_sent_again_is_a_copy_of_the_same_letter(rig: Rig) -> None:
     original, copy = [m for m in rig.outbox.messages() if m["To"] == letters_to]
     assert str(original["Subject"]) == "Courrier à poster : l'avis du 2 mars 2026 (SIREN 552100554)"
     assert str(copy["Subject"]) == "Courrier à poster : copie de l'avis du 2 mars 2026 (SIREN 552100554)"
+    # The copy's letter gives the same short code (hence the same page) as the first one.
+    letters = [next(m.iter_attachments()).get_content() for m in (original, copy)]
+    codes = [set(re.findall(r"\b[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}\b", _pdf_text(pdf))) for pdf in letters]
+    assert len(codes[0]) == 1 and codes[0] == codes[1]
+    assert "Copie de l'avis du 2 mars 2026" in _pdf_text(letters[1])
     assert "peut-être déjà" in copy.get_body(("plain",)).get_content()
     [report] = rig.services.store.reports.list_for_debtor(DEBTOR_SIREN)
     assert report.status is ReportStatus.NOTIFIED

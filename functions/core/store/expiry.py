@@ -8,8 +8,9 @@ tick step deletes what is due — on both stores, whatever TTL did first:
 - ``MEMBER#{id}`` / ``PROFILE`` while unverified (a name and an e-mail nobody
   confirmed), at the end of its verification window; verifying takes it out;
 - ``MEMBERVERIFY#…``, ``MEMBERREQ#…`` (registration cooldowns),
-  ``IDEMPOTENCY#…`` and ``REPLYLINK#…`` (with the link's twin kept beside the
-  report), each at its own expiry.
+  ``IDEMPOTENCY#…``, ``CODETRIES#…`` (wrong short codes in an hour) and
+  ``REPLYLINK#…`` (a link or a letter's short code, with its twin kept beside
+  the report), each at its own expiry.
 """
 
 from __future__ import annotations

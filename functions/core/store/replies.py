@@ -5,10 +5,17 @@
 - ``DEBTOR#{siren}`` / ``LINK#{report}#{digest}``: the same, beside the report,
   so that deleting a report finds and deletes its links.
 - ``DEBTOR#{siren}`` / ``EVIDENCE#{report}#{id}``: one declared evidence file.
+- A paper notice's short code is another key to its report, stored like a link
+  (``REPLYLINK#{digest of the code}`` with ``kind: code``, and its twin) so that
+  it expires and is deleted with the report's links; only the rate-limited code
+  page resolves it, never the reply link's routes.
+- ``CODETRIES#{client digest}`` and ``CODETRIES#all`` / ``{hour}``: failed codes
+  in that hour, the rate limit against guessing (expire).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -45,6 +52,9 @@ class Evidence:
     created_at: datetime
 
 
+LINK, CODE = "link", "code"
+CODE_TRIES = "CODETRIES#"
+
 # An expired link is kept a while, so that a late click says "expired" (410), not "unknown" (404).
 EXPIRED_LINK_KEPT = timedelta(days=30)
 
@@ -56,12 +66,21 @@ class Replies(Repository):
         """Store a new link for ``report`` (earlier links stay valid until they expire)."""
         self.backend.transact(self.link_writes(report, token, expires_at))
 
-    def link_writes(self, report: Report, token: str, expires_at: datetime) -> list[Write]:
-        """The writes storing a link, to commit with a change of the report (the same token gives the same items)."""
+    def link_writes(self, report: Report, token: str, expires_at: datetime, *, kind: str = LINK) -> list[Write]:
+        """The writes storing a link (or, ``kind=CODE``, a short code), to commit with a change of the report.
+
+        The same token gives the same items, so that writing a derived link again rewrites them.
+        """
         digest = hash_token(token)
         expires = int(expires_at.timestamp())
         forget = int((expires_at + EXPIRED_LINK_KEPT).timestamp())
-        data = {"report_id": report.id, "debtor_siren": report.debtor.siren, "digest": digest, "expires": expires}
+        data = {
+            "report_id": report.id,
+            "debtor_siren": report.debtor.siren,
+            "digest": digest,
+            "expires": expires,
+            "kind": kind,
+        }
         link_pk = f"REPLYLINK#{digest}"
         # Unconditional: writing a derived link again (a notice's copy) rewrites the same items.
         return [
@@ -73,15 +92,34 @@ class Replies(Repository):
             ),
         ]
 
-    def find_link(self, token: str) -> ReplyLink | None:
-        """Return what a token opens (expired or not), or None for an unknown token."""
+    def find_link(self, token: str, *, kind: str = LINK) -> ReplyLink | None:
+        """Return what a token (or, ``kind=CODE``, a short code) opens, expired or not; None if unknown."""
         digest = hash_token(token)
         item = self.backend.get(f"REPLYLINK#{digest}", "LINK")
-        if item is None or not same_digest(token, item.data["digest"]):
+        if item is None or not same_digest(token, item.data["digest"]) or item.data.get("kind", LINK) != kind:
             return None
         return ReplyLink(
             item.data["report_id"], item.data["debtor_siren"], datetime.fromtimestamp(item.data["expires"], UTC)
         )
+
+    def failed_codes(self, keys: Sequence[str], window: str) -> dict[str, int]:
+        """How many wrong codes each key (a client's digest, or ``all``) sent in ``window``."""
+        items = self.backend.get_many([(f"{CODE_TRIES}{key}", window) for key in keys])
+        return {item.pk.removeprefix(CODE_TRIES): int(item.data["failures"]) for item in items}
+
+    def count_failed_code(self, keys: Sequence[str], window: str, expires_at: datetime) -> None:
+        """Count one wrong code against each key in ``window`` (a lost race raises ``ConditionFailed``: retry)."""
+        current = {item.pk: item for item in self.backend.get_many([(f"{CODE_TRIES}{k}", window) for k in keys])}
+        writes: list[Write] = []
+        for key in keys:
+            pk = f"{CODE_TRIES}{key}"
+            item = current.get(pk)
+            if item is None:
+                expires = int(expires_at.timestamp())
+                writes.append(Put(Item(pk, window, {"failures": 1}, **expiry_keys(expires, pk, window)), None))
+            else:
+                writes.append(Put(item.bumped({"failures": int(item.data["failures"]) + 1}), item.version))
+        self.backend.transact(writes)
 
     def record_evidence(self, report: Report, evidence: Evidence) -> None:
         data = {

@@ -6,8 +6,8 @@ claim older than ten minutes is considered lost and taken over.
 
 A report has one notice. The first claim fixes it (its date, hence the
 publication date and the link's expiry, and a random seed that, with the
-secret key, gives its private link) and stores its link in the same
-transaction. When a crash leaves a notice unconfirmed, the tick sends it again
+secret key, gives its private link and a letter's short code) and stores
+them, as digests, in the same transaction. When a crash leaves a notice unconfirmed, the tick sends it again
 as a copy of that same notice ("Copie de l'avis du …"): same link, same dates,
 same amounts, never a new notice.
 """
@@ -15,7 +15,6 @@ same amounts, never a new notice.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from functions.core.clock import today_in_paris
@@ -25,40 +24,17 @@ from functions.core.domain.penalties import Penalties, late_payment_penalties
 from functions.core.domain.reports import DebtorNotice, NoticeMedium, Report, ReportStatus
 from functions.core.logs import get_logger
 from functions.core.mailer import Attachment, Message
-from functions.core.money import format_eur
-from functions.core.pdf import TextPdf
-from functions.core.services.directory.wording import CHANNEL_LABELS, SIGNATURE, percent, short_date
+from functions.core.services.directory.letters import notice_letter
+from functions.core.services.directory.notice_content import NoticeFacts, notice_text
 from functions.core.store import retry_on_conflict
+from functions.core.store.replies import CODE
 from functions.core.store.reports import QUEUE_NOTICE
-from functions.core.text import long_date
-from functions.core.tokens import derived_token, new_token
+from functions.core.tokens import derived_code, derived_token, new_token
 
 CLAIM_MINUTES = 10
 REPLY_TOKEN_PREFIX = "ard_rep"  # noqa: S105 - a label, not a secret
 ACTOR = "system:notice"
 log = get_logger("directory.notices")
-
-
-@dataclass(frozen=True)
-class NoticeFacts:
-    """Everything a notice states, computed once for the e-mail and the letter alike."""
-
-    report: Report
-    notice: DebtorNotice
-    penalties: Penalties
-    publication_day: datetime
-    reply_url: str
-    link_expires: datetime
-
-    @property
-    def copy_line(self) -> str:
-        """What a copy says first (empty for the first sending)."""
-        if not self.notice.is_copy:
-            return ""
-        return (
-            f"Copie de l'avis du {long_date(today_in_paris(self.notice.dated_at))} : ce message le reprend à "
-            "l'identique, au cas où il ne vous serait pas parvenu. Le lien et les dates qu'il indique sont inchangés."
-        )
 
 
 def reply_url(ctx: Services, token: str) -> str:
@@ -71,6 +47,16 @@ def issue_reply_link(ctx: Services, report: Report) -> tuple[str, datetime]:
     expires = ctx.clock() + timedelta(days=ctx.settings.reply_link_days)
     ctx.store.replies.issue_link(report, token, expires)
     return reply_url(ctx, token), expires
+
+
+def notice_code(ctx: Services, report: Report, notice: DebtorNotice) -> str:
+    """The short code of a report's letter, typed on ``<base>/r/``: the same for every copy of it."""
+    return derived_code(ctx.settings.secret_key, f"reply-code:{report.id}:{notice.seed}")
+
+
+def code_page(ctx: Services) -> str:
+    """The short page where a letter's code is typed (a page of the site, posting to ``/api/directory/r``)."""
+    return f"{ctx.settings.base_url}/r/"
 
 
 def notice_token(ctx: Services, report: Report, notice: DebtorNotice) -> str:
@@ -94,72 +80,10 @@ def penalties_of(ctx: Services, report: Report, now: datetime) -> Penalties:
     )
 
 
-def _penalty_lines(penalties: Penalties) -> str:
-    return "\n".join(
-        f"      du {short_date(p.start)} au {short_date(p.end)} ({p.days} jours à {percent(p.percent)}) : "
-        f"{format_eur(p.cents)}"
-        for p in penalties.periods
-    )
-
-
-def notice_text(facts: NoticeFacts) -> str:
-    """The notice's body, in plain French (the letter carries the same words)."""
-    report, penalties = facts.report, facts.penalties
-    steps, invoice = report.steps, report.invoice
-    copy = f"{facts.copy_line}\n\n" if facts.copy_line else ""
-    return f"""{copy}Madame, Monsieur,
-
-L'entreprise {report.creditor.name} (SIREN {report.creditor.siren}) a signalé sur Ardoise,
-l'annuaire collaboratif des retards de paiement entre entreprises, une facture qu'elle déclare
-impayée par {report.debtor.name} (SIREN {report.debtor.siren}), malgré ses relances et une mise
-en demeure du {long_date(steps.notice_date)} ({CHANNEL_LABELS[steps.notice_channel]}).
-
-  Facture n° {invoice.number} du {short_date(invoice.issue_date)}, échéance le {short_date(invoice.due_date)}
-  Montant de la facture : {format_eur(invoice.amount_cents)}
-  Reste dû déclaré : {format_eur(report.outstanding_cents)}
-
-Rien n'est publié à ce jour. Sans règlement ni contestation de votre part, ce signalement
-sera publié sur l'annuaire public le {long_date(today_in_paris(facts.publication_day))}.
-Seuls le reste dû, les dates de la facture et votre éventuelle réponse y figureront.
-
-Pour information, en cas de retard de paiement, la loi prévoit aussi :
-  - des pénalités de retard au taux de la BCE majoré de 10 points (article L441-10 du Code
-    de commerce), soit {format_eur(penalties.interest_cents)} au {short_date(penalties.until)} sur le reste dû :
-{_penalty_lines(penalties) or "      (aucun jour de retard)"}
-  - une indemnité forfaitaire pour frais de recouvrement de {format_eur(penalties.indemnity_cents)}
-    (article D441-5 du Code de commerce).
-Ces montants vous sont indiqués à titre d'information : ils ne sont jamais publiés comme dus.
-
-Votre lien personnel, valable jusqu'au {long_date(today_in_paris(facts.link_expires))}, vous permet de :
-  - contester ce signalement, motif et pièces à l'appui : la publication est alors suspendue
-    jusqu'à la décision d'un modérateur ;
-  - déclarer un paiement, justificatif à l'appui ;
-  - publier une réponse, affichée à côté du signalement.
-
-  {facts.reply_url}
-
-Ce lien vous est personnel : ne le transmettez pas. Si la facture a été réglée, le plus simple
-est de le déclarer par ce lien ; vous pouvez aussi contacter directement votre créancier.
-
-{SIGNATURE}"""
-
-
-def notice_letter(facts: NoticeFacts, now: datetime) -> bytes:
-    """The same notice as a printable A4 letter (PDF), addressed to the debtor's postal address."""
-    report = facts.report
-    doc = TextPdf(title=f"Avis de signalement — facture {report.invoice.number}", created=now, footer="Ardoise")
-    doc.paragraph(f"{report.debtor.name}\n{report.debtor.postal_address}", size=11, after=18)
-    doc.paragraph(f"Le {long_date(today_in_paris(facts.notice.dated_at))}", after=12)
-    doc.heading("Avis avant publication d'un signalement d'impayé")
-    for block in notice_text(facts).split("\n\n"):
-        doc.paragraph(block.replace("\n", " ").replace("  ", " ").strip(), after=8)
-    return doc.to_bytes()
-
-
 def _messages(ctx: Services, facts: NoticeFacts, now: datetime) -> tuple[NoticeMedium, list[Message]]:
     report = facts.report
     # No text the creditor typed: the body names the invoice and the creditor.
-    dated = long_date(today_in_paris(facts.notice.dated_at))
+    dated = facts.dated
     subject = (
         f"Copie de l'avis du {dated} : une facture impayée vous est signalée sur Ardoise"
         if facts.notice.is_copy
@@ -199,6 +123,7 @@ def notify_report(ctx: Services, report_id: str) -> Report | None:
     assert notice is not None  # the claim fixed it
     medium = NoticeMedium.EMAIL if claimed.debtor.email else NoticeMedium.POST
     delayed = notified(claimed, notice.dated_at, ctx.settings.grace_days, medium)
+    by_post = medium is NoticeMedium.POST
     facts = NoticeFacts(
         claimed,
         notice,
@@ -206,6 +131,8 @@ def notify_report(ctx: Services, report_id: str) -> Report | None:
         delayed.publish_after or notice.dated_at,
         reply_url(ctx, notice_token(ctx, claimed, notice)),
         notice_link_expires(ctx, notice),
+        code=notice_code(ctx, claimed, notice) if by_post else "",
+        code_page=code_page(ctx) if by_post else "",
     )
     medium, messages = _messages(ctx, facts, now)
     for message in messages:
@@ -237,9 +164,12 @@ def _claim(ctx: Services, report_id: str, now: datetime) -> Report | None:
             return None
         claimed = notice_claimed(report, now, seed=seed, claim=claim)
         assert claimed.notice is not None
-        token = notice_token(ctx, claimed, claimed.notice)
-        link = ctx.store.replies.link_writes(claimed, token, notice_link_expires(ctx, claimed.notice))
-        return ctx.store.reports.save(report, claimed, actor=ACTOR, action="report.notice_claimed", extra_writes=link)
+        expires = notice_link_expires(ctx, claimed.notice)
+        writes = ctx.store.replies.link_writes(claimed, notice_token(ctx, claimed, claimed.notice), expires)
+        if not claimed.debtor.email:  # a letter: its short code opens the same page
+            code = notice_code(ctx, claimed, claimed.notice)
+            writes += ctx.store.replies.link_writes(claimed, code, expires, kind=CODE)
+        return ctx.store.reports.save(report, claimed, actor=ACTOR, action="report.notice_claimed", extra_writes=writes)
 
     try:
         return retry_on_conflict(attempt)
