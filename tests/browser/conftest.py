@@ -65,6 +65,7 @@ PAGE_TYPES = {
     "retirer": "/charte/retirer/",
     "signaler": "/signaler-un-impaye/",
     "repondre": "/repondre-ou-contester/",
+    "code-courrier": "/r/",
     "abonnes": "/abonnes-et-api/",
     "indice": "/abonnes-et-api/indice/",
     "api-annuaire": "/abonnes-et-api/annuaire/",

@@ -109,11 +109,17 @@ def functions_pages(settings: Settings, tmp_path: Path) -> dict[str, str]:
     solvency = (
         reports_app(**shared).test_client().get(f"/solvency/{DEBTOR_SIREN}?format=html", headers={"X-API-Key": key})
     )
-    assert reply.status_code == 200 and solvency.status_code == 200
-    return {"reponse-du-debiteur": reply.get_data(as_text=True), "synthese": solvency.get_data(as_text=True)}
+    # The page where a letter's code is typed, showing what went wrong with the one typed.
+    code = directory.post("/r", data={"code": "ZZZZZ-ZZZZZ"}, headers={"Accept": "text/html"})
+    assert reply.status_code == 200 and solvency.status_code == 200 and code.status_code == 404
+    return {
+        "reponse-du-debiteur": reply.get_data(as_text=True),
+        "synthese": solvency.get_data(as_text=True),
+        "code-du-courrier": code.get_data(as_text=True),
+    }
 
 
-@pytest.mark.parametrize("name", ["reponse-du-debiteur", "synthese"])
+@pytest.mark.parametrize("name", ["reponse-du-debiteur", "synthese", "code-du-courrier"])
 def test_the_debtor_s_page_and_the_solvency_summary_have_no_serious_or_critical_accessibility_violation(
     screen: Any, functions_pages: dict[str, str], name: str
 ) -> None:
