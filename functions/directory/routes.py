@@ -335,6 +335,7 @@ def code_form() -> Response:
     "POST",
     summary="Ouvrir la page du débiteur avec le code de son courrier (formulaire ; 10 codes erronés par heure).",
     responses={303: None, 200: "text/html"},
+    headers={303: {"Location": "La page personnelle du débiteur (son lien privé)."}},
     problems=(400, 404, 410, 415, 429),
     raw_body={media: {"type": "object", "properties": {"code": {"type": "string"}}} for media in FORM_TYPES},
 )

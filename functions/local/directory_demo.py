@@ -138,15 +138,18 @@ def seed_reports(ctx: Services, companies: list[Company]) -> dict[str, Any]:
     progress.record_payment(
         later, member, settled_id, amount_cents=3_600_00, paid_on=later.clock().date() - timedelta(days=2)
     )
-    # Known only by its address: its notice is a letter (in the outbox) with a short code for /r/.
     recent = _file(
-        _at(ctx, ctx.clock() - timedelta(days=3)),
+        _at(ctx, ctx.clock() - timedelta(days=3)), member, debtors[5], _Invoice("FA-2026-0042", 1_850_00, 35)
+    )
+    # Known only by its address: its notice is a letter (in the outbox) with a short code for /r/.
+    posted = _file(
+        _at(ctx, ctx.clock() - timedelta(days=2)),
         member,
-        debtors[5],
-        _Invoice("FA-2026-0042", 1_850_00, 35),
+        companies[6],
+        _Invoice("FA-2026-0057", 940_00, 38),
         by_post=True,
     )
-    letter = ctx.store.reports.get_report(recent)
+    letter = ctx.store.reports.get_report(posted)
     assert letter is not None and letter.notice is not None
     moderator = members.create_moderator(
         ctx, name="Modération Ardoise (démo)", email="moderation@ardoise.localhost", actor=ACTOR
@@ -160,6 +163,7 @@ def seed_reports(ctx: Services, companies: list[Company]) -> dict[str, Any]:
         "disputed_in_moderation": disputed_id,
         "settled": settled_id,
         "in_grace_period": recent,
+        "in_grace_period_by_post": posted,
         "letter_code": grouped_code(notice_code(ctx, letter, letter.notice)),
         "letter_code_page": code_page(ctx),
         "member_token_file": str(var / "demo-member-token"),
