@@ -7,7 +7,8 @@ from typing import Any
 from flask import Flask
 
 from functions.charter.routes import api
-from functions.core.http import API_MOUNTS, build_app
+from functions.core.http import build_app
+from functions.core.mounts import API_MOUNTS
 
 
 def create_app(**overrides: Any) -> Flask:

@@ -11,6 +11,7 @@ import click
 
 from functions.cli.common import make_services, say
 from functions.core.context import Services
+from functions.core.mounts import api_url
 
 
 @click.command("serve")
@@ -78,7 +79,8 @@ def _echo_demo_key(ctx: Services, host: str, port: int) -> None:
     key_file = ctx.settings.var_dir / "demo-api-key"
     if key_file.exists():
         key = key_file.read_text().strip()
-        say(f"solvency API, demo key: curl -H 'X-API-Key: {key}' http://{host}:{port}/api/reports/usage")
+        usage = api_url(f"http://{host}:{port}", "reports", "/usage")
+        say(f"solvency API, demo key: curl -H 'X-API-Key: {key}' {usage}")
 
 
 COMMANDS = [serve]

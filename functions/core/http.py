@@ -45,8 +45,6 @@ from functions.core.store.items import InvalidCursor, StoreUnavailable
 from functions.core.validation import validation_failed
 
 PROBLEM_MIMETYPE = "application/problem+json"
-# Where each function is served: by `ardoise serve` locally, behind CloudFront in production.
-API_MOUNTS = {"directory": "/api/directory", "charter": "/api/charter", "reports": "/api/reports"}
 VERSION = "0.1.0"
 log = get_logger("http")
 
@@ -393,7 +391,7 @@ def build_app(
 ) -> Flask:
     """Build one function's Flask app: routes, /health, /openapi.json, one error shape.
 
-    ``mount`` is the base path the app is served under (:data:`API_MOUNTS`), the
+    ``mount`` is the base path the app is served under (:data:`functions.core.mounts.API_MOUNTS`), the
     OpenAPI document's ``servers`` entry.
     """
     settings = settings or load_settings()

@@ -12,6 +12,7 @@ from typing import Any
 
 from functions.core.context import Services
 from functions.core.identifiers import with_check_digit
+from functions.core.mounts import api_url
 from functions.core.store.companies import Company
 from functions.core.store.items import Item, Put
 from functions.local.charter_demo import seed_signatories
@@ -109,10 +110,10 @@ def seed_subscriber(ctx: Services, companies: list[Company]) -> dict[str, Any]:
     key_file = ctx.settings.var_dir / "demo-api-key"
     key_file.parent.mkdir(parents=True, exist_ok=True)
     key_file.write_text(key + "\n")
-    siren = debtors[0].siren
+    summary = api_url(ctx.settings.base_url, "reports", f"/solvency/{debtors[0].siren}")
     return {
         "subscriber_key": key,
-        "try": f"curl -H 'X-API-Key: {key}' {ctx.settings.base_url}/api/reports/solvency/{siren}",
+        "try": f"curl -H 'X-API-Key: {key}' {summary}",
         "key_file": str(key_file),
     }
 

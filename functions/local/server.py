@@ -8,7 +8,7 @@ from typing import Any
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from functions.core.context import Services
-from functions.core.http import API_MOUNTS as MOUNTS
+from functions.core.mounts import API_MOUNTS as MOUNTS
 from functions.local.static import StaticSite
 
 # Seconds of quiet after the last API write before the site is rebuilt and republished.

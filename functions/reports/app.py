@@ -6,7 +6,8 @@ from typing import Any
 
 from flask import Flask
 
-from functions.core.http import API_MOUNTS, build_app
+from functions.core.http import build_app
+from functions.core.mounts import API_MOUNTS
 from functions.reports.routes import api
 
 

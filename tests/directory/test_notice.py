@@ -1,6 +1,7 @@
 """The debtor's notice: amounts against a hand computation, the printable letter, SES in production."""
 
 import re
+from decimal import Decimal
 from email.message import EmailMessage
 from io import BytesIO
 from pathlib import Path
@@ -65,6 +66,24 @@ def test_the_debtor_sees_the_same_penalties_behind_its_link(services: Services, 
     assert (page["penalties_cents"], page["fixed_indemnity_cents"]) == (4421, 4000)
     assert [p["amount_cents"] for p in page["penalty_periods"]] == [1914, 2507]
     assert page["actions"] == ["dispute", "declare_payment", "reply"]
+
+
+def test_the_notice_and_the_letter_state_the_configured_penalty_points(
+    services: Services, mailer: OutboxMailer
+) -> None:
+    client = app_with(services, ecb_rates=parse_rate_table(RATES), penalty_points=Decimal("7.5")).test_client()
+    member = {"Authorization": register(client, mailer)}
+    dates = {"issue_date": "2025-10-16", "due_date": "2025-11-15"}
+    client.post("/reports", json=filing_payload(**dates), headers=member)
+    posted = filing_payload(**dates, number="F-2025-0413", debtor_email=None, postal_address="69001 Lyon")
+    assert client.post("/reports", json=posted, headers=member).status_code == 201
+    text = notice_of(mailer, "comptabilite@sge.fr").get_content()
+    pdf = next(notice_of(mailer, services.settings.letters_to).iter_attachments()).get_content()
+    letter = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    for notice in (" ".join(text.split()), " ".join(letter.split())):  # no-break spaces and line breaks as spaces
+        assert "taux de la BCE majoré de 7,5 points" in notice and "10 points" not in notice
+        # 2.15 + 7.5 from 16/11 to 31/12/2025.
+        assert "(46 jours à 9,65 %)" in notice
 
 
 def test_a_debtor_known_only_by_its_address_gets_a_printable_letter(

@@ -18,9 +18,9 @@ from datetime import datetime
 from functions.core.clock import PARIS
 from functions.core.domain.charter import CharterVersion, Signature, SignatureRequest, Standing, company_page_path
 from functions.core.mailer import Message
+from functions.core.mounts import api_url
 from functions.core.text import as_typed
 
-API_PATH = "/api/charter"
 SIGNATURE_FOOTER = "\n\n--\nArdoise, l'annuaire des retards de paiement et la charte des bons payeurs.\n"
 
 
@@ -37,7 +37,7 @@ def withdraw_url(base_url: str, siren: str, token: str) -> str:
 
 
 def badge_url(base_url: str, siren: str) -> str:
-    return f"{base_url.rstrip('/')}{API_PATH}/signatures/{siren}/badge.svg"
+    return api_url(base_url, "charter", f"/signatures/{siren}/badge.svg")
 
 
 def page_url(base_url: str, siren: str, name: str) -> str:

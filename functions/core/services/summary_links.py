@@ -27,12 +27,11 @@ from datetime import datetime, timedelta
 from functions.core.clock import PARIS
 from functions.core.context import Services
 from functions.core.errors import Gone, NotFound
+from functions.core.mounts import api_url
 from functions.core.store.subscribers import Subscriber
 from functions.core.tokens import sign
 
 LINK_VALIDITY = timedelta(days=7)
-# The API's mount point: links in e-mails name the public origin's full path.
-API_PATH = "/api/reports"
 _TOKEN = re.compile(r"([0-9a-f]{12})\.([0-9]{1,12})\.([0-9a-f]{64})")
 
 
@@ -56,7 +55,7 @@ def summary_link(ctx: Services, subscriber: Subscriber, siren: str) -> str:
     """Return the link to ``siren``'s summary page for ``subscriber``, valid :data:`LINK_VALIDITY` from now."""
     expires = int((ctx.clock() + LINK_VALIDITY).timestamp())
     token = f"{subscriber.id}.{expires}.{_signature(ctx, subscriber.id, siren, expires)}"
-    return f"{ctx.settings.base_url.rstrip('/')}{API_PATH}/solvency/{siren}/view/{token}"
+    return api_url(ctx.settings.base_url, "reports", f"/solvency/{siren}/view/{token}")
 
 
 def open_summary_link(ctx: Services, siren: str, token: str) -> Subscriber:

@@ -18,6 +18,7 @@ from functions.core.cooldown import mailbox_of, refuse_if_too_soon
 from functions.core.domain.registry import CEASED, ceased_wording
 from functions.core.errors import Conflict, FieldError, Forbidden, Gone, NotFound, RuleNotMet, Unauthorized
 from functions.core.mailer import Message
+from functions.core.mounts import api_url
 from functions.core.store import retry_on_conflict
 from functions.core.store.members import Member, MemberStatus
 from functions.core.store.moderators import Moderator
@@ -102,6 +103,7 @@ def register_member(ctx: Services, *, siren: str, company_name: str, contact_nam
 
 
 def _verification_message(ctx: Services, member: Member, verification: str) -> Message:
+    verify_url = api_url(ctx.settings.base_url, "directory", "/members/verify")
     text = f"""Bonjour {member.contact_name},
 
 Vous avez demandé à inscrire {member.company_name} (SIREN {member.siren}) comme membre d'Ardoise,
@@ -114,7 +116,7 @@ dans les {VERIFICATION_HOURS} heures :
 
 par exemple :
 
-    curl -X POST {ctx.settings.base_url}/api/directory/members/verify \\
+    curl -X POST {verify_url} \\
          -H 'Content-Type: application/json' -d '{{"token": "{verification}"}}'
 
 Le jeton d'accès ne sera affiché qu'une fois : conservez-le en lieu sûr.
@@ -180,7 +182,7 @@ def _decision_message(ctx: Services, member: Member) -> Message:
         outcome = (
             f"L'identité de {member.company_name} (SIREN {member.siren}) a été vérifiée : votre inscription\n"
             "est validée. Votre jeton d'accès permet désormais de signaler des factures impayées\n"
-            f"({ctx.settings.base_url}/api/directory/reports) et de partager des expériences de paiement."
+            f"({api_url(ctx.settings.base_url, 'directory', '/reports')}) et de partager des expériences de paiement."
         )
     else:
         subject = "Ardoise : inscription refusée"

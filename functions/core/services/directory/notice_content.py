@@ -15,7 +15,7 @@ from functions.core.clock import today_in_paris
 from functions.core.domain.penalties import Penalties
 from functions.core.domain.reports import DebtorNotice, Report
 from functions.core.money import format_eur
-from functions.core.services.directory.wording import CHANNEL_LABELS, SIGNATURE, percent, short_date
+from functions.core.services.directory.wording import CHANNEL_LABELS, SIGNATURE, percent, points, short_date
 from functions.core.text import long_date
 
 
@@ -119,9 +119,9 @@ def notice_blocks(facts: NoticeFacts, *, by_post: bool) -> list[Block]:
             "Pour information, en cas de retard de paiement, la loi prévoit aussi :",
             (
                 (
-                    "des pénalités de retard au taux de la BCE majoré de 10 points (article L441-10 du Code de "
-                    f"commerce), soit {format_eur(penalties.interest_cents)} au {short_date(penalties.until)} "
-                    "sur le reste dû :",
+                    f"des pénalités de retard au taux de la BCE majoré de {points(penalties.points)} (article "
+                    f"L441-10 du Code de commerce), soit {format_eur(penalties.interest_cents)} au "
+                    f"{short_date(penalties.until)} sur le reste dû :",
                     _penalty_periods(penalties),
                 ),
                 (

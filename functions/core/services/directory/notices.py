@@ -24,6 +24,7 @@ from functions.core.domain.penalties import Penalties, late_payment_penalties
 from functions.core.domain.reports import DebtorNotice, NoticeMedium, Report, ReportStatus
 from functions.core.logs import get_logger
 from functions.core.mailer import Attachment, Message
+from functions.core.mounts import api_url
 from functions.core.services.directory.letters import notice_letter
 from functions.core.services.directory.notice_content import NoticeFacts, notice_text
 from functions.core.store import retry_on_conflict
@@ -38,7 +39,7 @@ log = get_logger("directory.notices")
 
 
 def reply_url(ctx: Services, token: str) -> str:
-    return f"{ctx.settings.base_url}/api/directory/replies/{token}"
+    return api_url(ctx.settings.base_url, "directory", f"/replies/{token}")
 
 
 def issue_reply_link(ctx: Services, report: Report) -> tuple[str, datetime]:
@@ -55,7 +56,7 @@ def notice_code(ctx: Services, report: Report, notice: DebtorNotice) -> str:
 
 
 def code_page(ctx: Services) -> str:
-    """The short page where a letter's code is typed (a page of the site, posting to ``/api/directory/r``)."""
+    """The short page where a letter's code is typed (a page of the site, posting to the directory API's ``/r``)."""
     return f"{ctx.settings.base_url}/r/"
 
 

@@ -27,7 +27,7 @@ from functions.core.domain.penalties import Penalties
 from functions.core.domain.reports import Dispute, DisputeKind, DisputeReason, Report, ReportStatus
 from functions.core.errors import Conflict, FieldError, Gone, NotFound, PayloadTooLarge, RuleNotMet
 from functions.core.services.directory import mails
-from functions.core.services.directory.notices import penalties_of
+from functions.core.services.directory.notices import penalties_of, reply_url
 from functions.core.services.directory.progress import change_report
 from functions.core.store.evidence import (
     MAX_EVIDENCE_BYTES,
@@ -141,7 +141,7 @@ def start_upload(ctx: Services, token: str, *, filename: str, content_type: str,
         created_at=ctx.clock(),
     )
     ctx.store.replies.record_evidence(report, evidence)
-    local_url = f"{ctx.settings.base_url}/api/directory/replies/{token}/evidence/{evidence_id}"
+    local_url = f"{reply_url(ctx, token)}/evidence/{evidence_id}"
     return evidence, storage(ctx).upload(evidence.key, content_type, size, local_url)
 
 
