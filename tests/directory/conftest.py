@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +13,7 @@ from flask.testing import FlaskClient
 
 from functions.core.clock import FixedClock
 from functions.core.context import Services
+from functions.core.logs import JsonFormatter
 from functions.core.mailer import OutboxMailer
 from functions.core.services.directory.members import create_moderator
 from functions.local.tick import run_local_tick
@@ -125,3 +128,26 @@ def world(  # noqa: PLR0917 - pytest injects fixtures by position; this bundles 
     services: Services,
 ) -> World:
     return World(directory, member, moderator, mailer, clock, services)
+
+
+class Collect(logging.Handler):
+    """Every line the ``ardoise`` loggers write, as they would write it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(JsonFormatter().format(record))
+
+
+@pytest.fixture
+def logged() -> Iterator[Collect]:
+    handler = Collect()
+    logger = logging.getLogger("ardoise")
+    level = logger.level
+    logger.setLevel(logging.DEBUG)  # every record, however minor
+    logger.addHandler(handler)
+    yield handler
+    logger.removeHandler(handler)
+    logger.setLevel(level)

@@ -1,14 +1,8 @@
 """Logs never carry a debtor's private link."""
 
-import logging
-from collections.abc import Iterator
-
-import pytest
-
-from functions.core.logs import JsonFormatter
 from functions.core.mailer import Message
 from functions.directory.app import create_app
-from tests.directory.conftest import World, reply_token
+from tests.directory.conftest import Collect, World, reply_token
 from tests.directory.factories import filing_payload
 
 
@@ -17,24 +11,6 @@ class RefusingMailer:
 
     def send(self, message: Message) -> str:
         raise RuntimeError("service d'envoi indisponible")
-
-
-class Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(JsonFormatter().format(record))
-
-
-@pytest.fixture
-def logged() -> Iterator[Collect]:
-    handler = Collect()
-    logger = logging.getLogger("ardoise")
-    logger.addHandler(handler)
-    yield handler
-    logger.removeHandler(handler)
 
 
 def test_an_unexpected_error_behind_a_reply_link_logs_the_route_not_the_token(world: World, logged: Collect) -> None:

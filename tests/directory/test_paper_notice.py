@@ -19,8 +19,10 @@ from functions.core.context import Services
 from functions.core.mailer import OutboxMailer
 from functions.core.services.directory import codes
 from functions.core.services.directory.codes import client_key
-from functions.core.tokens import CODE_ALPHABET, derived_code, grouped_code, read_code
+from functions.core.tokens import CODE_ALPHABET, derived_code, grouped_code, hash_token, read_code
+from tests.directory.conftest import Collect
 from tests.directory.factories import filing_payload
+from tests.store_state import stored_state
 
 CODE = re.compile(rf"\b([{CODE_ALPHABET}]{{5}}-[{CODE_ALPHABET}]{{5}})\b")
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,6 +107,19 @@ def test_a_code_opens_nothing_through_the_reply_link_routes(directory: FlaskClie
     code = read_code(_code(letter))
     assert directory.get(f"/replies/{code}").status_code == 404
     assert directory.post(f"/replies/{code}", json={"action": "reply", "text": "Bonjour"}).status_code == 404
+
+
+def test_a_code_is_never_stored_nor_logged_as_it_is_or_as_a_plain_digest(
+    directory: FlaskClient, member: dict[str, str], mailer: OutboxMailer, services: Services, logged: Collect
+) -> None:
+    code = read_code(_code(_letter(directory, member, mailer, services)))
+    assert code is not None
+    assert _open(directory, code).status_code == 303  # type: ignore[attr-defined]
+    assert _open(directory, grouped_code("0" * 10)).status_code == 404  # type: ignore[attr-defined]
+    stored = repr(stored_state(services.store.backend))
+    # 2**50 SHA-256 digests can be computed: a plain digest of the code would give it away.
+    for form in (code, grouped_code(code), hash_token(code)):
+        assert form not in stored and form not in "".join(logged.lines)
 
 
 def test_wrong_codes_are_limited_per_client_and_then_the_right_one_waits_too(

@@ -6,9 +6,10 @@
   so that deleting a report finds and deletes its links.
 - ``DEBTOR#{siren}`` / ``EVIDENCE#{report}#{id}``: one declared evidence file.
 - A paper notice's short code is another key to its report, stored like a link
-  (``REPLYLINK#{digest of the code}`` with ``kind: code``, and its twin) so that
-  it expires and is deleted with the report's links; only the rate-limited code
-  page resolves it, never the reply link's routes.
+  (``REPLYLINK#{digest}`` with ``kind: code``, and its twin) so that it expires
+  and is deleted with the report's links; only the rate-limited code page
+  resolves it, never the reply link's routes. What the store is given is a
+  keyed digest of the code, never the code: 50 bits are too few for a plain one.
 - ``CODETRIES#{client digest}`` and ``CODETRIES#all`` / ``{hour}``: failed codes
   in that hour, the rate limit against guessing (expire).
 """

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from functions.core.context import Services
 from functions.core.errors import FieldError, Gone, NotFound, QuotaExceeded, ValidationFailed
-from functions.core.services.directory.notices import notice_token, reply_url
+from functions.core.services.directory.notices import code_key, notice_token, reply_url
 from functions.core.store import retry_on_conflict
 from functions.core.store.replies import CODE
 from functions.core.tokens import CODE_LENGTH, read_code, sign
@@ -77,7 +77,7 @@ def open_code(ctx: Services, typed: str, client_address: str) -> str:
             "Ce code n'a pas la bonne forme.",
             [FieldError("code", "code_invalide", f"Le code compte {CODE_LENGTH} caractères, lettres et chiffres.")],
         )
-    link = ctx.store.replies.find_link(code, kind=CODE)
+    link = ctx.store.replies.find_link(code_key(ctx, code), kind=CODE)
     if link is None:
         retry_on_conflict(lambda: ctx.store.replies.count_failed_code(keys, window, ends + timedelta(hours=1)))
         raise NotFound("Ce code ne correspond à aucun courrier. Vérifiez-le, caractère par caractère.")

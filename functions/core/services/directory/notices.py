@@ -7,7 +7,8 @@ claim older than ten minutes is considered lost and taken over.
 A report has one notice. The first claim fixes it (its date, hence the
 publication date and the link's expiry, and a random seed that, with the
 secret key, gives its private link and a letter's short code) and stores
-them, as digests, in the same transaction. When a crash leaves a notice unconfirmed, the tick sends it again
+them, as digests (the code's keyed), in the same transaction. When a crash
+leaves a notice unconfirmed, the tick sends it again
 as a copy of that same notice ("Copie de l'avis du …"): same link, same dates,
 same amounts, never a new notice.
 """
@@ -30,7 +31,7 @@ from functions.core.services.directory.notice_content import NoticeFacts, notice
 from functions.core.store import retry_on_conflict
 from functions.core.store.replies import CODE
 from functions.core.store.reports import QUEUE_NOTICE
-from functions.core.tokens import derived_code, derived_token, new_token
+from functions.core.tokens import derived_code, derived_token, new_token, sign
 
 CLAIM_MINUTES = 10
 REPLY_TOKEN_PREFIX = "ard_rep"  # noqa: S105 - a label, not a secret
@@ -53,6 +54,11 @@ def issue_reply_link(ctx: Services, report: Report) -> tuple[str, datetime]:
 def notice_code(ctx: Services, report: Report, notice: DebtorNotice) -> str:
     """The short code of a report's letter, typed on ``<base>/r/``: the same for every copy of it."""
     return derived_code(ctx.settings.secret_key, f"reply-code:{report.id}:{notice.seed}")
+
+
+def code_key(ctx: Services, code: str) -> str:
+    """What the store keeps a letter's code under: keyed, since a plain digest of 50 bits can be searched."""
+    return sign(ctx.settings.secret_key, f"reply-code-key:{code}")
 
 
 def code_page(ctx: Services) -> str:
@@ -169,7 +175,7 @@ def _claim(ctx: Services, report_id: str, now: datetime) -> Report | None:
         writes = ctx.store.replies.link_writes(claimed, notice_token(ctx, claimed, claimed.notice), expires)
         if not claimed.debtor.email:  # a letter: its short code opens the same page
             code = notice_code(ctx, claimed, claimed.notice)
-            writes += ctx.store.replies.link_writes(claimed, code, expires, kind=CODE)
+            writes += ctx.store.replies.link_writes(claimed, code_key(ctx, code), expires, kind=CODE)
         return ctx.store.reports.save(report, claimed, actor=ACTOR, action="report.notice_claimed", extra_writes=writes)
 
     try:
