@@ -9,9 +9,15 @@ Prints, on this machine:
    ``GET /companies/{siren}`` (directory) through the Flask test client, on
    SQLite holding ``--companies`` companies (2 % of them listed with published
    reports and a summary computed by the real refresher, the others with their
-   identity and an empty summary), random SIRENs;
+   identity and an empty summary), random SIRENs (for the directory, random
+   listed ones: the others are not public and answer 404);
 3. requests per second through ``ardoise serve`` on 127.0.0.1 (random port),
-   with 8 concurrent keep-alive clients (2 processes x 4 threads), same data.
+   with 8 concurrent keep-alive clients (2 processes x 4 threads), same data;
+4. ``GET /companies/{siren}`` requests per second in process for a debtor with
+   one public report and 1, then 200, reports held against it (the others
+   settled, rejected, withdrawn, unlisted or in their grace period): what the
+   public may read must cost the same whatever else is held (``--held-only``
+   runs this part alone, in a few seconds).
 
 Targets (2 cores): cold import <= 0.35 s per function, p50 <= 2 ms, >= 1,000 req/s.
 The data is generated in transactions of 100 writes, the store's limit (seconds for 100,000).
@@ -32,7 +38,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -45,11 +51,12 @@ from functions.core.config import load_settings  # noqa: E402
 from functions.core.context import Services  # noqa: E402
 from functions.core.domain.reports import AmicableSteps, Invoice, NoticeChannel, Party, Report, ReportStatus  # noqa: E402
 from functions.core.domain.summaries import build_summary  # noqa: E402
+from functions.core.domain.visibility import Presence  # noqa: E402
 from functions.core.identifiers import with_check_digit  # noqa: E402
 from functions.core.services.solvency import refresh_summary  # noqa: E402
 from functions.core.services.subscribers import create_subscriber  # noqa: E402
 from functions.core.store import Store  # noqa: E402
-from functions.core.store.companies import Company, name_keys, name_word_items  # noqa: E402
+from functions.core.store.companies import Company, profile_data  # noqa: E402
 from functions.core.store.items import MAX_TRANSACTION_WRITES, Item, Put  # noqa: E402
 from functions.core.store.sqlite import SqliteBackend  # noqa: E402
 
@@ -134,8 +141,11 @@ def make_report(n: int, debtor: Company, rng: random.Random) -> Report:
     )
 
 
-def generate(store: Store, ctx: Services, count: int, listed_share: float = 0.02) -> list[str]:
-    """Fill the store: identities and summaries in full transactions, listed companies the real way."""
+def generate(store: Store, ctx: Services, count: int, listed_share: float = 0.02) -> tuple[list[str], list[str]]:
+    """Fill the store: identities and summaries in full transactions, listed companies the real way.
+
+    Return every SIREN, and the listed ones.
+    """
     rng = random.Random(7)
     sirens = make_sirens(count)
     companies = [make_company(siren, rng) for siren in sirens]
@@ -145,8 +155,9 @@ def generate(store: Store, ctx: Services, count: int, listed_share: float = 0.02
     listed = set(rng.sample(range(count), int(count * listed_share)))
     batch: list[Put] = []
     for n, company in enumerate(companies):
-        profile = Item(f"COMPANY#{company.siren}", "PROFILE", asdict(company), **name_keys(company))
-        writes = [Put(item, unconditional=True) for item in (profile, *name_word_items(company))]
+        # A registry identity: not public (no index keys) until a report is listed.
+        profile = Item(f"COMPANY#{company.siren}", "PROFILE", profile_data(company, Presence()))
+        writes = [Put(profile, unconditional=True)]
         if n not in listed:
             summary = {**empty, "siren": company.siren, "company": {**asdict(company)}}
             writes.append(Put(Item(f"COMPANY#{company.siren}", "SUMMARY", summary), unconditional=True))
@@ -160,7 +171,7 @@ def generate(store: Store, ctx: Services, count: int, listed_share: float = 0.02
         for k in range(rng.randint(1, 3)):
             store.reports.file_report(make_report(number * 3 + k, companies[n], rng), actor="system:bench")
         refresh_summary(ctx, companies[n].siren)
-    return sirens
+    return sirens, [companies[n].siren for n in sorted(listed)]
 
 
 # -- 2. in-process latency -----------------------------------------------------------
@@ -173,19 +184,20 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     }
 
 
-def in_process(ctx: Services, sirens: list[str], key: str, requests: int) -> dict[str, Any]:
+def in_process(ctx: Services, sirens: list[str], listed: list[str], key: str, requests: int) -> dict[str, Any]:
     from functions.directory.app import create_app as directory_app
     from functions.reports.app import create_app as reports_app
 
     shared = {"settings": ctx.settings, "store": ctx.store, "mailer": ctx.mailer, "clock": ctx.clock}
     clients = {"reports": reports_app(**shared).test_client(), "directory": directory_app(**shared).test_client()}
     paths = {"reports": "/solvency/{}", "directory": "/companies/{}"}
+    picked = {"reports": sirens, "directory": listed}
     rng = random.Random(11)
     results = {}
     for name, client in clients.items():
         samples = []
         for n in range(requests + 500):
-            siren = rng.choice(sirens)
+            siren = rng.choice(picked[name])
             started = time.perf_counter()
             response = client.get(paths[name].format(siren), headers={"X-API-Key": key})
             elapsed = time.perf_counter() - started
@@ -197,6 +209,47 @@ def in_process(ctx: Services, sirens: list[str], key: str, requests: int) -> dic
         else:
             results[name] = percentiles(samples)
     return results
+
+
+# -- 4. held reports ------------------------------------------------------------------
+HELD_STATUSES = (
+    ReportStatus.SETTLED,
+    ReportStatus.REJECTED,
+    ReportStatus.WITHDRAWN,
+    ReportStatus.UNLISTED,
+    ReportStatus.NOTIFIED,
+)
+
+
+def held_reports(ctx: Services, held: int, requests: int) -> dict[str, Any]:
+    """Requests per second of ``GET /companies/{siren}`` for a debtor with one public report out of ``held``."""
+    from functions.directory.app import create_app as directory_app
+
+    rng = random.Random(held)
+    debtor = make_company(with_check_digit(f"{10_000_000 + held:08d}"), rng)
+    ctx.store.companies.record_company(debtor, "system:bench")
+    for n in range(held):
+        report = make_report(held * 1000 + n, debtor, rng)
+        if n:  # the first one stays published: the only public one
+            status = HELD_STATUSES[n % len(HELD_STATUSES)]
+            report = replace(
+                report, status=status, published_at=None if status is ReportStatus.NOTIFIED else report.published_at
+            )
+        ctx.store.reports.file_report(report, actor="system:bench")
+    shared = {"settings": ctx.settings, "store": ctx.store, "mailer": ctx.mailer, "clock": ctx.clock}
+    client = directory_app(**shared).test_client()
+    path = f"/companies/{debtor.siren}"
+    for _ in range(100):  # warm-up
+        assert client.get(path).status_code == 200
+    started = time.perf_counter()
+    for _ in range(requests):
+        client.get(path)
+    elapsed = time.perf_counter() - started
+    return {
+        "held_reports": held,
+        "public_reports": len(client.get(path).json["reports"]),
+        "req_per_s": round(requests / elapsed),
+    }
 
 
 # -- 3. HTTP throughput -------------------------------------------------------------
@@ -258,7 +311,7 @@ def throughput(
 
 
 def over_http(
-    env: dict[str, str], sirens: list[str], key: str, seconds: float, extra_args: list[str]
+    env: dict[str, str], sirens: list[str], listed: list[str], key: str, seconds: float, *, extra_args: list[str]
 ) -> dict[str, Any]:
     port = free_port()
     script = Path(sys.executable).with_name("ardoise")
@@ -282,9 +335,8 @@ def over_http(
                 )
             time.sleep(0.2)
         rng = random.Random(3)
-        picks = [rng.choice(sirens) for _ in range(2000)]
-        solvency = [f"/api/reports/solvency/{s}" for s in picks]
-        companies = [f"/api/directory/companies/{s}" for s in picks]
+        solvency = [f"/api/reports/solvency/{rng.choice(sirens)}" for _ in range(2000)]
+        companies = [f"/api/directory/companies/{rng.choice(listed)}" for _ in range(2000)]
         throughput(port, solvency, key, 2)  # warm-up
         return {
             "server": " ".join(["ardoise serve", *extra_args]) or "ardoise serve",
@@ -302,6 +354,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=5000)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--serve-args", default="", help="Extra arguments for ardoise serve (e.g. '--workers 3').")
+    parser.add_argument("--held-only", action="store_true", help="Only measure GET /companies against held reports.")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="ardoise-bench-"))
@@ -309,24 +362,28 @@ def main() -> None:
     env = bench_env(db, tmp)
     report: dict[str, Any] = {"cores": os.cpu_count(), "companies": args.companies}
 
-    report["cold_import_s"] = cold_imports(env)
-    print(json.dumps({"cold_import_s": report["cold_import_s"]}), flush=True)
-
     settings = load_settings({k: v for k, v in env.items() if k.startswith("ARDOISE_")})
     clock = FixedClock(NOW)
     store = Store(SqliteBackend(db), clock)
     store.backend.create_schema()
     ctx = Services(settings, store=store, clock=clock)
+    report["held_reports"] = [held_reports(ctx, held, min(args.requests, 2000)) for held in (1, 200)]
+    print(json.dumps({"held_reports": report["held_reports"]}), flush=True)
+    if args.held_only:
+        return
+
+    report["cold_import_s"] = cold_imports(env)
+    print(json.dumps({"cold_import_s": report["cold_import_s"]}), flush=True)
     started = time.perf_counter()
-    sirens = generate(store, ctx, args.companies)
+    sirens, listed = generate(store, ctx, args.companies)
     report["generate_s"] = round(time.perf_counter() - started, 1)
     _, key = create_subscriber(ctx, name="Banc d'essai", email="bench@exemple.fr", plan="bench", actor="bench")
     print(json.dumps({"generate_s": report["generate_s"]}), flush=True)
 
-    report["in_process"] = in_process(ctx, sirens, key, args.requests)
+    report["in_process"] = in_process(ctx, sirens, listed, key, args.requests)
     print(json.dumps({"in_process": report["in_process"]}), flush=True)
 
-    report["http"] = over_http(env, sirens, key, args.seconds, args.serve_args.split())
+    report["http"] = over_http(env, sirens, listed, key, args.seconds, extra_args=args.serve_args.split())
     print(json.dumps(report, indent=2))
 
 

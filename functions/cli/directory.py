@@ -23,6 +23,7 @@ from functions.cli.common import (
 from functions.cli.progress import StderrProgress
 from functions.core.errors import Conflict, NotFound
 from functions.core.services.directory.aggregates import rebuild_aggregates
+from functions.core.services.directory.listing import rebuild_listing
 from functions.core.services.directory.members import (
     create_moderator,
     decide_member,
@@ -202,4 +203,21 @@ def rebuild(check: bool, as_json: bool) -> None:
         sys.exit(1)
 
 
-COMMANDS = [members_group, moderators_group, export, purge_command, rebuild]
+@click.command("rebuild-listing")
+@click.option("--check", is_flag=True, help="Only compare with the reports and signatures; change nothing.")
+def rebuild_listing_command(check: bool) -> None:
+    """Recompute what the public sees of each company (listed reports, search index) from its reports and signature.
+
+    Run it once after upgrading a store written before the public listing was
+    kept apart; --check reports differences (exit 1 if any).
+    """
+    differences = rebuild_listing(make_services(), check_only=check)
+    for difference in differences:
+        click.echo(f"{difference.siren}: {', '.join(difference.what)}")
+    verb = "differ" if check else "repaired"
+    click.echo(f"public listings {verb}: {len(differences)}")
+    if check and differences:
+        sys.exit(1)
+
+
+COMMANDS = [members_group, moderators_group, export, purge_command, rebuild, rebuild_listing_command]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from functions.core.clock import today_in_paris
-from functions.core.domain.reports import DecidedDispute, Dispute, Moderation, Report
+from functions.core.domain.reports import DecidedDispute, Dispute, Moderation, Report, ReportStatus
 from functions.core.domain.rules import FLAG_MESSAGES
+from functions.core.domain.visibility import PublicInvoice
 from functions.core.services.directory.listing import CompanyPage, SearchHit
 from functions.core.services.directory.replies import DebtorPage
 from functions.directory.schemas import (
@@ -130,32 +130,32 @@ def debtor_report_out(page: DebtorPage) -> DebtorReportOut:
     )
 
 
-def public_report(report: Report, today: date) -> PublicReport:
+def public_report(invoice: PublicInvoice, today: date) -> PublicReport:
     return PublicReport(
-        reference=report.public_ref,
-        status=report.status.value,
-        outstanding_cents=report.outstanding_cents,
-        issue_date=report.invoice.issue_date,
-        due_date=report.invoice.due_date,
-        days_overdue=report.days_beyond_terms(today),
-        published_on=today_in_paris(report.published_at) if report.published_at else None,
-        debtor_reply=report.public_reply,
+        reference=invoice.reference,
+        status=ReportStatus.PUBLISHED.value,
+        outstanding_cents=invoice.outstanding_cents,
+        issue_date=invoice.issue_date,
+        due_date=invoice.due_date,
+        days_overdue=invoice.days_overdue(today),
+        published_on=invoice.published_on,
+        debtor_reply=invoice.reply,
     )
 
 
 def company_listing(page: CompanyPage, today: date) -> CompanyListing:
-    aggregate = page.aggregate
-    name = page.company.name if page.company else (page.reports[0].debtor.name if page.reports else "")
+    public = page.public
+    name = page.company.name or (public.invoices[0].debtor_name if public.invoices else "")
     return CompanyListing(
-        siren=page.siren,
+        siren=page.company.siren,
         name=name,
-        city=page.company.city if page.company else "",
-        listed=page.listed,
-        open_published_count=aggregate.open_published_count if aggregate else 0,
-        outstanding_cents=aggregate.outstanding_cents if aggregate else 0,
-        oldest_due_date=aggregate.oldest_due_date if aggregate else None,
-        worst_days_beyond_terms=aggregate.worst_days_beyond_terms if aggregate else None,
-        reports=[public_report(r, today) for r in page.reports],
+        city=page.company.city,
+        listed=public.listed,
+        open_published_count=len(public.invoices),
+        outstanding_cents=public.outstanding_cents,
+        oldest_due_date=public.oldest_due_date,
+        worst_days_beyond_terms=public.worst_days_overdue(today),
+        reports=[public_report(invoice, today) for invoice in public.invoices],
     )
 
 

@@ -19,6 +19,7 @@ from functions.core.domain.reports import (
 )
 from functions.core.domain.retention import add_months, delete_on
 from functions.core.domain.rules import Draft, latest_legal_due_date, term_flags
+from functions.core.domain.visibility import is_listed
 from functions.core.errors import Conflict, RuleNotMet
 from tests.directory.factories import make_report, notified, published
 
@@ -104,14 +105,15 @@ def test_a_settled_report_cannot_be_withdrawn_or_disputed() -> None:
         lifecycle.disputed(settled, dispute)
 
 
-def test_only_one_dispute_per_report_and_an_upheld_report_shows_the_debtor_text() -> None:
+def test_only_one_dispute_per_report_and_an_upheld_report_shows_only_the_debtor_public_reply() -> None:
     report = published(notified(make_report(), at=NOW - timedelta(days=20)), at=NOW - timedelta(days=5))
+    report = lifecycle.replied(report, "Nous réglerons dès réception de l'avoir.")
     dispute = Dispute(DisputeKind.DISPUTE, DisputeReason.WRONG_AMOUNT, "Le montant inclut un avoir.", NOW, True)
     disputed = lifecycle.disputed(report, dispute)
     upheld = lifecycle.moderated(
         disputed, Moderation(ModerationDecision.UPHELD, "Pièces probantes.", "mod_1", NOW), NOW
     )
-    assert upheld.status is ReportStatus.PUBLISHED and upheld.public_reply == "Le montant inclut un avoir."
+    assert upheld.status is ReportStatus.PUBLISHED and upheld.public_reply == "Nous réglerons dès réception de l'avoir."
     with pytest.raises(Conflict):
         lifecycle.disputed(upheld, dispute)
 
@@ -198,7 +200,7 @@ def test_a_partial_payment_leaving_less_than_the_minimum_takes_the_report_off_th
     still = pay(report, 900_00)
     assert (still.status, still.outstanding_cents) == (ReportStatus.PUBLISHED, 100_00)
     unlisted = pay(still, 1)
-    assert (unlisted.status, unlisted.outstanding_cents, unlisted.is_public) == (ReportStatus.UNLISTED, 99_99, False)
+    assert (unlisted.status, unlisted.outstanding_cents, is_listed(unlisted)) == (ReportStatus.UNLISTED, 99_99, False)
     assert unlisted.closed_at == NOW and delete_on(unlisted) == date(2028, 3, 2)
     assert pay(unlisted, 99_99).status is ReportStatus.SETTLED
     assert lifecycle.withdrawn(unlisted, NOW).status is ReportStatus.WITHDRAWN

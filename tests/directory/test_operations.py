@@ -14,10 +14,14 @@ from functions.cli.common import make_services
 from functions.core.clock import FixedClock
 from functions.core.context import Services
 from functions.core.domain.aggregates import AggregateState
+from functions.core.domain.visibility import Presence, is_listed
 from functions.core.mailer import OutboxMailer
 from functions.core.services.directory.aggregates import rebuild_aggregates
+from functions.core.services.directory.listing import rebuild_listing
 from functions.core.services.directory.members import register_member, verify_member
 from functions.core.services.directory.retention import export_company, purge
+from functions.core.store.companies import Company
+from functions.core.store.items import Delete, Put
 from functions.core.store.members import MemberStatus
 from functions.directory.app import create_app
 from tests.directory.conftest import VERIFICATION, World, register
@@ -161,14 +165,14 @@ def test_a_published_report_is_deleted_five_years_after_its_due_date(world: Worl
     report_id = world.api.post("/reports", json=filing_payload(), headers=world.member).json["id"]
     world.clock.advance(days=15)
     world.tick()
-    assert world.services.store.reports.get_report(report_id).is_public
+    assert is_listed(world.services.store.reports.get_report(report_id))
     # Due 31/12/2025: held until 30/12/2030 included.
     world.clock.now = world.clock.now.replace(year=2030, month=12, day=30)
     assert purge(world.services)["reports"] == 0
     world.clock.advance(days=1)
     assert purge(world.services)["reports"] == 1
     assert purge(world.services)["reports"] == 0
-    assert world.api.get(f"/companies/{DEBTOR_SIREN}").json["listed"] is False
+    assert world.api.get(f"/companies/{DEBTOR_SIREN}").status_code == 404  # as if never reported
 
 
 def test_export_prints_everything_held_about_a_company(world: World) -> None:
@@ -226,3 +230,39 @@ def test_registering_twice_five_minutes_apart_makes_two_members_each_verified_se
     clock.advance(minutes=5)
     second = register(directory, mailer)
     assert first != second
+
+
+def test_rebuild_listing_restores_what_the_public_sees_in_a_store_written_before_it_was_kept_apart(
+    world: World,
+) -> None:
+    world.api.post("/reports", json=filing_payload(), headers=world.member)
+    world.clock.advance(days=15)
+    world.tick()
+    assert rebuild_listing(world.services, check_only=True) == []
+    backend = world.services.store.backend
+    # As an older version wrote it: no public projections, a profile without its presence.
+    listing_items = backend.query(f"DEBTOR#{DEBTOR_SIREN}", sk_prefix="LISTING#").items
+    profile = backend.get(f"COMPANY#{DEBTOR_SIREN}", "PROFILE")
+    assert profile is not None and len(listing_items) == 1
+    identity = {k: v for k, v in profile.data.items() if k not in ("listed", "signatory")}
+    backend.transact(
+        [Delete(i.pk, i.sk, unconditional=True) for i in listing_items]
+        + [Put(profile.bumped(identity), profile.version)]
+    )
+    assert world.api.get(f"/companies/{DEBTOR_SIREN}").status_code == 404
+    [difference] = rebuild_listing(world.services, check_only=True)
+    assert (difference.siren, difference.what) == (DEBTOR_SIREN, ("invoices", "presence"))
+    rebuild_listing(world.services, check_only=False)
+    page = world.api.get(f"/companies/{DEBTOR_SIREN}").json
+    assert page["listed"] is True and page["outstanding_cents"] == 1_250_00
+    assert [h["siren"] for h in world.api.get("/companies", query_string={"q": "5521"}).json["items"]] == [DEBTOR_SIREN]
+    assert rebuild_listing(world.services, check_only=True) == []
+
+
+def test_rebuild_listing_check_exits_with_1_on_a_difference(cli_env: Path) -> None:
+    make_services().store.companies.write_presence(Company(DEBTOR_SIREN, "SGE"), Presence(listed=True), actor="test")
+    checked = CliRunner().invoke(main, ["rebuild-listing", "--check"])
+    assert checked.exit_code == 1 and f"{DEBTOR_SIREN}: presence" in checked.output
+    repaired = CliRunner().invoke(main, ["rebuild-listing"])
+    assert repaired.exit_code == 0 and "repaired: 1" in repaired.output
+    assert CliRunner().invoke(main, ["rebuild-listing", "--check"]).exit_code == 0

@@ -10,7 +10,7 @@ from functions.core.services.directory import listing, progress
 from functions.core.store import Store
 from functions.core.store.companies import Company
 from functions.core.store.items import Item, ItemBackend, Put, Write
-from tests.directory.factories import DEBTOR_NAME, DEBTOR_SIREN, make_report, notified
+from tests.directory.factories import DEBTOR_NAME, DEBTOR_SIREN, make_report, notified, published
 
 
 class CrashAfterPublication:
@@ -74,16 +74,17 @@ class CountingReads:
         return self.backend.get_many(keys)
 
 
-def test_a_siren_prefix_search_reads_the_identities_in_one_batch(services: Services) -> None:
+def test_a_siren_prefix_search_reads_the_public_index_and_the_figures_in_one_batch(services: Services) -> None:
     sirens = ["552100554", "552081317", "552032534"]
     for number, siren in enumerate(sirens):
         services.store.companies.record_company(Company(siren, f"Société {number}"), "test")
-        services.store.reports.file_report(make_report(id=f"rpt_{number}", debtor_siren=siren), actor="test")
+        report = published(make_report(id=f"rpt_{number}", debtor_siren=siren), at=services.clock())
+        services.store.reports.file_report(report, actor="test")
     counting = CountingReads(services.store.backend)
     reading = Services(
         services.settings, store=Store(counting, services.clock), mailer=services.mailer, clock=services.clock
     )
     hits, _ = listing.search_companies(reading, "552")
     assert sorted(h.siren for h in hits) == sorted(sirens)
-    assert not [pk for pk in counting.gets if pk.startswith("COMPANY#")]
-    assert sorted(counting.batches[0]) == sorted(f"COMPANY#{s}" for s in sirens)
+    assert counting.gets == []  # the index holds the identities: no read per company
+    assert [sorted(batch) for batch in counting.batches] == [sorted(f"DEBTOR#{s}" for s in sirens)]

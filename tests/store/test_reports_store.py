@@ -90,12 +90,20 @@ def test_reports_wait_in_the_publication_queue_until_their_grace_period_ends(sto
     assert [r.id for r in due] == [report.id]
 
 
-def test_companies_in_the_directory_are_found_by_siren_prefix(store: Store) -> None:
-    store.reports.file_report(make_report(), actor="a")
-    store.reports.file_report(make_report(id="rpt_0002", debtor_siren=OTHER_DEBTOR_SIREN), actor="a")
-    assert store.reports.search_sirens("5521")[0] == [DEBTOR_SIREN]
-    assert store.reports.search_sirens("55")[0] == []
-    assert sorted(store.reports.search_sirens("54206")[0]) == [OTHER_DEBTOR_SIREN]
+def test_listed_companies_are_found_by_siren_prefix_and_pending_ones_are_not(store: Store) -> None:
+    store.reports.file_report(published(make_report(), at=store.clock()), actor="a")
+    store.reports.file_report(
+        published(make_report(id="rpt_0002", debtor_siren=OTHER_DEBTOR_SIREN), at=store.clock()), actor="a"
+    )
+    store.reports.file_report(make_report(id="rpt_0003", debtor_siren="552081317"), actor="a")
+
+    def found(prefix: str) -> list[str]:
+        return [c.siren for c in store.companies.search_by_siren(prefix)[0]]
+
+    assert found("5521") == [DEBTOR_SIREN]
+    assert found("552") == [DEBTOR_SIREN]  # 552081317 has a pending report only
+    assert found("55") == []
+    assert found("54206") == [OTHER_DEBTOR_SIREN]
 
 
 def test_the_stored_aggregate_equals_a_recomputation(store: Store, clock: FixedClock) -> None:

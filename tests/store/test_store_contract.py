@@ -1,16 +1,27 @@
 """The store facade on both backends: audited commits, the outbox, companies."""
 
 import threading
+from dataclasses import replace
 
 import pytest
 
 from functions.core.clock import FixedClock
+from functions.core.domain.reports import ReportStatus
+from functions.core.domain.visibility import Presence
 from functions.core.store import Store
+from functions.core.store.base import retry_on_conflict
 from functions.core.store.companies import Company
 from functions.core.store.items import ConditionFailed, Item, Put
 from functions.core.text import MAX_NAME_WORDS
+from tests.directory.factories import make_report, published
 
 ACME = Company("552100554", "Société Générale d'Équipement", "12 rue de la Paix", "75002", "Paris")
+
+
+def public(store: Store, company: Company) -> None:
+    """Record a company the public may know of (a charter signatory): the name index holds only those."""
+    store.companies.record_company(company, "a")
+    store.companies.record_signatory(company, "a")
 
 
 def test_recording_a_company_appends_an_audit_event(store: Store) -> None:
@@ -68,9 +79,9 @@ def test_a_mark_set_again_while_refreshing_is_not_lost(store: Store) -> None:
 
 
 def test_companies_are_found_by_the_start_of_any_word_ignoring_case_and_accents(store: Store) -> None:
-    store.companies.record_company(ACME, "a")
-    store.companies.record_company(Company("732829320", "Société Nouvelle des Eaux"), "a")
-    store.companies.record_company(Company("542065479", "Boulangerie Étoile"), "a")
+    public(store, ACME)
+    public(store, Company("732829320", "Société Nouvelle des Eaux"))
+    public(store, Company("542065479", "Boulangerie Étoile"))
     found, _ = store.companies.search_by_name("SOCIETE g")
     assert [c.siren for c in found] == [ACME.siren]
     found, _ = store.companies.search_by_name("soci")
@@ -82,8 +93,8 @@ def test_companies_are_found_by_the_start_of_any_word_ignoring_case_and_accents(
 
 
 def test_a_word_in_the_middle_of_a_name_finds_the_company(store: Store) -> None:
-    store.companies.record_company(Company("542065479", "Chauvin Deschamps SARL"), "a")
-    store.companies.record_company(Company("732829320", "Deschamps Frères"), "a")
+    public(store, Company("542065479", "Chauvin Deschamps SARL"))
+    public(store, Company("732829320", "Deschamps Frères"))
     found, _ = store.companies.search_by_name("DESCHÂMPS")
     assert [c.siren for c in found] == ["732829320", "542065479"]  # in the order of the matched words
     found, _ = store.companies.search_by_name("deschamps s")
@@ -93,7 +104,7 @@ def test_a_word_in_the_middle_of_a_name_finds_the_company(store: Store) -> None:
 
 
 def test_a_renamed_company_is_no_longer_found_by_its_old_words(store: Store) -> None:
-    store.companies.record_company(Company("542065479", "Chauvin Deschamps Menuiserie Générale"), "a")
+    public(store, Company("542065479", "Chauvin Deschamps Menuiserie Générale"))
     store.companies.record_company(Company("542065479", "Chauvin Bois"), "a")
     for old_word in ("deschamps", "menuiserie", "generale"):
         assert store.companies.search_by_name(old_word) == ([], None)
@@ -107,7 +118,7 @@ def test_a_renamed_company_is_no_longer_found_by_its_old_words(store: Store) -> 
 def test_a_company_matched_by_its_name_and_by_a_word_shows_once_on_every_page(store: Store) -> None:
     sirens = ["542065479", "732829320", "552100554", "383474814"]
     for n, siren in enumerate(sirens):
-        store.companies.record_company(Company(siren, f"Martin {'Martin ' * n}Marty"), "a")
+        public(store, Company(siren, f"Martin {'Martin ' * n}Marty"))
     found, _ = store.companies.search_by_name("mar", limit=100)
     assert sorted(c.siren for c in found) == sorted(sirens)
     for limit in (1, 2, 3):
@@ -124,7 +135,7 @@ def test_a_company_matched_by_its_name_and_by_a_word_shows_once_on_every_page(st
 
 def test_a_long_name_gets_a_bounded_number_of_word_look_ups(store: Store) -> None:
     words = [f"mot{n}" for n in range(20)]
-    store.companies.record_company(Company("542065479", " ".join(words)), "a")
+    public(store, Company("542065479", " ".join(words)))
     assert [c.siren for c in store.companies.search_by_name(words[MAX_NAME_WORDS])[0]] == ["542065479"]
     assert store.companies.search_by_name(words[MAX_NAME_WORDS + 1]) == ([], None)
 
@@ -151,3 +162,58 @@ def test_concurrent_company_updates_all_land_in_the_audit_log(store: Store) -> N
     current = store.companies.get_company(ACME.siren)
     assert steps == 4
     assert current is not None and current.name == name
+
+
+def test_an_identity_alone_is_not_in_the_public_index(store: Store) -> None:
+    store.companies.record_company(ACME, "a")
+    assert store.companies.get_company(ACME.siren) == ACME
+    assert store.companies.get_public_company(ACME.siren) is None
+    assert store.companies.search_by_name("societe") == ([], None)
+    assert store.companies.search_by_siren("552") == ([], None)
+
+
+def test_a_company_is_in_the_public_index_while_listed_or_once_it_signed(store: Store, clock: FixedClock) -> None:
+    def found() -> tuple[list[str], list[str], Presence | None]:
+        by_name = [c.siren for c in store.companies.search_by_name("equipement")[0]]
+        by_siren = [c.siren for c in store.companies.search_by_siren("5521")[0]]
+        public = store.companies.get_public_company(ACME.siren)
+        return by_name, by_siren, public[1] if public else None
+
+    listed = store.reports.file_report(published(make_report(), at=clock()), actor="a")
+    assert found() == ([ACME.siren], [ACME.siren], Presence(listed=True))
+    assert store.companies.get_company(ACME.siren) == Company(ACME.siren, listed.debtor.name)  # as the report names it
+    settled = store.reports.save(listed, replace(listed, status=ReportStatus.SETTLED), actor="a", action="t")
+    assert found() == ([], [], None)
+    store.companies.record_signatory(Company(ACME.siren, "Autre nom"), "a")
+    assert found() == ([ACME.siren], [ACME.siren], Presence(signatory=True))
+    store.reports.delete_report(settled, actor="a")
+    assert found()[2] == Presence(signatory=True)  # a signatory stays public for good
+    assert store.companies.get_company(ACME.siren) == Company(ACME.siren, listed.debtor.name)  # identity kept
+
+
+def settle(store: Store, report_id: str) -> None:
+    def attempt() -> None:
+        current = store.reports.get_report(report_id)
+        assert current is not None
+        store.reports.save(current, replace(current, status=ReportStatus.SETTLED), actor="a", action="t")
+
+    retry_on_conflict(attempt)
+
+
+def test_a_signature_racing_the_last_report_leaving_the_listing_keeps_the_company_public(
+    store: Store, clock: FixedClock
+) -> None:
+    for n, siren in enumerate(["552100554", "542065479", "383474814", "443061841"]):
+        report = published(make_report(id=f"rpt_{n}", debtor_siren=siren), at=clock())
+        store.reports.file_report(report, actor="a")
+        threads = [
+            threading.Thread(target=settle, args=(store, report.id)),
+            threading.Thread(target=store.companies.record_signatory, args=(Company(siren, "X"), "a")),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        public = store.companies.get_public_company(siren)
+        assert public is not None and public[1] == Presence(signatory=True)
+        assert [c.siren for c in store.companies.search_by_siren(siren)[0]] == [siren]

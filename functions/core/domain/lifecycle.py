@@ -217,13 +217,16 @@ def replied(report: Report, text: str) -> Report:
 
 
 def moderated(report: Report, moderation: Moderation, now: datetime) -> Report:
-    """A moderator upholds the report (published, or back to its grace period) or rejects it."""
+    """A moderator upholds the report (published, or back to its grace period) or rejects it.
+
+    The contest's text and a payment declaration were written for the moderator:
+    upheld, the report shows again with the debtor's public reply only.
+    """
     _require(report, {ReportStatus.DISPUTED}, "modérer ce signalement")
     decided = replace(report, moderation=moderation)
     if moderation.decision is ModerationDecision.REJECTED:
         return replace(decided, status=ReportStatus.REJECTED, closed_at=now)
-    reply = report.public_reply or (report.dispute.text if report.dispute else "")
     if report.publish_after is not None and report.publish_after > now:
         # The debtor keeps what is left of its grace period.
-        return replace(decided, status=ReportStatus.NOTIFIED, public_reply=reply)
-    return replace(decided, status=ReportStatus.PUBLISHED, published_at=report.published_at or now, public_reply=reply)
+        return replace(decided, status=ReportStatus.NOTIFIED)
+    return replace(decided, status=ReportStatus.PUBLISHED, published_at=report.published_at or now)

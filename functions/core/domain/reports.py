@@ -5,7 +5,8 @@
                 unlisted (a partial payment left less than the minimum amount owed)
 
 Solvency summaries, the charter's suspensions and the public site all read
-reports through this model; only the directory changes them.
+reports through this model; only the directory changes them. What each
+audience may see of them is :mod:`functions.core.domain.visibility`'s rule.
 """
 
 from __future__ import annotations
@@ -228,11 +229,6 @@ class Report:
         """Each evidence file cited by any dispute of this report, with its SHA-256 when cited."""
         disputes = [d.dispute for d in self.earlier_disputes] + ([self.dispute] if self.dispute else [])
         return {e: h for d in disputes for e, h in zip(d.evidence_ids, d.evidence_sha256, strict=False)}
-
-    @property
-    def is_public(self) -> bool:
-        """Whether the report shows on the public listing right now."""
-        return self.status is ReportStatus.PUBLISHED
 
     def days_beyond_terms(self, today: date) -> int:
         """Days past the due date: until the payment date once settled, else until ``today``."""

@@ -6,12 +6,14 @@ relies on it). The summary is a JSON-ready dict, stored as is and served as is;
 its ``watch`` part (report ids, charter status) is internal: the refresher
 compares it between two versions to raise watchlist alerts.
 
-Which reports count: only those that were published (the public listing's own
-facts). A report still in its grace period, rejected or withdrawn never shows;
-a disputed one shows only as a pending dispute, and only if it had been public.
-Shared experiences show only once three creditors contributed. A company with
-nothing public (:func:`has_public_facts`) has no summary at all: answering
-anything but "unknown" would tell a subscriber that a report is pending.
+Which reports count is :mod:`functions.core.domain.visibility`'s rule for
+subscribers: a report once listed, still listed or paid since (settled, or
+paid down below the minimum amount), for 24 months; a contest pending after
+listing only as a count. A report still in its grace period, rejected or
+withdrawn never shows. Shared experiences show only once three creditors
+contributed. A company with nothing public (:func:`has_public_facts`) has no
+summary at all: answering anything but "unknown" would tell a subscriber that a
+report is pending.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from fractions import Fraction
 from typing import Any
 
 from functions.core.clock import isoformat, today_in_paris
-from functions.core.domain.reports import Report, ReportStatus
+from functions.core.domain.reports import Report
 from functions.core.domain.solvency import (
     WINDOW_MONTHS,
     Experience,
@@ -34,31 +36,22 @@ from functions.core.domain.solvency import (
     payment_index,
     round_half_up,
 )
+from functions.core.domain.visibility import in_history, in_payment_record, is_listed, is_pending_dispute, paid_on
 
 # Months back at which the trend shows the index and the outstanding amount.
 TREND_MONTHS = (3, 6, 12)
 # The chart covers this many months, one point a month, the last one today.
 CHART_MONTHS = 12
-# Statuses whose past is public: still listed, or listed then paid.
-_PUBLIC_PAST = frozenset({ReportStatus.PUBLISHED, ReportStatus.SETTLED})
-# Statuses a summary shows, once published: listed, paid, or contested after listing.
-_SHOWN = _PUBLIC_PAST | {ReportStatus.DISPUTED}
-
-
-def _settled_day(report: Report) -> date | None:
-    if report.settled_on is not None:
-        return report.settled_on
-    return today_in_paris(report.settled_at) if report.settled_at is not None else None
 
 
 def _was_public_on(report: Report, day: date) -> bool:
     published = report.published_at
-    return report.status in _PUBLIC_PAST and published is not None and today_in_paris(published) <= day
+    return in_payment_record(report) and published is not None and today_in_paris(published) <= day
 
 
 def _open_on(report: Report, day: date) -> bool:
-    settled = _settled_day(report)
-    return settled is None or settled > day
+    paid = paid_on(report)
+    return paid is None or paid > day
 
 
 def _outstanding_on(report: Report, day: date) -> int:
@@ -87,7 +80,7 @@ def basis_on(reports: Sequence[Report], experiences: Sequence[Experience], day: 
     for report in reports:
         if not _was_public_on(report, day):
             continue
-        settled = _settled_day(report)
+        settled = paid_on(report)
         if _open_on(report, day):
             lines.append(Line((day - report.invoice.due_date).days, report.invoice.amount_cents))
         elif settled is not None and start <= settled:
@@ -120,7 +113,7 @@ def has_public_facts(
     charter signature. A report in its grace period or experiences from fewer
     creditors are not: the company stays unknown.
     """
-    listed = any(r.debtor.siren == siren and r.status in _SHOWN and r.published_at is not None for r in reports)
+    listed = any(r.debtor.siren == siren and in_history(r) for r in reports)
     return listed or charter is not None or bool(eligible_experiences(experiences, today))
 
 
@@ -146,7 +139,7 @@ def _open_reports(open_reports: list[Report], today: date) -> dict[str, Any]:
 
 
 def _settled_reports(settled: list[Report]) -> dict[str, Any]:
-    delays = [(_settled_day(r) or r.invoice.due_date) - r.invoice.due_date for r in settled]
+    delays = [(paid_on(r) or r.invoice.due_date) - r.invoice.due_date for r in settled]
     average = round_half_up(Fraction(sum(d.days for d in delays), len(delays))) if delays else None
     return {"count": len(settled), "window_months": WINDOW_MONTHS, "average_days_to_settle": average}
 
@@ -164,13 +157,13 @@ def build_summary(
     """Compute the whole summary of one company as of ``today``."""
     reports = [r for r in reports if r.debtor.siren == siren]
     start = months_before(today, WINDOW_MONTHS)
-    open_reports = sorted((r for r in reports if r.status is ReportStatus.PUBLISHED), key=lambda r: r.id)
+    open_reports = sorted((r for r in reports if is_listed(r)), key=lambda r: r.id)
     settled = [
         r
         for r in reports
-        if r.status is ReportStatus.SETTLED and r.published_at is not None and (_settled_day(r) or today) >= start
+        if in_payment_record(r) and not is_listed(r) and (paid := paid_on(r)) is not None and paid >= start
     ]
-    disputes = [r for r in reports if r.status is ReportStatus.DISPUTED and r.published_at is not None]
+    disputes = [r for r in reports if is_pending_dispute(r)]
     basis = basis_on(reports, experiences, today)
     index = payment_index(basis.lines)
     letter = grade(index)

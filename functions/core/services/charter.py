@@ -167,20 +167,15 @@ def verify_signature(ctx: Services, token: str) -> tuple[Signature, SigningOutco
 
     signature, outcome = retry_on_conflict(attempt)
     if outcome is not SigningOutcome.UNCHANGED:
-        _record_company_if_unknown(ctx, signature)
+        # The site has a page per signatory, and the directory finds it: it is public for good.
+        identity = recorded_identity(ctx, signature.siren, signature.company_name)
+        ctx.store.companies.record_signatory(identity, signatory(signature.siren))
         ctx.mailer.send(charter_mail.signed(ctx.settings.base_url, signature))
     return signature, outcome
 
 
 def _keeps_standing(existing: Signature | None) -> bool:
     return existing is not None and existing.standing is not Standing.WITHDRAWN
-
-
-def _record_company_if_unknown(ctx: Services, signature: Signature) -> None:
-    # The site generates a page per signatory: it needs the company's identity.
-    if ctx.store.companies.get_company(signature.siren) is None:
-        identity = recorded_identity(ctx, signature.siren, signature.company_name)
-        ctx.store.companies.record_company(identity, signatory(signature.siren))
 
 
 # -- withdrawal --------------------------------------------------------------------

@@ -6,8 +6,11 @@ the store: its pages and golden tests depend on nothing else. Only
 function that turns what the store holds about one company into its record
 (the benchmark builds its synthetic records through it too).
 
-A company has a page while it has a published report or a charter signature;
-settled, rejected, withdrawn and purged reports never reach a record.
+What reaches a record is :mod:`functions.core.domain.visibility`'s rule, the
+directory API's own: a company has a page while it has a listed report or a
+charter signature, and its page shows its listed reports only (read from
+their public projections); settled, unlisted, contested, rejected, withdrawn
+and purged reports never reach a record.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from functions.core.domain.charter import (
     load_charter,
     public_status,
 )
-from functions.core.domain.reports import Report
+from functions.core.domain.visibility import PublicInvoice, public_company
 from functions.core.store.companies import Company
 
 REGISTER_PAGE = 500
@@ -99,14 +102,14 @@ def charter_standing(signature: Signature, catalog: CharterCatalog, today: date)
     )
 
 
-def listed_report(report: Report) -> ListedReport:
+def listed_report(invoice: PublicInvoice) -> ListedReport:
     return ListedReport(
-        issue_date=report.invoice.issue_date,
-        due_date=report.invoice.due_date,
-        amount_cents=report.invoice.amount_cents,
-        outstanding_cents=report.outstanding_cents,
-        published_on=today_in_paris(report.published_at) if report.published_at else None,
-        reply=report.public_reply,
+        issue_date=invoice.issue_date,
+        due_date=invoice.due_date,
+        amount_cents=invoice.amount_cents,
+        outstanding_cents=invoice.outstanding_cents,
+        published_on=invoice.published_on,
+        reply=invoice.reply,
     )
 
 
@@ -114,26 +117,25 @@ def company_record(
     siren: str,
     *,
     company: Company | None,
-    reports: Iterable[Report],
+    invoices: Iterable[PublicInvoice],
     standing: CharterStanding | None,
     signature_name: str = "",
 ) -> CompanyRecord | None:
     """Return the record of one company's page, or None when nothing about it is public."""
-    public = sorted((r for r in reports if r.is_public), key=lambda r: (r.invoice.due_date, r.id))
-    if not public and standing is None:
+    public = public_company(invoices, signatory=standing is not None)
+    if public is None:
         return None
-    name = (company.name if company else "") or (public[-1].debtor.name if public else "") or signature_name or siren
-    lines = tuple(listed_report(report) for report in public)
-    oldest = min((line.due_date for line in lines), default=None)
+    listed = public.invoices
+    name = (company.name if company else "") or (listed[-1].debtor_name if listed else "") or signature_name or siren
     return CompanyRecord(
         siren=siren,
         name=name,
         city=company.city if company else "",
         postal_code=company.postal_code if company else "",
         path=company_page_path(siren, name),
-        reports=lines,
-        outstanding_cents=sum(line.outstanding_cents for line in lines),
-        oldest_due=oldest,
+        reports=tuple(listed_report(invoice) for invoice in listed),
+        outstanding_cents=public.outstanding_cents,
+        oldest_due=public.oldest_due_date,
         charter=standing,
     )
 
@@ -159,7 +161,7 @@ def load_site_snapshot(ctx: Services) -> SiteSnapshot:
         record = company_record(
             siren,
             company=ctx.store.companies.get_company(siren),
-            reports=ctx.store.reports.list_for_debtor(siren) if siren in listed else (),
+            invoices=ctx.store.reports.list_public_invoices(siren) if siren in listed else (),
             standing=charter_standing(signature, catalog, today) if signature else None,
             signature_name=signature.company_name if signature else "",
         )

@@ -52,7 +52,7 @@ class Store(Ledger):
         self.replays = Replays(self)
         self.companies = Companies(self)
         self.signatures = Signatures(self)
-        self.reports = Reports(self)
+        self.reports = Reports(self, companies=self.companies)
         self.replies = Replies(self)
         self.members = Members(self)
         self.moderators = Moderators(self)

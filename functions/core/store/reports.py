@@ -8,16 +8,22 @@ are read strongly consistent and changed together):
   moderation, purge); ``gsi2`` lists a creditor's reports.
 - ``DEBTOR#{siren}`` / ``AGGREGATE``: counts, outstanding total and due dates
   of the open published reports; ``gsi2`` ``LISTED`` while the company is on
-  the public listing, ``gsi1`` ``SIRENS#{first three digits}`` for SIREN-prefix
-  search. Every report change rewrites it in the same transaction, guarded by
-  its version, so the figures are exact under concurrent writers.
+  the public listing. Every report change rewrites it in the same transaction,
+  guarded by its version, so the figures are exact under concurrent writers.
+- ``DEBTOR#{siren}`` / ``LISTING#{id}``: what the public sees of a listed
+  report (:func:`~functions.core.domain.visibility.public_invoice`), present
+  while it is listed and written in the same transaction as the report, so
+  that a company's public page reads its listed reports and nothing else: its
+  cost does not grow with what else is held against the debtor.
+- the company's public presence (``store/companies.py``), changed in the same
+  transaction when the company enters or leaves the listing.
 - ``REPORTID#{id}``: which debtor a report id belongs to.
 - ``DEDUP#{creditor}#{debtor}#{invoice}``: one report per invoice and creditor.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -26,7 +32,9 @@ from functions.core.clock import today_in_paris
 from functions.core.domain.aggregates import AggregateState, CompanyAggregate
 from functions.core.domain.reports import Report, ReportStatus
 from functions.core.domain.retention import delete_on
-from functions.core.store.base import AuditEvent, Repository, sortable_time
+from functions.core.domain.visibility import PublicInvoice, public_invoice
+from functions.core.store.base import AuditEvent, Ledger, Repository, sortable_time
+from functions.core.store.companies import Companies, Company
 from functions.core.store.items import Check, Delete, Item, Put, Write
 from functions.core.store.report_codec import audit_view, report_from_data, report_to_data
 from functions.core.text import fold
@@ -35,6 +43,7 @@ __all__ = ["CompanyAggregate", "Reports"]
 
 AGGREGATE = "AGGREGATE"
 LISTED = "LISTED"
+LISTING_PREFIX = "LISTING#"
 QUEUE_NOTICE = "DIRQ#notice"
 QUEUE_PUBLISH = "DIRQ#publish"
 QUEUE_MODERATION = "DIRQ#moderation"
@@ -85,8 +94,54 @@ def _report(item: Item) -> Report:
     return report_from_data(item.data, item.version)
 
 
+def _invoice_data(invoice: PublicInvoice) -> dict[str, Any]:
+    return {
+        "reference": invoice.reference,
+        "debtor_name": invoice.debtor_name,
+        "issue_date": invoice.issue_date.isoformat(),
+        "due_date": invoice.due_date.isoformat(),
+        "amount_cents": invoice.amount_cents,
+        "outstanding_cents": invoice.outstanding_cents,
+        "published_at": invoice.published_at.isoformat() if invoice.published_at else None,
+        "reply": invoice.reply,
+    }
+
+
+def _invoice(item: Item) -> PublicInvoice:
+    data = item.data
+    return PublicInvoice(
+        reference=str(data["reference"]),
+        debtor_name=str(data["debtor_name"]),
+        issue_date=date.fromisoformat(data["issue_date"]),
+        due_date=date.fromisoformat(data["due_date"]),
+        amount_cents=int(data["amount_cents"]),
+        outstanding_cents=int(data["outstanding_cents"]),
+        published_at=datetime.fromisoformat(data["published_at"]) if data["published_at"] else None,
+        reply=str(data["reply"]),
+    )
+
+
+def listing_writes(before: Report | None, after: Report | None) -> list[Write]:
+    """Keep a report's public projection what the public may see of it: written, rewritten or deleted."""
+    old, new = public_invoice(before), public_invoice(after)
+    if old == new:
+        return []
+    report = after or before
+    assert report is not None  # one of them is always set
+    key = (debtor_pk(report.debtor.siren), f"{LISTING_PREFIX}{report.id}")
+    if new is None:
+        return [Delete(*key, unconditional=True)]
+    # The report's own write, guarded by its version, orders every change to its projection.
+    return [Put(Item(*key, _invoice_data(new)), unconditional=True)]
+
+
 class Reports(Repository):
     """Read and change reports; every change keeps the debtor's aggregate exact."""
+
+    def __init__(self, store: Ledger, companies: Companies) -> None:
+        super().__init__(store)
+        # A company enters or leaves the public index in the report change's own transaction (``Companies``).
+        self.companies = companies
 
     # -- reads -------------------------------------------------------------
     def get_report(self, report_id: str) -> Report | None:
@@ -101,6 +156,33 @@ class Reports(Repository):
         """Return every report still held against ``siren`` (all statuses), oldest first."""
         items = self.query_all(debtor_pk(siren), sk_prefix="REPORT#")
         return sorted((_report(item) for item in items), key=lambda r: (r.created_at, r.id))
+
+    def list_public_invoices(self, siren: str) -> list[PublicInvoice]:
+        """Return what the public sees of the company's listed reports, by due date (reads nothing else)."""
+        invoices = (_invoice(item) for item in self.query_all(debtor_pk(siren), sk_prefix=LISTING_PREFIX))
+        return sorted(invoices, key=lambda invoice: (invoice.due_date, invoice.reference))
+
+    def stored_listing(self, siren: str) -> dict[str, PublicInvoice]:
+        """Return the stored public projections by report id (checks and rebuilds compare them)."""
+        items = self.query_all(debtor_pk(siren), sk_prefix=LISTING_PREFIX)
+        return {item.sk.removeprefix(LISTING_PREFIX): _invoice(item) for item in items}
+
+    def write_listing(self, siren: str, expected: Mapping[str, PublicInvoice], *, actor: str) -> None:
+        """Overwrite a company's public projections with ``expected`` (``rebuild-listing`` repairs with it)."""
+        stored = self.stored_listing(siren)
+        writes: list[Write] = [
+            Put(Item(debtor_pk(siren), f"{LISTING_PREFIX}{report_id}", _invoice_data(invoice)), unconditional=True)
+            for report_id, invoice in expected.items()
+            if stored.get(report_id) != invoice
+        ]
+        writes += [
+            Delete(debtor_pk(siren), f"{LISTING_PREFIX}{report_id}", unconditional=True)
+            for report_id in stored
+            if report_id not in expected
+        ]
+        event = self.store.event(f"company:{siren}", f"listing:{siren}", "listing.rebuilt", actor)
+        for start in range(0, len(writes), 90):
+            self.store.commit(writes[start : start + 90], [event] if start == 0 else [], touched=[siren])
 
     def list_for_creditor(self, siren: str) -> list[Report]:
         """Return every report held that ``siren`` filed, oldest first."""
@@ -141,13 +223,6 @@ class Reports(Repository):
                 found.append(pk.removeprefix("DEBTOR#"))
         return found
 
-    def search_sirens(self, prefix: str, limit: int = 20, cursor: str | None = None) -> tuple[list[str], str | None]:
-        """Return the companies held in the directory whose SIREN starts with ``prefix`` (3 digits or more)."""
-        if len(prefix) < 3 or not prefix.isdigit():
-            return [], None
-        page = self.backend.query(f"SIRENS#{prefix[:3]}", index="gsi1", sk_prefix=prefix, limit=limit, cursor=cursor)
-        return [item.gsi1sk or "" for item in page.items], page.cursor
-
     def in_queue(
         self, queue: str, *, until: str | None = None, limit: int | None = None, cursor: str | None = None
     ) -> tuple[list[Report], str | None]:
@@ -172,15 +247,16 @@ class Reports(Repository):
     def file_report(self, report: Report, *, actor: str, extra_writes: Sequence[Write] = ()) -> Report:
         """Store a new report; raise ConditionFailed when its invoice was reported before."""
         filed = replace(report, version=1)
+        derived, derived_events = self._derived_writes(report.debtor.siren, [(None, filed)], actor)
         writes: list[Write] = [
             Put(_report_item(filed, 1), None),
             Put(Item(f"REPORTID#{report.id}", "REPORTID", {"debtor_siren": report.debtor.siren}), None),
             Put(Item(self.dedup_key(report), "DEDUP", {"report_id": report.id}), None),
-            *self._aggregate_writes(report.debtor.siren, [(None, filed)]),
+            *derived,
             *extra_writes,
         ]
         event = self._event(None, filed, "report.filed", actor)
-        self.store.commit(writes, [event], touched=[report.debtor.siren])
+        self.store.commit(writes, [event, *derived_events], touched=[report.debtor.siren])
         return filed
 
     def dedup_key(self, report: Report) -> str:
@@ -200,26 +276,34 @@ class Reports(Repository):
         action: str,
         extra_writes: Sequence[Write] = (),
         extra_events: Sequence[AuditEvent] = (),
+        identity: Company | None = None,
     ) -> Report:
-        """Replace ``before`` by ``after`` if nobody changed it meanwhile (else ConditionFailed)."""
+        """Replace ``before`` by ``after`` if nobody changed it meanwhile (else ConditionFailed).
+
+        ``identity`` is the debtor's identity to record if the change lists it
+        and Ardoise knows none yet (the registry's, when the caller has it);
+        otherwise the name the creditor typed.
+        """
         saved = replace(after, version=before.version + 1)
+        derived, derived_events = self._derived_writes(before.debtor.siren, [(before, saved)], actor, identity)
         writes: list[Write] = [
             Put(_report_item(saved, saved.version), before.version),
-            *self._aggregate_writes(before.debtor.siren, [(before, saved)]),
+            *derived,
             *extra_writes,
         ]
-        events = [self._event(before, saved, action, actor), *extra_events]
+        events = [self._event(before, saved, action, actor), *extra_events, *derived_events]
         self.store.commit(writes, events, touched=[before.debtor.siren])
         return saved
 
     def delete_report(self, report: Report, *, actor: str, action: str = "report.deleted") -> None:
         """Delete a report and everything hanging from it (evidence records, reply links)."""
         siren = report.debtor.siren
+        derived, derived_events = self._derived_writes(siren, [(report, None)], actor)
         writes: list[Write] = [
             Delete(debtor_pk(siren), report_sk(report.id), report.version),
             Delete(f"REPORTID#{report.id}", "REPORTID", unconditional=True),
             Delete(self.dedup_key(report), "DEDUP", unconditional=True),
-            *self._aggregate_writes(siren, [(report, None)]),
+            *derived,
         ]
         for item in self.list_partition(siren, f"EVIDENCE#{report.id}#") + self.list_partition(
             siren, f"LINK#{report.id}#"
@@ -227,7 +311,7 @@ class Reports(Repository):
             writes.append(Delete(item.pk, item.sk, unconditional=True))
             if item.sk.startswith("LINK#"):
                 writes.append(Delete(f"REPLYLINK#{item.data['digest']}", "LINK", unconditional=True))
-        self.store.commit(writes, [self._event(report, None, action, actor)], touched=[siren])
+        self.store.commit(writes, [self._event(report, None, action, actor), *derived_events], touched=[siren])
 
     def write_aggregate_state(self, siren: str, state: AggregateState, *, actor: str) -> None:
         """Overwrite a company's aggregate (``rebuild-aggregates`` repairs with it)."""
@@ -255,12 +339,29 @@ class Reports(Repository):
             after=audit_view(after),
         )
 
-    def _aggregate_writes(self, siren: str, changes: Sequence[tuple[Report | None, Report | None]]) -> list[Write]:
+    def _derived_writes(
+        self,
+        siren: str,
+        changes: Sequence[tuple[Report | None, Report | None]],
+        actor: str,
+        identity: Company | None = None,
+    ) -> tuple[list[Write], list[AuditEvent]]:
+        """What follows from report changes, in their transaction: aggregate, public projections, presence."""
         current = self.backend.get(debtor_pk(siren), AGGREGATE)
-        state = AggregateState.from_data(current.data) if current else AggregateState()
+        was = state = AggregateState.from_data(current.data) if current else AggregateState()
         for before, after in changes:
             state = state.changed(before, after)
-        return [self._aggregate_write(siren, state, current)]
+        writes = [self._aggregate_write(siren, state, current)]
+        for before, after in changes:
+            writes += listing_writes(before, after)
+        listed = state.open_published_count > 0
+        if listed == (was.open_published_count > 0):
+            return writes, []
+        if identity is None:
+            named = next(report for pair in changes for report in reversed(pair) if report is not None)
+            identity = Company(siren, named.debtor.name)
+        presence, events = self.companies.listing_writes(identity, listed=listed, actor=actor)
+        return writes + presence, events
 
     def _aggregate_write(self, siren: str, state: AggregateState, current: Item | None) -> Write:
         if state.held_report_count == 0:
@@ -268,12 +369,16 @@ class Reports(Repository):
                 # Still absent: guards against a concurrent first report.
                 return Check(debtor_pk(siren), AGGREGATE, None)
             return Delete(debtor_pk(siren), AGGREGATE, current.version)
-        keys: dict[str, Any] = {"gsi1pk": f"SIRENS#{siren[:3]}", "gsi1sk": siren}
-        keys.update({"gsi2pk": LISTED, "gsi2sk": siren} if state.open_published_count > 0 else {})
+        listed = state.open_published_count > 0
+        # No SIREN-prefix keys here: the public index is the company profile's (store/companies.py).
+        keys: dict[str, Any] = {
+            "gsi1pk": None,
+            "gsi1sk": None,
+            "gsi2pk": LISTED if listed else None,
+            "gsi2sk": siren if listed else None,
+        }
         if current is None:
             return Put(Item(debtor_pk(siren), AGGREGATE, state.to_data(), 1, **keys), None)
-        keys.setdefault("gsi2pk", None)
-        keys.setdefault("gsi2sk", None)
         return Put(current.bumped(state.to_data(), **keys), current.version)
 
 

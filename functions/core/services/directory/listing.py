@@ -1,9 +1,14 @@
 """The public side of the directory: a company's page and the search.
 
-Only published reports are public, and only their facts: outstanding amount,
-invoice and due dates, days overdue, status and the debtor's reply. Never the
-creditor's identity or contact data, never the invoice number (it could name
-the creditor), never anything about a report in its grace period or disputed.
+What the public may see is :mod:`functions.core.domain.visibility`'s rule: a
+company only while it has a listed report or signed the charter, and of its
+reports only the listed ones, with their facts and the debtor's public reply.
+Anything else (a report pending, contested, rejected, withdrawn, settled...)
+answers exactly as a company Ardoise never heard of.
+
+Both reads cost what the public may see, not what is held: a company page is
+its profile and its listed reports' projections (two store requests), a
+search reads the public index only.
 """
 
 from __future__ import annotations
@@ -13,24 +18,26 @@ from dataclasses import dataclass
 from functions.core.clock import today_in_paris
 from functions.core.context import Services
 from functions.core.domain.aggregates import CompanyAggregate
-from functions.core.domain.reports import Report
+from functions.core.domain.visibility import Presence, PublicCompany, public_company, public_invoice
 from functions.core.errors import NotFound
 from functions.core.identifiers import is_valid_siret, normalize
+from functions.core.services.identity import recorded_identity
 from functions.core.store.companies import Company
+
+REBUILD_ACTOR = "system:rebuild"
+UNKNOWN = "Aucune entreprise connue sous ce SIREN : elle ne figure pas dans l'annuaire."
 
 
 @dataclass(frozen=True)
 class CompanyPage:
     """A company as the public sees it."""
 
-    siren: str
-    company: Company | None
-    aggregate: CompanyAggregate | None
-    reports: list[Report]
+    company: Company
+    public: PublicCompany
 
     @property
     def listed(self) -> bool:
-        return bool(self.reports)
+        return self.public.listed
 
 
 @dataclass(frozen=True)
@@ -42,34 +49,77 @@ class SearchHit:
 
 
 def company_page(ctx: Services, siren: str) -> CompanyPage:
-    """Return what is public about ``siren``; 404 when Ardoise knows nothing of it."""
-    company = ctx.store.companies.get_company(siren)
-    aggregate = ctx.store.reports.get_aggregate(siren, today_in_paris(ctx.clock()))
-    reports = [r for r in ctx.store.reports.list_for_debtor(siren) if r.is_public] if aggregate else []
-    if company is None and not reports:
-        # Same answer whether or not a report is pending: nothing unpublished may leak.
-        raise NotFound("Aucune entreprise connue sous ce SIREN : elle ne figure pas dans l'annuaire.")
-    return CompanyPage(siren, company, aggregate, sorted(reports, key=lambda r: (r.invoice.due_date, r.id)))
+    """Return what is public about ``siren``; 404 when the public may not know of it."""
+    found = ctx.store.companies.get_public_company(siren)
+    if found is not None:
+        company, presence = found
+        invoices = ctx.store.reports.list_public_invoices(siren) if presence.listed else []
+        public = public_company(invoices, signatory=presence.signatory)
+        if public is not None:
+            return CompanyPage(company, public)
+    # Same answer whether a report is pending, was rejected or paid, or never existed.
+    raise NotFound(UNKNOWN)
 
 
 def search_companies(
     ctx: Services, query: str, *, limit: int = 20, cursor: str | None = None
 ) -> tuple[list[SearchHit], str | None]:
-    """Search by name prefix (accents and case ignored) or by SIREN (prefix of three digits or more)."""
+    """Search the public companies by name prefix (accents and case ignored) or SIREN (three digits or more)."""
     digits = normalize(query)
     if len(digits) == 14 and is_valid_siret(digits):
         digits = digits[:9]  # a SIRET pasted from an invoice: its company
     if digits.isdigit():
         if len(digits) == 9:
-            sirens, next_cursor = [digits], None
+            found = ctx.store.companies.get_public_company(digits)
+            companies, next_cursor = ([found[0]] if found else []), None
         else:
-            sirens, next_cursor = ctx.store.reports.search_sirens(digits, limit, cursor)
-        known = ctx.store.companies.get_companies(sirens)
-        companies = [known.get(siren) or Company(siren, "") for siren in sirens]
+            companies, next_cursor = ctx.store.companies.search_by_siren(digits, limit, cursor)
     else:
         companies, next_cursor = ctx.store.companies.search_by_name(query, limit, cursor)
     aggregates = ctx.store.reports.get_aggregates([c.siren for c in companies], today_in_paris(ctx.clock()))
-    # Only companies the public may know of: a company held solely because of a
-    # pending report has no identity recorded yet, and must not show.
-    hits = [SearchHit(c.siren, c.name, c.city, aggregates.get(c.siren)) for c in companies if c.name]
+    hits = [SearchHit(c.siren, c.name, c.city, aggregates.get(c.siren)) for c in companies]
     return hits, next_cursor
+
+
+@dataclass(frozen=True)
+class ListingDifference:
+    """A company whose stored public listing differs from what its reports and signature call for."""
+
+    siren: str
+    what: tuple[str, ...]  # "invoices", "presence"
+
+
+def rebuild_listing(ctx: Services, *, check_only: bool) -> list[ListingDifference]:
+    """Compare (and unless ``check_only``, repair) every company's public listing with its reports and signature.
+
+    The public projections and the presence are derived in the same transaction
+    as each change; this recomputes them from scratch (``ardoise rebuild-listing``:
+    checks, and the upgrade of a store written before they existed).
+    """
+    sirens = set(ctx.store.reports.list_aggregate_sirens()) | set(ctx.store.companies.list_sirens())
+    differences = []
+    for siren in sorted(sirens):
+        reports = ctx.store.reports.list_for_debtor(siren)
+        invoices = {r.id: invoice for r in reports if (invoice := public_invoice(r)) is not None}
+        signature = ctx.store.signatures.get_signature(siren)
+        presence = Presence(listed=bool(invoices), signatory=signature is not None)
+        stored = ctx.store.companies.stored_presence(siren)
+        what = []
+        if ctx.store.reports.stored_listing(siren) != invoices:
+            what.append("invoices")
+        if (stored is None and presence.public) or (stored is not None and stored != (presence, presence.public)):
+            what.append("presence")
+        if not what:
+            continue
+        differences.append(ListingDifference(siren, tuple(what)))
+        if check_only:
+            continue
+        if "invoices" in what:
+            ctx.store.reports.write_listing(siren, invoices, actor=REBUILD_ACTOR)
+        if "presence" in what:
+            # The identity recorded when none is known yet: as publication or signing would have.
+            listed = [invoice.debtor_name for invoice in invoices.values()]
+            named = listed[-1] if listed else (signature.company_name if signature else siren)
+            identity = recorded_identity(ctx, siren, named)
+            ctx.store.companies.write_presence(identity, presence, actor=REBUILD_ACTOR)
+    return differences

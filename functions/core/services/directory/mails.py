@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from functions.core.clock import today_in_paris
 from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeKind, ModerationDecision, Report
+from functions.core.domain.visibility import is_listed
 from functions.core.mailer import Message
 from functions.core.money import format_eur
 from functions.core.services.directory.wording import SIGNATURE, short_date
@@ -149,7 +150,7 @@ def decision_outcome(before: Report, after: Report) -> str:
             else "Il n'a jamais été publié et ne le sera pas."
         )
         return f"{what.capitalize()} {verb} été {agreed} : le signalement est rejeté. {fate}"
-    if after.is_public:
+    if is_listed(after):
         fate = (
             "Il est de nouveau publié sur l'annuaire."
             if was_published

@@ -47,10 +47,11 @@ def change_report(
 def publish_report(ctx: Services, report_id: str, now: datetime) -> Report | None:
     """Publish one report if its grace period is over and nothing stopped it.
 
-    The debtor's identity (the registry's, else as the creditor gave it, when Ardoise has none yet)
-    is recorded in the same transaction: a listed company is always findable,
-    and never before it is listed (a company page or search hit appearing at
-    filing time would tell the public that a report is pending).
+    The store makes the debtor public in the same transaction (its identity:
+    the registry's, else as the creditor gave it, when Ardoise has none yet): a
+    listed company is always findable, and never before it is listed (a company
+    page or search hit appearing at filing time would tell the public that a
+    report is pending).
     """
 
     def attempt() -> Report | None:
@@ -58,14 +59,8 @@ def publish_report(ctx: Services, report_id: str, now: datetime) -> Report | Non
         if report is None or not lifecycle.is_due_for_publication(report, now):
             return None
         identity = recorded_identity(ctx, report.debtor.siren, report.debtor.name)
-        writes, events = ctx.store.companies.first_record(identity, TICK_ACTOR)
         return ctx.store.reports.save(
-            report,
-            lifecycle.published(report, now),
-            actor=TICK_ACTOR,
-            action="report.published",
-            extra_writes=writes,
-            extra_events=events,
+            report, lifecycle.published(report, now), actor=TICK_ACTOR, action="report.published", identity=identity
         )
 
     report = retry_on_conflict(attempt)
