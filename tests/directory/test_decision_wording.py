@@ -64,8 +64,14 @@ def test_an_upheld_contest_from_the_grace_period_decided_after_it_is_published_n
         assert "de nouveau" not in text
 
 
+def _reply(world: World, token: str) -> None:
+    response = world.api.post(f"/replies/{token}", json={"action": "reply", "text": "Nous contestons cette facture."})
+    assert response.status_code == 200, response.json
+
+
 def test_an_upheld_contest_within_the_grace_period_says_when_it_will_be_published(world: World) -> None:
     report_id, token = _file(world, published=False)
+    _reply(world, token)
     _contest(world, token)
     assert _decide(world, report_id, "upheld") == "notified"
     text = _last_text(world, DEBTOR_MAIL)
@@ -76,11 +82,20 @@ def test_an_upheld_contest_within_the_grace_period_says_when_it_will_be_publishe
 
 def test_an_upheld_contest_of_a_published_report_is_published_again(world: World) -> None:
     report_id, token = _file(world, published=True)
+    _reply(world, token)
     _contest(world, token)
     assert _decide(world, report_id, "upheld") == "published"
     text = _last_text(world, CREDITOR_MAIL)
     assert "Il est de nouveau publié sur l'annuaire." in text
     assert "La réponse du débiteur est affichée à côté du signalement." in text
+
+
+def test_an_upheld_contest_without_a_public_reply_promises_none(world: World) -> None:
+    """The contest's text is for the moderator: it never becomes the public reply."""
+    report_id, token = _file(world, published=True)
+    _contest(world, token)
+    assert _decide(world, report_id, "upheld") == "published"
+    assert "réponse du débiteur" not in _last_text(world, CREDITOR_MAIL)
 
 
 @pytest.mark.parametrize(
