@@ -33,6 +33,7 @@ READERS = [
     ["charter", "refresh", "--all"],
     ["purge"],
     ["rebuild-aggregates", "--check"],
+    ["rebuild-listing", "--check"],
     ["rebuild-summaries", "--check"],
 ]
 

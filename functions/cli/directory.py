@@ -205,17 +205,18 @@ def rebuild(check: bool, as_json: bool) -> None:
 
 @click.command("rebuild-listing")
 @click.option("--check", is_flag=True, help="Only compare with the reports and signatures; change nothing.")
-def rebuild_listing_command(check: bool) -> None:
+@json_option
+def rebuild_listing_command(check: bool, as_json: bool) -> None:
     """Recompute what the public sees of each company (listed reports, search index) from its reports and signature.
 
     Run it once after upgrading a store written before the public listing was
-    kept apart; --check reports differences (exit 1 if any).
+    kept apart. With --check, changes nothing and exits 1 when a company differs.
     """
-    differences = rebuild_listing(make_services(), check_only=check)
-    for difference in differences:
-        click.echo(f"{difference.siren}: {', '.join(difference.what)}")
-    verb = "differ" if check else "repaired"
-    click.echo(f"public listings {verb}: {len(differences)}")
+    with StderrProgress() as progress:
+        differences = rebuild_listing(make_services(), check_only=check, progress=progress)
+    rows = [{"siren": d.siren, "differs": list(d.what)} for d in differences]
+    output(rows, as_json=as_json, table=lambda: echo_table(rows, ("siren", "differs")))
+    say(f"public listings {'differing' if check else 'repaired'}: {len(differences)}")
     if check and differences:
         sys.exit(1)
 

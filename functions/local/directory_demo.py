@@ -1,4 +1,11 @@
-"""Demo reports for the directory: listed companies, a debtor's reply, a dispute in moderation, a settlement.
+"""Demo reports for the directory: one of each state the visibility rule tells apart.
+
+Listed (one with the debtor's public reply and a partial payment), a dispute in
+moderation from the grace period, a report rejected by the moderator after it
+was listed, one settled, one paid down to 10 EUR (unlisted), one withdrawn
+before publication and two still in their grace period (one notified by post,
+with a short code). Only the listed ones are public; the settled and the
+unlisted stay in the subscribers' history (``functions/core/domain/visibility.py``).
 
 Everything goes through the directory's use cases at its own date (a fixed
 clock per step), exactly as members, debtors, the tick and a moderator would,
@@ -15,9 +22,9 @@ from typing import Any
 
 from functions.core.clock import FixedClock
 from functions.core.context import Services
-from functions.core.domain.reports import DisputeReason, NoticeChannel
+from functions.core.domain.reports import DisputeReason, ModerationDecision, NoticeChannel
 from functions.core.domain.rules import Draft
-from functions.core.services.directory import filing, members, progress, replies
+from functions.core.services.directory import filing, members, moderation, progress, replies
 from functions.core.services.directory.notices import code_page, issue_reply_link, notice_code
 from functions.core.store import Store
 from functions.core.store.companies import Company
@@ -95,17 +102,23 @@ def _token(ctx: Services, report_id: str) -> str:
 
 
 def seed_reports(ctx: Services, companies: list[Company]) -> dict[str, Any]:
-    """File demo reports 50 days ago, let the tick publish them, then reply, dispute, settle."""
+    """File demo reports 50 days ago, let the tick publish them, then reply, dispute, decide, pay, withdraw."""
     start = ctx.clock() - timedelta(days=50)
     early = _at(ctx, start)
     member, member_token = _member(early)
-    debtors = companies[:6]
+    moderator = members.create_moderator(
+        early, name="Modération Ardoise (démo)", email="moderation@ardoise.localhost", actor=ACTOR
+    )
+    assert moderator.moderator is not None
+    debtors = companies[:10]  # companies[6] is the debtor notified by post, below
     invoices = {
         debtors[0].siren: [_Invoice("FA-2025-1187", 4_860_00, 75), _Invoice("FA-2025-1243", 1_290_50, 48)],
         debtors[1].siren: [_Invoice("FA-2025-1102", 12_400_00, 110)],
         debtors[2].siren: [_Invoice("FA-2025-1320", 2_150_00, 40)],
         debtors[3].siren: [_Invoice("FA-2025-1299", 780_00, 45)],
         debtors[4].siren: [_Invoice("FA-2025-1311", 3_600_00, 42)],
+        debtors[7].siren: [_Invoice("FA-2025-1276", 1_250_00, 52)],
+        debtors[8].siren: [_Invoice("FA-2025-1254", 5_400_00, 60)],
     }
     filed = {
         siren: [_file(early, member, next(c for c in debtors if c.siren == siren), i) for i in items]
@@ -130,6 +143,21 @@ def seed_reports(ctx: Services, companies: list[Company]) -> dict[str, Any]:
         _token(published_at, replied_id),
         "Nous reconnaissons la dette et avons proposé au créancier un échéancier sur quatre mois.",
     )
+    rejected_id = filed[debtors[8].siren][0]
+    replies.dispute(
+        _at(ctx, start + timedelta(days=19)),
+        _token(published_at, rejected_id),
+        reason=DisputeReason.NOT_OWED,
+        text="Cette facture a été émise au nom d'une autre société du groupe.",
+        evidence_ids=[],
+    )
+    moderation.decide(
+        _at(ctx, start + timedelta(days=21)),
+        moderator.moderator,
+        rejected_id,
+        ModerationDecision.REJECTED,
+        "Le bon de commande produit par le créancier est signé par le débiteur lui-même.",
+    )
     later = _at(ctx, start + timedelta(days=25))
     progress.record_payment(
         later, member, replied_id, amount_cents=3_100_00, paid_on=later.clock().date() - timedelta(days=1)
@@ -137,6 +165,10 @@ def seed_reports(ctx: Services, companies: list[Company]) -> dict[str, Any]:
     settled_id = filed[debtors[4].siren][0]
     progress.record_payment(
         later, member, settled_id, amount_cents=3_600_00, paid_on=later.clock().date() - timedelta(days=2)
+    )
+    unlisted_id = filed[debtors[7].siren][0]  # paid all but 10 EUR: below the minimum, off the listing
+    progress.record_payment(
+        later, member, unlisted_id, amount_cents=1_240_00, paid_on=later.clock().date() - timedelta(days=3)
     )
     recent = _file(
         _at(ctx, ctx.clock() - timedelta(days=3)), member, debtors[5], _Invoice("FA-2026-0042", 1_850_00, 35)
@@ -151,9 +183,10 @@ def seed_reports(ctx: Services, companies: list[Company]) -> dict[str, Any]:
     )
     letter = ctx.store.reports.get_report(posted)
     assert letter is not None and letter.notice is not None
-    moderator = members.create_moderator(
-        ctx, name="Modération Ardoise (démo)", email="moderation@ardoise.localhost", actor=ACTOR
+    withdrawn_id = _file(
+        _at(ctx, ctx.clock() - timedelta(days=4)), member, debtors[9], _Invoice("FA-2026-0031", 960_00, 38)
     )
+    progress.withdraw_report(_at(ctx, ctx.clock() - timedelta(days=2)), member, withdrawn_id)
     var = ctx.settings.var_dir
     var.mkdir(parents=True, exist_ok=True)
     (var / "demo-member-token").write_text(member_token + "\n")
@@ -161,7 +194,10 @@ def seed_reports(ctx: Services, companies: list[Company]) -> dict[str, Any]:
     return {
         "listed": sorted(ctx.store.reports.list_listed_sirens()),
         "disputed_in_moderation": disputed_id,
+        "rejected_after_listing": rejected_id,
         "settled": settled_id,
+        "unlisted": unlisted_id,
+        "withdrawn_before_publication": withdrawn_id,
         "in_grace_period": recent,
         "in_grace_period_by_post": posted,
         "letter_code": grouped_code(notice_code(ctx, letter, letter.notice)),

@@ -261,8 +261,10 @@ def test_rebuild_listing_restores_what_the_public_sees_in_a_store_written_before
 
 def test_rebuild_listing_check_exits_with_1_on_a_difference(cli_env: Path) -> None:
     make_services().store.companies.write_presence(Company(DEBTOR_SIREN, "SGE"), Presence(listed=True), actor="test")
-    checked = CliRunner().invoke(main, ["rebuild-listing", "--check"])
-    assert checked.exit_code == 1 and f"{DEBTOR_SIREN}: presence" in checked.output
+    checked = CliRunner().invoke(main, ["rebuild-listing", "--check", "--json"])
+    assert checked.exit_code == 1 and json.loads(checked.stdout) == [{"siren": DEBTOR_SIREN, "differs": ["presence"]}]
+    assert "public listings differing: 1" in checked.stderr
     repaired = CliRunner().invoke(main, ["rebuild-listing"])
-    assert repaired.exit_code == 0 and "repaired: 1" in repaired.output
+    assert repaired.exit_code == 0 and "repaired: 1" in repaired.stderr
+    assert repaired.stdout.split() == ["siren", "differs", DEBTOR_SIREN, "presence"]
     assert CliRunner().invoke(main, ["rebuild-listing", "--check"]).exit_code == 0

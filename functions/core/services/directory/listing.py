@@ -21,6 +21,7 @@ from functions.core.domain.aggregates import CompanyAggregate
 from functions.core.domain.visibility import Presence, PublicCompany, public_company, public_invoice
 from functions.core.errors import NotFound
 from functions.core.identifiers import is_valid_siret, normalize
+from functions.core.progress import SILENT, Progress
 from functions.core.services.identity import recorded_identity
 from functions.core.store.companies import Company
 
@@ -89,7 +90,7 @@ class ListingDifference:
     what: tuple[str, ...]  # "invoices", "presence"
 
 
-def rebuild_listing(ctx: Services, *, check_only: bool) -> list[ListingDifference]:
+def rebuild_listing(ctx: Services, *, check_only: bool, progress: Progress = SILENT) -> list[ListingDifference]:
     """Compare (and unless ``check_only``, repair) every company's public listing with its reports and signature.
 
     The public projections and the presence are derived in the same transaction
@@ -98,7 +99,9 @@ def rebuild_listing(ctx: Services, *, check_only: bool) -> list[ListingDifferenc
     """
     sirens = set(ctx.store.reports.list_aggregate_sirens()) | set(ctx.store.companies.list_sirens())
     differences = []
+    progress.begin("companies", len(sirens))
     for siren in sorted(sirens):
+        progress.advance()
         reports = ctx.store.reports.list_for_debtor(siren)
         invoices = {r.id: invoice for r in reports if (invoice := public_invoice(r)) is not None}
         signature = ctx.store.signatures.get_signature(siren)

@@ -1,0 +1,64 @@
+"""The directory's demo (``ardoise serve --demo``) shows each state the visibility rule tells apart."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from functions.core.clock import FixedClock
+from functions.core.context import Services
+from functions.core.domain.reports import ReportStatus
+from functions.local.demo import seed_demo
+from tests.reports.factories import add_subscriber
+
+
+@pytest.fixture
+def demo(services: Services, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    monkeypatch.chdir(tmp_path)
+    clock.now = datetime(2026, 12, 2, 9, tzinfo=UTC)
+    return dict(seed_demo(services)["directory_reports"])
+
+
+def debtor_of(services: Services, report_id: str) -> tuple[str, ReportStatus]:
+    report = services.store.reports.get_report(report_id)
+    assert report is not None
+    return report.debtor.siren, report.status
+
+
+def test_the_demo_shows_each_state_and_only_the_listed_reports_are_public(
+    demo: dict[str, Any], services: Services, directory: FlaskClient, reports: FlaskClient
+) -> None:
+    _, key = add_subscriber(services, plan="pro")
+    states = {
+        "disputed_in_moderation": ReportStatus.DISPUTED,
+        "rejected_after_listing": ReportStatus.REJECTED,
+        "settled": ReportStatus.SETTLED,
+        "unlisted": ReportStatus.UNLISTED,
+        "withdrawn_before_publication": ReportStatus.WITHDRAWN,
+        "in_grace_period": ReportStatus.NOTIFIED,
+        "in_grace_period_by_post": ReportStatus.NOTIFIED,
+    }
+    hidden = {}
+    for name, expected in states.items():
+        siren, status = debtor_of(services, demo[name])
+        assert status is expected, name
+        hidden[name] = directory.get(f"/companies/{siren}").status_code
+    assert hidden == dict.fromkeys(states, 404)
+
+    listed = [directory.get(f"/companies/{siren}").json for siren in demo["listed"]]
+    # Three debtors of the directory's demo, and the charter's suspended signatory.
+    assert [page["listed"] for page in listed] == [True] * 4
+    assert [len(page["reports"]) for page in listed if len(page["reports"]) > 1] == [2]
+    assert [r["debtor_reply"] for page in listed for r in page["reports"] if r["debtor_reply"]] == [
+        "Nous reconnaissons la dette et avons proposé au créancier un échéancier sur quatre mois."
+    ]
+
+    # Paid in full, or all but 10 EUR: both stay in the subscribers' payment history alike.
+    for name in ("settled", "unlisted"):
+        siren, _ = debtor_of(services, demo[name])
+        summary = reports.get(f"/solvency/{siren}", headers={"X-API-Key": key})
+        assert summary.status_code == 200 and summary.json["settled_reports"]["count"] == 1, name
