@@ -48,13 +48,13 @@ sys.path.insert(0, str(ROOT))
 
 from functions.core.clock import FixedClock  # noqa: E402 - the path above must be set first
 from functions.core.config import load_settings  # noqa: E402
-from functions.core.context import Services  # noqa: E402
+from functions.core.resources import Resources  # noqa: E402
 from functions.core.domain.reports import AmicableSteps, Invoice, NoticeChannel, Party, Report, ReportStatus  # noqa: E402
 from functions.core.domain.summaries import build_summary  # noqa: E402
 from functions.core.domain.visibility import Presence  # noqa: E402
 from functions.core.identifiers import with_check_digit  # noqa: E402
-from functions.core.services.solvency import refresh_summary  # noqa: E402
-from functions.core.services.subscribers import create_subscriber  # noqa: E402
+from functions.core.usecases.reports.solvency import refresh_summary  # noqa: E402
+from functions.core.usecases.reports.subscribers import create_subscriber  # noqa: E402
 from functions.core.store import Store  # noqa: E402
 from functions.core.store.companies import Company, profile_data  # noqa: E402
 from functions.core.store.items import MAX_TRANSACTION_WRITES, Item, Put  # noqa: E402
@@ -141,7 +141,7 @@ def make_report(n: int, debtor: Company, rng: random.Random) -> Report:
     )
 
 
-def generate(store: Store, ctx: Services, count: int, listed_share: float = 0.02) -> tuple[list[str], list[str]]:
+def generate(store: Store, res: Resources, count: int, listed_share: float = 0.02) -> tuple[list[str], list[str]]:
     """Fill the store: identities and summaries in full transactions, listed companies the real way.
 
     Return every SIREN, and the listed ones.
@@ -170,7 +170,7 @@ def generate(store: Store, ctx: Services, count: int, listed_share: float = 0.02
     for number, n in enumerate(sorted(listed)):
         for k in range(rng.randint(1, 3)):
             store.reports.file_report(make_report(number * 3 + k, companies[n], rng), actor="system:bench")
-        refresh_summary(ctx, companies[n].siren)
+        refresh_summary(res, companies[n].siren)
     return sirens, [companies[n].siren for n in sorted(listed)]
 
 
@@ -184,11 +184,11 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     }
 
 
-def in_process(ctx: Services, sirens: list[str], listed: list[str], key: str, requests: int) -> dict[str, Any]:
+def in_process(res: Resources, sirens: list[str], listed: list[str], key: str, requests: int) -> dict[str, Any]:
     from functions.directory.app import create_app as directory_app
     from functions.reports.app import create_app as reports_app
 
-    shared = {"settings": ctx.settings, "store": ctx.store, "mailer": ctx.mailer, "clock": ctx.clock}
+    shared = {"settings": res.settings, "store": res.store, "mailer": res.mailer, "clock": res.clock}
     clients = {"reports": reports_app(**shared).test_client(), "directory": directory_app(**shared).test_client()}
     paths = {"reports": "/solvency/{}", "directory": "/companies/{}"}
     picked = {"reports": sirens, "directory": listed}
@@ -221,13 +221,13 @@ HELD_STATUSES = (
 )
 
 
-def held_reports(ctx: Services, held: int, requests: int) -> dict[str, Any]:
+def held_reports(res: Resources, held: int, requests: int) -> dict[str, Any]:
     """Requests per second of ``GET /companies/{siren}`` for a debtor with one public report out of ``held``."""
     from functions.directory.app import create_app as directory_app
 
     rng = random.Random(held)
     debtor = make_company(with_check_digit(f"{10_000_000 + held:08d}"), rng)
-    ctx.store.companies.record_company(debtor, "system:bench")
+    res.store.companies.record_company(debtor, "system:bench")
     for n in range(held):
         report = make_report(held * 1000 + n, debtor, rng)
         if n:  # the first one stays published: the only public one
@@ -235,8 +235,8 @@ def held_reports(ctx: Services, held: int, requests: int) -> dict[str, Any]:
             report = replace(
                 report, status=status, published_at=None if status is ReportStatus.NOTIFIED else report.published_at
             )
-        ctx.store.reports.file_report(report, actor="system:bench")
-    shared = {"settings": ctx.settings, "store": ctx.store, "mailer": ctx.mailer, "clock": ctx.clock}
+        res.store.reports.file_report(report, actor="system:bench")
+    shared = {"settings": res.settings, "store": res.store, "mailer": res.mailer, "clock": res.clock}
     client = directory_app(**shared).test_client()
     path = f"/companies/{debtor.siren}"
     for _ in range(100):  # warm-up
@@ -366,8 +366,8 @@ def main() -> None:
     clock = FixedClock(NOW)
     store = Store(SqliteBackend(db), clock)
     store.backend.create_schema()
-    ctx = Services(settings, store=store, clock=clock)
-    report["held_reports"] = [held_reports(ctx, held, min(args.requests, 2000)) for held in (1, 200)]
+    res = Resources(settings, store=store, clock=clock)
+    report["held_reports"] = [held_reports(res, held, min(args.requests, 2000)) for held in (1, 200)]
     print(json.dumps({"held_reports": report["held_reports"]}), flush=True)
     if args.held_only:
         return
@@ -375,12 +375,12 @@ def main() -> None:
     report["cold_import_s"] = cold_imports(env)
     print(json.dumps({"cold_import_s": report["cold_import_s"]}), flush=True)
     started = time.perf_counter()
-    sirens, listed = generate(store, ctx, args.companies)
+    sirens, listed = generate(store, res, args.companies)
     report["generate_s"] = round(time.perf_counter() - started, 1)
-    _, key = create_subscriber(ctx, name="Banc d'essai", email="bench@exemple.fr", plan="bench", actor="bench")
+    _, key = create_subscriber(res, name="Banc d'essai", email="bench@exemple.fr", plan="bench", actor="bench")
     print(json.dumps({"generate_s": report["generate_s"]}), flush=True)
 
-    report["in_process"] = in_process(ctx, sirens, listed, key, args.requests)
+    report["in_process"] = in_process(res, sirens, listed, key, args.requests)
     print(json.dumps({"in_process": report["in_process"]}), flush=True)
 
     report["http"] = over_http(env, sirens, listed, key, args.seconds, extra_args=args.serve_args.split())

@@ -65,9 +65,9 @@ import json, resource, sys, time
 from datetime import UTC, datetime
 from pathlib import Path
 from functions.core.clock import FixedClock
-from functions.core.context import Services
+from functions.core.resources import Services
 from functions.core.store import Store
-from functions.core.services.registry_import import LocalFile, import_file
+from functions.core.usecases.registry_import import LocalFile, import_file
 
 kind, file, target, again = sys.argv[1], Path(sys.argv[2]), sys.argv[3], sys.argv[4] == "again"
 clock = FixedClock(datetime(2026, 12, 1, tzinfo=UTC))

@@ -49,7 +49,7 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 from functions.core.domain.charter import company_page_path  # noqa: E402
 from functions.core.identifiers import with_check_digit  # noqa: E402
-from functions.core.services.site_snapshot import (  # noqa: E402
+from functions.core.usecases.site_snapshot import (  # noqa: E402
     CharterStanding,
     CompanyRecord,
     ListedReport,

@@ -44,7 +44,7 @@ from moto import mock_aws  # noqa: E402
 
 from functions.core.clock import FixedClock  # noqa: E402
 from functions.core.config import Settings, load_settings  # noqa: E402
-from functions.core.context import Services  # noqa: E402
+from functions.core.resources import Resources  # noqa: E402
 from functions.core.mailer import OutboxMailer  # noqa: E402
 from functions.core.store import Store  # noqa: E402
 from functions.core.store.dynamodb import DynamoDbBackend  # noqa: E402
@@ -139,16 +139,16 @@ def mailer(settings: Settings, tmp_path: Path) -> OutboxMailer:
 
 
 @pytest.fixture
-def services(settings: Settings, store: Store, mailer: OutboxMailer, clock: FixedClock) -> Services:
-    return Services(settings, store=store, mailer=mailer, clock=clock)
+def resources(settings: Settings, store: Store, mailer: OutboxMailer, clock: FixedClock) -> Resources:
+    return Resources(settings, store=store, mailer=mailer, clock=clock)
 
 
-def _app(factory_module: str, services: Services) -> Flask:
+def _app(factory_module: str, resources: Resources) -> Flask:
     import importlib
 
     module = importlib.import_module(factory_module)
     app: Flask = module.create_app(
-        settings=services.settings, store=services.store, mailer=services.mailer, clock=services.clock
+        settings=resources.settings, store=resources.store, mailer=resources.mailer, clock=resources.clock
     )
     app.config["TESTING"] = True
     return app
@@ -164,18 +164,18 @@ def answers() -> Iterator[AnswerLog]:
 
 
 @pytest.fixture
-def directory_app(services: Services) -> Flask:
-    return _app("functions.directory.app", services)
+def directory_app(resources: Resources) -> Flask:
+    return _app("functions.directory.app", resources)
 
 
 @pytest.fixture
-def charter_app(services: Services) -> Flask:
-    return _app("functions.charter.app", services)
+def charter_app(resources: Resources) -> Flask:
+    return _app("functions.charter.app", resources)
 
 
 @pytest.fixture
-def reports_app(services: Services) -> Flask:
-    return _app("functions.reports.app", services)
+def reports_app(resources: Resources) -> Flask:
+    return _app("functions.reports.app", resources)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
 from tests.directory.conftest import moderator_headers, register
 from tests.reports.factories import add_subscriber
@@ -43,7 +43,7 @@ class Endpoint:
 class Platform:
     clients: dict[str, FlaskClient]
     credentials: dict[str, dict[str, str]]
-    services: Services
+    resources: Resources
     mailer: OutboxMailer
 
     def send(self, endpoint: Endpoint, raw: bytes) -> Any:
@@ -57,7 +57,7 @@ class Platform:
 
 def business_state(platform: Platform) -> dict[tuple[str, str], Any]:
     """What the store holds, less the subscribers' call meter (every authenticated call is metered, refused or not)."""
-    state = stored_state(platform.services.store.backend)
+    state = stored_state(platform.resources.store.backend)
     return {key: value for key, value in state.items() if not key[0].startswith("USAGE#")}
 
 
@@ -74,16 +74,16 @@ def json_endpoints(platform: Platform) -> Iterator[Endpoint]:
 
 @pytest.fixture
 def platform(
-    directory: FlaskClient, charter: FlaskClient, reports: FlaskClient, mailer: OutboxMailer, services: Services
+    directory: FlaskClient, charter: FlaskClient, reports: FlaskClient, mailer: OutboxMailer, resources: Resources
 ) -> Platform:
-    _, key = add_subscriber(services, plan="pro")
+    _, key = add_subscriber(resources, plan="pro")
     credentials = {
         "memberToken": {"Authorization": register(directory, mailer)},
         "moderatorToken": moderator_headers(directory),
         "apiKey": {"X-API-Key": key},
     }
     clients = {"directory": directory, "charter": charter, "reports": reports}
-    return Platform(clients, credentials, services, mailer)
+    return Platform(clients, credentials, resources, mailer)
 
 
 def test_every_app_has_json_endpoints_to_check(platform: Platform) -> None:

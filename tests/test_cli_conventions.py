@@ -151,10 +151,10 @@ def test_progress_on_a_terminal_is_a_bar_redrawn_in_place() -> None:
 
 
 def test_a_long_command_reports_its_progress_on_stderr(cli_store: Path) -> None:
-    from functions.cli.common import make_services
+    from functions.cli.common import make_resources
     from functions.core.domain.aggregates import AggregateState
 
-    make_services().store.reports.write_aggregate_state("552100554", AggregateState(held_report_count=1), actor="t")
+    make_resources().store.reports.write_aggregate_state("552100554", AggregateState(held_report_count=1), actor="t")
     result = CliRunner().invoke(main, ["rebuild-aggregates", "--check"])
     assert result.exit_code == 1
     assert "companies: 1 to do" in result.stderr and "companies: done, 1/1" in result.stderr

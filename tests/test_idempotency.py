@@ -23,10 +23,10 @@ from flask.testing import FlaskClient
 from functions.charter.app import create_app as create_charter
 from functions.core.clock import FixedClock
 from functions.core.config import Settings
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
-from functions.core.services.propagation import refresh_marked
-from functions.core.services.subscribers import month_of
+from functions.core.usecases.propagation import refresh_marked
+from functions.core.usecases.reports.subscribers import month_of
 from functions.core.store import Store
 from functions.core.store.items import ItemBackend
 from functions.directory.app import create_app as create_directory
@@ -47,7 +47,7 @@ class Env:
     directory: FlaskClient
     charter: FlaskClient
     reports: FlaskClient
-    services: Services
+    resources: Resources
     mailer: OutboxMailer
     faulty: FaultyBackend
     evidence: Path
@@ -89,7 +89,7 @@ def env(  # noqa: PLR0917 - pytest injects fixtures by position
     monkeypatch.chdir(tmp_path)  # evidence goes to var/evidence under the test's folder
     faulty = FaultyBackend(backend)
     store = Store(faulty, clock)
-    services = Services(settings, store=store, mailer=mailer, clock=clock)
+    resources = Resources(settings, store=store, mailer=mailer, clock=clock)
 
     def client(factory: Callable[..., Any]) -> FlaskClient:
         app = factory(settings=settings, store=store, mailer=mailer, clock=clock)
@@ -100,7 +100,7 @@ def env(  # noqa: PLR0917 - pytest injects fixtures by position
         client(create_directory),
         client(create_charter),
         client(create_reports),
-        services,
+        resources,
         mailer,
         faulty,
         tmp_path / "var" / "evidence",
@@ -109,10 +109,10 @@ def env(  # noqa: PLR0917 - pytest injects fixtures by position
 
 def applied(env: Env) -> tuple[int, int, int, int]:
     """What a second application would change: audit events, e-mails, summaries counted, evidence files."""
-    store = env.services.store
+    store = env.resources.store
     events = sum(len(store.audit.list_events(subject)) for subject in store.audit.list_subjects())
     counted = sum(
-        store.subscribers.get_usage(subscriber.id, month_of(env.services.clock()))["summaries"]
+        store.subscribers.get_usage(subscriber.id, month_of(env.resources.clock()))["summaries"]
         for subscriber in store.subscribers.list_subscribers()[0]
     )
     files = len(list(env.evidence.rglob("*"))) if env.evidence.exists() else 0
@@ -325,13 +325,13 @@ def confirm_withdrawal(env: Env) -> Keyed:
 
 
 def subscriber(env: Env) -> dict[str, str]:
-    return {"X-API-Key": add_subscriber(env.services)[1]}
+    return {"X-API-Key": add_subscriber(env.resources)[1]}
 
 
 def batch(env: Env) -> Keyed:
-    record_company(env.services)
-    file_published(env.services, id="r1", number="F-1", due_date=date(2026, 1, 5), amount_cents=1_000_00)
-    refresh_marked(env.services)
+    record_company(env.resources)
+    file_published(env.resources, id="r1", number="F-1", due_date=date(2026, 1, 5), amount_cents=1_000_00)
+    refresh_marked(env.resources)
     return Keyed(
         env.reports,
         "POST",
@@ -480,7 +480,7 @@ def test_every_state_changing_route_documents_the_idempotency_key(env: Env) -> N
 def test_a_members_token_shown_once_is_sealed_in_the_store_and_replayed_to_its_retry(env: Env) -> None:
     keyed = verify_member(env)
     token = keyed.send().json["api_token"]
-    store = env.services.store
+    store = env.resources.store
     stored = [item for pk in store.backend.scan_partitions("IDEMPOTENCY#") for item in store.backend.query(pk).items]
     assert len(stored) == 1
     assert token not in str(stored[0].data)
@@ -528,7 +528,7 @@ class PausingBackend:
 def test_concurrent_requests_with_the_same_key_apply_the_change_once(env: Env) -> None:
     keyed = record_payment(env)
     report_id = keyed.path.split("/")[2]
-    before = env.services.store.reports.get_report(report_id)
+    before = env.resources.store.reports.get_report(report_id)
     assert before is not None
     pausing = PausingBackend(env.faulty.inner)
     env.faulty.inner = pausing
@@ -546,7 +546,7 @@ def test_concurrent_requests_with_the_same_key_apply_the_change_once(env: Env) -
     assert (fast.status_code, late.status_code) == (200, 200), late.get_data(as_text=True)
     assert late.get_data() == fast.get_data()
     assert late.headers["Idempotent-Replayed"] == "true"
-    report = env.services.store.reports.get_report(report_id)
+    report = env.resources.store.reports.get_report(report_id)
     assert report is not None and report.outstanding_cents == before.outstanding_cents - 100_00
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
 from tests.directory.conftest import moderator_headers, register
 from tests.documented import AnswerLog
@@ -67,9 +67,9 @@ def _drive(app: Flask, credentials: dict[str, dict[str, str]]) -> set[int]:
 
 
 @pytest.fixture
-def credentials(directory_app: Flask, mailer: OutboxMailer, services: Services) -> dict[str, dict[str, str]]:
+def credentials(directory_app: Flask, mailer: OutboxMailer, resources: Resources) -> dict[str, dict[str, str]]:
     client = directory_app.test_client()
-    _, key = add_subscriber(services, plan="pro")
+    _, key = add_subscriber(resources, plan="pro")
     return {
         "memberToken": {"Authorization": register(client, mailer)},
         "moderatorToken": moderator_headers(client),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from functions.core.clock import FixedClock
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
 from functions.local.tick import run_local_tick
 from tests.charter.factories import sign
@@ -14,17 +14,17 @@ from tests.directory.factories import DEBTOR_SIREN, filing_payload
 
 
 def test_a_dispute_reinstates_the_debtors_charter_signature_within_the_same_request(
-    directory: FlaskClient, charter: FlaskClient, mailer: OutboxMailer, clock: FixedClock, services: Services
+    directory: FlaskClient, charter: FlaskClient, mailer: OutboxMailer, clock: FixedClock, resources: Resources
 ) -> None:
     sign(charter, mailer)
     member = {"Authorization": register(directory, mailer)}
     filed = directory.post("/reports", json=filing_payload(), headers=member)
     assert filed.status_code == 201, filed.json
-    run_local_tick(services)  # the notice goes out
+    run_local_tick(resources)  # the notice goes out
     clock.advance(days=16)
-    run_local_tick(services)  # the grace period is over: published, and the signatory suspended
+    run_local_tick(resources)  # the grace period is over: published, and the signatory suspended
     assert charter.get(f"/signatures/{DEBTOR_SIREN}").json["status"] == "suspended"
-    assert services.store.outbox.list_marked() == []
+    assert resources.store.outbox.list_marked() == []
 
     disputed = directory.post(
         f"/replies/{reply_token(mailer)}",
@@ -32,11 +32,11 @@ def test_a_dispute_reinstates_the_debtors_charter_signature_within_the_same_requ
     )
 
     assert disputed.status_code in (200, 201), disputed.json
-    assert services.store.outbox.list_marked() == []
+    assert resources.store.outbox.list_marked() == []
     assert charter.get(f"/signatures/{DEBTOR_SIREN}").json["status"] == "active"
 
 
-def test_a_read_only_request_refreshes_nothing(directory: FlaskClient, services: Services) -> None:
-    services.store.outbox  # noqa: B018 - the repository exists before the request
+def test_a_read_only_request_refreshes_nothing(directory: FlaskClient, resources: Resources) -> None:
+    resources.store.outbox  # noqa: B018 - the repository exists before the request
     directory.get(f"/companies/{DEBTOR_SIREN}")
-    assert services.store.outbox.list_marked() == []
+    assert resources.store.outbox.list_marked() == []

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from functions.cli import main
 from functions.core.clock import system_clock
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.reports import ReportStatus
 from functions.local.demo import seed_demo
 
@@ -22,13 +22,13 @@ def in_grace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.chdir(tmp_path)  # the demo writes its tokens under var/
     monkeypatch.setenv("ARDOISE_STORE", f"sqlite:///{tmp_path}/tick.db")
     monkeypatch.setenv("ARDOISE_MAILER", f"outbox:{tmp_path}/outbox")
-    ctx = Services()
-    ctx.store.backend.create_schema()
-    return str(seed_demo(ctx)["directory_reports"]["in_grace_period"])
+    res = Resources()
+    res.store.backend.create_schema()
+    return str(seed_demo(res)["directory_reports"]["in_grace_period"])
 
 
 def status_of(report_id: str) -> ReportStatus:
-    report = Services().store.reports.get_report(report_id)  # a fresh store: what the command wrote
+    report = Resources().store.reports.get_report(report_id)  # a fresh store: what the command wrote
     assert report is not None
     return report.status
 

@@ -22,10 +22,10 @@ from functions.core.badge import render_badge
 from functions.core.clock import today_in_paris
 from functions.core.domain.charter import Signature, SignatureRequest, load_charter, public_status
 from functions.core.errors import NotFound
-from functions.core.http import Api, services
-from functions.core.services import charter as charter_service
-from functions.core.services.charter import LinkReceipt
-from functions.core.services.charter_mail import page_url
+from functions.core.http import Api, resources
+from functions.core.usecases.charter import signatures as charter_service
+from functions.core.usecases.charter.signatures import LinkReceipt
+from functions.core.usecases.charter.mails import page_url
 from functions.core.validation import SirenPath
 
 api = Api("charter", tag="Charte")
@@ -34,8 +34,8 @@ BADGE_CACHE = "public, max-age=300"
 
 
 def _view(signature: Signature) -> SignatureView:
-    ctx = services()
-    return signature_view(signature, load_charter(), today_in_paris(ctx.clock()), ctx.settings.base_url)
+    res = resources()
+    return signature_view(signature, load_charter(), today_in_paris(res.clock()), res.settings.base_url)
 
 
 def link_sent(
@@ -55,7 +55,7 @@ def link_sent(
     uses_store=False,
 )
 def get_charter() -> CharterText:
-    catalog, today = load_charter(), today_in_paris(services().clock())
+    catalog, today = load_charter(), today_in_paris(resources().clock())
     return charter_text(catalog.current(today), catalog, today)
 
 
@@ -67,7 +67,7 @@ def get_charter() -> CharterText:
     uses_store=False,
 )
 def list_charter_versions() -> CharterVersions:
-    return charter_versions(load_charter(), today_in_paris(services().clock()))
+    return charter_versions(load_charter(), today_in_paris(resources().clock()))
 
 
 @api.route(
@@ -79,7 +79,7 @@ def list_charter_versions() -> CharterVersions:
     uses_store=False,
 )
 def get_charter_version(version: str) -> CharterText:
-    catalog, today = load_charter(), today_in_paris(services().clock())
+    catalog, today = load_charter(), today_in_paris(resources().clock())
     found = catalog.get(version)
     if found is None or found.effective_on > today:
         raise NotFound(f"La charte n'a pas de version {version}.")
@@ -103,7 +103,7 @@ def request_signature(body: SignatureForm) -> tuple[LinkSent, int]:
         email=body.email,
         charter_version=body.version,
     )
-    receipt = charter_service.request_signature(services(), request)
+    receipt = charter_service.request_signature(resources(), request)
     if receipt.already_done:
         detail = "Cette entreprise a déjà signé cette version de la charte : rien à faire."
         return LinkSent(
@@ -122,7 +122,7 @@ def request_signature(body: SignatureForm) -> tuple[LinkSent, int]:
     problems=(404, 409, 410, 422),
 )
 def verify_signature(body: TokenForm) -> SignatureOutcome:
-    signature, outcome = charter_service.verify_signature(services(), body.token)
+    signature, outcome = charter_service.verify_signature(resources(), body.token)
     return SignatureOutcome(outcome=outcome.value, signature=_view(signature))
 
 
@@ -134,7 +134,7 @@ def verify_signature(body: TokenForm) -> SignatureOutcome:
     responses={200: SignatureList},
 )
 def list_signatures(query: RegisterQuery) -> SignatureList:
-    found, cursor = charter_service.list_signatures(services(), query.status, query.prefix, query.limit, query.cursor)
+    found, cursor = charter_service.list_signatures(resources(), query.status, query.prefix, query.limit, query.cursor)
     return SignatureList(items=[_view(s) for s in found], next_cursor=cursor)
 
 
@@ -147,7 +147,7 @@ def list_signatures(query: RegisterQuery) -> SignatureList:
     problems=(404,),
 )
 def get_signature(siren: str) -> SignatureView:
-    return _view(charter_service.get_signature(services(), siren))
+    return _view(charter_service.get_signature(resources(), siren))
 
 
 @api.route(
@@ -159,10 +159,10 @@ def get_signature(siren: str) -> SignatureView:
     problems=(404,),
 )
 def get_badge(siren: str) -> Response:
-    ctx = services()
-    signature = charter_service.get_signature(ctx, siren)
-    status = public_status(signature, load_charter(), today_in_paris(ctx.clock())).status
-    link = page_url(ctx.settings.base_url, signature.siren, signature.company_name)
+    res = resources()
+    signature = charter_service.get_signature(res, siren)
+    status = public_status(signature, load_charter(), today_in_paris(res.clock())).status
+    link = page_url(res.settings.base_url, signature.siren, signature.company_name)
     svg = render_badge(signature.company_name, status, link)
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": BADGE_CACHE})
 
@@ -176,7 +176,7 @@ def get_badge(siren: str) -> Response:
     problems=(404, 409, 429),
 )
 def request_withdrawal(siren: str) -> tuple[LinkSent, int]:
-    receipt = charter_service.request_withdrawal(services(), siren)
+    receipt = charter_service.request_withdrawal(resources(), siren)
     detail = "Un lien de retrait a été envoyé à l'adresse vérifiée de la signature."
     return link_sent(receipt, "withdrawal_link_sent", detail), 202
 
@@ -191,5 +191,5 @@ def request_withdrawal(siren: str) -> tuple[LinkSent, int]:
     problems=(404, 410),
 )
 def confirm_withdrawal(siren: str, body: TokenForm) -> SignatureOutcome:
-    signature = charter_service.confirm_withdrawal(services(), siren, body.token)
+    signature = charter_service.confirm_withdrawal(resources(), siren, body.token)
     return SignatureOutcome(outcome="withdrawn", signature=_view(signature))

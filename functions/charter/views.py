@@ -14,7 +14,7 @@ from functions.charter.schemas import (
     Suspension,
 )
 from functions.core.domain.charter import CharterCatalog, CharterVersion, Signature, SignatureStatus, public_status
-from functions.core.services.charter_mail import badge_url, page_url
+from functions.core.usecases.charter.mails import badge_url, page_url
 
 
 def charter_text(version: CharterVersion, catalog: CharterCatalog, today: date) -> CharterText:

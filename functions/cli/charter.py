@@ -6,10 +6,10 @@ from typing import Any
 
 import click
 
-from functions.cli.common import SIREN, InputError, echo_table, json_option, make_services, output, say
+from functions.cli.common import SIREN, InputError, echo_table, json_option, make_resources, output, say
 from functions.cli.progress import StderrProgress
 from functions.core.clock import isoformat, today_in_paris
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.charter import (
     CharterTextError,
     Signature,
@@ -18,7 +18,7 @@ from functions.core.domain.charter import (
     load_charter,
     public_status,
 )
-from functions.core.services.charter import refresh_charter_standing
+from functions.core.usecases.charter.signatures import refresh_charter_standing
 
 
 @click.group("charter")
@@ -34,7 +34,7 @@ def versions(as_json: bool) -> None:
         catalog = load_catalog()
     except CharterTextError as exc:
         raise click.ClickException(str(exc)) from exc
-    today = today_in_paris(make_services().clock())
+    today = today_in_paris(make_resources().clock())
     current = catalog.current(today).version
     rows = [
         {
@@ -57,7 +57,7 @@ def versions(as_json: bool) -> None:
 def show(version: str | None) -> None:
     """Print the Markdown text of VERSION (default: the one in force), as published."""
     catalog = load_catalog()
-    found = catalog.get(version) if version else catalog.current(today_in_paris(make_services().clock()))
+    found = catalog.get(version) if version else catalog.current(today_in_paris(make_resources().clock()))
     if found is None:
         raise InputError(f"unknown version {version}: see `ardoise charter versions`")
     say(f"charter version {found.version}, effective {found.effective_on.isoformat()}")
@@ -65,8 +65,8 @@ def show(version: str | None) -> None:
     click.echo(found.markdown)
 
 
-def _row(signature: Signature, ctx: Services) -> dict[str, Any]:
-    status = public_status(signature, load_charter(), today_in_paris(ctx.clock()))
+def _row(signature: Signature, res: Resources) -> dict[str, Any]:
+    status = public_status(signature, load_charter(), today_in_paris(res.clock()))
     return {
         "siren": signature.siren,
         "company_name": signature.company_name,
@@ -79,10 +79,10 @@ def _row(signature: Signature, ctx: Services) -> dict[str, Any]:
     }
 
 
-def _every_signature(ctx: Services, status: str | None, prefix: str | None) -> list[Signature]:
+def _every_signature(res: Resources, status: str | None, prefix: str | None) -> list[Signature]:
     found, cursor = [], None
     while True:
-        page, cursor = ctx.store.signatures.list_signatures(status=status, prefix=prefix, limit=100, cursor=cursor)
+        page, cursor = res.store.signatures.list_signatures(status=status, prefix=prefix, limit=100, cursor=cursor)
         found += page
         if cursor is None:
             return found
@@ -94,8 +94,8 @@ def _every_signature(ctx: Services, status: str | None, prefix: str | None) -> l
 @json_option
 def signatures(status: str | None, prefix: str | None, as_json: bool) -> None:
     """Print the register, with the private contact of each signatory."""
-    ctx = make_services()
-    rows = [_row(signature, ctx) for signature in _every_signature(ctx, status, prefix)]
+    res = make_resources()
+    rows = [_row(signature, res) for signature in _every_signature(res, status, prefix)]
     columns = ("siren", "company_name", "version", "status", "status_since", "representative", "email")
     output(rows, as_json=as_json, table=lambda: echo_table(rows, columns, empty="no signature"))
 
@@ -108,17 +108,17 @@ def refresh(sirens: tuple[str, ...], every: bool, as_json: bool) -> None:
     """Apply suspension and reinstatement now for SIRENS (or --all), from the directory's reports."""
     if not sirens and not every:
         raise click.UsageError("give one SIREN or more, or --all")
-    ctx = make_services()
+    res = make_resources()
     targets = list(sirens)
     if every:
-        targets += [s.siren for s in _every_signature(ctx, None, None)]
+        targets += [s.siren for s in _every_signature(res, None, None)]
     changed = []
     with StderrProgress() as progress:
         progress.begin("signatories", len(targets))
         for siren in targets:
-            before = ctx.store.signatures.get_signature(siren)
-            refresh_charter_standing(ctx, siren)
-            after = ctx.store.signatures.get_signature(siren)
+            before = res.store.signatures.get_signature(siren)
+            refresh_charter_standing(res, siren)
+            after = res.store.signatures.get_signature(siren)
             if before is not None and after is not None and before.standing is not after.standing:
                 changed.append({"siren": siren, "before": before.standing.value, "after": after.standing.value})
             progress.advance()

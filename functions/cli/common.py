@@ -1,4 +1,4 @@
-"""What every command shares: the services built from the environment, output, errors, validated parameters.
+"""What every command shares: the resources built from the environment, output, errors, validated parameters.
 
 The conventions of the ``ardoise`` command (see docs/operations.md):
 
@@ -24,7 +24,7 @@ import click
 from pydantic import StringConstraints, TypeAdapter, ValidationError
 
 from functions.core.config import ConfigurationError
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.identifiers import InvalidIdentifier, normalize, parse_company
 from functions.core.validation import Email, SingleLine
 
@@ -43,14 +43,14 @@ class InvalidConfiguration(click.ClickException):
     exit_code = 3
 
 
-def make_services() -> Services:
-    """Build the services from the environment, or stop with a readable message; say which store on stderr."""
+def make_resources() -> Resources:
+    """Build the resources from the environment, or stop with a readable message; say which store on stderr."""
     try:
-        ctx = Services()
+        res = Resources()
     except ConfigurationError as exc:
         raise InvalidConfiguration(f"configuration: {exc}") from exc
     say(f"store: {describe_store(ctx.settings.store_url)}")
-    return ctx
+    return res
 
 
 def describe_store(url: str) -> str:
@@ -125,11 +125,11 @@ class _Validated(click.ParamType[str]):
         self.adapter = adapter
         self.expected = expected
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+    def convert(self, value: Any, param: click.Parameter | None, res: click.Context | None) -> str:
         try:
             return self.adapter.validate_python(value.strip() if isinstance(value, str) else value)
         except ValidationError:
-            self.fail(f"{value!r} is not {self.expected}", param, ctx)
+            self.fail(f"{value!r} is not {self.expected}", param, res)
 
 
 EMAIL = _Validated("email", TypeAdapter(Email), "a usable e-mail address (such as compta@exemple.fr)")
@@ -146,15 +146,15 @@ class _Siren(click.ParamType[str]):
 
     name = "siren"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+    def convert(self, value: Any, param: click.Parameter | None, res: click.Context | None) -> str:
         try:
             return parse_company(str(value))
         except InvalidIdentifier:
             digits = normalize(str(value))
             if not (digits.isascii() and digits.isdigit() and len(digits) in (9, 14)):
-                self.fail(f"{value!r} is not a SIREN: a SIREN has 9 digits (a SIRET, 14)", param, ctx)
+                self.fail(f"{value!r} is not a SIREN: a SIREN has 9 digits (a SIRET, 14)", param, res)
             kind = "SIREN" if len(digits) == 9 else "SIRET"
-            self.fail(f"{value!r} is not a {kind}: its check digit (Luhn) is wrong", param, ctx)
+            self.fail(f"{value!r} is not a {kind}: its check digit (Luhn) is wrong", param, res)
 
 
 SIREN = _Siren()

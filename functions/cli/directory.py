@@ -16,22 +16,22 @@ from functions.cli.common import (
     echo_json,
     echo_table,
     json_option,
-    make_services,
+    make_resources,
     output,
     say,
 )
 from functions.cli.progress import StderrProgress
 from functions.core.errors import Conflict, NotFound
-from functions.core.services.directory.aggregates import rebuild_aggregates
-from functions.core.services.directory.listing import rebuild_listing
-from functions.core.services.directory.members import (
+from functions.core.usecases.directory.aggregates import rebuild_aggregates
+from functions.core.usecases.directory.listing import rebuild_listing
+from functions.core.usecases.directory.members import (
     create_moderator,
     decide_member,
     list_pending,
     revoke_member,
     revoke_moderator,
 )
-from functions.core.services.directory.retention import export_company, purge
+from functions.core.usecases.directory.retention import export_company, purge
 from functions.core.store.members import Member
 
 OPERATOR = "operator:cli"
@@ -68,15 +68,15 @@ def members_group() -> None:
 @json_option
 def list_members(siren: str | None, pending: bool, as_json: bool) -> None:
     """List members, by SIREN (never their tokens)."""
-    ctx = make_services()
-    found = list_pending(ctx) if pending else ctx.store.members.list_members(siren or "")
+    res = make_resources()
+    found = list_pending(res) if pending else res.store.members.list_members(siren or "")
     rows = [_member_row(m) for m in found if siren is None or m.siren == siren]
     output(rows, as_json=as_json, table=lambda: echo_table(rows, MEMBER_COLUMNS, empty="no member"))
 
 
 def _decide(member_id: str, *, approved: bool, note: str, as_json: bool) -> None:
     try:
-        member = decide_member(make_services(), member_id, approved=approved, note=note, actor=OPERATOR)
+        member = decide_member(make_resources(), member_id, approved=approved, note=note, actor=OPERATOR)
     except NotFound as exc:
         raise InputError(f"no member {member_id}: see `ardoise members list --pending`") from exc
     except Conflict as exc:
@@ -108,7 +108,7 @@ def refuse(member_id: str, note: str, as_json: bool) -> None:
 def revoke(member_id: str, as_json: bool) -> None:
     """Revoke a member: its API token stops working at once."""
     try:
-        member = revoke_member(make_services(), member_id, OPERATOR)
+        member = revoke_member(make_resources(), member_id, OPERATOR)
     except NotFound as exc:
         raise InputError(f"no member {member_id}: see `ardoise members list`") from exc
     _done(member, as_json)
@@ -125,7 +125,7 @@ def moderators_group() -> None:
 @json_option
 def create(name: str, email: str, as_json: bool) -> None:
     """Create a moderator and print its token, shown this once (keep it: it is stored hashed)."""
-    credentials = create_moderator(make_services(), name=name, email=email, actor=OPERATOR)
+    credentials = create_moderator(make_resources(), name=name, email=email, actor=OPERATOR)
     moderator = credentials.moderator
     assert moderator is not None
     say(f"moderator {moderator.id} created; its token, shown this once, is on standard output")
@@ -141,7 +141,7 @@ def list_moderators(as_json: bool) -> None:
     """List moderators (never their tokens)."""
     rows = [
         {"id": m.id, "name": m.name, "email": m.email, "active": m.active}
-        for m in make_services().store.moderators.list_moderators()
+        for m in make_resources().store.moderators.list_moderators()
     ]
     output(
         rows, as_json=as_json, table=lambda: echo_table(rows, ("id", "name", "email", "active"), empty="no moderator")
@@ -153,7 +153,7 @@ def list_moderators(as_json: bool) -> None:
 def revoke_moderator_command(moderator_id: str) -> None:
     """Revoke a moderator's token."""
     try:
-        moderator = revoke_moderator(make_services(), moderator_id, OPERATOR)
+        moderator = revoke_moderator(make_resources(), moderator_id, OPERATOR)
     except NotFound as exc:
         raise InputError(f"no moderator {moderator_id}: see `ardoise moderators list`") from exc
     say(f"moderator {moderator.id}: {'active' if moderator.active else 'revoked'}")
@@ -163,7 +163,7 @@ def revoke_moderator_command(moderator_id: str) -> None:
 @click.argument("siren", type=SIREN)
 def export(siren: str) -> None:
     """Print everything held about a company as JSON (right of access; always JSON: it is a data export)."""
-    echo_json(export_company(make_services(), siren))
+    echo_json(export_company(make_resources(), siren))
 
 
 @click.command("purge")
@@ -171,7 +171,7 @@ def export(siren: str) -> None:
 def purge_command(as_json: bool) -> None:
     """Delete the reports whose retention time is over, and expired short-lived records (the tick does it too)."""
     with StderrProgress() as progress:
-        done = purge(make_services(), progress=progress)
+        done = purge(make_resources(), progress=progress)
     rows = [
         {"deleted": "reports", "count": done["reports"]},
         {"deleted": "expired records", "count": done["expired_records"]},
@@ -188,7 +188,7 @@ def rebuild(check: bool, as_json: bool) -> None:
     With --check, exits 1 when an aggregate differs from the audit log.
     """
     with StderrProgress() as progress:
-        differences = rebuild_aggregates(make_services(), check_only=check, progress=progress)
+        differences = rebuild_aggregates(make_resources(), check_only=check, progress=progress)
     rows = [
         {
             "siren": d.siren,
@@ -213,7 +213,7 @@ def rebuild_listing_command(check: bool, as_json: bool) -> None:
     kept apart. With --check, changes nothing and exits 1 when a company differs.
     """
     with StderrProgress() as progress:
-        differences = rebuild_listing(make_services(), check_only=check, progress=progress)
+        differences = rebuild_listing(make_resources(), check_only=check, progress=progress)
     rows = [{"siren": d.siren, "differs": list(d.what)} for d in differences]
     output(rows, as_json=as_json, table=lambda: echo_table(rows, ("siren", "differs")))
     say(f"public listings {'differing' if check else 'repaired'}: {len(differences)}")

@@ -8,11 +8,11 @@ from typing import Any
 
 import click
 
-from functions.cli.common import echo_table, json_option, make_services, output, say
+from functions.cli.common import echo_table, json_option, make_resources, output, say
 from functions.core.clock import clock_from, isoformat, system_clock
 from functions.core.config import is_production
-from functions.core.context import Services
-from functions.core.services.tick import TickFailed
+from functions.core.resources import Resources
+from functions.core.usecases.tick import TickFailed
 from functions.local.tick import run_local_tick
 
 _MOMENT_EXAMPLE = "such as 2026-12-20T10:00:00+01:00"
@@ -21,8 +21,8 @@ _MOMENT_EXAMPLE = "such as 2026-12-20T10:00:00+01:00"
 @click.command("init-store")
 def init_store() -> None:
     """Create the store's table and indexes (or migrate the SQLite schema); idempotent."""
-    ctx = make_services()
-    ctx.store.backend.create_schema()
+    res = make_resources()
+    res.store.backend.create_schema()
     say(f"store ready: {ctx.settings.store_url}")
 
 
@@ -31,17 +31,17 @@ class Moment(click.ParamType[datetime]):
 
     name = "moment"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+    def convert(self, value: Any, param: click.Parameter | None, res: click.Context | None) -> datetime:
         if isinstance(value, datetime):
             return value
         try:
             moment = datetime.fromisoformat(str(value).strip())
         except ValueError:
-            self.fail(f"{value!r} is not an ISO 8601 moment ({_MOMENT_EXAMPLE})", param, ctx)
+            self.fail(f"{value!r} is not an ISO 8601 moment ({_MOMENT_EXAMPLE})", param, res)
         if moment.tzinfo is None:
-            self.fail(f"{value!r} has no offset: say which time zone ({_MOMENT_EXAMPLE}, or Z for UTC)", param, ctx)
+            self.fail(f"{value!r} has no offset: say which time zone ({_MOMENT_EXAMPLE}, or Z for UTC)", param, res)
         if moment < system_clock():
-            self.fail(f"{value!r} is in the past: the tick only moves time forward", param, ctx)
+            self.fail(f"{value!r} is in the past: the tick only moves time forward", param, res)
         return moment
 
 
@@ -64,13 +64,13 @@ def tick(at: datetime | None, as_json: bool) -> None:
         raise click.UsageError(
             "--at is refused in production (ARDOISE_ENV=production or a Lambda): there the tick runs at the real time"
         )
-    ctx = make_services()
+    res = make_resources()
     if at is not None:
-        # The store reads the clock too: rebuild the services around the moved clock.
-        ctx = Services(ctx.settings, clock=clock_from(at))
+        # The store reads the clock too: rebuild the resources around the moved clock.
+        res = Resources(res.settings, clock=clock_from(at))
         say(f"tick as of {isoformat(at)}")
     try:
-        results = run_local_tick(ctx)
+        results = run_local_tick(res)
     except TickFailed as failure:
         _print_steps(failure.results, as_json=as_json)
         raise click.ClickException(str(failure)) from failure

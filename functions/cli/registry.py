@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from functions.cli.common import InputError, echo_table, json_option, make_services, output, say
+from functions.cli.common import InputError, echo_table, json_option, make_resources, output, say
 from functions.cli.progress import StderrProgress
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -19,14 +19,14 @@ def registry() -> None:
 
 
 def _run(paths: tuple[Path, ...], *, again: bool, as_json: bool, expect: tuple[str, ...]) -> None:
-    from functions.core.services.registry_import import LocalFile, UnreadableFile, import_file
+    from functions.core.usecases.registry_import import LocalFile, UnreadableFile, import_file
 
-    ctx = make_services()
+    res = make_resources()
     results = []
     with StderrProgress() as progress:
         for path in paths:
             try:
-                result = import_file(ctx, LocalFile(path), progress, again=again, expect=expect)
+                result = import_file(res, LocalFile(path), progress, again=again, expect=expect)
             except UnreadableFile as exc:
                 raise InputError(str(exc)) from exc
             if result.already_imported:
@@ -69,7 +69,7 @@ def import_bodacc(files: tuple[Path, ...], again: bool, as_json: bool) -> None:
 @json_option
 def status(as_json: bool) -> None:
     """Show the last completed import of each source (file, records, when, newest data in it)."""
-    ctx = make_services()
+    res = make_resources()
     rows = [
         {
             "source": source,
@@ -78,7 +78,7 @@ def status(as_json: bool) -> None:
             "finished_at": p.finished_at,
             "data_up_to": p.file_date,
         }
-        for source, p in sorted(ctx.store.registry.last_imports().items())
+        for source, p in sorted(res.store.registry.last_imports().items())
     ]
     columns = ("source", "file", "records", "finished_at", "data_up_to")
     output(rows, as_json=as_json, table=lambda: echo_table(rows, columns, empty="no registry file imported yet"))

@@ -7,11 +7,11 @@ from typing import Any
 
 import click
 
-from functions.cli.common import EMAIL, NAME, InputError, echo_json, echo_table, json_option, make_services, output, say
+from functions.cli.common import EMAIL, NAME, InputError, echo_json, echo_table, json_option, make_resources, output, say
 from functions.cli.progress import StderrProgress
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.errors import ValidationFailed
-from functions.core.services import solvency, subscribers
+from functions.core.usecases import solvency, subscribers
 from functions.core.store.subscribers import SubscriberNotFound
 
 OPERATOR = "operator:cli"
@@ -23,11 +23,11 @@ def subscribers_group() -> None:
     """Issue and manage subscribers' API keys and plans."""
 
 
-def _known_plan(ctx: Services, plan: str) -> str:
+def _known_plan(res: Resources, plan: str) -> str:
     try:
-        return subscribers.check_plan(ctx, plan)
+        return subscribers.check_plan(res, plan)
     except ValidationFailed as exc:
-        known = ", ".join(subscribers.quotas(ctx))
+        known = ", ".join(subscribers.quotas(res))
         raise InputError(f"unknown plan {plan!r}: choose one of {known} (ARDOISE_PLANS)") from exc
 
 
@@ -38,13 +38,13 @@ def _known_plan(ctx: Services, plan: str) -> str:
 @json_option
 def create(name: str, email: str, plan: str, as_json: bool) -> None:
     """Create a subscriber and print its API key: it is shown this once and stored hashed."""
-    ctx = make_services()
-    _known_plan(ctx, plan)
+    res = make_resources()
+    _known_plan(res, plan)
     try:
-        subscriber, key = subscribers.create_subscriber(ctx, name=name, email=email, plan=plan, actor=OPERATOR)
+        subscriber, key = subscribers.create_subscriber(res, name=name, email=email, plan=plan, actor=OPERATOR)
     except ValidationFailed as exc:
         raise InputError(f"refused: invalid {', '.join(error.field for error in exc.errors)}") from exc
-    quota = subscribers.quotas(ctx)[plan]
+    quota = subscribers.quotas(res)[plan]
     say(f"subscriber {subscriber.id} created on plan {plan} ({quota} summaries a month)")
     say("its API key, shown this once, is on standard output")
     if as_json:
@@ -57,11 +57,11 @@ def create(name: str, email: str, plan: str, as_json: bool) -> None:
 @json_option
 def list_subscribers(as_json: bool) -> None:
     """List subscribers with their plan and status (never their keys)."""
-    ctx = make_services()
+    res = make_resources()
     rows: list[dict[str, Any]] = []
     cursor = None
     while True:
-        page, cursor = ctx.store.subscribers.list_subscribers(limit=500, cursor=cursor)
+        page, cursor = res.store.subscribers.list_subscribers(limit=500, cursor=cursor)
         rows += [
             {
                 "id": s.id,
@@ -78,9 +78,9 @@ def list_subscribers(as_json: bool) -> None:
     output(rows, as_json=as_json, table=lambda: echo_table(rows, SUBSCRIBER_COLUMNS, empty="no subscriber"))
 
 
-def _update(ctx: Services, subscriber_id: str, action: str, **changes: str) -> None:
+def _update(res: Resources, subscriber_id: str, action: str, **changes: str) -> None:
     try:
-        subscriber = ctx.store.subscribers.update_subscriber(subscriber_id, action, OPERATOR, **changes)
+        subscriber = res.store.subscribers.update_subscriber(subscriber_id, action, OPERATOR, **changes)
     except SubscriberNotFound as exc:
         raise InputError(f"no subscriber {subscriber_id}: see `ardoise subscribers list`") from exc
     say(f"subscriber {subscriber.id}: plan {subscriber.plan}, {subscriber.status}")
@@ -90,7 +90,7 @@ def _update(ctx: Services, subscriber_id: str, action: str, **changes: str) -> N
 @click.argument("subscriber_id")
 def revoke(subscriber_id: str) -> None:
     """Revoke a subscriber's key at once (its calls get 401 from now on)."""
-    _update(make_services(), subscriber_id, "subscriber.revoked", status="revoked")
+    _update(make_resources(), subscriber_id, "subscriber.revoked", status="revoked")
 
 
 @subscribers_group.command("set-plan")
@@ -98,8 +98,8 @@ def revoke(subscriber_id: str) -> None:
 @click.argument("plan")
 def set_plan(subscriber_id: str, plan: str) -> None:
     """Move a subscriber to another plan (the new quota applies to this month's count)."""
-    ctx = make_services()
-    _update(ctx, subscriber_id, "subscriber.plan_changed", plan=_known_plan(ctx, plan))
+    res = make_resources()
+    _update(res, subscriber_id, "subscriber.plan_changed", plan=_known_plan(res, plan))
 
 
 @click.command("rebuild-summaries")
@@ -110,9 +110,9 @@ def rebuild_summaries(check: bool, as_json: bool) -> None:
 
     With --check, exits 1 when a stored summary differs from its recomputation.
     """
-    ctx = make_services()
+    res = make_resources()
     with StderrProgress() as progress:
-        result = solvency.rebuild_summaries(ctx, check=check, progress=progress)
+        result = solvency.rebuild_summaries(res, check=check, progress=progress)
     rows = result["differences"]
     output(result, as_json=as_json, table=lambda: echo_table(rows, ("siren", "fields")))
     if check:

@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
-from functions.cli.common import make_services, say
-from functions.core.context import Services
+from functions.cli.common import make_resources, say
+from functions.core.resources import Resources
 from functions.core.mounts import api_url
 
 
@@ -26,20 +26,20 @@ def serve(host: str, port: int, demo: bool, threads: int) -> None:
     from functions.local.server import build_local_app, prepare_site
 
     check_port(host, port)  # before anything is built: a busy port is said at once, in one line
-    ctx = make_services()
+    res = make_resources()
     if "ARDOISE_BASE_URL" not in os.environ:
         # Links in e-mails and pages must point where this server really listens.
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - compared, not bound
-        ctx = Services(ctx.settings.replace(base_url=f"http://{shown_host}:{port}"), clock=ctx.clock)
+        res = Resources(res.settings.replace(base_url=f"http://{shown_host}:{port}"), clock=res.clock)
     if demo:
         from functions.local.demo import seed_demo
 
-        summary = seed_demo(ctx)
+        summary = seed_demo(res)
         say(f"demo data: {summary}")
-        _echo_demo_key(ctx, host, port)
-    publisher = prepare_site(ctx, echo=say)
+        _echo_demo_key(res, host, port)
+    publisher = prepare_site(res, echo=say)
     try:
-        app = build_local_app(ctx, on_change=publisher.notify)
+        app = build_local_app(res, on_change=publisher.notify)
         try:
             server: Any = waitress.create_server(app, host=host, port=port, threads=threads, ident="ardoise")
         except OSError as exc:  # taken while the site was being built
@@ -74,9 +74,9 @@ def check_port(host: str, port: int) -> None:
         raise click.ClickException(cannot_listen(host, port, exc)) from exc
 
 
-def _echo_demo_key(ctx: Services, host: str, port: int) -> None:
+def _echo_demo_key(res: Resources, host: str, port: int) -> None:
     """Show the demo subscriber's key on every demo run (it is printed once, then kept in var/)."""
-    key_file = ctx.settings.var_dir / "demo-api-key"
+    key_file = res.settings.var_dir / "demo-api-key"
     if key_file.exists():
         key = key_file.read_text().strip()
         usage = api_url(f"http://{host}:{port}", "reports", "/usage")

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from functions.cli.common import echo_fields, json_option, make_services, output, say
+from functions.cli.common import echo_fields, json_option, make_resources, output, say
 from functions.cli.progress import StderrProgress
 
 
@@ -19,11 +19,11 @@ def build_site(full: bool, as_json: bool) -> None:
     """Build the public site into ARDOISE_SITE_BUILD_DIR/out (only what changed since the last build)."""
     from functions.site.pipeline import build_site as build
 
-    ctx = make_services()
+    res = make_resources()
     if full:
-        shutil.rmtree(Path(ctx.settings.site_build_dir), ignore_errors=True)
+        shutil.rmtree(Path(res.settings.site_build_dir), ignore_errors=True)
     with StderrProgress() as progress:
-        report = build(ctx, echo=say, progress=progress)
+        report = build(res, echo=say, progress=progress)
     result: dict[str, Any] = {
         "files": report.files,
         "rendered": report.rendered,
@@ -48,13 +48,13 @@ def publish(bucket: str | None, folder: str | None, no_build: bool, as_json: boo
 
     if bucket and folder:
         raise click.UsageError("--bucket and --folder are exclusive")
-    ctx = make_services()
+    res = make_resources()
     with StderrProgress() as progress:
         if not no_build:
-            build(ctx, echo=say, progress=progress)
+            build(res, echo=say, progress=progress)
         try:
-            target = site_target(ctx.settings, bucket=bucket, folder=folder)
-            report = publish_site(ctx, target, echo=say, progress=progress)
+            target = site_target(res.settings, bucket=bucket, folder=folder)
+            report = publish_site(res, target, echo=say, progress=progress)
         except FileNotFoundError as exc:
             raise click.ClickException(str(exc)) from exc
     result = {

@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 from functions.core import headers, idempotency
 from functions.core.clock import Clock
 from functions.core.config import Settings, load_settings
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.errors import (
     BadRequest,
     FieldError,
@@ -38,7 +38,7 @@ from functions.core.logs import configure_logging, get_logger
 from functions.core.mailer import Mailer
 from functions.core.openapi import Operation, build_document
 from functions.core.openapi import Response as Documented
-from functions.core.services.propagation import refresh_companies
+from functions.core.usecases.propagation import refresh_companies
 from functions.core.store import Store
 from functions.core.store.base import KeyClaimed, RequestWrites, request_writes
 from functions.core.store.items import InvalidCursor, StoreUnavailable
@@ -51,8 +51,8 @@ log = get_logger("http")
 M = TypeVar("M", bound=BaseModel)
 
 
-def services() -> Services:
-    """Return the services of the app handling the current request."""
+def resources() -> Resources:
+    """Return the resources of the app handling the current request."""
     return current_app.extensions["ardoise"]  # type: ignore[no-any-return]  # set by build_app
 
 
@@ -154,9 +154,9 @@ class Api:
 
 def _run_keyed(keyed: idempotency.KeyedRequest, run: Callable[[], Response]) -> Response:
     """Replay a keyed request's recorded outcome, or run it with its claim riding the first commit."""
-    ctx = services()
+    res = resources()
     g.keyed = keyed
-    replayed = idempotency.start(ctx, keyed)
+    replayed = idempotency.start(res, keyed)
     if replayed is not None:
         return replayed
     try:
@@ -165,7 +165,7 @@ def _run_keyed(keyed: idempotency.KeyedRequest, run: Callable[[], Response]) -> 
         writes = request_writes.get()
         if writes is not None:
             writes.claim = None  # never carried by the refresh's commits after the view
-    idempotency.finish(ctx, keyed, response)
+    idempotency.finish(res, keyed, response)
     return response
 
 
@@ -323,7 +323,7 @@ def _handle_unexpected(error: Exception) -> Response:
 
 
 def _handle_key_claimed(_error: KeyClaimed) -> Response:
-    return idempotency.answer_for_lost_claim(services(), g.keyed)
+    return idempotency.answer_for_lost_claim(resources(), g.keyed)
 
 
 def _collect_writes() -> None:
@@ -340,7 +340,7 @@ def _refresh_touched_companies(response: Response) -> Response:
     if writes is None or not writes.touched or response.status_code >= 500:
         return response
     try:
-        refresh_companies(services(), writes.touched)
+        refresh_companies(resources(), writes.touched)
     except Exception:  # after the commit, nothing may turn the answer into an error
         log.exception("refresh after the commit failed", extra={"route": _route(), "companies": len(writes.touched)})
     return response
@@ -398,7 +398,7 @@ def build_app(
     configure_logging(settings.log_level)
     app = Flask(import_name)
     app.config["MAX_CONTENT_LENGTH"] = max_body_bytes
-    app.extensions["ardoise"] = Services(settings, store=store, mailer=mailer, clock=clock)
+    app.extensions["ardoise"] = Resources(settings, store=store, mailer=mailer, clock=clock)
     app.register_error_handler(Problem, _handle_problem)
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(InvalidCursor, _handle_invalid_cursor)

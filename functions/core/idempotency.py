@@ -39,7 +39,7 @@ from typing import Any
 
 from flask import Response, current_app, request
 
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.errors import FieldError, RuleNotMet, ValidationFailed
 from functions.core.logs import get_logger
 from functions.core.store.base import request_writes
@@ -106,39 +106,39 @@ def keyed_request(key: str, principal: Any, security: str | None, body: Any, rep
     )
 
 
-def start(ctx: Services, keyed: KeyedRequest) -> Response | None:
+def start(res: Resources, keyed: KeyedRequest) -> Response | None:
     """Replay what a live record holds, or arrange for the request's first commit to claim the key."""
-    replay, stored = ctx.store.replays.find(keyed.pk)
+    replay, stored = res.store.replays.find(keyed.pk)
     if replay is not None:
-        return _answer(ctx, keyed, replay)  # None: a repeatable request that left no response runs again
+        return _answer(res, keyed, replay)  # None: a repeatable request that left no response runs again
     writes = request_writes.get()
     if writes is not None:
-        writes.claim = ctx.store.replays.claim(keyed.pk, keyed.fingerprint, stored)
+        writes.claim = res.store.replays.claim(keyed.pk, keyed.fingerprint, stored)
     return None
 
 
-def answer_for_lost_claim(ctx: Services, keyed: KeyedRequest) -> Response:
+def answer_for_lost_claim(res: Resources, keyed: KeyedRequest) -> Response:
     """Answer a request whose claim lost to a concurrent one with the same key."""
-    replay, _ = ctx.store.replays.find(keyed.pk)
+    replay, _ = res.store.replays.find(keyed.pk)
     if replay is None:  # pragma: no cover - the winner's claim expired within the request
         return committed(replayed=True)
-    return _answer(ctx, keyed, replay) or committed(replayed=True)
+    return _answer(res, keyed, replay) or committed(replayed=True)
 
 
-def finish(ctx: Services, keyed: KeyedRequest, response: Response) -> None:
+def finish(res: Resources, keyed: KeyedRequest, response: Response) -> None:
     """Record the response of a keyed request, unless nothing happened (refused before any commit)."""
     writes = request_writes.get()
     # A commit of this request carried the claim (or a claim-only record was there already).
     committed_here = writes is not None and writes.commits > 0
     if response.status_code >= 500 or (not committed_here and response.status_code >= 300):
         return
-    recorded = _recorded(ctx, keyed, response)
+    recorded = _recorded(res, keyed, response)
     try:
-        replay, stored = ctx.store.replays.find(keyed.pk)
+        replay, stored = res.store.replays.find(keyed.pk)
         if replay is not None:
-            ctx.store.replays.complete(keyed.pk, recorded)
+            res.store.replays.complete(keyed.pk, recorded)
         else:
-            ctx.store.replays.record(keyed.pk, keyed.fingerprint, recorded, stored)
+            res.store.replays.record(keyed.pk, keyed.fingerprint, recorded, stored)
     except Exception:  # the client has its response; a retry sees the change (202) or runs again
         log.exception("response to a keyed request not recorded", extra={"status": response.status_code})
 
@@ -163,12 +163,12 @@ def committed(*, replayed: bool = False) -> Response:
     return response
 
 
-def _answer(ctx: Services, keyed: KeyedRequest, replay: Replay) -> Response | None:
+def _answer(res: Resources, keyed: KeyedRequest, replay: Replay) -> Response | None:
     if replay.fingerprint != keyed.fingerprint:
         raise IdempotencyKeyReused(
             "Cette clé d'idempotence a déjà servi pour une autre requête : utilisez une nouvelle clé."
         )
-    body = _opened(ctx, keyed, replay)
+    body = _opened(res, keyed, replay)
     if replay.status is None or body is None:
         return None if keyed.repeatable else committed(replayed=True)
     response = current_app.response_class(body, status=replay.status, headers=dict(replay.headers))
@@ -176,19 +176,19 @@ def _answer(ctx: Services, keyed: KeyedRequest, replay: Replay) -> Response | No
     return response
 
 
-def _recorded(ctx: Services, keyed: KeyedRequest, response: Response) -> dict[str, Any]:
+def _recorded(res: Resources, keyed: KeyedRequest, response: Response) -> dict[str, Any]:
     headers = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
     headers["Content-Type"] = response.headers.get("Content-Type", "application/json")
     # Compressed first: a batch of summaries shrinks well below an item's 400 KB.
-    body = seal(derive_key(ctx.settings.secret_key, keyed.purpose), zlib.compress(response.get_data()))
+    body = seal(derive_key(res.settings.secret_key, keyed.purpose), zlib.compress(response.get_data()))
     if len(body) > MAX_RECORDED_BODY:
         return {"status": None}
     return {"status": response.status_code, "headers": headers, "body": body}
 
 
-def _opened(ctx: Services, keyed: KeyedRequest, replay: Replay) -> bytes | None:
+def _opened(res: Resources, keyed: KeyedRequest, replay: Replay) -> bytes | None:
     if replay.status is None:
         return None
-    opened = unseal(derive_key(ctx.settings.secret_key, keyed.purpose), replay.body)
+    opened = unseal(derive_key(res.settings.secret_key, keyed.purpose), replay.body)
     # Sealed under another secret (the platform's key was rotated): as if not recorded.
     return zlib.decompress(opened) if opened is not None else None

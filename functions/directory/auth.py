@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import request
 
 from functions.core.errors import Forbidden, Unauthorized
-from functions.core.http import services
-from functions.core.services.directory.members import (
+from functions.core.http import resources
+from functions.core.usecases.directory.members import (
     MODERATOR_TOKEN_PREFIX,
     authenticate_member,
     authenticate_moderator,
@@ -40,23 +40,23 @@ def current_member() -> Member:
     """
     token = bearer_token()
     if _is_moderator_token(token):
-        authenticate_moderator(services(), token)
+        authenticate_moderator(resources(), token)
         raise MembersOnly("Cette opération est réservée aux membres créanciers.")
-    return authenticate_member(services(), token)
+    return authenticate_member(resources(), token)
 
 
 def current_moderator() -> Moderator:
     """Return the moderator calling: 401 for a bad token, 403 for a valid member token (known, not allowed)."""
     token = bearer_token()
     if token and not _is_moderator_token(token):
-        if services().store.members.authenticate(token) is None:
+        if resources().store.members.authenticate(token) is None:
             raise Unauthorized("Jeton de modérateur absent, invalide ou révoqué.")
         raise ModeratorsOnly("Cette opération est réservée aux modérateurs.")
-    return authenticate_moderator(services(), token)
+    return authenticate_moderator(resources(), token)
 
 
 def current_member_or_moderator() -> Member | Moderator:
     token = bearer_token()
     if _is_moderator_token(token):
-        return authenticate_moderator(services(), token)
-    return authenticate_member(services(), token)
+        return authenticate_moderator(resources(), token)
+    return authenticate_member(resources(), token)

@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import request
 
-from functions.core.http import Api, services
-from functions.core.services import experiences
+from functions.core.http import Api, resources
+from functions.core.usecases import experiences
 from functions.core.store.members import Member
 from functions.core.validation import Model
 from functions.directory.auth import current_member
@@ -73,5 +73,5 @@ class SharedExperiences(Model):
 def post_experiences(principal: Member) -> Any:
     lines = experiences.parse_lines(request.mimetype, request.get_data())
     return experiences.share_experiences(
-        services(), creditor_siren=principal.siren, member_id=principal.id, lines=lines
+        resources(), creditor_siren=principal.siren, member_id=principal.id, lines=lines
     )

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.logs import configure_logging
-from functions.core.services.alerts import deliver_alerts, fan_out_alerts
-from functions.core.services.charter import purge_expired_links
-from functions.core.services.directory.notices import notify_pending
-from functions.core.services.directory.progress import publish_due
-from functions.core.services.directory.retention import purge
-from functions.core.services.experiences import purge_expired_experiences
-from functions.core.services.propagation import drain_marked
-from functions.core.services.solvency import refresh_due_summaries
-from functions.core.services.tick import TickSteps, run_tick
+from functions.core.usecases.reports.alerts import deliver_alerts, fan_out_alerts
+from functions.core.usecases.charter.signatures import purge_expired_links
+from functions.core.usecases.directory.notices import notify_pending
+from functions.core.usecases.directory.progress import publish_due
+from functions.core.usecases.directory.retention import purge
+from functions.core.usecases.directory.experiences import purge_expired_experiences
+from functions.core.usecases.propagation import drain_marked
+from functions.core.usecases.reports.solvency import refresh_due_summaries
+from functions.core.usecases.tick import TickSteps, run_tick
 
 
 def tick_steps() -> TickSteps:
@@ -34,6 +34,6 @@ def tick_steps() -> TickSteps:
 
 def tick(event: dict[str, Any] | None = None, context: Any = None) -> dict[str, Any]:
     """Run the directory's tick; Zappa calls this every 15 minutes with the CloudWatch event."""
-    ctx = Services()
-    configure_logging(ctx.settings.log_level)
-    return run_tick(ctx, tick_steps())
+    res = Resources()
+    configure_logging(res.settings.log_level)
+    return run_tick(res, tick_steps())

@@ -9,8 +9,8 @@ from functions.core.domain.evidence import ACCEPTED_TYPES
 from functions.core.domain.reports import DisputeReason
 from functions.core.domain.rules import Draft
 from functions.core.errors import FieldError, Problem, UnsupportedMediaType, ValidationFailed
-from functions.core.http import PROBLEM_MIMETYPE, Api, services
-from functions.core.services.directory import codes, filing, listing, members, moderation, progress, replies
+from functions.core.http import PROBLEM_MIMETYPE, Api, resources
+from functions.core.usecases.directory import codes, filing, listing, members, moderation, progress, replies
 from functions.core.store.members import Member
 from functions.core.store.moderators import Moderator
 from functions.core.validation import SirenPath
@@ -57,7 +57,7 @@ OCTETS = "application/octet-stream"
 )
 def register_member(body: MemberRegistration) -> tuple[MemberPending, int]:
     member = members.register_member(
-        services(), siren=body.siren, company_name=body.company_name, contact_name=body.contact_name, email=body.email
+        resources(), siren=body.siren, company_name=body.company_name, contact_name=body.contact_name, email=body.email
     )
     detail = "Un code de vérification a été envoyé à votre adresse e-mail : envoyez-le à /members/verify."
     return MemberPending(id=member.id, siren=member.siren, status=member.status.value, detail=detail), 202
@@ -72,7 +72,7 @@ def register_member(body: MemberRegistration) -> tuple[MemberPending, int]:
     problems=(404, 410),
 )
 def verify_member(body: MemberVerification) -> tuple[MemberCredentials, int]:
-    credentials = members.verify_member(services(), body.token)
+    credentials = members.verify_member(resources(), body.token)
     member = credentials.member
     assert member is not None
     out = MemberCredentials(
@@ -110,7 +110,7 @@ def _member_out(member: Member) -> MemberOut:
     auth=current_moderator,
 )
 def pending_members(principal: Moderator) -> PendingMembers:
-    return PendingMembers(items=[_member_out(m) for m in members.list_pending(services())])
+    return PendingMembers(items=[_member_out(m) for m in members.list_pending(resources())])
 
 
 @api.route(
@@ -127,7 +127,7 @@ def decide_member(member_id: str, principal: Moderator, body: MemberDecisionIn) 
     if body.decision == "refused" and not body.note:
         raise _missing("note", "Indiquez au membre le motif du refus.")
     member = members.decide_member(
-        services(), member_id, approved=body.decision == "approved", note=body.note, actor=f"moderator:{principal.id}"
+        resources(), member_id, approved=body.decision == "approved", note=body.note, actor=f"moderator:{principal.id}"
     )
     return _member_out(member)
 
@@ -166,7 +166,7 @@ def _filing(body: ReportFiling, member: Member) -> filing.Filing:
     auth=current_member,
 )
 def file_report(principal: Member, body: ReportFiling) -> tuple[ReportOut, int, dict[str, str]]:
-    report = filing.file_report(services(), principal, _filing(body, principal))
+    report = filing.file_report(resources(), principal, _filing(body, principal))
     return views.report_out(report), 201, {"Location": f"{request.root_path}/reports/{report.id}"}
 
 
@@ -181,8 +181,8 @@ def file_report(principal: Member, body: ReportFiling) -> tuple[ReportOut, int, 
 )
 def get_report(report_id: str, principal: Member | Moderator) -> ReportOut:
     if isinstance(principal, Member):
-        return views.report_out(progress.own_report(services(), principal, report_id))
-    return views.report_out(moderation.get_for_moderation(services(), report_id))
+        return views.report_out(progress.own_report(resources(), principal, report_id))
+    return views.report_out(moderation.get_for_moderation(resources(), report_id))
 
 
 @api.route(
@@ -197,7 +197,7 @@ def get_report(report_id: str, principal: Member | Moderator) -> ReportOut:
 )
 def record_payment(report_id: str, principal: Member, body: PaymentIn) -> ReportOut:
     report = progress.record_payment(
-        services(), principal, report_id, amount_cents=body.amount_cents, paid_on=body.paid_on
+        resources(), principal, report_id, amount_cents=body.amount_cents, paid_on=body.paid_on
     )
     return views.report_out(report)
 
@@ -212,7 +212,7 @@ def record_payment(report_id: str, principal: Member, body: PaymentIn) -> Report
     auth=current_member,
 )
 def withdraw_report(report_id: str, principal: Member) -> ReportOut:
-    return views.report_out(progress.withdraw_report(services(), principal, report_id))
+    return views.report_out(progress.withdraw_report(resources(), principal, report_id))
 
 
 # -- the debtor's private link -------------------------------------------------------
@@ -226,7 +226,7 @@ def withdraw_report(report_id: str, principal: Member) -> ReportOut:
     problems=(404, 410),
 )
 def get_reply_page(token: str) -> DebtorReportOut | Response:
-    page = replies.debtor_page(services(), token)
+    page = replies.debtor_page(resources(), token)
     if request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html":
         return pages.reply_page(page)
     return views.debtor_report_out(page)
@@ -245,7 +245,7 @@ def _missing(field: str, message: str) -> ValidationFailed:
     problems=(404, 409, 410, 422),
 )
 def act_on_reply(token: str, body: DebtorAction) -> DebtorReportOut:
-    ctx = services()
+    res = resources()
     if body.action == "dispute":
         if body.reason is None:
             raise _missing("reason", "Choisissez un motif de contestation.")
@@ -262,7 +262,7 @@ def act_on_reply(token: str, body: DebtorAction) -> DebtorReportOut:
                 ],
             )
         replies.dispute(
-            ctx,
+            res,
             token,
             reason=DisputeReason(body.reason),
             text=body.text,
@@ -273,7 +273,7 @@ def act_on_reply(token: str, body: DebtorAction) -> DebtorReportOut:
         if body.paid_on is None:
             raise _missing("paid_on", "Indiquez la date du paiement.")
         replies.declare_payment(
-            ctx,
+            res,
             token,
             paid_on=body.paid_on,
             amount_cents=body.amount_cents,
@@ -284,8 +284,8 @@ def act_on_reply(token: str, body: DebtorAction) -> DebtorReportOut:
     else:
         if not body.text:
             raise _missing("text", "Écrivez votre réponse.")
-        replies.reply(ctx, token, body.text)
-    return views.debtor_report_out(replies.debtor_page(ctx, token))
+        replies.reply(res, token, body.text)
+    return views.debtor_report_out(replies.debtor_page(res, token))
 
 
 @api.route(
@@ -298,7 +298,7 @@ def act_on_reply(token: str, body: DebtorAction) -> DebtorReportOut:
 )
 def start_upload(token: str, body: EvidenceRequest) -> tuple[UploadOut, int]:
     evidence, upload = replies.start_upload(
-        services(), token, filename=body.filename, content_type=body.content_type, size=body.size
+        resources(), token, filename=body.filename, content_type=body.content_type, size=body.size
     )
     out = UploadOut(
         evidence_id=evidence.id, method=upload.method, url=upload.url, fields=upload.fields, max_bytes=upload.max_bytes
@@ -316,7 +316,7 @@ def start_upload(token: str, body: EvidenceRequest) -> tuple[UploadOut, int]:
     raw_body={media: {"type": "string", "format": "binary"} for media in [*sorted(ACCEPTED_TYPES), OCTETS]},
 )
 def upload_evidence(token: str, evidence_id: str) -> tuple[str, int]:
-    replies.receive_upload(services(), token, evidence_id, request.get_data(cache=False))
+    replies.receive_upload(resources(), token, evidence_id, request.get_data(cache=False))
     return "", 204
 
 
@@ -344,7 +344,7 @@ def open_code() -> Response:
         raise UnsupportedMediaType("Envoyez le code par un formulaire (champ « code »).")
     typed = request.form.get("code", "")
     try:
-        url = codes.open_code(services(), typed, request.remote_addr or "")
+        url = codes.open_code(resources(), typed, request.remote_addr or "")
     except Problem as problem:
         # A person at the page sees it again with what went wrong; a program gets the problem.
         if request.accept_mimetypes.best_match([PROBLEM_MIMETYPE, "text/html"]) == "text/html":
@@ -369,7 +369,7 @@ def open_code() -> Response:
     auth=current_moderator,
 )
 def moderation_queue(principal: Moderator, query: ModerationQuery) -> ModerationQueue:
-    reports, cursor = moderation.moderation_queue(services(), limit=query.limit, cursor=query.cursor)
+    reports, cursor = moderation.moderation_queue(resources(), limit=query.limit, cursor=query.cursor)
     return ModerationQueue(items=[views.report_out(r) for r in reports], next_cursor=cursor)
 
 
@@ -384,7 +384,7 @@ def moderation_queue(principal: Moderator, query: ModerationQuery) -> Moderation
     auth=current_moderator,
 )
 def moderate(report_id: str, principal: Moderator, body: ModerationIn) -> ReportOut:
-    report = moderation.decide(services(), principal, report_id, body.decision, body.note)
+    report = moderation.decide(resources(), principal, report_id, body.decision, body.note)
     return views.report_out(report)
 
 
@@ -398,8 +398,8 @@ def moderate(report_id: str, principal: Moderator, body: ModerationIn) -> Report
     auth=current_moderator,
 )
 def download_evidence(report_id: str, evidence_id: str, principal: Moderator) -> Response:
-    ctx = services()
-    evidence, content, digest = replies.read_evidence(ctx, moderation.get_for_moderation(ctx, report_id), evidence_id)
+    res = resources()
+    evidence, content, digest = replies.read_evidence(res, moderation.get_for_moderation(res, report_id), evidence_id)
     headers = {
         "Content-Disposition": f'attachment; filename="{evidence.id}"',
         "X-Content-SHA256": digest,
@@ -419,9 +419,9 @@ def download_evidence(report_id: str, evidence_id: str, principal: Moderator) ->
     problems=(404,),
 )
 def get_company(siren: str) -> CompanyListing:
-    ctx = services()
-    page = listing.company_page(ctx, siren)
-    return views.company_listing(page, today_in_paris(ctx.clock()))
+    res = resources()
+    page = listing.company_page(res, siren)
+    return views.company_listing(page, today_in_paris(res.clock()))
 
 
 @api.route(
@@ -432,5 +432,5 @@ def get_company(siren: str) -> CompanyListing:
     responses={200: CompanySearch},
 )
 def search_companies(query: CompanySearchQuery) -> CompanySearch:
-    hits, cursor = listing.search_companies(services(), query.q, limit=query.limit, cursor=query.cursor)
+    hits, cursor = listing.search_companies(resources(), query.q, limit=query.limit, cursor=query.cursor)
     return CompanySearch(items=[views.company_hit(hit) for hit in hits], next_cursor=cursor)

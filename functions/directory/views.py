@@ -7,8 +7,8 @@ from datetime import date
 from functions.core.domain.reports import DecidedDispute, Dispute, Moderation, Report, ReportStatus
 from functions.core.domain.rules import FLAG_MESSAGES
 from functions.core.domain.visibility import PublicInvoice
-from functions.core.services.directory.listing import CompanyPage, SearchHit
-from functions.core.services.directory.replies import DebtorPage
+from functions.core.usecases.directory.listing import CompanyPage, SearchHit
+from functions.core.usecases.directory.replies import DebtorPage
 from functions.directory.schemas import (
     CompanyHit,
     CompanyListing,

@@ -14,10 +14,10 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from functions.core.clock import FixedClock, today_in_paris
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.charter import SignatureRequest, load_charter, public_status
 from functions.core.domain.reports import AmicableSteps, Invoice, NoticeChannel, Party, Report, ReportStatus
-from functions.core.services import charter as charter_service
+from functions.core.usecases.charter import signatures as charter_service
 from functions.core.store import Store
 from functions.core.store.companies import Company
 from functions.core.text import fold
@@ -29,10 +29,10 @@ ROLES = ("Gérant", "Présidente", "Directeur administratif et financier", "Dire
 DEMO_CREDITOR = Party("732829320", "Menuiserie Durand SARL", "compta@menuiserie-durand.fr")
 
 
-def _at(ctx: Services, moment: datetime) -> Services:
+def _at(res: Resources, moment: datetime) -> Resources:
     """The same store, mailer and settings, with the clock standing at ``moment``."""
     clock = FixedClock(moment)
-    return Services(ctx.settings, store=Store(ctx.store.backend, clock), mailer=ctx.mailer, clock=clock)
+    return Resources(res.settings, store=Store(res.store.backend, clock), mailer=res.mailer, clock=clock)
 
 
 def _request(company: Company, version: str, rng: random.Random) -> SignatureRequest:
@@ -46,23 +46,23 @@ def _request(company: Company, version: str, rng: random.Random) -> SignatureReq
     return SignatureRequest(company.siren, company.name, f"{first} {last}", rng.choice(ROLES), email, version)
 
 
-def _sign(ctx: Services, company: Company, moment: datetime, rng: random.Random) -> None:
+def _sign(res: Resources, company: Company, moment: datetime, rng: random.Random) -> None:
     version = load_charter().current(today_in_paris(moment)).version
-    at = _at(ctx, moment)
+    at = _at(res, moment)
     receipt = charter_service.request_signature(at, _request(company, version, rng))
     if receipt.token is not None:
-        charter_service.verify_signature(_at(ctx, moment + timedelta(hours=2)), receipt.token)
+        charter_service.verify_signature(_at(res, moment + timedelta(hours=2)), receipt.token)
 
 
-def _withdraw(ctx: Services, siren: str, moment: datetime) -> None:
-    receipt = charter_service.request_withdrawal(_at(ctx, moment), siren)
+def _withdraw(res: Resources, siren: str, moment: datetime) -> None:
+    receipt = charter_service.request_withdrawal(_at(res, moment), siren)
     if receipt.token is not None:
-        charter_service.confirm_withdrawal(_at(ctx, moment + timedelta(hours=1)), siren, receipt.token)
+        charter_service.confirm_withdrawal(_at(res, moment + timedelta(hours=1)), siren, receipt.token)
 
 
-def _publish_unpaid_report(ctx: Services, debtor: Company, moment: datetime) -> None:
+def _publish_unpaid_report(res: Resources, debtor: Company, moment: datetime) -> None:
     """Put one published unpaid report against ``debtor`` in the directory, as its tick would."""
-    store = _at(ctx, moment).store
+    store = _at(res, moment).store
     due = (moment - timedelta(days=75)).date()
     report = Report(
         id=f"rpt_demo_charte_{debtor.siren}",
@@ -83,7 +83,7 @@ def _publish_unpaid_report(ctx: Services, debtor: Company, moment: datetime) -> 
     store.reports.save(filed, published, actor="system:demo", action="report.published")
 
 
-def seed_signatories(ctx: Services, companies: list[Company]) -> dict[str, int]:
+def seed_signatories(res: Resources, companies: list[Company]) -> dict[str, int]:
     """Sign the charter for a dozen demo companies; one outdated, one withdrawn, one suspended."""
     rng = random.Random(4)  # noqa: S311 - deterministic demo data, not a secret
     chosen = companies[FIRST : FIRST + SIGNATORIES]
@@ -91,21 +91,21 @@ def seed_signatories(ctx: Services, companies: list[Company]) -> dict[str, int]:
     for index, company in enumerate(chosen):
         # Spread signatures from a year before the latest version to a few weeks after it.
         day = switch - timedelta(days=400) + timedelta(days=index * 37)
-        _sign(ctx, company, datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=9 + index % 7), rng)
+        _sign(res, company, datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=9 + index % 7), rng)
     renew_at = datetime.combine(switch + timedelta(days=12), datetime.min.time(), UTC) + timedelta(hours=10)
     latest = load_charter().versions[-1].version
     # Every signatory renews for the latest version, except the first one, left outdated on purpose.
     for company in chosen[1:]:
-        signature = ctx.store.signatures.get_signature(company.siren)
+        signature = res.store.signatures.get_signature(company.siren)
         if signature is not None and signature.charter_version != latest:
-            _sign(ctx, company, renew_at, rng)
+            _sign(res, company, renew_at, rng)
     withdrawn, suspended = chosen[3], chosen[5]
-    _withdraw(ctx, withdrawn.siren, renew_at + timedelta(days=20))
-    _publish_unpaid_report(ctx, suspended, renew_at + timedelta(days=30))
-    charter_service.refresh_charter_standing(_at(ctx, renew_at + timedelta(days=30, minutes=1)), suspended.siren)
+    _withdraw(res, withdrawn.siren, renew_at + timedelta(days=20))
+    _publish_unpaid_report(res, suspended, renew_at + timedelta(days=30))
+    charter_service.refresh_charter_standing(_at(res, renew_at + timedelta(days=30, minutes=1)), suspended.siren)
     statuses = Counter(
-        public_status(signature, load_charter(), today_in_paris(ctx.clock())).status.value
-        for signature in (ctx.store.signatures.get_signature(c.siren) for c in chosen)
+        public_status(signature, load_charter(), today_in_paris(res.clock())).status.value
+        for signature in (res.store.signatures.get_signature(c.siren) for c in chosen)
         if signature is not None
     )
     return dict(sorted(statuses.items()))

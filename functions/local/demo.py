@@ -10,7 +10,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.identifiers import with_check_digit
 from functions.core.mounts import api_url
 from functions.core.store.companies import Company
@@ -72,23 +72,23 @@ def demo_companies(count: int = DEMO_COMPANIES, seed: int = 2026) -> list[Compan
     return companies
 
 
-def seed_companies(ctx: Services, companies: list[Company]) -> int:
+def seed_companies(res: Resources, companies: list[Company]) -> int:
     for company in companies:
-        ctx.store.companies.record_company(company, DEMO_ACTOR)
+        res.store.companies.record_company(company, DEMO_ACTOR)
     return len(companies)
 
 
-def seed_subscriber(ctx: Services, companies: list[Company]) -> dict[str, Any]:
+def seed_subscriber(res: Resources, companies: list[Company]) -> dict[str, Any]:
     """Share payment experiences from three creditors, refresh summaries, create a subscriber."""
     from datetime import timedelta
 
     from functions.core.clock import today_in_paris
     from functions.core.domain.solvency import Experience
-    from functions.core.services.propagation import refresh_marked
-    from functions.core.services.subscribers import create_subscriber
+    from functions.core.usecases.propagation import refresh_marked
+    from functions.core.usecases.reports.subscribers import create_subscriber
 
     rng = random.Random(5)  # noqa: S311 - deterministic demo data, not a secret
-    today = today_in_paris(ctx.clock())
+    today = today_in_paris(res.clock())
     creditors, debtors = companies[-3:], companies[:12]
     for creditor in creditors:
         shared = []
@@ -99,18 +99,18 @@ def seed_subscriber(ctx: Services, companies: list[Company]) -> dict[str, Any]:
                 paid = min(today, due + timedelta(days=max(-30, habit + rng.randint(-8, 12))))
                 amount = rng.randint(300, 25_000) * 100
                 shared.append(Experience(creditor.siren, debtor.siren, amount, due, paid, f"F-{n}"))
-        ctx.store.experiences.share_experiences(creditor.siren, shared, DEMO_ACTOR)
-    while refresh_marked(ctx):
+        res.store.experiences.share_experiences(creditor.siren, shared, DEMO_ACTOR)
+    while refresh_marked(res):
         pass
     subscriber, key = create_subscriber(
-        ctx, name="Cabinet Lemoine Crédit (démo)", email="credit@cabinet-lemoine.example", plan="pro", actor=DEMO_ACTOR
+        res, name="Cabinet Lemoine Crédit (démo)", email="credit@cabinet-lemoine.example", plan="pro", actor=DEMO_ACTOR
     )
     for debtor in debtors[:3]:
-        ctx.store.watchlist.watch(subscriber.id, debtor.siren, DEMO_ACTOR)
-    key_file = ctx.settings.var_dir / "demo-api-key"
+        res.store.watchlist.watch(subscriber.id, debtor.siren, DEMO_ACTOR)
+    key_file = res.settings.var_dir / "demo-api-key"
     key_file.parent.mkdir(parents=True, exist_ok=True)
     key_file.write_text(key + "\n")
-    summary = api_url(ctx.settings.base_url, "reports", f"/solvency/{debtors[0].siren}")
+    summary = api_url(res.settings.base_url, "reports", f"/solvency/{debtors[0].siren}")
     return {
         "subscriber_key": key,
         "try": f"curl -H 'X-API-Key: {key}' {summary}",
@@ -118,7 +118,7 @@ def seed_subscriber(ctx: Services, companies: list[Company]) -> dict[str, Any]:
     }
 
 
-DemoStep = Callable[[Services, list[Company]], Any]
+DemoStep = Callable[[Resources, list[Company]], Any]
 
 DEMO_STEPS: list[tuple[str, DemoStep]] = [
     ("companies", seed_companies),
@@ -130,11 +130,11 @@ DEMO_STEPS: list[tuple[str, DemoStep]] = [
 ]
 
 
-def seed_demo(ctx: Services) -> dict[str, Any]:
+def seed_demo(res: Resources) -> dict[str, Any]:
     """Fill an empty store with demo data; do nothing when it was seeded before."""
-    if ctx.store.backend.get(*_MARKER) is not None:
+    if res.store.backend.get(*_MARKER) is not None:
         return {"already_seeded": True}
     companies = demo_companies()
-    summary = {name: step(ctx, companies) for name, step in DEMO_STEPS}
-    ctx.store.backend.transact([Put(Item(*_MARKER, {"steps": list(summary)}), unconditional=True)])
+    summary = {name: step(res, companies) for name, step in DEMO_STEPS}
+    res.store.backend.transact([Put(Item(*_MARKER, {"steps": list(summary)}), unconditional=True)])
     return summary

@@ -21,11 +21,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from functions.core.clock import FixedClock
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.reports import DisputeReason, ModerationDecision, NoticeChannel
 from functions.core.domain.rules import Draft
-from functions.core.services.directory import filing, members, moderation, progress, replies
-from functions.core.services.directory.notices import code_page, issue_reply_link, notice_code
+from functions.core.usecases.directory import filing, members, moderation, progress, replies
+from functions.core.usecases.directory.notices import code_page, issue_reply_link, notice_code
 from functions.core.store import Store
 from functions.core.store.companies import Company
 from functions.core.store.members import Member
@@ -36,10 +36,10 @@ ACTOR = "system:demo"
 CREDITOR = ("732829320", "Menuiserie Durand SARL", "Claire Durand", "compta@menuiserie-durand.fr")
 
 
-def _at(ctx: Services, moment: datetime) -> Services:
+def _at(res: Resources, moment: datetime) -> Resources:
     """The same store, mailer and settings, with the clock standing at ``moment``."""
     clock = FixedClock(moment)
-    return Services(ctx.settings, store=Store(ctx.store.backend, clock), mailer=ctx.mailer, clock=clock)
+    return Resources(res.settings, store=Store(res.store.backend, clock), mailer=res.mailer, clock=clock)
 
 
 class _Inbox:
@@ -53,9 +53,9 @@ class _Inbox:
         return str(self.mailer.send(message))
 
 
-def _member(ctx: Services) -> tuple[Member, str]:
-    inbox = _Inbox(ctx.mailer)
-    local = Services(ctx.settings, store=ctx.store, mailer=inbox, clock=ctx.clock)
+def _member(res: Resources) -> tuple[Member, str]:
+    inbox = _Inbox(res.mailer)
+    local = Resources(res.settings, store=res.store, mailer=inbox, clock=res.clock)
     siren, name, contact, email = CREDITOR
     members.register_member(local, siren=siren, company_name=name, contact_name=contact, email=email)
     code = re.findall(r"ard_ver_[A-Za-z0-9_-]+", inbox.last)[0]
@@ -73,8 +73,8 @@ class _Invoice:
     due_days_ago: int
 
 
-def _file(ctx: Services, member: Member, debtor: Company, invoice: _Invoice, *, by_post: bool = False) -> str:
-    today = ctx.clock().date()
+def _file(res: Resources, member: Member, debtor: Company, invoice: _Invoice, *, by_post: bool = False) -> str:
+    today = res.clock().date()
     due = today - timedelta(days=invoice.due_days_ago)
     draft = Draft(
         member_siren=member.siren,
@@ -91,20 +91,20 @@ def _file(ctx: Services, member: Member, debtor: Company, invoice: _Invoice, *, 
         notice_channel=NoticeChannel.REGISTERED_LETTER,
     )
     description = "Travaux réalisés et réceptionnés sans réserve ; relances et mise en demeure restées sans effet."
-    return filing.file_report(ctx, member, filing.Filing(draft, debtor.name, invoice.number, description)).id
+    return filing.file_report(res, member, filing.Filing(draft, debtor.name, invoice.number, description)).id
 
 
-def _token(ctx: Services, report_id: str) -> str:
-    report = ctx.store.reports.get_report(report_id)
+def _token(res: Resources, report_id: str) -> str:
+    report = res.store.reports.get_report(report_id)
     assert report is not None
-    url, _ = issue_reply_link(ctx, report)
+    url, _ = issue_reply_link(res, report)
     return url.rsplit("/", 1)[1]
 
 
-def seed_reports(ctx: Services, companies: list[Company]) -> dict[str, Any]:
+def seed_reports(res: Resources, companies: list[Company]) -> dict[str, Any]:
     """File demo reports 50 days ago, let the tick publish them, then reply, dispute, decide, pay, withdraw."""
-    start = ctx.clock() - timedelta(days=50)
-    early = _at(ctx, start)
+    start = res.clock() - timedelta(days=50)
+    early = _at(res, start)
     member, member_token = _member(early)
     moderator = members.create_moderator(
         early, name="Modération Ardoise (démo)", email="moderation@ardoise.localhost", actor=ACTOR
@@ -126,7 +126,7 @@ def seed_reports(ctx: Services, companies: list[Company]) -> dict[str, Any]:
     }
     disputed_id = filed[debtors[3].siren][0]
     replies.dispute(
-        _at(ctx, start + timedelta(days=4)),
+        _at(res, start + timedelta(days=4)),
         _token(early, disputed_id),
         reason=DisputeReason.SERVICE_NOT_DELIVERED,
         text=(
@@ -135,30 +135,30 @@ def seed_reports(ctx: Services, companies: list[Company]) -> dict[str, Any]:
         ),
         evidence_ids=[],
     )
-    published_at = _at(ctx, start + timedelta(days=16))
+    published_at = _at(res, start + timedelta(days=16))
     progress.publish_due(published_at)
     replied_id = filed[debtors[1].siren][0]
     replies.reply(
-        _at(ctx, start + timedelta(days=18)),
+        _at(res, start + timedelta(days=18)),
         _token(published_at, replied_id),
         "Nous reconnaissons la dette et avons proposé au créancier un échéancier sur quatre mois.",
     )
     rejected_id = filed[debtors[8].siren][0]
     replies.dispute(
-        _at(ctx, start + timedelta(days=19)),
+        _at(res, start + timedelta(days=19)),
         _token(published_at, rejected_id),
         reason=DisputeReason.NOT_OWED,
         text="Cette facture a été émise au nom d'une autre société du groupe.",
         evidence_ids=[],
     )
     moderation.decide(
-        _at(ctx, start + timedelta(days=21)),
+        _at(res, start + timedelta(days=21)),
         moderator.moderator,
         rejected_id,
         ModerationDecision.REJECTED,
         "Le bon de commande produit par le créancier est signé par le débiteur lui-même.",
     )
-    later = _at(ctx, start + timedelta(days=25))
+    later = _at(res, start + timedelta(days=25))
     progress.record_payment(
         later, member, replied_id, amount_cents=3_100_00, paid_on=later.clock().date() - timedelta(days=1)
     )
@@ -171,28 +171,28 @@ def seed_reports(ctx: Services, companies: list[Company]) -> dict[str, Any]:
         later, member, unlisted_id, amount_cents=1_240_00, paid_on=later.clock().date() - timedelta(days=3)
     )
     recent = _file(
-        _at(ctx, ctx.clock() - timedelta(days=3)), member, debtors[5], _Invoice("FA-2026-0042", 1_850_00, 35)
+        _at(res, res.clock() - timedelta(days=3)), member, debtors[5], _Invoice("FA-2026-0042", 1_850_00, 35)
     )
     # Known only by its address: its notice is a letter (in the outbox) with a short code for /r/.
     posted = _file(
-        _at(ctx, ctx.clock() - timedelta(days=2)),
+        _at(res, res.clock() - timedelta(days=2)),
         member,
         companies[6],
         _Invoice("FA-2026-0057", 940_00, 38),
         by_post=True,
     )
-    letter = ctx.store.reports.get_report(posted)
+    letter = res.store.reports.get_report(posted)
     assert letter is not None and letter.notice is not None
     withdrawn_id = _file(
-        _at(ctx, ctx.clock() - timedelta(days=4)), member, debtors[9], _Invoice("FA-2026-0031", 960_00, 38)
+        _at(res, res.clock() - timedelta(days=4)), member, debtors[9], _Invoice("FA-2026-0031", 960_00, 38)
     )
-    progress.withdraw_report(_at(ctx, ctx.clock() - timedelta(days=2)), member, withdrawn_id)
-    var = ctx.settings.var_dir
+    progress.withdraw_report(_at(res, res.clock() - timedelta(days=2)), member, withdrawn_id)
+    var = res.settings.var_dir
     var.mkdir(parents=True, exist_ok=True)
     (var / "demo-member-token").write_text(member_token + "\n")
     (var / "demo-moderator-token").write_text(moderator.token + "\n")
     return {
-        "listed": sorted(ctx.store.reports.list_listed_sirens()),
+        "listed": sorted(res.store.reports.list_listed_sirens()),
         "disputed_in_moderation": disputed_id,
         "rejected_after_listing": rejected_id,
         "settled": settled_id,
@@ -200,8 +200,8 @@ def seed_reports(ctx: Services, companies: list[Company]) -> dict[str, Any]:
         "withdrawn_before_publication": withdrawn_id,
         "in_grace_period": recent,
         "in_grace_period_by_post": posted,
-        "letter_code": grouped_code(notice_code(ctx, letter, letter.notice)),
-        "letter_code_page": code_page(ctx),
+        "letter_code": grouped_code(notice_code(res, letter, letter.notice)),
+        "letter_code_page": code_page(res),
         "member_token_file": str(var / "demo-member-token"),
         "moderator_token_file": str(var / "demo-moderator-token"),
     }

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from functions.core.clock import isoformat, today_in_paris
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.registry import Judgment, JudgmentEffect, ProceedingKind
 from functions.core.store.companies import Company
 from functions.core.store.registry import ImportProgress
@@ -20,11 +20,11 @@ from functions.core.store.registry import ImportProgress
 DEMO_FINGERPRINT = "demo"
 
 
-def seed_registry(ctx: Services, companies: list[Company]) -> dict[str, Any]:
+def seed_registry(res: Resources, companies: list[Company]) -> dict[str, Any]:
     """Record the demo companies in the registry; make one ceased, one in redressement, one a sole trader."""
-    from functions.core.services.propagation import refresh_marked
+    from functions.core.usecases.propagation import refresh_marked
 
-    today = today_in_paris(ctx.clock())
+    today = today_in_paris(res.clock())
     stamp = f"{today - timedelta(days=3)}T06:00:00"
     debtors = companies[:6]
     ceased, in_proceedings, sole_trader = debtors[4], debtors[2], debtors[1]
@@ -46,7 +46,7 @@ def seed_registry(ctx: Services, companies: list[Company]) -> dict[str, Any]:
             "street_type": "", "street": (street if number.isdigit() else company.address).upper(),
             "postal_code": company.postal_code, "city": company.city.upper(), "city_code": "", "updated": stamp,
         })  # fmt: skip
-    registry = ctx.store.registry
+    registry = res.store.registry
     registry.put_units(units)
     registry.put_seats(seats)
     opened = today - timedelta(days=12)
@@ -61,7 +61,7 @@ def seed_registry(ctx: Services, companies: list[Company]) -> dict[str, Any]:
         url="https://www.bodacc.fr/pages/annonces-commerciales/",  # a demo notice: BODACC's search page, not a notice
     )
     registry.put_judgments([(in_proceedings.siren, notice)])
-    finished = isoformat(ctx.clock())
+    finished = isoformat(res.clock())
     for source, name, count, day in (
         ("sirene_unites", "StockUniteLegale_utf8.csv (démo)", len(units), str(today - timedelta(days=3))),
         ("sirene_etablissements", "StockEtablissement_utf8.csv (démo)", len(seats), str(today - timedelta(days=3))),
@@ -80,6 +80,6 @@ def seed_registry(ctx: Services, companies: list[Company]) -> dict[str, Any]:
                 file_date=day,
             )
         )
-    while refresh_marked(ctx):
+    while refresh_marked(res):
         pass
     return {"ceased": ceased.siren, "redressement_judiciaire": in_proceedings.siren, "sole_trader": sole_trader.siren}

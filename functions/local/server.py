@@ -7,7 +7,7 @@ from typing import Any
 
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.mounts import API_MOUNTS as MOUNTS
 from functions.local.static import StaticSite
 
@@ -15,7 +15,7 @@ from functions.local.static import StaticSite
 REPUBLISH_DELAY = 1.0
 
 
-def build_local_app(ctx: Services, on_change: Callable[[], None] | None = None) -> Any:
+def build_local_app(res: Resources, on_change: Callable[[], None] | None = None) -> Any:
     """Return one WSGI app: the site at ``/`` and each function under its base path.
 
     ``on_change`` is called after each write request to an API (``serve`` passes
@@ -26,7 +26,7 @@ def build_local_app(ctx: Services, on_change: Callable[[], None] | None = None) 
     from functions.reports.app import create_app as reports_app
     from functions.site.watch import NotifyOnWrite
 
-    shared = {"settings": ctx.settings, "store": ctx.store, "mailer": ctx.mailer, "clock": ctx.clock}
+    shared = {"settings": res.settings, "store": res.store, "mailer": res.mailer, "clock": res.clock}
     apps: dict[str, Any] = {
         MOUNTS["directory"]: directory_app(**shared),
         MOUNTS["charter"]: charter_app(**shared),
@@ -34,10 +34,10 @@ def build_local_app(ctx: Services, on_change: Callable[[], None] | None = None) 
     }
     if on_change is not None:
         apps = {mount: NotifyOnWrite(app, on_change) for mount, app in apps.items()}
-    return DispatcherMiddleware(StaticSite(ctx.settings.site_dir), apps)
+    return DispatcherMiddleware(StaticSite(res.settings.site_dir), apps)
 
 
-def prepare_site(ctx: Services, echo: Callable[[str], Any] = print) -> Any:
+def prepare_site(res: Resources, echo: Callable[[str], Any] = print) -> Any:
     """Build and publish the site into the site folder so that ``/`` answers; return the publisher.
 
     The returned :class:`DebouncedPublisher` (already started) rebuilds and
@@ -46,7 +46,7 @@ def prepare_site(ctx: Services, echo: Callable[[str], Any] = print) -> Any:
     from functions.site.pipeline import build_and_publish, site_target
     from functions.site.watch import DebouncedPublisher
 
-    target = site_target(ctx.settings, folder=ctx.settings.site_dir)
+    target = site_target(res.settings, folder=res.settings.site_dir)
     echo(f"building the site into {ctx.settings.site_dir} ...")
-    build_and_publish(ctx, target, echo)
-    return DebouncedPublisher(lambda: build_and_publish(ctx, target), REPUBLISH_DELAY).start()
+    build_and_publish(res, target, echo)
+    return DebouncedPublisher(lambda: build_and_publish(res, target), REPUBLISH_DELAY).start()

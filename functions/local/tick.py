@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from functions.core.context import Services
-from functions.core.services.tick import TickSteps, run_tick
+from functions.core.resources import Resources
+from functions.core.usecases.tick import TickSteps, run_tick
 from functions.directory import jobs as directory_jobs
 from functions.publisher import jobs as publisher_jobs
 
@@ -20,6 +20,6 @@ def tick_steps() -> TickSteps:
     return [*directory_jobs.tick_steps(), *publisher_jobs.tick_steps()]
 
 
-def run_local_tick(ctx: Services) -> dict[str, Any]:
+def run_local_tick(res: Resources) -> dict[str, Any]:
     """Run every stage's steps once (see :func:`run_tick`)."""
-    return run_tick(ctx, tick_steps())
+    return run_tick(res, tick_steps())

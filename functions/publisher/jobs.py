@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.logs import configure_logging
-from functions.core.services.tick import TickSteps, run_tick
+from functions.core.usecases.tick import TickSteps, run_tick
 from functions.site.pipeline import publish_step
 
 
@@ -17,9 +17,9 @@ def tick_steps() -> TickSteps:
 
 def publish(event: dict[str, Any] | None = None, context: Any = None) -> dict[str, Any]:
     """Run the publisher's tick; Zappa calls this every 15 minutes."""
-    ctx = Services()
-    configure_logging(ctx.settings.log_level)
-    return run_tick(ctx, tick_steps())
+    res = Resources()
+    configure_logging(res.settings.log_level)
+    return run_tick(res, tick_steps())
 
 
 # Left to the Lambda after an import stops: progress saved, nothing cut short by the time limit.
@@ -33,14 +33,14 @@ def import_registry(event: dict[str, Any] | None = None, context: Any = None) ->
     import time
 
     from functions.core.registry.s3 import s3_client
-    from functions.core.services.registry_import import import_bucket
+    from functions.core.usecases.registry_import import import_bucket
 
-    ctx = Services()
-    configure_logging(ctx.settings.log_level)
-    if not ctx.settings.registry_bucket:
+    res = Resources()
+    configure_logging(res.settings.log_level)
+    if not res.settings.registry_bucket:
         return {"skipped": "ARDOISE_REGISTRY_BUCKET is not set"}
     remaining = context.get_remaining_time_in_millis() / 1000 if context is not None else IMPORT_BUDGET_SECONDS
     deadline = time.monotonic() + min(IMPORT_BUDGET_SECONDS, remaining - IMPORT_MARGIN_SECONDS)
     return import_bucket(
-        ctx, s3_client(), ctx.settings.registry_bucket, out_of_time=lambda: time.monotonic() >= deadline
+        res, s3_client(), res.settings.registry_bucket, out_of_time=lambda: time.monotonic() >= deadline
     )

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from flask import request
 
-from functions.core.http import services
-from functions.core.services import subscribers
+from functions.core.http import resources
+from functions.core.usecases import subscribers
 from functions.core.store.subscribers import Subscriber
 
 
 def current_subscriber() -> Subscriber:
     """Return the active subscriber calling (401 when the key is missing, wrong or revoked)."""
-    return subscribers.authenticate(services(), request.headers.get("X-API-Key"))
+    return subscribers.authenticate(resources(), request.headers.get("X-API-Key"))
 
 
 def counted_subscriber() -> Subscriber:
     """Return the subscriber calling, this call counted (every route but single summaries, which the quota counts)."""
     subscriber = current_subscriber()
-    subscribers.count_call(services(), subscriber)
+    subscribers.count_call(resources(), subscriber)
     return subscriber

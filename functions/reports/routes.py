@@ -13,9 +13,9 @@ from flask import Response, request
 from functions.core.domain.summaries import public_view
 from functions.core.errors import NotAcceptable, NotFound
 from functions.core.headers import CSP, new_nonce, page_csp
-from functions.core.http import Api, services
+from functions.core.http import Api, resources
 from functions.core.identifiers import InvalidIdentifier, parse_company
-from functions.core.services import solvency, subscribers, summary_links, watchlist
+from functions.core.usecases import solvency, subscribers, summary_links, watchlist
 from functions.core.store.subscribers import Subscriber
 from functions.core.validation import SirenPath
 from functions.reports import render
@@ -76,14 +76,14 @@ def get_solvency(principal: Subscriber, siren: str, query: FormatQuery) -> Any:
 
 def _serve_summary(principal: Subscriber, siren: str) -> dict[str, Any]:
     """Return the summary a subscriber is served, counted against its quota (429 beyond it)."""
-    ctx = services()
+    res = resources()
     try:
-        found = solvency.get_summary(ctx, siren)
+        found = solvency.get_summary(res, siren)
     except NotFound:
         # No summary served, no quota used; the call is still counted, as every other one.
-        subscribers.count_call(ctx, principal)
+        subscribers.count_call(res, principal)
         raise
-    subscribers.count_summaries(ctx, principal, 1)
+    subscribers.count_summaries(res, principal, 1)
     return public_view(found)
 
 
@@ -99,7 +99,7 @@ def _serve_summary(principal: Subscriber, siren: str) -> dict[str, Any]:
     problems=(404, 410, 429),
 )
 def view_solvency(siren: str, token: str) -> Any:
-    principal = summary_links.open_summary_link(services(), siren, token)
+    principal = summary_links.open_summary_link(resources(), siren, token)
     summary = _serve_summary(principal, siren)
     # The token is in this page's URL: the edge keeps it out of caches and referrers (core/headers.py).
     return _html_page(summary)
@@ -122,7 +122,7 @@ def _html_page(summary: dict[str, Any]) -> Response:
     problems=(429,),
 )
 def post_batch(principal: Subscriber, body: BatchRequest) -> Any:
-    ctx = services()
+    res = resources()
     parsed: list[tuple[str, str | None]] = []
     for raw in body.sirens:
         try:
@@ -130,10 +130,10 @@ def post_batch(principal: Subscriber, body: BatchRequest) -> Any:
         except InvalidIdentifier:
             parsed.append((raw, None))
     wanted = list(dict.fromkeys(siren for _, siren in parsed if siren))
-    found = solvency.get_summaries(ctx, wanted)
+    found = solvency.get_summaries(res, wanted)
     # Only summaries served count: an unknown company costs nothing, as on GET /solvency/{siren}.
     counted = len(found)
-    subscribers.count_summaries(ctx, principal, counted)
+    subscribers.count_summaries(res, principal, counted)
     results = [_batch_item(raw, siren, found) for raw, siren in parsed]
     return {"counted": counted, "results": results}, 200, _PRIVATE
 
@@ -164,8 +164,8 @@ def _batch_item(raw: str, siren: str | None, found: dict[str, dict[str, Any]]) -
     auth=counted_subscriber,
 )
 def get_usage(principal: Subscriber) -> Any:
-    ctx = services()
-    return subscribers.usage(ctx, principal), 200, _PRIVATE
+    res = resources()
+    return subscribers.usage(res, principal), 200, _PRIVATE
 
 
 @api.route(
@@ -178,8 +178,8 @@ def get_usage(principal: Subscriber) -> Any:
     auth=counted_subscriber,
 )
 def get_watchlist(principal: Subscriber, query: PageQuery) -> Any:
-    ctx = services()
-    return watchlist.list_watched(ctx, principal, query.limit, query.cursor), 200, _PRIVATE
+    res = resources()
+    return watchlist.list_watched(res, principal, query.limit, query.cursor), 200, _PRIVATE
 
 
 @api.route(
@@ -192,8 +192,8 @@ def get_watchlist(principal: Subscriber, query: PageQuery) -> Any:
     auth=counted_subscriber,
 )
 def put_watchlist(principal: Subscriber, siren: str) -> Any:
-    ctx = services()
-    added = watchlist.watch(ctx, principal, siren)
+    res = resources()
+    added = watchlist.watch(res, principal, siren)
     return {"siren": siren, "watched": True}, 201 if added else 200
 
 
@@ -208,8 +208,8 @@ def put_watchlist(principal: Subscriber, siren: str) -> Any:
     problems=(404,),
 )
 def delete_watchlist(principal: Subscriber, siren: str) -> Any:
-    ctx = services()
-    if not watchlist.unwatch(ctx, principal, siren):
+    res = resources()
+    if not watchlist.unwatch(res, principal, siren):
         raise NotFound("Cette entreprise n'est pas dans votre liste de surveillance.")
     return None, 204
 
@@ -228,8 +228,8 @@ def delete_watchlist(principal: Subscriber, siren: str) -> Any:
     problems=(422,),
 )
 def put_webhook(principal: Subscriber, body: WebhookRequest) -> Any:
-    ctx = services()
-    updated, secret = watchlist.set_webhook(ctx, principal, body.url)
+    res = resources()
+    updated, secret = watchlist.set_webhook(res, principal, body.url)
     previous_until = updated.webhook_previous_until or None
     return {"url": updated.webhook_url, "secret": secret, "previous_secret_expires_at": previous_until}, 200, _PRIVATE
 
@@ -243,8 +243,8 @@ def put_webhook(principal: Subscriber, body: WebhookRequest) -> Any:
     auth=counted_subscriber,
 )
 def delete_webhook(principal: Subscriber) -> Any:
-    ctx = services()
-    watchlist.clear_webhook(ctx, principal)
+    res = resources()
+    watchlist.clear_webhook(res, principal)
     return None, 204
 
 
@@ -257,5 +257,5 @@ def delete_webhook(principal: Subscriber) -> Any:
     auth=counted_subscriber,
 )
 def get_deliveries(principal: Subscriber) -> Any:
-    ctx = services()
-    return {"items": watchlist.list_deliveries(ctx, principal)}, 200, _PRIVATE
+    res = resources()
+    return {"items": watchlist.list_deliveries(res, principal)}, 200, _PRIVATE

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from functions.core.progress import SILENT, Progress
-from functions.core.services.site_snapshot import SiteSnapshot
+from functions.core.usecases.site_snapshot import SiteSnapshot
 from functions.site.chrome import chrome_template
 from functions.site.facts import all_facts, digest
 from functions.site.handwritten import HandwrittenInputs

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-from functions.core.services.site_snapshot import CompanyRecord
+from functions.core.usecases.site_snapshot import CompanyRecord
 from functions.core.text import fold, name_suffixes, searchable
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")

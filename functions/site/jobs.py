@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from functions.core.domain.charter import SignatureStatus
-from functions.core.services.site_snapshot import CompanyRecord, SiteSnapshot
+from functions.core.usecases.site_snapshot import CompanyRecord, SiteSnapshot
 from functions.site.facts import RecordFacts, digest
 from functions.site.listing import (
     DIRECTORY,

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from xml.sax.saxutils import escape
 
-from functions.core.services.site_snapshot import CompanyRecord
+from functions.core.usecases.site_snapshot import CompanyRecord
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 DIRECTORY = "entreprises/"

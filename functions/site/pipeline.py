@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from functions.core.config import Settings
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.logs import get_logger
 from functions.core.progress import SILENT, Progress
-from functions.core.services.site_snapshot import load_site_snapshot
+from functions.core.usecases.site_snapshot import load_site_snapshot
 from functions.site.builder import BuildReport, SiteBuilder
 from functions.site.publish.common import PublishReport, Target, publish
 from functions.site.publish.folder import FolderTarget
@@ -58,14 +58,14 @@ def build_lock(settings: Settings) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def build_site(ctx: Services, echo: Echo = log.info, progress: Progress = SILENT) -> BuildReport:
+def build_site(res: Resources, echo: Echo = log.info, progress: Progress = SILENT) -> BuildReport:
     """Read the store and build the site into the build folder."""
     from functions.site.handwritten import handwritten_inputs
 
-    with build_lock(ctx.settings):
-        snapshot = load_site_snapshot(ctx)
-        inputs = handwritten_inputs(ctx.settings, snapshot.as_of)
-        report = site_builder(ctx.settings).build(snapshot, inputs, progress=progress)
+    with build_lock(res.settings):
+        snapshot = load_site_snapshot(res)
+        inputs = handwritten_inputs(res.settings, snapshot.as_of)
+        report = site_builder(res.settings).build(snapshot, inputs, progress=progress)
     echo(
         f"site built in {report.seconds:.2f} s: {report.files} files, {report.rendered} rendered, "
         f"{report.written} written, {report.deleted} deleted ({report.company_pages} company pages)"
@@ -74,16 +74,16 @@ def build_site(ctx: Services, echo: Echo = log.info, progress: Progress = SILENT
 
 
 def publish_site(
-    ctx: Services, target: Target | None = None, echo: Echo = log.info, progress: Progress = SILENT
+    res: Resources, target: Target | None = None, echo: Echo = log.info, progress: Progress = SILENT
 ) -> PublishReport:
     """Publish the last build to the target (uploads only what changed, in a safe order)."""
-    builder = site_builder(ctx.settings)
-    with build_lock(ctx.settings):
+    builder = site_builder(res.settings)
+    with build_lock(res.settings):
         state = builder.load_state()
         if not state.files:
             raise FileNotFoundError(f"nothing built in {builder.out}: run `ardoise build-site` first")
         files = {path: content for path, (_, content) in state.files.items()}
-        report = publish(builder.out, files, target or site_target(ctx.settings), echo=echo, progress=progress)
+        report = publish(builder.out, files, target or site_target(res.settings), echo=echo, progress=progress)
     echo(
         f"site published in {report.seconds:.2f} s: {len(report.uploaded)} uploaded, "
         f"{report.skipped} unchanged, {len(report.deleted)} deleted"
@@ -91,9 +91,9 @@ def publish_site(
     return report
 
 
-def build_and_publish(ctx: Services, target: Target | None = None, echo: Echo = log.info) -> dict[str, Any]:
-    built = build_site(ctx, echo)
-    published = publish_site(ctx, target, echo)
+def build_and_publish(res: Resources, target: Target | None = None, echo: Echo = log.info) -> dict[str, Any]:
+    built = build_site(res, echo)
+    published = publish_site(res, target, echo)
     return {
         "files": built.files,
         "written": built.written,
@@ -103,13 +103,13 @@ def build_and_publish(ctx: Services, target: Target | None = None, echo: Echo = 
     }
 
 
-def publish_step(ctx: Services) -> dict[str, Any]:
+def publish_step(res: Resources) -> dict[str, Any]:
     """The tick's last step: build and publish what the earlier steps changed."""
-    if not ctx.settings.site_publish:
+    if not res.settings.site_publish:
         return {"skipped": "ARDOISE_SITE_PUBLISH is off"}
     try:
         import mkdocs  # noqa: F401 - only checks that the site toolchain is installed here
     except ImportError:
         # The API functions' Lambda packages leave MkDocs out; a publisher stage has it.
         return {"skipped": "MkDocs is not installed in this function: the site is published by the publisher stage"}
-    return build_and_publish(ctx)
+    return build_and_publish(res)

@@ -19,8 +19,8 @@ from markupsafe import Markup
 from functions.core.badge import render_badge
 from functions.core.domain.charter import SignatureStatus
 from functions.core.money import format_eur
-from functions.core.services.charter_mail import badge_url
-from functions.core.services.site_snapshot import CompanyRecord
+from functions.core.usecases.charter.mails import badge_url
+from functions.core.usecases.site_snapshot import CompanyRecord
 from functions.site.chrome import root_for
 
 TEMPLATES = Path(__file__).with_name("templates")

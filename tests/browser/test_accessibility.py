@@ -18,9 +18,9 @@ import pytest
 
 from functions.core.clock import FixedClock
 from functions.core.config import Settings
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
-from functions.core.services.propagation import refresh_marked
+from functions.core.usecases.propagation import refresh_marked
 from functions.core.store import open_store
 from tests.browser.checks import axe_violations, sideways_overflow
 from tests.browser.conftest import PAGE_TYPES, Site, search, url_of
@@ -91,21 +91,21 @@ def functions_pages(settings: Settings, tmp_path: Path) -> dict[str, str]:
 
     clock = FixedClock(START)
     mailer = OutboxMailer(tmp_path / "outbox", "x")
-    ctx = Services(
+    res = Resources(
         settings.replace(evidence_url=f"folder:{tmp_path}/evidence"),
         store=open_store(f"sqlite:///{tmp_path}/a11y.db", clock),
         mailer=mailer,
         clock=clock,
     )
-    shared = {"settings": ctx.settings, "store": ctx.store, "mailer": mailer, "clock": clock}
+    shared = {"settings": res.settings, "store": res.store, "mailer": mailer, "clock": clock}
     directory = directory_app(**shared).test_client()
     member = {"Authorization": register(directory, mailer)}
     assert directory.post("/reports", json=filing_payload(), headers=member).status_code == 201
     reply = directory.get(f"/replies/{reply_token(mailer)}", headers={"Accept": "text/html"})
-    record_company(ctx)
-    file_published(ctx, id="rpt_a11y_1", number="F-1")
-    refresh_marked(ctx)
-    _, key = add_subscriber(ctx)
+    record_company(res)
+    file_published(res, id="rpt_a11y_1", number="F-1")
+    refresh_marked(res)
+    _, key = add_subscriber(res)
     solvency = (
         reports_app(**shared).test_client().get(f"/solvency/{DEBTOR_SIREN}?format=html", headers={"X-API-Key": key})
     )

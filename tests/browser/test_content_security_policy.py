@@ -17,9 +17,9 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from functions.core.clock import FixedClock
 from functions.core.config import Settings
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
-from functions.core.services.propagation import refresh_marked
+from functions.core.usecases.propagation import refresh_marked
 from functions.core.store import open_store
 from functions.directory.app import create_app as directory_app
 from functions.reports.app import create_app as reports_app
@@ -86,33 +86,33 @@ def test_no_page_of_the_site_breaks_its_content_security_policy(browser: Any, si
 
 
 @pytest.fixture
-def apps(settings: Settings, tmp_path: Path) -> Iterator[tuple[str, Services]]:
+def apps(settings: Settings, tmp_path: Path) -> Iterator[tuple[str, Resources]]:
     """The directory and reports apps under their mount points on a random port, with a real store."""
     clock = FixedClock(START)
-    ctx = Services(
+    res = Resources(
         settings.replace(evidence_url=f"folder:{tmp_path}/evidence"),
         store=open_store(f"sqlite:///{tmp_path}/browser.db", clock),
         mailer=OutboxMailer(tmp_path / "outbox", "x"),
         clock=clock,
     )
-    shared = {"settings": ctx.settings, "store": ctx.store, "mailer": ctx.mailer, "clock": clock}
+    shared = {"settings": res.settings, "store": res.store, "mailer": res.mailer, "clock": clock}
     mounts = {"/api/directory": directory_app(**shared), "/api/reports": reports_app(**shared)}
     with serving(DispatcherMiddleware(lambda environ, start: [], mounts), threads=4) as port:
-        yield f"http://127.0.0.1:{port}", ctx
+        yield f"http://127.0.0.1:{port}", res
 
 
 def test_the_debtor_s_page_and_the_solvency_summary_run_under_their_nonce_without_violation(
-    browser: Any, apps: tuple[str, Services]
+    browser: Any, apps: tuple[str, Resources]
 ) -> None:
-    base, ctx = apps
-    client = directory_app(settings=ctx.settings, store=ctx.store, mailer=ctx.mailer, clock=ctx.clock).test_client()
-    member = {"Authorization": register(client, ctx.mailer)}  # type: ignore[arg-type]
+    base, res = apps
+    client = directory_app(settings=res.settings, store=res.store, mailer=res.mailer, clock=res.clock).test_client()
+    member = {"Authorization": register(client, res.mailer)}  # type: ignore[arg-type]
     assert client.post("/reports", json=filing_payload(), headers=member).status_code == 201
-    token = reply_token(ctx.mailer)  # type: ignore[arg-type]
-    record_company(ctx)
-    file_published(ctx, id="r1", number="F-1", due_date=date(2026, 1, 5), amount_cents=1_000_00)
-    refresh_marked(ctx)
-    _, key = add_subscriber(ctx)
+    token = reply_token(res.mailer)  # type: ignore[arg-type]
+    record_company(res)
+    file_published(res, id="r1", number="F-1", due_date=date(2026, 1, 5), amount_cents=1_000_00)
+    refresh_marked(res)
+    _, key = add_subscriber(res)
 
     context = browser.new_context()
     try:

@@ -6,10 +6,10 @@ from flask.testing import FlaskClient
 
 from functions.core.badge import render_badge
 from functions.core.clock import FixedClock
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.charter import SignatureStatus
 from functions.core.mailer import OutboxMailer
-from functions.core.services.propagation import refresh_marked
+from functions.core.usecases.propagation import refresh_marked
 from functions.core.store import Store
 from tests.charter.factories import SIREN, sign
 from tests.charter.test_signing import assert_problem
@@ -44,7 +44,7 @@ def test_the_badge_says_each_status_in_french() -> None:
 
 
 def test_the_badge_url_serves_svg_linking_to_the_company_page_and_reflects_a_suspension(
-    charter: FlaskClient, mailer: OutboxMailer, clock: FixedClock, store: Store, services: Services
+    charter: FlaskClient, mailer: OutboxMailer, clock: FixedClock, store: Store, resources: Resources
 ) -> None:
     sign(charter, mailer, company_name=NASTY)
     response = charter.get(f"/signatures/{SIREN}/badge.svg")
@@ -57,7 +57,7 @@ def test_the_badge_url_serves_svg_linking_to_the_company_page_and_reflects_a_sus
     assert [t.text for t in root.iter(f"{SVG}text")][-1] == "signataire"
 
     publish_report(store, clock)
-    refresh_marked(services)
+    refresh_marked(resources)
     suspended = parse(charter.get(f"/signatures/{SIREN}/badge.svg").get_data(as_text=True))
     assert [t.text for t in suspended.iter(f"{SVG}text")][-1] == "suspendue"
     assert "signature suspendue" in suspended.find(f"{SVG}title").text

@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from functions.core.clock import FixedClock
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.charter import load_charter
 from functions.core.mailer import OutboxMailer
 from functions.core.store import Store
@@ -281,10 +281,10 @@ def _request_token(charter: FlaskClient, mailer: OutboxMailer, version: str) -> 
 
 
 def test_the_tick_purges_unverified_requests_once_expired(
-    charter: FlaskClient, mailer: OutboxMailer, clock: FixedClock, services: Services
+    charter: FlaskClient, mailer: OutboxMailer, clock: FixedClock, resources: Resources
 ) -> None:
     charter.post("/signatures", json=signature_form())
     token = last_token(mailer)
     clock.advance(days=3, seconds=1)
-    assert run_local_tick(services)["charter_links"] == 3  # the link, its company's marker, its mailbox's marker
+    assert run_local_tick(resources)["charter_links"] == 3  # the link, its company's marker, its mailbox's marker
     assert_problem(charter.post("/signatures/verify", json={"token": token}), 404, "lien-inconnu")

@@ -5,10 +5,10 @@ from dataclasses import replace
 from flask.testing import FlaskClient
 
 from functions.core.clock import FixedClock
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.reports import Report, ReportStatus
 from functions.core.mailer import OutboxMailer
-from functions.core.services.propagation import refresh_marked
+from functions.core.usecases.propagation import refresh_marked
 from functions.core.store import Store
 from functions.local.tick import run_local_tick
 from tests.charter.factories import SIREN, last_token, sign
@@ -32,12 +32,12 @@ def statuses(charter: FlaskClient, status: str) -> list[str]:
 
 
 def test_a_published_report_suspends_and_settling_it_reinstates(
-    charter: FlaskClient, mailer: OutboxMailer, clock: FixedClock, store: Store, services: Services
+    charter: FlaskClient, mailer: OutboxMailer, clock: FixedClock, store: Store, resources: Resources
 ) -> None:
     sign(charter, mailer)
     clock.advance(days=20)
     report = publish_report(store, clock)
-    refresh_marked(services)  # what the request that published it runs
+    refresh_marked(resources)  # what the request that published it runs
 
     shown = charter.get(f"/signatures/{SIREN}").json
     assert (shown["status"], shown["status_since"]) == ("suspended", "2026-03-22T09:00:00Z")
@@ -51,7 +51,7 @@ def test_a_published_report_suspends_and_settling_it_reinstates(
 
     clock.advance(days=5)
     settle(store, clock, report)
-    run_local_tick(services)  # the tick applies it too, when the request's own refresh did not run
+    run_local_tick(resources)  # the tick applies it too, when the request's own refresh did not run
 
     shown = charter.get(f"/signatures/{SIREN}").json
     assert (shown["status"], shown["status_since"], shown["suspension"]) == ("active", "2026-03-27T09:00:00Z", None)
@@ -68,26 +68,26 @@ def test_a_published_report_suspends_and_settling_it_reinstates(
 
 
 def test_a_signatory_stays_suspended_while_one_published_report_remains(
-    charter: FlaskClient, mailer: OutboxMailer, clock: FixedClock, store: Store, services: Services
+    charter: FlaskClient, mailer: OutboxMailer, clock: FixedClock, store: Store, resources: Resources
 ) -> None:
     sign(charter, mailer)
     first = publish_report(store, clock)
     publish_report(store, clock, id="rpt_0002", number="F-2026-002")
-    refresh_marked(services)
+    refresh_marked(resources)
     settle(store, clock, first)
-    refresh_marked(services)
+    refresh_marked(resources)
     assert charter.get(f"/signatures/{SIREN}").json["status"] == "suspended"
     suspensions = [e for e in store.audit.list_events(f"company:{SIREN}") if e.action == "signature.suspended"]
     assert len(suspensions) == 1
 
 
 def test_a_report_not_yet_published_suspends_nothing(
-    charter: FlaskClient, mailer: OutboxMailer, clock: FixedClock, store: Store, services: Services
+    charter: FlaskClient, mailer: OutboxMailer, clock: FixedClock, store: Store, resources: Resources
 ) -> None:
     sign(charter, mailer)
     report = store.reports.file_report(make_report(debtor_siren=SIREN), actor="member:mbr_test")
     store.reports.save(report, notified(report, at=clock()), actor="system:tick", action="report.notified")
-    refresh_marked(services)
+    refresh_marked(resources)
     assert charter.get(f"/signatures/{SIREN}").json["status"] == "active"
 
 
@@ -100,20 +100,20 @@ def test_a_company_already_listed_is_suspended_from_its_signature(
 
 
 def test_a_withdrawn_signature_is_left_alone(
-    charter: FlaskClient, mailer: OutboxMailer, clock: FixedClock, store: Store, services: Services
+    charter: FlaskClient, mailer: OutboxMailer, clock: FixedClock, store: Store, resources: Resources
 ) -> None:
     sign(charter, mailer)
     charter.post(f"/signatures/{SIREN}/withdraw")
     charter.post(f"/signatures/{SIREN}/withdraw/confirm", json={"token": last_token(mailer)})
     publish_report(store, clock)
-    refresh_marked(services)
+    refresh_marked(resources)
     assert charter.get(f"/signatures/{SIREN}").json["status"] == "withdrawn"
 
 
 def test_refreshing_a_company_that_never_signed_does_nothing(
-    store: Store, clock: FixedClock, services: Services
+    store: Store, clock: FixedClock, resources: Resources
 ) -> None:
     publish_report(store, clock)
-    refresh_marked(services)
+    refresh_marked(resources)
     assert store.signatures.get_signature(SIREN) is None
     assert store.outbox.list_marked() == []

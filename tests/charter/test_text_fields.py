@@ -3,7 +3,7 @@
 import pytest
 from flask.testing import FlaskClient
 
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
 from tests.charter.factories import SIREN, signature_form
 from tests.store_state import stored_state
@@ -22,16 +22,16 @@ from tests.store_state import stored_state
     ],
 )
 def test_a_control_character_in_a_signature_request_is_a_400_that_sends_and_records_nothing(
-    charter: FlaskClient, mailer: OutboxMailer, services: Services, field: str, value: str
+    charter: FlaskClient, mailer: OutboxMailer, resources: Resources, field: str, value: str
 ) -> None:
-    before = stored_state(services.store.backend)
+    before = stored_state(resources.store.backend)
     response = charter.post("/signatures", json=signature_form(**{field: value}))
     assert response.status_code == 400
     assert {e["field"]: e["code"] for e in response.json["errors"]} == {
         field: "email_invalide" if field == "email" else "texte_invalide"
     }
     assert mailer.messages() == []
-    assert stored_state(services.store.backend) == before
+    assert stored_state(resources.store.backend) == before
     # Nothing held back either: the corrected request goes out at once, not after a cooldown.
     assert charter.post("/signatures", json=signature_form()).status_code == 202
 

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from werkzeug.test import Client
 
 from functions.core.config import Settings
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.openapi import Operation
 from functions.core.validation import SIREN_PATTERN, Model, Siren
 from functions.local.server import build_local_app
@@ -103,9 +103,9 @@ def _example(name: str) -> str:
     return "55210055400013" if name == "siren" else "inconnu"
 
 
-def test_a_client_following_servers_and_paths_reaches_every_operation(services: Services, tmp_path: Path) -> None:
+def test_a_client_following_servers_and_paths_reaches_every_operation(resources: Resources, tmp_path: Path) -> None:
     """What a generated client does: the document's server URL, then each path, on `ardoise serve`'s WSGI app."""
-    platform = Client(build_local_app(services))
+    platform = Client(build_local_app(resources))
     reached = 0
     for mount in MOUNTS.values():
         document = platform.get(f"{mount}/openapi.json").json

@@ -19,8 +19,8 @@ from werkzeug.test import Client
 
 from functions.core import headers
 from functions.core.mailer import OutboxMailer
-from functions.core.services.propagation import refresh_marked
-from functions.core.services.subscribers import create_subscriber
+from functions.core.usecases.propagation import refresh_marked
+from functions.core.usecases.reports.subscribers import create_subscriber
 from functions.local.static import StaticSite
 from tests.charter.factories import SIREN as SIGNATORY_SIREN
 from tests.charter.factories import sign
@@ -117,12 +117,12 @@ def test_every_answer_of_the_charter_carries_the_security_headers(charter: Flask
 
 
 def test_every_answer_to_a_subscriber_carries_the_security_headers_and_is_never_stored(
-    reports: FlaskClient, services: Any
+    reports: FlaskClient, resources: Any
 ) -> None:
-    record_company(services)
-    file_published(services, id="r1", number="F-1", amount_cents=1_000_00)
-    refresh_marked(services)
-    _, key = create_subscriber(services, name="Cabinet", email="c@cabinet.fr", plan="decouverte", actor="t")
+    record_company(resources)
+    file_published(resources, id="r1", number="F-1", amount_cents=1_000_00)
+    refresh_marked(resources)
+    _, key = create_subscriber(resources, name="Cabinet", email="c@cabinet.fr", plan="decouverte", actor="t")
     subscriber = {"X-API-Key": key}
     answers = {
         "summary (JSON)": reports.get(f"/solvency/{DEBTOR_SIREN}", headers=subscriber),
@@ -147,7 +147,7 @@ def test_every_answer_to_a_subscriber_carries_the_security_headers_and_is_never_
 def test_an_unexpected_error_is_answered_with_the_security_headers(
     directory: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from functions.core.services.directory import listing
+    from functions.core.usecases.directory import listing
 
     def broken(*_args: Any) -> None:
         raise RuntimeError("disk on fire")

@@ -22,9 +22,9 @@ from moto import mock_aws
 from functions.charter.app import create_app as create_charter
 from functions.core.clock import FixedClock
 from functions.core.config import Settings
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
-from functions.core.services.tick import TickFailed
+from functions.core.usecases.tick import TickFailed
 from functions.core.store import Store
 from functions.core.store.dynamodb import DynamoDbBackend
 from functions.core.store.items import Item, ItemBackend, Put, StoreUnavailable
@@ -186,7 +186,7 @@ def test_an_unavailable_store_answers_503_on_every_app_and_changes_nothing(
 ) -> None:
     faulty = FaultyBackend(backend)
     store = Store(faulty, clock)
-    services = Services(settings, store=store, mailer=mailer, clock=clock)
+    resources = Resources(settings, store=store, mailer=mailer, clock=clock)
     directory = create_directory(settings=settings, store=store, mailer=mailer, clock=clock).test_client()
     charter = charter_over(faulty, settings, mailer, clock)
     faulty.fail("transact", error=lambda: StoreUnavailable("throttled"), calls=None)
@@ -203,7 +203,7 @@ def test_an_unavailable_store_answers_503_on_every_app_and_changes_nothing(
     assert_503(directory.post("/members", json=registration))
 
     faulty.clear()
-    assert services.store.members.list_members() == []
+    assert resources.store.members.list_members() == []
     assert mailer.messages() == []
 
 
@@ -214,18 +214,18 @@ def test_the_tick_survives_an_unavailable_store_and_the_next_tick_does_the_work(
     backend: ItemBackend, settings: Settings, mailer: OutboxMailer, clock: FixedClock
 ) -> None:
     faulty = FaultyBackend(backend)
-    services = Services(settings, store=Store(faulty, clock), mailer=mailer, clock=clock)
-    services.store.outbox  # noqa: B018 - the repository exists before the fault
-    faulty.transact([services.store.outbox.mark(SIREN)])
+    resources = Resources(settings, store=Store(faulty, clock), mailer=mailer, clock=clock)
+    resources.store.outbox  # noqa: B018 - the repository exists before the fault
+    faulty.transact([resources.store.outbox.mark(SIREN)])
     faulty.fail("query", error=lambda: StoreUnavailable("throttled"), matches=lambda pk, **kw: pk == "OUTBOX")
 
     with pytest.raises(TickFailed) as failed:
-        run_local_tick(services)
+        run_local_tick(resources)
 
     results = failed.value.results
     assert "StoreUnavailable" in results["refresh_marked"]["error"]
     assert all("error" not in str(result) for name, result in results.items() if name != "refresh_marked")
-    assert [mark.data["siren"] for mark in services.store.outbox.list_marked()] == [SIREN]
+    assert [mark.data["siren"] for mark in resources.store.outbox.list_marked()] == [SIREN]
     faulty.clear()
-    run_local_tick(services)
-    assert services.store.outbox.list_marked() == []
+    run_local_tick(resources)
+    assert resources.store.outbox.list_marked() == []

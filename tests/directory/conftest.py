@@ -12,10 +12,10 @@ import pytest
 from flask.testing import FlaskClient
 
 from functions.core.clock import FixedClock
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.logs import JsonFormatter
 from functions.core.mailer import OutboxMailer
-from functions.core.services.directory.members import create_moderator
+from functions.core.usecases.directory.members import create_moderator
 from functions.local.tick import run_local_tick
 from tests.directory.factories import CREDITOR_NAME, CREDITOR_SIREN
 
@@ -24,9 +24,9 @@ VERIFICATION = re.compile(r"ard_ver_[A-Za-z0-9_-]+")
 
 def moderator_headers(client: FlaskClient) -> dict[str, str]:
     """Create a moderator in the store behind ``client``; return its headers."""
-    services: Services = client.application.extensions["ardoise"]
+    resources: Resources = client.application.extensions["ardoise"]
     credentials = create_moderator(
-        services, name="Inès Moreau", email="moderation@ardoise.localhost", actor="operator:test"
+        resources, name="Inès Moreau", email="moderation@ardoise.localhost", actor="operator:test"
     )
     return {"Authorization": f"Bearer {credentials.token}"}
 
@@ -112,10 +112,10 @@ class World:
     moderator: dict[str, str]
     mailer: OutboxMailer
     clock: FixedClock
-    services: Services
+    resources: Resources
 
     def tick(self) -> dict[str, Any]:
-        return run_local_tick(self.services)
+        return run_local_tick(self.resources)
 
 
 @pytest.fixture
@@ -125,9 +125,9 @@ def world(  # noqa: PLR0917 - pytest injects fixtures by position; this bundles 
     moderator: dict[str, str],
     mailer: OutboxMailer,
     clock: FixedClock,
-    services: Services,
+    resources: Resources,
 ) -> World:
-    return World(directory, member, moderator, mailer, clock, services)
+    return World(directory, member, moderator, mailer, clock, resources)
 
 
 class Collect(logging.Handler):

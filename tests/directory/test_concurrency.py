@@ -7,33 +7,33 @@ from collections.abc import Callable
 from datetime import date
 
 from functions.core.clock import FixedClock
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.aggregates import aggregate_of
 from functions.core.domain.reports import DisputeReason, ReportStatus
 from functions.core.domain.rules import Draft
-from functions.core.services.directory import filing, members, notices, progress, replies
-from functions.core.services.directory.aggregates import rebuild_aggregates
+from functions.core.usecases.directory import filing, members, notices, progress, replies
+from functions.core.usecases.directory.aggregates import rebuild_aggregates
 from functions.core.store.members import Member
 from tests.directory.factories import CREDITOR_NAME, CREDITOR_SIREN, DEBTOR_NAME, DEBTOR_SIREN, make_report
 
 INVOICES = 6
 
 
-def verified_member(services: Services) -> Member:
+def verified_member(resources: Resources) -> Member:
     member = members.register_member(
-        services,
+        resources,
         siren=CREDITOR_SIREN,
         company_name=CREDITOR_NAME,
         contact_name="Claire Durand",
         email="compta@durand.fr",
     )
-    credentials = members.verify_member(services, _last_code(services))
+    credentials = members.verify_member(resources, _last_code(resources))
     assert credentials.member is not None and credentials.member.id == member.id
-    return members.decide_member(services, member.id, approved=True, note="", actor="moderator:test")
+    return members.decide_member(resources, member.id, approved=True, note="", actor="moderator:test")
 
 
-def _last_code(services: Services) -> str:
-    text = services.mailer.messages()[-1].get_content()  # type: ignore[attr-defined]
+def _last_code(resources: Resources) -> str:
+    text = resources.mailer.messages()[-1].get_content()  # type: ignore[attr-defined]
     return re.findall(r"ard_ver_[A-Za-z0-9_-]+", text)[0]
 
 
@@ -56,8 +56,8 @@ def a_filing(number: str) -> filing.Filing:
     return filing.Filing(draft, DEBTOR_NAME, number, "")
 
 
-def file(services: Services, member: Member, number: str) -> str:
-    return filing.file_report(services, member, a_filing(number)).id
+def file(resources: Resources, member: Member, number: str) -> str:
+    return filing.file_report(resources, member, a_filing(number)).id
 
 
 def run_all(*jobs: Callable[[], None]) -> None:
@@ -80,24 +80,24 @@ def run_all(*jobs: Callable[[], None]) -> None:
 
 
 def test_filing_paying_disputing_and_publishing_at_once_leave_an_exact_aggregate(
-    services: Services, clock: FixedClock
+    resources: Resources, clock: FixedClock
 ) -> None:
-    member = verified_member(services)
-    existing = [file(services, member, f"F-OLD-{n}") for n in range(INVOICES)]
+    member = verified_member(resources)
+    existing = [file(resources, member, f"F-OLD-{n}") for n in range(INVOICES)]
     tokens = {
-        report_id: notices.issue_reply_link(services, services.store.reports.get_report(report_id))[0].rsplit("/", 1)[1]
+        report_id: notices.issue_reply_link(resources, resources.store.reports.get_report(report_id))[0].rsplit("/", 1)[1]
         for report_id in existing
     }
     clock.advance(days=16)  # every existing report is now due for publication
 
     def pay() -> None:
         for report_id in existing:
-            progress.record_payment(services, member, report_id, amount_cents=100_00, paid_on=date(2026, 3, 10))
+            progress.record_payment(resources, member, report_id, amount_cents=100_00, paid_on=date(2026, 3, 10))
 
     def dispute() -> None:
         for report_id in existing[3:]:
             replies.dispute(
-                services,
+                resources,
                 tokens[report_id],
                 reason=DisputeReason.WRONG_AMOUNT,
                 text="Montant contesté.",
@@ -106,38 +106,38 @@ def test_filing_paying_disputing_and_publishing_at_once_leave_an_exact_aggregate
 
     def file_more() -> None:
         for n in range(INVOICES):
-            file(services, member, f"F-NEW-{n}")
+            file(resources, member, f"F-NEW-{n}")
 
-    run_all(pay, dispute, file_more, lambda: progress.publish_due(services), lambda: progress.publish_due(services))
+    run_all(pay, dispute, file_more, lambda: progress.publish_due(resources), lambda: progress.publish_due(resources))
 
-    reports = services.store.reports.list_for_debtor(DEBTOR_SIREN)
+    reports = resources.store.reports.list_for_debtor(DEBTOR_SIREN)
     assert len(reports) == 2 * INVOICES
-    assert services.store.reports.get_aggregate_state(DEBTOR_SIREN) == aggregate_of(reports)
-    aggregate = services.store.reports.get_aggregate(DEBTOR_SIREN)
+    assert resources.store.reports.get_aggregate_state(DEBTOR_SIREN) == aggregate_of(reports)
+    aggregate = resources.store.reports.get_aggregate(DEBTOR_SIREN)
     published = [r for r in reports if r.status is ReportStatus.PUBLISHED]
     assert aggregate.open_published_count == len(published) >= 3
     assert aggregate.outstanding_cents == 900_00 * len(published)
     assert aggregate.pending_dispute_count == 3
     assert all(r.outstanding_cents == 900_00 for r in reports if r.id in existing)
-    assert rebuild_aggregates(services, check_only=True) == []
+    assert rebuild_aggregates(resources, check_only=True) == []
     published_events = Counter(
-        e.entity for e in services.store.audit.list_events(f"company:{DEBTOR_SIREN}") if e.action == "report.published"
+        e.entity for e in resources.store.audit.list_events(f"company:{DEBTOR_SIREN}") if e.action == "report.published"
     )
     assert set(published_events.values()) <= {1}
 
 
 def test_two_ticks_at_once_publish_each_report_once_and_send_one_notice_each(
-    services: Services, clock: FixedClock
+    resources: Resources, clock: FixedClock
 ) -> None:
-    member = verified_member(services)
+    member = verified_member(resources)
     for n in range(INVOICES):
-        file(services, member, f"F-{n}")
+        file(resources, member, f"F-{n}")
     clock.advance(days=15)
     counts: list[int] = []
-    run_all(*(lambda: counts.append(progress.publish_due(services)) for _ in range(3)))
+    run_all(*(lambda: counts.append(progress.publish_due(resources)) for _ in range(3)))
     assert sum(counts) == INVOICES
     creditor_mails = [
-        m for m in services.mailer.messages() if "publié" in str(m["Subject"]) and m["To"] == "compta@durand.fr"
+        m for m in resources.mailer.messages() if "publié" in str(m["Subject"]) and m["To"] == "compta@durand.fr"
     ]  # type: ignore[attr-defined]
     assert len(creditor_mails) == INVOICES
-    assert services.store.reports.get_aggregate(DEBTOR_SIREN).open_published_count == INVOICES
+    assert resources.store.reports.get_aggregate(DEBTOR_SIREN).open_published_count == INVOICES

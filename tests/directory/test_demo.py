@@ -10,29 +10,29 @@ import pytest
 from flask.testing import FlaskClient
 
 from functions.core.clock import FixedClock
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.reports import ReportStatus
 from functions.local.demo import seed_demo
 from tests.reports.factories import add_subscriber
 
 
 @pytest.fixture
-def demo(services: Services, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+def demo(resources: Resources, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     monkeypatch.chdir(tmp_path)
     clock.now = datetime(2026, 12, 2, 9, tzinfo=UTC)
-    return dict(seed_demo(services)["directory_reports"])
+    return dict(seed_demo(resources)["directory_reports"])
 
 
-def debtor_of(services: Services, report_id: str) -> tuple[str, ReportStatus]:
-    report = services.store.reports.get_report(report_id)
+def debtor_of(resources: Resources, report_id: str) -> tuple[str, ReportStatus]:
+    report = resources.store.reports.get_report(report_id)
     assert report is not None
     return report.debtor.siren, report.status
 
 
 def test_the_demo_shows_each_state_and_only_the_listed_reports_are_public(
-    demo: dict[str, Any], services: Services, directory: FlaskClient, reports: FlaskClient
+    demo: dict[str, Any], resources: Resources, directory: FlaskClient, reports: FlaskClient
 ) -> None:
-    _, key = add_subscriber(services, plan="pro")
+    _, key = add_subscriber(resources, plan="pro")
     states = {
         "disputed_in_moderation": ReportStatus.DISPUTED,
         "rejected_after_listing": ReportStatus.REJECTED,
@@ -44,7 +44,7 @@ def test_the_demo_shows_each_state_and_only_the_listed_reports_are_public(
     }
     hidden = {}
     for name, expected in states.items():
-        siren, status = debtor_of(services, demo[name])
+        siren, status = debtor_of(resources, demo[name])
         assert status is expected, name
         hidden[name] = directory.get(f"/companies/{siren}").status_code
     assert hidden == dict.fromkeys(states, 404)
@@ -59,6 +59,6 @@ def test_the_demo_shows_each_state_and_only_the_listed_reports_are_public(
 
     # Paid in full, or all but 10 EUR: both stay in the subscribers' payment history alike.
     for name in ("settled", "unlisted"):
-        siren, _ = debtor_of(services, demo[name])
+        siren, _ = debtor_of(resources, demo[name])
         summary = reports.get(f"/solvency/{siren}", headers={"X-API-Key": key})
         assert summary.status_code == 200 and summary.json["settled_reports"]["count"] == 1, name

@@ -3,7 +3,7 @@
 from flask.testing import FlaskClient
 
 from functions.core.clock import FixedClock
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
 from tests.directory.conftest import register, subjects_to
 from tests.directory.factories import DEBTOR_SIREN, filing_payload
@@ -31,7 +31,7 @@ def test_another_invoice_of_the_same_debtor_is_a_new_report(directory: FlaskClie
 
 
 def test_a_keyed_request_sent_again_replays_the_first_response_without_a_second_report(
-    directory: FlaskClient, member: dict[str, str], mailer: OutboxMailer, services: Services
+    directory: FlaskClient, member: dict[str, str], mailer: OutboxMailer, resources: Resources
 ) -> None:
     first = directory.post("/reports", json=filing_payload(), headers=keyed(member, "0b7c3c2e-1"))
     again = directory.post("/reports", json=filing_payload(), headers=keyed(member, "0b7c3c2e-1"))
@@ -39,7 +39,7 @@ def test_a_keyed_request_sent_again_replays_the_first_response_without_a_second_
     assert again.json == first.json
     assert again.headers["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first.headers
     assert again.headers["Location"] == first.headers["Location"]
-    assert len(services.store.reports.list_for_debtor(DEBTOR_SIREN)) == 1
+    assert len(resources.store.reports.list_for_debtor(DEBTOR_SIREN)) == 1
     assert len(subjects_to(mailer, "comptabilite@sge.fr")) == 1
 
 

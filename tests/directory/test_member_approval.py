@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 
 from functions.cli import main
-from functions.cli.common import make_services
+from functions.cli.common import make_resources
 from functions.core.clock import FixedClock
 from functions.core.mailer import OutboxMailer
 from functions.directory.app import create_app
@@ -105,9 +105,9 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_the_operator_lists_pending_members_and_approves_one_from_the_command_line(cli_env: Path) -> None:
-    ctx = make_services()
-    client = create_app(settings=ctx.settings, store=ctx.store, mailer=ctx.mailer).test_client()
-    member_id, bearer = register_pending(client, ctx.mailer)  # type: ignore[arg-type]
+    res = make_resources()
+    client = create_app(settings=res.settings, store=res.store, mailer=res.mailer).test_client()
+    member_id, bearer = register_pending(client, res.mailer)  # type: ignore[arg-type]
     pending = CliRunner().invoke(main, ["members", "list", "--pending", "--json"])
     assert pending.exit_code == 0 and [m["id"] for m in json.loads(pending.stdout)] == [member_id]
     approved = CliRunner().invoke(main, ["members", "approve", member_id, "--note", "Kbis vérifié."])

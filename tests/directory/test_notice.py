@@ -13,7 +13,7 @@ from moto.ses.models import ses_backends
 from pypdf import PdfReader
 
 from functions.core.clock import FixedClock
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.penalties import parse_rate_table
 from functions.core.mailer import OutboxMailer, SesMailer
 from functions.directory.app import create_app
@@ -24,9 +24,9 @@ from tests.directory.factories import filing_payload
 RATES = "2025-06-11:2.15,2025-12-17:2.00"
 
 
-def app_with(services: Services, **changes: object) -> Flask:
-    settings = services.settings.replace(**changes)
-    app = create_app(settings=settings, store=services.store, mailer=services.mailer, clock=services.clock)
+def app_with(resources: Resources, **changes: object) -> Flask:
+    settings = resources.settings.replace(**changes)
+    app = create_app(settings=settings, store=resources.store, mailer=resources.mailer, clock=resources.clock)
     app.config["TESTING"] = True
     return app
 
@@ -35,8 +35,8 @@ def notice_of(mailer: OutboxMailer, to: str) -> EmailMessage:
     return [m for m in mailer.messages() if m["To"] == to][-1]
 
 
-def test_the_notice_states_the_amounts_computed_by_hand(services: Services, mailer: OutboxMailer) -> None:
-    client = app_with(services, ecb_rates=parse_rate_table(RATES)).test_client()
+def test_the_notice_states_the_amounts_computed_by_hand(resources: Resources, mailer: OutboxMailer) -> None:
+    client = app_with(resources, ecb_rates=parse_rate_table(RATES)).test_client()
     member = {"Authorization": register(client, mailer)}
     response = client.post(
         "/reports", json=filing_payload(issue_date="2025-10-16", due_date="2025-11-15"), headers=member
@@ -57,8 +57,8 @@ def test_the_notice_states_the_amounts_computed_by_hand(services: Services, mail
     assert re.search(r"/api/directory/replies/ard_rep_[A-Za-z0-9_-]{43}\b", text)
 
 
-def test_the_debtor_sees_the_same_penalties_behind_its_link(services: Services, mailer: OutboxMailer) -> None:
-    client = app_with(services, ecb_rates=parse_rate_table(RATES)).test_client()
+def test_the_debtor_sees_the_same_penalties_behind_its_link(resources: Resources, mailer: OutboxMailer) -> None:
+    client = app_with(resources, ecb_rates=parse_rate_table(RATES)).test_client()
     member = {"Authorization": register(client, mailer)}
     client.post("/reports", json=filing_payload(issue_date="2025-10-16", due_date="2025-11-15"), headers=member)
     token = re.findall(r"ard_rep_[A-Za-z0-9_-]+", notice_of(mailer, "comptabilite@sge.fr").get_content())[0]
@@ -69,16 +69,16 @@ def test_the_debtor_sees_the_same_penalties_behind_its_link(services: Services, 
 
 
 def test_the_notice_and_the_letter_state_the_configured_penalty_points(
-    services: Services, mailer: OutboxMailer
+    resources: Resources, mailer: OutboxMailer
 ) -> None:
-    client = app_with(services, ecb_rates=parse_rate_table(RATES), penalty_points=Decimal("7.5")).test_client()
+    client = app_with(resources, ecb_rates=parse_rate_table(RATES), penalty_points=Decimal("7.5")).test_client()
     member = {"Authorization": register(client, mailer)}
     dates = {"issue_date": "2025-10-16", "due_date": "2025-11-15"}
     client.post("/reports", json=filing_payload(**dates), headers=member)
     posted = filing_payload(**dates, number="F-2025-0413", debtor_email=None, postal_address="69001 Lyon")
     assert client.post("/reports", json=posted, headers=member).status_code == 201
     text = notice_of(mailer, "comptabilite@sge.fr").get_content()
-    pdf = next(notice_of(mailer, services.settings.letters_to).iter_attachments()).get_content()
+    pdf = next(notice_of(mailer, resources.settings.letters_to).iter_attachments()).get_content()
     letter = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
     for notice in (" ".join(text.split()), " ".join(letter.split())):  # no-break spaces and line breaks as spaces
         assert "taux de la BCE majoré de 7,5 points" in notice and "10 points" not in notice
@@ -87,7 +87,7 @@ def test_the_notice_and_the_letter_state_the_configured_penalty_points(
 
 
 def test_a_debtor_known_only_by_its_address_gets_a_printable_letter(
-    directory: object, member: dict[str, str], mailer: OutboxMailer, services: Services, clock: FixedClock
+    directory: object, member: dict[str, str], mailer: OutboxMailer, resources: Resources, clock: FixedClock
 ) -> None:
     payload = filing_payload(
         debtor_email=None, postal_address="Société Générale d'Équipement\n3 quai Saint-Vincent\n69001 Lyon"
@@ -95,7 +95,7 @@ def test_a_debtor_known_only_by_its_address_gets_a_printable_letter(
     response = directory.post("/reports", json=payload, headers=member)  # type: ignore[attr-defined]
     assert response.status_code == 201
     assert response.json["notice_medium"] == "post"
-    letter_mail = notice_of(mailer, services.settings.letters_to)
+    letter_mail = notice_of(mailer, resources.settings.letters_to)
     assert "3 quai Saint-Vincent" in letter_mail.get_body(("plain",)).get_content()
     attachment = next(letter_mail.iter_attachments())
     assert attachment.get_content_type() == "application/pdf"
@@ -109,19 +109,19 @@ def test_a_debtor_known_only_by_its_address_gets_a_printable_letter(
     assert response.json["publish_after"] == "2026-03-20T09:00:00Z"
 
 
-def test_in_production_the_notice_leaves_through_ses(aws: None, services: Services, tmp_path: Path) -> None:
+def test_in_production_the_notice_leaves_through_ses(aws: None, resources: Resources, tmp_path: Path) -> None:
     ses = boto3.client("ses", region_name="eu-west-3")
     ses.verify_email_identity(EmailAddress="ne-pas-repondre@ardoise.fr")
     outbox = OutboxMailer(tmp_path / "verification", "x")
     client = create_app(
-        settings=services.settings, store=services.store, mailer=outbox, clock=services.clock
+        settings=resources.settings, store=resources.store, mailer=outbox, clock=resources.clock
     ).test_client()
     member = {"Authorization": register(client, outbox)}
     ses_app = create_app(
-        settings=services.settings,
-        store=services.store,
+        settings=resources.settings,
+        store=resources.store,
         mailer=SesMailer("ne-pas-repondre@ardoise.fr", ses),
-        clock=services.clock,
+        clock=resources.clock,
     )
     assert ses_app.test_client().post("/reports", json=filing_payload(), headers=member).status_code == 201
     sent = ses_backends[DEFAULT_ACCOUNT_ID]["eu-west-3"].sent_messages

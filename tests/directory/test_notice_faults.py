@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 from functions.core.clock import FixedClock
 from functions.core.config import Settings
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.reports import ReportStatus
 from functions.core.mailer import Message, OutboxMailer
 from functions.core.store import Store
@@ -80,7 +80,7 @@ class Rig:
     mailer: FaultyMailer
     outbox: OutboxMailer
     clock: FixedClock
-    services: Services
+    resources: Resources
 
 
 @pytest.fixture
@@ -88,13 +88,13 @@ def rig(backend: ItemBackend, settings: Settings, mailer: OutboxMailer) -> Itera
     clock = FixedClock(START)
     faulty = FaultyBackend(backend)
     faulty_mailer = FaultyMailer(mailer)
-    services = Services(settings, store=Store(faulty, clock), mailer=faulty_mailer, clock=clock)
-    app = create_app(settings=settings, store=services.store, mailer=faulty_mailer, clock=clock)
+    resources = Resources(settings, store=Store(faulty, clock), mailer=faulty_mailer, clock=clock)
+    app = create_app(settings=settings, store=resources.store, mailer=faulty_mailer, clock=clock)
     app.config["TESTING"] = True
     api = app.test_client()
     member = {"Authorization": register(api, mailer)}
     faulty_mailer.calls = 0
-    yield Rig(api, member, faulty, faulty_mailer, mailer, clock, services)
+    yield Rig(api, member, faulty, faulty_mailer, mailer, clock, resources)
 
 
 def _claim_refused(rig: Rig, calls: set[int]) -> None:
@@ -139,7 +139,7 @@ def _pdf_text(pdf: bytes) -> str:
 def _tick_days(rig: Rig, days: int) -> None:
     for _ in range(days):
         rig.clock.advance(days=1)
-        run_local_tick(rig.services)
+        run_local_tick(rig.resources)
 
 
 def _notices(outbox: OutboxMailer, to: str) -> list[tuple[str, str]]:
@@ -164,9 +164,9 @@ def test_a_debtor_gets_one_notice_and_only_copies_of_it_whatever_fails(rig: Rig,
     for subject, text in notices:
         if subject.startswith("Copie"):
             assert text.startswith("Copie de l'avis du ")
-    [report] = rig.services.store.reports.list_for_debtor(DEBTOR_SIREN)
+    [report] = rig.resources.store.reports.list_for_debtor(DEBTOR_SIREN)
     assert report.status is ReportStatus.NOTIFIED and report.notice is not None
-    assert report.publish_after == report.notice.dated_at + timedelta(days=rig.services.settings.grace_days)
+    assert report.publish_after == report.notice.dated_at + timedelta(days=rig.resources.settings.grace_days)
     assert report.notified_at == report.notice.dated_at
     rig.faulty.clear()
     page = rig.api.get(f"/replies/{tokens.pop()}")
@@ -189,7 +189,7 @@ def test_the_first_notice_states_the_publication_date_its_copies_repeat(rig: Rig
 
 
 def test_a_letter_sent_again_is_a_copy_of_the_same_letter(rig: Rig) -> None:
-    letters_to = rig.services.settings.letters_to
+    letters_to = rig.resources.settings.letters_to
     _confirmation(rig, "before", {1})
     payload = filing_payload(debtor_email=None, postal_address="Société Générale d'Équipement\n69001 Lyon")
     assert rig.api.post("/reports", json=payload, headers=rig.member).status_code == 201
@@ -203,5 +203,5 @@ def test_a_letter_sent_again_is_a_copy_of_the_same_letter(rig: Rig) -> None:
     assert len(codes[0]) == 1 and codes[0] == codes[1]
     assert "Copie de l'avis du 2 mars 2026" in _pdf_text(letters[1])
     assert "peut-être déjà" in copy.get_body(("plain",)).get_content()
-    [report] = rig.services.store.reports.list_for_debtor(DEBTOR_SIREN)
+    [report] = rig.resources.store.reports.list_for_debtor(DEBTOR_SIREN)
     assert report.status is ReportStatus.NOTIFIED

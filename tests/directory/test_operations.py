@@ -10,16 +10,16 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 
 from functions.cli import main
-from functions.cli.common import make_services
+from functions.cli.common import make_resources
 from functions.core.clock import FixedClock
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.aggregates import AggregateState
 from functions.core.domain.visibility import Presence, is_listed
 from functions.core.mailer import OutboxMailer
-from functions.core.services.directory.aggregates import rebuild_aggregates
-from functions.core.services.directory.listing import rebuild_listing
-from functions.core.services.directory.members import register_member, verify_member
-from functions.core.services.directory.retention import export_company, purge
+from functions.core.usecases.directory.aggregates import rebuild_aggregates
+from functions.core.usecases.directory.listing import rebuild_listing
+from functions.core.usecases.directory.members import register_member, verify_member
+from functions.core.usecases.directory.retention import export_company, purge
 from functions.core.store.companies import Company
 from functions.core.store.items import Delete, Put
 from functions.core.store.members import MemberStatus
@@ -29,7 +29,7 @@ from tests.directory.factories import CREDITOR_SIREN, DEBTOR_SIREN, filing_paylo
 
 
 def test_a_verification_code_serves_once_and_the_token_is_stored_hashed(
-    directory: FlaskClient, mailer: OutboxMailer, services: Services
+    directory: FlaskClient, mailer: OutboxMailer, resources: Resources
 ) -> None:
     directory.post(
         "/members",
@@ -46,7 +46,7 @@ def test_a_verification_code_serves_once_and_the_token_is_stored_hashed(
     used = directory.post("/members/verify", json={"token": code})
     assert used.status_code == 404 and used.json["type"].endswith("/lien-inconnu")
     token = first.json["api_token"]
-    member = services.store.members.get_member(first.json["member_id"])
+    member = resources.store.members.get_member(first.json["member_id"])
     assert member.status is MemberStatus.PENDING  # verified, not yet approved
     assert first.json["status"] == "pending" and "extrait Kbis" in first.json["detail"]
     assert token not in json.dumps(member.to_data())
@@ -93,10 +93,10 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_the_cli_revokes_a_member_and_its_token_stops_working(
-    cli_env: Path, directory: FlaskClient, services: Services
+    cli_env: Path, directory: FlaskClient, resources: Resources
 ) -> None:
 
-    cli_services = __import__("functions.cli.common", fromlist=["make_services"]).make_services()
+    cli_services = __import__("functions.cli.common", fromlist=["make_services"]).make_resources()
     register_member(
         cli_services,
         siren=CREDITOR_SIREN,
@@ -117,9 +117,9 @@ def test_the_cli_revokes_a_member_and_its_token_stops_working(
 
 
 def test_a_revoked_member_gets_a_401(world: World) -> None:
-    member_id = world.services.store.members.list_members(CREDITOR_SIREN)[0].id
-    world.services.store.members.revoke(
-        world.services.store.members.get_member(member_id), world.clock(), "operator:test"
+    member_id = world.resources.store.members.list_members(CREDITOR_SIREN)[0].id
+    world.resources.store.members.revoke(
+        world.resources.store.members.get_member(member_id), world.clock(), "operator:test"
     )
     assert world.api.post("/reports", json=filing_payload(), headers=world.member).status_code == 401
 
@@ -128,8 +128,8 @@ def test_the_cli_creates_a_moderator_whose_token_opens_the_queue(cli_env: Path) 
     result = CliRunner().invoke(main, ["moderators", "create", "--name", "Inès Moreau", "--email", "ines@ardoise.fr"])
     assert result.exit_code == 0
     token = result.stdout.strip()
-    ctx = make_services()
-    client = create_app(settings=ctx.settings, store=ctx.store, mailer=ctx.mailer).test_client()
+    res = make_resources()
+    client = create_app(settings=res.settings, store=res.store, mailer=res.mailer).test_client()
     assert client.get("/moderation", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     moderator_id = json.loads(CliRunner().invoke(main, ["moderators", "list", "--json"]).stdout)[0]["id"]
     assert CliRunner().invoke(main, ["moderators", "revoke", moderator_id]).exit_code == 0
@@ -165,23 +165,23 @@ def test_a_published_report_is_deleted_five_years_after_its_due_date(world: Worl
     report_id = world.api.post("/reports", json=filing_payload(), headers=world.member).json["id"]
     world.clock.advance(days=15)
     world.tick()
-    assert is_listed(world.services.store.reports.get_report(report_id))
+    assert is_listed(world.resources.store.reports.get_report(report_id))
     # Due 31/12/2025: held until 30/12/2030 included.
     world.clock.now = world.clock.now.replace(year=2030, month=12, day=30)
-    assert purge(world.services)["reports"] == 0
+    assert purge(world.resources)["reports"] == 0
     world.clock.advance(days=1)
-    assert purge(world.services)["reports"] == 1
-    assert purge(world.services)["reports"] == 0
+    assert purge(world.resources)["reports"] == 1
+    assert purge(world.resources)["reports"] == 0
     assert world.api.get(f"/companies/{DEBTOR_SIREN}").status_code == 404  # as if never reported
 
 
 def test_export_prints_everything_held_about_a_company(world: World) -> None:
     report_id = world.api.post("/reports", json=filing_payload(), headers=world.member).json["id"]
-    as_debtor = export_company(world.services, DEBTOR_SIREN)
+    as_debtor = export_company(world.resources, DEBTOR_SIREN)
     assert [r["id"] for r in as_debtor["reports_as_debtor"]] == [report_id]
     assert as_debtor["reports_as_debtor"][0]["description"].startswith("Menuiseries posées")
     assert "report.filed" in [e["action"] for e in as_debtor["audit"]]
-    as_creditor = export_company(world.services, CREDITOR_SIREN)
+    as_creditor = export_company(world.resources, CREDITOR_SIREN)
     assert [r["id"] for r in as_creditor["reports_as_creditor"]] == [report_id]
     assert as_creditor["members"][0]["email"] == "compta@menuiserie-durand.fr"
     assert "token_digest" not in as_creditor["members"][0]
@@ -195,20 +195,20 @@ def test_rebuild_finds_and_repairs_a_tampered_aggregate(world: World) -> None:
     world.api.post("/reports", json=filing_payload(), headers=world.member)
     world.clock.advance(days=15)
     world.tick()
-    assert rebuild_aggregates(world.services, check_only=True) == []
-    good = world.services.store.reports.get_aggregate_state(DEBTOR_SIREN)
+    assert rebuild_aggregates(world.resources, check_only=True) == []
+    good = world.resources.store.reports.get_aggregate_state(DEBTOR_SIREN)
     tampered = replace(good, outstanding_cents=1, due_dates={date(2020, 1, 1).isoformat(): 1})
-    world.services.store.reports.write_aggregate_state(DEBTOR_SIREN, tampered, actor="test:tamper")
-    [difference] = rebuild_aggregates(world.services, check_only=True)
+    world.resources.store.reports.write_aggregate_state(DEBTOR_SIREN, tampered, actor="test:tamper")
+    [difference] = rebuild_aggregates(world.resources, check_only=True)
     assert (difference.siren, difference.stored, difference.replayed) == (DEBTOR_SIREN, tampered, good)
-    assert world.services.store.reports.get_aggregate_state(DEBTOR_SIREN) == tampered
-    rebuild_aggregates(world.services, check_only=False)
-    assert world.services.store.reports.get_aggregate_state(DEBTOR_SIREN) == good
-    assert rebuild_aggregates(world.services, check_only=True) == []
+    assert world.resources.store.reports.get_aggregate_state(DEBTOR_SIREN) == tampered
+    rebuild_aggregates(world.resources, check_only=False)
+    assert world.resources.store.reports.get_aggregate_state(DEBTOR_SIREN) == good
+    assert rebuild_aggregates(world.resources, check_only=True) == []
 
 
 def test_rebuild_check_exits_with_1_on_a_difference(cli_env: Path) -> None:
-    make_services().store.reports.write_aggregate_state(DEBTOR_SIREN, AggregateState(held_report_count=1), actor="test")
+    make_resources().store.reports.write_aggregate_state(DEBTOR_SIREN, AggregateState(held_report_count=1), actor="test")
     checked = CliRunner().invoke(main, ["rebuild-aggregates", "--check", "--json"])
     assert checked.exit_code == 1 and [d["siren"] for d in json.loads(checked.stdout)] == [DEBTOR_SIREN]
     assert json.loads(checked.stdout)[0]["stored"]["held_report_count"] == 1
@@ -238,8 +238,8 @@ def test_rebuild_listing_restores_what_the_public_sees_in_a_store_written_before
     world.api.post("/reports", json=filing_payload(), headers=world.member)
     world.clock.advance(days=15)
     world.tick()
-    assert rebuild_listing(world.services, check_only=True) == []
-    backend = world.services.store.backend
+    assert rebuild_listing(world.resources, check_only=True) == []
+    backend = world.resources.store.backend
     # As an older version wrote it: no public projections, a profile without its presence.
     listing_items = backend.query(f"DEBTOR#{DEBTOR_SIREN}", sk_prefix="LISTING#").items
     profile = backend.get(f"COMPANY#{DEBTOR_SIREN}", "PROFILE")
@@ -250,17 +250,17 @@ def test_rebuild_listing_restores_what_the_public_sees_in_a_store_written_before
         + [Put(profile.bumped(identity), profile.version)]
     )
     assert world.api.get(f"/companies/{DEBTOR_SIREN}").status_code == 404
-    [difference] = rebuild_listing(world.services, check_only=True)
+    [difference] = rebuild_listing(world.resources, check_only=True)
     assert (difference.siren, difference.what) == (DEBTOR_SIREN, ("invoices", "presence"))
-    rebuild_listing(world.services, check_only=False)
+    rebuild_listing(world.resources, check_only=False)
     page = world.api.get(f"/companies/{DEBTOR_SIREN}").json
     assert page["listed"] is True and page["outstanding_cents"] == 1_250_00
     assert [h["siren"] for h in world.api.get("/companies", query_string={"q": "5521"}).json["items"]] == [DEBTOR_SIREN]
-    assert rebuild_listing(world.services, check_only=True) == []
+    assert rebuild_listing(world.resources, check_only=True) == []
 
 
 def test_rebuild_listing_check_exits_with_1_on_a_difference(cli_env: Path) -> None:
-    make_services().store.companies.write_presence(Company(DEBTOR_SIREN, "SGE"), Presence(listed=True), actor="test")
+    make_resources().store.companies.write_presence(Company(DEBTOR_SIREN, "SGE"), Presence(listed=True), actor="test")
     checked = CliRunner().invoke(main, ["rebuild-listing", "--check", "--json"])
     assert checked.exit_code == 1 and json.loads(checked.stdout) == [{"siren": DEBTOR_SIREN, "differs": ["presence"]}]
     assert "public listings differing: 1" in checked.stderr

@@ -15,10 +15,10 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 
 from functions.core.clock import FixedClock
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
-from functions.core.services.directory import codes
-from functions.core.services.directory.codes import client_key
+from functions.core.usecases.directory import codes
+from functions.core.usecases.directory.codes import client_key
 from functions.core.tokens import CODE_ALPHABET, derived_code, grouped_code, hash_token, read_code
 from tests.directory.conftest import Collect
 from tests.directory.factories import filing_payload
@@ -29,12 +29,12 @@ ROOT = Path(__file__).resolve().parents[2]
 ADDRESS = "Société Générale d'Équipement\n3 quai Saint-Vincent\n69001 Lyon"
 
 
-def _letter(directory: FlaskClient, member: dict[str, str], mailer: OutboxMailer, services: Services) -> bytes:
+def _letter(directory: FlaskClient, member: dict[str, str], mailer: OutboxMailer, resources: Resources) -> bytes:
     response = directory.post(
         "/reports", json=filing_payload(debtor_email=None, postal_address=ADDRESS), headers=member
     )
     assert response.status_code == 201, response.json
-    mail = [m for m in mailer.messages() if m["To"] == services.settings.letters_to][-1]
+    mail = [m for m in mailer.messages() if m["To"] == resources.settings.letters_to][-1]
     return bytes(next(mail.iter_attachments()).get_content())
 
 
@@ -63,12 +63,12 @@ def _open(directory: FlaskClient, code: str, address: str = "203.0.113.5", **hea
 
 
 @pytest.fixture
-def letter(directory: FlaskClient, member: dict[str, str], mailer: OutboxMailer, services: Services) -> bytes:
-    return _letter(directory, member, mailer, services)
+def letter(directory: FlaskClient, member: dict[str, str], mailer: OutboxMailer, resources: Resources) -> bytes:
+    return _letter(directory, member, mailer, resources)
 
 
 def test_a_letter_gives_a_short_page_and_code_to_type_instead_of_the_long_link(
-    directory: FlaskClient, letter: bytes, services: Services
+    directory: FlaskClient, letter: bytes, resources: Resources
 ) -> None:
     text = " ".join(_lines(letter))
     assert f"{services.settings.base_url}/r/" in text
@@ -110,13 +110,13 @@ def test_a_code_opens_nothing_through_the_reply_link_routes(directory: FlaskClie
 
 
 def test_a_code_is_never_stored_nor_logged_as_it_is_or_as_a_plain_digest(
-    directory: FlaskClient, member: dict[str, str], mailer: OutboxMailer, services: Services, logged: Collect
+    directory: FlaskClient, member: dict[str, str], mailer: OutboxMailer, resources: Resources, logged: Collect
 ) -> None:
-    code = read_code(_code(_letter(directory, member, mailer, services)))
+    code = read_code(_code(_letter(directory, member, mailer, resources)))
     assert code is not None
     assert _open(directory, code).status_code == 303  # type: ignore[attr-defined]
     assert _open(directory, grouped_code("0" * 10)).status_code == 404  # type: ignore[attr-defined]
-    stored = repr(stored_state(services.store.backend))
+    stored = repr(stored_state(resources.store.backend))
     # 2**50 SHA-256 digests can be computed: a plain digest of the code would give it away.
     for form in (code, grouped_code(code), hash_token(code)):
         assert form not in stored and form not in "".join(logged.lines)
@@ -158,8 +158,8 @@ def test_a_mistyped_code_is_a_400_that_counts_as_no_guess(directory: FlaskClient
     assert _open(directory, _code(letter)).status_code == 303  # type: ignore[attr-defined]
 
 
-def test_an_expired_code_is_gone(directory: FlaskClient, letter: bytes, clock: FixedClock, services: Services) -> None:
-    clock.advance(days=services.settings.reply_link_days)
+def test_an_expired_code_is_gone(directory: FlaskClient, letter: bytes, clock: FixedClock, resources: Resources) -> None:
+    clock.advance(days=resources.settings.reply_link_days)
     assert _open(directory, _code(letter)).status_code == 410  # type: ignore[attr-defined]
 
 
@@ -179,11 +179,11 @@ def test_a_code_is_sent_by_a_form_only(directory: FlaskClient) -> None:
     assert directory.post("/r", json={"code": "ZZZZZZZZZZ"}).status_code == 415
 
 
-def test_clients_of_one_ipv6_network_share_their_count(services: Services) -> None:
-    same = client_key(services, "2001:db8:1:2::1"), client_key(services, "2001:db8:1:2:ffff::9")
-    assert same[0] == same[1] != client_key(services, "2001:db8:1:3::1")
-    assert client_key(services, "::ffff:203.0.113.5") == client_key(services, "203.0.113.5")
-    assert "203.0.113.5" not in client_key(services, "203.0.113.5")
+def test_clients_of_one_ipv6_network_share_their_count(resources: Resources) -> None:
+    same = client_key(resources, "2001:db8:1:2::1"), client_key(resources, "2001:db8:1:2:ffff::9")
+    assert same[0] == same[1] != client_key(resources, "2001:db8:1:3::1")
+    assert client_key(resources, "::ffff:203.0.113.5") == client_key(resources, "203.0.113.5")
+    assert "203.0.113.5" not in client_key(resources, "203.0.113.5")
 
 
 def test_codes_are_ten_unambiguous_characters_read_as_typed() -> None:

@@ -112,7 +112,7 @@ def test_a_partial_payment_leaving_less_than_the_minimum_takes_the_report_off_th
     )
     assert (paid.json["status"], paid.json["outstanding_cents"]) == ("unlisted", 99_99)
     assert not listed(world)
-    assert world.services.store.reports.get_aggregate(DEBTOR_SIREN).open_published_count == 0
+    assert world.resources.store.reports.get_aggregate(DEBTOR_SIREN).open_published_count == 0
     assert subjects_to(world.mailer, DEBTOR_MAIL)[-1] == "Signalement retiré de l'annuaire Ardoise"
     assert world.api.get(f"/replies/{reply_token(world.mailer)}").json["actions"] == []
     world.clock.advance(days=20)

@@ -11,13 +11,13 @@ def public_traces(world: World, siren: str = DEBTOR_SIREN) -> tuple[object, ...]
     response = world.api.get(f"/companies/{siren}")
     page = response.json if response.status_code == 200 else {"listed": False, "reports": [], "outstanding_cents": 0}
     hits = world.api.get("/companies", query_string={"q": "societe generale"}).json["items"]
-    aggregate = world.services.store.reports.get_aggregate(siren)
+    aggregate = world.resources.store.reports.get_aggregate(siren)
     return (
         page["listed"],
         page["reports"],
         page["outstanding_cents"],
         any(h["listed"] for h in hits),
-        world.services.store.reports.list_listed_sirens(),
+        world.resources.store.reports.list_listed_sirens(),
         aggregate.open_published_count if aggregate else 0,
     )
 

@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from functions.core.context import Services
-from functions.core.services.directory import listing, progress
+from functions.core.resources import Resources
+from functions.core.usecases.directory import listing, progress
 from functions.core.store import Store
 from functions.core.store.companies import Company
 from functions.core.store.items import Item, ItemBackend, Put, Write
@@ -33,29 +33,29 @@ class CrashAfterPublication:
 
 
 def test_a_company_is_findable_from_the_transaction_that_lists_it_even_if_the_tick_dies_right_after(
-    services: Services,
+    resources: Resources,
 ) -> None:
-    services.store.reports.file_report(notified(make_report(), at=services.clock()), actor="test")
-    services.clock.advance(days=16)  # type: ignore[attr-defined]
-    crashing = CrashAfterPublication(services.store.backend)
-    dying = Services(
-        services.settings, store=Store(crashing, services.clock), mailer=services.mailer, clock=services.clock
+    resources.store.reports.file_report(notified(make_report(), at=resources.clock()), actor="test")
+    resources.clock.advance(days=16)  # type: ignore[attr-defined]
+    crashing = CrashAfterPublication(resources.store.backend)
+    dying = Resources(
+        resources.settings, store=Store(crashing, resources.clock), mailer=resources.mailer, clock=resources.clock
     )
     with pytest.raises(RuntimeError):
         progress.publish_due(dying)
-    assert crashing.crashed and services.store.reports.list_listed_sirens() == [DEBTOR_SIREN]
-    hits, _ = listing.search_companies(services, "societe generale")
+    assert crashing.crashed and resources.store.reports.list_listed_sirens() == [DEBTOR_SIREN]
+    hits, _ = listing.search_companies(resources, "societe generale")
     assert [(h.siren, h.name) for h in hits] == [(DEBTOR_SIREN, DEBTOR_NAME)]
-    events = [e.action for e in services.store.audit.list_events(f"company:{DEBTOR_SIREN}")]
+    events = [e.action for e in resources.store.audit.list_events(f"company:{DEBTOR_SIREN}")]
     assert events[-2:] == ["report.published", "company.recorded"]
 
 
-def test_an_identity_already_known_is_kept_at_publication(services: Services) -> None:
-    services.store.companies.record_company(Company(DEBTOR_SIREN, "SGE", city="Lyon"), "test")
-    services.store.reports.file_report(notified(make_report(), at=services.clock()), actor="test")
-    services.clock.advance(days=16)  # type: ignore[attr-defined]
-    assert progress.publish_due(services) == 1
-    assert services.store.companies.get_company(DEBTOR_SIREN) == Company(DEBTOR_SIREN, "SGE", city="Lyon")
+def test_an_identity_already_known_is_kept_at_publication(resources: Resources) -> None:
+    resources.store.companies.record_company(Company(DEBTOR_SIREN, "SGE", city="Lyon"), "test")
+    resources.store.reports.file_report(notified(make_report(), at=resources.clock()), actor="test")
+    resources.clock.advance(days=16)  # type: ignore[attr-defined]
+    assert progress.publish_due(resources) == 1
+    assert resources.store.companies.get_company(DEBTOR_SIREN) == Company(DEBTOR_SIREN, "SGE", city="Lyon")
 
 
 class CountingReads:
@@ -74,15 +74,15 @@ class CountingReads:
         return self.backend.get_many(keys)
 
 
-def test_a_siren_prefix_search_reads_the_public_index_and_the_figures_in_one_batch(services: Services) -> None:
+def test_a_siren_prefix_search_reads_the_public_index_and_the_figures_in_one_batch(resources: Resources) -> None:
     sirens = ["552100554", "552081317", "552032534"]
     for number, siren in enumerate(sirens):
-        services.store.companies.record_company(Company(siren, f"Société {number}"), "test")
-        report = published(make_report(id=f"rpt_{number}", debtor_siren=siren), at=services.clock())
-        services.store.reports.file_report(report, actor="test")
-    counting = CountingReads(services.store.backend)
-    reading = Services(
-        services.settings, store=Store(counting, services.clock), mailer=services.mailer, clock=services.clock
+        resources.store.companies.record_company(Company(siren, f"Société {number}"), "test")
+        report = published(make_report(id=f"rpt_{number}", debtor_siren=siren), at=resources.clock())
+        resources.store.reports.file_report(report, actor="test")
+    counting = CountingReads(resources.store.backend)
+    reading = Resources(
+        resources.settings, store=Store(counting, resources.clock), mailer=resources.mailer, clock=resources.clock
     )
     hits, _ = listing.search_companies(reading, "552")
     assert sorted(h.siren for h in hits) == sorted(sirens)

@@ -40,5 +40,5 @@ def test_a_refused_request_sends_nothing_and_records_nothing(directory: FlaskCli
     sent = len(mailer.messages())  # type: ignore[attr-defined]
     assert directory.post("/members", json=registration()).status_code == 429
     assert len(mailer.messages()) == sent  # type: ignore[attr-defined]
-    services = directory.application.extensions["ardoise"]
-    assert len(services.store.members.list_members(CREDITOR_SIREN)) == 1
+    resources = directory.application.extensions["ardoise"]
+    assert len(resources.store.members.list_members(CREDITOR_SIREN)) == 1

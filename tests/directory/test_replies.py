@@ -12,7 +12,7 @@ import requests
 from flask.testing import FlaskClient
 
 from functions.core.clock import FixedClock
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
 from functions.core.store.evidence import MAX_EVIDENCE_BYTES
 from functions.directory.app import create_app
@@ -36,12 +36,12 @@ def declare(directory: FlaskClient, token: str, *, size: int = 1000, content_typ
 
 
 def test_the_link_shows_only_its_own_report_and_never_the_token_in_the_store(
-    directory: FlaskClient, token: str, services: Services
+    directory: FlaskClient, token: str, resources: Resources
 ) -> None:
     page = directory.get(f"/replies/{token}")
     assert page.status_code == 200
     assert page.json["creditor_name"] == "Menuiserie Durand SARL" and page.json["invoice_number"] == "F-2025-0412"
-    assert services.store.backend.get(f"REPLYLINK#{token}", "LINK") is None  # stored by digest only
+    assert resources.store.backend.get(f"REPLYLINK#{token}", "LINK") is None  # stored by digest only
 
 
 def test_an_unknown_or_truncated_link_is_a_404(directory: FlaskClient, token: str) -> None:
@@ -128,12 +128,12 @@ def test_a_link_cannot_upload_to_another_reports_evidence(
 
 
 def test_evidence_goes_straight_to_s3_through_a_presigned_post(
-    aws: None, services: Services, mailer: OutboxMailer, tmp_path: Path
+    aws: None, resources: Resources, mailer: OutboxMailer, tmp_path: Path
 ) -> None:
     s3 = boto3.client("s3", region_name="eu-west-3")
     s3.create_bucket(Bucket="ardoise-pieces", CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
-    settings = services.settings.replace(evidence_url="s3://ardoise-pieces/litiges")
-    client = create_app(settings=settings, store=services.store, mailer=mailer, clock=services.clock).test_client()
+    settings = resources.settings.replace(evidence_url="s3://ardoise-pieces/litiges")
+    client = create_app(settings=settings, store=resources.store, mailer=mailer, clock=resources.clock).test_client()
     member = {"Authorization": register(client, mailer)}
     client.post("/reports", json=filing_payload(), headers=member)
     token = reply_token(mailer)
@@ -162,12 +162,12 @@ def test_evidence_goes_straight_to_s3_through_a_presigned_post(
 
 
 def test_the_s3_upload_policy_fixes_the_declared_type_and_size_and_a_dispute_refuses_other_bytes(
-    aws: None, services: Services, mailer: OutboxMailer
+    aws: None, resources: Resources, mailer: OutboxMailer
 ) -> None:
     s3 = boto3.client("s3", region_name="eu-west-3")
     s3.create_bucket(Bucket="ardoise-pieces", CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
-    settings = services.settings.replace(evidence_url="s3://ardoise-pieces/litiges")
-    client = create_app(settings=settings, store=services.store, mailer=mailer, clock=services.clock).test_client()
+    settings = resources.settings.replace(evidence_url="s3://ardoise-pieces/litiges")
+    client = create_app(settings=settings, store=resources.store, mailer=mailer, clock=resources.clock).test_client()
     client.post("/reports", json=filing_payload(), headers={"Authorization": register(client, mailer)})
     token = reply_token(mailer)
     page = b"<html><body><script>alert(1)</script></body></html>"
@@ -209,9 +209,9 @@ def test_a_debtor_reply_is_escaped_on_its_page(directory: FlaskClient, token: st
 
 
 def test_the_debtor_s_page_states_the_penalty_points_as_configured(
-    settings: Any, services: Services, mailer: OutboxMailer, token: str
+    settings: Any, resources: Resources, mailer: OutboxMailer, token: str
 ) -> None:
     configured = settings.replace(penalty_points=Decimal("7.5"))
-    app = create_app(settings=configured, store=services.store, mailer=mailer, clock=services.clock)
+    app = create_app(settings=configured, store=resources.store, mailer=mailer, clock=resources.clock)
     html = app.test_client().get(f"/replies/{token}", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "taux BCE + 7,5\u00a0points" in html and "10 points" not in html

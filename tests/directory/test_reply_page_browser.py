@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 
 from functions.core.clock import FixedClock
 from functions.core.config import Settings
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.evidence import ACCEPTED_TYPES
 from functions.core.mailer import OutboxMailer
 from functions.core.store import open_store
@@ -48,36 +48,36 @@ def chromium_page() -> Iterator[Any]:
 
 
 @pytest.fixture
-def served(settings: Settings, tmp_path: Path) -> Iterator[tuple[str, Services]]:
+def served(settings: Settings, tmp_path: Path) -> Iterator[tuple[str, Resources]]:
     """The directory app behind /api/directory on a random local port."""
     holder: dict[str, Any] = {}
     # Late-bound: the app needs the port (its base URL) that the server picks.
     server = make_server("127.0.0.1", 0, lambda env, start: holder["wsgi"](env, start), threaded=True)  # noqa: PLW0108
     base = f"http://127.0.0.1:{server.server_port}"
     clock = FixedClock(START)
-    ctx = Services(
+    res = Resources(
         settings.replace(base_url=base, evidence_url=f"folder:{tmp_path}/evidence"),
         store=open_store(f"sqlite:///{tmp_path}/browser.db", clock),
         mailer=OutboxMailer(tmp_path / "outbox", "x"),
         clock=clock,
     )
-    app = create_app(settings=ctx.settings, store=ctx.store, mailer=ctx.mailer, clock=clock)
+    app = create_app(settings=res.settings, store=res.store, mailer=res.mailer, clock=clock)
     holder["wsgi"] = DispatcherMiddleware(lambda env, start: [], {"/api/directory": app})
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield base, ctx
+        yield base, res
     finally:
         server.shutdown()
         thread.join()
 
 
-def test_a_debtor_contests_from_its_page_with_a_file(served: tuple[str, Services], tmp_path: Path) -> None:
-    base, ctx = served
-    client = create_app(settings=ctx.settings, store=ctx.store, mailer=ctx.mailer, clock=ctx.clock).test_client()
-    member = {"Authorization": register(client, ctx.mailer)}  # type: ignore[arg-type]
+def test_a_debtor_contests_from_its_page_with_a_file(served: tuple[str, Resources], tmp_path: Path) -> None:
+    base, res = served
+    client = create_app(settings=res.settings, store=res.store, mailer=res.mailer, clock=res.clock).test_client()
+    member = {"Authorization": register(client, res.mailer)}  # type: ignore[arg-type]
     assert client.post("/reports", json=filing_payload(), headers=member).status_code == 201
-    token = reply_token(ctx.mailer)  # type: ignore[arg-type]
+    token = reply_token(res.mailer)  # type: ignore[arg-type]
     with chromium_page() as page:
         page.goto(f"{base}/api/directory/replies/{token}")
         assert "Facture n° F-2025-0412" in page.text_content("h1")
@@ -88,23 +88,23 @@ def test_a_debtor_contests_from_its_page_with_a_file(served: tuple[str, Services
         )
         page.click("text=Envoyer ma contestation")
         page.wait_for_selector("text=C'est enregistré", timeout=10_000)
-    [report] = ctx.store.reports.list_for_debtor(DEBTOR_SIREN)
+    [report] = res.store.reports.list_for_debtor(DEBTOR_SIREN)
     assert report.status.value == "disputed" and report.dispute is not None
     assert report.dispute.text.startswith("Un avoir de 300 EUR")
     [evidence_id] = report.dispute.evidence_ids
     assert (tmp_path / "evidence" / report.id / evidence_id).read_bytes() == b"%PDF-1.4 avoir"
 
 
-def _open_reply_page(served: tuple[str, Services]) -> tuple[str, Services, str]:
-    base, ctx = served
-    client = create_app(settings=ctx.settings, store=ctx.store, mailer=ctx.mailer, clock=ctx.clock).test_client()
-    member = {"Authorization": register(client, ctx.mailer)}  # type: ignore[arg-type]
+def _open_reply_page(served: tuple[str, Resources]) -> tuple[str, Resources, str]:
+    base, res = served
+    client = create_app(settings=res.settings, store=res.store, mailer=res.mailer, clock=res.clock).test_client()
+    member = {"Authorization": register(client, res.mailer)}  # type: ignore[arg-type]
     assert client.post("/reports", json=filing_payload(), headers=member).status_code == 201
-    return base, ctx, reply_token(ctx.mailer)  # type: ignore[arg-type]
+    return base, res, reply_token(res.mailer)  # type: ignore[arg-type]
 
 
-def test_a_debtor_declares_a_partial_payment_typed_in_euros_from_its_page(served: tuple[str, Services]) -> None:
-    base, ctx, token = _open_reply_page(served)
+def test_a_debtor_declares_a_partial_payment_typed_in_euros_from_its_page(served: tuple[str, Resources]) -> None:
+    base, res, token = _open_reply_page(served)
     with chromium_page() as page:
         page.goto(f"{base}/api/directory/replies/{token}")
         # Both file pickers offer exactly the media types the API takes.
@@ -120,27 +120,27 @@ def test_a_debtor_declares_a_partial_payment_typed_in_euros_from_its_page(served
         page.set_input_files("#payment-files", {"name": "v.gif", "mimeType": "image/gif", "buffer": b"GIF89a"})
         page.click("text=Déclarer le paiement")
         page.wait_for_selector("text=Type de fichier refusé (v.gif)", timeout=10_000)
-        [report] = ctx.store.reports.list_for_debtor(DEBTOR_SIREN)
-        assert ctx.store.replies.list_evidence(report) == [] and report.dispute is None
+        [report] = res.store.reports.list_for_debtor(DEBTOR_SIREN)
+        assert res.store.replies.list_evidence(report) == [] and report.dispute is None
         page.set_input_files(
             "#payment-files",
             {"name": "virement.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n virement"},
         )
         page.click("text=Déclarer le paiement")
         page.wait_for_selector("text=C'est enregistré", timeout=10_000)
-    [report] = ctx.store.reports.list_for_debtor(DEBTOR_SIREN)
+    [report] = res.store.reports.list_for_debtor(DEBTOR_SIREN)
     assert report.status.value == "disputed" and report.dispute is not None
     assert report.dispute.kind.value == "payment_declared"
     assert (report.dispute.paid_on.isoformat(), report.dispute.declared_amount_cents) == ("2026-02-27", 100050)  # type: ignore[union-attr]
 
 
-def test_a_debtor_types_its_letter_s_code_and_lands_on_its_page(served: tuple[str, Services]) -> None:
-    base, ctx = served
-    client = create_app(settings=ctx.settings, store=ctx.store, mailer=ctx.mailer, clock=ctx.clock).test_client()
-    member = {"Authorization": register(client, ctx.mailer)}  # type: ignore[arg-type]
+def test_a_debtor_types_its_letter_s_code_and_lands_on_its_page(served: tuple[str, Resources]) -> None:
+    base, res = served
+    client = create_app(settings=res.settings, store=res.store, mailer=res.mailer, clock=res.clock).test_client()
+    member = {"Authorization": register(client, res.mailer)}  # type: ignore[arg-type]
     payload = filing_payload(debtor_email=None, postal_address="3 quai Saint-Vincent\n69001 Lyon")
     assert client.post("/reports", json=payload, headers=member).status_code == 201
-    [letter] = [m for m in ctx.mailer.messages() if m["To"] == ctx.settings.letters_to]  # type: ignore[attr-defined]
+    [letter] = [m for m in res.mailer.messages() if m["To"] == res.settings.letters_to]  # type: ignore[attr-defined]
     text = " ".join(p.extract_text() for p in PdfReader(BytesIO(next(letter.iter_attachments()).get_content())).pages)
     code = re.search(r"\b([0-9A-Z]{5}-[0-9A-Z]{5})\b", text).group(1)  # type: ignore[union-attr]
     with chromium_page() as page:

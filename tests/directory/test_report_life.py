@@ -7,7 +7,7 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from functions.core.clock import FixedClock
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
 from functions.local.tick import run_local_tick
 from tests.directory.conftest import World, register, reply_token, subjects_to
@@ -44,13 +44,13 @@ def upload(directory: FlaskClient, token: str, content: bytes, filename: str = "
 def test_a_report_is_notified_published_replied_to_paid_disputed_upheld_settled_and_deleted(
     world: World, tmp_path: Path, monkeypatch: Any
 ) -> None:
-    directory, member, moderator, mailer, clock, services = (
+    directory, member, moderator, mailer, clock, resources = (
         world.api,
         world.member,
         world.moderator,
         world.mailer,
         world.clock,
-        world.services,
+        world.resources,
     )
     monkeypatch.chdir(tmp_path)  # evidence goes to var/evidence under the test's folder
     filed = directory.post("/reports", json=filing_payload(), headers=member)
@@ -61,10 +61,10 @@ def test_a_report_is_notified_published_replied_to_paid_disputed_upheld_settled_
     # Grace period: nothing public, even one minute before it ends.
     assert listing(directory)["listed"] is False
     clock.advance(days=15, minutes=-1)
-    run_local_tick(services)
+    run_local_tick(resources)
     assert listing(directory)["reports"] == []
     clock.advance(minutes=1)
-    assert run_local_tick(services)["directory_publication"] == 1
+    assert run_local_tick(resources)["directory_publication"] == 1
     page = listing(directory)
     assert page["listed"] is True and page["open_published_count"] == 1
     assert page["reports"][0]["outstanding_cents"] == 1_250_00
@@ -140,20 +140,20 @@ def test_a_report_is_notified_published_replied_to_paid_disputed_upheld_settled_
         "2026-03-17",
     )
     assert listing(directory)["listed"] is False
-    assert services.store.reports.get_aggregate(DEBTOR_SIREN).outstanding_cents == 0
-    assert [r.id for r in services.store.reports.list_for_debtor(DEBTOR_SIREN)] == [report_id]
+    assert resources.store.reports.get_aggregate(DEBTOR_SIREN).outstanding_cents == 0
+    assert [r.id for r in resources.store.reports.list_for_debtor(DEBTOR_SIREN)] == [report_id]
     assert subjects_to(mailer, DEBTOR_MAIL)[-1] == "Signalement clos : règlement enregistré"
 
     # Deleted 24 months after settlement, with its evidence; the audit log keeps no free text.
     clock.advance(days=730)
-    run_local_tick(services)
+    run_local_tick(resources)
     assert directory.get(f"/reports/{report_id}", headers=member).status_code == 200
     clock.advance(days=2)
-    assert run_local_tick(services)["directory_retention"]["reports"] == 1
+    assert run_local_tick(resources)["directory_retention"]["reports"] == 1
     assert directory.get(f"/reports/{report_id}", headers=member).status_code == 404
     assert not list((tmp_path / "var" / "evidence").rglob("ev_*"))
-    assert services.store.reports.get_aggregate(DEBTOR_SIREN) is None
-    events = services.store.audit.list_events(f"company:{DEBTOR_SIREN}")
+    assert resources.store.reports.get_aggregate(DEBTOR_SIREN) is None
+    events = resources.store.audit.list_events(f"company:{DEBTOR_SIREN}")
     assert [e.action for e in events if e.entity == f"report:{report_id}"][-1] == "report.deleted"
     audit_text = json.dumps([e.__dict__ for e in events], ensure_ascii=False)
     for free_text in (REPLY, "avoir", "Menuiseries posées", "autre facture"):
@@ -161,13 +161,13 @@ def test_a_report_is_notified_published_replied_to_paid_disputed_upheld_settled_
 
 
 def test_a_dispute_in_the_grace_period_freezes_publication_until_a_moderator_rejects_it(world: World) -> None:
-    directory, member, moderator, mailer, clock, services = (
+    directory, member, moderator, mailer, clock, resources = (
         world.api,
         world.member,
         world.moderator,
         world.mailer,
         world.clock,
-        world.services,
+        world.resources,
     )
     report_id = directory.post("/reports", json=filing_payload(), headers=member).json["id"]
     token = reply_token(mailer)
@@ -178,7 +178,7 @@ def test_a_dispute_in_the_grace_period_freezes_publication_until_a_moderator_rej
     )
     assert response.json["status"] == "disputed"
     clock.advance(days=30)
-    run_local_tick(services)
+    run_local_tick(resources)
     assert listing(directory)["listed"] is False
     rejected = directory.post(
         f"/reports/{report_id}/moderation",
@@ -186,7 +186,7 @@ def test_a_dispute_in_the_grace_period_freezes_publication_until_a_moderator_rej
         headers=moderator,
     )
     assert rejected.json["status"] == "rejected"
-    run_local_tick(services)
+    run_local_tick(resources)
     assert listing(directory)["listed"] is False
     assert directory.get(f"/replies/{token}").json["actions"] == []
     assert "Décision de modération sur votre contestation" in subjects_to(mailer, DEBTOR_MAIL)
@@ -195,13 +195,13 @@ def test_a_dispute_in_the_grace_period_freezes_publication_until_a_moderator_rej
 def test_an_upheld_dispute_in_the_grace_period_is_published_when_the_grace_period_ends_without_its_text(
     world: World,
 ) -> None:
-    directory, member, moderator, mailer, clock, services = (
+    directory, member, moderator, mailer, clock, resources = (
         world.api,
         world.member,
         world.moderator,
         world.mailer,
         world.clock,
-        world.services,
+        world.resources,
     )
     report_id = directory.post("/reports", json=filing_payload(), headers=member).json["id"]
     directory.post(
@@ -216,10 +216,10 @@ def test_an_upheld_dispute_in_the_grace_period_is_published_when_the_grace_perio
     )
     assert upheld.json["status"] == "notified"
     clock.advance(days=9)
-    run_local_tick(services)
+    run_local_tick(resources)
     assert listing(directory)["listed"] is False
     clock.advance(days=1)
-    run_local_tick(services)
+    run_local_tick(resources)
     published = listing(directory)
     assert published["listed"] is True and published["reports"][0]["debtor_reply"] == ""  # written for the moderator
 
@@ -227,7 +227,7 @@ def test_an_upheld_dispute_in_the_grace_period_is_published_when_the_grace_perio
 def test_a_debtor_declaring_payment_with_proof_freezes_publication_and_the_creditor_settles(
     world: World, tmp_path: Path, monkeypatch: Any
 ) -> None:
-    directory, member, mailer, clock, services = world.api, world.member, world.mailer, world.clock, world.services
+    directory, member, mailer, clock, resources = world.api, world.member, world.mailer, world.clock, world.resources
     monkeypatch.chdir(tmp_path)
     report_id = directory.post("/reports", json=filing_payload(), headers=member).json["id"]
     token = reply_token(mailer)
@@ -242,7 +242,7 @@ def test_a_debtor_declaring_payment_with_proof_freezes_publication_and_the_credi
     body = [m for m in mailer.messages() if m["To"] == CREDITOR_MAIL][-1].get_body(("plain",)).get_content()
     assert "déclare avoir payé le 01/03/2026" in body
     clock.advance(days=20)
-    run_local_tick(services)
+    run_local_tick(resources)
     assert listing(directory)["listed"] is False
     settled = directory.post(
         f"/reports/{report_id}/payments", json={"amount_cents": 1_250_00, "paid_on": "2026-03-01"}, headers=member
@@ -251,11 +251,11 @@ def test_a_debtor_declaring_payment_with_proof_freezes_publication_and_the_credi
 
 
 def test_the_creditor_may_withdraw_a_published_report_and_nothing_else_happens_after(
-    directory: FlaskClient, member: dict[str, str], mailer: OutboxMailer, clock: FixedClock, services: Services
+    directory: FlaskClient, member: dict[str, str], mailer: OutboxMailer, clock: FixedClock, resources: Resources
 ) -> None:
     report_id = directory.post("/reports", json=filing_payload(), headers=member).json["id"]
     clock.advance(days=16)
-    run_local_tick(services)
+    run_local_tick(resources)
     assert listing(directory)["listed"] is True
     withdrawn = directory.post(f"/reports/{report_id}/withdraw", headers=member)
     assert withdrawn.json["status"] == "withdrawn"

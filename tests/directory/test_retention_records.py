@@ -5,8 +5,8 @@ import json
 from flask.testing import FlaskClient
 
 from functions.core.clock import FixedClock
-from functions.core.context import Services
-from functions.core.services.directory.retention import export_company
+from functions.core.resources import Resources
+from functions.core.usecases.directory.retention import export_company
 from functions.local.tick import run_local_tick
 from tests.charter.factories import make_signature
 from tests.directory.conftest import World
@@ -15,7 +15,7 @@ from tests.reports.factories import make_experience
 
 
 def test_an_unverified_member_and_its_code_are_deleted_by_the_tick_after_48_hours(
-    directory: FlaskClient, services: Services, clock: FixedClock
+    directory: FlaskClient, resources: Resources, clock: FixedClock
 ) -> None:
     directory.post(
         "/members",
@@ -26,20 +26,20 @@ def test_an_unverified_member_and_its_code_are_deleted_by_the_tick_after_48_hour
             "email": "compta@menuiserie-durand.fr",
         },
     )
-    [member] = services.store.members.list_members(CREDITOR_SIREN)
+    [member] = resources.store.members.list_members(CREDITOR_SIREN)
     clock.advance(hours=47)
-    assert run_local_tick(services)["directory_retention"]["expired_records"] == 2  # the two registration cooldowns
-    assert services.store.members.get_member(member.id) is not None
+    assert run_local_tick(resources)["directory_retention"]["expired_records"] == 2  # the two registration cooldowns
+    assert resources.store.members.get_member(member.id) is not None
     clock.advance(hours=1)
-    assert run_local_tick(services)["directory_retention"]["expired_records"] == 2  # the member and its code
-    assert services.store.members.list_members(CREDITOR_SIREN) == []
-    assert services.store.audit.list_events(f"member:{member.id}")[-1].action == "member.expired"
+    assert run_local_tick(resources)["directory_retention"]["expired_records"] == 2  # the member and its code
+    assert resources.store.members.list_members(CREDITOR_SIREN) == []
+    assert resources.store.audit.list_events(f"member:{member.id}")[-1].action == "member.expired"
 
 
 def test_idempotency_records_and_expired_reply_links_are_deleted_by_the_tick(world: World) -> None:
     headers = {**world.member, "Idempotency-Key": "facture-0412"}
     assert world.api.post("/reports", json=filing_payload(), headers=headers).status_code == 201
-    backend = world.services.store.backend
+    backend = world.resources.store.backend
     assert len(backend.scan_partitions("IDEMPOTENCY#")) == 1
     world.clock.advance(hours=24)
     world.tick()
@@ -56,24 +56,24 @@ def test_idempotency_records_and_expired_reply_links_are_deleted_by_the_tick(wor
     world.clock.advance(days=15)
     world.tick()
     assert backend.scan_partitions("REPLYLINK#") == []
-    report = world.services.store.reports.list_for_debtor(DEBTOR_SIREN)[0]
-    assert world.services.store.reports.list_partition(DEBTOR_SIREN, f"LINK#{report.id}#") == []
+    report = world.resources.store.reports.list_for_debtor(DEBTOR_SIREN)[0]
+    assert world.resources.store.reports.list_partition(DEBTOR_SIREN, f"LINK#{report.id}#") == []
 
 
 def test_export_holds_the_experiences_the_charter_signature_and_the_summary(world: World) -> None:
-    services = world.services
+    resources = world.resources
     world.api.post("/reports", json=filing_payload(), headers=world.member)
     world.clock.advance(days=15)
     world.tick()
-    services.store.experiences.share_experiences(
+    resources.store.experiences.share_experiences(
         "542065479",
         [make_experience(creditor_siren="542065479", debtor_siren=DEBTOR_SIREN, days_late=12)],
         actor="member:test",
     )
-    services.store.signatures.record_signature(make_signature(), None, action="signature.signed", actor="test")
+    resources.store.signatures.record_signature(make_signature(), None, action="signature.signed", actor="test")
     world.clock.advance(minutes=1)
     world.tick()
-    exported = export_company(services, DEBTOR_SIREN)
+    exported = export_company(resources, DEBTOR_SIREN)
     [experience] = exported["experiences_as_debtor"]
     assert (experience["creditor_siren"], experience["paid_on"]) == ("542065479", "2026-02-12")
     assert exported["charter_signature"]["email"] == "direction@sge-equipement.fr"

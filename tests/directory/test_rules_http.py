@@ -81,10 +81,10 @@ def test_a_report_exactly_eight_days_after_the_notice_is_accepted(
     assert response.status_code == 201, response.json
 
 
-def test_a_refused_report_leaves_nothing_behind(directory: FlaskClient, member: dict[str, str], services: Any) -> None:
+def test_a_refused_report_leaves_nothing_behind(directory: FlaskClient, member: dict[str, str], resources: Any) -> None:
     directory.post("/reports", json=filing_payload(notice_date=None, notice_channel=None), headers=member)
-    assert services.store.reports.list_for_debtor("552100554") == []
-    assert services.store.reports.get_aggregate("552100554") is None
+    assert resources.store.reports.list_for_debtor("552100554") == []
+    assert resources.store.reports.get_aggregate("552100554") is None
 
 
 def test_malformed_input_is_a_400_not_a_rule(directory: FlaskClient, member: dict[str, str]) -> None:
@@ -123,17 +123,17 @@ def test_an_invoice_exactly_five_years_old_may_still_be_reported(
 
 
 def test_absurd_dates_are_refused_before_any_penalty_is_computed_and_leave_nothing_behind(
-    directory: FlaskClient, member: dict[str, str], services: Any, mailer: Any
+    directory: FlaskClient, member: dict[str, str], resources: Any, mailer: Any
 ) -> None:
     # Accepted once: its notice claimed 507,103.55 EUR of penalties on 2,500 EUR.
     payload = filing_payload(
         issue_date="0001-01-01", due_date="0001-01-02", amount_cents=2_500_00, outstanding_cents=2_500_00
     )
-    before, mails = stored_state(services.store.backend), len(mailer.messages())
+    before, mails = stored_state(resources.store.backend), len(mailer.messages())
     response = directory.post("/reports", json=payload, headers=member)
     assert response.status_code == 422
     assert "facture_trop_ancienne" in [e["code"] for e in response.json["errors"]]
-    assert stored_state(services.store.backend) == before
+    assert stored_state(resources.store.backend) == before
     assert len(mailer.messages()) == mails
 
 

@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 from flask.testing import FlaskClient
 
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.identifiers import luhn_is_valid
 from functions.core.mailer import OutboxMailer
-from functions.core.services.propagation import refresh_marked
+from functions.core.usecases.propagation import refresh_marked
 from tests.charter.factories import sign, signature_form
 from tests.directory.conftest import World
 from tests.directory.factories import CREDITOR_SIREN, DEBTOR_SIREN, filing_payload
@@ -68,10 +68,10 @@ def test_the_charter_is_signed_and_read_by_siret(charter: FlaskClient, mailer: O
 
 
 @pytest.fixture
-def published(services: Services) -> None:
-    record_company(services)
-    file_published(services, id="r1", number="F-1", due_date=date(2026, 1, 5), amount_cents=1_000_00)
-    refresh_marked(services)
+def published(resources: Resources) -> None:
+    record_company(resources)
+    file_published(resources, id="r1", number="F-1", due_date=date(2026, 1, 5), amount_cents=1_000_00)
+    refresh_marked(resources)
 
 
 @pytest.mark.usefixtures("published")
@@ -85,8 +85,8 @@ def test_the_directory_finds_a_company_by_siret(directory: FlaskClient) -> None:
 
 
 @pytest.mark.usefixtures("published")
-def test_solvency_and_the_watchlist_take_a_siret(reports: FlaskClient, services: Services) -> None:
-    _, key = add_subscriber(services, plan="pro")
+def test_solvency_and_the_watchlist_take_a_siret(reports: FlaskClient, resources: Resources) -> None:
+    _, key = add_subscriber(resources, plan="pro")
     headers = {"X-API-Key": key}
     siret = DEBTOR_SIRET.replace(" ", "")
     summary = reports.get(f"/solvency/{siret}", headers=headers)

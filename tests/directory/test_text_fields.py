@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from flask.testing import FlaskClient
 
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.reports import ReportStatus
-from functions.core.services.directory.notices import notify_pending
+from functions.core.usecases.directory.notices import notify_pending
 from tests.directory.conftest import World, reply_token
 from tests.directory.factories import CREDITOR_SIREN, filing_payload, make_report
 
@@ -41,7 +41,7 @@ def test_free_text_keeps_its_line_breaks_and_browser_line_ends_are_unified(world
     )
     response = world.api.post("/reports", json=payload, headers=world.member)
     assert response.status_code == 201
-    report = world.services.store.reports.get_report(response.json["id"])
+    report = world.resources.store.reports.get_report(response.json["id"])
     assert report.debtor.postal_address == "Société Générale d'Équipement\n3 quai Saint-Vincent\n69001 Lyon"
     assert report.description == "Première relance le 10 janvier.\nMise en demeure le 30 janvier."
 
@@ -70,20 +70,20 @@ def test_a_debtor_reply_and_a_moderator_note_refuse_control_characters(world: Wo
     assert note.status_code == 400 and field_codes(note) == {"note": "texte_invalide"}
 
 
-def test_one_report_the_mailer_refuses_does_not_stall_the_other_notices(services: Services) -> None:
+def test_one_report_the_mailer_refuses_does_not_stall_the_other_notices(resources: Resources) -> None:
     # A record stored before the text checks existed: its address would break the e-mail's header.
-    legacy = make_report(id="rpt_broken", number="F-1", created_at=services.clock())
+    legacy = make_report(id="rpt_broken", number="F-1", created_at=resources.clock())
     broken = replace(legacy, debtor=replace(legacy.debtor, email="compta@sge.fr\nBcc: tous@exemple.fr"))
-    sound = make_report(id="rpt_sound", number="F-2", created_at=services.clock() + timedelta(seconds=1))
+    sound = make_report(id="rpt_sound", number="F-2", created_at=resources.clock() + timedelta(seconds=1))
     for report in (broken, sound):
-        services.store.reports.file_report(report, actor="test:legacy")
-    assert notify_pending(services) == 1
-    assert services.store.reports.get_report("rpt_sound").status is ReportStatus.NOTIFIED
-    assert services.store.reports.get_report("rpt_broken").status is ReportStatus.SUBMITTED
+        resources.store.reports.file_report(report, actor="test:legacy")
+    assert notify_pending(resources) == 1
+    assert resources.store.reports.get_report("rpt_sound").status is ReportStatus.NOTIFIED
+    assert resources.store.reports.get_report("rpt_broken").status is ReportStatus.SUBMITTED
     # Left for a later tick: once its claim lapses, it is tried again (and fails alone again).
-    services.clock.advance(minutes=11)  # type: ignore[attr-defined]
-    assert notify_pending(services) == 0
-    assert services.store.reports.get_report("rpt_broken").status is ReportStatus.SUBMITTED
+    resources.clock.advance(minutes=11)  # type: ignore[attr-defined]
+    assert notify_pending(resources) == 0
+    assert resources.store.reports.get_report("rpt_broken").status is ReportStatus.SUBMITTED
 
 
 @pytest.mark.parametrize("email", ["claire\x00@durand.fr", "claire\x07@durand.fr", "claire\u202e@durand.fr"])

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.reports import ReportStatus
-from functions.core.services.site_snapshot import load_site_snapshot
+from functions.core.usecases.site_snapshot import load_site_snapshot
 from functions.core.store import Store
 from functions.core.store.items import Item, ItemBackend, Page
 from functions.directory.app import create_app
@@ -70,7 +70,7 @@ def site(world: World, tmp_path: Path, mkdocs_once: Path, site_inputs: Handwritt
     builder = SiteBuilder(build_dir, base_url=BASE_URL, workers=1)
 
     def build() -> str:
-        builder.build(load_site_snapshot(world.services), site_inputs)
+        builder.build(load_site_snapshot(world.resources), site_inputs)
         return "\n".join(p.read_text(errors="replace") for p in builder.out.rglob("*") if p.is_file())
 
     return build
@@ -78,7 +78,7 @@ def site(world: World, tmp_path: Path, mkdocs_once: Path, site_inputs: Handwritt
 
 @pytest.fixture
 def reports_client(world: World, reports: FlaskClient) -> Iterator[tuple[FlaskClient, dict[str, str]]]:
-    _, key = add_subscriber(world.services, plan="pro")
+    _, key = add_subscriber(world.resources, plan="pro")
     yield reports, {"X-API-Key": key}
 
 
@@ -326,11 +326,11 @@ HELD = (
 
 
 def test_a_company_page_costs_the_same_store_requests_whatever_else_is_held_against_the_debtor(
-    services: Services,
+    resources: Resources,
 ) -> None:
-    counting = CountingBackend(services.store.backend)
+    counting = CountingBackend(resources.store.backend)
     app = create_app(
-        settings=services.settings, store=Store(counting, services.clock), mailer=services.mailer, clock=services.clock
+        settings=resources.settings, store=Store(counting, resources.clock), mailer=resources.mailer, clock=resources.clock
     )
     client = app.test_client()
     cost = {}
@@ -338,12 +338,12 @@ def test_a_company_page_costs_the_same_store_requests_whatever_else_is_held_agai
         for n in range(held):
             report = make_report(id=f"rpt_{debtor}_{n}", debtor_siren=debtor, number=f"F-{n}")
             if n == 0:  # the only public one
-                report = published(report, at=services.clock())
+                report = published(report, at=resources.clock())
             else:
                 status = HELD[n % len(HELD)]
-                at = None if status is ReportStatus.NOTIFIED else services.clock()
-                report = replace(report, status=status, published_at=at, closed_at=services.clock())
-            services.store.reports.file_report(report, actor="test")
+                at = None if status is ReportStatus.NOTIFIED else resources.clock()
+                report = replace(report, status=status, published_at=at, closed_at=resources.clock())
+            resources.store.reports.file_report(report, actor="test")
         counting.requests = counting.items = 0
         page = client.get(f"/companies/{debtor}")
         assert page.status_code == 200 and len(page.json["reports"]) == 1

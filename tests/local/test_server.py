@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 from werkzeug.test import Client
 
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.local.server import build_local_app
 from functions.local.static import StaticSite
 from tests.servers import serving
 
 
 @pytest.fixture
-def site_dir(services: Services) -> Path:
-    root = Path(services.settings.site_dir)
+def site_dir(resources: Resources) -> Path:
+    root = Path(resources.settings.site_dir)
     (root / "charte").mkdir(parents=True)
     (root / "index.html").write_text('<html lang="fr"><h1>Ardoise</h1></html>')
     (root / "charte" / "index.html").write_text("<h1>Charte</h1>")
@@ -24,8 +24,8 @@ def site_dir(services: Services) -> Path:
     return root
 
 
-def test_the_site_and_the_three_apis_share_one_origin(services: Services, site_dir: Path) -> None:
-    client = Client(build_local_app(services))
+def test_the_site_and_the_three_apis_share_one_origin(resources: Resources, site_dir: Path) -> None:
+    client = Client(build_local_app(resources))
     assert client.get("/").status_code == 200
     assert b"Ardoise" in client.get("/").data
     for base in ("/api/directory", "/api/charter", "/api/reports"):
@@ -54,8 +54,8 @@ def test_the_static_site_refuses_writes(site_dir: Path) -> None:
     assert Client(StaticSite(site_dir)).post("/").status_code == 405
 
 
-def test_waitress_serves_the_platform_over_http(services: Services, site_dir: Path) -> None:
-    with serving(build_local_app(services)) as port:
+def test_waitress_serves_the_platform_over_http(resources: Resources, site_dir: Path) -> None:
+    with serving(build_local_app(resources)) as port:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/directory/health", timeout=5) as response:
             assert response.status == 200
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:

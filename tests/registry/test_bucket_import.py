@@ -10,8 +10,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from functions.core.context import Services
-from functions.core.services.registry_import import import_bucket
+from functions.core.resources import Resources
+from functions.core.usecases.registry_import import import_bucket
 from tests.registry.samples import generate as sample
 
 SAMPLES = Path(__file__).with_name("samples")
@@ -34,21 +34,21 @@ def bucket() -> Iterator[Any]:
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # the store's side is tested on both elsewhere
 def test_files_dropped_in_the_bucket_are_imported_over_several_runs_each_carrying_on(
-    services: Services, bucket: Any
+    resources: Resources, bucket: Any
 ) -> None:
     calls = iter(range(10_000))
-    first = import_bucket(services, bucket, "registre", out_of_time=lambda: next(calls) >= 2, batch=60)
+    first = import_bucket(resources, bucket, "registre", out_of_time=lambda: next(calls) >= 2, batch=60)
     assert not first["complete"] and first["stopped_in"].startswith("registry/2024-04-01/Stock")
     runs = 1
     result = first
     while not result["complete"]:
         budget = iter(range(10_000))
-        result = import_bucket(services, bucket, "registre", out_of_time=lambda b=budget: next(b) >= 4, batch=60)
+        result = import_bucket(resources, bucket, "registre", out_of_time=lambda b=budget: next(b) >= 4, batch=60)
         runs += 1
     assert runs > 2
     assert result["unreadable"] == ["notes.txt: neither a StockUniteLegale nor a StockEtablissement header"]
-    sa = services.store.registry.get_identity(sample.SA)
+    sa = resources.store.registry.get_identity(sample.SA)
     assert sa is not None and sa.head_office is not None and sa.head_office.city == "PARIS 8"
-    assert services.store.registry.list_judgments(sample.REDRESSEMENT)
-    again = import_bucket(services, bucket, "registre", out_of_time=lambda: False)
+    assert resources.store.registry.list_judgments(sample.REDRESSEMENT)
+    again = import_bucket(resources, bucket, "registre", out_of_time=lambda: False)
     assert again["imported"] == [] and again["skipped"] == 3 and again["complete"]

@@ -5,20 +5,20 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from functions.core.context import Services
-from functions.core.services.identity import filing_gates, registry_view
+from functions.core.resources import Resources
+from functions.core.usecases.identity import filing_gates, registry_view
 from functions.local.demo import seed_demo
 
 
 # The demo seeds through the same repositories on both stores (their own tests); on moto it takes a minute.
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_the_demo_has_a_ceased_company_one_in_redressement_and_a_sole_trader(
-    services: Services, directory: FlaskClient
+    resources: Resources, directory: FlaskClient
 ) -> None:
-    cases = seed_demo(services)["registry"]
-    assert [g.code for g in filing_gates(services, cases["ceased"])] == ["entreprise_cessee"]
-    assert [g.code for g in filing_gates(services, cases["redressement_judiciaire"])] == ["procedure_collective"]
-    assert registry_view(services, cases["sole_trader"]).identity.sole_trader  # type: ignore[union-attr]  # seeded
+    cases = seed_demo(resources)["registry"]
+    assert [g.code for g in filing_gates(resources, cases["ceased"])] == ["entreprise_cessee"]
+    assert [g.code for g in filing_gates(resources, cases["redressement_judiciaire"])] == ["procedure_collective"]
+    assert registry_view(resources, cases["sole_trader"]).identity.sole_trader  # type: ignore[union-attr]  # seeded
     page = directory.get(f"/companies/{cases['sole_trader']}").json
     assert page["name"] == "Entrepreneur individuel (nom non diffusé)" and "DUMONT" not in str(page)
-    assert set(services.store.registry.last_imports()) == {"sirene_unites", "sirene_etablissements", "bodacc"}
+    assert set(resources.store.registry.last_imports()) == {"sirene_unites", "sirene_etablissements", "bodacc"}

@@ -8,11 +8,11 @@ import pytest
 from flask.testing import FlaskClient
 
 from functions.core.clock import FixedClock
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
-from functions.core.services.directory import progress
-from functions.core.services.propagation import refresh_marked
-from functions.core.services.registry_import import LocalFile, import_file
+from functions.core.usecases.directory import progress
+from functions.core.usecases.propagation import refresh_marked
+from functions.core.usecases.registry_import import LocalFile, import_file
 from functions.core.store.companies import Company
 from tests.directory.conftest import register, register_pending
 from tests.directory.factories import filing_payload
@@ -22,10 +22,10 @@ SAMPLES = Path(__file__).with_name("samples")
 
 
 @pytest.fixture
-def registry(services: Services) -> Services:
+def registry(resources: Resources) -> Resources:
     for name in ("StockUniteLegale_sample.csv", "StockEtablissement_sample.csv", "bodacc_annonces_sample.json"):
-        assert import_file(services, LocalFile(SAMPLES / name)).done
-    return services
+        assert import_file(resources, LocalFile(SAMPLES / name)).done
+    return resources
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def file(directory: FlaskClient, member: dict[str, str], siren: str, name: str =
 
 
 def test_a_report_against_a_ceased_company_is_refused(
-    registry: Services, directory: FlaskClient, member: dict[str, str]
+    registry: Resources, directory: FlaskClient, member: dict[str, str]
 ) -> None:
     response = file(directory, member, sample.CEASED)
     assert response.status_code == 422
@@ -50,7 +50,7 @@ def test_a_report_against_a_ceased_company_is_refused(
 
 
 def test_a_report_against_a_company_in_redressement_is_refused_with_how_to_declare_the_claim(
-    registry: Services, directory: FlaskClient, member: dict[str, str]
+    registry: Resources, directory: FlaskClient, member: dict[str, str]
 ) -> None:
     response = file(directory, member, sample.REDRESSEMENT)
     assert response.status_code == 422
@@ -61,20 +61,20 @@ def test_a_report_against_a_company_in_redressement_is_refused_with_how_to_decla
 
 
 def test_a_company_whose_liquidation_was_closed_is_refused_as_ceased_not_as_in_proceedings(
-    registry: Services, directory: FlaskClient, member: dict[str, str]
+    registry: Resources, directory: FlaskClient, member: dict[str, str]
 ) -> None:
     response = file(directory, member, sample.CLOSED)
     assert [e["code"] for e in response.json["errors"]] == ["entreprise_cessee"]
 
 
 def test_a_company_unknown_to_the_registry_is_reported_as_before(
-    registry: Services, directory: FlaskClient, member: dict[str, str]
+    registry: Resources, directory: FlaskClient, member: dict[str, str]
 ) -> None:
     assert file(directory, member, "542065479").status_code == 201
 
 
 def test_the_public_sees_the_registrys_name_never_what_the_creditor_typed(
-    registry: Services, directory: FlaskClient, member: dict[str, str], clock: FixedClock
+    registry: Resources, directory: FlaskClient, member: dict[str, str], clock: FixedClock
 ) -> None:
     response = file(directory, member, sample.SA, name="Les Escrocs Réunis")
     assert response.status_code == 201, response.json
@@ -89,7 +89,7 @@ def test_the_public_sees_the_registrys_name_never_what_the_creditor_typed(
 
 
 def test_a_sole_trader_is_never_named_in_public(
-    registry: Services, directory: FlaskClient, member: dict[str, str], clock: FixedClock
+    registry: Resources, directory: FlaskClient, member: dict[str, str], clock: FixedClock
 ) -> None:
     assert file(directory, member, sample.SOLE_TRADER, name="Claire Dumont").status_code == 201
     clock.advance(days=16)
@@ -100,17 +100,17 @@ def test_a_sole_trader_is_never_named_in_public(
 
 
 def test_a_known_company_takes_the_registrys_identity_when_the_registry_is_imported_later(
-    services: Services, directory: FlaskClient
+    resources: Resources, directory: FlaskClient
 ) -> None:
-    services.store.companies.record_company(Company(sample.SA, "Nom tapé par un signataire"), "test")
-    import_file(services, LocalFile(SAMPLES / "StockUniteLegale_sample.csv"))
-    while refresh_marked(services):
+    resources.store.companies.record_company(Company(sample.SA, "Nom tapé par un signataire"), "test")
+    import_file(resources, LocalFile(SAMPLES / "StockUniteLegale_sample.csv"))
+    while refresh_marked(resources):
         pass
-    company = services.store.companies.get_company(sample.SA)
+    company = resources.store.companies.get_company(sample.SA)
     assert company is not None and company.verified and company.name.startswith('SOCIETE "LES ATELIERS')
 
 
-def test_a_ceased_company_cannot_register_as_a_member(registry: Services, directory: FlaskClient) -> None:
+def test_a_ceased_company_cannot_register_as_a_member(registry: Resources, directory: FlaskClient) -> None:
     response = directory.post(
         "/members",
         json={"siren": sample.CEASED, "company_name": "Menuiserie Bertin", "contact_name": "Paul Bertin",
@@ -121,7 +121,7 @@ def test_a_ceased_company_cannot_register_as_a_member(registry: Services, direct
 
 
 def test_an_active_company_registers_as_before(
-    registry: Services, directory: FlaskClient, mailer: OutboxMailer
+    registry: Resources, directory: FlaskClient, mailer: OutboxMailer
 ) -> None:
     member_id, _ = register_pending(directory, mailer, siren=sample.SAUVEGARDE, name="Charpentes du Vercors")
     assert member_id.startswith("mbr_")

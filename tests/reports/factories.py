@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.reports import (
     AmicableSteps,
     Invoice,
@@ -16,7 +16,7 @@ from functions.core.domain.reports import (
     ReportStatus,
 )
 from functions.core.domain.solvency import Experience
-from functions.core.services.subscribers import create_subscriber
+from functions.core.usecases.reports.subscribers import create_subscriber
 from functions.core.store.companies import Company
 from functions.core.store.subscribers import Subscriber
 
@@ -114,18 +114,18 @@ def three_creditors(*delays: int, amounts: tuple[int, ...] = ()) -> list[Experie
 
 
 def add_subscriber(
-    services: Services, *, plan: str = "decouverte", name: str = "Cabinet Leroy Crédit"
+    resources: Resources, *, plan: str = "decouverte", name: str = "Cabinet Leroy Crédit"
 ) -> tuple[Subscriber, str]:
     """Create a subscriber through the service and return it with its key."""
-    return create_subscriber(services, name=name, email="credit@cabinet-leroy.fr", plan=plan, actor="operator:test")
+    return create_subscriber(resources, name=name, email="credit@cabinet-leroy.fr", plan=plan, actor="operator:test")
 
 
-def file_published(services: Services, **changes: Any) -> Report:
+def file_published(resources: Resources, **changes: Any) -> Report:
     """Store a published report through the directory's repository (marks its debtor stale)."""
-    return services.store.reports.file_report(make_report(**changes), actor="system:test")
+    return resources.store.reports.file_report(make_report(**changes), actor="system:test")
 
 
 def record_company(
-    services: Services, *, siren: str = DEBTOR_SIREN, name: str = "Société Générale d'Équipement"
+    resources: Resources, *, siren: str = DEBTOR_SIREN, name: str = "Société Générale d'Équipement"
 ) -> None:
-    services.store.companies.record_company(Company(siren, name, "12 rue de la Paix", "75002", "Paris"), "system:test")
+    resources.store.companies.record_company(Company(siren, name, "12 rue de la Paix", "75002", "Paris"), "system:test")

@@ -7,33 +7,33 @@ import re
 from flask.testing import FlaskClient
 
 from functions.core.clock import FixedClock
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
-from functions.core.services.alerts import deliver_alerts, fan_out_alerts
-from functions.core.services.propagation import refresh_marked
-from functions.core.services.summary_links import LINK_VALIDITY
+from functions.core.usecases.reports.alerts import deliver_alerts, fan_out_alerts
+from functions.core.usecases.propagation import refresh_marked
+from functions.core.usecases.reports.summary_links import LINK_VALIDITY
 from tests.reports.factories import DEBTOR_SIREN, add_subscriber, file_published, record_company
 
 _LINK = re.compile(r"http://127\.0\.0\.1:8000/api/reports(/solvency/\d{9}/view/\S+)")
 OTHER_SIREN = "732829320"
 
 
-def run_alert_steps(services: Services) -> None:
-    refresh_marked(services)
-    fan_out_alerts(services)
-    deliver_alerts(services)
+def run_alert_steps(resources: Resources) -> None:
+    refresh_marked(resources)
+    fan_out_alerts(resources)
+    deliver_alerts(resources)
 
 
-def alert_mail(services: Services, mailer: OutboxMailer) -> tuple[str, str]:
+def alert_mail(resources: Resources, mailer: OutboxMailer) -> tuple[str, str]:
     """Watch the debtor, publish a report against it; return the subscriber's key and the e-mail's text."""
-    record_company(services)
-    record_company(services, siren=OTHER_SIREN, name="Boulangerie Étoile")
-    file_published(services, id="rpt_0009", debtor_siren=OTHER_SIREN, public_ref="pub_aa00bb11cc22dd33")
-    refresh_marked(services)
-    subscriber, key = add_subscriber(services)
-    services.store.watchlist.watch(subscriber.id, DEBTOR_SIREN, "test")
-    file_published(services, id="rpt_6d81c0ffee", public_ref="pub_4f2a9c01d3e5b678")
-    run_alert_steps(services)
+    record_company(resources)
+    record_company(resources, siren=OTHER_SIREN, name="Boulangerie Étoile")
+    file_published(resources, id="rpt_0009", debtor_siren=OTHER_SIREN, public_ref="pub_aa00bb11cc22dd33")
+    refresh_marked(resources)
+    subscriber, key = add_subscriber(resources)
+    resources.store.watchlist.watch(subscriber.id, DEBTOR_SIREN, "test")
+    file_published(resources, id="rpt_6d81c0ffee", public_ref="pub_4f2a9c01d3e5b678")
+    run_alert_steps(resources)
     [message] = mailer.messages()
     return key, message.get_body(("plain",)).get_content()
 
@@ -44,26 +44,26 @@ def link_path(text: str) -> str:
     return found.group(1)
 
 
-def test_an_alert_e_mail_names_the_report_by_its_public_reference(services: Services, mailer: OutboxMailer) -> None:
-    _, text = alert_mail(services, mailer)
+def test_an_alert_e_mail_names_the_report_by_its_public_reference(resources: Resources, mailer: OutboxMailer) -> None:
+    _, text = alert_mail(resources, mailer)
     assert "un nouveau signalement d'impayé a été publié (référence pub_4f2a9c01d3e5b678)" in text
     assert "rpt_" not in text
 
 
-def test_an_alert_e_mail_says_the_new_charter_status_and_the_old_one(services: Services, mailer: OutboxMailer) -> None:
-    from functions.core.services.charter import request_signature, verify_signature
+def test_an_alert_e_mail_says_the_new_charter_status_and_the_old_one(resources: Resources, mailer: OutboxMailer) -> None:
+    from functions.core.usecases.charter.signatures import request_signature, verify_signature
     from tests.charter.factories import make_request
 
-    record_company(services)
-    run_alert_steps(services)
-    subscriber, _ = add_subscriber(services)
-    services.store.watchlist.watch(subscriber.id, DEBTOR_SIREN, "test")
-    receipt = request_signature(services, make_request(siren=DEBTOR_SIREN))
+    record_company(resources)
+    run_alert_steps(resources)
+    subscriber, _ = add_subscriber(resources)
+    resources.store.watchlist.watch(subscriber.id, DEBTOR_SIREN, "test")
+    receipt = request_signature(resources, make_request(siren=DEBTOR_SIREN))
     assert receipt.token is not None
-    verify_signature(services, receipt.token)
-    run_alert_steps(services)
-    file_published(services, id="rpt_6d81c0ffee", public_ref="pub_4f2a9c01d3e5b678")
-    run_alert_steps(services)
+    verify_signature(resources, receipt.token)
+    run_alert_steps(resources)
+    file_published(resources, id="rpt_6d81c0ffee", public_ref="pub_4f2a9c01d3e5b678")
+    run_alert_steps(resources)
     alerts = [m for m in mailer.messages() if m["To"] == "credit@cabinet-leroy.fr"]
     signed, suspended = (m.get_body(("plain",)).get_content() for m in alerts)
     assert (
@@ -75,9 +75,9 @@ def test_an_alert_e_mail_says_the_new_charter_status_and_the_old_one(services: S
 
 
 def test_the_summary_link_opens_in_a_browser_without_a_key_and_counts_as_a_summary(
-    reports: FlaskClient, services: Services, mailer: OutboxMailer
+    reports: FlaskClient, resources: Resources, mailer: OutboxMailer
 ) -> None:
-    key, text = alert_mail(services, mailer)
+    key, text = alert_mail(resources, mailer)
     assert "X-API-Key" not in text
     page = reports.get(link_path(text), headers={"Accept": "text/html,*/*;q=0.8"})
     assert page.status_code == 200 and page.mimetype == "text/html"
@@ -88,9 +88,9 @@ def test_the_summary_link_opens_in_a_browser_without_a_key_and_counts_as_a_summa
 
 
 def test_the_summary_link_opens_no_other_siren_and_no_forged_token(
-    reports: FlaskClient, services: Services, mailer: OutboxMailer
+    reports: FlaskClient, resources: Resources, mailer: OutboxMailer
 ) -> None:
-    key, text = alert_mail(services, mailer)
+    key, text = alert_mail(resources, mailer)
     path = link_path(text)
     other = reports.get(path.replace(DEBTOR_SIREN, OTHER_SIREN))
     assert other.status_code == 404 and other.json["type"] == "https://ardoise.fr/problemes/lien-inconnu"
@@ -101,9 +101,9 @@ def test_the_summary_link_opens_no_other_siren_and_no_forged_token(
 
 
 def test_the_summary_link_expires_after_seven_days(
-    reports: FlaskClient, services: Services, mailer: OutboxMailer, clock: FixedClock
+    reports: FlaskClient, resources: Resources, mailer: OutboxMailer, clock: FixedClock
 ) -> None:
-    _, text = alert_mail(services, mailer)
+    _, text = alert_mail(resources, mailer)
     path = link_path(text)
     clock.advance(seconds=LINK_VALIDITY.total_seconds() - 1)
     assert reports.get(path).status_code == 200
@@ -113,13 +113,13 @@ def test_the_summary_link_expires_after_seven_days(
 
 
 def test_the_summary_link_dies_with_the_subscription_and_respects_the_quota(
-    reports: FlaskClient, services: Services, mailer: OutboxMailer
+    reports: FlaskClient, resources: Resources, mailer: OutboxMailer
 ) -> None:
-    _, text = alert_mail(services, mailer)
+    _, text = alert_mail(resources, mailer)
     path = link_path(text)
-    subscriber = services.store.subscribers.list_subscribers()[0][0]
-    services.store.subscribers.count_summaries(subscriber.id, "2026-03", 50, 50)
+    subscriber = resources.store.subscribers.list_subscribers()[0][0]
+    resources.store.subscribers.count_summaries(subscriber.id, "2026-03", 50, 50)
     assert reports.get(path).status_code == 429
-    services.store.subscribers.update_subscriber(subscriber.id, "subscriber.revoked", "test", status="revoked")
+    resources.store.subscribers.update_subscriber(subscriber.id, "subscriber.revoked", "test", status="revoked")
     revoked = reports.get(path)
     assert revoked.status_code == 410 and revoked.json["type"] == "https://ardoise.fr/problemes/lien-revoque"

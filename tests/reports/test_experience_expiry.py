@@ -6,10 +6,10 @@ import pytest
 from flask.testing import FlaskClient
 
 from functions.core.clock import PARIS, FixedClock
-from functions.core.context import Services
-from functions.core.services.experiences import check_line, purge_expired_experiences
-from functions.core.services.propagation import refresh_marked
-from functions.core.services.solvency import refresh_due_summaries
+from functions.core.resources import Resources
+from functions.core.usecases.directory.experiences import check_line, purge_expired_experiences
+from functions.core.usecases.propagation import refresh_marked
+from functions.core.usecases.reports.solvency import refresh_due_summaries
 from tests.reports.factories import CREDITOR_SIRENS, DEBTOR_SIREN, add_subscriber, make_experience
 
 
@@ -37,34 +37,34 @@ def test_an_experience_older_than_the_window_is_refused_line_by_line() -> None:
     assert kept is not None and none == []
 
 
-def share_from_three_creditors(services: Services, paid_on: date) -> None:
+def share_from_three_creditors(resources: Resources, paid_on: date) -> None:
     for n, creditor in enumerate(CREDITOR_SIRENS[:3]):
         experience = make_experience(
             creditor_siren=creditor, due_date=paid_on, days_late=0, reference=f"F-{n}", amount_cents=2_000_00
         )
-        services.store.experiences.share_experiences(creditor, [experience], f"member:{creditor}")
+        resources.store.experiences.share_experiences(creditor, [experience], f"member:{creditor}")
 
 
-def test_stored_experiences_carry_their_expiry_and_the_tick_purges_them(services: Services, clock: FixedClock) -> None:
-    share_from_three_creditors(services, paid_on=date(2026, 2, 20))
-    [item, *_] = services.store.backend.query(f"EXPERIENCES#{DEBTOR_SIREN}").items
+def test_stored_experiences_carry_their_expiry_and_the_tick_purges_them(resources: Resources, clock: FixedClock) -> None:
+    share_from_three_creditors(resources, paid_on=date(2026, 2, 20))
+    [item, *_] = resources.store.backend.query(f"EXPERIENCES#{DEBTOR_SIREN}").items
     # Midnight in Paris starting 21 February 2028, the first day the index no longer counts it.
     assert item.expires_at == int(datetime(2028, 2, 21, tzinfo=PARIS).timestamp())
     clock.now = datetime(2028, 2, 20, 22, 59, tzinfo=UTC)  # 23:59 in Paris, the last day it counts
-    assert purge_expired_experiences(services) == 0
+    assert purge_expired_experiences(resources) == 0
     clock.advance(minutes=1)
-    assert purge_expired_experiences(services) == 3
-    assert services.store.experiences.list_for_debtor(DEBTOR_SIREN) == []
+    assert purge_expired_experiences(resources) == 3
+    assert resources.store.experiences.list_for_debtor(DEBTOR_SIREN) == []
 
 
 def test_a_company_known_only_by_expired_experiences_becomes_unknown(
-    reports: FlaskClient, services: Services, clock: FixedClock
+    reports: FlaskClient, resources: Resources, clock: FixedClock
 ) -> None:
-    _, key = add_subscriber(services)
-    share_from_three_creditors(services, paid_on=date(2026, 2, 20))
-    refresh_marked(services)
+    _, key = add_subscriber(resources)
+    share_from_three_creditors(resources, paid_on=date(2026, 2, 20))
+    refresh_marked(resources)
     assert reports.get(f"/solvency/{DEBTOR_SIREN}", headers={"X-API-Key": key}).status_code == 200
     clock.now = datetime(2028, 2, 21, 0, 30, tzinfo=UTC)
-    purge_expired_experiences(services)
-    refresh_due_summaries(services)
+    purge_expired_experiences(resources)
+    refresh_due_summaries(resources)
     assert reports.get(f"/solvency/{DEBTOR_SIREN}", headers={"X-API-Key": key}).status_code == 404

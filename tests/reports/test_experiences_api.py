@@ -5,28 +5,28 @@ from datetime import date
 
 from flask.testing import FlaskClient
 
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
-from functions.core.services.directory.members import decide_member, register_member, verify_member
-from functions.core.services.experiences import check_line
-from functions.core.services.propagation import refresh_marked
+from functions.core.usecases.directory.members import decide_member, register_member, verify_member
+from functions.core.usecases.directory.experiences import check_line
+from functions.core.usecases.propagation import refresh_marked
 from tests.reports.factories import CREDITOR_SIRENS, DEBTOR_SIREN, add_subscriber, record_company
 
 
-def member_token(services: Services, mailer: OutboxMailer, siren: str) -> dict[str, str]:
+def member_token(resources: Resources, mailer: OutboxMailer, siren: str) -> dict[str, str]:
     """Register and verify a member the way a creditor does, and return its auth header."""
     register_member(
-        services,
+        resources,
         siren=siren,
         company_name=f"Fournisseur {siren}",
         contact_name="Claire Martin",
         email=f"compta@{siren}.fr",
     )
     verification = re.findall(r"ard_ver_[\w-]+", mailer.messages()[-1].get_content())[0]
-    credentials = verify_member(services, verification)
+    credentials = verify_member(resources, verification)
     assert credentials.member is not None
     # Only a member whose company's identity a moderator checked may share experiences.
-    decide_member(services, credentials.member.id, approved=True, note="", actor="moderator:test")
+    decide_member(resources, credentials.member.id, approved=True, note="", actor="moderator:test")
     return {"Authorization": f"Bearer {credentials.token}"}
 
 
@@ -42,9 +42,9 @@ def line(paid_on: str = "2026-02-09", **changes: object) -> dict[str, object]:
 
 
 def test_valid_lines_are_kept_and_each_invalid_one_is_explained(
-    directory: FlaskClient, services: Services, mailer: OutboxMailer
+    directory: FlaskClient, resources: Resources, mailer: OutboxMailer
 ) -> None:
-    headers = member_token(services, mailer, CREDITOR_SIRENS[0])
+    headers = member_token(resources, mailer, CREDITOR_SIRENS[0])
     lines = [
         line(),
         line(debtor_siren="123456789"),
@@ -63,13 +63,13 @@ def test_valid_lines_are_kept_and_each_invalid_one_is_explained(
         (4, "date_future"),
         (5, "soi_meme"),
     ]
-    assert len(services.store.experiences.list_for_debtor(DEBTOR_SIREN)) == 2
+    assert len(resources.store.experiences.list_for_debtor(DEBTOR_SIREN)) == 2
 
 
 def test_a_semicolon_csv_from_a_spreadsheet_is_accepted(
-    directory: FlaskClient, services: Services, mailer: OutboxMailer
+    directory: FlaskClient, resources: Resources, mailer: OutboxMailer
 ) -> None:
-    headers = {**member_token(services, mailer, CREDITOR_SIRENS[0]), "Content-Type": "text/csv"}
+    headers = {**member_token(resources, mailer, CREDITOR_SIRENS[0]), "Content-Type": "text/csv"}
     csv = (
         "\ufeffdebtor_siren;amount_cents;due_date;paid_on;reference\n"
         "552100554;120000;2026-01-31;2026-02-20;F-1\n"
@@ -79,7 +79,7 @@ def test_a_semicolon_csv_from_a_spreadsheet_is_accepted(
     assert response.status_code == 200
     assert response.json["accepted"] == 1
     assert response.json["rejected"][0]["line"] == 2
-    assert services.store.experiences.list_for_debtor(DEBTOR_SIREN)[0].amount_cents == 1_200_00
+    assert resources.store.experiences.list_for_debtor(DEBTOR_SIREN)[0].amount_cents == 1_200_00
 
 
 def test_sharing_needs_a_member_token(directory: FlaskClient) -> None:
@@ -92,30 +92,30 @@ def test_sharing_needs_a_member_token(directory: FlaskClient) -> None:
 
 
 def test_more_than_ten_thousand_lines_are_refused(
-    directory: FlaskClient, services: Services, mailer: OutboxMailer
+    directory: FlaskClient, resources: Resources, mailer: OutboxMailer
 ) -> None:
-    headers = member_token(services, mailer, CREDITOR_SIRENS[0])
+    headers = member_token(resources, mailer, CREDITOR_SIRENS[0])
     response = directory.post("/experiences", json={"experiences": [line()] * 10_001}, headers=headers)
     assert response.status_code == 413
-    assert services.store.experiences.list_for_debtor(DEBTOR_SIREN) == []
+    assert resources.store.experiences.list_for_debtor(DEBTOR_SIREN) == []
 
 
 def test_experiences_feed_the_index_only_from_the_third_creditor(
-    directory: FlaskClient, reports: FlaskClient, services: Services, mailer: OutboxMailer
+    directory: FlaskClient, reports: FlaskClient, resources: Resources, mailer: OutboxMailer
 ) -> None:
-    record_company(services)
-    _, key = add_subscriber(services)
+    record_company(resources)
+    _, key = add_subscriber(resources)
     get = lambda: reports.get(f"/solvency/{DEBTOR_SIREN}", headers={"X-API-Key": key})  # noqa: E731 - a local shorthand
     for creditor, paid_on in zip(CREDITOR_SIRENS[:2], ("2026-01-10", "2026-01-25"), strict=True):
-        headers = member_token(services, mailer, creditor)
+        headers = member_token(resources, mailer, creditor)
         shared = [line(paid_on), line(paid_on, reference="bis")]
         directory.post("/experiences", json={"experiences": shared}, headers=headers)
-        refresh_marked(services)
+        refresh_marked(resources)
     # Two creditors' invoices are not shown, not even as a sign that the company is known.
     assert get().status_code == 404
-    headers = member_token(services, mailer, CREDITOR_SIRENS[2])
+    headers = member_token(resources, mailer, CREDITOR_SIRENS[2])
     directory.post("/experiences", json={"experiences": [line("2026-02-09")]}, headers=headers)
-    refresh_marked(services)
+    refresh_marked(resources)
     summary = get().json
     # On time twice (80), 15 days late twice (70), 30 days late once (50), same amounts: 350 / 5 = 70.
     assert summary["basis"]["experiences"] == 5
@@ -124,12 +124,12 @@ def test_experiences_feed_the_index_only_from_the_third_creditor(
 
 
 def test_sharing_the_same_invoice_again_does_not_count_it_twice(
-    directory: FlaskClient, services: Services, mailer: OutboxMailer
+    directory: FlaskClient, resources: Resources, mailer: OutboxMailer
 ) -> None:
-    headers = member_token(services, mailer, CREDITOR_SIRENS[0])
+    headers = member_token(resources, mailer, CREDITOR_SIRENS[0])
     for _ in range(2):
         directory.post("/experiences", json={"experiences": [line(reference="F-9")]}, headers=headers)
-    assert len(services.store.experiences.list_for_debtor(DEBTOR_SIREN)) == 1
+    assert len(resources.store.experiences.list_for_debtor(DEBTOR_SIREN)) == 1
 
 
 def test_a_reference_holding_control_characters_is_refused_line_by_line() -> None:
@@ -140,9 +140,9 @@ def test_a_reference_holding_control_characters_is_refused_line_by_line() -> Non
 
 
 def test_dates_out_of_their_window_are_refused_line_by_line_in_json_and_csv(
-    directory: FlaskClient, services: Services, mailer: OutboxMailer
+    directory: FlaskClient, resources: Resources, mailer: OutboxMailer
 ) -> None:
-    headers = member_token(services, mailer, CREDITOR_SIRENS[0])
+    headers = member_token(resources, mailer, CREDITOR_SIRENS[0])
     absurd = [
         line(due_date="9999-12-31"),  # once an OverflowError: a 500 for the whole upload
         line(due_date="2027-03-10", paid_on="2026-02-09"),
@@ -165,13 +165,13 @@ def test_dates_out_of_their_window_are_refused_line_by_line_in_json_and_csv(
             ["dates_trop_eloignees"],
             ["date_future", "dates_trop_eloignees"],
         ]
-    assert services.store.experiences.list_for_debtor(DEBTOR_SIREN) == []
+    assert resources.store.experiences.list_for_debtor(DEBTOR_SIREN) == []
 
 
 def test_an_invoice_due_within_a_year_and_paid_early_is_accepted(
-    directory: FlaskClient, services: Services, mailer: OutboxMailer
+    directory: FlaskClient, resources: Resources, mailer: OutboxMailer
 ) -> None:
-    headers = member_token(services, mailer, CREDITOR_SIRENS[0])
+    headers = member_token(resources, mailer, CREDITOR_SIRENS[0])
     response = directory.post(
         "/experiences", json={"experiences": [line(due_date="2027-03-02", paid_on="2026-02-09")]}, headers=headers
     )

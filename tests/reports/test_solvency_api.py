@@ -9,9 +9,9 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 
 from functions.core.clock import FixedClock
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.reports import ReportStatus
-from functions.core.services.propagation import refresh_marked
+from functions.core.usecases.propagation import refresh_marked
 from tests.reports.factories import (
     CREDITOR_SIRENS,
     DEBTOR_SIREN,
@@ -26,17 +26,17 @@ UNKNOWN_SIREN = "732829320"
 
 
 @pytest.fixture
-def listed(services: Services) -> None:
+def listed(resources: Resources) -> None:
     """A company with three published reports, one partly paid: enough for an index."""
-    record_company(services)
-    file_published(services, id="r1", number="F-1", due_date=date(2026, 1, 5), amount_cents=1_000_00)
-    file_published(services, id="r2", number="F-2", due_date=date(2025, 12, 1), amount_cents=3_000_00)
-    file_published(services, id="r3", number="F-3", due_date=date(2026, 1, 30), amount_cents=1_000_00)
-    refresh_marked(services)
+    record_company(resources)
+    file_published(resources, id="r1", number="F-1", due_date=date(2026, 1, 5), amount_cents=1_000_00)
+    file_published(resources, id="r2", number="F-2", due_date=date(2025, 12, 1), amount_cents=3_000_00)
+    file_published(resources, id="r3", number="F-3", due_date=date(2026, 1, 30), amount_cents=1_000_00)
+    refresh_marked(resources)
 
 
-def key_header(services: Services, plan: str = "decouverte") -> dict[str, str]:
-    _, key = add_subscriber(services, plan=plan)
+def key_header(resources: Resources, plan: str = "decouverte") -> dict[str, str]:
+    _, key = add_subscriber(resources, plan=plan)
     return {"X-API-Key": key}
 
 
@@ -50,17 +50,17 @@ def test_a_missing_or_wrong_key_is_a_401_problem(reports: FlaskClient, headers: 
     assert response.json["type"] == "https://ardoise.fr/problemes/non-authentifie"
 
 
-def test_a_revoked_key_is_refused(reports: FlaskClient, services: Services, listed: None) -> None:
-    subscriber, key = add_subscriber(services)
+def test_a_revoked_key_is_refused(reports: FlaskClient, resources: Resources, listed: None) -> None:
+    subscriber, key = add_subscriber(resources)
     assert reports.get(f"/solvency/{DEBTOR_SIREN}", headers={"X-API-Key": key}).status_code == 200
-    services.store.subscribers.update_subscriber(subscriber.id, "subscriber.revoked", "operator", status="revoked")
+    resources.store.subscribers.update_subscriber(subscriber.id, "subscriber.revoked", "operator", status="revoked")
     assert reports.get(f"/solvency/{DEBTOR_SIREN}", headers={"X-API-Key": key}).status_code == 401
 
 
 def test_the_summary_shows_the_published_reports_and_the_index(
-    reports: FlaskClient, services: Services, listed: None
+    reports: FlaskClient, resources: Resources, listed: None
 ) -> None:
-    response = reports.get(f"/solvency/{DEBTOR_SIREN}", headers=key_header(services))
+    response = reports.get(f"/solvency/{DEBTOR_SIREN}", headers=key_header(resources))
     assert response.status_code == 200
     body = response.json
     assert body["company"]["name"] == "Société Générale d'Équipement"
@@ -77,8 +77,8 @@ def test_the_summary_shows_the_published_reports_and_the_index(
     assert response.headers["Cache-Control"] == "private, no-store"
 
 
-def test_each_summary_counts_and_usage_shows_the_month(reports: FlaskClient, services: Services, listed: None) -> None:
-    headers = key_header(services)
+def test_each_summary_counts_and_usage_shows_the_month(reports: FlaskClient, resources: Resources, listed: None) -> None:
+    headers = key_header(resources)
     for _ in range(2):
         reports.get(f"/solvency/{DEBTOR_SIREN}", headers=headers)
     usage = reports.get("/usage", headers=headers).json
@@ -87,9 +87,9 @@ def test_each_summary_counts_and_usage_shows_the_month(reports: FlaskClient, ser
     assert usage["calls"] == 1  # the usage call itself; single summaries count as summaries
 
 
-def test_past_the_quota_a_429_says_when_to_come_back(reports: FlaskClient, services: Services, listed: None) -> None:
-    subscriber, key = add_subscriber(services, plan="decouverte")
-    services.store.subscribers.count_summaries(subscriber.id, "2026-03", 49, 50)
+def test_past_the_quota_a_429_says_when_to_come_back(reports: FlaskClient, resources: Resources, listed: None) -> None:
+    subscriber, key = add_subscriber(resources, plan="decouverte")
+    resources.store.subscribers.count_summaries(subscriber.id, "2026-03", 49, 50)
     assert reports.get(f"/solvency/{DEBTOR_SIREN}", headers={"X-API-Key": key}).status_code == 200
     response = reports.get(f"/solvency/{DEBTOR_SIREN}", headers={"X-API-Key": key})
     assert response.status_code == 429
@@ -101,9 +101,9 @@ def test_past_the_quota_a_429_says_when_to_come_back(reports: FlaskClient, servi
 
 
 def test_an_unknown_company_is_a_404_and_an_invalid_siren_a_400_and_neither_uses_quota(
-    reports: FlaskClient, services: Services
+    reports: FlaskClient, resources: Resources
 ) -> None:
-    headers = key_header(services)
+    headers = key_header(resources)
     assert reports.get(f"/solvency/{UNKNOWN_SIREN}", headers=headers).status_code == 404
     invalid = reports.get("/solvency/123456789", headers=headers)
     assert invalid.status_code == 400 and invalid.json["errors"][0]["code"] == "siren_invalide"
@@ -111,17 +111,17 @@ def test_an_unknown_company_is_a_404_and_an_invalid_siren_a_400_and_neither_uses
     assert (usage["summaries"], usage["remaining"]) == (0, 50)
 
 
-def test_an_unknown_company_is_answered_even_when_the_quota_is_spent(reports: FlaskClient, services: Services) -> None:
-    subscriber, key = add_subscriber(services, plan="decouverte")
-    services.store.subscribers.count_summaries(subscriber.id, "2026-03", 50, 50)
+def test_an_unknown_company_is_answered_even_when_the_quota_is_spent(reports: FlaskClient, resources: Resources) -> None:
+    subscriber, key = add_subscriber(resources, plan="decouverte")
+    resources.store.subscribers.count_summaries(subscriber.id, "2026-03", 50, 50)
     assert reports.get(f"/solvency/{UNKNOWN_SIREN}", headers={"X-API-Key": key}).status_code == 404
 
 
 @pytest.mark.parametrize("accept", ["image/png", "application/xml, text/csv"])
 def test_a_format_nobody_serves_is_a_406_problem_that_uses_no_quota(
-    reports: FlaskClient, services: Services, listed: None, accept: str
+    reports: FlaskClient, resources: Resources, listed: None, accept: str
 ) -> None:
-    headers = key_header(services)
+    headers = key_header(resources)
     response = reports.get(f"/solvency/{DEBTOR_SIREN}", headers={**headers, "Accept": accept})
     assert response.status_code == 406 and response.mimetype == PROBLEM
     assert response.json["type"] == "https://ardoise.fr/problemes/non-acceptable"
@@ -133,9 +133,9 @@ def test_a_format_nobody_serves_is_a_406_problem_that_uses_no_quota(
     ("query", "accept"), [("?format=html", "application/json"), ("", "text/html,application/xhtml+xml,*/*;q=0.8")]
 )
 def test_the_html_page_is_french_with_a_chart(
-    reports: FlaskClient, services: Services, listed: None, query: str, accept: str
+    reports: FlaskClient, resources: Resources, listed: None, query: str, accept: str
 ) -> None:
-    response = reports.get(f"/solvency/{DEBTOR_SIREN}{query}", headers={**key_header(services), "Accept": accept})
+    response = reports.get(f"/solvency/{DEBTOR_SIREN}{query}", headers={**key_header(resources), "Accept": accept})
     assert response.status_code == 200
     assert response.mimetype == "text/html"
     page = response.get_data(as_text=True)
@@ -145,20 +145,20 @@ def test_the_html_page_is_french_with_a_chart(
     assert "5\u202f000,00\u00a0€" in page
 
 
-def test_user_text_is_escaped_in_the_html_page(reports: FlaskClient, services: Services) -> None:
-    record_company(services, name="<script>alert('x')</script> & Fils")
-    file_published(services, id="r1")
-    refresh_marked(services)
-    page = reports.get(f"/solvency/{DEBTOR_SIREN}?format=html", headers=key_header(services)).get_data(as_text=True)
+def test_user_text_is_escaped_in_the_html_page(reports: FlaskClient, resources: Resources) -> None:
+    record_company(resources, name="<script>alert('x')</script> & Fils")
+    file_published(resources, id="r1")
+    refresh_marked(resources)
+    page = reports.get(f"/solvency/{DEBTOR_SIREN}?format=html", headers=key_header(resources)).get_data(as_text=True)
     assert "<script>" not in page
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Fils" in page
 
 
 @pytest.mark.parametrize(("query", "accept"), [("?format=pdf", "*/*"), ("", "application/pdf")])
 def test_the_pdf_is_a_real_pdf_naming_the_company_and_its_index(
-    reports: FlaskClient, services: Services, listed: None, query: str, accept: str
+    reports: FlaskClient, resources: Resources, listed: None, query: str, accept: str
 ) -> None:
-    response = reports.get(f"/solvency/{DEBTOR_SIREN}{query}", headers={**key_header(services), "Accept": accept})
+    response = reports.get(f"/solvency/{DEBTOR_SIREN}{query}", headers={**key_header(resources), "Accept": accept})
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF-")
@@ -168,9 +168,9 @@ def test_the_pdf_is_a_real_pdf_naming_the_company_and_its_index(
 
 
 def test_a_batch_answers_each_siren_and_counts_only_the_summaries_it_serves(
-    reports: FlaskClient, services: Services, listed: None
+    reports: FlaskClient, resources: Resources, listed: None
 ) -> None:
-    headers = key_header(services)
+    headers = key_header(resources)
     sirens = [DEBTOR_SIREN, "123456789", UNKNOWN_SIREN, "552 100 554", "abc"]
     response = reports.post("/solvency/batch", json={"sirens": sirens}, headers=headers)
     assert response.status_code == 200
@@ -186,34 +186,34 @@ def test_a_batch_answers_each_siren_and_counts_only_the_summaries_it_serves(
 
 
 def test_a_batch_that_does_not_fit_the_quota_is_refused_whole(
-    reports: FlaskClient, services: Services, listed: None
+    reports: FlaskClient, resources: Resources, listed: None
 ) -> None:
-    subscriber, key = add_subscriber(services, plan="decouverte")
-    services.store.subscribers.count_summaries(subscriber.id, "2026-03", 50, 50)
+    subscriber, key = add_subscriber(resources, plan="decouverte")
+    resources.store.subscribers.count_summaries(subscriber.id, "2026-03", 50, 50)
     response = reports.post(
         "/solvency/batch", json={"sirens": [DEBTOR_SIREN, UNKNOWN_SIREN]}, headers={"X-API-Key": key}
     )
     assert response.status_code == 429
     assert response.json["requested"] == 1
-    assert services.store.subscribers.get_usage(subscriber.id, "2026-03")["summaries"] == 50
+    assert resources.store.subscribers.get_usage(subscriber.id, "2026-03")["summaries"] == 50
     unknown_only = reports.post("/solvency/batch", json={"sirens": [UNKNOWN_SIREN]}, headers={"X-API-Key": key})
     assert unknown_only.status_code == 200 and unknown_only.json["counted"] == 0
 
 
-def test_a_batch_holds_at_most_100_sirens(reports: FlaskClient, services: Services) -> None:
-    response = reports.post("/solvency/batch", json={"sirens": [DEBTOR_SIREN] * 101}, headers=key_header(services))
+def test_a_batch_holds_at_most_100_sirens(reports: FlaskClient, resources: Resources) -> None:
+    response = reports.post("/solvency/batch", json={"sirens": [DEBTOR_SIREN] * 101}, headers=key_header(resources))
     assert response.status_code == 400
     assert response.json["errors"][0]["field"] == "sirens"
 
 
 def test_a_company_whose_only_report_is_in_its_grace_period_is_unknown(
-    reports: FlaskClient, services: Services
+    reports: FlaskClient, resources: Resources
 ) -> None:
-    headers = key_header(services)
+    headers = key_header(resources)
     pending = file_published(
-        services, id="r1", status=ReportStatus.NOTIFIED, published_on=None, debtor_name="Nom saisi par le créancier"
+        resources, id="r1", status=ReportStatus.NOTIFIED, published_on=None, debtor_name="Nom saisi par le créancier"
     )
-    refresh_marked(services)
+    refresh_marked(resources)
     answer = reports.get(f"/solvency/{DEBTOR_SIREN}", headers=headers)
     never_heard_of = reports.get(f"/solvency/{UNKNOWN_SIREN}", headers=headers)
     assert answer.status_code == 404
@@ -221,40 +221,40 @@ def test_a_company_whose_only_report_is_in_its_grace_period_is_unknown(
     batch = reports.post("/solvency/batch", json={"sirens": [DEBTOR_SIREN]}, headers=headers).json
     assert batch["results"][0]["error"]["type"] == "https://ardoise.fr/problemes/introuvable"
     listed = replace(pending, status=ReportStatus.PUBLISHED, published_at=datetime(2026, 3, 2, 8, tzinfo=UTC))
-    services.store.reports.save(pending, listed, actor="system:test", action="report.published")
-    refresh_marked(services)
+    resources.store.reports.save(pending, listed, actor="system:test", action="report.published")
+    refresh_marked(resources)
     shown = reports.get(f"/solvency/{DEBTOR_SIREN}", headers=headers)
     assert shown.status_code == 200
     assert shown.json["company"]["name"] == "Nom saisi par le créancier"
 
 
 def test_a_report_in_its_grace_period_leaves_no_trace_on_a_listed_company(
-    reports: FlaskClient, services: Services, clock: FixedClock, listed: None
+    reports: FlaskClient, resources: Resources, clock: FixedClock, listed: None
 ) -> None:
-    headers = key_header(services)
+    headers = key_header(resources)
     before = reports.get(f"/solvency/{DEBTOR_SIREN}", headers=headers).json
     clock.advance(hours=2)
-    file_published(services, id="r4", number="F-4", status=ReportStatus.NOTIFIED, published_on=None)
-    services.store.experiences.share_experiences(CREDITOR_SIRENS[1], three_creditors(90, 90)[:1], "member:test")
-    refresh_marked(services)
+    file_published(resources, id="r4", number="F-4", status=ReportStatus.NOTIFIED, published_on=None)
+    resources.store.experiences.share_experiences(CREDITOR_SIRENS[1], three_creditors(90, 90)[:1], "member:test")
+    refresh_marked(resources)
     after = reports.get(f"/solvency/{DEBTOR_SIREN}", headers=headers).json
     assert after == before  # computed_at included: not even the moment of the filing shows
 
 
 def test_a_company_whose_listed_report_was_withdrawn_becomes_unknown_again(
-    reports: FlaskClient, services: Services
+    reports: FlaskClient, resources: Resources
 ) -> None:
-    headers = key_header(services)
-    record_company(services)
-    report = file_published(services, id="r1")
-    refresh_marked(services)
+    headers = key_header(resources)
+    record_company(resources)
+    report = file_published(resources, id="r1")
+    refresh_marked(resources)
     assert reports.get(f"/solvency/{DEBTOR_SIREN}", headers=headers).status_code == 200
-    services.store.reports.save(
+    resources.store.reports.save(
         report, replace(report, status=ReportStatus.WITHDRAWN), actor="moderator:test", action="report.withdrawn"
     )
-    refresh_marked(services)
+    refresh_marked(resources)
     assert reports.get(f"/solvency/{DEBTOR_SIREN}", headers=headers).status_code == 404
-    assert services.store.summaries.get_item(DEBTOR_SIREN) is None
+    assert resources.store.summaries.get_item(DEBTOR_SIREN) is None
 
 
 def test_a_missing_key_is_a_401_whatever_the_body_holds(reports: FlaskClient) -> None:
@@ -263,8 +263,8 @@ def test_a_missing_key_is_a_401_whatever_the_body_holds(reports: FlaskClient) ->
     assert response.json["type"] == "https://ardoise.fr/problemes/non-authentifie"
 
 
-def test_every_call_but_single_summaries_counts_as_a_call(reports: FlaskClient, services: Services) -> None:
-    headers = key_header(services)
+def test_every_call_but_single_summaries_counts_as_a_call(reports: FlaskClient, resources: Resources) -> None:
+    headers = key_header(resources)
     calls = [
         ("put", f"/watchlist/{DEBTOR_SIREN}", None),
         ("get", "/watchlist", None),

@@ -9,12 +9,12 @@ import pytest
 from flask.testing import FlaskClient
 
 from functions.core.config import load_settings
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.errors import RuleNotMet
-from functions.core.services.alerts import deliver_alerts, fan_out_alerts
-from functions.core.services.propagation import refresh_marked
-from functions.core.services.watchlist import set_webhook
-from functions.core.services.webhooks import Resolver, Target, is_public_address, post
+from functions.core.usecases.reports.alerts import deliver_alerts, fan_out_alerts
+from functions.core.usecases.propagation import refresh_marked
+from functions.core.usecases.reports.watchlist import set_webhook
+from functions.core.usecases.reports.webhooks import Resolver, Target, is_public_address, post
 from functions.core.store.subscribers import Subscriber
 from functions.reports.app import create_app
 from tests.reports.factories import DEBTOR_SIREN, add_subscriber, file_published, record_company
@@ -32,16 +32,16 @@ def resolving_to(*addresses: str) -> Resolver:
     return resolve
 
 
-def with_settings(services: Services, **settings: object) -> Services:
+def with_settings(resources: Resources, **settings: object) -> Resources:
     """The same store, mailer and clock under other settings."""
-    return Services(
-        services.settings.replace(**settings), store=services.store, mailer=services.mailer, clock=services.clock
+    return Resources(
+        resources.settings.replace(**settings), store=resources.store, mailer=resources.mailer, clock=resources.clock
     )
 
 
-def client_with(services: Services, **settings: object) -> FlaskClient:
+def client_with(resources: Resources, **settings: object) -> FlaskClient:
     """The reports app under other settings (production, say), on the test's store."""
-    changed = with_settings(services, **settings)
+    changed = with_settings(resources, **settings)
     app = create_app(settings=changed.settings, store=changed.store, mailer=changed.mailer, clock=changed.clock)
     return app.test_client()
 
@@ -97,19 +97,19 @@ def test_public_unicast_addresses_are_public(address: str) -> None:
     ],
 )
 def test_in_production_a_webhook_to_our_own_network_or_without_https_is_refused(
-    services: Services, url: str, code: str
+    resources: Resources, url: str, code: str
 ) -> None:
-    production = client_with(services, env="production", webhook_allow_private=False)
-    _, key = add_subscriber(services)
+    production = client_with(resources, env="production", webhook_allow_private=False)
+    _, key = add_subscriber(resources)
     response = production.put("/webhook", json={"url": url}, headers={"X-API-Key": key})
     assert response.status_code == 422
     assert response.json["errors"] == [{"field": "url", "code": code, "message": response.json["errors"][0]["message"]}]
-    assert services.store.subscribers.get_subscriber(key.split("_")[2]).webhook_url == ""
+    assert resources.store.subscribers.get_subscriber(key.split("_")[2]).webhook_url == ""
 
 
-def test_a_name_resolving_to_one_private_address_among_public_ones_is_refused(services: Services) -> None:
-    production = with_settings(services, env="production", webhook_allow_private=False)
-    subscriber, _ = add_subscriber(services)
+def test_a_name_resolving_to_one_private_address_among_public_ones_is_refused(resources: Resources) -> None:
+    production = with_settings(resources, env="production", webhook_allow_private=False)
+    subscriber, _ = add_subscriber(resources)
     with pytest.raises(RuleNotMet) as refused:
         set_webhook(production, subscriber, "https://hooks.exemple.fr/ardoise", resolving_to(PUBLIC_IP, "10.0.0.8"))
     assert refused.value.errors[0].code == "adresse_interdite"
@@ -117,9 +117,9 @@ def test_a_name_resolving_to_one_private_address_among_public_ones_is_refused(se
     assert secret.startswith("whsec_")
 
 
-def test_locally_private_addresses_can_be_refused_too(reports: FlaskClient, services: Services) -> None:
-    strict = client_with(services, webhook_allow_private=False)
-    _, key = add_subscriber(services)
+def test_locally_private_addresses_can_be_refused_too(reports: FlaskClient, resources: Resources) -> None:
+    strict = client_with(resources, webhook_allow_private=False)
+    _, key = add_subscriber(resources)
     loopback = {"url": "http://127.0.0.1:8080/"}
     assert strict.put("/webhook", json=loopback, headers={"X-API-Key": key}).status_code == 422
     assert reports.put("/webhook", json=loopback, headers={"X-API-Key": key}).status_code == 200
@@ -141,23 +141,23 @@ def test_private_addresses_are_allowed_locally_and_refused_in_production_by_defa
 
 
 # -- at delivery time ------------------------------------------------------------
-def watching_with_webhook(services: Services, url: str) -> tuple[Subscriber, str]:
+def watching_with_webhook(resources: Resources, url: str) -> tuple[Subscriber, str]:
     """A subscriber watching the debtor, its webhook stored as it was accepted; with its key."""
-    record_company(services)
-    refresh_marked(services)
-    subscriber, key = add_subscriber(services)
-    services.store.watchlist.watch(subscriber.id, DEBTOR_SIREN, "test")
-    services.store.subscribers.update_subscriber(
+    record_company(resources)
+    refresh_marked(resources)
+    subscriber, key = add_subscriber(resources)
+    resources.store.watchlist.watch(subscriber.id, DEBTOR_SIREN, "test")
+    resources.store.subscribers.update_subscriber(
         subscriber.id, "subscriber.webhook_set", "test", webhook_url=url, webhook_nonce="n1"
     )
     return subscriber, key
 
 
-def publish_and_fan_out(services: Services) -> None:
+def publish_and_fan_out(resources: Resources) -> None:
     """A report on the watched company is published; its alert becomes one delivery per watcher."""
-    file_published(services, id="r1")
-    refresh_marked(services)
-    fan_out_alerts(services)
+    file_published(resources, id="r1")
+    refresh_marked(resources)
+    fan_out_alerts(resources)
 
 
 @pytest.fixture
@@ -166,44 +166,44 @@ def receiver() -> Iterator[Receiver]:
         yield running
 
 
-def test_a_name_that_now_resolves_to_a_private_address_is_not_called(services: Services, receiver: Receiver) -> None:
-    strict = with_settings(services, webhook_allow_private=False)
-    subscriber, _ = watching_with_webhook(services, f"http://hooks.exemple.fr:{receiver.port}/ardoise")
-    publish_and_fan_out(services)
+def test_a_name_that_now_resolves_to_a_private_address_is_not_called(resources: Resources, receiver: Receiver) -> None:
+    strict = with_settings(resources, webhook_allow_private=False)
+    subscriber, _ = watching_with_webhook(resources, f"http://hooks.exemple.fr:{receiver.port}/ardoise")
+    publish_and_fan_out(resources)
     # Accepted when set (a public address then); the DNS answer changed since.
     assert deliver_alerts(strict, resolve=resolving_to("127.0.0.1")) == {"delivered": 0, "retrying": 1, "failed": 0}
     assert receiver.received == []
-    [delivery] = services.store.alerts.list_deliveries(subscriber.id)
+    [delivery] = resources.store.alerts.list_deliveries(subscriber.id)
     assert delivery["attempts"][0]["error"] == "adresse_interdite"
 
 
 def test_the_post_goes_to_the_checked_address_under_the_webhook_host_name(
-    services: Services, receiver: Receiver
+    resources: Resources, receiver: Receiver
 ) -> None:
-    watching_with_webhook(services, f"http://hooks.exemple.fr:{receiver.port}/ardoise?source=ardoise")
-    publish_and_fan_out(services)
-    assert deliver_alerts(services, resolve=resolving_to("127.0.0.1"))["delivered"] == 1
+    watching_with_webhook(resources, f"http://hooks.exemple.fr:{receiver.port}/ardoise?source=ardoise")
+    publish_and_fan_out(resources)
+    assert deliver_alerts(resources, resolve=resolving_to("127.0.0.1"))["delivered"] == 1
     [(headers, _)] = receiver.posts
     assert headers["Host"] == f"hooks.exemple.fr:{receiver.port}"
 
 
-def test_redirects_are_not_followed(services: Services, receiver: Receiver) -> None:
+def test_redirects_are_not_followed(resources: Resources, receiver: Receiver) -> None:
     with Receiver(status=307, headers={"Location": receiver.url}) as redirecting:
-        subscriber, _ = watching_with_webhook(services, redirecting.url)
-        publish_and_fan_out(services)
-        assert deliver_alerts(services)["retrying"] == 1
+        subscriber, _ = watching_with_webhook(resources, redirecting.url)
+        publish_and_fan_out(resources)
+        assert deliver_alerts(resources)["retrying"] == 1
     assert receiver.received == []
-    [delivery] = services.store.alerts.list_deliveries(subscriber.id)
+    [delivery] = resources.store.alerts.list_deliveries(subscriber.id)
     assert (delivery["attempts"][0]["status_code"], delivery["attempts"][0]["error"]) == (307, "redirection_refusee")
 
 
-def test_the_delivery_log_gives_a_generic_reason_for_network_errors(reports: FlaskClient, services: Services) -> None:
+def test_the_delivery_log_gives_a_generic_reason_for_network_errors(reports: FlaskClient, resources: Resources) -> None:
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]  # nothing listens there once closed
-    _, key = watching_with_webhook(services, f"http://127.0.0.1:{port}/ardoise")
-    publish_and_fan_out(services)
-    deliver_alerts(services)
+    _, key = watching_with_webhook(resources, f"http://127.0.0.1:{port}/ardoise")
+    publish_and_fan_out(resources)
+    deliver_alerts(resources)
     log = reports.get("/deliveries", headers={"X-API-Key": key})
     assert log.json["items"][0]["attempts"][0]["error"] == "echec_reseau"
     assert "Error" not in log.get_data(as_text=True) and "refused" not in log.get_data(as_text=True).lower()
@@ -235,8 +235,8 @@ def test_a_receiver_trickling_its_answer_is_cut_off() -> None:
         listener.close()
 
 
-def test_a_webhook_url_with_a_line_break_is_refused(reports: FlaskClient, services: Services) -> None:
-    _, key = add_subscriber(services)
+def test_a_webhook_url_with_a_line_break_is_refused(reports: FlaskClient, resources: Resources) -> None:
+    _, key = add_subscriber(resources)
     response = reports.put(
         "/webhook", json={"url": "http://127.0.0.1:8080/\r\nX-Injecte: oui"}, headers={"X-API-Key": key}
     )

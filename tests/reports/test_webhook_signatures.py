@@ -17,10 +17,10 @@ from flask.testing import FlaskClient
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from functions.core.clock import FixedClock
-from functions.core.context import Services
-from functions.core.services.alerts import LEGACY_HEADERS_UNTIL, SECRET_OVERLAP, deliver_alerts, fan_out_alerts
-from functions.core.services.propagation import refresh_marked
-from functions.core.services.webhooks import derive_secret
+from functions.core.resources import Resources
+from functions.core.usecases.reports.alerts import LEGACY_HEADERS_UNTIL, SECRET_OVERLAP, deliver_alerts, fan_out_alerts
+from functions.core.usecases.propagation import refresh_marked
+from functions.core.usecases.reports.webhooks import derive_secret
 from functions.core.tokens import sign
 from tests.reports.factories import DEBTOR_SIREN, add_subscriber, file_published, record_company
 from tests.reports.receivers import Receiver
@@ -38,29 +38,29 @@ def receiver() -> Iterator[Receiver]:
         yield running
 
 
-def subscribe(reports: FlaskClient, services: Services, url: str) -> tuple[str, str]:
+def subscribe(reports: FlaskClient, resources: Resources, url: str) -> tuple[str, str]:
     """Create a subscriber watching the debtor with a webhook; return its key and webhook secret."""
-    _, key = add_subscriber(services)
+    _, key = add_subscriber(resources)
     secret = reports.put("/webhook", json={"url": url}, headers={"X-API-Key": key}).json["secret"]
     reports.put(f"/watchlist/{DEBTOR_SIREN}", headers={"X-API-Key": key})
     return key, secret
 
 
-def publish(services: Services, report_id: str = "rpt_6d81c0ffee", reference: str = "pub_4f2a9c01d3e5b678") -> None:
-    file_published(services, id=report_id, public_ref=reference, number=f"F-{report_id}")
-    refresh_marked(services)
-    fan_out_alerts(services)
+def publish(resources: Resources, report_id: str = "rpt_6d81c0ffee", reference: str = "pub_4f2a9c01d3e5b678") -> None:
+    file_published(resources, id=report_id, public_ref=reference, number=f"F-{report_id}")
+    refresh_marked(resources)
+    fan_out_alerts(resources)
 
 
 def test_a_delivery_verifies_with_the_standard_webhooks_reference_library(
-    reports: FlaskClient, services: Services, receiver: Receiver, now: FixedClock
+    reports: FlaskClient, resources: Resources, receiver: Receiver, now: FixedClock
 ) -> None:
-    record_company(services)
-    refresh_marked(services)
-    _, secret = subscribe(reports, services, receiver.url)
+    record_company(resources)
+    refresh_marked(resources)
+    _, secret = subscribe(reports, resources, receiver.url)
     assert secret.startswith("whsec_") and len(Webhook(secret)._whsecret) == 32
-    publish(services)
-    assert deliver_alerts(services)["delivered"] == 1
+    publish(resources)
+    assert deliver_alerts(resources)["delivered"] == 1
     [(headers, body)] = receiver.posts
     assert headers["webhook-timestamp"] == str(int(now().timestamp()))
     assert headers["webhook-id"].startswith("msg_") and "." not in headers["webhook-id"]
@@ -74,13 +74,13 @@ def test_a_delivery_verifies_with_the_standard_webhooks_reference_library(
 
 
 def test_a_subscriber_only_ever_sees_the_public_reference_of_a_report(
-    reports: FlaskClient, services: Services, receiver: Receiver, now: FixedClock
+    reports: FlaskClient, resources: Resources, receiver: Receiver, now: FixedClock
 ) -> None:
-    record_company(services)
-    refresh_marked(services)
-    key, _ = subscribe(reports, services, receiver.url)
-    publish(services)
-    deliver_alerts(services)
+    record_company(resources)
+    refresh_marked(resources)
+    key, _ = subscribe(reports, resources, receiver.url)
+    publish(resources)
+    deliver_alerts(resources)
     [(_, body)] = receiver.posts
     assert json.loads(body)["changes"] == [{"kind": "report.published", "reference": "pub_4f2a9c01d3e5b678"}]
     log = reports.get("/deliveries", headers={"X-API-Key": key}).text
@@ -90,14 +90,14 @@ def test_a_subscriber_only_ever_sees_the_public_reference_of_a_report(
 
 
 def test_an_alert_raised_before_references_is_shown_by_reference_too(
-    reports: FlaskClient, services: Services, receiver: Receiver, now: FixedClock
+    reports: FlaskClient, resources: Resources, receiver: Receiver, now: FixedClock
 ) -> None:
-    record_company(services)
-    refresh_marked(services)
-    key, _ = subscribe(reports, services, receiver.url)
-    file_published(services, id="rpt_6d81c0ffee", public_ref="pub_4f2a9c01d3e5b678", number="F-rpt_6d81c0ffee")
+    record_company(resources)
+    refresh_marked(resources)
+    key, _ = subscribe(reports, resources, receiver.url)
+    file_published(resources, id="rpt_6d81c0ffee", public_ref="pub_4f2a9c01d3e5b678", number="F-rpt_6d81c0ffee")
     # An alert queued by the previous version named the report by its internal id.
-    subscriber = services.store.subscribers.list_subscribers()[0][0]
+    subscriber = resources.store.subscribers.list_subscribers()[0][0]
     old = {
         "id": "2026-03-01T08:00:00.000000Z-00000000000000000001-abcdef",
         "at": "2026-03-01T08:00:00.000000Z",
@@ -106,24 +106,24 @@ def test_an_alert_raised_before_references_is_shown_by_reference_too(
         "changes": [{"kind": "report.published", "report_id": "rpt_6d81c0ffee"}],
         "summary": {"payment_index": None, "grade": None, "open_reports": 1, "outstanding_cents": 125000},
     }
-    services.store.alerts.add_delivery(old, subscriber.id, now())
-    deliver_alerts(services)
+    resources.store.alerts.add_delivery(old, subscriber.id, now())
+    deliver_alerts(resources)
     [(_, body)] = receiver.posts
     assert json.loads(body)["changes"] == [{"kind": "report.published", "reference": "pub_4f2a9c01d3e5b678"}]
     assert "rpt_" not in reports.get("/deliveries", headers={"X-API-Key": key}).text
 
 
 def test_a_retry_keeps_its_webhook_id_and_is_signed_for_its_own_moment(
-    reports: FlaskClient, services: Services, now: FixedClock
+    reports: FlaskClient, resources: Resources, now: FixedClock
 ) -> None:
-    record_company(services)
-    refresh_marked(services)
+    record_company(resources)
+    refresh_marked(resources)
     with Receiver(status=503) as failing:
-        _, secret = subscribe(reports, services, failing.url)
-        publish(services)
-        deliver_alerts(services)
+        _, secret = subscribe(reports, resources, failing.url)
+        publish(resources)
+        deliver_alerts(resources)
         now.advance(seconds=60)
-        deliver_alerts(services)
+        deliver_alerts(resources)
     first, second = failing.posts
     assert first[0]["webhook-id"] == second[0]["webhook-id"]
     assert int(second[0]["webhook-timestamp"]) - int(first[0]["webhook-timestamp"]) == 60
@@ -133,17 +133,17 @@ def test_a_retry_keeps_its_webhook_id_and_is_signed_for_its_own_moment(
 
 
 def test_a_rotated_secret_signs_beside_the_new_one_for_a_day(
-    reports: FlaskClient, services: Services, receiver: Receiver, now: FixedClock
+    reports: FlaskClient, resources: Resources, receiver: Receiver, now: FixedClock
 ) -> None:
-    record_company(services)
-    refresh_marked(services)
-    key, old_secret = subscribe(reports, services, receiver.url)
+    record_company(resources)
+    refresh_marked(resources)
+    key, old_secret = subscribe(reports, resources, receiver.url)
     rotated = reports.put("/webhook", json={"url": receiver.url}, headers={"X-API-Key": key}).json
     new_secret = rotated["secret"]
     assert new_secret != old_secret
     assert rotated["previous_secret_expires_at"] == (now() + SECRET_OVERLAP).isoformat().replace("+00:00", "Z")
-    publish(services)
-    deliver_alerts(services)
+    publish(resources)
+    deliver_alerts(resources)
     [(headers, body)] = receiver.posts
     assert len(headers["webhook-signature"].split(" ")) == 2
     Webhook(new_secret).verify(body, headers)
@@ -152,8 +152,8 @@ def test_a_rotated_secret_signs_beside_the_new_one_for_a_day(
     # A day later the old secret no longer signs (checked with the library's own signer:
     # its verifier would refuse a moment a day ahead of the real clock).
     now.advance(seconds=SECRET_OVERLAP.total_seconds())
-    publish(services, report_id="rpt_77aa01", reference="pub_0b1c2d3e4f506172")
-    deliver_alerts(services)
+    publish(resources, report_id="rpt_77aa01", reference="pub_0b1c2d3e4f506172")
+    deliver_alerts(resources)
     headers, body = receiver.posts[-1]
     moment = datetime.fromtimestamp(int(headers["webhook-timestamp"]), UTC)
     expected = Webhook(new_secret).sign(headers["webhook-id"], moment, body.decode())
@@ -166,20 +166,20 @@ def test_a_rotated_secret_signs_beside_the_new_one_for_a_day(
 
 
 def test_a_secret_made_before_standard_webhooks_verifies_both_ways(
-    services: Services, receiver: Receiver, now: FixedClock
+    resources: Resources, receiver: Receiver, now: FixedClock
 ) -> None:
-    record_company(services)
-    refresh_marked(services)
-    subscriber, _ = add_subscriber(services)
-    services.store.subscribers.update_subscriber(
+    record_company(resources)
+    refresh_marked(resources)
+    subscriber, _ = add_subscriber(resources)
+    resources.store.subscribers.update_subscriber(
         subscriber.id, "subscriber.webhook_set", "test", webhook_url=receiver.url, webhook_nonce="0f1e2d3c4b5a6978"
     )
-    services.store.watchlist.watch(subscriber.id, DEBTOR_SIREN, "test")
+    resources.store.watchlist.watch(subscriber.id, DEBTOR_SIREN, "test")
     # The secret such a subscriber was given then: "whsec_" + 64 hex digits.
-    secret = "whsec_" + sign(services.settings.secret_key, f"webhook:{subscriber.id}:0f1e2d3c4b5a6978")
-    assert derive_secret(services.settings.secret_key, subscriber.id, "0f1e2d3c4b5a6978") == secret
-    publish(services)
-    deliver_alerts(services)
+    secret = "whsec_" + sign(resources.settings.secret_key, f"webhook:{subscriber.id}:0f1e2d3c4b5a6978")
+    assert derive_secret(resources.settings.secret_key, subscriber.id, "0f1e2d3c4b5a6978") == secret
+    publish(resources)
+    deliver_alerts(resources)
     [(headers, body)] = receiver.posts
     Webhook(secret).verify(body, headers)
     if now() < LEGACY_HEADERS_UNTIL:
@@ -189,21 +189,21 @@ def test_a_secret_made_before_standard_webhooks_verifies_both_ways(
 
 
 def test_the_ardoise_headers_stop_at_the_end_of_the_transition(
-    services: Services, receiver: Receiver, clock: FixedClock
+    resources: Resources, receiver: Receiver, clock: FixedClock
 ) -> None:
-    record_company(services)
-    refresh_marked(services)
-    subscriber, _ = add_subscriber(services)
-    services.store.subscribers.update_subscriber(
+    record_company(resources)
+    refresh_marked(resources)
+    subscriber, _ = add_subscriber(resources)
+    resources.store.subscribers.update_subscriber(
         subscriber.id, "subscriber.webhook_set", "test", webhook_url=receiver.url, webhook_nonce="k_0f1e2d3c4b5a6978"
     )
-    services.store.watchlist.watch(subscriber.id, DEBTOR_SIREN, "test")
+    resources.store.watchlist.watch(subscriber.id, DEBTOR_SIREN, "test")
     clock.now = LEGACY_HEADERS_UNTIL.astimezone(UTC) - SECRET_OVERLAP
-    publish(services)
-    deliver_alerts(services)
+    publish(resources)
+    deliver_alerts(resources)
     clock.now = LEGACY_HEADERS_UNTIL.astimezone(UTC)
-    publish(services, report_id="rpt_77aa01", reference="pub_0b1c2d3e4f506172")
-    deliver_alerts(services)
+    publish(resources, report_id="rpt_77aa01", reference="pub_0b1c2d3e4f506172")
+    deliver_alerts(resources)
     before, after = (headers for headers, _ in receiver.posts)
     assert {"Ardoise-Delivery", "Ardoise-Timestamp", "Ardoise-Signature"} <= set(before)
     assert not any(name.startswith("Ardoise-") for name in after)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from functions.core.domain.charter import company_page_path
 from functions.core.identifiers import with_check_digit
-from functions.core.services.site_snapshot import CharterStanding, CompanyRecord, ListedReport, SiteSnapshot
+from functions.core.usecases.site_snapshot import CharterStanding, CompanyRecord, ListedReport, SiteSnapshot
 from functions.site.handwritten import HandwrittenInputs
 
 AS_OF = date(2026, 11, 23)

@@ -8,7 +8,7 @@ from dataclasses import fields, replace
 from datetime import date, timedelta
 
 from functions.core.identifiers import with_check_digit
-from functions.core.services.site_snapshot import CharterStanding, CompanyRecord, ListedReport
+from functions.core.usecases.site_snapshot import CharterStanding, CompanyRecord, ListedReport
 from functions.site.builder import SiteBuilder
 from functions.site.facts import record_digest
 from functions.site.handwritten import HandwrittenInputs

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from werkzeug.test import Client
 
 from functions.cli import main
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.reports import ReportStatus
 from functions.local.server import build_local_app
 from functions.local.static import StaticSite
@@ -22,26 +22,26 @@ from functions.site.watch import DebouncedPublisher
 from tests.directory.factories import make_report
 
 
-def publish_on(services: Services) -> Services:
-    return Services(
-        services.settings.replace(site_publish=True), store=services.store, mailer=services.mailer, clock=services.clock
+def publish_on(resources: Resources) -> Resources:
+    return Resources(
+        resources.settings.replace(site_publish=True), store=resources.store, mailer=resources.mailer, clock=resources.clock
     )
 
 
-def test_the_tick_publishes_what_it_changed_to_the_site_folder(services: Services) -> None:
-    services.store.reports.file_report(make_report(status=ReportStatus.PUBLISHED), actor="test")
-    result = run_local_tick(publish_on(services))
-    site = Path(services.settings.site_dir)
+def test_the_tick_publishes_what_it_changed_to_the_site_folder(resources: Resources) -> None:
+    resources.store.reports.file_report(make_report(status=ReportStatus.PUBLISHED), actor="test")
+    result = run_local_tick(publish_on(resources))
+    site = Path(resources.settings.site_dir)
     assert result["publish_site"]["uploaded"] > 0
     page = site / "entreprises" / "552100554-societe-generale-d-equipement" / "index.html"
     assert "1\u202f250,00\u00a0€" in page.read_text()
-    again = run_local_tick(publish_on(services))
+    again = run_local_tick(publish_on(resources))
     assert again["publish_site"]["uploaded"] == 0 and again["publish_site"]["written"] == 0
 
 
-def test_the_tick_leaves_the_site_alone_when_publishing_is_off(services: Services) -> None:
-    assert run_local_tick(services)["publish_site"] == {"skipped": "ARDOISE_SITE_PUBLISH is off"}
-    assert not Path(services.settings.site_dir).exists()
+def test_the_tick_leaves_the_site_alone_when_publishing_is_off(resources: Resources) -> None:
+    assert run_local_tick(resources)["publish_site"] == {"skipped": "ARDOISE_SITE_PUBLISH is off"}
+    assert not Path(resources.settings.site_dir).exists()
 
 
 def test_build_site_then_publish_to_a_folder_from_the_command_line(
@@ -58,9 +58,9 @@ def test_build_site_then_publish_to_a_folder_from_the_command_line(
     assert (tmp_path / "public" / "index.html").is_file() and (tmp_path / "public" / MANIFEST).is_file()
 
 
-def test_the_local_server_notices_api_writes_and_nothing_else(services: Services, tmp_path: Path) -> None:
+def test_the_local_server_notices_api_writes_and_nothing_else(resources: Resources, tmp_path: Path) -> None:
     calls: list[str] = []
-    client = Client(build_local_app(services, on_change=lambda: calls.append("changed")))
+    client = Client(build_local_app(resources, on_change=lambda: calls.append("changed")))
     client.get("/api/charter/health", buffered=True)  # buffered: the body is read and closed, as a server does
     assert calls == []
     client.post("/api/charter/signatures", json={"siren": "nope"}, buffered=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.reports import ReportStatus
-from functions.core.services.site_snapshot import load_site_snapshot
+from functions.core.usecases.site_snapshot import load_site_snapshot
 from functions.core.store.companies import Company
 from tests.charter.factories import make_signature
 from tests.directory.factories import make_report
@@ -14,8 +14,8 @@ from tests.directory.factories import make_report
 PUBLISHED_AT = datetime(2026, 2, 20, 9, tzinfo=UTC)
 
 
-def test_a_published_report_and_a_signature_make_company_pages_and_nothing_else_does(services: Services) -> None:
-    store = services.store
+def test_a_published_report_and_a_signature_make_company_pages_and_nothing_else_does(resources: Resources) -> None:
+    store = resources.store
     store.companies.record_company(Company("552100554", "Société Générale d'Équipement", city="Lyon"), "test")
     published = make_report(
         status=ReportStatus.PUBLISHED, published_at=PUBLISHED_AT, outstanding_cents=900_00,
@@ -35,7 +35,7 @@ def test_a_published_report_and_a_signature_make_company_pages_and_nothing_else_
         action="signature.signed",
         actor="test",
     )
-    snapshot = load_site_snapshot(services)
+    snapshot = load_site_snapshot(resources)
     assert snapshot.as_of == date(2026, 3, 2)
     assert [c.siren for c in snapshot.companies] == ["552100554", "732829320"]
     listed, signatory = snapshot.companies

@@ -2,5 +2,5 @@
 
 Each reader turns the file's records, read by their column names, into the
 data the store keeps; streaming (``files.py``) and resuming are the importer's
-(``functions/core/services/registry_import.py``).
+(``functions/core/usecases/registry_import.py``).
 """

@@ -69,7 +69,7 @@ class _Ranges(io.RawIOBase):
 
 @dataclass(frozen=True)
 class S3Object:
-    """A registry file in a bucket (a :class:`functions.core.services.registry_import.SourceFile`)."""
+    """A registry file in a bucket (a :class:`functions.core.usecases.registry_import.SourceFile`)."""
 
     client: S3Client
     bucket: str

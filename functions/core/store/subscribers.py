@@ -38,7 +38,7 @@ class Subscriber:
     revoked_at: str | None = None
     webhook_url: str = ""
     # The webhook secret is derived from the platform's secret key and this nonce
-    # (see services/webhooks.py), so the store never holds it in clear.
+    # (see usecases/reports/webhooks.py), so the store never holds it in clear.
     webhook_nonce: str = ""
     # The secret a rotation replaced keeps signing until then (ISO 8601, UTC), beside the new one.
     webhook_previous_nonce: str = ""

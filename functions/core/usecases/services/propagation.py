@@ -12,14 +12,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.logs import get_logger
-from functions.core.services.charter import refresh_charter_standing
-from functions.core.services.identity import align_identity
-from functions.core.services.solvency import refresh_summary
+from functions.core.usecases.charter.signatures import refresh_charter_standing
+from functions.core.usecases.identity import align_identity
+from functions.core.usecases.reports.solvency import refresh_summary
 from functions.core.store.items import Item
 
-Refresher = Callable[[Services, str], None]
+Refresher = Callable[[Resources, str], None]
 
 log = get_logger("propagation")
 
@@ -31,15 +31,15 @@ def refreshers() -> list[Refresher]:
     return [align_identity, refresh_charter_standing, refresh_summary]
 
 
-def refresh_company(ctx: Services, siren: str) -> None:
+def refresh_company(res: Resources, siren: str) -> None:
     """Run every refresher for one company."""
     for refresher in refreshers():
-        refresher(ctx, siren)
+        refresher(res, siren)
 
 
-def refresh_marked(ctx: Services, limit: int = 500) -> int:
+def refresh_marked(res: Resources, limit: int = 500) -> int:
     """Refresh the companies marked stale, oldest first; return how many were cleared."""
-    return _refresh_marks(ctx, ctx.store.outbox.list_marked(limit))
+    return _refresh_marks(res, res.store.outbox.list_marked(limit))
 
 
 # A request refreshes at most this many companies before answering (a bulk
@@ -47,26 +47,26 @@ def refresh_marked(ctx: Services, limit: int = 500) -> int:
 MAX_IN_REQUEST = 25
 
 
-def refresh_companies(ctx: Services, sirens: Iterable[str]) -> int:
+def refresh_companies(res: Resources, sirens: Iterable[str]) -> int:
     """Refresh the given companies now if they are still marked; return how many were cleared."""
-    return sum(_refresh_until_clean(ctx, siren) for siren in sorted(set(sirens))[:MAX_IN_REQUEST])
+    return sum(_refresh_until_clean(res, siren) for siren in sorted(set(sirens))[:MAX_IN_REQUEST])
 
 
-def drain_marked(ctx: Services, *, batch: int = 500, budget_seconds: float = 120.0) -> int:
+def drain_marked(res: Resources, *, batch: int = 500, budget_seconds: float = 120.0) -> int:
     """Refresh marked companies batch after batch until none is left or the time budget is spent."""
     deadline = time.monotonic() + budget_seconds
     total = 0
     while time.monotonic() < deadline:
-        marks = ctx.store.outbox.list_marked(batch)
-        cleared = _refresh_marks(ctx, marks)
+        marks = res.store.outbox.list_marked(batch)
+        cleared = _refresh_marks(res, marks)
         total += cleared
         if len(marks) < batch or cleared == 0:
             break
     return total
 
 
-def _refresh_marks(ctx: Services, marks: list[Item]) -> int:
-    return sum(_refresh_until_clean(ctx, mark.data["siren"], mark) for mark in marks)
+def _refresh_marks(res: Resources, marks: list[Item]) -> int:
+    return sum(_refresh_until_clean(res, mark.data["siren"], mark) for mark in marks)
 
 
 # A refresher may itself change the company (a suspension), which marks it
@@ -74,21 +74,21 @@ def _refresh_marks(ctx: Services, marks: list[Item]) -> int:
 MAX_PASSES = 3
 
 
-def _refresh_until_clean(ctx: Services, siren: str, mark: Item | None = None) -> int:
+def _refresh_until_clean(res: Resources, siren: str, mark: Item | None = None) -> int:
     """Refresh one company while it is marked; return 1 once its mark is cleared, 0 otherwise.
 
     Any failure (a refresher, the store) is logged and keeps the mark: the
     next tick retries this company, and the others go on.
     """
     try:
-        current = mark if mark is not None else ctx.store.outbox.get_mark(siren)
+        current = mark if mark is not None else res.store.outbox.get_mark(siren)
         for _ in range(MAX_PASSES):
             if current is None:
                 return 0
-            refresh_company(ctx, siren)
-            if ctx.store.outbox.clear(current):
+            refresh_company(res, siren)
+            if res.store.outbox.clear(current):
                 return 1
-            current = ctx.store.outbox.get_mark(siren)
+            current = res.store.outbox.get_mark(siren)
     except Exception:
         log.exception("refresh failed", extra={"siren": siren})
     return 0

@@ -17,9 +17,9 @@ import ipaddress
 import math
 from datetime import datetime, timedelta
 
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.errors import FieldError, Gone, NotFound, QuotaExceeded, ValidationFailed
-from functions.core.services.directory.notices import code_key, notice_token, reply_url
+from functions.core.usecases.directory.notices import code_key, notice_token, reply_url
 from functions.core.store import retry_on_conflict
 from functions.core.store.replies import CODE
 from functions.core.tokens import CODE_LENGTH, read_code, sign
@@ -39,7 +39,7 @@ def _window(now: datetime) -> tuple[str, datetime]:
     return start.strftime("%Y-%m-%dT%H"), start + timedelta(hours=1)
 
 
-def client_key(ctx: Services, address: str) -> str:
+def client_key(res: Resources, address: str) -> str:
     """A client's key: a keyed digest of its address (an IPv6 one by its /64), never the address itself."""
     try:
         parsed = ipaddress.ip_address(address)
@@ -49,10 +49,10 @@ def client_key(ctx: Services, address: str) -> str:
         address = str(ipaddress.IPv6Network(f"{parsed}/64", strict=False))
     elif isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
         address = str(parsed.ipv4_mapped)
-    return sign(ctx.settings.secret_key, f"code-client:{address}")[:32]
+    return sign(res.settings.secret_key, f"code-client:{address}")[:32]
 
 
-def open_code(ctx: Services, typed: str, client_address: str) -> str:
+def open_code(res: Resources, typed: str, client_address: str) -> str:
     """Return the private page's address a typed code leads to.
 
     :raise 429: too many wrong codes this hour (from this client, or from all).
@@ -60,10 +60,10 @@ def open_code(ctx: Services, typed: str, client_address: str) -> str:
     :raise 404: no letter has this code (counted).
     :raise 410: the code has expired, or its report is no longer held.
     """
-    now = ctx.clock()
+    now = res.clock()
     window, ends = _window(now)
-    keys = [client_key(ctx, client_address), EVERYONE]
-    failures = ctx.store.replies.failed_codes(keys, window)
+    keys = [client_key(res, client_address), EVERYONE]
+    failures = res.store.replies.failed_codes(keys, window)
     if failures.get(keys[0], 0) >= CLIENT_FAILURES or failures.get(EVERYONE, 0) >= ALL_FAILURES:
         wait = max(1, math.ceil((ends - now).total_seconds()))
         raise TooManyCodes(
@@ -77,13 +77,13 @@ def open_code(ctx: Services, typed: str, client_address: str) -> str:
             "Ce code n'a pas la bonne forme.",
             [FieldError("code", "code_invalide", f"Le code compte {CODE_LENGTH} caractères, lettres et chiffres.")],
         )
-    link = ctx.store.replies.find_link(code_key(ctx, code), kind=CODE)
+    link = res.store.replies.find_link(code_key(res, code), kind=CODE)
     if link is None:
-        retry_on_conflict(lambda: ctx.store.replies.count_failed_code(keys, window, ends + timedelta(hours=1)))
+        retry_on_conflict(lambda: res.store.replies.count_failed_code(keys, window, ends + timedelta(hours=1)))
         raise NotFound("Ce code ne correspond à aucun courrier. Vérifiez-le, caractère par caractère.")
     if link.expired(now):
         raise Gone("Ce code a expiré. Écrivez-nous en citant la facture pour recevoir un nouvel accès.")
-    report = ctx.store.reports.get_report(link.report_id)
+    report = res.store.reports.get_report(link.report_id)
     if report is None or report.notice is None:
         raise Gone("Ce signalement n'est plus conservé.")
-    return reply_url(ctx, notice_token(ctx, report, report.notice))
+    return reply_url(res, notice_token(res, report, report.notice))

@@ -17,7 +17,7 @@ from time import monotonic, time_ns
 from typing import Any
 
 from functions.core.clock import PARIS, today_in_paris
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.summaries import (
     build_summary,
     changes_between,
@@ -38,42 +38,42 @@ _VOLATILE = ("computed_at",)
 REFRESH_BUDGET_SECONDS = 60.0
 
 
-def charter_of(ctx: Services, siren: str, today: date) -> dict[str, Any] | None:
+def charter_of(res: Resources, siren: str, today: date) -> dict[str, Any] | None:
     """Return the company's charter status as the public register shows it, or None."""
     from functions.core.domain.charter import public_status
 
-    signature = ctx.store.signatures.get_signature(siren)
+    signature = res.store.signatures.get_signature(siren)
     if signature is None:
         return None
-    status = public_status(signature, ctx.store.signatures.catalog, today)
+    status = public_status(signature, res.store.signatures.catalog, today)
     return {"status": status.status.value, "since": today_in_paris(status.since).isoformat()}
 
 
-def _identity(ctx: Services, siren: str) -> dict[str, Any] | None:
+def _identity(res: Resources, siren: str) -> dict[str, Any] | None:
     """The company as the registry knows it, else as its charter signature names it."""
-    company = ctx.store.companies.get_company(siren)
+    company = res.store.companies.get_company(siren)
     if company is not None:
         return asdict(company)
-    signature = ctx.store.signatures.get_signature(siren)
+    signature = res.store.signatures.get_signature(siren)
     return {"siren": siren, "name": signature.company_name} if signature is not None else None
 
 
-def compute_summary(ctx: Services, siren: str, today: date | None = None) -> dict[str, Any] | None:
+def compute_summary(res: Resources, siren: str, today: date | None = None) -> dict[str, Any] | None:
     """Compute a company's summary from the directory, the charter and shared experiences.
 
     None when nothing of the company was made public: a subscriber then gets the
     same 404 as for a company Ardoise never heard of.
     """
-    now = ctx.clock()
+    now = res.clock()
     today = today or today_in_paris(now)
-    reports = ctx.store.reports.list_for_debtor(siren)
-    experiences = ctx.store.experiences.list_for_debtor(siren)
-    charter = charter_of(ctx, siren, today)
+    reports = res.store.reports.list_for_debtor(siren)
+    experiences = res.store.experiences.list_for_debtor(siren)
+    charter = charter_of(res, siren, today)
     if not has_public_facts(siren=siren, reports=reports, experiences=experiences, charter=charter, today=today):
         return None
     return build_summary(
         siren=siren,
-        identity=_identity(ctx, siren),
+        identity=_identity(res, siren),
         reports=reports,
         experiences=experiences,
         charter=charter,
@@ -88,11 +88,11 @@ def next_refresh(now: datetime) -> datetime:
     return datetime.combine(tomorrow, time(0, 5), PARIS)
 
 
-def _alert(ctx: Services, old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any] | None:
+def _alert(res: Resources, old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any] | None:
     changes = changes_between(old, new)
     if not changes:
         return None
-    at = sortable_time(ctx.clock())
+    at = sortable_time(res.clock())
     company = new["company"] or {}
     return {
         # The wall-clock tiebreak keeps alerts raised at the same (test) time in order.
@@ -111,26 +111,26 @@ def _alert(ctx: Services, old: dict[str, Any] | None, new: dict[str, Any]) -> di
     }
 
 
-def refresh_summary(ctx: Services, siren: str) -> None:
+def refresh_summary(res: Resources, siren: str) -> None:
     """Recompute and store one company's summary; raise an alert when watchers would care."""
 
     def attempt() -> None:
-        current = ctx.store.summaries.get_item(siren)
-        new = compute_summary(ctx, siren)
+        current = res.store.summaries.get_item(siren)
+        new = compute_summary(res, siren)
         if new is None:
             # Nothing public (any more): no summary, so that a GET says "unknown".
             if current is not None:
-                ctx.store.summaries.delete_summary(current)
+                res.store.summaries.delete_summary(current)
             return
         old = dict(current.data) if current else None
-        refresh_at = next_refresh(ctx.clock()) if _ages(new) else None
+        refresh_at = next_refresh(res.clock()) if _ages(new) else None
         # Nothing changed: keep the stored summary, its computed_at included, so that a
         # change that must not show (a report in its grace period) leaves no trace either.
         unchanged = old is not None and current is not None and _same(old, new)
-        if unchanged and current is not None and current.gsi1sk == ctx.store.summaries.due_key(siren, refresh_at):
+        if unchanged and current is not None and current.gsi1sk == res.store.summaries.due_key(siren, refresh_at):
             return
-        put = ctx.store.summaries.summary_put(siren, new, current, refresh_at)
-        ctx.store.summaries.save_summary(siren, put, _alert(ctx, old, new))
+        put = res.store.summaries.summary_put(siren, new, current, refresh_at)
+        res.store.summaries.save_summary(siren, put, _alert(res, old, new))
 
     retry_on_conflict(attempt)
 
@@ -148,7 +148,7 @@ def _same(old: dict[str, Any], new: dict[str, Any]) -> bool:
     return _stable(old) == _stable(new)
 
 
-def refresh_due_summaries(ctx: Services, *, batch: int = 500, budget_seconds: float = REFRESH_BUDGET_SECONDS) -> int:
+def refresh_due_summaries(res: Resources, *, batch: int = 500, budget_seconds: float = REFRESH_BUDGET_SECONDS) -> int:
     """Recompute the summaries whose daily refresh is due, batch after batch within a time budget (tick step).
 
     Return how many were refreshed; what the budget leaves stays due for the next tick.
@@ -158,12 +158,12 @@ def refresh_due_summaries(ctx: Services, *, batch: int = 500, budget_seconds: fl
     cursor: str | None = None
     while monotonic() < deadline:
         # The cursor walks past companies that failed: they wait for the next tick, not this loop.
-        sirens, cursor = ctx.store.summaries.list_due(ctx.clock(), batch, cursor)
+        sirens, cursor = res.store.summaries.list_due(res.clock(), batch, cursor)
         for siren in sirens:
             if monotonic() >= deadline:
                 return refreshed
             try:
-                refresh_summary(ctx, siren)
+                refresh_summary(res, siren)
             except Exception:
                 # One broken company must not stop the others; the next tick retries it.
                 log.exception("summary refresh failed", extra={"siren": siren})
@@ -174,20 +174,20 @@ def refresh_due_summaries(ctx: Services, *, batch: int = 500, budget_seconds: fl
     return refreshed
 
 
-def get_summary(ctx: Services, siren: str) -> dict[str, Any]:
+def get_summary(res: Resources, siren: str) -> dict[str, Any]:
     """Return a company's stored summary (one read); 404 when nothing is known of it."""
-    summary = ctx.store.summaries.get_summary(siren)
+    summary = res.store.summaries.get_summary(siren)
     if summary is None:
         raise NotFound("Aucune donnée sur cette entreprise dans Ardoise.")
     return summary
 
 
-def get_summaries(ctx: Services, sirens: Iterable[str]) -> dict[str, dict[str, Any]]:
+def get_summaries(res: Resources, sirens: Iterable[str]) -> dict[str, dict[str, Any]]:
     """Return the stored summaries of several companies in one batched read."""
-    return ctx.store.summaries.get_summaries(sirens)
+    return res.store.summaries.get_summaries(sirens)
 
 
-def rebuild_summaries(ctx: Services, *, check: bool, progress: Progress = SILENT) -> dict[str, Any]:
+def rebuild_summaries(res: Resources, *, check: bool, progress: Progress = SILENT) -> dict[str, Any]:
     """Recompute every summary; with ``check``, only report those that differ from the stored ones.
 
     A stored summary is compared with a recomputation as of its own ``as_of`` day,
@@ -196,21 +196,21 @@ def rebuild_summaries(ctx: Services, *, check: bool, progress: Progress = SILENT
     """
     differences: list[dict[str, Any]] = []
     stale = rebuilt = 0
-    today = today_in_paris(ctx.clock())
-    sirens = ctx.store.summaries.list_companies()
+    today = today_in_paris(res.clock())
+    sirens = res.store.summaries.list_companies()
     progress.begin("companies", len(sirens))
     for siren in sirens:
-        stored = ctx.store.summaries.get_summary(siren)
+        stored = res.store.summaries.get_summary(siren)
         if check:
             as_of = date.fromisoformat(stored["as_of"]) if stored else today
-            fresh = compute_summary(ctx, siren, as_of)
+            fresh = compute_summary(res, siren, as_of)
             fields = _differing_fields(stored, fresh)
             if fields:
                 differences.append({"siren": siren, "fields": fields})
             elif stored is not None and as_of < today:
                 stale += 1
         else:
-            refresh_summary(ctx, siren)
+            refresh_summary(res, siren)
             rebuilt += 1
         progress.advance()
     return {"companies": len(sirens), "differences": differences, "stale": stale, "rebuilt": rebuilt}

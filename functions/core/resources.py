@@ -10,7 +10,7 @@ from functions.core.mailer import Mailer, mailer_from_url
 from functions.core.store import Store, open_store
 
 
-class Services:
+class Resources:
     """Settings plus the resources they name; the store and mailer open on first use."""
 
     def __init__(

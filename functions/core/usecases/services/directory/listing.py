@@ -16,13 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from functions.core.clock import today_in_paris
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.aggregates import CompanyAggregate
 from functions.core.domain.visibility import Presence, PublicCompany, public_company, public_invoice
 from functions.core.errors import NotFound
 from functions.core.identifiers import is_valid_siret, normalize
 from functions.core.progress import SILENT, Progress
-from functions.core.services.identity import recorded_identity
+from functions.core.usecases.identity import recorded_identity
 from functions.core.store.companies import Company
 
 REBUILD_ACTOR = "system:rebuild"
@@ -49,12 +49,12 @@ class SearchHit:
     aggregate: CompanyAggregate | None
 
 
-def company_page(ctx: Services, siren: str) -> CompanyPage:
+def company_page(res: Resources, siren: str) -> CompanyPage:
     """Return what is public about ``siren``; 404 when the public may not know of it."""
-    found = ctx.store.companies.get_public_company(siren)
+    found = res.store.companies.get_public_company(siren)
     if found is not None:
         company, presence = found
-        invoices = ctx.store.reports.list_public_invoices(siren) if presence.listed else []
+        invoices = res.store.reports.list_public_invoices(siren) if presence.listed else []
         public = public_company(invoices, signatory=presence.signatory)
         if public is not None:
             return CompanyPage(company, public)
@@ -63,7 +63,7 @@ def company_page(ctx: Services, siren: str) -> CompanyPage:
 
 
 def search_companies(
-    ctx: Services, query: str, *, limit: int = 20, cursor: str | None = None
+    res: Resources, query: str, *, limit: int = 20, cursor: str | None = None
 ) -> tuple[list[SearchHit], str | None]:
     """Search the public companies by name prefix (accents and case ignored) or SIREN (three digits or more)."""
     digits = normalize(query)
@@ -71,13 +71,13 @@ def search_companies(
         digits = digits[:9]  # a SIRET pasted from an invoice: its company
     if digits.isdigit():
         if len(digits) == 9:
-            found = ctx.store.companies.get_public_company(digits)
+            found = res.store.companies.get_public_company(digits)
             companies, next_cursor = ([found[0]] if found else []), None
         else:
-            companies, next_cursor = ctx.store.companies.search_by_siren(digits, limit, cursor)
+            companies, next_cursor = res.store.companies.search_by_siren(digits, limit, cursor)
     else:
-        companies, next_cursor = ctx.store.companies.search_by_name(query, limit, cursor)
-    aggregates = ctx.store.reports.get_aggregates([c.siren for c in companies], today_in_paris(ctx.clock()))
+        companies, next_cursor = res.store.companies.search_by_name(query, limit, cursor)
+    aggregates = res.store.reports.get_aggregates([c.siren for c in companies], today_in_paris(res.clock()))
     hits = [SearchHit(c.siren, c.name, c.city, aggregates.get(c.siren)) for c in companies]
     return hits, next_cursor
 
@@ -90,25 +90,25 @@ class ListingDifference:
     what: tuple[str, ...]  # "invoices", "presence"
 
 
-def rebuild_listing(ctx: Services, *, check_only: bool, progress: Progress = SILENT) -> list[ListingDifference]:
+def rebuild_listing(res: Resources, *, check_only: bool, progress: Progress = SILENT) -> list[ListingDifference]:
     """Compare (and unless ``check_only``, repair) every company's public listing with its reports and signature.
 
     The public projections and the presence are derived in the same transaction
     as each change; this recomputes them from scratch (``ardoise rebuild-listing``:
     checks, and the upgrade of a store written before they existed).
     """
-    sirens = set(ctx.store.reports.list_aggregate_sirens()) | set(ctx.store.companies.list_sirens())
+    sirens = set(res.store.reports.list_aggregate_sirens()) | set(res.store.companies.list_sirens())
     differences = []
     progress.begin("companies", len(sirens))
     for siren in sorted(sirens):
         progress.advance()
-        reports = ctx.store.reports.list_for_debtor(siren)
+        reports = res.store.reports.list_for_debtor(siren)
         invoices = {r.id: invoice for r in reports if (invoice := public_invoice(r)) is not None}
-        signature = ctx.store.signatures.get_signature(siren)
+        signature = res.store.signatures.get_signature(siren)
         presence = Presence(listed=bool(invoices), signatory=signature is not None)
-        stored = ctx.store.companies.stored_presence(siren)
+        stored = res.store.companies.stored_presence(siren)
         what = []
-        if ctx.store.reports.stored_listing(siren) != invoices:
+        if res.store.reports.stored_listing(siren) != invoices:
             what.append("invoices")
         if (stored is None and presence.public) or (stored is not None and stored != (presence, presence.public)):
             what.append("presence")
@@ -118,11 +118,11 @@ def rebuild_listing(ctx: Services, *, check_only: bool, progress: Progress = SIL
         if check_only:
             continue
         if "invoices" in what:
-            ctx.store.reports.write_listing(siren, invoices, actor=REBUILD_ACTOR)
+            res.store.reports.write_listing(siren, invoices, actor=REBUILD_ACTOR)
         if "presence" in what:
             # The identity recorded when none is known yet: as publication or signing would have.
             listed = [invoice.debtor_name for invoice in invoices.values()]
             named = listed[-1] if listed else (signature.company_name if signature else siren)
-            identity = recorded_identity(ctx, siren, named)
-            ctx.store.companies.write_presence(identity, presence, actor=REBUILD_ACTOR)
+            identity = recorded_identity(res, siren, named)
+            res.store.companies.write_presence(identity, presence, actor=REBUILD_ACTOR)
     return differences

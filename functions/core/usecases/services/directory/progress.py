@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain import lifecycle
 from functions.core.domain.reports import Report, ReportStatus
 from functions.core.errors import NotFound
 from functions.core.logs import get_logger
-from functions.core.services.directory import mails
-from functions.core.services.directory.notices import issue_reply_link
-from functions.core.services.identity import recorded_identity
+from functions.core.usecases.directory import mails
+from functions.core.usecases.directory.notices import issue_reply_link
+from functions.core.usecases.identity import recorded_identity
 from functions.core.store import retry_on_conflict
 from functions.core.store.members import Member
 from functions.core.store.reports import QUEUE_PUBLISH, moment_key
@@ -28,23 +28,23 @@ TICK_ACTOR = "system:tick"
 
 
 def change_report(
-    ctx: Services, report_id: str, change: Callable[[Report], Report | None], *, actor: str, action: str
+    res: Resources, report_id: str, change: Callable[[Report], Report | None], *, actor: str, action: str
 ) -> tuple[Report, Report] | None:
     """Apply ``change`` to the current report and save it; retry while others win; None if no change."""
 
     def attempt() -> tuple[Report, Report] | None:
-        report = ctx.store.reports.get_report(report_id)
+        report = res.store.reports.get_report(report_id)
         if report is None:
             raise NotFound("Aucun signalement sous cet identifiant.")
         after = change(report)
         if after is None:
             return None
-        return report, ctx.store.reports.save(report, after, actor=actor, action=action)
+        return report, res.store.reports.save(report, after, actor=actor, action=action)
 
     return retry_on_conflict(attempt)
 
 
-def publish_report(ctx: Services, report_id: str, now: datetime) -> Report | None:
+def publish_report(res: Resources, report_id: str, now: datetime) -> Report | None:
     """Publish one report if its grace period is over and nothing stopped it.
 
     The store makes the debtor public in the same transaction (its identity:
@@ -55,11 +55,11 @@ def publish_report(ctx: Services, report_id: str, now: datetime) -> Report | Non
     """
 
     def attempt() -> Report | None:
-        report = ctx.store.reports.get_report(report_id)
+        report = res.store.reports.get_report(report_id)
         if report is None or not lifecycle.is_due_for_publication(report, now):
             return None
-        identity = recorded_identity(ctx, report.debtor.siren, report.debtor.name)
-        return ctx.store.reports.save(
+        identity = recorded_identity(res, report.debtor.siren, report.debtor.name)
+        return res.store.reports.save(
             report, lifecycle.published(report, now), actor=TICK_ACTOR, action="report.published", identity=identity
         )
 
@@ -67,37 +67,37 @@ def publish_report(ctx: Services, report_id: str, now: datetime) -> Report | Non
     if report is None:
         return None
     if report.debtor.email:
-        url, _ = issue_reply_link(ctx, report)
-        ctx.mailer.send(mails.published_to_debtor(report, url))
-    ctx.mailer.send(mails.published_to_creditor(report))
+        url, _ = issue_reply_link(res, report)
+        res.mailer.send(mails.published_to_debtor(report, url))
+    res.mailer.send(mails.published_to_creditor(report))
     return report
 
 
-def publish_due(ctx: Services) -> int:
+def publish_due(res: Resources) -> int:
     """Tick step: publish every report whose grace period ran out; safe to run twice at once."""
-    now = ctx.clock()
-    due = list(ctx.store.reports.iter_queue(QUEUE_PUBLISH, until=moment_key(now)))
-    return sum(publish_report(ctx, report.id, now) is not None for report in due)
+    now = res.clock()
+    due = list(res.store.reports.iter_queue(QUEUE_PUBLISH, until=moment_key(now)))
+    return sum(publish_report(res, report.id, now) is not None for report in due)
 
 
-def own_report(ctx: Services, member: Member, report_id: str) -> Report:
+def own_report(res: Resources, member: Member, report_id: str) -> Report:
     """Return a report the member filed itself; 404 otherwise (no hint that it exists).
 
     The member, not its company: anyone may register with any SIREN, so a
     second member claiming the same SIREN must not reach the first one's reports.
     """
-    report = ctx.store.reports.get_report(report_id)
+    report = res.store.reports.get_report(report_id)
     if report is None or not report.filed_by or report.filed_by != member.id:
         raise NotFound("Aucun signalement de votre part sous cet identifiant.")
     return report
 
 
-def record_payment(ctx: Services, member: Member, report_id: str, *, amount_cents: int, paid_on: date) -> Report:
+def record_payment(res: Resources, member: Member, report_id: str, *, amount_cents: int, paid_on: date) -> Report:
     """The creditor records a payment: partial lowers the outstanding amount, full settles."""
-    own_report(ctx, member, report_id)
-    now = ctx.clock()
+    own_report(res, member, report_id)
+    now = res.clock()
 
-    minimum = ctx.settings.min_amount_cents
+    minimum = res.settings.min_amount_cents
 
     def change(report: Report) -> Report:
         return lifecycle.payment_recorded(
@@ -109,26 +109,26 @@ def record_payment(ctx: Services, member: Member, report_id: str, *, amount_cent
             min_listed_cents=minimum,
         )
 
-    changed = change_report(ctx, report_id, change, actor=f"member:{member.id}", action="report.payment_recorded")
+    changed = change_report(res, report_id, change, actor=f"member:{member.id}", action="report.payment_recorded")
     assert changed is not None
     before, report = changed
     told = report.debtor.email and before.status is not ReportStatus.SUBMITTED
     if told and report.status is ReportStatus.SETTLED:
-        ctx.mailer.send(mails.closed_to_debtor(report, settled=True))
+        res.mailer.send(mails.closed_to_debtor(report, settled=True))
     elif told and report.status is ReportStatus.UNLISTED and before.status is not ReportStatus.UNLISTED:
-        ctx.mailer.send(mails.unlisted_to_debtor(report, minimum))
+        res.mailer.send(mails.unlisted_to_debtor(report, minimum))
     return report
 
 
-def withdraw_report(ctx: Services, member: Member, report_id: str) -> Report:
+def withdraw_report(res: Resources, member: Member, report_id: str) -> Report:
     """The creditor withdraws its report: off the listing at once, the debtor is told."""
-    own_report(ctx, member, report_id)
-    now = ctx.clock()
+    own_report(res, member, report_id)
+    now = res.clock()
     changed = change_report(
-        ctx, report_id, lambda r: lifecycle.withdrawn(r, now), actor=f"member:{member.id}", action="report.withdrawn"
+        res, report_id, lambda r: lifecycle.withdrawn(r, now), actor=f"member:{member.id}", action="report.withdrawn"
     )
     assert changed is not None
     before, report = changed
     if report.debtor.email and before.status is not ReportStatus.SUBMITTED:
-        ctx.mailer.send(mails.closed_to_debtor(report, settled=False))
+        res.mailer.send(mails.closed_to_debtor(report, settled=False))
     return report

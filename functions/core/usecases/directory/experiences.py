@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from functions.core.clock import today_in_paris
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.solvency import WINDOW_MONTHS, Experience
 from functions.core.domain.windows import check_experience_dates
 from functions.core.errors import BadRequest, FieldError, PayloadTooLarge, UnsupportedMediaType
@@ -105,9 +105,9 @@ def check_line(line: Any, creditor_siren: str, today: date) -> tuple[Experience 
     return experience, []
 
 
-def share_experiences(ctx: Services, *, creditor_siren: str, member_id: str, lines: list[Any]) -> dict[str, Any]:
+def share_experiences(res: Resources, *, creditor_siren: str, member_id: str, lines: list[Any]) -> dict[str, Any]:
     """Store the valid lines of one member; return the counts and the per-line errors."""
-    today = today_in_paris(ctx.clock())
+    today = today_in_paris(res.clock())
     accepted: list[Experience] = []
     rejected: list[dict[str, Any]] = []
     for number, line in enumerate(lines, start=1):
@@ -116,16 +116,16 @@ def share_experiences(ctx: Services, *, creditor_siren: str, member_id: str, lin
             rejected.append({"line": number, "errors": [error.as_dict() for error in errors]})
         else:
             accepted.append(experience)
-    ctx.store.experiences.share_experiences(creditor_siren, accepted, f"member:{member_id}")
+    res.store.experiences.share_experiences(creditor_siren, accepted, f"member:{member_id}")
     return {"received": len(lines), "accepted": len(accepted), "rejected": rejected}
 
 
-def purge_expired_experiences(ctx: Services, *, batch: int = 500, budget_seconds: float = 20.0) -> int:
+def purge_expired_experiences(res: Resources, *, batch: int = 500, budget_seconds: float = 20.0) -> int:
     """Delete the experiences the index no longer counts, batch after batch within a time budget (tick step)."""
     deadline = time.monotonic() + budget_seconds
     purged = 0
     while time.monotonic() < deadline:
-        done = ctx.store.experiences.purge_expired(batch)
+        done = res.store.experiences.purge_expired(batch)
         purged += done
         if done < batch:
             break

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from functions.core.pdf import TextPdf
 from functions.core.qr import qr_modules
-from functions.core.services.directory.notice_content import (
+from functions.core.usecases.directory.notice_content import (
     Access,
     Bullets,
     Lines,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from functions.core.clock import today_in_paris
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.registry import (
     CompanyIdentity,
     GateFailure,
@@ -50,16 +50,16 @@ class RegistryView:
         return self.proceeding is not None
 
 
-def registry_view(ctx: Services, siren: str) -> RegistryView:
-    return registry_views(ctx, [siren])[siren]
+def registry_view(res: Resources, siren: str) -> RegistryView:
+    return registry_views(res, [siren])[siren]
 
 
-def registry_views(ctx: Services, sirens: Sequence[str]) -> dict[str, RegistryView]:
-    today = today_in_paris(ctx.clock())
-    identities = ctx.store.registry.get_identities(sirens)
+def registry_views(res: Resources, sirens: Sequence[str]) -> dict[str, RegistryView]:
+    today = today_in_paris(res.clock())
+    identities = res.store.registry.get_identities(sirens)
     views = {}
     for siren in dict.fromkeys(sirens):
-        judgments = ctx.store.registry.list_judgments(siren)
+        judgments = res.store.registry.list_judgments(siren)
         views[siren] = RegistryView(identities.get(siren), proceeding_at(judgments, today) if judgments else None)
     return views
 
@@ -75,25 +75,25 @@ def identity_for(siren: str, typed: str, identity: CompanyIdentity | None) -> Co
     return Company(siren, name.text, address.street_line, address.postal_code, address.city, verified=True)
 
 
-def recorded_identity(ctx: Services, siren: str, typed: str) -> Company:
+def recorded_identity(res: Resources, siren: str, typed: str) -> Company:
     """The identity a first record of ``siren`` holds (the registry's when it knows the company)."""
-    return identity_for(siren, typed, ctx.store.registry.get_identity(siren))
+    return identity_for(siren, typed, res.store.registry.get_identity(siren))
 
 
-def align_identity(ctx: Services, siren: str) -> None:
+def align_identity(res: Resources, siren: str) -> None:
     """Refresher: rewrite a known company's record from the registry when the registry knows it (idempotent)."""
-    identity = ctx.store.registry.get_identity(siren)
+    identity = res.store.registry.get_identity(siren)
     if identity is None:
         return
-    current = ctx.store.companies.get_company(siren)
+    current = res.store.companies.get_company(siren)
     if current is None:
         return  # not public: the directory records it when it first has to
     wanted = identity_for(siren, current.name, identity)
     if wanted != current:
-        ctx.store.companies.record_company(wanted, REGISTRY_ACTOR)
+        res.store.companies.record_company(wanted, REGISTRY_ACTOR)
 
 
-def filing_gates(ctx: Services, siren: str, *, invoice_issued: date | None = None) -> list[GateFailure]:
+def filing_gates(res: Resources, siren: str, *, invoice_issued: date | None = None) -> list[GateFailure]:
     """The registry's reasons to refuse a report against ``siren`` now (empty: none, or unknown company)."""
-    view = registry_view(ctx, siren)
+    view = registry_view(res, siren)
     return registry_gates(view.identity, view.proceeding, invoice_issued=invoice_issued)

@@ -47,13 +47,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from functions.core.clock import PARIS, parse_iso
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.charter import CHARTER_STATUS_LABELS
 from functions.core.logs import get_logger
 from functions.core.mailer import MailNotSent, Message
 from functions.core.money import format_eur
-from functions.core.services.summary_links import LINK_VALIDITY, summary_link
-from functions.core.services.webhooks import (
+from functions.core.usecases.reports.summary_links import LINK_VALIDITY, summary_link
+from functions.core.usecases.reports.webhooks import (
     Resolver,
     UnsafeTarget,
     check_target,
@@ -101,17 +101,17 @@ CHANGE_TEXT = {
 }
 
 
-def webhook_secret(ctx: Services, subscriber: Subscriber) -> str:
+def webhook_secret(res: Resources, subscriber: Subscriber) -> str:
     """Return the subscriber's current webhook secret, derived from the platform key and a nonce."""
-    return derive_secret(ctx.settings.secret_key, subscriber.id, subscriber.webhook_nonce)
+    return derive_secret(res.settings.secret_key, subscriber.id, subscriber.webhook_nonce)
 
 
-def webhook_secrets(ctx: Services, subscriber: Subscriber, now: datetime) -> list[str]:
+def webhook_secrets(res: Resources, subscriber: Subscriber, now: datetime) -> list[str]:
     """Return the secrets that sign a delivery now: the current one, then the one it replaced while it overlaps."""
-    found = [webhook_secret(ctx, subscriber)]
+    found = [webhook_secret(res, subscriber)]
     previous, until = subscriber.webhook_previous_nonce, subscriber.webhook_previous_until
     if previous and until and now < parse_iso(until):
-        found.append(derive_secret(ctx.settings.secret_key, subscriber.id, previous))
+        found.append(derive_secret(res.settings.secret_key, subscriber.id, previous))
     return found
 
 
@@ -137,35 +137,35 @@ def signature_headers(
     return headers
 
 
-def subscriber_alert(ctx: Services, alert: Mapping[str, Any]) -> dict[str, Any]:
+def subscriber_alert(res: Resources, alert: Mapping[str, Any]) -> dict[str, Any]:
     """Return what a subscriber is shown of an alert: reports by their public reference only."""
-    return {**alert, "changes": [_public_change(ctx, change) for change in alert["changes"]]}
+    return {**alert, "changes": [_public_change(res, change) for change in alert["changes"]]}
 
 
-def _public_change(ctx: Services, change: Mapping[str, Any]) -> dict[str, Any]:
+def _public_change(res: Resources, change: Mapping[str, Any]) -> dict[str, Any]:
     if "report_id" not in change:
         return dict(change)
     # Raised before alerts named reports by reference: look the report's up, drop the id.
     shown = {key: value for key, value in change.items() if key != "report_id"}
-    report = ctx.store.reports.get_report(change["report_id"])
+    report = res.store.reports.get_report(change["report_id"])
     shown["reference"] = report.public_ref if report is not None else ""
     return shown
 
 
 # -- fan-out ---------------------------------------------------------------------
-def fan_out_alerts(ctx: Services, limit: int = 100) -> int:
+def fan_out_alerts(res: Resources, limit: int = 100) -> int:
     """Turn each pending alert into one delivery per watcher (tick step); return the deliveries queued."""
     queued = 0
-    for alert in ctx.store.alerts.list_alerts(limit):
-        for subscriber_id in ctx.store.watchlist.iter_watchers(alert.data["siren"]):
-            queued += ctx.store.alerts.add_delivery(alert.data, subscriber_id, ctx.clock())
-        ctx.store.alerts.finish_alert(alert)
+    for alert in res.store.alerts.list_alerts(limit):
+        for subscriber_id in res.store.watchlist.iter_watchers(alert.data["siren"]):
+            queued += res.store.alerts.add_delivery(alert.data, subscriber_id, res.clock())
+        res.store.alerts.finish_alert(alert)
     return queued
 
 
 # -- delivery --------------------------------------------------------------------
 def deliver_alerts(
-    ctx: Services,
+    res: Resources,
     *,
     limit: int = 100,
     budget_seconds: float = DELIVERY_BUDGET_SECONDS,
@@ -180,8 +180,8 @@ def deliver_alerts(
     counts = {"delivered": 0, "retrying": 0, "failed": 0}
     with ThreadPoolExecutor(WEBHOOK_WORKERS, thread_name_prefix="alerts") as pool:
         while time.monotonic() < deadline:
-            due = ctx.store.alerts.list_due(ctx.clock(), limit)
-            outcomes = list(pool.map(lambda item: _deliver_one(ctx, item, deadline, resolve), due))
+            due = res.store.alerts.list_due(res.clock(), limit)
+            outcomes = list(pool.map(lambda item: _deliver_one(res, item, deadline, resolve), due))
             for status in filter(None, outcomes):
                 counts[status] += 1
             if len(due) < limit or not any(outcomes):
@@ -189,13 +189,13 @@ def deliver_alerts(
     return counts
 
 
-def _deliver_one(ctx: Services, due: Item, deadline: float, resolve: Resolver) -> str | None:
+def _deliver_one(res: Resources, due: Item, deadline: float, resolve: Resolver) -> str | None:
     """Claim and attempt one delivery; None when it was left for later or taken by another sender."""
     if time.monotonic() >= deadline:
         return None
     try:
-        claimed = ctx.store.alerts.claim(due, ctx.clock() + LEASE)
-        return _attempt(ctx, claimed, resolve) if claimed is not None else None
+        claimed = res.store.alerts.claim(due, res.clock() + LEASE)
+        return _attempt(res, claimed, resolve) if claimed is not None else None
     except Exception:
         # The attempt could not be recorded: the delivery keeps its lease and is tried
         # again when the lease runs out; the other deliveries go on.
@@ -203,10 +203,10 @@ def _deliver_one(ctx: Services, due: Item, deadline: float, resolve: Resolver) -
         return None
 
 
-def _attempt(ctx: Services, claimed: Item, resolve: Resolver) -> str:
-    now = ctx.clock()
+def _attempt(res: Resources, claimed: Item, resolve: Resolver) -> str:
+    now = res.clock()
     try:
-        outcome = _send(ctx, claimed, now, resolve)
+        outcome = _send(res, claimed, now, resolve)
     except Exception:
         # One bad record (a name an e-mail header refuses, a malformed alert) fails its
         # own delivery, for good: trying it again would fail the same way.
@@ -216,7 +216,7 @@ def _attempt(ctx: Services, claimed: Item, resolve: Resolver) -> str:
     retry = not outcome["ok"] and outcome.get("error") not in FINAL_ERRORS and attempts <= len(BACKOFF_SECONDS)
     status = "delivered" if outcome["ok"] else ("retrying" if retry else "failed")
     retry_at = now + timedelta(seconds=BACKOFF_SECONDS[attempts - 1]) if retry else None
-    ctx.store.alerts.record_attempt(claimed, {"at": sortable_time(now), **outcome}, status=status, retry_at=retry_at)
+    res.store.alerts.record_attempt(claimed, {"at": sortable_time(now), **outcome}, status=status, retry_at=retry_at)
     log.info(
         "alert delivery",
         extra={
@@ -229,14 +229,14 @@ def _attempt(ctx: Services, claimed: Item, resolve: Resolver) -> str:
     return status
 
 
-def _send(ctx: Services, claimed: Item, now: datetime, resolve: Resolver) -> dict[str, Any]:
-    subscriber = ctx.store.subscribers.get_subscriber(claimed.data["subscriber_id"])
+def _send(res: Resources, claimed: Item, now: datetime, resolve: Resolver) -> dict[str, Any]:
+    subscriber = res.store.subscribers.get_subscriber(claimed.data["subscriber_id"])
     if subscriber is None or not subscriber.is_active:
         return {"ok": False, "channel": "none", "error": "abonne_revoque"}
-    alert = subscriber_alert(ctx, claimed.data["alert"])
+    alert = subscriber_alert(res, claimed.data["alert"])
     if subscriber.webhook_url:
-        return _send_webhook(ctx, subscriber, claimed, alert, now=now, resolve=resolve)
-    return _send_email(ctx, subscriber, alert)
+        return _send_webhook(res, subscriber, claimed, alert, now=now, resolve=resolve)
+    return _send_email(res, subscriber, alert)
 
 
 def webhook_body(alert: Mapping[str, Any], delivery_id: str) -> str:
@@ -250,14 +250,14 @@ def webhook_body(alert: Mapping[str, Any], delivery_id: str) -> str:
 
 
 def _send_webhook(
-    ctx: Services, subscriber: Subscriber, claimed: Item, alert: Mapping[str, Any], *, now: datetime, resolve: Resolver
+    res: Resources, subscriber: Subscriber, claimed: Item, alert: Mapping[str, Any], *, now: datetime, resolve: Resolver
 ) -> dict[str, Any]:
     try:
         # Checked again at each delivery: the name may resolve elsewhere than when it was set.
         target = check_target(
             subscriber.webhook_url,
-            production=ctx.settings.is_production,
-            allow_private=ctx.settings.webhook_allow_private,
+            production=res.settings.is_production,
+            allow_private=res.settings.webhook_allow_private,
             resolve=resolve,
         )
     except UnsafeTarget as exc:
@@ -265,7 +265,7 @@ def _send_webhook(
     delivery_id = f"{subscriber.id}-{claimed.sk}"
     body = webhook_body(alert, delivery_id)
     headers = signature_headers(
-        webhook_secrets(ctx, subscriber, now),
+        webhook_secrets(res, subscriber, now),
         body,
         int(now.timestamp()),
         delivery_id,
@@ -298,7 +298,7 @@ def _change_text(change: Mapping[str, Any]) -> str:
     return f"{text} (référence {change['reference']})" if change.get("reference") else text
 
 
-def alert_text(ctx: Services, subscriber: Subscriber, alert: Mapping[str, Any]) -> str:
+def alert_text(res: Resources, subscriber: Subscriber, alert: Mapping[str, Any]) -> str:
     """Return the French e-mail telling a subscriber what changed at a watched company."""
     siren = alert["siren"]
     company = f"{as_typed(alert['company_name'])} (SIREN {siren})" if alert["company_name"] else f"SIREN {siren}"
@@ -318,7 +318,7 @@ def alert_text(ctx: Services, subscriber: Subscriber, alert: Mapping[str, Any]) 
         "",
         f"Synthèse complète, à ouvrir dans un navigateur (lien personnel, valable {LINK_VALIDITY.days} jours, "
         "décompté de votre quota comme toute synthèse servie) :",
-        summary_link(ctx, subscriber, siren),
+        summary_link(res, subscriber, siren),
         "",
         f"Pour ne plus recevoir ces alertes, retirez l'entreprise de votre liste : DELETE /watchlist/{siren}.",
         "",
@@ -327,12 +327,12 @@ def alert_text(ctx: Services, subscriber: Subscriber, alert: Mapping[str, Any]) 
     return "\n".join(lines)
 
 
-def _send_email(ctx: Services, subscriber: Subscriber, alert: Mapping[str, Any]) -> dict[str, Any]:
+def _send_email(res: Resources, subscriber: Subscriber, alert: Mapping[str, Any]) -> dict[str, Any]:
     name = one_line(alert["company_name"]) or alert["siren"]
-    text = alert_text(ctx, subscriber, alert)
+    text = alert_text(res, subscriber, alert)
     message = Message(to=subscriber.email, subject=f"Ardoise — changement chez {name}", text=text)
     try:
-        message_id = ctx.mailer.send(message)
+        message_id = res.mailer.send(message)
     except MailNotSent as exc:
         if exc.transient:
             # Throttled or unavailable: retried on the backoff schedule, as a network error.

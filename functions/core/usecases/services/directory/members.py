@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.cooldown import mailbox_of, refuse_if_too_soon
 from functions.core.domain.registry import CEASED, ceased_wording
 from functions.core.errors import Conflict, FieldError, Forbidden, Gone, NotFound, RuleNotMet, Unauthorized
@@ -59,18 +59,18 @@ class Credentials:
     moderator: Moderator | None = None
 
 
-def register_member(ctx: Services, *, siren: str, company_name: str, contact_name: str, email: str) -> Member:
+def register_member(res: Resources, *, siren: str, company_name: str, contact_name: str, email: str) -> Member:
     """Record an unverified member and e-mail it the token that verifies its address (429 when too soon).
 
     A company the registry says has ceased cannot join (422 ``entreprise_cessee``).
     """
-    identity = ctx.store.registry.get_identity(siren)
+    identity = res.store.registry.get_identity(siren)
     if identity is not None and not identity.active:
         message = (
             f"Le répertoire SIRENE indique : {ceased_wording(identity)}. Une entreprise cessée ne peut pas s'inscrire."
         )
         raise RuleNotMet(message, [FieldError("siren", CEASED, message)])
-    now = ctx.clock()
+    now = res.clock()
     member = Member(
         id=f"mbr_{uuid.uuid4().hex[:16]}",
         siren=siren,
@@ -84,7 +84,7 @@ def register_member(ctx: Services, *, siren: str, company_name: str, contact_nam
 
     def attempt() -> Member:
         # Read, check, write; read again if another registration for this company or address won the race.
-        requests = ctx.store.members.last_requests(siren, mailbox_of(email))
+        requests = res.store.members.last_requests(siren, mailbox_of(email))
         refuse_if_too_soon(
             max((r.at for r in requests if r.at is not None), default=None),
             now,
@@ -93,17 +93,17 @@ def register_member(ctx: Services, *, siren: str, company_name: str, contact_nam
             "consultez la boîte de réception ou réessayez",
         )
         expires_at = now + timedelta(hours=VERIFICATION_HOURS)
-        return ctx.store.members.register(
+        return res.store.members.register(
             member, verification, expires_at, "public", requests=requests, cooldown=REGISTRATION_COOLDOWN
         )
 
     registered = retry_on_conflict(attempt)
-    ctx.mailer.send(_verification_message(ctx, registered, verification))
+    res.mailer.send(_verification_message(res, registered, verification))
     return registered
 
 
-def _verification_message(ctx: Services, member: Member, verification: str) -> Message:
-    verify_url = api_url(ctx.settings.base_url, "directory", "/members/verify")
+def _verification_message(res: Resources, member: Member, verification: str) -> Message:
+    verify_url = api_url(res.settings.base_url, "directory", "/members/verify")
     text = f"""Bonjour {member.contact_name},
 
 Vous avez demandé à inscrire {member.company_name} (SIREN {member.siren}) comme membre d'Ardoise,
@@ -128,13 +128,13 @@ L'équipe Ardoise
     return Message(to=member.email, subject="Ardoise : confirmez votre inscription", text=text)
 
 
-def verify_member(ctx: Services, verification: str) -> Credentials:
+def verify_member(res: Resources, verification: str) -> Credentials:
     """Confirm a member's e-mail and return its API token (shown once); a moderator still has to approve it."""
     api_token = new_token(MEMBER_TOKEN_PREFIX)
-    now = ctx.clock()
-    member = ctx.store.members.verify(verification, api_token, now)
+    now = res.clock()
+    member = res.store.members.verify(verification, api_token, now)
     if member is None:
-        if ctx.store.members.verification_expired(verification, now):
+        if res.store.members.verification_expired(verification, now):
             raise ExpiredVerification(
                 f"Ce code de vérification a expiré ({VERIFICATION_HOURS} heures) : inscrivez-vous à nouveau."
             )
@@ -142,9 +142,9 @@ def verify_member(ctx: Services, verification: str) -> Credentials:
     return Credentials(api_token, member=member)
 
 
-def authenticate_member(ctx: Services, token: str) -> Member:
+def authenticate_member(res: Resources, token: str) -> Member:
     """Return the approved member a token opens: 401 for a bad token, 403 while approval is pending."""
-    member = ctx.store.members.authenticate(token) if token else None
+    member = res.store.members.authenticate(token) if token else None
     if member is None:
         raise Unauthorized("Jeton de membre absent, invalide ou révoqué.")
     return require_approved(member)
@@ -157,25 +157,25 @@ def require_approved(member: Member) -> Member:
     return member
 
 
-def list_pending(ctx: Services) -> list[Member]:
+def list_pending(res: Resources) -> list[Member]:
     """Return the members awaiting a moderator's decision, the oldest first."""
-    pending = [m for m in ctx.store.members.list_members() if m.status is MemberStatus.PENDING]
+    pending = [m for m in res.store.members.list_members() if m.status is MemberStatus.PENDING]
     return sorted(pending, key=lambda m: (m.verified_at or m.created_at, m.id))
 
 
-def decide_member(ctx: Services, member_id: str, *, approved: bool, note: str, actor: str) -> Member:
+def decide_member(res: Resources, member_id: str, *, approved: bool, note: str, actor: str) -> Member:
     """Approve or refuse a pending member after checking its company's identity; tell it by e-mail."""
-    member = ctx.store.members.get_member(member_id)
+    member = res.store.members.get_member(member_id)
     if member is None:
         raise NotFound(f"Aucun membre {member_id}.")
     if member.status is not MemberStatus.PENDING:
         raise Conflict(f"Ce membre n'attend pas de validation (statut : {member.status.value}).")
-    decided = ctx.store.members.decide(member, approved=approved, note=note, now=ctx.clock(), actor=actor)
-    ctx.mailer.send(_decision_message(ctx, decided))
+    decided = res.store.members.decide(member, approved=approved, note=note, now=res.clock(), actor=actor)
+    res.mailer.send(_decision_message(res, decided))
     return decided
 
 
-def _decision_message(ctx: Services, member: Member) -> Message:
+def _decision_message(res: Resources, member: Member) -> Message:
     note = f"\nNote du modérateur :\n{member.decision_note}\n" if member.decision_note else ""
     if member.status is MemberStatus.ACTIVE:
         subject = "Ardoise : inscription validée"
@@ -194,32 +194,32 @@ def _decision_message(ctx: Services, member: Member) -> Message:
     return Message(to=member.email, subject=subject, text=text)
 
 
-def revoke_member(ctx: Services, member_id: str, actor: str) -> Member:
+def revoke_member(res: Resources, member_id: str, actor: str) -> Member:
     """Revoke a member's access at once (its reports stay, handled by the operator)."""
-    member = ctx.store.members.get_member(member_id)
+    member = res.store.members.get_member(member_id)
     if member is None:
         raise NotFound(f"Aucun membre {member_id}.")
     if member.status is MemberStatus.REVOKED:
         return member
-    return ctx.store.members.revoke(member, ctx.clock(), actor)
+    return res.store.members.revoke(member, res.clock(), actor)
 
 
-def create_moderator(ctx: Services, *, name: str, email: str, actor: str) -> Credentials:
+def create_moderator(res: Resources, *, name: str, email: str, actor: str) -> Credentials:
     """Create a moderator and return its token (shown once)."""
     token = new_token(MODERATOR_TOKEN_PREFIX)
-    moderator = Moderator(id=f"mod_{uuid.uuid4().hex[:12]}", name=name, email=email, created_at=ctx.clock())
-    return Credentials(token, moderator=ctx.store.moderators.create(moderator, token, actor))
+    moderator = Moderator(id=f"mod_{uuid.uuid4().hex[:12]}", name=name, email=email, created_at=res.clock())
+    return Credentials(token, moderator=res.store.moderators.create(moderator, token, actor))
 
 
-def authenticate_moderator(ctx: Services, token: str) -> Moderator:
-    moderator = ctx.store.moderators.authenticate(token) if token else None
+def authenticate_moderator(res: Resources, token: str) -> Moderator:
+    moderator = res.store.moderators.authenticate(token) if token else None
     if moderator is None:
         raise Unauthorized("Jeton de modérateur absent, invalide ou révoqué.")
     return moderator
 
 
-def revoke_moderator(ctx: Services, moderator_id: str, actor: str) -> Moderator:
-    moderator = ctx.store.moderators.get_moderator(moderator_id)
+def revoke_moderator(res: Resources, moderator_id: str, actor: str) -> Moderator:
+    moderator = res.store.moderators.get_moderator(moderator_id)
     if moderator is None:
         raise NotFound(f"Aucun modérateur {moderator_id}.")
-    return ctx.store.moderators.revoke(moderator, actor) if moderator.active else moderator
+    return res.store.moderators.revoke(moderator, actor) if moderator.active else moderator

@@ -16,12 +16,12 @@ from dataclasses import asdict
 from typing import Any
 
 from functions.core.clock import isoformat, today_in_paris
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.reports import Report
 from functions.core.domain.retention import is_expired
 from functions.core.logs import get_logger
 from functions.core.progress import SILENT, Progress
-from functions.core.services.directory.replies import storage
+from functions.core.usecases.directory.replies import storage
 from functions.core.store import ConditionFailed
 from functions.core.store.report_codec import report_to_data
 from functions.core.store.reports import QUEUE_MODERATION, QUEUE_NOTICE, QUEUE_PUBLISH, QUEUE_PURGE
@@ -30,48 +30,48 @@ ACTOR = "system:retention"
 log = get_logger("directory.retention")
 
 
-def _delete_if_expired(ctx: Services, report_id: str) -> bool:
-    today = today_in_paris(ctx.clock())
+def _delete_if_expired(res: Resources, report_id: str) -> bool:
+    today = today_in_paris(res.clock())
     for _ in range(5):
-        report = ctx.store.reports.get_report(report_id)
+        report = res.store.reports.get_report(report_id)
         if report is None or not is_expired(report, today):
             return False
-        evidence = ctx.store.replies.list_evidence(report)
+        evidence = res.store.replies.list_evidence(report)
         try:
-            ctx.store.reports.delete_report(report, actor=ACTOR)
+            res.store.reports.delete_report(report, actor=ACTOR)
         except ConditionFailed:
             continue  # changed meanwhile: look again
-        files = storage(ctx)
+        files = storage(res)
         for item in evidence:
             files.delete(item.key)
         return True
     return False
 
 
-def purge(ctx: Services, progress: Progress = SILENT) -> dict[str, int]:
+def purge(res: Resources, progress: Progress = SILENT) -> dict[str, int]:
     """Tick step and ``ardoise purge``: apply every retention rule; say how much went. Safe to run twice at once."""
-    return {"reports": purge_reports(ctx, progress), "expired_records": purge_expired_records(ctx)}
+    return {"reports": purge_reports(res, progress), "expired_records": purge_expired_records(res)}
 
 
-def purge_expired_records(ctx: Services) -> int:
+def purge_expired_records(res: Resources) -> int:
     """Delete the short-lived records whose time is over, a page at a time."""
     total = 0
-    while purged := ctx.store.expiring.purge_expired(ctx.clock()):
+    while purged := res.store.expiring.purge_expired(res.clock()):
         total += purged
     return total
 
 
-def purge_reports(ctx: Services, progress: Progress = SILENT) -> int:
+def purge_reports(res: Resources, progress: Progress = SILENT) -> int:
     """Delete every report whose retention time is over; return how many."""
-    today = today_in_paris(ctx.clock())
-    candidates = [r.id for r in ctx.store.reports.iter_queue(QUEUE_PURGE, until=today.isoformat())]
+    today = today_in_paris(res.clock())
+    candidates = [r.id for r in res.store.reports.iter_queue(QUEUE_PURGE, until=today.isoformat())]
     # Reports still in another queue reach 5 years only if forgotten there: check them too (few).
     for queue in (QUEUE_NOTICE, QUEUE_PUBLISH, QUEUE_MODERATION):
-        candidates += [r.id for r in ctx.store.reports.iter_queue(queue) if is_expired(r, today)]
+        candidates += [r.id for r in res.store.reports.iter_queue(queue) if is_expired(r, today)]
     progress.begin("reports past retention", len(candidates))
     deleted = 0
     for report_id in candidates:
-        deleted += _delete_if_expired(ctx, report_id)
+        deleted += _delete_if_expired(res, report_id)
         progress.advance()
     return deleted
 
@@ -84,10 +84,10 @@ def _report_data(report: Report) -> dict[str, Any]:
     return data
 
 
-def _report_export(ctx: Services, report: Report) -> dict[str, Any]:
+def _report_export(res: Resources, report: Report) -> dict[str, Any]:
     data = _report_data(report)
     data["evidence"] = [
-        {**asdict(e), "created_at": isoformat(e.created_at)} for e in ctx.store.replies.list_evidence(report)
+        {**asdict(e), "created_at": isoformat(e.created_at)} for e in res.store.replies.list_evidence(report)
     ]
     return data
 
@@ -97,22 +97,22 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(asdict(value), default=str)) if value is not None else None
 
 
-def export_company(ctx: Services, siren: str) -> dict[str, Any]:
+def export_company(res: Resources, siren: str) -> dict[str, Any]:
     """Everything Ardoise holds about a company (right of access), as JSON-ready data.
 
     The directory's own records, and read-only what the other parts keep about
     it: payment experiences shared about it, its charter signature (with the
     signatory's private contact), its solvency summary.
     """
-    company = ctx.store.companies.get_company(siren)
-    aggregate = ctx.store.reports.get_aggregate(siren)
+    company = res.store.companies.get_company(siren)
+    aggregate = res.store.reports.get_aggregate(siren)
     members = [
         {k: v for k, v in member.to_data().items() if k != "token_digest"}
-        for member in ctx.store.members.list_members(siren)
+        for member in res.store.members.list_members(siren)
     ]
     return {
         "siren": siren,
-        "exported_at": isoformat(ctx.clock()),
+        "exported_at": isoformat(res.clock()),
         "company": asdict(company) if company else None,
         "aggregate": {
             **asdict(aggregate),
@@ -120,11 +120,11 @@ def export_company(ctx: Services, siren: str) -> dict[str, Any]:
         }
         if aggregate
         else None,
-        "reports_as_debtor": [_report_export(ctx, r) for r in ctx.store.reports.list_for_debtor(siren)],
-        "reports_as_creditor": [_report_data(r) for r in ctx.store.reports.list_for_creditor(siren)],
+        "reports_as_debtor": [_report_export(res, r) for r in res.store.reports.list_for_debtor(siren)],
+        "reports_as_creditor": [_report_data(r) for r in res.store.reports.list_for_creditor(siren)],
         "members": members,
-        "experiences_as_debtor": [_plain(e) for e in ctx.store.experiences.list_for_debtor(siren)],
-        "charter_signature": _plain(ctx.store.signatures.get_signature(siren)),
-        "summary": ctx.store.summaries.get_summary(siren),
-        "audit": [asdict(event) for event in ctx.store.audit.list_events(f"company:{siren}")],
+        "experiences_as_debtor": [_plain(e) for e in res.store.experiences.list_for_debtor(siren)],
+        "charter_signature": _plain(res.store.signatures.get_signature(siren)),
+        "summary": res.store.summaries.get_summary(siren),
+        "audit": [asdict(event) for event in res.store.audit.list_events(f"company:{siren}")],
     }

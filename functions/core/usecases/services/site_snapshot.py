@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from functions.core.clock import today_in_paris
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.charter import (
     CharterCatalog,
     Signature,
@@ -140,28 +140,28 @@ def company_record(
     )
 
 
-def _all_signatures(ctx: Services) -> Iterator[Signature]:
+def _all_signatures(res: Resources) -> Iterator[Signature]:
     cursor: str | None = None
     while True:
-        page, cursor = ctx.store.signatures.list_signatures(limit=REGISTER_PAGE, cursor=cursor)
+        page, cursor = res.store.signatures.list_signatures(limit=REGISTER_PAGE, cursor=cursor)
         yield from page
         if cursor is None:
             return
 
 
-def load_site_snapshot(ctx: Services) -> SiteSnapshot:
+def load_site_snapshot(res: Resources) -> SiteSnapshot:
     """Read every company that has a public page: listed in the directory or in the charter register."""
-    today = today_in_paris(ctx.clock())
+    today = today_in_paris(res.clock())
     catalog = load_charter()
-    signatures = {signature.siren: signature for signature in _all_signatures(ctx)}
-    listed = set(ctx.store.reports.list_listed_sirens())
+    signatures = {signature.siren: signature for signature in _all_signatures(res)}
+    listed = set(res.store.reports.list_listed_sirens())
     records = []
     for siren in sorted(listed | set(signatures)):
         signature = signatures.get(siren)
         record = company_record(
             siren,
-            company=ctx.store.companies.get_company(siren),
-            invoices=ctx.store.reports.list_public_invoices(siren) if siren in listed else (),
+            company=res.store.companies.get_company(siren),
+            invoices=res.store.reports.list_public_invoices(siren) if siren in listed else (),
             standing=charter_standing(signature, catalog, today) if signature else None,
             signature_name=signature.company_name if signature else "",
         )

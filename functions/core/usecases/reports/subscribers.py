@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from functions.core.clock import PARIS
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.errors import FieldError, QuotaExceeded, Unauthorized, ValidationFailed
 from functions.core.logs import get_logger
 from functions.core.store import LimitReached
@@ -23,24 +23,24 @@ MISSING_KEY = "Clé d'API manquante : envoyez-la dans l'en-tête X-API-Key."
 BAD_KEY = "Clé d'API inconnue ou révoquée."
 
 
-def quotas(ctx: Services) -> dict[str, int]:
+def quotas(res: Resources) -> dict[str, int]:
     """Return the configured plans and their monthly quotas of summaries."""
-    return dict(ctx.settings.plans)
+    return dict(res.settings.plans)
 
 
-def check_plan(ctx: Services, plan: str) -> str:
+def check_plan(res: Resources, plan: str) -> str:
     """Return ``plan`` when it is configured; raise a 400 naming the known plans otherwise."""
-    if plan not in quotas(ctx):
-        known = ", ".join(quotas(ctx))
+    if plan not in quotas(res):
+        known = ", ".join(quotas(res))
         raise ValidationFailed(
             f"Formule inconnue ; formules : {known}.", [FieldError("plan", "formule_inconnue", known)]
         )
     return plan
 
 
-def create_subscriber(ctx: Services, *, name: str, email: str, plan: str, actor: str) -> tuple[Subscriber, str]:
+def create_subscriber(res: Resources, *, name: str, email: str, plan: str, actor: str) -> tuple[Subscriber, str]:
     """Create a subscriber on a plan; return it with its API key, which is shown only now."""
-    check_plan(ctx, plan)
+    check_plan(res, plan)
     name = name.strip()
     if not name:
         raise ValidationFailed("Le nom est obligatoire.", [FieldError("name", "missing", "Ce champ est obligatoire.")])
@@ -54,14 +54,14 @@ def create_subscriber(ctx: Services, *, name: str, email: str, plan: str, actor:
     except ValidationError as exc:
         message = "Adresse e-mail invalide."
         raise ValidationFailed(message, [FieldError("email", "email_invalide", message)]) from exc
-    return ctx.store.subscribers.create_subscriber(name=name, email=email, plan=plan, actor=actor)
+    return res.store.subscribers.create_subscriber(name=name, email=email, plan=plan, actor=actor)
 
 
-def authenticate(ctx: Services, key: str | None) -> Subscriber:
+def authenticate(res: Resources, key: str | None) -> Subscriber:
     """Return the active subscriber holding ``key``; raise 401 when missing, wrong or revoked."""
     if not key:
         raise Unauthorized(MISSING_KEY, headers={"WWW-Authenticate": 'ApiKey header="X-API-Key"'})
-    subscriber = ctx.store.subscribers.authenticate(key)
+    subscriber = res.store.subscribers.authenticate(key)
     if subscriber is None:
         raise Unauthorized(BAD_KEY, headers={"WWW-Authenticate": 'ApiKey header="X-API-Key"'})
     return subscriber
@@ -79,22 +79,22 @@ def next_month_start(now: datetime) -> datetime:
     return datetime.combine(first.date(), time(0), PARIS)
 
 
-def count_summaries(ctx: Services, subscriber: Subscriber, amount: int) -> int:
+def count_summaries(res: Resources, subscriber: Subscriber, amount: int) -> int:
     """Count ``amount`` summaries against the month's quota; raise 429 when they do not fit.
 
     A single-summary call is counted by this counter alone (one atomic write per
     call keeps ``GET /solvency`` fast); every other call also goes through
     :func:`count_call`.
     """
-    now = ctx.clock()
-    quota = quotas(ctx).get(subscriber.plan, 0)
+    now = res.clock()
+    quota = quotas(res).get(subscriber.plan, 0)
     month = month_of(now)
     if amount == 0:
-        return ctx.store.subscribers.get_usage(subscriber.id, month)["summaries"]
+        return res.store.subscribers.get_usage(subscriber.id, month)["summaries"]
     try:
-        return ctx.store.subscribers.count_summaries(subscriber.id, month, amount, quota)
+        return res.store.subscribers.count_summaries(subscriber.id, month, amount, quota)
     except LimitReached as exc:
-        used = ctx.store.subscribers.get_usage(subscriber.id, month)["summaries"]
+        used = res.store.subscribers.get_usage(subscriber.id, month)["summaries"]
         retry_after = max(1, int((next_month_start(now) - now).total_seconds()))
         log.info("quota reached", extra={"subscriber": subscriber.id, "plan": subscriber.plan, "asked": amount})
         raise QuotaExceeded(
@@ -105,17 +105,17 @@ def count_summaries(ctx: Services, subscriber: Subscriber, amount: int) -> int:
         ) from exc
 
 
-def count_call(ctx: Services, subscriber: Subscriber) -> None:
+def count_call(res: Resources, subscriber: Subscriber) -> None:
     """Count a call that is not a single-summary ``GET`` (batches, watchlist, usage...)."""
-    ctx.store.subscribers.count_call(subscriber.id, month_of(ctx.clock()))
+    res.store.subscribers.count_call(subscriber.id, month_of(res.clock()))
 
 
-def usage(ctx: Services, subscriber: Subscriber) -> dict[str, Any]:
+def usage(res: Resources, subscriber: Subscriber) -> dict[str, Any]:
     """Return the month's use against the plan's quota."""
-    now = ctx.clock()
+    now = res.clock()
     month = month_of(now)
-    counters = ctx.store.subscribers.get_usage(subscriber.id, month)
-    quota = quotas(ctx).get(subscriber.plan, 0)
+    counters = res.store.subscribers.get_usage(subscriber.id, month)
+    quota = quotas(res).get(subscriber.plan, 0)
     return {
         "month": month,
         "plan": subscriber.plan,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.aggregates import AggregateState, Contribution
 from functions.core.domain.reports import ReportStatus
 from functions.core.progress import SILENT, Progress
@@ -48,19 +48,19 @@ def replay(events: list[AuditEvent]) -> AggregateState:
     return state
 
 
-def rebuild_aggregates(ctx: Services, *, check_only: bool, progress: Progress = SILENT) -> list[Difference]:
+def rebuild_aggregates(res: Resources, *, check_only: bool, progress: Progress = SILENT) -> list[Difference]:
     """Compare (and unless ``check_only``, repair) every company's aggregate; return the differences."""
-    sirens = {s.removeprefix("company:") for s in ctx.store.audit.list_subjects("company:")}
-    sirens |= set(ctx.store.reports.list_aggregate_sirens())
+    sirens = {s.removeprefix("company:") for s in res.store.audit.list_subjects("company:")}
+    sirens |= set(res.store.reports.list_aggregate_sirens())
     differences = []
     progress.begin("companies", len(sirens))
     for siren in sorted(sirens):
         progress.advance()
-        replayed = replay(ctx.store.audit.list_events(f"company:{siren}"))
-        stored = ctx.store.reports.get_aggregate_state(siren)
+        replayed = replay(res.store.audit.list_events(f"company:{siren}"))
+        stored = res.store.reports.get_aggregate_state(siren)
         if (stored or AggregateState()) == replayed:
             continue
         differences.append(Difference(siren, stored, replayed))
         if not check_only:
-            ctx.store.reports.write_aggregate_state(siren, replayed, actor=ACTOR)
+            res.store.reports.write_aggregate_state(siren, replayed, actor=ACTOR)
     return differences

@@ -5,39 +5,39 @@ from __future__ import annotations
 from typing import Any
 
 from functions.core.clock import isoformat
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.errors import FieldError, RuleNotMet, ValidationFailed
-from functions.core.services.alerts import SECRET_OVERLAP, subscriber_alert, webhook_secret
-from functions.core.services.webhooks import Resolver, UnsafeTarget, check_target, new_nonce, system_resolver
+from functions.core.usecases.reports.alerts import SECRET_OVERLAP, subscriber_alert, webhook_secret
+from functions.core.usecases.reports.webhooks import Resolver, UnsafeTarget, check_target, new_nonce, system_resolver
 from functions.core.store.subscribers import Subscriber
 
 
-def watch(ctx: Services, subscriber: Subscriber, siren: str) -> bool:
+def watch(res: Resources, subscriber: Subscriber, siren: str) -> bool:
     """Add a company to the watchlist; return False when it was there already."""
-    return ctx.store.watchlist.watch(subscriber.id, siren, f"subscriber:{subscriber.id}")
+    return res.store.watchlist.watch(subscriber.id, siren, f"subscriber:{subscriber.id}")
 
 
-def unwatch(ctx: Services, subscriber: Subscriber, siren: str) -> bool:
+def unwatch(res: Resources, subscriber: Subscriber, siren: str) -> bool:
     """Remove a company from the watchlist; return False when it was not there."""
-    return ctx.store.watchlist.unwatch(subscriber.id, siren, f"subscriber:{subscriber.id}")
+    return res.store.watchlist.unwatch(subscriber.id, siren, f"subscriber:{subscriber.id}")
 
 
-def list_watched(ctx: Services, subscriber: Subscriber, limit: int, cursor: str | None) -> dict[str, Any]:
+def list_watched(res: Resources, subscriber: Subscriber, limit: int, cursor: str | None) -> dict[str, Any]:
     """Return one page of the watchlist."""
     try:
-        items, next_cursor = ctx.store.watchlist.list_watched(subscriber.id, limit, cursor)
+        items, next_cursor = res.store.watchlist.list_watched(subscriber.id, limit, cursor)
     except ValueError as exc:
         raise ValidationFailed("Curseur invalide.", [FieldError("cursor", "curseur_invalide", str(exc))]) from exc
     return {"items": items, "next_cursor": next_cursor}
 
 
-def check_webhook_url(ctx: Services, url: str, resolve: Resolver = system_resolver) -> str:
+def check_webhook_url(res: Resources, url: str, resolve: Resolver = system_resolver) -> str:
     """Return ``url`` when alerts may be sent there; 400 when malformed, 422 when refused (private address...)."""
     try:
         check_target(
             url,
-            production=ctx.settings.is_production,
-            allow_private=ctx.settings.webhook_allow_private,
+            production=res.settings.is_production,
+            allow_private=res.settings.webhook_allow_private,
             resolve=resolve,
         )
     except UnsafeTarget as exc:
@@ -49,7 +49,7 @@ def check_webhook_url(ctx: Services, url: str, resolve: Resolver = system_resolv
 
 
 def set_webhook(
-    ctx: Services, subscriber: Subscriber, url: str, resolve: Resolver = system_resolver
+    res: Resources, subscriber: Subscriber, url: str, resolve: Resolver = system_resolver
 ) -> tuple[Subscriber, str]:
     """Send alerts to a webhook from now on, under a new secret; return the subscriber and that secret.
 
@@ -57,11 +57,11 @@ def set_webhook(
     (both signatures are sent), so that the receiver can switch without losing
     a delivery: calling this again is how a secret is rotated.
     """
-    checked = check_webhook_url(ctx, url, resolve)
+    checked = check_webhook_url(res, url, resolve)
     previous, until = "", ""
     if subscriber.webhook_nonce:
-        previous, until = subscriber.webhook_nonce, isoformat(ctx.clock() + SECRET_OVERLAP)
-    updated = ctx.store.subscribers.update_subscriber(
+        previous, until = subscriber.webhook_nonce, isoformat(res.clock() + SECRET_OVERLAP)
+    updated = res.store.subscribers.update_subscriber(
         subscriber.id,
         "subscriber.webhook_set",
         f"subscriber:{subscriber.id}",
@@ -70,12 +70,12 @@ def set_webhook(
         webhook_previous_nonce=previous,
         webhook_previous_until=until,
     )
-    return updated, webhook_secret(ctx, updated)
+    return updated, webhook_secret(res, updated)
 
 
-def clear_webhook(ctx: Services, subscriber: Subscriber) -> Subscriber:
+def clear_webhook(res: Resources, subscriber: Subscriber) -> Subscriber:
     """Send alerts by e-mail again (every secret stops signing)."""
-    return ctx.store.subscribers.update_subscriber(
+    return res.store.subscribers.update_subscriber(
         subscriber.id,
         "subscriber.webhook_cleared",
         f"subscriber:{subscriber.id}",
@@ -86,7 +86,7 @@ def clear_webhook(ctx: Services, subscriber: Subscriber) -> Subscriber:
     )
 
 
-def list_deliveries(ctx: Services, subscriber: Subscriber, limit: int = 50) -> list[dict[str, Any]]:
+def list_deliveries(res: Resources, subscriber: Subscriber, limit: int = 50) -> list[dict[str, Any]]:
     """Return the subscriber's latest alert deliveries with their attempts, newest first (public references only)."""
-    deliveries = ctx.store.alerts.list_deliveries(subscriber.id, limit)
-    return [{**delivery, "alert": subscriber_alert(ctx, delivery["alert"])} for delivery in deliveries]
+    deliveries = res.store.alerts.list_deliveries(subscriber.id, limit)
+    return [{**delivery, "alert": subscriber_alert(res, delivery["alert"])} for delivery in deliveries]

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Literal
 
 from functions.core.clock import PARIS, today_in_paris
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.cooldown import mailbox_of, refuse_if_too_soon
 from functions.core.domain.charter import (
     LINK_VALIDITY,
@@ -31,8 +31,8 @@ from functions.core.domain.charter import (
 )
 from functions.core.errors import Conflict, FieldError, Gone, NotFound, RuleNotMet, ValidationFailed
 from functions.core.logs import get_logger
-from functions.core.services import charter_mail
-from functions.core.services.identity import recorded_identity
+from functions.core.usecases import charter_mail
+from functions.core.usecases.identity import recorded_identity
 from functions.core.store import retry_on_conflict
 from functions.core.store.signatures import Link
 from functions.core.tokens import hash_token, new_token
@@ -78,23 +78,23 @@ def signatory(siren: str) -> str:
     return f"signatory:{siren}"
 
 
-def catalog_and_current(ctx: Services) -> tuple[CharterCatalog, CharterVersion]:
+def catalog_and_current(res: Resources) -> tuple[CharterCatalog, CharterVersion]:
     """Return the charter versions and the one in force today (Paris time)."""
     catalog = load_charter()
-    return catalog, catalog.current(today_in_paris(ctx.clock()))
+    return catalog, catalog.current(today_in_paris(res.clock()))
 
 
-def open_published_reports(ctx: Services, siren: str) -> int:
+def open_published_reports(res: Resources, siren: str) -> int:
     """Return how many published unpaid reports the directory holds against ``siren``."""
-    aggregate = ctx.store.reports.get_aggregate(siren)
+    aggregate = res.store.reports.get_aggregate(siren)
     return aggregate.open_published_count if aggregate is not None else 0
 
 
 # -- signing -----------------------------------------------------------------------
 
 
-def _check_version(ctx: Services, version: str) -> None:
-    catalog, current = catalog_and_current(ctx)
+def _check_version(res: Resources, version: str) -> None:
+    catalog, current = catalog_and_current(res)
     if catalog.get(version) is None:
         raise ValidationFailed(
             "Version de la charte inconnue.",
@@ -114,10 +114,10 @@ def _check_version(ctx: Services, version: str) -> None:
         )
 
 
-def request_signature(ctx: Services, request: SignatureRequest) -> LinkReceipt:
+def request_signature(res: Resources, request: SignatureRequest) -> LinkReceipt:
     """Check a signature request and e-mail its verification link; no-op when already signed."""
-    _check_version(ctx, request.charter_version)
-    existing = ctx.store.signatures.get_signature(request.siren)
+    _check_version(res, request.charter_version)
+    existing = res.store.signatures.get_signature(request.siren)
     if existing is not None and existing.standing is not Standing.WITHDRAWN:
         if existing.charter_version == request.charter_version:
             return LinkReceipt(request.siren, None, None, already_done=True)
@@ -127,35 +127,35 @@ def request_signature(ctx: Services, request: SignatureRequest) -> LinkReceipt:
                 "Cette entreprise a déjà signé : la nouvelle version doit être signée depuis l'adresse vérifiée "
                 "de la signature. Pour changer d'adresse, retirez d'abord la signature."
             )
-    token, expires_at = _issue_link(ctx, LinkPurpose.SIGN, request.siren, request.email, request)
-    _, current = catalog_and_current(ctx)
-    ctx.mailer.send(charter_mail.verification(ctx.settings.base_url, request, current, token, expires_at))
+    token, expires_at = _issue_link(res, LinkPurpose.SIGN, request.siren, request.email, request)
+    _, current = catalog_and_current(res)
+    res.mailer.send(charter_mail.verification(res.settings.base_url, request, current, token, expires_at))
     return LinkReceipt(request.siren, "requested_address", expires_at, token=token)
 
 
-def verify_signature(ctx: Services, token: str) -> tuple[Signature, SigningOutcome]:
+def verify_signature(res: Resources, token: str) -> tuple[Signature, SigningOutcome]:
     """Complete a signature from its e-mailed link: sign, renew, or nothing when already signed."""
 
     def attempt() -> tuple[Signature, SigningOutcome]:
-        link = _open_link(ctx, token, LinkPurpose.SIGN)
+        link = _open_link(res, token, LinkPurpose.SIGN)
         request = link.request
         if request is None:  # a signing link always carries its request; refuse a damaged one
             raise UnknownLink("Ce lien ne correspond à aucune demande de signature.")
-        _check_version(ctx, request.charter_version)
-        company = ctx.store.companies.get_company(request.siren)
+        _check_version(res, request.charter_version)
+        company = res.store.companies.get_company(request.siren)
         if company is not None:
             # The directory's identity, when it has one, wins over what a signatory typed.
             request = replace(request, company_name=company.name)
-        existing = ctx.store.signatures.get_signature(request.siren)
-        reports = 0 if _keeps_standing(existing) else open_published_reports(ctx, request.siren)
-        signature, outcome = apply_signing(existing, request, ctx.clock(), reports)
+        existing = res.store.signatures.get_signature(request.siren)
+        reports = 0 if _keeps_standing(existing) else open_published_reports(res, request.siren)
+        signature, outcome = apply_signing(existing, request, res.clock(), reports)
         if outcome is SigningOutcome.UNCHANGED:
-            ctx.store.signatures.consume_link(
+            res.store.signatures.consume_link(
                 link, hash_token(token), action="signature.unchanged", actor=signatory(request.siren)
             )
             return signature, outcome
         action = "signature.renewed" if outcome is SigningOutcome.RENEWED else "signature.signed"
-        saved = ctx.store.signatures.record_signature(
+        saved = res.store.signatures.record_signature(
             signature,
             existing,
             action=action,
@@ -168,9 +168,9 @@ def verify_signature(ctx: Services, token: str) -> tuple[Signature, SigningOutco
     signature, outcome = retry_on_conflict(attempt)
     if outcome is not SigningOutcome.UNCHANGED:
         # The site has a page per signatory, and the directory finds it: it is public for good.
-        identity = recorded_identity(ctx, signature.siren, signature.company_name)
-        ctx.store.companies.record_signatory(identity, signatory(signature.siren))
-        ctx.mailer.send(charter_mail.signed(ctx.settings.base_url, signature))
+        identity = recorded_identity(res, signature.siren, signature.company_name)
+        res.store.companies.record_signatory(identity, signatory(signature.siren))
+        res.mailer.send(charter_mail.signed(res.settings.base_url, signature))
     return signature, outcome
 
 
@@ -181,29 +181,29 @@ def _keeps_standing(existing: Signature | None) -> bool:
 # -- withdrawal --------------------------------------------------------------------
 
 
-def request_withdrawal(ctx: Services, siren: str) -> LinkReceipt:
+def request_withdrawal(res: Resources, siren: str) -> LinkReceipt:
     """E-mail a withdrawal link to the signature's verified address."""
-    signature = get_signature(ctx, siren)
+    signature = get_signature(res, siren)
     if signature.standing is Standing.WITHDRAWN:
         raise Conflict(f"La signature de cette entreprise a déjà été retirée le {signature.since:%d/%m/%Y}.")
-    token, expires_at = _issue_link(ctx, LinkPurpose.WITHDRAW, siren, signature.email, None)
-    ctx.mailer.send(charter_mail.withdrawal_link(ctx.settings.base_url, signature, token, expires_at))
+    token, expires_at = _issue_link(res, LinkPurpose.WITHDRAW, siren, signature.email, None)
+    res.mailer.send(charter_mail.withdrawal_link(res.settings.base_url, signature, token, expires_at))
     return LinkReceipt(siren, "signature_address", expires_at, token=token)
 
 
-def confirm_withdrawal(ctx: Services, siren: str, token: str) -> Signature:
+def confirm_withdrawal(res: Resources, siren: str, token: str) -> Signature:
     """Withdraw a signature from the link e-mailed to its verified address."""
 
     def attempt() -> tuple[Signature, bool]:
-        link = _open_link(ctx, token, LinkPurpose.WITHDRAW, siren)
-        signature = get_signature(ctx, siren)
-        withdrawn = apply_withdrawal(signature, ctx.clock())
+        link = _open_link(res, token, LinkPurpose.WITHDRAW, siren)
+        signature = get_signature(res, siren)
+        withdrawn = apply_withdrawal(signature, res.clock())
         if withdrawn is None:
-            ctx.store.signatures.consume_link(
+            res.store.signatures.consume_link(
                 link, hash_token(token), action="signature.unchanged", actor=signatory(siren)
             )
             return signature, False
-        saved = ctx.store.signatures.record_signature(
+        saved = res.store.signatures.record_signature(
             withdrawn,
             signature,
             action="signature.withdrawn",
@@ -215,14 +215,14 @@ def confirm_withdrawal(ctx: Services, siren: str, token: str) -> Signature:
 
     signature, changed = retry_on_conflict(attempt)
     if changed:
-        ctx.mailer.send(charter_mail.withdrawn(ctx.settings.base_url, signature))
+        res.mailer.send(charter_mail.withdrawn(res.settings.base_url, signature))
     return signature
 
 
 # -- suspension --------------------------------------------------------------------
 
 
-def refresh_charter_standing(ctx: Services, siren: str) -> None:
+def refresh_charter_standing(res: Resources, siren: str) -> None:
     """Suspend a signatory with published unpaid reports; reinstate it when none remain.
 
     A propagation refresher: runs after every change to the company (in the
@@ -230,30 +230,30 @@ def refresh_charter_standing(ctx: Services, siren: str) -> None:
     """
 
     def attempt() -> tuple[Signature, Signature] | None:
-        signature = ctx.store.signatures.get_signature(siren)
+        signature = res.store.signatures.get_signature(siren)
         if signature is None:
             return None
-        renamed = _with_directory_name(ctx, signature)
+        renamed = _with_directory_name(res, signature)
         changed = None
         if renamed.standing is not Standing.WITHDRAWN:
-            changed = apply_report_count(renamed, open_published_reports(ctx, siren), ctx.clock())
+            changed = apply_report_count(renamed, open_published_reports(res, siren), res.clock())
         if changed is not None:
             action = "signature.suspended" if changed.standing is Standing.SUSPENDED else "signature.reinstated"
         elif renamed != signature:
             changed, action = renamed, "signature.company_renamed"
         else:
             return None
-        return signature, ctx.store.signatures.record_signature(changed, signature, action=action, actor=SYSTEM_ACTOR)
+        return signature, res.store.signatures.record_signature(changed, signature, action=action, actor=SYSTEM_ACTOR)
 
     result = retry_on_conflict(attempt)
     if result is not None and result[0].standing is not result[1].standing:
         log.info("charter standing changed", extra={"siren": siren, "standing": result[1].standing.value})
-        ctx.mailer.send(charter_mail.standing_changed(ctx.settings.base_url, result[1]))
+        res.mailer.send(charter_mail.standing_changed(res.settings.base_url, result[1]))
 
 
-def _with_directory_name(ctx: Services, signature: Signature) -> Signature:
+def _with_directory_name(res: Resources, signature: Signature) -> Signature:
     """Follow the directory's name, so the badge links to the page the site generates."""
-    company = ctx.store.companies.get_company(signature.siren)
+    company = res.store.companies.get_company(signature.siren)
     if company is None or company.name == signature.company_name:
         return signature
     return replace(signature, company_name=company.name)
@@ -262,20 +262,20 @@ def _with_directory_name(ctx: Services, signature: Signature) -> Signature:
 # -- reading -----------------------------------------------------------------------
 
 
-def get_signature(ctx: Services, siren: str) -> Signature:
+def get_signature(res: Resources, siren: str) -> Signature:
     """Return a company's signature; raise 404 when it never signed."""
-    signature = ctx.store.signatures.get_signature(siren)
+    signature = res.store.signatures.get_signature(siren)
     if signature is None:
         raise NotSigned("Cette entreprise n'a pas signé la charte.")
     return signature
 
 
 def list_signatures(
-    ctx: Services, status: str | None, prefix: str | None, limit: int, cursor: str | None
+    res: Resources, status: str | None, prefix: str | None, limit: int, cursor: str | None
 ) -> tuple[list[Signature], str | None]:
     """Return one page of the register; a forged cursor is a 400."""
     try:
-        return ctx.store.signatures.list_signatures(status=status, prefix=prefix, limit=limit, cursor=cursor)
+        return res.store.signatures.list_signatures(status=status, prefix=prefix, limit=limit, cursor=cursor)
     except ValueError as exc:
         raise ValidationFailed(
             "Curseur de pagination invalide.", [FieldError("cursor", "curseur_invalide", "Curseur inconnu.")]
@@ -285,10 +285,10 @@ def list_signatures(
 # -- links -------------------------------------------------------------------------
 
 
-def purge_expired_links(ctx: Services) -> int:
+def purge_expired_links(res: Resources) -> int:
     """Tick step: delete e-mailed links (and their requests' personal data) once expired."""
     total = 0
-    while purged := ctx.store.signatures.purge_expired_links():
+    while purged := res.store.signatures.purge_expired_links():
         total += purged
     return total
 
@@ -298,7 +298,7 @@ _TO_ADDRESS = "Un lien vient d'être envoyé à cette adresse e-mail ; consultez
 
 
 def _issue_link(
-    ctx: Services, purpose: LinkPurpose, siren: str, email: str, request: SignatureRequest | None
+    res: Resources, purpose: LinkPurpose, siren: str, email: str, request: SignatureRequest | None
 ) -> tuple[str, datetime]:
     """Record a new link to ``email``, once per company and per mailbox within ``REQUEST_COOLDOWN``.
 
@@ -309,17 +309,17 @@ def _issue_link(
     digest = hash_token(mailbox_of(email))
 
     def attempt() -> tuple[str, datetime]:
-        now = ctx.clock()
-        previous = ctx.store.signatures.get_pending(siren, purpose)
+        now = res.clock()
+        previous = res.store.signatures.get_pending(siren, purpose)
         refuse_if_too_soon(previous.requested_at if previous else None, now, REQUEST_COOLDOWN, _FOR_COMPANY)
-        mailbox = ctx.store.signatures.get_mailbox(digest, purpose)
+        mailbox = res.store.signatures.get_mailbox(digest, purpose)
         # A withdrawal goes to the signature's address, which the requester must not learn
         # anything about: it is told about the company only.
         lead = _TO_ADDRESS if purpose is LinkPurpose.SIGN else _FOR_COMPANY
         refuse_if_too_soon(mailbox.requested_at, now, REQUEST_COOLDOWN, lead)
         token = new_token("ard_sig" if purpose is LinkPurpose.SIGN else "ard_ret")
         link = Link(purpose, siren, now, now + LINK_VALIDITY, request)
-        ctx.store.signatures.record_link(
+        res.store.signatures.record_link(
             link, hash_token(token), previous, mailbox, mailbox_until=now + REQUEST_COOLDOWN, actor=signatory(siren)
         )
         return token, link.expires_at
@@ -328,11 +328,11 @@ def _issue_link(
     return retry_on_conflict(attempt)
 
 
-def _open_link(ctx: Services, token: str, purpose: LinkPurpose, siren: str | None = None) -> Link:
-    link = ctx.store.signatures.get_link(hash_token(token))
+def _open_link(res: Resources, token: str, purpose: LinkPurpose, siren: str | None = None) -> Link:
+    link = res.store.signatures.get_link(hash_token(token))
     if link is None or link.purpose is not purpose or (siren is not None and link.siren != siren):
         raise UnknownLink("Ce lien est inconnu, a déjà servi ou a été remplacé par un lien plus récent.")
-    if ctx.clock() >= link.expires_at:
+    if res.clock() >= link.expires_at:
         raise ExpiredLink(
             f"Ce lien a expiré le {link.expires_at.astimezone(PARIS):%d/%m/%Y à %H:%M} ; faites une nouvelle demande."
         )

@@ -19,15 +19,15 @@ import secrets
 from datetime import datetime, timedelta
 
 from functions.core.clock import today_in_paris
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.lifecycle import notice_claimed, notified
 from functions.core.domain.penalties import Penalties, late_payment_penalties
 from functions.core.domain.reports import DebtorNotice, NoticeMedium, Report, ReportStatus
 from functions.core.logs import get_logger
 from functions.core.mailer import Attachment, Message
 from functions.core.mounts import api_url
-from functions.core.services.directory.letters import notice_letter
-from functions.core.services.directory.notice_content import NoticeFacts, notice_text
+from functions.core.usecases.directory.letters import notice_letter
+from functions.core.usecases.directory.notice_content import NoticeFacts, notice_text
 from functions.core.store import retry_on_conflict
 from functions.core.store.replies import CODE
 from functions.core.store.reports import QUEUE_NOTICE
@@ -39,45 +39,45 @@ ACTOR = "system:notice"
 log = get_logger("directory.notices")
 
 
-def reply_url(ctx: Services, token: str) -> str:
-    return api_url(ctx.settings.base_url, "directory", f"/replies/{token}")
+def reply_url(res: Resources, token: str) -> str:
+    return api_url(res.settings.base_url, "directory", f"/replies/{token}")
 
 
-def issue_reply_link(ctx: Services, report: Report) -> tuple[str, datetime]:
+def issue_reply_link(res: Resources, report: Report) -> tuple[str, datetime]:
     """Create a fresh private link for the debtor; return its URL and expiry."""
     token = new_token(REPLY_TOKEN_PREFIX)
-    expires = ctx.clock() + timedelta(days=ctx.settings.reply_link_days)
-    ctx.store.replies.issue_link(report, token, expires)
-    return reply_url(ctx, token), expires
+    expires = res.clock() + timedelta(days=res.settings.reply_link_days)
+    res.store.replies.issue_link(report, token, expires)
+    return reply_url(res, token), expires
 
 
-def notice_code(ctx: Services, report: Report, notice: DebtorNotice) -> str:
+def notice_code(res: Resources, report: Report, notice: DebtorNotice) -> str:
     """The short code of a report's letter, typed on ``<base>/r/``: the same for every copy of it."""
-    return derived_code(ctx.settings.secret_key, f"reply-code:{report.id}:{notice.seed}")
+    return derived_code(res.settings.secret_key, f"reply-code:{report.id}:{notice.seed}")
 
 
-def code_key(ctx: Services, code: str) -> str:
+def code_key(res: Resources, code: str) -> str:
     """What the store keeps a letter's code under: keyed, since a plain digest of 50 bits can be searched."""
-    return sign(ctx.settings.secret_key, f"reply-code-key:{code}")
+    return sign(res.settings.secret_key, f"reply-code-key:{code}")
 
 
-def code_page(ctx: Services) -> str:
+def code_page(res: Resources) -> str:
     """The short page where a letter's code is typed (a page of the site, posting to the directory API's ``/r``)."""
     return f"{ctx.settings.base_url}/r/"
 
 
-def notice_token(ctx: Services, report: Report, notice: DebtorNotice) -> str:
+def notice_token(res: Resources, report: Report, notice: DebtorNotice) -> str:
     """The private link's token of a report's notice: the same for every copy of it."""
-    return derived_token(ctx.settings.secret_key, REPLY_TOKEN_PREFIX, f"reply-link:{report.id}:{notice.seed}")
+    return derived_token(res.settings.secret_key, REPLY_TOKEN_PREFIX, f"reply-link:{report.id}:{notice.seed}")
 
 
-def notice_link_expires(ctx: Services, notice: DebtorNotice) -> datetime:
-    return notice.dated_at + timedelta(days=ctx.settings.reply_link_days)
+def notice_link_expires(res: Resources, notice: DebtorNotice) -> datetime:
+    return notice.dated_at + timedelta(days=res.settings.reply_link_days)
 
 
-def penalties_of(ctx: Services, report: Report, now: datetime) -> Penalties:
+def penalties_of(res: Resources, report: Report, now: datetime) -> Penalties:
     """Late-payment penalties on the outstanding amount, to ``now``'s date."""
-    settings = ctx.settings
+    settings = res.settings
     return late_payment_penalties(
         report.outstanding_cents,
         report.invoice.due_date,
@@ -87,7 +87,7 @@ def penalties_of(ctx: Services, report: Report, now: datetime) -> Penalties:
     )
 
 
-def _messages(ctx: Services, facts: NoticeFacts, now: datetime) -> tuple[NoticeMedium, list[Message]]:
+def _messages(res: Resources, facts: NoticeFacts, now: datetime) -> tuple[NoticeMedium, list[Message]]:
     report = facts.report
     # No text the creditor typed: the body names the invoice and the creditor.
     dated = facts.dated
@@ -111,7 +111,7 @@ def _messages(ctx: Services, facts: NoticeFacts, now: datetime) -> tuple[NoticeM
     )
     return NoticeMedium.POST, [
         Message(
-            to=ctx.settings.letters_to,
+            to=res.settings.letters_to,
             subject=f"Courrier à poster : {'copie de l' if facts.notice.is_copy else 'l'}'avis du {dated}"
             f" (SIREN {report.debtor.siren})",
             text=text,
@@ -120,38 +120,38 @@ def _messages(ctx: Services, facts: NoticeFacts, now: datetime) -> tuple[NoticeM
     ]
 
 
-def notify_report(ctx: Services, report_id: str) -> Report | None:
+def notify_report(res: Resources, report_id: str) -> Report | None:
     """Send a submitted report's notice (or its copy) and start the grace period; None if someone else does."""
-    now = ctx.clock()
-    claimed = _claim(ctx, report_id, now)
+    now = res.clock()
+    claimed = _claim(res, report_id, now)
     if claimed is None:
         return None
     notice = claimed.notice
     assert notice is not None  # the claim fixed it
     medium = NoticeMedium.EMAIL if claimed.debtor.email else NoticeMedium.POST
-    delayed = notified(claimed, notice.dated_at, ctx.settings.grace_days, medium)
+    delayed = notified(claimed, notice.dated_at, res.settings.grace_days, medium)
     by_post = medium is NoticeMedium.POST
     facts = NoticeFacts(
         claimed,
         notice,
-        penalties_of(ctx, claimed, notice.dated_at),
+        penalties_of(res, claimed, notice.dated_at),
         delayed.publish_after or notice.dated_at,
-        reply_url(ctx, notice_token(ctx, claimed, notice)),
-        notice_link_expires(ctx, notice),
-        code=notice_code(ctx, claimed, notice) if by_post else "",
-        code_page=code_page(ctx) if by_post else "",
+        reply_url(res, notice_token(res, claimed, notice)),
+        notice_link_expires(res, notice),
+        code=notice_code(res, claimed, notice) if by_post else "",
+        code_page=code_page(res) if by_post else "",
     )
-    medium, messages = _messages(ctx, facts, now)
+    medium, messages = _messages(res, facts, now)
     for message in messages:
-        ctx.mailer.send(message)
+        res.mailer.send(message)
 
     def finish() -> Report | None:
-        report = ctx.store.reports.get_report(report_id)
+        report = res.store.reports.get_report(report_id)
         if report is None or report.status is not ReportStatus.SUBMITTED:
             return report
-        return ctx.store.reports.save(
+        return res.store.reports.save(
             report,
-            notified(report, notice.dated_at, ctx.settings.grace_days, medium),
+            notified(report, notice.dated_at, res.settings.grace_days, medium),
             actor=ACTOR,
             action="report.notified",
         )
@@ -159,37 +159,37 @@ def notify_report(ctx: Services, report_id: str) -> Report | None:
     return retry_on_conflict(finish)
 
 
-def _claim(ctx: Services, report_id: str, now: datetime) -> Report | None:
+def _claim(res: Resources, report_id: str, now: datetime) -> Report | None:
     """Claim the sending of a report's notice, storing its link with the claim; None if not to send now."""
     seed, claim = secrets.token_urlsafe(16), secrets.token_hex(8)
 
     def attempt() -> Report | None:
-        report = ctx.store.reports.get_report(report_id)
+        report = res.store.reports.get_report(report_id)
         if report is None or report.status is not ReportStatus.SUBMITTED:
             return None
         if report.notice_claimed_at is not None and now - report.notice_claimed_at < timedelta(minutes=CLAIM_MINUTES):
             return None
         claimed = notice_claimed(report, now, seed=seed, claim=claim)
         assert claimed.notice is not None
-        expires = notice_link_expires(ctx, claimed.notice)
-        writes = ctx.store.replies.link_writes(claimed, notice_token(ctx, claimed, claimed.notice), expires)
+        expires = notice_link_expires(res, claimed.notice)
+        writes = res.store.replies.link_writes(claimed, notice_token(res, claimed, claimed.notice), expires)
         if not claimed.debtor.email:  # a letter: its short code opens the same page
-            code = notice_code(ctx, claimed, claimed.notice)
-            writes += ctx.store.replies.link_writes(claimed, code_key(ctx, code), expires, kind=CODE)
-        return ctx.store.reports.save(report, claimed, actor=ACTOR, action="report.notice_claimed", extra_writes=writes)
+            code = notice_code(res, claimed, claimed.notice)
+            writes += res.store.replies.link_writes(claimed, code_key(res, code), expires, kind=CODE)
+        return res.store.reports.save(report, claimed, actor=ACTOR, action="report.notice_claimed", extra_writes=writes)
 
     try:
         return retry_on_conflict(attempt)
     except Exception:
         # The store may have applied the claim and lost only its answer: then the claim is ours to carry on.
-        current = ctx.store.reports.get_report(report_id)
+        current = res.store.reports.get_report(report_id)
         if current is not None and current.notice is not None and current.notice.claim == claim:
             log.warning("notice claim committed despite a store error; sending", extra={"report_id": report_id})
             return current
         raise
 
 
-def notify_pending(ctx: Services) -> int:
+def notify_pending(res: Resources) -> int:
     """Tick step: send the notices a crashed or interrupted request left unsent.
 
     One report that cannot be notified (a record the mailer refuses, say) must
@@ -198,9 +198,9 @@ def notify_pending(ctx: Services) -> int:
     retries), while the loop goes on with the next one.
     """
     sent = 0
-    for report in list(ctx.store.reports.iter_queue(QUEUE_NOTICE)):
+    for report in list(res.store.reports.iter_queue(QUEUE_NOTICE)):
         try:
-            sent += notify_report(ctx, report.id) is not None
+            sent += notify_report(res, report.id) is not None
         except Exception:  # one bad record: logged with its id, retried by a later tick
             log.exception("notice failed; left for a later tick", extra={"report_id": report.id})
     return sent

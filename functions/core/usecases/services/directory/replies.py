@@ -20,15 +20,15 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from functions.core.clock import today_in_paris
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain import lifecycle
 from functions.core.domain.evidence import ACCEPTED_TYPES, DOCX, JPEG, PDF, PNG, TEXT, content_matches
 from functions.core.domain.penalties import Penalties
 from functions.core.domain.reports import Dispute, DisputeKind, DisputeReason, Report, ReportStatus
 from functions.core.errors import Conflict, FieldError, Gone, NotFound, PayloadTooLarge, RuleNotMet
-from functions.core.services.directory import mails
-from functions.core.services.directory.notices import penalties_of, reply_url
-from functions.core.services.directory.progress import change_report
+from functions.core.usecases.directory import mails
+from functions.core.usecases.directory.notices import penalties_of, reply_url
+from functions.core.usecases.directory.progress import change_report
 from functions.core.store.evidence import (
     MAX_EVIDENCE_BYTES,
     EvidenceAlreadyStored,
@@ -89,31 +89,31 @@ class DebtorPage:
         return self.report.status in {ReportStatus.NOTIFIED, ReportStatus.PUBLISHED, ReportStatus.DISPUTED}
 
 
-def storage(ctx: Services) -> EvidenceStorage:
-    return evidence_storage(ctx.settings.evidence_url)
+def storage(res: Resources) -> EvidenceStorage:
+    return evidence_storage(res.settings.evidence_url)
 
 
-def open_link(ctx: Services, token: str) -> tuple[Report, ReplyLink]:
+def open_link(res: Resources, token: str) -> tuple[Report, ReplyLink]:
     """Resolve a token to its report; 404 unknown, 410 expired or report no longer held."""
-    link = ctx.store.replies.find_link(token)
+    link = res.store.replies.find_link(token)
     if link is None:
         raise NotFound("Ce lien n'existe pas. Vérifiez qu'il a été copié en entier.")
-    if link.expired(ctx.clock()):
+    if link.expired(res.clock()):
         raise Gone("Ce lien a expiré. Écrivez-nous en citant la facture pour en recevoir un nouveau.")
-    report = ctx.store.reports.get_report(link.report_id)
+    report = res.store.reports.get_report(link.report_id)
     if report is None:
         raise Gone("Ce signalement n'est plus conservé.")
     return report, link
 
 
-def debtor_page(ctx: Services, token: str) -> DebtorPage:
-    report, link = open_link(ctx, token)
-    return DebtorPage(report, link, penalties_of(ctx, report, ctx.clock()), ctx.store.replies.list_evidence(report))
+def debtor_page(res: Resources, token: str) -> DebtorPage:
+    report, link = open_link(res, token)
+    return DebtorPage(report, link, penalties_of(res, report, res.clock()), res.store.replies.list_evidence(report))
 
 
-def start_upload(ctx: Services, token: str, *, filename: str, content_type: str, size: int) -> tuple[Evidence, Upload]:
+def start_upload(res: Resources, token: str, *, filename: str, content_type: str, size: int) -> tuple[Evidence, Upload]:
     """Declare an evidence file and return how to upload it (presigned POST on S3, PUT locally)."""
-    report, _ = open_link(ctx, token)
+    report, _ = open_link(res, token)
     _refuse_if_closed(report)
     if size > MAX_EVIDENCE_BYTES:
         raise PayloadTooLarge("Chaque pièce doit faire au plus 5 Mo.")
@@ -128,7 +128,7 @@ def start_upload(ctx: Services, token: str, *, filename: str, content_type: str,
                 )
             ],
         )
-    if len(ctx.store.replies.list_evidence(report)) >= MAX_EVIDENCE_FILES:
+    if len(res.store.replies.list_evidence(report)) >= MAX_EVIDENCE_FILES:
         raise RuleNotMet(f"Au plus {MAX_EVIDENCE_FILES} pièces par signalement.")
     evidence_id = f"ev_{uuid.uuid4().hex[:12]}"
     evidence = Evidence(
@@ -138,11 +138,11 @@ def start_upload(ctx: Services, token: str, *, filename: str, content_type: str,
         content_type=content_type,
         declared_bytes=size,
         key=f"{report.id}/{evidence_id}",
-        created_at=ctx.clock(),
+        created_at=res.clock(),
     )
-    ctx.store.replies.record_evidence(report, evidence)
+    res.store.replies.record_evidence(report, evidence)
     local_url = f"{reply_url(ctx, token)}/evidence/{evidence_id}"
-    return evidence, storage(ctx).upload(evidence.key, content_type, size, local_url)
+    return evidence, storage(res).upload(evidence.key, content_type, size, local_url)
 
 
 def _refuse_if_closed(report: Report) -> None:
@@ -153,10 +153,10 @@ def _refuse_if_closed(report: Report) -> None:
         )
 
 
-def receive_upload(ctx: Services, token: str, evidence_id: str, content: bytes) -> Evidence:
+def receive_upload(res: Resources, token: str, evidence_id: str, content: bytes) -> Evidence:
     """Store a file sent to the API itself (local folder storage), once."""
-    report, _ = open_link(ctx, token)
-    evidence = _declared(ctx, report, evidence_id)
+    report, _ = open_link(res, token)
+    evidence = _declared(res, report, evidence_id)
     _refuse_if_closed(report)
     if len(content) > MAX_EVIDENCE_BYTES:
         raise PayloadTooLarge("Chaque pièce doit faire au plus 5 Mo.")
@@ -164,7 +164,7 @@ def receive_upload(ctx: Services, token: str, evidence_id: str, content: bytes) 
     if problem is not None:
         raise RuleNotMet("La pièce reçue ne correspond pas à celle déclarée : rien n'a été enregistré.", [problem])
     try:
-        storage(ctx).write(evidence.key, content)
+        storage(res).write(evidence.key, content)
     except EvidenceAlreadyStored as exc:
         raise EvidenceAlreadyReceived(
             "Cette pièce a déjà été reçue et ne peut pas être remplacée : déclarez une nouvelle pièce."
@@ -189,21 +189,21 @@ def _unlike_declared(evidence: Evidence, content: bytes, field: str = "") -> Fie
     return None
 
 
-def _declared(ctx: Services, report: Report, evidence_id: str) -> Evidence:
-    for evidence in ctx.store.replies.list_evidence(report):
+def _declared(res: Resources, report: Report, evidence_id: str) -> Evidence:
+    for evidence in res.store.replies.list_evidence(report):
         if evidence.id == evidence_id:
             return evidence
     raise NotFound("Aucune pièce déclarée sous cet identifiant pour ce signalement.")
 
 
 def _checked_evidence(
-    ctx: Services, report: Report, evidence_ids: list[str]
+    res: Resources, report: Report, evidence_ids: list[str]
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Return the cited files (each once, never one an earlier dispute cited) and their SHA-256."""
-    declared = {e.id: e for e in ctx.store.replies.list_evidence(report)}
+    declared = {e.id: e for e in res.store.replies.list_evidence(report)}
     already = report.cited_evidence()
     problems, digests = [], {}
-    files = storage(ctx)
+    files = storage(res)
     for number, evidence_id in enumerate(dict.fromkeys(evidence_ids)):
         evidence = declared.get(evidence_id)
         size = files.size(evidence.key) if evidence else None
@@ -231,42 +231,42 @@ def _checked_evidence(
 
 
 def _contest(
-    ctx: Services,
+    res: Resources,
     token: str,
     transition: Callable[[Report], Report],
     email: str,
     action: str,
 ) -> Report:
-    report, _ = open_link(ctx, token)
+    report, _ = open_link(res, token)
 
     def change(current: Report) -> Report:
         contested = transition(current)
         return replace(contested, debtor=replace(contested.debtor, email=email)) if email else contested
 
-    changed = change_report(ctx, report.id, change, actor=f"debtor:{report.debtor.siren}", action=action)
+    changed = change_report(res, report.id, change, actor=f"debtor:{report.debtor.siren}", action=action)
     assert changed is not None
-    ctx.mailer.send(mails.dispute_to_creditor(changed[1], payment_declared=action == "report.payment_declared"))
+    res.mailer.send(mails.dispute_to_creditor(changed[1], payment_declared=action == "report.payment_declared"))
     return changed[1]
 
 
 def dispute(
-    ctx: Services, token: str, *, reason: DisputeReason, text: str, evidence_ids: list[str], email: str = ""
+    res: Resources, token: str, *, reason: DisputeReason, text: str, evidence_ids: list[str], email: str = ""
 ) -> Report:
     """The debtor contests: publication frozen (or report off the listing) until moderation."""
-    report, _ = open_link(ctx, token)
-    evidence, digests = _checked_evidence(ctx, report, evidence_ids)
-    now = ctx.clock()
+    report, _ = open_link(res, token)
+    evidence, digests = _checked_evidence(res, report, evidence_ids)
+    now = res.clock()
 
     def transition(current: Report) -> Report:
         was_published = current.status is ReportStatus.PUBLISHED
         dispute = Dispute(DisputeKind.DISPUTE, reason, text, now, was_published, evidence, evidence_sha256=digests)
         return lifecycle.disputed(current, dispute)
 
-    return _contest(ctx, token, transition, email, "report.disputed")
+    return _contest(res, token, transition, email, "report.disputed")
 
 
 def declare_payment(
-    ctx: Services,
+    res: Resources,
     token: str,
     *,
     paid_on: date,
@@ -280,8 +280,8 @@ def declare_payment(
     Possible while the report is listed, about to be, or disputed: an upheld
     contest does not stop the debtor from paying afterwards.
     """
-    report, _ = open_link(ctx, token)
-    now = ctx.clock()
+    report, _ = open_link(res, token)
+    now = res.clock()
     if not evidence_ids:
         raise RuleNotMet(
             "Un justificatif de paiement est nécessaire.",
@@ -307,7 +307,7 @@ def declare_payment(
                 )
             ],
         )
-    evidence, digests = _checked_evidence(ctx, report, evidence_ids)
+    evidence, digests = _checked_evidence(res, report, evidence_ids)
 
     def transition(current: Report) -> Report:
         declaration = Dispute(
@@ -323,14 +323,14 @@ def declare_payment(
         )
         return lifecycle.payment_declared(current, declaration)
 
-    return _contest(ctx, token, transition, email, "report.payment_declared")
+    return _contest(res, token, transition, email, "report.payment_declared")
 
 
-def reply(ctx: Services, token: str, text: str) -> Report:
+def reply(res: Resources, token: str, text: str) -> Report:
     """The debtor's public reply, shown next to the report whenever it is listed."""
-    report, _ = open_link(ctx, token)
+    report, _ = open_link(res, token)
     changed = change_report(
-        ctx,
+        res,
         report.id,
         lambda r: lifecycle.replied(r, text),
         actor=f"debtor:{report.debtor.siren}",
@@ -340,10 +340,10 @@ def reply(ctx: Services, token: str, text: str) -> Report:
     return changed[1]
 
 
-def read_evidence(ctx: Services, report: Report, evidence_id: str) -> tuple[Evidence, bytes, str]:
+def read_evidence(res: Resources, report: Report, evidence_id: str) -> tuple[Evidence, bytes, str]:
     """Return a file for a moderator, with its SHA-256; 409 if it changed since a dispute cited it."""
-    evidence = _declared(ctx, report, evidence_id)
-    content = storage(ctx).read(evidence.key)
+    evidence = _declared(res, report, evidence_id)
+    content = storage(res).read(evidence.key)
     digest = hashlib.sha256(content).hexdigest()
     cited = report.cited_evidence().get(evidence_id)
     if cited is not None and cited != digest:

@@ -2,38 +2,38 @@
 
 from __future__ import annotations
 
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain import lifecycle
 from functions.core.domain.reports import Moderation, ModerationDecision, Report, ReportStatus
 from functions.core.errors import NotFound
-from functions.core.services.directory import mails
-from functions.core.services.directory.notices import issue_reply_link
-from functions.core.services.directory.progress import change_report
+from functions.core.usecases.directory import mails
+from functions.core.usecases.directory.notices import issue_reply_link
+from functions.core.usecases.directory.progress import change_report
 from functions.core.store.moderators import Moderator
 from functions.core.store.reports import QUEUE_MODERATION
 
 
-def moderation_queue(ctx: Services, *, limit: int = 50, cursor: str | None = None) -> tuple[list[Report], str | None]:
+def moderation_queue(res: Resources, *, limit: int = 50, cursor: str | None = None) -> tuple[list[Report], str | None]:
     """Return the disputed reports, the oldest dispute first."""
-    reports, next_cursor = ctx.store.reports.in_queue(QUEUE_MODERATION, limit=limit, cursor=cursor)
+    reports, next_cursor = res.store.reports.in_queue(QUEUE_MODERATION, limit=limit, cursor=cursor)
     # The index may lag a moment behind a decision: show only what still awaits one.
     return [r for r in reports if r.status is ReportStatus.DISPUTED], next_cursor
 
 
-def get_for_moderation(ctx: Services, report_id: str) -> Report:
-    report = ctx.store.reports.get_report(report_id)
+def get_for_moderation(res: Resources, report_id: str) -> Report:
+    report = res.store.reports.get_report(report_id)
     if report is None:
         raise NotFound("Aucun signalement sous cet identifiant.")
     return report
 
 
-def decide(ctx: Services, moderator: Moderator, report_id: str, decision: ModerationDecision, note: str) -> Report:
+def decide(res: Resources, moderator: Moderator, report_id: str, decision: ModerationDecision, note: str) -> Report:
     """Uphold (published again, or back to its grace period) or reject a disputed report; tell both sides."""
-    now = ctx.clock()
+    now = res.clock()
     moderation = Moderation(decision, note, moderator.id, now)
     action = "report.upheld" if decision is ModerationDecision.UPHELD else "report.rejected"
     changed = change_report(
-        ctx,
+        res,
         report_id,
         lambda r: lifecycle.moderated(r, moderation, now),
         actor=f"moderator:{moderator.id}",
@@ -43,7 +43,7 @@ def decide(ctx: Services, moderator: Moderator, report_id: str, decision: Modera
     before, report = changed
     url = None
     if decision is ModerationDecision.UPHELD and report.debtor.email:
-        url, _ = issue_reply_link(ctx, report)
+        url, _ = issue_reply_link(res, report)
     for message in mails.decision_messages(before, report, url):
-        ctx.mailer.send(message)
+        res.mailer.send(message)
     return report

@@ -25,7 +25,7 @@ import re
 from datetime import datetime, timedelta
 
 from functions.core.clock import PARIS
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.errors import Gone, NotFound
 from functions.core.mounts import api_url
 from functions.core.store.subscribers import Subscriber
@@ -47,32 +47,32 @@ class RevokedSummaryLink(Gone):
     slug, title = "lien-revoque", "Lien révoqué"
 
 
-def _signature(ctx: Services, subscriber_id: str, siren: str, expires: int) -> str:
-    return sign(ctx.settings.secret_key, f"summary-link:{subscriber_id}:{siren}:{expires}")
+def _signature(res: Resources, subscriber_id: str, siren: str, expires: int) -> str:
+    return sign(res.settings.secret_key, f"summary-link:{subscriber_id}:{siren}:{expires}")
 
 
-def summary_link(ctx: Services, subscriber: Subscriber, siren: str) -> str:
+def summary_link(res: Resources, subscriber: Subscriber, siren: str) -> str:
     """Return the link to ``siren``'s summary page for ``subscriber``, valid :data:`LINK_VALIDITY` from now."""
-    expires = int((ctx.clock() + LINK_VALIDITY).timestamp())
+    expires = int((res.clock() + LINK_VALIDITY).timestamp())
     token = f"{subscriber.id}.{expires}.{_signature(ctx, subscriber.id, siren, expires)}"
-    return api_url(ctx.settings.base_url, "reports", f"/solvency/{siren}/view/{token}")
+    return api_url(res.settings.base_url, "reports", f"/solvency/{siren}/view/{token}")
 
 
-def open_summary_link(ctx: Services, siren: str, token: str) -> Subscriber:
+def open_summary_link(res: Resources, siren: str, token: str) -> Subscriber:
     """Return the subscriber a link was made for; 404 when forged or for another SIREN, 410 expired or revoked."""
     found = _TOKEN.fullmatch(token)
     if found is None:
         raise UnknownSummaryLink("Ce lien ne correspond à aucune synthèse.")
     subscriber_id, expires = found.group(1), int(found.group(2))
-    if not hmac.compare_digest(found.group(3), _signature(ctx, subscriber_id, siren, expires)):
+    if not hmac.compare_digest(found.group(3), _signature(res, subscriber_id, siren, expires)):
         raise UnknownSummaryLink("Ce lien ne correspond à aucune synthèse.")
-    if ctx.clock().timestamp() >= expires:
+    if res.clock().timestamp() >= expires:
         ended = datetime.fromtimestamp(expires, PARIS)
         raise ExpiredSummaryLink(
             f"Ce lien a expiré le {ended:%d/%m/%Y à %H:%M} ; la synthèse reste disponible par l'API "
             f"(GET /solvency/{siren} avec votre clé) et dans les prochaines alertes."
         )
-    subscriber = ctx.store.subscribers.get_subscriber(subscriber_id)
+    subscriber = res.store.subscribers.get_subscriber(subscriber_id)
     if subscriber is None or not subscriber.is_active:
         raise RevokedSummaryLink("L'abonnement auquel ce lien appartient a été révoqué.")
     return subscriber

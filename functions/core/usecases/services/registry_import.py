@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
 from functions.core.clock import isoformat
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.registry import Judgment
 from functions.core.progress import SILENT, Progress
 from functions.core.registry import bodacc, sirene
@@ -88,7 +88,7 @@ class ImportResult:
 
 
 def import_file(
-    ctx: Services,
+    res: Resources,
     source_file: SourceFile,
     progress: Progress = SILENT,
     *,
@@ -106,7 +106,7 @@ def import_file(
     with source_file.open() as handle:
         first = handle.readline()
         handle.seek(0)
-        job = _Job(ctx, source_file, handle, source_file.fingerprint(), progress, again, batch, out_of_time)
+        job = _Job(res, source_file, handle, source_file.fingerprint(), progress, again, batch, out_of_time)
         delimiter = sniff_delimiter(first)
         source = _source_of(source_file.name, first, delimiter)
         if source not in expect:
@@ -132,7 +132,7 @@ def _source_of(name: str, first: bytes, delimiter: str) -> str:
 
 @dataclass(frozen=True)
 class _Job:
-    ctx: Services
+    res: Resources
     source_file: SourceFile
     handle: BinaryIO
     fingerprint: str
@@ -142,9 +142,9 @@ class _Job:
     out_of_time: Callable[[], bool]
 
 
-def _start(ctx: Services, source: str, source_file: SourceFile, fingerprint: str, again: bool) -> ImportProgress:
-    kept = ctx.store.registry.get_progress(source, fingerprint)
-    now = isoformat(ctx.clock())
+def _start(res: Resources, source: str, source_file: SourceFile, fingerprint: str, again: bool) -> ImportProgress:
+    kept = res.store.registry.get_progress(source, fingerprint)
+    now = isoformat(res.clock())
     if kept is None or (kept.done and again):
         return ImportProgress(source, fingerprint, source_file.name, started_at=now)
     return kept
@@ -153,8 +153,8 @@ def _start(ctx: Services, source: str, source_file: SourceFile, fingerprint: str
 class _Writer:
     """Batches of records written to the registry, the progress kept after each."""
 
-    def __init__(self, ctx: Services, state: ImportProgress, sink: Callable[[list[Any]], int]) -> None:
-        self.ctx, self.state, self.sink = ctx, state, sink
+    def __init__(self, res: Resources, state: ImportProgress, sink: Callable[[list[Any]], int]) -> None:
+        self.res, self.state, self.sink = res, state, sink
         self.pending: list[Any] = []
         self.written = 0  # by this run
 
@@ -164,25 +164,25 @@ class _Writer:
         self.pending = []
         self.written += changed
         self.state = replace(self.state, offset=position, records=records, written=self.state.written + changed)
-        self.ctx.store.registry.save_progress(self.state)
+        self.res.store.registry.save_progress(self.state)
 
     def finish(self, file_date: str) -> None:
         self.state = replace(
-            self.state, done=True, finished_at=isoformat(self.ctx.clock()), file_date=file_date or self.state.file_date
+            self.state, done=True, finished_at=isoformat(self.res.clock()), file_date=file_date or self.state.file_date
         )
-        self.ctx.store.registry.save_progress(self.state)
+        self.res.store.registry.save_progress(self.state)
 
 
-def _sink(ctx: Services, source: str) -> Callable[[list[Any]], int]:
-    registry = ctx.store.registry
+def _sink(res: Resources, source: str) -> Callable[[list[Any]], int]:
+    registry = res.store.registry
     if source == "sirene_unites":
         return registry.put_units
     if source == "sirene_etablissements":
         return registry.put_seats
-    return lambda notices: _write_notices(ctx, notices)
+    return lambda notices: _write_notices(res, notices)
 
 
-def _write_notices(ctx: Services, notices: list[bodacc.Notice]) -> int:
+def _write_notices(res: Resources, notices: list[bodacc.Notice]) -> int:
     judgments: list[tuple[str, Judgment]] = []
     cancelled: list[tuple[str, str]] = []
     for notice in notices:
@@ -192,20 +192,20 @@ def _write_notices(ctx: Services, notices: list[bodacc.Notice]) -> int:
             if notice.cancels is not None:
                 cancelled.append((siren, notice.cancels))
     # A cancellation may come in the same batch as the notice it cancels: judgments first.
-    return ctx.store.registry.put_judgments(judgments) + ctx.store.registry.cancel_judgments(cancelled)
+    return res.store.registry.put_judgments(judgments) + res.store.registry.cancel_judgments(cancelled)
 
 
 def _import_csv(job: _Job, source: str, delimiter: str) -> ImportResult:
-    ctx, source_file, handle, fingerprint = job.ctx, job.source_file, job.handle, job.fingerprint
+    res, source_file, handle, fingerprint = job.res, job.source_file, job.handle, job.fingerprint
     progress, again, batch, out_of_time = job.progress, job.again, job.batch, job.out_of_time
-    state = _start(ctx, source, source_file, fingerprint, again)
+    state = _start(res, source, source_file, fingerprint, again)
     if state.done:
         return _result(state, 0, state.offset, already=True)
     records = open_records(handle, offset=state.offset, delimiter=delimiter)
     started = records.offset  # past the header when starting
     size = source_file.size()
     to_record = _csv_reader(source, records.header)
-    writer = _Writer(ctx, state, _sink(ctx, source))
+    writer = _Writer(res, state, _sink(res, source))
     latest = state.file_date
     progress.begin(f"{source} {source_file.name}", size - started)
     told = started
@@ -246,16 +246,16 @@ def _csv_reader(source: str, header: list[str]) -> Callable[[list[str]], Any]:
 
 
 def _import_json(job: _Job) -> ImportResult:
-    ctx, source_file, handle, fingerprint = job.ctx, job.source_file, job.handle, job.fingerprint
+    res, source_file, handle, fingerprint = job.res, job.source_file, job.handle, job.fingerprint
     progress, again, batch, out_of_time = job.progress, job.again, job.batch, job.out_of_time
     # A JSON array has no line to seek to: an interrupted import re-reads (decodes only) the
     # records it had written, ``offset`` counting records here. The CSV export seeks instead:
     # prefer it for the large files a Lambda imports in several runs.
-    state = _start(ctx, "bodacc", source_file, fingerprint, again)
+    state = _start(res, "bodacc", source_file, fingerprint, again)
     if state.done:
         return _result(state, 0, state.offset, already=True)
     skip = state.offset
-    writer = _Writer(ctx, state, _sink(ctx, "bodacc"))
+    writer = _Writer(res, state, _sink(res, "bodacc"))
     decoder = codecs.getincrementaldecoder("utf-8")()
     consumed = 0
 
@@ -306,7 +306,7 @@ BUCKET_PREFIX = "registry/"
 
 
 def import_bucket(
-    ctx: Services, client: Any, bucket: str, *, out_of_time: Callable[[], bool], batch: int = BATCH_RECORDS
+    res: Resources, client: Any, bucket: str, *, out_of_time: Callable[[], bool], batch: int = BATCH_RECORDS
 ) -> dict[str, Any]:
     """Import, in key order, the files dropped under ``registry/`` of ``bucket`` not imported yet, while time lasts.
 
@@ -323,7 +323,7 @@ def import_bucket(
         if out_of_time():
             return {"imported": done, "skipped": skipped, "unreadable": unreadable, "complete": False}
         try:
-            result = import_file(ctx, source_file, out_of_time=out_of_time, batch=batch)
+            result = import_file(res, source_file, out_of_time=out_of_time, batch=batch)
         except UnreadableFile as exc:
             unreadable.append(str(exc))  # left in the bucket: the operator sees it in the step's result
             continue

@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from functions.core.clock import today_in_paris
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.domain.registry import CompanyIdentity, name_matches
 from functions.core.domain.reports import AmicableSteps, Invoice, Party, Report, ReportStatus
 from functions.core.domain.rules import NAME_MISMATCH_FLAG, Draft, Limits, check_filing, term_flags
 from functions.core.errors import Duplicate, FieldError, RuleNotMet
 from functions.core.identifiers import parse_company
 from functions.core.logs import get_logger
-from functions.core.services.directory.members import require_approved
-from functions.core.services.directory.notices import notify_report
-from functions.core.services.identity import filing_gates
+from functions.core.usecases.directory.members import require_approved
+from functions.core.usecases.directory.notices import notify_report
+from functions.core.usecases.identity import filing_gates
 from functions.core.store import ConditionFailed, retry_on_conflict
 from functions.core.store.members import Member
 
@@ -71,39 +71,39 @@ def _new_report(member: Member, filing: Filing, created_at: Any, identity: Compa
     )
 
 
-def file_report(ctx: Services, member: Member, filing: Filing) -> Report:
+def file_report(res: Resources, member: Member, filing: Filing) -> Report:
     """Accept a report if every rule holds, notify the debtor, and return the report as it now stands."""
     require_approved(member)
-    now = ctx.clock()
-    limits = Limits(ctx.settings.notice_days, ctx.settings.min_amount_cents)
+    now = res.clock()
+    limits = Limits(res.settings.notice_days, res.settings.min_amount_cents)
     failures = check_filing(filing.draft, today_in_paris(now), limits)
     if failures:
         raise RuleNotMet("Ce signalement ne respecte pas toutes les règles du recouvrement amiable.", failures)
-    _refuse_by_registry(ctx, filing.draft)
-    report = _new_report(member, filing, now, ctx.store.registry.get_identity(parse_company(filing.draft.debtor_siren)))
-    _refuse_duplicate(ctx, report)
+    _refuse_by_registry(res, filing.draft)
+    report = _new_report(member, filing, now, res.store.registry.get_identity(parse_company(filing.draft.debtor_siren)))
+    _refuse_duplicate(res, report)
 
     def attempt() -> None:
         try:
-            ctx.store.reports.file_report(report, actor=f"member:{member.id}")
+            res.store.reports.file_report(report, actor=f"member:{member.id}")
         except ConditionFailed:
             # Lost a race: the same invoice was filed meanwhile (answer that), or the
             # debtor's aggregate changed (try again).
-            _refuse_duplicate(ctx, report)
+            _refuse_duplicate(res, report)
             raise
 
     retry_on_conflict(attempt)
-    return _notified(ctx, report)
+    return _notified(res, report)
 
 
-def _refuse_by_registry(ctx: Services, draft: Draft) -> None:
+def _refuse_by_registry(res: Resources, draft: Draft) -> None:
     """The registry's gates: a ceased company, or one under collective proceedings, is not reported (422)."""
-    gates = filing_gates(ctx, parse_company(draft.debtor_siren), invoice_issued=draft.issue_date)
+    gates = filing_gates(res, parse_company(draft.debtor_siren), invoice_issued=draft.issue_date)
     if gates:
         raise RuleNotMet(gates[0].message, [FieldError("debtor_siren", gate.code, gate.message) for gate in gates])
 
 
-def _notified(ctx: Services, report: Report) -> Report:
+def _notified(res: Resources, report: Report) -> Report:
     """Send the notice of a report just filed; return the report as it now stands.
 
     The report is committed: a failure here must not turn the filing into an
@@ -111,21 +111,21 @@ def _notified(ctx: Services, report: Report) -> Report:
     notice (or repeats it, as a copy) once the claim lapses.
     """
     try:
-        return notify_report(ctx, report.id) or ctx.store.reports.get_report(report.id) or report
+        return notify_report(res, report.id) or res.store.reports.get_report(report.id) or report
     except Exception:  # logged with its id; the tick's notice step recovers it
         log.exception("notice not confirmed after filing; left to the tick", extra={"report_id": report.id})
     try:
-        return ctx.store.reports.get_report(report.id) or report
+        return res.store.reports.get_report(report.id) or report
     except Exception:  # the store still fails: answer with the report as filed
         log.exception("report not re-read after filing", extra={"report_id": report.id})
         return report
 
 
-def _refuse_duplicate(ctx: Services, report: Report) -> None:
-    existing = ctx.store.reports.find_duplicate(report.creditor.siren, report.debtor.siren, report.invoice.number)
+def _refuse_duplicate(res: Resources, report: Report) -> None:
+    existing = res.store.reports.find_duplicate(report.creditor.siren, report.debtor.siren, report.invoice.number)
     if existing is None:
         return
-    first = ctx.store.reports.get_report(existing)
+    first = res.store.reports.get_report(existing)
     if first is not None and first.filed_by == report.filed_by:
         raise Duplicate("Vous avez déjà signalé cette facture pour ce débiteur.", extra={"report_id": existing})
     # Filed by another member of the same company: its id would open nothing, but says too much.

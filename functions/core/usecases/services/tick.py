@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from functions.core.context import Services
+from functions.core.resources import Resources
 from functions.core.logs import get_logger
 
-TickStep = Callable[[Services], Any]
+TickStep = Callable[[Resources], Any]
 TickSteps = Sequence[tuple[str, TickStep]]
 
 log = get_logger("tick")
@@ -31,7 +31,7 @@ class TickFailed(RuntimeError):
         self.results = results
 
 
-def run_tick(ctx: Services, steps: TickSteps) -> dict[str, Any]:
+def run_tick(res: Resources, steps: TickSteps) -> dict[str, Any]:
     """Run every step once, in order, and return what each one did; raise TickFailed after all ran if one failed.
 
     A failing step does not stop the others: publication must not wait for a
@@ -41,7 +41,7 @@ def run_tick(ctx: Services, steps: TickSteps) -> dict[str, Any]:
     failed = False
     for name, step in steps:
         try:
-            results[name] = step(ctx)
+            results[name] = step(res)
         except Exception as exc:
             log.exception("tick step failed", extra={"step": name})
             results[name] = {"error": f"{type(exc).__name__}: {exc}"}
