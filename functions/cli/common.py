@@ -49,7 +49,7 @@ def make_resources() -> Resources:
         res = Resources()
     except ConfigurationError as exc:
         raise InvalidConfiguration(f"configuration: {exc}") from exc
-    say(f"store: {describe_store(ctx.settings.store_url)}")
+    say(f"store: {describe_store(res.settings.store_url)}")
     return res
 
 

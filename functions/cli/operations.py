@@ -23,7 +23,7 @@ def init_store() -> None:
     """Create the store's table and indexes (or migrate the SQLite schema); idempotent."""
     res = make_resources()
     res.store.backend.create_schema()
-    say(f"store ready: {ctx.settings.store_url}")
+    say(f"store ready: {res.settings.store_url}")
 
 
 class Moment(click.ParamType[datetime]):

@@ -11,7 +11,7 @@ from functions.cli.common import EMAIL, NAME, InputError, echo_json, echo_table,
 from functions.cli.progress import StderrProgress
 from functions.core.resources import Resources
 from functions.core.errors import ValidationFailed
-from functions.core.usecases import solvency, subscribers
+from functions.core.usecases.reports import solvency, subscribers
 from functions.core.store.subscribers import SubscriberNotFound
 
 OPERATOR = "operator:cli"

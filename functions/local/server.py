@@ -47,6 +47,6 @@ def prepare_site(res: Resources, echo: Callable[[str], Any] = print) -> Any:
     from functions.site.watch import DebouncedPublisher
 
     target = site_target(res.settings, folder=res.settings.site_dir)
-    echo(f"building the site into {ctx.settings.site_dir} ...")
+    echo(f"building the site into {res.settings.site_dir} ...")
     build_and_publish(res, target, echo)
     return DebouncedPublisher(lambda: build_and_publish(res, target), REPUBLISH_DELAY).start()

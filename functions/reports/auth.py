@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 
 from functions.core.http import resources
-from functions.core.usecases import subscribers
+from functions.core.usecases.reports import subscribers
 from functions.core.store.subscribers import Subscriber
 
 

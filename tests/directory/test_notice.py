@@ -104,7 +104,7 @@ def test_a_debtor_known_only_by_its_address_gets_a_printable_letter(
     assert "69001 Lyon" in text
     assert "Avis avant publication" in text
     assert "Menuiserie Durand SARL" in text and "40,00" in text
-    assert f"{services.settings.base_url}/r/" in text and "ard_rep_" not in text
+    assert f"{resources.settings.base_url}/r/" in text and "ard_rep_" not in text
     # The post takes time: the debtor gets three more days before publication.
     assert response.json["publish_after"] == "2026-03-20T09:00:00Z"
 

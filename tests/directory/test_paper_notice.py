@@ -71,7 +71,7 @@ def test_a_letter_gives_a_short_page_and_code_to_type_instead_of_the_long_link(
     directory: FlaskClient, letter: bytes, resources: Resources
 ) -> None:
     text = " ".join(_lines(letter))
-    assert f"{services.settings.base_url}/r/" in text
+    assert f"{resources.settings.base_url}/r/" in text
     assert "/api/directory/replies/" not in text and "ard_rep_" not in text
     code = _code(letter)
     # Typed as a person would: lower case, a space instead of the dash, an O for a 0.
@@ -79,7 +79,7 @@ def test_a_letter_gives_a_short_page_and_code_to_type_instead_of_the_long_link(
     opened = _open(directory, typed)
     assert opened.status_code == 303  # type: ignore[attr-defined]
     location = opened.headers["Location"]  # type: ignore[attr-defined]
-    assert re.fullmatch(rf"{services.settings.base_url}/api/directory/replies/ard_rep_[A-Za-z0-9_-]{{43}}", location)
+    assert re.fullmatch(rf"{resources.settings.base_url}/api/directory/replies/ard_rep_[A-Za-z0-9_-]{{43}}", location)
     assert opened.headers["Cache-Control"] == "no-store"  # type: ignore[attr-defined]
     page = directory.get(location.split("/api/directory", 1)[1])
     assert page.status_code == 200 and page.json["invoice_number"] == "F-2025-0412"

@@ -31,7 +31,7 @@ from functions.core.domain.charter import (
 )
 from functions.core.errors import Conflict, FieldError, Gone, NotFound, RuleNotMet, ValidationFailed
 from functions.core.logs import get_logger
-from functions.core.usecases import charter_mail
+from functions.core.usecases.charter import mails as charter_mail
 from functions.core.usecases.identity import recorded_identity
 from functions.core.store import retry_on_conflict
 from functions.core.store.signatures import Link

@@ -54,7 +54,7 @@ def _signature(res: Resources, subscriber_id: str, siren: str, expires: int) -> 
 def summary_link(res: Resources, subscriber: Subscriber, siren: str) -> str:
     """Return the link to ``siren``'s summary page for ``subscriber``, valid :data:`LINK_VALIDITY` from now."""
     expires = int((res.clock() + LINK_VALIDITY).timestamp())
-    token = f"{subscriber.id}.{expires}.{_signature(ctx, subscriber.id, siren, expires)}"
+    token = f"{subscriber.id}.{expires}.{_signature(res, subscriber.id, siren, expires)}"
     return api_url(res.settings.base_url, "reports", f"/solvency/{siren}/view/{token}")
 
 

@@ -141,7 +141,7 @@ def start_upload(res: Resources, token: str, *, filename: str, content_type: str
         created_at=res.clock(),
     )
     res.store.replies.record_evidence(report, evidence)
-    local_url = f"{reply_url(ctx, token)}/evidence/{evidence_id}"
+    local_url = f"{reply_url(res, token)}/evidence/{evidence_id}"
     return evidence, storage(res).upload(evidence.key, content_type, size, local_url)
 
 

@@ -63,7 +63,7 @@ def code_key(res: Resources, code: str) -> str:
 
 def code_page(res: Resources) -> str:
     """The short page where a letter's code is typed (a page of the site, posting to the directory API's ``/r``)."""
-    return f"{ctx.settings.base_url}/r/"
+    return f"{res.settings.base_url}/r/"
 
 
 def notice_token(res: Resources, report: Report, notice: DebtorNotice) -> str:

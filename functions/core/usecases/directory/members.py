@@ -182,7 +182,7 @@ def _decision_message(res: Resources, member: Member) -> Message:
         outcome = (
             f"L'identité de {member.company_name} (SIREN {member.siren}) a été vérifiée : votre inscription\n"
             "est validée. Votre jeton d'accès permet désormais de signaler des factures impayées\n"
-            f"({api_url(ctx.settings.base_url, 'directory', '/reports')}) et de partager des expériences de paiement."
+            f"({api_url(res.settings.base_url, 'directory', '/reports')}) et de partager des expériences de paiement."
         )
     else:
         subject = "Ardoise : inscription refusée"
