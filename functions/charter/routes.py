@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from flask import Response
+from flask import Response, request
 
 from functions.charter.schemas import (
     CharterText,
     CharterVersions,
+    ClaimDecision,
+    ClaimList,
+    ClaimQuery,
     LinkSent,
     RegisterQuery,
     SignatureForm,
@@ -17,20 +20,39 @@ from functions.charter.schemas import (
     SignatureView,
     TokenForm,
 )
-from functions.charter.views import charter_text, charter_versions, signature_view
+from functions.charter.views import charter_text, charter_versions, claim_view, signature_view
 from functions.core.badge import render_badge
 from functions.core.clock import today_in_paris
 from functions.core.domain.charter import Signature, SignatureRequest, load_charter, public_status
 from functions.core.errors import NotFound
 from functions.core.http import Api, resources
+from functions.core.store.members import Member
+from functions.core.store.moderators import Moderator
 from functions.core.usecases.charter import signatures as charter_service
-from functions.core.usecases.charter.signatures import LinkReceipt
 from functions.core.usecases.charter.mails import page_url
+from functions.core.usecases.charter.signatures import LinkReceipt
+from functions.core.usecases.directory.members import authenticate_member, authenticate_moderator
 from functions.core.validation import SirenPath
 
 api = Api("charter", tag="Charte")
 # Short enough that a suspension shows on suppliers' sites within minutes.
 BADGE_CACHE = "public, max-age=300"
+
+
+def _bearer() -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def optional_member() -> Member | None:
+    """Return the approved member calling, None without a token (401 for a bad one, 403 while pending)."""
+    token = _bearer()
+    return authenticate_member(resources(), token) if token else None
+
+
+def current_moderator() -> Moderator:
+    """Return the moderator calling (401 without a valid moderator token)."""
+    return authenticate_moderator(resources(), _bearer())
 
 
 def _view(signature: Signature) -> SignatureView:
@@ -89,12 +111,18 @@ def get_charter_version(version: str) -> CharterText:
 @api.route(
     "/signatures",
     "POST",
-    summary="Demander à signer la charte (un lien de confirmation est envoyé par e-mail).",
+    summary=(
+        "Demander à signer la charte (un lien de confirmation est envoyé par e-mail). Avec le jeton d'un membre "
+        "approuvé du même SIREN, la signature est inscrite dès la confirmation ; sans lui, un modérateur vérifie "
+        "d'abord le lien du signataire avec l'entreprise. La réponse est la même que l'entreprise ait signé ou non."
+    ),
     body=SignatureForm,
-    responses={202: LinkSent, 200: LinkSent},
-    problems=(409, 422, 429),
+    responses={202: LinkSent},
+    security="memberToken?",
+    auth=optional_member,
+    problems=(403, 422, 429),
 )
-def request_signature(body: SignatureForm) -> tuple[LinkSent, int]:
+def request_signature(body: SignatureForm, principal: Member | None) -> tuple[LinkSent, int]:
     request = SignatureRequest(
         siren=body.siren,
         company_name=body.company_name,
@@ -103,13 +131,8 @@ def request_signature(body: SignatureForm) -> tuple[LinkSent, int]:
         email=body.email,
         charter_version=body.version,
     )
-    receipt = charter_service.request_signature(resources(), request)
-    if receipt.already_done:
-        detail = "Cette entreprise a déjà signé cette version de la charte : rien à faire."
-        return LinkSent(
-            status="already_signed", siren=receipt.siren, sent_to=receipt.sent_to, expires_at=None, detail=detail
-        ), 200
-    detail = "Un e-mail de confirmation a été envoyé ; la signature sera enregistrée quand son lien sera ouvert."
+    receipt = charter_service.request_signature(resources(), request, principal)
+    detail = "Un e-mail de confirmation a été envoyé ; ouvrez son lien pour confirmer la demande."
     return link_sent(receipt, "verification_sent", detail), 202
 
 
@@ -123,6 +146,43 @@ def request_signature(body: SignatureForm) -> tuple[LinkSent, int]:
 )
 def verify_signature(body: TokenForm) -> SignatureOutcome:
     signature, outcome = charter_service.verify_signature(resources(), body.token)
+    return SignatureOutcome(outcome=outcome.value, signature=_view(signature) if signature else None)
+
+
+@api.route(
+    "/signatures/claims",
+    "GET",
+    summary="Lister les demandes de signature dont le lien avec l'entreprise reste à vérifier (modérateurs).",
+    query=ClaimQuery,
+    responses={200: ClaimList},
+    security="moderatorToken",
+    auth=current_moderator,
+    problems=(403,),
+)
+def list_claims(principal: Moderator, query: ClaimQuery) -> ClaimList:
+    res = resources()
+    claims, cursor = charter_service.list_claims(res, query.limit, query.cursor)
+    identities = res.store.registry.get_identities([c.request.siren for c in claims])
+    return ClaimList(items=[claim_view(c, identities.get(c.request.siren)) for c in claims], next_cursor=cursor)
+
+
+@api.route(
+    "/signatures/<siren>/claims/<claim_id>/decision",
+    "POST",
+    summary="Inscrire ou refuser une demande de signature après vérification du lien avec l'entreprise (modérateurs).",
+    path=SirenPath,
+    body=ClaimDecision,
+    responses={200: SignatureOutcome},
+    security="moderatorToken",
+    auth=current_moderator,
+    problems=(403, 404, 422),
+)
+def decide_claim(siren: str, claim_id: str, principal: Moderator, body: ClaimDecision) -> SignatureOutcome:
+    signature, outcome = charter_service.decide_claim(
+        resources(), siren, claim_id, approved=body.decision == "approved", actor=f"moderator:{principal.id}"
+    )
+    if signature is None or outcome is None:
+        return SignatureOutcome(outcome="refused", signature=None)
     return SignatureOutcome(outcome=outcome.value, signature=_view(signature))
 
 

@@ -137,7 +137,7 @@ class SignatureList(BaseModel):
 class LinkSent(BaseModel):
     """Un lien a été envoyé (ou n'était pas nécessaire)."""
 
-    status: Literal["verification_sent", "already_signed", "withdrawal_link_sent"]
+    status: Literal["verification_sent", "withdrawal_link_sent"]
     siren: str
     sent_to: Literal["requested_address", "signature_address"] | None = Field(
         description=(
@@ -153,5 +153,45 @@ class LinkSent(BaseModel):
 class SignatureOutcome(BaseModel):
     """Le résultat d'une confirmation."""
 
-    outcome: Literal["signed", "renewed", "unchanged", "withdrawn"]
-    signature: SignatureView
+    outcome: Literal["signed", "renewed", "reassigned", "unchanged", "pending", "refused", "withdrawn"]
+    signature: SignatureView | None = Field(
+        description=(
+            "La signature inscrite au registre ; null quand la demande attend (`pending`) qu'un modérateur "
+            "vérifie le lien du signataire avec l'entreprise : rien n'est public avant."
+        )
+    )
+
+
+class ClaimView(BaseModel):
+    """Une demande de signature en attente, telle que la voit un modérateur."""
+
+    id: str
+    siren: str
+    typed_company_name: str = Field(description="Le nom saisi par le demandeur.")
+    registry_name: str | None = Field(description="Le nom au répertoire SIRENE ; null quand il ne le connaît pas.")
+    registry_address: str | None = Field(description="L'adresse du siège au répertoire SIRENE.")
+    registry_active: bool | None = Field(description="Faux quand le répertoire dit l'entreprise cessée.")
+    representative_name: str
+    representative_role: str
+    email: str
+    charter_version: str
+    verified_at: Moment
+    expires_at: Moment
+
+
+class ClaimList(BaseModel):
+    """Les demandes de signature à vérifier, la plus ancienne d'abord."""
+
+    items: list[ClaimView]
+    next_cursor: str | None
+
+
+class ClaimQuery(BaseModel):
+    limit: int = Field(default=50, ge=1, le=200)
+    cursor: str | None = None
+
+
+class ClaimDecision(BaseModel):
+    """La décision d'un modérateur sur une demande de signature."""
+
+    decision: Literal["approved", "refused"]

@@ -8,12 +8,21 @@ from functions.charter.schemas import (
     CharterText,
     CharterVersions,
     CharterVersionSummary,
+    ClaimView,
     CommitmentView,
     PastSignatureView,
     SignatureView,
     Suspension,
 )
-from functions.core.domain.charter import CharterCatalog, CharterVersion, Signature, SignatureStatus, public_status
+from functions.core.domain.charter import (
+    CharterCatalog,
+    CharterVersion,
+    Claim,
+    Signature,
+    SignatureStatus,
+    public_status,
+)
+from functions.core.domain.registry import CompanyIdentity
 from functions.core.usecases.charter.mails import badge_url, page_url
 
 
@@ -70,4 +79,23 @@ def signature_view(signature: Signature, catalog: CharterCatalog, today: date, b
             PastSignatureView(version=p.charter_version, signed_at=p.signed_at, ended_at=p.ended_at)
             for p in signature.history
         ],
+    )
+
+
+def claim_view(claim: Claim, identity: CompanyIdentity | None) -> ClaimView:
+    """A claim as a moderator checks it: what was typed beside what the registry says."""
+    request = claim.request
+    return ClaimView(
+        id=claim.id,
+        siren=request.siren,
+        typed_company_name=request.company_name,
+        registry_name=identity.name if identity else None,
+        registry_address=str(identity.head_office) if identity and identity.head_office else None,
+        registry_active=identity.active if identity else None,
+        representative_name=request.representative_name,
+        representative_role=request.representative_role,
+        email=request.email,
+        charter_version=request.charter_version,
+        verified_at=claim.verified_at,
+        expires_at=claim.expires_at,
     )

@@ -19,7 +19,6 @@ from werkzeug.exceptions import HTTPException
 from functions.core import headers, idempotency
 from functions.core.clock import Clock
 from functions.core.config import Settings, load_settings
-from functions.core.resources import Resources
 from functions.core.errors import (
     BadRequest,
     FieldError,
@@ -38,10 +37,11 @@ from functions.core.logs import configure_logging, get_logger
 from functions.core.mailer import Mailer
 from functions.core.openapi import Operation, build_document
 from functions.core.openapi import Response as Documented
-from functions.core.usecases.propagation import refresh_companies
+from functions.core.resources import Resources
 from functions.core.store import Store
 from functions.core.store.base import KeyClaimed, RequestWrites, request_writes
 from functions.core.store.items import InvalidCursor, StoreUnavailable
+from functions.core.usecases.propagation import refresh_companies
 from functions.core.validation import validation_failed
 
 PROBLEM_MIMETYPE = "application/problem+json"
@@ -93,7 +93,8 @@ class Api:
         and what it returns reaches the view as ``principal``; the path
         parameters are validated next (``path``: a model of some of them, whose
         values replace the raw ones). ``raw_body`` (media type -> JSON schema)
-        only documents a body the view reads itself; ``headers`` documents the
+        only documents a body the view reads itself; ``security`` ending in
+        ``?`` documents optional credentials; ``headers`` documents the
         response headers of a status (``{201: {"Location": "..."}}``).
         ``repeatable`` says that running the request again applies nothing twice
         (its writes are upserts): a failure after some of its commits then keeps

@@ -121,7 +121,7 @@ def build_document(
     paths: dict[str, dict[str, Any]] = {}
     for op in operations:
         paths.setdefault(op.path, {})[op.method.lower()] = _operation(op, refs)
-    used_security = {op.security for op in operations if op.security}
+    used_security = {op.security.rstrip("?") for op in operations if op.security}
     servers = [{"url": mount, "description": "Relative à l'origine de ce document."}] if mount else []
     return {
         "openapi": "3.1.0",
@@ -165,7 +165,8 @@ def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
             "content": {media: {"schema": schema} for media, schema in op.raw_body.items()},
         }
     if op.security:
-        document["security"] = [{op.security: []}]
+        # A trailing "?" marks optional credentials: the route also answers without them.
+        document["security"] = [{op.security.rstrip("?"): []}] + ([{}] if op.security.endswith("?") else [])
     for status, response in op.responses.items():
         document["responses"][str(status)] = _response(response, refs) | _headers(op.headers.get(status, {}))
     for status in sorted(_problem_statuses(op)):

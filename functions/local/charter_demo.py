@@ -3,7 +3,10 @@
 Everything goes through the charter's use cases, each at its own date (a fixed
 clock per step), so the register shows real histories: one signatory of the
 old version that never renewed (``outdated``), one that withdrew, and one
-suspended because the directory publishes an unpaid report against it.
+suspended because the directory publishes an unpaid report against it. Each
+first signature waits for a moderator (the demo's, a day later), who checks the
+signatory's link to the company; a stranger's request for a signed company is
+left pending in the moderators' queue, and shows nowhere else.
 """
 
 from __future__ import annotations
@@ -14,18 +17,19 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from functions.core.clock import FixedClock, today_in_paris
-from functions.core.resources import Resources
-from functions.core.domain.charter import SignatureRequest, load_charter, public_status
+from functions.core.domain.charter import SignatureRequest, SigningOutcome, load_charter, public_status
 from functions.core.domain.reports import AmicableSteps, Invoice, NoticeChannel, Party, Report, ReportStatus
-from functions.core.usecases.charter import signatures as charter_service
+from functions.core.resources import Resources
 from functions.core.store import Store
 from functions.core.store.companies import Company
 from functions.core.text import fold
+from functions.core.usecases.charter import signatures as charter_service
 
 SIGNATORIES = 12
 # Demo companies 20 onwards: the directory's demo picks its debtors among the first ones.
 FIRST = 20
 ROLES = ("Gérant", "Présidente", "Directeur administratif et financier", "Directrice générale", "Responsable comptable")
+DEMO_MODERATOR = "moderator:demo"
 DEMO_CREDITOR = Party("732829320", "Menuiserie Durand SARL", "compta@menuiserie-durand.fr")
 
 
@@ -49,9 +53,32 @@ def _request(company: Company, version: str, rng: random.Random) -> SignatureReq
 def _sign(res: Resources, company: Company, moment: datetime, rng: random.Random) -> None:
     version = load_charter().current(today_in_paris(moment)).version
     at = _at(res, moment)
-    receipt = charter_service.request_signature(at, _request(company, version, rng))
+    request = _request(company, version, rng)
+    receipt = charter_service.request_signature(at, request)
+    if receipt.token is None:
+        return
+    _, outcome = charter_service.verify_signature(_at(res, moment + timedelta(hours=2)), receipt.token)
+    if outcome is SigningOutcome.PENDING:
+        # The moderator compared the registry's identity with what was typed, and called the company.
+        decided = _at(res, moment + timedelta(days=1))
+        claim_id = _claim_of(decided, company.siren)
+        charter_service.decide_claim(decided, company.siren, claim_id, approved=True, actor=DEMO_MODERATOR)
+
+
+def _claim_of(res: Resources, siren: str) -> str:
+    claims, _ = res.store.signatures.list_claims(limit=200)
+    return next(c.id for c in claims if c.request.siren == siren)
+
+
+def _stranger_claims(res: Resources, company: Company, moment: datetime) -> None:
+    """Someone asks to sign for a signed company from their own address: it stays a claim, shown nowhere."""
+    version = load_charter().current(today_in_paris(moment)).version
+    request = SignatureRequest(
+        company.siren, "Nom inventé", "Jean Inconnu", "Gérant", "jean.inconnu@exemple.fr", version
+    )
+    receipt = charter_service.request_signature(_at(res, moment), request)
     if receipt.token is not None:
-        charter_service.verify_signature(_at(res, moment + timedelta(hours=2)), receipt.token)
+        charter_service.verify_signature(_at(res, moment + timedelta(minutes=30)), receipt.token)
 
 
 def _withdraw(res: Resources, siren: str, moment: datetime) -> None:
@@ -103,6 +130,7 @@ def seed_signatories(res: Resources, companies: list[Company]) -> dict[str, int]
     _withdraw(res, withdrawn.siren, renew_at + timedelta(days=20))
     _publish_unpaid_report(res, suspended, renew_at + timedelta(days=30))
     charter_service.refresh_charter_standing(_at(res, renew_at + timedelta(days=30, minutes=1)), suspended.siren)
+    _stranger_claims(res, chosen[2], renew_at + timedelta(days=40))
     statuses = Counter(
         public_status(signature, load_charter(), today_in_paris(res.clock())).status.value
         for signature in (res.store.signatures.get_signature(c.siren) for c in chosen)

@@ -10,6 +10,8 @@ from flask.testing import FlaskClient
 
 from functions.core.domain.charter import Signature, SignatureRequest, Standing
 from functions.core.mailer import OutboxMailer
+from functions.core.resources import Resources
+from functions.core.usecases.directory.members import decide_member, register_member, verify_member
 
 SIREN = "552100554"
 COMPANY = "Société Générale d'Équipement"
@@ -90,10 +92,24 @@ def last_token(mailer: OutboxMailer) -> str:
     return found.group(1)
 
 
+def member_header(res: Resources, mailer: OutboxMailer, siren: str, email: str = EMAIL) -> dict[str, str]:
+    """Register, verify and approve a member of ``siren`` the way a creditor is; return its auth header."""
+    register_member(res, siren=siren, company_name=f"Entreprise {siren}", contact_name="Claire Fontaine", email=email)
+    verification = re.findall(r"ard_ver_[\w-]+", mailer.messages()[-1].get_content())[0]
+    credentials = verify_member(res, verification)
+    assert credentials.member is not None
+    decide_member(res, credentials.member.id, approved=True, note="", actor="moderator:test")
+    return {"Authorization": f"Bearer {credentials.token}"}
+
+
 def sign(client: FlaskClient, mailer: OutboxMailer, **form: Any) -> dict[str, Any]:
-    """Sign the charter through the API (request, then verify); return the signature."""
-    response = client.post("/signatures", json=signature_form(**form))
+    """Sign the charter through the API as an approved member of the company (request, then verify)."""
+    res: Resources = client.application.extensions["ardoise"]
+    body = signature_form(**form)
+    headers = member_header(res, mailer, body["siren"], body["email"])
+    response = client.post("/signatures", json=body, headers=headers)
     assert response.status_code == 202, response.json
     verified = client.post("/signatures/verify", json={"token": last_token(mailer)})
     assert verified.status_code == 200, verified.json
+    assert verified.json["signature"] is not None, verified.json
     return verified.json["signature"]

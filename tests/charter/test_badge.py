@@ -6,11 +6,11 @@ from flask.testing import FlaskClient
 
 from functions.core.badge import render_badge
 from functions.core.clock import FixedClock
-from functions.core.resources import Resources
 from functions.core.domain.charter import SignatureStatus
 from functions.core.mailer import OutboxMailer
-from functions.core.usecases.propagation import refresh_marked
+from functions.core.resources import Resources
 from functions.core.store import Store
+from functions.core.usecases.propagation import refresh_marked
 from tests.charter.factories import SIREN, sign
 from tests.charter.test_signing import assert_problem
 from tests.charter.test_suspension import publish_report

@@ -5,11 +5,11 @@ from dataclasses import replace
 from flask.testing import FlaskClient
 
 from functions.core.clock import FixedClock
-from functions.core.resources import Resources
 from functions.core.domain.reports import Report, ReportStatus
 from functions.core.mailer import OutboxMailer
-from functions.core.usecases.propagation import refresh_marked
+from functions.core.resources import Resources
 from functions.core.store import Store
+from functions.core.usecases.propagation import refresh_marked
 from functions.local.tick import run_local_tick
 from tests.charter.factories import SIREN, last_token, sign
 from tests.directory.factories import make_report, notified, published

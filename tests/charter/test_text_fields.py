@@ -3,8 +3,8 @@
 import pytest
 from flask.testing import FlaskClient
 
-from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
+from functions.core.resources import Resources
 from tests.charter.factories import SIREN, signature_form
 from tests.store_state import stored_state
 

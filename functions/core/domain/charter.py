@@ -30,6 +30,8 @@ LINK_VALIDITY = timedelta(hours=48)
 # A second request for the same company within this delay is refused: it would
 # only flood the inbox of whoever owns the address typed in.
 REQUEST_COOLDOWN = timedelta(minutes=5)
+# How long a verified request waits for a moderator before it (and its personal data) goes.
+CLAIM_VALIDITY = timedelta(days=30)
 
 _VERSION = re.compile(r"^\d{4}-\d{2}$")
 _COMMITMENT = re.compile(r"^###\s+(\d+)\.\s+(.+?)\s*$")
@@ -256,6 +258,25 @@ class SignatureRequest:
     representative_role: str
     email: str
     charter_version: str
+    # Who proved the requester's link to the company ("member:<id>", "moderator:<id>"); None: not proven.
+    proven_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A request whose e-mail address is verified but whose right to sign is not proven yet.
+
+    Shown nowhere (register, site, API, badge): it waits for a moderator, who
+    compares the registry's identity with what was typed. ``id`` names the
+    requester's mailbox (a digest), so that one company may have several
+    claims and a stranger's cannot replace the real company's.
+    """
+
+    id: str
+    request: SignatureRequest
+    verified_at: datetime
+    expires_at: datetime
+    revision: int = 0
 
 
 @dataclass(frozen=True)
@@ -311,6 +332,25 @@ class SigningOutcome(StrEnum):
     SIGNED = "signed"  # first signature, or again after a withdrawal
     RENEWED = "renewed"  # a newer version supersedes the one signed before
     UNCHANGED = "unchanged"  # this version was already signed: nothing to do
+    REASSIGNED = "reassigned"  # a proven representative of the company replaces the signature's contact
+    PENDING = "pending"  # the address is verified, the right to sign is not: nothing public yet
+
+
+def may_sign(existing: Signature | None, request: SignatureRequest) -> bool:
+    """Whether a verified request may change the register without a moderator.
+
+    Proven requests (an approved member of the SIREN, a moderator) may; so may
+    the address of the company's existing signature, proven when it was signed.
+    Anyone else only records a claim: typing a SIREN proves nothing.
+    """
+    if request.proven_by is not None:
+        return True
+    return existing is not None and same_mailbox(existing.email, request.email)
+
+
+def same_mailbox(first: str, second: str) -> bool:
+    """Compare two addresses as mailboxes (case of the domain and local part ignored)."""
+    return first.strip().casefold() == second.strip().casefold()
 
 
 def apply_signing(
@@ -319,7 +359,17 @@ def apply_signing(
     """Return the signature after a verified request, and what changed."""
     if existing is not None and existing.standing is not Standing.WITHDRAWN:
         if existing.charter_version >= request.charter_version:
-            return existing, SigningOutcome.UNCHANGED
+            if request.proven_by is None or same_mailbox(existing.email, request.email):
+                return existing, SigningOutcome.UNCHANGED
+            # The company proved its right: its representative replaces whoever signed before.
+            reassigned = replace(
+                existing,
+                company_name=request.company_name,
+                representative_name=request.representative_name,
+                representative_role=request.representative_role,
+                email=request.email,
+            )
+            return reassigned, SigningOutcome.REASSIGNED
         past = PastSignature(existing.charter_version, existing.signed_at, now)
         renewed = replace(
             existing,

@@ -12,6 +12,9 @@ Items, all in the company's partition except the links:
   current version, which changes with the date, not with a write;
 - ``SIGNATURE#<siren>/PENDING#<purpose>``: the latest link sent (to refuse a
   burst of requests and to invalidate an older link);
+- ``SIGNATURE#<siren>/CLAIM#<id>``: a verified request whose right to sign is
+  not proven (one per requesting mailbox), in ``gsi2`` under ``SIGNATURE-CLAIMS``
+  (the moderators' queue, oldest first) and in the purge queue at its expiry;
 - ``CHARTERLINK#<sha256>/LINK``: an e-mailed link, looked up by its hash;
 - ``CHARTERMAILBOX#<sha256>/LAST#<purpose>``: when a link last went to one
   mailbox (known by the digest of its address only), so that requests naming
@@ -30,6 +33,7 @@ from typing import Any
 from functions.core.clock import isoformat, parse_iso, today_in_paris
 from functions.core.domain.charter import (
     CharterCatalog,
+    Claim,
     LinkPurpose,
     PastSignature,
     Signature,
@@ -43,6 +47,8 @@ from functions.core.store.items import ConditionFailed, Delete, Item, Put, Write
 from functions.core.text import fold
 
 REGISTER = "SIGNATURES"
+# gsi2 queue of claims awaiting a moderator, by verification time.
+CLAIMS = "SIGNATURE-CLAIMS"
 # gsi1 queue of links and pending markers by purge time: DynamoDB's TTL deletes
 # them in production; the tick deletes them everywhere (SQLite has no TTL), since
 # an unverified request holds a name and an address that must not linger.
@@ -110,6 +116,17 @@ def _signature_from(item: Item) -> Signature:
         standing=Standing(data["standing"]),
         standing_since=parse_iso(data["standing_since"]),
         history=history,
+        revision=item.version,
+    )
+
+
+def _claim_from(item: Item) -> Claim:
+    data = item.data
+    return Claim(
+        id=data["id"],
+        request=SignatureRequest(**data["request"]),
+        verified_at=parse_iso(data["verified_at"]),
+        expires_at=parse_iso(data["expires_at"]),
         revision=item.version,
     )
 
@@ -207,8 +224,12 @@ class Signatures(Repository):
         actor: str,
         consumed: Link | None = None,
         consumed_hash: str | None = None,
+        settled: Claim | None = None,
     ) -> Signature:
-        """Write a signature (new or changed) with its audit event; raise ConditionFailed on a race."""
+        """Write a signature (new or changed) with its audit event; raise ConditionFailed on a race.
+
+        ``settled`` is the claim a moderator approved: it goes in the same transaction.
+        """
         data = _signature_data(signature)
         folded = fold(signature.company_name)
         sort_key = f"{folded}#{signature.siren}"
@@ -224,9 +245,58 @@ class Signatures(Repository):
         writes: list[Write] = [record, Put(entry, unconditional=True)]
         if consumed is not None and consumed_hash is not None:
             writes += self._consume(consumed, consumed_hash)
+        if settled is not None:
+            writes.append(Delete(pk, f"CLAIM#{settled.id}", settled.revision))
         event = self._event(signature.siren, action, actor, before=_audit_view(previous), after=_audit_view(signature))
         self.store.commit(writes, [event], touched=[signature.siren])
         return replace(signature, revision=record.item.version)
+
+    def record_claim(
+        self, claim: Claim, previous: Claim | None, *, actor: str, consumed: Link, consumed_hash: str
+    ) -> Claim:
+        """Record a claim (replacing the same mailbox's earlier one) and spend its link; ConditionFailed on a race."""
+        pk, sk = f"SIGNATURE#{claim.request.siren}", f"CLAIM#{claim.id}"
+        expiry = int(claim.expires_at.timestamp())
+        data = {
+            "id": claim.id,
+            "request": asdict(claim.request),
+            "verified_at": isoformat(claim.verified_at),
+            "expires_at": isoformat(claim.expires_at),
+        }
+        item = Item(
+            pk,
+            sk,
+            data,
+            previous.revision + 1 if previous else 1,
+            expires_at=expiry,
+            gsi1pk=PURGE_QUEUE,
+            gsi1sk=_purge_key(expiry, pk, sk),
+            gsi2pk=CLAIMS,
+            gsi2sk=f"{sortable_time(claim.verified_at)}#{claim.request.siren}#{claim.id}",
+        )
+        writes: list[Write] = [
+            Put(item, previous.revision if previous else None),
+            *self._consume(consumed, consumed_hash),
+        ]
+        after = {"siren": claim.request.siren, "claim": claim.id, "charter_version": claim.request.charter_version}
+        self.store.commit(writes, [self._event(claim.request.siren, "signature.claimed", actor, after=after)])
+        return replace(claim, revision=item.version)
+
+    def get_claim(self, siren: str, claim_id: str) -> Claim | None:
+        item = self.backend.get(f"SIGNATURE#{siren}", f"CLAIM#{claim_id}")
+        return _claim_from(item) if item else None
+
+    def list_claims(self, limit: int = 50, cursor: str | None = None) -> tuple[list[Claim], str | None]:
+        """Return one page of the claims awaiting a moderator, oldest first (expired ones left out)."""
+        page = self.backend.query(CLAIMS, index="gsi2", limit=limit, cursor=cursor)
+        now = self.now()
+        return [c for c in map(_claim_from, page.items) if c.expires_at > now], page.cursor
+
+    def drop_claim(self, claim: Claim, *, action: str, actor: str) -> None:
+        """Delete a claim a moderator refused; ConditionFailed if it changed meanwhile."""
+        siren = claim.request.siren
+        event = self._event(siren, action, actor, after={"siren": siren, "claim": claim.id})
+        self.store.commit([Delete(f"SIGNATURE#{siren}", f"CLAIM#{claim.id}", claim.revision)], [event])
 
     def consume_link(self, link: Link, token_hash: str, *, action: str, actor: str) -> None:
         """Spend a link that changes nothing (re-signing the same version), audited."""

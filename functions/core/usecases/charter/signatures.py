@@ -12,13 +12,14 @@ from datetime import datetime
 from typing import Literal
 
 from functions.core.clock import PARIS, today_in_paris
-from functions.core.resources import Resources
 from functions.core.cooldown import mailbox_of, refuse_if_too_soon
 from functions.core.domain.charter import (
+    CLAIM_VALIDITY,
     LINK_VALIDITY,
     REQUEST_COOLDOWN,
     CharterCatalog,
     CharterVersion,
+    Claim,
     LinkPurpose,
     Signature,
     SignatureRequest,
@@ -28,14 +29,17 @@ from functions.core.domain.charter import (
     apply_signing,
     apply_withdrawal,
     load_charter,
+    may_sign,
 )
-from functions.core.errors import Conflict, FieldError, Gone, NotFound, RuleNotMet, ValidationFailed
+from functions.core.errors import Conflict, FieldError, Forbidden, Gone, NotFound, RuleNotMet, ValidationFailed
 from functions.core.logs import get_logger
-from functions.core.usecases.charter import mails as charter_mail
-from functions.core.usecases.identity import recorded_identity
+from functions.core.resources import Resources
 from functions.core.store import retry_on_conflict
+from functions.core.store.members import Member, MemberStatus
 from functions.core.store.signatures import Link
 from functions.core.tokens import hash_token, new_token
+from functions.core.usecases.charter import mails as charter_mail
+from functions.core.usecases.identity import recorded_identity
 
 SYSTEM_ACTOR = "system:charter"
 log = get_logger("charter")
@@ -55,6 +59,14 @@ class NotCurrentVersion(RuleNotMet):
 
 class NotSigned(NotFound):
     slug, title = "non-signataire", "Entreprise non signataire"
+
+
+class OtherCompany(Forbidden):
+    slug, title = "membre-autre-entreprise", "Jeton d'une autre entreprise"
+
+
+class UnknownClaim(NotFound):
+    slug, title = "demande-inconnue", "Demande de signature inconnue"
 
 
 # Which address a link went to, never any part of it: a requester may be someone
@@ -114,63 +126,148 @@ def _check_version(res: Resources, version: str) -> None:
         )
 
 
-def request_signature(res: Resources, request: SignatureRequest) -> LinkReceipt:
-    """Check a signature request and e-mail its verification link; no-op when already signed."""
+def request_signature(res: Resources, request: SignatureRequest, member: Member | None = None) -> LinkReceipt:
+    """Check a signature request and e-mail its verification link.
+
+    The answer and the e-mail are the same whether or not the company signed
+    already: a request reveals nothing about an existing signature. ``member``,
+    an approved member of the same SIREN, proves the requester's right to sign.
+    """
     _check_version(res, request.charter_version)
-    existing = res.store.signatures.get_signature(request.siren)
-    if existing is not None and existing.standing is not Standing.WITHDRAWN:
-        if existing.charter_version == request.charter_version:
-            return LinkReceipt(request.siren, None, None, already_done=True)
-        if existing.email != request.email:
-            # Otherwise anyone could take over a signature by renewing it, then withdraw it.
-            raise Conflict(
-                "Cette entreprise a déjà signé : la nouvelle version doit être signée depuis l'adresse vérifiée "
-                "de la signature. Pour changer d'adresse, retirez d'abord la signature."
-            )
+    if member is not None:
+        if member.siren != request.siren:
+            raise OtherCompany("Votre jeton de membre concerne une autre entreprise que le SIREN indiqué.")
+        request = replace(request, proven_by=f"member:{member.id}")
     token, expires_at = _issue_link(res, LinkPurpose.SIGN, request.siren, request.email, request)
     _, current = catalog_and_current(res)
     res.mailer.send(charter_mail.verification(res.settings.base_url, request, current, token, expires_at))
     return LinkReceipt(request.siren, "requested_address", expires_at, token=token)
 
 
-def verify_signature(res: Resources, token: str) -> tuple[Signature, SigningOutcome]:
-    """Complete a signature from its e-mailed link: sign, renew, or nothing when already signed."""
+def verify_signature(res: Resources, token: str) -> tuple[Signature | None, SigningOutcome]:
+    """Complete a request from its e-mailed link: sign or renew when the right to sign is proven.
 
-    def attempt() -> tuple[Signature, SigningOutcome]:
+    Otherwise the request becomes a claim for a moderator (``pending``, no
+    signature returned), whatever the register holds for that company.
+    """
+
+    def attempt() -> tuple[Signature | None, SigningOutcome]:
         link = _open_link(res, token, LinkPurpose.SIGN)
         request = link.request
         if request is None:  # a signing link always carries its request; refuse a damaged one
             raise UnknownLink("Ce lien ne correspond à aucune demande de signature.")
         _check_version(res, request.charter_version)
-        company = res.store.companies.get_company(request.siren)
-        if company is not None:
-            # The directory's identity, when it has one, wins over what a signatory typed.
-            request = replace(request, company_name=company.name)
+        request = _still_proven(res, request)
         existing = res.store.signatures.get_signature(request.siren)
-        reports = 0 if _keeps_standing(existing) else open_published_reports(res, request.siren)
-        signature, outcome = apply_signing(existing, request, res.clock(), reports)
-        if outcome is SigningOutcome.UNCHANGED:
-            res.store.signatures.consume_link(
-                link, hash_token(token), action="signature.unchanged", actor=signatory(request.siren)
+        if not may_sign(existing, request):
+            now = res.clock()
+            claim_id = hash_token(mailbox_of(request.email))[:24]
+            previous = res.store.signatures.get_claim(request.siren, claim_id)
+            claim = Claim(claim_id, request, now, now + CLAIM_VALIDITY)
+            res.store.signatures.record_claim(
+                claim, previous, actor=signatory(request.siren), consumed=link, consumed_hash=hash_token(token)
             )
-            return signature, outcome
-        action = "signature.renewed" if outcome is SigningOutcome.RENEWED else "signature.signed"
-        saved = res.store.signatures.record_signature(
-            signature,
-            existing,
-            action=action,
-            actor=signatory(request.siren),
-            consumed=link,
-            consumed_hash=hash_token(token),
-        )
-        return saved, outcome
+            return None, SigningOutcome.PENDING
+        return _sign(res, existing, request, link=link, token=token)
 
     signature, outcome = retry_on_conflict(attempt)
+    if signature is None:
+        return None, outcome
+    _after_signing(res, signature, outcome)
+    return signature, outcome
+
+
+def _still_proven(res: Resources, request: SignatureRequest) -> SignatureRequest:
+    """Keep a member's proof only if that member is still approved for the SIREN when the link is opened."""
+    if request.proven_by is None or not request.proven_by.startswith("member:"):
+        return request
+    member = res.store.members.get_member(request.proven_by.removeprefix("member:"))
+    if member is None or member.status is not MemberStatus.ACTIVE or member.siren != request.siren:
+        return replace(request, proven_by=None)
+    return request
+
+
+def _sign(
+    res: Resources,
+    existing: Signature | None,
+    request: SignatureRequest,
+    *,
+    link: Link | None = None,
+    token: str | None = None,
+    claim: Claim | None = None,
+) -> tuple[Signature, SigningOutcome]:
+    """Apply a proven request to the register, spending its link or settling its claim."""
+    actor = request.proven_by if claim is not None and request.proven_by else signatory(request.siren)
+    company = res.store.companies.get_company(request.siren)
+    if company is not None:
+        # The directory's identity, when it has one, wins over what a signatory typed.
+        request = replace(request, company_name=company.name)
+    reports = 0 if _keeps_standing(existing) else open_published_reports(res, request.siren)
+    signature, outcome = apply_signing(existing, request, res.clock(), reports)
+    consumed_hash = hash_token(token) if token is not None else None
+    if outcome is SigningOutcome.UNCHANGED:
+        if link is not None and consumed_hash is not None:
+            res.store.signatures.consume_link(link, consumed_hash, action="signature.unchanged", actor=actor)
+        elif claim is not None:
+            res.store.signatures.drop_claim(claim, action="signature.claim_unchanged", actor=actor)
+        return signature, outcome
+    action = {
+        SigningOutcome.RENEWED: "signature.renewed",
+        SigningOutcome.REASSIGNED: "signature.reassigned",
+    }.get(outcome, "signature.signed")
+    saved = res.store.signatures.record_signature(
+        signature,
+        existing,
+        action=action,
+        actor=actor,
+        consumed=link,
+        consumed_hash=consumed_hash,
+        settled=claim,
+    )
+    return saved, outcome
+
+
+def _after_signing(res: Resources, signature: Signature, outcome: SigningOutcome) -> None:
     if outcome is not SigningOutcome.UNCHANGED:
         # The site has a page per signatory, and the directory finds it: it is public for good.
         identity = recorded_identity(res, signature.siren, signature.company_name)
         res.store.companies.record_signatory(identity, signatory(signature.siren))
         res.mailer.send(charter_mail.signed(res.settings.base_url, signature))
+
+
+# -- moderation --------------------------------------------------------------------
+
+
+def list_claims(res: Resources, limit: int = 50, cursor: str | None = None) -> tuple[list[Claim], str | None]:
+    """Return the claims awaiting a moderator, oldest first; a forged cursor is a 400."""
+    try:
+        return res.store.signatures.list_claims(limit=limit, cursor=cursor)
+    except ValueError as exc:
+        raise ValidationFailed(
+            "Curseur de pagination invalide.", [FieldError("cursor", "curseur_invalide", "Curseur inconnu.")]
+        ) from exc
+
+
+def decide_claim(
+    res: Resources, siren: str, claim_id: str, *, approved: bool, actor: str
+) -> tuple[Signature | None, SigningOutcome | None]:
+    """Approve a claim (the moderator checked the link to the company) or refuse it; 404 when unknown."""
+
+    def attempt() -> tuple[Signature | None, SigningOutcome | None]:
+        claim = res.store.signatures.get_claim(siren, claim_id)
+        if claim is None or claim.expires_at <= res.clock():
+            raise UnknownClaim("Cette demande de signature est inconnue, expirée ou déjà traitée.")
+        if not approved:
+            res.store.signatures.drop_claim(claim, action="signature.claim_refused", actor=actor)
+            return None, None
+        request = replace(claim.request, proven_by=actor)
+        _check_version(res, request.charter_version)
+        existing = res.store.signatures.get_signature(siren)
+        return _sign(res, existing, request, claim=claim)
+
+    signature, outcome = retry_on_conflict(attempt)
+    if signature is not None and outcome is not None:
+        _after_signing(res, signature, outcome)
     return signature, outcome
 
 
