@@ -44,8 +44,8 @@ from moto import mock_aws  # noqa: E402
 
 from functions.core.clock import FixedClock  # noqa: E402
 from functions.core.config import Settings, load_settings  # noqa: E402
-from functions.core.resources import Resources  # noqa: E402
 from functions.core.mailer import OutboxMailer  # noqa: E402
+from functions.core.resources import Resources  # noqa: E402
 from functions.core.store import Store  # noqa: E402
 from functions.core.store.dynamodb import DynamoDbBackend  # noqa: E402
 from functions.core.store.items import ItemBackend  # noqa: E402

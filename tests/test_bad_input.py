@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
+from functions.core.resources import Resources
 from tests.directory.conftest import moderator_headers, register
 from tests.reports.factories import add_subscriber
 from tests.store_state import stored_state

@@ -23,12 +23,12 @@ from flask.testing import FlaskClient
 from functions.charter.app import create_app as create_charter
 from functions.core.clock import FixedClock
 from functions.core.config import Settings
-from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
-from functions.core.usecases.propagation import refresh_marked
-from functions.core.usecases.reports.subscribers import month_of
+from functions.core.resources import Resources
 from functions.core.store import Store
 from functions.core.store.items import ItemBackend
+from functions.core.usecases.propagation import refresh_marked
+from functions.core.usecases.reports.subscribers import month_of
 from functions.directory.app import create_app as create_directory
 from functions.reports.app import create_app as create_reports
 from tests.charter.factories import SIREN as SIGNATORY

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
+from functions.core.resources import Resources
 from tests.directory.conftest import moderator_headers, register
 from tests.documented import AnswerLog
 from tests.reports.factories import add_subscriber

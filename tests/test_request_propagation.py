@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from functions.core.clock import FixedClock
-from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
+from functions.core.resources import Resources
 from functions.local.tick import run_local_tick
 from tests.charter.factories import sign
 from tests.directory.conftest import register, reply_token

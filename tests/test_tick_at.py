@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from functions.cli import main
 from functions.core.clock import system_clock
-from functions.core.resources import Resources
 from functions.core.domain.reports import ReportStatus
+from functions.core.resources import Resources
 from functions.local.demo import seed_demo
 
 

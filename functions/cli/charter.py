@@ -9,7 +9,6 @@ import click
 from functions.cli.common import SIREN, InputError, echo_table, json_option, make_resources, output, say
 from functions.cli.progress import StderrProgress
 from functions.core.clock import isoformat, today_in_paris
-from functions.core.resources import Resources
 from functions.core.domain.charter import (
     CharterTextError,
     Signature,
@@ -18,6 +17,7 @@ from functions.core.domain.charter import (
     load_charter,
     public_status,
 )
+from functions.core.resources import Resources
 from functions.core.usecases.charter.signatures import refresh_charter_standing
 
 

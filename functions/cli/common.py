@@ -24,8 +24,8 @@ import click
 from pydantic import StringConstraints, TypeAdapter, ValidationError
 
 from functions.core.config import ConfigurationError
-from functions.core.resources import Resources
 from functions.core.identifiers import InvalidIdentifier, normalize, parse_company
+from functions.core.resources import Resources
 from functions.core.validation import Email, SingleLine
 
 Command = TypeVar("Command", bound=Callable[..., Any])

@@ -22,6 +22,7 @@ from functions.cli.common import (
 )
 from functions.cli.progress import StderrProgress
 from functions.core.errors import Conflict, NotFound
+from functions.core.store.members import Member
 from functions.core.usecases.directory.aggregates import rebuild_aggregates
 from functions.core.usecases.directory.listing import rebuild_listing
 from functions.core.usecases.directory.members import (
@@ -32,7 +33,6 @@ from functions.core.usecases.directory.members import (
     revoke_moderator,
 )
 from functions.core.usecases.directory.retention import export_company, purge
-from functions.core.store.members import Member
 
 OPERATOR = "operator:cli"
 MEMBER_COLUMNS = ("id", "siren", "company_name", "email", "status", "created_at", "verified_at")

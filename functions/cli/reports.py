@@ -7,12 +7,22 @@ from typing import Any
 
 import click
 
-from functions.cli.common import EMAIL, NAME, InputError, echo_json, echo_table, json_option, make_resources, output, say
+from functions.cli.common import (
+    EMAIL,
+    NAME,
+    InputError,
+    echo_json,
+    echo_table,
+    json_option,
+    make_resources,
+    output,
+    say,
+)
 from functions.cli.progress import StderrProgress
-from functions.core.resources import Resources
 from functions.core.errors import ValidationFailed
-from functions.core.usecases.reports import solvency, subscribers
+from functions.core.resources import Resources
 from functions.core.store.subscribers import SubscriberNotFound
+from functions.core.usecases.reports import solvency, subscribers
 
 OPERATOR = "operator:cli"
 SUBSCRIBER_COLUMNS = ("id", "name", "email", "plan", "status", "created_at")

@@ -10,8 +10,8 @@ from typing import Any
 import click
 
 from functions.cli.common import make_resources, say
-from functions.core.resources import Resources
 from functions.core.mounts import api_url
+from functions.core.resources import Resources
 
 
 @click.command("serve")

@@ -39,9 +39,9 @@ from typing import Any
 
 from flask import Response, current_app, request
 
-from functions.core.resources import Resources
 from functions.core.errors import FieldError, RuleNotMet, ValidationFailed
 from functions.core.logs import get_logger
+from functions.core.resources import Resources
 from functions.core.store.base import request_writes
 from functions.core.store.replays import Replay
 from functions.core.tokens import derive_key, seal, unseal

@@ -6,13 +6,13 @@ from flask import request
 
 from functions.core.errors import Forbidden, Unauthorized
 from functions.core.http import resources
+from functions.core.store.members import Member
+from functions.core.store.moderators import Moderator
 from functions.core.usecases.directory.members import (
     MODERATOR_TOKEN_PREFIX,
     authenticate_member,
     authenticate_moderator,
 )
-from functions.core.store.members import Member
-from functions.core.store.moderators import Moderator
 
 
 def bearer_token() -> str:

@@ -11,8 +11,8 @@ from typing import Any
 from flask import request
 
 from functions.core.http import Api, resources
-from functions.core.usecases.directory import experiences
 from functions.core.store.members import Member
+from functions.core.usecases.directory import experiences
 from functions.core.validation import Model
 from functions.directory.auth import current_member
 

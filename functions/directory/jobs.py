@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from functions.core.resources import Resources
 from functions.core.logs import configure_logging
-from functions.core.usecases.reports.alerts import deliver_alerts, fan_out_alerts
+from functions.core.resources import Resources
 from functions.core.usecases.charter.signatures import purge_expired_links
+from functions.core.usecases.directory.experiences import purge_expired_experiences
 from functions.core.usecases.directory.notices import notify_pending
 from functions.core.usecases.directory.progress import publish_due
 from functions.core.usecases.directory.retention import purge
-from functions.core.usecases.directory.experiences import purge_expired_experiences
 from functions.core.usecases.propagation import drain_marked
+from functions.core.usecases.reports.alerts import deliver_alerts, fan_out_alerts
 from functions.core.usecases.reports.solvency import refresh_due_summaries
 from functions.core.usecases.tick import TickSteps, run_tick
 

@@ -15,10 +15,10 @@ from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeReason
 from functions.core.errors import Problem
 from functions.core.headers import CSP, new_nonce, page_csp
 from functions.core.money import format_eur
-from functions.core.usecases.directory.replies import EVIDENCE_TYPES, DebtorPage, accepted_kinds
-from functions.core.usecases.directory.wording import points
 from functions.core.text import long_date
 from functions.core.tokens import CODE_LENGTH
+from functions.core.usecases.directory.replies import EVIDENCE_TYPES, DebtorPage, accepted_kinds
+from functions.core.usecases.directory.wording import points
 
 # The debtor declares a payment through its own form, not as a dispute reason.
 _REASONS = [

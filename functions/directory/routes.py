@@ -10,9 +10,9 @@ from functions.core.domain.reports import DisputeReason
 from functions.core.domain.rules import Draft
 from functions.core.errors import FieldError, Problem, UnsupportedMediaType, ValidationFailed
 from functions.core.http import PROBLEM_MIMETYPE, Api, resources
-from functions.core.usecases.directory import codes, filing, listing, members, moderation, progress, replies
 from functions.core.store.members import Member
 from functions.core.store.moderators import Moderator
+from functions.core.usecases.directory import codes, filing, listing, members, moderation, progress, replies
 from functions.core.validation import SirenPath
 from functions.directory import pages, views
 from functions.directory.auth import current_member, current_member_or_moderator, current_moderator

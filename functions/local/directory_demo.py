@@ -21,16 +21,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from functions.core.clock import FixedClock
-from functions.core.resources import Resources
 from functions.core.domain.reports import DisputeReason, ModerationDecision, NoticeChannel
 from functions.core.domain.rules import Draft
-from functions.core.usecases.directory import filing, members, moderation, progress, replies
-from functions.core.usecases.directory.notices import code_page, issue_reply_link, notice_code
+from functions.core.resources import Resources
 from functions.core.store import Store
 from functions.core.store.companies import Company
 from functions.core.store.members import Member
 from functions.core.text import fold
 from functions.core.tokens import grouped_code
+from functions.core.usecases.directory import filing, members, moderation, progress, replies
+from functions.core.usecases.directory.notices import code_page, issue_reply_link, notice_code
 
 ACTOR = "system:demo"
 CREDITOR = ("732829320", "Menuiserie Durand SARL", "Claire Durand", "compta@menuiserie-durand.fr")

@@ -7,8 +7,8 @@ from typing import Any
 
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-from functions.core.resources import Resources
 from functions.core.mounts import API_MOUNTS as MOUNTS
+from functions.core.resources import Resources
 from functions.local.static import StaticSite
 
 # Seconds of quiet after the last API write before the site is rebuilt and republished.

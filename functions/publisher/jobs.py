@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from functions.core.resources import Resources
 from functions.core.logs import configure_logging
+from functions.core.resources import Resources
 from functions.core.usecases.tick import TickSteps, run_tick
 from functions.site.pipeline import publish_step
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import request
 
 from functions.core.http import resources
-from functions.core.usecases.reports import subscribers
 from functions.core.store.subscribers import Subscriber
+from functions.core.usecases.reports import subscribers
 
 
 def current_subscriber() -> Subscriber:

@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-from functions.core.usecases.site_snapshot import CompanyRecord
 from functions.core.text import fold, name_suffixes, searchable
+from functions.core.usecases.site_snapshot import CompanyRecord
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 

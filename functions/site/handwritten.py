@@ -22,8 +22,8 @@ from functions.core.domain.charter import CharterCatalog, CharterVersion, load_c
 from functions.core.domain.lifecycle import POSTAL_DELAY_DAYS
 from functions.core.domain.penalties import FIXED_INDEMNITY_CENTS
 from functions.core.money import format_eur
-from functions.core.usecases.directory.wording import points
 from functions.core.store.evidence import MAX_EVIDENCE_BYTES
+from functions.core.usecases.directory.wording import points
 from functions.site.render import date_fr
 
 FUNCTIONS = ("directory", "charter", "reports")

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from functions.core.config import Settings
-from functions.core.resources import Resources
 from functions.core.logs import get_logger
 from functions.core.progress import SILENT, Progress
+from functions.core.resources import Resources
 from functions.core.usecases.site_snapshot import load_site_snapshot
 from functions.site.builder import BuildReport, SiteBuilder
 from functions.site.publish.common import PublishReport, Target, publish

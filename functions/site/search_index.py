@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
 
-from functions.core.usecases.site_snapshot import CompanyRecord
 from functions.core.text import fold, searchable
+from functions.core.usecases.site_snapshot import CompanyRecord
 from functions.site.facts import RecordFacts, all_facts
 
 FOLDER = "recherche"

@@ -18,10 +18,10 @@ import pytest
 
 from functions.core.clock import FixedClock
 from functions.core.config import Settings
-from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
-from functions.core.usecases.propagation import refresh_marked
+from functions.core.resources import Resources
 from functions.core.store import open_store
+from functions.core.usecases.propagation import refresh_marked
 from tests.browser.checks import axe_violations, sideways_overflow
 from tests.browser.conftest import PAGE_TYPES, Site, search, url_of
 from tests.conftest import START

@@ -17,10 +17,10 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from functions.core.clock import FixedClock
 from functions.core.config import Settings
-from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
-from functions.core.usecases.propagation import refresh_marked
+from functions.core.resources import Resources
 from functions.core.store import open_store
+from functions.core.usecases.propagation import refresh_marked
 from functions.directory.app import create_app as directory_app
 from functions.reports.app import create_app as reports_app
 from tests.browser.conftest import PAGE_TYPES, Site, url_of

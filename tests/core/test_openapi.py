@@ -11,8 +11,8 @@ from pydantic import ValidationError
 from werkzeug.test import Client
 
 from functions.core.config import Settings
-from functions.core.resources import Resources
 from functions.core.openapi import Operation
+from functions.core.resources import Resources
 from functions.core.validation import SIREN_PATTERN, Model, Siren
 from functions.local.server import build_local_app
 

@@ -22,13 +22,13 @@ from moto import mock_aws
 from functions.charter.app import create_app as create_charter
 from functions.core.clock import FixedClock
 from functions.core.config import Settings
-from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
-from functions.core.usecases.tick import TickFailed
+from functions.core.resources import Resources
 from functions.core.store import Store
 from functions.core.store.dynamodb import DynamoDbBackend
 from functions.core.store.items import Item, ItemBackend, Put, StoreUnavailable
 from functions.core.store.sqlite import SqliteBackend
+from functions.core.usecases.tick import TickFailed
 from functions.directory.app import create_app as create_directory
 from functions.local.tick import run_local_tick
 from tests.charter.factories import SIREN, signature_form

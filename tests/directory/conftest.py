@@ -12,9 +12,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from functions.core.clock import FixedClock
-from functions.core.resources import Resources
 from functions.core.logs import JsonFormatter
 from functions.core.mailer import OutboxMailer
+from functions.core.resources import Resources
 from functions.core.usecases.directory.members import create_moderator
 from functions.local.tick import run_local_tick
 from tests.directory.factories import CREDITOR_NAME, CREDITOR_SIREN

@@ -7,13 +7,13 @@ from collections.abc import Callable
 from datetime import date
 
 from functions.core.clock import FixedClock
-from functions.core.resources import Resources
 from functions.core.domain.aggregates import aggregate_of
 from functions.core.domain.reports import DisputeReason, ReportStatus
 from functions.core.domain.rules import Draft
+from functions.core.resources import Resources
+from functions.core.store.members import Member
 from functions.core.usecases.directory import filing, members, notices, progress, replies
 from functions.core.usecases.directory.aggregates import rebuild_aggregates
-from functions.core.store.members import Member
 from tests.directory.factories import CREDITOR_NAME, CREDITOR_SIREN, DEBTOR_NAME, DEBTOR_SIREN, make_report
 
 INVOICES = 6
@@ -85,7 +85,9 @@ def test_filing_paying_disputing_and_publishing_at_once_leave_an_exact_aggregate
     member = verified_member(resources)
     existing = [file(resources, member, f"F-OLD-{n}") for n in range(INVOICES)]
     tokens = {
-        report_id: notices.issue_reply_link(resources, resources.store.reports.get_report(report_id))[0].rsplit("/", 1)[1]
+        report_id: notices.issue_reply_link(resources, resources.store.reports.get_report(report_id))[0].rsplit("/", 1)[
+            1
+        ]
         for report_id in existing
     }
     clock.advance(days=16)  # every existing report is now due for publication

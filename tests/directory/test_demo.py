@@ -10,8 +10,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from functions.core.clock import FixedClock
-from functions.core.resources import Resources
 from functions.core.domain.reports import ReportStatus
+from functions.core.resources import Resources
 from functions.local.demo import seed_demo
 from tests.reports.factories import add_subscriber
 

@@ -3,8 +3,8 @@
 from flask.testing import FlaskClient
 
 from functions.core.clock import FixedClock
-from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
+from functions.core.resources import Resources
 from tests.directory.conftest import register, subjects_to
 from tests.directory.factories import DEBTOR_SIREN, filing_payload
 

@@ -17,7 +17,9 @@ def test_an_unexpected_error_behind_a_reply_link_logs_the_route_not_the_token(wo
     world.api.post("/reports", json=filing_payload(), headers=world.member)
     token = reply_token(world.mailer)
     resources = world.resources
-    broken = create_app(settings=resources.settings, store=resources.store, mailer=RefusingMailer(), clock=resources.clock)
+    broken = create_app(
+        settings=resources.settings, store=resources.store, mailer=RefusingMailer(), clock=resources.clock
+    )
     response = broken.test_client().post(
         f"/replies/{token}", json={"action": "dispute", "reason": "not_owed", "text": "Commande annulée par écrit."}
     )

@@ -13,9 +13,9 @@ from moto.ses.models import ses_backends
 from pypdf import PdfReader
 
 from functions.core.clock import FixedClock
-from functions.core.resources import Resources
 from functions.core.domain.penalties import parse_rate_table
 from functions.core.mailer import OutboxMailer, SesMailer
+from functions.core.resources import Resources
 from functions.directory.app import create_app
 from tests.directory.conftest import register
 from tests.directory.factories import filing_payload

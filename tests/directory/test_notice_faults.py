@@ -21,9 +21,9 @@ from pypdf import PdfReader
 
 from functions.core.clock import FixedClock
 from functions.core.config import Settings
-from functions.core.resources import Resources
 from functions.core.domain.reports import ReportStatus
 from functions.core.mailer import Message, OutboxMailer
+from functions.core.resources import Resources
 from functions.core.store import Store
 from functions.core.store.items import ItemBackend, Put
 from functions.directory.app import create_app

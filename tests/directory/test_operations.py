@@ -12,17 +12,17 @@ from flask.testing import FlaskClient
 from functions.cli import main
 from functions.cli.common import make_resources
 from functions.core.clock import FixedClock
-from functions.core.resources import Resources
 from functions.core.domain.aggregates import AggregateState
 from functions.core.domain.visibility import Presence, is_listed
 from functions.core.mailer import OutboxMailer
+from functions.core.resources import Resources
+from functions.core.store.companies import Company
+from functions.core.store.items import Delete, Put
+from functions.core.store.members import MemberStatus
 from functions.core.usecases.directory.aggregates import rebuild_aggregates
 from functions.core.usecases.directory.listing import rebuild_listing
 from functions.core.usecases.directory.members import register_member, verify_member
 from functions.core.usecases.directory.retention import export_company, purge
-from functions.core.store.companies import Company
-from functions.core.store.items import Delete, Put
-from functions.core.store.members import MemberStatus
 from functions.directory.app import create_app
 from tests.directory.conftest import VERIFICATION, World, register
 from tests.directory.factories import CREDITOR_SIREN, DEBTOR_SIREN, filing_payload
@@ -208,7 +208,9 @@ def test_rebuild_finds_and_repairs_a_tampered_aggregate(world: World) -> None:
 
 
 def test_rebuild_check_exits_with_1_on_a_difference(cli_env: Path) -> None:
-    make_resources().store.reports.write_aggregate_state(DEBTOR_SIREN, AggregateState(held_report_count=1), actor="test")
+    make_resources().store.reports.write_aggregate_state(
+        DEBTOR_SIREN, AggregateState(held_report_count=1), actor="test"
+    )
     checked = CliRunner().invoke(main, ["rebuild-aggregates", "--check", "--json"])
     assert checked.exit_code == 1 and [d["siren"] for d in json.loads(checked.stdout)] == [DEBTOR_SIREN]
     assert json.loads(checked.stdout)[0]["stored"]["held_report_count"] == 1

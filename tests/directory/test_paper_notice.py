@@ -15,11 +15,11 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 
 from functions.core.clock import FixedClock
-from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
+from functions.core.resources import Resources
+from functions.core.tokens import CODE_ALPHABET, derived_code, grouped_code, hash_token, read_code
 from functions.core.usecases.directory import codes
 from functions.core.usecases.directory.codes import client_key
-from functions.core.tokens import CODE_ALPHABET, derived_code, grouped_code, hash_token, read_code
 from tests.directory.conftest import Collect
 from tests.directory.factories import filing_payload
 from tests.store_state import stored_state
@@ -158,7 +158,9 @@ def test_a_mistyped_code_is_a_400_that_counts_as_no_guess(directory: FlaskClient
     assert _open(directory, _code(letter)).status_code == 303  # type: ignore[attr-defined]
 
 
-def test_an_expired_code_is_gone(directory: FlaskClient, letter: bytes, clock: FixedClock, resources: Resources) -> None:
+def test_an_expired_code_is_gone(
+    directory: FlaskClient, letter: bytes, clock: FixedClock, resources: Resources
+) -> None:
     clock.advance(days=resources.settings.reply_link_days)
     assert _open(directory, _code(letter)).status_code == 410  # type: ignore[attr-defined]
 

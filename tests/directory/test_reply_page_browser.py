@@ -16,9 +16,9 @@ from werkzeug.serving import make_server
 
 from functions.core.clock import FixedClock
 from functions.core.config import Settings
-from functions.core.resources import Resources
 from functions.core.domain.evidence import ACCEPTED_TYPES
 from functions.core.mailer import OutboxMailer
+from functions.core.resources import Resources
 from functions.core.store import open_store
 from functions.directory.app import create_app
 from tests.conftest import START

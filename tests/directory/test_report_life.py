@@ -7,8 +7,8 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from functions.core.clock import FixedClock
-from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
+from functions.core.resources import Resources
 from functions.local.tick import run_local_tick
 from tests.directory.conftest import World, register, reply_token, subjects_to
 from tests.directory.factories import CREDITOR_NAME, CREDITOR_SIREN, DEBTOR_SIREN, filing_payload

@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from flask.testing import FlaskClient
 
-from functions.core.resources import Resources
 from functions.core.identifiers import luhn_is_valid
 from functions.core.mailer import OutboxMailer
+from functions.core.resources import Resources
 from functions.core.usecases.propagation import refresh_marked
 from tests.charter.factories import sign, signature_form
 from tests.directory.conftest import World

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from flask.testing import FlaskClient
 
-from functions.core.resources import Resources
 from functions.core.domain.reports import ReportStatus
+from functions.core.resources import Resources
 from functions.core.usecases.directory.notices import notify_pending
 from tests.directory.conftest import World, reply_token
 from tests.directory.factories import CREDITOR_SIREN, filing_payload, make_report

@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from functions.core.resources import Resources
 from functions.core.domain.reports import ReportStatus
-from functions.core.usecases.site_snapshot import load_site_snapshot
+from functions.core.resources import Resources
 from functions.core.store import Store
 from functions.core.store.items import Item, ItemBackend, Page
+from functions.core.usecases.site_snapshot import load_site_snapshot
 from functions.directory.app import create_app
 from functions.site.builder import SiteBuilder
 from functions.site.handwritten import HandwrittenInputs
@@ -330,7 +330,10 @@ def test_a_company_page_costs_the_same_store_requests_whatever_else_is_held_agai
 ) -> None:
     counting = CountingBackend(resources.store.backend)
     app = create_app(
-        settings=resources.settings, store=Store(counting, resources.clock), mailer=resources.mailer, clock=resources.clock
+        settings=resources.settings,
+        store=Store(counting, resources.clock),
+        mailer=resources.mailer,
+        clock=resources.clock,
     )
     client = app.test_client()
     cost = {}

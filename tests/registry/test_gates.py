@@ -8,12 +8,12 @@ import pytest
 from flask.testing import FlaskClient
 
 from functions.core.clock import FixedClock
-from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
+from functions.core.resources import Resources
+from functions.core.store.companies import Company
 from functions.core.usecases.directory import progress
 from functions.core.usecases.propagation import refresh_marked
 from functions.core.usecases.registry_import import LocalFile, import_file
-from functions.core.store.companies import Company
 from tests.directory.conftest import register, register_pending
 from tests.directory.factories import filing_payload
 from tests.registry.samples import generate as sample

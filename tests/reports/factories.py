@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from functions.core.resources import Resources
 from functions.core.domain.reports import (
     AmicableSteps,
     Invoice,
@@ -16,9 +15,10 @@ from functions.core.domain.reports import (
     ReportStatus,
 )
 from functions.core.domain.solvency import Experience
-from functions.core.usecases.reports.subscribers import create_subscriber
+from functions.core.resources import Resources
 from functions.core.store.companies import Company
 from functions.core.store.subscribers import Subscriber
+from functions.core.usecases.reports.subscribers import create_subscriber
 
 DEBTOR_SIREN = "552100554"
 CREDITOR_SIRENS = ("732829320", "542051180", "383474814", "443061841")

@@ -6,11 +6,11 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from functions.core.clock import FixedClock
-from functions.core.resources import Resources
 from functions.core.mailer import Message, OutboxMailer, SesMailer
-from functions.core.usecases.reports.alerts import BACKOFF_SECONDS, deliver_alerts, fan_out_alerts
-from functions.core.usecases.propagation import refresh_marked
+from functions.core.resources import Resources
 from functions.core.store.subscribers import Subscriber
+from functions.core.usecases.propagation import refresh_marked
+from functions.core.usecases.reports.alerts import BACKOFF_SECONDS, deliver_alerts, fan_out_alerts
 from tests.reports.factories import DEBTOR_SIREN, add_subscriber, file_published, record_company
 from tests.reports.receivers import Receiver
 
@@ -63,7 +63,9 @@ def publish_and_fan_out(resources: Resources) -> None:
     fan_out_alerts(resources)
 
 
-def test_a_delivery_that_cannot_be_built_fails_alone_and_the_others_go_out(resources: Resources, tmp_path: Path) -> None:
+def test_a_delivery_that_cannot_be_built_fails_alone_and_the_others_go_out(
+    resources: Resources, tmp_path: Path
+) -> None:
     record_company(resources)
     refresh_marked(resources)
     broken = watcher(resources, email="credit@cabinet-leroy.fr")

@@ -7,10 +7,10 @@ import re
 from flask.testing import FlaskClient
 
 from functions.core.clock import FixedClock
-from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
-from functions.core.usecases.reports.alerts import deliver_alerts, fan_out_alerts
+from functions.core.resources import Resources
 from functions.core.usecases.propagation import refresh_marked
+from functions.core.usecases.reports.alerts import deliver_alerts, fan_out_alerts
 from functions.core.usecases.reports.summary_links import LINK_VALIDITY
 from tests.reports.factories import DEBTOR_SIREN, add_subscriber, file_published, record_company
 
@@ -50,7 +50,9 @@ def test_an_alert_e_mail_names_the_report_by_its_public_reference(resources: Res
     assert "rpt_" not in text
 
 
-def test_an_alert_e_mail_says_the_new_charter_status_and_the_old_one(resources: Resources, mailer: OutboxMailer) -> None:
+def test_an_alert_e_mail_says_the_new_charter_status_and_the_old_one(
+    resources: Resources, mailer: OutboxMailer
+) -> None:
     from functions.core.usecases.charter.signatures import request_signature, verify_signature
     from tests.charter.factories import make_request
 

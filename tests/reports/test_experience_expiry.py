@@ -45,7 +45,9 @@ def share_from_three_creditors(resources: Resources, paid_on: date) -> None:
         resources.store.experiences.share_experiences(creditor, [experience], f"member:{creditor}")
 
 
-def test_stored_experiences_carry_their_expiry_and_the_tick_purges_them(resources: Resources, clock: FixedClock) -> None:
+def test_stored_experiences_carry_their_expiry_and_the_tick_purges_them(
+    resources: Resources, clock: FixedClock
+) -> None:
     share_from_three_creditors(resources, paid_on=date(2026, 2, 20))
     [item, *_] = resources.store.backend.query(f"EXPERIENCES#{DEBTOR_SIREN}").items
     # Midnight in Paris starting 21 February 2028, the first day the index no longer counts it.

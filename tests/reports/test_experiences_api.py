@@ -5,10 +5,10 @@ from datetime import date
 
 from flask.testing import FlaskClient
 
-from functions.core.resources import Resources
 from functions.core.mailer import OutboxMailer
-from functions.core.usecases.directory.members import decide_member, register_member, verify_member
+from functions.core.resources import Resources
 from functions.core.usecases.directory.experiences import check_line
+from functions.core.usecases.directory.members import decide_member, register_member, verify_member
 from functions.core.usecases.propagation import refresh_marked
 from tests.reports.factories import CREDITOR_SIRENS, DEBTOR_SIREN, add_subscriber, record_company
 

@@ -9,14 +9,14 @@ from click.testing import CliRunner
 from functions.cli import main
 from functions.core.clock import FixedClock
 from functions.core.config import Settings
-from functions.core.resources import Resources
 from functions.core.domain.reports import ReportStatus
 from functions.core.domain.summaries import build_summary
 from functions.core.errors import ValidationFailed
+from functions.core.resources import Resources
+from functions.core.store.items import Item, Put
 from functions.core.usecases.propagation import refresh_marked
 from functions.core.usecases.reports.solvency import rebuild_summaries, refresh_due_summaries
 from functions.core.usecases.reports.subscribers import create_subscriber
-from functions.core.store.items import Item, Put
 from tests.reports.factories import DEBTOR_SIREN, file_published, record_company, three_creditors
 
 
@@ -78,7 +78,9 @@ def test_summaries_with_open_reports_are_recomputed_the_next_day(resources: Reso
     assert refresh_due_summaries(resources) == 0
 
 
-def test_due_summaries_are_refreshed_batch_after_batch_within_the_budget(resources: Resources, clock: FixedClock) -> None:
+def test_due_summaries_are_refreshed_batch_after_batch_within_the_budget(
+    resources: Resources, clock: FixedClock
+) -> None:
     sirens = ["552100554", "732829320", "542051180", "383474814", "443061841"]
     for n, siren in enumerate(sirens):
         file_published(resources, id=f"r{n}", number=f"F-{n}", debtor_siren=siren)

@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 
 from functions.core.clock import FixedClock
-from functions.core.resources import Resources
 from functions.core.domain.reports import ReportStatus
+from functions.core.resources import Resources
 from functions.core.usecases.propagation import refresh_marked
 from tests.reports.factories import (
     CREDITOR_SIRENS,
@@ -77,7 +77,9 @@ def test_the_summary_shows_the_published_reports_and_the_index(
     assert response.headers["Cache-Control"] == "private, no-store"
 
 
-def test_each_summary_counts_and_usage_shows_the_month(reports: FlaskClient, resources: Resources, listed: None) -> None:
+def test_each_summary_counts_and_usage_shows_the_month(
+    reports: FlaskClient, resources: Resources, listed: None
+) -> None:
     headers = key_header(resources)
     for _ in range(2):
         reports.get(f"/solvency/{DEBTOR_SIREN}", headers=headers)
@@ -111,7 +113,9 @@ def test_an_unknown_company_is_a_404_and_an_invalid_siren_a_400_and_neither_uses
     assert (usage["summaries"], usage["remaining"]) == (0, 50)
 
 
-def test_an_unknown_company_is_answered_even_when_the_quota_is_spent(reports: FlaskClient, resources: Resources) -> None:
+def test_an_unknown_company_is_answered_even_when_the_quota_is_spent(
+    reports: FlaskClient, resources: Resources
+) -> None:
     subscriber, key = add_subscriber(resources, plan="decouverte")
     resources.store.subscribers.count_summaries(subscriber.id, "2026-03", 50, 50)
     assert reports.get(f"/solvency/{UNKNOWN_SIREN}", headers={"X-API-Key": key}).status_code == 404

@@ -11,11 +11,11 @@ import pytest
 from flask.testing import FlaskClient
 
 from functions.core.clock import FixedClock
-from functions.core.resources import Resources
 from functions.core.domain.reports import ReportStatus
 from functions.core.mailer import OutboxMailer
-from functions.core.usecases.reports.alerts import BACKOFF_SECONDS, deliver_alerts, fan_out_alerts
+from functions.core.resources import Resources
 from functions.core.usecases.propagation import refresh_marked
+from functions.core.usecases.reports.alerts import BACKOFF_SECONDS, deliver_alerts, fan_out_alerts
 from tests.reports.factories import DEBTOR_SIREN, add_subscriber, file_published, record_company
 from tests.reports.receivers import Receiver
 

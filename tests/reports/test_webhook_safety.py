@@ -9,13 +9,13 @@ import pytest
 from flask.testing import FlaskClient
 
 from functions.core.config import load_settings
-from functions.core.resources import Resources
 from functions.core.errors import RuleNotMet
-from functions.core.usecases.reports.alerts import deliver_alerts, fan_out_alerts
+from functions.core.resources import Resources
+from functions.core.store.subscribers import Subscriber
 from functions.core.usecases.propagation import refresh_marked
+from functions.core.usecases.reports.alerts import deliver_alerts, fan_out_alerts
 from functions.core.usecases.reports.watchlist import set_webhook
 from functions.core.usecases.reports.webhooks import Resolver, Target, is_public_address, post
-from functions.core.store.subscribers import Subscriber
 from functions.reports.app import create_app
 from tests.reports.factories import DEBTOR_SIREN, add_subscriber, file_published, record_company
 from tests.reports.receivers import Receiver

@@ -18,10 +18,10 @@ from standardwebhooks import Webhook, WebhookVerificationError
 
 from functions.core.clock import FixedClock
 from functions.core.resources import Resources
-from functions.core.usecases.reports.alerts import LEGACY_HEADERS_UNTIL, SECRET_OVERLAP, deliver_alerts, fan_out_alerts
-from functions.core.usecases.propagation import refresh_marked
-from functions.core.usecases.reports.webhooks import derive_secret
 from functions.core.tokens import sign
+from functions.core.usecases.propagation import refresh_marked
+from functions.core.usecases.reports.alerts import LEGACY_HEADERS_UNTIL, SECRET_OVERLAP, deliver_alerts, fan_out_alerts
+from functions.core.usecases.reports.webhooks import derive_secret
 from tests.reports.factories import DEBTOR_SIREN, add_subscriber, file_published, record_company
 from tests.reports.receivers import Receiver
 

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from werkzeug.test import Client
 
 from functions.cli import main
-from functions.core.resources import Resources
 from functions.core.domain.reports import ReportStatus
+from functions.core.resources import Resources
 from functions.local.server import build_local_app
 from functions.local.static import StaticSite
 from functions.local.tick import run_local_tick
@@ -24,7 +24,10 @@ from tests.directory.factories import make_report
 
 def publish_on(resources: Resources) -> Resources:
     return Resources(
-        resources.settings.replace(site_publish=True), store=resources.store, mailer=resources.mailer, clock=resources.clock
+        resources.settings.replace(site_publish=True),
+        store=resources.store,
+        mailer=resources.mailer,
+        clock=resources.clock,
     )
 
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from functions.core.clock import today_in_paris
-from functions.core.resources import Resources
 from functions.core.domain.registry import (
     CompanyIdentity,
     GateFailure,
@@ -28,6 +27,7 @@ from functions.core.domain.registry import (
     public_name,
     registry_gates,
 )
+from functions.core.resources import Resources
 from functions.core.store.companies import Company
 
 REGISTRY_ACTOR = "system:registry"

@@ -12,12 +12,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 
-from functions.core.resources import Resources
 from functions.core.logs import get_logger
+from functions.core.resources import Resources
+from functions.core.store.items import Item
 from functions.core.usecases.charter.signatures import refresh_charter_standing
 from functions.core.usecases.identity import align_identity
 from functions.core.usecases.reports.solvency import refresh_summary
-from functions.core.store.items import Item
 
 Refresher = Callable[[Resources, str], None]
 

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
 from functions.core.clock import isoformat
-from functions.core.resources import Resources
 from functions.core.domain.registry import Judgment
 from functions.core.progress import SILENT, Progress
 from functions.core.registry import bodacc, sirene
 from functions.core.registry.files import CHUNK, file_fingerprint, open_records, read_header, sniff_delimiter
+from functions.core.resources import Resources
 from functions.core.store.registry import ImportProgress
 
 # Records read between two writes (and two progress checkpoints).

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from functions.core.clock import today_in_paris
-from functions.core.resources import Resources
 from functions.core.domain.charter import (
     CharterCatalog,
     Signature,
@@ -29,6 +28,7 @@ from functions.core.domain.charter import (
     public_status,
 )
 from functions.core.domain.visibility import PublicInvoice, public_company
+from functions.core.resources import Resources
 from functions.core.store.companies import Company
 
 REGISTER_PAGE = 500

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from functions.core.resources import Resources
 from functions.core.logs import get_logger
+from functions.core.resources import Resources
 
 TickStep = Callable[[Resources], Any]
 TickSteps = Sequence[tuple[str, TickStep]]

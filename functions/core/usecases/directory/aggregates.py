@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from functions.core.resources import Resources
 from functions.core.domain.aggregates import AggregateState, Contribution
 from functions.core.domain.reports import ReportStatus
 from functions.core.progress import SILENT, Progress
+from functions.core.resources import Resources
 from functions.core.store.base import AuditEvent
 
 ACTOR = "system:rebuild"

@@ -17,12 +17,12 @@ import ipaddress
 import math
 from datetime import datetime, timedelta
 
-from functions.core.resources import Resources
 from functions.core.errors import FieldError, Gone, NotFound, QuotaExceeded, ValidationFailed
-from functions.core.usecases.directory.notices import code_key, notice_token, reply_url
+from functions.core.resources import Resources
 from functions.core.store import retry_on_conflict
 from functions.core.store.replies import CODE
 from functions.core.tokens import CODE_LENGTH, read_code, sign
+from functions.core.usecases.directory.notices import code_key, notice_token, reply_url
 
 CLIENT_FAILURES = 10
 ALL_FAILURES = 1000

@@ -19,11 +19,11 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from functions.core.clock import today_in_paris
-from functions.core.resources import Resources
 from functions.core.domain.solvency import WINDOW_MONTHS, Experience
 from functions.core.domain.windows import check_experience_dates
 from functions.core.errors import BadRequest, FieldError, PayloadTooLarge, UnsupportedMediaType
 from functions.core.json_input import load_json
+from functions.core.resources import Resources
 from functions.core.validation import Model, SingleLine, Siren, field_errors
 
 MAX_LINES = 10_000

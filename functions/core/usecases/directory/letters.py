@@ -11,6 +11,7 @@ from datetime import datetime
 
 from functions.core.pdf import TextPdf
 from functions.core.qr import qr_modules
+from functions.core.tokens import grouped_code
 from functions.core.usecases.directory.notice_content import (
     Access,
     Bullets,
@@ -19,7 +20,6 @@ from functions.core.usecases.directory.notice_content import (
     Paragraph,
     notice_blocks,
 )
-from functions.core.tokens import grouped_code
 
 QR_MODULE_POINTS = 2.6  # a 41-module symbol is then about 4.5 cm wide with its margin: read by any phone
 

@@ -16,8 +16,8 @@ from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeKind, Mo
 from functions.core.domain.visibility import is_listed
 from functions.core.mailer import Message
 from functions.core.money import format_eur
-from functions.core.usecases.directory.wording import SIGNATURE, short_date
 from functions.core.text import long_date
+from functions.core.usecases.directory.wording import SIGNATURE, short_date
 
 
 def creditor_subject(report: Report, what: str) -> str:

@@ -13,12 +13,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from functions.core.resources import Resources
 from functions.core.cooldown import mailbox_of, refuse_if_too_soon
 from functions.core.domain.registry import CEASED, ceased_wording
 from functions.core.errors import Conflict, FieldError, Forbidden, Gone, NotFound, RuleNotMet, Unauthorized
 from functions.core.mailer import Message
 from functions.core.mounts import api_url
+from functions.core.resources import Resources
 from functions.core.store import retry_on_conflict
 from functions.core.store.members import Member, MemberStatus
 from functions.core.store.moderators import Moderator

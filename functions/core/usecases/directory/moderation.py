@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from functions.core.resources import Resources
 from functions.core.domain import lifecycle
 from functions.core.domain.reports import Moderation, ModerationDecision, Report, ReportStatus
 from functions.core.errors import NotFound
+from functions.core.resources import Resources
+from functions.core.store.moderators import Moderator
+from functions.core.store.reports import QUEUE_MODERATION
 from functions.core.usecases.directory import mails
 from functions.core.usecases.directory.notices import issue_reply_link
 from functions.core.usecases.directory.progress import change_report
-from functions.core.store.moderators import Moderator
-from functions.core.store.reports import QUEUE_MODERATION
 
 
 def moderation_queue(res: Resources, *, limit: int = 50, cursor: str | None = None) -> tuple[list[Report], str | None]:

@@ -15,8 +15,8 @@ from functions.core.clock import today_in_paris
 from functions.core.domain.penalties import Penalties
 from functions.core.domain.reports import DebtorNotice, Report
 from functions.core.money import format_eur
-from functions.core.usecases.directory.wording import CHANNEL_LABELS, SIGNATURE, percent, points, short_date
 from functions.core.text import long_date
+from functions.core.usecases.directory.wording import CHANNEL_LABELS, SIGNATURE, percent, points, short_date
 
 
 @dataclass(frozen=True)

@@ -19,19 +19,19 @@ import secrets
 from datetime import datetime, timedelta
 
 from functions.core.clock import today_in_paris
-from functions.core.resources import Resources
 from functions.core.domain.lifecycle import notice_claimed, notified
 from functions.core.domain.penalties import Penalties, late_payment_penalties
 from functions.core.domain.reports import DebtorNotice, NoticeMedium, Report, ReportStatus
 from functions.core.logs import get_logger
 from functions.core.mailer import Attachment, Message
 from functions.core.mounts import api_url
-from functions.core.usecases.directory.letters import notice_letter
-from functions.core.usecases.directory.notice_content import NoticeFacts, notice_text
+from functions.core.resources import Resources
 from functions.core.store import retry_on_conflict
 from functions.core.store.replies import CODE
 from functions.core.store.reports import QUEUE_NOTICE
 from functions.core.tokens import derived_code, derived_token, new_token, sign
+from functions.core.usecases.directory.letters import notice_letter
+from functions.core.usecases.directory.notice_content import NoticeFacts, notice_text
 
 CLAIM_MINUTES = 10
 REPLY_TOKEN_PREFIX = "ard_rep"  # noqa: S105 - a label, not a secret

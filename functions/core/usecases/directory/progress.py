@@ -11,17 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
-from functions.core.resources import Resources
 from functions.core.domain import lifecycle
 from functions.core.domain.reports import Report, ReportStatus
 from functions.core.errors import NotFound
 from functions.core.logs import get_logger
-from functions.core.usecases.directory import mails
-from functions.core.usecases.directory.notices import issue_reply_link
-from functions.core.usecases.identity import recorded_identity
+from functions.core.resources import Resources
 from functions.core.store import retry_on_conflict
 from functions.core.store.members import Member
 from functions.core.store.reports import QUEUE_PUBLISH, moment_key
+from functions.core.usecases.directory import mails
+from functions.core.usecases.directory.notices import issue_reply_link
+from functions.core.usecases.identity import recorded_identity
 
 log = get_logger("directory.progress")
 TICK_ACTOR = "system:tick"

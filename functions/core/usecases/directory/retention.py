@@ -16,15 +16,15 @@ from dataclasses import asdict
 from typing import Any
 
 from functions.core.clock import isoformat, today_in_paris
-from functions.core.resources import Resources
 from functions.core.domain.reports import Report
 from functions.core.domain.retention import is_expired
 from functions.core.logs import get_logger
 from functions.core.progress import SILENT, Progress
-from functions.core.usecases.directory.replies import storage
+from functions.core.resources import Resources
 from functions.core.store import ConditionFailed
 from functions.core.store.report_codec import report_to_data
 from functions.core.store.reports import QUEUE_MODERATION, QUEUE_NOTICE, QUEUE_PUBLISH, QUEUE_PURGE
+from functions.core.usecases.directory.replies import storage
 
 ACTOR = "system:retention"
 log = get_logger("directory.retention")

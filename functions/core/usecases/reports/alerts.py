@@ -47,11 +47,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from functions.core.clock import PARIS, parse_iso
-from functions.core.resources import Resources
 from functions.core.domain.charter import CHARTER_STATUS_LABELS
 from functions.core.logs import get_logger
 from functions.core.mailer import MailNotSent, Message
 from functions.core.money import format_eur
+from functions.core.resources import Resources
+from functions.core.store.base import sortable_time
+from functions.core.store.items import Item
+from functions.core.store.subscribers import Subscriber
+from functions.core.text import as_typed, one_line
 from functions.core.usecases.reports.summary_links import LINK_VALIDITY, summary_link
 from functions.core.usecases.reports.webhooks import (
     Resolver,
@@ -64,10 +68,6 @@ from functions.core.usecases.reports.webhooks import (
     standard_signature,
     system_resolver,
 )
-from functions.core.store.base import sortable_time
-from functions.core.store.items import Item
-from functions.core.store.subscribers import Subscriber
-from functions.core.text import as_typed, one_line
 
 log = get_logger("alerts")
 

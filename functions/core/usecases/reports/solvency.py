@@ -17,7 +17,6 @@ from time import monotonic, time_ns
 from typing import Any
 
 from functions.core.clock import PARIS, today_in_paris
-from functions.core.resources import Resources
 from functions.core.domain.summaries import (
     build_summary,
     changes_between,
@@ -27,6 +26,7 @@ from functions.core.domain.summaries import (
 from functions.core.errors import NotFound
 from functions.core.logs import get_logger
 from functions.core.progress import SILENT, Progress
+from functions.core.resources import Resources
 from functions.core.store import retry_on_conflict
 from functions.core.store.base import sortable_time
 

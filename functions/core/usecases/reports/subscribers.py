@@ -8,9 +8,9 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from functions.core.clock import PARIS
-from functions.core.resources import Resources
 from functions.core.errors import FieldError, QuotaExceeded, Unauthorized, ValidationFailed
 from functions.core.logs import get_logger
+from functions.core.resources import Resources
 from functions.core.store import LimitReached
 from functions.core.store.subscribers import Subscriber
 from functions.core.validation import Email, SingleLine

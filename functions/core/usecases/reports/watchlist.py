@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from functions.core.clock import isoformat
-from functions.core.resources import Resources
 from functions.core.errors import FieldError, RuleNotMet, ValidationFailed
+from functions.core.resources import Resources
+from functions.core.store.subscribers import Subscriber
 from functions.core.usecases.reports.alerts import SECRET_OVERLAP, subscriber_alert, webhook_secret
 from functions.core.usecases.reports.webhooks import Resolver, UnsafeTarget, check_target, new_nonce, system_resolver
-from functions.core.store.subscribers import Subscriber
 
 
 def watch(res: Resources, subscriber: Subscriber, siren: str) -> bool:
