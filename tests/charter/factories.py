@@ -55,8 +55,11 @@ def make_request(
     representative_role: str = "Directrice administrative et financière",
     email: str = EMAIL,
     charter_version: str = VERSION,
+    proven_by: str | None = None,
 ) -> SignatureRequest:
-    return SignatureRequest(siren, company_name, representative_name, representative_role, email, charter_version)
+    return SignatureRequest(
+        siren, company_name, representative_name, representative_role, email, charter_version, proven_by
+    )
 
 
 def make_signature(
@@ -106,7 +109,8 @@ def sign(client: FlaskClient, mailer: OutboxMailer, **form: Any) -> dict[str, An
     """Sign the charter through the API as an approved member of the company (request, then verify)."""
     res: Resources = client.application.extensions["ardoise"]
     body = signature_form(**form)
-    headers = member_header(res, mailer, body["siren"], body["email"])
+    siren = "".join(c for c in body["siren"] if c.isdigit())[:9]  # a SIRET names its SIREN
+    headers = member_header(res, mailer, siren, body["email"])
     response = client.post("/signatures", json=body, headers=headers)
     assert response.status_code == 202, response.json
     verified = client.post("/signatures/verify", json={"token": last_token(mailer)})

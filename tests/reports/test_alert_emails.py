@@ -60,7 +60,7 @@ def test_an_alert_e_mail_says_the_new_charter_status_and_the_old_one(
     run_alert_steps(resources)
     subscriber, _ = add_subscriber(resources)
     resources.store.watchlist.watch(subscriber.id, DEBTOR_SIREN, "test")
-    receipt = request_signature(resources, make_request(siren=DEBTOR_SIREN))
+    receipt = request_signature(resources, make_request(siren=DEBTOR_SIREN, proven_by="moderator:test"))
     assert receipt.token is not None
     verify_signature(resources, receipt.token)
     run_alert_steps(resources)

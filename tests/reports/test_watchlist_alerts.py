@@ -149,7 +149,7 @@ def test_signing_the_charter_then_being_suspended_alerts_watchers(resources: Res
     run_alert_steps(resources)
     subscriber, _ = add_subscriber(resources)
     resources.store.watchlist.watch(subscriber.id, DEBTOR_SIREN, "test")
-    receipt = request_signature(resources, make_request(siren=DEBTOR_SIREN))
+    receipt = request_signature(resources, make_request(siren=DEBTOR_SIREN, proven_by="moderator:test"))
     verify_signature(resources, receipt.token)
     run_alert_steps(resources)
     file_published(resources, id="r1")

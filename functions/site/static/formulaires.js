@@ -75,9 +75,12 @@
         var lines = {
           signed: "Votre signature est enregistrée : l'entreprise figure désormais au registre des signataires.",
           renewed: "Votre entreprise a signé la nouvelle version de la charte.",
-          unchanged: "Cette version de la charte était déjà signée : rien n'a changé."
+          reassigned: "Votre signature est enregistrée au nom de l'entreprise.",
+          unchanged: "Cette version de la charte était déjà signée : rien n'a changé.",
+          pending: "Votre adresse est confirmée. Un modérateur vérifie maintenant votre lien avec l'entreprise " +
+            "(identité au répertoire SIRENE) ; la signature n'apparaîtra au registre qu'après cette vérification."
         };
-        show(form, "success", "Merci !", [lines[data.outcome] || "Signature enregistrée."]);
+        show(form, "success", "Merci !", [lines[data.outcome] || "Demande enregistrée."]);
       });
     },
     retirer: function (form) {
