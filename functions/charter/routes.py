@@ -24,10 +24,10 @@ from functions.charter.views import charter_text, charter_versions, claim_view, 
 from functions.core.badge import render_badge
 from functions.core.clock import today_in_paris
 from functions.core.domain.charter import Signature, SignatureRequest, load_charter, public_status
+from functions.core.domain.members import Member
+from functions.core.domain.moderators import Moderator
 from functions.core.errors import NotFound
 from functions.core.http import Api, resources
-from functions.core.store.members import Member
-from functions.core.store.moderators import Moderator
 from functions.core.usecases.charter import signatures as charter_service
 from functions.core.usecases.charter.mails import page_url
 from functions.core.usecases.charter.signatures import LinkReceipt

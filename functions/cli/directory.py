@@ -21,8 +21,8 @@ from functions.cli.common import (
     say,
 )
 from functions.cli.progress import StderrProgress
+from functions.core.domain.members import Member
 from functions.core.errors import Conflict, NotFound
-from functions.core.store.members import Member
 from functions.core.usecases.directory.aggregates import rebuild_aggregates
 from functions.core.usecases.directory.listing import rebuild_listing
 from functions.core.usecases.directory.members import (

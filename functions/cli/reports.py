@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -19,6 +20,7 @@ from functions.cli.common import (
     say,
 )
 from functions.cli.progress import StderrProgress
+from functions.core.domain.subscribers import Subscriber
 from functions.core.errors import ValidationFailed
 from functions.core.resources import Resources
 from functions.core.store.subscribers import SubscriberNotFound
@@ -88,9 +90,9 @@ def list_subscribers(as_json: bool) -> None:
     output(rows, as_json=as_json, table=lambda: echo_table(rows, SUBSCRIBER_COLUMNS, empty="no subscriber"))
 
 
-def _update(res: Resources, subscriber_id: str, action: str, **changes: str) -> None:
+def _update(res: Resources, subscriber_id: str, change: Callable[[], Subscriber]) -> None:
     try:
-        subscriber = res.store.subscribers.update_subscriber(subscriber_id, action, OPERATOR, **changes)
+        subscriber = change()
     except SubscriberNotFound as exc:
         raise InputError(f"no subscriber {subscriber_id}: see `ardoise subscribers list`") from exc
     say(f"subscriber {subscriber.id}: plan {subscriber.plan}, {subscriber.status}")
@@ -100,7 +102,8 @@ def _update(res: Resources, subscriber_id: str, action: str, **changes: str) -> 
 @click.argument("subscriber_id")
 def revoke(subscriber_id: str) -> None:
     """Revoke a subscriber's key at once (its calls get 401 from now on)."""
-    _update(make_resources(), subscriber_id, "subscriber.revoked", status="revoked")
+    res = make_resources()
+    _update(res, subscriber_id, lambda: subscribers.revoke_subscriber(res, subscriber_id, actor=OPERATOR))
 
 
 @subscribers_group.command("set-plan")
@@ -109,7 +112,8 @@ def revoke(subscriber_id: str) -> None:
 def set_plan(subscriber_id: str, plan: str) -> None:
     """Move a subscriber to another plan (the new quota applies to this month's count)."""
     res = make_resources()
-    _update(res, subscriber_id, "subscriber.plan_changed", plan=_known_plan(res, plan))
+    known = _known_plan(res, plan)
+    _update(res, subscriber_id, lambda: subscribers.change_plan(res, subscriber_id, known, actor=OPERATOR))
 
 
 @click.command("rebuild-summaries")

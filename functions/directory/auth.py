@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import request
 
+from functions.core.domain.members import Member
+from functions.core.domain.moderators import Moderator
 from functions.core.errors import Forbidden, Unauthorized
 from functions.core.http import resources
-from functions.core.store.members import Member
-from functions.core.store.moderators import Moderator
 from functions.core.usecases.directory.members import (
     MODERATOR_TOKEN_PREFIX,
     authenticate_member,

@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import request
 
+from functions.core.domain.members import Member
 from functions.core.http import Api, resources
-from functions.core.store.members import Member
 from functions.core.usecases.directory import experiences
 from functions.core.validation import Model
 from functions.directory.auth import current_member

@@ -6,12 +6,12 @@ from flask import Response, request
 
 from functions.core.clock import today_in_paris
 from functions.core.domain.evidence import ACCEPTED_TYPES
+from functions.core.domain.members import Member
+from functions.core.domain.moderators import Moderator
 from functions.core.domain.reports import DisputeReason
 from functions.core.domain.rules import Draft
 from functions.core.errors import FieldError, Problem, UnsupportedMediaType, ValidationFailed
 from functions.core.http import PROBLEM_MIMETYPE, Api, resources
-from functions.core.store.members import Member
-from functions.core.store.moderators import Moderator
 from functions.core.usecases.directory import codes, filing, listing, members, moderation, progress, replies
 from functions.core.validation import SirenPath
 from functions.directory import pages, views

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import request
 
+from functions.core.domain.subscribers import Subscriber
 from functions.core.http import resources
-from functions.core.store.subscribers import Subscriber
 from functions.core.usecases.reports import subscribers
 
 

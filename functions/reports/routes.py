@@ -10,12 +10,12 @@ from typing import Any
 
 from flask import Response, request
 
+from functions.core.domain.subscribers import Subscriber
 from functions.core.domain.summaries import public_view
 from functions.core.errors import NotAcceptable, NotFound
 from functions.core.headers import CSP, new_nonce, page_csp
 from functions.core.http import Api, resources
 from functions.core.identifiers import InvalidIdentifier, parse_company
-from functions.core.store.subscribers import Subscriber
 from functions.core.usecases.reports import solvency, subscribers, summary_links, watchlist
 from functions.core.validation import SirenPath
 from functions.reports import render

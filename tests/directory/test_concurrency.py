@@ -8,10 +8,10 @@ from datetime import date
 
 from functions.core.clock import FixedClock
 from functions.core.domain.aggregates import aggregate_of
+from functions.core.domain.members import Member
 from functions.core.domain.reports import DisputeReason, ReportStatus
 from functions.core.domain.rules import Draft
 from functions.core.resources import Resources
-from functions.core.store.members import Member
 from functions.core.usecases.directory import filing, members, notices, progress, replies
 from functions.core.usecases.directory.aggregates import rebuild_aggregates
 from tests.directory.factories import CREDITOR_NAME, CREDITOR_SIREN, DEBTOR_NAME, DEBTOR_SIREN, make_report

@@ -13,12 +13,13 @@ from functions.cli import main
 from functions.cli.common import make_resources
 from functions.core.clock import FixedClock
 from functions.core.domain.aggregates import AggregateState
+from functions.core.domain.members import MemberStatus
 from functions.core.domain.visibility import Presence, is_listed
 from functions.core.mailer import OutboxMailer
 from functions.core.resources import Resources
+from functions.core.store.codec import to_data
 from functions.core.store.companies import Company
 from functions.core.store.items import Delete, Put
-from functions.core.store.members import MemberStatus
 from functions.core.usecases.directory.aggregates import rebuild_aggregates
 from functions.core.usecases.directory.listing import rebuild_listing
 from functions.core.usecases.directory.members import register_member, verify_member
@@ -49,7 +50,7 @@ def test_a_verification_code_serves_once_and_the_token_is_stored_hashed(
     member = resources.store.members.get_member(first.json["member_id"])
     assert member.status is MemberStatus.PENDING  # verified, not yet approved
     assert first.json["status"] == "pending" and "extrait Kbis" in first.json["detail"]
-    assert token not in json.dumps(member.to_data())
+    assert token not in json.dumps(to_data(member))
 
 
 def test_an_unverified_code_expires_after_48_hours(

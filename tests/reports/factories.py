@@ -15,9 +15,9 @@ from functions.core.domain.reports import (
     ReportStatus,
 )
 from functions.core.domain.solvency import Experience
+from functions.core.domain.subscribers import Subscriber
 from functions.core.resources import Resources
 from functions.core.store.companies import Company
-from functions.core.store.subscribers import Subscriber
 from functions.core.usecases.reports.subscribers import create_subscriber
 
 DEBTOR_SIREN = "552100554"

@@ -6,9 +6,9 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from functions.core.clock import FixedClock
+from functions.core.domain.subscribers import Subscriber
 from functions.core.mailer import Message, OutboxMailer, SesMailer
 from functions.core.resources import Resources
-from functions.core.store.subscribers import Subscriber
 from functions.core.usecases.propagation import refresh_marked
 from functions.core.usecases.reports.alerts import BACKOFF_SECONDS, deliver_alerts, fan_out_alerts
 from tests.reports.factories import DEBTOR_SIREN, add_subscriber, file_published, record_company

@@ -9,9 +9,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from functions.core.config import load_settings
+from functions.core.domain.subscribers import Subscriber
 from functions.core.errors import RuleNotMet
 from functions.core.resources import Resources
-from functions.core.store.subscribers import Subscriber
 from functions.core.usecases.propagation import refresh_marked
 from functions.core.usecases.reports.alerts import deliver_alerts, fan_out_alerts
 from functions.core.usecases.reports.watchlist import set_webhook

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 
 from functions.core.clock import FixedClock
+from functions.core.domain.members import Member, MemberStatus
+from functions.core.domain.moderators import Moderator
 from functions.core.store import ConditionFailed, Store
-from functions.core.store.members import Member, MemberStatus
-from functions.core.store.moderators import Moderator
 from functions.core.tokens import hash_token
 from tests.directory.factories import make_report
 

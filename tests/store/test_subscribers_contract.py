@@ -5,8 +5,9 @@ import threading
 
 import pytest
 
+from functions.core.domain.subscribers import subscriber_id_of
 from functions.core.store import LimitReached, Store
-from functions.core.store.subscribers import SubscriberNotFound, subscriber_id_of
+from functions.core.store.subscribers import SubscriberNotFound
 
 
 def test_a_new_subscriber_key_is_shown_once_and_stored_hashed(store: Store) -> None:

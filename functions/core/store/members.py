@@ -1,8 +1,8 @@
-"""Members (creditor businesses): registration, e-mail verification, approval, hashed API tokens.
+"""Members (creditor businesses) as stored: profiles, e-mail verifications, cooldowns, hashed API tokens.
 
-A member's life: ``unverified`` (registered, e-mail not confirmed) -> ``pending``
-(e-mail confirmed, token issued; a moderator checks the company's identity) ->
-``active`` (approved: may file reports) or ``refused``; ``revoked`` at any time.
+A member's life is decided in ``domain/members.py``; this module persists each
+transition with its audit event, and keeps the token pointer to the members
+whose token opens the API.
 
 - ``MEMBER#{id}`` / ``PROFILE``: the member; ``gsi2`` ``MEMBERS`` / ``{siren}#{id}``
   lists them (by company).
@@ -18,82 +18,17 @@ A member's life: ``unverified`` (registered, e-mail not confirmed) -> ``pending`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
-from functions.core.store.base import Repository
+from functions.core.domain import members
+from functions.core.domain.members import Member
+from functions.core.store.base import AuditEvent, Repository
+from functions.core.store.codec import from_item, to_data
 from functions.core.store.expiry import expiry_keys
 from functions.core.store.items import Delete, Item, Put, Write
 from functions.core.tokens import hash_token, same_digest
-
-
-class MemberStatus(StrEnum):
-    UNVERIFIED = "unverified"
-    PENDING = "pending"
-    ACTIVE = "active"
-    REFUSED = "refused"
-    REVOKED = "revoked"
-
-
-# A member's token opens the API in these statuses (a pending member is told why it may not act yet).
-AUTHENTICATED_STATUSES = frozenset({MemberStatus.PENDING, MemberStatus.ACTIVE})
-_MOMENTS = ("created_at", "verified_at", "revoked_at", "decided_at")
-
-
-@dataclass(frozen=True)
-class Member:
-    """A creditor business, allowed to file reports once its e-mail is verified and a moderator approved it."""
-
-    id: str
-    siren: str
-    company_name: str
-    contact_name: str
-    email: str
-    status: MemberStatus
-    created_at: datetime
-    verified_at: datetime | None = None
-    revoked_at: datetime | None = None
-    token_digest: str = ""
-    version: int = 0
-    decided_at: datetime | None = None
-    decided_by: str = ""
-    decision_note: str = ""
-
-    def to_data(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("version")
-        data["status"] = self.status.value
-        for name in _MOMENTS:
-            data[name] = data[name].isoformat() if data[name] else None
-        return data
-
-    @classmethod
-    def from_item(cls, item: Item) -> Member:
-        data = dict(item.data)
-        for name in _MOMENTS:
-            data[name] = datetime.fromisoformat(data[name]) if data.get(name) else None
-        return cls(**{**data, "status": _status(data), "version": item.version})
-
-    def audit(self) -> dict[str, Any]:
-        """Identifiers, status and dates only (no name or e-mail in the audit log)."""
-        return {"id": self.id, "siren": self.siren, "status": self.status.value}
-
-
-def _status(data: dict[str, Any]) -> MemberStatus:
-    """Read a stored status; records written before approval existed are mapped conservatively.
-
-    Then, ``pending`` meant "e-mail not verified" and ``active`` meant verified
-    but never checked by a moderator: such members must be approved now.
-    """
-    status = MemberStatus(data["status"])
-    if "decided_at" not in data:
-        if status is MemberStatus.PENDING and data.get("verified_at") is None:
-            return MemberStatus.UNVERIFIED
-        if status is MemberStatus.ACTIVE:
-            return MemberStatus.PENDING
-    return status
 
 
 def _item(member: Member, version: int, forget_at: int | None = None) -> Item:
@@ -101,7 +36,7 @@ def _item(member: Member, version: int, forget_at: int | None = None) -> Item:
     pk = f"MEMBER#{member.id}"
     keys = expiry_keys(forget_at, pk, "PROFILE") if forget_at is not None else {}
     lookup = f"{member.siren}#{member.id}"
-    return Item(pk, "PROFILE", member.to_data(), version, gsi2pk="MEMBERS", gsi2sk=lookup, **keys)
+    return Item(pk, "PROFILE", to_data(member), version, gsi2pk="MEMBERS", gsi2sk=lookup, **keys)
 
 
 @dataclass(frozen=True)
@@ -123,14 +58,14 @@ class Members(Repository):
 
     def get_member(self, member_id: str) -> Member | None:
         item = self.backend.get(f"MEMBER#{member_id}", "PROFILE")
-        return Member.from_item(item) if item else None
+        return from_item(Member, item) if item else None
 
     def list_members(self, siren: str = "") -> list[Member]:
         """Return the members (of one company when ``siren`` is given), by SIREN."""
         members, cursor = [], None
         while True:
             page = self.backend.query("MEMBERS", index="gsi2", sk_prefix=siren, limit=500, cursor=cursor)
-            members += [Member.from_item(item) for item in page.items]
+            members += [from_item(Member, item) for item in page.items]
             if page.cursor is None:
                 return members
             cursor = page.cursor
@@ -170,55 +105,34 @@ class Members(Repository):
             data = {"at": member.created_at.isoformat()}
             marker = Item(last.pk, "LAST", data, (last.version or 0) + 1, **expiry_keys(until, last.pk, "LAST"))
             writes.append(Put(marker, last.version))
-        event = self.store.event(
-            f"member:{member.id}", f"member:{member.id}", "member.registered", actor, after=member.audit()
-        )
+        event = self._event(member, "member.registered", actor, after=member.audit())
         self.store.commit(writes, [event])
         return replace(member, version=1)
 
     def forget_unverified(self, item: Item) -> bool:
         """Delete a profile whose e-mail was never verified (its verification expired); False if verified since."""
-        member = Member.from_item(item)
-        if member.status is not MemberStatus.UNVERIFIED:
+        member = from_item(Member, item)
+        if not members.can_verify(member):
             return False
-        event = self.store.event(
-            f"member:{member.id}",
-            f"member:{member.id}",
-            "member.expired",
-            "system:retention",
-            before=member.audit(),
-        )
+        event = self._event(member, "member.expired", "system:retention", before=member.audit())
         self.store.commit([Delete(item.pk, item.sk, item.version)], [event])
         return True
 
     def verify(self, verification: str, api_token: str, now: datetime) -> Member | None:
-        """Activate the member a verification token names and attach its API token; None if unusable."""
+        """Confirm the e-mail of the member a verification token names and attach its API token; None if unusable."""
         verify = self.backend.get(f"MEMBERVERIFY#{hash_token(verification)}", "TOKEN")
         if verify is None or (verify.expires_at is not None and verify.expires_at <= now.timestamp()):
             return None
         member = self.get_member(verify.data["member_id"])
-        if member is None or member.status is not MemberStatus.UNVERIFIED:
+        if member is None or not members.can_verify(member):
             return None
-        digest = hash_token(api_token)
-        # Verified is not approved: a moderator still has to check the company's identity.
-        active = replace(member, status=MemberStatus.PENDING, verified_at=now, token_digest=digest)
-        event = self.store.event(
-            f"member:{member.id}",
-            f"member:{member.id}",
+        return self._save(
+            member,
+            members.verified(member, now, hash_token(api_token)),
             "member.verified",
-            "member:" + member.id,
-            before=member.audit(),
-            after=active.audit(),
+            f"member:{member.id}",
+            [Delete(verify.pk, verify.sk, verify.version)],
         )
-        self.store.commit(
-            [
-                Put(_item(active, member.version + 1), member.version),
-                Delete(verify.pk, verify.sk, verify.version),
-                Put(Item(f"MEMBERTOKEN#{digest}", "TOKEN", {"member_id": member.id}), None),
-            ],
-            [event],
-        )
-        return replace(active, version=member.version + 1)
 
     def verification_expired(self, verification: str, now: datetime) -> bool:
         """Tell whether a verification token exists but is past its expiry (a 410, not a 404)."""
@@ -226,42 +140,35 @@ class Members(Repository):
         return verify is not None and verify.expires_at is not None and verify.expires_at <= now.timestamp()
 
     def authenticate(self, api_token: str) -> Member | None:
-        """Return the pending or active member an API token belongs to, or None."""
+        """Return the member an API token belongs to if that token opens the API, or None."""
         pointer = self.backend.get(f"MEMBERTOKEN#{hash_token(api_token)}", "TOKEN")
         if pointer is None:
             return None
         member = self.get_member(pointer.data["member_id"])
-        if member is None or member.status not in AUTHENTICATED_STATUSES:
+        if member is None or not members.opens_api(member):
             return None
         return member if same_digest(api_token, member.token_digest) else None
 
     def decide(self, member: Member, *, approved: bool, note: str, now: datetime, actor: str) -> Member:
-        """Approve a pending member (it may file reports) or refuse it (its token stops working)."""
-        status = MemberStatus.ACTIVE if approved else MemberStatus.REFUSED
-        decided = replace(member, status=status, decided_at=now, decided_by=actor, decision_note=note)
-        writes: list[Any] = [Put(_item(decided, member.version + 1), member.version)]
-        if not approved and member.token_digest:
-            writes.append(Delete(f"MEMBERTOKEN#{member.token_digest}", "TOKEN", unconditional=True))
-        action = "member.approved" if approved else "member.refused"
-        event = self.store.event(
-            f"member:{member.id}", f"member:{member.id}", action, actor, before=member.audit(), after=decided.audit()
-        )
-        self.store.commit(writes, [event])
-        return replace(decided, version=member.version + 1)
+        """Record a moderator's decision on a pending member (see ``members.decided``)."""
+        decided = members.decided(member, approved=approved, note=note, now=now, by=actor)
+        return self._save(member, decided, "member.approved" if approved else "member.refused", actor)
 
     def revoke(self, member: Member, now: datetime, actor: str) -> Member:
-        """Revoke a member: its token stops working at once."""
-        revoked = replace(member, status=MemberStatus.REVOKED, revoked_at=now)
-        writes: list[Any] = [Put(_item(revoked, member.version + 1), member.version)]
-        if member.token_digest:
-            writes.append(Delete(f"MEMBERTOKEN#{member.token_digest}", "TOKEN", unconditional=True))
-        event = self.store.event(
-            f"member:{member.id}",
-            f"member:{member.id}",
-            "member.revoked",
-            actor,
-            before=member.audit(),
-            after=revoked.audit(),
-        )
-        self.store.commit(writes, [event])
-        return replace(revoked, version=member.version + 1)
+        """Revoke a member: its token stops working at once (nothing is written when it was revoked already)."""
+        revoked = members.revoked(member, now)
+        return member if revoked == member else self._save(member, revoked, "member.revoked", actor)
+
+    def _save(self, before: Member, after: Member, action: str, actor: str, writes: Sequence[Write] = ()) -> Member:
+        """Write a transition with its audit event; the token pointer exists while the token opens the API."""
+        changes: list[Write] = [*writes, Put(_item(after, before.version + 1), before.version)]
+        if members.opens_api(after) and after.token_digest != before.token_digest:
+            changes.append(Put(Item(f"MEMBERTOKEN#{after.token_digest}", "TOKEN", {"member_id": after.id}), None))
+        elif not members.opens_api(after) and before.token_digest:
+            changes.append(Delete(f"MEMBERTOKEN#{before.token_digest}", "TOKEN", unconditional=True))
+        event = self._event(after, action, actor, before=before.audit(), after=after.audit())
+        self.store.commit(changes, [event])
+        return replace(after, version=before.version + 1)
+
+    def _event(self, member: Member, action: str, actor: str, **changes: Any) -> AuditEvent:
+        return self.store.event(f"member:{member.id}", f"member:{member.id}", action, actor, **changes)

@@ -1,4 +1,4 @@
-"""Moderators: people who decide disputes, each with a hashed token.
+"""Moderators as stored, each with a hashed token (their life is ``domain/moderators.py``'s).
 
 - ``MODERATOR#{id}`` / ``PROFILE``; ``gsi2`` ``MODERATORS`` / ``{id}`` lists them.
 - ``MODTOKEN#{digest}``: which moderator a token opens (deleted on revocation).
@@ -6,41 +6,19 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
-from datetime import datetime
-from typing import Any
+from dataclasses import replace
 
-from functions.core.store.base import Repository
+from functions.core.domain import moderators
+from functions.core.domain.moderators import Moderator
+from functions.core.store.base import AuditEvent, Repository
+from functions.core.store.codec import from_item, to_data
 from functions.core.store.items import Delete, Item, Put
 from functions.core.tokens import hash_token, same_digest
 
 
-@dataclass(frozen=True)
-class Moderator:
-    id: str
-    name: str
-    email: str
-    created_at: datetime
-    active: bool = True
-    token_digest: str = ""
-    version: int = 0
-
-    def to_data(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("version")
-        data["created_at"] = self.created_at.isoformat()
-        return data
-
-    @classmethod
-    def from_item(cls, item: Item) -> Moderator:
-        data = dict(item.data)
-        data["created_at"] = datetime.fromisoformat(data["created_at"])
-        return cls(**data, version=item.version)
-
-
 def _item(moderator: Moderator, version: int) -> Item:
     return Item(
-        f"MODERATOR#{moderator.id}", "PROFILE", moderator.to_data(), version, gsi2pk="MODERATORS", gsi2sk=moderator.id
+        f"MODERATOR#{moderator.id}", "PROFILE", to_data(moderator), version, gsi2pk="MODERATORS", gsi2sk=moderator.id
     )
 
 
@@ -48,19 +26,12 @@ class Moderators(Repository):
     """Create, authenticate, list and revoke moderators."""
 
     def create(self, moderator: Moderator, token: str, actor: str) -> Moderator:
-        digest = hash_token(token)
-        stored = replace(moderator, token_digest=digest)
-        event = self.store.event(
-            f"moderator:{moderator.id}",
-            f"moderator:{moderator.id}",
-            "moderator.created",
-            actor,
-            after={"id": moderator.id, "active": True},
-        )
+        stored = moderators.with_token(moderator, hash_token(token))
+        event = self._event(stored, "moderator.created", actor, after=stored.audit())
         self.store.commit(
             [
                 Put(_item(stored, 1), None),
-                Put(Item(f"MODTOKEN#{digest}", "TOKEN", {"moderator_id": moderator.id}), None),
+                Put(Item(f"MODTOKEN#{stored.token_digest}", "TOKEN", {"moderator_id": moderator.id}), None),
             ],
             [event],
         )
@@ -68,10 +39,10 @@ class Moderators(Repository):
 
     def get_moderator(self, moderator_id: str) -> Moderator | None:
         item = self.backend.get(f"MODERATOR#{moderator_id}", "PROFILE")
-        return Moderator.from_item(item) if item else None
+        return from_item(Moderator, item) if item else None
 
     def list_moderators(self) -> list[Moderator]:
-        return [Moderator.from_item(item) for item in self.backend.query("MODERATORS", index="gsi2").items]
+        return [from_item(Moderator, item) for item in self.backend.query("MODERATORS", index="gsi2").items]
 
     def authenticate(self, token: str) -> Moderator | None:
         pointer = self.backend.get(f"MODTOKEN#{hash_token(token)}", "TOKEN")
@@ -83,15 +54,11 @@ class Moderators(Repository):
         return moderator if same_digest(token, moderator.token_digest) else None
 
     def revoke(self, moderator: Moderator, actor: str) -> Moderator:
-        revoked = replace(moderator, active=False)
-        event = self.store.event(
-            f"moderator:{moderator.id}",
-            f"moderator:{moderator.id}",
-            "moderator.revoked",
-            actor,
-            before={"id": moderator.id, "active": True},
-            after={"id": moderator.id, "active": False},
-        )
+        """Revoke a moderator: its token stops working at once (nothing is written when it was revoked already)."""
+        revoked = moderators.revoked(moderator)
+        if revoked == moderator:
+            return moderator
+        event = self._event(moderator, "moderator.revoked", actor, before=moderator.audit(), after=revoked.audit())
         self.store.commit(
             [
                 Put(_item(revoked, moderator.version + 1), moderator.version),
@@ -100,3 +67,6 @@ class Moderators(Repository):
             [event],
         )
         return replace(revoked, version=moderator.version + 1)
+
+    def _event(self, moderator: Moderator, action: str, actor: str, **changes: object) -> AuditEvent:
+        return self.store.event(f"moderator:{moderator.id}", f"moderator:{moderator.id}", action, actor, **changes)

@@ -1,66 +1,28 @@
-"""Subscribers: API keys (stored hashed), plans, alert channels, and monthly usage counters.
+"""Subscribers as stored: API keys (hashed), plans, alert channels, and monthly usage counters.
 
-A key reads ``ard_sub_<id>_<secret>``: the id finds the subscriber in one read,
-then the key's digest is compared with the stored one in constant time. Usage is
-counted with the backend's atomic counters, one per subscriber and month, so
-that concurrent requests never exceed a quota.
+A subscriber's life is ``domain/subscribers.py``'s; this module persists it.
+Usage is counted with the backend's atomic counters, one per subscriber and
+month, so that concurrent requests never exceed a quota.
 """
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
+from functions.core.domain.subscribers import KEY_PREFIX, Subscriber, subscriber_id_of
 from functions.core.store.base import Repository, retry_on_conflict, sortable_time
+from functions.core.store.codec import from_item, to_data
 from functions.core.store.items import Item, Put
 from functions.core.tokens import hash_token, new_token, same_digest
 
-KEY_PREFIX = "ard_sub_"
 LISTING = "SUBSCRIBERS"
 
 
 class SubscriberNotFound(LookupError):
     """No subscriber has this id."""
-
-
-@dataclass(frozen=True)
-class Subscriber:
-    """A paying user of the solvency summaries."""
-
-    id: str
-    name: str
-    email: str
-    plan: str
-    key_digest: str
-    created_at: str
-    status: str = "active"  # active | revoked
-    revoked_at: str | None = None
-    webhook_url: str = ""
-    # The webhook secret is derived from the platform's secret key and this nonce
-    # (see usecases/reports/webhooks.py), so the store never holds it in clear.
-    webhook_nonce: str = ""
-    # The secret a rotation replaced keeps signing until then (ISO 8601, UTC), beside the new one.
-    webhook_previous_nonce: str = ""
-    webhook_previous_until: str = ""
-
-    @property
-    def is_active(self) -> bool:
-        return self.status == "active"
-
-    def audit_view(self) -> dict[str, Any]:
-        """What the audit log may keep: identifiers and statuses, never name or e-mail."""
-        return {"id": self.id, "plan": self.plan, "status": self.status, "webhook": bool(self.webhook_url)}
-
-
-def subscriber_id_of(key: str) -> str | None:
-    """Return the subscriber id a key names, or None when it is not shaped like a key."""
-    if not key.startswith(KEY_PREFIX):
-        return None
-    subscriber_id, _, secret = key.removeprefix(KEY_PREFIX).partition("_")
-    if len(subscriber_id) != 12 or not secret or not all(c in "0123456789abcdef" for c in subscriber_id):
-        return None
-    return subscriber_id
 
 
 class Subscribers(Repository):
@@ -83,7 +45,7 @@ class Subscribers(Repository):
         )
         item = Item(
             *self._key(subscriber_id),
-            asdict(subscriber),
+            to_data(subscriber),
             gsi2pk=LISTING,
             gsi2sk=f"{subscriber.created_at}#{subscriber_id}",
         )
@@ -99,7 +61,7 @@ class Subscribers(Repository):
 
     def get_subscriber(self, subscriber_id: str) -> Subscriber | None:
         item = self.backend.get(*self._key(subscriber_id))
-        return Subscriber(**item.data) if item else None
+        return from_item(Subscriber, item) if item else None
 
     def authenticate(self, key: str) -> Subscriber | None:
         """Return the active subscriber holding ``key``, or None (wrong, unknown or revoked)."""
@@ -114,17 +76,28 @@ class Subscribers(Repository):
     def list_subscribers(self, limit: int = 100, cursor: str | None = None) -> tuple[list[Subscriber], str | None]:
         """Return subscribers, oldest first, one page at a time."""
         page = self.backend.query(LISTING, index="gsi2", limit=limit, cursor=cursor)
-        return [Subscriber(**item.data) for item in page.items], page.cursor
+        return [from_item(Subscriber, item) for item in page.items], page.cursor
 
-    def update_subscriber(self, subscriber_id: str, action: str, actor: str, **changes: Any) -> Subscriber:
-        """Change some fields of a subscriber (plan, status, webhook), audited."""
+    def update_subscriber(
+        self,
+        subscriber_id: str,
+        action: str,
+        actor: str,
+        change: Callable[[Subscriber], Subscriber] | None = None,
+        **changes: Any,
+    ) -> Subscriber:
+        """Apply a transition of ``domain/subscribers.py`` (or set ``changes``) to the stored subscriber, audited.
+
+        The transition is applied to the subscriber as read, read again if
+        another writer changed it meanwhile; nothing is written when it changes nothing.
+        """
 
         def attempt() -> Subscriber:
             item = self.backend.get(*self._key(subscriber_id))
             if item is None:
                 raise SubscriberNotFound(subscriber_id)
-            before = Subscriber(**item.data)
-            after = replace(before, **changes)
+            before = from_item(Subscriber, item)
+            after = replace(change(before) if change else before, **changes)
             if after == before:
                 return before
             event = self.store.event(
@@ -135,7 +108,7 @@ class Subscribers(Repository):
                 before=before.audit_view(),
                 after=after.audit_view(),
             )
-            self.store.commit([Put(item.bumped(asdict(after)), item.version)], [event])
+            self.store.commit([Put(item.bumped(to_data(after)), item.version)], [event])
             return after
 
         return retry_on_conflict(attempt)

@@ -13,6 +13,7 @@ from typing import Literal
 
 from functions.core.clock import PARIS, today_in_paris
 from functions.core.cooldown import mailbox_of, refuse_if_too_soon
+from functions.core.domain import members
 from functions.core.domain.charter import (
     CLAIM_VALIDITY,
     LINK_VALIDITY,
@@ -31,11 +32,11 @@ from functions.core.domain.charter import (
     load_charter,
     may_sign,
 )
+from functions.core.domain.members import Member
 from functions.core.errors import Conflict, FieldError, Forbidden, Gone, NotFound, RuleNotMet, ValidationFailed
 from functions.core.logs import get_logger
 from functions.core.resources import Resources
 from functions.core.store import retry_on_conflict
-from functions.core.store.members import Member, MemberStatus
 from functions.core.store.signatures import Link
 from functions.core.tokens import hash_token, new_token
 from functions.core.usecases.charter import mails as charter_mail
@@ -182,7 +183,7 @@ def _still_proven(res: Resources, request: SignatureRequest) -> SignatureRequest
     if request.proven_by is None or not request.proven_by.startswith("member:"):
         return request
     member = res.store.members.get_member(request.proven_by.removeprefix("member:"))
-    if member is None or member.status is not MemberStatus.ACTIVE or member.siren != request.siren:
+    if member is None or not members.is_approved(member) or member.siren != request.siren:
         return replace(request, proven_by=None)
     return request
 

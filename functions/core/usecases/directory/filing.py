@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from functions.core.clock import today_in_paris
+from functions.core.domain.members import Member
 from functions.core.domain.registry import CompanyIdentity, name_matches
 from functions.core.domain.reports import AmicableSteps, Invoice, Party, Report, ReportStatus
 from functions.core.domain.rules import NAME_MISMATCH_FLAG, Draft, Limits, check_filing, term_flags
@@ -20,7 +21,6 @@ from functions.core.identifiers import parse_company
 from functions.core.logs import get_logger
 from functions.core.resources import Resources
 from functions.core.store import ConditionFailed, retry_on_conflict
-from functions.core.store.members import Member
 from functions.core.usecases.directory.members import require_approved
 from functions.core.usecases.directory.notices import notify_report
 from functions.core.usecases.identity import filing_gates

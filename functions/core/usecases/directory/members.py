@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from functions.core.cooldown import mailbox_of, refuse_if_too_soon
+from functions.core.domain import members, moderators
+from functions.core.domain.members import Member
+from functions.core.domain.moderators import Moderator
 from functions.core.domain.registry import CEASED, ceased_wording
-from functions.core.errors import Conflict, FieldError, Forbidden, Gone, NotFound, RuleNotMet, Unauthorized
+from functions.core.errors import FieldError, Forbidden, Gone, NotFound, RuleNotMet, Unauthorized
 from functions.core.mailer import Message
 from functions.core.mounts import api_url
 from functions.core.resources import Resources
 from functions.core.store import retry_on_conflict
-from functions.core.store.members import Member, MemberStatus
-from functions.core.store.moderators import Moderator
 from functions.core.tokens import new_token
 
 VERIFICATION_HOURS = 48
@@ -71,14 +72,13 @@ def register_member(res: Resources, *, siren: str, company_name: str, contact_na
         )
         raise RuleNotMet(message, [FieldError("siren", CEASED, message)])
     now = res.clock()
-    member = Member(
-        id=f"mbr_{uuid.uuid4().hex[:16]}",
+    member = members.registered(
+        f"mbr_{uuid.uuid4().hex[:16]}",
         siren=siren,
         company_name=company_name,
         contact_name=contact_name,
         email=email,
-        status=MemberStatus.UNVERIFIED,
-        created_at=now,
+        now=now,
     )
     verification = new_token(VERIFICATION_PREFIX)
 
@@ -152,15 +152,14 @@ def authenticate_member(res: Resources, token: str) -> Member:
 
 def require_approved(member: Member) -> Member:
     """Return the member if a moderator approved it; 403 otherwise (use cases check it too, not only routes)."""
-    if member.status is not MemberStatus.ACTIVE:
+    if not members.is_approved(member):
         raise AwaitingApproval(f"Votre inscription est en attente de validation : {IDENTITY_CHECK}.")
     return member
 
 
 def list_pending(res: Resources) -> list[Member]:
     """Return the members awaiting a moderator's decision, the oldest first."""
-    pending = [m for m in res.store.members.list_members() if m.status is MemberStatus.PENDING]
-    return sorted(pending, key=lambda m: (m.verified_at or m.created_at, m.id))
+    return members.awaiting_decision(res.store.members.list_members())
 
 
 def decide_member(res: Resources, member_id: str, *, approved: bool, note: str, actor: str) -> Member:
@@ -168,8 +167,6 @@ def decide_member(res: Resources, member_id: str, *, approved: bool, note: str, 
     member = res.store.members.get_member(member_id)
     if member is None:
         raise NotFound(f"Aucun membre {member_id}.")
-    if member.status is not MemberStatus.PENDING:
-        raise Conflict(f"Ce membre n'attend pas de validation (statut : {member.status.value}).")
     decided = res.store.members.decide(member, approved=approved, note=note, now=res.clock(), actor=actor)
     res.mailer.send(_decision_message(res, decided))
     return decided
@@ -177,7 +174,7 @@ def decide_member(res: Resources, member_id: str, *, approved: bool, note: str, 
 
 def _decision_message(res: Resources, member: Member) -> Message:
     note = f"\nNote du modérateur :\n{member.decision_note}\n" if member.decision_note else ""
-    if member.status is MemberStatus.ACTIVE:
+    if members.is_approved(member):
         subject = "Ardoise : inscription validée"
         outcome = (
             f"L'identité de {member.company_name} (SIREN {member.siren}) a été vérifiée : votre inscription\n"
@@ -199,15 +196,13 @@ def revoke_member(res: Resources, member_id: str, actor: str) -> Member:
     member = res.store.members.get_member(member_id)
     if member is None:
         raise NotFound(f"Aucun membre {member_id}.")
-    if member.status is MemberStatus.REVOKED:
-        return member
     return res.store.members.revoke(member, res.clock(), actor)
 
 
 def create_moderator(res: Resources, *, name: str, email: str, actor: str) -> Credentials:
     """Create a moderator and return its token (shown once)."""
     token = new_token(MODERATOR_TOKEN_PREFIX)
-    moderator = Moderator(id=f"mod_{uuid.uuid4().hex[:12]}", name=name, email=email, created_at=res.clock())
+    moderator = moderators.appointed(f"mod_{uuid.uuid4().hex[:12]}", name=name, email=email, now=res.clock())
     return Credentials(token, moderator=res.store.moderators.create(moderator, token, actor))
 
 
@@ -222,4 +217,4 @@ def revoke_moderator(res: Resources, moderator_id: str, actor: str) -> Moderator
     moderator = res.store.moderators.get_moderator(moderator_id)
     if moderator is None:
         raise NotFound(f"Aucun modérateur {moderator_id}.")
-    return res.store.moderators.revoke(moderator, actor) if moderator.active else moderator
+    return res.store.moderators.revoke(moderator, actor)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from functions.core.domain import lifecycle
+from functions.core.domain.moderators import Moderator
 from functions.core.domain.reports import Moderation, ModerationDecision, Report, ReportStatus
 from functions.core.errors import NotFound
 from functions.core.resources import Resources
-from functions.core.store.moderators import Moderator
 from functions.core.store.reports import QUEUE_MODERATION
 from functions.core.usecases.directory import mails
 from functions.core.usecases.directory.notices import issue_reply_link

@@ -12,12 +12,12 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from functions.core.domain import lifecycle
+from functions.core.domain.members import Member
 from functions.core.domain.reports import Report, ReportStatus
 from functions.core.errors import NotFound
 from functions.core.logs import get_logger
 from functions.core.resources import Resources
 from functions.core.store import retry_on_conflict
-from functions.core.store.members import Member
 from functions.core.store.reports import QUEUE_PUBLISH, moment_key
 from functions.core.usecases.directory import mails
 from functions.core.usecases.directory.notices import issue_reply_link

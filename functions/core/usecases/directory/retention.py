@@ -22,6 +22,7 @@ from functions.core.logs import get_logger
 from functions.core.progress import SILENT, Progress
 from functions.core.resources import Resources
 from functions.core.store import ConditionFailed
+from functions.core.store.codec import to_data
 from functions.core.store.report_codec import report_to_data
 from functions.core.store.reports import QUEUE_MODERATION, QUEUE_NOTICE, QUEUE_PUBLISH, QUEUE_PURGE
 from functions.core.usecases.directory.replies import storage
@@ -107,7 +108,7 @@ def export_company(res: Resources, siren: str) -> dict[str, Any]:
     company = res.store.companies.get_company(siren)
     aggregate = res.store.reports.get_aggregate(siren)
     members = [
-        {k: v for k, v in member.to_data().items() if k != "token_digest"}
+        {k: v for k, v in to_data(member).items() if k != "token_digest"}
         for member in res.store.members.list_members(siren)
     ]
     return {

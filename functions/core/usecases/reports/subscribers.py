@@ -8,11 +8,12 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from functions.core.clock import PARIS
+from functions.core.domain import subscribers
+from functions.core.domain.subscribers import Subscriber
 from functions.core.errors import FieldError, QuotaExceeded, Unauthorized, ValidationFailed
 from functions.core.logs import get_logger
 from functions.core.resources import Resources
 from functions.core.store import LimitReached
-from functions.core.store.subscribers import Subscriber
 from functions.core.validation import Email, SingleLine
 
 log = get_logger("subscribers")
@@ -55,6 +56,19 @@ def create_subscriber(res: Resources, *, name: str, email: str, plan: str, actor
         message = "Adresse e-mail invalide."
         raise ValidationFailed(message, [FieldError("email", "email_invalide", message)]) from exc
     return res.store.subscribers.create_subscriber(name=name, email=email, plan=plan, actor=actor)
+
+
+def revoke_subscriber(res: Resources, subscriber_id: str, *, actor: str) -> Subscriber:
+    """Revoke a subscriber's key at once; raise SubscriberNotFound for an unknown id."""
+    return res.store.subscribers.update_subscriber(subscriber_id, "subscriber.revoked", actor, subscribers.revoked)
+
+
+def change_plan(res: Resources, subscriber_id: str, plan: str, *, actor: str) -> Subscriber:
+    """Move a subscriber to a known plan; raise SubscriberNotFound for an unknown id."""
+    check_plan(res, plan)
+    return res.store.subscribers.update_subscriber(
+        subscriber_id, "subscriber.plan_changed", actor, lambda current: subscribers.on_plan(current, plan)
+    )
 
 
 def authenticate(res: Resources, key: str | None) -> Subscriber:

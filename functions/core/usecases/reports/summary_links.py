@@ -25,10 +25,10 @@ import re
 from datetime import datetime, timedelta
 
 from functions.core.clock import PARIS
+from functions.core.domain.subscribers import Subscriber
 from functions.core.errors import Gone, NotFound
 from functions.core.mounts import api_url
 from functions.core.resources import Resources
-from functions.core.store.subscribers import Subscriber
 from functions.core.tokens import sign
 
 LINK_VALIDITY = timedelta(days=7)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from functions.core.clock import isoformat
+from functions.core.domain import subscribers
+from functions.core.domain.subscribers import Subscriber
 from functions.core.errors import FieldError, RuleNotMet, ValidationFailed
 from functions.core.resources import Resources
-from functions.core.store.subscribers import Subscriber
 from functions.core.usecases.reports.alerts import SECRET_OVERLAP, subscriber_alert, webhook_secret
 from functions.core.usecases.reports.webhooks import Resolver, UnsafeTarget, check_target, new_nonce, system_resolver
 
@@ -57,18 +57,12 @@ def set_webhook(
     (both signatures are sent), so that the receiver can switch without losing
     a delivery: calling this again is how a secret is rotated.
     """
-    checked = check_webhook_url(res, url, resolve)
-    previous, until = "", ""
-    if subscriber.webhook_nonce:
-        previous, until = subscriber.webhook_nonce, isoformat(res.clock() + SECRET_OVERLAP)
+    checked, nonce, now = check_webhook_url(res, url, resolve), new_nonce(), res.clock()
     updated = res.store.subscribers.update_subscriber(
         subscriber.id,
         "subscriber.webhook_set",
         f"subscriber:{subscriber.id}",
-        webhook_url=checked,
-        webhook_nonce=new_nonce(),
-        webhook_previous_nonce=previous,
-        webhook_previous_until=until,
+        lambda current: subscribers.webhook_set(current, checked, nonce, now=now, overlap=SECRET_OVERLAP),
     )
     return updated, webhook_secret(res, updated)
 
@@ -76,13 +70,7 @@ def set_webhook(
 def clear_webhook(res: Resources, subscriber: Subscriber) -> Subscriber:
     """Send alerts by e-mail again (every secret stops signing)."""
     return res.store.subscribers.update_subscriber(
-        subscriber.id,
-        "subscriber.webhook_cleared",
-        f"subscriber:{subscriber.id}",
-        webhook_url="",
-        webhook_nonce="",
-        webhook_previous_nonce="",
-        webhook_previous_until="",
+        subscriber.id, "subscriber.webhook_cleared", f"subscriber:{subscriber.id}", subscribers.webhook_cleared
     )
 
 

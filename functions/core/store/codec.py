@@ -1,0 +1,88 @@
+"""The one codec between the domain's types and the JSON data of stored items.
+
+A domain value (a frozen dataclass, nested ones included) becomes JSON-ready
+data through a pydantic ``TypeAdapter`` of its type, and back: dates and
+moments as ISO 8601 text, enums as their values, tuples as lists. Each type's
+adapter is built on first use and cached, so importing the store costs nothing.
+
+The item's optimistic version is not data: a type's ``version`` or
+``revision`` field is left out when writing and taken from the item when
+reading.
+
+Older stored shapes still read: a type whose stored form changed has an
+upgrade below (``_UPGRADES``), a validator that turns the stored data into the
+current shape before it is read, so no repository carries a special case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import fields
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BeforeValidator, TypeAdapter
+
+from functions.core.domain.members import Member, MemberStatus
+from functions.core.store.items import Item
+
+T = TypeVar("T")
+Upgrade = Callable[[dict[str, Any]], dict[str, Any]]
+
+# The names a domain type gives the version of the item that holds it.
+_ITEM_VERSIONS = ("version", "revision")
+
+
+# Built on first use: a type's adapter costs milliseconds, which a cold start should not pay for every type.
+_adapters: dict[type[Any], TypeAdapter[Any]] = {}
+
+
+def _adapter(kind: type[T]) -> TypeAdapter[T]:
+    adapter = _adapters.get(kind)
+    if adapter is None:
+        upgrade = _UPGRADES.get(kind)
+        shape: Any = kind if upgrade is None else Annotated[kind, BeforeValidator(lambda data: upgrade(dict(data)))]
+        adapter = _adapters[kind] = TypeAdapter(shape)
+    return adapter
+
+
+def _version_field(kind: type[Any]) -> str | None:
+    names = {f.name for f in fields(kind)}
+    return next((name for name in _ITEM_VERSIONS if name in names), None)
+
+
+def to_data(value: Any) -> dict[str, Any]:
+    """Return the JSON-ready data of a domain value (its item version left out)."""
+    kind = type(value)
+    version = _version_field(kind)
+    data: dict[str, Any] = _adapter(kind).dump_python(value, mode="json", exclude={version} if version else None)
+    return data
+
+
+def from_data(kind: type[T], data: Mapping[str, Any], version: int = 0) -> T:
+    """Rebuild a ``kind`` from stored data, upgraded from an older shape if need be, at item ``version``."""
+    field = _version_field(kind)
+    value: T = _adapter(kind).validate_python({**data, field: version} if field else data)
+    return value
+
+
+def from_item(kind: type[T], item: Item) -> T:
+    """Rebuild the ``kind`` an item holds, with the item's version."""
+    return from_data(kind, item.data, item.version)
+
+
+# -- older shapes ----------------------------------------------------------------
+def _member_before_approval(data: dict[str, Any]) -> dict[str, Any]:
+    """Members stored before a moderator approved them (no ``decided_at``) are mapped conservatively.
+
+    Then, ``pending`` meant "e-mail not verified" and ``active`` meant verified
+    but never checked by a moderator: such members must be approved now.
+    """
+    if "decided_at" not in data:
+        if data.get("status") == MemberStatus.PENDING and data.get("verified_at") is None:
+            data["status"] = MemberStatus.UNVERIFIED
+        elif data.get("status") == MemberStatus.ACTIVE:
+            data["status"] = MemberStatus.PENDING
+    return data
+
+
+_UPGRADES: dict[type[Any], Upgrade] = {Member: _member_before_approval}
