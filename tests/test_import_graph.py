@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "functions.core.clock",
             "functions.core.cooldown",
             "functions.core.errors",
+            "functions.core.french",
             "functions.core.headers",
             "functions.core.identifiers",
             "functions.core.json_input",

@@ -100,6 +100,22 @@ class Gone(Problem):
     status, slug, title = 410, "expire", "Lien expiré"
 
 
+class UnknownLink(NotFound):
+    """A link's token matches nothing: mistyped, forged, already used or replaced by a newer link.
+
+    Every e-mailed or signed link answers with this one type (charter requests,
+    member verification, summary links), so that a client handles them alike.
+    """
+
+    slug, title = "lien-inconnu", "Lien inconnu ou déjà utilisé"
+
+
+class ExpiredLink(Gone):
+    """A link's token was real, but its validity ran out: the detail says when and how to get a new one."""
+
+    slug, title = "lien-expire", "Lien expiré"
+
+
 class UnsupportedMediaType(Problem):
     status, slug, title = 415, "type-non-supporte", "Type de contenu non supporté"
 

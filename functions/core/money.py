@@ -1,6 +1,7 @@
 """Money as integer cents; ``Decimal`` only where a rate applies.
 
-Amounts cross every boundary (JSON, store, e-mails) as ``int`` cents in EUR.
+Amounts cross every boundary (JSON, store, e-mails) as ``int`` cents in EUR;
+``functions.core.french.format_eur`` writes them for people.
 """
 
 from __future__ import annotations
@@ -18,11 +19,3 @@ def cents_from_euros(euros: Decimal | str | int) -> int:
 def apply_rate(cents: int, rate: Decimal) -> int:
     """Multiply an amount by a rate and round half up to the cent."""
     return int((Decimal(cents) * rate).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def format_eur(cents: int) -> str:
-    """Format cents the French way: ``1 234,56 €`` (narrow no-break spaces)."""
-    sign = "-" if cents < 0 else ""
-    euros, rest = divmod(abs(cents), 100)
-    grouped = f"{euros:,}".replace(",", "\u202f")
-    return f"{sign}{grouped},{rest:02d}\u00a0€"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -65,15 +64,3 @@ def name_suffixes(folded_name: str) -> list[str]:
 def searchable(folded_query: str) -> bool:
     """Whether a folded query is long enough to be looked up."""
     return len(folded_query) >= MIN_QUERY_LENGTH
-
-
-MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
-
-
-def long_date(day: date) -> str:
-    """``2 mars 2026`` (``1er`` for the first of the month), as French letters and pages write a date."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {MONTHS[day.month - 1]} {day.year}"

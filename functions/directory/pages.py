@@ -13,9 +13,8 @@ from functions.core.clock import today_in_paris
 from functions.core.domain.lifecycle import STATUS_LABELS
 from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeReason
 from functions.core.errors import Problem
+from functions.core.french import format_eur, long_date
 from functions.core.headers import CSP, new_nonce, page_csp
-from functions.core.money import format_eur
-from functions.core.text import long_date
 from functions.core.tokens import CODE_LENGTH
 from functions.core.usecases.directory.replies import EVIDENCE_TYPES, DebtorPage, accepted_kinds
 from functions.core.usecases.directory.wording import points

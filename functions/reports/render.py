@@ -15,24 +15,21 @@ from typing import Any
 
 from jinja2 import Environment, Template
 
+from functions.core.clock import parse_iso
 from functions.core.domain.charter import CHARTER_STATUS_LABELS
-from functions.core.money import format_eur
+from functions.core.french import format_eur, month_label, short_date, short_datetime
 
-_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 640, 220, 36
 
 
 def french_date(iso: str | None) -> str:
-    """``2026-11-23`` -> ``23/11/2026`` (empty for None)."""
-    if not iso:
-        return "—"
-    day = date.fromisoformat(iso[:10])
-    return day.strftime("%d/%m/%Y")
+    """A summary's ISO day as ``23/11/2026`` (a dash for none)."""
+    return short_date(date.fromisoformat(iso[:10])) if iso else "—"
 
 
-def month_label(iso: str) -> str:
-    day = date.fromisoformat(iso)
-    return f"{_MONTHS[day.month - 1]} {day.year % 100:02d}"
+def computed_when(summary: dict[str, Any]) -> str:
+    """When the summary was computed, in Paris time: ``23/11/2026 à 15h05``."""
+    return short_datetime(parse_iso(summary["computed_at"]))
 
 
 def index_text(summary: dict[str, Any]) -> str:
@@ -61,7 +58,7 @@ def chart(history: list[dict[str, Any]]) -> dict[str, Any]:
         )
         if point["payment_index"] is not None:
             index_points.append(f"{x:.1f},{CHART_PAD + inner_h * (1 - point['payment_index'] / 100):.1f}")
-        labels.append({"x": round(x, 1), "text": month_label(point["as_of"])})
+        labels.append({"x": round(x, 1), "text": month_label(date.fromisoformat(point["as_of"]))})
     return {
         "width": CHART_WIDTH,
         "height": CHART_HEIGHT,
@@ -99,7 +96,7 @@ def to_html(summary: dict[str, Any], nonce: str) -> str:
         name=company.get("name") or f"SIREN {summary['siren']}",
         address=_address(company),
         as_of=french_date(summary["as_of"]),
-        computed_at=french_date(summary["computed_at"]) + " à " + summary["computed_at"][11:16] + " UTC",
+        computed_at=computed_when(summary),
         charter=CHARTER_STATUS_LABELS.get(summary["charter"]["status"], summary["charter"]["status"]),
         c=chart(summary["history"]),
         eur=format_eur,
@@ -151,12 +148,12 @@ def to_pdf(summary: dict[str, Any]) -> bytes:
     doc.rows([(f"Il y a {t['months_ago']} mois ({french_date(t['as_of'])})", _point_text(t)) for t in summary["trend"]])
     doc.paragraph("Évolution sur 12 mois", bold=True)
     doc.rows(
-        [(month_label(p["as_of"]), _point_text(p)) for p in summary["history"]],
+        [(month_label(date.fromisoformat(p["as_of"])), _point_text(p)) for p in summary["history"]],
         label_width=110,
     )
     doc.paragraph(
         "Indice de 1 à 100 : 100 paie en avance, 80 à l'échéance, 50 environ 30 jours après, 20 au-delà de 120 jours. "
-        f"Calculé le {french_date(summary['computed_at'])}.",
+        f"Calculé le {computed_when(summary)}.",
         size=8.5,
     )
     return doc.to_bytes()

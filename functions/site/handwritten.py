@@ -21,10 +21,9 @@ from functions.core.config import Settings, load_settings
 from functions.core.domain.charter import CharterCatalog, CharterVersion, load_charter
 from functions.core.domain.lifecycle import POSTAL_DELAY_DAYS
 from functions.core.domain.penalties import FIXED_INDEMNITY_CENTS
-from functions.core.money import format_eur
+from functions.core.french import NBSP, long_date, number, round_eur
 from functions.core.store.evidence import MAX_EVIDENCE_BYTES
 from functions.core.usecases.directory.wording import points
-from functions.site.render import date_fr
 
 FUNCTIONS = ("directory", "charter", "reports")
 _TOKEN = re.compile(r"\{\{\s*([a-z_.]+)\s*\}\}")
@@ -87,11 +86,6 @@ def handwritten_inputs(settings: Settings, today: date) -> HandwrittenInputs:
     )
 
 
-def euros(cents: int) -> str:
-    """``100 €`` for whole euros, ``99,50 €`` otherwise."""
-    return f"{cents // 100}\u00a0€" if cents % 100 == 0 else format_eur(cents)
-
-
 def substitute(markdown: str, values: Mapping[str, str]) -> str:
     """Replace ``{{ name }}`` tokens; an unknown name is an error, not a silent blank."""
 
@@ -111,11 +105,11 @@ def token_values(inputs: HandwrittenInputs, operator: Mapping[str, str]) -> dict
         "notice_days": str(inputs.notice_days),
         "grace_days": str(inputs.grace_days),
         "postal_grace_days": str(inputs.grace_days + POSTAL_DELAY_DAYS),
-        "min_amount": euros(inputs.min_amount_cents),
+        "min_amount": round_eur(inputs.min_amount_cents),
         "penalty_points": points(inputs.penalty_points),
-        "indemnity": euros(FIXED_INDEMNITY_CENTS),
+        "indemnity": round_eur(FIXED_INDEMNITY_CENTS),
         "reply_link_days": str(inputs.reply_link_days),
-        "evidence_size": f"{MAX_EVIDENCE_BYTES // 2**20}\u00a0Mo",
+        "evidence_size": f"{MAX_EVIDENCE_BYTES // 2**20}{NBSP}Mo",
     }
     values.update({f"operator.{key}": str(value) for key, value in operator.items()})
     return values
@@ -135,7 +129,7 @@ def plans_markdown(plans: tuple[tuple[str, int], ...]) -> str:
     if not plans:
         return "Les forfaits sont fixés par l'opérateur de l'instance.\n"
     lines = ["| Forfait | Synthèses par mois |", "|---|---|"]
-    lines += [f"| `{name}` | {quota:,} |".replace(",", "\u202f") for name, quota in plans]
+    lines += [f"| `{name}` | {number(quota)} |" for name, quota in plans]
     return "\n".join(lines) + "\n"
 
 
@@ -148,7 +142,7 @@ def charter_markdown(catalog: CharterCatalog, today: date) -> str:
     current = catalog.current(today)
     older = [v for v in catalog.published(today) if v.version != current.version]
     lines = [
-        f'!!! info "Version {current.version}, en vigueur depuis le {date_fr(current.effective_on)}"',
+        f'!!! info "Version {current.version}, en vigueur depuis le {long_date(current.effective_on)}"',
         "    Toute nouvelle version est publiée ici avant d'entrer en vigueur ; "
         "les signataires sont alors invités à la signer.",
         "",
@@ -159,10 +153,10 @@ def charter_markdown(catalog: CharterCatalog, today: date) -> str:
         lines += ["## Les versions précédentes", ""]
         for version in older:
             until = catalog.superseded_on(version.version, today)
-            replaced = f", remplacée le {date_fr(until)}" if until else ""
+            replaced = f", remplacée le {long_date(until)}" if until else ""
             lines.append(
                 f"- [Version {version.version}](versions/{version.version}.md), "
-                f"entrée en vigueur le {date_fr(version.effective_on)}{replaced}"
+                f"entrée en vigueur le {long_date(version.effective_on)}{replaced}"
             )
         lines.append("")
     return "\n".join(lines)
@@ -180,8 +174,8 @@ def old_version_markdown(version: CharterVersion, catalog: CharterCatalog, today
             "",
             f"# {version.title}, version {version.version}",
             "",
-            f'!!! warning "Version remplacée le {date_fr(until)}"' if until else '!!! warning "Version remplacée"',
-            f"    Cette version est entrée en vigueur le {date_fr(version.effective_on)}. "
+            f'!!! warning "Version remplacée le {long_date(until)}"' if until else '!!! warning "Version remplacée"',
+            f"    Cette version est entrée en vigueur le {long_date(version.effective_on)}. "
             "[Lire la version en vigueur](../index.md).",
             "",
             version.markdown.strip(),

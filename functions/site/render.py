@@ -18,33 +18,22 @@ from markupsafe import Markup
 
 from functions.core.badge import render_badge
 from functions.core.domain.charter import SignatureStatus
-from functions.core.money import format_eur
+from functions.core.french import format_eur, long_date, number
 from functions.core.usecases.charter.mails import badge_url
 from functions.core.usecases.site_snapshot import CompanyRecord
 from functions.site.chrome import root_for
 
 TEMPLATES = Path(__file__).with_name("templates")
-MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
-NARROW_NBSP = "\u202f"
 
 
 def date_fr(day: date | None) -> str:
-    """Format a date the French way: ``1er mars 2026``, ``23 novembre 2026``."""
-    if day is None:
-        return ""
-    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
+    """The templates' ``date_fr`` filter: ``1er mars 2026``, nothing for a date not known."""
+    return long_date(day) if day is not None else ""
 
 
 def spaced_siren(siren: str) -> str:
     """Write a SIREN in groups of three digits, as on a Kbis: ``552 100 554``."""
     return " ".join(siren[i : i + 3] for i in range(0, len(siren), 3))
-
-
-def number_fr(value: int) -> str:
-    return f"{value:,}".replace(",", NARROW_NBSP)
 
 
 def page_file(url: str) -> str:
@@ -77,7 +66,7 @@ class Renderer:
         self.env = Environment(
             loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined
         )
-        self.env.filters.update(eur=format_eur, date_fr=date_fr, siren=spaced_siren, number=number_fr)
+        self.env.filters.update(eur=format_eur, date_fr=date_fr, siren=spaced_siren, number=number)
         self._company = self.env.get_template("company.html")
         self._frame = self.env.get_template("frame.html")
         self._frames: dict[str, list[str]] = {}

@@ -104,7 +104,7 @@ def test_an_expired_token_is_a_clear_410(charter: FlaskClient, mailer: OutboxMai
     charter.post("/signatures", json=signature_form())
     clock.advance(hours=48)
     body = assert_problem(charter.post("/signatures/verify", json={"token": last_token(mailer)}), 410, "lien-expire")
-    assert "04/03/2026 à 10:00" in body["detail"]
+    assert "04/03/2026 à 10h00" in body["detail"]
     assert charter.get(f"/signatures/{SIREN}").status_code == 404
 
 

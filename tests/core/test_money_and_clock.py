@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from functions.core.clock import FixedClock, isoformat, parse_iso, today_in_paris
-from functions.core.money import apply_rate, cents_from_euros, format_eur
+from functions.core.money import apply_rate, cents_from_euros
 
 
 @pytest.mark.parametrize(
@@ -17,12 +17,6 @@ def test_euros_become_integer_cents_rounded_half_up(euros: str, cents: int) -> N
 def test_a_rate_applies_to_cents_and_rounds_to_the_cent() -> None:
     assert apply_rate(100_00, Decimal("0.1215")) == 12_15
     assert apply_rate(1, Decimal("0.5")) == 1
-
-
-def test_amounts_are_formatted_the_french_way() -> None:
-    assert format_eur(123456) == "1\u202f234,56\u00a0€"
-    assert format_eur(5) == "0,05\u00a0€"
-    assert format_eur(-4000) == "-40,00\u00a0€"
 
 
 def test_a_fixed_clock_stands_still_until_advanced() -> None:

@@ -34,6 +34,7 @@ from functions.core.domain.reports import (
     ReportStatus,
 )
 from functions.core.errors import Conflict, FieldError, RuleNotMet
+from functions.core.french import short_date
 
 # A letter takes a few days to arrive: the debtor's grace period starts later.
 POSTAL_DELAY_DAYS = 3
@@ -187,7 +188,7 @@ def payment_declared(report: Report, declaration: Dispute) -> Report:
     weighed = [d.dispute.paid_on for d in report.decided_disputes() if d.dispute.paid_on is not None]
     if weighed and declaration.paid_on <= max(weighed):
         raise Conflict(
-            f"Un modérateur a déjà examiné un paiement du {max(weighed):%d/%m/%Y} : "
+            f"Un modérateur a déjà examiné un paiement du {short_date(max(weighed))} : "
             "seul un paiement postérieur peut être déclaré."
         )
     if report.status is ReportStatus.DISPUTED and report.dispute is not None:

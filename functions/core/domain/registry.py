@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from functions.core.text import fold, long_date
+from functions.core.french import long_date
+from functions.core.text import fold
 
 # categorieJuridiqueUniteLegale of a natural person trading alone (INSEE's level-III nomenclature).
 SOLE_TRADER_CATEGORY = "1000"

@@ -15,8 +15,8 @@ from datetime import date, timedelta
 from functions.core.domain.reports import NoticeChannel
 from functions.core.domain.windows import INVOICE_MAX_AGE_YEARS, oldest_invoice_date
 from functions.core.errors import FieldError
+from functions.core.french import format_eur, short_date
 from functions.core.identifiers import InvalidIdentifier, parse_company
-from functions.core.money import format_eur
 
 LEGAL_TERM_DAYS = 60
 END_OF_MONTH_TERM_DAYS = 45
@@ -47,10 +47,6 @@ class Limits:
 
     notice_days: int
     min_amount_cents: int
-
-
-def _fr(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def _company_or_none(raw: str) -> str | None:
@@ -107,7 +103,7 @@ def _invoice(draft: Draft, today: date, limits: Limits) -> list[FieldError]:
             FieldError(
                 "invoice.issue_date",
                 "facture_trop_ancienne",
-                f"La facture date de plus de {INVOICE_MAX_AGE_YEARS} ans (avant le {_fr(oldest)}) : "
+                f"La facture date de plus de {INVOICE_MAX_AGE_YEARS} ans (avant le {short_date(oldest)}) : "
                 "la créance est prescrite et ne peut plus être signalée.",
             )
         )
@@ -124,7 +120,7 @@ def _invoice(draft: Draft, today: date, limits: Limits) -> list[FieldError]:
             FieldError(
                 "invoice.due_date",
                 "facture_non_echue",
-                f"La facture n'est pas encore échue (échéance le {_fr(draft.due_date)}) : "
+                f"La facture n'est pas encore échue (échéance le {short_date(draft.due_date)}) : "
                 "seule une facture dont l'échéance est passée peut être signalée.",
             )
         )
@@ -182,7 +178,7 @@ def _amicable_steps(draft: Draft, today: date, limits: Limits) -> list[FieldErro
                     "amicable_steps.notice_date",
                     "mise_en_demeure_trop_recente",
                     f"La mise en demeure doit dater d'au moins {limits.notice_days} jours : "
-                    f"ce signalement sera recevable à partir du {_fr(earliest)}.",
+                    f"ce signalement sera recevable à partir du {short_date(earliest)}.",
                 )
             )
     if notice is not None and draft.notice_channel is None:
@@ -200,7 +196,7 @@ def _amicable_steps(draft: Draft, today: date, limits: Limits) -> list[FieldErro
                 FieldError(
                     f"amicable_steps.reminder_dates.{position}",
                     "relance_hors_periode",
-                    f"La relance du {_fr(day)} est antérieure à la facture ou dans le futur.",
+                    f"La relance du {short_date(day)} est antérieure à la facture ou dans le futur.",
                 )
             )
     last_useful = notice if notice is not None else today

@@ -22,6 +22,7 @@ from __future__ import annotations
 from datetime import date
 
 from functions.core.errors import FieldError
+from functions.core.french import short_date
 
 INVOICE_MAX_AGE_YEARS = 5
 MAX_DAYS_DUE_AHEAD = 366
@@ -44,10 +45,6 @@ def oldest_invoice_date(today: date) -> date:
     return years_before(today, INVOICE_MAX_AGE_YEARS)
 
 
-def _fr(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def check_experience_dates(due_date: date, paid_on: date, today: date) -> list[FieldError]:
     """Return what is implausible in a shared experience's dates (empty: within the window)."""
     failures = []
@@ -58,7 +55,7 @@ def check_experience_dates(due_date: date, paid_on: date, today: date) -> list[F
             FieldError(
                 "due_date",
                 "echeance_trop_lointaine",
-                f"L'échéance est à plus d'un an du {_fr(today)} : une facture déjà payée n'a pas "
+                f"L'échéance est à plus d'un an du {short_date(today)} : une facture déjà payée n'a pas "
                 "une échéance si lointaine.",
             )
         )

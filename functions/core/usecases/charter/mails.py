@@ -15,17 +15,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from functions.core.clock import PARIS
 from functions.core.domain.charter import CharterVersion, Signature, SignatureRequest, Standing, company_page_path
+from functions.core.french import short_datetime
 from functions.core.mailer import Message
 from functions.core.mounts import api_url
 from functions.core.text import as_typed
 
 SIGNATURE_FOOTER = "\n\n--\nArdoise, l'annuaire des retards de paiement et la charte des bons payeurs.\n"
-
-
-def _when(moment: datetime) -> str:
-    return moment.astimezone(PARIS).strftime("%d/%m/%Y à %Hh%M")
 
 
 def verify_url(base_url: str, token: str) -> str:
@@ -57,7 +53,7 @@ def verification(
         f"- raison sociale : {as_typed(request.company_name)}\n"
         f"- représentant : {as_typed(request.representative_name)}\n"
         f"- fonction : {as_typed(request.representative_role)}\n\n"
-        f"Pour confirmer cette signature, ouvrez ce lien avant le {_when(expires_at)} :\n"
+        f"Pour confirmer cette signature, ouvrez ce lien avant le {short_datetime(expires_at)} :\n"
         f"{verify_url(base_url, token)}\n\n"
         "Une fois confirmée, l'entreprise apparaîtra dans le registre public des signataires (sous le nom que "
         "lui connaît l'annuaire, sinon sous la raison sociale saisie). Elle sera suspendue automatiquement tant "
@@ -79,7 +75,7 @@ def signed(base_url: str, signature: Signature) -> Message:
     text = (
         "Bonjour,\n\n"
         f"La signature de la charte Ardoise (version {signature.charter_version}) pour {_registered_as(signature)} "
-        f"est enregistrée depuis le {_when(signature.signed_at)}.\n\n"
+        f"est enregistrée depuis le {short_datetime(signature.signed_at)}.\n\n"
         f"Page publique de l'entreprise : {page_url(base_url, signature.siren, signature.company_name)}\n"
         "Badge à afficher sur votre site (il reflète le statut en temps réel) : "
         f"{badge_url(base_url, signature.siren)}\n\n"
@@ -96,7 +92,7 @@ def withdrawal_link(base_url: str, signature: Signature, token: str, expires_at:
     text = (
         "Bonjour,\n\n"
         f"Un retrait de la signature de la charte Ardoise pour {_registered_as(signature)} a été demandé.\n\n"
-        f"Pour confirmer le retrait, ouvrez ce lien avant le {_when(expires_at)} :\n"
+        f"Pour confirmer le retrait, ouvrez ce lien avant le {short_datetime(expires_at)} :\n"
         f"{withdraw_url(base_url, signature.siren, token)}\n\n"
         "Le retrait sera indiqué dans le registre public avec sa date. Si vous n'êtes pas à l'origine de "
         "cette demande, ignorez ce message : la signature reste en place."
@@ -110,7 +106,7 @@ def withdrawn(base_url: str, signature: Signature) -> Message:
     """Confirm a withdrawal."""
     text = (
         f"Bonjour,\n\nLa signature de la charte Ardoise pour {_registered_as(signature)} est retirée depuis le "
-        f"{_when(signature.since)}. Le registre public l'indique désormais.\n\n"
+        f"{short_datetime(signature.since)}. Le registre public l'indique désormais.\n\n"
         f"Vous pourrez signer à nouveau la charte à tout moment : {base_url.rstrip('/')}/charte/"
     )
     return Message(
@@ -124,15 +120,15 @@ def standing_changed(base_url: str, signature: Signature) -> Message:
     if signature.standing is Standing.SUSPENDED:
         subject = f"Signature de la charte suspendue (SIREN {signature.siren})"
         body = (
-            f"Depuis le {_when(signature.since)}, au moins un signalement d'impayé visant {_registered_as(signature)} "
-            "est publié dans l'annuaire Ardoise. Conformément à la charte, votre signature est suspendue : le "
-            "registre et le badge l'indiquent.\n\nElle sera rétablie automatiquement dès qu'aucun signalement "
-            f"publié ne restera ouvert. Détail des signalements : {page}"
+            f"Depuis le {short_datetime(signature.since)}, au moins un signalement d'impayé visant "
+            f"{_registered_as(signature)} est publié dans l'annuaire Ardoise. Conformément à la charte, votre "
+            "signature est suspendue : le registre et le badge l'indiquent.\n\nElle sera rétablie "
+            f"automatiquement dès qu'aucun signalement publié ne restera ouvert. Détail des signalements : {page}"
         )
     else:
         subject = f"Signature de la charte rétablie (SIREN {signature.siren})"
         body = (
             f"Plus aucun signalement d'impayé publié ne vise {_registered_as(signature)} : votre signature de la "
-            f"charte est rétablie depuis le {_when(signature.since)}. Merci d'avoir régularisé la situation."
+            f"charte est rétablie depuis le {short_datetime(signature.since)}. Merci d'avoir régularisé la situation."
         )
     return Message(signature.email, subject, "Bonjour,\n\n" + body + SIGNATURE_FOOTER)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
-from functions.core.clock import PARIS, today_in_paris
+from functions.core.clock import today_in_paris
 from functions.core.cooldown import mailbox_of, refuse_if_too_soon
 from functions.core.domain import members
 from functions.core.domain.charter import (
@@ -33,7 +33,17 @@ from functions.core.domain.charter import (
     may_sign,
 )
 from functions.core.domain.members import Member
-from functions.core.errors import Conflict, FieldError, Forbidden, Gone, NotFound, RuleNotMet, ValidationFailed
+from functions.core.errors import (
+    Conflict,
+    ExpiredLink,
+    FieldError,
+    Forbidden,
+    NotFound,
+    RuleNotMet,
+    UnknownLink,
+    ValidationFailed,
+)
+from functions.core.french import short_date, short_datetime
 from functions.core.logs import get_logger
 from functions.core.resources import Resources
 from functions.core.store import retry_on_conflict
@@ -44,14 +54,6 @@ from functions.core.usecases.identity import recorded_identity
 
 SYSTEM_ACTOR = "system:charter"
 log = get_logger("charter")
-
-
-class UnknownLink(NotFound):
-    slug, title = "lien-inconnu", "Lien inconnu ou déjà utilisé"
-
-
-class ExpiredLink(Gone):
-    slug, title = "lien-expire", "Lien expiré"
 
 
 class NotCurrentVersion(RuleNotMet):
@@ -122,7 +124,7 @@ def _check_version(res: Resources, version: str) -> None:
     if version != current.version:
         raise NotCurrentVersion(
             f"Vous avez lu la version {version} ; la version en vigueur est la {current.version}, "
-            f"du {current.effective_on:%d/%m/%Y}. Lisez-la, puis signez-la.",
+            f"du {short_date(current.effective_on)}. Lisez-la, puis signez-la.",
             extra={"current_version": current.version},
         )
 
@@ -283,7 +285,7 @@ def request_withdrawal(res: Resources, siren: str) -> LinkReceipt:
     """E-mail a withdrawal link to the signature's verified address."""
     signature = get_signature(res, siren)
     if signature.standing is Standing.WITHDRAWN:
-        raise Conflict(f"La signature de cette entreprise a déjà été retirée le {signature.since:%d/%m/%Y}.")
+        raise Conflict(f"La signature de cette entreprise a déjà été retirée le {short_date(signature.since)}.")
     token, expires_at = _issue_link(res, LinkPurpose.WITHDRAW, siren, signature.email, None)
     res.mailer.send(charter_mail.withdrawal_link(res.settings.base_url, signature, token, expires_at))
     return LinkReceipt(siren, "signature_address", expires_at, token=token)
@@ -431,7 +433,5 @@ def _open_link(res: Resources, token: str, purpose: LinkPurpose, siren: str | No
     if link is None or link.purpose is not purpose or (siren is not None and link.siren != siren):
         raise UnknownLink("Ce lien est inconnu, a déjà servi ou a été remplacé par un lien plus récent.")
     if res.clock() >= link.expires_at:
-        raise ExpiredLink(
-            f"Ce lien a expiré le {link.expires_at.astimezone(PARIS):%d/%m/%Y à %H:%M} ; faites une nouvelle demande."
-        )
+        raise ExpiredLink(f"Ce lien a expiré le {short_datetime(link.expires_at)} ; faites une nouvelle demande.")
     return link

@@ -14,10 +14,9 @@ from __future__ import annotations
 from functions.core.clock import today_in_paris
 from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeKind, ModerationDecision, Report
 from functions.core.domain.visibility import is_listed
+from functions.core.french import format_eur, long_date, short_date
 from functions.core.mailer import Message
-from functions.core.money import format_eur
-from functions.core.text import long_date
-from functions.core.usecases.directory.wording import SIGNATURE, short_date
+from functions.core.usecases.directory.wording import SIGNATURE
 
 
 def creditor_subject(report: Report, what: str) -> str:

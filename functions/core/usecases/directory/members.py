@@ -18,7 +18,15 @@ from functions.core.domain import members, moderators
 from functions.core.domain.members import Member
 from functions.core.domain.moderators import Moderator
 from functions.core.domain.registry import CEASED, ceased_wording
-from functions.core.errors import FieldError, Forbidden, Gone, NotFound, RuleNotMet, Unauthorized
+from functions.core.errors import (
+    ExpiredLink,
+    FieldError,
+    Forbidden,
+    NotFound,
+    RuleNotMet,
+    Unauthorized,
+    UnknownLink,
+)
 from functions.core.mailer import Message
 from functions.core.mounts import api_url
 from functions.core.resources import Resources
@@ -36,15 +44,6 @@ IDENTITY_CHECK = (
     "ou courrier adressé à son siège social) avant que vous puissiez signaler des impayés ou partager "
     "des expériences de paiement ; vous serez prévenu par e-mail de sa décision"
 )
-
-
-class UnknownVerification(NotFound):
-    # Same types as the charter's e-mailed links: 404 unknown or used, 410 expired.
-    slug, title = "lien-inconnu", "Lien inconnu ou déjà utilisé"
-
-
-class ExpiredVerification(Gone):
-    slug, title = "lien-expire", "Lien expiré"
 
 
 class AwaitingApproval(Forbidden):
@@ -135,10 +134,10 @@ def verify_member(res: Resources, verification: str) -> Credentials:
     member = res.store.members.verify(verification, api_token, now)
     if member is None:
         if res.store.members.verification_expired(verification, now):
-            raise ExpiredVerification(
+            raise ExpiredLink(
                 f"Ce code de vérification a expiré ({VERIFICATION_HOURS} heures) : inscrivez-vous à nouveau."
             )
-        raise UnknownVerification("Ce code de vérification est inconnu ou a déjà servi.")
+        raise UnknownLink("Ce code de vérification est inconnu ou a déjà servi.")
     return Credentials(api_token, member=member)
 
 

@@ -14,9 +14,8 @@ from datetime import datetime
 from functions.core.clock import today_in_paris
 from functions.core.domain.penalties import Penalties
 from functions.core.domain.reports import DebtorNotice, Report
-from functions.core.money import format_eur
-from functions.core.text import long_date
-from functions.core.usecases.directory.wording import CHANNEL_LABELS, SIGNATURE, percent, points, short_date
+from functions.core.french import format_eur, long_date, percent, short_date
+from functions.core.usecases.directory.wording import CHANNEL_LABELS, SIGNATURE, points
 
 
 @dataclass(frozen=True)

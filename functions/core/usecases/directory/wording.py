@@ -1,11 +1,14 @@
-"""French wording shared by the directory's e-mails and letters: dates, rates, labels."""
+"""French wording shared by the directory's e-mails and letters: labels, the signature, the penalty's points.
+
+Dates, numbers and amounts are written by ``functions.core.french``.
+"""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from functions.core.domain.reports import NoticeChannel
+from functions.core.french import NBSP, decimal
 
 CHANNEL_LABELS = {
     NoticeChannel.REGISTERED_LETTER: "lettre recommandée avec accusé de réception",
@@ -16,17 +19,6 @@ CHANNEL_LABELS = {
 SIGNATURE = "Cordialement,\nL'équipe Ardoise\n"
 
 
-def short_date(day: date) -> str:
-    """``02/03/2026``."""
-    return day.strftime("%d/%m/%Y")
-
-
-def percent(value: Decimal) -> str:
-    """``12,15 %`` (two decimals, French comma, no-break space)."""
-    return f"{value.quantize(Decimal('0.01'))}".replace(".", ",") + "\u00a0%"
-
-
 def points(value: Decimal) -> str:
     """``10 points``, ``7,5 points``: the points added to the ECB rate (``ARDOISE_PENALTY_POINTS``)."""
-    number = f"{value.normalize():f}".replace(".", ",")
-    return f"{number}\u00a0point{'s' if value >= 2 else ''}"
+    return f"{decimal(value)}{NBSP}point{'s' if value >= 2 else ''}"

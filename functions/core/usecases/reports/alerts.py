@@ -49,9 +49,9 @@ from typing import Any
 from functions.core.clock import PARIS, parse_iso
 from functions.core.domain.charter import CHARTER_STATUS_LABELS
 from functions.core.domain.subscribers import Subscriber
+from functions.core.french import format_eur
 from functions.core.logs import get_logger
 from functions.core.mailer import MailNotSent, Message
-from functions.core.money import format_eur
 from functions.core.resources import Resources
 from functions.core.store.base import sortable_time
 from functions.core.store.items import Item

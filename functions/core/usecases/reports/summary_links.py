@@ -22,25 +22,17 @@ from __future__ import annotations
 
 import hmac
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from functions.core.clock import PARIS
 from functions.core.domain.subscribers import Subscriber
-from functions.core.errors import Gone, NotFound
+from functions.core.errors import ExpiredLink, Gone, UnknownLink
+from functions.core.french import short_datetime
 from functions.core.mounts import api_url
 from functions.core.resources import Resources
 from functions.core.tokens import sign
 
 LINK_VALIDITY = timedelta(days=7)
 _TOKEN = re.compile(r"([0-9a-f]{12})\.([0-9]{1,12})\.([0-9a-f]{64})")
-
-
-class UnknownSummaryLink(NotFound):
-    slug, title = "lien-inconnu", "Lien inconnu"
-
-
-class ExpiredSummaryLink(Gone):
-    slug, title = "lien-expire", "Lien expiré"
 
 
 class RevokedSummaryLink(Gone):
@@ -62,14 +54,14 @@ def open_summary_link(res: Resources, siren: str, token: str) -> Subscriber:
     """Return the subscriber a link was made for; 404 when forged or for another SIREN, 410 expired or revoked."""
     found = _TOKEN.fullmatch(token)
     if found is None:
-        raise UnknownSummaryLink("Ce lien ne correspond à aucune synthèse.")
+        raise UnknownLink("Ce lien ne correspond à aucune synthèse.")
     subscriber_id, expires = found.group(1), int(found.group(2))
     if not hmac.compare_digest(found.group(3), _signature(res, subscriber_id, siren, expires)):
-        raise UnknownSummaryLink("Ce lien ne correspond à aucune synthèse.")
+        raise UnknownLink("Ce lien ne correspond à aucune synthèse.")
     if res.clock().timestamp() >= expires:
-        ended = datetime.fromtimestamp(expires, PARIS)
-        raise ExpiredSummaryLink(
-            f"Ce lien a expiré le {ended:%d/%m/%Y à %H:%M} ; la synthèse reste disponible par l'API "
+        ended = datetime.fromtimestamp(expires, UTC)
+        raise ExpiredLink(
+            f"Ce lien a expiré le {short_datetime(ended)} ; la synthèse reste disponible par l'API "
             f"(GET /solvency/{siren} avec votre clé) et dans les prochaines alertes."
         )
     subscriber = res.store.subscribers.get_subscriber(subscriber_id)
