@@ -43,10 +43,11 @@ def prepare_site(res: Resources, echo: Callable[[str], Any] = print) -> Any:
     The returned :class:`DebouncedPublisher` (already started) rebuilds and
     republishes the site in the background after changes; ``serve`` stops it.
     """
-    from functions.site.pipeline import build_and_publish, site_target
+    from functions.site.pipeline import publish_changes, publish_full, site_target
     from functions.site.watch import DebouncedPublisher
 
     target = site_target(res.settings, folder=res.settings.site_dir)
     echo(f"building the site into {res.settings.site_dir} ...")
-    build_and_publish(res, target, echo)
-    return DebouncedPublisher(lambda: build_and_publish(res, target), REPUBLISH_DELAY).start()
+    # In full once (the local store may have been reset since the last run), then only what changed.
+    publish_full(res, target, echo)
+    return DebouncedPublisher(lambda: publish_changes(res, target), REPUBLISH_DELAY).start()

@@ -106,31 +106,48 @@ class SiteBuilder:
         return self.build_dir / STATE_FILE
 
     def load_state(self) -> BuildState:
+        """The state of the last build, whose every file is in the output folder (what ``publish --no-build`` needs)."""
         if not (self.out / "index.html").is_file():
             return BuildState()  # a state without its output folder describes nothing: start again
+        return self.saved_state()
+
+    def saved_state(self) -> BuildState:
+        """The state file as it is, whatever the output folder holds (the publisher's starting point)."""
         # A long-lived process (``serve``'s publisher) keeps the state it saved, while the file is unchanged.
         stamp = _stamp(self.state_path)
         if self._kept is not None and self._kept[0] == stamp and stamp is not None:
             return self._kept[1]
-        return BuildState.load(self.state_path)
+        state = BuildState.load(self.state_path)
+        self._kept = (stamp, state) if stamp is not None else None
+        return state
 
-    def build(self, snapshot: SiteSnapshot, inputs: HandwrittenInputs, progress: Progress = SILENT) -> BuildReport:
-        """Build the site for ``snapshot``; return what was rendered, written and deleted."""
+    def build(
+        self,
+        snapshot: SiteSnapshot,
+        inputs: HandwrittenInputs,
+        progress: Progress = SILENT,
+        previous: BuildState | None = None,
+    ) -> BuildReport:
+        """Build the site for ``snapshot`` over ``previous`` (default: the last build); report what it did.
+
+        ``previous`` must be what the state file holds, or an empty state (everything rendered again).
+        """
         # The build allocates millions of short-lived objects and no cycles worth collecting:
         # the cyclic collector would rescan the 100,000 records again and again.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return self._build(snapshot, inputs, progress)
+            return self._build(snapshot, inputs, progress, self.load_state() if previous is None else previous)
         finally:
             if collecting:
                 gc.enable()
 
-    def _build(self, snapshot: SiteSnapshot, inputs: HandwrittenInputs, progress: Progress) -> BuildReport:
+    def _build(
+        self, snapshot: SiteSnapshot, inputs: HandwrittenInputs, progress: Progress, state: BuildState
+    ) -> BuildReport:
         started = time.perf_counter()
         report = BuildReport()
         self.out.mkdir(parents=True, exist_ok=True)
-        state = self.load_state()
         report.timings["state"] = time.perf_counter() - started
         mark = time.perf_counter()
         mkdocs = ensure_mkdocs(self.build_dir, inputs, self.base_url)
@@ -148,7 +165,8 @@ class SiteBuilder:
         files = self.execute(plan, state, report, progress)
         report.timings["render"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        saved = BuildState(mkdocs.key, files, facts, plan.groups)
+        records = {record.siren: record for record in snapshot.companies}
+        saved = BuildState(mkdocs.key, files, facts, plan.groups, records, snapshot.charter_version)
         saved.save(self.state_path, state)
         self._kept = (_stamp(self.state_path), saved)
         # Deleted after the save: a crash in between leaves a stray file, never a state naming a missing one.

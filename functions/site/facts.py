@@ -13,10 +13,11 @@ import json
 import marshal
 import re
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any, NamedTuple
 
 from functions.core.text import fold, name_suffixes, searchable
-from functions.core.usecases.site_snapshot import CompanyRecord
+from functions.core.usecases.site_snapshot import CharterStanding, CompanyRecord, ListedReport
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -59,6 +60,28 @@ def flat_record(record: CompanyRecord) -> tuple[Any, ...]:
             for line in record.reports
         ),
         (charter.status, charter.version, charter.signed_on.toordinal(), charter.since.toordinal(), charter.reason)
+        if charter
+        else None,
+    )
+
+
+def record_from_flat(flat: tuple[Any, ...]) -> CompanyRecord:
+    """The record that :func:`flat_record` flattened (the build state keeps records so)."""
+    siren, name, city, postal_code, path, outstanding, oldest_due, reports, charter = flat
+    day = date.fromordinal
+    return CompanyRecord(
+        siren=siren,
+        name=name,
+        city=city,
+        postal_code=postal_code,
+        path=path,
+        reports=tuple(
+            ListedReport(day(issue), day(due), amount, rest, day(published) if published else None, reply)
+            for issue, due, amount, rest, published, reply in reports
+        ),
+        outstanding_cents=outstanding,
+        oldest_due=day(oldest_due) if oldest_due else None,
+        charter=CharterStanding(charter[0], charter[1], day(charter[2]), day(charter[3]), charter[4])
         if charter
         else None,
     )

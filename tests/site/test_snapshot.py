@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from functions.core.domain.reports import ReportStatus
 from functions.core.resources import Resources
 from functions.core.store.companies import Company
-from functions.core.usecases.site_snapshot import load_site_snapshot
+from functions.core.usecases.site_snapshot import load_company_records, load_site_snapshot
 from tests.charter.factories import make_signature
 from tests.directory.factories import make_report
 
@@ -48,3 +48,23 @@ def test_a_published_report_and_a_signature_make_company_pages_and_nothing_else_
     assert listed.outstanding_cents == 900_00 and listed.charter is None
     assert signatory.reports == () and signatory.charter is not None
     assert signatory.charter.status in ("active", "outdated") and signatory.name == "Menuiserie Durand SARL"
+
+
+def test_the_records_of_a_few_companies_are_the_ones_the_whole_snapshot_reads(resources: Resources) -> None:
+    store = resources.store
+    store.companies.record_company(Company("552100554", "Société Générale d'Équipement", city="Lyon"), "test")
+    for n, due in enumerate((date(2025, 12, 31), date(2025, 11, 30), date(2026, 1, 15))):
+        report = make_report(
+            id=f"rpt_{n}", number=f"F-{n}", due_date=due, issue_date=date(2025, 10, 1),
+            status=ReportStatus.PUBLISHED, published_at=PUBLISHED_AT,
+        )  # fmt: skip
+        store.reports.file_report(report, actor="test")
+    store.reports.file_report(make_report(id="rpt_x", number="F-x", status=ReportStatus.NOTIFIED), actor="test")
+    store.signatures.record_signature(
+        make_signature(siren="732829320", company_name="Menuiserie Durand SARL"), None,
+        action="signature.signed", actor="test",
+    )  # fmt: skip
+    whole = {record.siren: record for record in load_site_snapshot(resources).companies}
+    few = load_company_records(resources, ["552100554", "732829320", "542065479"])
+    assert few == {**whole, "542065479": None}  # one company page, one way to read it
+    assert [r.due_date for r in whole["552100554"].reports] == sorted(r.due_date for r in whole["552100554"].reports)

@@ -173,6 +173,23 @@ def test_scan_partitions_finds_partitions_by_prefix(backend: ItemBackend) -> Non
     assert backend.scan_partitions("AUDIT#") == ["AUDIT#a", "AUDIT#b"]
 
 
+def test_a_scan_yields_the_items_of_the_kinds_asked_and_its_segments_share_them_out(backend: ItemBackend) -> None:
+    for pk in ["COMPANY#1", "COMPANY#2", "COMPANY#3", "DEBTOR#1", "OTHER#1"]:
+        put(backend, pk, "PROFILE")
+        put(backend, pk, "LISTING#a")
+    kinds = [("COMPANY#", "PROFILE"), ("DEBTOR#", "LISTING#")]
+    whole = sorted((item.pk, item.sk) for item in backend.scan(kinds))
+    assert whole == [
+        ("COMPANY#1", "PROFILE"),
+        ("COMPANY#2", "PROFILE"),
+        ("COMPANY#3", "PROFILE"),
+        ("DEBTOR#1", "LISTING#a"),
+    ]
+    segments = [sorted((item.pk, item.sk) for item in backend.scan(kinds, segment=n, segments=3)) for n in range(3)]
+    assert sorted(key for segment in segments for key in segment) == whole
+    assert list(backend.scan([])) == []
+
+
 def test_a_transaction_may_touch_each_item_once_only(backend: ItemBackend) -> None:
     with pytest.raises(StoreError, match="once at most"):
         backend.transact([Put(Item("A", "1", {})), Delete("A", "1", unconditional=True)])

@@ -20,7 +20,8 @@ from functions.core.store.expiry import Expiring
 from functions.core.store.items import ConditionFailed, ItemBackend, LimitReached
 from functions.core.store.members import Members
 from functions.core.store.moderators import Moderators
-from functions.core.store.outbox import Outbox
+from functions.core.store.outbox import PUBLISH_QUEUE, Marks
+from functions.core.store.public_content import PublicItems
 from functions.core.store.registry import Registry
 from functions.core.store.replays import Replays
 from functions.core.store.replies import Replies
@@ -48,7 +49,8 @@ class Store(Ledger):
     def __init__(self, backend: ItemBackend, clock: Clock = system_clock) -> None:
         super().__init__(backend, clock)
         self.audit = AuditLog(self)
-        self.outbox = Outbox(self)
+        self.outbox = Marks(self)
+        self.site_changes = Marks(self, PUBLISH_QUEUE)
         self.replays = Replays(self)
         self.companies = Companies(self)
         self.signatures = Signatures(self)
@@ -63,6 +65,7 @@ class Store(Ledger):
         self.watchlist = Watchlist(self)
         self.alerts = Alerts(self)
         self.registry = Registry(self)
+        self.public_items = PublicItems(self)
 
 
 def backend_from_url(url: str, *, dynamodb_client: Any = None) -> ItemBackend:

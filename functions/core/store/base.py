@@ -97,12 +97,12 @@ class Repository:
 OUTBOX_QUEUE = "OUTBOX"
 
 
-def stale_mark(siren: str, moment: datetime) -> Put:
-    """Return the write that marks ``siren`` stale (to join a transaction)."""
+def stale_mark(siren: str, moment: datetime, queue: str = OUTBOX_QUEUE) -> Put:
+    """Return the write that marks ``siren`` in ``queue`` (to join a transaction): one mark per company and queue."""
     # A fresh version on every mark lets a consumer detect a mark set behind its back.
     version = time.time_ns()
     at = sortable_time(moment)
-    item = Item(f"OUTBOX#{siren}", "MARK", {"siren": siren, "at": at}, version, OUTBOX_QUEUE, f"{at}#{siren}")
+    item = Item(f"{queue}#{siren}", "MARK", {"siren": siren, "at": at}, version, queue, f"{at}#{siren}")
     return Put(item, unconditional=True)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -296,6 +296,37 @@ class DynamoDbBackend:
             if "LastEvaluatedKey" not in response:
                 return sorted(partitions)
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def scan(self, kinds: Sequence[tuple[str, str]], *, segment: int = 0, segments: int = 1) -> Iterator[Item]:
+        if not kinds:
+            return
+        clauses, values = [], {}
+        for n, (pk_prefix, sk_prefix) in enumerate(kinds):
+            values[f":p{n}"] = {"S": pk_prefix}
+            clause = f"begins_with(pk, :p{n})"
+            if sk_prefix:
+                values[f":s{n}"] = {"S": sk_prefix}
+                clause += f" AND begins_with(sk, :s{n})"
+            clauses.append(f"({clause})")
+        request: dict[str, Any] = {
+            "TableName": self.table,
+            "FilterExpression": " OR ".join(clauses),
+            "ExpressionAttributeValues": values,
+            "ConsistentRead": True,
+        }
+        if segments > 1:
+            request.update(Segment=segment, TotalSegments=segments)
+        while True:
+            response = self._scan_page(request)
+            for attributes in response.get("Items", []):
+                yield _attributes_to_item(attributes)
+            if "LastEvaluatedKey" not in response:
+                return
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    @_guarded
+    def _scan_page(self, request: dict[str, Any]) -> dict[str, Any]:
+        return dict(self.client.scan(**request))
 
     # -- writes ------------------------------------------------------------
     @_guarded

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import wraps
 from typing import Any, Literal, ParamSpec, Protocol, TypeVar
@@ -228,3 +228,10 @@ class ItemBackend(Protocol):
 
     def scan_partitions(self, prefix: str) -> list[str]:
         """Return every distinct ``pk`` starting with ``prefix`` (maintenance jobs only)."""
+
+    def scan(self, kinds: Sequence[tuple[str, str]], *, segment: int = 0, segments: int = 1) -> Iterator[Item]:
+        """Yield the items of one segment of the table whose keys start with one of ``kinds`` (pk, sk prefixes).
+
+        The whole table is read (a full rebuild of the site only): ``segments`` callers, one per
+        ``segment`` in ``range(segments)``, read it in parallel and together see each item once.
+        """

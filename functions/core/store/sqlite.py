@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -219,6 +220,28 @@ class SqliteBackend:
             (prefix, prefix + "\U0010ffff"),
         )
         return [row[0] for row in rows]
+
+    def scan(self, kinds: Sequence[tuple[str, str]], *, segment: int = 0, segments: int = 1) -> Iterator[Item]:
+        clauses, params = [], []
+        for pk_prefix, sk_prefix in kinds:
+            parts = []
+            for column, prefix in (("pk", pk_prefix), ("sk", sk_prefix)):
+                low, high = key_bounds(prefix, None, None)
+                if low is not None and high is not None:
+                    parts.append(f"{column} BETWEEN ? AND ?")
+                    params += [low, high]
+            clauses.append("(" + (" AND ".join(parts) or "1") + ")")
+        if not clauses:
+            return
+        rows = self._scan_rows(f"SELECT {_COLUMNS} FROM items WHERE {' OR '.join(clauses)}", params)
+        for row in rows:
+            # Segments by partition, as DynamoDB's: a partition's items all fall in one segment.
+            if segments == 1 or zlib.crc32(row[0].encode()) % segments == segment:
+                yield _row_to_item(row)
+
+    @_guarded
+    def _scan_rows(self, sql: str, params: list[Any]) -> list[Any]:
+        return self._connect().execute(sql, params).fetchall()
 
     # -- writes ------------------------------------------------------------
     @_guarded

@@ -24,11 +24,17 @@ Refresher = Callable[[Resources, str], None]
 log = get_logger("propagation")
 
 
+def mark_for_publication(res: Resources, siren: str) -> None:
+    """Hand the company on to the site's publisher, which reads only the companies so marked."""
+    res.store.site_changes.mark_now(siren)
+
+
 def refreshers() -> list[Refresher]:
     """Return the refreshers, in the order they must run for one company."""
     # The registry's identity first (every surface shows it), then the charter's standing
-    # (summaries and site pages show it).
-    return [align_identity, refresh_charter_standing, refresh_summary]
+    # (summaries and site pages show it); the publisher last, once the company's data is settled.
+    # Every change that marks a company (any commit naming it) reaches the site this way.
+    return [align_identity, refresh_charter_standing, refresh_summary, mark_for_publication]
 
 
 def refresh_company(res: Resources, siren: str) -> None:

@@ -15,7 +15,7 @@ and purged reports never reach a record.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,8 +30,6 @@ from functions.core.domain.charter import (
 from functions.core.domain.visibility import PublicInvoice, public_company
 from functions.core.resources import Resources
 from functions.core.store.companies import Company
-
-REGISTER_PAGE = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,31 +138,52 @@ def company_record(
     )
 
 
-def _all_signatures(res: Resources) -> Iterator[Signature]:
-    cursor: str | None = None
-    while True:
-        page, cursor = res.store.signatures.list_signatures(limit=REGISTER_PAGE, cursor=cursor)
-        yield from page
-        if cursor is None:
-            return
-
-
 def load_site_snapshot(res: Resources) -> SiteSnapshot:
-    """Read every company that has a public page: listed in the directory or in the charter register."""
+    """Read every company that has a public page (listed in the directory or in the charter register) at once.
+
+    One parallel pass over the table (``store.public_items``), not a read per company.
+    """
     today = today_in_paris(res.clock())
     catalog = load_charter()
-    signatures = {signature.siren: signature for signature in _all_signatures(res)}
-    listed = set(res.store.reports.list_listed_sirens())
+    content = res.store.public_items.read_all()
     records = []
-    for siren in sorted(listed | set(signatures)):
-        signature = signatures.get(siren)
+    for siren in sorted(set(content.invoices) | set(content.signatures)):
+        signature = content.signatures.get(siren)
         record = company_record(
             siren,
-            company=res.store.companies.get_company(siren),
-            invoices=res.store.reports.list_public_invoices(siren) if siren in listed else (),
+            company=content.companies.get(siren),
+            invoices=content.invoices.get(siren, ()),
             standing=charter_standing(signature, catalog, today) if signature else None,
             signature_name=signature.company_name if signature else "",
         )
         if record is not None:
             records.append(record)
     return SiteSnapshot(as_of=today, charter_version=catalog.current(today).version, companies=tuple(records))
+
+
+def charter_version_in_force(res: Resources) -> str:
+    """The charter version the site shows as current today (every page names it)."""
+    return load_charter().current(today_in_paris(res.clock())).version
+
+
+def load_company_records(res: Resources, sirens: Iterable[str]) -> dict[str, CompanyRecord | None]:
+    """Read the records of a few companies (the ones that changed): a few requests each, None when not public."""
+    today = today_in_paris(res.clock())
+    catalog = load_charter()
+    found: dict[str, CompanyRecord | None] = {}
+    for siren in sorted(set(sirens)):
+        signature = res.store.signatures.get_signature(siren)
+        found[siren] = _read_record(res, siren, signature, catalog, today)
+    return found
+
+
+def _read_record(
+    res: Resources, siren: str, signature: Signature | None, catalog: CharterCatalog, today: date
+) -> CompanyRecord | None:
+    return company_record(
+        siren,
+        company=res.store.companies.get_company(siren),
+        invoices=res.store.reports.list_public_invoices(siren),
+        standing=charter_standing(signature, catalog, today) if signature else None,
+        signature_name=signature.company_name if signature else "",
+    )

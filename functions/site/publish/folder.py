@@ -15,9 +15,18 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from functions.site.facts import digest
-from functions.site.publish.common import FileInfo, Manifest, Published, decode_manifest, encode_manifest
+from functions.site.publish.common import (
+    FileInfo,
+    Manifest,
+    Published,
+    decode_manifest,
+    encode_manifest,
+    pack_state,
+    unpack_state,
+)
 
 MANIFEST = ".ardoise-publication.json"
+STATE = ".ardoise-build-state.sqlite.gz"
 _Stat = tuple[int, int, int]
 
 
@@ -69,6 +78,26 @@ class FolderTarget:
             while folder != self.root and folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
                 folder = folder.parent
+
+    def state_stamp(self) -> str | None:
+        try:
+            return digest((self.root / STATE).read_bytes())
+        except FileNotFoundError:
+            return None
+
+    def read_state(self, destination: Path) -> str | None:
+        try:
+            data = (self.root / STATE).read_bytes()
+        except FileNotFoundError:
+            return None
+        unpack_state(data, destination)
+        return digest(data)
+
+    def write_state(self, source: Path) -> str:
+        data = pack_state(source)
+        self.root.mkdir(parents=True, exist_ok=True)
+        _atomic_write(self.root / STATE, data)
+        return digest(data)
 
     def _digest(self, path: str, file: Path) -> str:
         stat = _stat(file)

@@ -11,11 +11,22 @@ gives a new ETag, which is all the publisher relies on.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from functions.site.publish.common import FileInfo, Manifest, Published, chunks, decode_manifest, encode_manifest
+from functions.site.publish.common import (
+    FileInfo,
+    Manifest,
+    Published,
+    chunks,
+    decode_manifest,
+    encode_manifest,
+    pack_state,
+    unpack_state,
+)
 
 MANIFEST_KEY = ".ardoise/publication.json"
+STATE_KEY = ".ardoise/build-state.sqlite.gz"
 DELETE_BATCH = 1_000
 
 
@@ -67,6 +78,30 @@ class S3Target:
             CacheControl=info.cache_control,
             Metadata={"ardoise-digest": info.digest},
         )
+        return _etag(answer["ETag"])
+
+    def state_stamp(self) -> str | None:
+        try:
+            answer = self.client.head_object(Bucket=self.bucket, Key=self.key(STATE_KEY))
+        except self.client.exceptions.ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise
+        return _etag(answer["ETag"])
+
+    def read_state(self, destination: Path) -> str | None:
+        try:
+            answer = self.client.get_object(Bucket=self.bucket, Key=self.key(STATE_KEY))
+        except self.client.exceptions.NoSuchKey:
+            return None
+        unpack_state(answer["Body"].read(), destination)
+        return _etag(answer["ETag"])
+
+    def write_state(self, source: Path) -> str:
+        answer = self.client.put_object(
+            Bucket=self.bucket, Key=self.key(STATE_KEY), Body=pack_state(source),
+            ContentType="application/gzip", CacheControl="no-store",
+        )  # fmt: skip
         return _etag(answer["ETag"])
 
     def delete(self, paths: list[str]) -> None:
