@@ -132,9 +132,9 @@ def publish_changes(
 ) -> Publication:
     """Publish what changed since the last publish: the tick's, ``serve``'s and ``ardoise publish``'s way.
 
-    Reads the companies marked since (``store.site_changes``; those still waiting for their
-    refresh in ``store.outbox`` too, so that a change does not wait for another stage's tick), a few
-    requests each; takes every other company from the build state kept beside the site; renders
+    Reads the companies marked since (``store.site_changes``: the propagation hands each changed
+    company on once refreshed), a few requests each; takes every other company from the build
+    state kept beside the site; renders
     and uploads only what the changes touch, then clears the marks it read. Without a state (a
     first publish) or when the charter version in force changed (every signatory's standing may
     have), it publishes everything from the store instead (:func:`publish_full`).
@@ -150,8 +150,7 @@ def publish_changes(
         deadline = time.monotonic() + PUBLISH_BUDGET_SECONDS
         while True:
             marks = res.store.site_changes.list_marked(CHANGES_PER_PASS)
-            waiting = res.store.outbox.list_marked(CHANGES_PER_PASS)
-            sirens = {mark.data["siren"] for mark in [*marks, *waiting]}
+            sirens = {mark.data["siren"] for mark in marks}
             previous, stamp = _publish_pass(
                 res, builder, target, beside=(previous, stamp), sirens=sirens, publication=publication,
                 echo=echo, progress=progress,
