@@ -61,7 +61,7 @@ from functions.core.usecases.reports.solvency import refresh_summary  # noqa: E4
 from functions.core.usecases.reports.subscribers import create_subscriber  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
-FUNCTIONS = ("directory", "charter", "reports")
+FUNCTIONS = ("directory", "charter", "reports", "einvoice")
 PLANS = "bench:1000000000"
 _WORDS = (
     "Boulangerie",

@@ -3,14 +3,15 @@
 # run-time dependencies, and fail when one is over the size limit.
 # Usage: scripts/package_lambda.sh [STAGE...]   (default: every stage)
 # Environment: LAMBDA_VENV (default .venv-lambda), OUT_DIR (default build), MAX_MIB (default 10 for the
-# API stages; the publisher, which carries MkDocs and its theme, is held to 45, under Lambda's 50 MiB).
+# API stages; the publisher, which carries MkDocs and its theme, is held to 45, under Lambda's 50 MiB;
+# the einvoice stage, which carries factur-x, lxml, pypdf and the official XSDs, to 20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LAMBDA_VENV=${LAMBDA_VENV:-.venv-lambda}
 OUT_DIR=${OUT_DIR:-build}
 PYTHON=${PYTHON:-python3}
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(directory charter reports publisher)
+[ ${#stages[@]} -gt 0 ] || stages=(directory charter reports einvoice publisher)
 
 make_venv() {  # make_venv DIR [EXTRA_REQUIREMENT...]
     local venv=$1
@@ -35,6 +36,10 @@ for stage in "${stages[@]}"; do
         mapfile -t site_deps < <("$PYTHON" -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["site"]))')
         venv=$LAMBDA_VENV-publisher max_mib=${PUBLISHER_MAX_MIB:-45}
         make_venv "$venv" "${site_deps[@]}"
+    elif [ "$stage" = einvoice ]; then
+        mapfile -t einvoice_deps < <("$PYTHON" -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["einvoice"]))')
+        venv=$LAMBDA_VENV-einvoice max_mib=${EINVOICE_MAX_MIB:-20}
+        make_venv "$venv" "${einvoice_deps[@]}"
     else
         make_venv "$venv"
     fi

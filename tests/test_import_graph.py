@@ -46,12 +46,15 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         ),
     ),
     ("domain", ("functions.core.domain",)),
-    ("settings and adapters", ("functions.core.config", "functions.core.mailer", "functions.core.registry")),
+    (
+        "settings and adapters",
+        ("functions.core.config", "functions.core.mailer", "functions.core.registry", "functions.core.einvoices"),
+    ),
     ("store", ("functions.core.store",)),
     ("resources", ("functions.core.resources",)),
     ("use cases", ("functions.core.usecases", "functions.core.badge")),
     ("http edge", ("functions.core.http", "functions.core.idempotency")),
-    ("functions' apps", ("functions.charter", "functions.directory", "functions.reports")),
+    ("functions' apps", ("functions.charter", "functions.directory", "functions.reports", "functions.einvoice")),
     ("site", ("functions.site", "functions.publisher")),
     ("local", ("functions.local",)),
     ("cli", ("functions.cli",)),
@@ -62,6 +65,7 @@ SEPARATE_FUNCTIONS: tuple[tuple[str, ...], ...] = (
     ("functions.charter",),
     ("functions.directory",),
     ("functions.reports",),
+    ("functions.einvoice",),
     ("functions.publisher", "functions.site"),
 )
 
@@ -76,6 +80,7 @@ SDK_USERS = frozenset(
         "functions.site.state",  # the site builder's own state database
         "functions.site.publish.s3",
         "functions.core.registry.s3",  # the registry files an operator drops in S3
+        "functions.core.einvoices.remote",  # invokes the einvoice stage's Lambda
     }
 )
 # Only the HTTP edge and the routes read the request; everything below them is given values.

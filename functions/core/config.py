@@ -104,6 +104,12 @@ def _evidence_url(raw: str) -> str:
     raise ValueError("must be folder:PATH or s3://BUCKET/PREFIX")
 
 
+def _einvoice_reader(raw: str) -> str:
+    if raw == "inprocess" or (raw.startswith("lambda:") and len(raw) > len("lambda:")):
+        return raw
+    raise ValueError("must be inprocess or lambda:FUNCTION_NAME")
+
+
 def _production_problems(values: Mapping[str, Any]) -> list[str]:
     problems = []
     for setting in SETTINGS:
@@ -257,6 +263,16 @@ SETTINGS: tuple[Setting, ...] = (
         needed_in_production=Needed("s3://", "an S3 bucket"),
     ),
     Setting(
+        "ARDOISE_EINVOICE_READER",
+        "einvoice_reader",
+        "inprocess",
+        "Who reads a cited e-invoice (Factur-X, CII, UBL): `inprocess` (needs the `einvoice` extra) or "
+        "`lambda:FUNCTION_NAME`, the einvoice stage invoked with the file's evidence key.",
+        _einvoice_reader,
+        # Zappa names a stage's function PROJECT-STAGE.
+        production_default="lambda:ardoise-einvoice",
+    ),
+    Setting(
         "ARDOISE_LETTERS_TO",
         "letters_to",
         "courrier@ardoise.localhost",
@@ -337,6 +353,7 @@ class Settings:
     ecb_rates: tuple[RateChange, ...]
     penalty_points: Decimal
     evidence_url: str
+    einvoice_reader: str
     letters_to: str
     reply_link_days: int
     webhook_allow_private: bool

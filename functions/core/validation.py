@@ -173,8 +173,23 @@ def _multi_line(value: str) -> str:
     return value
 
 
+# The whitespace XML allows between elements; any other control character is not XML at all.
+_XML_SPACE = frozenset("\t\n\r")
+
+
+def _xml_document(value: str) -> str:
+    if any(c not in _XML_SPACE and _is_control(c) for c in value):
+        raise PydanticCustomError(
+            "texte_invalide", "Ce document XML contient un caractère de contrôle (seuls tabulations et retours admis)."
+        )
+    return value
+
+
 SingleLine = Annotated[str, AfterValidator(_single_line)]
 """One line of text (names, numbers, references): no control character at all, not even a line feed."""
 
 MultiLine = Annotated[str, BeforeValidator(_unify_line_ends), AfterValidator(_multi_line)]
 """Free text over several lines: line feeds allowed (CRLF unified), no other control character."""
+
+XmlDocument = Annotated[str, AfterValidator(_xml_document)]
+"""An XML document sent as a JSON string (a CDAR message): tabs and line breaks allowed, no other control."""

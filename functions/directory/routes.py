@@ -12,7 +12,16 @@ from functions.core.domain.reports import DisputeReason
 from functions.core.domain.rules import Draft
 from functions.core.errors import FieldError, Problem, UnsupportedMediaType, ValidationFailed
 from functions.core.http import PROBLEM_MIMETYPE, Api, resources
-from functions.core.usecases.directory import codes, filing, listing, members, moderation, progress, replies
+from functions.core.usecases.directory import (
+    codes,
+    filing,
+    invoice_status,
+    listing,
+    members,
+    moderation,
+    progress,
+    replies,
+)
 from functions.core.validation import SirenPath
 from functions.directory import pages, views
 from functions.directory.auth import current_member, current_member_or_moderator, current_moderator
@@ -23,6 +32,8 @@ from functions.directory.schemas import (
     DebtorAction,
     DebtorReportOut,
     EvidenceRequest,
+    InvoiceStatusAnswer,
+    InvoiceStatusIn,
     MemberCredentials,
     MemberDecisionIn,
     MemberOut,
@@ -200,6 +211,46 @@ def record_payment(report_id: str, principal: Member, body: PaymentIn) -> Report
         resources(), principal, report_id, amount_cents=body.amount_cents, paid_on=body.paid_on
     )
     return views.report_out(report)
+
+
+@api.route(
+    "/reports/<report_id>/invoice-status",
+    "POST",
+    summary="Transmettre un statut du cycle de vie de la facture électronique (code et date, ou message CDAR) : "
+    "207 « En litige » ou 210 « Refusée » gèlent le signalement, 211 « Paiement transmis » ou 212 « Encaissée » "
+    "le règlent, les autres sont enregistrés sans effet.",
+    body=InvoiceStatusIn,
+    responses={200: InvoiceStatusAnswer},
+    security="memberToken",
+    problems=(403, 404, 409, 422),
+    auth=current_member,
+)
+def send_invoice_status(report_id: str, principal: Member, body: InvoiceStatusIn) -> InvoiceStatusAnswer:
+    if body.cdar is not None and (body.code is not None or body.date is not None):
+        raise ValidationFailed(
+            "Deux formes à la fois.",
+            [FieldError("cdar", "cdar_ou_code", "Envoyez soit le message CDAR, soit le code et la date du statut.")],
+        )
+    if body.cdar is None:
+        missing = [name for name, value in (("code", body.code), ("date", body.date)) if value is None]
+        if missing:
+            raise ValidationFailed(
+                "Certains champs manquent.",
+                [
+                    FieldError(name, "missing", "Indiquez le code et la date du statut, ou le message CDAR.")
+                    for name in missing
+                ],
+            )
+    received = invoice_status.receive_invoice_status(
+        resources(),
+        principal,
+        report_id,
+        code=body.code,
+        on=body.date,
+        note=body.note,
+        cdar=body.cdar.encode() if body.cdar is not None else None,
+    )
+    return views.invoice_status_answer(received)
 
 
 @api.route(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt  # a field named ``date`` cannot be annotated with the bare name
 from datetime import date, datetime
 from typing import Literal
 
 from pydantic import Field
 
 from functions.core.domain.reports import DisputeReason, ModerationDecision, NoticeChannel
-from functions.core.validation import Cents, Email, Model, MultiLine, SingleLine, Siren
+from functions.core.validation import Cents, Email, Model, MultiLine, SingleLine, Siren, XmlDocument
 
 # -- members ---------------------------------------------------------------
 
@@ -167,6 +168,15 @@ class FlagOut(Model):
     message: str
 
 
+class InvoiceStatusOut(Model):
+    code: int
+    label: str = Field(description="Libellé du statut (« En litige », « Encaissée »…).")
+    date: dt.date
+    received_at: datetime
+    note: str
+    from_cdar: bool
+
+
 class ReportOut(Model):
     """Un signalement, tel que le voient son créancier et les modérateurs."""
 
@@ -199,6 +209,45 @@ class ReportOut(Model):
     moderation: ModerationOut | None
     earlier_disputes: list[EarlierDisputeOut]
     flags: list[FlagOut]
+    invoice_statuses: list[InvoiceStatusOut] = Field(
+        description="Statuts du cycle de vie de la facture électronique reçus, dans l'ordre de réception."
+    )
+
+
+class InvoiceStatusIn(Model):
+    """Un statut du cycle de vie de la facture électronique signalée : son code et sa date, ou le message CDAR."""
+
+    code: int | None = Field(
+        default=None,
+        ge=100,
+        le=999,
+        description="Code du statut (200 à 214) : 207 ou 210 gèlent le signalement, 211 ou 212 le règlent, "
+        "les autres sont enregistrés sans effet (statut_facture_inconnu sinon).",
+    )
+    date: dt.date | None = Field(
+        default=None, description="Date du statut, de la date de la facture à aujourd'hui (date_de_statut_invalide)."
+    )
+    note: MultiLine = Field(default="", max_length=1000, description="Motif du statut, pour la modération.")
+    cdar: XmlDocument | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200_000,
+        description="Le message CDAR (XML) du statut, à la place de code et date : y sont lus le code (MDT-105), "
+        "la date (MDT-78), le numéro de facture (MDT-87, cdar_autre_facture s'il diffère) et le motif "
+        "(cdar_illisible s'il n'est pas lisible).",
+    )
+
+
+class InvoiceStatusAnswer(Model):
+    """Ce qu'a fait le statut reçu, et le signalement tel qu'il est désormais."""
+
+    effect: Literal["disputed", "settled", "recorded"] = Field(
+        description="disputed : gelé jusqu'à la décision d'un modérateur ; settled : réglé ; recorded : enregistré "
+        "sans effet."
+    )
+    detail: str
+    status: InvoiceStatusOut
+    report: ReportOut
 
 
 class PaymentIn(Model):

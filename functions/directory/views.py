@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from functions.core.domain.einvoice import InvoiceStatus
 from functions.core.domain.reports import DecidedDispute, Dispute, Moderation, Report, ReportStatus
 from functions.core.domain.rules import FLAG_MESSAGES
 from functions.core.domain.visibility import PublicInvoice
+from functions.core.usecases.directory.invoice_status import StatusReceived
 from functions.core.usecases.directory.listing import CompanyPage, SearchHit
 from functions.core.usecases.directory.replies import DebtorPage
 from functions.directory.schemas import (
@@ -17,6 +19,8 @@ from functions.directory.schemas import (
     EarlierDisputeOut,
     EvidenceOut,
     FlagOut,
+    InvoiceStatusAnswer,
+    InvoiceStatusOut,
     ModerationOut,
     PaymentOut,
     PenaltyPeriodOut,
@@ -90,6 +94,28 @@ def report_out(report: Report) -> ReportOut:
         moderation=_moderation(report.moderation),
         earlier_disputes=[_earlier(decided) for decided in report.earlier_disputes],
         flags=[FlagOut(code=flag, message=FLAG_MESSAGES.get(flag, flag)) for flag in report.flags],
+        invoice_statuses=[invoice_status_out(status) for status in report.invoice_statuses],
+    )
+
+
+def invoice_status_out(status: InvoiceStatus) -> InvoiceStatusOut:
+    return InvoiceStatusOut(
+        code=status.code,
+        label=status.label,
+        date=status.on,
+        received_at=status.received_at,
+        note=status.note,
+        from_cdar=status.from_cdar,
+    )
+
+
+def invoice_status_answer(received: StatusReceived) -> InvoiceStatusAnswer:
+    """What a lifecycle status did, for the creditor that sent it."""
+    return InvoiceStatusAnswer(
+        effect=received.effect.value,
+        detail=received.detail,
+        status=invoice_status_out(received.status),
+        report=report_out(received.report),
     )
 
 

@@ -83,7 +83,7 @@ def body_of(response: dict[str, Any]) -> Any:
     return json.loads(response["body"])
 
 
-@pytest.mark.parametrize("stage", ["directory", "charter", "reports", "publisher"], indirect=True)
+@pytest.mark.parametrize("stage", ["directory", "charter", "reports", "einvoice", "publisher"], indirect=True)
 def test_health_answers_through_the_lambda_handler(stage: str) -> None:
     response = invoke(f"{stage}_health.json")
     assert response["statusCode"] == 200
@@ -139,6 +139,7 @@ def test_the_directory_stage_schedules_the_tick_every_15_minutes() -> None:
     events = stage_setting("directory", "events")
     assert {"function": "functions.directory.jobs.tick", "expression": "rate(15 minutes)"} in events
     assert stage_setting("charter", "events") == [] and stage_setting("reports", "events") == []
+    assert stage_setting("einvoice", "events") == []
 
 
 def test_only_the_publisher_stage_builds_the_site() -> None:
@@ -152,7 +153,7 @@ def test_only_the_publisher_stage_builds_the_site() -> None:
     assert "site" not in stage_setting("publisher", "exclude")
 
 
-@pytest.mark.parametrize("stage", ["directory", "charter", "reports", "publisher"])
+@pytest.mark.parametrize("stage", ["directory", "charter", "reports", "einvoice", "publisher"])
 def test_every_stage_targets_eu_west_3_on_python_311_and_its_own_app(stage: str) -> None:
     assert stage_setting(stage, "aws_region") == "eu-west-3"
     assert stage_setting(stage, "runtime") == "python3.11"

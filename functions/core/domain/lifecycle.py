@@ -3,7 +3,9 @@
     submitted -> notified -> published -> settled
     side roads: notified|published -> disputed -> published/notified (upheld) | rejected;
                 any open status -> withdrawn (creditor), settled (full payment),
-                unlisted (a partial payment leaves less than the minimum amount owed)
+                unlisted (a partial payment leaves less than the minimum amount owed);
+                e-invoice lifecycle: 207/210 -> disputed (even before the notice: upheld,
+                the report then goes back to it), 211/212 -> settled, others recorded
 
 The debtor contests once (a moderator's decision on a contest is final), but
 may declare a payment whenever the report is listed, about to be, or disputed:
@@ -20,12 +22,14 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from functions.core.clock import today_in_paris
+from functions.core.domain.einvoice import INVOICE_STATUS_LABELS, InvoiceStatus, StatusEffect, effect_of
 from functions.core.domain.reports import (
     OPEN_STATUSES,
     OWED_STATUSES,
     DebtorNotice,
     Dispute,
     DisputeKind,
+    DisputeReason,
     Moderation,
     ModerationDecision,
     NoticeMedium,
@@ -227,7 +231,75 @@ def moderated(report: Report, moderation: Moderation, now: datetime) -> Report:
     decided = replace(report, moderation=moderation)
     if moderation.decision is ModerationDecision.REJECTED:
         return replace(decided, status=ReportStatus.REJECTED, closed_at=now)
+    if report.notified_at is None:
+        # Frozen by an e-invoice status before its notice went out: the notice goes out now.
+        return replace(decided, status=ReportStatus.SUBMITTED)
     if report.publish_after is not None and report.publish_after > now:
         # The debtor keeps what is left of its grace period.
         return replace(decided, status=ReportStatus.NOTIFIED)
     return replace(decided, status=ReportStatus.PUBLISHED, published_at=report.published_at or now)
+
+
+# What each freezing status says, for the moderator (a refused invoice is said not owed).
+_FREEZING_REASONS = {207: DisputeReason.OTHER, 210: DisputeReason.NOT_OWED}
+
+
+def invoice_status_received(report: Report, status: InvoiceStatus, *, min_listed_cents: int) -> Report | None:
+    """A lifecycle status of the reported e-invoice: 207/210 freeze the report, 211/212 settle it, others are kept.
+
+    Frozen, the report is disputed as by a contest (off the listing, in the
+    moderator's queue); a report already disputed only records the status.
+    Settled, it is as if the creditor recorded the full outstanding amount paid
+    on the status's date. The same status (code and date) sent again changes
+    nothing: None.
+    """
+    if status.code not in INVOICE_STATUS_LABELS:
+        raise RuleNotMet(
+            "Statut de facture inconnu.",
+            [
+                FieldError(
+                    "code",
+                    "statut_facture_inconnu",
+                    f"Le statut {status.code} n'est pas un statut du cycle de vie des factures électroniques "
+                    f"(de {min(INVOICE_STATUS_LABELS)} à {max(INVOICE_STATUS_LABELS)}).",
+                )
+            ],
+        )
+    if status.on > today_in_paris(status.received_at) or status.on < report.invoice.issue_date:
+        raise RuleNotMet(
+            "Date de statut invalide.",
+            [
+                FieldError(
+                    "date",
+                    "date_de_statut_invalide",
+                    "La date du statut doit être passée et suivre la date de la facture.",
+                )
+            ],
+        )
+    if any(s.code == status.code and s.on == status.on for s in report.invoice_statuses):
+        return None
+    effect = effect_of(status.code)
+    recorded = replace(report, invoice_statuses=(*report.invoice_statuses, status))
+    if effect is StatusEffect.SETTLED:
+        return payment_recorded(
+            recorded,
+            amount_cents=report.outstanding_cents,
+            paid_on=status.on,
+            now=status.received_at,
+            actor=status.received_by,
+            min_listed_cents=min_listed_cents,
+        )
+    if effect is StatusEffect.DISPUTED and report.status is not ReportStatus.DISPUTED:
+        _require(report, OPEN_STATUSES, f"geler ce signalement (statut {status.code})")
+        text = f"Cycle de vie de la facture électronique : {status.describe()}."
+        if status.note:
+            text += f" Motif : {status.note}"
+        dispute = Dispute(
+            DisputeKind.INVOICE_STATUS,
+            _FREEZING_REASONS[status.code],
+            text,
+            status.received_at,
+            was_published=report.status is ReportStatus.PUBLISHED,
+        )
+        return _opened(recorded, dispute)
+    return recorded

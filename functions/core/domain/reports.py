@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from functions.core.domain.einvoice import InvoiceStatus
+
 
 class ReportStatus(StrEnum):
     """Where a report stands in its life."""
@@ -86,10 +88,12 @@ class Payment:
 
 
 class DisputeKind(StrEnum):
-    """What the debtor said through its private link."""
+    """What the debtor said through its private link, or its e-invoice's lifecycle."""
 
     DISPUTE = "dispute"
     PAYMENT_DECLARED = "payment_declared"
+    # Not the debtor's link: the invoice's e-invoicing lifecycle said 207 "En litige" or 210 "Refusée".
+    INVOICE_STATUS = "invoice_status"
 
 
 class DisputeReason(StrEnum):
@@ -218,6 +222,8 @@ class Report:
     # which opens the report to its creditor and would let the public correlate.
     public_ref: str = ""
     earlier_disputes: tuple[DecidedDispute, ...] = ()
+    # The e-invoice lifecycle statuses its creditor sent, in the order received.
+    invoice_statuses: tuple[InvoiceStatus, ...] = ()
 
     def decided_disputes(self) -> tuple[DecidedDispute, ...]:
         """Every dispute a moderator decided, the oldest first."""

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from functions.core.domain.einvoice import InvoiceStatus
 from functions.core.domain.reports import (
     AmicableSteps,
     DebtorNotice,
@@ -124,6 +125,28 @@ def _read_moderation(data: Mapping[str, Any] | None) -> Moderation | None:
     )
 
 
+def _invoice_status(status: InvoiceStatus) -> dict[str, Any]:
+    return {
+        "code": status.code,
+        "on": _day(status.on),
+        "received_at": _moment(status.received_at),
+        "received_by": status.received_by,
+        "note": status.note,
+        "from_cdar": status.from_cdar,
+    }
+
+
+def _read_invoice_status(data: Mapping[str, Any]) -> InvoiceStatus:
+    return InvoiceStatus(
+        code=int(data["code"]),
+        on=date.fromisoformat(data["on"]),
+        received_at=datetime.fromisoformat(data["received_at"]),
+        received_by=data["received_by"],
+        note=data.get("note", ""),
+        from_cdar=bool(data.get("from_cdar", False)),
+    )
+
+
 def report_to_data(report: Report) -> dict[str, Any]:
     """Return the JSON-ready form of a report (its version is the item's, not data)."""
     return {
@@ -172,6 +195,7 @@ def report_to_data(report: Report) -> dict[str, Any]:
         "earlier_disputes": [
             {"dispute": _dispute(d.dispute), "moderation": _moderation(d.moderation)} for d in report.earlier_disputes
         ],
+        "invoice_statuses": [_invoice_status(s) for s in report.invoice_statuses],
     }
 
 
@@ -228,6 +252,7 @@ def report_from_data(data: Mapping[str, Any], version: int) -> Report:
         moderation=_read_moderation(data.get("moderation")),
         public_ref=data.get("public_ref") or legacy_public_ref(data["id"]),
         earlier_disputes=tuple(_read_decided(d) for d in data.get("earlier_disputes", ())),
+        invoice_statuses=tuple(_read_invoice_status(s) for s in data.get("invoice_statuses", ())),
     )
 
 

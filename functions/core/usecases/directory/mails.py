@@ -12,7 +12,7 @@ the body says which invoice it is about.
 from __future__ import annotations
 
 from functions.core.clock import today_in_paris
-from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeKind, ModerationDecision, Report
+from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeKind, ModerationDecision, Report, ReportStatus
 from functions.core.domain.visibility import is_listed
 from functions.core.french import format_eur, long_date, short_date
 from functions.core.mailer import Message
@@ -129,6 +129,8 @@ def _decided_what(report: Report) -> tuple[str, bool]:
     assert dispute is not None
     if dispute.kind is DisputeKind.PAYMENT_DECLARED:
         return "la déclaration de paiement", False
+    if dispute.kind is DisputeKind.INVOICE_STATUS:
+        return "la contestation de la facture électronique", False
     if dispute.paid_on is not None:  # a payment declared while the contest was pending joined it
         return "la contestation et la déclaration de paiement", True
     return "la contestation", False
@@ -149,6 +151,11 @@ def decision_outcome(before: Report, after: Report) -> str:
             else "Il n'a jamais été publié et ne le sera pas."
         )
         return f"{what.capitalize()} {verb} été {agreed} : le signalement est rejeté. {fate}"
+    if after.status is ReportStatus.SUBMITTED:  # frozen before its notice: it goes out now
+        return (
+            f"{what.capitalize()} n'{verb} pas été {agreed} : le signalement est maintenu. "
+            "Le débiteur va en être avisé ; il ne sera publié qu'à la fin de son délai de réponse, sauf règlement."
+        )
     if is_listed(after):
         fate = (
             "Il est de nouveau publié sur l'annuaire."
@@ -191,7 +198,8 @@ Note du modérateur :
     about = f"Au sujet de {_invoice(report)} signalée par {report.creditor.name}."
     debtor_text = f"Madame, Monsieur,\n\n{about}\n{body}{link}\n{SIGNATURE}"
     messages = [creditor]
-    if report.debtor.email:
+    # A debtor never told of the report (frozen before its notice) does not hear of it from a decision.
+    if report.debtor.email and before.notified_at is not None:
         what, _ = _decided_what(report)
         subject = "Décision de modération sur votre " + what.removeprefix("la ")
         messages.append(Message(to=report.debtor.email, subject=subject, text=debtor_text))

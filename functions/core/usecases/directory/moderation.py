@@ -42,7 +42,7 @@ def decide(res: Resources, moderator: Moderator, report_id: str, decision: Moder
     assert changed is not None
     before, report = changed
     url = None
-    if decision is ModerationDecision.UPHELD and report.debtor.email:
+    if decision is ModerationDecision.UPHELD and report.debtor.email and report.notified_at is not None:
         url, _ = issue_reply_link(res, report)
     for message in mails.decision_messages(before, report, url):
         res.mailer.send(message)

@@ -112,12 +112,17 @@ def record_payment(res: Resources, member: Member, report_id: str, *, amount_cen
     changed = change_report(res, report_id, change, actor=f"member:{member.id}", action="report.payment_recorded")
     assert changed is not None
     before, report = changed
-    told = report.debtor.email and before.status is not ReportStatus.SUBMITTED
-    if told and report.status is ReportStatus.SETTLED:
+    tell_debtor_of_payment(res, before, report)
+    return report
+
+
+def tell_debtor_of_payment(res: Resources, before: Report, report: Report) -> None:
+    """E-mail a debtor that was told of the report what a recorded payment changed: settled, or off the listing."""
+    told = report.debtor.email and before.notified_at is not None
+    if told and report.status is ReportStatus.SETTLED and before.status is not ReportStatus.SETTLED:
         res.mailer.send(mails.closed_to_debtor(report, settled=True))
     elif told and report.status is ReportStatus.UNLISTED and before.status is not ReportStatus.UNLISTED:
-        res.mailer.send(mails.unlisted_to_debtor(report, minimum))
-    return report
+        res.mailer.send(mails.unlisted_to_debtor(report, res.settings.min_amount_cents))
 
 
 def withdraw_report(res: Resources, member: Member, report_id: str) -> Report:
