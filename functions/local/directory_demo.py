@@ -1,8 +1,9 @@
 """Demo reports for the directory: one of each state the visibility rule tells apart.
 
 Listed (one with the debtor's public reply and a partial payment), a dispute in
-moderation from the grace period, a report rejected by the moderator after it
-was listed, one settled, one paid down to 10 EUR (unlisted), one withdrawn
+moderation from the grace period, a listed report frozen by its e-invoice's
+lifecycle (a CDAR message saying 207 "En litige"), a report rejected by the
+moderator after it was listed, one settled, one paid down to 10 EUR (unlisted), one withdrawn
 before publication and two still in their grace period (one notified by post,
 with a short code). Only the listed ones are public; the settled and the
 unlisted stay in the subscribers' history (``functions/core/domain/visibility.py``).
@@ -29,7 +30,7 @@ from functions.core.store import Store
 from functions.core.store.companies import Company
 from functions.core.text import fold
 from functions.core.tokens import grouped_code
-from functions.core.usecases.directory import filing, members, moderation, progress, replies
+from functions.core.usecases.directory import filing, invoice_status, members, moderation, progress, replies
 from functions.core.usecases.directory.notices import code_page, issue_reply_link, notice_code
 
 ACTOR = "system:demo"
@@ -94,6 +95,26 @@ def _file(res: Resources, member: Member, debtor: Company, invoice: _Invoice, *,
     return filing.file_report(res, member, filing.Filing(draft, debtor.name, invoice.number, description)).id
 
 
+def lifecycle_message(code: int, moment: datetime, invoice_number: str, reason: str) -> bytes:
+    """A CDAR lifecycle message as a platform sends it (the elements ``functions/core/einvoices/cdar.py`` reads)."""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<rsm:CrossDomainAcknowledgementAndResponse
+    xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossDomainAcknowledgementAndResponse:100"
+    xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+    xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100">
+  <rsm:ExchangedDocument><ram:ID>CDV-DEMO-{code}</ram:ID></rsm:ExchangedDocument>
+  <rsm:AcknowledgementDocument>
+    <ram:IssueDateTime><udt:DateTimeString format="204">{moment:%Y%m%d%H%M%S}</udt:DateTimeString></ram:IssueDateTime>
+    <ram:ReferenceReferencedDocument>
+      <ram:IssuerAssignedID>{invoice_number}</ram:IssuerAssignedID>
+      <ram:ProcessConditionCode>{code}</ram:ProcessConditionCode>
+      <ram:SpecifiedDocumentStatus><ram:Reason>{reason}</ram:Reason></ram:SpecifiedDocumentStatus>
+    </ram:ReferenceReferencedDocument>
+  </rsm:AcknowledgementDocument>
+</rsm:CrossDomainAcknowledgementAndResponse>
+""".encode()
+
+
 def _token(res: Resources, report_id: str) -> str:
     report = res.store.reports.get_report(report_id)
     assert report is not None
@@ -119,9 +140,10 @@ def seed_reports(res: Resources, companies: list[Company]) -> dict[str, Any]:
         debtors[4].siren: [_Invoice("FA-2025-1311", 3_600_00, 42)],
         debtors[7].siren: [_Invoice("FA-2025-1276", 1_250_00, 52)],
         debtors[8].siren: [_Invoice("FA-2025-1254", 5_400_00, 60)],
+        companies[10].siren: [_Invoice("FA-2025-1262", 2_780_00, 55)],
     }
     filed = {
-        siren: [_file(early, member, next(c for c in debtors if c.siren == siren), i) for i in items]
+        siren: [_file(early, member, next(c for c in companies if c.siren == siren), i) for i in items]
         for siren, items in invoices.items()
     }
     disputed_id = filed[debtors[3].siren][0]
@@ -157,6 +179,15 @@ def seed_reports(res: Resources, companies: list[Company]) -> dict[str, Any]:
         rejected_id,
         ModerationDecision.REJECTED,
         "Le bon de commande produit par le créancier est signé par le débiteur lui-même.",
+    )
+    frozen_id = filed[companies[10].siren][0]
+    litigation = _at(res, start + timedelta(days=22))
+    # The creditor's e-invoicing platform relays the buyer's status: the listed report is frozen for a moderator.
+    invoice_status.receive_invoice_status(
+        litigation,
+        member,
+        frozen_id,
+        cdar=lifecycle_message(207, litigation.clock(), "FA-2025-1262", "Quantités facturées contestées"),
     )
     later = _at(res, start + timedelta(days=25))
     progress.record_payment(
@@ -195,6 +226,7 @@ def seed_reports(res: Resources, companies: list[Company]) -> dict[str, Any]:
         "listed": sorted(res.store.reports.list_listed_sirens()),
         "disputed_in_moderation": disputed_id,
         "rejected_after_listing": rejected_id,
+        "frozen_by_invoice_status": frozen_id,
         "settled": settled_id,
         "unlisted": unlisted_id,
         "withdrawn_before_publication": withdrawn_id,

@@ -36,6 +36,7 @@ def test_the_demo_shows_each_state_and_only_the_listed_reports_are_public(
     states = {
         "disputed_in_moderation": ReportStatus.DISPUTED,
         "rejected_after_listing": ReportStatus.REJECTED,
+        "frozen_by_invoice_status": ReportStatus.DISPUTED,
         "settled": ReportStatus.SETTLED,
         "unlisted": ReportStatus.UNLISTED,
         "withdrawn_before_publication": ReportStatus.WITHDRAWN,

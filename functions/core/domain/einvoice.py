@@ -20,7 +20,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from functions.core.errors import FieldError
-from functions.core.money import format_eur
+from functions.core.french import format_eur, short_date
 
 # Each mismatch is a field error with this code, its message naming the business term.
 MISMATCH_CODE = "facture_incoherente"
@@ -72,10 +72,6 @@ TERMS = {
 }
 
 
-def _fr(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def _mismatch(term: str, carried: str, filed: str) -> FieldError:
     label, field = TERMS[term]
     return FieldError(
@@ -106,9 +102,9 @@ def cross_check(einvoice: EInvoice, filed: Filed) -> list[FieldError]:
     if filed.number is not None and not same_invoice_number(einvoice.number, filed.number):
         errors.append(_mismatch("BT-1", f"« {einvoice.number} »", f"« {filed.number} »"))
     if filed.issue_date is not None and einvoice.issue_date != filed.issue_date:
-        errors.append(_mismatch("BT-2", f"le {_fr(einvoice.issue_date)}", f"le {_fr(filed.issue_date)}"))
+        errors.append(_mismatch("BT-2", f"le {short_date(einvoice.issue_date)}", f"le {short_date(filed.issue_date)}"))
     if filed.due_date is not None and einvoice.due_date is not None and einvoice.due_date != filed.due_date:
-        errors.append(_mismatch("BT-9", f"le {_fr(einvoice.due_date)}", f"le {_fr(filed.due_date)}"))
+        errors.append(_mismatch("BT-9", f"le {short_date(einvoice.due_date)}", f"le {short_date(filed.due_date)}"))
     if filed.amount_cents is not None and einvoice.amount_due_cents != filed.amount_cents:
         errors.append(_mismatch("BT-115", format_eur(einvoice.amount_due_cents), format_eur(filed.amount_cents)))
     if einvoice.seller_siren != filed.member_siren:
@@ -184,4 +180,4 @@ class InvoiceStatus:
 
     def describe(self) -> str:
         """French: « statut 207 « En litige » du 12/02/2026 »."""
-        return f"statut {self.code} « {self.label} » du {_fr(self.on)}"
+        return f"statut {self.code} « {self.label} » du {short_date(self.on)}"
