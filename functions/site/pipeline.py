@@ -26,7 +26,7 @@ from functions.core.usecases.site_snapshot import (
     load_site_snapshot,
 )
 from functions.site.builder import BuildReport, SiteBuilder
-from functions.site.publish.common import MissingBuild, PublishReport, Target, publish
+from functions.site.publish.common import MissingBuild, PublishReport, StateMoved, Target, publish
 from functions.site.publish.folder import FolderTarget
 from functions.site.publish.s3 import S3Target
 from functions.site.state import BuildState
@@ -145,7 +145,7 @@ def publish_changes(
     with build_lock(res.settings):
         previous, stamp = _state_beside(builder, target)
         if not previous.files or previous.charter_version != charter_version_in_force(res):
-            return _publish_full(res, builder, target, echo=echo, progress=progress, started=started)
+            return _publish_full(res, builder, target, expected=stamp, echo=echo, progress=progress, started=started)
         publication = Publication()
         deadline = time.monotonic() + PUBLISH_BUDGET_SECONDS
         while True:
@@ -155,6 +155,8 @@ def publish_changes(
                 res, builder, target, beside=(previous, stamp), sirens=sirens, publication=publication,
                 echo=echo, progress=progress,
             )  # fmt: skip
+            if stamp is None:
+                break  # another publisher's state is beside the site: the marks stay for the next publish
             for mark in marks:
                 res.store.site_changes.clear(mark)  # unless marked again meanwhile: the next pass reads it
             if len(marks) < CHANGES_PER_PASS or time.monotonic() >= deadline:
@@ -178,11 +180,19 @@ def publish_full(
     target = target or site_target(res.settings)
     builder = site_builder(res.settings)
     with build_lock(res.settings):
-        return _publish_full(res, builder, target, echo=echo, progress=progress, started=time.perf_counter())
+        expected, started = target.state_stamp(), time.perf_counter()
+        return _publish_full(res, builder, target, expected=expected, echo=echo, progress=progress, started=started)
 
 
 def _publish_full(
-    res: Resources, builder: SiteBuilder, target: Target, *, echo: Echo, progress: Progress, started: float
+    res: Resources,
+    builder: SiteBuilder,
+    target: Target,
+    *,
+    expected: str | None,
+    echo: Echo,
+    progress: Progress,
+    started: float,
 ) -> Publication:
     from functions.site.handwritten import handwritten_inputs
 
@@ -197,9 +207,9 @@ def _publish_full(
     publication.steps["build"] = built.seconds
     published = publish(builder.out, _built_files(builder), target, echo=echo, progress=progress)
     publication.steps["upload"] = published.seconds
-    _keep_state_copy(builder, target)
-    for item in marks:
-        res.store.site_changes.clear(item)
+    if _keep_state_copy(builder, target, expected) is not None:
+        for item in marks:
+            res.store.site_changes.clear(item)
     publication.changed = len(snapshot.companies)
     _count(publication, built, published)
     publication.seconds = time.perf_counter() - started
@@ -221,7 +231,10 @@ def _publish_pass(
     echo: Echo,
     progress: Progress,
 ) -> tuple[BuildState, str | None]:
-    """Publish the changes of ``sirens`` over the state ``beside`` the site (and its stamp); return the new ones."""
+    """Publish the changes of ``sirens`` over the state ``beside`` the site (and its stamp); return the new ones.
+
+    The stamp returned is None when another publisher replaced the state meanwhile (this one's is not kept).
+    """
     from functions.site.handwritten import handwritten_inputs
 
     previous, stamp = beside
@@ -246,7 +259,7 @@ def _publish_pass(
     publication.steps["build"] = publication.steps.get("build", 0.0) + built.seconds
     publication.steps["upload"] = publication.steps.get("upload", 0.0) + published.seconds
     state = builder.saved_state()
-    stamp = _keep_state_copy(builder, target) if state != previous else stamp
+    stamp = _keep_state_copy(builder, target, stamp) if state != previous else stamp
     _keep_stamp(builder, stamp)
     publication.changed += len(sirens)
     _count(publication, built, published)
@@ -283,13 +296,22 @@ def _state_beside(builder: SiteBuilder, target: Target) -> tuple[BuildState, str
     _forget_state_copy(builder)
     fetched = target.read_state(builder.state_path)
     if fetched is None:
-        return BuildState(), None
+        return BuildState(), stamp  # unreadable (or gone): a full publish replaces it
     _keep_stamp(builder, fetched)
     return builder.saved_state(), fetched
 
 
-def _keep_state_copy(builder: SiteBuilder, target: Target) -> str:
-    stamp = target.write_state(builder.state_path)
+def _keep_state_copy(builder: SiteBuilder, target: Target, expected: str | None) -> str | None:
+    """Copy the state beside the site unless another publisher replaced the copy since ``expected``; its stamp.
+
+    Two publishers at once (a run past the next tick's start) would otherwise each keep a state
+    missing the other's changes; the one that loses leaves its marks for the next publish.
+    """
+    try:
+        stamp = target.write_state(builder.state_path, expected)
+    except StateMoved:
+        log.warning("another publish replaced the build state meanwhile: its changes go again next time")
+        return None
     _keep_stamp(builder, stamp)
     return stamp
 

@@ -25,8 +25,9 @@ from functions.core.store import Store
 from functions.core.store.dynamodb import DynamoDbBackend
 from functions.core.usecases.propagation import refresh_marked
 from functions.site.pipeline import Publication, publish_changes
-from functions.site.publish.common import FileInfo
-from functions.site.publish.s3 import S3Target
+from functions.site.publish.common import FileInfo, StateMoved
+from functions.site.publish.folder import FolderTarget
+from functions.site.publish.s3 import STATE_KEY, S3Target
 from tests.conftest import make_backend
 from tests.directory.factories import make_report
 
@@ -196,3 +197,42 @@ def test_the_same_process_publishes_again_without_downloading_its_state(platform
     publication, target = platform.publish(res)
     assert publication.uploaded == len(target.uploaded) > 0
     assert platform.s3_requests.count("GetObject") == 1  # the manifest; the state is the one this process wrote
+
+
+class RacedTarget(CountingTarget):
+    """A bucket whose build state another publisher replaces while this one publishes."""
+
+    def write_state(self, source: Path, expected: str | None) -> str:
+        self.client.put_object(Bucket=BUCKET, Key=STATE_KEY, Body=b"another publisher's state")
+        return super().write_state(source, expected)
+
+
+def test_a_publish_that_another_one_overtook_keeps_its_marks_for_the_next(platform: Platform) -> None:
+    list_companies(platform.store, 6)
+    refresh_marked(platform.fresh_lambda())
+    platform.publish(platform.fresh_lambda())
+    report = make_report(
+        id="rpt_raced", debtor_siren=siren_of(1), debtor_name=name_of(1), number="F-raced", amount_cents=7_777_00,
+        status=ReportStatus.PUBLISHED,
+    )  # fmt: skip
+    platform.store.reports.file_report(report, actor="test")
+    refresh_marked(platform.fresh_lambda())
+    publish_changes(platform.fresh_lambda(), RacedTarget(platform.s3))
+    assert [mark.data["siren"] for mark in platform.store.site_changes.list_marked()] == [siren_of(1)]
+    with pytest.raises(StateMoved):
+        S3Target(BUCKET, platform.s3).write_state(Path(__file__), None)  # there is one: only over it
+    publication, _ = platform.publish(platform.fresh_lambda())
+    assert publication.full  # the other state is unreadable here: everything again, from the store
+    assert platform.store.site_changes.list_marked() == []
+
+
+def test_a_folder_keeps_the_state_beside_the_site_only_over_the_copy_it_started_from(tmp_path: Path) -> None:
+    state = tmp_path / "state.sqlite"
+    state.write_bytes(b"state")
+    folder = FolderTarget(tmp_path / "site")
+    first = folder.write_state(state, None)
+    assert folder.state_stamp() == first and folder.read_state(tmp_path / "copy.sqlite") == first
+    assert (tmp_path / "copy.sqlite").read_bytes() == b"state"
+    with pytest.raises(StateMoved):
+        folder.write_state(state, None)
+    assert folder.write_state(state, first) == first

@@ -32,6 +32,7 @@ import json
 import mimetypes
 import re
 import time
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -166,9 +167,16 @@ class Target(Protocol):
         """Copy the build state kept beside the site to ``destination``; return its stamp (None when there is none)."""
         ...
 
-    def write_state(self, source: Path) -> str:
-        """Keep a copy of the build state file ``source`` beside the site; return its stamp."""
+    def write_state(self, source: Path, expected: str | None) -> str:
+        """Keep a copy of the build state file ``source`` beside the site; return its stamp.
+
+        Only over the copy stamped ``expected`` (None: only where there is none); else raise StateMoved.
+        """
         ...
+
+
+class StateMoved(RuntimeError):
+    """The build state beside the site is no longer the one this publish started from."""
 
 
 class MissingBuild(FileNotFoundError):
@@ -180,11 +188,17 @@ def pack_state(source: Path) -> bytes:
     return gzip.compress(source.read_bytes(), compresslevel=1, mtime=0)
 
 
-def unpack_state(data: bytes, destination: Path) -> None:
+def unpack_state(data: bytes, destination: Path) -> bool:
+    """Write the state a copy holds to ``destination``; False when the copy is unreadable (a full publish follows)."""
+    try:
+        state = gzip.decompress(data)
+    except (OSError, EOFError, zlib.error):
+        return False
     destination.parent.mkdir(parents=True, exist_ok=True)
     temporary = destination.with_name(destination.name + ".download")
-    temporary.write_bytes(gzip.decompress(data))
+    temporary.write_bytes(state)
     temporary.replace(destination)
+    return True
 
 
 @dataclass

@@ -19,6 +19,7 @@ from functions.site.publish.common import (
     FileInfo,
     Manifest,
     Published,
+    StateMoved,
     decode_manifest,
     encode_manifest,
     pack_state,
@@ -90,10 +91,11 @@ class FolderTarget:
             data = (self.root / STATE).read_bytes()
         except FileNotFoundError:
             return None
-        unpack_state(data, destination)
-        return digest(data)
+        return digest(data) if unpack_state(data, destination) else None
 
-    def write_state(self, source: Path) -> str:
+    def write_state(self, source: Path, expected: str | None) -> str:
+        if self.state_stamp() != expected:
+            raise StateMoved(f"{self.root / STATE} changed meanwhile")
         data = pack_state(source)
         self.root.mkdir(parents=True, exist_ok=True)
         _atomic_write(self.root / STATE, data)

@@ -18,6 +18,7 @@ from functions.site.publish.common import (
     FileInfo,
     Manifest,
     Published,
+    StateMoved,
     chunks,
     decode_manifest,
     encode_manifest,
@@ -94,14 +95,21 @@ class S3Target:
             answer = self.client.get_object(Bucket=self.bucket, Key=self.key(STATE_KEY))
         except self.client.exceptions.NoSuchKey:
             return None
-        unpack_state(answer["Body"].read(), destination)
-        return _etag(answer["ETag"])
+        return _etag(answer["ETag"]) if unpack_state(answer["Body"].read(), destination) else None
 
-    def write_state(self, source: Path) -> str:
-        answer = self.client.put_object(
-            Bucket=self.bucket, Key=self.key(STATE_KEY), Body=pack_state(source),
-            ContentType="application/gzip", CacheControl="no-store",
-        )  # fmt: skip
+    def write_state(self, source: Path, expected: str | None) -> str:
+        # S3's conditional writes: over that very object, or where there is none.
+        condition = {"IfMatch": f'"{expected}"'} if expected is not None else {"IfNoneMatch": "*"}
+        try:
+            answer = self.client.put_object(
+                Bucket=self.bucket, Key=self.key(STATE_KEY), Body=pack_state(source),
+                ContentType="application/gzip", CacheControl="no-store", **condition,
+            )  # fmt: skip
+        except self.client.exceptions.ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code")
+            if code in ("PreconditionFailed", "ConditionalRequestConflict", "NoSuchKey", "412", "409", "404"):
+                raise StateMoved(f"{STATE_KEY}: {code}") from exc
+            raise
         return _etag(answer["ETag"])
 
     def delete(self, paths: list[str]) -> None:
