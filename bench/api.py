@@ -48,13 +48,14 @@ sys.path.insert(0, str(ROOT))
 
 from functions.core.clock import FixedClock  # noqa: E402 - the path above must be set first
 from functions.core.config import load_settings  # noqa: E402
+from functions.core.domain.companies import Company  # noqa: E402
 from functions.core.domain.reports import AmicableSteps, Invoice, NoticeChannel, Party, Report, ReportStatus  # noqa: E402
 from functions.core.domain.summaries import build_summary  # noqa: E402
 from functions.core.domain.visibility import Presence  # noqa: E402
 from functions.core.identifiers import with_check_digit  # noqa: E402
 from functions.core.resources import Resources  # noqa: E402
 from functions.core.store import Store  # noqa: E402
-from functions.core.store.companies import Company, profile_data  # noqa: E402
+from functions.core.store.companies import profile_data  # noqa: E402
 from functions.core.store.items import MAX_TRANSACTION_WRITES, Item, Put  # noqa: E402
 from functions.core.store.sqlite import SqliteBackend  # noqa: E402
 from functions.core.usecases.reports.solvency import refresh_summary  # noqa: E402

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Flask
 
+from functions.core.domain.evidence import MAX_EVIDENCE_BYTES
 from functions.core.http import build_app
 from functions.core.mounts import API_MOUNTS
-from functions.core.store.evidence import MAX_EVIDENCE_BYTES
 from functions.directory.experiences import api as experiences_api
 from functions.directory.routes import api
 

@@ -18,10 +18,10 @@ from datetime import UTC, datetime, timedelta
 
 from functions.core.clock import FixedClock, today_in_paris
 from functions.core.domain.charter import SignatureRequest, SigningOutcome, load_charter, public_status
+from functions.core.domain.companies import Company
 from functions.core.domain.reports import AmicableSteps, Invoice, NoticeChannel, Party, Report, ReportStatus
 from functions.core.resources import Resources
 from functions.core.store import Store
-from functions.core.store.companies import Company
 from functions.core.text import fold
 from functions.core.usecases.charter import signatures as charter_service
 

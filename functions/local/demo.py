@@ -10,10 +10,10 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from functions.core.domain.companies import Company
 from functions.core.identifiers import with_check_digit
 from functions.core.mounts import api_url
 from functions.core.resources import Resources
-from functions.core.store.companies import Company
 from functions.core.store.items import Item, Put
 from functions.local.charter_demo import seed_signatories
 from functions.local.directory_demo import seed_reports

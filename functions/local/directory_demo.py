@@ -22,12 +22,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from functions.core.clock import FixedClock
+from functions.core.domain.companies import Company
 from functions.core.domain.members import Member
 from functions.core.domain.reports import DisputeReason, ModerationDecision, NoticeChannel
 from functions.core.domain.rules import Draft
 from functions.core.resources import Resources
 from functions.core.store import Store
-from functions.core.store.companies import Company
 from functions.core.text import fold
 from functions.core.tokens import grouped_code
 from functions.core.usecases.directory import filing, invoice_status, members, moderation, progress, replies

@@ -12,9 +12,9 @@ from datetime import timedelta
 from typing import Any
 
 from functions.core.clock import isoformat, today_in_paris
+from functions.core.domain.companies import Company
 from functions.core.domain.registry import Judgment, JudgmentEffect, ProceedingKind
 from functions.core.resources import Resources
-from functions.core.store.companies import Company
 from functions.core.store.registry import ImportProgress
 
 DEMO_FINGERPRINT = "demo"

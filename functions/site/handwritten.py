@@ -19,10 +19,10 @@ from typing import Any
 
 from functions.core.config import Settings, load_settings
 from functions.core.domain.charter import CharterCatalog, CharterVersion, load_charter
+from functions.core.domain.evidence import MAX_EVIDENCE_BYTES
 from functions.core.domain.lifecycle import POSTAL_DELAY_DAYS
 from functions.core.domain.penalties import FIXED_INDEMNITY_CENTS
 from functions.core.french import NBSP, long_date, number, round_eur
-from functions.core.store.evidence import MAX_EVIDENCE_BYTES
 from functions.core.usecases.directory.wording import points
 
 FUNCTIONS = ("directory", "charter", "reports")

@@ -8,10 +8,10 @@ from werkzeug.test import TestResponse
 
 from functions.core.clock import FixedClock
 from functions.core.domain.charter import load_charter
+from functions.core.domain.companies import Company
 from functions.core.mailer import OutboxMailer
 from functions.core.resources import Resources
 from functions.core.store import Store
-from functions.core.store.companies import Company
 from functions.local.tick import run_local_tick
 from tests.charter.factories import (
     COMPANY,

@@ -13,12 +13,12 @@ from functions.cli import main
 from functions.cli.common import make_resources
 from functions.core.clock import FixedClock
 from functions.core.domain.aggregates import AggregateState
+from functions.core.domain.companies import Company
 from functions.core.domain.members import MemberStatus
 from functions.core.domain.visibility import Presence, is_listed
 from functions.core.mailer import OutboxMailer
 from functions.core.resources import Resources
 from functions.core.store.codec import to_data
-from functions.core.store.companies import Company
 from functions.core.store.items import Delete, Put
 from functions.core.usecases.directory.aggregates import rebuild_aggregates
 from functions.core.usecases.directory.listing import rebuild_listing

@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
+from functions.core.domain.companies import Company
 from functions.core.resources import Resources
 from functions.core.store import Store
-from functions.core.store.companies import Company
 from functions.core.store.items import Item, ItemBackend, Put, Write
 from functions.core.usecases.directory import listing, progress
 from tests.directory.factories import DEBTOR_NAME, DEBTOR_SIREN, make_report, notified, published

@@ -12,9 +12,9 @@ import requests
 from flask.testing import FlaskClient
 
 from functions.core.clock import FixedClock
+from functions.core.domain.evidence import MAX_EVIDENCE_BYTES
 from functions.core.mailer import OutboxMailer
 from functions.core.resources import Resources
-from functions.core.store.evidence import MAX_EVIDENCE_BYTES
 from functions.directory.app import create_app
 from tests.directory.conftest import register, reply_token
 from tests.directory.factories import filing_payload

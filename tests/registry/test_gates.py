@@ -8,9 +8,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from functions.core.clock import FixedClock
+from functions.core.domain.companies import Company
 from functions.core.mailer import OutboxMailer
 from functions.core.resources import Resources
-from functions.core.store.companies import Company
 from functions.core.usecases.directory import progress
 from functions.core.usecases.propagation import refresh_marked
 from functions.core.usecases.registry_import import LocalFile, import_file

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
+from functions.core.domain.companies import Company
 from functions.core.domain.registry import ProceedingKind, proceeding_at
 from functions.core.identifiers import with_check_digit
 from functions.core.resources import Resources
 from functions.core.store import Store
-from functions.core.store.companies import Company
 from functions.core.store.sqlite import SqliteBackend
 from functions.core.usecases.registry_import import LocalFile, UnreadableFile, import_file
 from tests.faults import FaultyBackend, InjectedFault

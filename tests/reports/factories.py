@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from functions.core.domain.companies import Company
 from functions.core.domain.reports import (
     AmicableSteps,
     Invoice,
@@ -17,7 +18,6 @@ from functions.core.domain.reports import (
 from functions.core.domain.solvency import Experience
 from functions.core.domain.subscribers import Subscriber
 from functions.core.resources import Resources
-from functions.core.store.companies import Company
 from functions.core.usecases.reports.subscribers import create_subscriber
 
 DEBTOR_SIREN = "552100554"

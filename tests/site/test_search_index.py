@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
+from functions.core.domain.companies import Company
 from functions.core.identifiers import with_check_digit
 from functions.core.store import Store
-from functions.core.store.companies import Company
 from functions.site.search_index import LEAF_BUDGET, all_roots, build_search_index, lookup, shard_file
 from tests.site.factories import make_record, make_signatory, many_records
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from functions.core.domain.companies import Company
 from functions.core.domain.reports import ReportStatus
 from functions.core.resources import Resources
-from functions.core.store.companies import Company
 from functions.core.usecases.site_snapshot import load_company_records, load_site_snapshot
 from tests.charter.factories import make_signature
 from tests.directory.factories import make_report

@@ -8,13 +8,14 @@ import pytest
 from functions.core.clock import FixedClock
 from functions.core.domain.charter import (
     CharterCatalog,
+    Link,
     LinkPurpose,
     SignatureStatus,
     Standing,
     load_charter,
 )
 from functions.core.store import ConditionFailed, Store
-from functions.core.store.signatures import Link, MailboxMark, Pending, Signatures
+from functions.core.store.signatures import MailboxMark, Pending, Signatures
 from tests.charter.factories import NEXT_VERSION, VERSION, make_request, make_signature
 
 NAMES = {

@@ -6,11 +6,11 @@ from dataclasses import replace
 import pytest
 
 from functions.core.clock import FixedClock
+from functions.core.domain.companies import Company
 from functions.core.domain.reports import ReportStatus
 from functions.core.domain.visibility import Presence
 from functions.core.store import Store
 from functions.core.store.base import retry_on_conflict
-from functions.core.store.companies import Company
 from functions.core.store.items import ConditionFailed, Item, Put
 from functions.core.text import MAX_NAME_WORDS
 from tests.directory.factories import make_report, published

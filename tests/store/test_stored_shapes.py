@@ -4,11 +4,12 @@ Each item below is written as an earlier version of Ardoise wrote it (through
 the backend, bypassing the codec), then read through the repositories.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from functions.core.clock import FixedClock
+from functions.core.domain.charter import LinkPurpose
 from functions.core.domain.members import MemberStatus
 from functions.core.store import Store
 from functions.core.store.items import Item, Put
@@ -89,3 +90,63 @@ def test_a_subscriber_stored_before_webhooks_reads_with_e_mail_alerts(store: Sto
     subscriber = store.subscribers.authenticate("ard_sub_0123456789ab_secret")
     assert subscriber is not None and subscriber.plan == "pro"
     assert (subscriber.webhook_url, subscriber.webhook_nonce, subscriber.revoked_at) == ("", "", None)
+
+
+def test_a_company_profile_stored_before_presence_and_verification_reads_as_unknown_to_the_public(
+    store: Store,
+) -> None:
+    profile = {"siren": "732829320", "name": "Menuiserie Durand SARL", "address": "", "postal_code": "", "city": ""}
+    store.backend.transact([Put(Item("COMPANY#732829320", "PROFILE", profile), None)])
+    company = store.companies.get_company("732829320")
+    assert company is not None and company.name == "Menuiserie Durand SARL" and not company.verified
+    assert not store.companies.get_presence("732829320").public
+    assert store.companies.get_public_company("732829320") is None
+
+
+def test_a_reply_link_stored_with_its_expiry_in_epoch_seconds_still_opens_and_expires(
+    store: Store, clock: FixedClock
+) -> None:
+    expires = int(clock().timestamp()) + 3600
+    data = {"report_id": "rep_1", "debtor_siren": "552100554", "digest": hash_token("ard_rep_old"), "expires": expires}
+    store.backend.transact([Put(Item(f"REPLYLINK#{hash_token('ard_rep_old')}", "LINK", data), None)])
+    link = store.replies.find_link("ard_rep_old")  # no ``kind``: links came before codes
+    assert link is not None and link.report_id == "rep_1" and link.debtor_siren == "552100554"
+    assert link.expires_at == datetime.fromtimestamp(expires, UTC)
+    assert not link.expired(clock()) and link.expired(clock() + timedelta(hours=1))
+
+
+def test_a_charter_link_written_to_the_second_with_a_z_reads(store: Store) -> None:
+    data = {
+        "purpose": "withdraw",
+        "siren": "732829320",
+        "created_at": "2026-03-02T09:30:00Z",
+        "expires_at": "2026-03-03T09:30:00Z",
+        "request": None,
+    }
+    store.backend.transact([Put(Item("CHARTERLINK#abc", "LINK", data, 4), None)])
+    link = store.signatures.get_link("abc")
+    assert link is not None and link.purpose is LinkPurpose.WITHDRAW and link.request is None
+    assert (link.expires_at, link.revision) == (datetime(2026, 3, 3, 9, 30, tzinfo=UTC), 4)
+
+
+def test_experiences_and_import_progress_read_their_stored_data(store: Store) -> None:
+    experience = {
+        "creditor_siren": "732829320",
+        "debtor_siren": "552100554",
+        "amount_cents": 120_000,
+        "due_date": "2026-01-31",
+        "paid_on": "2026-02-20",
+        "reference": "F-1",
+        "shared_at": "2026-03-02T09:30:00.000000Z",
+    }
+    progress = {"source": "bodacc", "fingerprint": "f1", "name": "bodacc.csv", "offset": 10, "records": 10}
+    store.backend.transact(
+        [
+            Put(Item("EXPERIENCES#552100554", "732829320#x", experience), None),
+            Put(Item("REGISTRY#IMPORTS", "bodacc#f1", progress), None),  # written before ``file_date`` existed
+        ]
+    )
+    (read,) = store.experiences.list_for_debtor("552100554")
+    assert (read.amount_cents, read.due_date, read.paid_on) == (120_000, date(2026, 1, 31), date(2026, 2, 20))
+    found = store.registry.get_progress("bodacc", "f1")
+    assert found is not None and (found.offset, found.done, found.file_date) == (10, False, "")

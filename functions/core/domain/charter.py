@@ -263,6 +263,18 @@ class SignatureRequest:
 
 
 @dataclass(frozen=True)
+class Link:
+    """An e-mailed link: what it completes, for which company, until when (single use)."""
+
+    purpose: LinkPurpose
+    siren: str
+    created_at: datetime
+    expires_at: datetime
+    request: SignatureRequest | None = None
+    revision: int = 0
+
+
+@dataclass(frozen=True)
 class Claim:
     """A request whose e-mail address is verified but whose right to sign is not proven yet.
 

@@ -9,6 +9,8 @@ page of HTML never passes for a text file nor a PDF.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -16,6 +18,23 @@ PNG = "image/png"
 TEXT = "text/plain"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ACCEPTED_TYPES = frozenset({PDF, JPEG, PNG, TEXT, DOCX})
+# Each file at most 5 MB (S3's upload policy enforces it too), at most 10 files per report.
+MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
+MAX_EVIDENCE_FILES = 10
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A file the debtor declared (and, once checked, uploaded) for its dispute."""
+
+    id: str
+    report_id: str
+    filename: str
+    content_type: str
+    declared_bytes: int
+    key: str
+    created_at: datetime
+
 
 # Bytes that never occur in text (WHATWG MIME Sniffing, "binary data byte").
 _BINARY = frozenset([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20)])

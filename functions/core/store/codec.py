@@ -18,11 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import fields
+from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BeforeValidator, TypeAdapter
 
 from functions.core.domain.members import Member, MemberStatus
+from functions.core.domain.replies import ReplyLink
 from functions.core.store.items import Item
 
 T = TypeVar("T")
@@ -85,4 +87,14 @@ def _member_before_approval(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-_UPGRADES: dict[type[Any], Upgrade] = {Member: _member_before_approval}
+def _reply_link_in_epoch_seconds(data: dict[str, Any]) -> dict[str, Any]:
+    """Reply links were first stored with their expiry in epoch seconds (``expires``)."""
+    if "expires_at" not in data and "expires" in data:
+        data["expires_at"] = datetime.fromtimestamp(data["expires"], UTC)
+    return data
+
+
+_UPGRADES: dict[type[Any], Upgrade] = {
+    Member: _member_before_approval,
+    ReplyLink: _reply_link_in_epoch_seconds,
+}

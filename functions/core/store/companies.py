@@ -26,28 +26,15 @@ subscribers' summaries and the right of access read it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, TypedDict
 
+from functions.core.domain import companies
+from functions.core.domain.companies import Company
 from functions.core.domain.visibility import Presence
 from functions.core.store.base import AuditEvent, Repository, retry_on_conflict
+from functions.core.store.codec import from_data, to_data
 from functions.core.store.items import Delete, Item, Put, Write
 from functions.core.text import fold, name_suffixes, searchable
-
-
-@dataclass(frozen=True)
-class Company:
-    """What the directory knows of a company's identity (public information)."""
-
-    siren: str
-    name: str
-    address: str = ""
-    postal_code: str = ""
-    city: str = ""
-    verified: bool = False  # taken from the official registry (SIRENE), not from what someone typed
-
-
-_IDENTITY = tuple(f.name for f in fields(Company))
 
 
 def name_partition(folded_name: str) -> str:
@@ -98,15 +85,16 @@ def name_word_items(company: Company) -> list[Item]:
 
 
 def profile_data(company: Company, presence: Presence) -> dict[str, Any]:
-    return {**asdict(company), "listed": presence.listed, "signatory": presence.signatory}
+    """The profile's data: the identity and the presence side by side."""
+    return {**to_data(company), **to_data(presence)}
 
 
 def _company(data: Mapping[str, Any]) -> Company:
-    return Company(**{key: data[key] for key in _IDENTITY if key in data})
+    return from_data(Company, data)
 
 
 def _presence(data: Mapping[str, Any]) -> Presence:
-    return Presence(listed=bool(data.get("listed")), signatory=bool(data.get("signatory")))
+    return from_data(Presence, data)
 
 
 class Companies(Repository):
@@ -160,8 +148,8 @@ class Companies(Repository):
             presence = _presence(current.data) if current else Presence()
             if presence.signatory:
                 return
-            identity = _company(current.data) if current else company
-            writes, events = self._profile_change(current, identity, replace(presence, signatory=True), actor)
+            identity = companies.kept_identity(_company(current.data) if current else None, company)
+            writes, events = self._profile_change(current, identity, companies.signed(presence), actor)
             self.store.commit(writes, events, touched=[company.siren])
 
         retry_on_conflict(attempt)
@@ -171,7 +159,7 @@ class Companies(Repository):
 
         def attempt() -> None:
             current = self.backend.get(f"COMPANY#{company.siren}", "PROFILE")
-            identity = _company(current.data) if current else company
+            identity = companies.kept_identity(_company(current.data) if current else None, company)
             writes, events = self._profile_change(current, identity, presence, actor)
             self.store.commit(writes, events, touched=[company.siren])
 
@@ -200,8 +188,8 @@ class Companies(Repository):
         presence = _presence(current.data) if current else Presence()
         if current is not None and presence.listed == listed:
             return [], []
-        identity = _company(current.data) if current else company
-        return self._profile_change(current, identity, replace(presence, listed=listed), actor)
+        identity = companies.kept_identity(_company(current.data) if current else None, company)
+        return self._profile_change(current, identity, companies.with_listing(presence, listed), actor)
 
     def _profile_change(
         self, current: Item | None, company: Company, presence: Presence, actor: str

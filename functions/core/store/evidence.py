@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
+from functions.core.domain.evidence import MAX_EVIDENCE_BYTES
+
 UPLOAD_SECONDS = 15 * 60
 
 

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 
 from functions.core.clock import PARIS, today_in_paris
 from functions.core.domain.solvency import Experience, months_before
 from functions.core.store.base import Repository, sortable_time
+from functions.core.store.codec import from_data, to_data
 from functions.core.store.items import Item, Put
 
 # Experiences per transaction: each one may add an outbox mark, plus one audit event.
@@ -38,12 +38,7 @@ def _expiry_day(experience: Experience) -> date:
 def _stored(experience: Experience, shared_at: str) -> Item:
     pk, sk = f"EXPERIENCES#{experience.debtor_siren}", _sort_key(experience)
     expires = _expiry_day(experience)
-    data = {
-        **asdict(experience),
-        "due_date": experience.due_date.isoformat(),
-        "paid_on": experience.paid_on.isoformat(),
-        "shared_at": shared_at,
-    }
+    data = {**to_data(experience), "shared_at": shared_at}
     return Item(
         pk,
         sk,
@@ -93,12 +88,7 @@ class Experiences(Repository):
         cursor: str | None = None
         while True:
             page = self.backend.query(f"EXPERIENCES#{siren}", limit=1000, cursor=cursor)
-            for item in page.items:
-                data = dict(item.data)
-                data.pop("shared_at", None)
-                data["due_date"] = date.fromisoformat(data["due_date"])
-                data["paid_on"] = date.fromisoformat(data["paid_on"])
-                found.append(Experience(**data))
+            found += [from_data(Experience, item.data) for item in page.items]
             if page.cursor is None:
                 return found
             cursor = page.cursor

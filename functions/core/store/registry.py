@@ -19,13 +19,14 @@ company the directory knows marks it stale (``outbox``), so its pages follow.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from functions.core.domain.registry import CompanyIdentity, Judgment, JudgmentEffect, ProceedingKind
 from functions.core.registry.sirene import identity_from
 from functions.core.store.base import Repository, stale_mark
+from functions.core.store.codec import from_data, to_data
 from functions.core.store.items import MAX_TRANSACTION_WRITES, Item, Put
 
 # The files an operator imports: SIRENE's two (legal units, establishments) and BODACC's export.
@@ -153,17 +154,17 @@ class Registry(Repository):
     # -- imports -----------------------------------------------------------------------------
     def get_progress(self, source: str, fingerprint: str) -> ImportProgress | None:
         item = self.backend.get(_IMPORTS, f"{source}#{fingerprint}")
-        return ImportProgress(**item.data) if item else None
+        return from_data(ImportProgress, item.data) if item else None
 
     def save_progress(self, progress: ImportProgress) -> None:
         """Keep how far an import got (last writer wins: one import of a file runs at a time)."""
         key = f"{progress.source}#{progress.fingerprint}"
         current = self.backend.get(_IMPORTS, key)
-        item = Item(_IMPORTS, key, asdict(progress), (current.version + 1) if current else 1)
+        item = Item(_IMPORTS, key, to_data(progress), (current.version + 1) if current else 1)
         writes = [Put(item, unconditional=True)]
         events = []
         if progress.done:
-            writes.append(Put(Item(_SOURCES, progress.source, asdict(progress)), unconditional=True))
+            writes.append(Put(Item(_SOURCES, progress.source, to_data(progress)), unconditional=True))
             events.append(
                 self.store.event(
                     f"registry:{progress.source}",
@@ -184,4 +185,4 @@ class Registry(Repository):
     def last_imports(self) -> dict[str, ImportProgress]:
         """The last completed import of each source (what the site says of the data's freshness)."""
         page = self.backend.query(_SOURCES)
-        return {item.sk: ImportProgress(**item.data) for item in page.items}
+        return {item.sk: from_data(ImportProgress, item.data) for item in page.items}

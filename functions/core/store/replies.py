@@ -17,41 +17,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from functions.core.domain.evidence import Evidence
+from functions.core.domain.replies import ReplyLink
 from functions.core.domain.reports import Report
 from functions.core.store.base import Repository
+from functions.core.store.codec import from_data, from_item, to_data
 from functions.core.store.expiry import expiry_keys
 from functions.core.store.items import Item, Put, Write
 from functions.core.store.reports import debtor_pk
 from functions.core.tokens import hash_token, same_digest
-
-
-@dataclass(frozen=True)
-class ReplyLink:
-    """What a reply token opens."""
-
-    report_id: str
-    debtor_siren: str
-    expires_at: datetime
-
-    def expired(self, now: datetime) -> bool:
-        return now >= self.expires_at
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """A file the debtor declared (and, once checked, uploaded) for its dispute."""
-
-    id: str
-    report_id: str
-    filename: str
-    content_type: str
-    declared_bytes: int
-    key: str
-    created_at: datetime
-
 
 LINK, CODE = "link", "code"
 CODE_TRIES = "CODETRIES#"
@@ -73,15 +49,9 @@ class Replies(Repository):
         The same token gives the same items, so that writing a derived link again rewrites them.
         """
         digest = hash_token(token)
-        expires = int(expires_at.timestamp())
         forget = int((expires_at + EXPIRED_LINK_KEPT).timestamp())
-        data = {
-            "report_id": report.id,
-            "debtor_siren": report.debtor.siren,
-            "digest": digest,
-            "expires": expires,
-            "kind": kind,
-        }
+        link = ReplyLink(report.id, report.debtor.siren, expires_at)
+        data = {**to_data(link), "digest": digest, "kind": kind}
         link_pk = f"REPLYLINK#{digest}"
         # Unconditional: writing a derived link again (a notice's copy) rewrites the same items.
         return [
@@ -99,9 +69,7 @@ class Replies(Repository):
         item = self.backend.get(f"REPLYLINK#{digest}", "LINK")
         if item is None or not same_digest(token, item.data["digest"]) or item.data.get("kind", LINK) != kind:
             return None
-        return ReplyLink(
-            item.data["report_id"], item.data["debtor_siren"], datetime.fromtimestamp(item.data["expires"], UTC)
-        )
+        return from_data(ReplyLink, item.data)
 
     def failed_codes(self, keys: Sequence[str], window: str) -> dict[str, int]:
         """How many wrong codes each key (a client's digest, or ``all``) sent in ``window``."""
@@ -123,15 +91,7 @@ class Replies(Repository):
         self.backend.transact(writes)
 
     def record_evidence(self, report: Report, evidence: Evidence) -> None:
-        data = {
-            "id": evidence.id,
-            "report_id": evidence.report_id,
-            "filename": evidence.filename,
-            "content_type": evidence.content_type,
-            "declared_bytes": evidence.declared_bytes,
-            "key": evidence.key,
-            "created_at": evidence.created_at.isoformat(),
-        }
+        data = to_data(evidence)
         sk = f"EVIDENCE#{report.id}#{evidence.id}"
         # The file's name is the debtor's text: the audit log keeps its id, type and size only.
         event = self.store.event(
@@ -145,10 +105,4 @@ class Replies(Repository):
 
     def list_evidence(self, report: Report) -> list[Evidence]:
         items = self.query_all(debtor_pk(report.debtor.siren), sk_prefix=f"EVIDENCE#{report.id}#")
-        return [_evidence(item) for item in items]
-
-
-def _evidence(item: Item) -> Evidence:
-    data = dict(item.data)
-    data["created_at"] = datetime.fromisoformat(data["created_at"])
-    return Evidence(**data)
+        return [from_item(Evidence, item) for item in items]

@@ -30,11 +30,12 @@ from typing import Any
 
 from functions.core.clock import today_in_paris
 from functions.core.domain.aggregates import AggregateState, CompanyAggregate
+from functions.core.domain.companies import Company
 from functions.core.domain.reports import Report, ReportStatus
 from functions.core.domain.retention import delete_on
 from functions.core.domain.visibility import PublicInvoice, public_invoice
 from functions.core.store.base import AuditEvent, Ledger, Repository, sortable_time
-from functions.core.store.companies import Companies, Company
+from functions.core.store.companies import Companies
 from functions.core.store.items import Check, Delete, Item, Put, Write
 from functions.core.store.report_codec import audit_view, report_from_data, report_to_data
 from functions.core.text import fold

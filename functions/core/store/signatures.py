@@ -34,6 +34,7 @@ from functions.core.clock import isoformat, parse_iso, today_in_paris
 from functions.core.domain.charter import (
     CharterCatalog,
     Claim,
+    Link,
     LinkPurpose,
     PastSignature,
     Signature,
@@ -43,6 +44,7 @@ from functions.core.domain.charter import (
     load_charter,
 )
 from functions.core.store.base import AuditEvent, Repository, sortable_time
+from functions.core.store.codec import from_item, to_data
 from functions.core.store.items import ConditionFailed, Delete, Item, Put, Write, decode_cursor, encode_cursor
 from functions.core.text import fold
 
@@ -55,18 +57,6 @@ CLAIMS = "SIGNATURE-CLAIMS"
 PURGE_QUEUE = "CHARTERLINKS"
 # Links are kept a day past their expiry so that a late click says "expired", not "unknown".
 _LINK_KEEP_SECONDS = 24 * 3600
-
-
-@dataclass(frozen=True)
-class Link:
-    """An e-mailed link: what it completes, for which company, until when."""
-
-    purpose: LinkPurpose
-    siren: str
-    created_at: datetime
-    expires_at: datetime
-    request: SignatureRequest | None = None
-    revision: int = 0
 
 
 @dataclass(frozen=True)
@@ -330,16 +320,7 @@ class Signatures(Repository):
         item = self.backend.get(f"CHARTERLINK#{token_hash}", "LINK")
         if item is None:
             return None
-        data = item.data
-        request = SignatureRequest(**data["request"]) if data.get("request") else None
-        return Link(
-            LinkPurpose(data["purpose"]),
-            data["siren"],
-            parse_iso(data["created_at"]),
-            parse_iso(data["expires_at"]),
-            request,
-            item.version,
-        )
+        return from_item(Link, item)
 
     def record_link(
         self,
@@ -357,13 +338,7 @@ class Signatures(Repository):
         """
         siren, purpose = link.siren, link.purpose.value
         expiry = int(link.expires_at.timestamp()) + _LINK_KEEP_SECONDS
-        data: dict[str, Any] = {
-            "purpose": purpose,
-            "siren": siren,
-            "created_at": isoformat(link.created_at),
-            "expires_at": isoformat(link.expires_at),
-            "request": asdict(link.request) if link.request else None,
-        }
+        data = to_data(link)
         marker = {"token_hash": token_hash, "requested_at": isoformat(link.created_at)}
         revision = previous.revision + 1 if previous else 1
         pending_pk, link_pk = f"SIGNATURE#{siren}", f"CHARTERLINK#{token_hash}"

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from functions.core.clock import today_in_paris
+from functions.core.domain.companies import Company
 from functions.core.domain.registry import (
     CompanyIdentity,
     GateFailure,
@@ -28,7 +29,6 @@ from functions.core.domain.registry import (
     registry_gates,
 )
 from functions.core.resources import Resources
-from functions.core.store.companies import Company
 
 REGISTRY_ACTOR = "system:registry"
 

@@ -27,9 +27,9 @@ from functions.core.domain.charter import (
     load_charter,
     public_status,
 )
+from functions.core.domain.companies import Company
 from functions.core.domain.visibility import PublicInvoice, public_company
 from functions.core.resources import Resources
-from functions.core.store.companies import Company
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from functions.core.domain.charter import (
     CharterCatalog,
     CharterVersion,
     Claim,
+    Link,
     LinkPurpose,
     Signature,
     SignatureRequest,
@@ -47,7 +48,6 @@ from functions.core.french import short_date, short_datetime
 from functions.core.logs import get_logger
 from functions.core.resources import Resources
 from functions.core.store import retry_on_conflict
-from functions.core.store.signatures import Link
 from functions.core.tokens import hash_token, new_token
 from functions.core.usecases.charter import mails as charter_mail
 from functions.core.usecases.identity import recorded_identity

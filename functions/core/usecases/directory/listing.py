@@ -17,12 +17,12 @@ from dataclasses import dataclass
 
 from functions.core.clock import today_in_paris
 from functions.core.domain.aggregates import CompanyAggregate
+from functions.core.domain.companies import Company
 from functions.core.domain.visibility import Presence, PublicCompany, public_company, public_invoice
 from functions.core.errors import NotFound
 from functions.core.identifiers import is_valid_siret, normalize
 from functions.core.progress import SILENT, Progress
 from functions.core.resources import Resources
-from functions.core.store.companies import Company
 from functions.core.usecases.identity import recorded_identity
 
 REBUILD_ACTOR = "system:rebuild"

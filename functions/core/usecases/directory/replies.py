@@ -21,24 +21,33 @@ from datetime import date
 
 from functions.core.clock import today_in_paris
 from functions.core.domain import lifecycle
-from functions.core.domain.evidence import ACCEPTED_TYPES, DOCX, JPEG, PDF, PNG, TEXT, content_matches
+from functions.core.domain.evidence import (
+    ACCEPTED_TYPES,
+    DOCX,
+    JPEG,
+    MAX_EVIDENCE_BYTES,
+    MAX_EVIDENCE_FILES,
+    PDF,
+    PNG,
+    TEXT,
+    Evidence,
+    content_matches,
+)
 from functions.core.domain.penalties import Penalties
+from functions.core.domain.replies import ReplyLink
 from functions.core.domain.reports import Dispute, DisputeKind, DisputeReason, Report, ReportStatus
 from functions.core.errors import Conflict, FieldError, Gone, NotFound, PayloadTooLarge, RuleNotMet
 from functions.core.resources import Resources
 from functions.core.store.evidence import (
-    MAX_EVIDENCE_BYTES,
     EvidenceAlreadyStored,
     EvidenceStorage,
     Upload,
     evidence_storage,
 )
-from functions.core.store.replies import Evidence, ReplyLink
 from functions.core.usecases.directory import mails
 from functions.core.usecases.directory.notices import penalties_of, reply_url
 from functions.core.usecases.directory.progress import change_report
 
-MAX_EVIDENCE_FILES = 10
 # Each accepted media type, with what a person calls it and its file names' endings (the page's file pickers).
 EVIDENCE_TYPES = {
     PDF: ("PDF", (".pdf",)),
