@@ -15,14 +15,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from functions.core.domain.charter import Signature
+from functions.core.domain.companies import Company
 from functions.core.domain.visibility import PublicInvoice
-
-# The decoders of the repositories that own these items: the same reading as their own reads.
 from functions.core.store.base import Repository
-from functions.core.store.companies import Company, _company
+
+# The one codec: the same reading as the repositories' own reads.
+from functions.core.store.codec import from_data, from_item
 from functions.core.store.items import Item
-from functions.core.store.reports import LISTING_PREFIX, _invoice
-from functions.core.store.signatures import _signature_from
+from functions.core.store.reports import LISTING_PREFIX
 
 SEGMENTS = 8
 _PROFILE = ("COMPANY#", "PROFILE")
@@ -60,8 +60,8 @@ class PublicItems(Repository):
     def _add(content: PublicContent, item: Item) -> None:
         siren = item.pk.partition("#")[2]
         if item.pk.startswith(_PROFILE[0]) and item.sk == _PROFILE[1]:
-            content.companies[siren] = _company(item.data)
+            content.companies[siren] = from_data(Company, item.data)
         elif item.pk.startswith(_LISTING[0]) and item.sk.startswith(_LISTING[1]):
-            content.invoices.setdefault(siren, []).append(_invoice(item))
+            content.invoices.setdefault(siren, []).append(from_item(PublicInvoice, item))
         elif item.pk.startswith(_SIGNATURE[0]) and item.sk == _SIGNATURE[1]:
-            content.signatures[siren] = _signature_from(item)
+            content.signatures[siren] = from_item(Signature, item)
