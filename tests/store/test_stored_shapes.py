@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from functions.core.clock import FixedClock
-from functions.core.domain.charter import LinkPurpose
+from functions.core.domain.charter import LinkPurpose, Standing
 from functions.core.domain.members import MemberStatus
+from functions.core.domain.reports import ReportStatus
 from functions.core.store import Store
 from functions.core.store.items import Item, Put
 from functions.core.tokens import hash_token
@@ -150,3 +151,90 @@ def test_experiences_and_import_progress_read_their_stored_data(store: Store) ->
     assert (read.amount_cents, read.due_date, read.paid_on) == (120_000, date(2026, 1, 31), date(2026, 2, 20))
     found = store.registry.get_progress("bodacc", "f1")
     assert found is not None and (found.offset, found.done, found.file_date) == (10, False, "")
+
+
+def _old_report(**changes: object) -> dict[str, object]:
+    """A report as the first versions wrote it: none of the fields added since."""
+    return {
+        "id": "rpt_old",
+        "creditor": {"siren": "732829320", "name": "Menuiserie Durand SARL", "email": "compta@durand.fr"},
+        "debtor": {"siren": "552100554", "name": "Garage Martin SAS"},
+        "invoice": {"number": "F-1", "issue_date": "2026-01-02", "due_date": "2026-01-31", "amount_cents": 250_000},
+        "outstanding_cents": 250_000,
+        "steps": {
+            "reminder_dates": ["2026-02-05"],
+            "notice_date": "2026-02-15",
+            "notice_channel": "registered_letter",
+        },
+        "status": "published",
+        "created_at": MOMENT,
+        "notified_at": MOMENT,
+        "publish_after": MOMENT,
+        "published_at": MOMENT,
+        "settled_at": None,
+        "settled_on": None,
+        **changes,
+    }
+
+
+def _store_report(store: Store, data: dict[str, object]) -> None:
+    store.backend.transact(
+        [
+            Put(Item("DEBTOR#552100554", "REPORT#rpt_old", data, 7), None),
+            Put(Item("REPORTID#rpt_old", "REPORTID", {"debtor_siren": "552100554"}), None),
+        ]
+    )
+
+
+def test_a_report_stored_before_public_references_gets_a_stable_one_that_hides_its_id(store: Store) -> None:
+    _store_report(store, _old_report())
+    report = store.reports.get_report("rpt_old")
+    assert report is not None and report.version == 7 and report.status is ReportStatus.PUBLISHED
+    assert report.public_ref.startswith("pub_") and "rpt_old" not in report.public_ref
+    assert report.public_ref == store.reports.get_report("rpt_old").public_ref  # the same at every read
+    assert (report.description, report.payments, report.flags, report.filed_by) == ("", (), (), "")
+    assert (report.notice, report.dispute, report.moderation, report.earlier_disputes) == (None, None, None, ())
+    assert report.debtor.email == "" and report.invoice.due_date == date(2026, 1, 31)
+
+
+def test_a_dispute_and_notice_stored_before_their_later_fields_read_with_their_defaults(store: Store) -> None:
+    dispute = {
+        "kind": "dispute",
+        "reason": "not_owed",
+        "text": "Facture jamais reçue.",
+        "opened_at": MOMENT,
+        "was_published": True,
+    }
+    notice = {"dated_at": MOMENT, "seed": "seed"}  # before attempts and claims
+    _store_report(store, _old_report(status="disputed", dispute=dispute, notice=notice, public_ref="pub_kept"))
+    report = store.reports.get_report("rpt_old")
+    assert report is not None and report.public_ref == "pub_kept" and report.dispute is not None
+    assert report.dispute.was_published is True and report.dispute.evidence_ids == ()
+    assert (report.dispute.paid_on, report.dispute.declared_amount_cents, report.dispute.payment_note) == (
+        None,
+        None,
+        "",
+    )
+    assert report.notice is not None and (report.notice.attempts, report.notice.claim) == (1, "")
+
+
+def test_a_signature_written_to_the_second_with_a_z_reads_with_its_history(store: Store) -> None:
+    data = {
+        "siren": "732829320",
+        "company_name": "Menuiserie Durand SARL",
+        "representative_name": "Claire Durand",
+        "representative_role": "Gérante",
+        "email": "claire@durand.fr",
+        "charter_version": "2026-09",
+        "signed_at": "2026-10-01T08:00:00Z",
+        "standing": "suspended",
+        "standing_since": "2026-10-20T08:00:00Z",
+        "history": [
+            {"charter_version": "2026-03", "signed_at": "2026-03-02T09:30:00Z", "ended_at": "2026-10-01T08:00:00Z"}
+        ],
+    }
+    store.backend.transact([Put(Item("SIGNATURE#732829320", "RECORD", data, 5), None)])
+    signature = store.signatures.get_signature("732829320")
+    assert signature is not None and signature.standing is Standing.SUSPENDED and signature.revision == 5
+    assert signature.since == datetime(2026, 10, 20, 8, tzinfo=UTC)
+    assert [p.charter_version for p in signature.history] == ["2026-03"]

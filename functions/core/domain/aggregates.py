@@ -14,7 +14,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from functions.core.domain.reports import Report, ReportStatus
 
@@ -109,25 +108,6 @@ class AggregateState:
             worst_days_beyond_terms=(today - oldest).days if oldest else None,
             pending_dispute_count=self.pending_dispute_count,
             held_report_count=self.held_report_count,
-        )
-
-    def to_data(self) -> dict[str, Any]:
-        return {
-            "open_published_count": self.open_published_count,
-            "outstanding_cents": self.outstanding_cents,
-            "pending_dispute_count": self.pending_dispute_count,
-            "held_report_count": self.held_report_count,
-            "due_dates": dict(self.due_dates),
-        }
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> AggregateState:
-        return cls(
-            open_published_count=int(data["open_published_count"]),
-            outstanding_cents=int(data["outstanding_cents"]),
-            pending_dispute_count=int(data["pending_dispute_count"]),
-            held_report_count=int(data["held_report_count"]),
-            due_dates={str(k): int(v) for k, v in data["due_dates"].items()},
         )
 
 

@@ -16,6 +16,7 @@ current shape before it is read, so no repository carries a special case.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import fields
 from datetime import UTC, datetime
@@ -25,6 +26,7 @@ from pydantic import BeforeValidator, TypeAdapter
 
 from functions.core.domain.members import Member, MemberStatus
 from functions.core.domain.replies import ReplyLink
+from functions.core.domain.reports import Report
 from functions.core.store.items import Item
 
 T = TypeVar("T")
@@ -87,6 +89,18 @@ def _member_before_approval(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def legacy_public_ref(report_id: str) -> str:
+    """The public reference of a report stored before it had one: a one-way digest of its id."""
+    return "pub_" + hashlib.sha256(f"public-reference:{report_id}".encode()).hexdigest()[:16]
+
+
+def _report_before_public_references(data: dict[str, Any]) -> dict[str, Any]:
+    """Reports stored before public references get a stable one, which does not reveal their id."""
+    if not data.get("public_ref"):
+        data["public_ref"] = legacy_public_ref(data["id"])
+    return data
+
+
 def _reply_link_in_epoch_seconds(data: dict[str, Any]) -> dict[str, Any]:
     """Reply links were first stored with their expiry in epoch seconds (``expires``)."""
     if "expires_at" not in data and "expires" in data:
@@ -97,4 +111,5 @@ def _reply_link_in_epoch_seconds(data: dict[str, Any]) -> dict[str, Any]:
 _UPGRADES: dict[type[Any], Upgrade] = {
     Member: _member_before_approval,
     ReplyLink: _reply_link_in_epoch_seconds,
+    Report: _report_before_public_references,
 }

@@ -35,9 +35,9 @@ from functions.core.domain.reports import Report, ReportStatus
 from functions.core.domain.retention import delete_on
 from functions.core.domain.visibility import PublicInvoice, public_invoice
 from functions.core.store.base import AuditEvent, Ledger, Repository, sortable_time
+from functions.core.store.codec import from_data, from_item, to_data
 from functions.core.store.companies import Companies
 from functions.core.store.items import Check, Delete, Item, Put, Write
-from functions.core.store.report_codec import audit_view, report_from_data, report_to_data
 from functions.core.text import fold
 
 __all__ = ["CompanyAggregate", "Reports"]
@@ -82,7 +82,7 @@ def _report_item(report: Report, version: int) -> Item:
     return Item(
         debtor_pk(report.debtor.siren),
         report_sk(report.id),
-        report_to_data(report),
+        to_data(report),
         version,
         gsi1pk=queue,
         gsi1sk=place,
@@ -91,35 +91,23 @@ def _report_item(report: Report, version: int) -> Item:
     )
 
 
-def _report(item: Item) -> Report:
-    return report_from_data(item.data, item.version)
-
-
-def _invoice_data(invoice: PublicInvoice) -> dict[str, Any]:
+def audit_view(report: Report | None) -> dict[str, Any] | None:
+    """What the audit log keeps of a report: identifiers, status, amounts and dates only."""
+    if report is None:
+        return None
     return {
-        "reference": invoice.reference,
-        "debtor_name": invoice.debtor_name,
-        "issue_date": invoice.issue_date.isoformat(),
-        "due_date": invoice.due_date.isoformat(),
-        "amount_cents": invoice.amount_cents,
-        "outstanding_cents": invoice.outstanding_cents,
-        "published_at": invoice.published_at.isoformat() if invoice.published_at else None,
-        "reply": invoice.reply,
+        "id": report.id,
+        "creditor_siren": report.creditor.siren,
+        "debtor_siren": report.debtor.siren,
+        "status": report.status.value,
+        "amount_cents": report.invoice.amount_cents,
+        "outstanding_cents": report.outstanding_cents,
+        "issue_date": report.invoice.issue_date.isoformat(),
+        "due_date": report.invoice.due_date.isoformat(),
+        "published_at": report.published_at.isoformat() if report.published_at else None,
+        "settled_on": report.settled_on.isoformat() if report.settled_on else None,
+        "closed_at": report.closed_at.isoformat() if report.closed_at else None,
     }
-
-
-def _invoice(item: Item) -> PublicInvoice:
-    data = item.data
-    return PublicInvoice(
-        reference=str(data["reference"]),
-        debtor_name=str(data["debtor_name"]),
-        issue_date=date.fromisoformat(data["issue_date"]),
-        due_date=date.fromisoformat(data["due_date"]),
-        amount_cents=int(data["amount_cents"]),
-        outstanding_cents=int(data["outstanding_cents"]),
-        published_at=datetime.fromisoformat(data["published_at"]) if data["published_at"] else None,
-        reply=str(data["reply"]),
-    )
 
 
 def listing_writes(before: Report | None, after: Report | None) -> list[Write]:
@@ -133,7 +121,7 @@ def listing_writes(before: Report | None, after: Report | None) -> list[Write]:
     if new is None:
         return [Delete(*key, unconditional=True)]
     # The report's own write, guarded by its version, orders every change to its projection.
-    return [Put(Item(*key, _invoice_data(new)), unconditional=True)]
+    return [Put(Item(*key, to_data(new)), unconditional=True)]
 
 
 class Reports(Repository):
@@ -151,28 +139,30 @@ class Reports(Repository):
         if pointer is None:
             return None
         item = self.backend.get(debtor_pk(pointer.data["debtor_siren"]), report_sk(report_id))
-        return _report(item) if item else None
+        return from_item(Report, item) if item else None
 
     def list_for_debtor(self, siren: str) -> list[Report]:
         """Return every report still held against ``siren`` (all statuses), oldest first."""
         items = self.query_all(debtor_pk(siren), sk_prefix="REPORT#")
-        return sorted((_report(item) for item in items), key=lambda r: (r.created_at, r.id))
+        return sorted((from_item(Report, item) for item in items), key=lambda r: (r.created_at, r.id))
 
     def list_public_invoices(self, siren: str) -> list[PublicInvoice]:
         """Return what the public sees of the company's listed reports, by due date (reads nothing else)."""
-        invoices = (_invoice(item) for item in self.query_all(debtor_pk(siren), sk_prefix=LISTING_PREFIX))
+        invoices = (
+            from_item(PublicInvoice, item) for item in self.query_all(debtor_pk(siren), sk_prefix=LISTING_PREFIX)
+        )
         return sorted(invoices, key=lambda invoice: (invoice.due_date, invoice.reference))
 
     def stored_listing(self, siren: str) -> dict[str, PublicInvoice]:
         """Return the stored public projections by report id (checks and rebuilds compare them)."""
         items = self.query_all(debtor_pk(siren), sk_prefix=LISTING_PREFIX)
-        return {item.sk.removeprefix(LISTING_PREFIX): _invoice(item) for item in items}
+        return {item.sk.removeprefix(LISTING_PREFIX): from_item(PublicInvoice, item) for item in items}
 
     def write_listing(self, siren: str, expected: Mapping[str, PublicInvoice], *, actor: str) -> None:
         """Overwrite a company's public projections with ``expected`` (``rebuild-listing`` repairs with it)."""
         stored = self.stored_listing(siren)
         writes: list[Write] = [
-            Put(Item(debtor_pk(siren), f"{LISTING_PREFIX}{report_id}", _invoice_data(invoice)), unconditional=True)
+            Put(Item(debtor_pk(siren), f"{LISTING_PREFIX}{report_id}", to_data(invoice)), unconditional=True)
             for report_id, invoice in expected.items()
             if stored.get(report_id) != invoice
         ]
@@ -187,21 +177,21 @@ class Reports(Repository):
 
     def list_for_creditor(self, siren: str) -> list[Report]:
         """Return every report held that ``siren`` filed, oldest first."""
-        return [_report(item) for item in self.query_all(f"CREDITOR#{siren}", index="gsi2")]
+        return [from_item(Report, item) for item in self.query_all(f"CREDITOR#{siren}", index="gsi2")]
 
     def get_aggregate(self, siren: str, today: date | None = None) -> CompanyAggregate | None:
         """Return the company's directory figures as of ``today``, or None when nothing is held."""
         item = self.backend.get(debtor_pk(siren), AGGREGATE)
         if item is None:
             return None
-        return AggregateState.from_data(item.data).view(siren, today or today_in_paris(self.now()))
+        return from_data(AggregateState, item.data).view(siren, today or today_in_paris(self.now()))
 
     def get_aggregates(self, sirens: Sequence[str], today: date | None = None) -> dict[str, CompanyAggregate]:
         """Return the aggregates of several companies at once (those without one are left out)."""
         day = today or today_in_paris(self.now())
         items = self.backend.get_many([(debtor_pk(siren), AGGREGATE) for siren in sirens])
         return {
-            item.pk.removeprefix("DEBTOR#"): AggregateState.from_data(item.data).view(
+            item.pk.removeprefix("DEBTOR#"): from_data(AggregateState, item.data).view(
                 item.pk.removeprefix("DEBTOR#"), day
             )
             for item in items
@@ -210,7 +200,7 @@ class Reports(Repository):
     def get_aggregate_state(self, siren: str) -> AggregateState | None:
         """Return the stored aggregate state (checks and rebuilds compare it)."""
         item = self.backend.get(debtor_pk(siren), AGGREGATE)
-        return AggregateState.from_data(item.data) if item else None
+        return from_data(AggregateState, item.data) if item else None
 
     def list_listed_sirens(self) -> list[str]:
         """Return the SIREN of every company with at least one published report, in order."""
@@ -230,7 +220,7 @@ class Reports(Repository):
         """Return the reports of a time-driven queue, oldest first, up to the key ``until``."""
         sk_to = until + _AFTER_ANY_ID if until is not None else None
         page = self.backend.query(queue, index="gsi1", sk_to=sk_to, limit=limit, cursor=cursor)
-        return [_report(item) for item in page.items], page.cursor
+        return [from_item(Report, item) for item in page.items], page.cursor
 
     def iter_queue(self, queue: str, *, until: str | None = None) -> Iterator[Report]:
         cursor: str | None = None
@@ -323,7 +313,7 @@ class Reports(Repository):
             "aggregate.rebuilt",
             actor,
             before=current.data if current else None,
-            after=state.to_data(),
+            after=to_data(state),
         )
         self.store.commit([self._aggregate_write(siren, state, current)], [event], touched=[siren])
 
@@ -349,7 +339,7 @@ class Reports(Repository):
     ) -> tuple[list[Write], list[AuditEvent]]:
         """What follows from report changes, in their transaction: aggregate, public projections, presence."""
         current = self.backend.get(debtor_pk(siren), AGGREGATE)
-        was = state = AggregateState.from_data(current.data) if current else AggregateState()
+        was = state = from_data(AggregateState, current.data) if current else AggregateState()
         for before, after in changes:
             state = state.changed(before, after)
         writes = [self._aggregate_write(siren, state, current)]
@@ -379,8 +369,8 @@ class Reports(Repository):
             "gsi2sk": siren if listed else None,
         }
         if current is None:
-            return Put(Item(debtor_pk(siren), AGGREGATE, state.to_data(), 1, **keys), None)
-        return Put(current.bumped(state.to_data(), **keys), current.version)
+            return Put(Item(debtor_pk(siren), AGGREGATE, to_data(state), 1, **keys), None)
+        return Put(current.bumped(to_data(state), **keys), current.version)
 
 
 def moment_key(moment: datetime) -> str:

@@ -26,25 +26,23 @@ record's version, with the audit event and the company's refresh mark.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from functions.core.clock import isoformat, parse_iso, today_in_paris
+from functions.core.clock import isoformat, today_in_paris
 from functions.core.domain.charter import (
     CharterCatalog,
     Claim,
     Link,
     LinkPurpose,
-    PastSignature,
     Signature,
-    SignatureRequest,
     SignatureStatus,
     Standing,
     load_charter,
 )
 from functions.core.store.base import AuditEvent, Repository, sortable_time
-from functions.core.store.codec import from_item, to_data
+from functions.core.store.codec import from_data, from_item, to_data
 from functions.core.store.items import ConditionFailed, Delete, Item, Put, Write, decode_cursor, encode_cursor
 from functions.core.text import fold
 
@@ -75,50 +73,6 @@ class MailboxMark:
     digest: str
     requested_at: datetime | None = None
     revision: int = 0
-
-
-def _signature_data(signature: Signature) -> dict[str, Any]:
-    data = asdict(signature)
-    data.pop("revision")
-    data["signed_at"] = isoformat(signature.signed_at)
-    data["standing_since"] = isoformat(signature.since)
-    data["history"] = [
-        {"charter_version": p.charter_version, "signed_at": isoformat(p.signed_at), "ended_at": isoformat(p.ended_at)}
-        for p in signature.history
-    ]
-    return data
-
-
-def _signature_from(item: Item) -> Signature:
-    data = dict(item.data)
-    history = tuple(
-        PastSignature(p["charter_version"], parse_iso(p["signed_at"]), parse_iso(p["ended_at"]))
-        for p in data["history"]
-    )
-    return Signature(
-        siren=data["siren"],
-        company_name=data["company_name"],
-        representative_name=data["representative_name"],
-        representative_role=data["representative_role"],
-        email=data["email"],
-        charter_version=data["charter_version"],
-        signed_at=parse_iso(data["signed_at"]),
-        standing=Standing(data["standing"]),
-        standing_since=parse_iso(data["standing_since"]),
-        history=history,
-        revision=item.version,
-    )
-
-
-def _claim_from(item: Item) -> Claim:
-    data = item.data
-    return Claim(
-        id=data["id"],
-        request=SignatureRequest(**data["request"]),
-        verified_at=parse_iso(data["verified_at"]),
-        expires_at=parse_iso(data["expires_at"]),
-        revision=item.version,
-    )
 
 
 def status_partition(standing: Standing, charter_version: str) -> str:
@@ -156,7 +110,7 @@ class Signatures(Repository):
     # -- the register ----------------------------------------------------------
     def get_signature(self, siren: str) -> Signature | None:
         item = self.backend.get(f"SIGNATURE#{siren}", "RECORD")
-        return _signature_from(item) if item else None
+        return from_item(Signature, item) if item else None
 
     def list_signatures(
         self,
@@ -183,7 +137,7 @@ class Signatures(Repository):
             page = self.backend.query(
                 partitions[index], index="gsi2", sk_prefix=sk_prefix, limit=limit - len(found), cursor=inner
             )
-            found.extend(_signature_from(item) for item in page.items)
+            found.extend(from_item(Signature, item) for item in page.items)
             inner = None
             if page.cursor is not None:
                 return found, encode_cursor({"p": partitions[index], "c": page.cursor})
@@ -220,7 +174,7 @@ class Signatures(Repository):
 
         ``settled`` is the claim a moderator approved: it goes in the same transaction.
         """
-        data = _signature_data(signature)
+        data = to_data(signature)
         folded = fold(signature.company_name)
         sort_key = f"{folded}#{signature.siren}"
         pk = f"SIGNATURE#{signature.siren}"
@@ -247,12 +201,7 @@ class Signatures(Repository):
         """Record a claim (replacing the same mailbox's earlier one) and spend its link; ConditionFailed on a race."""
         pk, sk = f"SIGNATURE#{claim.request.siren}", f"CLAIM#{claim.id}"
         expiry = int(claim.expires_at.timestamp())
-        data = {
-            "id": claim.id,
-            "request": asdict(claim.request),
-            "verified_at": isoformat(claim.verified_at),
-            "expires_at": isoformat(claim.expires_at),
-        }
+        data = to_data(claim)
         item = Item(
             pk,
             sk,
@@ -274,13 +223,13 @@ class Signatures(Repository):
 
     def get_claim(self, siren: str, claim_id: str) -> Claim | None:
         item = self.backend.get(f"SIGNATURE#{siren}", f"CLAIM#{claim_id}")
-        return _claim_from(item) if item else None
+        return from_item(Claim, item) if item else None
 
     def list_claims(self, limit: int = 50, cursor: str | None = None) -> tuple[list[Claim], str | None]:
         """Return one page of the claims awaiting a moderator, oldest first (expired ones left out)."""
         page = self.backend.query(CLAIMS, index="gsi2", limit=limit, cursor=cursor)
         now = self.now()
-        return [c for c in map(_claim_from, page.items) if c.expires_at > now], page.cursor
+        return [c for c in (from_item(Claim, item) for item in page.items) if c.expires_at > now], page.cursor
 
     def drop_claim(self, claim: Claim, *, action: str, actor: str) -> None:
         """Delete a claim a moderator refused; ConditionFailed if it changed meanwhile."""
@@ -306,15 +255,13 @@ class Signatures(Repository):
     # -- e-mailed links --------------------------------------------------------
     def get_pending(self, siren: str, purpose: LinkPurpose) -> Pending | None:
         item = self.backend.get(f"SIGNATURE#{siren}", f"PENDING#{purpose.value}")
-        if item is None:
-            return None
-        return Pending(item.data["token_hash"], parse_iso(item.data["requested_at"]), item.version)
+        return from_item(Pending, item) if item else None
 
     def get_mailbox(self, digest: str, purpose: LinkPurpose) -> MailboxMark:
         item = self.backend.get(f"CHARTERMAILBOX#{digest}", f"LAST#{purpose.value}")
         if item is None:
             return MailboxMark(digest)
-        return MailboxMark(digest, parse_iso(item.data["requested_at"]), item.version)
+        return from_data(MailboxMark, {**item.data, "digest": digest}, item.version)
 
     def get_link(self, token_hash: str) -> Link | None:
         item = self.backend.get(f"CHARTERLINK#{token_hash}", "LINK")
@@ -339,7 +286,7 @@ class Signatures(Repository):
         siren, purpose = link.siren, link.purpose.value
         expiry = int(link.expires_at.timestamp()) + _LINK_KEEP_SECONDS
         data = to_data(link)
-        marker = {"token_hash": token_hash, "requested_at": isoformat(link.created_at)}
+        marker = to_data(Pending(token_hash, link.created_at))
         revision = previous.revision + 1 if previous else 1
         pending_pk, link_pk = f"SIGNATURE#{siren}", f"CHARTERLINK#{token_hash}"
         pending_item = Item(
@@ -359,7 +306,7 @@ class Signatures(Repository):
         mailbox_item = Item(
             mailbox_pk,
             mailbox_sk,
-            {"requested_at": isoformat(link.created_at)},
+            to_data(MailboxMark(mailbox.digest, link.created_at)),
             mailbox.revision + 1,
             expires_at=mailbox_expiry,
             gsi1pk=PURGE_QUEUE,

@@ -23,7 +23,6 @@ from functions.core.progress import SILENT, Progress
 from functions.core.resources import Resources
 from functions.core.store import ConditionFailed
 from functions.core.store.codec import to_data
-from functions.core.store.report_codec import report_to_data
 from functions.core.store.reports import QUEUE_MODERATION, QUEUE_NOTICE, QUEUE_PUBLISH, QUEUE_PURGE
 from functions.core.usecases.directory.replies import storage
 
@@ -79,7 +78,7 @@ def purge_reports(res: Resources, progress: Progress = SILENT) -> int:
 
 def _report_data(report: Report) -> dict[str, Any]:
     """A report as exported: its notice's seed stays behind (with the secret key it gives the private link)."""
-    data = report_to_data(report)
+    data = to_data(report)
     if data.get("notice"):
         data["notice"] = {k: v for k, v in data["notice"].items() if k not in {"seed", "claim"}}
     return data
