@@ -149,6 +149,17 @@ def _text_fields(schema: dict[str, Any], document: dict[str, Any], path: tuple[s
                 yield (*path, name), item, is_list
 
 
+def _shapes(schema: dict[str, Any], document: dict[str, Any]) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """Yield (what a body of this shape always carries, the shape): each of a tagged union's, with its tag."""
+    resolved = _resolve(schema, document)
+    if "discriminator" not in resolved:
+        yield {}, resolved
+        return
+    tag = resolved["discriminator"]["propertyName"]
+    for value, ref in resolved["discriminator"]["mapping"].items():
+        yield {tag: value}, _resolve({"$ref": ref}, document)
+
+
 def _with_control_character(schema: dict[str, Any]) -> str:
     """A text long enough for the field's own bounds, with a NUL in it."""
     length = max(schema.get("minLength", 0), 4)
@@ -162,20 +173,24 @@ def _nest(path: tuple[str, ...], value: Any) -> dict[str, Any]:
 def test_every_text_field_of_every_app_refuses_control_characters(platform: Platform) -> None:
     accepted = []
     checked = 0
+    tagged = set()
     for endpoint in json_endpoints(platform):
         document = platform.clients[endpoint.app].get("/openapi.json").json
         operation = document["paths"][endpoint.path][endpoint.method]
         schema = operation["requestBody"]["content"]["application/json"]["schema"]
-        for path, field, is_list in _text_fields(schema, document):
-            value = _with_control_character(field)
-            body = _nest(path, [value] if is_list else value)
-            response = platform.send(endpoint, json.dumps(body).encode())
-            fields = {e["field"] for e in response.json.get("errors", [])}
-            wanted = ".".join(path) + (".0" if is_list else "")
-            checked += 1
-            if response.status_code != 400 or wanted not in fields:
-                accepted.append(f"{endpoint} {wanted}: {response.status_code} {sorted(fields)}")
+        for fixed, shape in _shapes(schema, document):
+            for path, field, is_list in _text_fields(shape, document):
+                value = _with_control_character(field)
+                body = {**fixed, **_nest(path, [value] if is_list else value)}
+                response = platform.send(endpoint, json.dumps(body).encode())
+                fields = {e["field"] for e in response.json.get("errors", [])}
+                wanted = ".".join(path) + (".0" if is_list else "")
+                checked += 1
+                tagged |= {(value, wanted) for value in fixed.values()}
+                if response.status_code != 400 or wanted not in fields:
+                    accepted.append(f"{endpoint} {wanted}: {response.status_code} {sorted(fields)}")
     assert checked > 30
+    assert {("dispute", "text"), ("declare_payment", "text"), ("reply", "text")} <= tagged  # each shape of a union
     assert accepted == []
 
 

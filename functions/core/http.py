@@ -42,7 +42,7 @@ from functions.core.store import Store
 from functions.core.store.base import KeyClaimed, RequestWrites, request_writes
 from functions.core.store.items import InvalidCursor, StoreUnavailable
 from functions.core.usecases.propagation import refresh_companies
-from functions.core.validation import validation_failed
+from functions.core.validation import union_tag, validation_failed
 
 PROBLEM_MIMETYPE = "application/problem+json"
 VERSION = "0.1.0"
@@ -200,7 +200,7 @@ def parse_json_body(model: type[M]) -> M:
     try:
         return model.model_validate_json(raw, strict=True)
     except ValidationError as exc:
-        raise validation_failed(exc) from exc
+        raise validation_failed(exc, tag=union_tag(model)) from exc
 
 
 def parse_path(model: type[BaseModel], raw: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from typing import Annotated, get_args
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, RootModel, ValidationError
 from pydantic_core import PydanticCustomError
 from pydantic_core.core_schema import ErrorType
 
@@ -94,24 +94,48 @@ _MESSAGES_FR = {
 }
 
 
-def field_errors(error: ValidationError, prefix: str = "") -> list[FieldError]:
-    """Turn pydantic's errors into our field errors, with French messages."""
+# Marks an error our own validator raised under one of pydantic's codes: its message is ours, kept as is.
+_WORDED = "worded_by_ardoise"
+
+
+def worded_error(code: str, message: str) -> PydanticCustomError:
+    """An error a validator raises under ``code``, one of pydantic's (clients handle both alike), in our words."""
+    return PydanticCustomError(code, message, {_WORDED: True})
+
+
+# A tagged union names its chosen shape first in an error's location, and reports a missing or
+# unknown tag as the whole body's error: both become the tag field's own, as in a flat model.
+_TAG_ERRORS = {"union_tag_not_found": "missing", "union_tag_invalid": "literal_error"}
+
+
+def union_tag(model: type[BaseModel]) -> str | None:
+    """The field whose value chooses a body's shape (``action``), or None for a body of one shape."""
+    root = model.model_fields.get("root") if issubclass(model, RootModel) else None
+    discriminator = root.discriminator if root is not None else None
+    return discriminator if isinstance(discriminator, str) else None
+
+
+def field_errors(error: ValidationError, prefix: str = "", tag: str | None = None) -> list[FieldError]:
+    """Turn pydantic's errors into our field errors, with French messages (``tag``: see :func:`union_tag`)."""
     result = []
     for item in error.errors(include_url=False):
-        path = ".".join(str(part) for part in item["loc"]) or "body"
-        kind = item["type"]
+        location, kind = item["loc"], item["type"]
+        if tag is not None:
+            location, kind = ((tag,), _TAG_ERRORS[kind]) if kind in _TAG_ERRORS else (location[1:], kind)
+        path = ".".join(str(part) for part in location) or "body"
         # Our own error codes carry a French message already; pydantic's built-in
         # ones are translated, and any we did not foresee get a plain French one.
-        message = _MESSAGES_FR.get(kind, "Valeur invalide.") if kind in _BUILT_IN_ERRORS else item["msg"]
+        ours = kind not in _BUILT_IN_ERRORS or item.get("ctx", {}).get(_WORDED)
+        message = item["msg"] if ours else _MESSAGES_FR.get(kind, "Valeur invalide.")
         if kind == "value_error" and item.get("ctx", {}).get("error"):
             message = str(item["ctx"]["error"])  # our validators raise ValueError with French text
         result.append(FieldError(prefix + path, kind, message))
     return result
 
 
-def validation_failed(error: ValidationError, prefix: str = "") -> ValidationFailed:
+def validation_failed(error: ValidationError, prefix: str = "", tag: str | None = None) -> ValidationFailed:
     """Build the 400 problem for a pydantic error."""
-    return ValidationFailed("Certains champs sont invalides.", field_errors(error, prefix))
+    return ValidationFailed("Certains champs sont invalides.", field_errors(error, prefix, tag))
 
 
 class SirenPath(Model):

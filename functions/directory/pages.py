@@ -10,8 +10,8 @@ from __future__ import annotations
 from flask import Response, render_template
 
 from functions.core.clock import today_in_paris
-from functions.core.domain.lifecycle import STATUS_LABELS
-from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeReason
+from functions.core.domain.lifecycle import MIN_DISPUTE_TEXT, STATUS_LABELS
+from functions.core.domain.reports import DISPUTE_REASON_LABELS, DebtorAction, DisputeReason
 from functions.core.errors import Problem
 from functions.core.french import format_eur, long_date
 from functions.core.headers import CSP, new_nonce, page_csp
@@ -40,6 +40,8 @@ def reply_page(page: DebtorPage) -> Response:
         page=page,
         nonce=nonce,
         status=STATUS_LABELS[report.status],
+        actions=DebtorAction,
+        min_dispute_text=MIN_DISPUTE_TEXT,
         reasons=_REASONS,
         evidence=_EVIDENCE,
         penalty_points=points(penalties.points),

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from typing import assert_never
+
 from flask import Response, request
 
 from functions.core.clock import today_in_paris
 from functions.core.domain.evidence import ACCEPTED_TYPES
 from functions.core.domain.members import Member
 from functions.core.domain.moderators import Moderator
-from functions.core.domain.reports import DisputeReason
 from functions.core.domain.rules import Draft
 from functions.core.errors import FieldError, Problem, UnsupportedMediaType, ValidationFailed
 from functions.core.http import PROBLEM_MIMETYPE, Api, resources
@@ -29,8 +30,9 @@ from functions.directory.schemas import (
     CompanyListing,
     CompanySearch,
     CompanySearchQuery,
-    DebtorAction,
+    DebtorActionIn,
     DebtorReportOut,
+    DisputeIn,
     EvidenceRequest,
     InvoiceStatusAnswer,
     InvoiceStatusIn,
@@ -43,15 +45,16 @@ from functions.directory.schemas import (
     ModerationIn,
     ModerationQuery,
     ModerationQueue,
+    PaymentDeclarationIn,
     PaymentIn,
     PendingMembers,
+    ReplyIn,
     ReportFiling,
     ReportOut,
     UploadOut,
 )
 
 api = Api("directory", tag="Annuaire")
-MIN_DISPUTE_TEXT = 10
 OCTETS = "application/octet-stream"
 
 
@@ -122,6 +125,10 @@ def _member_out(member: Member) -> MemberOut:
 )
 def pending_members(principal: Moderator) -> PendingMembers:
     return PendingMembers(items=[_member_out(m) for m in members.list_pending(resources())])
+
+
+def _missing(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed("Certains champs manquent.", [FieldError(field, "missing", message)])
 
 
 @api.route(
@@ -283,60 +290,41 @@ def get_reply_page(token: str) -> DebtorReportOut | Response:
     return views.debtor_report_out(page)
 
 
-def _missing(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed("Certains champs manquent.", [FieldError(field, "missing", message)])
-
-
 @api.route(
     "/replies/<token>",
     "POST",
-    summary="Contester, déclarer un paiement ou répondre.",
-    body=DebtorAction,
+    summary="Contester, déclarer un paiement ou répondre (un corps par action).",
+    body=DebtorActionIn,
     responses={200: DebtorReportOut},
     problems=(404, 409, 410, 422),
 )
-def act_on_reply(token: str, body: DebtorAction) -> DebtorReportOut:
+def act_on_reply(token: str, body: DebtorActionIn) -> DebtorReportOut:
     res = resources()
-    if body.action == "dispute":
-        if body.reason is None:
-            raise _missing("reason", "Choisissez un motif de contestation.")
-        if len(body.text.strip()) < MIN_DISPUTE_TEXT:
-            # Present but too short is not missing: pydantic's own code, so clients handle both alike.
-            raise ValidationFailed(
-                "Explication trop courte.",
-                [
-                    FieldError(
-                        "text",
-                        "string_too_short",
-                        f"Expliquez votre contestation ({MIN_DISPUTE_TEXT} caractères au moins).",
-                    )
-                ],
+    match body.root:
+        case DisputeIn() as asked:
+            page = replies.dispute(
+                res,
+                token,
+                reason=asked.reason,
+                text=asked.text,
+                evidence_ids=asked.evidence_ids,
+                email=asked.email or "",
             )
-        replies.dispute(
-            res,
-            token,
-            reason=DisputeReason(body.reason),
-            text=body.text,
-            evidence_ids=body.evidence_ids,
-            email=body.email or "",
-        )
-    elif body.action == "declare_payment":
-        if body.paid_on is None:
-            raise _missing("paid_on", "Indiquez la date du paiement.")
-        replies.declare_payment(
-            res,
-            token,
-            paid_on=body.paid_on,
-            amount_cents=body.amount_cents,
-            text=body.text,
-            evidence_ids=body.evidence_ids,
-            email=body.email or "",
-        )
-    else:
-        if not body.text:
-            raise _missing("text", "Écrivez votre réponse.")
-        replies.reply(res, token, body.text)
-    return views.debtor_report_out(replies.debtor_page(res, token))
+        case PaymentDeclarationIn() as asked:
+            page = replies.declare_payment(
+                res,
+                token,
+                paid_on=asked.paid_on,
+                amount_cents=asked.amount_cents,
+                text=asked.text,
+                evidence_ids=asked.evidence_ids,
+                email=asked.email or "",
+            )
+        case ReplyIn() as asked:
+            page = replies.reply(res, token, asked.text)
+        case unknown:
+            assert_never(unknown)
+    return views.debtor_report_out(page)
 
 
 @api.route(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt  # a field named ``date`` cannot be annotated with the bare name
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, RootModel
 
-from functions.core.domain.reports import DisputeReason, ModerationDecision, NoticeChannel
-from functions.core.validation import Cents, Email, Model, MultiLine, SingleLine, Siren, XmlDocument
+from functions.core.domain.evidence import MAX_EVIDENCE_FILES
+from functions.core.domain.lifecycle import MIN_DISPUTE_TEXT
+from functions.core.domain.reports import DebtorAction, DisputeReason, ModerationDecision, NoticeChannel
+from functions.core.validation import Cents, Email, Model, MultiLine, SingleLine, Siren, XmlDocument, worded_error
 
 # -- members ---------------------------------------------------------------
 
@@ -300,23 +302,64 @@ class DebtorReportOut(Model):
     moderation: ModerationOut | None
     evidence: list[EvidenceOut]
     link_expires_at: datetime
-    actions: list[str]
+    actions: list[DebtorAction]
 
 
-class DebtorAction(Model):
-    """Contester, déclarer un paiement ou répondre (un seul corps, selon ``action``)."""
+def _explained(text: str) -> str:
+    if len(text) < MIN_DISPUTE_TEXT:
+        raise worded_error(
+            "string_too_short", f"Expliquez votre contestation ({MIN_DISPUTE_TEXT} caractères au moins)."
+        )
+    return text
 
-    action: Literal["dispute", "declare_payment", "reply"]
-    reason: DisputeReason | None = Field(default=None, description="Motif de contestation (action dispute).")
-    text: MultiLine = Field(default="", max_length=4000)
-    evidence_ids: list[SingleLine] = Field(default_factory=list, max_length=10)
-    paid_on: date | None = Field(
-        default=None,
-        description="Date du paiement (action declare_payment), de la date de la facture à aujourd'hui "
-        "(date_de_paiement_invalide).",
+
+# The length is checked by ``_explained`` (its message says what is wanted); the schema still shows it.
+DisputeText = Annotated[
+    MultiLine, Field(max_length=4000, json_schema_extra={"minLength": MIN_DISPUTE_TEXT}), AfterValidator(_explained)
+]
+EvidenceIds = Annotated[
+    list[SingleLine],
+    Field(max_length=MAX_EVIDENCE_FILES, description="Les pièces envoyées par POST /replies/{token}/evidence."),
+]
+ModerationEmail = Annotated[Email | None, Field(description="Adresse où recevoir la décision de modération.")]
+
+
+class DisputeIn(Model):
+    """Contester le signalement : un motif et une explication, pour le modérateur."""
+
+    action: Literal[DebtorAction.DISPUTE]
+    reason: DisputeReason = Field(description="Motif de contestation.")
+    text: DisputeText
+    evidence_ids: EvidenceIds = Field(default_factory=list)
+    email: ModerationEmail = None
+
+
+class PaymentDeclarationIn(Model):
+    """Déclarer un paiement, justificatif à l'appui (au moins une pièce, sinon justificatif_manquant)."""
+
+    action: Literal[DebtorAction.DECLARE_PAYMENT]
+    paid_on: date = Field(
+        description="Date du paiement, de la date de la facture à aujourd'hui (date_de_paiement_invalide)."
     )
-    amount_cents: Cents | None = None
-    email: Email | None = Field(default=None, description="Adresse où recevoir la décision de modération.")
+    amount_cents: Cents | None = Field(
+        default=None,
+        description="Montant payé, s'il n'est pas le reste dû : positif, au plus celui de la facture "
+        "(montant_declare_invalide).",
+    )
+    text: MultiLine = Field(default="", max_length=4000)
+    evidence_ids: EvidenceIds = Field(default_factory=list)
+    email: ModerationEmail = None
+
+
+class ReplyIn(Model):
+    """Répondre publiquement : le texte est affiché à côté du signalement lorsqu'il est publié."""
+
+    action: Literal[DebtorAction.REPLY]
+    text: MultiLine = Field(min_length=1, max_length=4000)
+
+
+class DebtorActionIn(RootModel[Annotated[DisputeIn | PaymentDeclarationIn | ReplyIn, Field(discriminator="action")]]):
+    """Contester, déclarer un paiement ou répondre : un corps par `action`, chacun avec ses champs."""
 
 
 class EvidenceRequest(Model):

@@ -122,8 +122,6 @@ def invoice_status_answer(received: StatusReceived) -> InvoiceStatusAnswer:
 def debtor_report_out(page: DebtorPage) -> DebtorReportOut:
     """The debtor's view: its report, the penalties as information, what it can still do."""
     report, penalties = page.report, page.penalties
-    possible = {"dispute": page.can_contest, "declare_payment": page.can_declare_payment, "reply": page.can_reply}
-    actions = [action for action, allowed in possible.items() if allowed]
     return DebtorReportOut(
         report_id=report.id,
         status=report.status.value,
@@ -152,7 +150,7 @@ def debtor_report_out(page: DebtorPage) -> DebtorReportOut:
             for e in page.evidence
         ],
         link_expires_at=page.link.expires_at,
-        actions=actions,
+        actions=list(page.actions),
     )
 
 

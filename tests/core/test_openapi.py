@@ -65,6 +65,30 @@ def test_the_debtor_link_documents_its_json_and_its_html_page(settings: Settings
     assert set(operation["responses"]["200"]["content"]) == {"application/json", "text/html"}
 
 
+def test_the_debtor_s_action_is_documented_as_one_body_per_action(settings: Settings) -> None:
+    document = build("functions.directory.app", settings).test_client().get("/openapi.json").json
+    body = document["paths"]["/replies/{token}"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    schemas = document["components"]["schemas"]
+    union = schemas[body["$ref"].rsplit("/", 1)[1]]
+    mapping = union["discriminator"]["mapping"]
+    assert union["discriminator"]["propertyName"] == "action"
+    assert sorted(mapping) == ["declare_payment", "dispute", "reply"]
+    in_order = ("dispute", "declare_payment", "reply")
+    assert [choice["$ref"] for choice in union["oneOf"]] == [mapping[action] for action in in_order]
+    shapes = {action: schemas[ref.rsplit("/", 1)[1]] for action, ref in mapping.items()}
+    assert {action: shape["properties"]["action"]["const"] for action, shape in shapes.items()} == {
+        action: action for action in mapping
+    }
+    assert {action: sorted(shape["required"]) for action, shape in shapes.items()} == {
+        "dispute": ["action", "reason", "text"],
+        "declare_payment": ["action", "paid_on"],
+        "reply": ["action", "text"],
+    }
+    assert shapes["dispute"]["properties"]["text"]["minLength"] == 10
+    assert set(shapes["reply"]["properties"]) == {"action", "text"}
+    assert all(shape["additionalProperties"] is False for shape in shapes.values())
+
+
 def test_bodies_read_by_the_view_itself_are_documented_with_their_media_types(settings: Settings) -> None:
     experiences = _operation("functions.directory.app", settings, "/experiences", "post")["requestBody"]
     assert set(experiences["content"]) == {"application/json", "text/csv"}

@@ -7,6 +7,7 @@ import pytest
 
 from functions.core.domain import lifecycle
 from functions.core.domain.reports import (
+    DebtorAction,
     Dispute,
     DisputeKind,
     DisputeReason,
@@ -214,3 +215,35 @@ def test_years_before_keeps_the_day_and_never_leaves_the_calendar() -> None:
     assert years_before(date(2026, 3, 2), 5) == date(2021, 3, 2)
     assert years_before(date(2024, 2, 29), 5) == date(2019, 2, 28)
     assert years_before(date(3, 6, 1), 5) == date.min
+
+
+def test_what_the_debtor_may_do_follows_the_report_s_life() -> None:
+    report = make_report()
+    listed = published(notified(report, at=NOW - timedelta(days=20)), at=NOW - timedelta(days=5))
+    contested = lifecycle.disputed(
+        listed, Dispute(DisputeKind.DISPUTE, DisputeReason.NOT_OWED, "Commande jamais passée.", NOW, True)
+    )
+    assert lifecycle.debtor_actions(report) == ()  # not yet notified
+    assert lifecycle.debtor_actions(listed) == (
+        DebtorAction.DISPUTE,
+        DebtorAction.DECLARE_PAYMENT,
+        DebtorAction.REPLY,
+    )
+    assert lifecycle.debtor_actions(contested) == (DebtorAction.DECLARE_PAYMENT, DebtorAction.REPLY)
+    assert lifecycle.debtor_actions(replace(listed, status=ReportStatus.SETTLED)) == ()
+
+
+def test_a_payment_declaration_is_told_everything_it_lacks_at_once() -> None:
+    report = make_report(issue_date=date(2025, 12, 1), amount_cents=1_250_00)
+    refused = lifecycle.check_payment_declaration(
+        report, paid_on=date(2025, 11, 30), amount_cents=1_250_01, evidence_count=0, today=date(2026, 3, 2)
+    )
+    assert [(e.field, e.code) for e in refused] == [
+        ("evidence_ids", "justificatif_manquant"),
+        ("paid_on", "date_de_paiement_invalide"),
+        ("amount_cents", "montant_declare_invalide"),
+    ]
+    accepted = lifecycle.check_payment_declaration(
+        report, paid_on=date(2026, 3, 2), amount_cents=1_250_00, evidence_count=1, today=date(2026, 3, 2)
+    )
+    assert accepted == []

@@ -101,6 +101,38 @@ def test_a_dispute_needs_a_reason_and_an_explanation(directory: FlaskClient, tok
     assert missing.json["errors"][0]["field"] == "reason" and missing.json["errors"][0]["code"] == "missing"
 
 
+def errors_of(response: Any) -> dict[str, str]:
+    return {e["field"]: e["code"] for e in response.json["errors"]}
+
+
+def test_each_action_takes_its_own_fields_and_no_other(directory: FlaskClient, token: str) -> None:
+    reply = directory.post(f"/replies/{token}", json={"action": "reply", "text": "Nous payons.", "evidence_ids": []})
+    assert reply.status_code == 400 and errors_of(reply) == {"evidence_ids": "extra_forbidden"}
+    payment = directory.post(f"/replies/{token}", json={"action": "declare_payment", "reason": "other"})
+    assert payment.status_code == 400 and errors_of(payment) == {"paid_on": "missing", "reason": "extra_forbidden"}
+    empty = directory.post(f"/replies/{token}", json={"action": "reply"})
+    assert empty.status_code == 400 and errors_of(empty) == {"text": "missing"}
+    page = directory.get(f"/replies/{token}").json
+    assert (page["status"], page["public_reply"], page["dispute"]) == ("notified", "", None)
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "message"),
+    [
+        ({"text": "Nous payons demain."}, "missing", "Ce champ est obligatoire."),
+        ({"action": "pay", "text": "Nous payons demain."}, "literal_error", "Valeur non reconnue."),
+        ({"action": 3, "text": "Nous payons demain."}, "literal_error", "Valeur non reconnue."),
+    ],
+    ids=["missing", "unknown", "not-a-string"],
+)
+def test_a_missing_or_unknown_action_is_an_error_of_the_action_field(
+    directory: FlaskClient, token: str, body: dict[str, Any], code: str, message: str
+) -> None:
+    response = directory.post(f"/replies/{token}", json=body)
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    assert response.json["errors"] == [{"field": "action", "code": code, "message": message}]
+
+
 def test_a_refused_transition_is_explained_in_correct_french(directory: FlaskClient, member: dict[str, str]) -> None:
     report_id = directory.post("/reports", json=filing_payload(), headers=member).json["id"]
     assert directory.post(f"/reports/{report_id}/withdraw", headers=member).status_code == 200

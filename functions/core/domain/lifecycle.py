@@ -26,6 +26,7 @@ from functions.core.domain.einvoice import INVOICE_STATUS_LABELS, InvoiceStatus,
 from functions.core.domain.reports import (
     OPEN_STATUSES,
     OWED_STATUSES,
+    DebtorAction,
     DebtorNotice,
     Dispute,
     DisputeKind,
@@ -55,6 +56,9 @@ STATUS_LABELS = {
 # Where the debtor can still act through its link.
 CONTESTABLE = frozenset({ReportStatus.NOTIFIED, ReportStatus.PUBLISHED})
 PAYMENT_DECLARABLE = frozenset({ReportStatus.NOTIFIED, ReportStatus.PUBLISHED, ReportStatus.DISPUTED})
+REPLYABLE = frozenset({ReportStatus.NOTIFIED, ReportStatus.PUBLISHED, ReportStatus.DISPUTED})
+# A contest explains itself: the moderator weighs it against the creditor's file.
+MIN_DISPUTE_TEXT = 10
 
 
 def can_contest(report: Report) -> bool:
@@ -66,6 +70,21 @@ def can_contest(report: Report) -> bool:
 def can_declare_payment(report: Report) -> bool:
     """Whether the debtor may declare a payment: while listed, about to be, or disputed."""
     return report.status in PAYMENT_DECLARABLE
+
+
+def can_reply(report: Report) -> bool:
+    """Whether the debtor may still write (or rewrite) its public reply."""
+    return report.status in REPLYABLE
+
+
+def debtor_actions(report: Report) -> tuple[DebtorAction, ...]:
+    """What the debtor may still do through its link, in the order its page offers them."""
+    allowed = {
+        DebtorAction.DISPUTE: can_contest(report),
+        DebtorAction.DECLARE_PAYMENT: can_declare_payment(report),
+        DebtorAction.REPLY: can_reply(report),
+    }
+    return tuple(action for action, possible in allowed.items() if possible)
 
 
 def takes_evidence(report: Report) -> bool:
@@ -145,12 +164,7 @@ def payment_recorded(
                 "Le paiement dépasse le reste dû : enregistrez au plus le reste dû.",
             )
         )
-    if paid_on > today_in_paris(now) or paid_on < report.invoice.issue_date:
-        problems.append(
-            FieldError(
-                "paid_on", "date_de_paiement_invalide", "La date de paiement doit être passée et suivre la facture."
-            )
-        )
+    problems += _paid_on_problems(report, paid_on, today_in_paris(now))
     if problems:
         raise RuleNotMet("Ce paiement ne peut pas être enregistré.", problems)
     payment = Payment(amount_cents=amount_cents, paid_on=paid_on, recorded_at=now, recorded_by=actor)
@@ -161,6 +175,38 @@ def payment_recorded(
     if outstanding < min_listed_cents and report.status in OPEN_STATUSES:
         return replace(paid, status=ReportStatus.UNLISTED, closed_at=now)
     return paid
+
+
+def _paid_on_problems(report: Report, paid_on: date, today: date) -> list[FieldError]:
+    """A payment, recorded by the creditor or declared by the debtor, is dated from the invoice to today."""
+    if report.invoice.issue_date <= paid_on <= today:
+        return []
+    message = "La date de paiement doit être passée et suivre la facture."
+    return [FieldError("paid_on", "date_de_paiement_invalide", message)]
+
+
+def check_payment_declaration(
+    report: Report, *, paid_on: date, amount_cents: int | None, evidence_count: int, today: date
+) -> list[FieldError]:
+    """Return what is wrong with a debtor's payment declaration (empty: it may be made): proof, date, amount.
+
+    Checked before any proof is read: every failure at once, so that the debtor fixes them together.
+    """
+    problems = []
+    if evidence_count == 0:
+        problems.append(
+            FieldError("evidence_ids", "justificatif_manquant", "Joignez au moins un justificatif de paiement.")
+        )
+    problems += _paid_on_problems(report, paid_on, today)
+    if amount_cents is not None and not 0 < amount_cents <= report.invoice.amount_cents:
+        problems.append(
+            FieldError(
+                "amount_cents",
+                "montant_declare_invalide",
+                "Le montant payé doit être positif et ne pas dépasser celui de la facture.",
+            )
+        )
+    return problems
 
 
 def withdrawn(report: Report, now: datetime) -> Report:
@@ -217,7 +263,7 @@ def _opened(report: Report, dispute: Dispute) -> Report:
 
 def replied(report: Report, text: str) -> Report:
     """The debtor's reply, shown next to the report whenever it is public."""
-    _require(report, {ReportStatus.NOTIFIED, ReportStatus.PUBLISHED, ReportStatus.DISPUTED}, "répondre")
+    _require(report, REPLYABLE, "répondre")
     return replace(report, public_reply=text)
 
 

@@ -87,6 +87,14 @@ class Payment:
     recorded_by: str
 
 
+class DebtorAction(StrEnum):
+    """What the debtor may do through its private link (the ``action`` its requests name)."""
+
+    DISPUTE = "dispute"
+    DECLARE_PAYMENT = "declare_payment"
+    REPLY = "reply"
+
+
 class DisputeKind(StrEnum):
     """What the debtor said through its private link, or its e-invoice's lifecycle."""
 

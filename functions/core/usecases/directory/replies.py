@@ -35,7 +35,7 @@ from functions.core.domain.evidence import (
 )
 from functions.core.domain.penalties import Penalties
 from functions.core.domain.replies import ReplyLink
-from functions.core.domain.reports import Dispute, DisputeKind, DisputeReason, Report, ReportStatus
+from functions.core.domain.reports import DebtorAction, Dispute, DisputeKind, DisputeReason, Report, ReportStatus
 from functions.core.errors import Conflict, FieldError, Gone, NotFound, PayloadTooLarge, RuleNotMet
 from functions.core.resources import Resources
 from functions.core.store.evidence import (
@@ -78,24 +78,13 @@ class EvidenceAltered(Conflict):
 
 @dataclass(frozen=True)
 class DebtorPage:
-    """What the debtor sees behind its link."""
+    """What the debtor sees behind its link, and what it may still do there."""
 
     report: Report
     link: ReplyLink
     penalties: Penalties
     evidence: list[Evidence]
-
-    @property
-    def can_contest(self) -> bool:
-        return lifecycle.can_contest(self.report)
-
-    @property
-    def can_declare_payment(self) -> bool:
-        return lifecycle.can_declare_payment(self.report)
-
-    @property
-    def can_reply(self) -> bool:
-        return self.report.status in {ReportStatus.NOTIFIED, ReportStatus.PUBLISHED, ReportStatus.DISPUTED}
+    actions: tuple[DebtorAction, ...]
 
 
 def storage(res: Resources) -> EvidenceStorage:
@@ -116,8 +105,14 @@ def open_link(res: Resources, token: str) -> tuple[Report, ReplyLink]:
 
 
 def debtor_page(res: Resources, token: str) -> DebtorPage:
-    report, link = open_link(res, token)
-    return DebtorPage(report, link, penalties_of(res, report, res.clock()), res.store.replies.list_evidence(report))
+    """What the debtor's link shows."""
+    return _page(res, *open_link(res, token))
+
+
+def _page(res: Resources, report: Report, link: ReplyLink) -> DebtorPage:
+    penalties = penalties_of(res, report, res.clock())
+    evidence = res.store.replies.list_evidence(report)
+    return DebtorPage(report, link, penalties, evidence, lifecycle.debtor_actions(report))
 
 
 def start_upload(res: Resources, token: str, *, filename: str, content_type: str, size: int) -> tuple[Evidence, Upload]:
@@ -239,30 +234,35 @@ def _checked_evidence(
     return tuple(digests), tuple(digests.values())
 
 
+def _changed(res: Resources, report: Report, transition: Callable[[Report], Report], action: str) -> Report:
+    changed = change_report(res, report.id, transition, actor=f"debtor:{report.debtor.siren}", action=action)
+    assert changed is not None  # the link's report exists: open_link read it
+    return changed[1]
+
+
 def _contest(
     res: Resources,
-    token: str,
+    report: Report,
+    link: ReplyLink,
     transition: Callable[[Report], Report],
+    *,
     email: str,
     action: str,
-) -> Report:
-    report, _ = open_link(res, token)
-
+) -> DebtorPage:
     def change(current: Report) -> Report:
         contested = transition(current)
         return replace(contested, debtor=replace(contested.debtor, email=email)) if email else contested
 
-    changed = change_report(res, report.id, change, actor=f"debtor:{report.debtor.siren}", action=action)
-    assert changed is not None
-    res.mailer.send(mails.dispute_to_creditor(changed[1], payment_declared=action == "report.payment_declared"))
-    return changed[1]
+    changed = _changed(res, report, change, action)
+    res.mailer.send(mails.dispute_to_creditor(changed, payment_declared=action == "report.payment_declared"))
+    return _page(res, changed, link)
 
 
 def dispute(
     res: Resources, token: str, *, reason: DisputeReason, text: str, evidence_ids: list[str], email: str = ""
-) -> Report:
+) -> DebtorPage:
     """The debtor contests: publication frozen (or report off the listing) until moderation."""
-    report, _ = open_link(res, token)
+    report, link = open_link(res, token)
     evidence, digests = _checked_evidence(res, report, evidence_ids)
     now = res.clock()
 
@@ -271,7 +271,7 @@ def dispute(
         dispute = Dispute(DisputeKind.DISPUTE, reason, text, now, was_published, evidence, evidence_sha256=digests)
         return lifecycle.disputed(current, dispute)
 
-    return _contest(res, token, transition, email, "report.disputed")
+    return _contest(res, report, link, transition, email=email, action="report.disputed")
 
 
 def declare_payment(
@@ -283,39 +283,19 @@ def declare_payment(
     text: str,
     evidence_ids: list[str],
     email: str = "",
-) -> Report:
+) -> DebtorPage:
     """The debtor says it paid (with proof): a dispute the creditor may settle by recording the payment.
 
     Possible while the report is listed, about to be, or disputed: an upheld
     contest does not stop the debtor from paying afterwards.
     """
-    report, _ = open_link(res, token)
+    report, link = open_link(res, token)
     now = res.clock()
-    if not evidence_ids:
-        raise RuleNotMet(
-            "Un justificatif de paiement est nécessaire.",
-            [FieldError("evidence_ids", "justificatif_manquant", "Joignez au moins un justificatif de paiement.")],
-        )
-    if paid_on > today_in_paris(now) or paid_on < report.invoice.issue_date:
-        raise RuleNotMet(
-            "Cette date de paiement n'est pas possible.",
-            [
-                FieldError(
-                    "paid_on", "date_de_paiement_invalide", "La date de paiement doit être passée et suivre la facture."
-                )
-            ],
-        )
-    if amount_cents is not None and not 0 < amount_cents <= report.invoice.amount_cents:
-        raise RuleNotMet(
-            "Ce montant n'est pas possible.",
-            [
-                FieldError(
-                    "amount_cents",
-                    "montant_declare_invalide",
-                    "Le montant payé doit être positif et ne pas dépasser celui de la facture.",
-                )
-            ],
-        )
+    refused = lifecycle.check_payment_declaration(
+        report, paid_on=paid_on, amount_cents=amount_cents, evidence_count=len(evidence_ids), today=today_in_paris(now)
+    )
+    if refused:
+        raise RuleNotMet("Cette déclaration de paiement ne peut pas être enregistrée.", refused)
     evidence, digests = _checked_evidence(res, report, evidence_ids)
 
     def transition(current: Report) -> Report:
@@ -332,21 +312,13 @@ def declare_payment(
         )
         return lifecycle.payment_declared(current, declaration)
 
-    return _contest(res, token, transition, email, "report.payment_declared")
+    return _contest(res, report, link, transition, email=email, action="report.payment_declared")
 
 
-def reply(res: Resources, token: str, text: str) -> Report:
+def reply(res: Resources, token: str, text: str) -> DebtorPage:
     """The debtor's public reply, shown next to the report whenever it is listed."""
-    report, _ = open_link(res, token)
-    changed = change_report(
-        res,
-        report.id,
-        lambda r: lifecycle.replied(r, text),
-        actor=f"debtor:{report.debtor.siren}",
-        action="report.replied",
-    )
-    assert changed is not None
-    return changed[1]
+    report, link = open_link(res, token)
+    return _page(res, _changed(res, report, lambda r: lifecycle.replied(r, text), "report.replied"), link)
 
 
 def read_evidence(res: Resources, report: Report, evidence_id: str) -> tuple[Evidence, bytes, str]:
