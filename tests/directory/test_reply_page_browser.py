@@ -134,6 +134,18 @@ def test_a_debtor_declares_a_partial_payment_typed_in_euros_from_its_page(served
     assert (report.dispute.paid_on.isoformat(), report.dispute.declared_amount_cents) == ("2026-02-27", 100050)  # type: ignore[union-attr]
 
 
+def test_a_debtor_replies_publicly_from_its_page(served: tuple[str, Resources]) -> None:
+    base, res, token = _open_reply_page(served)
+    with chromium_page() as page:
+        page.goto(f"{base}/api/directory/replies/{token}")
+        page.fill("#reply-text", "Un échéancier a été proposé au créancier le 2 mars.")
+        page.click("text=Publier ma réponse")
+        page.wait_for_selector("text=C'est enregistré", timeout=10_000)
+    [report] = res.store.reports.list_for_debtor(DEBTOR_SIREN)
+    assert report.public_reply == "Un échéancier a été proposé au créancier le 2 mars."
+    assert report.status.value == "notified" and report.dispute is None
+
+
 def test_a_debtor_types_its_letter_s_code_and_lands_on_its_page(served: tuple[str, Resources]) -> None:
     base, res = served
     client = create_app(settings=res.settings, store=res.store, mailer=res.mailer, clock=res.clock).test_client()
