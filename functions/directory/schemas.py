@@ -432,6 +432,12 @@ class CompanyListing(Model):
     oldest_due_date: date | None
     worst_days_beyond_terms: int | None
     reports: list[PublicReport]
+    ceased_on: date | None = Field(
+        default=None, description="Jour où l'entreprise a cessé selon le répertoire SIRENE (état C), sinon null."
+    )
+    registry_notice: str | None = Field(
+        default=None, description="Ce que la fiche affiche de l'état au répertoire, ex. « entreprise cessée le … »."
+    )
 
 
 class CompanySearchQuery(Model):

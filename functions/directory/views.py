@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from functions.core.domain.einvoice import InvoiceStatus
+from functions.core.domain.registry import ceased_on_wording
 from functions.core.domain.reports import DecidedDispute, Dispute, Moderation, Report, ReportStatus
 from functions.core.domain.rules import FLAG_MESSAGES
 from functions.core.domain.visibility import PublicInvoice
@@ -180,6 +181,8 @@ def company_listing(page: CompanyPage, today: date) -> CompanyListing:
         oldest_due_date=public.oldest_due_date,
         worst_days_beyond_terms=public.worst_days_overdue(today),
         reports=[public_report(invoice, today) for invoice in public.invoices],
+        ceased_on=page.company.ceased_on,
+        registry_notice=ceased_on_wording(page.company.ceased_on) if page.company.ceased_on else None,
     )
 
 

@@ -27,7 +27,9 @@ def seed_registry(res: Resources, companies: list[Company]) -> dict[str, Any]:
     today = today_in_paris(res.clock())
     stamp = f"{today - timedelta(days=3)}T06:00:00"
     debtors = companies[:6]
-    ceased, in_proceedings, sole_trader = debtors[4], debtors[2], debtors[1]
+    # Each on the listing before the registry arrives: the ceased one stays listed, said ceased; the one
+    # in redressement leaves it (frozen); the sole trader stays listed, never named.
+    ceased, in_proceedings, sole_trader = debtors[0], debtors[2], debtors[1]
     units, seats = [], []
     for company in companies:
         unit = {

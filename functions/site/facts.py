@@ -62,6 +62,7 @@ def flat_record(record: CompanyRecord) -> tuple[Any, ...]:
         (charter.status, charter.version, charter.signed_on.toordinal(), charter.since.toordinal(), charter.reason)
         if charter
         else None,
+        record.ceased_on.toordinal() if record.ceased_on else None,
     )
 
 

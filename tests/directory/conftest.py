@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +18,13 @@ from functions.core.logs import JsonFormatter
 from functions.core.mailer import OutboxMailer
 from functions.core.resources import Resources
 from functions.core.usecases.directory.members import create_moderator
+from functions.core.usecases.site_snapshot import load_site_snapshot
 from functions.local.tick import run_local_tick
+from functions.site.builder import SiteBuilder
+from functions.site.handwritten import HandwrittenInputs
+from functions.site.mkdocs_stage import ensure_mkdocs
 from tests.directory.factories import CREDITOR_NAME, CREDITOR_SIREN
+from tests.site.factories import BASE_URL, make_inputs
 
 VERIFICATION = re.compile(r"ard_ver_[A-Za-z0-9_-]+")
 
@@ -151,3 +158,28 @@ def logged() -> Iterator[Collect]:
     yield handler
     logger.removeHandler(handler)
     logger.setLevel(level)
+
+
+@pytest.fixture(scope="session")
+def site_inputs() -> HandwrittenInputs:
+    return make_inputs()
+
+
+@pytest.fixture(scope="session")
+def mkdocs_once(tmp_path_factory: pytest.TempPathFactory, site_inputs: HandwrittenInputs) -> Path:
+    """The hand-written pages built by MkDocs once (each site build starts from a copy)."""
+    return ensure_mkdocs(tmp_path_factory.mktemp("mkdocs"), site_inputs, BASE_URL).folder
+
+
+@pytest.fixture
+def site(world: World, tmp_path: Path, mkdocs_once: Path, site_inputs: HandwrittenInputs) -> Callable[[], str]:
+    """Build the public site from the store; return every file's text, joined (to look for traces)."""
+    build_dir = tmp_path / "site-build"
+    shutil.copytree(mkdocs_once, build_dir / "mkdocs")
+    builder = SiteBuilder(build_dir, base_url=BASE_URL, workers=1)
+
+    def build() -> str:
+        builder.build(load_site_snapshot(world.resources), site_inputs)
+        return "\n".join(p.read_text(errors="replace") for p in builder.out.rglob("*") if p.is_file())
+
+    return build

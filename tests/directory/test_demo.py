@@ -20,7 +20,8 @@ from tests.reports.factories import add_subscriber
 def demo(resources: Resources, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     monkeypatch.chdir(tmp_path)
     clock.now = datetime(2026, 12, 2, 9, tzinfo=UTC)
-    return dict(seed_demo(resources)["directory_reports"])
+    seeded = seed_demo(resources)
+    return {**seeded["directory_reports"], "registry": seeded["registry"]}
 
 
 def debtor_of(resources: Resources, report_id: str) -> tuple[str, ReportStatus]:
@@ -50,9 +51,12 @@ def test_the_demo_shows_each_state_and_only_the_listed_reports_are_public(
         hidden[name] = directory.get(f"/companies/{siren}").status_code
     assert hidden == dict.fromkeys(states, 404)
 
-    listed = [directory.get(f"/companies/{siren}").json for siren in demo["listed"]]
-    # Three debtors of the directory's demo, and the charter's suspended signatory.
-    assert [page["listed"] for page in listed] == [True] * 4
+    # Listed before the registry's sample arrived; the company in redressement has left the listing since.
+    frozen = demo["registry"]["redressement_judiciaire"]
+    assert frozen in demo["listed"] and directory.get(f"/companies/{frozen}").status_code == 404
+    listed = [directory.get(f"/companies/{siren}").json for siren in demo["listed"] if siren != frozen]
+    # Two debtors of the directory's demo, and the charter's suspended signatory.
+    assert [page["listed"] for page in listed] == [True] * 3
     assert [len(page["reports"]) for page in listed if len(page["reports"]) > 1] == [2]
     assert [r["debtor_reply"] for page in listed for r in page["reports"] if r["debtor_reply"]] == [
         "Nous reconnaissons la dette et avons proposé au créancier un échéancier sur quatre mois."

@@ -23,16 +23,11 @@ from functions.core.domain.reports import ReportStatus
 from functions.core.resources import Resources
 from functions.core.store import Store
 from functions.core.store.items import Item, ItemBackend, Page
-from functions.core.usecases.site_snapshot import load_site_snapshot
 from functions.directory.app import create_app
-from functions.site.builder import SiteBuilder
-from functions.site.handwritten import HandwrittenInputs
-from functions.site.mkdocs_stage import ensure_mkdocs
 from tests.charter.factories import sign
 from tests.directory.conftest import World, reply_token
 from tests.directory.factories import filing_payload, make_report, published
 from tests.reports.factories import add_subscriber
-from tests.site.factories import BASE_URL, make_inputs
 
 SIREN = "542065479"
 NAME = "Boulangerie Étoile du Fournil"
@@ -48,32 +43,6 @@ def payload(**changes: Any) -> dict[str, Any]:
 @pytest.fixture(autouse=True)
 def _evidence_in_the_test_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # debtors' evidence files go to var/evidence
-
-
-@pytest.fixture(scope="module")
-def site_inputs() -> HandwrittenInputs:
-    return make_inputs()
-
-
-@pytest.fixture(scope="module")
-def mkdocs_once(tmp_path_factory: pytest.TempPathFactory, site_inputs: HandwrittenInputs) -> Path:
-    return ensure_mkdocs(tmp_path_factory.mktemp("mkdocs"), site_inputs, BASE_URL).folder
-
-
-@pytest.fixture
-def site(world: World, tmp_path: Path, mkdocs_once: Path, site_inputs: HandwrittenInputs) -> Callable[[], str]:
-    """Build the public site from the store; return every file's text, joined (to look for traces)."""
-    import shutil
-
-    build_dir = tmp_path / "site-build"
-    shutil.copytree(mkdocs_once, build_dir / "mkdocs")
-    builder = SiteBuilder(build_dir, base_url=BASE_URL, workers=1)
-
-    def build() -> str:
-        builder.build(load_site_snapshot(world.resources), site_inputs)
-        return "\n".join(p.read_text(errors="replace") for p in builder.out.rglob("*") if p.is_file())
-
-    return build
 
 
 @pytest.fixture

@@ -22,3 +22,9 @@ def test_the_demo_has_a_ceased_company_one_in_redressement_and_a_sole_trader(
     page = directory.get(f"/companies/{cases['sole_trader']}").json
     assert page["name"] == "Entrepreneur individuel (nom non diffusé)" and "DUMONT" not in str(page)
     assert set(resources.store.registry.last_imports()) == {"sirene_unites", "sirene_etablissements", "bodacc"}
+    # The company in redressement: its reports kept, off the listing; the ceased one listed, said ceased.
+    frozen = resources.store.reports.list_for_debtor(cases["redressement_judiciaire"])
+    assert frozen and all(r.frozen_by == "A2026DEMO0001" for r in frozen if r.status.value == "published")
+    assert directory.get(f"/companies/{cases['redressement_judiciaire']}").status_code == 404
+    ceased = directory.get(f"/companies/{cases['ceased']}").json
+    assert ceased["listed"] and ceased["registry_notice"].startswith("entreprise cessée le ")

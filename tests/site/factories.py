@@ -52,6 +52,7 @@ def make_record(
     postal_code: str = "69002",
     reports: tuple[ListedReport, ...] | None = None,
     charter: CharterStanding | None = None,
+    ceased_on: date | None = None,
 ) -> CompanyRecord:
     lines = (make_listed_report(),) if reports is None else reports
     oldest = min((line.due_date for line in lines), default=None)
@@ -65,6 +66,7 @@ def make_record(
         outstanding_cents=sum(line.outstanding_cents for line in lines),
         oldest_due=oldest,
         charter=charter,
+        ceased_on=ceased_on,
     )
 
 

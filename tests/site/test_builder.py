@@ -27,7 +27,7 @@ from tests.site.test_pages import article
 
 
 def test_every_field_of_a_record_counts_in_its_digest() -> None:
-    record = make_record(reports=(make_listed_report(reply="x"),), charter=make_standing())
+    record = make_record(reports=(make_listed_report(reply="x"),), charter=make_standing(), ceased_on=date(2021, 3, 3))
     assert record.charter is not None
     changed = {str: "autre", int: 7, date: date(2020, 1, 1)}
     for field in fields(CompanyRecord):

@@ -1,7 +1,8 @@
 """Per-company aggregate of the directory: what the listing and summaries show at a glance.
 
 The store keeps, per debtor, the counts of its reports and the multiset of
-due dates of its open published reports. Each report change applies the
+due dates of its open published reports on the public listing (a report a
+collective proceeding freezes is off it: ``visibility.on_listing``). Each report change applies the
 difference between the report's contribution before and after, in the same
 transaction as the change (guarded by the aggregate's version), so the
 aggregate is exact under concurrent writers; :func:`aggregate_of` recomputes
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from functions.core.domain.reports import Report, ReportStatus
+from functions.core.domain.visibility import on_listing
 
 
 @dataclass(frozen=True)
@@ -50,12 +52,16 @@ class Contribution:
     def of(cls, report: Report | None) -> Contribution:
         if report is None:
             return NOTHING
-        return cls.of_values(report.status, report.outstanding_cents, report.invoice.due_date)
+        return cls.of_values(
+            report.status, report.outstanding_cents, report.invoice.due_date, frozen=bool(report.frozen_by)
+        )
 
     @classmethod
-    def of_values(cls, status: ReportStatus, outstanding_cents: int, due_date: date) -> Contribution:
+    def of_values(
+        cls, status: ReportStatus, outstanding_cents: int, due_date: date, *, frozen: bool = False
+    ) -> Contribution:
         """The contribution of a report in ``status`` (the audit log replays through this)."""
-        published = status is ReportStatus.PUBLISHED
+        published = on_listing(status, frozen=frozen)
         return cls(
             published=published,
             outstanding_cents=outstanding_cents if published else 0,

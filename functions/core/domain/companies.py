@@ -10,6 +10,7 @@ that follows from them (``store/companies.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 from functions.core.domain.visibility import Presence
 
@@ -24,6 +25,7 @@ class Company:
     postal_code: str = ""
     city: str = ""
     verified: bool = False  # taken from the official registry (SIRENE), not from what someone typed
+    ceased_on: date | None = None  # SIRENE says the company ceased that day (état administratif C)
 
 
 def kept_identity(known: Company | None, offered: Company) -> Company:

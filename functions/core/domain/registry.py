@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
@@ -181,6 +181,29 @@ class Proceeding:
     opened: Judgment  # the opening (or conversion) judgment
     under_plan: bool = False
     history: tuple[Judgment, ...] = field(default=())
+    closed_by: Judgment | None = None  # set on a proceeding that ended (see :func:`last_proceeding`)
+
+    @property
+    def key(self) -> str:
+        """The proceeding's identity across conversions and plans: its first opening notice's id."""
+        return (self.history[0] if self.history else self.opened).notice_id
+
+    @property
+    def quashed(self) -> bool:
+        """Whether it ended because the opening judgment was quashed on appeal: as if it never opened."""
+        return self.closed_by is not None and "infirmant" in fold(self.closed_by.nature)
+
+    def suspends(self, invoice_issued: date | None) -> bool:
+        """Whether a claim born of an invoice issued on that day may not be pursued alone (L. 622-21).
+
+        While a proceeding runs, creditors of debts born before the opening
+        declare them to the court's representative instead of pursuing the
+        debtor; under a plan, a debt born after the opening judgment may be
+        pursued again.
+        """
+        if self.closed_by is not None:
+            return not self.quashed
+        return not (self.under_plan and invoice_issued is not None and invoice_issued >= self.opened_on)
 
     @property
     def label(self) -> str:
@@ -215,14 +238,24 @@ def proceeding_at(judgments: Iterable[Judgment], today: date) -> Proceeding | No
     later one cancelled counts for nothing; a judgment dated after ``today``
     is not applied yet.
     """
+    last = last_proceeding(judgments, today)
+    return last if last is not None and last.closed_by is None else None
+
+
+def last_proceeding(judgments: Iterable[Judgment], today: date) -> Proceeding | None:
+    """The proceeding open on ``today``, else the last one that ended (``closed_by`` set), else None."""
     timeline = sorted(
         (j for j in judgments if not j.cancelled and _effective(j) <= today),
         key=lambda j: (_effective(j), j.published_on, j.notice_id),
     )
     current: Proceeding | None = None
     for judgment in timeline:
+        if current is not None and current.closed_by is not None and judgment.effect is not JudgmentEffect.OPENING:
+            if judgment.effect is not JudgmentEffect.CONVERSION:
+                continue  # what follows a closure (a late notice) changes nothing
+            current = None
         if judgment.effect is JudgmentEffect.OPENING and judgment.kind is not None:
-            if current is None or judgment.kind is not current.kind or current.under_plan:
+            if current is None or judgment.kind is not current.kind or current.under_plan or current.closed_by:
                 current = Proceeding(judgment.kind, judgment, history=(judgment,))
             else:  # the same opening published twice (a rectification): keep the first
                 current = Proceeding(current.kind, current.opened, history=(*current.history, judgment))
@@ -231,7 +264,11 @@ def proceeding_at(judgments: Iterable[Judgment], today: date) -> Proceeding | No
         elif judgment.effect is JudgmentEffect.PLAN and current is not None:
             current = Proceeding(current.kind, current.opened, True, (*current.history, judgment))
         elif judgment.effect is JudgmentEffect.CLOSURE:
-            current = None
+            if current is not None:
+                current = replace(current, history=(*current.history, judgment), closed_by=judgment)
+            elif "insuffisance d actif" in fold(judgment.nature):
+                # Only a liquidation closes for insufficient assets: its opening may predate the imports.
+                current = Proceeding(ProceedingKind.LIQUIDATION, judgment, history=(judgment,), closed_by=judgment)
     return current
 
 
@@ -293,7 +330,11 @@ IN_PROCEEDINGS = "procedure_collective"
 
 def ceased_wording(identity: CompanyIdentity) -> str:
     """What a page says of a ceased company ("entreprise cessée le 3 mars 2021")."""
-    since = identity.ceased_on
+    return ceased_on_wording(identity.ceased_on)
+
+
+def ceased_on_wording(since: date | None) -> str:
+    """The same from the day it ceased (unknown: no date)."""
     return f"entreprise cessée le {long_date(since)}" if since else "entreprise cessée"
 
 
@@ -323,9 +364,7 @@ def registry_gates(
                 f"Le répertoire SIRENE indique : {ceased_wording(identity)}. Une entreprise cessée n'est pas signalée.",
             )
         )
-    if proceeding is not None and not (
-        proceeding.under_plan and invoice_issued is not None and invoice_issued >= proceeding.opened_on
-    ):
+    if proceeding is not None and proceeding.closed_by is None and proceeding.suspends(invoice_issued):
         failures.append(
             GateFailure(
                 IN_PROCEEDINGS,

@@ -232,6 +232,9 @@ class Report:
     earlier_disputes: tuple[DecidedDispute, ...] = ()
     # The e-invoice lifecycle statuses its creditor sent, in the order received.
     invoice_statuses: tuple[InvoiceStatus, ...] = ()
+    # The collective proceeding (its key: the first opening notice's id) that keeps the report
+    # off the public listing; "" when none. See visibility.listing_freeze.
+    frozen_by: str = ""
 
     def decided_disputes(self) -> tuple[DecidedDispute, ...]:
         """Every dispute a moderator decided, the oldest first."""

@@ -36,7 +36,13 @@ from functions.core.domain.solvency import (
     payment_index,
     round_half_up,
 )
-from functions.core.domain.visibility import in_history, in_payment_record, is_listed, is_pending_dispute, paid_on
+from functions.core.domain.visibility import (
+    in_history,
+    in_payment_record,
+    is_open_in_history,
+    is_pending_dispute,
+    paid_on,
+)
 
 # Months back at which the trend shows the index and the outstanding amount.
 TREND_MONTHS = (3, 6, 12)
@@ -157,11 +163,11 @@ def build_summary(
     """Compute the whole summary of one company as of ``today``."""
     reports = [r for r in reports if r.debtor.siren == siren]
     start = months_before(today, WINDOW_MONTHS)
-    open_reports = sorted((r for r in reports if is_listed(r)), key=lambda r: r.id)
+    open_reports = sorted((r for r in reports if is_open_in_history(r)), key=lambda r: r.id)
     settled = [
         r
         for r in reports
-        if in_payment_record(r) and not is_listed(r) and (paid := paid_on(r)) is not None and paid >= start
+        if in_payment_record(r) and not is_open_in_history(r) and (paid := paid_on(r)) is not None and paid >= start
     ]
     disputes = [r for r in reports if is_pending_dispute(r)]
     basis = basis_on(reports, experiences, today)

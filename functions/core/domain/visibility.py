@@ -15,6 +15,20 @@ Of a listed report the public sees its facts and the reply the debtor wrote for
 the public (``action: reply``); never the creditor, the invoice number, a
 contest's text or a payment declaration (both are written for the moderator).
 
+**Collective proceedings freeze the listing.** While a sauvegarde, redressement
+or liquidation judiciaire runs (BODACC), creditors of debts born before its
+opening may not pursue the debtor alone (Code de commerce, L. 622-21): they
+declare their claims to the court's representative. A public list of its
+unpaid invoices would be such a pursuit, so a report the proceeding covers
+leaves the listing (``frozen_by``, :func:`listing_freeze`): it is kept, not
+deleted, and comes back when the proceeding ends if it is still unpaid —
+unless the proceeding was a liquidation: its closure (for insufficient assets,
+or because the liabilities were paid off) does not give creditors their right
+to pursue back (L. 643-11) and the company is struck off, so its reports stay
+off the listing for good. An opening quashed on appeal counts as never opened.
+Under a plan, a debt born after the opening judgment may be pursued, and its
+report listed, as at filing (``registry.registry_gates``).
+
 **Subscribers** (solvency summaries) see a *payment history*: a report counts
 once it was listed, and keeps counting after it left the listing by payment —
 settled, or unlisted (paid down below the minimum amount; counted as paid on
@@ -22,7 +36,8 @@ the day of that payment) — for 24 months; a contest pending after listing show
 as a pending dispute. A report that was never listed, that its creditor
 withdrew or that a moderator rejected never counts. A company has a summary
 only while something counts, experiences from three creditors feed its index,
-or it signed the charter.
+or it signed the charter. A frozen report still counts for subscribers: the
+proceeding itself is the strongest risk signal their summary shows.
 """
 
 from __future__ import annotations
@@ -32,7 +47,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from functions.core.clock import today_in_paris
-from functions.core.domain.reports import Report, ReportStatus
+from functions.core.domain.registry import Proceeding, ProceedingKind
+from functions.core.domain.reports import OPEN_STATUSES, Report, ReportStatus
 
 # A report once listed that a subscriber's history keeps (left the listing by payment, or contested).
 _HISTORY = frozenset({ReportStatus.PUBLISHED, ReportStatus.DISPUTED, ReportStatus.SETTLED, ReportStatus.UNLISTED})
@@ -43,9 +59,30 @@ _PAYMENT_RECORD = _HISTORY - {ReportStatus.DISPUTED}
 # -- the public -----------------------------------------------------------------------------
 
 
+def on_listing(status: ReportStatus, *, frozen: bool) -> bool:
+    """Whether a report in ``status`` shows on the public listing: published, and no proceeding freezes it."""
+    return status is ReportStatus.PUBLISHED and not frozen
+
+
 def is_listed(report: Report) -> bool:
     """Whether the report shows on the public listing right now."""
-    return report.status is ReportStatus.PUBLISHED
+    return on_listing(report.status, frozen=bool(report.frozen_by))
+
+
+def listing_freeze(report: Report, proceeding: Proceeding | None) -> str:
+    """The key of the collective proceeding that keeps ``report`` off the listing, "" when none does.
+
+    ``proceeding`` is the company's last one (``registry.last_proceeding``):
+    open, or ended. Only a report still open (filed, notified, published or
+    contested) follows the registry; a closed one keeps what it had.
+    """
+    if report.status not in OPEN_STATUSES:
+        return report.frozen_by
+    if proceeding is None or not proceeding.suspends(report.invoice.issue_date):
+        return ""
+    if proceeding.closed_by is not None and proceeding.kind is not ProceedingKind.LIQUIDATION:
+        return ""
+    return proceeding.key
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +196,11 @@ def in_history(report: Report) -> bool:
 def in_payment_record(report: Report) -> bool:
     """Whether the report's payment behaviour feeds the index and amounts: in the history and not contested now."""
     return in_history(report) and report.status in _PAYMENT_RECORD
+
+
+def is_open_in_history(report: Report) -> bool:
+    """A subscriber's open report: published and still owed, on the listing or frozen by a proceeding."""
+    return in_history(report) and report.status is ReportStatus.PUBLISHED
 
 
 def is_pending_dispute(report: Report) -> bool:

@@ -107,6 +107,7 @@ def audit_view(report: Report | None) -> dict[str, Any] | None:
         "published_at": report.published_at.isoformat() if report.published_at else None,
         "settled_on": report.settled_on.isoformat() if report.settled_on else None,
         "closed_at": report.closed_at.isoformat() if report.closed_at else None,
+        "frozen_by": report.frozen_by,
     }
 
 

@@ -23,7 +23,7 @@ from functions.core.domain.registry import (
     CompanyIdentity,
     GateFailure,
     Proceeding,
-    proceeding_at,
+    last_proceeding,
     public_address,
     public_name,
     registry_gates,
@@ -38,16 +38,12 @@ class RegistryView:
     """What the registry says of a company today (both None when it was never imported for it)."""
 
     identity: CompanyIdentity | None
-    proceeding: Proceeding | None
+    proceeding: Proceeding | None  # open today
+    last_proceeding: Proceeding | None = None  # open today, else the last that ended
 
     @property
     def known(self) -> bool:
         return self.identity is not None
-
-    @property
-    def frozen(self) -> bool:
-        """Whether the company's reports leave the public listing: a collective proceeding runs."""
-        return self.proceeding is not None
 
 
 def registry_view(res: Resources, siren: str) -> RegistryView:
@@ -60,7 +56,8 @@ def registry_views(res: Resources, sirens: Sequence[str]) -> dict[str, RegistryV
     views = {}
     for siren in dict.fromkeys(sirens):
         judgments = res.store.registry.list_judgments(siren)
-        views[siren] = RegistryView(identities.get(siren), proceeding_at(judgments, today) if judgments else None)
+        last = last_proceeding(judgments, today) if judgments else None
+        views[siren] = RegistryView(identities.get(siren), last if last and last.closed_by is None else None, last)
     return views
 
 
@@ -68,11 +65,14 @@ def identity_for(siren: str, typed: str, identity: CompanyIdentity | None) -> Co
     """The company record to keep for ``siren``: the registry's public identity, else what was typed."""
     name = public_name(identity, typed)
     address = public_address(identity)
-    if not name.verified:
+    if identity is None or not name.verified:
         return Company(siren, typed)
+    ceased = identity.ceased_on
     if address is None:
-        return Company(siren, name.text, verified=True)
-    return Company(siren, name.text, address.street_line, address.postal_code, address.city, verified=True)
+        return Company(siren, name.text, verified=True, ceased_on=ceased)
+    return Company(
+        siren, name.text, address.street_line, address.postal_code, address.city, verified=True, ceased_on=ceased
+    )
 
 
 def recorded_identity(res: Resources, siren: str, typed: str) -> Company:

@@ -16,6 +16,7 @@ from functions.core.logs import get_logger
 from functions.core.resources import Resources
 from functions.core.store.items import Item
 from functions.core.usecases.charter.signatures import refresh_charter_standing
+from functions.core.usecases.directory.proceedings import apply_listing_freeze
 from functions.core.usecases.identity import align_identity
 from functions.core.usecases.reports.solvency import refresh_summary
 
@@ -31,10 +32,11 @@ def mark_for_publication(res: Resources, siren: str) -> None:
 
 def refreshers() -> list[Refresher]:
     """Return the refreshers, in the order they must run for one company."""
-    # The registry's identity first (every surface shows it), then the charter's standing
-    # (summaries and site pages show it); the publisher last, once the company's data is settled.
+    # The registry's identity first (every surface shows it), then what its collective
+    # proceedings do to the listing, then the charter's standing (summaries and site pages
+    # show it); the publisher last, once the company's data is settled.
     # Every change that marks a company (any commit naming it) reaches the site this way.
-    return [align_identity, refresh_charter_standing, refresh_summary, mark_for_publication]
+    return [align_identity, apply_listing_freeze, refresh_charter_standing, refresh_summary, mark_for_publication]
 
 
 def refresh_company(res: Resources, siren: str) -> None:

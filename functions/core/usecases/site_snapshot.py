@@ -72,6 +72,7 @@ class CompanyRecord:
     outstanding_cents: int
     oldest_due: date | None
     charter: CharterStanding | None
+    ceased_on: date | None = None  # SIRENE: the company ceased that day (its listing stays, said so)
 
     @property
     def listed(self) -> bool:
@@ -135,6 +136,7 @@ def company_record(
         outstanding_cents=public.outstanding_cents,
         oldest_due=public.oldest_due_date,
         charter=standing,
+        ceased_on=company.ceased_on if company else None,
     )
 
 

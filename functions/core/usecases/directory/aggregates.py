@@ -35,7 +35,10 @@ def replay(events: list[AuditEvent]) -> AggregateState:
         after = event.after
         last[event.entity] = (
             Contribution.of_values(
-                ReportStatus(after["status"]), int(after["outstanding_cents"]), date.fromisoformat(after["due_date"])
+                ReportStatus(after["status"]),
+                int(after["outstanding_cents"]),
+                date.fromisoformat(after["due_date"]),
+                frozen=bool(after.get("frozen_by")),
             )
             if after
             else None

@@ -11,7 +11,10 @@ the body says which invoice it is about.
 
 from __future__ import annotations
 
+from datetime import date
+
 from functions.core.clock import today_in_paris
+from functions.core.domain.registry import Proceeding, proceeding_wording
 from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeKind, ModerationDecision, Report, ReportStatus
 from functions.core.domain.visibility import is_listed
 from functions.core.french import format_eur, long_date, short_date
@@ -163,6 +166,9 @@ def decision_outcome(before: Report, after: Report) -> str:
             else "Le délai de réponse étant écoulé, il est désormais publié sur l'annuaire."
         )
         reply = " La réponse du débiteur est affichée à côté du signalement." if after.public_reply else ""
+    elif after.frozen_by:
+        fate = "Il n'est pas publié à ce jour : une procédure collective du débiteur le tient hors de l'annuaire."
+        reply = ""
     else:
         assert after.publish_after is not None  # upheld within the grace period: back to it
         fate = (
@@ -204,3 +210,59 @@ Note du modérateur :
         subject = "Décision de modération sur votre " + what.removeprefix("la ")
         messages.append(Message(to=report.debtor.email, subject=subject, text=debtor_text))
     return messages
+
+
+def frozen_to_creditor(report: Report, proceeding: Proceeding) -> Message:
+    """Tell the creditor that a collective proceeding keeps its report off the listing, and what to do instead."""
+    where = "retiré de l'annuaire public" if report.published_at is not None else "ne sera pas publié"
+    if proceeding.closed_by is None:
+        state = f"{proceeding_wording(proceeding)}."
+        todo = (
+            "Les poursuites individuelles sont suspendues pendant la procédure : déclarez votre créance au "
+            f"mandataire judiciaire au plus tard le {long_date(proceeding.claims_deadline)} (deux mois après la "
+            "publication au BODACC), si ce n'est déjà fait."
+        )
+        until = (
+            "Votre signalement est conservé : il reviendra sur l'annuaire à la fin de la procédure s'il reste impayé."
+        )
+    else:
+        state = f"{proceeding_wording(proceeding)} ; elle a été clôturée le {long_date(_effective_day(proceeding))}."
+        todo = "La clôture d'une liquidation judiciaire ne rend pas aux créanciers le droit de poursuivre le débiteur."
+        until = "Votre signalement est conservé, mais il ne sera plus publié."
+    link = f"\nL'annonce au BODACC : {proceeding.opened.url}\n" if proceeding.opened.url else ""
+    text = f"""Bonjour,
+
+Le débiteur {report.debtor.name} (SIREN {report.debtor.siren}) fait l'objet d'une procédure collective :
+{state}
+{link}
+Votre signalement de {_invoice(report)} {where} pendant ce temps. {todo}
+{until}
+
+{SIGNATURE}"""
+    return Message(
+        to=report.creditor.email, subject=creditor_subject(report, "procédure collective, signalement gelé"), text=text
+    )
+
+
+def unfrozen_to_creditor(report: Report) -> Message:
+    """Tell the creditor that the proceeding ended and its unpaid report is on the listing again."""
+    back = (
+        "est de nouveau publié sur l'annuaire Ardoise"
+        if is_listed(report)
+        else "reprend son cours (il sera publié à la fin du délai de réponse, sauf règlement ou contestation)"
+    )
+    text = f"""Bonjour,
+
+La procédure collective du débiteur {report.debtor.name} (SIREN {report.debtor.siren}) a pris fin.
+Votre signalement de {_invoice(report)}, toujours impayé, {back}.
+Pensez à enregistrer tout paiement reçu (POST /reports/{report.id}/payments).
+
+{SIGNATURE}"""
+    subject = creditor_subject(report, "fin de la procédure collective")
+    return Message(to=report.creditor.email, subject=subject, text=text)
+
+
+def _effective_day(proceeding: Proceeding) -> date:
+    closed = proceeding.closed_by
+    assert closed is not None
+    return closed.judged_on or closed.published_on

@@ -9,11 +9,14 @@ from the writer that won, after its commit.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 
 from functions.core.domain import lifecycle
 from functions.core.domain.members import Member
+from functions.core.domain.registry import Proceeding
 from functions.core.domain.reports import Report, ReportStatus
+from functions.core.domain.visibility import is_listed, listing_freeze
 from functions.core.errors import NotFound
 from functions.core.logs import get_logger
 from functions.core.resources import Resources
@@ -21,7 +24,7 @@ from functions.core.store import retry_on_conflict
 from functions.core.store.reports import QUEUE_PUBLISH, moment_key
 from functions.core.usecases.directory import mails
 from functions.core.usecases.directory.notices import issue_reply_link
-from functions.core.usecases.identity import recorded_identity
+from functions.core.usecases.identity import recorded_identity, registry_view
 
 log = get_logger("directory.progress")
 TICK_ACTOR = "system:tick"
@@ -54,18 +57,31 @@ def publish_report(res: Resources, report_id: str, now: datetime) -> Report | No
     report is pending).
     """
 
-    def attempt() -> Report | None:
+    proceedings: list[Proceeding | None] = []  # read once, whatever the retries
+
+    def attempt() -> tuple[Report, Report] | None:
         report = res.store.reports.get_report(report_id)
         if report is None or not lifecycle.is_due_for_publication(report, now):
             return None
         identity = recorded_identity(res, report.debtor.siren, report.debtor.name)
-        return res.store.reports.save(
-            report, lifecycle.published(report, now), actor=TICK_ACTOR, action="report.published", identity=identity
+        if not proceedings:
+            proceedings.append(registry_view(res, report.debtor.siren).last_proceeding)
+        published = lifecycle.published(report, now)
+        # A proceeding the registry learnt of since the last refresh freezes it in this same write.
+        published = replace(published, frozen_by=listing_freeze(published, proceedings[0]))
+        return report, res.store.reports.save(
+            report, published, actor=TICK_ACTOR, action="report.published", identity=identity
         )
 
-    report = retry_on_conflict(attempt)
-    if report is None:
+    changed = retry_on_conflict(attempt)
+    if changed is None:
         return None
+    before, report = changed
+    if not is_listed(report):
+        # Frozen by a collective proceeding: nothing reached the public; the creditor learns why, once.
+        if proceedings[0] is not None and not before.frozen_by:
+            res.mailer.send(mails.frozen_to_creditor(report, proceedings[0]))
+        return report
     if report.debtor.email:
         url, _ = issue_reply_link(res, report)
         res.mailer.send(mails.published_to_debtor(report, url))

@@ -113,7 +113,7 @@ def export_company(res: Resources, siren: str) -> dict[str, Any]:
     return {
         "siren": siren,
         "exported_at": isoformat(res.clock()),
-        "company": asdict(company) if company else None,
+        "company": _plain(company),
         "aggregate": {
             **asdict(aggregate),
             "oldest_due_date": str(aggregate.oldest_due_date) if aggregate.oldest_due_date else None,
