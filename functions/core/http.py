@@ -7,7 +7,7 @@ models so that the OpenAPI document and the validation come from one place.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
@@ -35,7 +35,7 @@ from functions.core.errors import (
 from functions.core.json_input import load_json
 from functions.core.logs import configure_logging, get_logger
 from functions.core.mailer import Mailer
-from functions.core.openapi import Operation, build_document
+from functions.core.openapi import Operation, Webhook, build_document
 from functions.core.openapi import Response as Documented
 from functions.core.resources import Resources
 from functions.core.store import Store
@@ -389,6 +389,7 @@ def build_app(
     clock: Clock | None = None,
     max_body_bytes: int = 1024 * 1024,
     mount: str | None = None,
+    webhooks: Sequence[Webhook] = (),
 ) -> Flask:
     """Build one function's Flask app: routes, /health, /openapi.json, one error shape.
 
@@ -428,7 +429,7 @@ def build_app(
     def openapi() -> dict[str, Any]:
         return document
 
-    document = build_document(title, VERSION, description, operations + meta.operations, mount)
+    document = build_document(title, VERSION, description, operations + meta.operations, mount, webhooks=webhooks)
     for api in [*apis, meta]:
         app.register_blueprint(api.blueprint)
     return app

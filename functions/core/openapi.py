@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,8 +101,23 @@ RETRY_AFTER = {"Retry-After": "Secondes à attendre avant de réessayer."}
 PROBLEM_HEADERS: dict[int, dict[str, str]] = {429: RETRY_AFTER, 503: RETRY_AFTER}
 
 
+@dataclass(frozen=True)
+class Webhook:
+    """A request the service sends (OpenAPI 3.1 ``webhooks``): its event type, what it means, its body."""
+
+    event_type: str
+    summary: str
+    body: type[BaseModel]
+
+
 def build_document(
-    title: str, version: str, description: str, operations: list[Operation], mount: str | None = None
+    title: str,
+    version: str,
+    description: str,
+    operations: list[Operation],
+    mount: str | None = None,
+    *,
+    webhooks: Sequence[Webhook] = (),
 ) -> dict[str, Any]:
     """Return the OpenAPI 3.1 document for a list of operations served under ``mount`` (``/api/directory``).
 
@@ -110,6 +126,7 @@ def build_document(
     CloudFront.
     """
     models = {m for op in operations for m in [op.body, op.query, *_contents(op)] if isinstance(m, type)}
+    models |= {hook.body for hook in webhooks}
     ordered = sorted(models, key=lambda m: m.__name__)
     refs, definitions = models_json_schema(
         [(m, "validation") for m in ordered], ref_template="#/components/schemas/{model}"
@@ -128,10 +145,25 @@ def build_document(
         "info": {"title": title, "version": version, "description": description},
         **({"servers": servers} if servers else {}),
         "paths": paths,
+        **({"webhooks": {hook.event_type: _webhook(hook, refs) for hook in webhooks}} if webhooks else {}),
         "components": {
             "schemas": schemas,
             "securitySchemes": {name: SECURITY_SCHEMES[name] for name in sorted(used_security)},
         },
+    }
+
+
+def _webhook(hook: Webhook, refs: dict[Any, Any]) -> dict[str, Any]:
+    return {
+        "post": {
+            "summary": hook.summary,
+            "operationId": "webhook_" + hook.event_type.replace(".", "_"),
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _schema_ref(hook.body, refs)}},
+            },
+            "responses": {"2XX": {"description": "Reçu (toute autre réponse est retentée)."}},
+        }
     }
 
 

@@ -8,7 +8,9 @@ from flask import Flask
 
 from functions.core.http import build_app
 from functions.core.mounts import API_MOUNTS
+from functions.core.openapi import Webhook
 from functions.reports.routes import api
+from functions.reports.schemas import AlertEvent
 
 
 def create_app(**overrides: Any) -> Flask:
@@ -19,6 +21,14 @@ def create_app(**overrides: Any) -> Flask:
         description="Synthèses de solvabilité pour les abonnés : indice de paiement, lots, liste de surveillance.",
         apis=[api],
         mount=API_MOUNTS["reports"],
+        webhooks=[
+            Webhook("company.changed", "Alerte : une entreprise surveillée a changé.", AlertEvent),
+            Webhook(
+                "company.proceeding_opened",
+                "Alerte : une procédure collective s'est ouverte chez une entreprise surveillée.",
+                AlertEvent,
+            ),
+        ],
         **overrides,
     )
 

@@ -126,6 +126,21 @@ def to_pdf(summary: dict[str, Any]) -> bytes:
     address = _address(company)
     doc.paragraph(f"SIREN {summary['siren']}" + (f" — {address}" if address else ""))
     doc.rule()
+    proceeding = summary.get("collective_proceeding")
+    if proceeding:
+        doc.heading("Procédure collective en cours", size=12.0)
+        doc.rows(
+            [
+                ("Procédure", proceeding["label"] + (" (plan arrêté)" if proceeding["under_plan"] else "")),
+                ("Jugement d'ouverture", french_date(proceeding["opened_on"])),
+                ("Tribunal", proceeding["court"] or "—"),
+                ("Publication au BODACC", french_date(proceeding["published_on"])),
+                ("Déclaration des créances", f"jusqu'au {french_date(proceeding['claims_deadline'])}"),
+            ]
+        )
+        if proceeding["bodacc_url"]:
+            doc.paragraph(f"Annonce : {proceeding['bodacc_url']}")
+        doc.rule()
     opened, settled = summary["open_reports"], summary["settled_reports"]
     basis = summary["basis"]
     charter = CHARTER_STATUS_LABELS.get(summary["charter"]["status"], summary["charter"]["status"])

@@ -69,6 +69,22 @@ class Identity(Model):
     city: str
 
 
+class CollectiveProceeding(Model):
+    """Procédure collective en cours selon le BODACC : le signal de risque le plus fort."""
+
+    kind: Literal["sauvegarde", "redressement_judiciaire", "liquidation_judiciaire"]
+    label: str = Field(description="En français, ex. « redressement judiciaire ».")
+    under_plan: bool = Field(description="Un plan de sauvegarde ou de redressement a été arrêté.")
+    opened_on: str = Field(description="Date du jugement d'ouverture (ou de conversion).")
+    published_on: str = Field(description="Date de publication de l'annonce au BODACC.")
+    court: str
+    bodacc_url: str = Field(description="L'annonce au BODACC.")
+    claims_deadline: str = Field(
+        description="Dernier jour pour déclarer une créance au mandataire (deux mois après la publication)."
+    )
+    text: str = Field(description="Une phrase en français : la procédure, le tribunal, la date de publication.")
+
+
 class Solvency(Model):
     """Synthèse de solvabilité d'une entreprise."""
 
@@ -77,6 +93,9 @@ class Solvency(Model):
     open_reports: OpenReports
     settled_reports: SettledReports
     pending_disputes: int
+    collective_proceeding: CollectiveProceeding | None = Field(
+        default=None, description="Procédure collective ouverte selon le BODACC ; null s'il n'y en a pas."
+    )
     charter: CharterStatus
     payment_index: int | None = Field(
         description="De 1 à 100 ; 80 = paie à l'échéance. Absent si données insuffisantes."
@@ -192,3 +211,45 @@ class DeliveryLog(Model):
     """Les dernières livraisons d'alertes."""
 
     items: list[Delivery]
+
+
+class AlertChange(Model):
+    """Un changement chez l'entreprise surveillée."""
+
+    kind: Literal[
+        "report.published", "report.settled", "charter.changed",
+        "proceeding.opened", "proceeding.changed", "proceeding.closed",
+    ]  # fmt: skip
+    reference: str | None = Field(default=None, description="Référence publique du signalement (`pub_…`).")
+    before: str | None = Field(default=None, description="Ancien statut de charte (charter.changed).")
+    after: str | None = Field(default=None, description="Nouveau statut de charte (charter.changed).")
+    proceeding: CollectiveProceeding | None = Field(
+        default=None, description="La procédure collective (proceeding.*) ; null une fois close."
+    )
+
+
+class AlertSummary(Model):
+    """La synthèse en bref après le changement."""
+
+    payment_index: int | None
+    grade: str | None
+    open_reports: int
+    outstanding_cents: int
+    charter: str
+    collective_proceeding: str | None = Field(default=None, description="La procédure en cours, en français.")
+
+
+class AlertEvent(Model):
+    """Corps d'une alerte de surveillance, signée selon Standard Webhooks (webhook-id, -timestamp, -signature)."""
+
+    delivery_id: str
+    type: Literal["company.changed", "company.proceeding_opened"] = Field(
+        description="Type d'événement Standard Webhooks : company.proceeding_opened quand une procédure s'ouvre."
+    )
+    timestamp: str = Field(description="Quand le changement a eu lieu.")
+    id: str
+    at: str
+    siren: str
+    company_name: str
+    changes: list[AlertChange]
+    summary: AlertSummary

@@ -25,6 +25,7 @@ from fractions import Fraction
 from typing import Any
 
 from functions.core.clock import isoformat, today_in_paris
+from functions.core.domain.registry import KIND_LABELS, Proceeding, proceeding_wording
 from functions.core.domain.reports import Report
 from functions.core.domain.solvency import (
     WINDOW_MONTHS,
@@ -111,16 +112,44 @@ def has_public_facts(
     experiences: Sequence[Experience],
     charter: Mapping[str, Any] | None,
     today: date,
+    proceeding: Proceeding | None = None,
 ) -> bool:
     """Tell whether Ardoise may say anything of the company: something of it was made public.
 
     That is a report once listed (still listed, paid, or contested after
-    listing), experiences that feed the index (three creditors at least), or a
-    charter signature. A report in its grace period or experiences from fewer
-    creditors are not: the company stays unknown.
+    listing), experiences that feed the index (three creditors at least), a
+    charter signature, or a collective proceeding open (BODACC published it). A
+    report in its grace period or experiences from fewer creditors are not: the
+    company stays unknown.
     """
     listed = any(r.debtor.siren == siren and in_history(r) for r in reports)
-    return listed or charter is not None or bool(eligible_experiences(experiences, today))
+    public = listed or charter is not None or proceeding is not None
+    return public or bool(eligible_experiences(experiences, today))
+
+
+def proceeding_summary(proceeding: Proceeding | None) -> dict[str, Any] | None:
+    """What a summary says of the collective proceeding open today: kind, dates, court, the BODACC notice."""
+    if proceeding is None:
+        return None
+    opened = proceeding.opened
+    return {
+        "kind": proceeding.kind.value,
+        "label": KIND_LABELS[proceeding.kind],
+        "under_plan": proceeding.under_plan,
+        "opened_on": proceeding.opened_on,
+        "published_on": opened.published_on,
+        "court": opened.court,
+        "bodacc_url": opened.url,
+        "claims_deadline": proceeding.claims_deadline,
+        "text": proceeding_wording(proceeding),
+    }
+
+
+def _proceeding_watch(proceeding: Proceeding | None) -> str | None:
+    """How watchers tell one stage of a proceeding from the next: its key, its kind, a plan."""
+    if proceeding is None:
+        return None
+    return f"{proceeding.key}|{proceeding.kind.value}|{'plan' if proceeding.under_plan else 'open'}"
 
 
 def _identity(siren: str, identity: Mapping[str, Any] | None, reports: Sequence[Report]) -> dict[str, Any] | None:
@@ -159,8 +188,9 @@ def build_summary(
     charter: Mapping[str, Any] | None,
     today: date,
     now: datetime,
+    proceeding: Proceeding | None = None,
 ) -> dict[str, Any]:
-    """Compute the whole summary of one company as of ``today``."""
+    """Compute the whole summary of one company as of ``today`` (``proceeding``: the one open today)."""
     reports = [r for r in reports if r.debtor.siren == siren]
     start = months_before(today, WINDOW_MONTHS)
     open_reports = sorted((r for r in reports if is_open_in_history(r)), key=lambda r: r.id)
@@ -180,6 +210,7 @@ def build_summary(
         "open_reports": _open_reports(open_reports, today),
         "settled_reports": _settled_reports(settled),
         "pending_disputes": len(disputes),
+        "collective_proceeding": proceeding_summary(proceeding),
         "charter": dict(charter) if charter else {"status": "none", "since": None},
         "payment_index": index,
         "grade": letter.letter if letter else None,
@@ -198,6 +229,7 @@ def build_summary(
             "open": [r.id for r in open_reports],
             "settled": sorted(r.id for r in settled),
             "charter": (charter or {}).get("status", "none"),
+            "proceeding": _proceeding_watch(proceeding),
             # What watchers are told of a report: its public reference, never its id.
             "references": {r.id: r.public_ref for r in [*open_reports, *settled]},
         },
@@ -236,15 +268,18 @@ class Change:
     page shows): subscribers never see the directory's internal ids.
     """
 
-    kind: str  # report.published | report.settled | charter.changed
+    kind: str  # report.published | report.settled | charter.changed | proceeding.opened|changed|closed
     reference: str = ""
     before: str = ""
     after: str = ""
+    proceeding: Mapping[str, Any] | None = None  # the summary's collective_proceeding (None once closed)
 
-    def as_dict(self) -> dict[str, str]:
-        body = {"kind": self.kind}
+    def as_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"kind": self.kind}
         if self.kind == "charter.changed":
             body.update(before=self.before, after=self.after)
+        elif self.kind.startswith("proceeding."):
+            body["proceeding"] = dict(self.proceeding) if self.proceeding else None
         else:
             body["reference"] = self.reference
         return body
@@ -263,4 +298,9 @@ def changes_between(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> li
     found += [Change("report.settled", reference=references.get(i, "")) for i in after["settled"] if i in was_open]
     if before["charter"] is not None and before["charter"] != after["charter"]:
         found.append(Change("charter.changed", before=before["charter"], after=after["charter"]))
+    was, now = before.get("proceeding"), after.get("proceeding")
+    if was != now:
+        opened = was is None or (now is not None and now.split("|")[0] != was.split("|")[0])
+        kind = "proceeding.closed" if now is None else "proceeding.opened" if opened else "proceeding.changed"
+        found.append(Change(kind, proceeding=new.get("collective_proceeding")))
     return found

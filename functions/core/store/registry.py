@@ -119,12 +119,12 @@ class Registry(Repository):
     def put_judgments(self, judgments: Sequence[tuple[str, Judgment]]) -> int:
         """Write BODACC judgments, each under its SIREN; return how many changed."""
         items = [Item(_partition(siren), f"BODACC#{j.notice_id}", _judgment_data(j)) for siren, j in judgments]
-        return self._put_newer(list({(item.pk, item.sk): item for item in items}.values()))
+        return self._put_newer(list({(item.pk, item.sk): item for item in items}.values()), watched=True)
 
     def cancel_judgments(self, cancelled: Sequence[tuple[str, str]]) -> int:
         """Record that notices (SIREN, notice id) were cancelled by a later one, known yet or not."""
         items = [Item(_partition(siren), f"CANCEL#{notice}", {"notice_id": notice}) for siren, notice in cancelled]
-        return self._put_newer(list({(item.pk, item.sk): item for item in items}.values()))
+        return self._put_newer(list({(item.pk, item.sk): item for item in items}.values()), watched=True)
 
     def list_judgments(self, siren: str) -> list[Judgment]:
         """Every BODACC judgment recorded for a company; those a later notice cancelled are flagged."""
@@ -135,19 +135,28 @@ class Registry(Repository):
     def judgments_of(self, sirens: Sequence[str]) -> dict[str, list[Judgment]]:
         return {siren: self.list_judgments(siren) for siren in dict.fromkeys(sirens)}
 
-    def _put_newer(self, items: list[Item]) -> int:
+    def _put_newer(self, items: list[Item], *, watched: bool = False) -> int:
         if not items:
             return 0
         written = self.backend.put_newer(items, newer_or_corrected)
-        self._mark_directory_companies({item.pk.removeprefix("REGISTRY#") for item in written})
+        self._mark_directory_companies({item.pk.removeprefix("REGISTRY#") for item in written}, watched=watched)
         return len(written)
 
-    def _mark_directory_companies(self, sirens: set[str]) -> None:
-        """Mark stale the companies the directory knows whose registry data just changed."""
+    def _mark_directory_companies(self, sirens: set[str], *, watched: bool) -> None:
+        """Mark stale the companies the directory knows whose registry data just changed.
+
+        With ``watched``, a company a subscriber watches too (a proceeding opening
+        is news to its watchers, known to the directory or not).
+        """
         if not sirens:
             return
-        known = self.backend.get_many([(f"COMPANY#{siren}", "PROFILE") for siren in sorted(sirens)])
-        marks = [stale_mark(item.data["siren"], self.now()) for item in known]
+        known = {
+            item.data["siren"]
+            for item in self.backend.get_many([(f"COMPANY#{siren}", "PROFILE") for siren in sorted(sirens)])
+        }
+        if watched:
+            known |= {siren for siren in sirens - known if self.backend.query(f"WATCHERS#{siren}", limit=1).items}
+        marks = [stale_mark(siren, self.now()) for siren in sorted(known)]
         for start in range(0, len(marks), MAX_TRANSACTION_WRITES):
             self.backend.transact(marks[start : start + MAX_TRANSACTION_WRITES])
 

@@ -98,7 +98,19 @@ CHANGE_TEXT = {
     "report.published": "un nouveau signalement d'impayé a été publié",
     "report.settled": "un signalement publié a été réglé",
     "charter.changed": "son statut vis-à-vis de la charte a changé",
+    "proceeding.opened": "une procédure collective a été ouverte",
+    "proceeding.changed": "sa procédure collective a changé",
+    "proceeding.closed": "sa procédure collective a pris fin",
 }
+# The Standard Webhooks ``type`` of a delivery: the strongest risk signal has its own.
+EVENT_TYPE = "company.changed"
+PROCEEDING_EVENT_TYPE = "company.proceeding_opened"
+
+
+def event_type(alert: Mapping[str, Any]) -> str:
+    """``company.proceeding_opened`` when the alert tells of a proceeding opening, else ``company.changed``."""
+    opened = any(change["kind"] == "proceeding.opened" for change in alert["changes"])
+    return PROCEEDING_EVENT_TYPE if opened else EVENT_TYPE
 
 
 def webhook_secret(res: Resources, subscriber: Subscriber) -> str:
@@ -245,7 +257,7 @@ def webhook_body(alert: Mapping[str, Any], delivery_id: str) -> str:
     ``timestamp`` is when the change happened (the Standard Webhooks payload
     field); the attempt's own time is the ``webhook-timestamp`` header.
     """
-    payload = {"delivery_id": delivery_id, "type": "company.changed", "timestamp": alert["at"], **alert}
+    payload = {"delivery_id": delivery_id, "type": event_type(alert), "timestamp": alert["at"], **alert}
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
@@ -295,6 +307,9 @@ def _change_text(change: Mapping[str, Any]) -> str:
         before = CHARTER_STATUS_LABELS.get(change["before"], change["before"])
         after = CHARTER_STATUS_LABELS.get(change["after"], change["after"])
         return f"{text} : désormais « {after} » (auparavant « {before} »)"
+    if change["kind"].startswith("proceeding."):
+        proceeding = change.get("proceeding")
+        return f"{text} : {proceeding['text']}" if proceeding else text
     return f"{text} (référence {change['reference']})" if change.get("reference") else text
 
 
@@ -315,6 +330,11 @@ def alert_text(res: Resources, subscriber: Subscriber, alert: Mapping[str, Any])
         f"Indice de paiement : {index}",
         f"Signalements publiés non réglés : {summary['open_reports']} ({format_eur(summary['outstanding_cents'])})",
         *([f"Charte de paiement : {charter}"] if charter else []),
+        *(
+            [f"Procédure collective : {summary['collective_proceeding']}"]
+            if summary.get("collective_proceeding")
+            else []
+        ),
         "",
         f"Synthèse complète, à ouvrir dans un navigateur (lien personnel, valable {LINK_VALIDITY.days} jours, "
         "décompté de votre quota comme toute synthèse servie) :",

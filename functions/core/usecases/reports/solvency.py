@@ -29,6 +29,7 @@ from functions.core.progress import SILENT, Progress
 from functions.core.resources import Resources
 from functions.core.store import retry_on_conflict
 from functions.core.store.base import sortable_time
+from functions.core.usecases.identity import RegistryView, identity_for, registry_view
 
 log = get_logger("solvency")
 
@@ -49,11 +50,13 @@ def charter_of(res: Resources, siren: str, today: date) -> dict[str, Any] | None
     return {"status": status.status.value, "since": today_in_paris(status.since).isoformat()}
 
 
-def _identity(res: Resources, siren: str) -> dict[str, Any] | None:
-    """The company as the registry knows it, else as its charter signature names it."""
+def _identity(res: Resources, siren: str, registry: RegistryView) -> dict[str, Any] | None:
+    """The company as the directory records it, else as the registry (its public name) or a signature names it."""
     company = res.store.companies.get_company(siren)
     if company is not None:
         return asdict(company)
+    if registry.identity is not None:
+        return asdict(identity_for(siren, "", registry.identity))
     signature = res.store.signatures.get_signature(siren)
     return {"siren": siren, "name": signature.company_name} if signature is not None else None
 
@@ -69,16 +72,22 @@ def compute_summary(res: Resources, siren: str, today: date | None = None) -> di
     reports = res.store.reports.list_for_debtor(siren)
     experiences = res.store.experiences.list_for_debtor(siren)
     charter = charter_of(res, siren, today)
-    if not has_public_facts(siren=siren, reports=reports, experiences=experiences, charter=charter, today=today):
+    registry = registry_view(res, siren)
+    proceeding = registry.proceeding
+    public = has_public_facts(
+        siren=siren, reports=reports, experiences=experiences, charter=charter, today=today, proceeding=proceeding
+    )
+    if not public:
         return None
     return build_summary(
         siren=siren,
-        identity=_identity(res, siren),
+        identity=_identity(res, siren, registry),
         reports=reports,
         experiences=experiences,
         charter=charter,
         today=today,
         now=now,
+        proceeding=proceeding,
     )
 
 
@@ -107,6 +116,7 @@ def _alert(res: Resources, old: dict[str, Any] | None, new: dict[str, Any]) -> d
             "open_reports": new["open_reports"]["count"],
             "outstanding_cents": new["open_reports"]["outstanding_cents"],
             "charter": new["charter"]["status"],
+            "collective_proceeding": (new.get("collective_proceeding") or {}).get("label"),
         },
     }
 
