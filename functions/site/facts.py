@@ -68,7 +68,8 @@ def flat_record(record: CompanyRecord) -> tuple[Any, ...]:
 
 def record_from_flat(flat: tuple[Any, ...]) -> CompanyRecord:
     """The record that :func:`flat_record` flattened (the build state keeps records so)."""
-    siren, name, city, postal_code, path, outstanding, oldest_due, reports, charter = flat
+    siren, name, city, postal_code, path, outstanding, oldest_due, reports, charter, *registry = flat
+    ceased = registry[0] if registry else None  # a state kept before records carried it: none
     day = date.fromordinal
     return CompanyRecord(
         siren=siren,
@@ -85,6 +86,7 @@ def record_from_flat(flat: tuple[Any, ...]) -> CompanyRecord:
         charter=CharterStanding(charter[0], charter[1], day(charter[2]), day(charter[3]), charter[4])
         if charter
         else None,
+        ceased_on=day(ceased) if ceased else None,
     )
 
 

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from functions.core.identifiers import with_check_digit
 from functions.core.usecases.site_snapshot import CharterStanding, CompanyRecord, ListedReport
 from functions.site.builder import SiteBuilder
-from functions.site.facts import record_digest
+from functions.site.facts import flat_record, record_digest, record_from_flat
 from functions.site.handwritten import HandwrittenInputs
 from functions.site.layout import stored_path
 from functions.site.listing import SECTIONS, page_starts
@@ -44,6 +44,12 @@ def test_every_field_of_a_record_counts_in_its_digest() -> None:
         value = getattr(record.charter, field.name)
         standing = replace(record.charter, **{field.name: changed[type(value)]})
         assert record_digest(replace(record, charter=standing)) != record_digest(record), field.name
+
+
+def test_a_record_kept_flat_in_the_build_state_reads_back_whole() -> None:
+    record = make_record(reports=(make_listed_report(reply="x"),), charter=make_standing(), ceased_on=date(2021, 3, 3))
+    assert record_from_flat(flat_record(record)) == record
+    assert record_from_flat(flat_record(record)[:-1]).ceased_on is None  # kept before records carried it
 
 
 def test_a_second_build_of_the_same_data_renders_and_writes_nothing(
