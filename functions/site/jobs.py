@@ -55,6 +55,7 @@ SLOT_PAGES = {
     "entreprises/index.html": "annuaire",
     "charte/signataires/index.html": "signataires",
     "charte/index.html": "charte-signataires",
+    "sources/index.html": "sources",
 }
 # The search shards of the previous build can be kept only if they were cut the same way.
 SEARCH_VERSION = f"{GENERATOR_VERSION}:{LEAF_BUDGET}:{TOP_ROWS}:{MAX_KEY}"
@@ -199,6 +200,7 @@ class Planner:
                 recent=recent[:RECENT_SIGNATURES],
                 counts=self.status_counts(),
             ),
+            "sources": render("sources.html", url="sources/", imports=self.snapshot.sources),
         }
 
     # -- company pages -----------------------------------------------------------------

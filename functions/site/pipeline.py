@@ -24,6 +24,7 @@ from functions.core.usecases.site_snapshot import (
     charter_version_in_force,
     load_company_records,
     load_site_snapshot,
+    load_sources,
 )
 from functions.site.builder import BuildReport, SiteBuilder
 from functions.site.publish.common import MissingBuild, PublishReport, StateMoved, Target, publish
@@ -247,7 +248,8 @@ def _publish_pass(
             records[siren] = record
     publication.steps["read"] = publication.steps.get("read", 0.0) + time.perf_counter() - mark
     today = today_in_paris(res.clock())
-    snapshot = SiteSnapshot(today, previous.charter_version, tuple(records[siren] for siren in sorted(records)))
+    companies = tuple(records[siren] for siren in sorted(records))
+    snapshot = SiteSnapshot(today, previous.charter_version, companies, sources=load_sources(res))
     _forget_state_copy(builder)  # the local state is ahead of its copy until the upload is done
     built = builder.build(snapshot, handwritten_inputs(res.settings, today), progress=progress, previous=previous)
     try:

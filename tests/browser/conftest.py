@@ -29,6 +29,7 @@ from tests.site.factories import (
     make_record,
     make_signatory,
     make_snapshot,
+    make_sources,
     make_standing,
     many_records,
 )
@@ -71,6 +72,7 @@ PAGE_TYPES = {
     "api-annuaire": "/abonnes-et-api/annuaire/",
     "mentions-legales": "/mentions-legales/",
     "donnees-personnelles": "/donnees-personnelles/",
+    "sources": "/sources/",
     "accessibilite": "/accessibilite/",
     "page-introuvable": "/nulle-part/",
 }
@@ -113,7 +115,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     records = [listed, hostile, signatory, short_word, *many_records(230)]
     root = tmp_path_factory.mktemp("browser-site")
     builder = SiteBuilder(root / "build", base_url=BASE_URL)
-    builder.build(make_snapshot(*records), make_inputs())
+    builder.build(make_snapshot(*records, sources=make_sources()), make_inputs())
     files = {path: content for path, (_, content) in builder.load_state().files.items()}
     publish(builder.out, files, FolderTarget(root / "public"))
     server = waitress.server.create_server(StaticSite(root / "public"), host="127.0.0.1", port=0, threads=4)

@@ -63,6 +63,23 @@ def test_a_listed_company_that_ceases_stays_listed_and_says_since_when(
     assert "Entreprise cessée le 10 mars 2026" in built
 
 
+def test_the_sources_page_names_the_registries_and_the_last_imports_dates(
+    world: World, tmp_path: Path, site: Callable[[], str]
+) -> None:
+    assert "Aucun registre n'a encore été importé" in site()
+    for name in ("StockUniteLegale_sample.csv", "StockEtablissement_sample.csv", "bodacc_annonces_sample.json"):
+        assert import_file(world.resources, LocalFile(SAMPLES / name)).done
+    site()
+    page = (tmp_path / "site-build" / "out" / "sources" / "index.html").read_text()
+    for link in ("https://www.sirene.fr/", "https://www.bodacc.fr/", "https://www.etalab.gouv.fr/licence-ouverte"):
+        assert f'href="{link}' in page
+    assert "Licence Ouverte / Open Licence version 2.0" in page
+    assert "StockUniteLegale_sample.csv" in page and "bodacc_annonces_sample.json" in page
+    assert "2 mars 2026" in page  # imported today (the test clock)
+    assert "22 mars 2024" in page  # SIRENE's latest update stamp in the sample (dateDernierTraitementUniteLegale)
+    assert 'href="sources/"' in (tmp_path / "site-build" / "out" / "index.html").read_text()  # the footer
+
+
 @pytest.mark.parametrize(
     ("siren", "label"),
     [

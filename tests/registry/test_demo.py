@@ -7,6 +7,7 @@ from flask.testing import FlaskClient
 
 from functions.core.resources import Resources
 from functions.core.usecases.identity import filing_gates, registry_view
+from functions.core.usecases.site_snapshot import load_site_snapshot
 from functions.local.demo import seed_demo
 
 
@@ -28,3 +29,7 @@ def test_the_demo_has_a_ceased_company_one_in_redressement_and_a_sole_trader(
     assert directory.get(f"/companies/{cases['redressement_judiciaire']}").status_code == 404
     ceased = directory.get(f"/companies/{cases['ceased']}").json
     assert ceased["listed"] and ceased["registry_notice"].startswith("entreprise cessée le ")
+    # The site's sources page states the demo's imports.
+    sources = load_site_snapshot(resources).sources
+    assert [s.source for s in sources] == ["sirene_unites", "sirene_etablissements", "bodacc"]
+    assert all(s.file.endswith("(démo)") and s.data_date and s.imported_on for s in sources)

@@ -7,7 +7,13 @@ from decimal import Decimal
 
 from functions.core.domain.charter import company_page_path
 from functions.core.identifiers import with_check_digit
-from functions.core.usecases.site_snapshot import CharterStanding, CompanyRecord, ListedReport, SiteSnapshot
+from functions.core.usecases.site_snapshot import (
+    CharterStanding,
+    CompanyRecord,
+    ListedReport,
+    SiteSnapshot,
+    SourceFreshness,
+)
 from functions.site.handwritten import HandwrittenInputs
 
 AS_OF = date(2026, 11, 23)
@@ -78,8 +84,24 @@ def make_signatory(
     )
 
 
-def make_snapshot(*records: CompanyRecord, as_of: date = AS_OF) -> SiteSnapshot:
-    return SiteSnapshot(as_of=as_of, charter_version="2026-09", companies=tuple(sorted(records, key=lambda r: r.siren)))
+def make_snapshot(
+    *records: CompanyRecord, as_of: date = AS_OF, sources: tuple[SourceFreshness, ...] = ()
+) -> SiteSnapshot:
+    return SiteSnapshot(
+        as_of=as_of,
+        charter_version="2026-09",
+        companies=tuple(sorted(records, key=lambda r: r.siren)),
+        sources=sources,
+    )
+
+
+def make_sources() -> tuple[SourceFreshness, ...]:
+    """The three registry files, imported a few days before ``AS_OF``."""
+    return (
+        SourceFreshness("sirene_unites", "StockUniteLegale_utf8.csv", date(2026, 11, 1), date(2026, 11, 3)),
+        SourceFreshness("sirene_etablissements", "StockEtablissement_utf8.csv", date(2026, 11, 1), date(2026, 11, 3)),
+        SourceFreshness("bodacc", "annonces-commerciales.csv", date(2026, 11, 30), date(2026, 12, 1)),
+    )
 
 
 def many_records(count: int, *, first: int = 10_000_000, prefix: str = "Entreprise") -> list[CompanyRecord]:

@@ -15,11 +15,11 @@ and purged reports never reach a record.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from functions.core.clock import today_in_paris
+from functions.core.clock import parse_iso, today_in_paris
 from functions.core.domain.charter import (
     CharterCatalog,
     Signature,
@@ -30,6 +30,8 @@ from functions.core.domain.charter import (
 from functions.core.domain.companies import Company
 from functions.core.domain.visibility import PublicInvoice, public_company
 from functions.core.resources import Resources
+from functions.core.store.registry import SOURCES as REGISTRY_SOURCES
+from functions.core.store.registry import ImportProgress
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,12 +83,23 @@ class CompanyRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceFreshness:
+    """How fresh one registry source is: its last completed import (the sources page states it)."""
+
+    source: str  # sirene_unites, sirene_etablissements or bodacc
+    file: str
+    data_date: date | None  # the latest update stamp read in the file
+    imported_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
 class SiteSnapshot:
     """The whole public content of the site on one day."""
 
     as_of: date
     charter_version: str
     companies: tuple[CompanyRecord, ...]  # by SIREN
+    sources: tuple[SourceFreshness, ...] = ()  # in REGISTRY_SOURCES order; none before any import
 
 
 def charter_standing(signature: Signature, catalog: CharterCatalog, today: date) -> CharterStanding:
@@ -140,6 +153,30 @@ def company_record(
     )
 
 
+def source_freshness(imports: Mapping[str, ImportProgress]) -> tuple[SourceFreshness, ...]:
+    """The sources page's table, from the registry's last completed imports (``Registry.last_imports``)."""
+    found = []
+    for source in REGISTRY_SOURCES:
+        done = imports.get(source)
+        if done is None:
+            continue
+        stamp = done.file_date[:10]
+        found.append(
+            SourceFreshness(
+                source=source,
+                file=done.name,
+                data_date=date.fromisoformat(stamp) if stamp else None,
+                imported_on=today_in_paris(parse_iso(done.finished_at)) if done.finished_at else None,
+            )
+        )
+    return tuple(found)
+
+
+def load_sources(res: Resources) -> tuple[SourceFreshness, ...]:
+    """How fresh each registry source is (one query): every build, full or of what changed, states it."""
+    return source_freshness(res.store.registry.last_imports())
+
+
 def load_site_snapshot(res: Resources) -> SiteSnapshot:
     """Read every company that has a public page (listed in the directory or in the charter register) at once.
 
@@ -160,7 +197,12 @@ def load_site_snapshot(res: Resources) -> SiteSnapshot:
         )
         if record is not None:
             records.append(record)
-    return SiteSnapshot(as_of=today, charter_version=catalog.current(today).version, companies=tuple(records))
+    return SiteSnapshot(
+        as_of=today,
+        charter_version=catalog.current(today).version,
+        companies=tuple(records),
+        sources=load_sources(res),
+    )
 
 
 def charter_version_in_force(res: Resources) -> str:
