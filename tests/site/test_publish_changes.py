@@ -143,8 +143,9 @@ def test_one_change_costs_the_same_store_requests_and_uploads_whatever_the_numbe
             costs[size] = (len(requests), sorted(target.uploaded))
     (small_requests, small_uploads), (large_requests, large_uploads) = costs.values()
     assert small_requests == large_requests <= 50
-    # Its queue, its signature, its profile, its listed reports, then its mark cleared.
-    assert requests == ["Query", "GetItem", "GetItem", "Query", "TransactWriteItems"]
+    # Its queue, its signature, its profile, its listed reports, the registry's freshness (the sources
+    # page: one query whatever the size), then its mark cleared.
+    assert requests == ["Query", "GetItem", "GetItem", "Query", "Query", "TransactWriteItems"]
     # Its page, its directory page, the home page's figures (the amount owed) and its search shards.
     assert small_uploads == large_uploads and len(large_uploads) <= 20
     assert "index.html" in large_uploads and "entreprises/index.html" not in large_uploads  # same count listed
