@@ -7,7 +7,13 @@ from datetime import date
 import pytest
 
 from functions.core.domain.einvoice import EInvoice, InvoiceSyntax
-from functions.core.einvoices import UnreadableEInvoice, einvoice_from_data, einvoice_to_data
+from functions.core.einvoices import (
+    NoEInvoiceInside,
+    UnreadableEInvoice,
+    einvoice_from_data,
+    einvoice_to_data,
+    may_carry_einvoice,
+)
 from functions.core.einvoices.reading import read_einvoice
 from tests.einvoices.samples import cii_xml, facturx_pdf, pdf_carrying, plain_pdf, terms, ubl_xml
 
@@ -119,3 +125,20 @@ def test_a_minimum_profile_is_not_a_complete_invoice() -> None:
     minimum = cii_xml().replace(b"urn:cen.eu:en16931:2017", b"urn:factur-x.eu:1p0:minimum")
     with pytest.raises(UnreadableEInvoice, match="MINIMUM"):
         read_einvoice(minimum)
+
+
+def test_a_plain_pdf_is_told_apart_from_a_broken_e_invoice() -> None:
+    with pytest.raises(NoEInvoiceInside):
+        read_einvoice(plain_pdf())
+    with pytest.raises(UnreadableEInvoice) as broken:
+        read_einvoice(pdf_carrying(cii_xml().replace(b"<ram:TypeCode>380</ram:TypeCode>", b"")))
+    assert not isinstance(broken.value, NoEInvoiceInside)
+    assert "n'est pas conforme à la norme EN 16931" in str(broken.value)
+
+
+def test_only_an_xml_or_a_pdf_with_an_attachment_is_worth_reading_as_an_e_invoice() -> None:
+    assert may_carry_einvoice("application/xml", cii_xml())
+    assert may_carry_einvoice("application/pdf", facturx_pdf())
+    assert may_carry_einvoice("application/pdf", pdf_carrying(b"<x/>"))
+    assert not may_carry_einvoice("application/pdf", plain_pdf())
+    assert not may_carry_einvoice("image/png", b"\x89PNG\r\n\x1a\n")

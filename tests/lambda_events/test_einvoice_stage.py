@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -67,8 +68,10 @@ def test_the_stage_invocation_names_the_real_entry_point() -> None:
 @pytest.mark.parametrize("stage", ["einvoice"], indirect=True)
 @pytest.mark.parametrize("make", [cii_xml, ubl_xml, facturx_pdf], ids=["cii", "ubl", "factur-x"])
 def test_the_stage_reads_a_stored_e_invoice(evidence_bucket: Any, make: Any) -> None:
-    _store(evidence_bucket, make())
+    content = make()
+    _store(evidence_bucket, content)
     answer = lambda_handler(json.loads((EVENTS / "einvoice_read_invoice.json").read_text()), None)
+    assert answer["sha256"] == hashlib.sha256(content).hexdigest()
     assert answer["einvoice"]["number"] == "F-2025-0412"
     assert answer["einvoice"]["amount_due_cents"] == 1_250_00
     assert (answer["einvoice"]["seller_siren"], answer["einvoice"]["buyer_siren"]) == ("732829320", "552100554")

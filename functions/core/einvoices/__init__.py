@@ -22,6 +22,22 @@ class UnreadableEInvoice(ValueError):
     """A file that is not a valid EN 16931 invoice; the message says why, in French."""
 
 
+class NoEInvoiceInside(UnreadableEInvoice):
+    """A PDF that carries no Factur-X XML: an ordinary PDF invoice, nothing to cross-check."""
+
+
+# An embedded file is a stream, and no stream sits in a compressed object stream: a PDF with an
+# attachment always shows this name in clear, so a plain PDF is told apart without parsing it.
+_EMBEDDED_FILE = b"/EmbeddedFile"
+
+
+def may_carry_einvoice(content_type: str, content: bytes) -> bool:
+    """Whether a cited invoice is worth reading as an e-invoice: an XML, or a PDF with an attachment."""
+    if content_type in ("application/xml", "text/xml"):
+        return True
+    return content.startswith(b"%PDF-") and _EMBEDDED_FILE in content
+
+
 def einvoice_to_data(einvoice: EInvoice) -> dict[str, Any]:
     """The JSON form of an e-invoice's terms (the einvoice stage's answer, the store's record)."""
     return {

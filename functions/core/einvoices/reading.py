@@ -23,7 +23,7 @@ from facturx.parse_xml import parse_ubl_cii_xml
 from lxml import etree
 
 from functions.core.domain.einvoice import EInvoice, InvoiceSyntax
-from functions.core.einvoices import UnreadableEInvoice
+from functions.core.einvoices import NoEInvoiceInside, UnreadableEInvoice
 from functions.core.einvoices.safe_xml import UnsafeXml, screened
 from functions.core.identifiers import InvalidIdentifier, parse_company
 from functions.core.money import cents_from_euros
@@ -67,7 +67,7 @@ def _xml_of_pdf(content: bytes) -> bytes:
     except Exception as exc:  # pypdf's and the library's errors have no common base: a broken PDF, said so
         raise UnreadableEInvoice(f"Ce PDF est illisible ({_cut(exc)}).") from exc
     if not xml:
-        raise UnreadableEInvoice(
+        raise NoEInvoiceInside(
             "Ce PDF ne contient pas de facture Factur-X (aucun fichier factur-x.xml joint) : "
             "joignez-le comme facture PDF ordinaire, ou envoyez la facture électronique."
         )

@@ -9,12 +9,13 @@ invoice.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from typing import Any, Protocol
 
 from functions.core.domain.einvoice import EInvoice
-from functions.core.einvoices import UnreadableEInvoice, einvoice_from_data, einvoice_to_data
+from functions.core.einvoices import NoEInvoiceInside, UnreadableEInvoice, einvoice_from_data, einvoice_to_data
 
 # Returns a stored file's bytes by its evidence key, None when nothing was uploaded under it.
 Fetch = Callable[[str], bytes | None]
@@ -35,13 +36,20 @@ class EInvoiceReader(Protocol):
 
 
 def read_stored_invoice(content: bytes | None) -> dict[str, Any]:
-    """Read a stored file as an e-invoice; answer ``{"einvoice": ...}`` or ``{"unreadable": reason}``."""
+    """Read a stored file as an e-invoice.
+
+    Answer ``{"einvoice": terms, "sha256": digest of the bytes read}``, ``{"absent": why}`` (a PDF
+    without Factur-X XML: a plain PDF invoice) or ``{"unreadable": why}``.
+    """
     from functions.core.einvoices.reading import read_einvoice  # deferred: lxml, pypdf and the XSDs
 
     if content is None:
         return {"unreadable": "La pièce n'a pas été déposée."}
     try:
-        return {"einvoice": einvoice_to_data(read_einvoice(content))}
+        # The digest of the bytes read: the caller checks they are those it pinned when they were cited.
+        return {"einvoice": einvoice_to_data(read_einvoice(content)), "sha256": hashlib.sha256(content).hexdigest()}
+    except NoEInvoiceInside as exc:
+        return {"absent": str(exc)}
     except UnreadableEInvoice as exc:
         return {"unreadable": str(exc)}
 
@@ -49,6 +57,8 @@ def read_stored_invoice(content: bytes | None) -> dict[str, Any]:
 def _answer(answer: dict[str, Any]) -> EInvoice:
     if "einvoice" in answer:
         return einvoice_from_data(answer["einvoice"])
+    if "absent" in answer:
+        raise NoEInvoiceInside(str(answer["absent"]))
     raise UnreadableEInvoice(str(answer.get("unreadable") or "Facture électronique illisible."))
 
 
