@@ -1,4 +1,4 @@
-"""What a request, a job or a command works with: settings, store, mailer, clock."""
+"""What a request, a job or a command works with: settings, store, mailer, clock, the e-invoice reader."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from functools import cached_property
 
 from functions.core.clock import Clock, system_clock
 from functions.core.config import Settings, load_settings
+from functions.core.einvoices.remote import EInvoiceReader, einvoice_reader
 from functions.core.mailer import Mailer, mailer_from_url
 from functions.core.store import Store, open_store
+from functions.core.store.evidence import evidence_storage, stored_bytes
 
 
 class Resources:
@@ -35,3 +37,9 @@ class Resources:
     @cached_property
     def mailer(self) -> Mailer:
         return mailer_from_url(self.settings.mailer_url, self.settings.mail_from)
+
+    @cached_property
+    def einvoices(self) -> EInvoiceReader:
+        """Who reads a cited e-invoice (``ARDOISE_EINVOICE_READER``): this process, or the einvoice stage."""
+        storage = evidence_storage(self.settings.evidence_url)
+        return einvoice_reader(self.settings.einvoice_reader, lambda key: stored_bytes(storage, key))

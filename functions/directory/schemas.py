@@ -179,6 +179,19 @@ class InvoiceStatusOut(Model):
     from_cdar: bool
 
 
+class EInvoiceOut(Model):
+    """Ce que la facture électronique jointe au signalement indique (lu et recoupé au dépôt)."""
+
+    syntax: Literal["factur-x", "cii", "ubl"]
+    number: str = Field(description="BT-1")
+    issue_date: date = Field(description="BT-2")
+    due_date: date | None = Field(description="BT-9")
+    amount_due_cents: int = Field(description="BT-115, en centimes")
+    currency: str = Field(description="BT-5")
+    seller_siren: str | None = Field(description="BT-30 (SIREN, ou les 9 premiers chiffres d'un SIRET)")
+    buyer_siren: str | None = Field(description="BT-47")
+
+
 class ReportOut(Model):
     """Un signalement, tel que le voient son créancier et les modérateurs."""
 
@@ -213,6 +226,9 @@ class ReportOut(Model):
     flags: list[FlagOut]
     invoice_statuses: list[InvoiceStatusOut] = Field(
         description="Statuts du cycle de vie de la facture électronique reçus, dans l'ordre de réception."
+    )
+    einvoice: EInvoiceOut | None = Field(
+        description="La facture électronique citée (Factur-X, CII ou UBL), lue et recoupée avec le signalement."
     )
 
 

@@ -9,6 +9,7 @@ from functions.core.domain.registry import ceased_on_wording
 from functions.core.domain.reports import DecidedDispute, Dispute, Moderation, Report, ReportStatus
 from functions.core.domain.rules import FLAG_MESSAGES
 from functions.core.domain.visibility import PublicInvoice
+from functions.core.einvoices import einvoice_to_data
 from functions.core.usecases.directory.invoice_status import StatusReceived
 from functions.core.usecases.directory.listing import CompanyPage, SearchHit
 from functions.core.usecases.directory.replies import DebtorPage
@@ -18,6 +19,7 @@ from functions.directory.schemas import (
     DebtorReportOut,
     DisputeOut,
     EarlierDisputeOut,
+    EInvoiceOut,
     EvidenceOut,
     FlagOut,
     InvoiceStatusAnswer,
@@ -96,6 +98,7 @@ def report_out(report: Report) -> ReportOut:
         earlier_disputes=[_earlier(decided) for decided in report.earlier_disputes],
         flags=[FlagOut(code=flag, message=FLAG_MESSAGES.get(flag, flag)) for flag in report.flags],
         invoice_statuses=[invoice_status_out(status) for status in report.invoice_statuses],
+        einvoice=EInvoiceOut.model_validate(einvoice_to_data(report.einvoice)) if report.einvoice else None,
     )
 
 

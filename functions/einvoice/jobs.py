@@ -15,7 +15,7 @@ from typing import Any
 from functions.core.config import load_settings
 from functions.core.einvoices.remote import read_stored_invoice
 from functions.core.logs import configure_logging
-from functions.core.store.evidence import EvidenceStorage, evidence_storage
+from functions.core.store.evidence import evidence_storage, stored_bytes
 
 COMMAND = "functions.einvoice.jobs.read_invoice"
 
@@ -27,9 +27,4 @@ def read_invoice(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     key = event.get("evidence_key")
     if not isinstance(key, str) or not key:
         return {"unreadable": "Aucune pièce indiquée (evidence_key)."}
-    return read_stored_invoice(stored(evidence_storage(settings.evidence_url), key))
-
-
-def stored(storage: EvidenceStorage, key: str) -> bytes | None:
-    """The file's bytes, or None when nothing was uploaded under ``key``."""
-    return storage.read(key) if storage.size(key) is not None else None
+    return read_stored_invoice(stored_bytes(evidence_storage(settings.evidence_url), key))

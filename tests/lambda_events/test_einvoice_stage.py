@@ -94,8 +94,11 @@ def test_the_stage_says_why_a_file_is_not_an_invoice(evidence_bucket: Any) -> No
 def test_the_directory_reads_through_the_stage_with_its_lambda_reader(evidence_bucket: Any) -> None:
     invocations = HandlerInvocations()
     reader = LambdaReader("ardoise-einvoice", invocations)
-    _store(evidence_bucket, facturx_pdf())
-    assert reader.read(KEY).number == "F-2025-0412"
+    content = facturx_pdf()
+    _store(evidence_bucket, content)
+    read = reader.read(KEY)
+    assert read.einvoice.number == "F-2025-0412"
+    assert read.sha256 == hashlib.sha256(content).hexdigest()
     assert invocations.calls == [{"FunctionName": "ardoise-einvoice", "InvocationType": "RequestResponse"}]
     _store(evidence_bucket, b"<html>pas une facture</html>", key="rpt_0001/page.html")
     with pytest.raises(UnreadableEInvoice, match="ni une facture CII"):

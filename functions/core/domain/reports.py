@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from functions.core.domain.einvoice import InvoiceStatus
+from functions.core.domain.einvoice import EInvoice, InvoiceStatus
 
 
 class ReportStatus(StrEnum):
@@ -235,6 +235,8 @@ class Report:
     # The collective proceeding (its key: the first opening notice's id) that keeps the report
     # off the public listing; "" when none. See visibility.listing_freeze.
     frozen_by: str = ""
+    # The terms read from the invoice when it was cited as an e-invoice (Factur-X, CII, UBL): cross-checked.
+    einvoice: EInvoice | None = None
 
     def decided_disputes(self) -> tuple[DecidedDispute, ...]:
         """Every dispute a moderator decided, the oldest first."""

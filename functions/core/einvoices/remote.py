@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from functions.core.domain.einvoice import EInvoice
@@ -28,11 +29,19 @@ class EInvoiceReaderUnavailable(RuntimeError):
     """The einvoice stage failed or could not be reached: the filing is to be tried again later."""
 
 
+@dataclass(frozen=True)
+class ReadInvoice:
+    """The terms read, and the SHA-256 of the bytes they were read from."""
+
+    einvoice: EInvoice
+    sha256: str
+
+
 class EInvoiceReader(Protocol):
     """Reads the e-invoice stored under an evidence key."""
 
-    def read(self, key: str) -> EInvoice:
-        """Return its terms; raise UnreadableEInvoice (not an invoice) or EInvoiceReaderUnavailable."""
+    def read(self, key: str) -> ReadInvoice:
+        """Return its terms; raise NoEInvoiceInside (a plain PDF), UnreadableEInvoice or EInvoiceReaderUnavailable."""
 
 
 def read_stored_invoice(content: bytes | None) -> dict[str, Any]:
@@ -54,9 +63,9 @@ def read_stored_invoice(content: bytes | None) -> dict[str, Any]:
         return {"unreadable": str(exc)}
 
 
-def _answer(answer: dict[str, Any]) -> EInvoice:
+def _answer(answer: dict[str, Any]) -> ReadInvoice:
     if "einvoice" in answer:
-        return einvoice_from_data(answer["einvoice"])
+        return ReadInvoice(einvoice_from_data(answer["einvoice"]), str(answer.get("sha256", "")))
     if "absent" in answer:
         raise NoEInvoiceInside(str(answer["absent"]))
     raise UnreadableEInvoice(str(answer.get("unreadable") or "Facture électronique illisible."))
@@ -68,7 +77,7 @@ class InProcessReader:
     def __init__(self, fetch: Fetch) -> None:
         self.fetch = fetch
 
-    def read(self, key: str) -> EInvoice:
+    def read(self, key: str) -> ReadInvoice:
         return _answer(read_stored_invoice(self.fetch(key)))
 
 
@@ -82,7 +91,7 @@ class LambdaReader:
             client = boto3.client("lambda", region_name=region)
         self.function_name, self.client = function_name, client
 
-    def read(self, key: str) -> EInvoice:
+    def read(self, key: str) -> ReadInvoice:
         payload = json.dumps({"command": COMMAND, "evidence_key": key}).encode()
         try:
             response = self.client.invoke(

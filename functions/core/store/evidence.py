@@ -143,6 +143,11 @@ class EvidenceBucket:
         self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
 
 
+def stored_bytes(storage: EvidenceStorage, key: str) -> bytes | None:
+    """A stored file's bytes, or None when nothing was uploaded under ``key``."""
+    return storage.read(key) if storage.size(key) is not None else None
+
+
 def evidence_storage(url: str, *, s3_client: Any = None) -> EvidenceStorage:
     """Open the storage a setting names: ``folder:PATH`` or ``s3://BUCKET/PREFIX``."""
     if url.startswith("folder:"):
