@@ -1,8 +1,8 @@
 """E-invoices (EN 16931: Factur-X, CII, UBL): what Ardoise reads of one, its cross-check, its lifecycle statuses.
 
 An e-invoice attached to a report proves what the creditor typed: each
-business term (BT) it carries must agree with the filing, and a filing may
-leave out what the e-invoice says (the e-invoice's values are then taken).
+business term (BT) it carries must agree with the filing; a term the filing
+left out is no mismatch (its value is the e-invoice's).
 Reading the file is an adapter's work (``functions/core/einvoices``); this
 module is pure.
 
