@@ -142,3 +142,14 @@ def test_only_an_xml_or_a_pdf_with_an_attachment_is_worth_reading_as_an_e_invoic
     assert may_carry_einvoice("application/pdf", pdf_carrying(b"<x/>"))
     assert not may_carry_einvoice("application/pdf", plain_pdf())
     assert not may_carry_einvoice("image/png", b"\x89PNG\r\n\x1a\n")
+
+
+def test_a_report_keeps_the_e_invoice_read_through_the_store_codec() -> None:
+    from dataclasses import replace
+
+    from functions.core.domain.reports import Report
+    from functions.core.store.codec import from_data, to_data
+    from tests.directory.factories import make_report
+
+    report = replace(make_report(), einvoice=read_einvoice(facturx_pdf()))
+    assert from_data(Report, to_data(report)) == report
