@@ -33,6 +33,7 @@ from functions.directory.app import create_app as create_directory
 from functions.reports.app import create_app as create_reports
 from tests.charter.factories import SIREN as SIGNATORY
 from tests.charter.factories import last_token, sign, signature_form
+from tests.directory import proof
 from tests.directory.conftest import VERIFICATION, moderator_headers, register, reply_token
 from tests.directory.factories import DEBTOR_SIREN, filing_payload
 from tests.faults import FaultyBackend
@@ -135,7 +136,7 @@ def member_of(env: Env) -> dict[str, str]:
 
 
 def filed(env: Env, member: dict[str, str]) -> str:
-    response = env.directory.post("/reports", json=filing_payload(), headers=member)
+    response = proof.file_report(env.directory, member, filing_payload())
     assert response.status_code == 201, response.json
     return str(response.json["id"])
 
@@ -175,13 +176,14 @@ def approve_member(env: Env) -> Keyed:
 
 
 def file_report(env: Env) -> Keyed:
+    member = member_of(env)
     return Keyed(
         env.directory,
         "POST",
         "/reports",
-        filing_payload(),
-        headers=member_of(env),
-        other={"json": filing_payload(number="F-2025-0999")},
+        proof.with_documents(env.directory, member),
+        headers=member,
+        other={"json": proof.with_documents(env.directory, member, filing_payload(number="F-2025-0999"))},
     )
 
 
@@ -202,7 +204,7 @@ def record_payment(env: Env) -> Keyed:
 def withdraw_report(env: Env) -> Keyed:
     member = member_of(env)
     report_id = filed(env, member)
-    other_id = env.directory.post("/reports", json=filing_payload(number="F-2025-0999"), headers=member).json["id"]
+    other_id = proof.file_report(env.directory, member, filing_payload(number="F-2025-0999")).json["id"]
     return Keyed(
         env.directory,
         "POST",
@@ -264,6 +266,47 @@ def upload_evidence(env: Env) -> Keyed:
         content_type="application/pdf",
         commits=False,
         other={"data": b"%PDF-1.4 autre releve!!!"},
+    )
+
+
+def review_report(env: Env) -> Keyed:
+    report_id = proof.file_for_review(env.directory, member_of(env)).json["id"]
+    return Keyed(
+        env.directory,
+        "POST",
+        f"/reports/{report_id}/review",
+        {"decision": "approved"},
+        headers=moderator_headers(env.directory),
+        other={"json": {"decision": "refused", "reason": "Preuve d'envoi illisible."}},
+    )
+
+
+def declare_document(env: Env) -> Keyed:
+    declared = {"kind": "invoice", "filename": "facture.pdf", "content_type": "application/pdf", "size": 24}
+    return Keyed(
+        env.directory,
+        "POST",
+        "/documents",
+        declared,
+        headers=member_of(env),
+        other={"json": {**declared, "size": 25}},
+    )
+
+
+def upload_document(env: Env) -> Keyed:
+    member = member_of(env)
+    declared = {"kind": "invoice", "filename": "facture.pdf", "content_type": "application/pdf", "size": 24}
+    started = env.directory.post("/documents", json=declared, headers=member)
+    path = started.json["url"].split("/api/directory", 1)[1]
+    return Keyed(
+        env.directory,
+        "PUT",
+        path,
+        data=b"%PDF-1.4 facture F-00412",
+        content_type="application/pdf",
+        headers=member,
+        commits=False,
+        other={"data": b"%PDF-1.4 autre facture!!"},
     )
 
 
@@ -392,6 +435,9 @@ SCENARIOS = [
     reply,
     declare_evidence,
     upload_evidence,
+    declare_document,
+    upload_document,
+    review_report,
     moderate,
     share_experiences,
     request_signature,
@@ -435,7 +481,9 @@ def only_idempotency_records(writes: Any, *args: Any, **kwargs: Any) -> bool:
 
 
 @pytest.mark.parametrize(
-    "scenario", [s for s in SCENARIOS if s not in (batch, upload_evidence)], ids=lambda scenario: scenario.__name__
+    "scenario",
+    [s for s in SCENARIOS if s not in (batch, upload_evidence, upload_document)],
+    ids=lambda scenario: scenario.__name__,
 )
 def test_a_retry_after_a_response_that_was_never_recorded_is_accepted_and_applies_nothing(
     env: Env, scenario: Callable[[Env], Keyed]
@@ -491,8 +539,8 @@ def test_keys_of_different_members_never_meet(env: Env) -> None:
     first = {"Authorization": register(env.directory, env.mailer)}
     second = {"Authorization": register(env.directory, env.mailer, siren="542065479", name="Boulangerie Étoile")}
     headers = {"Idempotency-Key": KEY}
-    assert env.directory.post("/reports", json=filing_payload(), headers={**first, **headers}).status_code == 201
-    other = env.directory.post("/reports", json=filing_payload(), headers={**second, **headers})
+    assert proof.file_report(env.directory, {**first, **headers}, filing_payload()).status_code == 201
+    other = proof.file_report(env.directory, {**second, **headers}, filing_payload())
     assert other.status_code == 201 and "Idempotent-Replayed" not in other.headers
 
 

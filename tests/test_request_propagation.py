@@ -11,6 +11,7 @@ from functions.local.tick import run_local_tick
 from tests.charter.factories import sign
 from tests.directory.conftest import register, reply_token
 from tests.directory.factories import DEBTOR_SIREN, filing_payload
+from tests.directory.proof import file_report
 
 
 def test_a_dispute_reinstates_the_debtors_charter_signature_within_the_same_request(
@@ -18,7 +19,7 @@ def test_a_dispute_reinstates_the_debtors_charter_signature_within_the_same_requ
 ) -> None:
     sign(charter, mailer)
     member = {"Authorization": register(directory, mailer)}
-    filed = directory.post("/reports", json=filing_payload(), headers=member)
+    filed = file_report(directory, member, filing_payload())
     assert filed.status_code == 201, filed.json
     run_local_tick(resources)  # the notice goes out
     clock.advance(days=16)

@@ -1,4 +1,4 @@
-"""Operator commands of the directory: members, moderators, export, purge, aggregates."""
+"""Operator commands of the directory: members, moderators, reviews, export, purge, aggregates."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ from functions.core.usecases.directory.members import (
     revoke_moderator,
 )
 from functions.core.usecases.directory.retention import export_company, purge
+from functions.core.usecases.directory.review import ReviewItem, review_queue, review_report
 
 OPERATOR = "operator:cli"
 MEMBER_COLUMNS = ("id", "siren", "company_name", "email", "status", "created_at", "verified_at")
@@ -159,6 +160,69 @@ def revoke_moderator_command(moderator_id: str) -> None:
     say(f"moderator {moderator.id}: {'active' if moderator.active else 'revoked'}")
 
 
+REVIEW_COLUMNS = ("id", "age_hours", "debtor_siren", "debtor_name", "invoice", "outstanding_cents", "documents")
+
+
+def _review_row(item: ReviewItem) -> dict[str, Any]:
+    report = item.report
+    return {
+        "id": report.id,
+        "age_hours": int(item.age.total_seconds() // 3600),
+        "debtor_siren": report.debtor.siren,
+        "debtor_name": report.debtor.name,
+        "registry_name": item.registry.identity.name if item.registry.identity else None,
+        "invoice": report.invoice.number,
+        "outstanding_cents": report.outstanding_cents,
+        "documents": ", ".join(f"{d.kind.value}:{d.sha256[:12]}" for d in report.documents),
+    }
+
+
+@click.group("reviews")
+def reviews_group() -> None:
+    """List, approve and refuse the reports awaiting a check before their debtor is told."""
+
+
+@reviews_group.command("list")
+@json_option
+def list_reviews(as_json: bool) -> None:
+    """List the reports awaiting a check, the oldest first (their documents: GET /reviews)."""
+    res = make_resources()
+    rows, cursor = [], None
+    while True:
+        items, cursor = review_queue(res, limit=200, cursor=cursor)
+        rows += [_review_row(item) for item in items]
+        if cursor is None:
+            break
+    output(rows, as_json=as_json, table=lambda: echo_table(rows, REVIEW_COLUMNS, empty="no report to check"))
+
+
+def _review(report_id: str, *, approved: bool, reason: str) -> None:
+    try:
+        report = review_report(make_resources(), report_id, approved=approved, reason=reason, actor=OPERATOR)
+    except NotFound as exc:
+        raise InputError(f"no report {report_id}: see `ardoise reviews list`") from exc
+    except Conflict as exc:
+        raise click.ClickException(f"report {report_id} is not awaiting a check: nothing changed") from exc
+    say(f"report {report.id} (invoice {report.invoice.number}, SIREN {report.debtor.siren}): {report.status.value}")
+
+
+@reviews_group.command("approve")
+@click.argument("report_id")
+def approve_report(report_id: str) -> None:
+    """Approve a report's file: its debtor's notice goes out and its grace period starts."""
+    _review(report_id, approved=True, reason="")
+
+
+@reviews_group.command("refuse")
+@click.argument("report_id")
+@click.option("--reason", required=True, help="Why, e-mailed to the creditor (the debtor never hears of it).")
+def refuse_report(report_id: str, reason: str) -> None:
+    """Refuse a report's file: it closes unseen; the reason is e-mailed to its creditor."""
+    if not reason.strip():
+        raise InputError("give the creditor the reason of the refusal (--reason)")
+    _review(report_id, approved=False, reason=reason)
+
+
 @click.command("export")
 @click.argument("siren", type=SIREN)
 def export(siren: str) -> None:
@@ -221,4 +285,4 @@ def rebuild_listing_command(check: bool, as_json: bool) -> None:
         sys.exit(1)
 
 
-COMMANDS = [members_group, moderators_group, export, purge_command, rebuild, rebuild_listing_command]
+COMMANDS = [members_group, moderators_group, reviews_group, export, purge_command, rebuild, rebuild_listing_command]

@@ -13,7 +13,7 @@ from functions.core.clock import today_in_paris
 from functions.core.domain.lifecycle import MIN_DISPUTE_TEXT, STATUS_LABELS
 from functions.core.domain.reports import DISPUTE_REASON_LABELS, DebtorAction, DisputeReason
 from functions.core.errors import Problem
-from functions.core.french import format_eur, long_date
+from functions.core.french import format_eur, long_date, short_date
 from functions.core.headers import CSP, new_nonce, page_csp
 from functions.core.tokens import CODE_LENGTH
 from functions.core.usecases.directory.replies import EVIDENCE_TYPES, DebtorPage, accepted_kinds
@@ -31,8 +31,8 @@ _EVIDENCE = {
 }
 
 
-def reply_page(page: DebtorPage) -> Response:
-    """Render the debtor's page with strict headers."""
+def reply_page(page: DebtorPage, documents_url: str) -> Response:
+    """Render the debtor's page with strict headers (``documents_url``: where the creditor's documents download)."""
     report, penalties = page.report, page.penalties
     nonce = new_nonce()
     html = render_template(
@@ -45,6 +45,9 @@ def reply_page(page: DebtorPage) -> Response:
         reasons=_REASONS,
         evidence=_EVIDENCE,
         penalty_points=points(penalties.points),
+        documents_url=documents_url,
+        verified_on=long_date(today_in_paris(report.verified_at)) if report.verified_at else "",
+        uploaded={d.id: short_date(today_in_paris(d.uploaded_at)) for d in report.documents},
         dates={
             "issue": long_date(report.invoice.issue_date),
             "due": long_date(report.invoice.due_date),

@@ -7,14 +7,17 @@ from typing import assert_never
 from flask import Response, request
 
 from functions.core.clock import today_in_paris
+from functions.core.domain.documents import MEDIA_TYPES as DOCUMENT_TYPES
 from functions.core.domain.evidence import ACCEPTED_TYPES
 from functions.core.domain.members import Member
 from functions.core.domain.moderators import Moderator
+from functions.core.domain.reports import Report, ReviewDecision
 from functions.core.domain.rules import Draft
 from functions.core.errors import FieldError, Problem, UnsupportedMediaType, ValidationFailed
 from functions.core.http import PROBLEM_MIMETYPE, Api, resources
 from functions.core.usecases.directory import (
     codes,
+    documents,
     filing,
     invoice_status,
     listing,
@@ -22,6 +25,7 @@ from functions.core.usecases.directory import (
     moderation,
     progress,
     replies,
+    review,
 )
 from functions.core.validation import SirenPath
 from functions.directory import pages, views
@@ -33,6 +37,8 @@ from functions.directory.schemas import (
     DebtorActionIn,
     DebtorReportOut,
     DisputeIn,
+    DocumentRequest,
+    DocumentUploadOut,
     EvidenceRequest,
     InvoiceStatusAnswer,
     InvoiceStatusIn,
@@ -51,6 +57,9 @@ from functions.directory.schemas import (
     ReplyIn,
     ReportFiling,
     ReportOut,
+    ReviewIn,
+    ReviewQuery,
+    ReviewQueue,
     UploadOut,
 )
 
@@ -169,7 +178,43 @@ def _filing(body: ReportFiling, member: Member) -> filing.Filing:
         notice_date=steps.notice_date,
         notice_channel=steps.notice_channel,
     )
-    return filing.Filing(draft, body.debtor.name, body.invoice.number, body.description)
+    return filing.Filing(draft, body.debtor.name, body.invoice.number, body.description, tuple(body.documents))
+
+
+@api.route(
+    "/documents",
+    "POST",
+    summary="Préparer l'envoi d'un document du créancier (facture, mise en demeure, preuve d'envoi ou "
+    "d'engagement ; 5 Mo au plus), à citer ensuite dans le signalement.",
+    body=DocumentRequest,
+    responses={201: DocumentUploadOut},
+    security="memberToken",
+    problems=(403, 413, 422),
+    auth=current_member,
+)
+def start_document(principal: Member, body: DocumentRequest) -> tuple[DocumentUploadOut, int]:
+    document, upload = documents.declare_document(
+        resources(), principal, kind=body.kind, filename=body.filename, content_type=body.content_type, size=body.size
+    )
+    out = DocumentUploadOut(
+        document_id=document.id, method=upload.method, url=upload.url, fields=upload.fields, max_bytes=upload.max_bytes
+    )
+    return out, 201
+
+
+@api.route(
+    "/documents/<document_id>",
+    "PUT",
+    summary="Envoyer le contenu d'un document (stockage local) : la taille et le type annoncés.",
+    responses={204: None},
+    security="memberToken",
+    problems=(403, 404, 409, 413, 422),
+    auth=current_member,
+    raw_body={media: {"type": "string", "format": "binary"} for media in [*sorted(DOCUMENT_TYPES), OCTETS]},
+)
+def upload_document(document_id: str, principal: Member) -> tuple[str, int]:
+    documents.receive_document(resources(), principal, document_id, request.get_data(cache=False))
+    return "", 204
 
 
 @api.route(
@@ -286,8 +331,12 @@ def withdraw_report(report_id: str, principal: Member) -> ReportOut:
 def get_reply_page(token: str) -> DebtorReportOut | Response:
     page = replies.debtor_page(resources(), token)
     if request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html":
-        return pages.reply_page(page)
-    return views.debtor_report_out(page)
+        return pages.reply_page(page, _debtor_documents(token))
+    return views.debtor_report_out(page, _debtor_documents(token))
+
+
+def _debtor_documents(token: str) -> str:
+    return f"{request.root_path}/replies/{token}/documents"
 
 
 @api.route(
@@ -324,7 +373,7 @@ def act_on_reply(token: str, body: DebtorActionIn) -> DebtorReportOut:
             page = replies.reply(res, token, asked.text)
         case unknown:
             assert_never(unknown)
-    return views.debtor_report_out(page)
+    return views.debtor_report_out(page, _debtor_documents(token))
 
 
 @api.route(
@@ -357,6 +406,32 @@ def start_upload(token: str, body: EvidenceRequest) -> tuple[UploadOut, int]:
 def upload_evidence(token: str, evidence_id: str) -> tuple[str, int]:
     replies.receive_upload(resources(), token, evidence_id, request.get_data(cache=False))
     return "", 204
+
+
+def _document_response(report: Report, document_id: str) -> Response:
+    """A cited document's bytes, with the SHA-256 pinned at filing (409 if they changed since)."""
+    document = documents.document_of(report, document_id)
+    content = documents.read_document(resources(), document)
+    headers = {
+        "Content-Disposition": f'attachment; filename="{document.id}"',
+        "X-Content-SHA256": document.sha256,
+        "Cache-Control": "no-store",
+    }
+    return Response(content, mimetype=document.content_type, headers=headers)
+
+
+@api.route(
+    "/replies/<token>/documents/<document_id>",
+    "GET",
+    summary="Télécharger une pièce fournie par le créancier (lien personnel du débiteur) ; 409 si elle a changé "
+    "depuis le signalement.",
+    responses={200: "application/octet-stream"},
+    headers={200: {"X-Content-SHA256": "L'empreinte SHA-256 fixée au dépôt du signalement."}},
+    problems=(404, 409, 410),
+)
+def download_document_as_debtor(token: str, document_id: str) -> Response:
+    report, _ = replies.open_link(resources(), token)
+    return _document_response(report, document_id)
 
 
 # -- a letter's short code ------------------------------------------------------------
@@ -444,6 +519,71 @@ def download_evidence(report_id: str, evidence_id: str, principal: Moderator) ->
         "X-Content-SHA256": digest,
     }
     return Response(content, mimetype=evidence.content_type, headers=headers)
+
+
+@api.route(
+    "/reports/<report_id>/documents/<document_id>",
+    "GET",
+    summary="Télécharger un document du signalement (son créancier ou un modérateur) ; 409 s'il a changé depuis.",
+    responses={200: "application/octet-stream"},
+    headers={200: {"X-Content-SHA256": "L'empreinte SHA-256 fixée au dépôt du signalement."}},
+    security="memberToken",
+    problems=(403, 404, 409),
+    auth=current_member_or_moderator,
+)
+def download_document(report_id: str, document_id: str, principal: Member | Moderator) -> Response:
+    res = resources()
+    if isinstance(principal, Member):
+        report = progress.own_report(res, principal, report_id)
+    else:
+        report = moderation.get_for_moderation(res, report_id)
+    return _document_response(report, document_id)
+
+
+# -- review: a moderator checks the file before the debtor is told ----------------------
+
+
+@api.route(
+    "/reviews",
+    "GET",
+    summary="Lister les signalements à vérifier avant d'en prévenir le débiteur, le plus ancien d'abord (modérateurs).",
+    query=ReviewQuery,
+    responses={200: ReviewQueue},
+    security="moderatorToken",
+    problems=(403,),
+    auth=current_moderator,
+)
+def review_queue(principal: Moderator, query: ReviewQuery) -> ReviewQueue:
+    items, cursor = review.review_queue(resources(), limit=query.limit, cursor=query.cursor)
+    root = request.root_path
+    return ReviewQueue(
+        items=[views.review_item_out(item, f"{root}/reports/{item.report.id}/documents") for item in items],
+        next_cursor=cursor,
+    )
+
+
+@api.route(
+    "/reports/<report_id>/review",
+    "POST",
+    summary="Approuver (l'avis part au débiteur, son délai commence) ou refuser, motif à l'appui (envoyé au "
+    "créancier ; le débiteur n'en sait rien), un signalement à vérifier (modérateurs).",
+    body=ReviewIn,
+    responses={200: ReportOut},
+    security="moderatorToken",
+    problems=(403, 404, 409),
+    auth=current_moderator,
+)
+def review_report(report_id: str, principal: Moderator, body: ReviewIn) -> ReportOut:
+    if body.decision is ReviewDecision.REFUSED and not body.reason.strip():
+        raise _missing("reason", "Indiquez au créancier le motif du refus.")
+    report = review.review_report(
+        resources(),
+        report_id,
+        approved=body.decision is ReviewDecision.APPROVED,
+        reason=body.reason,
+        actor=f"moderator:{principal.id}",
+    )
+    return views.report_out(report)
 
 
 # -- public ---------------------------------------------------------------------------

@@ -8,9 +8,10 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, RootModel
 
+from functions.core.domain.documents import DocumentKind
 from functions.core.domain.evidence import MAX_EVIDENCE_FILES
 from functions.core.domain.lifecycle import MIN_DISPUTE_TEXT
-from functions.core.domain.reports import DebtorAction, DisputeReason, ModerationDecision, NoticeChannel
+from functions.core.domain.reports import DebtorAction, DisputeReason, ModerationDecision, NoticeChannel, ReviewDecision
 from functions.core.validation import Cents, Email, Model, MultiLine, SingleLine, Siren, XmlDocument, worded_error
 
 # -- members ---------------------------------------------------------------
@@ -121,6 +122,29 @@ class AmicableStepsIn(Model):
     notice_channel: NoticeChannel | None = None
 
 
+class DocumentRequest(Model):
+    """Un document du créancier à envoyer avant le signalement qui le cite (5 Mo au plus)."""
+
+    kind: DocumentKind = Field(
+        description="invoice (PDF, Factur-X, ou XML UBL/CII), formal_notice, notice_proof (accusé de réception, "
+        "e-mail avec accusé, acte de commissaire de justice), commitment_proof (devis signé, commande, contrat, "
+        "bon de livraison) ; sauf la facture, un PDF ou une image JPEG ou PNG."
+    )
+    filename: SingleLine = Field(min_length=1, max_length=200)
+    content_type: SingleLine = Field(min_length=3, max_length=120)
+    size: int = Field(ge=1, description="Taille en octets (5 Mo au plus).")
+
+
+class DocumentUploadOut(Model):
+    """Comment envoyer le document : POST multipart (S3) ou PUT du fichier brut (local)."""
+
+    document_id: str
+    method: str
+    url: str
+    fields: dict[str, str]
+    max_bytes: int
+
+
 class ReportFiling(Model):
     """Un signalement d'impayé après échec du recouvrement amiable."""
 
@@ -131,6 +155,14 @@ class ReportFiling(Model):
     invoice: InvoiceIn
     amicable_steps: AmicableStepsIn
     description: MultiLine = Field(default="", max_length=4000)
+    documents: list[SingleLine] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Les documents envoyés avant (POST /documents), reçus et conformes : la facture "
+        "(facture_manquante), la mise en demeure et la preuve de son envoi (preuve_mise_en_demeure_manquante) ; "
+        "leur SHA-256 est fixé au signalement (document_manquant, document_deja_cite, taille_differente, "
+        "contenu_different_du_type).",
+    )
 
 
 class PaymentOut(Model):
@@ -163,6 +195,27 @@ class EarlierDisputeOut(Model):
 
     dispute: DisputeOut
     moderation: ModerationOut
+
+
+class DocumentOut(Model):
+    """Un document joint au signalement, avec l'empreinte de son contenu fixée au dépôt."""
+
+    id: str
+    kind: DocumentKind
+    label: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+
+class ReviewOut(Model):
+    """La vérification du dossier par la modération, avant tout envoi au débiteur."""
+
+    decision: ReviewDecision
+    reason: str = Field(description="Le motif d'un refus (envoyé au créancier).")
+    decided_at: datetime
 
 
 class FlagOut(Model):
@@ -224,6 +277,8 @@ class ReportOut(Model):
     moderation: ModerationOut | None
     earlier_disputes: list[EarlierDisputeOut]
     flags: list[FlagOut]
+    documents: list[DocumentOut]
+    review: ReviewOut | None = Field(description="La vérification de la modération ; null tant qu'elle est à faire.")
     invoice_statuses: list[InvoiceStatusOut] = Field(
         description="Statuts du cycle de vie de la facture électronique reçus, dans l'ordre de réception."
     )
@@ -293,6 +348,20 @@ class EvidenceOut(Model):
     declared_bytes: int
 
 
+class DebtorDocumentOut(Model):
+    """Une pièce du créancier, que le débiteur peut télécharger par son lien personnel."""
+
+    id: str
+    kind: DocumentKind
+    label: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+    url: str = Field(description="Téléchargement (GET), par le même lien personnel.")
+
+
 class DebtorReportOut(Model):
     """Ce que le débiteur voit par son lien personnel."""
 
@@ -317,6 +386,8 @@ class DebtorReportOut(Model):
     dispute: DisputeOut | None
     moderation: ModerationOut | None
     evidence: list[EvidenceOut]
+    documents: list[DebtorDocumentOut] = Field(description="Les pièces fournies par le créancier au signalement.")
+    verified_on: date | None = Field(description="Le jour où la modération a vérifié ces pièces.")
     link_expires_at: datetime
     actions: list[DebtorAction]
 
@@ -411,6 +482,55 @@ class ModerationQueue(Model):
     next_cursor: str | None
 
 
+class ReviewQuery(Model):
+    limit: int = Field(default=50, ge=1, le=200)
+    cursor: SingleLine | None = Field(default=None, max_length=500)
+
+
+class ReviewDocumentOut(DocumentOut):
+    """Un document du dossier, avec son adresse de téléchargement (en-tête X-Content-SHA256)."""
+
+    url: str
+
+
+class RegistryOut(Model):
+    """Ce que disent les répertoires officiels du débiteur (SIRENE, BODACC) ; tout null s'ils ne le connaissent pas."""
+
+    known: bool
+    name: str | None
+    address: str | None
+    active: bool | None = Field(description="Faux quand le répertoire dit l'entreprise cessée.")
+    sole_trader: bool | None
+    proceeding: str | None = Field(description="La procédure collective en cours, s'il y en a une.")
+
+
+class ReviewItemOut(Model):
+    """Un signalement en attente de vérification, tel que le modérateur l'examine."""
+
+    report: ReportOut
+    waiting_since: datetime
+    age_hours: int = Field(description="Heures écoulées depuis le dépôt.")
+    documents: list[ReviewDocumentOut]
+    registry: RegistryOut
+    rules_checked: list[str] = Field(description="Les règles vérifiées au dépôt, toutes respectées.")
+
+
+class ReviewQueue(Model):
+    """Les signalements à vérifier avant d'en prévenir le débiteur, le plus ancien d'abord."""
+
+    items: list[ReviewItemOut]
+    next_cursor: str | None
+
+
+class ReviewIn(Model):
+    """La décision d'un modérateur sur le dossier d'un signalement."""
+
+    decision: ReviewDecision
+    reason: MultiLine = Field(
+        default="", max_length=4000, description="Obligatoire pour un refus : envoyé au créancier (jamais au débiteur)."
+    )
+
+
 class ModerationIn(Model):
     """La décision d'un modérateur."""
 
@@ -432,6 +552,7 @@ class PublicReport(Model):
     due_date: date
     days_overdue: int
     published_on: date | None
+    verified_on: date | None = Field(description="Le jour où la modération a vérifié la facture et la mise en demeure.")
     debtor_reply: str
 
 

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 from datetime import date
 
+from functions.core.clock import today_in_paris
+from functions.core.domain.documents import FiledDocument
 from functions.core.domain.einvoice import InvoiceStatus
 from functions.core.domain.registry import ceased_on_wording
-from functions.core.domain.reports import DecidedDispute, Dispute, Moderation, Report, ReportStatus
+from functions.core.domain.reports import DecidedDispute, Dispute, Moderation, Report, ReportStatus, Review
 from functions.core.domain.rules import FLAG_MESSAGES
 from functions.core.domain.visibility import PublicInvoice
 from functions.core.einvoices import einvoice_to_data
 from functions.core.usecases.directory.invoice_status import StatusReceived
 from functions.core.usecases.directory.listing import CompanyPage, SearchHit
 from functions.core.usecases.directory.replies import DebtorPage
+from functions.core.usecases.directory.review import ReviewItem
+from functions.core.usecases.identity import RegistryView
 from functions.directory.schemas import (
     CompanyHit,
     CompanyListing,
+    DebtorDocumentOut,
     DebtorReportOut,
     DisputeOut,
+    DocumentOut,
     EarlierDisputeOut,
     EInvoiceOut,
     EvidenceOut,
@@ -28,7 +34,11 @@ from functions.directory.schemas import (
     PaymentOut,
     PenaltyPeriodOut,
     PublicReport,
+    RegistryOut,
     ReportOut,
+    ReviewDocumentOut,
+    ReviewItemOut,
+    ReviewOut,
 )
 
 PENALTIES_NOTICE = "Pénalités et indemnité indiquées pour information : elles ne sont jamais publiées comme dues."
@@ -61,6 +71,25 @@ def _earlier(decided: DecidedDispute) -> EarlierDisputeOut:
     dispute, moderation = _dispute(decided.dispute), _moderation(decided.moderation)
     assert dispute is not None and moderation is not None  # a decided dispute has both
     return EarlierDisputeOut(dispute=dispute, moderation=moderation)
+
+
+def document_out(document: FiledDocument) -> DocumentOut:
+    return DocumentOut(
+        id=document.id,
+        kind=document.kind,
+        label=document.label,
+        filename=document.filename,
+        content_type=document.content_type,
+        size=document.size,
+        sha256=document.sha256,
+        uploaded_at=document.uploaded_at,
+    )
+
+
+def _review(review: Review | None) -> ReviewOut | None:
+    if review is None:
+        return None
+    return ReviewOut(decision=review.decision, reason=review.reason, decided_at=review.decided_at)
 
 
 def report_out(report: Report) -> ReportOut:
@@ -97,6 +126,8 @@ def report_out(report: Report) -> ReportOut:
         moderation=_moderation(report.moderation),
         earlier_disputes=[_earlier(decided) for decided in report.earlier_disputes],
         flags=[FlagOut(code=flag, message=FLAG_MESSAGES.get(flag, flag)) for flag in report.flags],
+        documents=[document_out(d) for d in report.documents],
+        review=_review(report.review),
         invoice_statuses=[invoice_status_out(status) for status in report.invoice_statuses],
         einvoice=EInvoiceOut.model_validate(einvoice_to_data(report.einvoice)) if report.einvoice else None,
     )
@@ -123,7 +154,34 @@ def invoice_status_answer(received: StatusReceived) -> InvoiceStatusAnswer:
     )
 
 
-def debtor_report_out(page: DebtorPage) -> DebtorReportOut:
+def registry_out(view: RegistryView) -> RegistryOut:
+    identity = view.identity
+    return RegistryOut(
+        known=view.known,
+        name=identity.name if identity else None,
+        address=str(identity.head_office) if identity and identity.head_office else None,
+        active=identity.active if identity else None,
+        sole_trader=identity.sole_trader if identity else None,
+        proceeding=view.proceeding.label if view.proceeding else None,
+    )
+
+
+def review_item_out(item: ReviewItem, documents_url: str) -> ReviewItemOut:
+    """A report awaiting its check; ``documents_url`` is where its documents are downloaded (``…/documents``)."""
+    return ReviewItemOut(
+        report=report_out(item.report),
+        waiting_since=item.waiting_since,
+        age_hours=int(item.age.total_seconds() // 3600),
+        documents=[
+            ReviewDocumentOut(**document_out(d).model_dump(), url=f"{documents_url}/{d.id}")
+            for d in item.report.documents
+        ],
+        registry=registry_out(item.registry),
+        rules_checked=list(item.rules_checked),
+    )
+
+
+def debtor_report_out(page: DebtorPage, documents_url: str) -> DebtorReportOut:
     """The debtor's view: its report, the penalties as information, what it can still do."""
     report, penalties = page.report, page.penalties
     return DebtorReportOut(
@@ -153,6 +211,10 @@ def debtor_report_out(page: DebtorPage) -> DebtorReportOut:
             EvidenceOut(id=e.id, filename=e.filename, content_type=e.content_type, declared_bytes=e.declared_bytes)
             for e in page.evidence
         ],
+        documents=[
+            DebtorDocumentOut(**document_out(d).model_dump(), url=f"{documents_url}/{d.id}") for d in report.documents
+        ],
+        verified_on=today_in_paris(report.verified_at) if report.verified_at else None,
         link_expires_at=page.link.expires_at,
         actions=list(page.actions),
     )
@@ -167,6 +229,7 @@ def public_report(invoice: PublicInvoice, today: date) -> PublicReport:
         due_date=invoice.due_date,
         days_overdue=invoice.days_overdue(today),
         published_on=invoice.published_on,
+        verified_on=invoice.verified_on,
         debtor_reply=invoice.reply,
     )
 

@@ -1,6 +1,10 @@
 """Demo reports for the directory: one of each state the visibility rule tells apart.
 
-Listed (one with the debtor's public reply and a partial payment), a dispute in
+Every report is filed with its documents (the invoice, the formal notice and
+its registered letter's receipt, as generated PDFs) and checked by the demo
+moderator before its debtor is told; one still waits for that check and one
+was refused (its creditor told why, its debtor never). Listed (one with the
+debtor's public reply and a partial payment), a dispute in
 moderation from the grace period, a listed report frozen by its e-invoice's
 lifecycle (a CDAR message saying 207 "En litige"), a report rejected by the
 moderator after it was listed, one settled, one paid down to 10 EUR (unlisted), one withdrawn
@@ -23,14 +27,28 @@ from typing import Any
 
 from functions.core.clock import FixedClock
 from functions.core.domain.companies import Company
+from functions.core.domain.documents import DocumentKind
+from functions.core.domain.evidence import PDF
 from functions.core.domain.members import Member
+from functions.core.domain.moderators import Moderator
 from functions.core.domain.reports import DisputeReason, ModerationDecision, NoticeChannel
 from functions.core.domain.rules import Draft
+from functions.core.french import format_eur, short_date
+from functions.core.pdf import TextPdf
 from functions.core.resources import Resources
 from functions.core.store import Store
 from functions.core.text import fold
 from functions.core.tokens import grouped_code
-from functions.core.usecases.directory import filing, invoice_status, members, moderation, progress, replies
+from functions.core.usecases.directory import (
+    documents,
+    filing,
+    invoice_status,
+    members,
+    moderation,
+    progress,
+    replies,
+    review,
+)
 from functions.core.usecases.directory.notices import code_page, issue_reply_link, notice_code
 
 ACTOR = "system:demo"
@@ -74,7 +92,57 @@ class _Invoice:
     due_days_ago: int
 
 
-def _file(res: Resources, member: Member, debtor: Company, invoice: _Invoice, *, by_post: bool = False) -> str:
+def _pdf(title: str, *lines: str) -> bytes:
+    doc = TextPdf(title=title, author=CREDITOR[1])
+    doc.heading(title)
+    for line in lines:
+        doc.paragraph(line, after=8)
+    return doc.to_bytes()
+
+
+def _documents(res: Resources, member: Member, debtor: Company, invoice: _Invoice, draft: Draft) -> tuple[str, ...]:
+    """The creditor's documents of a demo report: its invoice, the formal notice and the registered letter's receipt."""
+    notice = draft.notice_date
+    assert notice is not None
+    files = {
+        DocumentKind.INVOICE: (
+            f"facture-{invoice.number}.pdf",
+            _pdf(
+                f"Facture {invoice.number}",
+                f"{CREDITOR[1]} (SIREN {CREDITOR[0]}) à {debtor.name} (SIREN {debtor.siren}).",
+                f"Émise le {short_date(draft.issue_date)}, payable le {short_date(draft.due_date)}.",
+                f"Montant TTC : {format_eur(invoice.amount_cents)}.",
+            ),
+        ),
+        DocumentKind.FORMAL_NOTICE: (
+            "mise-en-demeure.pdf",
+            _pdf(
+                "Mise en demeure",
+                f"Le {short_date(notice)}, {CREDITOR[1]} met en demeure {debtor.name} de régler la facture "
+                f"{invoice.number} ({format_eur(invoice.amount_cents)}) sous huit jours.",
+            ),
+        ),
+        DocumentKind.NOTICE_PROOF: (
+            "accuse-de-reception.pdf",
+            _pdf("Avis de réception", f"Lettre recommandée présentée le {short_date(notice)} à {debtor.name}."),
+        ),
+    }
+    return tuple(
+        documents.store_document(res, member, kind=kind, filename=name, content_type=PDF, content=content).id
+        for kind, (name, content) in files.items()
+    )
+
+
+def _file(
+    res: Resources,
+    member: Member,
+    debtor: Company,
+    invoice: _Invoice,
+    *,
+    reviewer: Moderator | None,
+    by_post: bool = False,
+) -> str:
+    """File a report with its documents; ``reviewer`` approves it at once (None: it waits for a moderator)."""
     today = res.clock().date()
     due = today - timedelta(days=invoice.due_days_ago)
     draft = Draft(
@@ -92,7 +160,11 @@ def _file(res: Resources, member: Member, debtor: Company, invoice: _Invoice, *,
         notice_channel=NoticeChannel.REGISTERED_LETTER,
     )
     description = "Travaux réalisés et réceptionnés sans réserve ; relances et mise en demeure restées sans effet."
-    return filing.file_report(res, member, filing.Filing(draft, debtor.name, invoice.number, description)).id
+    cited = _documents(res, member, debtor, invoice, draft)
+    report = filing.file_report(res, member, filing.Filing(draft, debtor.name, invoice.number, description, cited))
+    if reviewer is not None:
+        review.review_report(res, report.id, approved=True, reason="", actor=f"moderator:{reviewer.id}")
+    return report.id
 
 
 def lifecycle_message(code: int, moment: datetime, invoice_number: str, reason: str) -> bytes:
@@ -131,6 +203,7 @@ def seed_reports(res: Resources, companies: list[Company]) -> dict[str, Any]:
         early, name="Modération Ardoise (démo)", email="moderation@ardoise.localhost", actor=ACTOR
     )
     assert moderator.moderator is not None
+    checker = moderator.moderator
     debtors = companies[:10]  # companies[6] is the debtor notified by post, below
     invoices = {
         debtors[0].siren: [_Invoice("FA-2025-1187", 4_860_00, 75), _Invoice("FA-2025-1243", 1_290_50, 48)],
@@ -143,7 +216,9 @@ def seed_reports(res: Resources, companies: list[Company]) -> dict[str, Any]:
         companies[10].siren: [_Invoice("FA-2025-1262", 2_780_00, 55)],
     }
     filed = {
-        siren: [_file(early, member, next(c for c in companies if c.siren == siren), i) for i in items]
+        siren: [
+            _file(early, member, next(c for c in companies if c.siren == siren), i, reviewer=checker) for i in items
+        ]
         for siren, items in invoices.items()
     }
     disputed_id = filed[debtors[3].siren][0]
@@ -202,7 +277,11 @@ def seed_reports(res: Resources, companies: list[Company]) -> dict[str, Any]:
         later, member, unlisted_id, amount_cents=1_240_00, paid_on=later.clock().date() - timedelta(days=3)
     )
     recent = _file(
-        _at(res, res.clock() - timedelta(days=3)), member, debtors[5], _Invoice("FA-2026-0042", 1_850_00, 35)
+        _at(res, res.clock() - timedelta(days=3)),
+        member,
+        debtors[5],
+        _Invoice("FA-2026-0042", 1_850_00, 35),
+        reviewer=checker,
     )
     # Known only by its address: its notice is a letter (in the outbox) with a short code for /r/.
     posted = _file(
@@ -210,14 +289,36 @@ def seed_reports(res: Resources, companies: list[Company]) -> dict[str, Any]:
         member,
         companies[6],
         _Invoice("FA-2026-0057", 940_00, 38),
+        reviewer=checker,
         by_post=True,
     )
     letter = res.store.reports.get_report(posted)
     assert letter is not None and letter.notice is not None
     withdrawn_id = _file(
-        _at(res, res.clock() - timedelta(days=4)), member, debtors[9], _Invoice("FA-2026-0031", 960_00, 38)
+        _at(res, res.clock() - timedelta(days=4)),
+        member,
+        debtors[9],
+        _Invoice("FA-2026-0031", 960_00, 38),
+        reviewer=checker,
     )
     progress.withdraw_report(_at(res, res.clock() - timedelta(days=2)), member, withdrawn_id)
+    # Filed yesterday: waits in GET /reviews; its debtor has not been told.
+    waiting_id = _file(
+        _at(res, res.clock() - timedelta(days=1)), member, companies[12], _Invoice("FA-2026-0064", 2_380_00, 36),
+        reviewer=None,
+    )  # fmt: skip
+    refused_id = _file(
+        _at(res, res.clock() - timedelta(days=3)), member, companies[13], _Invoice("FA-2026-0049", 1_120_00, 40),
+        reviewer=None,
+    )  # fmt: skip
+    review.review_report(
+        _at(res, res.clock() - timedelta(days=2)),
+        refused_id,
+        actor=f"moderator:{checker.id}",
+        approved=False,
+        reason="La mise en demeure jointe est adressée à une autre société que le débiteur : joignez celle envoyée "
+        "au débiteur et son avis de réception.",
+    )
     var = res.settings.var_dir
     var.mkdir(parents=True, exist_ok=True)
     (var / "demo-member-token").write_text(member_token + "\n")
@@ -232,6 +333,8 @@ def seed_reports(res: Resources, companies: list[Company]) -> dict[str, Any]:
         "withdrawn_before_publication": withdrawn_id,
         "in_grace_period": recent,
         "in_grace_period_by_post": posted,
+        "under_review": waiting_id,
+        "refused_by_review": refused_id,
         "letter_code": grouped_code(notice_code(res, letter, letter.notice)),
         "letter_code_page": code_page(res),
         "member_token_file": str(var / "demo-member-token"),

@@ -56,6 +56,7 @@ def flat_record(record: CompanyRecord) -> tuple[Any, ...]:
                 line.outstanding_cents,
                 line.published_on.toordinal() if line.published_on else None,
                 line.reply,
+                line.verified_on.toordinal() if line.verified_on else None,
             )
             for line in record.reports
         ),
@@ -78,8 +79,17 @@ def record_from_flat(flat: tuple[Any, ...]) -> CompanyRecord:
         postal_code=postal_code,
         path=path,
         reports=tuple(
-            ListedReport(day(issue), day(due), amount, rest, day(published) if published else None, reply)
-            for issue, due, amount, rest, published, reply in reports
+            ListedReport(
+                day(issue),
+                day(due),
+                amount,
+                rest,
+                day(published) if published else None,
+                reply,
+                # A state written before reports were checked by a moderator has no verification day.
+                day(verified[0]) if verified and verified[0] else None,
+            )
+            for issue, due, amount, rest, published, reply, *verified in reports
         ),
         outstanding_cents=outstanding,
         oldest_due=day(oldest_due) if oldest_due else None,

@@ -27,6 +27,7 @@ from tests.browser.conftest import PAGE_TYPES, Site, search, url_of
 from tests.conftest import START
 from tests.directory.conftest import register, reply_token
 from tests.directory.factories import filing_payload
+from tests.directory.proof import file_report
 from tests.reports.factories import DEBTOR_SIREN, add_subscriber, file_published, record_company
 
 WIDTHS = {"bureau": {"width": 1280, "height": 900}, "telephone": {"width": 375, "height": 800}}
@@ -100,7 +101,7 @@ def functions_pages(settings: Settings, tmp_path: Path) -> dict[str, str]:
     shared = {"settings": res.settings, "store": res.store, "mailer": mailer, "clock": clock}
     directory = directory_app(**shared).test_client()
     member = {"Authorization": register(directory, mailer)}
-    assert directory.post("/reports", json=filing_payload(), headers=member).status_code == 201
+    assert file_report(directory, member, filing_payload()).status_code == 201
     reply = directory.get(f"/replies/{reply_token(mailer)}", headers={"Accept": "text/html"})
     record_company(res)
     file_published(res, id="rpt_a11y_1", number="F-1")

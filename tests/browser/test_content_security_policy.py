@@ -27,6 +27,7 @@ from tests.browser.conftest import PAGE_TYPES, Site, url_of
 from tests.conftest import START
 from tests.directory.conftest import register, reply_token
 from tests.directory.factories import filing_payload
+from tests.directory.proof import file_report
 from tests.reports.factories import DEBTOR_SIREN, add_subscriber, file_published, record_company
 from tests.servers import serving
 
@@ -107,7 +108,7 @@ def test_the_debtor_s_page_and_the_solvency_summary_run_under_their_nonce_withou
     base, res = apps
     client = directory_app(settings=res.settings, store=res.store, mailer=res.mailer, clock=res.clock).test_client()
     member = {"Authorization": register(client, res.mailer)}  # type: ignore[arg-type]
-    assert client.post("/reports", json=filing_payload(), headers=member).status_code == 201
+    assert file_report(client, member, filing_payload()).status_code == 201
     token = reply_token(res.mailer)  # type: ignore[arg-type]
     record_company(res)
     file_published(res, id="r1", number="F-1", due_date=date(2026, 1, 5), amount_cents=1_000_00)

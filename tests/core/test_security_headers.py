@@ -26,6 +26,7 @@ from tests.charter.factories import SIREN as SIGNATORY_SIREN
 from tests.charter.factories import sign
 from tests.directory.conftest import moderator_headers, register, reply_token
 from tests.directory.factories import DEBTOR_SIREN, filing_payload
+from tests.directory.proof import file_report
 from tests.reports.factories import file_published, record_company
 
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -50,7 +51,7 @@ def test_every_answer_of_the_directory_carries_the_security_headers(
 ) -> None:
     member = {"Authorization": register(directory, mailer)}
     moderator = moderator_headers(directory)
-    filed = directory.post("/reports", json=filing_payload(), headers=member)
+    filed = file_report(directory, member, filing_payload())
     token = reply_token(mailer)
     started = directory.post(
         f"/replies/{token}/evidence", json={"filename": "a.pdf", "content_type": "application/pdf", "size": 9}

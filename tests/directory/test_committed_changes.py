@@ -19,6 +19,7 @@ from functions.core.store.items import ConditionFailed, ItemBackend, StoreUnavai
 from functions.local.tick import run_local_tick
 from tests.directory.conftest import moderator_headers, reply_token
 from tests.directory.factories import DEBTOR_SIREN, filing_payload
+from tests.directory.proof import file_report
 from tests.faults import FaultyBackend, writes_touching
 
 INVOICE = 1_590_00
@@ -37,7 +38,7 @@ def store(faulty: FaultyBackend, clock: FixedClock) -> Store:
 
 def a_notified_report(directory: FlaskClient, member: dict[str, str], resources: Resources) -> str:
     payload = filing_payload(amount_cents=INVOICE, outstanding_cents=INVOICE)
-    filed = directory.post("/reports", json=payload, headers=member)
+    filed = file_report(directory, member, payload)
     assert filed.status_code == 201, filed.json
     run_local_tick(resources)  # the notice goes out
     return str(filed.json["id"])

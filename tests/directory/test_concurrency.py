@@ -12,9 +12,10 @@ from functions.core.domain.members import Member
 from functions.core.domain.reports import DisputeReason, ReportStatus
 from functions.core.domain.rules import Draft
 from functions.core.resources import Resources
-from functions.core.usecases.directory import filing, members, notices, progress, replies
+from functions.core.usecases.directory import filing, members, notices, progress, replies, review
 from functions.core.usecases.directory.aggregates import rebuild_aggregates
 from tests.directory.factories import CREDITOR_NAME, CREDITOR_SIREN, DEBTOR_NAME, DEBTOR_SIREN, make_report
+from tests.directory.proof import proof_document_ids
 
 INVOICES = 6
 
@@ -37,7 +38,7 @@ def _last_code(resources: Resources) -> str:
     return re.findall(r"ard_ver_[A-Za-z0-9_-]+", text)[0]
 
 
-def a_filing(number: str) -> filing.Filing:
+def a_filing(number: str, documents: tuple[str, ...]) -> filing.Filing:
     template = make_report()
     draft = Draft(
         member_siren=CREDITOR_SIREN,
@@ -53,11 +54,14 @@ def a_filing(number: str) -> filing.Filing:
         notice_date=date(2026, 1, 30),
         notice_channel=template.steps.notice_channel,
     )
-    return filing.Filing(draft, DEBTOR_NAME, number, "")
+    return filing.Filing(draft, DEBTOR_NAME, number, "", documents)
 
 
 def file(resources: Resources, member: Member, number: str) -> str:
-    return filing.file_report(resources, member, a_filing(number)).id
+    """File a report with its documents and have it approved (its notice goes out), as a moderator would."""
+    filed = filing.file_report(resources, member, a_filing(number, proof_document_ids(resources, member)))
+    review.review_report(resources, filed.id, approved=True, reason="", actor="moderator:mod_test")
+    return filed.id
 
 
 def run_all(*jobs: Callable[[], None]) -> None:

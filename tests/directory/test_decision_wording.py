@@ -12,6 +12,7 @@ import pytest
 
 from tests.directory.conftest import World, reply_token
 from tests.directory.factories import filing_payload
+from tests.directory.proof import file_report
 from tests.directory.test_payment_declarations import proof
 
 CREDITOR_MAIL = "compta@menuiserie-durand.fr"
@@ -28,7 +29,7 @@ def _last_text(world: World, to: str) -> str:
 
 
 def _file(world: World, *, published: bool) -> tuple[str, str]:
-    report_id = world.api.post("/reports", json=filing_payload(), headers=world.member).json["id"]
+    report_id = file_report(world.api, world.member, filing_payload()).json["id"]
     if published:
         world.clock.advance(days=15)
         world.tick()

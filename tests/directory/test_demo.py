@@ -13,6 +13,7 @@ from functions.core.clock import FixedClock
 from functions.core.domain.reports import ReportStatus
 from functions.core.resources import Resources
 from functions.local.demo import seed_demo
+from tests.directory.conftest import moderator_headers
 from tests.reports.factories import add_subscriber
 
 
@@ -43,6 +44,8 @@ def test_the_demo_shows_each_state_and_only_the_listed_reports_are_public(
         "withdrawn_before_publication": ReportStatus.WITHDRAWN,
         "in_grace_period": ReportStatus.NOTIFIED,
         "in_grace_period_by_post": ReportStatus.NOTIFIED,
+        "under_review": ReportStatus.UNDER_REVIEW,
+        "refused_by_review": ReportStatus.REFUSED,
     }
     hidden = {}
     for name, expected in states.items():
@@ -58,6 +61,10 @@ def test_the_demo_shows_each_state_and_only_the_listed_reports_are_public(
     # Two debtors of the directory's demo, and the charter's suspended signatory.
     assert [page["listed"] for page in listed] == [True] * 3
     assert [len(page["reports"]) for page in listed if len(page["reports"]) > 1] == [2]
+    # Checked by the demo moderator (the charter demo's report was put in the store directly).
+    assert [r["verified_on"] is None for page in listed for r in page["reports"]].count(True) == 1
+    [waiting] = directory.get("/reviews", headers=moderator_headers(directory)).json["items"]
+    assert waiting["report"]["id"] == demo["under_review"] and len(waiting["documents"]) == 3
     assert [r["debtor_reply"] for page in listed for r in page["reports"] if r["debtor_reply"]] == [
         "Nous reconnaissons la dette et avons proposé au créancier un échéancier sur quatre mois."
     ]

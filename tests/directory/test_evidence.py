@@ -10,13 +10,14 @@ import pytest
 
 from tests.directory.conftest import World, reply_token
 from tests.directory.factories import filing_payload
+from tests.directory.proof import file_report
 
 
 @pytest.fixture
 def filed(world: World, tmp_path: Path, monkeypatch: Any) -> tuple[str, str]:
     """A notified report (evidence goes to var/evidence under the test's folder): its id and the debtor's token."""
     monkeypatch.chdir(tmp_path)
-    report_id = world.api.post("/reports", json=filing_payload(), headers=world.member).json["id"]
+    report_id = file_report(world.api, world.member, filing_payload()).json["id"]
     return report_id, reply_token(world.mailer)
 
 
@@ -113,7 +114,9 @@ def upload(world: World, token: str, content_type: str, declared: int, content: 
 
 
 def stored_files(tmp_path: Path) -> list[Path]:
-    return [path for path in (tmp_path / "var" / "evidence").rglob("*") if path.is_file()]
+    """The debtor's evidence files (the creditor's documents, filed with the report, are under documents/)."""
+    root = tmp_path / "var" / "evidence"
+    return [path for path in root.rglob("*") if path.is_file() and not path.is_relative_to(root / "documents")]
 
 
 def test_a_file_of_another_size_than_declared_is_refused_and_nothing_is_stored(

@@ -8,6 +8,7 @@ import pytest
 
 from tests.directory.conftest import World, subjects_to
 from tests.directory.factories import DEBTOR_SIREN, filing_payload
+from tests.directory.proof import file_report
 
 DEBTOR_MAIL = "comptabilite@sge.fr"
 CDAR = """<?xml version="1.0" encoding="UTF-8"?>
@@ -43,7 +44,7 @@ def cdar(*, code: int, when: str = "20260226143000", number: str = "F-2025-0412"
 
 
 def _file(world: World, *, published: bool = False) -> str:
-    filed = world.api.post("/reports", json=filing_payload(), headers=world.member)
+    filed = file_report(world.api, world.member, filing_payload())
     assert filed.status_code == 201, filed.json
     if published:
         world.clock.advance(days=16)

@@ -4,6 +4,7 @@ from functions.core.mailer import Message
 from functions.directory.app import create_app
 from tests.directory.conftest import Collect, World, reply_token
 from tests.directory.factories import filing_payload
+from tests.directory.proof import file_report
 
 
 class RefusingMailer:
@@ -14,7 +15,7 @@ class RefusingMailer:
 
 
 def test_an_unexpected_error_behind_a_reply_link_logs_the_route_not_the_token(world: World, logged: Collect) -> None:
-    world.api.post("/reports", json=filing_payload(), headers=world.member)
+    file_report(world.api, world.member, filing_payload())
     token = reply_token(world.mailer)
     resources = world.resources
     broken = create_app(

@@ -3,6 +3,7 @@
 from functions.core.mailer import Message, to_mime
 from tests.directory.conftest import World, reply_token
 from tests.directory.factories import filing_payload
+from tests.directory.proof import file_report
 
 CREDITOR_MAIL = "compta@menuiserie-durand.fr"
 DEBTOR_MAIL = "comptabilite@sge.fr"
@@ -17,7 +18,7 @@ def _subjects(world: World, to: str) -> list[str]:
 def _live_a_report(world: World, **filing: object) -> str:
     """File, contest, uphold, publish, settle: the mails both sides get on the way."""
     api, member, moderator = world.api, world.member, world.moderator
-    report = api.post("/reports", json=filing_payload(**filing), headers=member).json  # type: ignore[arg-type]
+    report = file_report(api, member, filing_payload(**filing)).json  # type: ignore[arg-type]
     token = reply_token(world.mailer)
     world.clock.advance(days=2)
     contested = api.post(

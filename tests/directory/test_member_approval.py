@@ -14,6 +14,7 @@ from functions.core.mailer import OutboxMailer
 from functions.directory.app import create_app
 from tests.directory.conftest import VERIFICATION, World, moderator_headers, register, register_pending
 from tests.directory.factories import CREDITOR_SIREN, DEBTOR_SIREN, filing_payload
+from tests.directory.proof import file_report
 
 AWAITING = "https://ardoise.fr/problemes/membre-en-attente-de-validation"
 
@@ -24,8 +25,8 @@ def test_a_verified_member_awaiting_approval_may_neither_file_nor_share_experien
     _, bearer = register_pending(directory, mailer)
     headers = {"Authorization": bearer}
     for response in (
-        directory.post("/reports", json=filing_payload(), headers=headers),
-        directory.post("/reports", json={"not": "even a report"}, headers=headers),
+        file_report(directory, headers, filing_payload()),
+        file_report(directory, headers, {"not": "even a report"}),
         directory.post("/experiences", json={"experiences": []}, headers=headers),
     ):
         assert response.status_code == 403 and response.mimetype == "application/problem+json"
@@ -58,7 +59,7 @@ def test_a_moderator_approves_a_member_who_is_told_by_email_and_may_then_file(
         f"/members/{member_id}/approval", json={"decision": "refused", "note": "x"}, headers=moderator
     )
     assert again.status_code == 409
-    assert directory.post("/reports", json=filing_payload(), headers={"Authorization": bearer}).status_code == 201
+    assert file_report(directory, {"Authorization": bearer}, filing_payload()).status_code == 201
 
 
 def test_a_refused_member_needs_a_reason_is_told_it_and_its_token_stops_working(
@@ -75,7 +76,7 @@ def test_a_refused_member_needs_a_reason_is_told_it_and_its_token_stops_working(
     )
     assert refused.status_code == 200 and refused.json["status"] == "refused"
     assert "ne connaît pas cette demande" in mailer.messages()[-1].get_content()
-    assert directory.post("/reports", json=filing_payload(), headers={"Authorization": bearer}).status_code == 401
+    assert file_report(directory, {"Authorization": bearer}, filing_payload()).status_code == 401
     assert (
         directory.post("/members/mbr_unknown/approval", json={"decision": "approved"}, headers=moderator).status_code
         == 404
@@ -114,7 +115,7 @@ def test_the_operator_lists_pending_members_and_approves_one_from_the_command_li
     assert approved.exit_code == 0 and approved.stdout == ""
     assert f"member {member_id} (" in approved.stderr and approved.stderr.endswith("): active\n")
     assert json.loads(CliRunner().invoke(main, ["members", "list", "--pending", "--json"]).stdout) == []
-    assert client.post("/reports", json=filing_payload(), headers={"Authorization": bearer}).status_code == 201
+    assert file_report(client, {"Authorization": bearer}, filing_payload()).status_code == 201
     again = CliRunner().invoke(main, ["members", "approve", member_id])
     assert again.exit_code == 1 and f"member {member_id} is not awaiting approval" in again.stderr
     unknown = CliRunner().invoke(main, ["members", "refuse", "mbr_unknown", "--note", "?"])
@@ -124,7 +125,7 @@ def test_the_operator_lists_pending_members_and_approves_one_from_the_command_li
 def test_another_member_claiming_the_same_siren_cannot_reach_a_report_it_did_not_file(
     world: World, clock: FixedClock
 ) -> None:
-    report_id = world.api.post("/reports", json=filing_payload(), headers=world.member).json["id"]
+    report_id = file_report(world.api, world.member, filing_payload()).json["id"]
     clock.advance(minutes=10)
     impostor = {"Authorization": register(world.api, world.mailer, siren=CREDITOR_SIREN, email="faux@exemple.fr")}
     assert world.api.get(f"/reports/{report_id}", headers=impostor).status_code == 404
@@ -133,21 +134,21 @@ def test_another_member_claiming_the_same_siren_cannot_reach_a_report_it_did_not
     )
     assert paid.status_code == 404
     assert world.api.post(f"/reports/{report_id}/withdraw", headers=impostor).status_code == 404
-    duplicate = world.api.post("/reports", json=filing_payload(), headers=impostor)
+    duplicate = file_report(world.api, impostor, filing_payload())
     assert duplicate.status_code == 409 and report_id not in duplicate.get_data(as_text=True)
     mine = world.api.get(f"/reports/{report_id}", headers=world.member)
     assert mine.status_code == 200 and mine.json["status"] == "notified"
 
 
 def test_the_public_listing_shows_an_opaque_reference_never_the_report_id(world: World) -> None:
-    filed = world.api.post("/reports", json=filing_payload(), headers=world.member).json
+    filed = file_report(world.api, world.member, filing_payload()).json
     world.clock.advance(days=15)
     world.tick()
     page = world.api.get(f"/companies/{DEBTOR_SIREN}")
     [listed] = page.json["reports"]
     assert listed["reference"] == filed["public_reference"] and listed["reference"].startswith("pub_")
     assert filed["id"] not in page.get_data(as_text=True)
-    other = world.api.post("/reports", json=filing_payload(number="F-2025-0413"), headers=world.member).json
+    other = file_report(world.api, world.member, filing_payload(number="F-2025-0413")).json
     assert other["public_reference"] != filed["public_reference"]
 
 

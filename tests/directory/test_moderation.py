@@ -2,6 +2,7 @@
 
 from tests.directory.conftest import World, reply_token
 from tests.directory.factories import filing_payload
+from tests.directory.proof import file_report
 
 DEBTORS = [("552100554", "compta@sge.fr"), ("542065479", "gerance@etoile.fr"), ("383474814", "direction@martin.fr")]
 
@@ -9,9 +10,7 @@ DEBTORS = [("552100554", "compta@sge.fr"), ("542065479", "gerance@etoile.fr"), (
 def test_the_queue_lists_disputes_oldest_first_and_pages(world: World) -> None:
     ids = []
     for siren, email in DEBTORS:
-        filed = world.api.post(
-            "/reports", json=filing_payload(debtor_siren=siren, debtor_email=email), headers=world.member
-        )
+        filed = file_report(world.api, world.member, filing_payload(debtor_siren=siren, debtor_email=email))
         ids.append(filed.json["id"])
     # Disputed in the reverse order of filing, an hour apart.
     for (_, email), _report_id in reversed(list(zip(DEBTORS, ids, strict=True))):
@@ -33,7 +32,7 @@ def test_the_queue_lists_disputes_oldest_first_and_pages(world: World) -> None:
 
 
 def test_only_a_moderator_may_decide(world: World) -> None:
-    report_id = world.api.post("/reports", json=filing_payload(), headers=world.member).json["id"]
+    report_id = file_report(world.api, world.member, filing_payload()).json["id"]
     world.api.post(
         f"/replies/{reply_token(world.mailer)}",
         json={"action": "dispute", "reason": "other", "text": "Nous contestons."},
@@ -45,7 +44,7 @@ def test_only_a_moderator_may_decide(world: World) -> None:
 
 
 def test_a_report_that_is_not_disputed_cannot_be_moderated(world: World) -> None:
-    report_id = world.api.post("/reports", json=filing_payload(), headers=world.member).json["id"]
+    report_id = file_report(world.api, world.member, filing_payload()).json["id"]
     refused = world.api.post(
         f"/reports/{report_id}/moderation", json={"decision": "rejected", "note": "?"}, headers=world.moderator
     )

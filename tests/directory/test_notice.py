@@ -19,6 +19,7 @@ from functions.core.resources import Resources
 from functions.directory.app import create_app
 from tests.directory.conftest import register
 from tests.directory.factories import filing_payload
+from tests.directory.proof import file_report
 
 # The ECB cut its rate on 17 December 2025 in this table: H2 2025 keeps the 1 July rate.
 RATES = "2025-06-11:2.15,2025-12-17:2.00"
@@ -38,9 +39,7 @@ def notice_of(mailer: OutboxMailer, to: str) -> EmailMessage:
 def test_the_notice_states_the_amounts_computed_by_hand(resources: Resources, mailer: OutboxMailer) -> None:
     client = app_with(resources, ecb_rates=parse_rate_table(RATES)).test_client()
     member = {"Authorization": register(client, mailer)}
-    response = client.post(
-        "/reports", json=filing_payload(issue_date="2025-10-16", due_date="2025-11-15"), headers=member
-    )
+    response = file_report(client, member, filing_payload(issue_date="2025-10-16", due_date="2025-11-15"))
     assert response.status_code == 201
     notice = notice_of(mailer, "comptabilite@sge.fr")
     text = notice.get_content()
@@ -60,7 +59,7 @@ def test_the_notice_states_the_amounts_computed_by_hand(resources: Resources, ma
 def test_the_debtor_sees_the_same_penalties_behind_its_link(resources: Resources, mailer: OutboxMailer) -> None:
     client = app_with(resources, ecb_rates=parse_rate_table(RATES)).test_client()
     member = {"Authorization": register(client, mailer)}
-    client.post("/reports", json=filing_payload(issue_date="2025-10-16", due_date="2025-11-15"), headers=member)
+    file_report(client, member, filing_payload(issue_date="2025-10-16", due_date="2025-11-15"))
     token = re.findall(r"ard_rep_[A-Za-z0-9_-]+", notice_of(mailer, "comptabilite@sge.fr").get_content())[0]
     page = client.get(f"/replies/{token}").json
     assert (page["penalties_cents"], page["fixed_indemnity_cents"]) == (4421, 4000)
@@ -74,9 +73,9 @@ def test_the_notice_and_the_letter_state_the_configured_penalty_points(
     client = app_with(resources, ecb_rates=parse_rate_table(RATES), penalty_points=Decimal("7.5")).test_client()
     member = {"Authorization": register(client, mailer)}
     dates = {"issue_date": "2025-10-16", "due_date": "2025-11-15"}
-    client.post("/reports", json=filing_payload(**dates), headers=member)
+    file_report(client, member, filing_payload(**dates))
     posted = filing_payload(**dates, number="F-2025-0413", debtor_email=None, postal_address="69001 Lyon")
-    assert client.post("/reports", json=posted, headers=member).status_code == 201
+    assert file_report(client, member, posted).status_code == 201
     text = notice_of(mailer, "comptabilite@sge.fr").get_content()
     pdf = next(notice_of(mailer, resources.settings.letters_to).iter_attachments()).get_content()
     letter = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
@@ -92,9 +91,10 @@ def test_a_debtor_known_only_by_its_address_gets_a_printable_letter(
     payload = filing_payload(
         debtor_email=None, postal_address="Société Générale d'Équipement\n3 quai Saint-Vincent\n69001 Lyon"
     )
-    response = directory.post("/reports", json=payload, headers=member)  # type: ignore[attr-defined]
+    response = file_report(directory, member, payload)  # type: ignore[arg-type]
     assert response.status_code == 201
-    assert response.json["notice_medium"] == "post"
+    report = directory.get(f"/reports/{response.json['id']}", headers=member).json  # type: ignore[attr-defined]
+    assert report["notice_medium"] == "post"
     letter_mail = notice_of(mailer, resources.settings.letters_to)
     assert "3 quai Saint-Vincent" in letter_mail.get_body(("plain",)).get_content()
     attachment = next(letter_mail.iter_attachments())
@@ -106,7 +106,7 @@ def test_a_debtor_known_only_by_its_address_gets_a_printable_letter(
     assert "Menuiserie Durand SARL" in text and "40,00" in text
     assert f"{resources.settings.base_url}/r/" in text and "ard_rep_" not in text
     # The post takes time: the debtor gets three more days before publication.
-    assert response.json["publish_after"] == "2026-03-20T09:00:00Z"
+    assert report["publish_after"] == "2026-03-20T09:00:00Z"
 
 
 def test_in_production_the_notice_leaves_through_ses(aws: None, resources: Resources, tmp_path: Path) -> None:
@@ -123,7 +123,7 @@ def test_in_production_the_notice_leaves_through_ses(aws: None, resources: Resou
         mailer=SesMailer("ne-pas-repondre@ardoise.fr", ses),
         clock=resources.clock,
     )
-    assert ses_app.test_client().post("/reports", json=filing_payload(), headers=member).status_code == 201
+    assert file_report(ses_app.test_client(), member, filing_payload()).status_code == 201
     sent = ses_backends[DEFAULT_ACCOUNT_ID]["eu-west-3"].sent_messages
     assert len(sent) == 1 and set(sent[0].destinations) == {"comptabilite@sge.fr"}
     assert "Avant publication" in sent[0].raw_data

@@ -31,6 +31,7 @@ from functions.local.tick import run_local_tick
 from tests.conftest import START
 from tests.directory.conftest import REPLY_TOKEN, register
 from tests.directory.factories import DEBTOR_SIREN, filing_payload
+from tests.directory.proof import file_report
 from tests.faults import FaultyBackend, InjectedFault, When
 
 DEBTOR = "comptabilite@sge.fr"
@@ -150,7 +151,7 @@ def _notices(outbox: OutboxMailer, to: str) -> list[tuple[str, str]]:
 def test_a_debtor_gets_one_notice_and_only_copies_of_it_whatever_fails(rig: Rig, scenario: str) -> None:
     arm, count, copies = SCENARIOS[scenario]
     arm(rig)
-    filed = rig.api.post("/reports", json=filing_payload(), headers=rig.member)
+    filed = file_report(rig.api, rig.member, filing_payload())
     assert filed.status_code == 201, filed.json
     _tick_days(rig, 3)
 
@@ -177,7 +178,7 @@ def test_a_debtor_gets_one_notice_and_only_copies_of_it_whatever_fails(rig: Rig,
 @pytest.mark.parametrize("scenario", ["confirmation-refused", "mailer-sends-then-fails"])
 def test_the_first_notice_states_the_publication_date_its_copies_repeat(rig: Rig, scenario: str) -> None:
     SCENARIOS[scenario][0](rig)
-    assert rig.api.post("/reports", json=filing_payload(), headers=rig.member).status_code == 201
+    assert file_report(rig.api, rig.member, filing_payload()).status_code == 201
     _tick_days(rig, 3)
     original, copy = _notices(rig.outbox, DEBTOR)
     # Filed on 2 March 2026: 15 days of grace, whenever the copy goes out.
@@ -192,7 +193,7 @@ def test_a_letter_sent_again_is_a_copy_of_the_same_letter(rig: Rig) -> None:
     letters_to = rig.resources.settings.letters_to
     _confirmation(rig, "before", {1})
     payload = filing_payload(debtor_email=None, postal_address="Société Générale d'Équipement\n69001 Lyon")
-    assert rig.api.post("/reports", json=payload, headers=rig.member).status_code == 201
+    assert file_report(rig.api, rig.member, payload).status_code == 201
     _tick_days(rig, 2)
     original, copy = [m for m in rig.outbox.messages() if m["To"] == letters_to]
     assert str(original["Subject"]) == "Courrier à poster : l'avis du 2 mars 2026 (SIREN 552100554)"

@@ -27,6 +27,7 @@ from functions.core.usecases.directory.retention import export_company, purge
 from functions.directory.app import create_app
 from tests.directory.conftest import VERIFICATION, World, register
 from tests.directory.factories import CREDITOR_SIREN, DEBTOR_SIREN, filing_payload
+from tests.directory.proof import file_report
 
 
 def test_a_verification_code_serves_once_and_the_token_is_stored_hashed(
@@ -122,7 +123,7 @@ def test_a_revoked_member_gets_a_401(world: World) -> None:
     world.resources.store.members.revoke(
         world.resources.store.members.get_member(member_id), world.clock(), "operator:test"
     )
-    assert world.api.post("/reports", json=filing_payload(), headers=world.member).status_code == 401
+    assert file_report(world.api, world.member, filing_payload()).status_code == 401
 
 
 def test_the_cli_creates_a_moderator_whose_token_opens_the_queue(cli_env: Path) -> None:
@@ -163,7 +164,7 @@ def test_the_cli_refuses_a_subscriber_with_a_bad_email(cli_env: Path) -> None:
 
 
 def test_a_published_report_is_deleted_five_years_after_its_due_date(world: World) -> None:
-    report_id = world.api.post("/reports", json=filing_payload(), headers=world.member).json["id"]
+    report_id = file_report(world.api, world.member, filing_payload()).json["id"]
     world.clock.advance(days=15)
     world.tick()
     assert is_listed(world.resources.store.reports.get_report(report_id))
@@ -177,7 +178,7 @@ def test_a_published_report_is_deleted_five_years_after_its_due_date(world: Worl
 
 
 def test_export_prints_everything_held_about_a_company(world: World) -> None:
-    report_id = world.api.post("/reports", json=filing_payload(), headers=world.member).json["id"]
+    report_id = file_report(world.api, world.member, filing_payload()).json["id"]
     as_debtor = export_company(world.resources, DEBTOR_SIREN)
     assert [r["id"] for r in as_debtor["reports_as_debtor"]] == [report_id]
     assert as_debtor["reports_as_debtor"][0]["description"].startswith("Menuiseries posées")
@@ -193,7 +194,7 @@ def test_export_prints_everything_held_about_a_company(world: World) -> None:
 
 
 def test_rebuild_finds_and_repairs_a_tampered_aggregate(world: World) -> None:
-    world.api.post("/reports", json=filing_payload(), headers=world.member)
+    file_report(world.api, world.member, filing_payload())
     world.clock.advance(days=15)
     world.tick()
     assert rebuild_aggregates(world.resources, check_only=True) == []
@@ -238,7 +239,7 @@ def test_registering_twice_five_minutes_apart_makes_two_members_each_verified_se
 def test_rebuild_listing_restores_what_the_public_sees_in_a_store_written_before_it_was_kept_apart(
     world: World,
 ) -> None:
-    world.api.post("/reports", json=filing_payload(), headers=world.member)
+    file_report(world.api, world.member, filing_payload())
     world.clock.advance(days=15)
     world.tick()
     assert rebuild_listing(world.resources, check_only=True) == []

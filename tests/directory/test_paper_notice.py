@@ -22,6 +22,7 @@ from functions.core.usecases.directory import codes
 from functions.core.usecases.directory.codes import client_key
 from tests.directory.conftest import Collect
 from tests.directory.factories import filing_payload
+from tests.directory.proof import file_report
 from tests.store_state import stored_state
 
 CODE = re.compile(rf"\b([{CODE_ALPHABET}]{{5}}-[{CODE_ALPHABET}]{{5}})\b")
@@ -30,9 +31,7 @@ ADDRESS = "Société Générale d'Équipement\n3 quai Saint-Vincent\n69001 Lyon"
 
 
 def _letter(directory: FlaskClient, member: dict[str, str], mailer: OutboxMailer, resources: Resources) -> bytes:
-    response = directory.post(
-        "/reports", json=filing_payload(debtor_email=None, postal_address=ADDRESS), headers=member
-    )
+    response = file_report(directory, member, filing_payload(debtor_email=None, postal_address=ADDRESS))
     assert response.status_code == 201, response.json
     mail = [m for m in mailer.messages() if m["To"] == resources.settings.letters_to][-1]
     return bytes(next(mail.iter_attachments()).get_content())

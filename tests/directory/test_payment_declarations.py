@@ -7,6 +7,7 @@ import pytest
 
 from tests.directory.conftest import World, reply_token, subjects_to
 from tests.directory.factories import DEBTOR_SIREN, filing_payload
+from tests.directory.proof import file_report
 
 CREDITOR_MAIL = "compta@menuiserie-durand.fr"
 DEBTOR_MAIL = "comptabilite@sge.fr"
@@ -15,7 +16,7 @@ DEBTOR_MAIL = "comptabilite@sge.fr"
 @pytest.fixture
 def published_report(world: World, tmp_path: Path, monkeypatch: Any) -> str:
     monkeypatch.chdir(tmp_path)
-    report_id = world.api.post("/reports", json=filing_payload(), headers=world.member).json["id"]
+    report_id = file_report(world.api, world.member, filing_payload()).json["id"]
     world.clock.advance(days=15)
     world.tick()
     assert listed(world)

@@ -4,6 +4,7 @@ from flask.testing import FlaskClient
 
 from tests.directory.conftest import World, reply_token
 from tests.directory.factories import DEBTOR_SIREN, OTHER_DEBTOR_SIREN, filing_payload
+from tests.directory.proof import file_report
 
 
 def public_traces(world: World, siren: str = DEBTOR_SIREN) -> tuple[object, ...]:
@@ -26,7 +27,7 @@ NOTHING_PUBLIC = (False, [], 0, False, [], 0)
 
 
 def test_nothing_about_a_report_is_public_before_its_grace_period_ended(world: World) -> None:
-    world.api.post("/reports", json=filing_payload(), headers=world.member)
+    file_report(world.api, world.member, filing_payload())
     for days in (0, 1, 6, 7):  # 0, 1, 7 and 14 days after the notice
         world.clock.advance(days=days)
         world.tick()
@@ -37,7 +38,7 @@ def test_nothing_about_a_report_is_public_before_its_grace_period_ended(world: W
 
 
 def test_nothing_disputed_is_public_before_moderation(world: World) -> None:
-    report_id = world.api.post("/reports", json=filing_payload(), headers=world.member).json["id"]
+    report_id = file_report(world.api, world.member, filing_payload()).json["id"]
     world.api.post(
         f"/replies/{reply_token(world.mailer)}",
         json={"action": "dispute", "reason": "not_owed", "text": "Jamais commandé."},
@@ -55,7 +56,7 @@ def test_nothing_disputed_is_public_before_moderation(world: World) -> None:
 
 
 def test_a_published_report_disputed_leaves_the_listing_until_moderation(world: World) -> None:
-    world.api.post("/reports", json=filing_payload(), headers=world.member)
+    file_report(world.api, world.member, filing_payload())
     world.clock.advance(days=15)
     world.tick()
     assert public_traces(world)[0] is True
@@ -73,7 +74,7 @@ def test_an_unknown_company_is_a_404_and_a_bad_siren_a_400(directory: FlaskClien
 
 def test_a_pending_report_answers_exactly_like_no_report_at_all(world: World) -> None:
     before = world.api.get(f"/companies/{DEBTOR_SIREN}")
-    world.api.post("/reports", json=filing_payload(), headers=world.member)
+    file_report(world.api, world.member, filing_payload())
     after = world.api.get(f"/companies/{DEBTOR_SIREN}")
     assert (before.status_code, before.json["detail"]) == (after.status_code, after.json["detail"])
     for query in ("societe", "552100554", "5521"):
@@ -86,11 +87,9 @@ def published_after_grace(world: World) -> None:
 
 
 def test_search_ignores_accents_and_case_and_matches_the_start_of_any_word(world: World) -> None:
-    world.api.post("/reports", json=filing_payload(), headers=world.member)
-    world.api.post(
-        "/reports",
-        json=filing_payload(debtor_siren=OTHER_DEBTOR_SIREN, debtor_name="Boulangerie Étoile"),
-        headers=world.member,
+    file_report(world.api, world.member, filing_payload())
+    file_report(
+        world.api, world.member, filing_payload(debtor_siren=OTHER_DEBTOR_SIREN, debtor_name="Boulangerie Étoile")
     )
     published_after_grace(world)
     for query in ("SOCIÉTÉ gén", "societe generale d equipement", "Soc"):
@@ -107,7 +106,7 @@ def test_search_ignores_accents_and_case_and_matches_the_start_of_any_word(world
 
 def test_a_word_in_the_middle_of_a_name_finds_the_company_as_on_the_site(world: World) -> None:
     payload = filing_payload(debtor_siren=OTHER_DEBTOR_SIREN, debtor_name="Chauvin Deschamps SARL")
-    world.api.post("/reports", json=payload, headers=world.member)
+    file_report(world.api, world.member, payload)
     assert world.api.get("/companies", query_string={"q": "deschamps"}).json["items"] == []  # not listed yet
     published_after_grace(world)
     for query in ("deschamps", "DESCHAMPS sa", "sarl", "chauvin"):
@@ -119,7 +118,7 @@ def test_a_word_in_the_middle_of_a_name_finds_the_company_as_on_the_site(world: 
 
 
 def test_search_by_siren_whole_or_prefix(world: World) -> None:
-    world.api.post("/reports", json=filing_payload(), headers=world.member)
+    file_report(world.api, world.member, filing_payload())
     published_after_grace(world)
     assert [h["siren"] for h in world.api.get("/companies", query_string={"q": "552 100 554"}).json["items"]] == [
         DEBTOR_SIREN
@@ -132,7 +131,7 @@ def test_search_is_paged(world: World) -> None:
     sirens = ["552100554", "542065479", "383474814", "443061841", "732829320"]
     for n, siren in enumerate(sirens[:4]):
         payload = filing_payload(debtor_siren=siren, debtor_name=f"Garage Martin {n}", number=f"F-{n}")
-        assert world.api.post("/reports", json=payload, headers=world.member).status_code == 201
+        assert file_report(world.api, world.member, payload).status_code == 201
     published_after_grace(world)
     seen: list[str] = []
     cursor = None

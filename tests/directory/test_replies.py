@@ -18,6 +18,7 @@ from functions.core.resources import Resources
 from functions.directory.app import create_app
 from tests.directory.conftest import register, reply_token
 from tests.directory.factories import filing_payload
+from tests.directory.proof import file_report
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def token(
     directory: FlaskClient, member: dict[str, str], mailer: OutboxMailer, tmp_path: Path, monkeypatch: Any
 ) -> str:
     monkeypatch.chdir(tmp_path)
-    assert directory.post("/reports", json=filing_payload(), headers=member).status_code == 201
+    assert file_report(directory, member, filing_payload()).status_code == 201
     return reply_token(mailer)
 
 
@@ -134,7 +135,7 @@ def test_a_missing_or_unknown_action_is_an_error_of_the_action_field(
 
 
 def test_a_refused_transition_is_explained_in_correct_french(directory: FlaskClient, member: dict[str, str]) -> None:
-    report_id = directory.post("/reports", json=filing_payload(), headers=member).json["id"]
+    report_id = file_report(directory, member, filing_payload()).json["id"]
     assert directory.post(f"/reports/{report_id}/withdraw", headers=member).status_code == 200
     refused = directory.post(
         f"/reports/{report_id}/payments", json={"amount_cents": 1000, "paid_on": "2026-03-02"}, headers=member
@@ -147,9 +148,7 @@ def test_a_link_cannot_upload_to_another_reports_evidence(
     directory: FlaskClient, token: str, member: dict[str, str], mailer: OutboxMailer
 ) -> None:
     evidence_id = declare(directory, token).json["evidence_id"]
-    directory.post(
-        "/reports", json=filing_payload(debtor_siren="542065479", debtor_email="gerance@etoile.fr"), headers=member
-    )
+    file_report(directory, member, filing_payload(debtor_siren="542065479", debtor_email="gerance@etoile.fr"))
     other = reply_token(mailer, "gerance@etoile.fr")
     assert (
         directory.put(
@@ -167,7 +166,7 @@ def test_evidence_goes_straight_to_s3_through_a_presigned_post(
     settings = resources.settings.replace(evidence_url="s3://ardoise-pieces/litiges")
     client = create_app(settings=settings, store=resources.store, mailer=mailer, clock=resources.clock).test_client()
     member = {"Authorization": register(client, mailer)}
-    client.post("/reports", json=filing_payload(), headers=member)
+    file_report(client, member, filing_payload())
     token = reply_token(mailer)
     started = declare(client, token, size=23)
     assert started.json["method"] == "POST"
@@ -200,7 +199,7 @@ def test_the_s3_upload_policy_fixes_the_declared_type_and_size_and_a_dispute_ref
     s3.create_bucket(Bucket="ardoise-pieces", CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
     settings = resources.settings.replace(evidence_url="s3://ardoise-pieces/litiges")
     client = create_app(settings=settings, store=resources.store, mailer=mailer, clock=resources.clock).test_client()
-    client.post("/reports", json=filing_payload(), headers={"Authorization": register(client, mailer)})
+    file_report(client, {"Authorization": register(client, mailer)}, filing_payload())
     token = reply_token(mailer)
     page = b"<html><body><script>alert(1)</script></body></html>"
     started = declare(client, token, size=len(page))

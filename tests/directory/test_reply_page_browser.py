@@ -24,6 +24,7 @@ from functions.directory.app import create_app
 from tests.conftest import START
 from tests.directory.conftest import register, reply_token
 from tests.directory.factories import DEBTOR_SIREN, filing_payload
+from tests.directory.proof import file_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
@@ -76,7 +77,7 @@ def test_a_debtor_contests_from_its_page_with_a_file(served: tuple[str, Resource
     base, res = served
     client = create_app(settings=res.settings, store=res.store, mailer=res.mailer, clock=res.clock).test_client()
     member = {"Authorization": register(client, res.mailer)}  # type: ignore[arg-type]
-    assert client.post("/reports", json=filing_payload(), headers=member).status_code == 201
+    assert file_report(client, member, filing_payload()).status_code == 201
     token = reply_token(res.mailer)  # type: ignore[arg-type]
     with chromium_page() as page:
         page.goto(f"{base}/api/directory/replies/{token}")
@@ -99,7 +100,7 @@ def _open_reply_page(served: tuple[str, Resources]) -> tuple[str, Resources, str
     base, res = served
     client = create_app(settings=res.settings, store=res.store, mailer=res.mailer, clock=res.clock).test_client()
     member = {"Authorization": register(client, res.mailer)}  # type: ignore[arg-type]
-    assert client.post("/reports", json=filing_payload(), headers=member).status_code == 201
+    assert file_report(client, member, filing_payload()).status_code == 201
     return base, res, reply_token(res.mailer)  # type: ignore[arg-type]
 
 
@@ -151,7 +152,7 @@ def test_a_debtor_types_its_letter_s_code_and_lands_on_its_page(served: tuple[st
     client = create_app(settings=res.settings, store=res.store, mailer=res.mailer, clock=res.clock).test_client()
     member = {"Authorization": register(client, res.mailer)}  # type: ignore[arg-type]
     payload = filing_payload(debtor_email=None, postal_address="3 quai Saint-Vincent\n69001 Lyon")
-    assert client.post("/reports", json=payload, headers=member).status_code == 201
+    assert file_report(client, member, payload).status_code == 201
     [letter] = [m for m in res.mailer.messages() if m["To"] == res.settings.letters_to]  # type: ignore[attr-defined]
     text = " ".join(p.extract_text() for p in PdfReader(BytesIO(next(letter.iter_attachments()).get_content())).pages)
     code = re.search(r"\b([0-9A-Z]{5}-[0-9A-Z]{5})\b", text).group(1)  # type: ignore[union-attr]

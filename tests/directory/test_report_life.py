@@ -12,6 +12,7 @@ from functions.core.resources import Resources
 from functions.local.tick import run_local_tick
 from tests.directory.conftest import World, register, reply_token, subjects_to
 from tests.directory.factories import CREDITOR_NAME, CREDITOR_SIREN, DEBTOR_SIREN, filing_payload
+from tests.directory.proof import file_for_review, file_report
 
 CREDITOR_MAIL = "compta@menuiserie-durand.fr"
 DEBTOR_MAIL = "comptabilite@sge.fr"
@@ -53,10 +54,15 @@ def test_a_report_is_notified_published_replied_to_paid_disputed_upheld_settled_
         world.resources,
     )
     monkeypatch.chdir(tmp_path)  # evidence goes to var/evidence under the test's folder
-    filed = directory.post("/reports", json=filing_payload(), headers=member)
-    assert filed.status_code == 201 and filed.json["status"] == "notified"
+    filed = file_for_review(directory, member, filing_payload())
+    assert filed.status_code == 201 and filed.json["status"] == "under_review"
     report_id = filed.json["id"]
     assert filed.headers["Location"].endswith(f"/reports/{report_id}")
+    assert subjects_to(mailer, "comptabilite@sge.fr") == []  # nobody told before a moderator checked the file
+    clock.advance(hours=2)
+    approved = directory.post(f"/reports/{report_id}/review", json={"decision": "approved"}, headers=moderator)
+    assert approved.status_code == 200 and approved.json["status"] == "notified"
+    assert approved.json["publish_after"] == "2026-03-17T11:00:00Z"  # 15 days from the approval
 
     # Grace period: nothing public, even one minute before it ends.
     assert listing(directory)["listed"] is False
@@ -169,7 +175,7 @@ def test_a_dispute_in_the_grace_period_freezes_publication_until_a_moderator_rej
         world.clock,
         world.resources,
     )
-    report_id = directory.post("/reports", json=filing_payload(), headers=member).json["id"]
+    report_id = file_report(directory, member, filing_payload()).json["id"]
     token = reply_token(mailer)
     clock.advance(days=3)
     response = directory.post(
@@ -203,7 +209,7 @@ def test_an_upheld_dispute_in_the_grace_period_is_published_when_the_grace_perio
         world.clock,
         world.resources,
     )
-    report_id = directory.post("/reports", json=filing_payload(), headers=member).json["id"]
+    report_id = file_report(directory, member, filing_payload()).json["id"]
     directory.post(
         f"/replies/{reply_token(mailer)}",
         json={"action": "dispute", "reason": "other", "text": "Nous ne comprenons pas."},
@@ -229,7 +235,7 @@ def test_a_debtor_declaring_payment_with_proof_freezes_publication_and_the_credi
 ) -> None:
     directory, member, mailer, clock, resources = world.api, world.member, world.mailer, world.clock, world.resources
     monkeypatch.chdir(tmp_path)
-    report_id = directory.post("/reports", json=filing_payload(), headers=member).json["id"]
+    report_id = file_report(directory, member, filing_payload()).json["id"]
     token = reply_token(mailer)
     without_proof = directory.post(f"/replies/{token}", json={"action": "declare_payment", "paid_on": "2026-03-01"})
     assert without_proof.status_code == 422 and without_proof.json["errors"][0]["code"] == "justificatif_manquant"
@@ -253,7 +259,7 @@ def test_a_debtor_declaring_payment_with_proof_freezes_publication_and_the_credi
 def test_the_creditor_may_withdraw_a_published_report_and_nothing_else_happens_after(
     directory: FlaskClient, member: dict[str, str], mailer: OutboxMailer, clock: FixedClock, resources: Resources
 ) -> None:
-    report_id = directory.post("/reports", json=filing_payload(), headers=member).json["id"]
+    report_id = file_report(directory, member, filing_payload()).json["id"]
     clock.advance(days=16)
     run_local_tick(resources)
     assert listing(directory)["listed"] is True
@@ -271,7 +277,7 @@ def test_the_creditor_may_withdraw_a_published_report_and_nothing_else_happens_a
 def test_another_member_can_neither_see_nor_change_a_report(
     directory: FlaskClient, member: dict[str, str], mailer: OutboxMailer
 ) -> None:
-    report_id = directory.post("/reports", json=filing_payload(), headers=member).json["id"]
+    report_id = file_report(directory, member, filing_payload()).json["id"]
     other = {"Authorization": register(directory, mailer, siren="542065479", name="Boulangerie Étoile")}
     assert directory.get(f"/reports/{report_id}", headers=other).status_code == 404
     assert directory.post(f"/reports/{report_id}/withdraw", headers=other).status_code == 404

@@ -11,6 +11,7 @@ from functions.local.tick import run_local_tick
 from tests.charter.factories import make_signature
 from tests.directory.conftest import World
 from tests.directory.factories import CREDITOR_SIREN, DEBTOR_SIREN, filing_payload
+from tests.directory.proof import file_report
 from tests.reports.factories import make_experience
 
 
@@ -38,7 +39,7 @@ def test_an_unverified_member_and_its_code_are_deleted_by_the_tick_after_48_hour
 
 def test_idempotency_records_and_expired_reply_links_are_deleted_by_the_tick(world: World) -> None:
     headers = {**world.member, "Idempotency-Key": "facture-0412"}
-    assert world.api.post("/reports", json=filing_payload(), headers=headers).status_code == 201
+    assert file_report(world.api, headers, filing_payload()).status_code == 201
     backend = world.resources.store.backend
     assert len(backend.scan_partitions("IDEMPOTENCY#")) == 1
     world.clock.advance(hours=24)
@@ -62,7 +63,7 @@ def test_idempotency_records_and_expired_reply_links_are_deleted_by_the_tick(wor
 
 def test_export_holds_the_experiences_the_charter_signature_and_the_summary(world: World) -> None:
     resources = world.resources
-    world.api.post("/reports", json=filing_payload(), headers=world.member)
+    file_report(world.api, world.member, filing_payload())
     world.clock.advance(days=15)
     world.tick()
     resources.store.experiences.share_experiences(

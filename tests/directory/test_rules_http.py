@@ -6,6 +6,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.directory.factories import CREDITOR_SIREN, filing_payload
+from tests.directory.proof import file_report, with_documents
 from tests.store_state import stored_state
 
 # (rule code, offending field, what to change in a valid filing) — clock: 2 March 2026.
@@ -43,7 +44,7 @@ RULES: list[tuple[str, str, dict[str, Any]]] = [
 def test_a_report_failing_a_rule_is_refused_with_its_code(
     directory: FlaskClient, member: dict[str, str], code: str, field: str, change: dict[str, Any]
 ) -> None:
-    response = directory.post("/reports", json=filing_payload(**change), headers=member)
+    response = file_report(directory, member, filing_payload(**change))
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
     assert response.json["type"] == "https://ardoise.fr/problemes/regle-non-respectee"
@@ -55,7 +56,7 @@ def test_every_failed_rule_is_listed_at_once(directory: FlaskClient, member: dic
     payload = filing_payload(
         due_date="2026-04-30", outstanding_cents=50_00, notice_date="2026-02-28", reminder_dates=()
     )
-    response = directory.post("/reports", json=payload, headers=member)
+    response = file_report(directory, member, payload)
     codes = {e["code"] for e in response.json["errors"]}
     assert codes == {
         "facture_non_echue",
@@ -69,7 +70,7 @@ def test_every_failed_rule_is_listed_at_once(directory: FlaskClient, member: dic
 def test_the_too_recent_notice_message_says_when_the_report_becomes_acceptable(
     directory: FlaskClient, member: dict[str, str]
 ) -> None:
-    response = directory.post("/reports", json=filing_payload(notice_date="2026-02-25"), headers=member)
+    response = file_report(directory, member, filing_payload(notice_date="2026-02-25"))
     message = next(e["message"] for e in response.json["errors"] if e["code"] == "mise_en_demeure_trop_recente")
     assert "05/03/2026" in message
 
@@ -77,12 +78,12 @@ def test_the_too_recent_notice_message_says_when_the_report_becomes_acceptable(
 def test_a_report_exactly_eight_days_after_the_notice_is_accepted(
     directory: FlaskClient, member: dict[str, str]
 ) -> None:
-    response = directory.post("/reports", json=filing_payload(notice_date="2026-02-22"), headers=member)
+    response = file_report(directory, member, filing_payload(notice_date="2026-02-22"))
     assert response.status_code == 201, response.json
 
 
 def test_a_refused_report_leaves_nothing_behind(directory: FlaskClient, member: dict[str, str], resources: Any) -> None:
-    directory.post("/reports", json=filing_payload(notice_date=None, notice_channel=None), headers=member)
+    file_report(directory, member, filing_payload(notice_date=None, notice_channel=None))
     assert resources.store.reports.list_for_debtor("552100554") == []
     assert resources.store.reports.get_aggregate("552100554") is None
 
@@ -90,7 +91,7 @@ def test_a_refused_report_leaves_nothing_behind(directory: FlaskClient, member: 
 def test_malformed_input_is_a_400_not_a_rule(directory: FlaskClient, member: dict[str, str]) -> None:
     payload = filing_payload()
     payload["invoice"]["due_date"] = "31/12/2025"
-    response = directory.post("/reports", json=payload, headers=member)
+    response = file_report(directory, member, payload)
     assert response.status_code == 400
     assert response.json["errors"][0]["field"] == "invoice.due_date"
 
@@ -98,7 +99,7 @@ def test_malformed_input_is_a_400_not_a_rule(directory: FlaskClient, member: dic
 def test_filing_needs_a_member_token(directory: FlaskClient) -> None:
     response = directory.post("/reports", json=filing_payload())
     assert response.status_code == 401
-    response = directory.post("/reports", json=filing_payload(), headers={"Authorization": "Bearer ard_mbr_forged"})
+    response = file_report(directory, {"Authorization": "Bearer ard_mbr_forged"}, filing_payload())
     assert response.status_code == 401
 
 
@@ -106,7 +107,7 @@ def test_an_invalid_debtor_siren_does_not_hide_the_other_failed_rules(
     directory: FlaskClient, member: dict[str, str]
 ) -> None:
     payload = filing_payload(debtor_siren="552100555", debtor_email=None, postal_address="", notice_channel=None)
-    response = directory.post("/reports", json=payload, headers=member)
+    response = file_report(directory, member, payload)
     assert response.status_code == 422
     assert {(e["field"], e["code"]) for e in response.json["errors"]} == {
         ("debtor.siren", "siren_debiteur_invalide"),
@@ -119,7 +120,7 @@ def test_an_invoice_exactly_five_years_old_may_still_be_reported(
     directory: FlaskClient, member: dict[str, str]
 ) -> None:
     payload = filing_payload(issue_date="2021-03-02", due_date="2021-04-01")
-    assert directory.post("/reports", json=payload, headers=member).status_code == 201
+    assert file_report(directory, member, payload).status_code == 201
 
 
 def test_absurd_dates_are_refused_before_any_penalty_is_computed_and_leave_nothing_behind(
@@ -129,8 +130,9 @@ def test_absurd_dates_are_refused_before_any_penalty_is_computed_and_leave_nothi
     payload = filing_payload(
         issue_date="0001-01-01", due_date="0001-01-02", amount_cents=2_500_00, outstanding_cents=2_500_00
     )
+    body = with_documents(directory, member, payload)
     before, mails = stored_state(resources.store.backend), len(mailer.messages())
-    response = directory.post("/reports", json=payload, headers=member)
+    response = directory.post("/reports", json=body, headers=member)
     assert response.status_code == 422
     assert "facture_trop_ancienne" in [e["code"] for e in response.json["errors"]]
     assert stored_state(resources.store.backend) == before
@@ -141,7 +143,7 @@ def test_absurd_dates_are_refused_before_any_penalty_is_computed_and_leave_nothi
 def test_a_payment_dated_outside_the_invoice_life_is_refused(
     directory: FlaskClient, member: dict[str, str], paid_on: str
 ) -> None:
-    report_id = directory.post("/reports", json=filing_payload(), headers=member).json["id"]
+    report_id = file_report(directory, member, filing_payload()).json["id"]
     response = directory.post(
         f"/reports/{report_id}/payments", json={"amount_cents": 100_00, "paid_on": paid_on}, headers=member
     )

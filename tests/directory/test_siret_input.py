@@ -12,6 +12,7 @@ from functions.core.usecases.propagation import refresh_marked
 from tests.charter.factories import sign, signature_form
 from tests.directory.conftest import World
 from tests.directory.factories import CREDITOR_SIREN, DEBTOR_SIREN, filing_payload
+from tests.directory.proof import file_report
 from tests.reports.factories import add_subscriber, file_published, record_company
 
 DEBTOR_SIRET = "552 100 554 00013"
@@ -45,13 +46,13 @@ def test_a_false_siret_is_refused_at_registration(directory: FlaskClient, mailer
 
 def test_a_report_names_its_parties_by_siret_and_stores_their_sirens(world: World) -> None:
     payload = filing_payload(debtor_siren=DEBTOR_SIRET, creditor_siren=CREDITOR_SIRET)
-    response = world.api.post("/reports", json=payload, headers=world.member)
+    response = file_report(world.api, world.member, payload)
     assert response.status_code == 201, response.json
     assert (response.json["debtor_siren"], response.json["creditor_siren"]) == (DEBTOR_SIREN, CREDITOR_SIREN)
 
 
 def test_a_report_against_a_false_siret_is_refused_by_the_rules(world: World) -> None:
-    response = world.api.post("/reports", json=filing_payload(debtor_siren=FALSE_SIRET), headers=world.member)
+    response = file_report(world.api, world.member, filing_payload(debtor_siren=FALSE_SIRET))
     assert response.status_code == 422
     assert ("debtor.siren", "siren_debiteur_invalide") in [(e["field"], e["code"]) for e in response.json["errors"]]
 

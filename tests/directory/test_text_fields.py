@@ -11,6 +11,7 @@ from functions.core.resources import Resources
 from functions.core.usecases.directory.notices import notify_pending
 from tests.directory.conftest import World, reply_token
 from tests.directory.factories import CREDITOR_SIREN, filing_payload, make_report
+from tests.directory.proof import file_report
 
 
 def field_codes(response: object) -> dict[str, str]:
@@ -28,7 +29,7 @@ def field_codes(response: object) -> dict[str, str]:
     ],
 )
 def test_a_control_character_in_a_report_field_is_refused(world: World, change: dict[str, str], field: str) -> None:
-    response = world.api.post("/reports", json=filing_payload(**change), headers=world.member)
+    response = file_report(world.api, world.member, filing_payload(**change))
     assert response.status_code == 400
     assert field_codes(response) == {field: "texte_invalide"}
     assert "caractère de contrôle" in response.json["errors"][0]["message"]
@@ -39,7 +40,7 @@ def test_free_text_keeps_its_line_breaks_and_browser_line_ends_are_unified(world
         postal_address="Société Générale d'Équipement\r\n3 quai Saint-Vincent\r\n69001 Lyon",
         description="Première relance le 10 janvier.\nMise en demeure le 30 janvier.",
     )
-    response = world.api.post("/reports", json=payload, headers=world.member)
+    response = file_report(world.api, world.member, payload)
     assert response.status_code == 201
     report = world.resources.store.reports.get_report(response.json["id"])
     assert report.debtor.postal_address == "Société Générale d'Équipement\n3 quai Saint-Vincent\n69001 Lyon"
@@ -60,7 +61,7 @@ def test_a_member_name_with_a_line_break_is_refused(directory: FlaskClient) -> N
 
 
 def test_a_debtor_reply_and_a_moderator_note_refuse_control_characters(world: World) -> None:
-    report_id = world.api.post("/reports", json=filing_payload(), headers=world.member).json["id"]
+    report_id = file_report(world.api, world.member, filing_payload()).json["id"]
     token = reply_token(world.mailer)
     reply = world.api.post(f"/replies/{token}", json={"action": "reply", "text": "Nous payons\x1b[31m demain."})
     assert reply.status_code == 400 and field_codes(reply) == {"text": "texte_invalide"}

@@ -27,6 +27,7 @@ from functions.directory.app import create_app
 from tests.charter.factories import sign
 from tests.directory.conftest import World, reply_token
 from tests.directory.factories import filing_payload, make_report, published
+from tests.directory.proof import file_for_review, file_report
 from tests.reports.factories import add_subscriber
 
 SIREN = "542065479"
@@ -70,7 +71,7 @@ HIDDEN = {"status": 404, "same_as_unknown": True, "found": []}
 
 
 def publish(world: World) -> str:
-    report_id = str(world.api.post("/reports", json=payload(), headers=world.member).json["id"])
+    report_id = str(file_report(world.api, world.member, payload()).json["id"])
     world.clock.advance(days=15)
     world.tick()
     assert world.api.get(f"/companies/{SIREN}").json["listed"] is True
@@ -146,14 +147,14 @@ def rejected_after_publication(world: World) -> None:
 
 
 def rejected_in_grace_period(world: World) -> None:
-    report_id = world.api.post("/reports", json=payload(), headers=world.member).json["id"]
+    report_id = file_report(world.api, world.member, payload()).json["id"]
     token = reply_token(world.mailer)
     world.api.post(f"/replies/{token}", json={"action": "dispute", "reason": "not_owed", "text": CONTEST})
     moderate(world, report_id, "rejected")
 
 
 def withdrawn_before_publication(world: World) -> None:
-    report_id = world.api.post("/reports", json=payload(), headers=world.member).json["id"]
+    report_id = file_report(world.api, world.member, payload()).json["id"]
     world.api.post(f"/reports/{report_id}/withdraw", headers=world.member)
 
 
@@ -163,11 +164,27 @@ def withdrawn_after_publication(world: World) -> None:
 
 
 def notified_only(world: World) -> None:
-    world.api.post("/reports", json=payload(), headers=world.member)
+    file_report(world.api, world.member, payload())
+
+
+def under_review_for_a_month(world: World) -> None:
+    file_for_review(world.api, world.member, payload())
+    world.clock.advance(days=30)  # no moderator checked it: the tick neither notifies nor publishes it
+
+
+def refused_by_the_moderator(world: World) -> None:
+    report_id = file_for_review(world.api, world.member, payload()).json["id"]
+    refused = world.api.post(
+        f"/reports/{report_id}/review",
+        json={"decision": "refused", "reason": "La preuve d'envoi de la mise en demeure est illisible."},
+        headers=world.moderator,
+    )
+    assert refused.status_code == 200 and refused.json["status"] == "refused"
+    world.clock.advance(days=30)
 
 
 def disputed_in_grace_period(world: World) -> None:
-    world.api.post("/reports", json=payload(), headers=world.member)
+    file_report(world.api, world.member, payload())
     token = reply_token(world.mailer)
     world.api.post(f"/replies/{token}", json={"action": "dispute", "reason": "not_owed", "text": CONTEST})
 
@@ -181,6 +198,8 @@ def disputed_in_grace_period(world: World) -> None:
         withdrawn_after_publication,
         notified_only,
         disputed_in_grace_period,
+        under_review_for_a_month,
+        refused_by_the_moderator,
     ],
 )
 def test_a_company_whose_reports_never_stayed_public_answers_like_a_company_never_reported(

@@ -16,6 +16,7 @@ from functions.core.usecases.propagation import refresh_marked
 from functions.core.usecases.registry_import import LocalFile, import_file
 from tests.directory.conftest import register, register_pending
 from tests.directory.factories import filing_payload
+from tests.directory.proof import file_report
 from tests.registry.samples import generate as sample
 
 SAMPLES = Path(__file__).with_name("samples")
@@ -36,7 +37,7 @@ def member(directory: FlaskClient, mailer: OutboxMailer) -> dict[str, str]:
 
 def file(directory: FlaskClient, member: dict[str, str], siren: str, name: str = "Nom saisi", **extra: object):  # type: ignore[no-untyped-def]  # a test client's response
     body = filing_payload(debtor_siren=siren, debtor_name=name, **extra)
-    return directory.post("/reports", json=body, headers=member)
+    return file_report(directory, member, body)
 
 
 def test_a_report_against_a_ceased_company_is_refused(

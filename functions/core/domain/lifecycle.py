@@ -1,7 +1,8 @@
 """A report's state machine: each transition is a pure function returning the next report.
 
-    submitted -> notified -> published -> settled
-    side roads: notified|published -> disputed -> published/notified (upheld) | rejected;
+    under_review -> submitted -> notified -> published -> settled
+    side roads: under_review -> refused (a moderator's check of the file, before the debtor is told);
+                notified|published -> disputed -> published/notified (upheld) | rejected;
                 any open status -> withdrawn (creditor), settled (full payment),
                 unlisted (a partial payment leaves less than the minimum amount owed);
                 e-invoice lifecycle: 207/210 -> disputed (even before the notice: upheld,
@@ -37,6 +38,8 @@ from functions.core.domain.reports import (
     Payment,
     Report,
     ReportStatus,
+    Review,
+    ReviewDecision,
 )
 from functions.core.errors import Conflict, FieldError, RuleNotMet
 from functions.core.french import short_date
@@ -44,6 +47,7 @@ from functions.core.french import short_date
 # A letter takes a few days to arrive: the debtor's grace period starts later.
 POSTAL_DELAY_DAYS = 3
 STATUS_LABELS = {
+    ReportStatus.UNDER_REVIEW: "en attente de vérification par la modération",
     ReportStatus.SUBMITTED: "en cours de notification",
     ReportStatus.NOTIFIED: "débiteur prévenu, délai de réponse en cours",
     ReportStatus.PUBLISHED: "publié",
@@ -52,6 +56,7 @@ STATUS_LABELS = {
     ReportStatus.REJECTED: "rejeté par la modération",
     ReportStatus.WITHDRAWN: "retiré par le créancier",
     ReportStatus.UNLISTED: "retiré de l'annuaire : le reste dû est inférieur au montant minimal",
+    ReportStatus.REFUSED: "refusé par la modération avant tout envoi au débiteur",
 }
 # Where the debtor can still act through its link.
 CONTESTABLE = frozenset({ReportStatus.NOTIFIED, ReportStatus.PUBLISHED})
@@ -100,6 +105,14 @@ def _require(report: Report, allowed: frozenset[ReportStatus] | set[ReportStatus
 def _de(verb: str) -> str:
     """French elides « de » before a vowel: « d'enregistrer », « de retirer »."""
     return f"d'{verb}" if verb[:1].lower() in "aeéèêiouh" else f"de {verb}"
+
+
+def reviewed(report: Report, review: Review, now: datetime) -> Report:
+    """A moderator checked the file: approved, the debtor's notice goes out; refused, the report closes unseen."""
+    _require(report, {ReportStatus.UNDER_REVIEW}, "vérifier ce signalement")
+    if review.decision is ReviewDecision.APPROVED:
+        return replace(report, status=ReportStatus.SUBMITTED, review=review)
+    return replace(report, status=ReportStatus.REFUSED, review=review, closed_at=now)
 
 
 def notice_claimed(report: Report, now: datetime, *, seed: str, claim: str) -> Report:
@@ -335,6 +348,9 @@ def invoice_status_received(report: Report, status: InvoiceStatus, *, min_listed
             actor=status.received_by,
             min_listed_cents=min_listed_cents,
         )
+    if effect is StatusEffect.DISPUTED and report.status is ReportStatus.UNDER_REVIEW:
+        # Nobody was told yet: the moderator checking the file sees the status beside it and decides then.
+        return recorded
     if effect is StatusEffect.DISPUTED and report.status is not ReportStatus.DISPUTED:
         _require(report, OPEN_STATUSES, f"geler ce signalement (statut {status.code})")
         text = f"Cycle de vie de la facture électronique : {status.describe()}."

@@ -1,7 +1,8 @@
 """A report's data and life: the shared model of the directory.
 
-    submitted -> notified -> published -> settled -> (deleted after retention)
-    side roads: disputed -> published (upheld) | rejected; withdrawn (before settlement);
+    under_review -> submitted -> notified -> published -> settled -> (deleted after retention)
+    side roads: under_review -> refused (a moderator's check before the debtor is told);
+                disputed -> published (upheld) | rejected; withdrawn (before settlement);
                 unlisted (a partial payment left less than the minimum amount owed)
 
 Solvency summaries, the charter's suspensions and the public site all read
@@ -15,12 +16,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from functions.core.domain.documents import FiledDocument
 from functions.core.domain.einvoice import EInvoice, InvoiceStatus
 
 
 class ReportStatus(StrEnum):
     """Where a report stands in its life."""
 
+    # Filed, waiting for a moderator to check its documents: nobody else hears of it.
+    UNDER_REVIEW = "under_review"
+    # Checked and approved: the debtor's notice is being sent.
     SUBMITTED = "submitted"
     NOTIFIED = "notified"
     PUBLISHED = "published"
@@ -30,11 +35,19 @@ class ReportStatus(StrEnum):
     WITHDRAWN = "withdrawn"
     # Still owed, but less than the minimum amount a report needs: off the listing for good.
     UNLISTED = "unlisted"
+    # A moderator found the file short of proof before the debtor was told: never shown, never notified.
+    REFUSED = "refused"
 
 
 # Statuses in which a report may still be (or become) public and is still owed.
 OPEN_STATUSES = frozenset(
-    {ReportStatus.SUBMITTED, ReportStatus.NOTIFIED, ReportStatus.PUBLISHED, ReportStatus.DISPUTED}
+    {
+        ReportStatus.UNDER_REVIEW,
+        ReportStatus.SUBMITTED,
+        ReportStatus.NOTIFIED,
+        ReportStatus.PUBLISHED,
+        ReportStatus.DISPUTED,
+    }
 )
 # Statuses in which something is still owed: the creditor may record a payment or withdraw.
 OWED_STATUSES = OPEN_STATUSES | {ReportStatus.UNLISTED}
@@ -168,6 +181,23 @@ class DecidedDispute:
     moderation: Moderation
 
 
+class ReviewDecision(StrEnum):
+    """A moderator's decision on a report's file, before the debtor is told."""
+
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class Review:
+    """Who checked a report's file, when, and (refused) why: the reason is e-mailed to the creditor."""
+
+    decision: ReviewDecision
+    reason: str
+    decided_by: str  # the actor: ``moderator:{id}``, or ``operator:cli``
+    decided_at: datetime
+
+
 class NoticeMedium(StrEnum):
     """How Ardoise told the debtor about the report."""
 
@@ -237,6 +267,16 @@ class Report:
     frozen_by: str = ""
     # The terms read from the invoice when it was cited as an e-invoice (Factur-X, CII, UBL): cross-checked.
     einvoice: EInvoice | None = None
+    # The creditor's documents cited at filing, each with the SHA-256 its bytes had then.
+    documents: tuple[FiledDocument, ...] = ()
+    # The moderator's check of the file, before the debtor was told (None: not checked yet).
+    review: Review | None = None
+
+    @property
+    def verified_at(self) -> datetime | None:
+        """When a moderator approved the file (the public page says the documents were checked then)."""
+        review = self.review
+        return review.decided_at if review is not None and review.decision is ReviewDecision.APPROVED else None
 
     def decided_disputes(self) -> tuple[DecidedDispute, ...]:
         """Every dispute a moderator decided, the oldest first."""

@@ -1,6 +1,6 @@
 """How long the directory keeps a report (CNIL: delete on settlement, keep only what is needed).
 
-Settled, rejected and withdrawn reports leave the public listing at once and
+Settled, rejected, withdrawn and refused reports leave (or never reach) the public listing and
 are deleted 24 months after they were closed (the solvency history needs that
 window); every report is deleted 5 years after its invoice's due date, whatever
 its status.
@@ -17,7 +17,7 @@ CLOSED_RETENTION_MONTHS = 24
 MAXIMUM_RETENTION_YEARS = 5
 # Unlisted (less than the minimum still owed) is closed too: it can never be listed again.
 CLOSED_STATUSES = frozenset(
-    {ReportStatus.SETTLED, ReportStatus.REJECTED, ReportStatus.WITHDRAWN, ReportStatus.UNLISTED}
+    {ReportStatus.SETTLED, ReportStatus.REJECTED, ReportStatus.WITHDRAWN, ReportStatus.UNLISTED, ReportStatus.REFUSED}
 )
 
 

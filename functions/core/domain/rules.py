@@ -12,6 +12,7 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from functions.core.domain.documents import DocumentKind, missing_documents
 from functions.core.domain.reports import NoticeChannel
 from functions.core.domain.windows import INVOICE_MAX_AGE_YEARS, oldest_invoice_date
 from functions.core.errors import FieldError
@@ -39,6 +40,8 @@ class Draft:
     reminder_dates: tuple[date, ...]
     notice_date: date | None
     notice_channel: NoticeChannel | None
+    # The kinds of the documents cited (each received and checked): the invoice, the notice and its proof.
+    document_kinds: tuple[DocumentKind, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -213,7 +216,12 @@ def _amicable_steps(draft: Draft, today: date, limits: Limits) -> list[FieldErro
 
 def check_filing(draft: Draft, today: date, limits: Limits) -> list[FieldError]:
     """Return every rule the draft fails (empty: the report may be accepted)."""
-    return _parties(draft) + _invoice(draft, today, limits) + _amicable_steps(draft, today, limits)
+    return (
+        _parties(draft)
+        + _invoice(draft, today, limits)
+        + _amicable_steps(draft, today, limits)
+        + missing_documents(draft.document_kinds)
+    )
 
 
 def _end_of_month(day: date) -> date:
@@ -246,3 +254,19 @@ FLAG_MESSAGES = {
     LONG_TERM_FLAG: "Le délai de paiement convenu dépasse le maximum légal (60 jours après la facture, "
     "ou 45 jours fin de mois) : le signalement est accepté mais signalé à la modération.",
 }
+
+
+def checked_rules(limits: Limits) -> tuple[str, ...]:
+    """What every accepted filing was checked against, in words, for the moderator reviewing it."""
+    return (
+        "Créancier membre validé ; débiteur entreprise identifiée par un SIREN valide, distincte du créancier, "
+        "joignable par e-mail ou par courrier.",
+        f"Facture de moins de {INVOICE_MAX_AGE_YEARS} ans et échue ; reste dû d'au moins "
+        f"{format_eur(limits.min_amount_cents)}, sans dépasser le montant de la facture.",
+        "Au moins une relance après l'échéance, puis une mise en demeure postérieure à l'échéance, envoyée il y a "
+        f"{limits.notice_days} jours au moins, son mode d'envoi précisé.",
+        "Facture, mise en demeure et preuve de son envoi jointes, chacune reçue telle que déclarée (taille et "
+        "nature du fichier), son empreinte SHA-256 fixée au dépôt.",
+        "Répertoire SIRENE et BODACC, quand ils connaissent le débiteur : entreprise non cessée, sans procédure "
+        "collective en cours.",
+    )

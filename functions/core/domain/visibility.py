@@ -5,7 +5,8 @@ Two audiences, two purposes (CNIL: only certain sums, delete on settlement):
 **The public** (the directory API and its search, the public site: company
 pages, directory pages, search shards, sitemaps) sees the *listing*: the
 unpaid invoices the directory publishes today. A report shows only while it is
-listed (``published``). The moment it leaves the listing — settled, paid down
+listed (``published``): never while a moderator has not checked its file
+(``under_review``), never once refused (``refused``). The moment it leaves the listing — settled, paid down
 below the minimum amount (``unlisted``), withdrawn, contested, rejected,
 deleted — nothing of it shows any more. A company is public only while it has
 a listed report, or once it signed the charter (which it made public itself);
@@ -110,10 +111,16 @@ class PublicInvoice:
     outstanding_cents: int
     published_at: datetime | None
     reply: str  # what the debtor wrote for the public, and nothing else
+    # When a moderator checked its invoice and formal notice (never the documents themselves).
+    verified_at: datetime | None = None
 
     @property
     def published_on(self) -> date | None:
         return today_in_paris(self.published_at) if self.published_at is not None else None
+
+    @property
+    def verified_on(self) -> date | None:
+        return today_in_paris(self.verified_at) if self.verified_at is not None else None
 
     def days_overdue(self, today: date) -> int:
         return (today - self.due_date).days
@@ -132,6 +139,7 @@ def public_invoice(report: Report | None) -> PublicInvoice | None:
         outstanding_cents=report.outstanding_cents,
         published_at=report.published_at,
         reply=report.public_reply,
+        verified_at=report.verified_at,
     )
 
 

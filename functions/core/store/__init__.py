@@ -15,6 +15,7 @@ from functions.core.store.alerts import Alerts
 from functions.core.store.audit import AuditLog
 from functions.core.store.base import AuditEvent, Ledger, Repository, retry_on_conflict
 from functions.core.store.companies import Companies
+from functions.core.store.documents import Documents
 from functions.core.store.experiences import Experiences
 from functions.core.store.expiry import Expiring
 from functions.core.store.items import ConditionFailed, ItemBackend, LimitReached
@@ -56,6 +57,7 @@ class Store(Ledger):
         self.signatures = Signatures(self)
         self.reports = Reports(self, companies=self.companies)
         self.replies = Replies(self)
+        self.documents = Documents(self)
         self.members = Members(self)
         self.moderators = Moderators(self)
         self.expiring = Expiring(self, forget_unverified=self.members.forget_unverified)

@@ -4,8 +4,8 @@ Layout (one partition per debtor, so that a company's reports and aggregate
 are read strongly consistent and changed together):
 
 - ``DEBTOR#{siren}`` / ``REPORT#{id}``: the report. ``gsi1`` places it in the
-  time-driven queue its status calls for (notice to send, publication due,
-  moderation, purge); ``gsi2`` lists a creditor's reports.
+  time-driven queue its status calls for (file to check, notice to send,
+  publication due, moderation, purge); ``gsi2`` lists a creditor's reports.
 - ``DEBTOR#{siren}`` / ``AGGREGATE``: counts, outstanding total and due dates
   of the open published reports; ``gsi2`` ``LISTED`` while the company is on
   the public listing. Every report change rewrites it in the same transaction,
@@ -37,6 +37,7 @@ from functions.core.domain.visibility import PublicInvoice, public_invoice
 from functions.core.store.base import AuditEvent, Ledger, Repository, sortable_time
 from functions.core.store.codec import from_data, from_item, to_data
 from functions.core.store.companies import Companies
+from functions.core.store.documents import document_sk, documents_pk
 from functions.core.store.items import Check, Delete, Item, Put, Write
 from functions.core.text import fold
 
@@ -45,6 +46,7 @@ __all__ = ["CompanyAggregate", "Reports"]
 AGGREGATE = "AGGREGATE"
 LISTED = "LISTED"
 LISTING_PREFIX = "LISTING#"
+QUEUE_REVIEW = "DIRQ#review"
 QUEUE_NOTICE = "DIRQ#notice"
 QUEUE_PUBLISH = "DIRQ#publish"
 QUEUE_MODERATION = "DIRQ#moderation"
@@ -68,6 +70,8 @@ def dedup_pk(creditor_siren: str, debtor_siren: str, invoice_number: str) -> str
 
 def queue_key(report: Report) -> tuple[str, str]:
     """The time-driven queue a report sits in, and its place there."""
+    if report.status is ReportStatus.UNDER_REVIEW:
+        return QUEUE_REVIEW, f"{sortable_time(report.created_at)}#{report.id}"
     if report.status is ReportStatus.SUBMITTED:
         return QUEUE_NOTICE, f"{sortable_time(report.created_at)}#{report.id}"
     if report.status is ReportStatus.NOTIFIED and report.publish_after is not None:
@@ -108,6 +112,12 @@ def audit_view(report: Report | None) -> dict[str, Any] | None:
         "settled_on": report.settled_on.isoformat() if report.settled_on else None,
         "closed_at": report.closed_at.isoformat() if report.closed_at else None,
         "frozen_by": report.frozen_by,
+        # Which files the report was filed with, as proof: identifiers and digests, never their names.
+        "documents": [{"id": d.id, "kind": d.kind.value, "sha256": d.sha256} for d in report.documents],
+        # Who checked the file and when (the reason of a refusal is free text: e-mailed, not logged).
+        "review": {"decision": report.review.decision.value, "decided_by": report.review.decided_by}
+        if report.review
+        else None,
     }
 
 
@@ -254,6 +264,13 @@ class Reports(Repository):
     def dedup_key(self, report: Report) -> str:
         return dedup_pk(report.creditor.siren, report.debtor.siren, report.invoice.number)
 
+    def release_duplicate_guard(self, report: Report) -> list[Write]:
+        """The write freeing a report's invoice for another filing: only while the guard is still this report's."""
+        item = self.backend.get(self.dedup_key(report), "DEDUP")
+        if item is None or item.data.get("report_id") != report.id:
+            return []  # released already, and perhaps taken by a later report of the same invoice
+        return [Delete(item.pk, item.sk, item.version)]
+
     def find_duplicate(self, creditor_siren: str, debtor_siren: str, invoice_number: str) -> str | None:
         """Return the id of the report already filed for this invoice, if any."""
         item = self.backend.get(dedup_pk(creditor_siren, debtor_siren, invoice_number), "DEDUP")
@@ -288,14 +305,15 @@ class Reports(Repository):
         return saved
 
     def delete_report(self, report: Report, *, actor: str, action: str = "report.deleted") -> None:
-        """Delete a report and everything hanging from it (evidence records, reply links)."""
+        """Delete a report and everything hanging from it (evidence and document records, reply links)."""
         siren = report.debtor.siren
         derived, derived_events = self._derived_writes(siren, [(report, None)], actor)
         writes: list[Write] = [
             Delete(debtor_pk(siren), report_sk(report.id), report.version),
             Delete(f"REPORTID#{report.id}", "REPORTID", unconditional=True),
-            Delete(self.dedup_key(report), "DEDUP", unconditional=True),
+            *self.release_duplicate_guard(report),
             *derived,
+            *(Delete(documents_pk(report.filed_by), document_sk(d.id), unconditional=True) for d in report.documents),
         ]
         for item in self.list_partition(siren, f"EVIDENCE#{report.id}#") + self.list_partition(
             siren, f"LINK#{report.id}#"

@@ -48,6 +48,8 @@ class ListedReport:
     outstanding_cents: int
     published_on: date | None
     reply: str
+    # When a moderator checked its invoice and formal notice (the documents themselves are never shown).
+    verified_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +124,7 @@ def listed_report(invoice: PublicInvoice) -> ListedReport:
         outstanding_cents=invoice.outstanding_cents,
         published_on=invoice.published_on,
         reply=invoice.reply,
+        verified_on=invoice.verified_on,
     )
 
 

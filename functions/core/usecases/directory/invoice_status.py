@@ -16,7 +16,7 @@ from datetime import date
 from functions.core.domain import lifecycle
 from functions.core.domain.einvoice import InvoiceStatus, StatusEffect, effect_of, same_invoice_number
 from functions.core.domain.members import Member
-from functions.core.domain.reports import Report
+from functions.core.domain.reports import Report, ReportStatus
 from functions.core.errors import FieldError, RuleNotMet
 from functions.core.resources import Resources
 from functions.core.usecases.directory.progress import change_report, own_report, tell_debtor_of_payment
@@ -101,5 +101,7 @@ def receive_invoice_status(
     before, after = changed
     tell_debtor_of_payment(res, before, after)
     effect = effect_of(code)
+    if effect is StatusEffect.DISPUTED and after.status is ReportStatus.UNDER_REVIEW:
+        effect = StatusEffect.RECORDED  # not frozen: the moderator checking the file sees it and decides
     label = f"{code} « {status.label} »"
     return StatusReceived(after, status, effect, EFFECT_DETAILS[effect].format(label=label))

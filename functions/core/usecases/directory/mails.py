@@ -38,6 +38,26 @@ def _off_the_listing(report: Report) -> str:
     return "le signalement ne sera pas publié sur l'annuaire public Ardoise"
 
 
+def refused_to_creditor(report: Report) -> Message:
+    """The moderator found the file short of proof: the creditor learns why; the debtor never hears of it."""
+    assert report.review is not None
+    text = f"""Bonjour,
+
+Votre signalement de {_invoice(report)} émise pour {report.debtor.name} (SIREN {report.debtor.siren})
+a été examiné par la modération d'Ardoise avant tout envoi au débiteur : il est refusé.
+
+Motif indiqué par le modérateur :
+
+{report.review.reason}
+
+Le débiteur n'a pas été prévenu et rien n'a été publié. Vous pouvez déposer un nouveau
+signalement de cette facture avec les pièces qui manquaient (facture, mise en demeure et preuve
+de son envoi), en citant de nouveaux documents.
+
+{SIGNATURE}"""
+    return Message(to=report.creditor.email, subject=creditor_subject(report, "signalement refusé"), text=text)
+
+
 def published_to_debtor(report: Report, url: str) -> Message:
     text = f"""Madame, Monsieur,
 

@@ -86,6 +86,27 @@ def _penalty_periods(penalties: Penalties) -> tuple[str, ...]:
     return periods or ("(aucun jour de retard)",)
 
 
+def _documents(facts: NoticeFacts, access: str) -> list[Block]:
+    """The documents the creditor provided, checked by a moderator: the basis of a fair contest."""
+    report = facts.report
+    if not report.documents:
+        return []
+    checked = (
+        f", vérifiées par la modération d'Ardoise le {long_date(today_in_paris(report.verified_at))}"
+        if (report.verified_at)
+        else ""
+    )
+    return [
+        Bullets(
+            f"Pièces fournies par le créancier{checked}, que votre {access} personnel vous permet de télécharger :",
+            tuple(
+                (f"{d.label} : {d.filename} (déposée le {short_date(today_in_paris(d.uploaded_at))})", ())
+                for d in report.documents
+            ),
+        )
+    ]
+
+
 def notice_blocks(facts: NoticeFacts, *, by_post: bool) -> list[Block]:
     """The notice, block by block; ``by_post`` words the private access as a code rather than a link."""
     report, penalties = facts.report, facts.penalties
@@ -109,6 +130,7 @@ def notice_blocks(facts: NoticeFacts, *, by_post: bool) -> list[Block]:
                 f"Reste dû déclaré : {format_eur(report.outstanding_cents)}",
             )
         ),
+        *_documents(facts, access),
         Paragraph(
             "Rien n'est publié à ce jour. Sans règlement ni contestation de votre part, ce signalement sera "
             f"publié sur l'annuaire public le {long_date(today_in_paris(facts.publication_day))}. Seuls le reste "

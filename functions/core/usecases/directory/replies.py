@@ -31,7 +31,7 @@ from functions.core.domain.evidence import (
     PNG,
     TEXT,
     Evidence,
-    content_matches,
+    unlike_declared,
 )
 from functions.core.domain.penalties import Penalties
 from functions.core.domain.replies import ReplyLink
@@ -73,7 +73,7 @@ class EvidenceAlreadyReceived(Conflict):
 
 
 class EvidenceAltered(Conflict):
-    slug, title = "piece-modifiee", "Pièce modifiée depuis la contestation"
+    slug, title = "piece-modifiee", "Pièce modifiée depuis qu'elle a été produite"
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ def receive_upload(res: Resources, token: str, evidence_id: str, content: bytes)
     _refuse_if_closed(report)
     if len(content) > MAX_EVIDENCE_BYTES:
         raise PayloadTooLarge("Chaque pièce doit faire au plus 5 Mo.")
-    problem = _unlike_declared(evidence, content)
+    problem = unlike_declared(evidence.content_type, evidence.declared_bytes, content)
     if problem is not None:
         raise RuleNotMet("La pièce reçue ne correspond pas à celle déclarée : rien n'a été enregistré.", [problem])
     try:
@@ -174,23 +174,6 @@ def receive_upload(res: Resources, token: str, evidence_id: str, content: bytes)
             "Cette pièce a déjà été reçue et ne peut pas être remplacée : déclarez une nouvelle pièce."
         ) from exc
     return evidence
-
-
-def _unlike_declared(evidence: Evidence, content: bytes, field: str = "") -> FieldError | None:
-    """Say how the bytes received differ from the declaration (size first, then type), or None."""
-    if len(content) != evidence.declared_bytes:
-        return FieldError(
-            field or "size",
-            "taille_differente",
-            f"Le fichier reçu fait {len(content)} octets ; {evidence.declared_bytes} étaient annoncés.",
-        )
-    if not content_matches(evidence.content_type, content):
-        return FieldError(
-            field or "content_type",
-            "contenu_different_du_type",
-            f"Le contenu du fichier ne correspond pas au type annoncé ({evidence.content_type}).",
-        )
-    return None
 
 
 def _declared(res: Resources, report: Report, evidence_id: str) -> Evidence:
@@ -224,7 +207,7 @@ def _checked_evidence(
         else:
             # Uploads to S3 are checked here, when cited: the presigned POST can check the size, not the bytes.
             content = files.read(evidence.key)
-            unlike = _unlike_declared(evidence, content, f"evidence_ids.{number}")
+            unlike = unlike_declared(evidence.content_type, evidence.declared_bytes, content, f"evidence_ids.{number}")
             if unlike is not None:
                 problems.append(unlike)
             else:

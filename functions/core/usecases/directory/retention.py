@@ -1,12 +1,14 @@
 """Retention and a company's data: ``ardoise purge`` (and the tick) and ``ardoise export``.
 
-Settled, rejected and withdrawn reports are off the listing from the moment
-they close; they are deleted 24 months later. Every report is deleted 5 years
-after its due date. Deleting a report deletes its evidence files and reply
-links; the audit log keeps its identifiers, statuses, amounts and dates only.
-Short-lived records (unverified members, verification codes, registration
-cooldowns, idempotency records, expired reply links) are deleted when they
-expire, on SQLite as on DynamoDB (see ``store/expiry.py``).
+Settled, rejected, withdrawn and refused reports are off the listing from the
+moment they close; they are deleted 24 months later. Every report is deleted 5 years
+after its due date. Deleting a report deletes its evidence files, the
+creditor's documents and reply links; the audit log keeps its identifiers,
+statuses, amounts and dates only. Short-lived records (unverified members,
+verification codes, registration cooldowns, idempotency records, expired reply
+links, documents declared and never cited within a week, with their files) are
+deleted when they expire, on SQLite as on DynamoDB (see ``store/expiry.py`` and
+``store/documents.py``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from functions.core.progress import SILENT, Progress
 from functions.core.resources import Resources
 from functions.core.store import ConditionFailed
 from functions.core.store.codec import to_data
-from functions.core.store.reports import QUEUE_MODERATION, QUEUE_NOTICE, QUEUE_PUBLISH, QUEUE_PURGE
+from functions.core.store.reports import QUEUE_MODERATION, QUEUE_NOTICE, QUEUE_PUBLISH, QUEUE_PURGE, QUEUE_REVIEW
+from functions.core.usecases.directory.documents import forget_uncited
 from functions.core.usecases.directory.replies import storage
 
 ACTOR = "system:retention"
@@ -42,8 +45,8 @@ def _delete_if_expired(res: Resources, report_id: str) -> bool:
         except ConditionFailed:
             continue  # changed meanwhile: look again
         files = storage(res)
-        for item in evidence:
-            files.delete(item.key)
+        for key in [item.key for item in evidence] + [document.key for document in report.documents]:
+            files.delete(key)
         return True
     return False
 
@@ -55,7 +58,7 @@ def purge(res: Resources, progress: Progress = SILENT) -> dict[str, int]:
 
 def purge_expired_records(res: Resources) -> int:
     """Delete the short-lived records whose time is over, a page at a time."""
-    total = 0
+    total = forget_uncited(res)
     while purged := res.store.expiring.purge_expired(res.clock()):
         total += purged
     return total
@@ -66,7 +69,7 @@ def purge_reports(res: Resources, progress: Progress = SILENT) -> int:
     today = today_in_paris(res.clock())
     candidates = [r.id for r in res.store.reports.iter_queue(QUEUE_PURGE, until=today.isoformat())]
     # Reports still in another queue reach 5 years only if forgotten there: check them too (few).
-    for queue in (QUEUE_NOTICE, QUEUE_PUBLISH, QUEUE_MODERATION):
+    for queue in (QUEUE_REVIEW, QUEUE_NOTICE, QUEUE_PUBLISH, QUEUE_MODERATION):
         candidates += [r.id for r in res.store.reports.iter_queue(queue) if is_expired(r, today)]
     progress.begin("reports past retention", len(candidates))
     deleted = 0
