@@ -20,6 +20,7 @@ from functions.core.resources import Resources
 from functions.core.usecases.registry_import import LocalFile, import_file
 from tests.directory.conftest import World
 from tests.directory.factories import filing_payload
+from tests.directory.proof import file_report
 from tests.registry.samples.generate import notice, spaced
 
 SIREN = "542065479"
@@ -52,7 +53,7 @@ def closure(nature: str, judged: str, published: str) -> dict[str, Any]:
 
 
 def publish(world: World) -> str:
-    filed = world.api.post("/reports", json=filing_payload(debtor_siren=SIREN, debtor_name=NAME), headers=world.member)
+    filed = file_report(world.api, world.member, filing_payload(debtor_siren=SIREN, debtor_name=NAME))
     assert filed.status_code == 201, filed.json
     world.clock.advance(days=15)
     world.tick()
@@ -120,7 +121,7 @@ def test_a_closed_liquidation_keeps_its_reports_off_the_listing_for_good(world: 
 
 
 def test_a_report_due_for_publication_during_a_proceeding_is_never_listed(world: World, tmp_path: Path) -> None:
-    filed = world.api.post("/reports", json=filing_payload(debtor_siren=SIREN, debtor_name=NAME), headers=world.member)
+    filed = file_report(world.api, world.member, filing_payload(debtor_siren=SIREN, debtor_name=NAME))
     assert filed.status_code == 201
     world.clock.advance(days=10)
     # The opening reaches the registry while the report waits in its grace period; no tick refreshed it yet.

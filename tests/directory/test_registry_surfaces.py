@@ -18,6 +18,7 @@ from functions.core.resources import Resources
 from functions.core.usecases.registry_import import LocalFile, import_file
 from tests.directory.conftest import World
 from tests.directory.factories import filing_payload
+from tests.directory.proof import file_report
 from tests.registry.samples import generate as sample
 
 SAMPLES = Path(__file__).parents[1] / "registry" / "samples"
@@ -38,7 +39,7 @@ def import_units(res: Resources, path: Path, *units: dict[str, str]) -> None:
 
 
 def publish(world: World, siren: str, name: str) -> None:
-    filed = world.api.post("/reports", json=filing_payload(debtor_siren=siren, debtor_name=name), headers=world.member)
+    filed = file_report(world.api, world.member, filing_payload(debtor_siren=siren, debtor_name=name))
     assert filed.status_code == 201, filed.json
     world.clock.advance(days=15)
     world.tick()
