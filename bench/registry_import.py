@@ -65,7 +65,7 @@ import json, resource, sys, time
 from datetime import UTC, datetime
 from pathlib import Path
 from functions.core.clock import FixedClock
-from functions.core.resources import Services
+from functions.core.resources import Resources
 from functions.core.store import Store
 from functions.core.usecases.registry_import import LocalFile, import_file
 
@@ -74,7 +74,7 @@ clock = FixedClock(datetime(2026, 12, 1, tzinfo=UTC))
 if kind == "sqlite":
     from functions.core.store.sqlite import SqliteBackend
     backend = SqliteBackend(target)
-    run = lambda: import_file(Services(store=Store(backend, clock), clock=clock), LocalFile(file), again=again)
+    run = lambda: import_file(Resources(store=Store(backend, clock), clock=clock), LocalFile(file), again=again)
     start = time.perf_counter(); result = run(); seconds = time.perf_counter() - start
 else:
     import os
@@ -86,7 +86,7 @@ else:
         backend = DynamoDbBackend("bench", client=boto3.client("dynamodb", region_name="eu-west-3"))
         backend.create_schema()
         start = time.perf_counter()
-        result = import_file(Services(store=Store(backend, clock), clock=clock), LocalFile(file))
+        result = import_file(Resources(store=Store(backend, clock), clock=clock), LocalFile(file))
         seconds = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"records": result.records, "written": result.written, "seconds": seconds,
