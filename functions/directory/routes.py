@@ -12,7 +12,6 @@ from functions.core.domain.evidence import ACCEPTED_TYPES
 from functions.core.domain.members import Member
 from functions.core.domain.moderators import Moderator
 from functions.core.domain.reports import Report, ReviewDecision
-from functions.core.domain.rules import Draft
 from functions.core.errors import FieldError, Problem, UnsupportedMediaType, ValidationFailed
 from functions.core.http import PROBLEM_MIMETYPE, Api, resources
 from functions.core.usecases.directory import (
@@ -162,23 +161,23 @@ def decide_member(member_id: str, principal: Moderator, body: MemberDecisionIn) 
 # -- reports (creditor) ------------------------------------------------------------
 
 
-def _filing(body: ReportFiling, member: Member) -> filing.Filing:
-    steps = body.amicable_steps
-    draft = Draft(
-        member_siren=member.siren,
+def _filing(body: ReportFiling) -> filing.Filing:
+    steps, typed = body.amicable_steps, body.invoice
+    return filing.Filing(
         claimed_creditor_siren=body.creditor_siren,
         debtor_siren=body.debtor.siren,
+        debtor_name=body.debtor.name,
         debtor_email=body.debtor.email or "",
         debtor_postal_address=body.debtor.postal_address,
-        issue_date=body.invoice.issue_date,
-        due_date=body.invoice.due_date,
-        amount_cents=body.invoice.amount_cents,
-        outstanding_cents=body.invoice.outstanding_cents,
+        invoice=filing.TypedInvoice(
+            typed.number, typed.issue_date, typed.due_date, typed.amount_cents, typed.outstanding_cents
+        ),
         reminder_dates=tuple(steps.reminder_dates),
         notice_date=steps.notice_date,
         notice_channel=steps.notice_channel,
+        description=body.description,
+        documents=tuple(body.documents),
     )
-    return filing.Filing(draft, body.debtor.name, body.invoice.number, body.description, tuple(body.documents))
 
 
 @api.route(
@@ -229,7 +228,7 @@ def upload_document(document_id: str, principal: Member) -> tuple[str, int]:
     auth=current_member,
 )
 def file_report(principal: Member, body: ReportFiling) -> tuple[ReportOut, int, dict[str, str]]:
-    report = filing.file_report(resources(), principal, _filing(body, principal))
+    report = filing.file_report(resources(), principal, _filing(body))
     return views.report_out(report), 201, {"Location": f"{request.root_path}/reports/{report.id}"}
 
 

@@ -93,16 +93,34 @@ class DebtorIn(Model):
     postal_address: MultiLine = Field(default="", max_length=500)
 
 
-class InvoiceIn(Model):
-    """La facture impayée."""
+# Said of each invoice term a cited e-invoice carries: left out only then (the e-invoice is no default otherwise).
+_FROM_EINVOICE = (
+    "Facultatif seulement si la facture citée est une facture électronique (Factur-X, UBL ou CII) qui le porte "
+    "({term}) : il y est alors lu ; sinon obligatoire (400 missing). Donné, il doit être celui de la facture "
+    "électronique (422 facture-incoherente)."
+)
 
-    number: SingleLine = Field(min_length=1, max_length=60)
-    issue_date: date = Field(
-        description="Dans les 5 dernières années, aujourd'hui compris (facture_trop_ancienne, facture_future)."
+
+class InvoiceIn(Model):
+    """La facture impayée ; avec une facture électronique citée, les champs qu'elle porte peuvent être omis."""
+
+    number: SingleLine | None = Field(
+        default=None, min_length=1, max_length=60, description=_FROM_EINVOICE.format(term="BT-1")
     )
-    due_date: date = Field(description="De la date de la facture à hier (echeance_avant_facture, facture_non_echue).")
-    amount_cents: Cents
-    outstanding_cents: Cents
+    issue_date: date | None = Field(
+        default=None,
+        description="Dans les 5 dernières années, aujourd'hui compris (facture_trop_ancienne, facture_future). "
+        + _FROM_EINVOICE.format(term="BT-2"),
+    )
+    due_date: date | None = Field(
+        default=None,
+        description="De la date de la facture à hier (echeance_avant_facture, facture_non_echue). "
+        + _FROM_EINVOICE.format(term="BT-9"),
+    )
+    amount_cents: Cents | None = Field(
+        default=None, description="Montant de la facture, en centimes. " + _FROM_EINVOICE.format(term="BT-115")
+    )
+    outstanding_cents: Cents = Field(description="Reste dû, en centimes (toujours obligatoire).")
 
 
 class AmicableStepsIn(Model):

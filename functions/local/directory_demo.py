@@ -161,7 +161,8 @@ def _file(
     )
     description = "Travaux réalisés et réceptionnés sans réserve ; relances et mise en demeure restées sans effet."
     cited = _documents(res, member, debtor, invoice, draft)
-    report = filing.file_report(res, member, filing.Filing(draft, debtor.name, invoice.number, description, cited))
+    filed = filing.Filing.of_draft(draft, debtor.name, invoice.number, description, cited)
+    report = filing.file_report(res, member, filed)
     if reviewer is not None:
         review.review_report(res, report.id, approved=True, reason="", actor=f"moderator:{reviewer.id}")
     return report.id

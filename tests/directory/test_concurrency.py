@@ -54,7 +54,7 @@ def a_filing(number: str, documents: tuple[str, ...]) -> filing.Filing:
         notice_date=date(2026, 1, 30),
         notice_channel=template.steps.notice_channel,
     )
-    return filing.Filing(draft, DEBTOR_NAME, number, "", documents)
+    return filing.Filing.of_draft(draft, DEBTOR_NAME, number, "", documents)
 
 
 def file(resources: Resources, member: Member, number: str) -> str:

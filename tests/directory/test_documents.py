@@ -18,6 +18,7 @@ from functions.directory.app import create_app
 from tests.directory.conftest import World, register, subjects_to
 from tests.directory.factories import OTHER_DEBTOR_SIREN, filing_payload
 from tests.directory.proof import PROOF, file_report, upload_document
+from tests.einvoices.samples import ubl_xml
 from tests.store_state import stored_state
 
 REFUSED = "https://ardoise.fr/problemes/regle-non-respectee"
@@ -94,7 +95,7 @@ def test_a_filing_pins_each_document_s_kind_and_sha256_and_a_document_serves_one
 
 
 def test_an_e_invoice_in_xml_is_an_invoice_but_no_other_kind_of_document(world: World) -> None:
-    e_invoice = uploaded(world, "invoice", UBL, "application/xml")
+    e_invoice = uploaded(world, "invoice", ubl_xml(), "application/xml")
     filed = file_report(
         world.api,
         world.member,

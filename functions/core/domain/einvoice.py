@@ -60,7 +60,7 @@ class Filed:
     amount_cents: int | None
 
 
-# (business term, French label, the filing's field)
+# (business term, French label, the filing's field), in the order a moderator reads them
 TERMS = {
     "BT-1": ("numéro de facture", "invoice.number"),
     "BT-2": ("date d'émission", "invoice.issue_date"),
@@ -70,15 +70,38 @@ TERMS = {
     "BT-47": ("SIREN de l'acheteur", "debtor.siren"),
     "BT-5": ("devise", "currency"),
 }
+# The invoice's own terms, which a filing citing an e-invoice may leave out; the parties it always gives.
+INVOICE_TERMS = ("BT-1", "BT-2", "BT-9", "BT-115")
+CURRENCY = "EUR"  # the directory's only currency
+
+Value = str | date | int | None
 
 
-def _mismatch(term: str, carried: str, filed: str) -> FieldError:
-    label, field = TERMS[term]
-    return FieldError(
-        field,
-        MISMATCH_CODE,
-        f"{term} ({label}) : la facture électronique indique {carried}, le signalement {filed}.",
-    )
+class Agreement(StrEnum):
+    """How one business term of the e-invoice stands against the filing."""
+
+    AGREED = "agreed"  # both say the same
+    MISMATCH = "mismatch"  # they differ: the filing is refused (facture_incoherente)
+    TAKEN = "taken_from_einvoice"  # the filing left it out: the report holds the e-invoice's value
+    NOT_CARRIED = "not_carried"  # the e-invoice does not say it (BT-9 given in words): the filing's value stands
+
+
+@dataclass(frozen=True)
+class TermComparison:
+    """One business term: what the filing said (None: left out), what the e-invoice carries, and whether they agree."""
+
+    term: str
+    filed: Value
+    carried: Value
+    agreement: Agreement
+
+    @property
+    def label(self) -> str:
+        return TERMS[self.term][0]
+
+    @property
+    def field(self) -> str:
+        return TERMS[self.term][1]
 
 
 def same_invoice_number(a: str, b: str) -> bool:
@@ -86,34 +109,77 @@ def same_invoice_number(a: str, b: str) -> bool:
     return "".join(a.split()).casefold() == "".join(b.split()).casefold()
 
 
-def cross_check(einvoice: EInvoice, filed: Filed) -> list[FieldError]:
-    """Return one error per business term of the e-invoice that disagrees with the filing (empty: coherent).
+def _term(term: str, filed: Value, carried: Value) -> TermComparison:
+    if filed is None:
+        agreement = Agreement.NOT_CARRIED if carried is None else Agreement.TAKEN
+    elif carried is None:
+        agreement = Agreement.NOT_CARRIED
+    elif isinstance(filed, str) and isinstance(carried, str) and term == "BT-1":
+        agreement = Agreement.AGREED if same_invoice_number(carried, filed) else Agreement.MISMATCH
+    else:
+        agreement = Agreement.AGREED if carried == filed else Agreement.MISMATCH
+    return TermComparison(term, filed, carried, agreement)
+
+
+def _party(term: str, filed: str, carried: str | None) -> TermComparison:
+    # An e-invoice that does not name a party by SIREN cannot prove whose debt it is: no "not carried" here.
+    return TermComparison(term, filed, carried, Agreement.AGREED if carried == filed else Agreement.MISMATCH)
+
+
+def compare(einvoice: EInvoice, filed: Filed) -> list[TermComparison]:
+    """Set each business term of the e-invoice against the filing, in :data:`TERMS`' order.
 
     BT-115 is what the invoice asked to be paid: the filing's invoice amount
     (its outstanding amount may be lower, after partial payments). A term the
-    filing left out is not a mismatch: it is taken from the
-    e-invoice. The parties are always checked: the seller must be the member's
-    company and the buyer the debtor; an e-invoice that names neither by SIREN
-    cannot prove whose debt it is.
+    filing left out is no mismatch: it is taken from the e-invoice. The parties
+    are always checked: the seller must be the member's company and the buyer
+    the debtor.
     """
-    errors: list[FieldError] = []
-    if einvoice.currency != "EUR":
-        errors.append(_mismatch("BT-5", f"« {einvoice.currency} »", "des euros (seule devise de l'annuaire)"))
-    if filed.number is not None and not same_invoice_number(einvoice.number, filed.number):
-        errors.append(_mismatch("BT-1", f"« {einvoice.number} »", f"« {filed.number} »"))
-    if filed.issue_date is not None and einvoice.issue_date != filed.issue_date:
-        errors.append(_mismatch("BT-2", f"le {short_date(einvoice.issue_date)}", f"le {short_date(filed.issue_date)}"))
-    if filed.due_date is not None and einvoice.due_date is not None and einvoice.due_date != filed.due_date:
-        errors.append(_mismatch("BT-9", f"le {short_date(einvoice.due_date)}", f"le {short_date(filed.due_date)}"))
-    if filed.amount_cents is not None and einvoice.amount_due_cents != filed.amount_cents:
-        errors.append(_mismatch("BT-115", format_eur(einvoice.amount_due_cents), format_eur(filed.amount_cents)))
-    if einvoice.seller_siren != filed.member_siren:
-        carried = f"le SIREN {einvoice.seller_siren}" if einvoice.seller_siren else "aucun SIREN"
-        errors.append(_mismatch("BT-30", carried, f"le SIREN du membre, {filed.member_siren}"))
-    if einvoice.buyer_siren != filed.debtor_siren:
-        carried = f"le SIREN {einvoice.buyer_siren}" if einvoice.buyer_siren else "aucun SIREN"
-        errors.append(_mismatch("BT-47", carried, f"le SIREN du débiteur, {filed.debtor_siren}"))
-    return errors
+    return [
+        _term("BT-1", filed.number, einvoice.number),
+        _term("BT-2", filed.issue_date, einvoice.issue_date),
+        _term("BT-9", filed.due_date, einvoice.due_date),
+        _term("BT-115", filed.amount_cents, einvoice.amount_due_cents),
+        _party("BT-30", filed.member_siren, einvoice.seller_siren),
+        _party("BT-47", filed.debtor_siren, einvoice.buyer_siren),
+        _party("BT-5", CURRENCY, einvoice.currency),
+    ]
+
+
+def _said(term: str, value: Value, *, filing: bool) -> str:
+    """A term's value in a French sentence (« la facture électronique indique … »)."""
+    if term in ("BT-30", "BT-47"):
+        if filing:
+            return f"le SIREN du {'membre' if term == 'BT-30' else 'débiteur'}, {value}"
+        return f"le SIREN {value}" if value else "aucun SIREN"
+    if term == "BT-5" and filing:
+        return "des euros (seule devise de l'annuaire)"
+    if isinstance(value, date):
+        return f"le {short_date(value)}"
+    if isinstance(value, int):
+        return format_eur(value)
+    return f"« {value} »"
+
+
+def cross_check(einvoice: EInvoice, filed: Filed) -> list[FieldError]:
+    """Return one error per business term of the e-invoice that disagrees with the filing (empty: coherent)."""
+    return [
+        FieldError(
+            row.field,
+            MISMATCH_CODE,
+            f"{row.term} ({row.label}) : la facture électronique indique {_said(row.term, row.carried, filing=False)}, "
+            f"le signalement {_said(row.term, row.filed, filing=True)}.",
+        )
+        for row in compare(einvoice, filed)
+        if row.agreement is Agreement.MISMATCH
+    ]
+
+
+def taken_terms(einvoice: EInvoice | None, filed: Filed) -> dict[str, Value]:
+    """The invoice terms the filing left out that the e-invoice carries: the report holds them (``{"BT-1": …}``)."""
+    if einvoice is None:
+        return {}
+    return {row.term: row.carried for row in compare(einvoice, filed) if row.agreement is Agreement.TAKEN}
 
 
 def mismatching_terms(errors: list[FieldError]) -> list[str]:

@@ -267,6 +267,9 @@ class Report:
     frozen_by: str = ""
     # The terms read from the invoice when it was cited as an e-invoice (Factur-X, CII, UBL): cross-checked.
     einvoice: EInvoice | None = None
+    # The invoice terms the filing left out and took from the e-invoice (``("BT-9",)``): what the moderator
+    # sees as read, not typed.
+    einvoice_terms_taken: tuple[str, ...] = ()
     # The creditor's documents cited at filing, each with the SHA-256 its bytes had then.
     documents: tuple[FiledDocument, ...] = ()
     # The moderator's check of the file, before the debtor was told (None: not checked yet).

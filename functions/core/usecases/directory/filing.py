@@ -10,34 +10,129 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from functions.core.clock import today_in_paris
-from functions.core.domain.documents import FiledDocument
+from functions.core.domain.documents import DocumentKind, FiledDocument
+from functions.core.domain.einvoice import TERMS, EInvoice, Filed, taken_terms
 from functions.core.domain.members import Member
 from functions.core.domain.registry import CompanyIdentity, name_matches
-from functions.core.domain.reports import AmicableSteps, Invoice, Party, Report, ReportStatus
+from functions.core.domain.reports import AmicableSteps, Invoice, NoticeChannel, Party, Report, ReportStatus
 from functions.core.domain.rules import NAME_MISMATCH_FLAG, Draft, Limits, check_filing, term_flags
-from functions.core.errors import Duplicate, FieldError, RuleNotMet
-from functions.core.identifiers import parse_company
+from functions.core.errors import Duplicate, FieldError, RuleNotMet, ValidationFailed
+from functions.core.identifiers import InvalidIdentifier, parse_company
 from functions.core.resources import Resources
 from functions.core.store import ConditionFailed, retry_on_conflict
 from functions.core.store.documents import DeclaredDocument
 from functions.core.usecases.directory.documents import DocumentAlreadyCited, cite_documents
+from functions.core.usecases.directory.einvoice_check import invoices_cited, read_filed_einvoice, refuse_mismatch
 from functions.core.usecases.directory.members import require_approved
 from functions.core.usecases.identity import filing_gates
+
+
+@dataclass(frozen=True)
+class TypedInvoice:
+    """The invoice as the filing gives it; a term left out (None) is read from the cited e-invoice."""
+
+    number: str | None
+    issue_date: date | None
+    due_date: date | None
+    amount_cents: int | None
+    outstanding_cents: int
 
 
 @dataclass(frozen=True)
 class Filing:
     """What the creditor sent, already shaped (the route validated the formats)."""
 
-    draft: Draft
+    claimed_creditor_siren: str | None
+    debtor_siren: str
     debtor_name: str
-    invoice_number: str
-    description: str
+    debtor_email: str
+    debtor_postal_address: str
+    invoice: TypedInvoice
+    reminder_dates: tuple[date, ...]
+    notice_date: date | None
+    notice_channel: NoticeChannel | None
+    description: str = ""
     # The ids of the documents declared and uploaded beforehand (``POST /documents``).
     documents: tuple[str, ...] = ()
+
+    @classmethod
+    def of_draft(
+        cls, draft: Draft, debtor_name: str, invoice_number: str, description: str = "", documents: Sequence[str] = ()
+    ) -> Filing:
+        """A filing that gives every term of its invoice, as a draft holds them (the demo, tests)."""
+        return cls(
+            claimed_creditor_siren=draft.claimed_creditor_siren,
+            debtor_siren=draft.debtor_siren,
+            debtor_name=debtor_name,
+            debtor_email=draft.debtor_email,
+            debtor_postal_address=draft.debtor_postal_address,
+            invoice=TypedInvoice(
+                invoice_number, draft.issue_date, draft.due_date, draft.amount_cents, draft.outstanding_cents
+            ),
+            reminder_dates=draft.reminder_dates,
+            notice_date=draft.notice_date,
+            notice_channel=draft.notice_channel,
+            description=description,
+            documents=tuple(documents),
+        )
+
+
+# Where each invoice term goes in the filing when it is missing (neither typed nor carried by an e-invoice).
+_MISSING = {
+    "BT-1": "Indiquez le numéro de la facture, ou citez la facture électronique qui le porte.",
+    "BT-2": "Indiquez la date de la facture, ou citez la facture électronique qui la porte.",
+    "BT-9": "Indiquez l'échéance de la facture (la facture électronique citée n'en porte pas, ou aucune n'est citée).",
+    "BT-115": "Indiquez le montant de la facture, ou citez la facture électronique qui le porte.",
+}
+
+
+def _filed(member: Member, filing: Filing) -> Filed:
+    """What the filing says of the invoice and its parties, as the e-invoice is checked against it."""
+    try:
+        debtor = parse_company(filing.debtor_siren)
+    except InvalidIdentifier:
+        debtor = filing.debtor_siren  # the rules refuse it; the cross-check still names a different buyer
+    typed = filing.invoice
+    return Filed(member.siren, debtor, typed.number, typed.issue_date, typed.due_date, typed.amount_cents)
+
+
+def _terms(filed: Filed, taken: dict[str, Any]) -> Filed:
+    """The filing's terms completed with those taken from the e-invoice; 400 for any still missing."""
+    terms = replace(
+        filed,
+        number=taken.get("BT-1", filed.number),
+        issue_date=taken.get("BT-2", filed.issue_date),
+        due_date=taken.get("BT-9", filed.due_date),
+        amount_cents=taken.get("BT-115", filed.amount_cents),
+    )
+    values = {"BT-1": terms.number, "BT-2": terms.issue_date, "BT-9": terms.due_date, "BT-115": terms.amount_cents}
+    missing = [FieldError(TERMS[term][1], "missing", _MISSING[term]) for term, value in values.items() if value is None]
+    if missing:
+        raise ValidationFailed("Certains champs manquent.", missing)
+    return terms
+
+
+def _draft(member: Member, filing: Filing, terms: Filed, kinds: tuple[DocumentKind, ...]) -> Draft:
+    assert terms.issue_date is not None and terms.due_date is not None and terms.amount_cents is not None
+    return Draft(
+        member_siren=member.siren,
+        claimed_creditor_siren=filing.claimed_creditor_siren,
+        debtor_siren=filing.debtor_siren,
+        debtor_email=filing.debtor_email,
+        debtor_postal_address=filing.debtor_postal_address,
+        issue_date=terms.issue_date,
+        due_date=terms.due_date,
+        amount_cents=terms.amount_cents,
+        outstanding_cents=filing.invoice.outstanding_cents,
+        reminder_dates=filing.reminder_dates,
+        notice_date=filing.notice_date,
+        notice_channel=filing.notice_channel,
+        document_kinds=kinds,
+    )
 
 
 def name_flags(identity: CompanyIdentity | None, typed: str) -> tuple[str, ...]:
@@ -52,11 +147,15 @@ def name_flags(identity: CompanyIdentity | None, typed: str) -> tuple[str, ...]:
 def _new_report(
     member: Member,
     filing: Filing,
+    draft: Draft,
+    *,
+    number: str,
     created_at: Any,
     identity: CompanyIdentity | None,
     documents: Sequence[FiledDocument],
+    einvoice: EInvoice | None,
+    taken: Sequence[str],
 ) -> Report:
-    draft = filing.draft
     assert draft.notice_date is not None and draft.notice_channel is not None  # the rules checked both
     return Report(
         id=f"rpt_{uuid.uuid4().hex[:16]}",
@@ -67,7 +166,7 @@ def _new_report(
             email=draft.debtor_email,
             postal_address=draft.debtor_postal_address,
         ),
-        invoice=Invoice(filing.invoice_number, draft.issue_date, draft.due_date, draft.amount_cents),
+        invoice=Invoice(number, draft.issue_date, draft.due_date, draft.amount_cents),
         outstanding_cents=draft.outstanding_cents,
         steps=AmicableSteps(tuple(sorted(draft.reminder_dates)), draft.notice_date, draft.notice_channel),
         status=ReportStatus.UNDER_REVIEW,
@@ -77,23 +176,48 @@ def _new_report(
         flags=term_flags(draft) + name_flags(identity, filing.debtor_name),
         public_ref=f"pub_{secrets.token_hex(8)}",
         documents=tuple(documents),
+        einvoice=einvoice,
+        einvoice_terms_taken=tuple(taken),
     )
 
 
 def file_report(res: Resources, member: Member, filing: Filing) -> Report:
-    """Accept a report if every rule holds; it waits for a moderator (``review.py``) before the debtor is told."""
+    """Accept a report if every rule holds; it waits for a moderator (``review.py``) before the debtor is told.
+
+    A cited invoice that is an e-invoice is read (only then: the reader is
+    heavy) and cross-checked first: an invalid one is ``422
+    facture-electronique-invalide``, one that says otherwise than the filing
+    ``422 facture-incoherente``; the invoice terms the filing left out are
+    taken from it (without an e-invoice that carries them: ``400 missing``).
+    """
     require_approved(member)
     now = res.clock()
     limits = Limits(res.settings.notice_days, res.settings.min_amount_cents)
     cited, declared, problems = cite_documents(res, member, filing.documents)
+    einvoice = read_filed_einvoice(res, invoices_cited(cited, filing.documents))
+    filed = _filed(member, filing)
+    refuse_mismatch(einvoice, filed)
+    taken = taken_terms(einvoice, filed)
+    terms = _terms(filed, taken)
+    assert terms.number is not None  # _terms refuses a filing without one
     # The documents' rules (an invoice, a notice and its proof) are filing rules: listed with the others.
-    draft = replace(filing.draft, document_kinds=tuple(c.document.kind for c in cited))
+    draft = _draft(member, filing, terms, tuple(c.document.kind for c in cited))
     failures = check_filing(draft, today_in_paris(now), limits) + problems
     if failures:
         raise RuleNotMet("Ce signalement ne respecte pas toutes les règles du recouvrement amiable.", failures)
     _refuse_by_registry(res, draft)
     identity = res.store.registry.get_identity(parse_company(draft.debtor_siren))
-    report = _new_report(member, filing, now, identity, [c.document for c in cited])
+    report = _new_report(
+        member,
+        filing,
+        draft,
+        number=terms.number,
+        created_at=now,
+        identity=identity,
+        documents=[c.document for c in cited],
+        einvoice=einvoice,
+        taken=list(taken),
+    )
     _refuse_duplicate(res, report)
     citing = list(declared)
 

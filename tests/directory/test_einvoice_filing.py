@@ -1,0 +1,217 @@
+"""Filing with an e-invoice (Factur-X, UBL, CII) cited: read, cross-checked against the filing, its terms kept."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+
+from tests.directory.conftest import World, subjects_to
+from tests.directory.factories import OTHER_DEBTOR_SIREN, filing_payload
+from tests.directory.proof import upload_document
+from tests.einvoices.samples import cii_xml, facturx_pdf, plain_pdf, terms, ubl_xml
+from tests.einvoices.test_reading import BILLION_LAUGHS, XXE, _with_prolog
+
+PROBLEMS = "https://ardoise.fr/problemes/"
+XML, PDF = "application/xml", "application/pdf"
+MAKERS: dict[str, tuple[Callable[..., bytes], str]] = {
+    "factur-x": (facturx_pdf, PDF),
+    "ubl": (ubl_xml, XML),
+    "cii": (cii_xml, XML),
+}
+INVOICE_FIELDS = ("number", "issue_date", "due_date", "amount_cents")
+
+
+def _cite(world: World, invoice: bytes, content_type: str) -> list[str]:
+    """Upload the invoice, the formal notice and its proof; their ids, the invoice first."""
+    ids = []
+    for kind, content, media in (
+        ("invoice", invoice, content_type),
+        ("formal_notice", b"%PDF-1.4\n% Mise en demeure du 30/01/2026\n%%EOF\n", PDF),
+        ("notice_proof", b"%PDF-1.4\n% Avis de reception LRAR\n%%EOF\n", PDF),
+    ):
+        declared = upload_document(world.api, world.member, kind=kind, content=content, content_type=media)
+        assert declared.status_code == 201, declared.json
+        ids.append(declared.json["document_id"])
+    return ids
+
+
+def _without(body: dict[str, Any], *fields: str) -> dict[str, Any]:
+    return {**body, "invoice": {k: v for k, v in body["invoice"].items() if k not in fields}}
+
+
+def _file(world: World, invoice: bytes, content_type: str, body: dict[str, Any] | None = None, **headers: str) -> Any:
+    body = filing_payload() if body is None else body
+    return world.api.post(
+        "/reports",
+        json={**body, "documents": _cite(world, invoice, content_type)},
+        headers={**world.member, **headers},
+    )
+
+
+@pytest.mark.parametrize("syntax", sorted(MAKERS))
+def test_a_filing_citing_a_coherent_e_invoice_keeps_what_it_read(world: World, syntax: str) -> None:
+    make, media = MAKERS[syntax]
+    filed = _file(world, make(), media)
+    assert filed.status_code == 201, filed.json
+    assert filed.json["einvoice"] == {
+        "syntax": syntax,
+        "number": "F-2025-0412",
+        "issue_date": "2025-12-01",
+        "due_date": "2025-12-31",
+        "amount_due_cents": 1_250_00,
+        "currency": "EUR",
+        "seller_siren": "732829320",
+        "buyer_siren": "552100554",
+    }
+    assert world.api.get(f"/reports/{filed.json['id']}", headers=world.member).json["einvoice"]["syntax"] == syntax
+
+
+@pytest.mark.parametrize("syntax", sorted(MAKERS))
+def test_the_invoice_terms_an_e_invoice_carries_may_be_left_out_and_are_taken_from_it(
+    world: World, syntax: str
+) -> None:
+    make, media = MAKERS[syntax]
+    filed = _file(world, make(), media, _without(filing_payload(), *INVOICE_FIELDS))
+    assert filed.status_code == 201, filed.json
+    report = filed.json
+    assert (report["invoice_number"], report["issue_date"], report["due_date"], report["amount_cents"]) == (
+        "F-2025-0412",
+        "2025-12-01",
+        "2025-12-31",
+        1_250_00,
+    )
+    assert report["outstanding_cents"] == 1_250_00
+
+
+def test_without_an_e_invoice_a_left_out_invoice_term_is_missing_as_before(world: World) -> None:
+    refused = _file(world, plain_pdf(), PDF, _without(filing_payload(), "number", "due_date"))
+    assert refused.status_code == 400 and refused.json["type"] == PROBLEMS + "validation"
+    assert [(e["field"], e["code"]) for e in refused.json["errors"]] == [
+        ("invoice.number", "missing"),
+        ("invoice.due_date", "missing"),
+    ]
+    assert world.resources.store.reports.find_duplicate("732829320", "552100554", "F-2025-0412") is None
+
+
+def test_an_e_invoice_without_due_date_leaves_the_filing_to_give_it(world: World) -> None:
+    data = terms()
+    del data["BT-9"]
+    data["BT-20"] = "Paiement à 30 jours"
+    from facturx.generate_xml import generate_xml
+
+    no_due = bytes(generate_xml(data, flavor="ubl-2.1", check_schematron=False))
+    refused = _file(world, no_due, XML, _without(filing_payload(), "due_date"))
+    assert refused.status_code == 400
+    assert [(e["field"], e["code"]) for e in refused.json["errors"]] == [("invoice.due_date", "missing")]
+    filed = _file(world, no_due, XML, _without(filing_payload(), "number"))
+    assert filed.status_code == 201, filed.json
+    assert (filed.json["due_date"], filed.json["einvoice"]["due_date"]) == ("2025-12-31", None)
+
+
+MISMATCHES = [
+    ({"BT_1": "F-2025-0413"}, "BT-1", "invoice.number", "numéro de facture", ["« F-2025-0413 »", "« F-2025-0412 »"]),
+    ({"BT_2": date(2025, 12, 2)}, "BT-2", "invoice.issue_date", "date d'émission", ["le 02/12/2025", "le 01/12/2025"]),
+    ({"BT_9": date(2026, 1, 15)}, "BT-9", "invoice.due_date", "date d'échéance", ["le 15/01/2026", "le 31/12/2025"]),
+    (
+        {
+            "BT_112": "1300.00",
+            "BT_115": "1300.00",
+            "BT_110": "258.33",
+            "BG_23": [{"BT-116": "1041.67", "BT-117": "258.33", "BT-118": "S", "BT-119": "20.00"}],
+        },
+        "BT-115",
+        "invoice.amount_cents",
+        "montant à payer",
+        ["1\u202f300,00\u00a0€", "1\u202f250,00\u00a0€"],
+    ),
+    (
+        {"seller": {"legal_identifier": "542065479"}},
+        "BT-30",
+        "creditor_siren",
+        "SIREN du vendeur",
+        ["le SIREN 542065479", "732829320"],
+    ),
+    (
+        {"buyer": {"legal_identifier": OTHER_DEBTOR_SIREN}},
+        "BT-47",
+        "debtor.siren",
+        "SIREN de l'acheteur",
+        [f"le SIREN {OTHER_DEBTOR_SIREN}", "552100554"],
+    ),
+]
+
+
+@pytest.mark.parametrize("case", MISMATCHES, ids=[m[1] for m in MISMATCHES])
+def test_an_e_invoice_that_says_otherwise_than_the_filing_is_refused_naming_the_term(world: World, case: Any) -> None:
+    changes, term, field, label, values = case
+    refused = _file(world, facturx_pdf(**changes), PDF)
+    assert refused.status_code == 422 and refused.json["type"] == PROBLEMS + "facture-incoherente"
+    assert refused.headers["Content-Type"] == "application/problem+json"
+    (error,) = refused.json["errors"]
+    assert (error["field"], error["code"]) == (field, "facture_incoherente")
+    assert error["message"].startswith(f"{term} ({label}) : la facture électronique indique {values[0]}")
+    assert values[1] in error["message"]
+    assert world.resources.store.reports.find_duplicate("732829320", "552100554", "F-2025-0412") is None
+
+
+def test_every_mismatching_term_is_named_at_once(world: World) -> None:
+    refused = _file(world, ubl_xml(BT_1="F-9", BT_2=date(2025, 11, 30)), XML)
+    assert refused.status_code == 422
+    assert [e["message"].split(" ", 1)[0] for e in refused.json["errors"]] == ["BT-1", "BT-2"]
+
+
+@pytest.mark.parametrize(
+    ("content", "media", "says"),
+    [
+        (ubl_xml().replace(b"<cbc:IssueDate>2025-12-01</cbc:IssueDate>", b""), XML, "norme EN 16931"),
+        (_with_prolog(BILLION_LAUGHS, ubl_xml(), b"&lol9;"), XML, "DTD"),
+        (_with_prolog(XXE, cii_xml(), b"&secret;"), XML, "DTD"),
+        (b"<?xml version='1.0'?><Invoice>pas une facture</Invoice>", XML, "ni une facture CII"),
+    ],
+    ids=["breaks the xsd", "billion laughs", "external entity", "unknown root"],
+)
+def test_a_cited_invoice_that_is_not_a_valid_en16931_invoice_is_refused(
+    world: World, content: bytes, media: str, says: str
+) -> None:
+    refused = _file(world, content, media)
+    assert refused.status_code == 422 and refused.json["type"] == PROBLEMS + "facture-electronique-invalide"
+    (error,) = refused.json["errors"]
+    assert (error["field"], error["code"]) == ("documents.0", "facture_electronique_invalide")
+    assert says in error["message"] and "root:" not in error["message"] and "lollol" not in error["message"]
+    assert subjects_to(world.mailer, "comptabilite@sge.fr") == []
+
+
+def test_a_report_is_about_one_invoice_so_two_e_invoices_are_refused(world: World) -> None:
+    ids = _cite(world, ubl_xml(), XML)
+    second = upload_document(world.api, world.member, kind="invoice", content=cii_xml(), content_type=XML)
+    refused = world.api.post(
+        "/reports", json={**filing_payload(), "documents": [*ids, second.json["document_id"]]}, headers=world.member
+    )
+    assert refused.status_code == 422 and refused.json["type"] == PROBLEMS + "facture-electronique-invalide"
+    assert [(e["field"], e["code"]) for e in refused.json["errors"]] == [
+        ("documents.3", "plusieurs_factures_electroniques")
+    ]
+
+
+def test_a_filing_taken_from_an_e_invoice_is_replayed_under_its_idempotency_key(world: World) -> None:
+    body = {**_without(filing_payload(), *INVOICE_FIELDS), "documents": _cite(world, facturx_pdf(), PDF)}
+    headers = {**world.member, "Idempotency-Key": "einvoice-filing-1"}
+    first = world.api.post("/reports", json=body, headers=headers)
+    again = world.api.post("/reports", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201, first.json
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert again.json == first.json and again.json["invoice_number"] == "F-2025-0412"
+
+
+def test_the_directory_app_imports_no_e_invoice_reader_until_one_is_cited() -> None:
+    code = (
+        "import sys, functions.directory.app; "
+        "print(sorted(m for m in ('lxml', 'facturx', 'pypdf', 'functions.core.einvoices.reading') if m in sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
