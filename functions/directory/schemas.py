@@ -263,6 +263,27 @@ class EInvoiceOut(Model):
     buyer_siren: str | None = Field(description="BT-47")
 
 
+class EInvoiceTermOut(Model):
+    """Un terme de la facture électronique face au signalement : ce que dit chacun, et s'ils s'accordent."""
+
+    term: Literal["BT-1", "BT-2", "BT-9", "BT-115", "BT-30", "BT-47", "BT-5"]
+    label: str = Field(description="Libellé du terme (« date d'échéance »…).")
+    field: str = Field(description="Le champ du signalement qu'il recoupe (invoice.due_date…).")
+    filing: str | int | None = Field(
+        description="Ce que dit le signalement (date ISO 8601, montant en centimes, SIREN, texte) ; null : omis, "
+        "lu dans la facture électronique."
+    )
+    einvoice: str | int | None = Field(
+        description="Ce que porte la facture électronique ; null : elle ne le porte pas."
+    )
+    agreement: Literal["agreed", "mismatch", "taken_from_einvoice", "not_carried"] = Field(
+        description="agreed : identiques ; mismatch : différents (refusé au dépôt, facture_incoherente) ; "
+        "taken_from_einvoice : omis au dépôt, la valeur est celle de la facture ; not_carried : la facture ne le "
+        "porte pas (l'échéance dite en toutes lettres), la valeur est celle du signalement."
+    )
+    agreed: bool = Field(description="Vrai quand la valeur du signalement est celle de la facture électronique.")
+
+
 class ReportOut(Model):
     """Un signalement, tel que le voient son créancier et les modérateurs."""
 
@@ -302,6 +323,10 @@ class ReportOut(Model):
     )
     einvoice: EInvoiceOut | None = Field(
         description="La facture électronique citée (Factur-X, CII ou UBL), lue et recoupée avec le signalement."
+    )
+    einvoice_check: list[EInvoiceTermOut] = Field(
+        description="Le recoupement de la facture électronique avec le signalement, terme par terme (vide sans "
+        "facture électronique) : ce que la modération vérifie."
     )
 
 

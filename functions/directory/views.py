@@ -6,7 +6,7 @@ from datetime import date
 
 from functions.core.clock import today_in_paris
 from functions.core.domain.documents import FiledDocument
-from functions.core.domain.einvoice import InvoiceStatus
+from functions.core.domain.einvoice import Agreement, InvoiceStatus, TermComparison
 from functions.core.domain.registry import ceased_on_wording
 from functions.core.domain.reports import DecidedDispute, Dispute, Moderation, Report, ReportStatus, Review
 from functions.core.domain.rules import FLAG_MESSAGES
@@ -26,6 +26,7 @@ from functions.directory.schemas import (
     DocumentOut,
     EarlierDisputeOut,
     EInvoiceOut,
+    EInvoiceTermOut,
     EvidenceOut,
     FlagOut,
     InvoiceStatusAnswer,
@@ -130,6 +131,26 @@ def report_out(report: Report) -> ReportOut:
         review=_review(report.review),
         invoice_statuses=[invoice_status_out(status) for status in report.invoice_statuses],
         einvoice=EInvoiceOut.model_validate(einvoice_to_data(report.einvoice)) if report.einvoice else None,
+        einvoice_check=[einvoice_term_out(row) for row in report.einvoice_check()],
+    )
+
+
+def _term_value(value: str | date | int | None) -> str | int | None:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def einvoice_term_out(row: TermComparison) -> EInvoiceTermOut:
+    """One line of the e-invoice's cross-check, as the moderator reads it."""
+    return EInvoiceTermOut.model_validate(
+        {
+            "term": row.term,
+            "label": row.label,
+            "field": row.field,
+            "filing": _term_value(row.filed),
+            "einvoice": _term_value(row.carried),
+            "agreement": row.agreement.value,
+            "agreed": row.agreement in (Agreement.AGREED, Agreement.TAKEN),
+        }
     )
 
 

@@ -2,9 +2,10 @@
 
 Every report is filed with its documents (the invoice, the formal notice and
 its registered letter's receipt, as generated PDFs) and checked by the demo
-moderator before its debtor is told; one still waits for that check and one
-was refused (its creditor told why, its debtor never). Listed (one with the
-debtor's public reply and a partial payment), a dispute in
+moderator before its debtor is told; one still waits for that check (its
+invoice a Factur-X PDF, whose dates and amount the filing left out: the
+moderator sees the e-invoice's cross-check) and one was refused (its creditor
+told why, its debtor never). Listed (one with the debtor's public reply and a partial payment), a dispute in
 moderation from the grace period, a listed report frozen by its e-invoice's
 lifecycle (a CDAR message saying 207 "En litige"), a report rejected by the
 moderator after it was listed, one settled, one paid down to 10 EUR (unlisted), one withdrawn
@@ -21,7 +22,7 @@ the moderator's tokens are kept in ``var/`` so that a newcomer can try the API.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -100,14 +101,18 @@ def _pdf(title: str, *lines: str) -> bytes:
     return doc.to_bytes()
 
 
-def _documents(res: Resources, member: Member, debtor: Company, invoice: _Invoice, draft: Draft) -> tuple[str, ...]:
+def _documents(
+    res: Resources, member: Member, debtor: Company, invoice: _Invoice, draft: Draft, *, einvoice: bool = False
+) -> tuple[str, ...]:
     """The creditor's documents of a demo report: its invoice, the formal notice and the registered letter's receipt."""
     notice = draft.notice_date
     assert notice is not None
     files = {
         DocumentKind.INVOICE: (
             f"facture-{invoice.number}.pdf",
-            _pdf(
+            _facturx_invoice(debtor, invoice, draft)
+            if einvoice
+            else _pdf(
                 f"Facture {invoice.number}",
                 f"{CREDITOR[1]} (SIREN {CREDITOR[0]}) à {debtor.name} (SIREN {debtor.siren}).",
                 f"Émise le {short_date(draft.issue_date)}, payable le {short_date(draft.due_date)}.",
@@ -133,6 +138,70 @@ def _documents(res: Resources, member: Member, debtor: Company, invoice: _Invoic
     )
 
 
+def _euros(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def _facturx_invoice(debtor: Company, invoice: _Invoice, draft: Draft) -> bytes:
+    """The invoice as a Factur-X PDF (EN 16931 profile): its PDF with the CII XML the factur-x library writes."""
+    import facturx  # deferred: the einvoice extra (local runs and tests have it)
+    from facturx.generate_xml import generate_xml
+
+    net = round(invoice.amount_cents * 100 / 120)  # 20 % VAT included in the amount
+    vat = invoice.amount_cents - net
+    xml = generate_xml(
+        {
+            "BT-24": "urn:cen.eu:en16931:2017",
+            "BT-1": invoice.number,
+            "BT-2": draft.issue_date,
+            "BT-3": "380",
+            "BT-5": "EUR",
+            "BT-9": draft.due_date,
+            "BT-72": draft.issue_date,  # delivered the day it was invoiced
+            "BG-4": {
+                "name": CREDITOR[1],
+                "legal_identifier": CREDITOR[0],
+                "legal_identifier_schemeid": "0002",
+                "vat_identifier": f"FR44{CREDITOR[0]}",
+                "country_code": "FR",
+            },
+            "BG-7": {
+                "name": debtor.name,
+                "legal_identifier": debtor.siren,
+                "legal_identifier_schemeid": "0002",
+                "country_code": "FR",
+            },
+            "BT-106": _euros(net),
+            "BT-109": _euros(net),
+            "BT-110": _euros(vat),
+            "BT-112": _euros(invoice.amount_cents),
+            "BT-115": _euros(invoice.amount_cents),
+            "BG-23": [{"BT-116": _euros(net), "BT-117": _euros(vat), "BT-118": "S", "BT-119": "20.00"}],
+            "BG-25": [
+                {
+                    "BT-126": "1",
+                    "BT-129": "1",
+                    "BT-130": "C62",
+                    "BT-131": _euros(net),
+                    "BT-146": _euros(net),
+                    "BT-151": "S",
+                    "BT-152": "20.00",
+                    "BT-153": "Menuiseries posées et réceptionnées",
+                }
+            ],
+        },
+        flavor="factur-x",
+        check_schematron=False,
+    )
+    pdf = _pdf(
+        f"Facture {invoice.number}",
+        f"{CREDITOR[1]} (SIREN {CREDITOR[0]}) à {debtor.name} (SIREN {debtor.siren}).",
+        f"Émise le {short_date(draft.issue_date)}, payable le {short_date(draft.due_date)}.",
+        f"Montant TTC : {format_eur(invoice.amount_cents)}. Facture électronique Factur-X (profil EN 16931).",
+    )
+    return bytes(facturx.generate_from_binary(pdf, bytes(xml), check_xsd=True))
+
+
 def _file(
     res: Resources,
     member: Member,
@@ -141,8 +210,13 @@ def _file(
     *,
     reviewer: Moderator | None,
     by_post: bool = False,
+    einvoice: bool = False,
 ) -> str:
-    """File a report with its documents; ``reviewer`` approves it at once (None: it waits for a moderator)."""
+    """File a report with its documents; ``reviewer`` approves it at once (None: it waits for a moderator).
+
+    With ``einvoice``, the invoice is a Factur-X PDF and the filing leaves out its dates and amount: they are
+    read from it, as a creditor may.
+    """
     today = res.clock().date()
     due = today - timedelta(days=invoice.due_days_ago)
     draft = Draft(
@@ -160,8 +234,11 @@ def _file(
         notice_channel=NoticeChannel.REGISTERED_LETTER,
     )
     description = "Travaux réalisés et réceptionnés sans réserve ; relances et mise en demeure restées sans effet."
-    cited = _documents(res, member, debtor, invoice, draft)
+    cited = _documents(res, member, debtor, invoice, draft, einvoice=einvoice)
     filed = filing.Filing.of_draft(draft, debtor.name, invoice.number, description, cited)
+    if einvoice:
+        typed = replace(filed.invoice, issue_date=None, due_date=None, amount_cents=None)
+        filed = replace(filed, invoice=typed)
     report = filing.file_report(res, member, filed)
     if reviewer is not None:
         review.review_report(res, report.id, approved=True, reason="", actor=f"moderator:{reviewer.id}")
@@ -303,10 +380,11 @@ def seed_reports(res: Resources, companies: list[Company]) -> dict[str, Any]:
         reviewer=checker,
     )
     progress.withdraw_report(_at(res, res.clock() - timedelta(days=2)), member, withdrawn_id)
-    # Filed yesterday: waits in GET /reviews; its debtor has not been told.
+    # Filed yesterday with a Factur-X invoice (its dates and amount read from it): waits in GET /reviews with
+    # the e-invoice's cross-check; its debtor has not been told.
     waiting_id = _file(
         _at(res, res.clock() - timedelta(days=1)), member, companies[12], _Invoice("FA-2026-0064", 2_380_00, 36),
-        reviewer=None,
+        reviewer=None, einvoice=True,
     )  # fmt: skip
     refused_id = _file(
         _at(res, res.clock() - timedelta(days=3)), member, companies[13], _Invoice("FA-2026-0049", 1_120_00, 40),

@@ -65,6 +65,18 @@ def test_the_demo_shows_each_state_and_only_the_listed_reports_are_public(
     assert [r["verified_on"] is None for page in listed for r in page["reports"]].count(True) == 1
     [waiting] = directory.get("/reviews", headers=moderator_headers(directory)).json["items"]
     assert waiting["report"]["id"] == demo["under_review"] and len(waiting["documents"]) == 3
+    # Filed with a Factur-X invoice whose dates and amount the filing left out: the moderator sees where each came from.
+    assert waiting["report"]["einvoice"]["syntax"] == "factur-x"
+    check = {row["term"]: row["agreement"] for row in waiting["report"]["einvoice_check"]}
+    assert check == {
+        "BT-1": "agreed",
+        "BT-2": "taken_from_einvoice",
+        "BT-9": "taken_from_einvoice",
+        "BT-115": "taken_from_einvoice",
+        "BT-30": "agreed",
+        "BT-47": "agreed",
+        "BT-5": "agreed",
+    }
     assert [r["debtor_reply"] for page in listed for r in page["reports"] if r["debtor_reply"]] == [
         "Nous reconnaissons la dette et avons proposé au créancier un échéancier sur quatre mois."
     ]

@@ -13,7 +13,7 @@ import pytest
 from tests.directory.conftest import World, subjects_to
 from tests.directory.factories import OTHER_DEBTOR_SIREN, filing_payload
 from tests.directory.proof import upload_document
-from tests.einvoices.samples import cii_xml, facturx_pdf, plain_pdf, terms, ubl_xml
+from tests.einvoices.samples import MISMATCHED, cii_xml, facturx_pdf, plain_pdf, terms, ubl_xml
 from tests.einvoices.test_reading import BILLION_LAUGHS, XXE, _with_prolog
 
 PROBLEMS = "https://ardoise.fr/problemes/"
@@ -113,49 +113,27 @@ def test_an_e_invoice_without_due_date_leaves_the_filing_to_give_it(world: World
     assert (filed.json["due_date"], filed.json["einvoice"]["due_date"]) == ("2025-12-31", None)
 
 
+# (term, the filing's field, its label, what the e-invoice says, what the filing says)
 MISMATCHES = [
-    ({"BT_1": "F-2025-0413"}, "BT-1", "invoice.number", "numéro de facture", ["« F-2025-0413 »", "« F-2025-0412 »"]),
-    ({"BT_2": date(2025, 12, 2)}, "BT-2", "invoice.issue_date", "date d'émission", ["le 02/12/2025", "le 01/12/2025"]),
-    ({"BT_9": date(2026, 1, 15)}, "BT-9", "invoice.due_date", "date d'échéance", ["le 15/01/2026", "le 31/12/2025"]),
-    (
-        {
-            "BT_112": "1300.00",
-            "BT_115": "1300.00",
-            "BT_110": "258.33",
-            "BG_23": [{"BT-116": "1041.67", "BT-117": "258.33", "BT-118": "S", "BT-119": "20.00"}],
-        },
-        "BT-115",
-        "invoice.amount_cents",
-        "montant à payer",
-        ["1\u202f300,00\u00a0€", "1\u202f250,00\u00a0€"],
-    ),
-    (
-        {"seller": {"legal_identifier": "542065479"}},
-        "BT-30",
-        "creditor_siren",
-        "SIREN du vendeur",
-        ["le SIREN 542065479", "732829320"],
-    ),
-    (
-        {"buyer": {"legal_identifier": OTHER_DEBTOR_SIREN}},
-        "BT-47",
-        "debtor.siren",
-        "SIREN de l'acheteur",
-        [f"le SIREN {OTHER_DEBTOR_SIREN}", "552100554"],
-    ),
+    ("BT-1", "invoice.number", "numéro de facture", "« F-2025-0413 »", "« F-2025-0412 »"),
+    ("BT-2", "invoice.issue_date", "date d'émission", "le 02/12/2025", "le 01/12/2025"),
+    ("BT-9", "invoice.due_date", "date d'échéance", "le 15/01/2026", "le 31/12/2025"),
+    ("BT-115", "invoice.amount_cents", "montant à payer", "1\u202f300,00\u00a0€", "1\u202f250,00\u00a0€"),
+    ("BT-30", "creditor_siren", "SIREN du vendeur", "le SIREN 542065479", "732829320"),
+    ("BT-47", "debtor.siren", "SIREN de l'acheteur", f"le SIREN {OTHER_DEBTOR_SIREN}", "552100554"),
 ]
 
 
-@pytest.mark.parametrize("case", MISMATCHES, ids=[m[1] for m in MISMATCHES])
+@pytest.mark.parametrize("case", MISMATCHES, ids=[m[0] for m in MISMATCHES])
 def test_an_e_invoice_that_says_otherwise_than_the_filing_is_refused_naming_the_term(world: World, case: Any) -> None:
-    changes, term, field, label, values = case
-    refused = _file(world, facturx_pdf(**changes), PDF)
+    term, field, label, carried, typed = case
+    refused = _file(world, facturx_pdf(**MISMATCHED[term]), PDF)
     assert refused.status_code == 422 and refused.json["type"] == PROBLEMS + "facture-incoherente"
     assert refused.headers["Content-Type"] == "application/problem+json"
     (error,) = refused.json["errors"]
     assert (error["field"], error["code"]) == (field, "facture_incoherente")
-    assert error["message"].startswith(f"{term} ({label}) : la facture électronique indique {values[0]}")
-    assert values[1] in error["message"]
+    assert error["message"].startswith(f"{term} ({label}) : la facture électronique indique {carried}")
+    assert typed in error["message"]
     assert world.resources.store.reports.find_duplicate("732829320", "552100554", "F-2025-0412") is None
 
 
@@ -215,3 +193,59 @@ def test_the_directory_app_imports_no_e_invoice_reader_until_one_is_cited() -> N
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def _check(world: World, report_id: str) -> list[dict[str, Any]]:
+    """The e-invoice's cross-check of a report in the moderator's review queue (and in its file)."""
+    queue = world.api.get("/reviews", headers=world.moderator).json["items"]
+    [item] = [i for i in queue if i["report"]["id"] == report_id]
+    own = world.api.get(f"/reports/{report_id}", headers=world.moderator).json["einvoice_check"]
+    assert item["report"]["einvoice_check"] == own
+    return list(own)
+
+
+def test_the_moderator_sees_each_term_of_the_e_invoice_against_the_filing(world: World) -> None:
+    filed = _file(world, facturx_pdf(), PDF, _without(filing_payload(), "due_date", "amount_cents"))
+    assert filed.status_code == 201, filed.json
+    rows = {row["term"]: row for row in _check(world, filed.json["id"])}
+    assert list(rows) == ["BT-1", "BT-2", "BT-9", "BT-115", "BT-30", "BT-47", "BT-5"]
+    assert rows["BT-1"] == {
+        "term": "BT-1",
+        "label": "numéro de facture",
+        "field": "invoice.number",
+        "filing": "F-2025-0412",
+        "einvoice": "F-2025-0412",
+        "agreement": "agreed",
+        "agreed": True,
+    }
+    assert (rows["BT-9"]["filing"], rows["BT-9"]["einvoice"], rows["BT-9"]["agreement"]) == (
+        None,
+        "2025-12-31",
+        "taken_from_einvoice",
+    )
+    assert (rows["BT-115"]["filing"], rows["BT-115"]["einvoice"], rows["BT-115"]["agreed"]) == (None, 1_250_00, True)
+    assert (rows["BT-47"]["filing"], rows["BT-47"]["einvoice"]) == ("552100554", "552100554")
+    assert rows["BT-5"]["einvoice"] == "EUR" and all(row["agreed"] for row in rows.values())
+
+
+def test_a_due_date_the_e_invoice_does_not_carry_is_shown_as_the_filing_s_alone(world: World) -> None:
+    data = terms()
+    del data["BT-9"]
+    data["BT-20"] = "Paiement à 30 jours"
+    from facturx.generate_xml import generate_xml
+
+    filed = _file(world, bytes(generate_xml(data, flavor="factur-x", check_schematron=False)), XML)
+    assert filed.status_code == 201, filed.json
+    [due] = [row for row in _check(world, filed.json["id"]) if row["term"] == "BT-9"]
+    assert (due["filing"], due["einvoice"], due["agreement"], due["agreed"]) == (
+        "2025-12-31",
+        None,
+        "not_carried",
+        False,
+    )
+
+
+def test_a_report_filed_with_a_plain_pdf_invoice_has_no_e_invoice_check(world: World) -> None:
+    filed = _file(world, plain_pdf(), PDF)
+    assert filed.status_code == 201, filed.json
+    assert (filed.json["einvoice"], _check(world, filed.json["id"])) == (None, [])

@@ -18,7 +18,7 @@ from facturx.generate_xml import generate_xml
 from pypdf import PdfReader, PdfWriter
 
 from functions.core.pdf import TextPdf
-from tests.directory.factories import CREDITOR_NAME, CREDITOR_SIREN, DEBTOR_NAME, DEBTOR_SIREN
+from tests.directory.factories import CREDITOR_NAME, CREDITOR_SIREN, DEBTOR_NAME, DEBTOR_SIREN, OTHER_DEBTOR_SIREN
 
 TERMS: dict[str, Any] = {
     "BT-24": "urn:cen.eu:en16931:2017",
@@ -62,6 +62,22 @@ TERMS: dict[str, Any] = {
             "BT-153": "Menuiseries posées en novembre",
         }
     ],
+}
+
+
+# For each business term a filing is checked against, how to make the invoice say otherwise than the filing.
+MISMATCHED: dict[str, dict[str, Any]] = {
+    "BT-1": {"BT_1": "F-2025-0413"},
+    "BT-2": {"BT_2": date(2025, 12, 2)},
+    "BT-9": {"BT_9": date(2026, 1, 15)},
+    "BT-115": {  # 1,300.00 EUR, its VAT and totals consistent
+        "BT_112": "1300.00",
+        "BT_115": "1300.00",
+        "BT_110": "258.33",
+        "BG_23": [{"BT-116": "1041.67", "BT-117": "258.33", "BT-118": "S", "BT-119": "20.00"}],
+    },
+    "BT-30": {"seller": {"legal_identifier": "542065479"}},
+    "BT-47": {"buyer": {"legal_identifier": OTHER_DEBTOR_SIREN}},
 }
 
 

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from functions.core.domain.documents import FiledDocument
-from functions.core.domain.einvoice import EInvoice, InvoiceStatus
+from functions.core.domain.einvoice import EInvoice, Filed, InvoiceStatus, TermComparison, compare
 
 
 class ReportStatus(StrEnum):
@@ -280,6 +280,24 @@ class Report:
         """When a moderator approved the file (the public page says the documents were checked then)."""
         review = self.review
         return review.decided_at if review is not None and review.decision is ReviewDecision.APPROVED else None
+
+    def einvoice_check(self) -> list[TermComparison]:
+        """Each business term of the e-invoice cited at filing set against the report (empty without one).
+
+        A term the filing left out shows as taken from the e-invoice, not as agreed.
+        """
+        if self.einvoice is None:
+            return []
+        taken, invoice = set(self.einvoice_terms_taken), self.invoice
+        filed = Filed(
+            member_siren=self.creditor.siren,
+            debtor_siren=self.debtor.siren,
+            number=None if "BT-1" in taken else invoice.number,
+            issue_date=None if "BT-2" in taken else invoice.issue_date,
+            due_date=None if "BT-9" in taken else invoice.due_date,
+            amount_cents=None if "BT-115" in taken else invoice.amount_cents,
+        )
+        return compare(self.einvoice, filed)
 
     def decided_disputes(self) -> tuple[DecidedDispute, ...]:
         """Every dispute a moderator decided, the oldest first."""
