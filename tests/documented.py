@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Flask, Response, request, request_finished
 
+from functions.core.mounts import is_space_page
 from functions.core.openapi import Operation
 
 # Headers a client acts upon: each must be documented where it is sent.
@@ -42,8 +43,8 @@ class AnswerLog:
     def _record(self, sender: Flask, response: Response, **_extra: Any) -> None:
         if not self.recording or "ardoise" not in sender.extensions or request.url_rule is None:
             return
-        if request.method in {"HEAD", "OPTIONS"}:
-            return
+        if request.method in {"HEAD", "OPTIONS"} or is_space_page(request.url_rule.rule):
+            return  # the web spaces' pages are not the API (docs/spaces.md)
         sent = tuple(name for name in CHECKED_HEADERS if name in response.headers)
         path = Operation(request.url_rule.rule, request.method, "").path
         self.answers[sender].add((request.method.lower(), path, response.status_code, sent))

@@ -58,6 +58,18 @@ SITE_CSP = content_security_policy(
 
 SITE_HEADERS: Mapping[str, str] = {**COMMON, CSP: SITE_CSP}
 
+# The web spaces' pages (``/espace/``, ``/moderation/``, ``/abonne/``): the site's stylesheet, forms posting
+# to themselves, no script at all (every form works without one).
+SPACE_CSP = content_security_policy(
+    default_src="'none'",
+    style_src="'self'",
+    img_src="'self' data:",
+    font_src="'self'",
+    form_action="'self'",
+    frame_ancestors="'none'",
+    base_uri="'none'",
+)
+
 
 def new_nonce() -> str:
     """Return a fresh nonce for one rendered page's own script and style."""

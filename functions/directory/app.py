@@ -11,13 +11,14 @@ from functions.core.http import build_app
 from functions.core.mounts import API_MOUNTS
 from functions.directory.experiences import api as experiences_api
 from functions.directory.routes import api
+from functions.directory.space import space
 
 EVIDENCE_BODY_BYTES = MAX_EVIDENCE_BYTES + 64 * 1024
 
 
 def create_app(**overrides: Any) -> Flask:
     """Build the directory app; tests pass ``settings``, ``store``, ``mailer``, ``clock``."""
-    return build_app(
+    app = build_app(
         __name__,
         title="Ardoise — annuaire",
         description=(
@@ -30,6 +31,9 @@ def create_app(**overrides: Any) -> Flask:
         mount=API_MOUNTS["directory"],
         **overrides,
     )
+    # The creditor's space (/espace/): pages over the same use cases.
+    app.register_blueprint(space)
+    return app
 
 
 app = create_app()

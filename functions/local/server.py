@@ -8,6 +8,7 @@ from typing import Any
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from functions.core.mounts import API_MOUNTS as MOUNTS
+from functions.core.mounts import SPACE_MOUNTS
 from functions.core.resources import Resources
 from functions.local.static import StaticSite
 
@@ -34,7 +35,23 @@ def build_local_app(res: Resources, on_change: Callable[[], None] | None = None)
     }
     if on_change is not None:
         apps = {mount: NotifyOnWrite(app, on_change) for mount, app in apps.items()}
-    return DispatcherMiddleware(StaticSite(res.settings.site_dir), apps)
+    # The spaces are pages of the function that owns their data, which sees their whole path (as behind CloudFront).
+    spaces = {SPACE_MOUNTS["member"]: apps[MOUNTS["directory"]], SPACE_MOUNTS["moderator"]: apps[MOUNTS["directory"]]}
+    return WholePath(DispatcherMiddleware(StaticSite(res.settings.site_dir), apps), spaces)
+
+
+class WholePath:
+    """Send the paths under each of ``mounts`` to its app unchanged (``SCRIPT_NAME`` empty), the rest on."""
+
+    def __init__(self, rest: Any, mounts: dict[str, Any]) -> None:
+        self.rest, self.mounts = rest, mounts
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ.get("PATH_INFO", "")
+        for mount, app in self.mounts.items():
+            if path == mount or path.startswith(mount + "/"):
+                return app(environ, start_response)
+        return self.rest(environ, start_response)
 
 
 def prepare_site(res: Resources, echo: Callable[[str], Any] = print) -> Any:

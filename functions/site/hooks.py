@@ -5,7 +5,9 @@
 - the pages of the charter's earlier versions;
 - ``{{ grace_days }}``-style values and ``<!-- ardoise:... -->`` markers in pages;
 - the search form wherever a page has ``<div data-ardoise="recherche"></div>``;
-- the theme's markup mended for accessibility (``accessibility.py``).
+- the theme's markup mended for accessibility (``accessibility.py``);
+- ``assets/ardoise/espaces.css``, under a stable name: the web spaces' pages (served by the
+  functions, not built here) link it to get the site's look (Material's stylesheets and ours).
 
 ``ardoise build-site`` passes its inputs in ``config.extra["ardoise"]``; a plain
 ``mkdocs build`` computes them from the environment.
@@ -14,6 +16,7 @@
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import sys
 from pathlib import Path
 from typing import Any
@@ -60,6 +63,18 @@ def fingerprinted_assets() -> dict[str, Path]:
     return assets
 
 
+SPACES_STYLESHEET = "assets/ardoise/espaces.css"
+SPACES_RULES = Path(__file__).with_name("spaces.css")
+
+
+def spaces_stylesheet(uris: list[str]) -> str:
+    """The stable stylesheet of the web spaces: ``@import`` of the site's own (fingerprinted) ones, then theirs."""
+    wanted = [u for u in uris if u.startswith("assets/stylesheets/") and u.endswith(".min.css")]
+    wanted += [u for u in uris if u.startswith(f"{ASSETS}/ardoise.") and u.endswith(".css")]
+    imports = "".join(f'@import url("{posixpath.relpath(u, "assets/ardoise")}");\n' for u in sorted(wanted))
+    return imports + SPACES_RULES.read_text()
+
+
 def _inputs(config: MkDocsConfig) -> HandwrittenInputs:
     inputs = config.extra.get("ardoise")
     if inputs is None:
@@ -89,6 +104,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     for uri, source in fingerprinted_assets().items():
         files.append(File.generated(config, uri, abs_src_path=str(source)))
+    files.append(File.generated(config, SPACES_STYLESHEET, content=spaces_stylesheet([f.src_uri for f in files])))
     inputs = _inputs(config)
     catalog = load_charter()
     current = catalog.current(inputs.today)

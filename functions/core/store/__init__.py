@@ -27,6 +27,7 @@ from functions.core.store.registry import Registry
 from functions.core.store.replays import Replays
 from functions.core.store.replies import Replies
 from functions.core.store.reports import Reports
+from functions.core.store.sessions import Sessions
 from functions.core.store.signatures import Signatures
 from functions.core.store.subscribers import Subscribers
 from functions.core.store.summaries import Summaries
@@ -68,6 +69,7 @@ class Store(Ledger):
         self.alerts = Alerts(self)
         self.registry = Registry(self)
         self.public_items = PublicItems(self)
+        self.sessions = Sessions(self)
 
 
 def backend_from_url(url: str, *, dynamodb_client: Any = None) -> ItemBackend:

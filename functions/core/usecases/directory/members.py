@@ -28,7 +28,7 @@ from functions.core.errors import (
     UnknownLink,
 )
 from functions.core.mailer import Message
-from functions.core.mounts import api_url
+from functions.core.mounts import api_url, space_url
 from functions.core.resources import Resources
 from functions.core.store import retry_on_conflict
 from functions.core.tokens import new_token
@@ -108,8 +108,11 @@ def _verification_message(res: Resources, member: Member, verification: str) -> 
 Vous avez demandé à inscrire {member.company_name} (SIREN {member.siren}) comme membre d'Ardoise,
 l'annuaire collaboratif des retards de paiement.
 
-Pour confirmer votre adresse et recevoir votre jeton d'accès à l'API, envoyez ce code
-dans les {VERIFICATION_HOURS} heures :
+Pour confirmer votre adresse, ouvrez ce lien dans les {VERIFICATION_HOURS} heures :
+
+    {space_url(res.settings.base_url, "member", f"/verifier/{verification}")}
+
+Depuis un logiciel, envoyez plutôt ce code à l'API pour recevoir votre jeton d'accès :
 
     {verification}
 

@@ -1,0 +1,206 @@
+"""The web spaces' edge, shared by the three: session cookie, CSRF tokens, pages, errors shown as pages.
+
+A space is a Flask blueprint mounted at its own path (:data:`~functions.core.mounts.SPACE_MOUNTS`)
+in the function that owns its data. :func:`space_blueprint` gives it:
+
+- the session: its cookie (``HttpOnly``, ``SameSite=Lax``, ``Secure`` in production,
+  scoped to the space's path) names a stored session (``usecases/signin.py``), read again
+  with its principal on every request; :func:`signed_in_only` sends the others to sign in;
+- CSRF protection on every ``POST``: each form carries :func:`csrf_token` (an HMAC,
+  under the platform's secret, of a random value kept in a cookie of the browser);
+  a missing or wrong token is refused with a French page (403) before the view runs;
+- pages rendered from Jinja2 templates (autoescaped) in the site's look, with
+  ``no-store`` and a policy that runs no script (:data:`~functions.core.headers.SPACE_CSP`);
+- problems raised by a use case rendered as a French page with their status.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+from flask import Blueprint, Response, g, redirect, render_template, request
+from pydantic import BaseModel, ValidationError
+
+from functions.core.domain.sessions import PrincipalKind
+from functions.core.errors import FieldError, Forbidden, Problem
+from functions.core.headers import CSP, SPACE_CSP
+from functions.core.http import resources
+from functions.core.mounts import SPACE_MOUNTS
+from functions.core.tokens import sign
+from functions.core.usecases.signin import SignedIn, signed_in
+from functions.core.validation import field_errors
+
+TEMPLATES = Path(__file__).with_name("templates")
+CSRF_FIELD = "csrf"
+# The site's look: Material's stylesheets and ours, gathered by the site build under a stable name.
+STYLESHEET = "/assets/ardoise/espaces.css"
+M = TypeVar("M", bound=BaseModel)
+
+
+class CsrfRefused(Forbidden):
+    slug, title = "jeton-csrf-invalide", "Formulaire expiré ou invalide"
+
+
+@dataclass(frozen=True)
+class Space:
+    """One web space: whose it is, its title, where it is mounted."""
+
+    kind: PrincipalKind
+    title: str
+
+    @property
+    def mount(self) -> str:
+        return SPACE_MOUNTS[self.kind.value]
+
+    @property
+    def session_cookie(self) -> str:
+        return f"ardoise_{self.kind.value}"
+
+    @property
+    def browser_cookie(self) -> str:
+        return f"ardoise_{self.kind.value}_csrf"
+
+
+def space_blueprint(space: Space, name: str, import_name: str) -> Blueprint:
+    """A blueprint for ``space``: CSRF checked on every POST, pages secured, problems shown as pages."""
+    blueprint = Blueprint(name, import_name, url_prefix=space.mount, template_folder=str(TEMPLATES))
+
+    @blueprint.before_request
+    def _enter() -> None:
+        g.space = space
+        if request.method == "POST":
+            check_csrf(space)
+
+    @blueprint.context_processor
+    def _context() -> dict[str, Any]:
+        return {"space": space, "csrf_token": lambda: csrf_token(space), "stylesheet": STYLESHEET}
+
+    blueprint.after_request(_finish)
+    blueprint.register_error_handler(Problem, problem_page)
+    return blueprint
+
+
+def _cookie(response: Response, space: Space, name: str, value: str, **options: Any) -> None:
+    production = resources().settings.is_production
+    response.set_cookie(
+        name, value, httponly=True, secure=production, samesite="Lax", path=space.mount + "/", **options
+    )
+
+
+def _browser_value(space: Space) -> str:
+    value = request.cookies.get(space.browser_cookie, "")
+    if len(value) < 32:
+        value = g.get("new_browser_value") or secrets.token_urlsafe(32)
+        g.new_browser_value = value
+    return value
+
+
+def csrf_token(space: Space) -> str:
+    """The token every form of ``space`` carries in its ``csrf`` field for this browser."""
+    return sign(resources().settings.secret_key, f"csrf:{space.kind.value}:{_browser_value(space)}")
+
+
+def check_csrf(space: Space) -> None:
+    """Refuse a POST whose ``csrf`` field is missing or is not this browser's token (403)."""
+    value = request.cookies.get(space.browser_cookie, "")
+    given = request.form.get(CSRF_FIELD, "")
+    expected = sign(resources().settings.secret_key, f"csrf:{space.kind.value}:{value}")
+    if len(value) < 32 or not given or not hmac.compare_digest(given, expected):
+        raise CsrfRefused(
+            "Ce formulaire a expiré ou ne vient pas de cette page : rechargez la page et envoyez-le à nouveau."
+        )
+
+
+def _finish(response: Response) -> Response:
+    """No cache keeps a space's page; the browser keeps the value its forms' tokens are made from."""
+    space: Space = g.space
+    response.headers["Cache-Control"] = "no-store"
+    response.headers.setdefault(CSP, SPACE_CSP)
+    new_value = g.get("new_browser_value")
+    if new_value:
+        _cookie(response, space, space.browser_cookie, new_value)
+    return response
+
+
+def page(template: str, status: int = 200, **context: Any) -> Response:
+    """Render one of the space's pages."""
+    html = render_template(template, **context)
+    return Response(html, status=status, mimetype="text/html")
+
+
+def problem_page(problem: Problem) -> Response:
+    """A problem a use case raised, as a French page with its status (and headers: ``Retry-After``)."""
+    response = page("spaces/problem.html", problem.status, problem=problem, title=problem.title)
+    response.headers.update(problem.headers)
+    return response
+
+
+def see_other(path: str) -> Response:
+    """Send the browser to ``path`` of the current space (303: after a form, the next page is a GET)."""
+    space: Space = g.space
+    return redirect(f"{request.script_root}{space.mount}{path}", code=303)  # type: ignore[return-value]  # a Response
+
+
+def current_session(space: Space) -> SignedIn | None:
+    """The signed-in session of this request, read once (None: not signed in, or no longer)."""
+    if "signed_in" not in g:
+        token = request.cookies.get(space.session_cookie, "")
+        g.signed_in = signed_in(resources(), space.kind, token) if token else None
+    found: SignedIn | None = g.signed_in
+    return found
+
+
+def start_session(response: Response, space: Space, token: str) -> Response:
+    """Give the browser its session cookie (a cookie for the browser's session: the server ends it)."""
+    _cookie(response, space, space.session_cookie, token)
+    return response
+
+
+def end_session(response: Response, space: Space) -> Response:
+    response.delete_cookie(space.session_cookie, path=space.mount + "/")
+    return response
+
+
+def session_token(space: Space) -> str:
+    return request.cookies.get(space.session_cookie, "")
+
+
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+def signed_in_only(view: V) -> V:
+    """Run ``view`` with ``who`` (the :class:`SignedIn`) for a signed-in browser; send any other to sign in."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        space: Space = g.space
+        who = current_session(space)
+        if who is None:
+            response = see_other("/?connexion=requise")
+            return end_session(response, space) if session_token(space) else response
+        return view(*args, who=who, **kwargs)
+
+    return guarded  # type: ignore[return-value]  # same signature less ``who``
+
+
+def form_data(model: type[M], names: tuple[str, ...] | None = None) -> tuple[M | None, dict[str, str]]:
+    """Validate the posted form against the API's own model: the model, or each field's French message."""
+    values = {name: request.form.get(name, "").strip() for name in (names or tuple(model.model_fields))}
+    try:
+        return model.model_validate(values), {}
+    except ValidationError as exc:
+        return None, field_messages(field_errors(exc, ""))
+
+
+def field_messages(errors: list[FieldError]) -> dict[str, str]:
+    """The first message of each offending field, keyed by its name (``invoice.amount_cents`` -> its message)."""
+    messages: dict[str, str] = {}
+    for error in errors:
+        messages.setdefault(error.field, error.message)
+    return messages

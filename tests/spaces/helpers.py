@@ -1,0 +1,56 @@
+"""Driving the web spaces as a browser does, through the Flask test client: forms, their CSRF token, the outbox."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from functions.core.mailer import OutboxMailer
+
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+SIGN_IN_LINK = re.compile(r"https?://\S+/(?:espace|moderation|abonne)/connexion/(ard_lien_[A-Za-z0-9_-]+)")
+VERIFY_LINK = re.compile(r"https?://\S+/espace/verifier/(ard_ver_[A-Za-z0-9_-]+)")
+
+
+def csrf_of(client: FlaskClient, path: str) -> str:
+    """The CSRF token of the form on the page at ``path`` (the page gives the browser its cookie)."""
+    page = client.get(path)
+    found = CSRF.search(page.get_data(as_text=True))
+    assert found, f"no form with a CSRF token at {path}"
+    return found.group(1)
+
+
+def submit(client: FlaskClient, page: str, action: str, **fields: Any) -> TestResponse:
+    """Fill in and send the form of ``page`` to ``action``, as a person would (with the page's CSRF token)."""
+    return client.post(action, data={"csrf": csrf_of(client, page), **fields})
+
+
+def last_mail_to(mailer: OutboxMailer, to: str) -> str:
+    for message in reversed(mailer.messages()):
+        if message["To"] == to:
+            body: str = message.get_body(("plain",)).get_content()
+            return body
+    raise AssertionError(f"no e-mail to {to}")
+
+
+def sign_in_token(mailer: OutboxMailer, to: str) -> str:
+    found = SIGN_IN_LINK.findall(last_mail_to(mailer, to))
+    assert found, f"no sign-in link in the last e-mail to {to}"
+    return str(found[0])
+
+
+def sign_in(client: FlaskClient, mailer: OutboxMailer, *, siren: str, email: str) -> TestResponse:
+    """Ask for a link, follow it from the e-mail, press the button: the browser is signed in."""
+    asked = submit(client, "/espace/", "/espace/connexion", siren=siren, email=email)
+    assert asked.status_code == 200, asked.get_data(as_text=True)
+    token = sign_in_token(mailer, email)
+    return submit(client, f"/espace/connexion/{token}", "/espace/connexion/ouvrir", jeton=token)
+
+
+def text(response: TestResponse) -> str:
+    """The page's text without tags and with spaces collapsed, for sentences split by markup."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).split())

@@ -1,0 +1,71 @@
+"""Every form of every web space refuses a missing or a wrong CSRF token: the forms are found from the routes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from functions.core.mounts import is_space_page
+from functions.core.resources import Resources
+from functions.directory.app import create_app as directory_app
+from tests.spaces.helpers import csrf_of, text
+
+SPACE_APPS = {"directory": directory_app}
+
+
+def space_forms(app: Flask) -> list[str]:
+    """Every POST route of the app's spaces, its path parameters filled in with a placeholder."""
+    forms = []
+    for rule in app.url_map.iter_rules():
+        if is_space_page(rule.rule) and "POST" in (rule.methods or set()):
+            forms.append(re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"x\1", rule.rule))
+    return sorted(forms)
+
+
+@pytest.fixture(params=list(SPACE_APPS))
+def app(request: pytest.FixtureRequest, resources: Resources) -> Flask:
+    made = SPACE_APPS[request.param](
+        settings=resources.settings, store=resources.store, mailer=resources.mailer, clock=resources.clock
+    )
+    made.config["TESTING"] = True
+    return made
+
+
+def test_the_spaces_have_forms_to_check(app: Flask) -> None:
+    assert "/espace/connexion" in space_forms(app) and "/espace/inscription" in space_forms(app)
+
+
+def test_every_form_refuses_a_missing_csrf_token(app: Flask) -> None:
+    client = app.test_client()
+    csrf_of(client, "/espace/")  # the browser has its cookie; the form below leaves the token out
+    for path in space_forms(app):
+        refused = client.post(path, data={"siren": "552100554", "email": "a@exemple.fr"})
+        assert refused.status_code == 403, path
+        assert "Formulaire expiré ou invalide" in text(refused), path
+
+
+def test_every_form_refuses_a_wrong_csrf_token(app: Flask) -> None:
+    client = app.test_client()
+    token = csrf_of(client, "/espace/")
+    other = app.test_client()
+    csrf_of(other, "/espace/")  # another browser: its own cookie, so the first one's token is wrong here
+    for path in space_forms(app):
+        assert other.post(path, data={"csrf": token}).status_code == 403, path
+        assert other.post(path, data={"csrf": token[:-2] + "00"}).status_code == 403, path
+
+
+def test_a_form_without_the_browser_cookie_is_refused(app: Flask) -> None:
+    client = app.test_client()
+    token = csrf_of(client, "/espace/")
+    fresh = app.test_client()  # no cookie at all: a cross-site post carries none under SameSite=Lax
+    assert fresh.post("/espace/connexion", data={"csrf": token}).status_code == 403
+
+
+def test_a_form_with_its_token_goes_through(app: FlaskClient | Flask) -> None:
+    client = app.test_client()  # type: ignore[union-attr]  # a Flask app here
+    token = csrf_of(client, "/espace/")
+    answered = client.post("/espace/connexion", data={"csrf": token, "siren": "552100554", "email": "a@exemple.fr"})
+    assert answered.status_code == 200
