@@ -43,7 +43,7 @@ class AnswerLog:
     def _record(self, sender: Flask, response: Response, **_extra: Any) -> None:
         if not self.recording or "ardoise" not in sender.extensions or request.url_rule is None:
             return
-        if request.method in {"HEAD", "OPTIONS"} or is_space_page(request.url_rule.rule):
+        if request.method in {"HEAD", "OPTIONS"} or is_space_page(request.url_rule.endpoint):
             return  # the web spaces' pages are not the API (docs/spaces.md)
         sent = tuple(name for name in CHECKED_HEADERS if name in response.headers)
         path = Operation(request.url_rule.rule, request.method, "").path

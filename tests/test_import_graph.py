@@ -53,7 +53,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("store", ("functions.core.store",)),
     ("resources", ("functions.core.resources",)),
     ("use cases", ("functions.core.usecases", "functions.core.badge")),
-    ("http edge", ("functions.core.http", "functions.core.idempotency")),
+    ("http edge", ("functions.core.http", "functions.core.idempotency", "functions.core.spaces")),
     ("functions' apps", ("functions.charter", "functions.directory", "functions.reports", "functions.einvoice")),
     ("site", ("functions.site", "functions.publisher")),
     ("local", ("functions.local",)),
@@ -92,6 +92,8 @@ REQUEST_READERS = frozenset(
         "functions.directory.routes",
         "functions.directory.experiences",
         "functions.directory.auth",
+        "functions.core.spaces",  # the web spaces' sessions, CSRF and forms
+        "functions.directory.space",
         "functions.reports.routes",
         "functions.reports.auth",
     }

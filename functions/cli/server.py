@@ -37,6 +37,7 @@ def serve(host: str, port: int, demo: bool, threads: int) -> None:
         summary = seed_demo(res)
         say(f"demo data: {summary}")
         _echo_demo_key(res, host, port)
+        _echo_demo_links(res)
     publisher = prepare_site(res, echo=say)
     try:
         app = build_local_app(res, on_change=publisher.notify)
@@ -81,6 +82,14 @@ def _echo_demo_key(res: Resources, host: str, port: int) -> None:
         key = key_file.read_text().strip()
         usage = api_url(f"http://{host}:{port}", "reports", "/usage")
         say(f"solvency API, demo key: curl -H 'X-API-Key: {key}' {usage}")
+
+
+def _echo_demo_links(res: Resources) -> None:
+    """Print a fresh sign-in link into each web space for its demo principal (15 minutes, single use)."""
+    from functions.local.demo import demo_sign_in_links
+
+    for who, url in demo_sign_in_links(res).items():
+        say(f"web space, demo {who} sign-in link (15 minutes, once): {url}")
 
 
 COMMANDS = [serve]

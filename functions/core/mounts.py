@@ -25,7 +25,10 @@ def space_url(base_url: str, kind: str, path: str = "/") -> str:
     """The public address of ``path`` in the space of a principal ``kind`` (``member``: ``/espace``)."""
     return f"{base_url.rstrip('/')}{SPACE_MOUNTS[kind]}{path}"
 
+# Each space's blueprint is named ``space_<kind>``: its routes are pages, not part of the API nor of OpenAPI.
+SPACE_BLUEPRINT = "space_"
 
-def is_space_page(path: str) -> bool:
-    """Whether an app's route is a page of a web space (not part of its API, nor of its OpenAPI document)."""
-    return any(path == mount or path.startswith(mount + "/") for mount in SPACE_MOUNTS.values())
+
+def is_space_page(endpoint: str) -> bool:
+    """Whether an app's endpoint (``space_member.home``) is a page of a web space."""
+    return endpoint.startswith(SPACE_BLUEPRINT)

@@ -31,7 +31,7 @@ from functions.core.domain.sessions import PrincipalKind
 from functions.core.errors import FieldError, Forbidden, Problem
 from functions.core.headers import CSP, SPACE_CSP
 from functions.core.http import resources
-from functions.core.mounts import SPACE_MOUNTS
+from functions.core.mounts import SPACE_BLUEPRINT, SPACE_MOUNTS
 from functions.core.tokens import sign
 from functions.core.usecases.signin import SignedIn, signed_in
 from functions.core.validation import field_errors
@@ -67,8 +67,9 @@ class Space:
         return f"ardoise_{self.kind.value}_csrf"
 
 
-def space_blueprint(space: Space, name: str, import_name: str) -> Blueprint:
+def space_blueprint(space: Space, import_name: str) -> Blueprint:
     """A blueprint for ``space``: CSRF checked on every POST, pages secured, problems shown as pages."""
+    name = f"{SPACE_BLUEPRINT}{space.kind.value}"
     blueprint = Blueprint(name, import_name, url_prefix=space.mount, template_folder=str(TEMPLATES))
 
     @blueprint.before_request

@@ -32,7 +32,7 @@ from functions.core.validation import Email, Model, Siren
 from functions.directory.schemas import MemberRegistration
 
 SPACE = Space(PrincipalKind.MEMBER, "Espace créancier")
-space = space_blueprint(SPACE, "espace", __name__)
+space = space_blueprint(SPACE, __name__)
 
 STATUS_TEXT = {
     MemberStatus.PENDING: "en attente de validation par un modérateur",

@@ -130,6 +130,19 @@ DEMO_STEPS: list[tuple[str, DemoStep]] = [
 ]
 
 
+def demo_sign_in_links(res: Resources) -> dict[str, str]:
+    """A fresh one-time sign-in link (15 minutes) into each web space, for its demo principal."""
+    from functions.core.domain.sessions import PrincipalKind
+    from functions.core.usecases.signin import issue_link, link_url
+    from functions.local.directory_demo import CREDITOR
+
+    links = {}
+    creditor = next((m for m in res.store.members.list_members(CREDITOR[0]) if m.email == CREDITOR[3]), None)
+    if creditor is not None:
+        links["creditor"] = link_url(res, PrincipalKind.MEMBER, issue_link(res, PrincipalKind.MEMBER, creditor.id))
+    return links
+
+
 def seed_demo(res: Resources) -> dict[str, Any]:
     """Fill an empty store with demo data; do nothing when it was seeded before."""
     if res.store.backend.get(*_MARKER) is not None:

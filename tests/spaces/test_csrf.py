@@ -20,7 +20,7 @@ def space_forms(app: Flask) -> list[str]:
     """Every POST route of the app's spaces, its path parameters filled in with a placeholder."""
     forms = []
     for rule in app.url_map.iter_rules():
-        if is_space_page(rule.rule) and "POST" in (rule.methods or set()):
+        if is_space_page(rule.endpoint) and "POST" in (rule.methods or set()):
             forms.append(re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"x\1", rule.rule))
     return sorted(forms)
 

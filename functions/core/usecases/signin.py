@@ -116,11 +116,16 @@ def request_link(res: Resources, kind: PrincipalKind, email: str, siren: str = "
         raise too_soon(wait, "Trop de liens de connexion demandés pour cette adresse ou cette entreprise ; réessayez")
     principals = find_principals(res, kind, email, siren)
     for principal in principals:
-        token = new_token(LINK_PREFIX)
-        link = sessions.link_issued(kind, principal.id, now)
-        res.store.sessions.issue_link(link, token)
-        res.mailer.send(_link_message(res, principal, token, link.expires_at))
+        token = issue_link(res, kind, principal.id)
+        res.mailer.send(_link_message(res, principal, token, res.clock() + sessions.LINK_LIFETIME))
     return len(principals)
+
+
+def issue_link(res: Resources, kind: PrincipalKind, principal_id: str) -> str:
+    """Store a new one-time link for a principal and return its token (the operator's demo prints its address)."""
+    token = new_token(LINK_PREFIX)
+    res.store.sessions.issue_link(sessions.link_issued(kind, principal_id, res.clock()), token)
+    return token
 
 
 def link_url(res: Resources, kind: PrincipalKind, token: str) -> str:
