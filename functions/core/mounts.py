@@ -25,6 +25,7 @@ def space_url(base_url: str, kind: str, path: str = "/") -> str:
     """The public address of ``path`` in the space of a principal ``kind`` (``member``: ``/espace``)."""
     return f"{base_url.rstrip('/')}{SPACE_MOUNTS[kind]}{path}"
 
+
 # Each space's blueprint is named ``space_<kind>``: its routes are pages, not part of the API nor of OpenAPI.
 SPACE_BLUEPRINT = "space_"
 

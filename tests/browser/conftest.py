@@ -50,6 +50,7 @@ class Site:
     listed: Any
     hostile: Any
     signatory: Any
+    public: Path  # the published folder, for tests serving the site beside an app
 
 
 # One page of each kind the site serves, hand-written and generated ("company": the listed company's page).
@@ -122,7 +123,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
-        yield Site(f"http://127.0.0.1:{server.effective_port}", listed, hostile, signatory)  # type: ignore[union-attr]
+        yield Site(f"http://127.0.0.1:{server.effective_port}", listed, hostile, signatory, root / "public")  # type: ignore[union-attr]
     finally:
         server.close()
         thread.join(timeout=5)

@@ -10,6 +10,8 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from functions.core.mailer import OutboxMailer
+from functions.core.resources import Resources
+from functions.core.usecases.directory.members import create_moderator, decide_member
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 SIGN_IN_LINK = re.compile(r"https?://\S+/(?:espace|moderation|abonne)/connexion/(ard_lien_[A-Za-z0-9_-]+)")
@@ -54,3 +56,11 @@ def sign_in(client: FlaskClient, mailer: OutboxMailer, *, siren: str, email: str
 def text(response: TestResponse) -> str:
     """The page's text without tags and with spaces collapsed, for sentences split by markup."""
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).split())
+
+
+def approve(res: Resources, siren: str) -> None:
+    """A moderator approves the company's member (through the use case the moderation route calls)."""
+    member = res.store.members.list_members(siren)[0]
+    credentials = create_moderator(res, name="Inès Moreau", email="m@ardoise.localhost", actor="operator:test")
+    assert credentials.moderator is not None
+    decide_member(res, member.id, approved=True, note="Kbis vérifié.", actor=f"moderator:{credentials.moderator.id}")

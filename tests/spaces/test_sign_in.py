@@ -58,7 +58,10 @@ def test_an_unknown_address_gets_the_same_answer_and_no_email(browser: FlaskClie
 
 def test_links_are_limited_per_address_with_a_french_page(browser: FlaskClient, clock: FixedClock) -> None:
     for _ in range(5):
-        assert submit(browser, "/espace/", "/espace/connexion", siren=CREDITOR_SIREN, email=MEMBER_EMAIL).status_code == 200
+        assert (
+            submit(browser, "/espace/", "/espace/connexion", siren=CREDITOR_SIREN, email=MEMBER_EMAIL).status_code
+            == 200
+        )
     refused = submit(browser, "/espace/", "/espace/connexion", siren="732829320", email=MEMBER_EMAIL)
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) > 0

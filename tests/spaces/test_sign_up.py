@@ -6,8 +6,7 @@ from flask.testing import FlaskClient
 
 from functions.core.mailer import OutboxMailer
 from functions.core.resources import Resources
-from functions.core.usecases.directory.members import create_moderator, decide_member
-from tests.spaces.helpers import VERIFY_LINK, last_mail_to, submit, text
+from tests.spaces.helpers import VERIFY_LINK, approve, last_mail_to, submit, text
 
 SIREN, EMAIL = "732829320", "direction@garage-du-centre.fr"
 
@@ -29,9 +28,7 @@ def test_a_company_signs_up_confirms_its_address_and_waits_for_approval(
     assert "ard_mbr_" in text(confirmed)  # the API token, shown once, for integrations
     home = directory.get("/espace/")
     assert "en attente de validation" in text(home)
-    member = resources.store.members.list_members(SIREN)[0]
-    moderator = create_moderator(resources, name="Inès Moreau", email="m@ardoise.localhost", actor="operator:test")
-    decide_member(resources, member.id, approved=True, note="Kbis vérifié.", actor=f"moderator:{moderator.moderator.id}")  # type: ignore[union-attr]
+    approve(resources, SIREN)
     assert "validée" in text(directory.get("/espace/"))
 
 

@@ -1,0 +1,136 @@
+"""The creditor's space in Chromium, as a person uses it: sign up, read the e-mail, confirm, sign in by link.
+
+The built site is served beside the directory app (as ``ardoise serve`` does), so the pages
+carry the site's stylesheet; axe-core runs on every page met, at a desktop's and a phone's
+width; screenshots go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+from werkzeug.serving import make_server
+
+from functions.core.clock import FixedClock
+from functions.core.config import Settings
+from functions.core.mailer import OutboxMailer
+from functions.core.resources import Resources
+from functions.core.store import open_store
+from functions.directory.app import create_app
+from functions.local.server import WholePath
+from functions.local.static import StaticSite
+from tests.browser.checks import axe_violations, sideways_overflow
+from tests.browser.conftest import Site, screenshot
+from tests.conftest import START
+from tests.spaces.helpers import SIGN_IN_LINK, VERIFY_LINK, approve
+
+SIREN, EMAIL = "732829320", "direction@garage-du-centre.fr"
+
+
+@dataclass(frozen=True)
+class Platform:
+    url: str
+    res: Resources
+    mailer: OutboxMailer
+
+    def last_mail(self) -> str:
+        body: str = self.mailer.messages()[-1].get_body(("plain",)).get_content()
+        return body
+
+
+@pytest.fixture
+def platform(site: Site, settings: Settings, tmp_path: Path) -> Iterator[Platform]:
+    """The built site at / and the directory app behind /api/directory and /espace/, on a random port."""
+    holder: dict[str, Any] = {}
+    server = make_server("127.0.0.1", 0, lambda env, start: holder["wsgi"](env, start), threaded=True)  # noqa: PLW0108
+    base = f"http://127.0.0.1:{server.server_port}"
+    clock = FixedClock(START)
+    mailer = OutboxMailer(tmp_path / "outbox", "x")
+    res = Resources(
+        settings.replace(base_url=base),
+        store=open_store(f"sqlite:///{tmp_path}/spaces.db", clock),
+        mailer=mailer,
+        clock=clock,
+    )
+    app = create_app(settings=res.settings, store=res.store, mailer=mailer, clock=clock)
+    holder["wsgi"] = WholePath(DispatcherMiddleware(StaticSite(site.public), {"/api/directory": app}), {"/espace": app})
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Platform(base, res, mailer)
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+def _checked(page: Any, name: str) -> None:
+    """The page fits a phone, axe finds nothing grave, and a screenshot is kept.
+
+    axe-core fetches the stylesheets a page ``@import``s from the page's own address, which the
+    page's CSP refuses: what the console says while axe runs is axe's, not the page's.
+    """
+    seen = len(page.errors)
+    assert axe_violations(page, record=f"espace-{name}") == [], name
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert sideways_overflow(page) == [], name
+    assert axe_violations(page) == [], name
+    del page.errors[seen:]
+    screenshot(page, f"espace-{name}-telephone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    screenshot(page, f"espace-{name}")
+
+
+def test_a_creditor_signs_up_confirms_and_signs_in_by_link(platform: Platform, page: Any) -> None:
+    page.goto(platform.url + "/espace/")
+    assert page.locator("link[rel=stylesheet]").count() == 1  # espaces.css, which imports the others
+    # The site's look: Material's header is laid out by the site's stylesheet (its height set, not the default).
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
+    _checked(page, "connexion")
+
+    page.get_by_role("link", name="Inscrire votre entreprise").click()
+    page.get_by_label("SIREN de l'entreprise").fill("732 829 321")  # one digit off: the check digit fails
+    page.get_by_label("Raison sociale").fill("Garage du Centre")
+    page.get_by_label("Votre nom").fill("Paul Garnier")
+    page.get_by_label("Votre adresse e-mail professionnelle").fill(EMAIL)
+    page.get_by_role("button", name="M'inscrire").click()
+    siren_field = page.get_by_label("SIREN de l'entreprise")
+    assert siren_field.get_attribute("aria-invalid") == "true"
+    assert page.get_by_role("alert").is_visible()
+    _checked(page, "inscription-erreurs")
+
+    siren_field.fill("732 829 320")
+    page.get_by_role("button", name="M'inscrire").click()
+    assert page.get_by_role("status").inner_text().startswith("Un e-mail vient d'être envoyé")
+
+    verify = VERIFY_LINK.search(platform.last_mail())
+    assert verify is not None
+    page.goto(verify.group(0))
+    page.get_by_role("button", name="Confirmer mon adresse").click()
+    assert "ard_mbr_" in page.locator(".ardoise-jeton").inner_text()
+    _checked(page, "adresse-confirmee")
+    page.get_by_role("link", name="Aller à mon espace").click()
+    assert "en attente de validation" in page.locator("article").inner_text()
+
+    approve(platform.res, SIREN)
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    assert "Vous êtes déconnecté." in page.get_by_role("status").inner_text()
+    page.get_by_label("SIREN de votre entreprise").fill(SIREN)
+    page.get_by_label("Adresse e-mail de votre inscription").fill(EMAIL)
+    page.get_by_role("button", name="Recevoir le lien").click()
+    link = SIGN_IN_LINK.search(platform.last_mail())
+    assert link is not None
+    page.goto(link.group(0))
+    _checked(page, "ouvrir")
+    page.get_by_role("button", name="Ouvrir mon espace").click()
+    assert page.url == platform.url + "/espace/"  # the link's token has left the address bar
+    assert "validée" in page.locator("article").inner_text()
+    _checked(page, "accueil")
+    # The only error the console saw: the form sent with a wrong SIREN, answered 400 with its errors.
+    assert page.errors == ["Failed to load resource: the server responded with a status of 400 (BAD REQUEST)"]

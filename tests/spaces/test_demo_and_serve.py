@@ -1,0 +1,36 @@
+"""`make run` prints a working sign-in link for the demo creditor; `ardoise serve` mounts the space at /espace/."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+from werkzeug.test import Client
+
+from functions.core.mailer import OutboxMailer
+from functions.core.resources import Resources
+from functions.local.demo import demo_sign_in_links
+from functions.local.directory_demo import CREDITOR
+from functions.local.server import build_local_app
+from tests.directory.conftest import register
+from tests.spaces.helpers import SIGN_IN_LINK, submit, text
+
+
+def test_the_demo_sign_in_link_opens_the_demo_creditors_space(
+    directory: FlaskClient, mailer: OutboxMailer, resources: Resources
+) -> None:
+    siren, name, _, email = CREDITOR
+    register(directory, mailer, siren=siren, name=name, email=email)
+    links = demo_sign_in_links(resources)
+    found = SIGN_IN_LINK.search(links["creditor"])
+    assert found is not None and links["creditor"].startswith(resources.settings.base_url + "/espace/connexion/")
+    token = found.group(1)
+    opened = submit(directory, f"/espace/connexion/{token}", "/espace/connexion/ouvrir", jeton=token)
+    assert opened.status_code == 303
+    assert name in text(directory.get("/espace/"))
+
+
+def test_ardoise_serve_sends_the_creditors_space_to_the_directory_app(resources: Resources) -> None:
+    client = Client(build_local_app(resources))
+    page = client.get("/espace/")
+    assert page.status_code == 200
+    assert "Recevoir un lien de connexion" in page.get_data(as_text=True)
+    assert client.get("/api/directory/health").status_code == 200
