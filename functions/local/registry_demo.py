@@ -8,12 +8,13 @@ sources' freshness, as the site states it.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import date, timedelta
 from typing import Any
 
 from functions.core.clock import isoformat, today_in_paris
 from functions.core.domain.companies import Company
-from functions.core.domain.registry import Judgment, JudgmentEffect, ProceedingKind
+from functions.core.domain.registry import CompanyIdentity, HeadOffice, Judgment, JudgmentEffect, ProceedingKind
 from functions.core.resources import Resources
 from functions.core.store.registry import ImportProgress
 
@@ -32,22 +33,23 @@ def seed_registry(res: Resources, companies: list[Company]) -> dict[str, Any]:
     ceased, in_proceedings, sole_trader = debtors[0], debtors[2], debtors[1]
     units, seats = [], []
     for company in companies:
-        unit = {
-            "siren": company.siren, "name": company.name.upper(), "legal_category": "5710", "active": True,
-            "state_since": "2019-01-01", "diffusible": True, "naf_code": "43.32A", "workforce_band": "03",
-            "created_on": "2011-05-02", "head_office_nic": "00017", "updated": stamp,
-        }  # fmt: skip
+        unit = CompanyIdentity(
+            company.siren, company.name.upper(), "5710", True, date(2019, 1, 1), True, naf_code="43.32A",
+            workforce_band="03", created_on=date(2011, 5, 2), head_office_nic="00017", updated=stamp,
+        )  # fmt: skip
         if company is ceased:
-            unit.update(active=False, state_since=str(today - timedelta(days=20)))
+            unit = replace(unit, active=False, state_since=today - timedelta(days=20))
         if company is sole_trader:
-            unit.update(legal_category="1000", name="CLAIRE DUMONT")
+            unit = replace(unit, legal_category="1000", name="CLAIRE DUMONT")
         units.append(unit)
         number, _, street = company.address.partition(" ")
-        seats.append({
-            "siren": company.siren, "nic": "00017", "street_number": number if number.isdigit() else "",
-            "street_type": "", "street": (street if number.isdigit() else company.address).upper(),
-            "postal_code": company.postal_code, "city": company.city.upper(), "city_code": "", "updated": stamp,
-        })  # fmt: skip
+        seats.append(
+            HeadOffice(
+                company.siren, "00017", street_number=number if number.isdigit() else "",
+                street=(street if number.isdigit() else company.address).upper(), postal_code=company.postal_code,
+                city=company.city.upper(), updated=stamp,
+            )
+        )  # fmt: skip
     registry = res.store.registry
     registry.put_units(units)
     registry.put_seats(seats)

@@ -8,9 +8,12 @@ withdraw the real one; the real company still signs and withdraws.
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask.testing import FlaskClient
 
 from functions.core.clock import FixedClock
+from functions.core.domain.registry import CompanyIdentity
 from functions.core.mailer import OutboxMailer
 from functions.core.resources import Resources
 from functions.core.store import Store
@@ -96,8 +99,8 @@ def test_a_moderator_sees_the_registry_identity_beside_the_typed_name_and_approv
     charter: FlaskClient, mailer: OutboxMailer, store: Store, resources: Resources
 ) -> None:
     store.registry.put_units([
-        {"siren": SIREN, "name": "SOCIETE GENERALE D'EQUIPEMENT", "legal_category": "5710", "active": True,
-         "state_since": "2019-01-01", "diffusible": True, "updated": "2026-01-01T00:00:00"},
+        CompanyIdentity(SIREN, "SOCIETE GENERALE D'EQUIPEMENT", "5710", True, date(2019, 1, 1), True,
+                        updated="2026-01-01T00:00:00"),
     ])  # fmt: skip
     form = signature_form(company_name="SGE")
     charter.post("/signatures", json=form)

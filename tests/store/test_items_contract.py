@@ -8,6 +8,7 @@ from functions.core.store.items import (
     Check,
     ConditionFailed,
     Delete,
+    EncodedData,
     Item,
     ItemBackend,
     LimitReached,
@@ -200,3 +201,20 @@ def test_a_transaction_carries_at_most_one_hundred_writes(backend: ItemBackend) 
     with pytest.raises(StoreError, match="at most 100"):
         backend.transact([Put(Item("A", str(n), {})) for n in range(101)])
     assert backend.query("A").items == []
+
+
+def test_a_bulk_write_rewrites_only_what_changed_and_takes_data_given_as_json_text(backend: ItemBackend) -> None:
+    asked: list[object] = []
+
+    def always(stored: object, new: object) -> bool:
+        asked.append(stored)
+        return True
+
+    first = [Item("R#1", "UNIT", EncodedData('{"name":"Société A","n":1}')), Item("R#2", "UNIT", {"name": "B"})]
+    assert [item.pk for item in backend.put_newer(first, always)] == ["R#1", "R#2"]
+    assert backend.get("R#1", "UNIT").data == {"name": "Société A", "n": 1}  # type: ignore[union-attr]  # just written
+    asked.clear()
+    again = [Item("R#1", "UNIT", {"name": "Société A", "n": 1}), Item("R#2", "UNIT", EncodedData('{"name":"C"}'))]
+    written = backend.put_newer(again, always)
+    assert [(item.pk, item.version) for item in written] == [("R#2", 2)] and asked == [{"name": "B"}]
+    assert backend.get("R#1", "UNIT").version == 1  # type: ignore[union-attr]  # unchanged: not rewritten

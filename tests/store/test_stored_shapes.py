@@ -4,6 +4,7 @@ Each item below is written as an earlier version of Ardoise wrote it (through
 the backend, bypassing the codec), then read through the repositories.
 """
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from functions.core.clock import FixedClock
 from functions.core.domain.charter import LinkPurpose, Standing
 from functions.core.domain.members import MemberStatus
+from functions.core.domain.registry import HeadOffice, JudgmentEffect, ProceedingKind
 from functions.core.domain.reports import ReportStatus
 from functions.core.store import Store
 from functions.core.store.items import Item, Put
@@ -238,3 +240,101 @@ def test_a_signature_written_to_the_second_with_a_z_reads_with_its_history(store
     assert signature is not None and signature.standing is Standing.SUSPENDED and signature.revision == 5
     assert signature.since == datetime(2026, 10, 20, 8, tzinfo=UTC)
     assert [p.charter_version for p in signature.history] == ["2026-03"]
+
+
+# -- the registry, as the first imports wrote it (hand-written dicts, before the codec) ----------------------
+
+UNIT = {
+    "siren": "732829320",
+    "name": "MENUISERIE DURAND",
+    "legal_category": "5499",
+    "active": False,
+    "state_since": "2021-03-03",
+    "diffusible": True,
+    "naf_code": "16.23Z",
+    "workforce_band": "03",
+    "created_on": None,  # dateCreationUniteLegale empty in the file
+    "head_office_nic": "00017",
+    "updated": "2024-03-22T01:02:03",
+}
+SEAT = {
+    "siren": "732829320",
+    "nic": "00017",
+    "street_number": "12 bis",
+    "street_type": "RUE",
+    "street": "DES ACACIAS",
+    "postal_code": "38000",
+    "city": "GRENOBLE",
+    "city_code": "38185",
+    "updated": "2024-03-20T00:00:00",
+}
+JUDGMENT = {
+    "notice_id": "A202400871234",
+    "effect": "ouverture",
+    "kind": "redressement_judiciaire",
+    "nature": "Jugement d'ouverture d'une procédure de redressement judiciaire",
+    "judged_on": None,  # a notice without ``jugement.date``: it counts from its publication
+    "published_on": "2024-03-08",
+    "court": "TRIBUNAL DE COMMERCE DE GRENOBLE",
+    "url": "https://www.bodacc.fr/annonce/detail-annonce/A/20240087/1234",
+    "updated": "2024-03-08",  # the bulk write's stamp, beside the judgment
+}
+
+
+def _store_registry(store: Store, *items: Item) -> None:
+    store.backend.transact([Put(item, None) for item in items])
+
+
+def test_a_legal_unit_and_its_head_office_stored_by_the_first_imports_read_as_the_company_identity(
+    store: Store,
+) -> None:
+    _store_registry(store, Item("REGISTRY#732829320", "UNIT", UNIT), Item("REGISTRY#732829320", "SEAT", SEAT))
+    identity = store.registry.get_identity("732829320")
+    assert identity is not None and identity.name == "MENUISERIE DURAND" and not identity.active
+    assert (identity.ceased_on, identity.created_on, identity.naf_code) == (date(2021, 3, 3), None, "16.23Z")
+    assert str(identity.head_office) == "12 bis RUE DES ACACIAS, 38000 GRENOBLE"
+
+
+def test_a_legal_unit_stored_with_only_its_required_fields_reads_with_empty_optional_ones(store: Store) -> None:
+    required = {k: UNIT[k] for k in ("siren", "name", "legal_category", "active", "state_since", "diffusible")}
+    _store_registry(store, Item("REGISTRY#732829320", "UNIT", required), Item("REGISTRY#732829320", "SEAT", SEAT))
+    identity = store.registry.get_identity("732829320")
+    assert identity is not None and (identity.naf_code, identity.head_office_nic, identity.updated) == ("", "", "")
+    assert identity.head_office is not None  # no seat named by the unit: the establishment's seat is taken
+
+
+def test_a_head_office_that_is_not_the_seat_the_unit_names_is_not_its_address(store: Store) -> None:
+    moved = {**SEAT, "nic": "00025"}
+    _store_registry(store, Item("REGISTRY#732829320", "UNIT", UNIT), Item("REGISTRY#732829320", "SEAT", moved))
+    identity = store.registry.get_identity("732829320")
+    assert identity is not None and identity.head_office is None
+
+
+def test_a_sirene_file_imported_again_writes_nothing_over_what_the_first_imports_stored(store: Store) -> None:
+    _store_registry(store, Item("REGISTRY#732829320", "UNIT", UNIT), Item("REGISTRY#732829320", "SEAT", SEAT))
+    identity = store.registry.get_identity("732829320")
+    assert identity is not None
+    assert store.registry.put_units([replace(identity, head_office=None)]) == 0
+    assert store.registry.put_seats([HeadOffice(**SEAT)]) == 0
+    assert store.registry.put_units([replace(identity, head_office=None, name="MENUISERIE DURAND ET FILS")]) == 1
+
+
+def test_bodacc_judgments_and_cancellations_stored_by_the_first_imports_read_with_the_cancellation(
+    store: Store,
+) -> None:
+    later = {**JUDGMENT, "notice_id": "A202400990001", "published_on": "2024-04-02", "updated": "2024-04-02"}
+    _store_registry(
+        store,
+        Item("REGISTRY#732829320", "BODACC#A202400871234", JUDGMENT),
+        Item("REGISTRY#732829320", "BODACC#A202400990001", later),
+        Item("REGISTRY#732829320", "CANCEL#A202400990001", {"notice_id": "A202400990001"}),
+    )
+    first, cancelled = store.registry.list_judgments("732829320")
+    assert (first.effect, first.kind, first.judged_on) == (
+        JudgmentEffect.OPENING,
+        ProceedingKind.REDRESSEMENT,
+        None,
+    )
+    assert first.published_on == date(2024, 3, 8) and not first.cancelled and cancelled.cancelled
+    assert store.registry.put_judgments([("732829320", first)]) == 0  # the same notice: nothing written
+    assert store.registry.cancel_judgments([("732829320", "A202400990001")]) == 0

@@ -85,6 +85,36 @@ class CompanyIdentity:
         return self.diffusible and not self.sole_trader
 
 
+@dataclass(frozen=True, slots=True)
+class HeadOffice:
+    """A legal unit's head office as SIRENE's establishments file has it (the establishment that is its seat)."""
+
+    siren: str
+    nic: str  # the establishment's number within the SIREN
+    street_number: str = ""  # with its repetition index ("12 bis")
+    street_type: str = ""
+    street: str = ""
+    postal_code: str = ""
+    city: str = ""
+    city_code: str = ""
+    updated: str = ""  # dateDernierTraitementEtablissement: orders the files' versions of the establishment
+
+    @property
+    def address(self) -> Address:
+        return Address(self.street_number, self.street_type, self.street, self.postal_code, self.city, self.city_code)
+
+
+def with_head_office(unit: CompanyIdentity, seat: HeadOffice | None) -> CompanyIdentity:
+    """The identity with its head office's address, when that establishment is the unit's seat.
+
+    An establishment file may be newer than the units file: a head office that
+    moved (another ``nic`` than the unit names) is not taken for the seat.
+    """
+    if seat is None or (unit.head_office_nic and seat.nic != unit.head_office_nic):
+        return unit
+    return replace(unit, head_office=seat.address)
+
+
 # -- public names ------------------------------------------------------------------------------
 
 UNVERIFIED = "identité non vérifiée au répertoire SIRENE"
@@ -171,6 +201,13 @@ class Judgment:
     court: str  # ``tribunal``
     url: str  # ``url_complete``
     cancelled: bool = False  # a later notice (``typeavis`` annulation) withdrew this one
+
+
+@dataclass(frozen=True, slots=True)
+class Cancellation:
+    """A later BODACC notice withdrew the notice ``notice_id`` (it may be imported before the notice itself)."""
+
+    notice_id: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,12 +10,11 @@ The daily update files have the same columns and go through the same reader.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from functions.core.domain.registry import Address, CompanyIdentity
+from functions.core.domain.registry import CompanyIdentity, HeadOffice
 
 WITHHELD = "[ND]"
 
@@ -65,18 +64,21 @@ def _visible(value: str) -> str:
     return "" if value == WITHHELD else value
 
 
-def _day(value: str) -> str | None:
-    """An ISO date kept as text (``2019-01-01``), None when empty or withheld."""
-    value = _visible(value)
-    return value[:10] if len(value) >= 10 else None
+def _day(value: str) -> date | None:
+    """An ISO date (``2019-01-01``), None when empty, withheld or not a date."""
+    value = value.strip()
+    try:
+        return date.fromisoformat(value[:10]) if len(value) >= 10 else None
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
 class Layout:
-    """Where a file's columns are; ``record`` turns one row into the data kept (None: not kept)."""
+    """Where a file's columns are; ``record`` turns one row into the record kept (None: not kept)."""
 
     kind: str  # "units" or "establishments"
-    record: Callable[[Row], dict[str, Any] | None]
+    record: Callable[[Row], CompanyIdentity | HeadOffice | None]
 
 
 def _indexes(header: list[str], columns: tuple[str, ...], required: tuple[str, ...]) -> dict[str, int]:
@@ -117,7 +119,7 @@ def unit_layout(header: list[str]) -> Layout:
         )
     )  # fmt: skip
 
-    def record(row: Row) -> dict[str, Any] | None:
+    def record(row: Row) -> CompanyIdentity | None:
         row = pad(row)
         row.append("")
         siren = row[siren_].strip()
@@ -128,19 +130,19 @@ def unit_layout(header: list[str]) -> Layout:
             first = _visible(row[first_usual]) or _visible(row[first1])
             surname = _visible(row[last_usage]) or _visible(row[last])
             name = f"{first} {surname}".strip()
-        return {
-            "siren": siren,
-            "name": name,
-            "legal_category": row[category].strip(),
-            "active": row[state].strip() != "C",
-            "state_since": _day(row[since]),
-            "diffusible": row[status].strip() == "O",
-            "naf_code": _visible(row[naf]),
-            "workforce_band": _visible(row[band]),
-            "created_on": _day(row[created]),
-            "head_office_nic": _visible(row[nic]),
-            "updated": row[updated].strip(),
-        }
+        return CompanyIdentity(
+            siren,
+            name,
+            row[category].strip(),
+            row[state].strip() != "C",  # etatAdministratifUniteLegale: A (active) or C (ceased)
+            _day(row[since]),
+            row[status].strip() == "O",
+            _visible(row[naf]),
+            _visible(row[band]),
+            _day(row[created]),
+            _visible(row[nic]),
+            updated=row[updated].strip(),
+        )
 
     return Layout("units", record)
 
@@ -148,7 +150,7 @@ def unit_layout(header: list[str]) -> Layout:
 def establishment_layout(header: list[str]) -> Layout:
     get = _getter(_indexes(header, ESTABLISHMENT_COLUMNS, ESTABLISHMENT_REQUIRED))
 
-    def record(row: Row) -> dict[str, Any] | None:
+    def record(row: Row) -> HeadOffice | None:
         if get(row, "etablissementSiege").strip().lower() != "true":
             return None  # only the head office is kept
         siren = get(row, "siren").strip()
@@ -157,17 +159,17 @@ def establishment_layout(header: list[str]) -> Layout:
         number = " ".join(
             part for part in (_visible(get(row, "numeroVoieEtablissement")), _repetition(get, row)) if part
         )
-        return {
-            "siren": siren,
-            "nic": get(row, "nic").strip(),
-            "street_number": number,
-            "street_type": _visible(get(row, "typeVoieEtablissement")),
-            "street": _visible(get(row, "libelleVoieEtablissement")),
-            "postal_code": _visible(get(row, "codePostalEtablissement")),
-            "city": _visible(get(row, "libelleCommuneEtablissement")),
-            "city_code": _visible(get(row, "codeCommuneEtablissement")),
-            "updated": get(row, "dateDernierTraitementEtablissement").strip(),
-        }
+        return HeadOffice(
+            siren,
+            get(row, "nic").strip(),
+            number,
+            _visible(get(row, "typeVoieEtablissement")),
+            _visible(get(row, "libelleVoieEtablissement")),
+            _visible(get(row, "codePostalEtablissement")),
+            _visible(get(row, "libelleCommuneEtablissement")),
+            _visible(get(row, "codeCommuneEtablissement")),
+            get(row, "dateDernierTraitementEtablissement").strip(),
+        )
 
     return Layout("establishments", record)
 
@@ -184,27 +186,3 @@ def layout_of(header: list[str]) -> Layout:
     if "denominationUniteLegale" in header:
         return unit_layout(header)
     raise UnknownLayout("neither a StockUniteLegale nor a StockEtablissement header")
-
-
-def identity_from(unit: Mapping[str, Any], seat: Mapping[str, Any] | None) -> CompanyIdentity:
-    """The domain identity from the stored unit and head office (the latter only if it is the unit's seat)."""
-    head_office = None
-    if seat is not None and (not unit.get("head_office_nic") or seat.get("nic") == unit["head_office_nic"]):
-        head_office = Address(
-            seat["street_number"], seat["street_type"], seat["street"], seat["postal_code"], seat["city"],
-            seat["city_code"],
-        )  # fmt: skip
-    return CompanyIdentity(
-        siren=unit["siren"],
-        name=unit["name"],
-        legal_category=unit["legal_category"],
-        active=unit["active"],
-        state_since=date.fromisoformat(unit["state_since"]) if unit.get("state_since") else None,
-        diffusible=unit["diffusible"],
-        naf_code=unit.get("naf_code", ""),
-        workforce_band=unit.get("workforce_band", ""),
-        created_on=date.fromisoformat(unit["created_on"]) if unit.get("created_on") else None,
-        head_office_nic=unit.get("head_office_nic", ""),
-        head_office=head_office,
-        updated=unit.get("updated", ""),
-    )

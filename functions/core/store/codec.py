@@ -7,7 +7,9 @@ adapter is built on first use and cached, so importing the store costs nothing.
 
 The item's optimistic version is not data: a type's ``version`` or
 ``revision`` field is left out when writing and taken from the item when
-reading.
+reading. Nor is what a repository joins in from other items when it reads
+(``_JOINED``: a company identity's head office is its own item, a judgment's
+cancellation too): left out when writing, its default when read alone.
 
 Older stored shapes still read: a type whose stored form changed has an
 upgrade below (``_UPGRADES``), a validator that turns the stored data into the
@@ -25,9 +27,10 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BeforeValidator, TypeAdapter
 
 from functions.core.domain.members import Member, MemberStatus
+from functions.core.domain.registry import CompanyIdentity, Judgment
 from functions.core.domain.replies import ReplyLink
 from functions.core.domain.reports import Report
-from functions.core.store.items import Item
+from functions.core.store.items import EncodedData, Item
 
 T = TypeVar("T")
 Upgrade = Callable[[dict[str, Any]], dict[str, Any]]
@@ -49,17 +52,41 @@ def _adapter(kind: type[T]) -> TypeAdapter[T]:
     return adapter
 
 
+# The fields of a type that its own item does not hold: a repository joins them in from other items.
+_JOINED: dict[type[Any], frozenset[str]] = {
+    CompanyIdentity: frozenset({"head_office"}),  # the establishment's item (``SEAT``)
+    Judgment: frozenset({"cancelled"}),  # a cancelling notice's item (``CANCEL#``)
+}
+_versions: dict[type[Any], str | None] = {}
+_left_out: dict[type[Any], set[str] | None] = {}
+
+
 def _version_field(kind: type[Any]) -> str | None:
-    names = {f.name for f in fields(kind)}
-    return next((name for name in _ITEM_VERSIONS if name in names), None)
+    if kind not in _versions:
+        names = {f.name for f in fields(kind)}
+        _versions[kind] = next((name for name in _ITEM_VERSIONS if name in names), None)
+    return _versions[kind]
+
+
+def _not_data(kind: type[Any]) -> set[str] | None:
+    """The fields of ``kind`` left out of its item's data (None: none)."""
+    if kind not in _left_out:
+        version = _version_field(kind)
+        _left_out[kind] = set(_JOINED.get(kind, ())) | ({version} if version else set()) or None
+    return _left_out[kind]
 
 
 def to_data(value: Any) -> dict[str, Any]:
-    """Return the JSON-ready data of a domain value (its item version left out)."""
+    """Return the JSON-ready data of a domain value (its item version and joined fields left out)."""
     kind = type(value)
-    version = _version_field(kind)
-    data: dict[str, Any] = _adapter(kind).dump_python(value, mode="json", exclude={version} if version else None)
+    data: dict[str, Any] = _adapter(kind).dump_python(value, mode="json", exclude=_not_data(kind))
     return data
+
+
+def encoded(value: Any) -> EncodedData:
+    """The same data as ``to_data``, encoded to its JSON text in one pass: for bulk writes (imports)."""
+    kind = type(value)
+    return EncodedData(_adapter(kind).dump_json(value, exclude=_not_data(kind)).decode())
 
 
 def from_data(kind: type[T], data: Mapping[str, Any], version: int = 0) -> T:

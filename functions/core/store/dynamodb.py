@@ -34,6 +34,7 @@ from functions.core.store.items import (
     check_transaction,
     decode_cursor,
     encode_cursor,
+    encode_data,
     key_bounds,
     unavailable_when,
 )
@@ -54,7 +55,7 @@ def _item_to_attributes(item: Item) -> dict[str, Any]:
     attributes: dict[str, Any] = {
         "pk": {"S": item.pk},
         "sk": {"S": item.sk},
-        "d": {"S": json.dumps(item.data, ensure_ascii=False, separators=(",", ":"))},
+        "d": {"S": encode_data(item.data)},
         "v": {"N": str(item.version)},
     }
     for name in ("gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"):
@@ -373,6 +374,8 @@ class DynamoDbBackend:
         written: list[Item] = []
         for item in items:
             current = stored.get((item.pk, item.sk))
+            if current is not None and current.data == item.data:
+                continue  # unchanged
             if replaces(current.data if current else None, item.data):
                 written.append(replace(item, version=current.version + 1 if current else 1))
         for start in range(0, len(written), 25):

@@ -122,6 +122,43 @@ Write = Put | Delete | Check
 # Whether new data should replace the stored data (None: nothing stored yet).
 Replaces = Callable[[Mapping[str, Any] | None, Mapping[str, Any]], bool]
 
+# The one JSON text of an item's data on both backends (compact, UTF-8 kept), built once: ``json.dumps``
+# with arguments builds a new encoder at every call, which bulk writes pay for each item.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+class EncodedData(Mapping[str, Any]):
+    """An item's data given as its JSON text (the codec's bulk path, ``codec.encoded``), decoded only if read.
+
+    A bulk import writes most items without reading them: their text goes to
+    the backend as it is, and compares with the stored text as it is.
+    """
+
+    __slots__ = ("_data", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._data: dict[str, Any] | None = None
+
+    def _decoded(self) -> dict[str, Any]:
+        if self._data is None:
+            self._data = json.loads(self.text)
+        return self._data
+
+    def __getitem__(self, key: str) -> Any:
+        return self._decoded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._decoded())
+
+    def __len__(self) -> int:
+        return len(self._decoded())
+
+
+def encode_data(data: Mapping[str, Any]) -> str:
+    """The JSON text an item's data is stored as."""
+    return data.text if isinstance(data, EncodedData) else _encode(data)
+
 
 def write_key(write: Write) -> tuple[str, str]:
     """Return the (pk, sk) a write touches."""
@@ -213,6 +250,9 @@ class ItemBackend(Protocol):
 
     def put_newer(self, items: Sequence[Item], replaces: Replaces) -> list[Item]:
         """Write each item unless ``replaces(stored, new)`` says the stored data stays; return those written.
+
+        An item whose data is the same as the stored one's is never rewritten
+        (nor is ``replaces`` asked).
 
         The bulk path of imports of public data (the registry): many items per
         call, no audit event, each item's version one more than the stored one.

@@ -2,16 +2,20 @@
 
 Items:
 
-- ``REGISTRY#{siren}`` / ``UNIT``: the legal unit (``functions/core/registry/sirene.py``);
-- ``REGISTRY#{siren}`` / ``SEAT``: its head office's address;
-- ``REGISTRY#{siren}`` / ``BODACC#{notice id}``: one BODACC notice of a judgment;
-- ``REGISTRY#{siren}`` / ``CANCEL#{notice id}``: a later notice cancelled that one (it may come first);
+- ``REGISTRY#{siren}`` / ``UNIT``: the legal unit, a ``CompanyIdentity`` without its head office;
+- ``REGISTRY#{siren}`` / ``SEAT``: its head office (``HeadOffice``), joined in when read;
+- ``REGISTRY#{siren}`` / ``BODACC#{notice id}``: one BODACC notice of a judgment (``Judgment``);
+- ``REGISTRY#{siren}`` / ``CANCEL#{notice id}``: a later notice cancelled that one (``Cancellation``; it may
+  come first);
 - ``REGISTRY#IMPORTS`` / ``{source}#{fingerprint}``: how far the import of one file got;
 - ``REGISTRY#SOURCES`` / ``{source}``: the last completed import of each source (the site says how fresh).
 
 Registry items are public data copied in bulk (``ItemBackend.put_newer``): an
 older file never overwrites newer data (the rows' own update stamps decide),
-and a file imported again writes nothing. They carry no audit event each: the
+and a file imported again writes nothing. Each is a domain value written and
+read through the one codec (``store/codec.py``); a judgment's item also keeps
+its publication day as ``updated``, the stamp ``newer_or_corrected`` compares.
+They carry no audit event each: the
 imports are audited, one event per completed file. A write that changes a
 company the directory knows marks it stale (``outbox``), so its pages follow.
 """
@@ -20,13 +24,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
 from typing import Any
 
-from functions.core.domain.registry import CompanyIdentity, Judgment, JudgmentEffect, ProceedingKind
-from functions.core.registry.sirene import identity_from
+from functions.core.domain.registry import Cancellation, CompanyIdentity, HeadOffice, Judgment, with_head_office
 from functions.core.store.base import Repository, stale_mark
-from functions.core.store.codec import from_data, to_data
+from functions.core.store.codec import encoded, from_data, from_item, to_data
 from functions.core.store.items import MAX_TRANSACTION_WRITES, Item, Put
 
 # The files an operator imports: SIRENE's two (legal units, establishments) and BODACC's export.
@@ -64,31 +66,9 @@ class ImportProgress:
     file_date: str = ""  # the latest update stamp read in the file (its freshness)
 
 
-def _judgment_data(judgment: Judgment) -> dict[str, Any]:
-    return {
-        "notice_id": judgment.notice_id,
-        "effect": judgment.effect.value,
-        "kind": judgment.kind.value if judgment.kind else None,
-        "nature": judgment.nature,
-        "judged_on": judgment.judged_on.isoformat() if judgment.judged_on else None,
-        "published_on": judgment.published_on.isoformat(),
-        "court": judgment.court,
-        "url": judgment.url,
-        "updated": judgment.published_on.isoformat(),
-    }
-
-
-def _judgment(data: Mapping[str, Any]) -> Judgment:
-    return Judgment(
-        notice_id=data["notice_id"],
-        effect=JudgmentEffect(data["effect"]),
-        kind=ProceedingKind(data["kind"]) if data.get("kind") else None,
-        nature=data["nature"],
-        judged_on=date.fromisoformat(data["judged_on"]) if data.get("judged_on") else None,
-        published_on=date.fromisoformat(data["published_on"]),
-        court=data["court"],
-        url=data["url"],
-    )
+def _judgment_item(siren: str, judgment: Judgment) -> Item:
+    data = {**to_data(judgment), "updated": judgment.published_on.isoformat()}
+    return Item(_partition(siren), f"BODACC#{judgment.notice_id}", data)
 
 
 class Registry(Repository):
@@ -103,34 +83,40 @@ class Registry(Repository):
         """The identities known among ``sirens``, in one batch read."""
         unique = list(dict.fromkeys(sirens))
         items = self.backend.get_many([(_partition(s), sk) for s in unique for sk in ("UNIT", "SEAT")])
-        units = {item.data["siren"]: item.data for item in items if item.sk == "UNIT"}
-        seats = {item.data["siren"]: item.data for item in items if item.sk == "SEAT"}
-        return {siren: identity_from(unit, seats.get(siren)) for siren, unit in units.items()}
+        units = [from_item(CompanyIdentity, item) for item in items if item.sk == "UNIT"]
+        seats = {seat.siren: seat for seat in (from_item(HeadOffice, item) for item in items if item.sk == "SEAT")}
+        return {unit.siren: with_head_office(unit, seats.get(unit.siren)) for unit in units}
 
-    def put_units(self, records: Sequence[Mapping[str, Any]]) -> int:
-        """Write legal units (newer data only); return how many changed."""
-        return self._put_newer([Item(_partition(r["siren"]), "UNIT", r) for r in records])
+    def put_units(self, units: Sequence[CompanyIdentity]) -> int:
+        """Write legal units, their head office left out (newer data only); return how many changed."""
+        return self._put_newer([Item(_partition(unit.siren), "UNIT", encoded(unit)) for unit in units])
 
-    def put_seats(self, records: Sequence[Mapping[str, Any]]) -> int:
-        """Write head offices' addresses (newer data only); return how many changed."""
-        return self._put_newer([Item(_partition(r["siren"]), "SEAT", r) for r in records])
+    def put_seats(self, seats: Sequence[HeadOffice]) -> int:
+        """Write head offices (newer data only); return how many changed."""
+        return self._put_newer([Item(_partition(seat.siren), "SEAT", encoded(seat)) for seat in seats])
 
     # -- judgments ---------------------------------------------------------------------------
     def put_judgments(self, judgments: Sequence[tuple[str, Judgment]]) -> int:
         """Write BODACC judgments, each under its SIREN; return how many changed."""
-        items = [Item(_partition(siren), f"BODACC#{j.notice_id}", _judgment_data(j)) for siren, j in judgments]
+        items = [_judgment_item(siren, judgment) for siren, judgment in judgments]
         return self._put_newer(list({(item.pk, item.sk): item for item in items}.values()), watched=True)
 
     def cancel_judgments(self, cancelled: Sequence[tuple[str, str]]) -> int:
         """Record that notices (SIREN, notice id) were cancelled by a later one, known yet or not."""
-        items = [Item(_partition(siren), f"CANCEL#{notice}", {"notice_id": notice}) for siren, notice in cancelled]
+        items = [
+            Item(_partition(siren), f"CANCEL#{notice}", to_data(Cancellation(notice))) for siren, notice in cancelled
+        ]
         return self._put_newer(list({(item.pk, item.sk): item for item in items}.values()), watched=True)
 
     def list_judgments(self, siren: str) -> list[Judgment]:
         """Every BODACC judgment recorded for a company; those a later notice cancelled are flagged."""
         items = self.backend.query(_partition(siren), sk_prefix="BODACC#").items
-        cancels = {item.data["notice_id"] for item in self.backend.query(_partition(siren), sk_prefix="CANCEL#").items}
-        return [replace(_judgment(item.data), cancelled=item.data["notice_id"] in cancels) for item in items]
+        cancels = {
+            from_item(Cancellation, item).notice_id
+            for item in self.backend.query(_partition(siren), sk_prefix="CANCEL#").items
+        }
+        judgments = [from_item(Judgment, item) for item in items]
+        return [replace(judgment, cancelled=judgment.notice_id in cancels) for judgment in judgments]
 
     def judgments_of(self, sirens: Sequence[str]) -> dict[str, list[Judgment]]:
         return {siren: self.list_judgments(siren) for siren in dict.fromkeys(sirens)}

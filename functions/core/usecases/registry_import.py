@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
 from functions.core.clock import isoformat
-from functions.core.domain.registry import Judgment
+from functions.core.domain.registry import CompanyIdentity, HeadOffice, Judgment
 from functions.core.progress import SILENT, Progress
 from functions.core.registry import bodacc, sirene
 from functions.core.registry.files import CHUNK, file_fingerprint, open_records, read_header, sniff_delimiter
@@ -229,10 +229,10 @@ def _import_csv(job: _Job, source: str, delimiter: str) -> ImportResult:
     return _result(writer.state, writer.written, state.offset)
 
 
-def _stamp(record: Any) -> str:
+def _stamp(record: bodacc.Notice | CompanyIdentity | HeadOffice) -> str:
     if isinstance(record, bodacc.Notice):
         return record.judgment.published_on.isoformat() if record.judgment else ""
-    return str(record.get("updated", ""))[:10]
+    return record.updated[:10]  # a legal unit's or head office's update stamp
 
 
 def _csv_reader(source: str, header: list[str]) -> Callable[[list[str]], Any]:
