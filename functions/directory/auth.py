@@ -12,6 +12,7 @@ from functions.core.usecases.directory.members import (
     MODERATOR_TOKEN_PREFIX,
     authenticate_member,
     authenticate_moderator,
+    known_member,
 )
 
 
@@ -49,7 +50,7 @@ def current_moderator() -> Moderator:
     """Return the moderator calling: 401 for a bad token, 403 for a valid member token (known, not allowed)."""
     token = bearer_token()
     if token and not _is_moderator_token(token):
-        if resources().store.members.authenticate(token) is None:
+        if known_member(resources(), token) is None:
             raise Unauthorized("Jeton de modérateur absent, invalide ou révoqué.")
         raise ModeratorsOnly("Cette opération est réservée aux modérateurs.")
     return authenticate_moderator(resources(), token)

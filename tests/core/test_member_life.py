@@ -38,13 +38,14 @@ def test_only_a_pending_member_is_decided_and_a_refusal_closes_the_api() -> None
     assert members.is_approved(approved)
     assert (approved.decided_by, approved.decision_note) == ("moderator:m", "Kbis vu.")
     assert refused.status is MemberStatus.REFUSED and not members.opens_api(refused)
+    assert (approved.token_digest, refused.token_digest) == ("digest", "")  # a refused member's token is forgotten
     with pytest.raises(Conflict, match="n'attend pas de validation"):
         members.decided(registered(), approved=True, note="", now=NOW, by="moderator:m")
 
 
 def test_revoking_twice_changes_nothing_the_second_time() -> None:
     revoked = members.revoked(members.verified(registered(), NOW, "digest"), NOW)
-    assert revoked.status is MemberStatus.REVOKED and revoked.revoked_at == NOW
+    assert revoked.status is MemberStatus.REVOKED and revoked.revoked_at == NOW and revoked.token_digest == ""
     assert members.revoked(revoked, NOW + timedelta(days=1)) is revoked
 
 
@@ -54,3 +55,9 @@ def test_the_members_awaiting_a_decision_come_longest_waiting_first() -> None:
     unverified = registered("mbr_new")
     active = replace(early, id="mbr_active", status=MemberStatus.ACTIVE)
     assert [m.id for m in members.awaiting_decision([late, unverified, active, early])] == ["mbr_early", "mbr_late"]
+
+
+def test_a_verification_code_expires_at_its_time() -> None:
+    assert not members.verification_expired(NOW, NOW - timedelta(seconds=1))
+    assert members.verification_expired(NOW, NOW) and members.verification_expired(NOW, NOW + timedelta(hours=1))
+    assert not members.verification_expired(None, NOW)

@@ -22,7 +22,7 @@ from functions.core.store.codec import to_data
 from functions.core.store.items import Delete, Put
 from functions.core.usecases.directory.aggregates import rebuild_aggregates
 from functions.core.usecases.directory.listing import rebuild_listing
-from functions.core.usecases.directory.members import register_member, verify_member
+from functions.core.usecases.directory.members import known_member, register_member, revoke_member, verify_member
 from functions.core.usecases.directory.retention import export_company, purge
 from functions.directory.app import create_app
 from tests.directory.conftest import VERIFICATION, World, register
@@ -108,21 +108,19 @@ def test_the_cli_revokes_a_member_and_its_token_stops_working(
     )
     code = VERIFICATION.findall(cli_services.mailer.messages()[-1].get_content())[0]  # type: ignore[attr-defined]
     credentials = verify_member(cli_services, code)
-    assert cli_services.store.members.authenticate(credentials.token) is not None
+    assert known_member(cli_services, credentials.token) is not None
     listed = CliRunner().invoke(main, ["members", "list", "--siren", CREDITOR_SIREN, "--json"])
     assert listed.exit_code == 0 and json.loads(listed.stdout)[0]["status"] == "pending"
     assert credentials.token not in listed.output
     result = CliRunner().invoke(main, ["members", "revoke", credentials.member.id])
     assert result.exit_code == 0 and "revoked" in result.stderr
-    assert cli_services.store.members.authenticate(credentials.token) is None
+    assert known_member(cli_services, credentials.token) is None
     assert CliRunner().invoke(main, ["members", "revoke", "mbr_unknown"]).exit_code == 2
 
 
 def test_a_revoked_member_gets_a_401(world: World) -> None:
     member_id = world.resources.store.members.list_members(CREDITOR_SIREN)[0].id
-    world.resources.store.members.revoke(
-        world.resources.store.members.get_member(member_id), world.clock(), "operator:test"
-    )
+    revoke_member(world.resources, member_id, "operator:test")
     assert file_report(world.api, world.member, filing_payload()).status_code == 401
 
 

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from functions.cli import main
 from functions.cli.common import make_resources
+from functions.core.usecases.directory.members import authenticate_moderator
 from functions.directory.app import create_app
 from tests.directory.conftest import World, register, reply_token, subjects_to
 from tests.directory.factories import DEBTOR_SIREN, filing_payload
@@ -32,9 +33,7 @@ def review(world: World, report_id: str, decision: str, reason: str = "", **head
 
 def moderator_id(world: World) -> str:
     """The id of the moderator deciding in these tests (``world.moderator``)."""
-    moderator = world.resources.store.moderators.authenticate(world.moderator["Authorization"].split()[1])
-    assert moderator is not None
-    return moderator.id
+    return authenticate_moderator(world.resources, world.moderator["Authorization"].split()[1]).id
 
 
 def test_a_filed_report_waits_unseen_for_a_moderator_and_the_tick_never_tells_the_debtor(world: World) -> None:

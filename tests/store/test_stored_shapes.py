@@ -74,7 +74,7 @@ def test_a_moderator_stored_with_isoformat_moments_is_authenticated(store: Store
             Put(Item(f"MODTOKEN#{digest}", "TOKEN", {"moderator_id": "mod_1"}), None),
         ]
     )
-    moderator = store.moderators.authenticate("ard_mod_secret")
+    moderator = store.moderators.find_by_token("ard_mod_secret")
     assert moderator is not None and moderator.version == 2
     assert moderator.created_at == datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 

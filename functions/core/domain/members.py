@@ -4,6 +4,10 @@
     issued; a moderator checks the company's identity) -> active (approved: may file
     reports) | refused;  revoked at any time.
 
+A member holds the digest of its API token while that token opens the API
+(pending, active): refusing or revoking a member forgets it, so the store keeps
+a token's pointer exactly while the member has a digest.
+
 Anyone can type any SIREN: a verified e-mail proves an address, not that its
 owner speaks for the company, hence the moderator between ``pending`` and
 ``active``. The store persists what these functions return (``store/members.py``).
@@ -71,6 +75,11 @@ def registered(
     )
 
 
+def verification_expired(expires_at: datetime | None, now: datetime) -> bool:
+    """Whether the e-mailed verification code is past its time (then the member registers again)."""
+    return expires_at is not None and expires_at <= now
+
+
 def can_verify(member: Member) -> bool:
     """Whether the member's e-mail may still be confirmed (once only)."""
     return member.status is MemberStatus.UNVERIFIED
@@ -100,15 +109,18 @@ def awaiting_decision(members: Iterable[Member]) -> list[Member]:
 
 
 def decided(member: Member, *, approved: bool, note: str, now: datetime, by: str) -> Member:
-    """A moderator approved the pending member (it may file reports) or refused it (its token stops working)."""
+    """A moderator approved the pending member (it may file reports) or refused it (its token is forgotten)."""
     if member.status is not MemberStatus.PENDING:
         raise Conflict(f"Ce membre n'attend pas de validation (statut : {member.status.value}).")
-    status = MemberStatus.ACTIVE if approved else MemberStatus.REFUSED
-    return replace(member, status=status, decided_at=now, decided_by=by, decision_note=note)
+    if approved:
+        return replace(member, status=MemberStatus.ACTIVE, decided_at=now, decided_by=by, decision_note=note)
+    return replace(
+        member, status=MemberStatus.REFUSED, decided_at=now, decided_by=by, decision_note=note, token_digest=""
+    )
 
 
 def revoked(member: Member, now: datetime) -> Member:
-    """The member loses its access at once (its reports stay); revoking it again changes nothing."""
+    """The member loses its access at once, its token forgotten (its reports stay); revoking again changes nothing."""
     if member.status is MemberStatus.REVOKED:
         return member
-    return replace(member, status=MemberStatus.REVOKED, revoked_at=now)
+    return replace(member, status=MemberStatus.REVOKED, revoked_at=now, token_digest="")

@@ -1,7 +1,8 @@
 """A moderator's life: appointed with a token, active until revoked (pure functions returning the next value).
 
 Moderators decide disputes, members' approvals and charter claims; the store
-persists what these functions return (``store/moderators.py``).
+persists what these functions return (``store/moderators.py``), and keeps a
+token's pointer exactly while the moderator holds its digest.
 """
 
 from __future__ import annotations
@@ -39,5 +40,10 @@ def with_token(moderator: Moderator, token_digest: str) -> Moderator:
 
 
 def revoked(moderator: Moderator) -> Moderator:
-    """The moderator's token stops working; revoking it again changes nothing."""
-    return replace(moderator, active=False)
+    """The moderator's token stops working (its digest forgotten); revoking it again changes nothing."""
+    return replace(moderator, active=False, token_digest="")
+
+
+def may_moderate(moderator: Moderator) -> bool:
+    """Whether the moderator's token opens the moderation routes."""
+    return moderator.active

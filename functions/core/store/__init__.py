@@ -61,7 +61,7 @@ class Store(Ledger):
         self.documents = Documents(self)
         self.members = Members(self)
         self.moderators = Moderators(self)
-        self.expiring = Expiring(self, forget_unverified=self.members.forget_unverified)
+        self.expiring = Expiring(self, forget_member=self.members.forget_expired)
         self.subscribers = Subscribers(self)
         self.summaries = Summaries(self)
         self.experiences = Experiences(self)

@@ -34,10 +34,10 @@ def expiry_keys(expires_at: int, pk: str, sk: str) -> dict[str, Any]:
 class Expiring(Repository):
     """Delete the directory's expired records."""
 
-    def __init__(self, store: Ledger, forget_unverified: Callable[[Item], bool]) -> None:
+    def __init__(self, store: Ledger, forget_member: Callable[[Item], bool]) -> None:
         super().__init__(store)
-        # An unverified member is forgotten by its own repository (``Members``), with its audit event.
-        self.forget_unverified = forget_unverified
+        # An unverified member's profile is deleted by its own repository (``Members``), with its audit event.
+        self.forget_member = forget_member
 
     def purge_expired(self, now: datetime, limit: int = 200) -> int:
         """Delete up to ``limit`` records whose expiry is past; return how many went."""
@@ -52,7 +52,7 @@ class Expiring(Repository):
 
     def _purge(self, item: Item) -> bool:
         if item.pk.startswith("MEMBER#"):
-            return self.forget_unverified(item)
+            return self.forget_member(item)
         writes: list[Write] = [Delete(item.pk, item.sk, item.version)]
         if item.pk.startswith("REPLYLINK#"):
             twin = (f"DEBTOR#{item.data['debtor_siren']}", f"LINK#{item.data['report_id']}#{item.data['digest']}")

@@ -1,8 +1,9 @@
 """Members (creditor businesses) as stored: profiles, e-mail verifications, cooldowns, hashed API tokens.
 
-A member's life is decided in ``domain/members.py``; this module persists each
-transition with its audit event, and keeps the token pointer to the members
-whose token opens the API.
+A member's life is decided in ``domain/members.py`` and by the use cases
+(``usecases/directory/members.py``); this module only reads and writes: each
+transition it is given with its audit event, and the token pointer of a
+member that holds a token digest.
 
 - ``MEMBER#{id}`` / ``PROFILE``: the member; ``gsi2`` ``MEMBERS`` / ``{siren}#{id}``
   lists them (by company).
@@ -19,10 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from functions.core.domain import members
 from functions.core.domain.members import Member
 from functions.core.store.base import AuditEvent, Repository
 from functions.core.store.codec import from_item, to_data
@@ -53,8 +53,18 @@ def request_keys(siren: str, email: str) -> list[str]:
     return [f"MEMBERREQ#siren#{siren}", f"MEMBERREQ#email#{hash_token(email.strip().lower())}"]
 
 
+@dataclass(frozen=True)
+class Verification:
+    """A pending e-mail verification: the member it confirms and until when."""
+
+    member_id: str
+    expires_at: datetime | None
+    key: tuple[str, str]
+    version: int
+
+
 class Members(Repository):
-    """Register, verify, authenticate and revoke members."""
+    """Read members, and write their registration and each transition, audited."""
 
     def get_member(self, member_id: str) -> Member | None:
         item = self.backend.get(f"MEMBER#{member_id}", "PROFILE")
@@ -71,12 +81,13 @@ class Members(Repository):
             cursor = page.cursor
 
     def last_requests(self, siren: str, email: str) -> list[LastRequest]:
-        """Return when a registration was last requested for this company and for this address."""
+        """Return when a registration was last requested for this company and for this address (kept until due)."""
         found = []
         for pk in request_keys(siren, email):
             item = self.backend.get(pk, "LAST")
-            fresh = item is not None and (item.expires_at is None or item.expires_at > self.now().timestamp())
-            at = datetime.fromisoformat(item.data["at"]) if item is not None and fresh else None
+            # DynamoDB deletes an expired item within a day or two: until then it is not read.
+            kept = item is not None and (item.expires_at is None or item.expires_at > self.now().timestamp())
+            at = datetime.fromisoformat(item.data["at"]) if item is not None and kept else None
             found.append(LastRequest(pk, at, item.version if item is not None else None))
         return found
 
@@ -88,19 +99,20 @@ class Members(Repository):
         actor: str,
         *,
         requests: Sequence[LastRequest] = (),
-        cooldown: timedelta = timedelta(0),
+        requests_until: datetime | None = None,
     ) -> Member:
         """Store an unverified member, the digest of its verification token and its cooldown markers.
 
-        The markers are written on the versions ``requests`` read: of two
-        registrations at once for one company or address, one fails
-        (ConditionFailed) instead of both sending an e-mail.
+        The verification, and the profile while unverified, are forgotten at
+        ``expires_at``; the markers, kept until ``requests_until``, are written
+        on the versions ``requests`` read: of two registrations at once for one
+        company or address, one fails (ConditionFailed) instead of both sending an e-mail.
         """
         expires = int(expires_at.timestamp())
         verify_pk = f"MEMBERVERIFY#{hash_token(verification)}"
         verify = Item(verify_pk, "TOKEN", {"member_id": member.id}, **expiry_keys(expires, verify_pk, "TOKEN"))
         writes: list[Write] = [Put(_item(member, 1, expires), None), Put(verify, None)]
-        until = int((member.created_at + cooldown).timestamp())
+        until = int((requests_until or member.created_at).timestamp())
         for last in requests:
             data = {"at": member.created_at.isoformat()}
             marker = Item(last.pk, "LAST", data, (last.version or 0) + 1, **expiry_keys(until, last.pk, "LAST"))
@@ -109,62 +121,47 @@ class Members(Repository):
         self.store.commit(writes, [event])
         return replace(member, version=1)
 
-    def forget_unverified(self, item: Item) -> bool:
-        """Delete a profile whose e-mail was never verified (its verification expired); False if verified since."""
+    def forget_expired(self, item: Item) -> bool:
+        """Delete a profile whose verification window is over (the expiry queue's), with its audit event.
+
+        A profile is in the queue only while unverified (verifying rewrites it
+        out of it), and is deleted at the version read: ConditionFailed if it changed since.
+        """
         member = from_item(Member, item)
-        if not members.can_verify(member):
-            return False
         event = self._event(member, "member.expired", "system:retention", before=member.audit())
         self.store.commit([Delete(item.pk, item.sk, item.version)], [event])
         return True
 
-    def verify(self, verification: str, api_token: str, now: datetime) -> Member | None:
-        """Confirm the e-mail of the member a verification token names and attach its API token; None if unusable."""
-        verify = self.backend.get(f"MEMBERVERIFY#{hash_token(verification)}", "TOKEN")
-        if verify is None or (verify.expires_at is not None and verify.expires_at <= now.timestamp()):
+    def get_verification(self, verification: str) -> Verification | None:
+        """The pending verification an e-mailed code names, None if unknown (or already used)."""
+        item = self.backend.get(f"MEMBERVERIFY#{hash_token(verification)}", "TOKEN")
+        if item is None:
             return None
-        member = self.get_member(verify.data["member_id"])
-        if member is None or not members.can_verify(member):
-            return None
-        return self._save(
-            member,
-            members.verified(member, now, hash_token(api_token)),
-            "member.verified",
-            f"member:{member.id}",
-            [Delete(verify.pk, verify.sk, verify.version)],
-        )
+        expires_at = datetime.fromtimestamp(item.expires_at, UTC) if item.expires_at is not None else None
+        return Verification(item.data["member_id"], expires_at, (item.pk, item.sk), item.version)
 
-    def verification_expired(self, verification: str, now: datetime) -> bool:
-        """Tell whether a verification token exists but is past its expiry (a 410, not a 404)."""
-        verify = self.backend.get(f"MEMBERVERIFY#{hash_token(verification)}", "TOKEN")
-        return verify is not None and verify.expires_at is not None and verify.expires_at <= now.timestamp()
-
-    def authenticate(self, api_token: str) -> Member | None:
-        """Return the member an API token belongs to if that token opens the API, or None."""
+    def find_by_token(self, api_token: str) -> Member | None:
+        """Return the member holding this API token's digest, or None (no status is checked here)."""
         pointer = self.backend.get(f"MEMBERTOKEN#{hash_token(api_token)}", "TOKEN")
         if pointer is None:
             return None
         member = self.get_member(pointer.data["member_id"])
-        if member is None or not members.opens_api(member):
-            return None
-        return member if same_digest(api_token, member.token_digest) else None
+        return member if member is not None and same_digest(api_token, member.token_digest) else None
 
-    def decide(self, member: Member, *, approved: bool, note: str, now: datetime, actor: str) -> Member:
-        """Record a moderator's decision on a pending member (see ``members.decided``)."""
-        decided = members.decided(member, approved=approved, note=note, now=now, by=actor)
-        return self._save(member, decided, "member.approved" if approved else "member.refused", actor)
+    def save(
+        self, before: Member, after: Member, action: str, actor: str, *, consumed: Verification | None = None
+    ) -> Member:
+        """Write a transition with its audit event (and delete the verification it ``consumed``).
 
-    def revoke(self, member: Member, now: datetime, actor: str) -> Member:
-        """Revoke a member: its token stops working at once (nothing is written when it was revoked already)."""
-        revoked = members.revoked(member, now)
-        return member if revoked == member else self._save(member, revoked, "member.revoked", actor)
-
-    def _save(self, before: Member, after: Member, action: str, actor: str, writes: Sequence[Write] = ()) -> Member:
-        """Write a transition with its audit event; the token pointer exists while the token opens the API."""
-        changes: list[Write] = [*writes, Put(_item(after, before.version + 1), before.version)]
-        if members.opens_api(after) and after.token_digest != before.token_digest:
+        The token pointer follows the digest: written for a new one, deleted
+        with the one the member no longer holds.
+        """
+        changes: list[Write] = [Put(_item(after, before.version + 1), before.version)]
+        if consumed is not None:
+            changes.append(Delete(*consumed.key, consumed.version))
+        if after.token_digest and after.token_digest != before.token_digest:
             changes.append(Put(Item(f"MEMBERTOKEN#{after.token_digest}", "TOKEN", {"member_id": after.id}), None))
-        elif not members.opens_api(after) and before.token_digest:
+        if before.token_digest and after.token_digest != before.token_digest:
             changes.append(Delete(f"MEMBERTOKEN#{before.token_digest}", "TOKEN", unconditional=True))
         event = self._event(after, action, actor, before=before.audit(), after=after.audit())
         self.store.commit(changes, [event])

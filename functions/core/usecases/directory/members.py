@@ -31,7 +31,7 @@ from functions.core.mailer import Message
 from functions.core.mounts import api_url, space_url
 from functions.core.resources import Resources
 from functions.core.store import retry_on_conflict
-from functions.core.tokens import new_token
+from functions.core.tokens import hash_token, new_token
 
 VERIFICATION_HOURS = 48
 # One registration request per company and per address in this time, as the charter does for its links.
@@ -93,7 +93,7 @@ def register_member(res: Resources, *, siren: str, company_name: str, contact_na
         )
         expires_at = now + timedelta(hours=VERIFICATION_HOURS)
         return res.store.members.register(
-            member, verification, expires_at, "public", requests=requests, cooldown=REGISTRATION_COOLDOWN
+            member, verification, expires_at, "public", requests=requests, requests_until=now + REGISTRATION_COOLDOWN
         )
 
     registered = retry_on_conflict(attempt)
@@ -132,21 +132,28 @@ L'équipe Ardoise
 
 def verify_member(res: Resources, verification: str) -> Credentials:
     """Confirm a member's e-mail and return its API token (shown once); a moderator still has to approve it."""
-    api_token = new_token(MEMBER_TOKEN_PREFIX)
     now = res.clock()
-    member = res.store.members.verify(verification, api_token, now)
-    if member is None:
-        if res.store.members.verification_expired(verification, now):
-            raise ExpiredLink(
-                f"Ce code de vérification a expiré ({VERIFICATION_HOURS} heures) : inscrivez-vous à nouveau."
-            )
+    pending = res.store.members.get_verification(verification)
+    if pending is not None and members.verification_expired(pending.expires_at, now):
+        raise ExpiredLink(f"Ce code de vérification a expiré ({VERIFICATION_HOURS} heures) : inscrivez-vous à nouveau.")
+    member = res.store.members.get_member(pending.member_id) if pending is not None else None
+    if pending is None or member is None or not members.can_verify(member):
         raise UnknownLink("Ce code de vérification est inconnu ou a déjà servi.")
-    return Credentials(api_token, member=member)
+    api_token = new_token(MEMBER_TOKEN_PREFIX)
+    verified = members.verified(member, now, hash_token(api_token))
+    saved = res.store.members.save(member, verified, "member.verified", f"member:{member.id}", consumed=pending)
+    return Credentials(api_token, member=saved)
+
+
+def known_member(res: Resources, token: str) -> Member | None:
+    """Return the member whose token opens the API (approved or still pending), None for a bad token."""
+    member = res.store.members.find_by_token(token) if token else None
+    return member if member is not None and members.opens_api(member) else None
 
 
 def authenticate_member(res: Resources, token: str) -> Member:
     """Return the approved member a token opens: 401 for a bad token, 403 while approval is pending."""
-    member = res.store.members.authenticate(token) if token else None
+    member = known_member(res, token)
     if member is None:
         raise Unauthorized("Jeton de membre absent, invalide ou révoqué.")
     return require_approved(member)
@@ -169,7 +176,8 @@ def decide_member(res: Resources, member_id: str, *, approved: bool, note: str, 
     member = res.store.members.get_member(member_id)
     if member is None:
         raise NotFound(f"Aucun membre {member_id}.")
-    decided = res.store.members.decide(member, approved=approved, note=note, now=res.clock(), actor=actor)
+    decision = members.decided(member, approved=approved, note=note, now=res.clock(), by=actor)
+    decided = res.store.members.save(member, decision, "member.approved" if approved else "member.refused", actor)
     res.mailer.send(_decision_message(res, decided))
     return decided
 
@@ -198,19 +206,22 @@ def revoke_member(res: Resources, member_id: str, actor: str) -> Member:
     member = res.store.members.get_member(member_id)
     if member is None:
         raise NotFound(f"Aucun membre {member_id}.")
-    return res.store.members.revoke(member, res.clock(), actor)
+    revoked = members.revoked(member, res.clock())
+    return member if revoked == member else res.store.members.save(member, revoked, "member.revoked", actor)
 
 
 def create_moderator(res: Resources, *, name: str, email: str, actor: str) -> Credentials:
     """Create a moderator and return its token (shown once)."""
     token = new_token(MODERATOR_TOKEN_PREFIX)
-    moderator = moderators.appointed(f"mod_{uuid.uuid4().hex[:12]}", name=name, email=email, now=res.clock())
-    return Credentials(token, moderator=res.store.moderators.create(moderator, token, actor))
+    appointed = moderators.appointed(f"mod_{uuid.uuid4().hex[:12]}", name=name, email=email, now=res.clock())
+    moderator = moderators.with_token(appointed, hash_token(token))
+    return Credentials(token, moderator=res.store.moderators.create(moderator, actor))
 
 
 def authenticate_moderator(res: Resources, token: str) -> Moderator:
-    moderator = res.store.moderators.authenticate(token) if token else None
-    if moderator is None:
+    """Return the moderator a token opens: 401 for a bad token or a revoked moderator."""
+    moderator = res.store.moderators.find_by_token(token) if token else None
+    if moderator is None or not moderators.may_moderate(moderator):
         raise Unauthorized("Jeton de modérateur absent, invalide ou révoqué.")
     return moderator
 
@@ -219,4 +230,7 @@ def revoke_moderator(res: Resources, moderator_id: str, actor: str) -> Moderator
     moderator = res.store.moderators.get_moderator(moderator_id)
     if moderator is None:
         raise NotFound(f"Aucun modérateur {moderator_id}.")
-    return res.store.moderators.revoke(moderator, actor)
+    revoked = moderators.revoked(moderator)
+    if revoked == moderator:
+        return moderator
+    return res.store.moderators.save(moderator, revoked, "moderator.revoked", actor)
