@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import asdict
 from typing import assert_never
 
 from flask import Response, request
@@ -180,6 +182,11 @@ def _filing(body: ReportFiling) -> filing.Filing:
     )
 
 
+def _binary(media_types: Iterable[str]) -> dict[str, dict[str, str]]:
+    """The raw body of an upload: the bytes, under the type announced (or as octets)."""
+    return {media: {"type": "string", "format": "binary"} for media in [*sorted(media_types), OCTETS]}
+
+
 @api.route(
     "/documents",
     "POST",
@@ -195,10 +202,7 @@ def start_document(principal: Member, body: DocumentRequest) -> tuple[DocumentUp
     document, upload = documents.declare_document(
         resources(), principal, kind=body.kind, filename=body.filename, content_type=body.content_type, size=body.size
     )
-    out = DocumentUploadOut(
-        document_id=document.id, method=upload.method, url=upload.url, fields=upload.fields, max_bytes=upload.max_bytes
-    )
-    return out, 201
+    return DocumentUploadOut(document_id=document.id, **asdict(upload)), 201
 
 
 @api.route(
@@ -209,7 +213,7 @@ def start_document(principal: Member, body: DocumentRequest) -> tuple[DocumentUp
     security="memberToken",
     problems=(403, 404, 409, 413, 422),
     auth=current_member,
-    raw_body={media: {"type": "string", "format": "binary"} for media in [*sorted(DOCUMENT_TYPES), OCTETS]},
+    raw_body=_binary(DOCUMENT_TYPES),
 )
 def upload_document(document_id: str, principal: Member) -> tuple[str, int]:
     documents.receive_document(resources(), principal, document_id, request.get_data(cache=False))
@@ -387,10 +391,7 @@ def start_upload(token: str, body: EvidenceRequest) -> tuple[UploadOut, int]:
     evidence, upload = replies.start_upload(
         resources(), token, filename=body.filename, content_type=body.content_type, size=body.size
     )
-    out = UploadOut(
-        evidence_id=evidence.id, method=upload.method, url=upload.url, fields=upload.fields, max_bytes=upload.max_bytes
-    )
-    return out, 201
+    return UploadOut(evidence_id=evidence.id, **asdict(upload)), 201
 
 
 @api.route(
@@ -400,7 +401,7 @@ def start_upload(token: str, body: EvidenceRequest) -> tuple[UploadOut, int]:
     responses={204: None},
     problems=(404, 409, 410, 413, 422),
     # The Content-Type announced when the upload was prepared; the bytes must have its size and look like it.
-    raw_body={media: {"type": "string", "format": "binary"} for media in [*sorted(ACCEPTED_TYPES), OCTETS]},
+    raw_body=_binary(ACCEPTED_TYPES),
 )
 def upload_evidence(token: str, evidence_id: str) -> tuple[str, int]:
     replies.receive_upload(resources(), token, evidence_id, request.get_data(cache=False))
@@ -411,12 +412,15 @@ def _document_response(report: Report, document_id: str) -> Response:
     """A cited document's bytes, with the SHA-256 pinned at filing (409 if they changed since)."""
     document = documents.document_of(report, document_id)
     content = documents.read_document(resources(), document)
-    headers = {
-        "Content-Disposition": f'attachment; filename="{document.id}"',
-        "X-Content-SHA256": document.sha256,
-        "Cache-Control": "no-store",
-    }
-    return Response(content, mimetype=document.content_type, headers=headers)
+    return _attachment(content, document.content_type, document.id, document.sha256, {"Cache-Control": "no-store"})
+
+
+def _attachment(
+    content: bytes, mimetype: str, name: str, sha256: str, headers: dict[str, str] | None = None
+) -> Response:
+    """A stored file as a download named by its id, with the SHA-256 it was pinned with."""
+    pinned = {"Content-Disposition": f'attachment; filename="{name}"', "X-Content-SHA256": sha256}
+    return Response(content, mimetype=mimetype, headers={**pinned, **(headers or {})})
 
 
 @api.route(
@@ -513,11 +517,7 @@ def moderate(report_id: str, principal: Moderator, body: ModerationIn) -> Report
 def download_evidence(report_id: str, evidence_id: str, principal: Moderator) -> Response:
     res = resources()
     evidence, content, digest = replies.read_evidence(res, moderation.get_for_moderation(res, report_id), evidence_id)
-    headers = {
-        "Content-Disposition": f'attachment; filename="{evidence.id}"',
-        "X-Content-SHA256": digest,
-    }
-    return Response(content, mimetype=evidence.content_type, headers=headers)
+    return _attachment(content, evidence.content_type, evidence.id, digest)
 
 
 @api.route(

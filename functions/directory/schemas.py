@@ -140,7 +140,24 @@ class AmicableStepsIn(Model):
     notice_channel: NoticeChannel | None = None
 
 
-class DocumentRequest(Model):
+class FileDeclaration(Model):
+    """Un fichier à envoyer (5 Mo au plus) : son nom, son type et sa taille exacte."""
+
+    filename: SingleLine = Field(min_length=1, max_length=200)
+    content_type: SingleLine = Field(min_length=3, max_length=120)
+    size: int = Field(ge=1, description="Taille en octets (5 Mo au plus).")
+
+
+class UploadTarget(Model):
+    """Où et comment envoyer le fichier déclaré : POST multipart (S3) ou PUT du fichier brut (local)."""
+
+    method: str
+    url: str
+    fields: dict[str, str]
+    max_bytes: int
+
+
+class DocumentRequest(FileDeclaration):
     """Un document du créancier à envoyer avant le signalement qui le cite (5 Mo au plus)."""
 
     kind: DocumentKind = Field(
@@ -148,19 +165,12 @@ class DocumentRequest(Model):
         "e-mail avec accusé, acte de commissaire de justice), commitment_proof (devis signé, commande, contrat, "
         "bon de livraison) ; sauf la facture, un PDF ou une image JPEG ou PNG."
     )
-    filename: SingleLine = Field(min_length=1, max_length=200)
-    content_type: SingleLine = Field(min_length=3, max_length=120)
-    size: int = Field(ge=1, description="Taille en octets (5 Mo au plus).")
 
 
-class DocumentUploadOut(Model):
+class DocumentUploadOut(UploadTarget):
     """Comment envoyer le document : POST multipart (S3) ou PUT du fichier brut (local)."""
 
     document_id: str
-    method: str
-    url: str
-    fields: dict[str, str]
-    max_bytes: int
 
 
 class ReportFiling(Model):
@@ -391,17 +401,9 @@ class EvidenceOut(Model):
     declared_bytes: int
 
 
-class DebtorDocumentOut(Model):
+class DebtorDocumentOut(DocumentOut):
     """Une pièce du créancier, que le débiteur peut télécharger par son lien personnel."""
 
-    id: str
-    kind: DocumentKind
-    label: str
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
-    uploaded_at: datetime
     url: str = Field(description="Téléchargement (GET), par le même lien personnel.")
 
 
@@ -492,22 +494,14 @@ class DebtorActionIn(RootModel[Annotated[DisputeIn | PaymentDeclarationIn | Repl
     """Contester, déclarer un paiement ou répondre : un corps par `action`, chacun avec ses champs."""
 
 
-class EvidenceRequest(Model):
+class EvidenceRequest(FileDeclaration):
     """Une pièce à envoyer (5 Mo au plus)."""
 
-    filename: SingleLine = Field(min_length=1, max_length=200)
-    content_type: SingleLine = Field(min_length=3, max_length=120)
-    size: int = Field(ge=1, description="Taille en octets (5 Mo au plus).")
 
-
-class UploadOut(Model):
+class UploadOut(UploadTarget):
     """Comment envoyer la pièce : POST multipart (S3) ou PUT du fichier brut (local)."""
 
     evidence_id: str
-    method: str
-    url: str
-    fields: dict[str, str]
-    max_bytes: int
 
 
 # -- moderation ----------------------------------------------------------------

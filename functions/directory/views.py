@@ -10,7 +10,7 @@ from functions.core.domain.einvoice import Agreement, InvoiceStatus, TermCompari
 from functions.core.domain.registry import ceased_on_wording
 from functions.core.domain.reports import DecidedDispute, Dispute, Moderation, Report, ReportStatus, Review
 from functions.core.domain.rules import FLAG_MESSAGES
-from functions.core.domain.visibility import PublicInvoice
+from functions.core.domain.visibility import PublicInvoice, shown_name
 from functions.core.einvoices import einvoice_to_data
 from functions.core.usecases.directory.invoice_status import StatusReceived
 from functions.core.usecases.directory.listing import CompanyPage, SearchHit
@@ -257,7 +257,7 @@ def public_report(invoice: PublicInvoice, today: date) -> PublicReport:
 
 def company_listing(page: CompanyPage, today: date) -> CompanyListing:
     public = page.public
-    name = page.company.name or (public.invoices[0].debtor_name if public.invoices else "")
+    name = shown_name(page.company.name, public)
     return CompanyListing(
         siren=page.company.siren,
         name=name,

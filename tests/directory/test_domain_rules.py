@@ -20,7 +20,7 @@ from functions.core.domain.reports import (
 )
 from functions.core.domain.retention import add_months, delete_on
 from functions.core.domain.rules import Draft, latest_legal_due_date, term_flags
-from functions.core.domain.visibility import is_listed
+from functions.core.domain.visibility import is_listed, public_company, public_invoice, shown_name
 from functions.core.errors import Conflict, RuleNotMet
 from tests.directory.factories import make_report, notified, published
 
@@ -247,3 +247,18 @@ def test_a_payment_declaration_is_told_everything_it_lacks_at_once() -> None:
         report, paid_on=date(2026, 3, 2), amount_cents=1_250_00, evidence_count=1, today=date(2026, 3, 2)
     )
     assert accepted == []
+
+
+def test_every_public_surface_names_a_company_by_the_registry_else_by_its_latest_listed_report() -> None:
+    older = published(make_report(debtor_name="SGE", due_date=date(2025, 11, 30)), at=datetime(2026, 2, 1, tzinfo=UTC))
+    newer = published(
+        make_report(id="rpt_0002", number="F-2", debtor_name="Société Générale d'Équipement"),
+        at=datetime(2026, 2, 1, tzinfo=UTC),
+    )
+    invoices = [public_invoice(newer), public_invoice(older)]
+    public = public_company([i for i in invoices if i is not None], signatory=False)
+    assert public is not None and len(public.invoices) == 2
+    assert shown_name("SOCIETE GENERALE D'EQUIPEMENT", public) == "SOCIETE GENERALE D'EQUIPEMENT"
+    assert shown_name("", public, "552100554") == "Société Générale d'Équipement"
+    signatory = public_company([], signatory=True)
+    assert signatory is not None and shown_name("", signatory, "", "552100554") == "552100554"

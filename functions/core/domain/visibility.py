@@ -167,6 +167,16 @@ class PublicCompany:
         return (today - oldest).days if oldest is not None else None
 
 
+def shown_name(known_name: str, public: PublicCompany, *fallbacks: str) -> str:
+    """The name every public surface shows: the one known (the registry's), else the latest listed report's.
+
+    The API's company page and the site's say the same; ``fallbacks`` (a
+    signatory's name, the SIREN) serve when neither gives one.
+    """
+    listed = public.invoices
+    return known_name or (listed[-1].debtor_name if listed else "") or next((name for name in fallbacks if name), "")
+
+
 def public_company(invoices: Iterable[PublicInvoice], *, signatory: bool) -> PublicCompany | None:
     """Return what the public sees of a company from its listed invoices; None: answer as for a stranger."""
     listed = tuple(sorted(invoices, key=lambda invoice: (invoice.due_date, invoice.reference)))

@@ -28,7 +28,7 @@ from functions.core.domain.charter import (
     public_status,
 )
 from functions.core.domain.companies import Company
-from functions.core.domain.visibility import PublicInvoice, public_company
+from functions.core.domain.visibility import PublicInvoice, public_company, shown_name
 from functions.core.resources import Resources
 from functions.core.store.registry import SOURCES as REGISTRY_SOURCES
 from functions.core.store.registry import ImportProgress
@@ -141,7 +141,7 @@ def company_record(
     if public is None:
         return None
     listed = public.invoices
-    name = (company.name if company else "") or (listed[-1].debtor_name if listed else "") or signature_name or siren
+    name = shown_name(company.name if company else "", public, signature_name, siren)
     return CompanyRecord(
         siren=siren,
         name=name,

@@ -23,16 +23,27 @@ from functions.core.domain.documents import ACCEPTED_TYPES, KIND_LABELS, Documen
 from functions.core.domain.evidence import JPEG, MAX_EVIDENCE_BYTES, MAX_EVIDENCE_FILES, PDF, PNG, XML, unlike_declared
 from functions.core.domain.members import Member
 from functions.core.domain.reports import Report
-from functions.core.errors import Conflict, FieldError, NotFound, PayloadTooLarge, RuleNotMet
+from functions.core.errors import Conflict, FieldError, NotFound, RuleNotMet
 from functions.core.mounts import api_url
 from functions.core.resources import Resources
 from functions.core.store.documents import DeclaredDocument
-from functions.core.store.evidence import EvidenceAlreadyStored, Upload
+from functions.core.store.evidence import Upload
 from functions.core.usecases.directory.members import require_approved
-from functions.core.usecases.directory.replies import EvidenceAlreadyReceived, EvidenceAltered, storage
+from functions.core.usecases.directory.replies import (
+    EvidenceAltered,
+    FileWording,
+    refuse_declaration,
+    storage,
+    store_received,
+)
 
 MAX_DOCUMENTS = MAX_EVIDENCE_FILES  # cited by one report, as the debtor's evidence
 MAX_UNCITED = 50  # declared by a member and not cited yet (forgotten after a week)
+DOCUMENT_WORDING = FileWording(
+    too_large="Chaque document doit faire au plus 5 Mo.",
+    unlike="Le fichier reçu ne correspond pas à celui déclaré : rien n'a été enregistré.",
+    already_received="Ce document a déjà été reçu et ne peut pas être remplacé : déclarez-en un nouveau.",
+)
 TYPE_NAMES = {PDF: "PDF", XML: "facture électronique XML (UBL ou CII)", JPEG: "image JPEG", PNG: "image PNG"}
 
 
@@ -58,20 +69,18 @@ def declare_document(
 ) -> tuple[DeclaredDocument, Upload]:
     """Declare a document to file a report with; return how to upload it (presigned POST on S3, PUT locally)."""
     require_approved(member)
-    if size > MAX_EVIDENCE_BYTES:
-        raise PayloadTooLarge("Chaque document doit faire au plus 5 Mo.")
     accepted = ACCEPTED_TYPES[kind]
-    if content_type not in accepted:
-        raise RuleNotMet(
-            "Type de fichier refusé.",
-            [
-                FieldError(
-                    "content_type",
-                    "type_de_document_refuse",
-                    f"{KIND_LABELS[kind]} : envoyez un fichier de l'un de ces types : {_names(accepted)}.",
-                )
-            ],
-        )
+    refuse_declaration(
+        size,
+        content_type,
+        accepted,
+        DOCUMENT_WORDING,
+        FieldError(
+            "content_type",
+            "type_de_document_refuse",
+            f"{KIND_LABELS[kind]} : envoyez un fichier de l'un de ces types : {_names(accepted)}.",
+        ),
+    )
     if res.store.documents.count_uncited(member.id) >= MAX_UNCITED:
         raise RuleNotMet(
             "Trop de documents en attente.",
@@ -113,17 +122,14 @@ def receive_document(res: Resources, member: Member, document_id: str, content: 
     document = _own(res, member, document_id)
     if document.report_id is not None:
         raise DocumentAlreadyCited("Ce document est déjà joint à un signalement : il ne peut plus changer.")
-    if len(content) > MAX_EVIDENCE_BYTES:
-        raise PayloadTooLarge("Chaque document doit faire au plus 5 Mo.")
-    problem = unlike_declared(document.content_type, document.declared_bytes, content)
-    if problem is not None:
-        raise RuleNotMet("Le fichier reçu ne correspond pas à celui déclaré : rien n'a été enregistré.", [problem])
-    try:
-        storage(res).write(document.key, content)
-    except EvidenceAlreadyStored as exc:
-        raise EvidenceAlreadyReceived(
-            "Ce document a déjà été reçu et ne peut pas être remplacé : déclarez-en un nouveau."
-        ) from exc
+    store_received(
+        res,
+        document.key,
+        content_type=document.content_type,
+        declared_bytes=document.declared_bytes,
+        content=content,
+        wording=DOCUMENT_WORDING,
+    )
     return document
 
 

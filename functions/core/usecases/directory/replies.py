@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -115,23 +115,60 @@ def _page(res: Resources, report: Report, link: ReplyLink) -> DebtorPage:
     return DebtorPage(report, link, penalties, evidence, lifecycle.debtor_actions(report))
 
 
+@dataclass(frozen=True)
+class FileWording:
+    """How the refusals of an upload name the file, in French: the debtor's « pièce », the creditor's « document »."""
+
+    too_large: str
+    unlike: str
+    already_received: str
+
+
+EVIDENCE_WORDING = FileWording(
+    too_large="Chaque pièce doit faire au plus 5 Mo.",
+    unlike="La pièce reçue ne correspond pas à celle déclarée : rien n'a été enregistré.",
+    already_received="Cette pièce a déjà été reçue et ne peut pas être remplacée : déclarez une nouvelle pièce.",
+)
+
+
+def refuse_declaration(
+    size: int, content_type: str, accepted: Collection[str], wording: FileWording, refused_type: FieldError
+) -> None:
+    """Refuse a file declared larger than 5 MB (413) or of a type not accepted (422 ``refused_type``)."""
+    if size > MAX_EVIDENCE_BYTES:
+        raise PayloadTooLarge(wording.too_large)
+    if content_type not in accepted:
+        raise RuleNotMet("Type de fichier refusé.", [refused_type])
+
+
+def store_received(
+    res: Resources, key: str, *, content_type: str, declared_bytes: int, content: bytes, wording: FileWording
+) -> None:
+    """Write a file sent to the API itself (local folder storage) once, if it is as declared; nothing otherwise."""
+    if len(content) > MAX_EVIDENCE_BYTES:
+        raise PayloadTooLarge(wording.too_large)
+    problem = unlike_declared(content_type, declared_bytes, content)
+    if problem is not None:
+        raise RuleNotMet(wording.unlike, [problem])
+    try:
+        storage(res).write(key, content)
+    except EvidenceAlreadyStored as exc:
+        raise EvidenceAlreadyReceived(wording.already_received) from exc
+
+
 def start_upload(res: Resources, token: str, *, filename: str, content_type: str, size: int) -> tuple[Evidence, Upload]:
     """Declare an evidence file and return how to upload it (presigned POST on S3, PUT locally)."""
     report, _ = open_link(res, token)
     _refuse_if_closed(report)
-    if size > MAX_EVIDENCE_BYTES:
-        raise PayloadTooLarge("Chaque pièce doit faire au plus 5 Mo.")
-    if content_type not in ACCEPTED_TYPES:
-        raise RuleNotMet(
-            "Type de fichier refusé.",
-            [
-                FieldError(
-                    "content_type",
-                    "type_de_piece_refuse",
-                    f"Envoyez un fichier de l'un de ces types : {accepted_kinds()}.",
-                )
-            ],
-        )
+    refuse_declaration(
+        size,
+        content_type,
+        ACCEPTED_TYPES,
+        EVIDENCE_WORDING,
+        FieldError(
+            "content_type", "type_de_piece_refuse", f"Envoyez un fichier de l'un de ces types : {accepted_kinds()}."
+        ),
+    )
     if len(res.store.replies.list_evidence(report)) >= MAX_EVIDENCE_FILES:
         raise RuleNotMet(f"Au plus {MAX_EVIDENCE_FILES} pièces par signalement.")
     evidence_id = f"ev_{uuid.uuid4().hex[:12]}"
@@ -162,17 +199,14 @@ def receive_upload(res: Resources, token: str, evidence_id: str, content: bytes)
     report, _ = open_link(res, token)
     evidence = _declared(res, report, evidence_id)
     _refuse_if_closed(report)
-    if len(content) > MAX_EVIDENCE_BYTES:
-        raise PayloadTooLarge("Chaque pièce doit faire au plus 5 Mo.")
-    problem = unlike_declared(evidence.content_type, evidence.declared_bytes, content)
-    if problem is not None:
-        raise RuleNotMet("La pièce reçue ne correspond pas à celle déclarée : rien n'a été enregistré.", [problem])
-    try:
-        storage(res).write(evidence.key, content)
-    except EvidenceAlreadyStored as exc:
-        raise EvidenceAlreadyReceived(
-            "Cette pièce a déjà été reçue et ne peut pas être remplacée : déclarez une nouvelle pièce."
-        ) from exc
+    store_received(
+        res,
+        evidence.key,
+        content_type=evidence.content_type,
+        declared_bytes=evidence.declared_bytes,
+        content=content,
+        wording=EVIDENCE_WORDING,
+    )
     return evidence
 
 
