@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import re
 import shutil
 import statistics
@@ -314,6 +315,12 @@ def one_company_changes(snapshot: SiteSnapshot) -> SiteSnapshot:
     return replace(snapshot, companies=tuple(changed if c.siren == target.siren else c for c in snapshot.companies))
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """User and system CPU time of this process and of its finished children (the build's workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + children.ru_utime, own.ru_stime + children.ru_stime
+
+
 def say(*parts: str) -> None:
     print("".join(parts), flush=True)
 
@@ -343,11 +350,14 @@ def main() -> None:
     try:
         say(f"this disk, now: {disk_calibration(work):.0f} µs to create a folder holding an 11 KB file")
         builder = SiteBuilder(args.keep or work / "build", base_url="https://ardoise.example.fr")
+        cpu, load = cpu_seconds(), os.getloadavg()[0]
         with MemorySampler() as memory:
             full = builder.build(snapshot, inputs)
+        user, system = (after - before for after, before in zip(cpu_seconds(), cpu, strict=True))
         steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in full.timings.items())
-        say(f"FULL BUILD: {full.seconds:.1f} s wall, PEAK MEMORY {memory.peak / 2**20:.0f} MB (process + workers, ",
-            f"PSS); {full.files:,} files, {full.written:,} written ({steps})")  # fmt: skip
+        say(f"FULL BUILD: {full.seconds:.1f} s wall, CPU {user + system:.1f} s (user {user:.1f} + sys {system:.1f}, process + workers), PEAK MEMORY ",
+            f"{memory.peak / 2**20:.0f} MB (process + workers, PSS); {full.files:,} files, {full.written:,} written ",
+            f"({steps}); load average before: {load:.1f}")  # fmt: skip
 
         changed = one_company_changes(snapshot)
         incremental = builder.build(changed, inputs)

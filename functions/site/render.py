@@ -31,6 +31,33 @@ def date_fr(day: date | None) -> str:
     return long_date(day) if day is not None else ""
 
 
+def overdue(day: date) -> Markup:
+    """The ``overdue`` filter: a due date, and where the browser writes the days overdue as of today.
+
+    ``static/retard.js`` fills the empty span: the page itself states dates only, so that it does
+    not change every night. A filter rather than a macro: a macro call costs a company page more
+    than all its other values (``bench/site_build.py``).
+    """
+    iso = day.isoformat()
+    return Markup(  # noqa: S704 - the ISO date is digits and dashes; the French date is escaped
+        f'<time datetime="{iso}">{escape(long_date(day))}</time>'
+        f'<span class="ardoise-retard" data-ardoise-echeance="{iso}" hidden></span>'
+    )
+
+
+CHARTER_LABELS = {
+    "active": "Signataire de la charte",
+    "suspended": "Signature suspendue",
+    "outdated": "Version dépassée",
+    "withdrawn": "Signature retirée",
+}
+
+
+def charter_label(status: str) -> str:
+    """The ``charter_label`` filter: what a signature's status is called on the site."""
+    return CHARTER_LABELS[status]
+
+
 def spaced_siren(siren: str) -> str:
     """Write a SIREN in groups of three digits, as on a Kbis: ``552 100 554``."""
     return " ".join(siren[i : i + 3] for i in range(0, len(siren), 3))
@@ -66,7 +93,10 @@ class Renderer:
         self.env = Environment(
             loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined
         )
-        self.env.filters.update(eur=format_eur, date_fr=date_fr, siren=spaced_siren, number=number)
+        self.env.filters.update(
+            eur=format_eur, date_fr=date_fr, siren=spaced_siren, number=number, overdue=overdue,
+            charter_label=charter_label,
+        )  # fmt: skip
         self._company = self.env.get_template("company.html")
         self._frame = self.env.get_template("frame.html")
         self._frames: dict[str, list[str]] = {}
