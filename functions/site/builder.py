@@ -29,7 +29,7 @@ from functions.site.chrome import chrome_template
 from functions.site.facts import all_facts, digest
 from functions.site.handwritten import HandwrittenInputs
 from functions.site.jobs import Job, Plan, Planner
-from functions.site.layout import stored_file, stored_path
+from functions.site.layout import BuiltFiles, pack_of, remove_from_packs, update_pack
 from functions.site.listing import DIRECTORY, REGISTER
 from functions.site.mkdocs_stage import MkDocsOutput, ensure_mkdocs
 from functions.site.render import Renderer
@@ -62,17 +62,31 @@ _PREVIOUS: dict[str, tuple[str, str]] = {}
 
 
 def _run(out: str, indices: Iterable[int]) -> list[tuple[int, str, bool]]:
-    """Render jobs; write those whose content changed. Return (index, content digest, written)."""
+    """Render jobs; write those whose content changed. Return (index, content digest, written).
+
+    Company pages go into their packs (``layout.py``): the jobs of one pack come one after
+    another (``_by_pack``), so each pack is rewritten once, with the pages of the previous build
+    it keeps.
+    """
     results = []
     made: set[str] = set()
+    root = Path(out)
+    pack: str | None = None
+    pages: dict[str, bytes] = {}
     for index in indices:
         job = _PENDING[index]
         data = job.produce()
         content = digest(data)
         previous = _PREVIOUS.get(job.path)
         written = previous is None or previous[1] != content
-        if written:
-            target = f"{out}/{stored_path(job.path)}"
+        packed = pack_of(job.path)
+        if packed != pack:
+            _flush(root, pack, pages)
+            pack, pages = packed, {}
+        if written and packed is not None:
+            pages[job.path] = data
+        elif written:
+            target = f"{out}/{job.path}"
             folder = target.rpartition("/")[0]
             if folder not in made:
                 os.makedirs(folder, exist_ok=True)
@@ -80,7 +94,19 @@ def _run(out: str, indices: Iterable[int]) -> list[tuple[int, str, bool]]:
             with open(target, "wb") as handle:
                 handle.write(data)
         results.append((index, content, written))
+    _flush(root, pack, pages)
     return results
+
+
+def _flush(out: Path, pack: str | None, pages: dict[str, bytes]) -> None:
+    """Write a pack's changed pages, keeping those of the previous build that did not change."""
+    if pack is not None and pages:
+        update_pack(out, pack, pages, kept=_PREVIOUS)
+
+
+def _by_pack(jobs: list[Job], pending: list[int]) -> list[int]:
+    """The pending jobs with those of each pack together (the other files first)."""
+    return sorted(pending, key=lambda index: (pack_of(jobs[index].path) or "", index))
 
 
 def _run_chunk(args: tuple[str, list[int]]) -> list[tuple[int, str, bool]]:
@@ -97,9 +123,15 @@ class SiteBuilder:
         self.workers = workers or os.cpu_count() or 1
         self._kept: tuple[tuple[int, int] | None, BuildState] | None = None
 
-    def output(self, path: str) -> Path:
-        """The built file of a published path (company pages are kept flat, see ``layout.py``)."""
-        return stored_file(self.out, path)
+    def read(self, path: str) -> bytes:
+        """The built bytes of a published path (company pages are kept in packs, see ``layout.py``)."""
+        with BuiltFiles(self.out) as built:
+            return built.read(path)
+
+    def has(self, path: str) -> bool:
+        """Whether the build folder holds a published path."""
+        with BuiltFiles(self.out) as built:
+            return built.exists(path)
 
     @property
     def state_path(self) -> Path:
@@ -193,7 +225,7 @@ class SiteBuilder:
         global _PENDING, _PREVIOUS  # handed to forked workers, reset right after
         _PENDING, _PREVIOUS = jobs, state.files
         try:
-            for index, content, written in self.run_pending(list(range(len(jobs)))):
+            for index, content, written in self.run_pending(_by_pack(jobs, list(range(len(jobs))))):
                 job = jobs[index]
                 files[job.path] = (job.key, content)
                 report.rendered += 1
@@ -210,8 +242,9 @@ class SiteBuilder:
         if self.workers < 2 or len(pending) < PARALLEL_MIN:
             yield from _run(str(self.out), pending)
             return
-        size = -(-len(pending) // (self.workers * 8))
-        chunks = [(str(self.out), pending[i : i + size]) for i in range(0, len(pending), size)]
+        chunks = [
+            (str(self.out), chunk) for chunk in _chunks(_PENDING, pending, -(-len(pending) // (self.workers * 8)))
+        ]
         gc.freeze()  # the workers then share the parent's objects instead of copying the pages they touch
         try:
             with multiprocessing.get_context("fork").Pool(self.workers) as pool:
@@ -222,11 +255,26 @@ class SiteBuilder:
 
     def delete_stale(self, state: BuildState, files: dict[str, tuple[str, str]]) -> int:
         stale = [path for path in state.files if path not in files]
-        for path in stale:
-            stored = self.output(path)
+        for path in remove_from_packs(self.out, stale):
+            stored = self.out / path
             stored.unlink(missing_ok=True)
             _prune(self.out, stored.parent)
         return len(stale)
+
+
+def _chunks(jobs: list[Job], pending: list[int], size: int) -> list[list[int]]:
+    """Cut the pending jobs into chunks of about ``size``, never inside a pack (one worker writes each)."""
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    last: str | None = None
+    for index in pending:
+        pack = pack_of(jobs[index].path)
+        if len(current) >= size and (pack is None or pack != last):
+            chunks.append(current)
+            current = []
+        current.append(index)
+        last = pack
+    return [*chunks, current] if current else chunks
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

@@ -180,6 +180,7 @@ def site(world: World, tmp_path: Path, mkdocs_once: Path, site_inputs: Handwritt
 
     def build() -> str:
         builder.build(load_site_snapshot(world.resources), site_inputs)
-        return "\n".join(p.read_text(errors="replace") for p in builder.out.rglob("*") if p.is_file())
+        files = builder.saved_state().files
+        return "\n".join(builder.read(path).decode(errors="replace") for path in sorted(files))
 
     return build

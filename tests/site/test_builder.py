@@ -12,7 +12,7 @@ from functions.core.usecases.site_snapshot import CharterStanding, CompanyRecord
 from functions.site.builder import SiteBuilder
 from functions.site.facts import flat_record, record_digest, record_from_flat
 from functions.site.handwritten import HandwrittenInputs
-from functions.site.layout import stored_path
+from functions.site.layout import pack_of
 from functions.site.listing import SECTIONS, page_starts
 from tests.site.factories import (
     AS_OF,
@@ -73,14 +73,19 @@ def test_after_one_company_changes_only_the_files_showing_it_are_rewritten(
     records = many_records(250)
     builder.build(make_snapshot(*records), inputs)
     before = {p: p.read_bytes() for p in builder.out.rglob("*") if p.is_file()}
+    pages_before = {path: builder.read(path) for path in builder.saved_state().files}
     target = records[123]
     paid = replace(target.reports[0], outstanding_cents=100_00, reply="Un acompte a été versé.")
     changed = replace(target, reports=(paid,), outstanding_cents=100_00)
     report = builder.build(make_snapshot(*[changed if r is target else r for r in records]), inputs)
     after = {p: p.read_bytes() for p in builder.out.rglob("*") if p.is_file()}
     rewritten = sorted(str(p.relative_to(builder.out)) for p in after if before.get(p) != after[p])
-    assert sorted(stored_path(path) for path in report.written_paths) == rewritten
-    assert changed.path.strip("/") + ".html" in rewritten  # company pages are kept flat in the build folder
+    page = changed.path.strip("/") + "/index.html"
+    # Company pages are kept in packs: the changed page's pack is rewritten, not the others.
+    assert rewritten == sorted(pack_of(path) or path for path in report.written_paths)
+    assert page in report.written_paths and pack_of(page) in rewritten
+    changed_pages = sorted(path for path, data in pages_before.items() if builder.read(path) != data)
+    assert changed_pages == sorted(report.written_paths)
     assert "index.html" in rewritten  # the home page's total outstanding
     assert any(path.startswith("entreprises/page/") or path == "entreprises/index.html" for path in rewritten)
     assert all(path.startswith(("recherche/", "entreprises/", "index.html")) for path in rewritten), rewritten
@@ -93,10 +98,10 @@ def test_a_company_whose_reports_are_all_settled_disappears_from_the_site(
     builder = make_builder()
     listed, other = make_record(), make_record(siren="732829320", name="Garage du Centre")
     builder.build(make_snapshot(listed, other), inputs)
-    page = builder.output(listed.path.strip("/") + "/index.html")
-    assert page.is_file()
+    page = listed.path.strip("/") + "/index.html"
+    assert builder.has(page)
     report = builder.build(make_snapshot(other), inputs)
-    assert not page.exists()
+    assert not builder.has(page) and builder.has(other.path.strip("/") + "/index.html")
     assert report.deleted >= 1
     assert "552100554" not in (builder.out / "entreprises" / "index.html").read_text()
     assert not (builder.out / "sitemaps" / "entreprises-5.xml").exists()  # no SIREN starting with 5 left
@@ -120,7 +125,7 @@ def test_the_directory_is_paged_by_initial_and_name_and_works_without_javascript
     assert 'href="../../../entreprises/page/d/" rel="prev"' in e  # the previous section's last page (empty)
     following = re.search(r'href="\.\./\.\./\.\./(entreprises/page/e[0-9a-z_]+/)" rel="next"', e)
     assert following is not None, "the E section continues on a page of its own"
-    rest = builder.output(following.group(1) + "index.html").read_text()
+    rest = builder.read(following.group(1) + "index.html").decode()
     assert "Annuaire des entreprises — E, à partir de « Entreprise" in rest and rest.count("<h1") == 1
     assert '<a href="../../../entreprises/page/z/">Z</a>' in rest  # every initial, on every page
     z = (builder.out / "entreprises" / "page" / "z" / "index.html").read_text()
@@ -137,7 +142,7 @@ def test_a_company_entering_or_leaving_the_directory_rewrites_its_own_list_page_
     entered = builder.build(make_snapshot(*records, newcomer), inputs)
     lists = [path for path in entered.written_paths if path.startswith("entreprises/page/")]
     assert len(lists) == 1 and "entreprises/index.html" in entered.written_paths  # its page, and the total
-    assert "Entreprise Dubois 00003 bis" in builder.output(lists[0]).read_text()
+    assert "Entreprise Dubois 00003 bis" in builder.read(lists[0]).decode()
     left = builder.build(make_snapshot(*records[1:], newcomer), inputs)
     assert len([path for path in left.written_paths if path.startswith("entreprises/page/")]) == 1
     # Besides: the company's page, the home page's figures, its sitemap, the search shards of its name.
@@ -209,7 +214,7 @@ def test_a_day_passing_without_a_change_rewrites_nothing(
         later = AS_OF + timedelta(days=days)
         report = builder.build(make_snapshot(*records, as_of=later), replace(inputs, today=later))
         assert (report.rendered, report.written, report.deleted, report.mkdocs_built) == (0, 0, 0, False), days
-    page = builder.output(records[0].path.strip("/") + "/index.html").read_text()
+    page = builder.read(records[0].path.strip("/") + "/index.html").decode()
     assert "jours de retard" not in page  # the browser counts them (static/retard.js)
     assert '<time datetime="2026-02-11">11 février 2026</time>' in page and 'data-ardoise-echeance="2026-02-11"' in page
 
@@ -235,8 +240,13 @@ def test_many_pages_are_rendered_by_worker_processes_with_the_same_result(
     serial.build(make_snapshot(*records), inputs)
     report = parallel.build(make_snapshot(*records), inputs)
     assert report.rendered > 2_000
-    for name in ("index.html", "entreprises/page/e/index.html", records[1500].path.strip("/") + "/index.html"):
-        assert serial.output(name).read_bytes() == parallel.output(name).read_bytes(), name
+    files = serial.saved_state().files
+    assert files == parallel.saved_state().files
+    assert [path for path in files if serial.read(path) != parallel.read(path)] == []
+    # Byte for byte, the packs too: a pack is one worker's, never two workers' halves.
+    packs = sorted(str(p.relative_to(serial.out)) for p in serial.out.rglob("*.zip"))
+    assert len(packs) > 100 and packs == sorted(str(p.relative_to(parallel.out)) for p in parallel.out.rglob("*.zip"))
+    assert [pack for pack in packs if (serial.out / pack).read_bytes() != (parallel.out / pack).read_bytes()] == []
 
 
 def test_a_builder_notices_a_state_written_by_another_process(
@@ -247,4 +257,4 @@ def test_a_builder_notices_a_state_written_by_another_process(
     first.build(make_snapshot(listed), inputs)
     second.build(make_snapshot(listed, make_signatory()), inputs)
     report = first.build(make_snapshot(listed), inputs)  # must see the signatory's page, and delete it
-    assert report.deleted >= 1 and not first.output("entreprises/732829320-garage-du-centre/index.html").exists()
+    assert report.deleted >= 1 and not first.has("entreprises/732829320-garage-du-centre/index.html")

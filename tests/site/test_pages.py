@@ -30,7 +30,7 @@ def build_one(make_builder: Callable[..., SiteBuilder], inputs: HandwrittenInput
 
 
 def company_page(builder: SiteBuilder, record: Any) -> str:
-    return builder.output(record.path.strip("/") + "/index.html").read_text()
+    return builder.read(record.path.strip("/") + "/index.html").decode()
 
 
 def test_sirens_are_spaced_and_an_unknown_date_is_left_blank() -> None:
@@ -166,9 +166,9 @@ def test_every_page_links_the_accessibility_statement_and_says_its_status(
 ) -> None:
     record = make_record()
     builder = build_one(make_builder, inputs, record)
-    statement = builder.output("accessibilite/index.html").read_text()
+    statement = builder.read("accessibilite/index.html").decode()
     assert "Ce site est <strong>non conforme</strong>" in statement and "Défenseur des droits" in statement
     for page in ("index.html", "entreprises/index.html", record.path.strip("/") + "/index.html", "404.html"):
         assert re.search(
-            r'<a href="[./]*accessibilite/">Accessibilité : non conforme</a>', builder.output(page).read_text()
+            r'<a href="[./]*accessibilite/">Accessibilité : non conforme</a>', builder.read(page).decode()
         ), page

@@ -189,7 +189,7 @@ def test_a_publish_interrupted_at_any_point_leaves_a_consistent_site_and_the_nex
         # What the stopped run recorded in the manifest (after each finished step) is not sent again.
         assert len(report.uploaded) == planned - len(recorded) and not recorded & set(report.uploaded)
         for key in ("index.html", "entreprises/index.html"):
-            assert s3.get_object(Bucket=BUCKET, Key=key)["Body"].read() == site.builder.output(key).read_bytes()
+            assert s3.get_object(Bucket=BUCKET, Key=key)["Body"].read() == site.builder.read(key)
 
 
 def test_a_folder_receives_the_same_files_and_loses_the_stale_ones(
@@ -259,7 +259,7 @@ def test_a_publish_killed_in_the_search_step_then_reverted_is_repaired_by_the_ne
     assert {path for path in report.uploaded if path.startswith("recherche/")} == set(dying.written)
     held = held_by(fresh, s3)
     assert held.keys() == site.files.keys()
-    assert [path for path, data in held.items() if data != site.builder.output(path).read_bytes()] == []
+    assert [path for path, data in held.items() if data != site.builder.read(path)] == []
     assert not any(b"Sonorisation" in data for data in held.values())
 
 
@@ -290,7 +290,7 @@ def test_a_file_changed_in_the_target_behind_the_manifest_s_back_is_published_ag
         (tmp_path / "site" / tampered).write_bytes(b'{"r": []}')
     report = publish(site.out, site.files, target)
     assert report.uploaded == [tampered]
-    assert held_by(target, s3)[tampered] == site.builder.output(tampered).read_bytes()
+    assert held_by(target, s3)[tampered] == site.builder.read(tampered)
 
 
 def test_a_manifest_of_the_former_format_means_one_full_upload_then_none(

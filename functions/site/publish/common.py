@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Protocol
 
 from functions.core.progress import SILENT, Progress
-from functions.site.layout import stored_file
+from functions.site.layout import BuiltFiles
 
 # The manifest is saved after each step and every this many uploads (at 100,000 pages it weighs ~10 MB).
 MANIFEST_EVERY = 10_000
@@ -261,40 +261,41 @@ def publish(
     else:
         present = target.list_stamps()
     plan = plan_publish(local, recorded, present)
-    missing = [info.path for step in plan.steps for info in step if not stored_file(source, info.path).is_file()]
-    if missing:
-        raise MissingBuild(f"{len(missing)} files to upload are not in {source}, such as {missing[0]}")
-    report = PublishReport(skipped=plan.skipped)
-    manifest = verified(recorded, present)
-    uploads = sum(map(len, plan.steps))
-    echo(f"publish: {uploads} to upload, {plan.skipped} unchanged, {len(plan.deletes)} to delete")
-    progress.begin("uploading", uploads)
+    with BuiltFiles(source) as built:
+        missing = [info.path for step in plan.steps for info in step if not built.exists(info.path)]
+        if missing:
+            raise MissingBuild(f"{len(missing)} files to upload are not in {source}, such as {missing[0]}")
+        report = PublishReport(skipped=plan.skipped)
+        manifest = verified(recorded, present)
+        uploads = sum(map(len, plan.steps))
+        echo(f"publish: {uploads} to upload, {plan.skipped} unchanged, {len(plan.deletes)} to delete")
+        progress.begin("uploading", uploads)
 
-    def upload(info: FileInfo) -> tuple[FileInfo, str]:
-        return info, target.put(info, stored_file(source, info.path).read_bytes())
+        def upload(info: FileInfo) -> tuple[FileInfo, str]:
+            return info, target.put(info, built.read(info.path))
 
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        for step in plan.steps:
-            for start in range(0, len(step), MANIFEST_EVERY):
-                # map() returns in order and re-raises the first failure: nothing after it is recorded (what
-                # was written but not recorded shows another stamp than the manifest's and goes again).
-                for info, stamp in pool.map(upload, step[start : start + MANIFEST_EVERY]):
-                    manifest[info.path] = Published(info.signature, stamp)
-                    report.uploaded.append(info.path)
-                    progress.advance()
-                if uploads >= SAVE_EACH_STEP_FROM:
-                    target.write_manifest(manifest)
-    if plan.deletes:
-        if uploads and uploads < SAVE_EACH_STEP_FROM:
-            target.write_manifest(manifest)  # every upload recorded before a link to a deleted file goes
-        progress.begin("deleting", len(plan.deletes))
-        target.delete(plan.deletes)
-        for path in plan.deletes:
-            manifest.pop(path, None)
-        report.deleted = plan.deletes
-        progress.advance(len(plan.deletes))
-    if manifest != recorded:
-        target.write_manifest(manifest)
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            for step in plan.steps:
+                for start in range(0, len(step), MANIFEST_EVERY):
+                    # map() returns in order and re-raises the first failure: nothing after it is recorded (what
+                    # was written but not recorded shows another stamp than the manifest's and goes again).
+                    for info, stamp in pool.map(upload, step[start : start + MANIFEST_EVERY]):
+                        manifest[info.path] = Published(info.signature, stamp)
+                        report.uploaded.append(info.path)
+                        progress.advance()
+                    if uploads >= SAVE_EACH_STEP_FROM:
+                        target.write_manifest(manifest)
+        if plan.deletes:
+            if uploads and uploads < SAVE_EACH_STEP_FROM:
+                target.write_manifest(manifest)  # every upload recorded before a link to a deleted file goes
+            progress.begin("deleting", len(plan.deletes))
+            target.delete(plan.deletes)
+            for path in plan.deletes:
+                manifest.pop(path, None)
+            report.deleted = plan.deletes
+            progress.advance(len(plan.deletes))
+        if manifest != recorded:
+            target.write_manifest(manifest)
     report.seconds = time.perf_counter() - started
     return report
 
