@@ -8,18 +8,22 @@ content did not change is not rewritten. So an incremental build renders and
 writes only what a change touched, and the publisher knows every file's digest
 without reading it.
 
-Many pages to render (a first build, a new day) are rendered by worker processes
-(fork: they inherit the records and the compiled templates, and write their own
-files).
+Many pages to render (a first build, a template change) are rendered by worker
+processes (fork: they inherit the records and the compiled templates, and write
+their own files and packs), forked as soon as the company pages are planned: while
+they render those, this process plans and renders the lists, sitemaps and search
+shards, so that on 2 cores no core waits for the planning.
 """
 
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing
 import os
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,7 +108,7 @@ def _flush(out: Path, pack: str | None, pages: dict[str, bytes]) -> None:
         update_pack(out, pack, pages, kept=_PREVIOUS)
 
 
-def _by_pack(jobs: list[Job], pending: list[int]) -> list[int]:
+def _by_pack(jobs: list[Job], pending: Iterable[int]) -> list[int]:
     """The pending jobs with those of each pack together (the other files first)."""
     return sorted(pending, key=lambda index: (pack_of(jobs[index].path) or "", index))
 
@@ -189,12 +193,15 @@ class SiteBuilder:
         facts = all_facts(snapshot.companies, state.facts)
         report.timings["facts"] = time.perf_counter() - mark
         planner = Planner(snapshot, mkdocs, self.renderer(snapshot, mkdocs), facts, state)
-        plan = planner.make(report.timings)
-        report.search_files, report.search_worst_bytes = plan.search_files, plan.search_worst_bytes
-        report.company_pages = len(snapshot.companies)
-        report.timings["plan"] = time.perf_counter() - mark
-        mark = time.perf_counter()
-        files = self.execute(plan, state, report, progress)
+        plan = planner.make(report.timings, rest=False)
+        with self.rendering(plan.jobs, state.files) as (taken, early):
+            # The workers render the pages planned so far while this process plans (and renders) the rest.
+            planner.make(report.timings, pages=False)
+            report.search_files, report.search_worst_bytes = plan.search_files, plan.search_worst_bytes
+            report.company_pages = len(snapshot.companies)
+            report.timings["plan"] = time.perf_counter() - mark
+            mark = time.perf_counter()
+            files = self.execute(plan, report, progress, taken=taken, early=early)
         report.timings["render"] = time.perf_counter() - mark
         mark = time.perf_counter()
         records = {record.siren: record for record in snapshot.companies}
@@ -216,42 +223,59 @@ class SiteBuilder:
         return Renderer(chromes, base_url=self.base_url, charter_version=snapshot.charter_version)
 
     def execute(
-        self, plan: Plan, state: BuildState, report: BuildReport, progress: Progress = SILENT
+        self,
+        plan: Plan,
+        report: BuildReport,
+        progress: Progress = SILENT,
+        *,
+        taken: int = 0,
+        early: Iterable[tuple[int, str, bool]] = (),
     ) -> dict[str, tuple[str, str]]:
-        """Run the planned jobs; return the new state's files (the kept ones and the ones just made)."""
+        """Run the planned jobs; return the new state's files (the kept ones and the ones just made).
+
+        The first ``taken`` jobs are the workers' (their results come from ``early``); this process
+        runs the others (``rendering`` hands the jobs to this process and to the workers).
+        """
         files = dict(plan.kept)
         jobs = plan.jobs
         progress.begin("rendering", len(jobs))
-        global _PENDING, _PREVIOUS  # handed to forked workers, reset right after
-        _PENDING, _PREVIOUS = jobs, state.files
-        try:
-            for index, content, written in self.run_pending(_by_pack(jobs, list(range(len(jobs))))):
-                job = jobs[index]
-                files[job.path] = (job.key, content)
-                report.rendered += 1
-                if written:
-                    report.written += 1
-                    report.written_paths.append(job.path)
-                progress.advance()
-        finally:
-            _PENDING, _PREVIOUS = [], {}
+        mine = _run(str(self.out), _by_pack(jobs, range(taken, len(jobs))))
+        for index, content, written in itertools.chain(mine, early):
+            job = jobs[index]
+            files[job.path] = (job.key, content)
+            report.rendered += 1
+            if written:
+                report.written += 1
+                report.written_paths.append(job.path)
+            progress.advance()
         return files
 
-    def run_pending(self, pending: list[int]) -> Iterator[tuple[int, str, bool]]:
-        """Render the pending jobs, yielding each result as its chunk comes back (progress follows them)."""
-        if self.workers < 2 or len(pending) < PARALLEL_MIN:
-            yield from _run(str(self.out), pending)
-            return
-        chunks = [
-            (str(self.out), chunk) for chunk in _chunks(_PENDING, pending, -(-len(pending) // (self.workers * 8)))
-        ]
-        gc.freeze()  # the workers then share the parent's objects instead of copying the pages they touch
+    @contextmanager
+    def rendering(
+        self, jobs: list[Job], previous: dict[str, tuple[str, str]]
+    ) -> Iterator[tuple[int, Iterable[tuple[int, str, bool]]]]:
+        """Hand the jobs (and the previous build's files) to this process; fork workers on the jobs planned so far.
+
+        Yields how many jobs the workers took (none for a few pages: forking costs more) and their
+        results, to read once this process has run the jobs planned after the fork.
+        """
+        global _PENDING, _PREVIOUS  # handed to forked workers, reset right after
+        _PENDING, _PREVIOUS = jobs, previous
         try:
-            with multiprocessing.get_context("fork").Pool(self.workers) as pool:
-                for chunk in pool.imap_unordered(_run_chunk, chunks):
-                    yield from chunk
+            if self.workers < 2 or len(jobs) < PARALLEL_MIN:
+                yield 0, ()
+                return
+            pending = _by_pack(jobs, range(len(jobs)))
+            chunks = [(str(self.out), chunk) for chunk in _chunks(jobs, pending, -(-len(jobs) // (self.workers * 8)))]
+            gc.freeze()  # the workers then share the parent's objects instead of copying the pages they touch
+            try:
+                with multiprocessing.get_context("fork").Pool(self.workers) as pool:
+                    # imap_unordered hands the chunks out at once; the results wait until they are read.
+                    yield len(jobs), itertools.chain.from_iterable(pool.imap_unordered(_run_chunk, chunks))
+            finally:
+                gc.unfreeze()
         finally:
-            gc.unfreeze()
+            _PENDING, _PREVIOUS = [], {}
 
     def delete_stale(self, state: BuildState, files: dict[str, tuple[str, str]]) -> int:
         stale = [path for path in state.files if path not in files]

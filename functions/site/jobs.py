@@ -131,8 +131,13 @@ class Planner:
         parts += [path.read_text() for path in sorted(TEMPLATES.glob("*"))]
         return digest("\0".join(parts).encode())
 
-    def make(self, timings: dict[str, float] | None = None) -> Plan:
-        steps = (self.mkdocs_jobs, self.company_jobs, self.list_jobs, self.sitemap_jobs, self.search_jobs)
+    def make(self, timings: dict[str, float] | None = None, *, pages: bool = True, rest: bool = True) -> Plan:
+        """Plan the files: the ``pages`` (hand-written and company pages), then the ``rest`` (lists, sitemaps, search).
+
+        The two parts can be planned one after the other: workers render the pages while the rest is planned.
+        """
+        steps = [*((self.mkdocs_jobs, self.company_jobs) if pages else ())]
+        steps += [*((self.list_jobs, self.sitemap_jobs, self.search_jobs) if rest else ())]
         for step in steps:
             started = time.perf_counter()
             step()
