@@ -94,6 +94,8 @@ REQUEST_READERS = frozenset(
         "functions.directory.auth",
         "functions.core.spaces",  # the web spaces' sessions, CSRF and forms
         "functions.directory.space",
+        "functions.directory.space_reports",
+        "functions.directory.space_filing",
         "functions.reports.routes",
         "functions.reports.auth",
     }

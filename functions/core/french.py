@@ -14,6 +14,7 @@ ISO 8601: this module is for what people read.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -76,3 +77,15 @@ def round_eur(cents: int) -> str:
 def percent(value: Decimal) -> str:
     """``12,15 %``: two decimals, a French comma."""
     return f"{value.quantize(Decimal('0.01'))}".replace(".", ",") + f"{NBSP}%"
+
+
+_EUROS = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?$")
+
+
+def parse_euros(typed: str) -> int | None:
+    """Read an amount typed in euros (``1 250,50``, ``1.250,5 €``, ``1250``) as cents; None if it is not one."""
+    text = "".join(typed.split()).replace(NARROW_NBSP, "").replace(NBSP, "").removesuffix("€")
+    match = _EUROS.match(text)
+    if match is None:
+        return None
+    return int(match.group(1).replace(".", "")) * 100 + int((match.group(2) or "").ljust(2, "0"))

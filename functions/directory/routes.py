@@ -163,7 +163,8 @@ def decide_member(member_id: str, principal: Moderator, body: MemberDecisionIn) 
 # -- reports (creditor) ------------------------------------------------------------
 
 
-def _filing(body: ReportFiling) -> filing.Filing:
+def filing_of(body: ReportFiling) -> filing.Filing:
+    """The use case's filing from the API's body (the creditor's space shapes its form into the same body)."""
     steps, typed = body.amicable_steps, body.invoice
     return filing.Filing(
         claimed_creditor_siren=body.creditor_siren,
@@ -232,7 +233,7 @@ def upload_document(document_id: str, principal: Member) -> tuple[str, int]:
     auth=current_member,
 )
 def file_report(principal: Member, body: ReportFiling) -> tuple[ReportOut, int, dict[str, str]]:
-    report = filing.file_report(resources(), principal, _filing(body))
+    report = filing.file_report(resources(), principal, filing_of(body))
     return views.report_out(report), 201, {"Location": f"{request.root_path}/reports/{report.id}"}
 
 

@@ -38,6 +38,7 @@ class Platform:
     url: str
     res: Resources
     mailer: OutboxMailer
+    app: Any
 
     def last_mail(self) -> str:
         body: str = self.mailer.messages()[-1].get_body(("plain",)).get_content()
@@ -63,7 +64,7 @@ def platform(site: Site, settings: Settings, tmp_path: Path) -> Iterator[Platfor
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Platform(base, res, mailer)
+        yield Platform(base, res, mailer, app)
     finally:
         server.shutdown()
         thread.join()
@@ -134,3 +135,68 @@ def test_a_creditor_signs_up_confirms_and_signs_in_by_link(platform: Platform, p
     _checked(page, "accueil")
     # The only error the console saw: the form sent with a wrong SIREN, answered 400 with its errors.
     assert page.errors == ["Failed to load resource: the server responded with a status of 400 (BAD REQUEST)"]
+
+
+def test_a_creditor_files_a_report_sees_the_errors_then_records_a_payment(
+    platform: Platform, page: Any, tmp_path: Path
+) -> None:
+    from functions.core.domain.sessions import PrincipalKind
+    from functions.core.usecases.signin import issue_link, link_url
+    from tests.directory.conftest import register
+    from tests.directory.proof import PROOF
+    from tests.spaces.conftest import CREDITOR_SIREN
+
+    api = platform.app.test_client()
+    register(api, platform.mailer)
+    member = platform.res.store.members.list_members(CREDITOR_SIREN)[0]
+    page.goto(link_url(platform.res, PrincipalKind.MEMBER, issue_link(platform.res, PrincipalKind.MEMBER, member.id)))
+    page.get_by_role("button", name="Ouvrir mon espace").click()
+    page.get_by_role("link", name="Signaler une facture").click()
+    _checked(page, "signaler")
+
+    page.get_by_label("SIREN du débiteur").fill("552 100 554")
+    page.get_by_label("Raison sociale du débiteur").fill("Société Générale d'Entreprises")
+    page.get_by_label("Adresse e-mail du débiteur").fill("comptabilite@sge.fr")
+    page.get_by_label("Numéro de la facture").fill("F-2025-0412")
+    page.get_by_label("Date de la facture").fill("2025-12-01")
+    page.get_by_label("Date d'échéance").fill("2025-12-31")
+    page.get_by_label("Montant de la facture en euros").fill("1 250,00")
+    page.get_by_label("Reste dû en euros").fill("1 250,00")
+    page.get_by_label("Date d'une relance après l'échéance").fill("2026-01-10")
+    page.get_by_label("Date de la mise en demeure").fill("2026-02-27")  # too recent: the notice rule fails
+    page.get_by_label("Envoyée par").select_option("registered_letter")
+    files = {}
+    for kind, (filename, content) in PROOF.items():
+        files[kind] = tmp_path / filename
+        files[kind].write_bytes(content)
+    labels = {
+        "invoice": "Facture",
+        "formal_notice": "Mise en demeure",
+        "notice_proof": "Preuve d'envoi de la mise en demeure",
+    }
+
+    def attach() -> None:
+        for kind, path in files.items():
+            page.get_by_label(labels[kind], exact=True).set_input_files(str(path))
+
+    attach()
+    page.get_by_role("button", name="Déposer le signalement").click()
+    notice = page.get_by_label("Date de la mise en demeure")
+    assert notice.get_attribute("aria-invalid") == "true"
+    assert page.get_by_role("alert").is_visible()
+    _checked(page, "signaler-erreurs")
+
+    notice.fill("2026-01-30")
+    attach()  # a browser never keeps the files of a form sent back
+    page.get_by_role("button", name="Déposer le signalement").click()
+    assert "Le signalement est déposé" in page.get_by_role("status").inner_text()
+    _checked(page, "signalement")
+
+    page.get_by_label("Date du paiement").fill("2026-03-01")
+    page.get_by_label("Montant reçu en euros").fill("250")
+    page.get_by_role("button", name="Enregistrer le paiement").click()
+    assert "Le paiement est enregistré." in page.get_by_role("status").inner_text()
+    assert "Paiement de 250,00" in page.locator("article").inner_text()
+    page.get_by_role("link", name="Mes signalements").click()
+    assert "F-2025-0412" in page.locator("table").inner_text()
+    _checked(page, "mes-signalements")

@@ -15,6 +15,7 @@ from functions.core.french import (
     long_date,
     month_label,
     number,
+    parse_euros,
     percent,
     round_eur,
     short_date,
@@ -89,3 +90,16 @@ def test_the_guard_against_copies_recognises_one() -> None:
     assert COPIES.search('return day.strftime("%d/%m/%Y")')
     assert COPIES.search('MONTHS = ("janvier", "février", ...)')
     assert COPIES.search(FORMATTER.read_text())
+
+
+@pytest.mark.parametrize(
+    ("typed", "cents"),
+    [("1 250,50", 125050), ("1.250,5 €", 125050), ("1250", 125000), ("1\u202f250,00\u00a0€", 125000), ("0,07", 7)],
+)
+def test_an_amount_typed_in_euros_reads_as_cents(typed: str, cents: int) -> None:
+    assert parse_euros(typed) == cents
+
+
+@pytest.mark.parametrize("typed", ["", "mille", "12,345", "1,2,3", "-5", "1.25"])
+def test_what_is_not_an_amount_in_euros_reads_as_none(typed: str) -> None:
+    assert parse_euros(typed) is None

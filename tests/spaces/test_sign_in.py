@@ -62,7 +62,7 @@ def test_links_are_limited_per_address_with_a_french_page(browser: FlaskClient, 
             submit(browser, "/espace/", "/espace/connexion", siren=CREDITOR_SIREN, email=MEMBER_EMAIL).status_code
             == 200
         )
-    refused = submit(browser, "/espace/", "/espace/connexion", siren="732829320", email=MEMBER_EMAIL)
+    refused = submit(browser, "/espace/", "/espace/connexion", siren="404833048", email=MEMBER_EMAIL)
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) > 0
     assert "Trop de liens de connexion demandés" in text(refused)

@@ -125,7 +125,16 @@ class EvidenceBucket:
         return Upload("POST", post["url"], dict(post["fields"]))
 
     def write(self, key: str, content: bytes) -> None:
-        raise NotImplementedError("uploads go straight to S3 through a presigned POST")
+        """Store a file the function itself received (a web space's form); never replace one."""
+        if len(content) > MAX_EVIDENCE_BYTES:
+            raise ValueError("evidence larger than 5 MB")
+        try:
+            # If-None-Match: S3 refuses (412) to write over an object already stored under the key.
+            self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=content, IfNoneMatch="*")
+        except self.client.exceptions.ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in {"PreconditionFailed", "412"}:
+                raise EvidenceAlreadyStored(key) from exc
+            raise
 
     def size(self, key: str) -> int | None:
         try:

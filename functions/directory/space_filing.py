@@ -1,0 +1,166 @@
+"""The creditor's space, filing a report: one form in four steps, the same use case as ``POST /reports``.
+
+The form is shaped into the API's own body (``ReportFiling``, amounts typed in
+euros becoming cents) and validated by the same model; its three documents are
+stored through the same use case as ``POST /documents`` (``store_document``),
+then cited by ``file_report``, which checks every filing rule. Each problem is
+shown beside its field, under the API's name for it (``invoice.due_date``).
+Nothing is stored until the form's own fields are valid, so a form sent back
+with errors leaves no document behind.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+from pydantic import ValidationError
+
+from functions.core.domain.documents import KIND_LABELS, DocumentKind
+from functions.core.domain.reports import NoticeChannel
+from functions.core.errors import Problem
+from functions.core.french import parse_euros
+from functions.core.http import resources
+from functions.core.spaces import field_messages, page, see_other, signed_in_only
+from functions.core.usecases.directory import documents, filing, members
+from functions.core.usecases.signin import SignedIn
+from functions.core.validation import field_errors
+from functions.directory.routes import filing_of
+from functions.directory.schemas import ReportFiling
+from functions.directory.space import space
+
+TITLE = "Signaler une facture impayée"
+CHANNELS = {
+    NoticeChannel.REGISTERED_LETTER: "lettre recommandée avec accusé de réception",
+    NoticeChannel.EMAIL_WITH_RECEIPT: "e-mail avec accusé de réception",
+    NoticeChannel.BAILIFF: "acte d'un commissaire de justice",
+}
+# The form's file fields, one per document every filing needs.
+FILES = {
+    "document.invoice": DocumentKind.INVOICE,
+    "document.formal_notice": DocumentKind.FORMAL_NOTICE,
+    "document.notice_proof": DocumentKind.NOTICE_PROOF,
+}
+TEXT_FIELDS = (
+    "debtor.siren",
+    "debtor.name",
+    "debtor.email",
+    "debtor.postal_address",
+    "invoice.number",
+    "invoice.issue_date",
+    "invoice.due_date",
+    "invoice.amount",
+    "invoice.outstanding",
+    "amicable_steps.reminder_1",
+    "amicable_steps.reminder_2",
+    "amicable_steps.notice_date",
+    "amicable_steps.notice_channel",
+    "description",
+)
+# The API's names of fields the form types otherwise (euros, not cents; one input per reminder).
+FORM_NAMES = {
+    "invoice.amount_cents": "invoice.amount",
+    "invoice.outstanding_cents": "invoice.outstanding",
+    "amicable_steps.reminder_dates": "amicable_steps.reminder_1",
+}
+
+
+def _form_page(who: SignedIn, status: int = 200, errors: dict[str, str] | None = None) -> Response:
+    values = {name: request.form.get(name, "") for name in TEXT_FIELDS}
+    files = [(name, KIND_LABELS[kind]) for name, kind in FILES.items()]
+    return page(
+        "espace/signaler.html", status, title=TITLE, who=who, errors=errors or {}, values=values, files=files,
+        channels=CHANNELS,
+    )  # fmt: skip
+
+
+def _body(form: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The API's body from the form's fields; an amount that is not in euros is an error beside its field.
+
+    An invoice's field left blank is left out, as the API allows: a cited e-invoice gives it, or the
+    use case answers that it is missing.
+    """
+    errors: dict[str, str] = {}
+    invoice: dict[str, Any] = {
+        key: form[f"invoice.{key}"] for key in ("number", "issue_date", "due_date") if form[f"invoice.{key}"]
+    }
+    for name, key in (("invoice.amount", "amount_cents"), ("invoice.outstanding", "outstanding_cents")):
+        if not form[name]:
+            continue
+        cents = parse_euros(form[name])
+        if cents is None:
+            errors[name] = "Montant non reconnu : écrivez-le en euros, par exemple 1 250,50."
+        else:
+            invoice[key] = cents
+    debtor = {
+        "siren": form["debtor.siren"],
+        "name": form["debtor.name"],
+        "postal_address": form["debtor.postal_address"],
+    }
+    if form["debtor.email"]:
+        debtor["email"] = form["debtor.email"]
+    reminders = [form[f"amicable_steps.reminder_{n}"] for n in (1, 2) if form[f"amicable_steps.reminder_{n}"]]
+    steps: dict[str, Any] = {"reminder_dates": reminders}
+    if form["amicable_steps.notice_date"]:
+        steps["notice_date"] = form["amicable_steps.notice_date"]
+    if form["amicable_steps.notice_channel"]:
+        steps["notice_channel"] = form["amicable_steps.notice_channel"]
+    body = {"debtor": debtor, "invoice": invoice, "amicable_steps": steps, "description": form["description"]}
+    return body, errors
+
+
+def _named(errors: dict[str, str]) -> dict[str, str]:
+    named: dict[str, str] = {}
+    for name, message in errors.items():
+        field = FORM_NAMES.get(name, name)
+        if field.startswith("amicable_steps.reminder_dates."):
+            field = "amicable_steps.reminder_1"
+        named.setdefault(field, message)
+    return named
+
+
+@space.get("/signaler")
+@signed_in_only
+def filing_form(who: SignedIn) -> Response:
+    return _form_page(who)
+
+
+@space.post("/signaler")
+@signed_in_only
+def file_report(who: SignedIn) -> Response:
+    """File the report as ``POST /reports`` does (its documents stored first, as ``POST /documents``)."""
+    member = resources().store.members.get_member(who.principal.id)
+    assert member is not None  # the session was read with it
+    members.require_approved(member)
+    form = {name: request.form.get(name, "").strip() for name in TEXT_FIELDS}
+    raw, errors = _body(form)
+    try:
+        body = ReportFiling.model_validate(raw)
+    except ValidationError as exc:
+        errors = {**field_messages(field_errors(exc)), **errors}
+    uploads = {name: request.files.get(name) for name in FILES}
+    for name, upload in uploads.items():
+        if upload is None or not upload.filename:
+            errors.setdefault(name, f"Joignez ce document : {KIND_LABELS[FILES[name]].lower()}.")
+    if errors:
+        return _form_page(who, 400, _named(errors))
+    stored = []
+    for name, upload in uploads.items():
+        assert upload is not None and upload.filename  # checked above
+        try:
+            document = documents.store_document(
+                resources(), member, kind=FILES[name], filename=upload.filename,
+                content_type=upload.mimetype or "application/octet-stream", content=upload.read(),
+            )  # fmt: skip
+        except Problem as problem:
+            messages = [e.message for e in problem.errors] or [problem.detail or problem.title]
+            return _form_page(who, problem.status, {name: " ".join(messages)})
+        stored.append(document.id)
+    body = body.model_copy(update={"documents": stored})
+    try:
+        report = filing.file_report(resources(), member, filing_of(body))
+    except Problem as problem:
+        if not problem.errors:
+            raise
+        return _form_page(who, problem.status, _named(field_messages(problem.errors)))
+    return see_other(f"/signalements/{report.id}?enregistre=depot")
