@@ -96,6 +96,7 @@ REQUEST_READERS = frozenset(
         "functions.directory.space",
         "functions.directory.space_reports",
         "functions.directory.space_filing",
+        "functions.directory.space_moderation",
         "functions.reports.routes",
         "functions.reports.auth",
     }

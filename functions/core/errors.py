@@ -132,3 +132,8 @@ class ServiceUnavailable(Problem):
     """The store (or another dependency) cannot serve the request now; ``Retry-After`` says when to try again."""
 
     status, slug, title = 503, "service-indisponible", "Service momentanément indisponible"
+
+
+def missing(field: str, message: str) -> ValidationFailed:
+    """The 400 of a field a rule requires here (a refusal's reason): the same answer on every surface."""
+    return ValidationFailed("Certains champs manquent.", [FieldError(field, "missing", message)])

@@ -33,8 +33,9 @@ from functions.core.headers import CSP, SPACE_CSP
 from functions.core.http import resources
 from functions.core.mounts import SPACE_BLUEPRINT, SPACE_MOUNTS
 from functions.core.tokens import sign
+from functions.core.usecases import signin
 from functions.core.usecases.signin import SignedIn, signed_in
-from functions.core.validation import field_errors
+from functions.core.validation import Email, Model, Siren, field_errors
 
 TEMPLATES = Path(__file__).with_name("templates")
 CSRF_FIELD = "csrf"
@@ -205,3 +206,65 @@ def field_messages(errors: list[FieldError]) -> dict[str, str]:
     for error in errors:
         messages.setdefault(error.field, error.message)
     return messages
+
+
+class SignInRequest(Model):
+    """Le formulaire de connexion : l'adresse de la personne."""
+
+    email: Email
+
+
+class MemberSignInRequest(SignInRequest):
+    """Le formulaire de connexion d'un membre : aussi le SIREN de son entreprise."""
+
+    siren: Siren
+
+
+_NOTICES = {"requise": "Connectez-vous pour continuer.", "fin": "Vous êtes déconnecté."}
+
+
+def add_sign_in(blueprint: Blueprint, space: Space, home: Callable[[SignedIn], Response], template: str) -> None:
+    """Give a space's blueprint its home and sign-in pages (one mechanism for the three spaces).
+
+    ``GET /`` is ``home`` for a signed-in browser, the sign-in form (``template``) otherwise;
+    ``POST /connexion`` e-mails a link; ``GET /connexion/<token>`` is the e-mailed link, a button
+    that posts to ``POST /connexion/ouvrir`` (a mail scanner following links spends nothing),
+    which opens the session and redirects, so that the token leaves the address bar;
+    ``POST /deconnexion`` signs out. A member also types its company's SIREN.
+    """
+    kind = space.kind
+    model: type[SignInRequest] = MemberSignInRequest if kind is PrincipalKind.MEMBER else SignInRequest
+
+    def front() -> Response:
+        who = current_session(space)
+        if who is not None:
+            return home(who)
+        notice = _NOTICES.get(request.args.get("connexion", ""), "")
+        response = page(template, title="Connexion", errors={}, values={}, notice=notice)
+        return end_session(response, space) if session_token(space) else response
+
+    def ask_link() -> Response:
+        form, errors = form_data(model)
+        if form is None:
+            values = {name: request.form.get(name, "") for name in model.model_fields}
+            return page(template, 400, title="Connexion", errors=errors, values=values, notice="")
+        signin.request_link(resources(), kind, form.email, getattr(form, "siren", ""))
+        return page("spaces/lien_envoye.html", title="Lien envoyé", email=form.email)
+
+    def confirm_link(token: str) -> Response:
+        signin.check_link(resources(), kind, token)
+        return page("spaces/ouvrir.html", title="Connexion", token=token)
+
+    def open_session() -> Response:
+        session = signin.open_session(resources(), kind, request.form.get("jeton", ""))
+        return start_session(see_other("/"), space, session)
+
+    def sign_out() -> Response:
+        signin.sign_out(resources(), kind, session_token(space))
+        return end_session(see_other("/?connexion=fin"), space)
+
+    blueprint.add_url_rule("/", "home", front, methods=["GET"])
+    blueprint.add_url_rule("/connexion", "ask_link", ask_link, methods=["POST"])
+    blueprint.add_url_rule("/connexion/<token>", "confirm_link", confirm_link, methods=["GET"])
+    blueprint.add_url_rule("/connexion/ouvrir", "open_session", open_session, methods=["POST"])
+    blueprint.add_url_rule("/deconnexion", "sign_out", sign_out, methods=["POST"])

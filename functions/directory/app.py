@@ -13,6 +13,7 @@ from functions.directory import space_filing, space_reports  # noqa: F401 - thei
 from functions.directory.experiences import api as experiences_api
 from functions.directory.routes import api
 from functions.directory.space import space
+from functions.directory.space_moderation import space as moderation_space
 
 EVIDENCE_BODY_BYTES = MAX_EVIDENCE_BYTES + 64 * 1024
 
@@ -34,6 +35,8 @@ def create_app(**overrides: Any) -> Flask:
     )
     # The creditor's space (/espace/): pages over the same use cases.
     app.register_blueprint(space)
+    # The moderators' space (/moderation/): the queues and decisions over the same use cases.
+    app.register_blueprint(moderation_space)
     return app
 
 

@@ -137,10 +137,6 @@ def pending_members(principal: Moderator) -> PendingMembers:
     return PendingMembers(items=[_member_out(m) for m in members.list_pending(resources())])
 
 
-def _missing(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed("Certains champs manquent.", [FieldError(field, "missing", message)])
-
-
 @api.route(
     "/members/<member_id>/approval",
     "POST",
@@ -152,8 +148,6 @@ def _missing(field: str, message: str) -> ValidationFailed:
     auth=current_moderator,
 )
 def decide_member(member_id: str, principal: Moderator, body: MemberDecisionIn) -> MemberOut:
-    if body.decision == "refused" and not body.note:
-        raise _missing("note", "Indiquez au membre le motif du refus.")
     member = members.decide_member(
         resources(), member_id, approved=body.decision == "approved", note=body.note, actor=f"moderator:{principal.id}"
     )
@@ -574,8 +568,6 @@ def review_queue(principal: Moderator, query: ReviewQuery) -> ReviewQueue:
     auth=current_moderator,
 )
 def review_report(report_id: str, principal: Moderator, body: ReviewIn) -> ReportOut:
-    if body.decision is ReviewDecision.REFUSED and not body.reason.strip():
-        raise _missing("reason", "Indiquez au créancier le motif du refus.")
     report = review.review_report(
         resources(),
         report_id,

@@ -7,28 +7,27 @@ problems beside their fields, in French. Sessions and CSRF: ``core/spaces.py``.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Response, request
 
 from functions.core.domain.members import MemberStatus
+from functions.core.domain.reports import Report
 from functions.core.domain.sessions import PrincipalKind
 from functions.core.errors import Problem
 from functions.core.http import resources
 from functions.core.spaces import (
     Space,
-    current_session,
-    end_session,
+    add_sign_in,
     field_messages,
     form_data,
     page,
-    see_other,
-    session_token,
     space_blueprint,
     start_session,
 )
 from functions.core.usecases import signin
-from functions.core.usecases.directory import members
+from functions.core.usecases.directory import documents, members
 from functions.core.usecases.signin import SignedIn
-from functions.core.validation import Email, Model, Siren
 from functions.directory.schemas import MemberRegistration
 
 SPACE = Space(PrincipalKind.MEMBER, "Espace créancier")
@@ -38,13 +37,6 @@ STATUS_TEXT = {
     MemberStatus.PENDING: "en attente de validation par un modérateur",
     MemberStatus.ACTIVE: "validée : vous pouvez signaler des impayés",
 }
-
-
-class SignInRequest(Model):
-    """Le formulaire de connexion : l'entreprise et l'adresse du membre."""
-
-    siren: Siren
-    email: Email
 
 
 def _home(who: SignedIn) -> Response:
@@ -61,49 +53,7 @@ def _home(who: SignedIn) -> Response:
     )
 
 
-@space.get("/")
-def home() -> Response:
-    """The member's home when signed in; otherwise the sign-in form."""
-    who = current_session(SPACE)
-    if who is not None:
-        return _home(who)
-    notice = {"requise": "Connectez-vous pour continuer.", "fin": "Vous êtes déconnecté."}.get(
-        request.args.get("connexion", ""), ""
-    )
-    response = page("espace/connexion.html", title="Connexion", errors={}, values={}, notice=notice)
-    return end_session(response, SPACE) if session_token(SPACE) else response
-
-
-@space.post("/connexion")
-def ask_link() -> Response:
-    """E-mail a sign-in link (the same answer whether the address is a member's or not)."""
-    form, errors = form_data(SignInRequest)
-    if form is None:
-        values = {name: request.form.get(name, "") for name in ("siren", "email")}
-        return page("espace/connexion.html", 400, title="Connexion", errors=errors, values=values, notice="")
-    signin.request_link(resources(), PrincipalKind.MEMBER, form.email, form.siren)
-    return page("espace/lien_envoye.html", title="Lien envoyé", email=form.email)
-
-
-@space.get("/connexion/<token>")
-def confirm_link(token: str) -> Response:
-    """The e-mailed link: a button opens the session (a mail scanner following the link spends nothing)."""
-    signin.check_link(resources(), PrincipalKind.MEMBER, token)
-    return page("espace/ouvrir.html", title="Connexion", token=token)
-
-
-@space.post("/connexion/ouvrir")
-def open_session() -> Response:
-    """Spend the link, give the browser its session, and leave the token's address (303 to the home)."""
-    token = request.form.get("jeton", "")
-    session = signin.open_session(resources(), PrincipalKind.MEMBER, token)
-    return start_session(see_other("/"), SPACE, session)
-
-
-@space.post("/deconnexion")
-def sign_out() -> Response:
-    signin.sign_out(resources(), PrincipalKind.MEMBER, session_token(SPACE))
-    return end_session(see_other("/?connexion=fin"), SPACE)
+add_sign_in(space, SPACE, _home, "espace/connexion.html")
 
 
 _SIGN_UP_FIELDS = ("siren", "company_name", "contact_name", "email")
@@ -159,3 +109,11 @@ def verify_address() -> Response:
         identity_check=members.IDENTITY_CHECK,
     )
     return start_session(response, SPACE, session)
+
+
+def document_response(report: Report, document_id: str) -> Response:
+    """A document ``report`` was filed with, to download (its bytes checked against the digest pinned at filing)."""
+    document = documents.document_of(report, document_id)
+    content = documents.read_document(resources(), document)
+    disposition = f"attachment; filename=\"{document.id}\"; filename*=UTF-8''{quote(document.filename, safe='')}"
+    return Response(content, mimetype=document.content_type, headers={"Content-Disposition": disposition})

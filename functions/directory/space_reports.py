@@ -21,12 +21,12 @@ from functions.core.errors import PayloadTooLarge, Problem
 from functions.core.french import format_eur, parse_euros, short_date, short_datetime
 from functions.core.http import resources
 from functions.core.spaces import field_messages, page, see_other, signed_in_only
-from functions.core.usecases.directory import documents, experiences, members, progress
+from functions.core.usecases.directory import experiences, members, progress
 from functions.core.usecases.signin import SignedIn
 from functions.core.validation import field_errors
 from functions.directory.experiences import MAX_BODY_BYTES as MAX_CSV_BYTES
 from functions.directory.schemas import PaymentIn
-from functions.directory.space import space
+from functions.directory.space import document_response, space
 
 __all__ = ["space"]
 
@@ -127,17 +127,7 @@ def show_report(who: SignedIn, report_id: str) -> Response:
 @signed_in_only
 def download_document(who: SignedIn, report_id: str, document_id: str) -> Response:
     """A document the report was filed with, as the API's route gives it to its creditor."""
-    report = progress.own_report(resources(), _member(who), report_id)
-    document = documents.document_of(report, document_id)
-    content = documents.read_document(resources(), document)
-    disposition = f"attachment; filename=\"{document.id}\"; filename*=UTF-8''{_quoted(document.filename)}"
-    return Response(content, mimetype=document.content_type, headers={"Content-Disposition": disposition})
-
-
-def _quoted(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name, safe="")
+    return document_response(progress.own_report(resources(), _member(who), report_id), document_id)
 
 
 @space.post("/signalements/<report_id>/paiement")

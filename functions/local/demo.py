@@ -136,11 +136,14 @@ def demo_sign_in_links(res: Resources) -> dict[str, str]:
     from functions.core.usecases.signin import issue_link, link_url
     from functions.local.directory_demo import CREDITOR
 
-    links = {}
     creditor = next((m for m in res.store.members.list_members(CREDITOR[0]) if m.email == CREDITOR[3]), None)
-    if creditor is not None:
-        links["creditor"] = link_url(res, PrincipalKind.MEMBER, issue_link(res, PrincipalKind.MEMBER, creditor.id))
-    return links
+    moderator = next((m for m in res.store.moderators.list_moderators() if m.active), None)
+    principals = {"creditor": (PrincipalKind.MEMBER, creditor), "moderator": (PrincipalKind.MODERATOR, moderator)}
+    return {
+        who: link_url(res, kind, issue_link(res, kind, principal.id))
+        for who, (kind, principal) in principals.items()
+        if principal is not None
+    }
 
 
 def seed_demo(res: Resources) -> dict[str, Any]:

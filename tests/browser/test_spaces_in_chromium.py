@@ -60,7 +60,9 @@ def platform(site: Site, settings: Settings, tmp_path: Path) -> Iterator[Platfor
         clock=clock,
     )
     app = create_app(settings=res.settings, store=res.store, mailer=mailer, clock=clock)
-    holder["wsgi"] = WholePath(DispatcherMiddleware(StaticSite(site.public), {"/api/directory": app}), {"/espace": app})
+    holder["wsgi"] = WholePath(
+        DispatcherMiddleware(StaticSite(site.public), {"/api/directory": app}), {"/espace": app, "/moderation": app}
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -200,3 +202,35 @@ def test_a_creditor_files_a_report_sees_the_errors_then_records_a_payment(
     page.get_by_role("link", name="Mes signalements").click()
     assert "F-2025-0412" in page.locator("table").inner_text()
     _checked(page, "mes-signalements")
+
+
+def test_a_moderator_signs_in_sees_the_queues_and_approves_a_member(platform: Platform, page: Any) -> None:
+    from functions.core.usecases.directory.members import create_moderator
+    from tests.directory.conftest import register_pending
+
+    api = platform.app.test_client()
+    register_pending(api, platform.mailer, siren="404833048", name="Garage du Centre", email="garage@exemple.fr")
+    create_moderator(platform.res, name="Inès Moreau", email="ines@ardoise.localhost", actor="operator:test")
+    page.goto(platform.url + "/moderation/")
+    _checked(page, "moderation-connexion")
+    page.get_by_label("Adresse e-mail de votre inscription").fill("ines@ardoise.localhost")
+    page.get_by_role("button", name="Recevoir le lien").click()
+    link = SIGN_IN_LINK.search(platform.last_mail())
+    assert link is not None
+    page.goto(link.group(0))
+    page.get_by_role("button", name="Ouvrir mon espace").click()
+    assert page.url == platform.url + "/moderation/"
+    assert "Membres à valider (1)" in page.locator("article").inner_text()
+    _checked(page, "moderation-files")
+
+    page.get_by_role("link", name="Garage du Centre (SIREN 404833048)").click()
+    page.get_by_label("Refuser").check()
+    page.get_by_role("button", name="Enregistrer la décision").click()
+    assert (
+        page.get_by_label("Note envoyée au membre (obligatoire pour un refus)").get_attribute("aria-invalid") == "true"
+    )
+    _checked(page, "moderation-membre-erreur")
+    page.get_by_label("Valider : le membre pourra signaler des impayés").check()
+    page.get_by_role("button", name="Enregistrer la décision").click()
+    assert "Décision enregistrée" in page.get_by_role("status").inner_text()
+    assert "Membres à valider (0)" in page.locator("article").inner_text()

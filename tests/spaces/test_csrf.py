@@ -14,6 +14,12 @@ from functions.directory.app import create_app as directory_app
 from tests.spaces.helpers import csrf_of, text
 
 SPACE_APPS = {"directory": directory_app}
+HOMES = ("/espace/", "/moderation/")
+
+
+def visit_homes(client: FlaskClient) -> dict[str, str]:
+    """Open each space's home, as a browser does first: its cookie set, its forms' token returned."""
+    return {home: csrf_of(client, home) for home in HOMES}
 
 
 def space_forms(app: Flask) -> list[str]:
@@ -35,12 +41,13 @@ def app(request: pytest.FixtureRequest, resources: Resources) -> Flask:
 
 
 def test_the_spaces_have_forms_to_check(app: Flask) -> None:
-    assert "/espace/connexion" in space_forms(app) and "/espace/inscription" in space_forms(app)
+    forms = space_forms(app)
+    assert {"/espace/connexion", "/espace/inscription", "/espace/signaler", "/moderation/connexion"} <= set(forms)
 
 
 def test_every_form_refuses_a_missing_csrf_token(app: Flask) -> None:
     client = app.test_client()
-    csrf_of(client, "/espace/")  # the browser has its cookie; the form below leaves the token out
+    visit_homes(client)  # the browser has its cookies; the forms below leave the token out
     for path in space_forms(app):
         refused = client.post(path, data={"siren": "552100554", "email": "a@exemple.fr"})
         assert refused.status_code == 403, path
@@ -48,11 +55,11 @@ def test_every_form_refuses_a_missing_csrf_token(app: Flask) -> None:
 
 
 def test_every_form_refuses_a_wrong_csrf_token(app: Flask) -> None:
-    client = app.test_client()
-    token = csrf_of(client, "/espace/")
+    tokens = visit_homes(app.test_client())
     other = app.test_client()
-    csrf_of(other, "/espace/")  # another browser: its own cookie, so the first one's token is wrong here
+    visit_homes(other)  # another browser: its own cookies, so the first one's tokens are wrong here
     for path in space_forms(app):
+        token = tokens["/moderation/" if path.startswith("/moderation/") else "/espace/"]
         assert other.post(path, data={"csrf": token}).status_code == 403, path
         assert other.post(path, data={"csrf": token[:-2] + "00"}).status_code == 403, path
 

@@ -18,8 +18,9 @@ def test_the_demo_sign_in_link_opens_the_demo_creditors_space(
     directory: FlaskClient, mailer: OutboxMailer, resources: Resources
 ) -> None:
     siren, name, _, email = CREDITOR
-    register(directory, mailer, siren=siren, name=name, email=email)
+    register(directory, mailer, siren=siren, name=name, email=email)  # a moderator approves it: the demo's too
     links = demo_sign_in_links(resources)
+    assert links["moderator"].startswith(resources.settings.base_url + "/moderation/connexion/")
     found = SIGN_IN_LINK.search(links["creditor"])
     assert found is not None and links["creditor"].startswith(resources.settings.base_url + "/espace/connexion/")
     token = found.group(1)
@@ -34,3 +35,4 @@ def test_ardoise_serve_sends_the_creditors_space_to_the_directory_app(resources:
     assert page.status_code == 200
     assert "Recevoir un lien de connexion" in page.get_data(as_text=True)
     assert client.get("/api/directory/health").status_code == 200
+    assert "Espace de modération" in client.get("/moderation/").get_data(as_text=True)

@@ -26,6 +26,7 @@ from functions.core.errors import (
     RuleNotMet,
     Unauthorized,
     UnknownLink,
+    missing,
 )
 from functions.core.mailer import Message
 from functions.core.mounts import api_url, space_url
@@ -172,7 +173,12 @@ def list_pending(res: Resources) -> list[Member]:
 
 
 def decide_member(res: Resources, member_id: str, *, approved: bool, note: str, actor: str) -> Member:
-    """Approve or refuse a pending member after checking its company's identity; tell it by e-mail."""
+    """Approve or refuse a pending member after checking its company's identity; tell it by e-mail.
+
+    A refusal says why (400 ``missing`` on ``note`` otherwise): the note is what the member is told.
+    """
+    if not approved and not note.strip():
+        raise missing("note", "Indiquez au membre le motif du refus.")
     member = res.store.members.get_member(member_id)
     if member is None:
         raise NotFound(f"Aucun membre {member_id}.")

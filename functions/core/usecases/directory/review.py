@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from functions.core.domain import lifecycle
 from functions.core.domain.reports import Report, ReportStatus, Review, ReviewDecision
 from functions.core.domain.rules import Limits, checked_rules
+from functions.core.errors import missing
 from functions.core.logs import get_logger
 from functions.core.resources import Resources
 from functions.core.store import retry_on_conflict
@@ -58,8 +59,11 @@ def review_queue(res: Resources, *, limit: int = 50, cursor: str | None = None) 
 def review_report(res: Resources, report_id: str, *, approved: bool, reason: str, actor: str) -> Report:
     """Approve (the debtor's notice goes out) or refuse (the creditor is told why) a report under review.
 
-    ``actor`` names who checked: ``moderator:{id}``, or the operator at the command line.
+    ``actor`` names who checked: ``moderator:{id}``, or the operator at the command line. A refusal
+    says why (400 ``missing`` on ``reason`` otherwise): the reason is e-mailed to the creditor.
     """
+    if not approved and not reason.strip():
+        raise missing("reason", "Indiquez au créancier le motif du refus.")
     now = res.clock()
     review = Review(ReviewDecision.APPROVED if approved else ReviewDecision.REFUSED, reason, actor, now)
 
