@@ -97,6 +97,7 @@ REQUEST_READERS = frozenset(
         "functions.directory.space_reports",
         "functions.directory.space_filing",
         "functions.directory.space_moderation",
+        "functions.reports.space",
         "functions.reports.routes",
         "functions.reports.auth",
     }

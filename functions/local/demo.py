@@ -20,6 +20,7 @@ from functions.local.directory_demo import seed_reports
 from functions.local.registry_demo import seed_registry
 
 DEMO_ACTOR = "system:demo"
+DEMO_SUBSCRIBER_EMAIL = "credit@cabinet-lemoine.example"
 DEMO_COMPANIES = 40
 _MARKER = ("DEMO", "SEEDED")
 
@@ -103,7 +104,7 @@ def seed_subscriber(res: Resources, companies: list[Company]) -> dict[str, Any]:
     while refresh_marked(res):
         pass
     subscriber, key = create_subscriber(
-        res, name="Cabinet Lemoine Crédit (démo)", email="credit@cabinet-lemoine.example", plan="pro", actor=DEMO_ACTOR
+        res, name="Cabinet Lemoine Crédit (démo)", email=DEMO_SUBSCRIBER_EMAIL, plan="pro", actor=DEMO_ACTOR
     )
     for debtor in debtors[:3]:
         res.store.watchlist.watch(subscriber.id, debtor.siren, DEMO_ACTOR)
@@ -138,7 +139,13 @@ def demo_sign_in_links(res: Resources) -> dict[str, str]:
 
     creditor = next((m for m in res.store.members.list_members(CREDITOR[0]) if m.email == CREDITOR[3]), None)
     moderator = next((m for m in res.store.moderators.list_moderators() if m.active), None)
-    principals = {"creditor": (PrincipalKind.MEMBER, creditor), "moderator": (PrincipalKind.MODERATOR, moderator)}
+    subscribers, _ = res.store.subscribers.list_subscribers(limit=100)
+    subscriber = next((s for s in subscribers if s.is_active and s.email == DEMO_SUBSCRIBER_EMAIL), None)
+    principals = {
+        "creditor": (PrincipalKind.MEMBER, creditor),
+        "moderator": (PrincipalKind.MODERATOR, moderator),
+        "subscriber": (PrincipalKind.SUBSCRIBER, subscriber),
+    }
     return {
         who: link_url(res, kind, issue_link(res, kind, principal.id))
         for who, (kind, principal) in principals.items()

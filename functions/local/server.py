@@ -36,7 +36,11 @@ def build_local_app(res: Resources, on_change: Callable[[], None] | None = None)
     if on_change is not None:
         apps = {mount: NotifyOnWrite(app, on_change) for mount, app in apps.items()}
     # The spaces are pages of the function that owns their data, which sees their whole path (as behind CloudFront).
-    spaces = {SPACE_MOUNTS["member"]: apps[MOUNTS["directory"]], SPACE_MOUNTS["moderator"]: apps[MOUNTS["directory"]]}
+    spaces = {
+        SPACE_MOUNTS["member"]: apps[MOUNTS["directory"]],
+        SPACE_MOUNTS["moderator"]: apps[MOUNTS["directory"]],
+        SPACE_MOUNTS["subscriber"]: apps[MOUNTS["reports"]],
+    }
     return WholePath(DispatcherMiddleware(StaticSite(res.settings.site_dir), apps), spaces)
 
 

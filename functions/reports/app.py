@@ -11,11 +11,12 @@ from functions.core.mounts import API_MOUNTS
 from functions.core.openapi import Webhook
 from functions.reports.routes import api
 from functions.reports.schemas import AlertEvent
+from functions.reports.space import space
 
 
 def create_app(**overrides: Any) -> Flask:
     """Build the reports app; tests pass ``settings``, ``store``, ``mailer``, ``clock``."""
-    return build_app(
+    app = build_app(
         __name__,
         title="Ardoise — synthèses de solvabilité",
         description="Synthèses de solvabilité pour les abonnés : indice de paiement, lots, liste de surveillance.",
@@ -31,6 +32,9 @@ def create_app(**overrides: Any) -> Flask:
         ],
         **overrides,
     )
+    # The subscriber's space (/abonne/): pages over the same use cases.
+    app.register_blueprint(space)
+    return app
 
 
 app = create_app()

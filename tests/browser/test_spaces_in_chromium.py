@@ -25,6 +25,7 @@ from functions.core.store import open_store
 from functions.directory.app import create_app
 from functions.local.server import WholePath
 from functions.local.static import StaticSite
+from functions.reports.app import create_app as reports_app
 from tests.browser.checks import axe_violations, sideways_overflow
 from tests.browser.conftest import Site, screenshot
 from tests.conftest import START
@@ -60,8 +61,10 @@ def platform(site: Site, settings: Settings, tmp_path: Path) -> Iterator[Platfor
         clock=clock,
     )
     app = create_app(settings=res.settings, store=res.store, mailer=mailer, clock=clock)
+    subscribers_app = reports_app(settings=res.settings, store=res.store, mailer=mailer, clock=clock)
     holder["wsgi"] = WholePath(
-        DispatcherMiddleware(StaticSite(site.public), {"/api/directory": app}), {"/espace": app, "/moderation": app}
+        DispatcherMiddleware(StaticSite(site.public), {"/api/directory": app}),
+        {"/espace": app, "/moderation": app, "/abonne": subscribers_app},
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -234,3 +237,30 @@ def test_a_moderator_signs_in_sees_the_queues_and_approves_a_member(platform: Pl
     page.get_by_role("button", name="Enregistrer la décision").click()
     assert "Décision enregistrée" in page.get_by_role("status").inner_text()
     assert "Membres à valider (0)" in page.locator("article").inner_text()
+
+
+def test_a_subscriber_signs_in_and_watches_a_company(platform: Platform, page: Any) -> None:
+    from functions.core.usecases.reports.subscribers import create_subscriber
+
+    create_subscriber(
+        platform.res, name="Cabinet Leroy Crédit", email="credit@leroy.fr", plan="pro", actor="operator:t"
+    )
+    page.goto(platform.url + "/abonne/")
+    page.get_by_label("Adresse e-mail de votre inscription").fill("credit@leroy.fr")
+    page.get_by_role("button", name="Recevoir le lien").click()
+    link = SIGN_IN_LINK.search(platform.last_mail())
+    assert link is not None
+    page.goto(link.group(0))
+    page.get_by_role("button", name="Ouvrir mon espace").click()
+    assert "sur 1 000" in page.locator("article").inner_text().replace("\u202f", " ")
+    siren = page.get_by_label("SIREN de l'entreprise à surveiller")
+    siren.fill("552 100 555")
+    page.get_by_role("button", name="Surveiller").click()
+    assert page.get_by_label("SIREN de l'entreprise à surveiller").get_attribute("aria-invalid") == "true"
+    _checked(page, "abonne-erreur")
+    page.get_by_label("SIREN de l'entreprise à surveiller").fill("552 100 554")
+    page.get_by_role("button", name="Surveiller").click()
+    assert "ajoutée à votre liste" in page.get_by_role("status").inner_text()
+    _checked(page, "abonne")
+    page.get_by_role("button", name="Ne plus surveiller 552100554").click()
+    assert "retirée de votre liste" in page.get_by_role("status").inner_text()

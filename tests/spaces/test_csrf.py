@@ -11,15 +11,21 @@ from flask.testing import FlaskClient
 from functions.core.mounts import is_space_page
 from functions.core.resources import Resources
 from functions.directory.app import create_app as directory_app
+from functions.reports.app import create_app as reports_app
 from tests.spaces.helpers import csrf_of, text
 
-SPACE_APPS = {"directory": directory_app}
-HOMES = ("/espace/", "/moderation/")
+SPACE_APPS = {"directory": directory_app, "reports": reports_app}
+HOMES = {"directory": ("/espace/", "/moderation/"), "reports": ("/abonne/",)}
 
 
 def visit_homes(client: FlaskClient) -> dict[str, str]:
     """Open each space's home, as a browser does first: its cookie set, its forms' token returned."""
-    return {home: csrf_of(client, home) for home in HOMES}
+    homes = HOMES["reports" if "reports" in client.application.import_name else "directory"]
+    return {home: csrf_of(client, home) for home in homes}
+
+
+def _home_of(path: str) -> str:
+    return "/" + path.split("/")[1] + "/"
 
 
 def space_forms(app: Flask) -> list[str]:
@@ -41,8 +47,11 @@ def app(request: pytest.FixtureRequest, resources: Resources) -> Flask:
 
 
 def test_the_spaces_have_forms_to_check(app: Flask) -> None:
-    forms = space_forms(app)
-    assert {"/espace/connexion", "/espace/inscription", "/espace/signaler", "/moderation/connexion"} <= set(forms)
+    forms = set(space_forms(app))
+    if "reports" in app.import_name:
+        assert {"/abonne/connexion", "/abonne/surveillance"} <= forms
+    else:
+        assert {"/espace/connexion", "/espace/inscription", "/espace/signaler", "/moderation/connexion"} <= forms
 
 
 def test_every_form_refuses_a_missing_csrf_token(app: Flask) -> None:
@@ -59,20 +68,19 @@ def test_every_form_refuses_a_wrong_csrf_token(app: Flask) -> None:
     other = app.test_client()
     visit_homes(other)  # another browser: its own cookies, so the first one's tokens are wrong here
     for path in space_forms(app):
-        token = tokens["/moderation/" if path.startswith("/moderation/") else "/espace/"]
+        token = tokens[_home_of(path)]
         assert other.post(path, data={"csrf": token}).status_code == 403, path
         assert other.post(path, data={"csrf": token[:-2] + "00"}).status_code == 403, path
 
 
 def test_a_form_without_the_browser_cookie_is_refused(app: Flask) -> None:
+    for home, token in visit_homes(app.test_client()).items():
+        fresh = app.test_client()  # no cookie at all: a cross-site post carries none under SameSite=Lax
+        assert fresh.post(f"{home}connexion", data={"csrf": token}).status_code == 403
+
+
+def test_a_form_with_its_token_goes_through(app: Flask) -> None:
     client = app.test_client()
-    token = csrf_of(client, "/espace/")
-    fresh = app.test_client()  # no cookie at all: a cross-site post carries none under SameSite=Lax
-    assert fresh.post("/espace/connexion", data={"csrf": token}).status_code == 403
-
-
-def test_a_form_with_its_token_goes_through(app: FlaskClient | Flask) -> None:
-    client = app.test_client()  # type: ignore[union-attr]  # a Flask app here
-    token = csrf_of(client, "/espace/")
-    answered = client.post("/espace/connexion", data={"csrf": token, "siren": "552100554", "email": "a@exemple.fr"})
-    assert answered.status_code == 200
+    for home, token in visit_homes(client).items():
+        answered = client.post(f"{home}connexion", data={"csrf": token, "siren": "552100554", "email": "a@exemple.fr"})
+        assert answered.status_code == 200, home

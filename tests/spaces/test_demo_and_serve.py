@@ -36,3 +36,13 @@ def test_ardoise_serve_sends_the_creditors_space_to_the_directory_app(resources:
     assert "Recevoir un lien de connexion" in page.get_data(as_text=True)
     assert client.get("/api/directory/health").status_code == 200
     assert "Espace de modération" in client.get("/moderation/").get_data(as_text=True)
+    assert "Espace abonné" in client.get("/abonne/").get_data(as_text=True)
+
+
+def test_the_demo_subscriber_gets_its_sign_in_link(resources: Resources) -> None:
+    from functions.core.usecases.reports.subscribers import create_subscriber
+    from functions.local.demo import DEMO_SUBSCRIBER_EMAIL
+
+    create_subscriber(resources, name="Cabinet (démo)", email=DEMO_SUBSCRIBER_EMAIL, plan="pro", actor="system:demo")
+    links = demo_sign_in_links(resources)
+    assert links["subscriber"].startswith(resources.settings.base_url + "/abonne/connexion/ard_lien_")
