@@ -136,7 +136,7 @@ def _resolve(schema: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]
     return schema
 
 
-def _text_fields(schema: dict[str, Any], document: dict[str, Any], path: tuple[str, ...] = ()) -> Iterator[Any]:
+def _text_fields(schema: dict[str, Any], document: dict[str, Any], path: tuple[str | int, ...] = ()) -> Iterator[Any]:
     """Yield (path, schema, is_list) for every free-text string a body accepts, nested objects included."""
     for name, prop in _resolve(schema, document).get("properties", {}).items():
         for choice in prop.get("anyOf", [prop]):
@@ -144,7 +144,8 @@ def _text_fields(schema: dict[str, Any], document: dict[str, Any], path: tuple[s
             is_list = option.get("type") == "array"
             item = _resolve(option["items"], document) if is_list else option
             if item.get("type") == "object" or "properties" in item:
-                yield from _text_fields(item, document, (*path, name))
+                # A list of objects (a scenario's steps) is reached through its first item.
+                yield from _text_fields(item, document, (*path, name, 0) if is_list else (*path, name))
             elif item.get("type") == "string" and "enum" not in item and "const" not in item:
                 yield (*path, name), item, is_list
 
@@ -166,8 +167,14 @@ def _with_control_character(schema: dict[str, Any]) -> str:
     return ("A\x00" + "b" * length)[: max(schema.get("maxLength", length), 2)]
 
 
-def _nest(path: tuple[str, ...], value: Any) -> dict[str, Any]:
-    return {path[0]: value} if len(path) == 1 else {path[0]: _nest(path[1:], value)}
+def _nest(path: tuple[str | int, ...], value: Any) -> dict[str | int, Any]:
+    """The body holding ``value`` at ``path``; an index (0) in the path makes a list of one object."""
+    head, rest = path[0], path[1:]
+    if not rest:
+        return {head: value}
+    if isinstance(rest[0], int):
+        return {head: [_nest(rest[1:], value) if rest[1:] else value]}
+    return {head: _nest(rest, value)}
 
 
 def test_every_text_field_of_every_app_refuses_control_characters(platform: Platform) -> None:
@@ -184,7 +191,7 @@ def test_every_text_field_of_every_app_refuses_control_characters(platform: Plat
                 body = {**fixed, **_nest(path, [value] if is_list else value)}
                 response = platform.send(endpoint, json.dumps(body).encode())
                 fields = {e["field"] for e in response.json.get("errors", [])}
-                wanted = ".".join(path) + (".0" if is_list else "")
+                wanted = ".".join(str(part) for part in path) + (".0" if is_list else "")
                 checked += 1
                 tagged |= {(value, wanted) for value in fixed.values()}
                 if response.status_code != 400 or wanted not in fields:

@@ -91,6 +91,7 @@ REQUEST_READERS = frozenset(
         "functions.charter.routes",
         "functions.directory.routes",
         "functions.directory.experiences",
+        "functions.directory.recovery",  # the routes of amicable recovery
         "functions.directory.auth",
         "functions.core.spaces",  # the web spaces' sessions, CSRF and forms
         "functions.directory.space",

@@ -164,6 +164,32 @@ Email = Annotated[
 ]
 
 
+_MOBILE_SHAPE = re.compile(r"^(?:\+33|0033|0)([67][0-9]{8})$")
+
+
+def _mobile_phone(value: str) -> str:
+    # Spaces, dots and dashes are how people write numbers: 06 12 34 56 78, +33 6.12.34.56.78.
+    digits = re.sub(r"[ .\-]", "", value)
+    match = _MOBILE_SHAPE.match(digits)
+    if match is None:
+        raise PydanticCustomError(
+            "telephone_invalide", "Numéro de mobile français invalide (06 ou 07, ou +33 6 ou +33 7)."
+        )
+    return "+33" + match.group(1)
+
+
+MobilePhone = Annotated[
+    str,
+    Field(
+        min_length=10,
+        max_length=20,
+        description="Numéro de mobile français, rendu au format E.164 (+336…).",
+        examples=["06 12 34 56 78"],
+    ),
+    AfterValidator(_mobile_phone),
+]
+
+
 # Characters that end or reorder a line: the C0/C1 controls (tab, line feed, carriage
 # return, NUL...), the Unicode line and paragraph separators, and the bidirectional
 # overrides and isolates that make displayed text differ from stored text.

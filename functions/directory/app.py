@@ -11,6 +11,7 @@ from functions.core.http import build_app
 from functions.core.mounts import API_MOUNTS
 from functions.directory import space_filing, space_reports  # noqa: F401 - their pages join the space's blueprint
 from functions.directory.experiences import api as experiences_api
+from functions.directory.recovery import api as recovery_api
 from functions.directory.routes import api
 from functions.directory.space import space
 from functions.directory.space_moderation import space as moderation_space
@@ -25,9 +26,9 @@ def create_app(**overrides: Any) -> Flask:
         title="Ardoise — annuaire",
         description=(
             "Signalements d'impayés après échec du recouvrement amiable, réponses des débiteurs, "
-            "modération, fiches publiques."
+            "modération, fiches publiques, recouvrement amiable par Ardoise."
         ),
-        apis=[api, experiences_api],
+        apis=[api, experiences_api, recovery_api],
         # Evidence files are uploaded to the API itself when stored locally (5 MB each).
         max_body_bytes=EVIDENCE_BODY_BYTES,
         mount=API_MOUNTS["directory"],

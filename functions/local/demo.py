@@ -17,6 +17,7 @@ from functions.core.resources import Resources
 from functions.core.store.items import Item, Put
 from functions.local.charter_demo import seed_signatories
 from functions.local.directory_demo import seed_reports
+from functions.local.recovery_demo import seed_cases
 from functions.local.registry_demo import seed_registry
 
 DEMO_ACTOR = "system:demo"
@@ -125,6 +126,7 @@ DEMO_STEPS: list[tuple[str, DemoStep]] = [
     ("companies", seed_companies),
     ("charter_signatories", seed_signatories),
     ("directory_reports", seed_reports),
+    ("recovery_cases", seed_cases),  # the directory's demo member opens them
     ("solvency_subscriber", seed_subscriber),  # summaries need the other steps' data
     # Last: the registry's gates would refuse the demo's reports against a ceased company.
     ("registry", seed_registry),

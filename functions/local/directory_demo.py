@@ -56,7 +56,7 @@ ACTOR = "system:demo"
 CREDITOR = ("732829320", "Menuiserie Durand SARL", "Claire Durand", "compta@menuiserie-durand.fr")
 
 
-def _at(res: Resources, moment: datetime) -> Resources:
+def resources_at(res: Resources, moment: datetime) -> Resources:
     """The same store, mailer and settings, with the clock standing at ``moment``."""
     clock = FixedClock(moment)
     return Resources(res.settings, store=Store(res.store.backend, clock), mailer=res.mailer, clock=clock)
@@ -275,7 +275,7 @@ def _token(res: Resources, report_id: str) -> str:
 def seed_reports(res: Resources, companies: list[Company]) -> dict[str, Any]:
     """File demo reports 50 days ago, let the tick publish them, then reply, dispute, decide, pay, withdraw."""
     start = res.clock() - timedelta(days=50)
-    early = _at(res, start)
+    early = resources_at(res, start)
     member, member_token = _member(early)
     moderator = members.create_moderator(
         early, name="Modération Ardoise (démo)", email="moderation@ardoise.localhost", actor=ACTOR
@@ -301,7 +301,7 @@ def seed_reports(res: Resources, companies: list[Company]) -> dict[str, Any]:
     }
     disputed_id = filed[debtors[3].siren][0]
     replies.dispute(
-        _at(res, start + timedelta(days=4)),
+        resources_at(res, start + timedelta(days=4)),
         _token(early, disputed_id),
         reason=DisputeReason.SERVICE_NOT_DELIVERED,
         text=(
@@ -310,31 +310,31 @@ def seed_reports(res: Resources, companies: list[Company]) -> dict[str, Any]:
         ),
         evidence_ids=[],
     )
-    published_at = _at(res, start + timedelta(days=16))
+    published_at = resources_at(res, start + timedelta(days=16))
     progress.publish_due(published_at)
     replied_id = filed[debtors[1].siren][0]
     replies.reply(
-        _at(res, start + timedelta(days=18)),
+        resources_at(res, start + timedelta(days=18)),
         _token(published_at, replied_id),
         "Nous reconnaissons la dette et avons proposé au créancier un échéancier sur quatre mois.",
     )
     rejected_id = filed[debtors[8].siren][0]
     replies.dispute(
-        _at(res, start + timedelta(days=19)),
+        resources_at(res, start + timedelta(days=19)),
         _token(published_at, rejected_id),
         reason=DisputeReason.NOT_OWED,
         text="Cette facture a été émise au nom d'une autre société du groupe.",
         evidence_ids=[],
     )
     moderation.decide(
-        _at(res, start + timedelta(days=21)),
+        resources_at(res, start + timedelta(days=21)),
         moderator.moderator,
         rejected_id,
         ModerationDecision.REJECTED,
         "Le bon de commande produit par le créancier est signé par le débiteur lui-même.",
     )
     frozen_id = filed[companies[10].siren][0]
-    litigation = _at(res, start + timedelta(days=22))
+    litigation = resources_at(res, start + timedelta(days=22))
     # The creditor's e-invoicing platform relays the buyer's status: the listed report is frozen for a moderator.
     invoice_status.receive_invoice_status(
         litigation,
@@ -342,7 +342,7 @@ def seed_reports(res: Resources, companies: list[Company]) -> dict[str, Any]:
         frozen_id,
         cdar=lifecycle_message(207, litigation.clock(), "FA-2025-1262", "Quantités facturées contestées"),
     )
-    later = _at(res, start + timedelta(days=25))
+    later = resources_at(res, start + timedelta(days=25))
     progress.record_payment(
         later, member, replied_id, amount_cents=3_100_00, paid_on=later.clock().date() - timedelta(days=1)
     )
@@ -355,7 +355,7 @@ def seed_reports(res: Resources, companies: list[Company]) -> dict[str, Any]:
         later, member, unlisted_id, amount_cents=1_240_00, paid_on=later.clock().date() - timedelta(days=3)
     )
     recent = _file(
-        _at(res, res.clock() - timedelta(days=3)),
+        resources_at(res, res.clock() - timedelta(days=3)),
         member,
         debtors[5],
         _Invoice("FA-2026-0042", 1_850_00, 35),
@@ -363,7 +363,7 @@ def seed_reports(res: Resources, companies: list[Company]) -> dict[str, Any]:
     )
     # Known only by its address: its notice is a letter (in the outbox) with a short code for /r/.
     posted = _file(
-        _at(res, res.clock() - timedelta(days=2)),
+        resources_at(res, res.clock() - timedelta(days=2)),
         member,
         companies[6],
         _Invoice("FA-2026-0057", 940_00, 38),
@@ -373,25 +373,22 @@ def seed_reports(res: Resources, companies: list[Company]) -> dict[str, Any]:
     letter = res.store.reports.get_report(posted)
     assert letter is not None and letter.notice is not None
     withdrawn_id = _file(
-        _at(res, res.clock() - timedelta(days=4)),
+        resources_at(res, res.clock() - timedelta(days=4)),
         member,
         debtors[9],
         _Invoice("FA-2026-0031", 960_00, 38),
         reviewer=checker,
     )
-    progress.withdraw_report(_at(res, res.clock() - timedelta(days=2)), member, withdrawn_id)
+    progress.withdraw_report(resources_at(res, res.clock() - timedelta(days=2)), member, withdrawn_id)
     # Filed yesterday with a Factur-X invoice (its dates and amount read from it): waits in GET /reviews with
     # the e-invoice's cross-check; its debtor has not been told.
+    yesterday, three_days_ago = (resources_at(res, res.clock() - timedelta(days=n)) for n in (1, 3))
     waiting_id = _file(
-        _at(res, res.clock() - timedelta(days=1)), member, companies[12], _Invoice("FA-2026-0064", 2_380_00, 36),
-        reviewer=None, einvoice=True,
-    )  # fmt: skip
-    refused_id = _file(
-        _at(res, res.clock() - timedelta(days=3)), member, companies[13], _Invoice("FA-2026-0049", 1_120_00, 40),
-        reviewer=None,
-    )  # fmt: skip
+        yesterday, member, companies[12], _Invoice("FA-2026-0064", 2_380_00, 36), reviewer=None, einvoice=True
+    )
+    refused_id = _file(three_days_ago, member, companies[13], _Invoice("FA-2026-0049", 1_120_00, 40), reviewer=None)
     review.review_report(
-        _at(res, res.clock() - timedelta(days=2)),
+        resources_at(res, res.clock() - timedelta(days=2)),
         refused_id,
         actor=f"moderator:{checker.id}",
         approved=False,

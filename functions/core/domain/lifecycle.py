@@ -32,6 +32,7 @@ from functions.core.domain.reports import (
     Dispute,
     DisputeKind,
     DisputeReason,
+    Invoice,
     Moderation,
     ModerationDecision,
     NoticeMedium,
@@ -166,18 +167,7 @@ def payment_recorded(
     listing for good: ``unlisted``, still owed, closed for retention.
     """
     _require(report, OWED_STATUSES, "enregistrer un paiement")
-    problems = []
-    if amount_cents <= 0:
-        problems.append(FieldError("amount_cents", "paiement_nul", "Le montant payé doit être positif."))
-    if amount_cents > report.outstanding_cents:
-        problems.append(
-            FieldError(
-                "amount_cents",
-                "paiement_superieur_au_reste_du",
-                "Le paiement dépasse le reste dû : enregistrez au plus le reste dû.",
-            )
-        )
-    problems += _paid_on_problems(report, paid_on, today_in_paris(now))
+    problems = payment_problems(report.invoice, report.outstanding_cents, amount_cents, paid_on, today_in_paris(now))
     if problems:
         raise RuleNotMet("Ce paiement ne peut pas être enregistré.", problems)
     payment = Payment(amount_cents=amount_cents, paid_on=paid_on, recorded_at=now, recorded_by=actor)
@@ -190,9 +180,27 @@ def payment_recorded(
     return paid
 
 
-def _paid_on_problems(report: Report, paid_on: date, today: date) -> list[FieldError]:
+def payment_problems(
+    invoice: Invoice, outstanding_cents: int, amount_cents: int, paid_on: date, today: date
+) -> list[FieldError]:
+    """What is wrong with a payment a creditor records (on a report or a recovery case): its amount, its date."""
+    problems = []
+    if amount_cents <= 0:
+        problems.append(FieldError("amount_cents", "paiement_nul", "Le montant payé doit être positif."))
+    if amount_cents > outstanding_cents:
+        problems.append(
+            FieldError(
+                "amount_cents",
+                "paiement_superieur_au_reste_du",
+                "Le paiement dépasse le reste dû : enregistrez au plus le reste dû.",
+            )
+        )
+    return problems + _paid_on_problems(invoice, paid_on, today)
+
+
+def _paid_on_problems(invoice: Invoice, paid_on: date, today: date) -> list[FieldError]:
     """A payment, recorded by the creditor or declared by the debtor, is dated from the invoice to today."""
-    if report.invoice.issue_date <= paid_on <= today:
+    if invoice.issue_date <= paid_on <= today:
         return []
     message = "La date de paiement doit être passée et suivre la facture."
     return [FieldError("paid_on", "date_de_paiement_invalide", message)]
@@ -210,7 +218,7 @@ def check_payment_declaration(
         problems.append(
             FieldError("evidence_ids", "justificatif_manquant", "Joignez au moins un justificatif de paiement.")
         )
-    problems += _paid_on_problems(report, paid_on, today)
+    problems += _paid_on_problems(report.invoice, paid_on, today)
     if amount_cents is not None and not 0 < amount_cents <= report.invoice.amount_cents:
         problems.append(
             FieldError(

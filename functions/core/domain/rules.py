@@ -214,11 +214,15 @@ def _amicable_steps(draft: Draft, today: date, limits: Limits) -> list[FieldErro
     return failures
 
 
+def check_claim(draft: Draft, today: date, limits: Limits) -> list[FieldError]:
+    """Return every rule the parties and the invoice fail: what a report and a recovery case both need."""
+    return _parties(draft) + _invoice(draft, today, limits)
+
+
 def check_filing(draft: Draft, today: date, limits: Limits) -> list[FieldError]:
     """Return every rule the draft fails (empty: the report may be accepted)."""
     return (
-        _parties(draft)
-        + _invoice(draft, today, limits)
+        check_claim(draft, today, limits)
         + _amicable_steps(draft, today, limits)
         + missing_documents(draft.document_kinds)
     )

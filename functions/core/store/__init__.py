@@ -23,6 +23,7 @@ from functions.core.store.members import Members
 from functions.core.store.moderators import Moderators
 from functions.core.store.outbox import PUBLISH_QUEUE, Marks
 from functions.core.store.public_content import PublicItems
+from functions.core.store.recovery import Cases
 from functions.core.store.registry import Registry
 from functions.core.store.replays import Replays
 from functions.core.store.replies import Replies
@@ -70,6 +71,7 @@ class Store(Ledger):
         self.registry = Registry(self)
         self.public_items = PublicItems(self)
         self.sessions = Sessions(self)
+        self.cases = Cases(self)
 
 
 def backend_from_url(url: str, *, dynamodb_client: Any = None) -> ItemBackend:

@@ -205,7 +205,7 @@ def file_report(res: Resources, member: Member, filing: Filing) -> Report:
     failures = check_filing(draft, today_in_paris(now), limits) + problems
     if failures:
         raise RuleNotMet("Ce signalement ne respecte pas toutes les règles du recouvrement amiable.", failures)
-    _refuse_by_registry(res, draft)
+    refuse_by_registry(res, draft)
     identity = res.store.registry.get_identity(parse_company(draft.debtor_siren))
     report = _new_report(
         member,
@@ -243,7 +243,7 @@ def _still_uncited(res: Resources, member: Member, documents: Sequence[DeclaredD
     return [d for d in current if d is not None]
 
 
-def _refuse_by_registry(res: Resources, draft: Draft) -> None:
+def refuse_by_registry(res: Resources, draft: Draft) -> None:
     """The registry's gates: a ceased company, or one under collective proceedings, is not reported (422)."""
     gates = filing_gates(res, parse_company(draft.debtor_siren), invoice_issued=draft.issue_date)
     if gates:

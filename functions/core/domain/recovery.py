@@ -1,0 +1,286 @@
+"""An amicable recovery case: Ardoise runs a scenario for a creditor's unpaid invoice, and keeps the timeline.
+
+    running -> paid       (the creditor records payments up to the whole amount)
+    running -> unpaid     (the formal notice's deadline passed: the case may become a report)
+    running -> withdrawn  (the creditor stops it)
+    unpaid  -> paid | withdrawn
+
+Each transition is a pure function returning the next case, with one more
+event on its timeline; the case's next scheduled action (:func:`next_action`)
+is computed again with it, so that the tick finds due cases by one query.
+
+The engine (:func:`next_action`) reads only the case's scenario, its events
+and the clock: step *n* goes ``delay_days`` after the invoice's due date or
+after step *n-1* was sent, at 9:00 in Paris, never on the same day as the step
+before; once the formal notice is sent, the case ends unpaid the day after its
+deadline. Nothing goes once the case is not running.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from functions.core.clock import PARIS, today_in_paris
+from functions.core.domain.lifecycle import payment_problems
+from functions.core.domain.penalties import DEFAULT_POINTS, Penalties, RateChange, late_payment_penalties
+from functions.core.domain.reports import Invoice, Party
+from functions.core.domain.scenarios import Anchor, Channel, Scenario, Step, StepKind, fill
+from functions.core.errors import Conflict, RuleNotMet
+from functions.core.french import format_eur, percent, short_date
+
+# The hour (Paris) at which a step planned for a day goes: office hours, not midnight.
+SENDING_HOUR = time(9)
+MIN_DAYS_BETWEEN_STEPS = 1
+
+
+class CaseStatus(StrEnum):
+    """Where a recovery case stands."""
+
+    RUNNING = "running"
+    PAID = "paid"
+    UNPAID = "unpaid"
+    WITHDRAWN = "withdrawn"
+
+
+STATUS_LABELS = {
+    CaseStatus.RUNNING: "relances en cours",
+    CaseStatus.PAID: "payé",
+    CaseStatus.UNPAID: "impayé au terme de la mise en demeure",
+    CaseStatus.WITHDRAWN: "arrêté par le créancier",
+}
+OWED = frozenset({CaseStatus.RUNNING, CaseStatus.UNPAID})
+
+
+class EventKind(StrEnum):
+    """What happened on a case (its timeline)."""
+
+    OPENED = "opened"
+    STEP_SENT = "step_sent"
+    PAYMENT_RECORDED = "payment_recorded"
+    SCENARIO_ENDED = "scenario_ended"
+    WITHDRAWN = "withdrawn"
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """A message Ardoise sent (or prepared: a letter) for a step, kept with its digest as proof."""
+
+    id: str
+    channel: Channel
+    recipient: str  # the e-mail address, the phone number, or the postal address
+    subject: str
+    sha256: str  # of the bytes sent: the MIME message, the SMS text, the letter's PDF
+    size: int
+    storage_key: str = ""  # where a letter's PDF is kept (the creditor downloads it to post it)
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """One entry of a case's timeline: what, when, by whom; free text stays out of the audit log."""
+
+    kind: EventKind
+    at: datetime
+    actor: str
+    step: int | None = None
+    message: SentMessage | None = None
+    amount_cents: int | None = None
+    paid_on: date | None = None
+    status: CaseStatus | None = None  # the status the event left the case in
+
+
+@dataclass(frozen=True)
+class RecoveryCase:
+    """A creditor's unpaid invoice under amicable recovery by Ardoise."""
+
+    id: str
+    member_id: str
+    creditor: Party
+    debtor: Party
+    invoice: Invoice
+    outstanding_cents: int
+    scenario: Scenario  # a copy, as when the case opened: a later edit of the scenario does not change it
+    status: CaseStatus
+    opened_at: datetime
+    events: tuple[CaseEvent, ...] = ()
+    debtor_phone: str = ""  # E.164, for the SMS steps
+    description: str = ""
+    next_action_at: datetime | None = None
+    version: int = 0
+
+    def sent_steps(self) -> list[CaseEvent]:
+        return [event for event in self.events if event.kind is EventKind.STEP_SENT]
+
+
+class ActionKind(StrEnum):
+    SEND_STEP = "send_step"
+    END_SCENARIO = "end_scenario"
+
+
+@dataclass(frozen=True)
+class Action:
+    """What the engine plans next for a case: send step ``step``, or end the scenario, at ``at``."""
+
+    kind: ActionKind
+    at: datetime
+    step: int | None = None
+
+    def due(self, now: datetime) -> bool:
+        return self.at <= now
+
+
+def sending_moment(day: date) -> datetime:
+    return datetime.combine(day, SENDING_HOUR, PARIS)
+
+
+def next_action(case: RecoveryCase) -> Action | None:
+    """The case's next action from its scenario and its timeline (None: nothing more will happen)."""
+    if case.status is not CaseStatus.RUNNING:
+        return None
+    steps = case.scenario.steps
+    sent = case.sent_steps()
+    if len(sent) >= len(steps):
+        last = steps[-1]
+        sent_on = today_in_paris(sent[-1].at)
+        return Action(ActionKind.END_SCENARIO, sending_moment(sent_on + timedelta(days=last.deadline_days + 1)))
+    index = len(sent)
+    step = steps[index]
+    if step.anchor is Anchor.PREVIOUS_STEP and sent:
+        day = today_in_paris(sent[-1].at) + timedelta(days=step.delay_days)
+    else:
+        day = case.invoice.due_date + timedelta(days=step.delay_days)
+    if sent:
+        day = max(day, today_in_paris(sent[-1].at) + timedelta(days=MIN_DAYS_BETWEEN_STEPS))
+    return Action(ActionKind.SEND_STEP, sending_moment(day), index)
+
+
+def due_action(case: RecoveryCase, now: datetime) -> Action | None:
+    """The action to take on the case now, if one is due."""
+    action = next_action(case)
+    return action if action is not None and action.due(now) else None
+
+
+def notice_deadline(sent_at: datetime, step: Step) -> date:
+    """The day a formal notice sent at ``sent_at`` gives the debtor to pay by."""
+    return today_in_paris(sent_at) + timedelta(days=step.deadline_days)
+
+
+def _scheduled(case: RecoveryCase) -> RecoveryCase:
+    action = next_action(case)
+    return replace(case, next_action_at=action.at if action is not None else None)
+
+
+def _require(case: RecoveryCase, allowed: frozenset[CaseStatus], doing: str) -> None:
+    if case.status not in allowed:
+        raise Conflict(f"Impossible de {doing} : le dossier est {STATUS_LABELS[case.status]}.")
+
+
+def opened(
+    *,
+    id: str,
+    member_id: str,
+    creditor: Party,
+    debtor: Party,
+    debtor_phone: str,
+    invoice: Invoice,
+    outstanding_cents: int,
+    scenario: Scenario,
+    description: str,
+    now: datetime,
+    actor: str,
+) -> RecoveryCase:
+    """A new case, its scenario running from now."""
+    case = RecoveryCase(
+        id=id,
+        member_id=member_id,
+        creditor=creditor,
+        debtor=debtor,
+        invoice=invoice,
+        outstanding_cents=outstanding_cents,
+        scenario=scenario,
+        status=CaseStatus.RUNNING,
+        opened_at=now,
+        events=(CaseEvent(EventKind.OPENED, now, actor, status=CaseStatus.RUNNING),),
+        debtor_phone=debtor_phone,
+        description=description,
+    )
+    return _scheduled(case)
+
+
+def step_sent(case: RecoveryCase, step: int, message: SentMessage, now: datetime, actor: str) -> RecoveryCase:
+    """Step ``step`` went out (or, a letter, was prepared for the creditor to post)."""
+    _require(case, frozenset({CaseStatus.RUNNING}), "envoyer une relance")
+    if step != len(case.sent_steps()):
+        raise Conflict("Cette étape du scénario a déjà été envoyée.")
+    event = CaseEvent(EventKind.STEP_SENT, now, actor, step=step, message=message, status=case.status)
+    return _scheduled(replace(case, events=(*case.events, event)))
+
+
+def scenario_ended(case: RecoveryCase, now: datetime, actor: str) -> RecoveryCase:
+    """The formal notice's deadline passed unpaid: the case may now become a report."""
+    _require(case, frozenset({CaseStatus.RUNNING}), "clore le scénario")
+    last = case.scenario.steps[-1]
+    if len(case.sent_steps()) < len(case.scenario.steps) or last.kind is not StepKind.FORMAL_NOTICE:
+        raise Conflict("Le scénario n'est pas arrivé au terme de sa mise en demeure.")
+    event = CaseEvent(EventKind.SCENARIO_ENDED, now, actor, status=CaseStatus.UNPAID)
+    return _scheduled(replace(case, status=CaseStatus.UNPAID, events=(*case.events, event)))
+
+
+def payment_recorded(
+    case: RecoveryCase, *, amount_cents: int, paid_on: date, now: datetime, actor: str
+) -> RecoveryCase:
+    """The creditor received a payment: partial lowers what is owed, full closes the case and stops the scenario."""
+    _require(case, OWED, "enregistrer un paiement")
+    problems = payment_problems(case.invoice, case.outstanding_cents, amount_cents, paid_on, today_in_paris(now))
+    if problems:
+        raise RuleNotMet("Ce paiement ne peut pas être enregistré.", problems)
+    outstanding = case.outstanding_cents - amount_cents
+    status = CaseStatus.PAID if outstanding == 0 else case.status
+    event = CaseEvent(EventKind.PAYMENT_RECORDED, now, actor, amount_cents=amount_cents, paid_on=paid_on, status=status)
+    changed = replace(case, outstanding_cents=outstanding, status=status, events=(*case.events, event))
+    return _scheduled(changed)
+
+
+def withdrawn(case: RecoveryCase, now: datetime, actor: str) -> RecoveryCase:
+    """The creditor stops the case: nothing more is sent."""
+    _require(case, OWED, "arrêter ce dossier")
+    event = CaseEvent(EventKind.WITHDRAWN, now, actor, status=CaseStatus.WITHDRAWN)
+    return _scheduled(replace(case, status=CaseStatus.WITHDRAWN, events=(*case.events, event)))
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A step's text for one case on one day, its placeholders filled."""
+
+    subject: str
+    body: str
+    penalties: Penalties
+    deadline: date | None  # a formal notice's last day to pay
+
+
+def render_step(
+    case: RecoveryCase, step: Step, today: date, table: Sequence[RateChange], points: Decimal = DEFAULT_POINTS
+) -> Rendered:
+    """Fill a step's texts for ``case`` as of ``today``: amounts, penalties to date, a notice's deadline."""
+    penalties = late_payment_penalties(case.outstanding_cents, case.invoice.due_date, today, table, points)
+    deadline = today + timedelta(days=step.deadline_days) if step.kind is StepKind.FORMAL_NOTICE else None
+    rates = sorted({period.percent for period in penalties.periods})
+    values = {
+        "debiteur": case.debtor.name,
+        "creancier": case.creditor.name,
+        "facture": case.invoice.number,
+        "date_facture": short_date(case.invoice.issue_date),
+        "echeance": short_date(case.invoice.due_date),
+        "montant": format_eur(case.invoice.amount_cents),
+        "reste_du": format_eur(case.outstanding_cents),
+        "penalites": format_eur(penalties.interest_cents),
+        "taux": " puis ".join(f"{percent(rate)} l'an" for rate in rates) or f"taux BCE + {percent(points)} points",
+        "indemnite": format_eur(penalties.indemnity_cents),
+        "total": format_eur(case.outstanding_cents + penalties.total_cents),
+        "date_limite": short_date(deadline) if deadline is not None else "",
+        "jours_de_retard": str(max(0, (today - case.invoice.due_date).days)),
+    }
+    return Rendered(fill(step.subject, values), fill(step.body, values), penalties, deadline)

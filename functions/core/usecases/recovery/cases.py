@@ -1,0 +1,167 @@
+"""Opening a recovery case and moving it on by the creditor's hand: payments, withdrawal.
+
+A case is opened with the same invoice input and rules as a report's filing
+(``rules.check_claim``: the parties, the invoice's dates and amounts) and the
+same registry gates (a ceased company, a collective proceeding: 422); the
+amicable steps a filing proves are what the case will do. One case per
+creditor, debtor and invoice number (409). ``Idempotency-Key`` is honoured by
+the edge, as on every state-changing route.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from functions.core.clock import today_in_paris
+from functions.core.domain import recovery
+from functions.core.domain.members import Member
+from functions.core.domain.recovery import RecoveryCase
+from functions.core.domain.reports import Invoice, Party
+from functions.core.domain.rules import Draft, Limits, check_claim
+from functions.core.domain.scenarios import CHANNEL_LABELS, Channel, Scenario
+from functions.core.errors import Duplicate, FieldError, NotFound, RuleNotMet
+from functions.core.identifiers import parse_company
+from functions.core.resources import Resources
+from functions.core.store import retry_on_conflict
+from functions.core.store.recovery import DuplicateCase
+from functions.core.usecases.directory.filing import refuse_by_registry
+from functions.core.usecases.directory.members import require_approved
+from functions.core.usecases.recovery.scenarios import find_scenario
+
+
+@dataclass(frozen=True)
+class CaseOpening:
+    """What the creditor sent to open a case, already shaped (the route validated the formats)."""
+
+    draft: Draft
+    debtor_name: str
+    invoice_number: str
+    debtor_phone: str = ""
+    description: str = ""
+    scenario_id: str = ""
+
+
+def _contact_problems(draft: Draft, phone: str, scenario: Scenario) -> list[FieldError]:
+    """Each channel the scenario uses needs the debtor's matching contact."""
+    needs = {
+        Channel.EMAIL: ("debtor.email", bool(draft.debtor_email), "son adresse e-mail"),
+        Channel.LETTER: ("debtor.postal_address", bool(draft.debtor_postal_address.strip()), "son adresse postale"),
+        Channel.SMS: ("debtor.phone", bool(phone), "son numéro de téléphone mobile"),
+    }
+    problems = []
+    for channel in dict.fromkeys(step.channel for step in scenario.steps):
+        field, present, what = needs[channel]
+        if not present:
+            problems.append(
+                FieldError(
+                    field,
+                    "contact_manquant_pour_le_canal",
+                    f"Le scénario envoie une étape par {CHANNEL_LABELS[channel]} : indiquez {what}.",
+                )
+            )
+    return problems
+
+
+def open_case(res: Resources, member: Member, opening: CaseOpening) -> RecoveryCase:
+    """Open a case for an unpaid invoice if every rule holds; its scenario starts at once."""
+    require_approved(member)
+    now = res.clock()
+    draft = opening.draft
+    limits = Limits(res.settings.notice_days, res.settings.min_amount_cents)
+    scenario = find_scenario(res, member, opening.scenario_id)
+    failures = check_claim(draft, today_in_paris(now), limits)
+    if scenario is None:
+        failures.append(FieldError("scenario_id", "scenario_inconnu", "Aucun de vos scénarios sous cet identifiant."))
+    else:
+        failures += _contact_problems(draft, opening.debtor_phone, scenario)
+    if failures or scenario is None:
+        raise RuleNotMet("Ce dossier ne peut pas être ouvert.", failures)
+    refuse_by_registry(res, draft)
+    case = recovery.opened(
+        id=f"case_{uuid.uuid4().hex[:16]}",
+        member_id=member.id,
+        creditor=Party(siren=member.siren, name=member.company_name, email=member.email),
+        debtor=Party(
+            siren=parse_company(draft.debtor_siren),
+            name=opening.debtor_name,
+            email=draft.debtor_email,
+            postal_address=draft.debtor_postal_address,
+        ),
+        debtor_phone=opening.debtor_phone,
+        invoice=Invoice(opening.invoice_number, draft.issue_date, draft.due_date, draft.amount_cents),
+        outstanding_cents=draft.outstanding_cents,
+        scenario=scenario,
+        description=opening.description,
+        now=now,
+        actor=f"member:{member.id}",
+    )
+    try:
+        return res.store.cases.open_case(case, actor=f"member:{member.id}")
+    except DuplicateCase as exc:
+        first = res.store.cases.get_case(exc.case_id)
+        if first is not None and first.member_id == member.id:
+            raise Duplicate(
+                "Vous avez déjà ouvert un dossier pour cette facture.", extra={"case_id": exc.case_id}
+            ) from None
+        raise Duplicate("Un dossier existe déjà pour cette facture et ce débiteur dans votre entreprise.") from None
+
+
+def own_case(res: Resources, member: Member, case_id: str) -> RecoveryCase:
+    """Return a case the member opened itself; 404 otherwise (no hint that it exists)."""
+    case = res.store.cases.get_case(case_id)
+    if case is None or case.member_id != member.id:
+        raise NotFound("Aucun dossier de votre part sous cet identifiant.")
+    return case
+
+
+def list_cases(res: Resources, member: Member) -> list[RecoveryCase]:
+    """The member's cases, the most recent first."""
+    return list(reversed(res.store.cases.list_member_cases(member.id)))
+
+
+def change_case(
+    res: Resources, case_id: str, change: Callable[[RecoveryCase], RecoveryCase | None], *, actor: str, action: str
+) -> RecoveryCase | None:
+    """Apply ``change`` to the current case and save it; retry while others win; None when nothing changed."""
+
+    def attempt() -> RecoveryCase | None:
+        case = res.store.cases.get_case(case_id)
+        if case is None:
+            raise NotFound("Aucun dossier sous cet identifiant.")
+        after = change(case)
+        if after is None:
+            return None
+        return res.store.cases.save(case, after, actor=actor, action=action)
+
+    return retry_on_conflict(attempt)
+
+
+def record_payment(res: Resources, member: Member, case_id: str, *, amount_cents: int, paid_on: date) -> RecoveryCase:
+    """The creditor records a payment: the rest owed goes down; paid in full, the scenario stops."""
+    own_case(res, member, case_id)
+    actor = f"member:{member.id}"
+    saved = change_case(
+        res,
+        case_id,
+        lambda case: recovery.payment_recorded(
+            case, amount_cents=amount_cents, paid_on=paid_on, now=res.clock(), actor=actor
+        ),
+        actor=actor,
+        action="case.payment_recorded",
+    )
+    assert saved is not None
+    return saved
+
+
+def withdraw_case(res: Resources, member: Member, case_id: str) -> RecoveryCase:
+    """The creditor stops the case: nothing more is sent."""
+    own_case(res, member, case_id)
+    actor = f"member:{member.id}"
+    saved = change_case(
+        res, case_id, lambda case: recovery.withdrawn(case, res.clock(), actor), actor=actor, action="case.withdrawn"
+    )
+    assert saved is not None
+    return saved

@@ -1,0 +1,202 @@
+"""Request and response models of amicable recovery (they also write its OpenAPI)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import Field
+
+from functions.core.domain.recovery import ActionKind, CaseStatus, EventKind
+from functions.core.domain.scenarios import MAX_DELAY_DAYS, MAX_STEPS, PLACEHOLDERS, Anchor, Channel, StepKind
+from functions.core.validation import Cents, MobilePhone, Model, MultiLine, SingleLine
+from functions.directory.schemas import DebtorIn
+
+_PLACEHOLDER_LIST = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
+
+
+class CaseDebtorIn(DebtorIn):
+    """Le débiteur : une entreprise, joignable par les canaux du scénario (e-mail, courrier, SMS)."""
+
+    phone: MobilePhone | None = Field(default=None, description="Pour les étapes par SMS (telephone_invalide).")
+
+
+class CaseInvoiceIn(Model):
+    """La facture impayée, chaque terme donné (un dossier ne lit pas de facture électronique)."""
+
+    number: SingleLine = Field(min_length=1, max_length=60)
+    issue_date: date = Field(
+        description="Dans les 5 dernières années, aujourd'hui compris (facture_trop_ancienne, facture_future)."
+    )
+    due_date: date = Field(description="De la date de la facture à hier (echeance_avant_facture, facture_non_echue).")
+    amount_cents: Cents
+    outstanding_cents: Cents = Field(description="Reste dû, au moins le montant minimal (montant_insuffisant).")
+
+
+class CaseOpeningIn(Model):
+    """Un dossier de recouvrement amiable : la facture impayée, le débiteur, le scénario à suivre."""
+
+    creditor_siren: SingleLine | None = Field(default=None, max_length=20, description="Facultatif : celui du membre.")
+    debtor: CaseDebtorIn
+    invoice: CaseInvoiceIn
+    scenario_id: SingleLine = Field(
+        default="default",
+        min_length=1,
+        max_length=40,
+        description="« default » (le scénario Ardoise) ou l'un des vôtres (scenario_inconnu) ; chaque canal du "
+        "scénario demande le contact correspondant du débiteur (contact_manquant_pour_le_canal).",
+    )
+    description: MultiLine = Field(default="", max_length=4000)
+
+
+class StepIn(Model):
+    """Une étape : quand (jours après l'échéance ou l'étape précédente), par quel canal, quel texte."""
+
+    name: SingleLine = Field(min_length=2, max_length=80)
+    kind: StepKind = Field(description="reminder (relance) ou formal_notice (mise en demeure, la dernière étape).")
+    channel: Channel
+    delay_days: int = Field(ge=0, le=MAX_DELAY_DAYS)
+    anchor: Anchor = Field(description="due_date (depuis l'échéance) ou previous_step (depuis l'étape précédente).")
+    subject: SingleLine = Field(min_length=2, max_length=200, description=f"Variables : {_PLACEHOLDER_LIST}.")
+    body: MultiLine = Field(
+        min_length=10, max_length=6000, description=f"Variables : {_PLACEHOLDER_LIST} (variable_inconnue)."
+    )
+    deadline_days: int = Field(
+        default=0,
+        ge=0,
+        le=90,
+        description="Mise en demeure : jours laissés pour payer, 8 au moins (delai_mise_en_demeure_trop_court).",
+    )
+
+
+class ScenarioIn(Model):
+    """Un scénario du membre : des relances puis une mise en demeure (mise_en_demeure_en_dernier)."""
+
+    name: SingleLine = Field(min_length=2, max_length=120)
+    steps: list[StepIn] = Field(min_length=1, max_length=MAX_STEPS)
+
+
+class PreviewIn(Model):
+    """Les étapes à prévisualiser, pour un de vos dossiers ou, sans dossier, une facture d'exemple."""
+
+    steps: list[StepIn] = Field(min_length=1, max_length=MAX_STEPS)
+    case_id: SingleLine | None = Field(default=None, max_length=40)
+
+
+class StepOut(Model):
+    name: str
+    kind: StepKind
+    channel: Channel
+    delay_days: int
+    anchor: Anchor
+    subject: str
+    body: str
+    deadline_days: int
+
+
+class ScenarioOut(Model):
+    """Un scénario : le scénario Ardoise (default) ou l'un des vôtres."""
+
+    id: str
+    name: str
+    default: bool
+    steps: list[StepOut]
+    created_at: datetime | None
+
+
+class ScenarioList(Model):
+    """Le scénario Ardoise, puis les vôtres."""
+
+    items: list[ScenarioOut]
+    placeholders: dict[str, str] = Field(description="Les variables possibles dans les textes, et ce qu'elles valent.")
+
+
+class PreviewStepOut(Model):
+    position: int
+    name: str
+    channel: Channel
+    planned_on: date = Field(description="Le jour prévu (depuis l'échéance de la facture, aucune étape envoyée).")
+    subject: str
+    body: str
+    interest_cents: int = Field(description="Pénalités de retard au jour prévu (ou aujourd'hui s'il est passé).")
+    indemnity_cents: int
+    deadline: date | None = Field(description="Mise en demeure : la date limite de paiement qu'elle fixe.")
+
+
+class PreviewOut(Model):
+    """Les étapes telles qu'elles partiraient."""
+
+    currency: Literal["EUR"] = "EUR"
+    items: list[PreviewStepOut]
+
+
+class MessageOut(Model):
+    """Un message envoyé (ou, courrier, préparé) : sa trace, dont l'empreinte SHA-256 de ce qui est parti."""
+
+    id: str
+    channel: Channel
+    recipient: str
+    subject: str
+    sha256: str
+    size: int
+
+
+class CaseEventOut(Model):
+    kind: EventKind
+    at: datetime
+    actor: str
+    status: CaseStatus | None
+    step: int | None = None
+    step_name: str | None = None
+    amount_cents: int | None = None
+    paid_on: date | None = None
+    message: MessageOut | None = None
+
+
+class NextActionOut(Model):
+    kind: ActionKind = Field(
+        description="send_step (l'étape step part) ou end_scenario (fin du délai de la mise en demeure)."
+    )
+    at: datetime
+    step: int | None
+    step_name: str | None
+    channel: Channel | None
+
+
+class CaseDebtorOut(Model):
+    siren: str
+    name: str
+    email: str
+    postal_address: str
+    phone: str
+
+
+class CaseInvoiceOut(Model):
+    number: str
+    issue_date: date
+    due_date: date
+    amount_cents: int
+
+
+class CaseOut(Model):
+    """Un dossier de recouvrement amiable, son état et sa chronologie."""
+
+    id: str
+    status: CaseStatus = Field(description="running, paid, unpaid (mise en demeure restée sans effet), withdrawn.")
+    status_label: str
+    currency: Literal["EUR"] = "EUR"
+    creditor_siren: str
+    debtor: CaseDebtorOut
+    invoice: CaseInvoiceOut
+    outstanding_cents: int
+    description: str
+    scenario: ScenarioOut
+    opened_at: datetime
+    next_action: NextActionOut | None
+    timeline: list[CaseEventOut]
+
+
+class CaseList(Model):
+    """Vos dossiers, le plus récent d'abord."""
+
+    items: list[CaseOut]

@@ -1,0 +1,1 @@
+"""Amicable recovery: cases, scenarios, the engine, the channels, the tick."""
