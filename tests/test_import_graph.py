@@ -48,7 +48,13 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("domain", ("functions.core.domain",)),
     (
         "settings and adapters",
-        ("functions.core.config", "functions.core.mailer", "functions.core.registry", "functions.core.einvoices"),
+        (
+            "functions.core.config",
+            "functions.core.mailer",
+            "functions.core.sms",
+            "functions.core.registry",
+            "functions.core.einvoices",
+        ),
     ),
     ("store", ("functions.core.store",)),
     ("resources", ("functions.core.resources",)),

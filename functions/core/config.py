@@ -279,6 +279,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Mailbox that receives the printable notice letters (PDF) to post when a debtor has no e-mail.",
     ),
     Setting(
+        "ARDOISE_SMS",
+        "sms_url",
+        "outbox:var/sms",
+        "Where the SMS steps of recovery scenarios go: `outbox:FOLDER` (one `.txt` file per message) or `off` "
+        "(no SMS provider is wired yet: a case whose scenario sends an SMS is then refused).",
+        production_default="off",
+    ),
+    Setting(
         "ARDOISE_REPLY_LINK_DAYS",
         "reply_link_days",
         "60",
@@ -302,6 +310,7 @@ _LOCAL_PATHS = (
     ("store_url", "sqlite:///"),
     ("mailer_url", "outbox:"),
     ("evidence_url", "folder:"),
+    ("sms_url", "outbox:"),
     ("site_dir", ""),
     ("site_build_dir", ""),
 )
@@ -355,6 +364,7 @@ class Settings:
     evidence_url: str
     einvoice_reader: str
     letters_to: str
+    sms_url: str
     reply_link_days: int
     webhook_allow_private: bool
 

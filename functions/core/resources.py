@@ -1,4 +1,4 @@
-"""What a request, a job or a command works with: settings, store, mailer, clock, the e-invoice reader."""
+"""What a request, a job or a command works with: settings, store, mailer, SMS sender, clock, the e-invoice reader."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from functions.core.clock import Clock, system_clock
 from functions.core.config import Settings, load_settings
 from functions.core.einvoices.remote import EInvoiceReader, einvoice_reader
 from functions.core.mailer import Mailer, mailer_from_url
+from functions.core.sms import SmsSender, sms_sender_from_url
 from functions.core.store import Store, open_store
 from functions.core.store.evidence import evidence_storage, stored_bytes
 
@@ -37,6 +38,11 @@ class Resources:
     @cached_property
     def mailer(self) -> Mailer:
         return mailer_from_url(self.settings.mailer_url, self.settings.mail_from)
+
+    @cached_property
+    def sms(self) -> SmsSender:
+        """Who sends the SMS steps of recovery scenarios (``ARDOISE_SMS``)."""
+        return sms_sender_from_url(self.settings.sms_url)
 
     @cached_property
     def einvoices(self) -> EInvoiceReader:

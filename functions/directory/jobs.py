@@ -12,6 +12,7 @@ from functions.core.usecases.directory.notices import notify_pending
 from functions.core.usecases.directory.progress import publish_due
 from functions.core.usecases.directory.retention import purge
 from functions.core.usecases.propagation import drain_marked
+from functions.core.usecases.recovery.progress import run_due_cases
 from functions.core.usecases.reports.alerts import deliver_alerts, fan_out_alerts
 from functions.core.usecases.reports.solvency import refresh_due_summaries
 from functions.core.usecases.tick import TickSteps, run_tick
@@ -22,6 +23,7 @@ def tick_steps() -> TickSteps:
     return [
         ("directory_notices", notify_pending),
         ("directory_publication", publish_due),
+        ("recovery_cases", run_due_cases),
         ("directory_retention", purge),
         ("experiences_expiry", purge_expired_experiences),
         ("refresh_marked", drain_marked),

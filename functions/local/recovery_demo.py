@@ -1,24 +1,29 @@
 """Demo recovery cases for the directory's creditor: one at each state, through the use cases at their dates.
 
 The demo member (``var/demo-member-token``) opens cases on other demo
-companies' unpaid invoices, at past dates (a fixed clock per step, as in
-``directory_demo.py``): one still running, one paid in full, one withdrawn,
-and creates a scenario of its own (an SMS, then a formal notice by e-mail).
+companies' unpaid invoices at past dates, and the tick runs each morning
+in between (a fixed clock per step, as in ``directory_demo.py``), so that the
+e-mails, the letters' PDFs (in the outbox, to the creditor) and the timelines
+are real: one case ended unpaid after its formal notice, one whose notice is
+running, one paid after its first reminder, one withdrawn, one with its first
+reminder sent, one just opened, and one on the member's own scenario (an SMS,
+then a formal notice by e-mail), whose SMS the next tick sends (``var/sms``).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
-from functions.core.clock import today_in_paris
+from functions.core.clock import PARIS, today_in_paris
 from functions.core.domain.companies import Company
 from functions.core.domain.members import Member
 from functions.core.domain.rules import Draft
 from functions.core.domain.scenarios import DEFAULT_SCENARIO, Anchor, Channel, Step, StepKind
 from functions.core.resources import Resources
 from functions.core.usecases.recovery import cases, scenarios
+from functions.core.usecases.recovery.progress import run_due_cases
 from functions.local.directory_demo import CREDITOR, resources_at
 
 
@@ -75,32 +80,34 @@ def seed_cases(res: Resources, companies: list[Company]) -> dict[str, Any]:
             ),
         ),
     )
-    opened_at = resources_at(res, now - timedelta(days=20))
-    paid = cases.open_case(
-        opened_at,
-        member,
-        _opening(opened_at, member, debtors[0], number="FA-2026-0071", cents=1_480_00, due_days_ago=4),
-    )
-    paid_at = resources_at(res, now - timedelta(days=5))
-    cases.record_payment(paid_at, member, paid.id, amount_cents=1_480_00, paid_on=today_in_paris(paid_at.clock()))
-    stopped_at = resources_at(res, now - timedelta(days=10))
-    stopped = cases.open_case(
-        stopped_at,
-        member,
-        _opening(stopped_at, member, debtors[1], number="FA-2026-0078", cents=860_00, due_days_ago=2),
-    )
-    cases.withdraw_case(resources_at(res, now - timedelta(days=8)), member, stopped.id)
-    running = cases.open_case(
-        res, member, _opening(res, member, debtors[2], number="FA-2026-0090", cents=3_240_00, due_days_ago=2)
-    )
+    # (days ago, name, debtor, invoice number, amount, days the invoice was due before the case opened)
+    openings = [
+        (40, "unpaid_after_notice", debtors[0], "FA-2025-1408", 2_760_00, 1),
+        (22, "notice_sent", debtors[1], "FA-2026-0012", 4_150_00, 1),
+        (10, "paid", debtors[2], "FA-2026-0071", 1_480_00, 1),
+        (10, "withdrawn", debtors[3], "FA-2026-0078", 860_00, 2),
+        (7, "first_reminder_sent", debtors[4], "FA-2026-0084", 1_920_00, 1),
+        (0, "just_opened", debtors[5], "FA-2026-0090", 3_240_00, 2),
+    ]
+    opened: dict[str, str] = {}
+    # Day by day, as the creditor and the tick would: cases opened at their date, the tick at 9:30 each morning.
+    for days_ago in range(40, -1, -1):
+        day = resources_at(res, now - timedelta(days=days_ago))
+        for when, name, debtor, number, cents, due in openings:
+            if when == days_ago:
+                opening = _opening(day, member, debtor, number=number, cents=cents, due_days_ago=due)
+                opened[name] = cases.open_case(day, member, opening).id
+        if days_ago == 5:
+            cases.record_payment(
+                day, member, opened["paid"], amount_cents=1_480_00, paid_on=today_in_paris(now) - timedelta(days=6)
+            )
+        if days_ago == 8:
+            cases.withdraw_case(day, member, opened["withdrawn"])
+        morning = datetime.combine(today_in_paris(day.clock()), time(9, 30), PARIS)
+        if morning <= now:
+            run_due_cases(resources_at(res, morning))
     sms_opening = replace(
-        _opening(res, member, debtors[3], number="FA-2026-0093", cents=640_00, due_days_ago=1), scenario_id=own.id
+        _opening(res, member, companies[26], number="FA-2026-0093", cents=640_00, due_days_ago=1), scenario_id=own.id
     )
-    by_sms = cases.open_case(res, member, sms_opening)
-    return {
-        "member_scenario": own.id,
-        "running": running.id,
-        "running_with_member_scenario": by_sms.id,
-        "paid": paid.id,
-        "withdrawn": stopped.id,
-    }
+    opened["running_with_member_scenario"] = cases.open_case(res, member, sms_opening).id
+    return {"member_scenario": own.id, **opened}

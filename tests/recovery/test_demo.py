@@ -23,15 +23,20 @@ def test_the_demo_member_sees_a_case_at_each_state(
     token = (resources.settings.var_dir / "demo-member-token").read_text().strip()
     member = {"Authorization": f"Bearer {token}"}
     listed = {case["id"]: case for case in directory.get("/cases", headers=member).json["items"]}
-    states = {
-        name: listed[seeded[name]]["status"]
-        for name in ("running", "running_with_member_scenario", "paid", "withdrawn")
-    }
-    assert states == {
-        "running": "running",
-        "running_with_member_scenario": "running",
-        "paid": "paid",
-        "withdrawn": "withdrawn",
-    }
-    assert listed[seeded["running_with_member_scenario"]]["scenario"]["id"] == seeded["member_scenario"]
-    assert listed[seeded["running_with_member_scenario"]]["next_action"]["channel"] == "sms"
+
+    def sent(name: str) -> list[str]:
+        return [e["step_name"] for e in listed[seeded[name]]["timeline"] if e["kind"] == "step_sent"]
+
+    def status(name: str) -> str:
+        return str(listed[seeded[name]]["status"])
+
+    assert status("unpaid_after_notice") == "unpaid"
+    assert sent("unpaid_after_notice") == ["Relance courtoise", "Relance ferme", "Mise en demeure"]
+    assert status("notice_sent") == "running" and len(sent("notice_sent")) == 3
+    assert listed[seeded["notice_sent"]]["next_action"]["kind"] == "end_scenario"
+    assert (status("paid"), sent("paid")) == ("paid", ["Relance courtoise"])
+    assert (status("withdrawn"), sent("withdrawn")) == ("withdrawn", ["Relance courtoise"])
+    assert (status("first_reminder_sent"), sent("first_reminder_sent")) == ("running", ["Relance courtoise"])
+    assert (status("just_opened"), sent("just_opened")) == ("running", [])
+    own = listed[seeded["running_with_member_scenario"]]
+    assert own["scenario"]["id"] == seeded["member_scenario"] and own["next_action"]["channel"] == "sms"

@@ -54,8 +54,14 @@ def test_the_first_step_counts_from_the_due_date() -> None:
 
 def test_a_formal_notice_never_goes_by_sms() -> None:
     notice_by_sms = replace(NOTICE, channel=Channel.SMS)
-    assert codes((REMINDER, notice_by_sms)) == [("steps.1.channel", "mise_en_demeure_par_sms")]
+    assert ("steps.1.channel", "mise_en_demeure_par_sms") in codes((REMINDER, notice_by_sms))
     assert notice_by_sms.kind is StepKind.FORMAL_NOTICE
+
+
+def test_an_sms_is_short() -> None:
+    long_sms = replace(REMINDER, channel=Channel.SMS, body="x" * 301)
+    assert codes((long_sms, NOTICE)) == [("steps.0.body", "sms_trop_long")]
+    assert codes((replace(long_sms, body="x" * 300), NOTICE)) == []
 
 
 def test_filling_replaces_known_placeholders_and_leaves_other_braces() -> None:

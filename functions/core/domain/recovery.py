@@ -35,6 +35,8 @@ from functions.core.french import format_eur, percent, short_date
 # The hour (Paris) at which a step planned for a day goes: office hours, not midnight.
 SENDING_HOUR = time(9)
 MIN_DAYS_BETWEEN_STEPS = 1
+# A tick that claimed a step and did not record it within this time crashed: another one sends it again.
+CLAIM_TTL = timedelta(minutes=15)
 
 
 class CaseStatus(StrEnum):
@@ -93,6 +95,15 @@ class CaseEvent:
 
 
 @dataclass(frozen=True)
+class SendingClaim:
+    """Which tick is sending which step, since when."""
+
+    step: int
+    claim: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class RecoveryCase:
     """A creditor's unpaid invoice under amicable recovery by Ardoise."""
 
@@ -109,6 +120,8 @@ class RecoveryCase:
     debtor_phone: str = ""  # E.164, for the SMS steps
     description: str = ""
     next_action_at: datetime | None = None
+    # The tick sending a step now (two ticks never send the same step; a claim older than CLAIM_TTL is taken over).
+    sending: SendingClaim | None = None
     version: int = 0
 
     def sent_steps(self) -> list[CaseEvent]:
@@ -210,13 +223,28 @@ def opened(
     return _scheduled(case)
 
 
+def step_claimed(case: RecoveryCase, claim: str, now: datetime) -> RecoveryCase | None:
+    """A tick takes the due step to send it; None when nothing is due or another tick is sending it."""
+    action = due_action(case, now)
+    if action is None or action.kind is not ActionKind.SEND_STEP or action.step is None:
+        return None
+    if case.sending is not None and now - case.sending.at < CLAIM_TTL:
+        return None
+    return replace(case, sending=SendingClaim(action.step, claim, now))
+
+
 def step_sent(case: RecoveryCase, step: int, message: SentMessage, now: datetime, actor: str) -> RecoveryCase:
-    """Step ``step`` went out (or, a letter, was prepared for the creditor to post)."""
-    _require(case, frozenset({CaseStatus.RUNNING}), "envoyer une relance")
+    """Step ``step`` went out (or, a letter, was prepared for the creditor to post).
+
+    A step claimed before the case stopped (paid or withdrawn while it was
+    being sent) is recorded all the same: the message did go.
+    """
+    if case.sending is None or case.sending.step != step:
+        _require(case, frozenset({CaseStatus.RUNNING}), "envoyer une relance")
     if step != len(case.sent_steps()):
         raise Conflict("Cette étape du scénario a déjà été envoyée.")
     event = CaseEvent(EventKind.STEP_SENT, now, actor, step=step, message=message, status=case.status)
-    return _scheduled(replace(case, events=(*case.events, event)))
+    return _scheduled(replace(case, events=(*case.events, event), sending=None))
 
 
 def scenario_ended(case: RecoveryCase, now: datetime, actor: str) -> RecoveryCase:

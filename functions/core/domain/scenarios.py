@@ -27,6 +27,8 @@ from functions.core.errors import FieldError
 MIN_NOTICE_DEADLINE_DAYS = 8
 MAX_STEPS = 10
 MAX_DELAY_DAYS = 365
+# Two SMS segments' worth before the placeholders are filled: a reminder, not a letter.
+MAX_SMS_CHARACTERS = 300
 DEFAULT_SCENARIO_ID = "default"
 
 
@@ -147,6 +149,14 @@ def step_problems(step: Step, position: int) -> list[FieldError]:
                 f"{where}.anchor",
                 "premiere_etape_sans_precedente",
                 "La première étape se compte depuis l'échéance de la facture : elle n'a pas d'étape précédente.",
+            )
+        )
+    if step.channel is Channel.SMS and len(step.body) > MAX_SMS_CHARACTERS:
+        problems.append(
+            FieldError(
+                f"{where}.body",
+                "sms_trop_long",
+                f"Un SMS tient en {MAX_SMS_CHARACTERS} caractères au plus (variables comprises avant remplissage).",
             )
         )
     if step.kind is StepKind.FORMAL_NOTICE and step.channel is Channel.SMS:

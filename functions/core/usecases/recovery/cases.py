@@ -77,6 +77,14 @@ def open_case(res: Resources, member: Member, opening: CaseOpening) -> RecoveryC
         failures.append(FieldError("scenario_id", "scenario_inconnu", "Aucun de vos scénarios sous cet identifiant."))
     else:
         failures += _contact_problems(draft, opening.debtor_phone, scenario)
+        if any(step.channel is Channel.SMS for step in scenario.steps) and not res.sms.available:
+            failures.append(
+                FieldError(
+                    "scenario_id",
+                    "sms_indisponible",
+                    "L'envoi de SMS n'est pas disponible : choisissez un scénario sans étape par SMS.",
+                )
+            )
     if failures or scenario is None:
         raise RuleNotMet("Ce dossier ne peut pas être ouvert.", failures)
     refuse_by_registry(res, draft)

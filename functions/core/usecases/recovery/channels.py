@@ -1,0 +1,128 @@
+"""The channels that carry a scenario's steps, behind one interface: e-mail, letter (PDF), SMS.
+
+Each channel turns a step's filled text into what goes out, sends it through
+its adapter (the mailer: SES or the outbox; the SMS sender: the outbox, no
+provider wired yet) and answers the :class:`SentMessage` the case's timeline
+keeps: when, to whom, and the SHA-256 of what went.
+
+- **E-mail** to the debtor, from Ardoise on the creditor's behalf, replies to
+  the creditor. Its digest is that of the message's content (recipient,
+  subject, text, reply address, each attachment's digest, in a fixed JSON
+  form): the MIME envelope's date and Message-ID are the mail service's.
+- **Letter**: a PDF (``functions/core/pdf.py``) addressed to the debtor's postal
+  address, e-mailed to the creditor to print and post (registered, with
+  acknowledgement of receipt, for a formal notice); its digest is the PDF's.
+  A registered-mail provider would be another channel here; none is wired.
+- **SMS** to the debtor's mobile number; its digest is the text's (UTF-8).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import datetime
+
+from functions.core.clock import today_in_paris
+from functions.core.domain.recovery import RecoveryCase, Rendered, SentMessage
+from functions.core.domain.scenarios import Channel, Step, StepKind
+from functions.core.french import long_date
+from functions.core.mailer import Attachment, Message
+from functions.core.pdf import TextPdf
+from functions.core.resources import Resources
+
+PDF = "application/pdf"
+
+
+def sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def message_digest(message: Message) -> str:
+    """The SHA-256 of an e-mail's content, in a fixed form: what was sent, whatever envelope the service adds."""
+    content = {
+        "to": message.to,
+        "subject": message.subject,
+        "text": message.text,
+        "reply_to": message.reply_to,
+        "attachments": [[a.filename, a.mime_type, sha256(a.content)] for a in message.attachments],
+    }
+    return sha256(json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode())
+
+
+def _on_behalf(case: RecoveryCase) -> str:
+    creditor = case.creditor
+    return (
+        f"Message envoyé par Ardoise pour le compte de {creditor.name} (SIREN {creditor.siren}), "
+        "dans le cadre d'un recouvrement amiable. Répondez à ce message : votre réponse parvient au créancier."
+    )
+
+
+def send_email(res: Resources, case: RecoveryCase, step: Step, rendered: Rendered, now: datetime) -> SentMessage:
+    """E-mail the step to the debtor, replies going to the creditor."""
+    message = Message(
+        to=case.debtor.email,
+        subject=rendered.subject,
+        text=f"{rendered.body}\n\n--\n{_on_behalf(case)}\n",
+        reply_to=case.creditor.email or None,
+    )
+    sent_id = res.mailer.send(message)
+    size = len(message.text.encode())
+    return SentMessage(sent_id, Channel.EMAIL, message.to, message.subject, message_digest(message), size)
+
+
+def letter_pdf(case: RecoveryCase, step: Step, rendered: Rendered, now: datetime) -> bytes:
+    """The step as a printable A4 letter from the creditor to the debtor's postal address."""
+    doc = TextPdf(title=rendered.subject, author=case.creditor.name, created=now, footer="Préparé par Ardoise")
+    doc.paragraph(f"{case.creditor.name}\nSIREN {case.creditor.siren}", size=10, after=14)
+    doc.paragraph(f"{case.debtor.name}\n{case.debtor.postal_address}", size=11, indent=250, after=18)
+    doc.paragraph(f"Le {long_date(today_in_paris(now))}", after=10)
+    if step.kind is StepKind.FORMAL_NOTICE:
+        doc.paragraph("Lettre recommandée avec accusé de réception", bold=True, after=6)
+    doc.paragraph(f"Objet : {rendered.subject}", bold=True, after=12)
+    for paragraph in rendered.body.split("\n\n"):
+        doc.paragraph(paragraph, after=8)
+    return doc.to_bytes()
+
+
+def _letter_name(step: Step) -> str:
+    return "mise-en-demeure" if step.kind is StepKind.FORMAL_NOTICE else "relance"
+
+
+def send_letter(res: Resources, case: RecoveryCase, step: Step, rendered: Rendered, now: datetime) -> SentMessage:
+    """Prepare the letter's PDF and e-mail it to the creditor, who prints and posts it."""
+    pdf = letter_pdf(case, step, rendered, now)
+    registered = " en recommandé avec accusé de réception" if step.kind is StepKind.FORMAL_NOTICE else ""
+    res.mailer.send(
+        Message(
+            to=case.creditor.email,
+            subject=f"À poster : {rendered.subject} ({case.debtor.name})",
+            text=(
+                f"Bonjour,\n\nVotre scénario de recouvrement prévoit aujourd'hui un courrier à {case.debtor.name} "
+                f"(facture {case.invoice.number}). Imprimez la lettre jointe et postez-la{registered} à :\n\n"
+                f"{case.debtor.name}\n{case.debtor.postal_address}\n\n"
+                "Ardoise garde l'empreinte SHA-256 de cette lettre dans la chronologie du dossier.\n\n"
+                "L'équipe Ardoise\n"
+            ),
+            attachments=(Attachment(f"{_letter_name(step)}-{case.invoice.number}.pdf", pdf, PDF),),
+        )
+    )
+    message_id = f"ltr_{sha256(pdf)[:16]}"
+    return SentMessage(message_id, Channel.LETTER, case.debtor.postal_address, rendered.subject, sha256(pdf), len(pdf))
+
+
+def send_sms(res: Resources, case: RecoveryCase, step: Step, rendered: Rendered, now: datetime) -> SentMessage:
+    """Text the step to the debtor's mobile number."""
+    text = rendered.body
+    sent_id = res.sms.send(case.debtor_phone, text)
+    content = text.encode()
+    return SentMessage(sent_id, Channel.SMS, case.debtor_phone, rendered.subject, sha256(content), len(content))
+
+
+Sender = Callable[[Resources, RecoveryCase, Step, Rendered, datetime], SentMessage]
+CHANNELS: dict[Channel, Sender] = {Channel.EMAIL: send_email, Channel.LETTER: send_letter, Channel.SMS: send_sms}
+
+
+def send_step(res: Resources, case: RecoveryCase, step: Step, rendered: Rendered, now: datetime) -> SentMessage:
+    """Send a step by its channel and answer what the timeline keeps."""
+    return CHANNELS[step.channel](res, case, step, rendered, now)
