@@ -1,4 +1,4 @@
-"""HTTP routes of amicable recovery: a member's cases and scenarios (parse, call a use case, respond)."""
+"""HTTP routes of amicable recovery: a member's cases and scenarios, the debtor's private page of a case."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from functions.core.domain.recovery import CaseEvent, RecoveryCase
 from functions.core.domain.rules import Draft
 from functions.core.domain.scenarios import PLACEHOLDERS, Scenario, Step
 from functions.core.http import Api, resources
-from functions.core.usecases.recovery import cases, scenarios
+from functions.core.usecases.recovery import cases, debtor, scenarios
 from functions.directory.auth import current_member
 from functions.directory.recovery_schemas import (
     CaseDebtorOut,
@@ -19,6 +19,10 @@ from functions.directory.recovery_schemas import (
     CaseList,
     CaseOpeningIn,
     CaseOut,
+    DebtorCaseOut,
+    DebtorContestIn,
+    DebtorPaymentIn,
+    DebtorStepOut,
     MessageOut,
     NextActionOut,
     PreviewIn,
@@ -72,6 +76,8 @@ def _event_out(case: RecoveryCase, event: CaseEvent) -> CaseEventOut:
         step_name=case.scenario.steps[event.step].name if event.step is not None else None,
         amount_cents=event.amount_cents,
         paid_on=event.paid_on,
+        reason=event.reason,
+        text=event.text,
         message=MessageOut(
             id=message.id,
             channel=message.channel,
@@ -99,6 +105,16 @@ def _next_action_out(case: RecoveryCase) -> NextActionOut | None:
     )
 
 
+def _invoice_out(case: RecoveryCase) -> CaseInvoiceOut:
+    invoice = case.invoice
+    return CaseInvoiceOut(
+        number=invoice.number,
+        issue_date=invoice.issue_date,
+        due_date=invoice.due_date,
+        amount_cents=invoice.amount_cents,
+    )
+
+
 def case_out(case: RecoveryCase) -> CaseOut:
     """The case as its creditor sees it: state, amounts, contact, scenario, next action and timeline."""
     return CaseOut(
@@ -113,14 +129,10 @@ def case_out(case: RecoveryCase) -> CaseOut:
             postal_address=case.debtor.postal_address,
             phone=case.debtor_phone,
         ),
-        invoice=CaseInvoiceOut(
-            number=case.invoice.number,
-            issue_date=case.invoice.issue_date,
-            due_date=case.invoice.due_date,
-            amount_cents=case.invoice.amount_cents,
-        ),
+        invoice=_invoice_out(case),
         outstanding_cents=case.outstanding_cents,
         description=case.description,
+        payment_details=case.payment_details,
         scenario=_scenario_out(case.scenario),
         opened_at=case.opened_at,
         next_action=_next_action_out(case),
@@ -175,6 +187,7 @@ def _opening(body: CaseOpeningIn, member: Member) -> cases.CaseOpening:
         debtor_phone=body.debtor.phone or "",
         description=body.description,
         scenario_id=body.scenario_id,
+        payment_details=body.payment_details,
     )
 
 
@@ -247,6 +260,85 @@ def record_case_payment(case_id: str, principal: Member, body: PaymentIn) -> Cas
 )
 def withdraw_case(case_id: str, principal: Member) -> CaseOut:
     return case_out(cases.withdraw_case(resources(), principal, case_id))
+
+
+@api.route(
+    "/cases/<case_id>/resume",
+    "POST",
+    summary="Reprendre les relances après un paiement déclaré par le débiteur mais jamais reçu.",
+    responses={200: CaseOut},
+    security="memberToken",
+    problems=(403, 404, 409),
+    auth=current_member,
+)
+def resume_case(case_id: str, principal: Member) -> CaseOut:
+    return case_out(cases.resume_case(resources(), principal, case_id))
+
+
+# -- the debtor's private page ------------------------------------------------------------
+
+
+def _debtor_case_out(view: debtor.DebtorView) -> DebtorCaseOut:
+    case = view.case
+    return DebtorCaseOut(
+        creditor_name=case.creditor.name,
+        creditor_siren=case.creditor.siren,
+        debtor_name=case.debtor.name,
+        invoice=_invoice_out(case),
+        outstanding_cents=case.outstanding_cents,
+        interest_cents=view.penalties.interest_cents,
+        indemnity_cents=view.penalties.indemnity_cents,
+        status=case.status,
+        status_label=recovery.STATUS_LABELS[case.status],
+        payment_details=case.payment_details,
+        actions=["contest", "declare_payment"] if view.may_act else [],
+        mediator=debtor.MEDIATOR,
+        messages=[
+            DebtorStepOut(at=event.at, step_name=case.scenario.steps[event.step].name, channel=event.message.channel)
+            for event in case.sent_steps()
+            if event.step is not None and event.message is not None
+        ],
+    )
+
+
+@api.route(
+    "/debtor-cases/<token>",
+    "GET",
+    summary="Voir un dossier de recouvrement par le lien personnel du débiteur : la facture, ce qui est dû, "
+    "comment payer, et ce qu'il peut faire.",
+    responses={200: DebtorCaseOut},
+    problems=(404,),
+)
+def get_debtor_case(token: str) -> DebtorCaseOut:
+    return _debtor_case_out(debtor.debtor_view(resources(), token))
+
+
+@api.route(
+    "/debtor-cases/<token>/contest",
+    "POST",
+    summary="Contester la facture (lien personnel du débiteur) : les relances s'arrêtent, le créancier est prévenu.",
+    body=DebtorContestIn,
+    responses={200: DebtorCaseOut},
+    problems=(404, 409),
+)
+def contest_case(token: str, body: DebtorContestIn) -> DebtorCaseOut:
+    return _debtor_case_out(debtor.contest(resources(), token, reason=body.reason, text=body.text))
+
+
+@api.route(
+    "/debtor-cases/<token>/payment",
+    "POST",
+    summary="Déclarer un paiement (lien personnel du débiteur) : les relances sont suspendues jusqu'à ce que le "
+    "créancier le constate.",
+    body=DebtorPaymentIn,
+    responses={200: DebtorCaseOut},
+    problems=(404, 409, 422),
+)
+def declare_case_payment(token: str, body: DebtorPaymentIn) -> DebtorCaseOut:
+    view = debtor.declare_payment(
+        resources(), token, amount_cents=body.amount_cents, paid_on=body.paid_on, text=body.text
+    )
+    return _debtor_case_out(view)
 
 
 # -- scenarios --------------------------------------------------------------------------

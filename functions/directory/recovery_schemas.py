@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from functions.core.domain.recovery import ActionKind, CaseStatus, EventKind
+from functions.core.domain.reports import DisputeReason
 from functions.core.domain.scenarios import MAX_DELAY_DAYS, MAX_STEPS, PLACEHOLDERS, Anchor, Channel, StepKind
 from functions.core.validation import Cents, MobilePhone, Model, MultiLine, SingleLine
 from functions.directory.schemas import DebtorIn
@@ -47,6 +48,9 @@ class CaseOpeningIn(Model):
         "scénario demande le contact correspondant du débiteur (contact_manquant_pour_le_canal).",
     )
     description: MultiLine = Field(default="", max_length=4000)
+    payment_details: MultiLine = Field(
+        default="", max_length=500, description="Vos coordonnées de paiement (IBAN…), montrées au débiteur sur sa page."
+    )
 
 
 class StepIn(Model):
@@ -151,6 +155,8 @@ class CaseEventOut(Model):
     amount_cents: int | None = None
     paid_on: date | None = None
     message: MessageOut | None = None
+    reason: DisputeReason | None = Field(default=None, description="Le motif d'une contestation du débiteur.")
+    text: str = Field(default="", description="Les mots du débiteur (contestation, paiement déclaré).")
 
 
 class NextActionOut(Model):
@@ -182,7 +188,10 @@ class CaseOut(Model):
     """Un dossier de recouvrement amiable, son état et sa chronologie."""
 
     id: str
-    status: CaseStatus = Field(description="running, paid, unpaid (mise en demeure restée sans effet), withdrawn.")
+    status: CaseStatus = Field(
+        description="running, paid, unpaid (mise en demeure restée sans effet), withdrawn, contested (par le "
+        "débiteur : relances arrêtées), payment_declared (relances suspendues jusqu'au paiement ou à leur reprise)."
+    )
     status_label: str
     currency: Literal["EUR"] = "EUR"
     creditor_siren: str
@@ -190,6 +199,7 @@ class CaseOut(Model):
     invoice: CaseInvoiceOut
     outstanding_cents: int
     description: str
+    payment_details: str
     scenario: ScenarioOut
     opened_at: datetime
     next_action: NextActionOut | None
@@ -200,3 +210,48 @@ class CaseList(Model):
     """Vos dossiers, le plus récent d'abord."""
 
     items: list[CaseOut]
+
+
+# -- the debtor's private page ----------------------------------------------------
+
+
+class DebtorStepOut(Model):
+    at: datetime
+    step_name: str
+    channel: Channel
+
+
+class DebtorCaseOut(Model):
+    """Le dossier tel que le débiteur le voit par son lien personnel."""
+
+    creditor_name: str
+    creditor_siren: str
+    debtor_name: str
+    invoice: CaseInvoiceOut
+    currency: Literal["EUR"] = "EUR"
+    outstanding_cents: int
+    interest_cents: int = Field(
+        description="Pénalités de retard à ce jour (taux BCE + 10 points), en plus du reste dû."
+    )
+    indemnity_cents: int = Field(description="Indemnité forfaitaire pour frais de recouvrement (40 €).")
+    status: CaseStatus
+    status_label: str
+    payment_details: str = Field(description="Les coordonnées de paiement du créancier.")
+    actions: list[Literal["contest", "declare_payment"]] = Field(description="Ce que le débiteur peut encore faire.")
+    mediator: str = Field(description="Où trouver une médiation (le Médiateur des entreprises).")
+    messages: list[DebtorStepOut] = Field(description="Les relances déjà envoyées.")
+
+
+class DebtorContestIn(Model):
+    """Contester la facture : les relances s'arrêtent, le créancier reçoit votre motif."""
+
+    reason: DisputeReason
+    text: MultiLine = Field(min_length=10, max_length=4000)
+
+
+class DebtorPaymentIn(Model):
+    """Déclarer un paiement : les relances sont suspendues jusqu'à ce que le créancier le constate."""
+
+    amount_cents: Cents
+    paid_on: date = Field(description="De la date de la facture à aujourd'hui (date_de_paiement_invalide).")
+    text: MultiLine = Field(default="", max_length=2000, description="Par exemple la référence du virement.")

@@ -18,6 +18,7 @@ from functions.core.mailer import MailNotSent, Message
 from functions.core.resources import Resources
 from functions.core.sms import OutboxSms
 from functions.core.usecases.recovery import cases
+from functions.core.usecases.recovery.debtor import case_link
 from functions.core.usecases.recovery.progress import advance_case, run_due_cases
 from functions.directory.recovery import opening_draft
 from functions.directory.recovery_schemas import CaseOpeningIn
@@ -109,7 +110,9 @@ def test_an_sms_step_goes_to_the_outbox_with_its_digest(desk: Desk) -> None:
     assert isinstance(sms, OutboxSms)
     ((number, sent),) = sms.messages()
     assert number == "+33711223344"
-    assert sent == "Menuiserie Durand SARL : facture F-2026-0117, reste dû 2\u202f400,00\u00a0€. Merci de régler."
+    link = case_link(desk.resources, case["id"])
+    reminder = "Menuiserie Durand SARL : facture F-2026-0117, reste dû 2\u202f400,00\u00a0€. Merci de régler."
+    assert sent == f"{reminder} Votre dossier : {link}"
     trace = desk.case(case["id"])["timeline"][-1]["message"]
     assert trace["sha256"] == hashlib.sha256(sent.encode()).hexdigest() and trace["channel"] == "sms"
 

@@ -3,7 +3,10 @@
     running -> paid       (the creditor records payments up to the whole amount)
     running -> unpaid     (the formal notice's deadline passed: the case may become a report)
     running -> withdrawn  (the creditor stops it)
-    unpaid  -> paid | withdrawn
+    running -> contested  (the debtor contests through its link: the scenario stops for good)
+    running -> payment_declared (the debtor says it paid: nothing more is sent until the creditor
+               records the payment, or finds none and resumes the scenario)
+    unpaid  -> paid | withdrawn | contested | payment_declared
 
 Each transition is a pure function returning the next case, with one more
 event on its timeline; the case's next scheduled action (:func:`next_action`)
@@ -27,7 +30,7 @@ from enum import StrEnum
 from functions.core.clock import PARIS, today_in_paris
 from functions.core.domain.lifecycle import payment_problems
 from functions.core.domain.penalties import DEFAULT_POINTS, Penalties, RateChange, late_payment_penalties
-from functions.core.domain.reports import Invoice, Party
+from functions.core.domain.reports import DisputeReason, Invoice, Party
 from functions.core.domain.scenarios import Anchor, Channel, Scenario, Step, StepKind, fill
 from functions.core.errors import Conflict, RuleNotMet
 from functions.core.french import format_eur, percent, short_date
@@ -46,6 +49,8 @@ class CaseStatus(StrEnum):
     PAID = "paid"
     UNPAID = "unpaid"
     WITHDRAWN = "withdrawn"
+    CONTESTED = "contested"
+    PAYMENT_DECLARED = "payment_declared"
 
 
 STATUS_LABELS = {
@@ -53,8 +58,12 @@ STATUS_LABELS = {
     CaseStatus.PAID: "payé",
     CaseStatus.UNPAID: "impayé au terme de la mise en demeure",
     CaseStatus.WITHDRAWN: "arrêté par le créancier",
+    CaseStatus.CONTESTED: "contesté par le débiteur : relances arrêtées",
+    CaseStatus.PAYMENT_DECLARED: "paiement déclaré par le débiteur, à confirmer par le créancier",
 }
-OWED = frozenset({CaseStatus.RUNNING, CaseStatus.UNPAID})
+OWED = frozenset({CaseStatus.RUNNING, CaseStatus.UNPAID, CaseStatus.CONTESTED, CaseStatus.PAYMENT_DECLARED})
+# Where the debtor may still act through its link (contest, declare a payment).
+DEBTOR_MAY_ACT = frozenset({CaseStatus.RUNNING, CaseStatus.UNPAID})
 
 
 class EventKind(StrEnum):
@@ -65,6 +74,9 @@ class EventKind(StrEnum):
     PAYMENT_RECORDED = "payment_recorded"
     SCENARIO_ENDED = "scenario_ended"
     WITHDRAWN = "withdrawn"
+    CONTESTED = "contested"
+    PAYMENT_DECLARED = "payment_declared"
+    RESUMED = "resumed"
 
 
 @dataclass(frozen=True)
@@ -92,6 +104,9 @@ class CaseEvent:
     amount_cents: int | None = None
     paid_on: date | None = None
     status: CaseStatus | None = None  # the status the event left the case in
+    # The debtor's words (a contest's reason and text, a declared payment's note): shown on the timeline, never audited.
+    reason: DisputeReason | None = None
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,6 +134,7 @@ class RecoveryCase:
     events: tuple[CaseEvent, ...] = ()
     debtor_phone: str = ""  # E.164, for the SMS steps
     description: str = ""
+    payment_details: str = ""  # how to pay the creditor (IBAN...), shown on the debtor's page
     next_action_at: datetime | None = None
     # The tick sending a step now (two ticks never send the same step; a claim older than CLAIM_TTL is taken over).
     sending: SendingClaim | None = None
@@ -204,6 +220,7 @@ def opened(
     description: str,
     now: datetime,
     actor: str,
+    payment_details: str = "",
 ) -> RecoveryCase:
     """A new case, its scenario running from now."""
     case = RecoveryCase(
@@ -219,6 +236,7 @@ def opened(
         events=(CaseEvent(EventKind.OPENED, now, actor, status=CaseStatus.RUNNING),),
         debtor_phone=debtor_phone,
         description=description,
+        payment_details=payment_details,
     )
     return _scheduled(case)
 
@@ -270,6 +288,42 @@ def payment_recorded(
     event = CaseEvent(EventKind.PAYMENT_RECORDED, now, actor, amount_cents=amount_cents, paid_on=paid_on, status=status)
     changed = replace(case, outstanding_cents=outstanding, status=status, events=(*case.events, event))
     return _scheduled(changed)
+
+
+def contested(case: RecoveryCase, *, reason: DisputeReason, text: str, now: datetime, actor: str) -> RecoveryCase:
+    """The debtor contests the claim: the scenario stops for good (mediation, or the creditor's next move)."""
+    _require(case, DEBTOR_MAY_ACT, "contester")
+    event = CaseEvent(EventKind.CONTESTED, now, actor, status=CaseStatus.CONTESTED, reason=reason, text=text)
+    return _scheduled(replace(case, status=CaseStatus.CONTESTED, events=(*case.events, event)))
+
+
+def payment_declared(
+    case: RecoveryCase, *, amount_cents: int, paid_on: date, text: str, now: datetime, actor: str
+) -> RecoveryCase:
+    """The debtor says it paid: nothing more is sent until the creditor records the payment or resumes."""
+    _require(case, DEBTOR_MAY_ACT, "déclarer un paiement")
+    problems = payment_problems(case.invoice, case.outstanding_cents, amount_cents, paid_on, today_in_paris(now))
+    if problems:
+        raise RuleNotMet("Ce paiement ne peut pas être déclaré.", problems)
+    event = CaseEvent(
+        EventKind.PAYMENT_DECLARED,
+        now,
+        actor,
+        amount_cents=amount_cents,
+        paid_on=paid_on,
+        status=CaseStatus.PAYMENT_DECLARED,
+        text=text,
+    )
+    return _scheduled(replace(case, status=CaseStatus.PAYMENT_DECLARED, events=(*case.events, event)))
+
+
+def resumed(case: RecoveryCase, now: datetime, actor: str) -> RecoveryCase:
+    """The creditor received nothing of the declared payment: the scenario goes on where it stopped."""
+    _require(case, frozenset({CaseStatus.PAYMENT_DECLARED}), "reprendre les relances")
+    ended = any(event.kind is EventKind.SCENARIO_ENDED for event in case.events)
+    status = CaseStatus.UNPAID if ended else CaseStatus.RUNNING
+    event = CaseEvent(EventKind.RESUMED, now, actor, status=status)
+    return _scheduled(replace(case, status=status, events=(*case.events, event)))
 
 
 def withdrawn(case: RecoveryCase, now: datetime, actor: str) -> RecoveryCase:

@@ -42,6 +42,7 @@ class CaseOpening:
     debtor_phone: str = ""
     description: str = ""
     scenario_id: str = ""
+    payment_details: str = ""
 
 
 def _contact_problems(draft: Draft, phone: str, scenario: Scenario) -> list[FieldError]:
@@ -103,6 +104,7 @@ def open_case(res: Resources, member: Member, opening: CaseOpening) -> RecoveryC
         outstanding_cents=draft.outstanding_cents,
         scenario=scenario,
         description=opening.description,
+        payment_details=opening.payment_details,
         now=now,
         actor=f"member:{member.id}",
     )
@@ -159,6 +161,17 @@ def record_payment(res: Resources, member: Member, case_id: str, *, amount_cents
         ),
         actor=actor,
         action="case.payment_recorded",
+    )
+    assert saved is not None
+    return saved
+
+
+def resume_case(res: Resources, member: Member, case_id: str) -> RecoveryCase:
+    """The creditor received nothing of a payment the debtor declared: the scenario goes on."""
+    own_case(res, member, case_id)
+    actor = f"member:{member.id}"
+    saved = change_case(
+        res, case_id, lambda case: recovery.resumed(case, res.clock(), actor), actor=actor, action="case.resumed"
     )
     assert saved is not None
     return saved

@@ -30,6 +30,7 @@ from functions.core.french import long_date
 from functions.core.mailer import Attachment, Message
 from functions.core.pdf import TextPdf
 from functions.core.resources import Resources
+from functions.core.usecases.recovery.debtor import case_link
 
 PDF = "application/pdf"
 
@@ -58,12 +59,16 @@ def _on_behalf(case: RecoveryCase) -> str:
     )
 
 
+def _your_page(res: Resources, case: RecoveryCase) -> str:
+    return f"Votre dossier, pour payer, déclarer un paiement ou contester : {case_link(res, case.id)}"
+
+
 def send_email(res: Resources, case: RecoveryCase, step: Step, rendered: Rendered, now: datetime) -> SentMessage:
     """E-mail the step to the debtor, replies going to the creditor."""
     message = Message(
         to=case.debtor.email,
         subject=rendered.subject,
-        text=f"{rendered.body}\n\n--\n{_on_behalf(case)}\n",
+        text=f"{rendered.body}\n\n{_your_page(res, case)}\n\n--\n{_on_behalf(case)}\n",
         reply_to=case.creditor.email or None,
     )
     sent_id = res.mailer.send(message)
@@ -71,7 +76,7 @@ def send_email(res: Resources, case: RecoveryCase, step: Step, rendered: Rendere
     return SentMessage(sent_id, Channel.EMAIL, message.to, message.subject, message_digest(message), size)
 
 
-def letter_pdf(case: RecoveryCase, step: Step, rendered: Rendered, now: datetime) -> bytes:
+def letter_pdf(case: RecoveryCase, step: Step, rendered: Rendered, now: datetime, link: str) -> bytes:
     """The step as a printable A4 letter from the creditor to the debtor's postal address."""
     doc = TextPdf(title=rendered.subject, author=case.creditor.name, created=now, footer="Préparé par Ardoise")
     doc.paragraph(f"{case.creditor.name}\nSIREN {case.creditor.siren}", size=10, after=14)
@@ -82,6 +87,7 @@ def letter_pdf(case: RecoveryCase, step: Step, rendered: Rendered, now: datetime
     doc.paragraph(f"Objet : {rendered.subject}", bold=True, after=12)
     for paragraph in rendered.body.split("\n\n"):
         doc.paragraph(paragraph, after=8)
+    doc.paragraph(f"Votre dossier, pour payer, déclarer un paiement ou contester :\n{link}", size=9, after=4)
     return doc.to_bytes()
 
 
@@ -91,7 +97,7 @@ def _letter_name(step: Step) -> str:
 
 def send_letter(res: Resources, case: RecoveryCase, step: Step, rendered: Rendered, now: datetime) -> SentMessage:
     """Prepare the letter's PDF and e-mail it to the creditor, who prints and posts it."""
-    pdf = letter_pdf(case, step, rendered, now)
+    pdf = letter_pdf(case, step, rendered, now, case_link(res, case.id))
     registered = " en recommandé avec accusé de réception" if step.kind is StepKind.FORMAL_NOTICE else ""
     res.mailer.send(
         Message(
@@ -113,7 +119,7 @@ def send_letter(res: Resources, case: RecoveryCase, step: Step, rendered: Render
 
 def send_sms(res: Resources, case: RecoveryCase, step: Step, rendered: Rendered, now: datetime) -> SentMessage:
     """Text the step to the debtor's mobile number."""
-    text = rendered.body
+    text = f"{rendered.body} Votre dossier : {case_link(res, case.id)}"
     sent_id = res.sms.send(case.debtor_phone, text)
     content = text.encode()
     return SentMessage(sent_id, Channel.SMS, case.debtor_phone, rendered.subject, sha256(content), len(content))

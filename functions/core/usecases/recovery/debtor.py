@@ -1,0 +1,145 @@
+"""The debtor's side of a case: its private link, what it shows, and what the debtor may do there.
+
+Every message of a case carries the same private link (``/debtor-cases/{token}``).
+Its token is derived from the case's id and the platform's secret key, so that
+it needs no record: ``ard_dos_`` + the case id's 16 hex digits + an HMAC of
+the id (a rotated secret key voids the links sent before). Through it the
+debtor sees the invoice, what is owed today (penalties and indemnity shown,
+never added to the principal) and the creditor's payment details, and may
+contest (the scenario stops for good; the page points to the Médiateur des
+entreprises) or declare a payment (nothing more is sent until the creditor
+records it, or resumes the scenario when nothing came). The creditor is
+e-mailed either way.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import date
+
+from functions.core.clock import today_in_paris
+from functions.core.domain import recovery
+from functions.core.domain.penalties import Penalties, late_payment_penalties
+from functions.core.domain.recovery import DEBTOR_MAY_ACT, RecoveryCase
+from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeReason
+from functions.core.errors import NotFound
+from functions.core.french import format_eur
+from functions.core.mailer import Message
+from functions.core.mounts import api_url
+from functions.core.resources import Resources
+from functions.core.tokens import derived_token
+from functions.core.usecases.recovery.cases import change_case
+
+TOKEN_PREFIX = "ard_dos"  # noqa: S105 - a label, not a secret
+_ID_PREFIX = "case_"
+_ID_DIGITS = 16
+MEDIATOR = (
+    "Un désaccord sur cette facture ? Le Médiateur des entreprises propose une médiation gratuite et confidentielle "
+    "entre entreprises : https://www.economie.gouv.fr/mediateur-des-entreprises"
+)
+
+
+def _mac(res: Resources, case_id: str) -> str:
+    return derived_token(res.settings.secret_key, "m", f"case-link:{case_id}").removeprefix("m_")
+
+
+def case_token(res: Resources, case_id: str) -> str:
+    """The private token of a case's link (the same in every message of the case)."""
+    return f"{TOKEN_PREFIX}_{case_id.removeprefix(_ID_PREFIX)}{_mac(res, case_id)}"
+
+
+def case_link(res: Resources, case_id: str) -> str:
+    """The public address of a case's private page."""
+    return api_url(res.settings.base_url, "directory", f"/debtor-cases/{case_token(res, case_id)}")
+
+
+def open_case_link(res: Resources, token: str) -> RecoveryCase:
+    """The case a token opens; 404 for a token that Ardoise did not make (mistyped, forged, or of another key)."""
+    unknown = NotFound("Ce lien n'existe pas. Vérifiez qu'il a été copié en entier.")
+    body = token.removeprefix(f"{TOKEN_PREFIX}_")
+    if body == token or len(body) <= _ID_DIGITS:
+        raise unknown
+    case_id = _ID_PREFIX + body[:_ID_DIGITS]
+    if not hmac.compare_digest(body[_ID_DIGITS:], _mac(res, case_id)):
+        raise unknown
+    case = res.store.cases.get_case(case_id)
+    if case is None:
+        raise unknown
+    return case
+
+
+@dataclass(frozen=True)
+class DebtorView:
+    """What the debtor's page shows: the case, what is owed today, what it may still do."""
+
+    case: RecoveryCase
+    penalties: Penalties
+    may_act: bool
+
+
+def debtor_view(res: Resources, token: str) -> DebtorView:
+    case = open_case_link(res, token)
+    today = today_in_paris(res.clock())
+    penalties = late_payment_penalties(
+        case.outstanding_cents, case.invoice.due_date, today, res.settings.ecb_rates, res.settings.penalty_points
+    )
+    return DebtorView(case, penalties, case.status in DEBTOR_MAY_ACT)
+
+
+def _tell_creditor(res: Resources, case: RecoveryCase, subject: str, text: str) -> None:
+    """E-mail the creditor what the debtor did (after the commit: a lost e-mail changes nothing stored)."""
+    res.mailer.send(Message(to=case.creditor.email, subject=subject, text=text))
+
+
+def contest(res: Resources, token: str, *, reason: DisputeReason, text: str) -> DebtorView:
+    """The debtor contests: the scenario stops; the creditor is told, with the debtor's words."""
+    case = open_case_link(res, token)
+    actor = f"debtor:{case.debtor.siren}"
+    saved = change_case(
+        res,
+        case.id,
+        lambda current: recovery.contested(current, reason=reason, text=text, now=res.clock(), actor=actor),
+        actor=actor,
+        action="case.contested",
+    )
+    assert saved is not None
+    _tell_creditor(
+        res,
+        saved,
+        f"Facture {saved.invoice.number} : {saved.debtor.name} conteste",
+        f"Bonjour,\n\n{saved.debtor.name} conteste la facture {saved.invoice.number} "
+        f"({DISPUTE_REASON_LABELS[reason]}) :\n\n{text}\n\nArdoise a arrêté les relances de ce dossier. "
+        f"{MEDIATOR}\n\nL'équipe Ardoise\n",
+    )
+    return debtor_view(res, token)
+
+
+def declare_payment(res: Resources, token: str, *, amount_cents: int, paid_on: date, text: str) -> DebtorView:
+    """The debtor says it paid: reminders pause until the creditor records the payment or resumes them."""
+    case = open_case_link(res, token)
+    actor = f"debtor:{case.debtor.siren}"
+    saved = change_case(
+        res,
+        case.id,
+        lambda current: recovery.payment_declared(
+            current, amount_cents=amount_cents, paid_on=paid_on, text=text, now=res.clock(), actor=actor
+        ),
+        actor=actor,
+        action="case.payment_declared",
+    )
+    assert saved is not None
+    _tell_creditor(
+        res,
+        saved,
+        f"Facture {saved.invoice.number} : {saved.debtor.name} déclare avoir payé",
+        f"Bonjour,\n\n{saved.debtor.name} déclare avoir payé {format_eur(amount_cents)} le {paid_on:%d/%m/%Y} "
+        f"sur la facture {saved.invoice.number}"
+        + (f" :\n\n{text}" if text else ".")
+        + "\n\n"
+        "Ardoise a suspendu les relances. Dès réception, enregistrez le paiement (POST /cases/{id}/payments) ; "
+        "si rien n'est arrivé, reprenez les relances (POST /cases/{id}/resume).\n\nL'équipe Ardoise\n".replace(
+            "{id}", saved.id
+        ),
+    )
+    return debtor_view(res, token)
