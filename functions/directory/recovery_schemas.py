@@ -5,13 +5,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from functions.core.domain.recovery import ActionKind, CaseStatus, EventKind
 from functions.core.domain.reports import DisputeReason
 from functions.core.domain.scenarios import MAX_DELAY_DAYS, MAX_STEPS, PLACEHOLDERS, Anchor, Channel, StepKind
 from functions.core.validation import Cents, MobilePhone, Model, MultiLine, SingleLine
 from functions.directory.schemas import DebtorIn
+
+
+class Deferred(Model):
+    """Built on first use (a request, the OpenAPI document), not at import: the directory's cold start stays small."""
+
+    model_config = ConfigDict(**Model.model_config, defer_build=True)
+
 
 _PLACEHOLDER_LIST = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
 
@@ -22,7 +29,7 @@ class CaseDebtorIn(DebtorIn):
     phone: MobilePhone | None = Field(default=None, description="Pour les étapes par SMS (telephone_invalide).")
 
 
-class CaseInvoiceIn(Model):
+class CaseInvoiceIn(Deferred):
     """La facture impayée, chaque terme donné (un dossier ne lit pas de facture électronique)."""
 
     number: SingleLine = Field(min_length=1, max_length=60)
@@ -34,7 +41,7 @@ class CaseInvoiceIn(Model):
     outstanding_cents: Cents = Field(description="Reste dû, au moins le montant minimal (montant_insuffisant).")
 
 
-class CaseOpeningIn(Model):
+class CaseOpeningIn(Deferred):
     """Un dossier de recouvrement amiable : la facture impayée, le débiteur, le scénario à suivre."""
 
     creditor_siren: SingleLine | None = Field(default=None, max_length=20, description="Facultatif : celui du membre.")
@@ -53,7 +60,7 @@ class CaseOpeningIn(Model):
     )
 
 
-class StepIn(Model):
+class StepIn(Deferred):
     """Une étape : quand (jours après l'échéance ou l'étape précédente), par quel canal, quel texte."""
 
     name: SingleLine = Field(min_length=2, max_length=80)
@@ -73,21 +80,21 @@ class StepIn(Model):
     )
 
 
-class ScenarioIn(Model):
+class ScenarioIn(Deferred):
     """Un scénario du membre : des relances puis une mise en demeure (mise_en_demeure_en_dernier)."""
 
     name: SingleLine = Field(min_length=2, max_length=120)
     steps: list[StepIn] = Field(min_length=1, max_length=MAX_STEPS)
 
 
-class PreviewIn(Model):
+class PreviewIn(Deferred):
     """Les étapes à prévisualiser, pour un de vos dossiers ou, sans dossier, une facture d'exemple."""
 
     steps: list[StepIn] = Field(min_length=1, max_length=MAX_STEPS)
     case_id: SingleLine | None = Field(default=None, max_length=40)
 
 
-class StepOut(Model):
+class StepOut(Deferred):
     name: str
     kind: StepKind
     channel: Channel
@@ -98,7 +105,7 @@ class StepOut(Model):
     deadline_days: int
 
 
-class ScenarioOut(Model):
+class ScenarioOut(Deferred):
     """Un scénario : le scénario Ardoise (default) ou l'un des vôtres."""
 
     id: str
@@ -108,14 +115,14 @@ class ScenarioOut(Model):
     created_at: datetime | None
 
 
-class ScenarioList(Model):
+class ScenarioList(Deferred):
     """Le scénario Ardoise, puis les vôtres."""
 
     items: list[ScenarioOut]
     placeholders: dict[str, str] = Field(description="Les variables possibles dans les textes, et ce qu'elles valent.")
 
 
-class PreviewStepOut(Model):
+class PreviewStepOut(Deferred):
     position: int
     name: str
     channel: Channel
@@ -127,14 +134,14 @@ class PreviewStepOut(Model):
     deadline: date | None = Field(description="Mise en demeure : la date limite de paiement qu'elle fixe.")
 
 
-class PreviewOut(Model):
+class PreviewOut(Deferred):
     """Les étapes telles qu'elles partiraient."""
 
     currency: Literal["EUR"] = "EUR"
     items: list[PreviewStepOut]
 
 
-class MessageOut(Model):
+class MessageOut(Deferred):
     """Un message envoyé (ou, courrier, préparé) : sa trace, dont l'empreinte SHA-256 de ce qui est parti."""
 
     id: str
@@ -145,7 +152,7 @@ class MessageOut(Model):
     size: int
 
 
-class CaseEventOut(Model):
+class CaseEventOut(Deferred):
     kind: EventKind
     at: datetime
     actor: str
@@ -159,7 +166,7 @@ class CaseEventOut(Model):
     text: str = Field(default="", description="Les mots du débiteur (contestation, paiement déclaré).")
 
 
-class NextActionOut(Model):
+class NextActionOut(Deferred):
     kind: ActionKind = Field(
         description="send_step (l'étape step part) ou end_scenario (fin du délai de la mise en demeure)."
     )
@@ -169,7 +176,7 @@ class NextActionOut(Model):
     channel: Channel | None
 
 
-class CaseDebtorOut(Model):
+class CaseDebtorOut(Deferred):
     siren: str
     name: str
     email: str
@@ -177,14 +184,14 @@ class CaseDebtorOut(Model):
     phone: str
 
 
-class CaseInvoiceOut(Model):
+class CaseInvoiceOut(Deferred):
     number: str
     issue_date: date
     due_date: date
     amount_cents: int
 
 
-class CaseOut(Model):
+class CaseOut(Deferred):
     """Un dossier de recouvrement amiable, son état et sa chronologie."""
 
     id: str
@@ -206,7 +213,7 @@ class CaseOut(Model):
     timeline: list[CaseEventOut]
 
 
-class CaseList(Model):
+class CaseList(Deferred):
     """Vos dossiers, le plus récent d'abord."""
 
     items: list[CaseOut]
@@ -215,13 +222,13 @@ class CaseList(Model):
 # -- the debtor's private page ----------------------------------------------------
 
 
-class DebtorStepOut(Model):
+class DebtorStepOut(Deferred):
     at: datetime
     step_name: str
     channel: Channel
 
 
-class DebtorCaseOut(Model):
+class DebtorCaseOut(Deferred):
     """Le dossier tel que le débiteur le voit par son lien personnel."""
 
     creditor_name: str
@@ -242,14 +249,14 @@ class DebtorCaseOut(Model):
     messages: list[DebtorStepOut] = Field(description="Les relances déjà envoyées.")
 
 
-class DebtorContestIn(Model):
+class DebtorContestIn(Deferred):
     """Contester la facture : les relances s'arrêtent, le créancier reçoit votre motif."""
 
     reason: DisputeReason
     text: MultiLine = Field(min_length=10, max_length=4000)
 
 
-class DebtorPaymentIn(Model):
+class DebtorPaymentIn(Deferred):
     """Déclarer un paiement : les relances sont suspendues jusqu'à ce que le créancier le constate."""
 
     amount_cents: Cents
