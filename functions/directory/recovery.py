@@ -23,11 +23,13 @@ from functions.directory.recovery_schemas import (
     DebtorContestIn,
     DebtorPaymentIn,
     DebtorStepOut,
+    DispatchProofIn,
     MessageOut,
     NextActionOut,
     PreviewIn,
     PreviewOut,
     PreviewStepOut,
+    ProofOut,
     ScenarioIn,
     ScenarioList,
     ScenarioOut,
@@ -78,6 +80,15 @@ def _event_out(case: RecoveryCase, event: CaseEvent) -> CaseEventOut:
         paid_on=event.paid_on,
         reason=event.reason,
         text=event.text,
+        document=ProofOut(
+            id=event.document.id,
+            filename=event.document.filename,
+            content_type=event.document.content_type,
+            size=event.document.size,
+            sha256=event.document.sha256,
+        )
+        if event.document is not None
+        else None,
         message=MessageOut(
             id=message.id,
             channel=message.channel,
@@ -260,6 +271,22 @@ def record_case_payment(case_id: str, principal: Member, body: PaymentIn) -> Cas
 )
 def withdraw_case(case_id: str, principal: Member) -> CaseOut:
     return case_out(cases.withdraw_case(resources(), principal, case_id))
+
+
+@api.route(
+    "/cases/<case_id>/dispatch-proofs",
+    "POST",
+    summary="Joindre la preuve qu'un courrier du scénario a été posté (accusé de réception, preuve de dépôt), "
+    "envoyée avant par POST /documents (kind notice_proof).",
+    body=DispatchProofIn,
+    responses={200: CaseOut},
+    security="memberToken",
+    problems=(403, 404, 409, 422),
+    auth=current_member,
+)
+def join_dispatch_proof(case_id: str, principal: Member, body: DispatchProofIn) -> CaseOut:
+    case = cases.join_dispatch_proof(resources(), principal, case_id, step=body.step, document_id=body.document_id)
+    return case_out(case)
 
 
 @api.route(

@@ -152,6 +152,27 @@ class MessageOut(Deferred):
     size: int
 
 
+class ProofOut(Deferred):
+    """Une preuve d'envoi jointe par le créancier, son empreinte SHA-256 fixée quand elle l'a été."""
+
+    id: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class DispatchProofIn(Deferred):
+    """La preuve qu'un courrier du scénario a été posté : un document notice_proof envoyé avant (POST /documents)."""
+
+    step: int = Field(ge=0, le=20, description="L'étape courrier déjà préparée (etape_non_postee, preuve_deja_jointe).")
+    document_id: SingleLine = Field(
+        min_length=1,
+        max_length=60,
+        description="Reçu et conforme (document_manquant, document_deja_cite, preuve_envoi_attendue).",
+    )
+
+
 class CaseEventOut(Deferred):
     kind: EventKind
     at: datetime
@@ -164,6 +185,7 @@ class CaseEventOut(Deferred):
     message: MessageOut | None = None
     reason: DisputeReason | None = Field(default=None, description="Le motif d'une contestation du débiteur.")
     text: str = Field(default="", description="Les mots du débiteur (contestation, paiement déclaré).")
+    document: ProofOut | None = None
 
 
 class NextActionOut(Deferred):

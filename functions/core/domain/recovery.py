@@ -28,11 +28,12 @@ from decimal import Decimal
 from enum import StrEnum
 
 from functions.core.clock import PARIS, today_in_paris
+from functions.core.domain.documents import DocumentKind, FiledDocument
 from functions.core.domain.lifecycle import payment_problems
 from functions.core.domain.penalties import DEFAULT_POINTS, Penalties, RateChange, late_payment_penalties
 from functions.core.domain.reports import DisputeReason, Invoice, Party
 from functions.core.domain.scenarios import Anchor, Channel, Scenario, Step, StepKind, fill
-from functions.core.errors import Conflict, RuleNotMet
+from functions.core.errors import Conflict, FieldError, RuleNotMet
 from functions.core.french import format_eur, percent, short_date
 
 # The hour (Paris) at which a step planned for a day goes: office hours, not midnight.
@@ -77,6 +78,7 @@ class EventKind(StrEnum):
     CONTESTED = "contested"
     PAYMENT_DECLARED = "payment_declared"
     RESUMED = "resumed"
+    DISPATCH_PROOF = "dispatch_proof"
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,8 @@ class CaseEvent:
     # The debtor's words (a contest's reason and text, a declared payment's note): shown on the timeline, never audited.
     reason: DisputeReason | None = None
     text: str = ""
+    # A letter's proof of dispatch the creditor uploaded (registered letter's receipt), its SHA-256 pinned.
+    document: FiledDocument | None = None
 
 
 @dataclass(frozen=True)
@@ -324,6 +328,33 @@ def resumed(case: RecoveryCase, now: datetime, actor: str) -> RecoveryCase:
     status = CaseStatus.UNPAID if ended else CaseStatus.RUNNING
     event = CaseEvent(EventKind.RESUMED, now, actor, status=status)
     return _scheduled(replace(case, status=status, events=(*case.events, event)))
+
+
+def dispatch_proved(
+    case: RecoveryCase, *, step: int, document: FiledDocument, now: datetime, actor: str
+) -> RecoveryCase:
+    """The creditor joins the proof that a letter step was posted (the registered letter's receipt)."""
+    problems = []
+    sent = {event.step: event for event in case.sent_steps()}
+    letter = sent.get(step)
+    if letter is None or letter.message is None or letter.message.channel is not Channel.LETTER:
+        problems.append(
+            FieldError("step", "etape_non_postee", "Cette étape n'est pas un courrier déjà préparé par Ardoise.")
+        )
+    elif any(event.kind is EventKind.DISPATCH_PROOF and event.step == step for event in case.events):
+        problems.append(FieldError("step", "preuve_deja_jointe", "La preuve d'envoi de ce courrier est déjà jointe."))
+    if document.kind is not DocumentKind.NOTICE_PROOF:
+        problems.append(
+            FieldError(
+                "document_id",
+                "preuve_envoi_attendue",
+                "Joignez un document de type notice_proof (accusé de réception, preuve de dépôt).",
+            )
+        )
+    if problems:
+        raise RuleNotMet("Cette preuve d'envoi ne peut pas être jointe.", problems)
+    event = CaseEvent(EventKind.DISPATCH_PROOF, now, actor, step=step, status=case.status, document=document)
+    return replace(case, events=(*case.events, event))
 
 
 def withdrawn(case: RecoveryCase, now: datetime, actor: str) -> RecoveryCase:

@@ -15,6 +15,7 @@ Every change commits an audit event (status, amounts, step; never a text).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -22,7 +23,7 @@ from functions.core.domain.recovery import RecoveryCase
 from functions.core.domain.scenarios import Scenario
 from functions.core.store.base import AuditEvent, Repository, sortable_time
 from functions.core.store.codec import from_item, to_data
-from functions.core.store.items import ConditionFailed, Item, Put
+from functions.core.store.items import ConditionFailed, Item, Put, Write
 from functions.core.text import fold
 
 RECOVERY_QUEUE = "RECOVERYQ"
@@ -94,12 +95,16 @@ class Cases(Repository):
         item = self.backend.get(f"CASE#{case_id}", "CASE")
         return from_item(RecoveryCase, item) if item is not None else None
 
-    def save(self, before: RecoveryCase, after: RecoveryCase, *, actor: str, action: str) -> RecoveryCase:
-        """Write ``after`` over ``before`` unless the case changed meanwhile (``ConditionFailed``: read again)."""
+    def save(
+        self, before: RecoveryCase, after: RecoveryCase, *, actor: str, action: str, extra_writes: Sequence[Write] = ()
+    ) -> RecoveryCase:
+        """Write ``after`` over ``before`` unless the case changed meanwhile (``ConditionFailed``: read again).
+
+        ``extra_writes`` join the same transaction (a document marked cited by the case).
+        """
         saved = replace(after, version=before.version + 1)
-        self.store.commit(
-            [Put(_case_item(saved, saved.version), before.version)], [self._event(before, saved, action, actor)]
-        )
+        writes = [Put(_case_item(saved, saved.version), before.version), *extra_writes]
+        self.store.commit(writes, [self._event(before, saved, action, actor)])
         return saved
 
     def list_member_cases(self, member_id: str) -> list[RecoveryCase]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from functions.core.clock import today_in_paris
@@ -27,6 +27,7 @@ from functions.core.identifiers import parse_company
 from functions.core.resources import Resources
 from functions.core.store import retry_on_conflict
 from functions.core.store.recovery import DuplicateCase
+from functions.core.usecases.directory.documents import cite_documents
 from functions.core.usecases.directory.filing import refuse_by_registry
 from functions.core.usecases.directory.members import require_approved
 from functions.core.usecases.recovery.scenarios import find_scenario
@@ -164,6 +165,31 @@ def record_payment(res: Resources, member: Member, case_id: str, *, amount_cents
     )
     assert saved is not None
     return saved
+
+
+def join_dispatch_proof(res: Resources, member: Member, case_id: str, *, step: int, document_id: str) -> RecoveryCase:
+    """Join the proof that a letter step was posted: a document declared and uploaded (``POST /documents``).
+
+    The document is checked like a filing's (the member's, received, as
+    declared), its SHA-256 pinned on the timeline, and marked cited by the case
+    in the same transaction, so that no filing cites it again and the purge of
+    uncited documents leaves it.
+    """
+    own_case(res, member, case_id)
+    cited, declared, problems = cite_documents(res, member, [document_id])
+    if problems:
+        raise RuleNotMet(
+            "Cette preuve d'envoi ne peut pas être jointe.", [replace(p, field="document_id") for p in problems]
+        )
+    actor = f"member:{member.id}"
+
+    def attempt() -> RecoveryCase:
+        case = own_case(res, member, case_id)
+        after = recovery.dispatch_proved(case, step=step, document=cited[0].document, now=res.clock(), actor=actor)
+        writes = res.store.documents.cite_writes(declared, case.id)
+        return res.store.cases.save(case, after, actor=actor, action="case.dispatch_proved", extra_writes=writes)
+
+    return retry_on_conflict(attempt)
 
 
 def resume_case(res: Resources, member: Member, case_id: str) -> RecoveryCase:
