@@ -150,21 +150,32 @@ def change_case(
     return retry_on_conflict(attempt)
 
 
-def record_payment(res: Resources, member: Member, case_id: str, *, amount_cents: int, paid_on: date) -> RecoveryCase:
-    """The creditor records a payment: the rest owed goes down; paid in full, the scenario stops."""
+def _by_creditor(
+    res: Resources,
+    member: Member,
+    case_id: str,
+    transition: Callable[[RecoveryCase, str], RecoveryCase],
+    action: str,
+) -> RecoveryCase:
+    """Apply a creditor's transition (given the actor) to one of its own cases."""
     own_case(res, member, case_id)
     actor = f"member:{member.id}"
-    saved = change_case(
+    saved = change_case(res, case_id, lambda case: transition(case, actor), actor=actor, action=action)
+    assert saved is not None  # a transition returns the next case or raises
+    return saved
+
+
+def record_payment(res: Resources, member: Member, case_id: str, *, amount_cents: int, paid_on: date) -> RecoveryCase:
+    """The creditor records a payment: the rest owed goes down; paid in full, the scenario stops."""
+    return _by_creditor(
         res,
+        member,
         case_id,
-        lambda case: recovery.payment_recorded(
+        lambda case, actor: recovery.payment_recorded(
             case, amount_cents=amount_cents, paid_on=paid_on, now=res.clock(), actor=actor
         ),
-        actor=actor,
-        action="case.payment_recorded",
+        "case.payment_recorded",
     )
-    assert saved is not None
-    return saved
 
 
 def join_dispatch_proof(res: Resources, member: Member, case_id: str, *, step: int, document_id: str) -> RecoveryCase:
@@ -194,21 +205,13 @@ def join_dispatch_proof(res: Resources, member: Member, case_id: str, *, step: i
 
 def resume_case(res: Resources, member: Member, case_id: str) -> RecoveryCase:
     """The creditor received nothing of a payment the debtor declared: the scenario goes on."""
-    own_case(res, member, case_id)
-    actor = f"member:{member.id}"
-    saved = change_case(
-        res, case_id, lambda case: recovery.resumed(case, res.clock(), actor), actor=actor, action="case.resumed"
+    return _by_creditor(
+        res, member, case_id, lambda case, actor: recovery.resumed(case, res.clock(), actor), "case.resumed"
     )
-    assert saved is not None
-    return saved
 
 
 def withdraw_case(res: Resources, member: Member, case_id: str) -> RecoveryCase:
     """The creditor stops the case: nothing more is sent."""
-    own_case(res, member, case_id)
-    actor = f"member:{member.id}"
-    saved = change_case(
-        res, case_id, lambda case: recovery.withdrawn(case, res.clock(), actor), actor=actor, action="case.withdrawn"
+    return _by_creditor(
+        res, member, case_id, lambda case, actor: recovery.withdrawn(case, res.clock(), actor), "case.withdrawn"
     )
-    assert saved is not None
-    return saved
