@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, PlainSerializer
+from pydantic import AfterValidator, Field, PlainSerializer
 from pydantic_core import PydanticCustomError
 
 from functions.core.clock import isoformat
-from functions.core.validation import Email, Model, SingleLine, Siren
+from functions.core.validation import Email, Model, SingleLine, Siren, View
 
 Version = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", description="Version de la charte lue.", examples=["2026-09"])]
 # Every moment the charter answers with, to the second in UTC: the same text whether the
@@ -55,7 +55,7 @@ class RegisterQuery(Model):
     cursor: SingleLine | None = Field(default=None, max_length=500)
 
 
-class CommitmentView(BaseModel):
+class CommitmentView(View):
     """Un engagement de la charte."""
 
     number: int
@@ -63,7 +63,7 @@ class CommitmentView(BaseModel):
     text: str
 
 
-class CharterText(BaseModel):
+class CharterText(View):
     """Une version de la charte."""
 
     version: str
@@ -77,7 +77,7 @@ class CharterText(BaseModel):
     markdown: str
 
 
-class CharterVersionSummary(BaseModel):
+class CharterVersionSummary(View):
     """Une version de la charte, sans son texte."""
 
     version: str
@@ -87,14 +87,14 @@ class CharterVersionSummary(BaseModel):
     commitments: int
 
 
-class CharterVersions(BaseModel):
+class CharterVersions(View):
     """Les versions publiées de la charte, la plus récente d'abord."""
 
     current_version: str
     versions: list[CharterVersionSummary]
 
 
-class Suspension(BaseModel):
+class Suspension(View):
     """Pourquoi et depuis quand une signature est suspendue."""
 
     since: Moment
@@ -102,7 +102,7 @@ class Suspension(BaseModel):
     reason_text: str
 
 
-class PastSignatureView(BaseModel):
+class PastSignatureView(View):
     """Une signature antérieure (version remplacée, ou signature retirée puis renouvelée)."""
 
     version: str
@@ -110,7 +110,7 @@ class PastSignatureView(BaseModel):
     ended_at: Moment
 
 
-class SignatureView(BaseModel):
+class SignatureView(View):
     """Une entreprise signataire, telle que le registre public la montre."""
 
     siren: str
@@ -127,14 +127,14 @@ class SignatureView(BaseModel):
     history: list[PastSignatureView]
 
 
-class SignatureList(BaseModel):
+class SignatureList(View):
     """Une page du registre des signataires."""
 
     items: list[SignatureView]
     next_cursor: str | None
 
 
-class LinkSent(BaseModel):
+class LinkSent(View):
     """Un lien a été envoyé (ou n'était pas nécessaire)."""
 
     status: Literal["verification_sent", "withdrawal_link_sent"]
@@ -150,7 +150,7 @@ class LinkSent(BaseModel):
     detail: str
 
 
-class SignatureOutcome(BaseModel):
+class SignatureOutcome(View):
     """Le résultat d'une confirmation."""
 
     outcome: Literal["signed", "renewed", "reassigned", "unchanged", "pending", "refused", "withdrawn"]
@@ -162,7 +162,7 @@ class SignatureOutcome(BaseModel):
     )
 
 
-class ClaimView(BaseModel):
+class ClaimView(View):
     """Une demande de signature en attente, telle que la voit un modérateur."""
 
     id: str
@@ -179,19 +179,19 @@ class ClaimView(BaseModel):
     expires_at: Moment
 
 
-class ClaimList(BaseModel):
+class ClaimList(View):
     """Les demandes de signature à vérifier, la plus ancienne d'abord."""
 
     items: list[ClaimView]
     next_cursor: str | None
 
 
-class ClaimQuery(BaseModel):
+class ClaimQuery(View):
     limit: int = Field(default=50, ge=1, le=200)
     cursor: str | None = None
 
 
-class ClaimDecision(BaseModel):
+class ClaimDecision(View):
     """La décision d'un modérateur sur une demande de signature."""
 
     decision: Literal["approved", "refused"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import wraps
+from functools import cache, wraps
 from typing import Any, TypeVar
 
 from flask import Blueprint, Flask, Response, current_app, g, request
@@ -35,14 +35,14 @@ from functions.core.errors import (
 from functions.core.json_input import load_json
 from functions.core.logs import configure_logging, get_logger
 from functions.core.mailer import Mailer
-from functions.core.openapi import Operation, Webhook, build_document
+from functions.core.openapi import Operation, RawBody, Webhook, build_document
 from functions.core.openapi import Response as Documented
 from functions.core.resources import Resources
 from functions.core.store import Store
 from functions.core.store.base import KeyClaimed, RequestWrites, request_writes
 from functions.core.store.items import InvalidCursor, StoreUnavailable
 from functions.core.usecases.propagation import refresh_companies
-from functions.core.validation import union_tag, validation_failed
+from functions.core.validation import View, union_tag, validation_failed
 
 PROBLEM_MIMETYPE = "application/problem+json"
 VERSION = "0.1.0"
@@ -79,7 +79,7 @@ class Api:
         security: str | None = None,
         problems: tuple[int, ...] = (),
         auth: Callable[[], Any] | None = None,
-        raw_body: dict[str, dict[str, Any]] | None = None,
+        raw_body: RawBody | None = None,
         repeatable: bool = False,
         uses_store: bool = True,
         idempotent: bool | None = None,
@@ -427,15 +427,19 @@ def build_app(
         uses_store=False,
     )
     def openapi() -> dict[str, Any]:
-        return document
+        return document()
 
-    document = build_document(title, VERSION, description, operations + meta.operations, mount, webhooks=webhooks)
+    @cache
+    def document() -> dict[str, Any]:
+        # Built on the first request for it, not at the cold start: it builds every model's schema.
+        return build_document(title, VERSION, description, operations + meta.operations, mount, webhooks=webhooks)
+
     for api in [*apis, meta]:
         app.register_blueprint(api.blueprint)
     return app
 
 
-class Health(BaseModel):
+class Health(View):
     """État du service."""
 
     status: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +40,10 @@ Content = type[BaseModel] | str
 Response = Content | tuple[Content, ...] | None
 
 
+# A body documented, not validated: media type -> JSON schema, or a function answering it when the document is built.
+RawBody = dict[str, dict[str, Any]] | Callable[[], dict[str, dict[str, Any]]]
+
+
 @dataclass(frozen=True)
 class Operation:
     """What the document says about one route."""
@@ -53,8 +57,9 @@ class Operation:
     security: str | None = None
     tags: tuple[str, ...] = ()
     problems: tuple[int, ...] = ()
-    # For documentation only: a body the view reads itself (CSV, a file), media type -> JSON schema.
-    raw_body: dict[str, dict[str, Any]] | None = None
+    # For documentation only: a body the view reads itself (CSV, a file), media type -> JSON schema
+    # (or a function answering it, called when the document is built).
+    raw_body: RawBody | None = None
     # Reads or writes the store, so may meet it throttled or unavailable (503).
     uses_store: bool = True
     # Honours Idempotency-Key (every state-changing route); repeatable: its writes are upserts.
@@ -194,7 +199,7 @@ def _operation(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
     elif op.raw_body:
         document["requestBody"] = {
             "required": True,
-            "content": {media: {"schema": schema} for media, schema in op.raw_body.items()},
+            "content": {media: {"schema": schema} for media, schema in _raw_schemas(op.raw_body).items()},
         }
     if op.security:
         # A trailing "?" marks optional credentials: the route also answers without them.
@@ -271,6 +276,10 @@ def _headers(headers: dict[str, str]) -> dict[str, Any]:
             for name, text in headers.items()
         }
     }
+
+
+def _raw_schemas(raw_body: RawBody) -> dict[str, dict[str, Any]]:
+    return raw_body() if callable(raw_body) else raw_body
 
 
 def _problem_statuses(op: Operation) -> set[int]:

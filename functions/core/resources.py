@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from functions.core.clock import Clock, system_clock
 from functions.core.config import Settings, load_settings
-from functions.core.einvoices.remote import EInvoiceReader, einvoice_reader
 from functions.core.mailer import Mailer, mailer_from_url
 from functions.core.sms import SmsSender, sms_sender_from_url
 from functions.core.store import Store, open_store
 from functions.core.store.evidence import evidence_storage, stored_bytes
+
+if TYPE_CHECKING:  # the reader is opened when a filing cites an invoice, not at a cold start
+    from functions.core.einvoices.remote import EInvoiceReader
 
 
 class Resources:
@@ -47,5 +50,7 @@ class Resources:
     @cached_property
     def einvoices(self) -> EInvoiceReader:
         """Who reads a cited e-invoice (``ARDOISE_EINVOICE_READER``): this process, or the einvoice stage."""
+        from functions.core.einvoices.remote import einvoice_reader
+
         storage = evidence_storage(self.settings.evidence_url)
         return einvoice_reader(self.settings.einvoice_reader, lambda key: stored_bytes(storage, key))

@@ -22,21 +22,19 @@ api = Api("experiences", tag="Expériences de paiement")
 MAX_BODY_BYTES = 4 * 1024 * 1024
 
 
-# The very model each line is validated with, so that the document states its constraints.
-_LINE_SCHEMA: dict[str, Any] = experiences.ExperienceLine.model_json_schema()
-_LINES_SCHEMA: dict[str, Any] = {"type": "array", "items": _LINE_SCHEMA, "maxItems": experiences.MAX_LINES}
-REQUEST_BODY: dict[str, dict[str, Any]] = {
-    "application/json": {
-        "oneOf": [
-            _LINES_SCHEMA,
-            {"type": "object", "required": ["experiences"], "properties": {"experiences": _LINES_SCHEMA}},
-        ]
-    },
-    "text/csv": {
-        "type": "string",
-        "description": "En-tête debtor_siren,amount_cents,due_date,paid_on,reference (séparateur , ou ;), UTF-8.",
-    },
-}
+def request_body() -> dict[str, dict[str, Any]]:
+    """The body's schemas for the OpenAPI document, from the very model each line is validated with."""
+    line = experiences.ExperienceLine.model_json_schema()
+    lines = {"type": "array", "items": line, "maxItems": experiences.MAX_LINES}
+    return {
+        "application/json": {
+            "oneOf": [lines, {"type": "object", "required": ["experiences"], "properties": {"experiences": lines}}]
+        },
+        "text/csv": {
+            "type": "string",
+            "description": "En-tête debtor_siren,amount_cents,due_date,paid_on,reference (séparateur , ou ;), UTF-8.",
+        },
+    }
 
 
 class LineError(Model):
@@ -65,7 +63,7 @@ class SharedExperiences(Model):
     security="memberToken",
     problems=(403, 413, 415),
     auth=current_member,
-    raw_body=REQUEST_BODY,
+    raw_body=request_body,
     # Sharing an invoice again replaces it: a failed upload is simply sent again.
     repeatable=True,
     max_body_bytes=MAX_BODY_BYTES,

@@ -6,7 +6,7 @@ import datetime as dt  # a field named ``date`` cannot be annotated with the bar
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, RootModel
+from pydantic import AfterValidator, ConfigDict, Field, RootModel
 
 from functions.core.domain.documents import DocumentKind
 from functions.core.domain.evidence import MAX_EVIDENCE_FILES
@@ -490,8 +490,13 @@ class ReplyIn(Model):
     text: MultiLine = Field(min_length=1, max_length=4000)
 
 
-class DebtorActionIn(RootModel[Annotated[DisputeIn | PaymentDeclarationIn | ReplyIn, Field(discriminator="action")]]):
+class DebtorActionIn(RootModel):  # type: ignore[type-arg]  # the root's type is the annotation below
     """Contester, déclarer un paiement ou répondre : un corps par `action`, chacun avec ses champs."""
+
+    # Built on first use, as every model (validation.View); subscripting RootModel would build a class at import.
+    model_config = ConfigDict(defer_build=True)
+
+    root: Annotated[DisputeIn | PaymentDeclarationIn | ReplyIn, Field(discriminator="action")]
 
 
 class EvidenceRequest(FileDeclaration):

@@ -11,7 +11,6 @@ the public projections of listed reports, charter signatures.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from functions.core.domain.charter import Signature
@@ -44,6 +43,8 @@ class PublicItems(Repository):
 
     def read_all(self, segments: int = SEGMENTS) -> PublicContent:
         """Scan the table in ``segments`` parallel segments; return what the site shows of every company."""
+        from concurrent.futures import ThreadPoolExecutor  # a full rebuild's scan only: not at a cold start
+
         content = PublicContent()
         with ThreadPoolExecutor(max_workers=segments, thread_name_prefix="scan") as pool:
             for items in pool.map(lambda segment: list(self._segment(segment, segments)), range(segments)):

@@ -8,9 +8,8 @@ private link itself. Lists stay lists.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from functions.core.pdf import TextPdf
-from functions.core.qr import qr_modules
 from functions.core.tokens import grouped_code
 from functions.core.usecases.directory.notice_content import (
     Access,
@@ -21,11 +20,16 @@ from functions.core.usecases.directory.notice_content import (
     notice_blocks,
 )
 
+if TYPE_CHECKING:  # the PDF writer is loaded when a letter is drawn, not at the directory's cold start
+    from functions.core.pdf import TextPdf
+
 QR_MODULE_POINTS = 2.6  # a 41-module symbol is then about 4.5 cm wide with its margin: read by any phone
 
 
 def notice_letter(facts: NoticeFacts, now: datetime) -> bytes:
     """The notice as a printable A4 letter, addressed to the debtor's postal address."""
+    from functions.core.pdf import TextPdf
+
     report = facts.report
     doc = TextPdf(title=f"Avis de signalement — facture {report.invoice.number}", created=now, footer="Ardoise")
     doc.paragraph(f"{report.debtor.name}\n{report.debtor.postal_address}", size=11, after=18)
@@ -52,6 +56,8 @@ def _access(doc: TextPdf, facts: NoticeFacts) -> None:
         doc.paragraph("et saisissez votre code personnel :", after=2)
         doc.paragraph(grouped_code(facts.code), size=18, bold=True, indent=14, after=8)
         doc.paragraph("Ou scannez le code QR ci-contre avec votre téléphone : il ouvre directement votre page.")
+
+    from functions.core.qr import qr_modules
 
     doc.squares_beside(qr_modules(facts.reply_url), text, module=QR_MODULE_POINTS)
     doc.space(6)

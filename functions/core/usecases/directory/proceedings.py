@@ -21,8 +21,6 @@ from functions.core.domain.reports import Report
 from functions.core.domain.visibility import listing_freeze
 from functions.core.logs import get_logger
 from functions.core.resources import Resources
-from functions.core.usecases.directory import mails
-from functions.core.usecases.directory.progress import change_report
 from functions.core.usecases.identity import REGISTRY_ACTOR
 
 log = get_logger("directory.proceedings")
@@ -39,6 +37,10 @@ def apply_listing_freeze(res: Resources, siren: str) -> None:
     judgments = res.store.registry.list_judgments(siren)
     if not judgments:
         return  # never in a proceeding (notices are kept, cancelled ones flagged): nothing frozen
+    # A company in a proceeding is rare: the report's writer and the mails load then, not at every cold start.
+    from functions.core.usecases.directory import mails
+    from functions.core.usecases.directory.progress import change_report
+
     proceeding = last_proceeding(judgments, today_in_paris(res.clock()))
     for report in res.store.reports.list_for_debtor(siren):
         if frozen_as_registry_says(report, proceeding) == report:

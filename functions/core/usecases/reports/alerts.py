@@ -42,7 +42,6 @@ import http.client
 import json
 import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -190,6 +189,9 @@ def deliver_alerts(
     """
     deadline = time.monotonic() + budget_seconds
     counts = {"delivered": 0, "retrying": 0, "failed": 0}
+    # Loaded when alerts are due, not at the reports function's cold start.
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(WEBHOOK_WORKERS, thread_name_prefix="alerts") as pool:
         while time.monotonic() < deadline:
             due = res.store.alerts.list_due(res.clock(), limit)

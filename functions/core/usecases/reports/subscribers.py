@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from functools import cache
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -17,8 +18,13 @@ from functions.core.store import LimitReached
 from functions.core.validation import Email, SingleLine
 
 log = get_logger("subscribers")
-_EMAIL: TypeAdapter[str] = TypeAdapter(Email)
-_ONE_LINE: TypeAdapter[str] = TypeAdapter(SingleLine)
+
+
+@cache
+def _adapter(shape: Any) -> TypeAdapter[str]:
+    # Built when an operator first creates a subscriber, not at the reports function's cold start.
+    return TypeAdapter(shape)
+
 
 MISSING_KEY = "Clé d'API manquante : envoyez-la dans l'en-tête X-API-Key."
 BAD_KEY = "Clé d'API inconnue ou révoquée."
@@ -46,12 +52,12 @@ def create_subscriber(res: Resources, *, name: str, email: str, plan: str, actor
     if not name:
         raise ValidationFailed("Le nom est obligatoire.", [FieldError("name", "missing", "Ce champ est obligatoire.")])
     try:
-        _ONE_LINE.validate_python(name)
+        _adapter(SingleLine).validate_python(name)
     except ValidationError as exc:
         message = "Le nom doit tenir sur une ligne, sans caractère de contrôle."
         raise ValidationFailed(message, [FieldError("name", "texte_invalide", message)]) from exc
     try:
-        email = _EMAIL.validate_python(email.strip())
+        email = _adapter(Email).validate_python(email.strip())
     except ValidationError as exc:
         message = "Adresse e-mail invalide."
         raise ValidationFailed(message, [FieldError("email", "email_invalide", message)]) from exc
