@@ -5,20 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from functions.core.domain.recovery import ActionKind, CaseStatus, EventKind
 from functions.core.domain.reports import DisputeReason
 from functions.core.domain.scenarios import MAX_DELAY_DAYS, MAX_STEPS, PLACEHOLDERS, Anchor, Channel, StepKind
 from functions.core.validation import Cents, MobilePhone, Model, MultiLine, SingleLine
 from functions.directory.schemas import DebtorIn
-
-
-class Deferred(Model):
-    """Built on first use (a request, the OpenAPI document), not at import: the directory's cold start stays small."""
-
-    model_config = ConfigDict(**Model.model_config, defer_build=True)
-
 
 _PLACEHOLDER_LIST = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
 
@@ -29,7 +22,7 @@ class CaseDebtorIn(DebtorIn):
     phone: MobilePhone | None = Field(default=None, description="Pour les étapes par SMS (telephone_invalide).")
 
 
-class CaseInvoiceIn(Deferred):
+class CaseInvoiceIn(Model):
     """La facture impayée, chaque terme donné (un dossier ne lit pas de facture électronique)."""
 
     number: SingleLine = Field(min_length=1, max_length=60)
@@ -41,7 +34,7 @@ class CaseInvoiceIn(Deferred):
     outstanding_cents: Cents = Field(description="Reste dû, au moins le montant minimal (montant_insuffisant).")
 
 
-class CaseOpeningIn(Deferred):
+class CaseOpeningIn(Model):
     """Un dossier de recouvrement amiable : la facture impayée, le débiteur, le scénario à suivre."""
 
     creditor_siren: SingleLine | None = Field(default=None, max_length=20, description="Facultatif : celui du membre.")
@@ -60,7 +53,7 @@ class CaseOpeningIn(Deferred):
     )
 
 
-class StepIn(Deferred):
+class StepIn(Model):
     """Une étape : quand (jours après l'échéance ou l'étape précédente), par quel canal, quel texte."""
 
     name: SingleLine = Field(min_length=2, max_length=80)
@@ -80,21 +73,21 @@ class StepIn(Deferred):
     )
 
 
-class ScenarioIn(Deferred):
+class ScenarioIn(Model):
     """Un scénario du membre : des relances puis une mise en demeure (mise_en_demeure_en_dernier)."""
 
     name: SingleLine = Field(min_length=2, max_length=120)
     steps: list[StepIn] = Field(min_length=1, max_length=MAX_STEPS)
 
 
-class PreviewIn(Deferred):
+class PreviewIn(Model):
     """Les étapes à prévisualiser, pour un de vos dossiers ou, sans dossier, une facture d'exemple."""
 
     steps: list[StepIn] = Field(min_length=1, max_length=MAX_STEPS)
     case_id: SingleLine | None = Field(default=None, max_length=40)
 
 
-class StepOut(Deferred):
+class StepOut(Model):
     name: str
     kind: StepKind
     channel: Channel
@@ -105,7 +98,7 @@ class StepOut(Deferred):
     deadline_days: int
 
 
-class ScenarioOut(Deferred):
+class ScenarioOut(Model):
     """Un scénario : le scénario Ardoise (default) ou l'un des vôtres."""
 
     id: str
@@ -115,14 +108,14 @@ class ScenarioOut(Deferred):
     created_at: datetime | None
 
 
-class ScenarioList(Deferred):
+class ScenarioList(Model):
     """Le scénario Ardoise, puis les vôtres."""
 
     items: list[ScenarioOut]
     placeholders: dict[str, str] = Field(description="Les variables possibles dans les textes, et ce qu'elles valent.")
 
 
-class PreviewStepOut(Deferred):
+class PreviewStepOut(Model):
     position: int
     name: str
     channel: Channel
@@ -134,14 +127,14 @@ class PreviewStepOut(Deferred):
     deadline: date | None = Field(description="Mise en demeure : la date limite de paiement qu'elle fixe.")
 
 
-class PreviewOut(Deferred):
+class PreviewOut(Model):
     """Les étapes telles qu'elles partiraient."""
 
     currency: Literal["EUR"] = "EUR"
     items: list[PreviewStepOut]
 
 
-class MessageOut(Deferred):
+class MessageOut(Model):
     """Un message envoyé (ou, courrier, préparé) : sa trace, dont l'empreinte SHA-256 de ce qui est parti."""
 
     id: str
@@ -152,7 +145,7 @@ class MessageOut(Deferred):
     size: int
 
 
-class ProofOut(Deferred):
+class ProofOut(Model):
     """Une preuve d'envoi jointe par le créancier, son empreinte SHA-256 fixée quand elle l'a été."""
 
     id: str
@@ -162,7 +155,7 @@ class ProofOut(Deferred):
     sha256: str
 
 
-class DispatchProofIn(Deferred):
+class DispatchProofIn(Model):
     """La preuve qu'un courrier du scénario a été posté : un document notice_proof envoyé avant (POST /documents)."""
 
     step: int = Field(ge=0, le=20, description="L'étape courrier déjà préparée (etape_non_postee, preuve_deja_jointe).")
@@ -173,7 +166,7 @@ class DispatchProofIn(Deferred):
     )
 
 
-class CaseEventOut(Deferred):
+class CaseEventOut(Model):
     kind: EventKind
     at: datetime
     actor: str
@@ -188,7 +181,7 @@ class CaseEventOut(Deferred):
     document: ProofOut | None = None
 
 
-class NextActionOut(Deferred):
+class NextActionOut(Model):
     kind: ActionKind = Field(
         description="send_step (l'étape step part) ou end_scenario (fin du délai de la mise en demeure)."
     )
@@ -198,7 +191,7 @@ class NextActionOut(Deferred):
     channel: Channel | None
 
 
-class CaseDebtorOut(Deferred):
+class CaseDebtorOut(Model):
     siren: str
     name: str
     email: str
@@ -206,14 +199,14 @@ class CaseDebtorOut(Deferred):
     phone: str
 
 
-class CaseInvoiceOut(Deferred):
+class CaseInvoiceOut(Model):
     number: str
     issue_date: date
     due_date: date
     amount_cents: int
 
 
-class CaseOut(Deferred):
+class CaseOut(Model):
     """Un dossier de recouvrement amiable, son état et sa chronologie."""
 
     id: str
@@ -235,7 +228,7 @@ class CaseOut(Deferred):
     timeline: list[CaseEventOut]
 
 
-class CaseList(Deferred):
+class CaseList(Model):
     """Vos dossiers, le plus récent d'abord."""
 
     items: list[CaseOut]
@@ -244,13 +237,13 @@ class CaseList(Deferred):
 # -- the debtor's private page ----------------------------------------------------
 
 
-class DebtorStepOut(Deferred):
+class DebtorStepOut(Model):
     at: datetime
     step_name: str
     channel: Channel
 
 
-class DebtorCaseOut(Deferred):
+class DebtorCaseOut(Model):
     """Le dossier tel que le débiteur le voit par son lien personnel."""
 
     creditor_name: str
@@ -271,14 +264,14 @@ class DebtorCaseOut(Deferred):
     messages: list[DebtorStepOut] = Field(description="Les relances déjà envoyées.")
 
 
-class DebtorContestIn(Deferred):
+class DebtorContestIn(Model):
     """Contester la facture : les relances s'arrêtent, le créancier reçoit votre motif."""
 
     reason: DisputeReason
     text: MultiLine = Field(min_length=10, max_length=4000)
 
 
-class DebtorPaymentIn(Deferred):
+class DebtorPaymentIn(Model):
     """Déclarer un paiement : les relances sont suspendues jusqu'à ce que le créancier le constate."""
 
     amount_cents: Cents
