@@ -360,6 +360,7 @@ def seed_reports(res: Resources, companies: list[Company]) -> dict[str, Any]:
         debtors[5],
         _Invoice("FA-2026-0042", 1_850_00, 35),
         reviewer=checker,
+        einvoice=True,  # verified with its Factur-X invoice: the approved file shows the cross-check agreed
     )
     # Known only by its address: its notice is a letter (in the outbox) with a short code for /r/.
     posted = _file(
