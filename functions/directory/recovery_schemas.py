@@ -253,7 +253,7 @@ class DebtorCaseOut(Model):
     currency: Literal["EUR"] = "EUR"
     outstanding_cents: int
     interest_cents: int = Field(
-        description="Pénalités de retard à ce jour (taux BCE + 10 points), en plus du reste dû."
+        description="Pénalités de retard à ce jour (taux BCE majoré des points configurés), en plus du reste dû."
     )
     indemnity_cents: int = Field(description="Indemnité forfaitaire pour frais de recouvrement (40 €).")
     status: CaseStatus

@@ -24,7 +24,7 @@ from functions.core.domain.penalties import Penalties, late_payment_penalties
 from functions.core.domain.recovery import DEBTOR_MAY_ACT, RecoveryCase
 from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeReason
 from functions.core.errors import NotFound
-from functions.core.french import format_eur
+from functions.core.french import format_eur, short_date
 from functions.core.mailer import Message
 from functions.core.mounts import api_url
 from functions.core.resources import Resources
@@ -133,7 +133,7 @@ def declare_payment(res: Resources, token: str, *, amount_cents: int, paid_on: d
         res,
         saved,
         f"Facture {saved.invoice.number} : {saved.debtor.name} déclare avoir payé",
-        f"Bonjour,\n\n{saved.debtor.name} déclare avoir payé {format_eur(amount_cents)} le {paid_on:%d/%m/%Y} "
+        f"Bonjour,\n\n{saved.debtor.name} déclare avoir payé {format_eur(amount_cents)} le {short_date(paid_on)} "
         f"sur la facture {saved.invoice.number}"
         + (f" :\n\n{text}" if text else ".")
         + "\n\n"
