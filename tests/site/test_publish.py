@@ -16,7 +16,7 @@ from moto import mock_aws
 from functions.core.identifiers import with_check_digit
 from functions.site.builder import SiteBuilder
 from functions.site.handwritten import HandwrittenInputs
-from functions.site.publish.common import IMMUTABLE, SHORT, FileInfo, plan_publish, publish, publish_rank
+from functions.site.publish.common import DAY, IMMUTABLE, SHORT, FileInfo, plan_publish, publish, publish_rank
 from functions.site.publish.folder import MANIFEST, FolderTarget
 from functions.site.publish.s3 import S3Target
 from tests.site.factories import make_record, make_signatory, make_snapshot, many_records
@@ -138,14 +138,18 @@ def test_a_first_publish_uploads_assets_then_pages_then_lists_and_sets_the_heade
     assert order == sorted(order) and order[0] == 0 and order[-1] == 6
     assert target.log[-1] == ("put", "sitemap.xml")
     assert len(report.uploaded) == len(site.files) and report.skipped == 0
-    css = next(key for key in bucket_keys(s3) if key.startswith("assets/ardoise/") and key.endswith(".css"))
+    # Our fingerprinted stylesheet (a content hash in its name), not the spaces' stable-named one.
+    ours = re.compile(r"assets/ardoise/ardoise\.[0-9a-f]{8,}\.css")
+    css = next(key for key in sorted(bucket_keys(s3)) if ours.fullmatch(key))
     for key, content_type, cache in (
         ("index.html", "text/html; charset=utf-8", SHORT),
         ("entreprises/page/e/index.html", "text/html; charset=utf-8", SHORT),
         (css, "text/css; charset=utf-8", IMMUTABLE),
+        # The web spaces link it by a stable name: it may change under that name, so a day, not a year.
+        ("assets/ardoise/espaces.css", "text/css; charset=utf-8", DAY),
         ("recherche/en.json", "application/json", SHORT),
         ("sitemap.xml", "application/xml", SHORT),
-        ("assets/images/favicon.png", "image/png", "public, max-age=86400"),
+        ("assets/images/favicon.png", "image/png", DAY),
     ):
         head = s3.head_object(Bucket=BUCKET, Key=key)
         assert (head["ContentType"], head["CacheControl"]) == (content_type, cache), key
