@@ -13,11 +13,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from flask import Response
 from jinja2 import Environment, Template
 
 from functions.core.clock import parse_iso
 from functions.core.domain.charter import CHARTER_STATUS_LABELS
 from functions.core.french import format_eur, month_label, short_date, short_datetime
+from functions.core.headers import CSP, new_nonce, page_csp
 
 CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 640, 220, 36
 
@@ -172,3 +174,18 @@ def to_pdf(summary: dict[str, Any]) -> bytes:
         size=8.5,
     )
     return doc.to_bytes()
+
+
+PRIVATE = {"Cache-Control": "private, no-store"}
+
+
+def html_response(summary: dict[str, Any]) -> Response:
+    """The summary as a page whose own style alone may apply (its nonce); no cache keeps it."""
+    nonce = new_nonce()
+    return Response(to_html(summary, nonce), mimetype="text/html", headers={**PRIVATE, CSP: page_csp(nonce)})
+
+
+def pdf_response(summary: dict[str, Any]) -> Response:
+    """The summary as a PDF shown inline, named after the company's SIREN; no cache keeps it."""
+    disposition = {"Content-Disposition": f'inline; filename="synthese-{summary["siren"]}.pdf"'}
+    return Response(to_pdf(summary), mimetype="application/pdf", headers={**PRIVATE, **disposition})

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import request
 
 from functions.core.domain.subscribers import Subscriber
 from functions.core.domain.summaries import public_view
 from functions.core.errors import NotAcceptable, NotFound
-from functions.core.headers import CSP, new_nonce, page_csp
 from functions.core.http import Api, resources
 from functions.core.identifiers import InvalidIdentifier, parse_company
 from functions.core.usecases.reports import solvency, subscribers, summary_links, watchlist
@@ -37,7 +36,7 @@ from functions.reports.schemas import (
 api = Api("reports", tag="Synthèses")
 
 _MEDIA = {"json": "application/json", "html": "text/html", "pdf": "application/pdf"}
-_PRIVATE = {"Cache-Control": "private, no-store"}
+_PRIVATE = render.PRIVATE
 
 
 def _format(asked: str | None) -> str:
@@ -65,26 +64,12 @@ def _format(asked: str | None) -> str:
 )
 def get_solvency(principal: Subscriber, siren: str, query: FormatQuery) -> Any:
     fmt = _format(query.format)
-    summary = _serve_summary(principal, siren)
+    summary = solvency.serve_summary(resources(), principal, siren)
     if fmt == "html":
-        return _html_page(summary)
+        return render.html_response(summary)
     if fmt == "pdf":
-        disposition = {"Content-Disposition": f'inline; filename="synthese-{siren}.pdf"'}
-        return Response(render.to_pdf(summary), mimetype="application/pdf", headers={**_PRIVATE, **disposition})
+        return render.pdf_response(summary)
     return summary, 200, _PRIVATE
-
-
-def _serve_summary(principal: Subscriber, siren: str) -> dict[str, Any]:
-    """Return the summary a subscriber is served, counted against its quota (429 beyond it)."""
-    res = resources()
-    try:
-        found = solvency.get_summary(res, siren)
-    except NotFound:
-        # No summary served, no quota used; the call is still counted, as every other one.
-        subscribers.count_call(res, principal)
-        raise
-    subscribers.count_summaries(res, principal, 1)
-    return public_view(found)
 
 
 @api.route(
@@ -100,15 +85,9 @@ def _serve_summary(principal: Subscriber, siren: str) -> dict[str, Any]:
 )
 def view_solvency(siren: str, token: str) -> Any:
     principal = summary_links.open_summary_link(resources(), siren, token)
-    summary = _serve_summary(principal, siren)
+    summary = solvency.serve_summary(resources(), principal, siren)
     # The token is in this page's URL: the edge keeps it out of caches and referrers (core/headers.py).
-    return _html_page(summary)
-
-
-def _html_page(summary: dict[str, Any]) -> Response:
-    """Render the summary as a page whose own style alone may apply (its nonce)."""
-    nonce = new_nonce()
-    return Response(render.to_html(summary, nonce), mimetype="text/html", headers={**_PRIVATE, CSP: page_csp(nonce)})
+    return render.html_response(summary)
 
 
 @api.route(

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import io
+from datetime import date
+
 from flask.testing import FlaskClient
+from pypdf import PdfReader
 
 from functions.core.domain.subscribers import Subscriber
 from functions.core.mailer import OutboxMailer
 from functions.core.resources import Resources
+from functions.core.usecases.propagation import refresh_marked
+from functions.core.usecases.reports import subscribers
 from functions.core.usecases.reports.subscribers import create_subscriber, revoke_subscriber
-from tests.spaces.helpers import SIGN_IN_LINK, last_mail_to, submit, text
+from tests.reports.factories import file_published, record_company
+from tests.spaces.helpers import SIGN_IN_LINK, csrf_of, last_mail_to, submit, text
 
 EMAIL = "credit@cabinet-leroy.fr"
 
@@ -78,3 +85,81 @@ def test_revoking_a_subscriber_ends_its_session_at_once(
     browser = _signed_in(reports, mailer)
     revoke_subscriber(resources, subscriber.id, actor="operator:test")
     assert "Recevoir un lien de connexion" in text(browser.get("/abonne/"))
+
+
+def _listed(resources: Resources) -> None:
+    """Société Générale d'Équipement with three published reports: a summary to open."""
+    record_company(resources)
+    for n, due in enumerate((date(2026, 1, 5), date(2025, 12, 1), date(2026, 1, 30)), start=1):
+        file_published(resources, id=f"r{n}", number=f"F-{n}", due_date=due, amount_cents=1_000_00)
+    refresh_marked(resources)
+
+
+def test_the_search_box_says_the_cost_before_counting_and_opens_the_summary_and_its_pdf(
+    reports: FlaskClient, mailer: OutboxMailer, resources: Resources
+) -> None:
+    _listed(resources)
+    subscriber = leroy(resources)
+    browser = _signed_in(reports, mailer)
+    asked = browser.get("/abonne/synthese", query_string={"recherche": "552 100 554 00013"})
+    assert asked.status_code == 200
+    assert "compte 1 synthèse sur votre quota" in text(asked) and "il vous en reste 1 000 sur 1 000" in text(asked)
+    assert subscribers.usage(resources, subscriber)["summaries"] == 0  # asking counts nothing
+    opened = submit(browser, "/abonne/synthese?recherche=552100554", "/abonne/synthese/552100554", format="html")
+    assert opened.status_code == 200 and opened.mimetype == "text/html"
+    assert "Société Générale d&#39;Équipement" in opened.get_data(as_text=True)
+    assert opened.headers["Cache-Control"] == "no-store" and "nonce-" in opened.headers["Content-Security-Policy"]
+    pdf = submit(browser, "/abonne/synthese?recherche=552100554", "/abonne/synthese/552100554", format="pdf")
+    assert pdf.mimetype == "application/pdf"
+    assert pdf.headers["Content-Disposition"] == 'inline; filename="synthese-552100554.pdf"'
+    assert "552100554" in PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    assert subscribers.usage(resources, subscriber)["summaries"] == 2  # each opening counts one, as on the API
+
+
+def test_a_wrong_siren_in_the_search_box_is_shown_beside_it_and_counts_nothing(
+    reports: FlaskClient, mailer: OutboxMailer, resources: Resources
+) -> None:
+    subscriber = leroy(resources)
+    browser = _signed_in(reports, mailer)
+    refused = browser.get("/abonne/synthese", query_string={"recherche": "552100555"})
+    assert refused.status_code == 400 and 'id="erreur-recherche"' in refused.get_data(as_text=True)
+    assert subscribers.usage(resources, subscriber)["summaries"] == 0
+
+
+def test_an_unknown_company_is_said_in_french_and_uses_no_quota(
+    reports: FlaskClient, mailer: OutboxMailer, resources: Resources
+) -> None:
+    subscriber = leroy(resources)
+    browser = _signed_in(reports, mailer)
+    answer = submit(browser, "/abonne/synthese?recherche=732829320", "/abonne/synthese/732829320", format="html")
+    assert answer.status_code == 404 and "Aucune donnée sur cette entreprise" in text(answer)
+    assert subscribers.usage(resources, subscriber)["summaries"] == 0
+
+
+def test_over_the_quota_the_summary_is_refused_in_french(
+    reports: FlaskClient, mailer: OutboxMailer, resources: Resources
+) -> None:
+    _listed(resources)
+    subscriber = leroy(resources)
+    browser = _signed_in(reports, mailer)
+    page = submit(browser, "/abonne/", "/abonne/surveillance", siren="552100554")  # a form, for the CSRF cookie
+    assert page.status_code == 303
+    form = text(browser.get("/abonne/synthese", query_string={"recherche": "552100554"}))
+    assert "Ouvrir la synthèse" in form
+    token = csrf_of(browser, "/abonne/synthese?recherche=552100554")
+    month = subscribers.usage(resources, subscriber)["month"]
+    resources.store.subscribers.count_summaries(subscriber.id, month, 1_000, 1_000)  # the quota spent meanwhile
+    refused = browser.post("/abonne/synthese/552100554", data={"csrf": token, "format": "pdf"})
+    assert refused.status_code == 429 and "Retry-After" in refused.headers
+    assert "Synthèse refusée : Quota mensuel atteint" in text(refused)
+    assert "Votre quota du mois est atteint" in text(browser.get("/abonne/synthese?recherche=552100554"))
+
+
+def test_the_summary_form_refuses_a_missing_csrf_token(
+    reports: FlaskClient, mailer: OutboxMailer, resources: Resources
+) -> None:
+    _listed(resources)
+    subscriber = leroy(resources)
+    browser = _signed_in(reports, mailer)
+    assert browser.post("/abonne/synthese/552100554", data={"format": "html"}).status_code == 403
+    assert subscribers.usage(resources, subscriber)["summaries"] == 0

@@ -17,11 +17,13 @@ from time import monotonic, time_ns
 from typing import Any
 
 from functions.core.clock import PARIS, today_in_paris
+from functions.core.domain.subscribers import Subscriber
 from functions.core.domain.summaries import (
     build_summary,
     changes_between,
     has_public_facts,
     has_time_dependent_data,
+    public_view,
 )
 from functions.core.errors import NotFound
 from functions.core.logs import get_logger
@@ -30,6 +32,7 @@ from functions.core.resources import Resources
 from functions.core.store import retry_on_conflict
 from functions.core.store.base import sortable_time
 from functions.core.usecases.identity import RegistryView, identity_for, registry_view
+from functions.core.usecases.reports.subscribers import count_call, count_summaries
 
 log = get_logger("solvency")
 
@@ -182,6 +185,21 @@ def refresh_due_summaries(res: Resources, *, batch: int = 500, budget_seconds: f
         if cursor is None:
             break
     return refreshed
+
+
+def serve_summary(res: Resources, subscriber: Subscriber, siren: str) -> dict[str, Any]:
+    """Return the public summary ``subscriber`` is served, counted against its quota (429 beyond it).
+
+    The one path of ``GET /solvency/{siren}``, the signed alert link and the space's search box.
+    """
+    try:
+        found = get_summary(res, siren)
+    except NotFound:
+        # No summary served, no quota used; the call is still counted, as every other one.
+        count_call(res, subscriber)
+        raise
+    count_summaries(res, subscriber, 1)
+    return public_view(found)
 
 
 def get_summary(res: Resources, siren: str) -> dict[str, Any]:
