@@ -11,8 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 from functions.core.domain.companies import Company
+from functions.core.domain.subscribers import Subscriber
 from functions.core.identifiers import with_check_digit
-from functions.core.mounts import api_url
+from functions.core.mounts import api_url, space_url
 from functions.core.resources import Resources
 from functions.core.store.items import Item, Put
 from functions.local.charter_demo import seed_signatories
@@ -133,6 +134,11 @@ DEMO_STEPS: list[tuple[str, DemoStep]] = [
 ]
 
 
+def _demo_subscriber(res: Resources) -> Subscriber | None:
+    subscribers, _ = res.store.subscribers.list_subscribers(limit=100)
+    return next((s for s in subscribers if s.is_active and s.email == DEMO_SUBSCRIBER_EMAIL), None)
+
+
 def demo_sign_in_links(res: Resources) -> dict[str, str]:
     """A fresh one-time sign-in link (15 minutes) into each web space, for its demo principal."""
     from functions.core.domain.sessions import PrincipalKind
@@ -141,8 +147,7 @@ def demo_sign_in_links(res: Resources) -> dict[str, str]:
 
     creditor = next((m for m in res.store.members.list_members(CREDITOR[0]) if m.email == CREDITOR[3]), None)
     moderator = next((m for m in res.store.moderators.list_moderators() if m.active), None)
-    subscribers, _ = res.store.subscribers.list_subscribers(limit=100)
-    subscriber = next((s for s in subscribers if s.is_active and s.email == DEMO_SUBSCRIBER_EMAIL), None)
+    subscriber = _demo_subscriber(res)
     principals = {
         "creditor": (PrincipalKind.MEMBER, creditor),
         "moderator": (PrincipalKind.MODERATOR, moderator),
@@ -153,6 +158,15 @@ def demo_sign_in_links(res: Resources) -> dict[str, str]:
         for who, (kind, principal) in principals.items()
         if principal is not None
     }
+
+
+def demo_summary_search(res: Resources) -> str | None:
+    """The subscriber space's search box asked for the demo subscriber's first watched company (after sign-in)."""
+    subscriber = _demo_subscriber(res)
+    watched = res.store.watchlist.list_watched(subscriber.id)[0] if subscriber else []
+    if not watched:
+        return None
+    return space_url(res.settings.base_url, "subscriber", f"/synthese?recherche={watched[0]['siren']}")
 
 
 def seed_demo(res: Resources) -> dict[str, Any]:
