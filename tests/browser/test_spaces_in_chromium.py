@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -264,3 +265,42 @@ def test_a_subscriber_signs_in_and_watches_a_company(platform: Platform, page: A
     _checked(page, "abonne")
     page.get_by_role("button", name="Ne plus surveiller 552100554").click()
     assert "retirée de votre liste" in page.get_by_role("status").inner_text()
+
+
+def test_a_subscriber_searches_a_company_reads_the_cost_then_opens_its_summary_and_pdf(
+    platform: Platform, page: Any
+) -> None:
+    from functions.core.usecases.propagation import refresh_marked
+    from functions.core.usecases.reports.subscribers import create_subscriber
+    from tests.reports.factories import file_published, record_company
+
+    record_company(platform.res)
+    file_published(platform.res, id="r1", number="F-1", due_date=date(2026, 1, 5), amount_cents=1_000_00)
+    refresh_marked(platform.res)
+    create_subscriber(
+        platform.res, name="Cabinet Leroy Crédit", email="credit@leroy.fr", plan="pro", actor="operator:t"
+    )
+    page.goto(platform.url + "/abonne/")
+    page.get_by_label("Adresse e-mail de votre inscription").fill("credit@leroy.fr")
+    page.get_by_role("button", name="Recevoir le lien").click()
+    link = SIGN_IN_LINK.search(platform.last_mail())
+    assert link is not None
+    page.goto(link.group(0))
+    page.get_by_role("button", name="Ouvrir mon espace").click()
+    page.get_by_label("SIREN de l'entreprise", exact=True).fill("552 100 555")
+    page.get_by_role("button", name="Rechercher").click()
+    assert page.get_by_label("SIREN de l'entreprise", exact=True).get_attribute("aria-invalid") == "true"
+    page.get_by_label("SIREN de l'entreprise", exact=True).fill("552 100 554")
+    page.get_by_role("button", name="Rechercher").click()
+    assert "compte 1 synthèse sur votre quota" in page.locator("article").inner_text()
+    _checked(page, "abonne-synthese")
+    with page.expect_response("**/abonne/synthese/552100554") as pdf:
+        page.get_by_role("button", name="Télécharger le PDF").click()  # Chromium's viewer shows it
+    headers = pdf.value.headers  # the PDF's bytes are checked in tests/spaces
+    assert headers["content-type"] == "application/pdf"
+    assert headers["content-disposition"] == 'inline; filename="synthese-552100554.pdf"'
+    page.goto(platform.url + "/abonne/synthese?recherche=552100554")
+    page.get_by_role("button", name="Ouvrir la synthèse").click()
+    assert "Société Générale d'Équipement" in page.locator("h1").inner_text()
+    assert axe_violations(page, record="abonne-synthese-page") == []
+    screenshot(page, "espace-abonne-synthese-page")
