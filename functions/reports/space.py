@@ -9,6 +9,8 @@ search box first says so on a confirmation page. Sign-in and CSRF: ``core/spaces
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from flask import Response, request
@@ -129,3 +131,32 @@ def open_summary(who: SignedIn, siren: str) -> Response:
     except NotFound:
         return _confirm(who, siren, 404, "Aucune donnée sur cette entreprise dans Ardoise : rien n'a été décompté.")
     return render.pdf_response(summary) if fmt == "pdf" else render.html_response(summary)
+
+
+EXPORT_PAGE = 1_000
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading apostrophe."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+@space.get("/surveillance.csv")
+@signed_in_only
+def export_watchlist(who: SignedIn) -> Response:
+    """The whole watchlist as CSV (``list_watched`` page after page, as ``GET /watchlist``); counts nothing."""
+    res, subscriber = resources(), _subscriber(who)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["siren", "surveillee_depuis"])
+    cursor: str | None = None
+    while True:
+        watched = watchlist.list_watched(res, subscriber, EXPORT_PAGE, cursor)
+        writer.writerows([csv_cell(w["siren"]), csv_cell(w["added_at"])] for w in watched["items"])
+        cursor = watched["next_cursor"]
+        if not cursor:
+            break
+    disposition = 'attachment; filename="ardoise-surveillance.csv"'
+    # UTF-8 with its BOM: the spreadsheets our users open it in read the accents right.
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": disposition})

@@ -263,6 +263,10 @@ def test_a_subscriber_signs_in_and_watches_a_company(platform: Platform, page: A
     page.get_by_role("button", name="Surveiller").click()
     assert "ajoutée à votre liste" in page.get_by_role("status").inner_text()
     _checked(page, "abonne")
+    with page.expect_download() as exported:
+        page.get_by_role("link", name="Exporter toute la liste (CSV)").click()
+    assert exported.value.suggested_filename == "ardoise-surveillance.csv"
+    assert "552100554" in Path(exported.value.path()).read_text(encoding="utf-8-sig")
     page.get_by_role("button", name="Ne plus surveiller 552100554").click()
     assert "retirée de votre liste" in page.get_by_role("status").inner_text()
 

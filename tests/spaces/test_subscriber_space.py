@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import date
 
+import pytest
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 
@@ -14,6 +16,7 @@ from functions.core.resources import Resources
 from functions.core.usecases.propagation import refresh_marked
 from functions.core.usecases.reports import subscribers
 from functions.core.usecases.reports.subscribers import create_subscriber, revoke_subscriber
+from functions.reports import space
 from tests.reports.factories import file_published, record_company
 from tests.spaces.helpers import SIGN_IN_LINK, csrf_of, last_mail_to, submit, text
 
@@ -163,3 +166,27 @@ def test_the_summary_form_refuses_a_missing_csrf_token(
     browser = _signed_in(reports, mailer)
     assert browser.post("/abonne/synthese/552100554", data={"format": "html"}).status_code == 403
     assert subscribers.usage(resources, subscriber)["summaries"] == 0
+
+
+def test_the_export_is_the_whole_watchlist_as_csv_and_the_subscribers_own(
+    reports: FlaskClient, mailer: OutboxMailer, resources: Resources, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(space, "EXPORT_PAGE", 2)  # three companies: two pages of the use case
+    other, _ = create_subscriber(resources, name="Autre", email="autre@exemple.fr", plan="pro", actor="operator:test")
+    resources.store.watchlist.watch(other.id, "383474814", "operator:test")
+    subscriber = leroy(resources)
+    for siren in ("552100554", "732829320", "542051180"):
+        resources.store.watchlist.watch(subscriber.id, siren, "operator:test")
+    browser = _signed_in(reports, mailer)
+    exported = browser.get("/abonne/surveillance.csv")
+    assert exported.status_code == 200 and exported.mimetype == "text/csv"
+    assert exported.headers["Content-Disposition"] == 'attachment; filename="ardoise-surveillance.csv"'
+    rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True).removeprefix("\ufeff"))))
+    assert rows[0] == ["siren", "surveillee_depuis"]
+    assert sorted(row[0] for row in rows[1:]) == ["542051180", "552100554", "732829320"]  # not the other's
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "+33", "-2", "@SOMME(A1)", "\tx"])
+def test_an_exported_cell_that_starts_like_a_formula_is_text(cell: str) -> None:
+    assert space.csv_cell(cell) == "'" + cell
+    assert space.csv_cell("552100554") == "552100554"
