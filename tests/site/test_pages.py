@@ -103,7 +103,7 @@ def test_user_text_reaches_the_page_escaped_never_interpreted(
     # The search shards carry the name as JSON data; recherche.js writes it with textContent (browser tests).
     import json
 
-    rows = json.loads((out / "recherche" / "ac.json").read_text())["r"]
+    rows = json.loads(builder.read("recherche/ac.json"))["r"]
     assert rows[0][1] == f"ACME {HOSTILE}"
 
 
