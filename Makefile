@@ -23,7 +23,7 @@ install: $(STAMP) ## Create or reuse .venv and install the project with its dev 
 run: $(STAMP) ## Serve the site and the APIs with demo data on http://127.0.0.1:8000
 	$(BIN)/ardoise serve --demo --host 127.0.0.1 --port 8000
 
-test: $(STAMP) chromium ## Run the whole test suite (what CI runs): lint, format check, types, then pytest
+test: $(STAMP) chromium pdftotext ## Run the whole test suite (what CI runs): lint, format check, types, then pytest
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -33,6 +33,10 @@ test: $(STAMP) chromium ## Run the whole test suite (what CI runs): lint, format
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 chromium: ## Install Debian's chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium)
+
+# The PDF tests read what a letter or a request says with poppler's pdftotext, as a person would.
+pdftotext: ## Install Debian's poppler-utils (pdftotext) for the PDF tests when it is missing
+	@command -v pdftotext >/dev/null || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends poppler-utils)
 
 lint: $(STAMP) ## Check style and types
 	$(BIN)/ruff check .
@@ -49,4 +53,4 @@ package: ## Build each stage's Lambda archive offline into build/ (clean venv, s
 clean: ## Remove local data (var/) and build leftovers; keeps .venv
 	rm -rf var build dist .venv-lambda *.egg-info .pytest_cache .ruff_cache .mypy_cache
 
-.PHONY: help install run test chromium lint format package clean
+.PHONY: help install run test chromium pdftotext lint format package clean

@@ -26,8 +26,9 @@ from typing import Any
 from functions.core.usecases.site_snapshot import CompanyRecord
 from functions.site.facts import RecordFacts, flat_record, record_from_flat
 
-# Bump when the meaning of the state or the output of the generator changes.
-GENERATOR_VERSION = "6"
+# Bump when the meaning of the state, the build folder's layout or the output of the generator
+# changes (7: search shards packed, content digests by SHA-256).
+GENERATOR_VERSION = "7"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, key TEXT NOT NULL, digest TEXT NOT NULL);

@@ -79,7 +79,10 @@ def test_each_default_step_goes_at_its_date_and_the_case_ends_unpaid_after_the_n
     assert desk.tick_at(datetime(2026, 4, 30, 8, tzinfo=UTC)) == NOTHING
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils' pdftotext is not installed")
+NO_PDFTOTEXT = "poppler-utils' pdftotext is not installed (make test installs it)"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason=NO_PDFTOTEXT)
 def test_the_notice_letter_states_the_amounts_and_its_deadline(desk: Desk, case_id: str, tmp_path: Path) -> None:
     for day in (4, 11, 18):
         desk.tick_at(march(day))
