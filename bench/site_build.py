@@ -31,6 +31,7 @@ incremental <= 3 s rewriting only changed files; a look-up <= 30 KB.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import re
@@ -365,6 +366,8 @@ def main() -> None:
         full = timed.build(snapshot, inputs)
         user, system = (after - before for after, before in zip(cpu_seconds(), cpu, strict=True))
         shutil.rmtree(work / "timed")
+        del timed  # it keeps the state it saved (every record and digest): not the second build's memory
+        gc.collect()
         builder = SiteBuilder(args.keep or work / "build", base_url="https://ardoise.example.fr")
         with MemorySampler() as memory:
             sampled = builder.build(snapshot, inputs)
