@@ -1,5 +1,8 @@
 """The subscriber's space, ``/abonne/``: usage against the quota, the watchlist, a company's summary.
 
+A portfolio import (``/abonne/surveillance/import``) is ``import_watchlist``, as
+``POST /watchlist``.
+
 The same use cases as the API's routes: ``usage`` (``GET /usage``), ``list_watched``,
 ``watch`` and ``unwatch`` (``GET``, ``PUT`` and ``DELETE /watchlist[/{siren}]``),
 ``serve_summary`` (``GET /solvency/{siren}``, its HTML and PDF), the SIREN read by the
@@ -19,11 +22,11 @@ from pydantic import ValidationError
 from functions.core.clock import parse_iso
 from functions.core.domain.sessions import PrincipalKind
 from functions.core.domain.subscribers import Subscriber
-from functions.core.errors import NotFound, QuotaExceeded
+from functions.core.errors import NotFound, PayloadTooLarge, Problem, QuotaExceeded
 from functions.core.french import number, short_datetime
 from functions.core.http import resources
 from functions.core.spaces import Space, add_sign_in, field_messages, page, see_other, signed_in_only, space_blueprint
-from functions.core.usecases.reports import solvency, subscribers, watchlist
+from functions.core.usecases.reports import portfolio, solvency, subscribers, watchlist
 from functions.core.usecases.signin import SignedIn
 from functions.core.validation import SirenPath, field_errors
 from functions.reports import render
@@ -86,6 +89,37 @@ def unwatch(who: SignedIn, siren: str) -> Response:
     if not watchlist.unwatch(resources(), _subscriber(who), siren):
         raise NotFound("Cette entreprise n'est pas dans votre liste de surveillance.")
     return see_other("/?surveillance=retrait")
+
+
+_IMPORT = "Importer un portefeuille"
+# 10,000 SIRETs with separators weigh about 200 KB: the app's 1 MB body limit leaves room for extra columns.
+IMPORT_MAX_BYTES = 900 * 1024
+
+
+@space.get("/surveillance/import")
+@signed_in_only
+def import_form(who: SignedIn) -> Response:
+    return _import_page(who, 200, None, {})
+
+
+@space.post("/surveillance/import")
+@signed_in_only
+def import_portfolio(who: SignedIn) -> Response:
+    """Watch the companies of a CSV file (``import_watchlist``, as ``POST /watchlist``); show each line refused."""
+    upload = request.files.get("fichier")
+    raw = upload.read(IMPORT_MAX_BYTES + 1) if upload is not None else b""
+    try:
+        if len(raw) > IMPORT_MAX_BYTES:
+            raise PayloadTooLarge(f"Le fichier dépasse {IMPORT_MAX_BYTES // 1024} Ko.")
+        result = portfolio.import_watchlist(resources(), _subscriber(who), raw)
+    except Problem as problem:
+        return _import_page(who, problem.status, None, {"fichier": problem.detail or problem.title})
+    return _import_page(who, 200, result, {})
+
+
+def _import_page(who: SignedIn, status: int, result: dict[str, Any] | None, errors: dict[str, str]) -> Response:
+    limit = number(portfolio.MAX_LINES)
+    return page("abonne/import.html", status, title=_IMPORT, who=who, result=result, errors=errors, limit=limit)
 
 
 SUMMARY_FORMATS = ("html", "pdf")
