@@ -342,3 +342,38 @@ def test_a_subscriber_imports_a_portfolio_and_reads_the_refused_lines(
     _checked(page, "abonne-import")
     page.get_by_role("link", name="Voir la liste de surveillance").click()
     assert "732829320" in page.get_by_role("table").last.inner_text()
+
+
+def test_a_subscriber_sets_its_webhook_reads_the_secret_once_sends_a_test_and_reads_the_log(
+    platform: Platform, page: Any
+) -> None:
+    from functions.core.usecases.reports.subscribers import create_subscriber
+    from tests.reports.receivers import Receiver
+
+    create_subscriber(
+        platform.res, name="Cabinet Leroy Crédit", email="credit@leroy.fr", plan="pro", actor="operator:t"
+    )
+    page.goto(platform.url + "/abonne/")
+    page.get_by_label("Adresse e-mail de votre inscription").fill("credit@leroy.fr")
+    page.get_by_role("button", name="Recevoir le lien").click()
+    link = SIGN_IN_LINK.search(platform.last_mail())
+    assert link is not None
+    page.goto(link.group(0))
+    page.get_by_role("button", name="Ouvrir mon espace").click()
+    page.get_by_role("link", name="Webhook des alertes et dernières livraisons").click()
+    page.get_by_label("Adresse du webhook").fill("ftp://exemple.fr/hook")
+    page.get_by_role("button", name="Enregistrer l'adresse").click()
+    assert page.get_by_label("Adresse du webhook").get_attribute("aria-invalid") == "true"
+    _checked(page, "abonne-webhook-erreur")
+    with Receiver() as receiver:
+        page.get_by_label("Adresse du webhook").fill(receiver.url)
+        page.get_by_role("button", name="Enregistrer l'adresse").click()
+        assert page.locator("#secret-webhook").inner_text().startswith("whsec_")
+        _checked(page, "abonne-webhook-secret")
+        page.get_by_role("button", name="Envoyer un évènement de test").click()
+        assert "Évènement de test reçu : réponse HTTP 200" in page.locator("article").inner_text()
+        assert page.locator("#secret-webhook").count() == 0  # the secret is not shown again
+        assert len(receiver.posts) == 1
+    _checked(page, "abonne-webhook")
+    page.get_by_role("button", name="Retirer le webhook (alertes par e-mail)").click()
+    assert "Aucun webhook" in page.locator("article").inner_text()
