@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from functions.core.domain.companies import Company
@@ -113,12 +114,26 @@ def seed_subscriber(res: Resources, companies: list[Company]) -> dict[str, Any]:
     key_file = res.settings.var_dir / "demo-api-key"
     key_file.parent.mkdir(parents=True, exist_ok=True)
     key_file.write_text(key + "\n")
+    portfolio = write_demo_portfolio(res, debtors)
     summary = api_url(res.settings.base_url, "reports", f"/solvency/{debtors[0].siren}")
     return {
         "subscriber_key": key,
         "try": f"curl -H 'X-API-Key: {key}' {summary}",
         "key_file": str(key_file),
+        "portfolio_file": str(portfolio),
     }
+
+
+DEMO_PORTFOLIO = "demo-portefeuille.csv"
+
+
+def write_demo_portfolio(res: Resources, debtors: list[Company]) -> Path:
+    """A CSV file for the subscriber space's import: companies to watch, one repeated, one wrong SIREN."""
+    path = res.settings.var_dir / DEMO_PORTFOLIO
+    lines = [f"{debtor.siren};{debtor.name}" for debtor in debtors]
+    lines += [f"{debtors[-1].siren};{debtors[-1].name} (en double)", "552100555;SIREN mal recopié"]
+    path.write_text("siren;nom\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 DemoStep = Callable[[Resources, list[Company]], Any]
@@ -167,6 +182,18 @@ def demo_summary_search(res: Resources) -> str | None:
     if not watched:
         return None
     return space_url(res.settings.base_url, "subscriber", f"/synthese?recherche={watched[0]['siren']}")
+
+
+def demo_subscriber_pages(res: Resources) -> dict[str, str]:
+    """The subscriber space's portfolio import (with the demo's CSV file to send) and webhook settings."""
+    if _demo_subscriber(res) is None:
+        return {}
+    pages = {"webhook settings and delivery log": space_url(res.settings.base_url, "subscriber", "/webhook")}
+    portfolio = res.settings.var_dir / DEMO_PORTFOLIO
+    if portfolio.exists():
+        url = space_url(res.settings.base_url, "subscriber", "/surveillance/import")
+        pages["portfolio import"] = f"{url} (send {portfolio})"
+    return pages
 
 
 def seed_demo(res: Resources) -> dict[str, Any]:

@@ -12,10 +12,10 @@ from flask import request
 
 from functions.core.domain.subscribers import Subscriber
 from functions.core.domain.summaries import public_view
-from functions.core.errors import NotAcceptable, NotFound
+from functions.core.errors import NotAcceptable, NotFound, UnsupportedMediaType
 from functions.core.http import Api, resources
 from functions.core.identifiers import InvalidIdentifier, parse_company
-from functions.core.usecases.reports import solvency, subscribers, summary_links, watchlist
+from functions.core.usecases.reports import portfolio, solvency, subscribers, summary_links, watchlist
 from functions.core.validation import SirenPath
 from functions.reports import render
 from functions.reports.auth import counted_subscriber, current_subscriber
@@ -28,6 +28,7 @@ from functions.reports.schemas import (
     Solvency,
     Usage,
     WatchedCompany,
+    WatchlistImport,
     WatchlistPage,
     WebhookRequest,
     WebhookSettings,
@@ -159,6 +160,46 @@ def get_usage(principal: Subscriber) -> Any:
 def get_watchlist(principal: Subscriber, query: PageQuery) -> Any:
     res = resources()
     return watchlist.list_watched(res, principal, query.limit, query.cursor), 200, _PRIVATE
+
+
+# 10,000 SIRETs with their separators weigh well under 1 MB; the headroom is for spreadsheets' extra columns.
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
+
+
+def _import_body() -> dict[str, dict[str, Any]]:
+    return {
+        "text/csv": {
+            "type": "string",
+            "description": (
+                f"UTF-8, séparateur , ou ; : un en-tête avec une colonne siren puis une entreprise par ligne "
+                f"(l'export de la liste convient), ou un SIREN par ligne sans en-tête ; {portfolio.MAX_LINES} "
+                "lignes au plus."
+            ),
+        }
+    }
+
+
+@api.route(
+    "/watchlist",
+    "POST",
+    summary=(
+        "Importer un portefeuille de jusqu'à 10 000 entreprises (CSV) : chaque ligne valide est surveillée, "
+        "chaque ligne fausse (SIREN invalide, doublon) revient avec son numéro et ses erreurs ; un fichier "
+        "renvoyé n'ajoute rien deux fois."
+    ),
+    responses={200: WatchlistImport},
+    security="apiKey",
+    problems=(413, 415),
+    auth=counted_subscriber,
+    raw_body=_import_body,
+    # Watching again what is watched changes nothing: a failed import is simply sent again.
+    repeatable=True,
+    max_body_bytes=IMPORT_MAX_BYTES,
+)
+def post_watchlist(principal: Subscriber) -> Any:
+    if request.mimetype not in ("text/csv", "text/plain"):
+        raise UnsupportedMediaType("Envoyez le portefeuille en CSV (text/csv).")
+    return portfolio.import_watchlist(resources(), principal, request.get_data()), 200, _PRIVATE
 
 
 @api.route(

@@ -167,6 +167,22 @@ class WatchlistPage(Model):
     next_cursor: str | None
 
 
+class LineError(Model):
+    """Erreurs d'une ligne refusée (numéro de ligne dans le fichier, l'en-tête étant la ligne 1)."""
+
+    line: int
+    errors: list[dict[str, str]]
+
+
+class WatchlistImport(Model):
+    """Résultat d'un import : lignes reçues, entreprises ajoutées, déjà surveillées, erreurs ligne par ligne."""
+
+    received: int
+    added: int
+    already_watched: int
+    rejected: list[LineError]
+
+
 class PageQuery(Model):
     """Pagination."""
 

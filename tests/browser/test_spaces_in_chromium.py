@@ -308,3 +308,72 @@ def test_a_subscriber_searches_a_company_reads_the_cost_then_opens_its_summary_a
     assert "Société Générale d'Équipement" in page.locator("h1").inner_text()
     assert axe_violations(page, record="abonne-synthese-page") == []
     screenshot(page, "espace-abonne-synthese-page")
+
+
+def test_a_subscriber_imports_a_portfolio_and_reads_the_refused_lines(
+    platform: Platform, page: Any, tmp_path: Path
+) -> None:
+    from functions.core.usecases.reports.subscribers import create_subscriber
+
+    create_subscriber(
+        platform.res, name="Cabinet Leroy Crédit", email="credit@leroy.fr", plan="pro", actor="operator:t"
+    )
+    page.goto(platform.url + "/abonne/")
+    page.get_by_label("Adresse e-mail de votre inscription").fill("credit@leroy.fr")
+    page.get_by_role("button", name="Recevoir le lien").click()
+    link = SIGN_IN_LINK.search(platform.last_mail())
+    assert link is not None
+    page.goto(link.group(0))
+    page.get_by_role("button", name="Ouvrir mon espace").click()
+    page.get_by_role("link", name="Importer un portefeuille (CSV, jusqu'à 10 000 entreprises)").click()
+    wrong = tmp_path / "clients.csv"
+    wrong.write_text("nom;ville\nDupont;Paris\n", encoding="utf-8")
+    page.get_by_label("Fichier CSV").set_input_files(str(wrong))
+    page.get_by_role("button", name="Importer le fichier").click()
+    assert page.get_by_label("Fichier CSV").get_attribute("aria-invalid") == "true"
+    assert "colonne siren" in page.locator("article").inner_text()
+    _checked(page, "abonne-import-erreur")
+    portfolio = tmp_path / "portefeuille.csv"
+    portfolio.write_text("siren;nom\n552100554;Équipement\n552100555;Faux\n732829320;Garage\n", encoding="utf-8")
+    page.get_by_label("Fichier CSV").set_input_files(str(portfolio))
+    page.get_by_role("button", name="Importer le fichier").click()
+    assert "2 entreprises ajoutées sur 3 lignes reçues" in page.get_by_role("status").inner_text()
+    assert "clé de contrôle" in page.get_by_role("table").inner_text()
+    _checked(page, "abonne-import")
+    page.get_by_role("link", name="Voir la liste de surveillance").click()
+    assert "732829320" in page.get_by_role("table").last.inner_text()
+
+
+def test_a_subscriber_sets_its_webhook_reads_the_secret_once_sends_a_test_and_reads_the_log(
+    platform: Platform, page: Any
+) -> None:
+    from functions.core.usecases.reports.subscribers import create_subscriber
+    from tests.reports.receivers import Receiver
+
+    create_subscriber(
+        platform.res, name="Cabinet Leroy Crédit", email="credit@leroy.fr", plan="pro", actor="operator:t"
+    )
+    page.goto(platform.url + "/abonne/")
+    page.get_by_label("Adresse e-mail de votre inscription").fill("credit@leroy.fr")
+    page.get_by_role("button", name="Recevoir le lien").click()
+    link = SIGN_IN_LINK.search(platform.last_mail())
+    assert link is not None
+    page.goto(link.group(0))
+    page.get_by_role("button", name="Ouvrir mon espace").click()
+    page.get_by_role("link", name="Webhook des alertes et dernières livraisons").click()
+    page.get_by_label("Adresse du webhook").fill("ftp://exemple.fr/hook")
+    page.get_by_role("button", name="Enregistrer l'adresse").click()
+    assert page.get_by_label("Adresse du webhook").get_attribute("aria-invalid") == "true"
+    _checked(page, "abonne-webhook-erreur")
+    with Receiver() as receiver:
+        page.get_by_label("Adresse du webhook").fill(receiver.url)
+        page.get_by_role("button", name="Enregistrer l'adresse").click()
+        assert page.locator("#secret-webhook").inner_text().startswith("whsec_")
+        _checked(page, "abonne-webhook-secret")
+        page.get_by_role("button", name="Envoyer un évènement de test").click()
+        assert "Évènement de test reçu : réponse HTTP 200" in page.locator("article").inner_text()
+        assert page.locator("#secret-webhook").count() == 0  # the secret is not shown again
+        assert len(receiver.posts) == 1
+    _checked(page, "abonne-webhook")
+    page.get_by_role("button", name="Retirer le webhook (alertes par e-mail)").click()
+    assert "Aucun webhook" in page.locator("article").inner_text()

@@ -46,3 +46,25 @@ def test_the_demo_subscriber_gets_its_sign_in_link(resources: Resources) -> None
     create_subscriber(resources, name="Cabinet (démo)", email=DEMO_SUBSCRIBER_EMAIL, plan="pro", actor="system:demo")
     links = demo_sign_in_links(resources)
     assert links["subscriber"].startswith(resources.settings.base_url + "/abonne/connexion/ard_lien_")
+
+
+def test_the_demo_portfolio_file_imports_with_its_wrong_lines_shown(resources: Resources) -> None:
+    from functions.core.domain.companies import Company
+    from functions.core.usecases.reports.portfolio import import_watchlist
+    from functions.core.usecases.reports.subscribers import create_subscriber
+    from functions.local.demo import DEMO_SUBSCRIBER_EMAIL, demo_subscriber_pages, write_demo_portfolio
+
+    subscriber, _ = create_subscriber(
+        resources, name="Cabinet (démo)", email=DEMO_SUBSCRIBER_EMAIL, plan="pro", actor="system:demo"
+    )
+    debtors = [Company(siren, "Client", "1 rue A", "75001", "Paris") for siren in ("552100554", "732829320")]
+    resources.settings.var_dir.mkdir(parents=True, exist_ok=True)
+    path = write_demo_portfolio(resources, debtors)
+    pages = demo_subscriber_pages(resources)
+    assert pages["portfolio import"].endswith(f"/abonne/surveillance/import (send {path})")
+    assert pages["webhook settings and delivery log"].endswith("/abonne/webhook")
+    result = import_watchlist(resources, subscriber, path.read_bytes())
+    assert result["added"] == 2 and [r["errors"][0]["code"] for r in result["rejected"]] == [
+        "doublon",
+        "siren_invalide",
+    ]

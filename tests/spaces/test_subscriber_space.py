@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from flask.testing import FlaskClient
 from pypdf import PdfReader
+from werkzeug.test import TestResponse
 
 from functions.core.domain.subscribers import Subscriber
 from functions.core.mailer import OutboxMailer
@@ -190,3 +191,49 @@ def test_the_export_is_the_whole_watchlist_as_csv_and_the_subscribers_own(
 def test_an_exported_cell_that_starts_like_a_formula_is_text(cell: str) -> None:
     assert space.csv_cell(cell) == "'" + cell
     assert space.csv_cell("552100554") == "552100554"
+
+
+def _upload(browser: FlaskClient, body: bytes, csrf: str | None = None) -> TestResponse:
+    token = csrf_of(browser, "/abonne/surveillance/import") if csrf is None else csrf
+    data = {"csrf": token, "fichier": (io.BytesIO(body), "portefeuille.csv")}
+    return browser.post("/abonne/surveillance/import", data=data, content_type="multipart/form-data")
+
+
+def test_a_portfolio_file_is_watched_and_its_wrong_lines_are_shown_with_their_numbers(
+    reports: FlaskClient, mailer: OutboxMailer, resources: Resources
+) -> None:
+    subscriber = leroy(resources)
+    browser = _signed_in(reports, mailer)
+    assert 'href="/abonne/surveillance/import"' in browser.get("/abonne/").get_data(as_text=True)
+    answer = _upload(browser, "siren;nom\n552100554;Équipement\n552100555;<b>Faux</b>\n552 100 554\n".encode())
+    assert answer.status_code == 200
+    page = text(answer)
+    assert "1 entreprise ajoutée sur 3 lignes reçues" in page
+    assert "clé de contrôle est fausse" in page and "déjà présent ligne 2" in page
+    assert "<td>3</td>" in answer.get_data(as_text=True) and "<td>4</td>" in answer.get_data(as_text=True)
+    assert [w["siren"] for w in resources.store.watchlist.list_watched(subscriber.id)[0]] == ["552100554"]
+    again = text(_upload(browser, b"siren\n552100554\n"))
+    assert "0 entreprise ajoutée sur 1 ligne reçue" in again and "1 déjà surveillée" in again
+
+
+def test_a_refused_portfolio_file_is_said_beside_the_field_and_applies_nothing(
+    reports: FlaskClient, mailer: OutboxMailer, resources: Resources
+) -> None:
+    subscriber = leroy(resources)
+    browser = _signed_in(reports, mailer)
+    refused = _upload(browser, b"nom,ville\nDupont,Paris\n")
+    assert refused.status_code == 400
+    assert 'id="erreur-fichier"' in refused.get_data(as_text=True) and "colonne siren" in text(refused)
+    assert resources.store.watchlist.list_watched(subscriber.id)[0] == []
+
+
+def test_the_portfolio_import_refuses_a_wrong_csrf_token_and_lands_in_the_subscribers_own_list(
+    reports: FlaskClient, mailer: OutboxMailer, resources: Resources
+) -> None:
+    other, _ = create_subscriber(resources, name="Autre", email="autre@exemple.fr", plan="pro", actor="operator:test")
+    subscriber = leroy(resources)
+    browser = _signed_in(reports, mailer)
+    assert _upload(browser, b"siren\n552100554\n", csrf="faux").status_code == 403
+    assert resources.store.watchlist.list_watched(subscriber.id)[0] == []
+    assert _upload(browser, b"siren\n552100554\n").status_code == 200
+    assert resources.store.watchlist.list_watched(other.id)[0] == []

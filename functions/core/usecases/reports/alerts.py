@@ -266,6 +266,17 @@ def webhook_body(alert: Mapping[str, Any], delivery_id: str) -> str:
 def _send_webhook(
     res: Resources, subscriber: Subscriber, claimed: Item, alert: Mapping[str, Any], *, now: datetime, resolve: Resolver
 ) -> dict[str, Any]:
+    delivery_id = f"{subscriber.id}-{claimed.sk}"
+    return post_signed(res, subscriber, delivery_id, webhook_body(alert, delivery_id), now=now, resolve=resolve)
+
+
+def post_signed(
+    res: Resources, subscriber: Subscriber, delivery_id: str, body: str, *, now: datetime, resolve: Resolver
+) -> dict[str, Any]:
+    """POST ``body`` to the subscriber's webhook, signed; return the outcome an attempt records.
+
+    The one sender of webhooks: real deliveries and the test event of the settings page.
+    """
     try:
         # Checked again at each delivery: the name may resolve elsewhere than when it was set.
         target = check_target(
@@ -276,8 +287,6 @@ def _send_webhook(
         )
     except UnsafeTarget as exc:
         return {"ok": False, "channel": "webhook", "error": exc.code}
-    delivery_id = f"{subscriber.id}-{claimed.sk}"
-    body = webhook_body(alert, delivery_id)
     headers = signature_headers(
         webhook_secrets(res, subscriber, now),
         body,

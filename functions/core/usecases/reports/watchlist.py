@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from functions.core.clock import isoformat
 from functions.core.domain import subscribers
 from functions.core.domain.subscribers import Subscriber
 from functions.core.errors import FieldError, RuleNotMet, ValidationFailed
 from functions.core.resources import Resources
-from functions.core.usecases.reports.alerts import SECRET_OVERLAP, subscriber_alert, webhook_secret
+from functions.core.usecases.reports.alerts import SECRET_OVERLAP, post_signed, subscriber_alert, webhook_secret
 from functions.core.usecases.reports.webhooks import Resolver, UnsafeTarget, check_target, new_nonce, system_resolver
 
 
@@ -78,3 +80,20 @@ def list_deliveries(res: Resources, subscriber: Subscriber, limit: int = 50) -> 
     """Return the subscriber's latest alert deliveries with their attempts, newest first (public references only)."""
     deliveries = res.store.alerts.list_deliveries(subscriber.id, limit)
     return [{**delivery, "alert": subscriber_alert(res, delivery["alert"])} for delivery in deliveries]
+
+
+TEST_EVENT_TYPE = "webhook.test"
+
+
+def send_test_event(res: Resources, subscriber: Subscriber, resolve: Resolver = system_resolver) -> dict[str, Any]:
+    """POST a signed ``webhook.test`` event to the webhook, by the sender of real alerts; return its outcome.
+
+    Nothing is stored nor retried: the outcome is shown at once. 422 without a webhook.
+    """
+    if not subscriber.webhook_url:
+        raise RuleNotMet("Aucun webhook n'est enregistré : les alertes partent par e-mail.")
+    now = res.clock()
+    delivery_id = f"{subscriber.id}-test-{new_nonce()}"
+    payload = {"delivery_id": delivery_id, "type": TEST_EVENT_TYPE, "timestamp": isoformat(now)}
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return post_signed(res, subscriber, delivery_id, body, now=now, resolve=resolve)
