@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from moto import mock_aws
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import make_server
 
@@ -22,14 +23,14 @@ from functions.core.clock import FixedClock
 from functions.core.config import Settings
 from functions.core.mailer import OutboxMailer
 from functions.core.resources import Resources
-from functions.core.store import open_store
+from functions.core.store import Store, open_store
 from functions.directory.app import create_app
 from functions.local.server import WholePath
 from functions.local.static import StaticSite
 from functions.reports.app import create_app as reports_app
 from tests.browser.checks import axe_violations, sideways_overflow
 from tests.browser.conftest import Site, screenshot
-from tests.conftest import START
+from tests.conftest import START, make_backend
 from tests.spaces.helpers import SIGN_IN_LINK, VERIFY_LINK, approve
 
 SIREN, EMAIL = "732829320", "direction@garage-du-centre.fr"
@@ -48,19 +49,29 @@ class Platform:
 
 
 @pytest.fixture
-def platform(site: Site, settings: Settings, tmp_path: Path) -> Iterator[Platform]:
-    """The built site at / and the directory app behind /api/directory and /espace/, on a random port."""
+def platform(request: pytest.FixtureRequest, site: Site, settings: Settings, tmp_path: Path) -> Iterator[Platform]:
+    """The built site at / and the directory app behind /api/directory and /espace/, on a random port.
+
+    On SQLite; a test parametrized with ``platform="dynamodb"`` (indirect) runs on DynamoDB under moto.
+    """
+    clock = FixedClock(START)
+    if getattr(request, "param", "sqlite") == "dynamodb":
+        with mock_aws():
+            yield from _platform(site, settings, tmp_path, Store(make_backend("dynamodb", tmp_path), clock), clock)
+    else:
+        yield from _platform(site, settings, tmp_path, open_store(f"sqlite:///{tmp_path}/spaces.db", clock), clock)
+
+
+# The main journeys run on both stores, as production (DynamoDB) and the local platform (SQLite) do.
+ON_BOTH_STORES = pytest.mark.parametrize("platform", ["sqlite", "dynamodb"], indirect=True)
+
+
+def _platform(site: Site, settings: Settings, tmp_path: Path, store: Store, clock: FixedClock) -> Iterator[Platform]:
     holder: dict[str, Any] = {}
     server = make_server("127.0.0.1", 0, lambda env, start: holder["wsgi"](env, start), threaded=True)  # noqa: PLW0108
     base = f"http://127.0.0.1:{server.server_port}"
-    clock = FixedClock(START)
     mailer = OutboxMailer(tmp_path / "outbox", "x")
-    res = Resources(
-        settings.replace(base_url=base),
-        store=open_store(f"sqlite:///{tmp_path}/spaces.db", clock),
-        mailer=mailer,
-        clock=clock,
-    )
+    res = Resources(settings.replace(base_url=base), store=store, mailer=mailer, clock=clock)
     app = create_app(settings=res.settings, store=res.store, mailer=mailer, clock=clock)
     subscribers_app = reports_app(settings=res.settings, store=res.store, mailer=mailer, clock=clock)
     holder["wsgi"] = WholePath(
@@ -93,6 +104,7 @@ def _checked(page: Any, name: str) -> None:
     screenshot(page, f"espace-{name}")
 
 
+@ON_BOTH_STORES
 def test_a_creditor_signs_up_confirms_and_signs_in_by_link(platform: Platform, page: Any) -> None:
     page.goto(platform.url + "/espace/")
     assert page.locator("link[rel=stylesheet]").count() == 1  # espaces.css, which imports the others
@@ -143,6 +155,7 @@ def test_a_creditor_signs_up_confirms_and_signs_in_by_link(platform: Platform, p
     assert page.errors == ["Failed to load resource: the server responded with a status of 400 (BAD REQUEST)"]
 
 
+@ON_BOTH_STORES
 def test_a_creditor_files_a_report_sees_the_errors_then_records_a_payment(
     platform: Platform, page: Any, tmp_path: Path
 ) -> None:
