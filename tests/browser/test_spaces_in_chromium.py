@@ -308,3 +308,98 @@ def test_a_subscriber_searches_a_company_reads_the_cost_then_opens_its_summary_a
     assert "Société Générale d'Équipement" in page.locator("h1").inner_text()
     assert axe_violations(page, record="abonne-synthese-page") == []
     screenshot(page, "espace-abonne-synthese-page")
+
+
+def _moderator_signed_in(platform: Platform, page: Any) -> None:
+    from functions.core.domain.sessions import PrincipalKind
+    from functions.core.usecases.directory.members import create_moderator
+    from functions.core.usecases.signin import issue_link, link_url
+
+    create_moderator(platform.res, name="Inès Moreau", email="ines@ardoise.localhost", actor="operator:test")
+    [moderator] = [m for m in platform.res.store.moderators.list_moderators() if m.email == "ines@ardoise.localhost"]
+    link = issue_link(platform.res, PrincipalKind.MODERATOR, moderator.id)
+    page.goto(link_url(platform.res, PrincipalKind.MODERATOR, link))
+    page.get_by_role("button", name="Ouvrir mon espace").click()
+    assert page.url == platform.url + "/moderation/"
+
+
+def _sent_again(page: Any, button: str) -> Any:
+    """Press ``button`` of its form, then send that form again as a second click or the back button does.
+
+    The second submission carries what the page's form carried (its CSRF and one-time
+    tokens, the same values), through the browser's own cookies.
+    """
+    form = page.locator("form", has=page.get_by_role("button", name=button))
+    action = form.evaluate("f => f.action")
+    fields = form.evaluate("f => Object.fromEntries(new FormData(f))")
+    page.get_by_role("button", name=button).click()
+    page.wait_for_load_state()
+    return page.request.post(action, form=fields, max_redirects=0)
+
+
+def test_a_moderator_s_decision_sent_twice_is_taken_once(platform: Platform, page: Any) -> None:
+    from tests.directory.conftest import register
+    from tests.directory.factories import filing_payload
+    from tests.directory.proof import file_for_review
+
+    api = platform.app.test_client()
+    file_for_review(api, {"Authorization": register(api, platform.mailer)}, filing_payload())
+    _moderator_signed_in(platform, page)
+    page.get_by_role("link", name="F-2025-0412", exact=False).first.click()
+    page.get_by_label("Approuver : l'avis part au débiteur, son délai commence").check()
+    sent_before = len(platform.mailer.messages())
+    again = _sent_again(page, "Enregistrer la décision")
+    assert "Décision enregistrée" in page.get_by_role("status").inner_text()
+    assert again.status == 303 and again.headers["idempotent-replayed"] == "true"
+    debtor = filing_payload()["debtor"]["siren"]
+    approvals = [e for e in platform.res.store.audit.list_events(f"company:{debtor}") if e.action == "report.approved"]
+    assert len(approvals) == 1 and len(platform.mailer.messages()) == sent_before + 1
+
+
+def test_a_creditor_s_payment_sent_twice_is_recorded_once(platform: Platform, page: Any) -> None:
+    from functions.core.domain.sessions import PrincipalKind
+    from functions.core.usecases.signin import issue_link, link_url
+    from tests.directory.conftest import register
+    from tests.directory.factories import filing_payload
+    from tests.directory.proof import file_report
+    from tests.spaces.conftest import CREDITOR_SIREN
+
+    api = platform.app.test_client()
+    report_id = file_report(api, {"Authorization": register(api, platform.mailer)}, filing_payload()).json["id"]
+    member = platform.res.store.members.list_members(CREDITOR_SIREN)[0]
+    page.goto(link_url(platform.res, PrincipalKind.MEMBER, issue_link(platform.res, PrincipalKind.MEMBER, member.id)))
+    page.get_by_role("button", name="Ouvrir mon espace").click()
+    page.goto(f"{platform.url}/espace/signalements/{report_id}")
+    page.get_by_label("Date du paiement").fill("2026-03-01")
+    page.get_by_label("Montant reçu en euros").fill("250")
+    again = _sent_again(page, "Enregistrer le paiement")
+    assert "Le paiement est enregistré." in page.get_by_role("status").inner_text()
+    assert again.status == 303 and again.headers["idempotent-replayed"] == "true"
+    report = platform.res.store.reports.get_report(report_id)
+    assert report is not None and len(report.payments) == 1
+
+
+def test_a_moderator_searches_by_siren_and_reads_a_report_s_full_file(platform: Platform, page: Any) -> None:
+    from tests.directory.conftest import register
+    from tests.directory.factories import filing_payload
+    from tests.directory.proof import file_report
+
+    api = platform.app.test_client()
+    file_report(api, {"Authorization": register(api, platform.mailer)}, filing_payload())
+    _moderator_signed_in(platform, page)
+    page.get_by_role("link", name="Rechercher").click()
+    box = page.get_by_label("SIREN ou référence du signalement")
+    box.fill("123 456 789")
+    page.get_by_role("button", name="Rechercher").click()
+    assert box.get_attribute("aria-invalid") == "true"
+    assert "Ce SIREN n'est pas valide" in page.locator("#erreur-q").inner_text()
+    _checked(page, "moderation-recherche-erreur")
+
+    box.fill(filing_payload()["debtor"]["siren"])
+    page.get_by_role("button", name="Rechercher").click()
+    assert "Résultats (1)" in page.locator("article").inner_text()
+    page.get_by_role("link", name="F-2025-0412").click()
+    history = page.get_by_role("table", name="Ce qui est arrivé au signalement")
+    assert "Déposé" in history.inner_text() and "Débiteur avisé" in history.inner_text()
+    assert "SHA-256" in page.locator("article").inner_text()
+    _checked(page, "moderation-dossier")
