@@ -403,3 +403,40 @@ def test_a_moderator_searches_by_siren_and_reads_a_report_s_full_file(platform: 
     assert "Déposé" in history.inner_text() and "Débiteur avisé" in history.inner_text()
     assert "SHA-256" in page.locator("article").inner_text()
     _checked(page, "moderation-dossier")
+
+
+def test_a_creditor_checks_its_siren_at_sign_up_and_finds_its_debtor_by_siren(platform: Platform, page: Any) -> None:
+    from functions.core.domain.registry import HeadOffice
+    from functions.core.domain.sessions import PrincipalKind
+    from functions.core.usecases.signin import issue_link, link_url
+    from tests.directory.conftest import register
+    from tests.registry.test_domain import identity
+    from tests.spaces.conftest import CREDITOR_SIREN
+
+    platform.res.store.registry.put_units([identity(head_office_nic="00012")])
+    platform.res.store.registry.put_seats(
+        [HeadOffice("552100554", "00012", "12", "RUE", "DE LA PAIX", "75002", "PARIS")]
+    )
+    page.goto(platform.url + "/espace/inscription")
+    page.get_by_label("SIREN de l'entreprise").fill("552 100 554")
+    page.get_by_role("button", name="Vérifier le SIREN").click()
+    assert "ATELIERS REUNIS, 12 RUE DE LA PAIX" in page.locator("#identite-repertoire").inner_text()
+    assert page.get_by_label("Raison sociale").input_value() == "ATELIERS REUNIS"
+    _checked(page, "inscription-verifiee")
+
+    api = platform.app.test_client()
+    register(api, platform.mailer)
+    member = platform.res.store.members.list_members(CREDITOR_SIREN)[0]
+    page.goto(link_url(platform.res, PrincipalKind.MEMBER, issue_link(platform.res, PrincipalKind.MEMBER, member.id)))
+    page.get_by_role("button", name="Ouvrir mon espace").click()
+    page.get_by_role("link", name="Signaler une facture").click()
+    page.get_by_label("Numéro de la facture").fill("F-77")
+    page.get_by_label("Chercher le débiteur par SIREN ou par nom").fill("552100554")
+    page.get_by_role("button", name="Chercher", exact=True).click()
+    assert "1 entreprise trouvée" in page.locator("#debiteurs-trouves").inner_text()
+    page.get_by_role("button", name="Choisir ATELIERS REUNIS").click()
+    assert page.get_by_label("SIREN du débiteur").input_value() == "552100554"
+    assert page.get_by_label("Raison sociale du débiteur").input_value() == "ATELIERS REUNIS"
+    assert page.get_by_label("Adresse postale du débiteur").input_value() == "12 RUE DE LA PAIX, 75002 PARIS"
+    assert page.get_by_label("Numéro de la facture").input_value() == "F-77"  # what was typed is kept
+    _checked(page, "signaler-debiteur-choisi")
