@@ -11,6 +11,7 @@ with errors leaves no document behind.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from functions.core.http import resources
 from functions.core.identifiers import is_valid_siren, is_valid_siret
 from functions.core.spaces import field_messages, page, see_other, signed_in_only
 from functions.core.usecases.directory import documents, filing, listing, members
+from functions.core.usecases.directory.einvoice_check import CitedInvoice, read_cited_einvoice
 from functions.core.usecases.signin import SignedIn
 from functions.core.validation import field_errors
 from functions.directory.routes import filing_of
@@ -185,6 +187,60 @@ def find_debtor(who: SignedIn) -> Response:
         message = "Tapez un SIREN (9 chiffres) ou au moins deux lettres du nom du débiteur."
         return _form_page(who, 400, {SEARCH_FIELD: message}, values=values)
     return _form_page(who, values=values, hits=debtor_hits(query))
+
+
+# -- an e-invoice fills the form ---------------------------------------------------------
+
+
+def _euros(cents: int) -> str:
+    """Cents as a person types euros in the form (``1250,00``), read back by ``parse_euros``."""
+    return f"{cents // 100},{cents % 100:02d}"
+
+
+@space.post("/signaler/facture")
+@signed_in_only
+def read_invoice(who: SignedIn) -> Response:
+    """« Lire la facture électronique »: the invoice stored as ``POST /documents`` stores it, read as a filing
+    reads a cited e-invoice (``read_cited_einvoice``), and its terms fill the form's empty fields."""
+    member = resources().store.members.get_member(who.principal.id)
+    assert member is not None  # the session was read with it
+    members.require_approved(member)
+    values = {name: request.form.get(name, "").strip() for name in (*TEXT_FIELDS, SEARCH_FIELD)}
+    upload = request.files.get("document.invoice")
+    if upload is None or not upload.filename:
+        return _form_page(who, 400, {"document.invoice": "Joignez ici la facture électronique à lire."}, values=values)
+    content = upload.read()
+    try:
+        document = documents.store_document(
+            resources(), member, kind=DocumentKind.INVOICE, filename=upload.filename,
+            content_type=upload.mimetype or "application/octet-stream", content=content,
+        )  # fmt: skip
+        cited = CitedInvoice("document.invoice", document.key, document.content_type, content, _digest(content))
+        einvoice, problems = read_cited_einvoice(resources(), cited)
+    except Problem as problem:
+        if not problem.errors:
+            raise
+        return _form_page(who, problem.status, {"document.invoice": problem.errors[0].message}, values=values)
+    if problems:
+        return _form_page(who, 422, {"document.invoice": problems[0].message}, values=values)
+    if einvoice is None:
+        message = "Ce fichier n'est pas une facture électronique (Factur-X, UBL ou CII) : remplissez les champs."
+        return _form_page(who, 422, {"document.invoice": message}, values=values)
+    read = {
+        "invoice.number": einvoice.number,
+        "invoice.issue_date": einvoice.issue_date.isoformat(),
+        "invoice.due_date": einvoice.due_date.isoformat() if einvoice.due_date else "",
+        "invoice.amount": _euros(einvoice.amount_due_cents),
+        "invoice.outstanding": _euros(einvoice.amount_due_cents),
+        "debtor.siren": einvoice.buyer_siren or "",
+    }
+    filled = [name for name, value in read.items() if value and not values[name]]
+    values.update({name: read[name] for name in filled})
+    return _form_page(who, values=values, einvoice_read=einvoice, filled=filled)
+
+
+def _digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
 
 
 @space.get("/signaler")
