@@ -440,3 +440,28 @@ def test_a_creditor_checks_its_siren_at_sign_up_and_finds_its_debtor_by_siren(pl
     assert page.get_by_label("Adresse postale du débiteur").input_value() == "12 RUE DE LA PAIX, 75002 PARIS"
     assert page.get_by_label("Numéro de la facture").input_value() == "F-77"  # what was typed is kept
     _checked(page, "signaler-debiteur-choisi")
+
+
+def test_a_creditor_attaches_an_e_invoice_and_it_fills_the_form(platform: Platform, page: Any, tmp_path: Path) -> None:
+    from functions.core.domain.sessions import PrincipalKind
+    from functions.core.usecases.signin import issue_link, link_url
+    from tests.directory.conftest import register
+    from tests.einvoices.samples import facturx_pdf
+    from tests.spaces.conftest import CREDITOR_SIREN
+
+    api = platform.app.test_client()
+    register(api, platform.mailer)
+    member = platform.res.store.members.list_members(CREDITOR_SIREN)[0]
+    page.goto(link_url(platform.res, PrincipalKind.MEMBER, issue_link(platform.res, PrincipalKind.MEMBER, member.id)))
+    page.get_by_role("button", name="Ouvrir mon espace").click()
+    page.get_by_role("link", name="Signaler une facture").click()
+    invoice = tmp_path / "facture-F-2025-0412.pdf"
+    invoice.write_bytes(facturx_pdf())
+    page.get_by_label("Facture", exact=True).set_input_files(str(invoice))
+    page.get_by_role("button", name="Lire la facture électronique").click()
+    assert "Facture électronique n° F-2025-0412 lue" in page.locator("#facture-lue").inner_text()
+    assert page.get_by_label("Numéro de la facture").input_value() == "F-2025-0412"
+    assert page.get_by_label("Date d'échéance").input_value() == "2025-12-31"
+    assert page.get_by_label("Montant de la facture en euros").input_value() == "1250,00"
+    assert page.get_by_label("SIREN du débiteur").input_value() == "552100554"
+    _checked(page, "signaler-facture-lue")
