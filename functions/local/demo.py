@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from functions.core.domain.companies import Company
@@ -158,6 +159,13 @@ def demo_sign_in_links(res: Resources) -> dict[str, str]:
         for who, (kind, principal) in principals.items()
         if principal is not None
     }
+
+
+def demo_einvoice(res: Resources) -> Path:
+    """A Factur-X invoice of the demo creditor to a demo debtor, for the filing form's « Lire la facture »."""
+    from functions.local.directory_demo import write_demo_einvoice
+
+    return write_demo_einvoice(res, demo_companies()[0])
 
 
 def demo_summary_search(res: Resources) -> str | None:
