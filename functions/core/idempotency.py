@@ -106,6 +106,28 @@ def keyed_request(key: str, principal: Any, security: str | None, body: Any, rep
     )
 
 
+def keyed_form(token: str, scope: str, fields: list[tuple[str, str]]) -> KeyedRequest:
+    """Identify a form sent with its one-time token: the record's key from the browser and the token.
+
+    The web spaces' forms carry the token a page printed (``spaces.form_token``), so
+    a second submission (double click, back button, reload) meets the first one's
+    record in the same store as the API's keys. ``fields`` are the submitted
+    values (files by digest), the fingerprint.
+    """
+    if len(token) > MAX_KEY_LENGTH or not token.isprintable() or not token.isascii():
+        raise ValidationFailed(
+            "Ce formulaire porte un jeton d'envoi invalide : rechargez la page et envoyez-le à nouveau.",
+            [FieldError("idempotence", "jeton_invalide", f"{MAX_KEY_LENGTH} caractères ASCII imprimables au plus.")],
+        )
+    request_text = [request.method, request.path, sorted(fields)]
+    canonical = json.dumps(request_text, separators=(",", ":"), ensure_ascii=False)
+    return KeyedRequest(
+        pk="IDEMPOTENCY#" + hashlib.sha256(f"form:{scope}\n{token}".encode()).hexdigest(),
+        fingerprint=hashlib.sha256(canonical.encode()).hexdigest(),
+        repeatable=False,
+    )
+
+
 def start(res: Resources, keyed: KeyedRequest) -> Response | None:
     """Replay what a live record holds, or arrange for the request's first commit to claim the key."""
     replay, stored = res.store.replays.find(keyed.pk)

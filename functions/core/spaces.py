@@ -9,6 +9,10 @@ in the function that owns its data. :func:`space_blueprint` gives it:
 - CSRF protection on every ``POST``: each form carries :func:`csrf_token` (an HMAC,
   under the platform's secret, of a random value kept in a cookie of the browser);
   a missing or wrong token is refused with a French page (403) before the view runs;
+- one submission per form: each form also carries a one-time :func:`form_token`; the
+  first ``POST`` with it claims it in the API's ``Idempotency-Key`` store
+  (``idempotency.keyed_form``), and a second one with the same values (double
+  click, back button, reload) gets the first one's response again, applied once;
 - pages rendered from Jinja2 templates (autoescaped) in the site's look, with
   ``no-store`` and a policy that runs no script (:data:`~functions.core.headers.SPACE_CSP`);
 - problems raised by a use case rendered as a French page with their status.
@@ -16,6 +20,7 @@ in the function that owns its data. :func:`space_blueprint` gives it:
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
@@ -27,11 +32,13 @@ from typing import Any, TypeVar
 from flask import Blueprint, Response, g, redirect, render_template, request
 from pydantic import BaseModel, ValidationError
 
+from functions.core import idempotency
 from functions.core.domain.sessions import PrincipalKind
-from functions.core.errors import FieldError, Forbidden, Problem
+from functions.core.errors import FieldError, Forbidden, Problem, RuleNotMet
 from functions.core.headers import CSP, SPACE_CSP
 from functions.core.http import resources
 from functions.core.mounts import SPACE_BLUEPRINT, SPACE_MOUNTS
+from functions.core.store.base import request_writes
 from functions.core.tokens import sign
 from functions.core.usecases import signin
 from functions.core.usecases.signin import SignedIn, signed_in
@@ -39,6 +46,7 @@ from functions.core.validation import Email, Model, Siren, field_errors
 
 TEMPLATES = Path(__file__).with_name("templates")
 CSRF_FIELD = "csrf"
+FORM_TOKEN_FIELD = "idempotence"  # noqa: S105 - a field name, not a secret
 # The site's look: Material's stylesheets and ours, gathered by the site build under a stable name.
 STYLESHEET = "/assets/ardoise/espaces.css"
 M = TypeVar("M", bound=BaseModel)
@@ -46,6 +54,10 @@ M = TypeVar("M", bound=BaseModel)
 
 class CsrfRefused(Forbidden):
     slug, title = "jeton-csrf-invalide", "Formulaire expiré ou invalide"
+
+
+class FormAlreadySent(RuleNotMet):
+    slug, title = "formulaire-deja-envoye", "Formulaire déjà envoyé"
 
 
 @dataclass(frozen=True)
@@ -74,15 +86,23 @@ def space_blueprint(space: Space, import_name: str) -> Blueprint:
     blueprint = Blueprint(name, import_name, url_prefix=space.mount, template_folder=str(TEMPLATES))
 
     @blueprint.before_request
-    def _enter() -> None:
+    def _enter() -> Response | None:
         g.space = space
         if request.method == "POST":
             check_csrf(space)
+            return _replayed_form(space)
+        return None
 
     @blueprint.context_processor
     def _context() -> dict[str, Any]:
-        return {"space": space, "csrf_token": lambda: csrf_token(space), "stylesheet": STYLESHEET}
+        return {
+            "space": space,
+            "csrf_token": lambda: csrf_token(space),
+            "form_token": form_token,
+            "stylesheet": STYLESHEET,
+        }
 
+    blueprint.after_request(_finish_form)
     blueprint.after_request(_finish)
     blueprint.register_error_handler(Problem, problem_page)
     return blueprint
@@ -117,6 +137,52 @@ def check_csrf(space: Space) -> None:
         raise CsrfRefused(
             "Ce formulaire a expiré ou ne vient pas de cette page : rechargez la page et envoyez-le à nouveau."
         )
+
+
+def form_token() -> str:
+    """A new one-time token for one form of a page: its submission is applied once."""
+    return "form_" + secrets.token_urlsafe(24)
+
+
+def _submitted() -> list[tuple[str, str]]:
+    """The form's values, files by name and digest: what a second submission must repeat."""
+    fields = [(name, value) for name, value in request.form.items(multi=True) if name != CSRF_FIELD]
+    for name, upload in request.files.items(multi=True):
+        content = upload.stream.read()
+        upload.stream.seek(0)
+        fields.append((name, f"{upload.filename}:{hashlib.sha256(content).hexdigest()}"))
+    return fields
+
+
+def _replayed_form(space: Space) -> Response | None:
+    """The first response again for a form sent a second time with its token; None: run the view."""
+    token = request.form.get(FORM_TOKEN_FIELD, "").strip()
+    if not token:
+        return None  # a form posted without a token (a script): applied as sent, as the API without a key
+    keyed = idempotency.keyed_form(token, f"{space.kind.value}:{request.cookies[space.browser_cookie]}", _submitted())
+    g.keyed = keyed  # the edge answers a claim lost to a concurrent submission from it
+    try:
+        replayed = idempotency.start(resources(), keyed)
+    except idempotency.IdempotencyKeyReused:
+        raise FormAlreadySent(
+            "Ce formulaire a déjà été envoyé avec d'autres valeurs : rechargez la page pour en envoyer un nouveau."
+        ) from None
+    if replayed is not None:
+        g.form_replayed = True
+        return replayed
+    return None
+
+
+def _finish_form(response: Response) -> Response:
+    """Record the response of a form sent with its token, for a second submission to get it again."""
+    keyed = g.get("keyed")
+    if keyed is None or g.get("form_replayed"):
+        return response
+    writes = request_writes.get()
+    if writes is not None:
+        writes.claim = None  # never carried by the refresh's commits after the view
+    idempotency.finish(resources(), keyed, response)
+    return response
 
 
 def _finish(response: Response) -> Response:

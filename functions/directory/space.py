@@ -7,11 +7,13 @@ problems beside their fields, in French. Sessions and CSRF: ``core/spaces.py``.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from flask import Response, request
 
 from functions.core.domain.members import MemberStatus
+from functions.core.domain.registry import public_address, public_name
 from functions.core.domain.reports import Report
 from functions.core.domain.sessions import PrincipalKind
 from functions.core.errors import Problem
@@ -27,7 +29,9 @@ from functions.core.spaces import (
 )
 from functions.core.usecases import signin
 from functions.core.usecases.directory import documents, members
+from functions.core.usecases.identity import registry_view
 from functions.core.usecases.signin import SignedIn
+from functions.core.validation import Model, Siren
 from functions.directory.schemas import MemberRegistration
 
 SPACE = Space(PrincipalKind.MEMBER, "Espace créancier")
@@ -86,6 +90,43 @@ def sign_up() -> Response:
             identity = resources().store.registry.get_identity(member.siren)
             return page("espace/inscrit.html", title="Inscription enregistrée", member=member, identity=identity)
     return page("espace/inscription.html", 400, title="Inscription", errors=errors, values=values)
+
+
+class SirenTyped(Model):
+    """Le SIREN tapé à l'inscription, vérifié auprès du répertoire avant l'envoi du formulaire."""
+
+    siren: Siren
+
+
+def registry_card(siren: str) -> dict[str, Any]:
+    """What the registry lets anyone see of a SIREN: its public name and head office, its standing today."""
+    view = registry_view(resources(), siren)
+    if view.identity is None:
+        return {"known": False}
+    name = public_name(view.identity, "")
+    address = public_address(view.identity)
+    return {
+        "known": True,
+        "name": name.text,
+        "withheld": name.withheld,
+        "address": str(address) if address is not None else "",
+        "ceased": not view.identity.active,
+        "proceeding": view.proceeding.label if view.proceeding else "",
+    }
+
+
+@space.post("/inscription/verifier")
+def check_siren() -> Response:
+    """The « Vérifier » button: the form again, with what the registry says of the SIREN typed (nothing stored)."""
+    values = {name: request.form.get(name, "") for name in _SIGN_UP_FIELDS}
+    typed, errors = form_data(SirenTyped)
+    if typed is None:
+        return page("espace/inscription.html", 400, title="Inscription", errors=errors, values=values)
+    card = registry_card(typed.siren)
+    if card["known"] and not card["withheld"] and not values["company_name"].strip():
+        values["company_name"] = card["name"]
+    values["siren"] = typed.siren
+    return page("espace/inscription.html", title="Inscription", errors={}, values=values, card=card)
 
 
 @space.get("/verifier/<token>")

@@ -11,6 +11,8 @@ with errors leaves no document behind.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, request
@@ -21,13 +23,15 @@ from functions.core.domain.reports import NoticeChannel
 from functions.core.errors import Problem
 from functions.core.french import parse_euros
 from functions.core.http import resources
+from functions.core.identifiers import is_valid_siren, is_valid_siret
 from functions.core.spaces import field_messages, page, see_other, signed_in_only
-from functions.core.usecases.directory import documents, filing, members
+from functions.core.usecases.directory import documents, filing, listing, members
+from functions.core.usecases.directory.einvoice_check import CitedInvoice, read_cited_einvoice
 from functions.core.usecases.signin import SignedIn
 from functions.core.validation import field_errors
 from functions.directory.routes import filing_of
-from functions.directory.schemas import ReportFiling
-from functions.directory.space import space
+from functions.directory.schemas import CompanySearchQuery, ReportFiling
+from functions.directory.space import registry_card, space
 
 TITLE = "Signaler une facture impayée"
 CHANNELS = {
@@ -65,12 +69,18 @@ FORM_NAMES = {
 }
 
 
-def _form_page(who: SignedIn, status: int = 200, errors: dict[str, str] | None = None) -> Response:
-    values = {name: request.form.get(name, "") for name in TEXT_FIELDS}
+def _form_page(
+    who: SignedIn,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    **context: Any,
+) -> Response:
+    values = values or {name: request.form.get(name, "") for name in (*TEXT_FIELDS, SEARCH_FIELD)}
     files = [(name, KIND_LABELS[kind]) for name, kind in FILES.items()]
     return page(
         "espace/signaler.html", status, title=TITLE, who=who, errors=errors or {}, values=values, files=files,
-        channels=CHANNELS,
+        channels=CHANNELS, **context,
     )  # fmt: skip
 
 
@@ -117,6 +127,120 @@ def _named(errors: dict[str, str]) -> dict[str, str]:
             field = "amicable_steps.reminder_1"
         named.setdefault(field, message)
     return named
+
+
+# -- the debtor by SIREN or by name -----------------------------------------------------
+
+SEARCH_FIELD = "debtor.search"
+CHOICE_FIELD = "debtor.choice"
+SEARCH_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class DebtorHit:
+    """A company the creditor may pick as its debtor: what fills the form's step 1."""
+
+    siren: str
+    name: str
+    address: str
+    where: str  # "répertoire SIRENE" or "annuaire Ardoise"
+
+
+def _registry_hit(siren: str) -> DebtorHit | None:
+    card = registry_card(siren)
+    if not card["known"]:
+        return None
+    return DebtorHit(siren, "" if card["withheld"] else card["name"], card["address"], "répertoire SIRENE")
+
+
+def debtor_hits(query: str) -> list[DebtorHit]:
+    """A SIREN (or SIRET) read in the registry; a name searched as ``GET /companies`` does (``search_companies``)."""
+    digits = "".join(query.split())
+    if len(digits) == 14 and is_valid_siret(digits):
+        digits = digits[:9]
+    if len(digits) == 9 and is_valid_siren(digits):
+        hit = _registry_hit(digits)
+        if hit is not None:
+            return [hit]
+    found, _ = listing.search_companies(resources(), query, limit=SEARCH_LIMIT)
+    return [DebtorHit(h.siren, h.name, h.city, "annuaire Ardoise") for h in found]
+
+
+@space.post("/signaler/debiteur")
+@signed_in_only
+def find_debtor(who: SignedIn) -> Response:
+    """Step 1's « Chercher » and its choices: the form again, the debtor found or chosen (nothing stored)."""
+    values = {name: request.form.get(name, "").strip() for name in (*TEXT_FIELDS, SEARCH_FIELD)}
+    chosen = request.form.get(CHOICE_FIELD, "").strip()
+    if chosen:
+        hits = [hit for hit in debtor_hits(chosen) if hit.siren == chosen]
+        if hits:
+            hit = hits[0]
+            values.update({"debtor.siren": hit.siren, "debtor.name": hit.name or values["debtor.name"]})
+            if hit.where == "répertoire SIRENE" and hit.address:
+                values["debtor.postal_address"] = hit.address
+        return _form_page(who, values=values, chosen=hits[0] if hits else None)
+    query = values[SEARCH_FIELD]
+    try:
+        CompanySearchQuery.model_validate({"q": query})
+    except ValidationError:
+        message = "Tapez un SIREN (9 chiffres) ou au moins deux lettres du nom du débiteur."
+        return _form_page(who, 400, {SEARCH_FIELD: message}, values=values)
+    return _form_page(who, values=values, hits=debtor_hits(query))
+
+
+# -- an e-invoice fills the form ---------------------------------------------------------
+
+
+def _euros(cents: int) -> str:
+    """Cents as a person types euros in the form (``1250,00``), read back by ``parse_euros``."""
+    return f"{cents // 100},{cents % 100:02d}"
+
+
+@space.post("/signaler/facture")
+@signed_in_only
+def read_invoice(who: SignedIn) -> Response:
+    """« Lire la facture électronique »: the invoice stored as ``POST /documents`` stores it, read as a filing
+    reads a cited e-invoice (``read_cited_einvoice``), and its terms fill the form's empty fields."""
+    member = resources().store.members.get_member(who.principal.id)
+    assert member is not None  # the session was read with it
+    members.require_approved(member)
+    values = {name: request.form.get(name, "").strip() for name in (*TEXT_FIELDS, SEARCH_FIELD)}
+    upload = request.files.get("document.invoice")
+    if upload is None or not upload.filename:
+        return _form_page(who, 400, {"document.invoice": "Joignez ici la facture électronique à lire."}, values=values)
+    content = upload.read()
+    try:
+        document = documents.store_document(
+            resources(), member, kind=DocumentKind.INVOICE, filename=upload.filename,
+            content_type=upload.mimetype or "application/octet-stream", content=content,
+        )  # fmt: skip
+        cited = CitedInvoice("document.invoice", document.key, document.content_type, content, _digest(content))
+        einvoice, problems = read_cited_einvoice(resources(), cited)
+    except Problem as problem:
+        if not problem.errors:
+            raise
+        return _form_page(who, problem.status, {"document.invoice": problem.errors[0].message}, values=values)
+    if problems:
+        return _form_page(who, 422, {"document.invoice": problems[0].message}, values=values)
+    if einvoice is None:
+        message = "Ce fichier n'est pas une facture électronique (Factur-X, UBL ou CII) : remplissez les champs."
+        return _form_page(who, 422, {"document.invoice": message}, values=values)
+    read = {
+        "invoice.number": einvoice.number,
+        "invoice.issue_date": einvoice.issue_date.isoformat(),
+        "invoice.due_date": einvoice.due_date.isoformat() if einvoice.due_date else "",
+        "invoice.amount": _euros(einvoice.amount_due_cents),
+        "invoice.outstanding": _euros(einvoice.amount_due_cents),
+        "debtor.siren": einvoice.buyer_siren or "",
+    }
+    filled = [name for name, value in read.items() if value and not values[name]]
+    values.update({name: read[name] for name in filled})
+    return _form_page(who, values=values, einvoice_read=einvoice, filled=filled)
+
+
+def _digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
 
 
 @space.get("/signaler")

@@ -9,19 +9,20 @@ The same use cases as the API's moderator routes: ``list_pending`` and
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from flask import Response, request
 from pydantic import BaseModel, ValidationError
 
 from functions.core.domain.documents import KIND_LABELS
+from functions.core.domain.einvoice import Agreement
 from functions.core.domain.lifecycle import STATUS_LABELS
 from functions.core.domain.moderators import Moderator
-from functions.core.domain.reports import Report, ReviewDecision
+from functions.core.domain.reports import Report, ReportStatus, ReviewDecision
 from functions.core.domain.rules import FLAG_MESSAGES
 from functions.core.domain.sessions import PrincipalKind
-from functions.core.errors import NotFound, Problem
+from functions.core.errors import NotFound, Problem, ValidationFailed
 from functions.core.french import format_eur, long_date, short_datetime
 from functions.core.http import resources
 from functions.core.spaces import Space, add_sign_in, field_messages, page, see_other, signed_in_only, space_blueprint
@@ -175,6 +176,10 @@ def _report_context(report: Report) -> dict[str, Any]:
         },
         "documents": [(d, KIND_LABELS[d.kind]) for d in report.documents],
         "flags": [FLAG_MESSAGES.get(flag, flag) for flag in report.flags],
+        "terms": [
+            (row.term, row.label, _term_value(row.filed), _term_value(row.carried), TERM_AGREEMENTS[row.agreement])
+            for row in report.einvoice_check()
+        ],
         "identity": view.identity,
         "proceeding": view.proceeding.label if view.proceeding else "",
         "values": {"note": request.form.get("note", ""), "decision": request.form.get("decision", "")},
@@ -255,3 +260,109 @@ def decide_dispute(who: SignedIn, report_id: str) -> Response:
 def download_document(who: SignedIn, report_id: str, document_id: str) -> Response:
     """A document a report was filed with, as the moderators' API route gives it."""
     return document_response(moderation.get_for_moderation(resources(), report_id), document_id)
+
+
+# -- a report's full file, the search ------------------------------------------------
+
+ACTIONS = {
+    "report.filed": "Déposé",
+    "report.approved": "Dossier approuvé : avis au débiteur",
+    "report.refused": "Dossier refusé",
+    "report.notice_claimed": "Avis au débiteur en cours d'envoi",
+    "report.notified": "Débiteur avisé",
+    "report.published": "Publié",
+    "report.disputed": "Contesté par le débiteur",
+    "report.replied": "Réponse du débiteur",
+    "report.upheld": "Contestation accueillie",
+    "report.rejected": "Contestation rejetée",
+    "report.payment_declared": "Paiement déclaré par le débiteur",
+    "report.payment_recorded": "Paiement enregistré",
+    "report.settled": "Soldé",
+    "report.withdrawn": "Retiré par le créancier",
+    "report.frozen": "Gelé",
+    "report.released": "Dégelé",
+    "report.deleted": "Effacé",
+}
+TERM_AGREEMENTS = {
+    Agreement.AGREED: "concordant",
+    Agreement.MISMATCH: "discordant",
+    Agreement.TAKEN: "repris de la facture électronique",
+    Agreement.NOT_CARRIED: "absent de la facture électronique",
+}
+
+
+def _actor(actor: str, names: dict[str, str]) -> str:
+    """Who did it, in words: a moderator by name, the creditor, the debtor, the platform."""
+    kind, _, ident = actor.partition(":")
+    if kind == "moderator":
+        if ident not in names:
+            found = resources().store.moderators.get_moderator(ident)
+            names[ident] = f"Modérateur {found.name}" if found is not None else f"Modérateur {ident}"
+        return names[ident]
+    return {"member": "Le créancier", "debtor": "Le débiteur", "system": "Ardoise (automatique)"}.get(
+        kind, f"Opérateur ({ident or kind})"
+    )
+
+
+def _status_after(after: Any) -> str:
+    """The report's state after the event, in words (empty when the event left no report: an erasure)."""
+    status = (after or {}).get("status")
+    return STATUS_LABELS.get(ReportStatus(status), "") if status in set(ReportStatus) else ""
+
+
+def _term_value(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, int):
+        return format_eur(value)
+    return long_date(value) if isinstance(value, date) else str(value)
+
+
+@space.get("/signalements/<report_id>")
+@signed_in_only
+def show_file(who: SignedIn, report_id: str) -> Response:
+    """A report's full file: documents and digests, e-invoice cross-check, rules, registry, audit trail."""
+    found = moderation.report_file(resources(), report_id)
+    names: dict[str, str] = {}
+    trail = [
+        (
+            short_datetime(datetime.fromisoformat(event.at)),
+            _actor(event.actor, names),
+            ACTIONS.get(event.action, event.action),
+            _status_after(event.after),
+        )
+        for event in found.trail
+    ]
+    return page(
+        "moderation/signalement.html",
+        title=f"Dossier de la facture {found.report.invoice.number}",
+        who=who,
+        errors={},
+        trail=trail,
+        rules=found.rules_checked,
+        **_report_context(found.report),
+    )
+
+
+@space.get("/recherche")
+@signed_in_only
+def search(who: SignedIn) -> Response:
+    """Reports by SIREN (debtor or creditor) or by reference; a wrong entry said beside the box, in French."""
+    query = request.args.get("q", "")
+    if not query.strip():
+        return page("moderation/recherche.html", title="Rechercher un signalement", who=who, q="", errors={})
+    try:
+        reports = moderation.search_reports(resources(), query)
+    except ValidationFailed as problem:
+        return page(
+            "moderation/recherche.html",
+            400,
+            title="Rechercher un signalement",
+            who=who,
+            q=query,
+            errors=field_messages(problem.errors),
+        )
+    rows = [
+        (r, STATUS_LABELS[r.status], format_eur(r.outstanding_cents), short_datetime(r.created_at)) for r in reports
+    ]
+    return page("moderation/recherche.html", title="Rechercher un signalement", who=who, q=query, errors={}, rows=rows)

@@ -175,6 +175,13 @@ def demo_sign_in_links(res: Resources) -> dict[str, str]:
     }
 
 
+def demo_einvoice(res: Resources) -> Path:
+    """A Factur-X invoice of the demo creditor to a demo debtor, for the filing form's « Lire la facture »."""
+    from functions.local.directory_demo import write_demo_einvoice
+
+    return write_demo_einvoice(res, demo_companies()[0])
+
+
 def demo_summary_search(res: Resources) -> str | None:
     """The subscriber space's search box asked for the demo subscriber's first watched company (after sign-in)."""
     subscriber = _demo_subscriber(res)

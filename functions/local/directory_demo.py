@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from functions.core.clock import FixedClock
@@ -417,3 +418,24 @@ def seed_reports(res: Resources, companies: list[Company]) -> dict[str, Any]:
         "member_token_file": str(var / "demo-member-token"),
         "moderator_token_file": str(var / "demo-moderator-token"),
     }
+
+
+DEMO_EINVOICE_NAME = "facture-electronique-demo.pdf"
+
+
+def write_demo_einvoice(res: Resources, debtor: Company) -> Path:
+    """A Factur-X invoice from the demo creditor to ``debtor``, written under ``var/demo/`` for the space's
+    « Lire la facture électronique » button (a fresh number: its filing is no duplicate)."""
+    today = res.clock().date()
+    invoice = _Invoice(f"F-ESPACE-{today:%Y%m%d}", 2_480_00, 45)
+    due = today - timedelta(days=invoice.due_days_ago)
+    draft = Draft(
+        member_siren=CREDITOR[0], claimed_creditor_siren=None, debtor_siren=debtor.siren, debtor_email="",
+        debtor_postal_address="", issue_date=due - timedelta(days=30), due_date=due,
+        amount_cents=invoice.amount_cents, outstanding_cents=invoice.amount_cents, reminder_dates=(),
+        notice_date=None, notice_channel=None,
+    )  # fmt: skip
+    path = res.settings.var_dir / "demo" / DEMO_EINVOICE_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(_facturx_invoice(debtor, invoice, draft))
+    return path

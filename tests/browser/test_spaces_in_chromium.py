@@ -390,3 +390,160 @@ def test_a_subscriber_sets_its_webhook_reads_the_secret_once_sends_a_test_and_re
     _checked(page, "abonne-webhook")
     page.get_by_role("button", name="Retirer le webhook (alertes par e-mail)").click()
     assert "Aucun webhook" in page.locator("article").inner_text()
+
+
+def _moderator_signed_in(platform: Platform, page: Any) -> None:
+    from functions.core.domain.sessions import PrincipalKind
+    from functions.core.usecases.directory.members import create_moderator
+    from functions.core.usecases.signin import issue_link, link_url
+
+    create_moderator(platform.res, name="Inès Moreau", email="ines@ardoise.localhost", actor="operator:test")
+    [moderator] = [m for m in platform.res.store.moderators.list_moderators() if m.email == "ines@ardoise.localhost"]
+    link = issue_link(platform.res, PrincipalKind.MODERATOR, moderator.id)
+    page.goto(link_url(platform.res, PrincipalKind.MODERATOR, link))
+    page.get_by_role("button", name="Ouvrir mon espace").click()
+    assert page.url == platform.url + "/moderation/"
+
+
+def _sent_again(page: Any, button: str) -> Any:
+    """Press ``button`` of its form, then send that form again as a second click or the back button does.
+
+    The second submission carries what the page's form carried (its CSRF and one-time
+    tokens, the same values), through the browser's own cookies.
+    """
+    form = page.locator("form", has=page.get_by_role("button", name=button))
+    action = form.evaluate("f => f.action")
+    fields = form.evaluate("f => Object.fromEntries(new FormData(f))")
+    page.get_by_role("button", name=button).click()
+    page.wait_for_load_state()
+    return page.request.post(action, form=fields, max_redirects=0)
+
+
+def test_a_moderator_s_decision_sent_twice_is_taken_once(platform: Platform, page: Any) -> None:
+    from tests.directory.conftest import register
+    from tests.directory.factories import filing_payload
+    from tests.directory.proof import file_for_review
+
+    api = platform.app.test_client()
+    file_for_review(api, {"Authorization": register(api, platform.mailer)}, filing_payload())
+    _moderator_signed_in(platform, page)
+    page.get_by_role("link", name="F-2025-0412", exact=False).first.click()
+    page.get_by_label("Approuver : l'avis part au débiteur, son délai commence").check()
+    sent_before = len(platform.mailer.messages())
+    again = _sent_again(page, "Enregistrer la décision")
+    assert "Décision enregistrée" in page.get_by_role("status").inner_text()
+    assert again.status == 303 and again.headers["idempotent-replayed"] == "true"
+    debtor = filing_payload()["debtor"]["siren"]
+    approvals = [e for e in platform.res.store.audit.list_events(f"company:{debtor}") if e.action == "report.approved"]
+    assert len(approvals) == 1 and len(platform.mailer.messages()) == sent_before + 1
+
+
+def test_a_creditor_s_payment_sent_twice_is_recorded_once(platform: Platform, page: Any) -> None:
+    from functions.core.domain.sessions import PrincipalKind
+    from functions.core.usecases.signin import issue_link, link_url
+    from tests.directory.conftest import register
+    from tests.directory.factories import filing_payload
+    from tests.directory.proof import file_report
+    from tests.spaces.conftest import CREDITOR_SIREN
+
+    api = platform.app.test_client()
+    report_id = file_report(api, {"Authorization": register(api, platform.mailer)}, filing_payload()).json["id"]
+    member = platform.res.store.members.list_members(CREDITOR_SIREN)[0]
+    page.goto(link_url(platform.res, PrincipalKind.MEMBER, issue_link(platform.res, PrincipalKind.MEMBER, member.id)))
+    page.get_by_role("button", name="Ouvrir mon espace").click()
+    page.goto(f"{platform.url}/espace/signalements/{report_id}")
+    page.get_by_label("Date du paiement").fill("2026-03-01")
+    page.get_by_label("Montant reçu en euros").fill("250")
+    again = _sent_again(page, "Enregistrer le paiement")
+    assert "Le paiement est enregistré." in page.get_by_role("status").inner_text()
+    assert again.status == 303 and again.headers["idempotent-replayed"] == "true"
+    report = platform.res.store.reports.get_report(report_id)
+    assert report is not None and len(report.payments) == 1
+
+
+def test_a_moderator_searches_by_siren_and_reads_a_report_s_full_file(platform: Platform, page: Any) -> None:
+    from tests.directory.conftest import register
+    from tests.directory.factories import filing_payload
+    from tests.directory.proof import file_report
+
+    api = platform.app.test_client()
+    file_report(api, {"Authorization": register(api, platform.mailer)}, filing_payload())
+    _moderator_signed_in(platform, page)
+    page.get_by_role("link", name="Rechercher").click()
+    box = page.get_by_label("SIREN ou référence du signalement")
+    box.fill("123 456 789")
+    page.get_by_role("button", name="Rechercher").click()
+    assert box.get_attribute("aria-invalid") == "true"
+    assert "Ce SIREN n'est pas valide" in page.locator("#erreur-q").inner_text()
+    _checked(page, "moderation-recherche-erreur")
+
+    box.fill(filing_payload()["debtor"]["siren"])
+    page.get_by_role("button", name="Rechercher").click()
+    assert "Résultats (1)" in page.locator("article").inner_text()
+    page.get_by_role("link", name="F-2025-0412").click()
+    history = page.get_by_role("table", name="Ce qui est arrivé au signalement")
+    assert "Déposé" in history.inner_text() and "Débiteur avisé" in history.inner_text()
+    assert "SHA-256" in page.locator("article").inner_text()
+    _checked(page, "moderation-dossier")
+
+
+def test_a_creditor_checks_its_siren_at_sign_up_and_finds_its_debtor_by_siren(platform: Platform, page: Any) -> None:
+    from functions.core.domain.registry import HeadOffice
+    from functions.core.domain.sessions import PrincipalKind
+    from functions.core.usecases.signin import issue_link, link_url
+    from tests.directory.conftest import register
+    from tests.registry.test_domain import identity
+    from tests.spaces.conftest import CREDITOR_SIREN
+
+    platform.res.store.registry.put_units([identity(head_office_nic="00012")])
+    platform.res.store.registry.put_seats(
+        [HeadOffice("552100554", "00012", "12", "RUE", "DE LA PAIX", "75002", "PARIS")]
+    )
+    page.goto(platform.url + "/espace/inscription")
+    page.get_by_label("SIREN de l'entreprise").fill("552 100 554")
+    page.get_by_role("button", name="Vérifier le SIREN").click()
+    assert "ATELIERS REUNIS, 12 RUE DE LA PAIX" in page.locator("#identite-repertoire").inner_text()
+    assert page.get_by_label("Raison sociale").input_value() == "ATELIERS REUNIS"
+    _checked(page, "inscription-verifiee")
+
+    api = platform.app.test_client()
+    register(api, platform.mailer)
+    member = platform.res.store.members.list_members(CREDITOR_SIREN)[0]
+    page.goto(link_url(platform.res, PrincipalKind.MEMBER, issue_link(platform.res, PrincipalKind.MEMBER, member.id)))
+    page.get_by_role("button", name="Ouvrir mon espace").click()
+    page.get_by_role("link", name="Signaler une facture").click()
+    page.get_by_label("Numéro de la facture").fill("F-77")
+    page.get_by_label("Chercher le débiteur par SIREN ou par nom").fill("552100554")
+    page.get_by_role("button", name="Chercher", exact=True).click()
+    assert "1 entreprise trouvée" in page.locator("#debiteurs-trouves").inner_text()
+    page.get_by_role("button", name="Choisir ATELIERS REUNIS").click()
+    assert page.get_by_label("SIREN du débiteur").input_value() == "552100554"
+    assert page.get_by_label("Raison sociale du débiteur").input_value() == "ATELIERS REUNIS"
+    assert page.get_by_label("Adresse postale du débiteur").input_value() == "12 RUE DE LA PAIX, 75002 PARIS"
+    assert page.get_by_label("Numéro de la facture").input_value() == "F-77"  # what was typed is kept
+    _checked(page, "signaler-debiteur-choisi")
+
+
+def test_a_creditor_attaches_an_e_invoice_and_it_fills_the_form(platform: Platform, page: Any, tmp_path: Path) -> None:
+    from functions.core.domain.sessions import PrincipalKind
+    from functions.core.usecases.signin import issue_link, link_url
+    from tests.directory.conftest import register
+    from tests.einvoices.samples import facturx_pdf
+    from tests.spaces.conftest import CREDITOR_SIREN
+
+    api = platform.app.test_client()
+    register(api, platform.mailer)
+    member = platform.res.store.members.list_members(CREDITOR_SIREN)[0]
+    page.goto(link_url(platform.res, PrincipalKind.MEMBER, issue_link(platform.res, PrincipalKind.MEMBER, member.id)))
+    page.get_by_role("button", name="Ouvrir mon espace").click()
+    page.get_by_role("link", name="Signaler une facture").click()
+    invoice = tmp_path / "facture-F-2025-0412.pdf"
+    invoice.write_bytes(facturx_pdf())
+    page.get_by_label("Facture", exact=True).set_input_files(str(invoice))
+    page.get_by_role("button", name="Lire la facture électronique").click()
+    assert "Facture électronique n° F-2025-0412 lue" in page.locator("#facture-lue").inner_text()
+    assert page.get_by_label("Numéro de la facture").input_value() == "F-2025-0412"
+    assert page.get_by_label("Date d'échéance").input_value() == "2025-12-31"
+    assert page.get_by_label("Montant de la facture en euros").input_value() == "1250,00"
+    assert page.get_by_label("SIREN du débiteur").input_value() == "552100554"
+    _checked(page, "signaler-facture-lue")

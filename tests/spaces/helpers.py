@@ -14,6 +14,7 @@ from functions.core.resources import Resources
 from functions.core.usecases.directory.members import create_moderator, decide_member
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+FORM_TOKEN = re.compile(r'name="idempotence" value="([^"]+)"')
 SIGN_IN_LINK = re.compile(r"https?://\S+/(?:espace|moderation|abonne)/connexion/(ard_lien_[A-Za-z0-9_-]+)")
 VERIFY_LINK = re.compile(r"https?://\S+/espace/verifier/(ard_ver_[A-Za-z0-9_-]+)")
 
@@ -26,9 +27,20 @@ def csrf_of(client: FlaskClient, path: str) -> str:
     return found.group(1)
 
 
+def form_tokens_of(client: FlaskClient, path: str) -> dict[str, str]:
+    """The hidden fields of the page's form at ``path``: the CSRF token and the form's one-time token.
+
+    (Sign-out, in every page's header, carries no one-time token: signing out twice is signing out.)
+    """
+    page = client.get(path).get_data(as_text=True)
+    csrf, once = CSRF.search(page), FORM_TOKEN.search(page)
+    assert csrf, f"no form with a CSRF token at {path}"
+    return {"csrf": csrf.group(1), **({"idempotence": once.group(1)} if once else {})}
+
+
 def submit(client: FlaskClient, page: str, action: str, **fields: Any) -> TestResponse:
-    """Fill in and send the form of ``page`` to ``action``, as a person would (with the page's CSRF token)."""
-    return client.post(action, data={"csrf": csrf_of(client, page), **fields})
+    """Fill in and send the form of ``page`` to ``action``, as a person would (with the page's hidden tokens)."""
+    return client.post(action, data={**form_tokens_of(client, page), **fields})
 
 
 def last_mail_to(mailer: OutboxMailer, to: str) -> str:

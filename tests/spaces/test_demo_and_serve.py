@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from io import BytesIO
+
 from flask.testing import FlaskClient
 from werkzeug.test import Client
 
+from functions.core.einvoices.reading import read_einvoice
 from functions.core.mailer import OutboxMailer
 from functions.core.resources import Resources
-from functions.local.demo import demo_sign_in_links
+from functions.local.demo import demo_companies, demo_einvoice, demo_sign_in_links
 from functions.local.directory_demo import CREDITOR
 from functions.local.server import build_local_app
 from tests.directory.conftest import register
-from tests.spaces.helpers import SIGN_IN_LINK, submit, text
+from tests.spaces.conftest import CREDITOR_SIREN, MEMBER_EMAIL
+from tests.spaces.helpers import SIGN_IN_LINK, sign_in, submit, text
 
 
 def test_the_demo_sign_in_link_opens_the_demo_creditors_space(
@@ -68,3 +72,15 @@ def test_the_demo_portfolio_file_imports_with_its_wrong_lines_shown(resources: R
         "doublon",
         "siren_invalide",
     ]
+
+
+def test_the_demo_writes_an_e_invoice_the_filing_form_reads(
+    browser: FlaskClient, mailer: OutboxMailer, resources: Resources
+) -> None:
+    path = demo_einvoice(resources)
+    read = read_einvoice(path.read_bytes())
+    assert read.buyer_siren == demo_companies()[0].siren and read.seller_siren == CREDITOR[0]
+    sign_in(browser, mailer, siren=CREDITOR_SIREN, email=MEMBER_EMAIL)
+    upload = {"document.invoice": (BytesIO(path.read_bytes()), path.name, "application/pdf")}
+    shown = submit(browser, "/espace/signaler", "/espace/signaler/facture", **upload)
+    assert shown.status_code == 200 and f"Facture électronique n° {read.number} lue" in text(shown)
