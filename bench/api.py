@@ -5,7 +5,12 @@
 Prints, on this machine:
 1. the cold import time of each function's module (``functions.<name>.app``, the
    publisher's too), each in a fresh interpreter: CPU and wall time, best and
-   median of ``--cold-runs`` (9; ``--cold-only`` measures this part alone);
+   median of ``--cold-runs`` (9; ``--cold-only`` measures this part alone),
+   reading the checkout's ``.pyc`` (``--no-bytecode``: none, as a Lambda
+   archive without them); ``--archive build/directory.zip`` measures instead
+   the stage a Zappa archive holds, unpacked and imported through Zappa's
+   handler as Lambda does, with the bytecode ``scripts/compile_archive.py``
+   added (``--no-bytecode``: without it);
 2. p50/p99 latency of ``GET /solvency/{siren}`` (reports) and
    ``GET /companies/{siren}`` (directory) through the Flask test client, on
    SQLite holding ``--companies`` companies (2 % of them listed with published
@@ -32,13 +37,16 @@ import json
 import multiprocessing
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import threading
 import time
+import zipfile
 from dataclasses import asdict, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -96,28 +104,71 @@ def bench_env(db: Path, tmp: Path) -> dict[str, str]:
 
 # -- 1. cold imports -----------------------------------------------------------
 COLD_RUNS = 9
+_TIMED = (
+    "import os, time; c, t = os.times(), time.perf_counter(); {imports}; d = os.times(); "
+    "print(d.user + d.system - c.user - c.system, time.perf_counter() - t)"
+)
+# What Lambda imports at a cold start, from the archive's root: Zappa's handler and its settings first
+# (untimed: Zappa's, with boto3 from what stands for Lambda's runtime, this interpreter's site-packages
+# at the end of the path), then the app module, timed.
+_HANDLER = (
+    "import importlib, sys; sys.path.insert(0, {root!r}); sys.path.append({runtime!r}); "
+    "import handler, zappa_settings; "
+)
+_APP = "importlib.import_module(zappa_settings.APP_MODULE)"
 
 
-def cold_imports(env: dict[str, str], runs: int = COLD_RUNS) -> dict[str, dict[str, float]]:
+def _unpack(archive: Path, into: Path, *, bytecode: bool) -> str:
+    """Unpack a Zappa archive (without its ``__pycache__`` entries unless ``bytecode``); return its stage's name."""
+    with zipfile.ZipFile(archive) as bundle:
+        bundle.extractall(into, [n for n in bundle.namelist() if bytecode or "/__pycache__/" not in f"/{n}"])
+        settings = bundle.read("zappa_settings.py").decode()
+    module = next(line for line in settings.splitlines() if line.startswith("APP_MODULE"))
+    return module.split("=", 1)[1].strip().strip("'\"").split(".")[1]  # functions.<name>.app
+
+
+def cold_imports(
+    env: dict[str, str], runs: int = COLD_RUNS, *, bytecode: bool = True, archive: Path | None = None
+) -> dict[str, dict[str, float]]:
     """Best and median time to import each function's app module, each in a fresh interpreter.
 
     Both the CPU time of the import (user + system, of the importing process)
     and its wall time are kept. The best of ``runs`` is the figure to compare
     with the target on a busy machine: other processes only ever add to it,
     to the wall time most.
+
+    From the checkout, with ``bytecode`` the modules' ``.pyc`` are written by
+    an uncounted first import and read by the timed ones; without, none is
+    read or written, the standard library's included (a bound above a Lambda
+    archive without them: the runtime has the standard library's). With an
+    ``archive`` (a Zappa zip), its one stage's app is imported as Lambda does,
+    after Zappa's handler (not timed: Zappa's own, with boto3), from the
+    unpacked archive (``-S``: no site-packages but the archive's, and this
+    one's last for boto3, as Lambda's runtime has it), with its ``__pycache__``
+    entries or, without ``bytecode``, with none (as ``zappa package`` leaves it).
     """
-    code = (
-        "import os, time; c, t = os.times(), time.perf_counter(); import functions.{name}.app; "
-        "d = os.times(); print(d.user + d.system - c.user - c.system, time.perf_counter() - t)"
-    )
+    scratch = Path(tempfile.mkdtemp(prefix="ardoise-cold-"))
+    env = {k: v for k, v in env.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
+    flags: list[str] = []
+    if archive is not None:
+        root = scratch / "archive"
+        names, cwd = [_unpack(archive, root, bytecode=bytecode)], root
+        flags, env["PYTHONDONTWRITEBYTECODE"] = ["-S"], "1"  # the archive is read-only on Lambda
+        before, imports = _HANDLER.format(root=str(root), runtime=sysconfig.get_paths()["purelib"]), _APP
+    else:
+        names, cwd, before, imports = list(FUNCTIONS), ROOT, "", "import functions.{name}.app"
+        if not bytecode:
+            env |= {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": str(scratch / "no-pycache")}
     results = {}
-    for name in FUNCTIONS:
+    for name in names:
+        command = [sys.executable, *flags, "-c", before + _TIMED.format(imports=imports.format(name=name))]
+        if bytecode and archive is None:  # writes the checkout's .pyc, if missing
+            subprocess.run(command, env=env, cwd=cwd, capture_output=True, check=True)
         runs_cpu, runs_wall = [], []
         for _ in range(runs):
-            command = [sys.executable, "-c", code.format(name=name)]
-            out = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
-            runs_cpu.append(float(out[0]))
-            runs_wall.append(float(out[1]))
+            out = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, check=True).stdout.split()
+            runs_cpu.append(float(out[-2]))
+            runs_wall.append(float(out[-1]))
         results[name] = {
             "runs": runs,
             "cpu_best": round(min(runs_cpu), 3),
@@ -125,15 +176,17 @@ def cold_imports(env: dict[str, str], runs: int = COLD_RUNS) -> dict[str, dict[s
             "wall_best": round(min(runs_wall), 3),
             "wall_median": round(statistics.median(runs_wall), 3),
         }
+    shutil.rmtree(scratch, ignore_errors=True)
     return results
 
 
-def print_cold_imports(results: dict[str, dict[str, float]]) -> None:
+def print_cold_imports(results: dict[str, dict[str, float]], label: str = "") -> None:
     """One line per function: its best CPU and wall times of N fresh imports, and their medians."""
     for name, figures in results.items():
         print(
             f"cold import {name:<10} best of {int(figures['runs'])}: cpu {figures['cpu_best']:.3f} s, wall "
-            f"{figures['wall_best']:.3f} s (medians {figures['cpu_median']:.3f} s, {figures['wall_median']:.3f} s)",
+            f"{figures['wall_best']:.3f} s (medians {figures['cpu_median']:.3f} s, {figures['wall_median']:.3f} s)"
+            f"{label}",
             flush=True,
         )
 
@@ -382,13 +435,22 @@ def main() -> None:
     parser.add_argument("--held-only", action="store_true", help="Only measure GET /companies against held reports.")
     parser.add_argument("--cold-only", action="store_true", help="Only measure the functions' cold imports.")
     parser.add_argument("--cold-runs", type=int, default=COLD_RUNS, help="Fresh imports of each function (best of N).")
+    parser.add_argument(
+        "--no-bytecode", action="store_true", help="Cold imports reading no .pyc (an archive's without its own)."
+    )
+    parser.add_argument(
+        "--archive", type=Path, help="Cold import of the stage a Zappa zip holds, unpacked, through Zappa's handler."
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="ardoise-bench-"))
     db = tmp / "bench.db"
     env = bench_env(db, tmp)
-    if args.cold_only:
-        print_cold_imports(cold_imports(env, args.cold_runs))
+    cold = {"bytecode": not args.no_bytecode, "archive": args.archive}
+    label = f" [{args.archive.name if args.archive else 'checkout'}, {'no ' if args.no_bytecode else ''}.pyc]"
+    if args.cold_only or args.archive:
+        print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}", flush=True)
+        print_cold_imports(cold_imports(env, args.cold_runs, **cold), label)
         return
     report: dict[str, Any] = {"cores": os.cpu_count(), "companies": args.companies}
 
@@ -402,8 +464,8 @@ def main() -> None:
     if args.held_only:
         return
 
-    report["cold_import_s"] = cold_imports(env, args.cold_runs)
-    print_cold_imports(report["cold_import_s"])
+    report["cold_import_s"] = cold_imports(env, args.cold_runs, **cold)
+    print_cold_imports(report["cold_import_s"], label)
     started = time.perf_counter()
     sirens, listed = generate(store, res, args.companies)
     report["generate_s"] = round(time.perf_counter() - started, 1)
