@@ -27,7 +27,7 @@ from tests.recovery.conftest import Desk
 from tests.recovery.factories import case_payload, notice_payload, step_payload
 
 DEBTOR, CREDITOR = "comptabilite@sge.fr", "compta@menuiserie-durand.fr"
-NOTHING = {"sent": 0, "ended": 0, "failed": 0}
+NOTHING = {"sent": 0, "ended": 0, "resumed": 0, "failed": 0}
 
 
 def march(day: int, hour: int = 8, minute: int = 0) -> datetime:
@@ -162,7 +162,7 @@ def test_a_step_the_mail_service_did_not_take_goes_at_a_later_tick(desk: Desk, c
     throttled = ThrottledMailer(desk.mailer)
     local = Resources(res.settings, store=res.store, mailer=throttled, clock=desk.clock)
     desk.clock.now = march(4)
-    assert run_due_cases(local) == {"sent": 0, "ended": 0, "failed": 1}
+    assert run_due_cases(local) == {"sent": 0, "ended": 0, "resumed": 0, "failed": 1}
     assert [e["kind"] for e in desk.case(case_id)["timeline"]] == ["opened"]
     throttled.recovered = True
     desk.clock.now = march(4, 8, 20)  # the next tick, once the failed one's claim has run out

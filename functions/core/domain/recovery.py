@@ -6,7 +6,16 @@
     running -> contested  (the debtor contests through its link: the scenario stops for good)
     running -> payment_declared (the debtor says it paid: nothing more is sent until the creditor
                records the payment, or finds none and resumes the scenario)
-    unpaid  -> paid | withdrawn | contested | payment_declared
+    running -> scheduled  (the creditor accepted the debtor's payment schedule: the scenario pauses)
+    scheduled -> running  (an instalment was missed: the scenario resumes where it stopped)
+    scheduled -> paid | withdrawn | contested
+    unpaid  -> paid | withdrawn | contested | payment_declared | scheduled (-> unpaid when missed)
+
+A schedule (``schedules.py``) is proposed by the debtor (``schedule_proposed``:
+the case keeps running until the creditor answers), then accepted or refused
+by the creditor; it lives on the timeline only (the proposal's and the
+acceptance's events carry its instalments). While a case is scheduled, its
+next action is the moment its first unpaid instalment counts as missed.
 
 Each transition is a pure function returning the next case, with one more
 event on its timeline; the case's next scheduled action (:func:`next_action`)
@@ -28,11 +37,13 @@ from decimal import Decimal
 from enum import StrEnum
 
 from functions.core.clock import PARIS, today_in_paris
+from functions.core.domain import schedules
 from functions.core.domain.documents import DocumentKind, FiledDocument
 from functions.core.domain.lifecycle import payment_problems
 from functions.core.domain.penalties import DEFAULT_POINTS, Penalties, RateChange, late_payment_penalties
 from functions.core.domain.reports import DisputeReason, Invoice, Party
 from functions.core.domain.scenarios import Anchor, Channel, Scenario, Step, StepKind, fill
+from functions.core.domain.schedules import Instalment
 from functions.core.errors import Conflict, FieldError, RuleNotMet
 from functions.core.french import format_eur, percent, short_date
 
@@ -52,6 +63,7 @@ class CaseStatus(StrEnum):
     WITHDRAWN = "withdrawn"
     CONTESTED = "contested"
     PAYMENT_DECLARED = "payment_declared"
+    SCHEDULED = "scheduled"
 
 
 STATUS_LABELS = {
@@ -61,10 +73,17 @@ STATUS_LABELS = {
     CaseStatus.WITHDRAWN: "arrêté par le créancier",
     CaseStatus.CONTESTED: "contesté par le débiteur : relances arrêtées",
     CaseStatus.PAYMENT_DECLARED: "paiement déclaré par le débiteur, à confirmer par le créancier",
+    CaseStatus.SCHEDULED: "échéancier accepté : relances suspendues tant que les échéances sont payées",
 }
-OWED = frozenset({CaseStatus.RUNNING, CaseStatus.UNPAID, CaseStatus.CONTESTED, CaseStatus.PAYMENT_DECLARED})
+OWED = frozenset(
+    {CaseStatus.RUNNING, CaseStatus.UNPAID, CaseStatus.CONTESTED, CaseStatus.PAYMENT_DECLARED, CaseStatus.SCHEDULED}
+)
 # Where the debtor may still act through its link (contest, declare a payment).
-DEBTOR_MAY_ACT = frozenset({CaseStatus.RUNNING, CaseStatus.UNPAID})
+DEBTOR_MAY_ACT = frozenset({CaseStatus.RUNNING, CaseStatus.UNPAID, CaseStatus.SCHEDULED})
+# Where the debtor may propose a payment schedule, and the creditor answer it.
+SCHEDULE_OPEN = frozenset({CaseStatus.RUNNING, CaseStatus.UNPAID})
+# A debtor proposes a schedule at most this many times on a case (a refused one may be proposed again, changed).
+MAX_SCHEDULE_PROPOSALS = 3
 
 
 class EventKind(StrEnum):
@@ -79,6 +98,10 @@ class EventKind(StrEnum):
     PAYMENT_DECLARED = "payment_declared"
     RESUMED = "resumed"
     DISPATCH_PROOF = "dispatch_proof"
+    SCHEDULE_PROPOSED = "schedule_proposed"
+    SCHEDULE_ACCEPTED = "schedule_accepted"
+    SCHEDULE_REFUSED = "schedule_refused"
+    INSTALMENT_MISSED = "instalment_missed"
 
 
 @dataclass(frozen=True)
@@ -111,6 +134,9 @@ class CaseEvent:
     text: str = ""
     # A letter's proof of dispatch the creditor uploaded (registered letter's receipt), its SHA-256 pinned.
     document: FiledDocument | None = None
+    # A payment schedule's instalments (its proposal, its acceptance), and which one was missed.
+    instalments: tuple[Instalment, ...] = ()
+    instalment: int | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +177,7 @@ class RecoveryCase:
 class ActionKind(StrEnum):
     SEND_STEP = "send_step"
     END_SCENARIO = "end_scenario"
+    INSTALMENT_MISSED = "instalment_missed"
 
 
 @dataclass(frozen=True)
@@ -160,6 +187,7 @@ class Action:
     kind: ActionKind
     at: datetime
     step: int | None = None
+    instalment: int | None = None  # the instalment missed (``INSTALMENT_MISSED``)
 
     def due(self, now: datetime) -> bool:
         return self.at <= now
@@ -171,6 +199,8 @@ def sending_moment(day: date) -> datetime:
 
 def next_action(case: RecoveryCase) -> Action | None:
     """The case's next action from its scenario and its timeline (None: nothing more will happen)."""
+    if case.status is CaseStatus.SCHEDULED:
+        return _missed_instalment_action(case)
     if case.status is not CaseStatus.RUNNING:
         return None
     steps = case.scenario.steps
@@ -194,6 +224,44 @@ def due_action(case: RecoveryCase, now: datetime) -> Action | None:
     """The action to take on the case now, if one is due."""
     action = next_action(case)
     return action if action is not None and action.due(now) else None
+
+
+def _last_schedule_event(case: RecoveryCase) -> CaseEvent | None:
+    kinds = {EventKind.SCHEDULE_PROPOSED, EventKind.SCHEDULE_ACCEPTED, EventKind.SCHEDULE_REFUSED}
+    return next((event for event in reversed(case.events) if event.kind in kinds), None)
+
+
+def proposed_schedule(case: RecoveryCase) -> tuple[Instalment, ...] | None:
+    """The instalments the debtor proposed and the creditor has not answered yet (None: no such proposal)."""
+    last = _last_schedule_event(case)
+    if last is None or last.kind is not EventKind.SCHEDULE_PROPOSED or case.status not in SCHEDULE_OPEN:
+        return None
+    return last.instalments
+
+
+def accepted_schedule(case: RecoveryCase) -> tuple[Instalment, ...] | None:
+    """The instalments of the schedule the case follows now (None: the case is not scheduled)."""
+    last = _last_schedule_event(case)
+    if case.status is not CaseStatus.SCHEDULED or last is None or last.kind is not EventKind.SCHEDULE_ACCEPTED:
+        return None
+    return last.instalments
+
+
+def schedule_paid_cents(case: RecoveryCase, instalments: Sequence[Instalment]) -> int:
+    """What was paid toward a schedule: its total (owed when proposed) less what is owed now."""
+    return max(0, schedules.total(instalments) - case.outstanding_cents)
+
+
+def _missed_instalment_action(case: RecoveryCase) -> Action | None:
+    instalments = accepted_schedule(case)
+    if instalments is None:
+        return None
+    index = schedules.first_unpaid(instalments, schedule_paid_cents(case, instalments))
+    if index is None:
+        return None
+    return Action(
+        ActionKind.INSTALMENT_MISSED, sending_moment(schedules.missed_on(instalments[index])), instalment=index
+    )
 
 
 def notice_deadline(sent_at: datetime, step: Step) -> date:
@@ -302,31 +370,105 @@ def contested(case: RecoveryCase, *, reason: DisputeReason, text: str, now: date
 
 
 def payment_declared(
-    case: RecoveryCase, *, amount_cents: int, paid_on: date, text: str, now: datetime, actor: str
+    case: RecoveryCase,
+    *,
+    amount_cents: int,
+    paid_on: date,
+    text: str,
+    now: datetime,
+    actor: str,
+    document: FiledDocument | None = None,
 ) -> RecoveryCase:
     """The debtor says it paid: nothing more is sent until the creditor records the payment or resumes."""
     _require(case, DEBTOR_MAY_ACT, "déclarer un paiement")
     problems = payment_problems(case.invoice, case.outstanding_cents, amount_cents, paid_on, today_in_paris(now))
     if problems:
         raise RuleNotMet("Ce paiement ne peut pas être déclaré.", problems)
+    # Under an accepted schedule, a declared instalment pauses nothing more: the grace leaves the creditor
+    # time to record it, and the scenario resumes only if it never does.
+    status = case.status if case.status is CaseStatus.SCHEDULED else CaseStatus.PAYMENT_DECLARED
     event = CaseEvent(
         EventKind.PAYMENT_DECLARED,
         now,
         actor,
         amount_cents=amount_cents,
         paid_on=paid_on,
-        status=CaseStatus.PAYMENT_DECLARED,
+        status=status,
         text=text,
+        document=document,
     )
-    return _scheduled(replace(case, status=CaseStatus.PAYMENT_DECLARED, events=(*case.events, event)))
+    return _scheduled(replace(case, status=status, events=(*case.events, event)))
 
 
 def resumed(case: RecoveryCase, now: datetime, actor: str) -> RecoveryCase:
     """The creditor received nothing of the declared payment: the scenario goes on where it stopped."""
     _require(case, frozenset({CaseStatus.PAYMENT_DECLARED}), "reprendre les relances")
-    ended = any(event.kind is EventKind.SCENARIO_ENDED for event in case.events)
-    status = CaseStatus.UNPAID if ended else CaseStatus.RUNNING
+    status = _resumed_status(case)
     event = CaseEvent(EventKind.RESUMED, now, actor, status=status)
+    return _scheduled(replace(case, status=status, events=(*case.events, event)))
+
+
+def _resumed_status(case: RecoveryCase) -> CaseStatus:
+    """Where a paused case goes back to: running, or unpaid when its scenario had already ended."""
+    ended = any(event.kind is EventKind.SCENARIO_ENDED for event in case.events)
+    return CaseStatus.UNPAID if ended else CaseStatus.RUNNING
+
+
+def schedule_proposed(
+    case: RecoveryCase, *, instalments: Sequence[Instalment], text: str, now: datetime, actor: str
+) -> RecoveryCase:
+    """The debtor proposes to pay what is owed in instalments: the creditor accepts or refuses; reminders go on."""
+    _require(case, SCHEDULE_OPEN, "proposer un échéancier")
+    if proposed_schedule(case) is not None:
+        raise Conflict("Un échéancier attend déjà la réponse du créancier.")
+    proposals = sum(1 for event in case.events if event.kind is EventKind.SCHEDULE_PROPOSED)
+    if proposals >= MAX_SCHEDULE_PROPOSALS:
+        raise Conflict(f"Au plus {MAX_SCHEDULE_PROPOSALS} échéanciers peuvent être proposés sur un dossier.")
+    problems = schedules.schedule_problems(instalments, case.outstanding_cents, today_in_paris(now))
+    if problems:
+        raise RuleNotMet("Cet échéancier ne peut pas être proposé.", problems)
+    event = CaseEvent(
+        EventKind.SCHEDULE_PROPOSED, now, actor, status=case.status, instalments=tuple(instalments), text=text
+    )
+    return replace(case, events=(*case.events, event))
+
+
+def _proposal(case: RecoveryCase, doing: str) -> tuple[Instalment, ...]:
+    _require(case, SCHEDULE_OPEN, doing)
+    instalments = proposed_schedule(case)
+    if instalments is None:
+        raise Conflict("Aucun échéancier n'attend votre réponse sur ce dossier.")
+    return instalments
+
+
+def schedule_accepted(case: RecoveryCase, now: datetime, actor: str) -> RecoveryCase:
+    """The creditor accepts the proposed schedule: the scenario pauses while the instalments are paid."""
+    instalments = _proposal(case, "accepter un échéancier")
+    event = CaseEvent(
+        EventKind.SCHEDULE_ACCEPTED,
+        now,
+        actor,
+        status=CaseStatus.SCHEDULED,
+        instalments=instalments,
+        amount_cents=case.outstanding_cents,
+    )
+    return _scheduled(replace(case, status=CaseStatus.SCHEDULED, events=(*case.events, event)))
+
+
+def schedule_refused(case: RecoveryCase, now: datetime, actor: str) -> RecoveryCase:
+    """The creditor refuses the proposed schedule: the scenario goes on as before."""
+    _proposal(case, "refuser un échéancier")
+    event = CaseEvent(EventKind.SCHEDULE_REFUSED, now, actor, status=case.status)
+    return replace(case, events=(*case.events, event))
+
+
+def instalment_missed(case: RecoveryCase, now: datetime, actor: str) -> RecoveryCase:
+    """An instalment was not recorded as paid by its day and the grace after it: the scenario resumes."""
+    action = due_action(case, now)
+    if action is None or action.kind is not ActionKind.INSTALMENT_MISSED:
+        raise Conflict("Aucune échéance de ce dossier n'est manquée à ce jour.")
+    status = _resumed_status(case)
+    event = CaseEvent(EventKind.INSTALMENT_MISSED, now, actor, status=status, instalment=action.instalment)
     return _scheduled(replace(case, status=status, events=(*case.events, event)))
 
 

@@ -1,4 +1,5 @@
-"""The tick's recovery step: send each due step of each running case, end the scenarios whose notice ran out.
+"""The tick's recovery step: send each due step of each running case, end the scenarios whose notice ran out,
+resume those whose payment schedule missed an instalment.
 
 A step is claimed before it is sent (a versioned write of the case), so two
 ticks at once never send it twice; the message's trace is recorded after it
@@ -35,6 +36,13 @@ def _end_if_due(case: RecoveryCase, now: datetime) -> RecoveryCase | None:
     return recovery.scenario_ended(case, now, TICK_ACTOR)
 
 
+def _resume_if_missed(case: RecoveryCase, now: datetime) -> RecoveryCase | None:
+    action = recovery.due_action(case, now)
+    if action is None or action.kind is not ActionKind.INSTALMENT_MISSED:
+        return None
+    return recovery.instalment_missed(case, now, TICK_ACTOR)
+
+
 def _record(case: RecoveryCase, claim: str, message: recovery.SentMessage, now: datetime) -> RecoveryCase | None:
     sending = case.sending
     if sending is None or sending.claim != claim:
@@ -43,10 +51,16 @@ def _record(case: RecoveryCase, claim: str, message: recovery.SentMessage, now: 
 
 
 def advance_case(res: Resources, case_id: str, now: datetime) -> str | None:
-    """Take a case's due action: ``"sent"``, ``"ended"``, or None (nothing due, or another tick on it)."""
+    """Take a case's due action: ``"sent"``, ``"ended"``, ``"resumed"`` (an instalment missed: the scenario goes
+    on, its next step at a later tick), or None (nothing due, or another tick on it)."""
     ended = change_case(res, case_id, lambda case: _end_if_due(case, now), actor=TICK_ACTOR, action="case.ended")
     if ended is not None:
         return "ended"
+    missed = change_case(
+        res, case_id, lambda case: _resume_if_missed(case, now), actor=TICK_ACTOR, action="case.instalment_missed"
+    )
+    if missed is not None:
+        return "resumed"
     claim = uuid.uuid4().hex
     claimed = change_case(
         res, case_id, lambda case: recovery.step_claimed(case, claim, now), actor=TICK_ACTOR, action="case.step_claimed"
@@ -67,7 +81,7 @@ def advance_case(res: Resources, case_id: str, now: datetime) -> str | None:
 def run_due_cases(res: Resources, limit: int = 200) -> dict[str, Any]:
     """Tick step: advance every case whose next action is due (at most ``limit`` a tick)."""
     now = res.clock()
-    done: dict[str, Any] = {"sent": 0, "ended": 0, "failed": 0}
+    done: dict[str, Any] = {"sent": 0, "ended": 0, "resumed": 0, "failed": 0}
     for case_id in res.store.cases.list_due(now, limit):
         try:
             outcome = advance_case(res, case_id, now)
