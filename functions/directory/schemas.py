@@ -8,10 +8,12 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, ConfigDict, Field, RootModel
 
+from functions.core.domain.ardoise_proofs import ProofKind
 from functions.core.domain.documents import DocumentKind
 from functions.core.domain.evidence import MAX_EVIDENCE_FILES
 from functions.core.domain.lifecycle import MIN_DISPUTE_TEXT
 from functions.core.domain.reports import DebtorAction, DisputeReason, ModerationDecision, NoticeChannel, ReviewDecision
+from functions.core.domain.scenarios import Channel
 from functions.core.validation import Cents, Email, Model, MultiLine, SingleLine, Siren, XmlDocument, worded_error
 
 # -- members ---------------------------------------------------------------
@@ -294,6 +296,21 @@ class EInvoiceTermOut(Model):
     agreed: bool = Field(description="Vrai quand la valeur du signalement est celle de la facture électronique.")
 
 
+class ArdoiseProofOut(Model):
+    """Une trace tenue par Ardoise dans le dossier de recouvrement : une étape envoyée, ou une preuve d'envoi."""
+
+    kind: ProofKind
+    label: str = Field(description="La trace en français, telle que la modération la lit.")
+    at: datetime = Field(description="Quand Ardoise a envoyé (ou préparé, un courrier) l'étape, ou reçu la preuve.")
+    step: int
+    step_name: str
+    channel: Channel
+    recipient: str
+    reference: str = Field(description="L'identifiant du message envoyé, ou du document de preuve d'envoi.")
+    sha256: str = Field(description="L'empreinte SHA-256 de ce qui est parti, ou des octets de la preuve.")
+    size: int
+
+
 class ReportOut(Model):
     """Un signalement, tel que le voient son créancier et les modérateurs."""
 
@@ -337,6 +354,15 @@ class ReportOut(Model):
     einvoice_check: list[EInvoiceTermOut] = Field(
         description="Le recoupement de la facture électronique avec le signalement, terme par terme (vide sans "
         "facture électronique) : ce que la modération vérifie."
+    )
+    case_id: str | None = Field(
+        default=None,
+        description="Le dossier de recouvrement amiable dont le signalement est issu (POST /cases/{id}/report).",
+    )
+    ardoise_proofs: list[ArdoiseProofOut] = Field(
+        default_factory=list,
+        description="Preuves produites par Ardoise : les relances et la mise en demeure qu'Ardoise a envoyées pour le "
+        "dossier, et les preuves d'envoi jointes, chacune datée avec son empreinte SHA-256 (vide hors dossier).",
     )
 
 

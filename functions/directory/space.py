@@ -30,9 +30,11 @@ from functions.core.spaces import (
 from functions.core.usecases import signin
 from functions.core.usecases.directory import documents, members
 from functions.core.usecases.identity import registry_view
+from functions.core.usecases.recovery.figures import member_figures
 from functions.core.usecases.signin import SignedIn
 from functions.core.validation import Model, Siren
 from functions.directory.schemas import MemberRegistration
+from functions.directory.space_figures import figures_view
 
 SPACE = Space(PrincipalKind.MEMBER, "Espace créancier")
 space = space_blueprint(SPACE, __name__)
@@ -54,6 +56,7 @@ def _home(who: SignedIn) -> Response:
         standing=STATUS_TEXT.get(member.status, member.status.value),
         approved=member.status is MemberStatus.ACTIVE,
         identity_check=members.IDENTITY_CHECK,
+        figures=figures_view(member_figures(resources(), member)),
     )
 
 

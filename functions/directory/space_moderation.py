@@ -175,6 +175,7 @@ def _report_context(report: Report) -> dict[str, Any]:
             "filed": short_datetime(report.created_at),
         },
         "documents": [(d, KIND_LABELS[d.kind]) for d in report.documents],
+        "ardoise_proofs": [(proof, short_datetime(proof.at)) for proof in report.ardoise_proofs],
         "flags": [FLAG_MESSAGES.get(flag, flag) for flag in report.flags],
         "terms": [
             (row.term, row.label, _term_value(row.filed), _term_value(row.carried), TERM_AGREEMENTS[row.agreement])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from functions.core.clock import today_in_paris
+from functions.core.domain.ardoise_proofs import ArdoiseProof
 from functions.core.domain.documents import FiledDocument
 from functions.core.domain.einvoice import Agreement, InvoiceStatus, TermComparison
 from functions.core.domain.registry import ceased_on_wording
@@ -18,6 +19,7 @@ from functions.core.usecases.directory.replies import DebtorPage
 from functions.core.usecases.directory.review import ReviewItem
 from functions.core.usecases.identity import RegistryView
 from functions.directory.schemas import (
+    ArdoiseProofOut,
     CompanyHit,
     CompanyListing,
     DebtorDocumentOut,
@@ -132,6 +134,23 @@ def report_out(report: Report) -> ReportOut:
         invoice_statuses=[invoice_status_out(status) for status in report.invoice_statuses],
         einvoice=EInvoiceOut.model_validate(einvoice_to_data(report.einvoice)) if report.einvoice else None,
         einvoice_check=[einvoice_term_out(row) for row in report.einvoice_check()],
+        case_id=report.case_id or None,
+        ardoise_proofs=[ardoise_proof_out(proof) for proof in report.ardoise_proofs],
+    )
+
+
+def ardoise_proof_out(proof: ArdoiseProof) -> ArdoiseProofOut:
+    return ArdoiseProofOut(
+        kind=proof.kind,
+        label=proof.label,
+        at=proof.at,
+        step=proof.step,
+        step_name=proof.step_name,
+        channel=proof.channel,
+        recipient=proof.recipient,
+        reference=proof.reference,
+        sha256=proof.sha256,
+        size=proof.size,
     )
 
 

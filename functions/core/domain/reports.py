@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from functions.core.domain.ardoise_proofs import ArdoiseProof
 from functions.core.domain.documents import FiledDocument
 from functions.core.domain.einvoice import EInvoice, Filed, InvoiceStatus, TermComparison, compare
 
@@ -274,6 +275,9 @@ class Report:
     documents: tuple[FiledDocument, ...] = ()
     # The moderator's check of the file, before the debtor was told (None: not checked yet).
     review: Review | None = None
+    # Filed from a recovery case Ardoise ran ("" otherwise): its amicable steps are Ardoise's records, kept here.
+    case_id: str = ""
+    ardoise_proofs: tuple[ArdoiseProof, ...] = ()
 
     @property
     def verified_at(self) -> datetime | None:

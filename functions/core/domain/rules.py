@@ -252,7 +252,12 @@ def term_flags(draft: Draft) -> tuple[str, ...]:
 # The debtor's name as typed is not the registry's: the public sees the registry's, the moderator both.
 NAME_MISMATCH_FLAG = "nom_different_du_repertoire"
 
+# A report filed from a recovery case whose formal notice Ardoise e-mailed: dispatch proven, receipt not.
+EMAIL_NOTICE_FLAG = "mise_en_demeure_par_email_sans_accuse"
+
 FLAG_MESSAGES = {
+    EMAIL_NOTICE_FLAG: "La mise en demeure a été envoyée par e-mail par Ardoise : sa trace d'envoi (identifiant du "
+    "service d'envoi, empreinte SHA-256) prouve l'envoi, pas la réception ; appréciez-la comme telle.",
     NAME_MISMATCH_FLAG: "Le nom du débiteur saisi diffère de celui du répertoire SIRENE : le site affiche le nom "
     "du répertoire ; vérifiez qu'il s'agit bien de la même entreprise.",
     LONG_TERM_FLAG: "Le délai de paiement convenu dépasse le maximum légal (60 jours après la facture, "

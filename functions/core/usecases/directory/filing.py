@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from functions.core.clock import today_in_paris
+from functions.core.domain.case_report import CaseRecord
 from functions.core.domain.documents import DocumentKind, FiledDocument
 from functions.core.domain.einvoice import TERMS, EInvoice, Filed, taken_terms
 from functions.core.domain.members import Member
@@ -58,6 +59,8 @@ class Filing:
     description: str = ""
     # The ids of the documents declared and uploaded beforehand (``POST /documents``).
     documents: tuple[str, ...] = ()
+    # Filed from a recovery case: what Ardoise's records prove (the steps above are taken from it).
+    record: CaseRecord | None = None
 
     @classmethod
     def of_draft(
@@ -157,6 +160,7 @@ def _new_report(
     taken: Sequence[str],
 ) -> Report:
     assert draft.notice_date is not None and draft.notice_channel is not None  # the rules checked both
+    record = filing.record
     return Report(
         id=f"rpt_{uuid.uuid4().hex[:16]}",
         creditor=Party(siren=member.siren, name=member.company_name, email=member.email),
@@ -173,11 +177,13 @@ def _new_report(
         created_at=created_at,
         description=filing.description,
         filed_by=member.id,
-        flags=term_flags(draft) + name_flags(identity, filing.debtor_name),
+        flags=term_flags(draft) + name_flags(identity, filing.debtor_name) + (record.flags if record else ()),
         public_ref=f"pub_{secrets.token_hex(8)}",
-        documents=tuple(documents),
+        documents=tuple(documents) + (record.documents if record is not None else ()),
         einvoice=einvoice,
         einvoice_terms_taken=tuple(taken),
+        case_id=record.case_id if record is not None else "",
+        ardoise_proofs=record.proofs if record is not None else (),
     )
 
 
@@ -201,7 +207,9 @@ def file_report(res: Resources, member: Member, filing: Filing) -> Report:
     terms = _terms(filed, taken)
     assert terms.number is not None  # _terms refuses a filing without one
     # The documents' rules (an invoice, a notice and its proof) are filing rules: listed with the others.
-    draft = _draft(member, filing, terms, tuple(c.document.kind for c in cited))
+    record = filing.record
+    kinds = tuple(c.document.kind for c in cited) + (record.document_kinds if record is not None else ())
+    draft = _draft(member, filing, terms, kinds)
     failures = check_filing(draft, today_in_paris(now), limits) + problems
     if failures:
         raise RuleNotMet("Ce signalement ne respecte pas toutes les règles du recouvrement amiable.", failures)
