@@ -28,6 +28,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from functions.core.clock import PARIS, today_in_paris
+from functions.core.domain.court_requests import CourtRequest
 from functions.core.domain.documents import DocumentKind, FiledDocument
 from functions.core.domain.lifecycle import payment_problems
 from functions.core.domain.penalties import DEFAULT_POINTS, Penalties, RateChange, late_payment_penalties
@@ -79,6 +80,7 @@ class EventKind(StrEnum):
     PAYMENT_DECLARED = "payment_declared"
     RESUMED = "resumed"
     DISPATCH_PROOF = "dispatch_proof"
+    COURT_REQUEST_PREPARED = "court_request_prepared"  # an injonction de payer or petites créances request
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,8 @@ class CaseEvent:
     text: str = ""
     # A letter's proof of dispatch the creditor uploaded (registered letter's receipt), its SHA-256 pinned.
     document: FiledDocument | None = None
+    # A court request Ardoise prepared from the unpaid case (functions/core/domain/injunction.py), as prepared.
+    court_request: CourtRequest | None = None
 
 
 @dataclass(frozen=True)
