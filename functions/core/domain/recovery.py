@@ -38,6 +38,7 @@ from enum import StrEnum
 
 from functions.core.clock import PARIS, today_in_paris
 from functions.core.domain import schedules
+from functions.core.domain.court_requests import CourtRequest
 from functions.core.domain.documents import DocumentKind, FiledDocument
 from functions.core.domain.lifecycle import payment_problems
 from functions.core.domain.penalties import DEFAULT_POINTS, Penalties, RateChange, late_payment_penalties
@@ -102,6 +103,7 @@ class EventKind(StrEnum):
     SCHEDULE_ACCEPTED = "schedule_accepted"
     SCHEDULE_REFUSED = "schedule_refused"
     INSTALMENT_MISSED = "instalment_missed"
+    COURT_REQUEST_PREPARED = "court_request_prepared"  # an injonction de payer or petites créances request
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,8 @@ class CaseEvent:
     # A payment schedule's instalments (its proposal, its acceptance), and which one was missed.
     instalments: tuple[Instalment, ...] = ()
     instalment: int | None = None
+    # A court request Ardoise prepared from the unpaid case (functions/core/domain/injunction.py), as prepared.
+    court_request: CourtRequest | None = None
 
 
 @dataclass(frozen=True)
