@@ -45,6 +45,8 @@ FILES = {
     "document.formal_notice": DocumentKind.FORMAL_NOTICE,
     "document.notice_proof": DocumentKind.NOTICE_PROOF,
 }
+# The hidden field that carries the id of the e-invoice stored when it was read.
+READ_INVOICE = "document.invoice.id"
 TEXT_FIELDS = (
     "debtor.siren",
     "debtor.name",
@@ -78,6 +80,8 @@ def _form_page(
 ) -> Response:
     values = values or {name: request.form.get(name, "") for name in (*TEXT_FIELDS, SEARCH_FIELD)}
     files = [(name, KIND_LABELS[kind]) for name, kind in FILES.items()]
+    # The e-invoice already read and stored (« Lire la facture électronique ») is cited by its id, not sent again.
+    context.setdefault("invoice_document", request.form.get(READ_INVOICE, "").strip())
     return page(
         "espace/signaler.html", status, title=TITLE, who=who, errors=errors or {}, values=values, files=files,
         channels=CHANNELS, **context,
@@ -236,7 +240,7 @@ def read_invoice(who: SignedIn) -> Response:
     }
     filled = [name for name, value in read.items() if value and not values[name]]
     values.update({name: read[name] for name in filled})
-    return _form_page(who, values=values, einvoice_read=einvoice, filled=filled)
+    return _form_page(who, values=values, einvoice_read=einvoice, filled=filled, invoice_document=document.id)
 
 
 def _digest(content: bytes) -> str:
@@ -263,12 +267,17 @@ def file_report(who: SignedIn) -> Response:
     except ValidationError as exc:
         errors = {**field_messages(field_errors(exc)), **errors}
     uploads = {name: request.files.get(name) for name in FILES}
+    stored = []
+    already_read = request.form.get(READ_INVOICE, "").strip()
+    if already_read and not getattr(uploads["document.invoice"], "filename", ""):
+        # Stored when it was read: cited as is (``cite_documents`` checks it is this member's and uncited).
+        del uploads["document.invoice"]
+        stored.append(already_read)
     for name, upload in uploads.items():
         if upload is None or not upload.filename:
             errors.setdefault(name, f"Joignez ce document : {KIND_LABELS[FILES[name]].lower()}.")
     if errors:
         return _form_page(who, 400, _named(errors))
-    stored = []
     for name, upload in uploads.items():
         assert upload is not None and upload.filename  # checked above
         try:

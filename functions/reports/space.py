@@ -160,6 +160,11 @@ def _webhook_page(
     )  # fmt: skip
 
 
+def _no_webhook_yet(who: SignedIn) -> Response:
+    """Rotating the secret or testing needs an address first: say so beside the address field."""
+    return _webhook_page(who, 422, errors={"url": "Enregistrez d'abord l'adresse du webhook."})
+
+
 def _moment(at: str) -> str:
     return short_datetime(parse_iso(at)) if at else ""
 
@@ -216,7 +221,7 @@ def rotate_secret(who: SignedIn) -> Response:
     """A new secret for the same address; the old one signs beside it for 24 hours (``set_webhook`` again)."""
     subscriber = _subscriber(who)
     if not subscriber.webhook_url:
-        return _webhook_page(who, 422, errors={"url": "Enregistrez d'abord l'adresse du webhook."})
+        return _no_webhook_yet(who)
     try:
         _, secret = watchlist.set_webhook(resources(), subscriber, subscriber.webhook_url)
     except Problem as problem:
@@ -230,7 +235,7 @@ def test_webhook(who: SignedIn) -> Response:
     """POST a signed ``webhook.test`` event now, by the sender of real alerts; show how the address answered."""
     subscriber = _subscriber(who)
     if not subscriber.webhook_url:
-        return _webhook_page(who, 422, errors={"url": "Enregistrez d'abord l'adresse du webhook."})
+        return _no_webhook_yet(who)
     outcome = watchlist.send_test_event(resources(), subscriber)
     return _webhook_page(who, test={"ok": bool(outcome["ok"]), "said": _outcome(outcome)})
 

@@ -71,3 +71,33 @@ def test_a_plain_pdf_or_no_file_is_said_beside_the_invoice_field(
     none = submit(browser, "/espace/signaler", "/espace/signaler/facture")
     assert none.status_code == 400 and "Joignez ici la facture électronique à lire." in text(none)
     assert resources.store.reports.list_for_creditor(CREDITOR_SIREN) == []
+
+
+def test_the_e_invoice_read_is_cited_as_stored_and_not_attached_a_second_time(
+    browser: FlaskClient, mailer: OutboxMailer, resources: Resources
+) -> None:
+    sign_in(browser, mailer, siren=CREDITOR_SIREN, email=MEMBER_EMAIL)
+    read = _read(browser, facturx_pdf())
+    html = read.get_data(as_text=True)
+    assert read.status_code == 200 and "inutile de la joindre de nouveau" in text(read)
+    stored = re.search(r'name="document\.invoice\.id" value="([^"]+)"', html)
+    assert stored, "the stored e-invoice's id is carried by the form"
+    [member] = resources.store.members.list_members(CREDITOR_SIREN)
+    assert resources.store.documents.count_uncited(member.id) == 1
+    read_fields = ("invoice.number", "invoice.issue_date", "invoice.due_date", "invoice.amount", "debtor.siren")
+    fields = {name: _value(html, name) for name in (*read_fields, "invoice.outstanding")}
+    documents = {
+        f"document.{kind}": (BytesIO(content), name, "application/pdf") for kind, (name, content) in PROOF.items()
+    }
+    documents.pop("document.invoice", None)
+    filed = submit(browser, "/espace/signaler", "/espace/signaler", **fields, **documents, **{
+        "document.invoice.id": stored.group(1), "debtor.name": "Société Générale d'Entreprises",
+        "debtor.email": "comptabilite@sge.fr",
+        "amicable_steps.reminder_1": "2026-01-10", "amicable_steps.notice_date": "2026-01-30",
+        "amicable_steps.notice_channel": "registered_letter",
+    })  # fmt: skip
+    assert filed.status_code == 303, text(filed)
+    [report] = resources.store.reports.list_for_creditor(CREDITOR_SIREN)
+    assert report.einvoice is not None
+    assert [d.kind.value for d in report.documents].count("invoice") == 1
+    assert resources.store.documents.count_uncited(member.id) == 0
