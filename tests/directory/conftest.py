@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 from flask.testing import FlaskClient
 
@@ -19,6 +20,7 @@ from functions.core.mailer import OutboxMailer
 from functions.core.resources import Resources
 from functions.core.usecases.directory.members import create_moderator
 from functions.core.usecases.site_snapshot import load_site_snapshot
+from functions.directory.app import create_app
 from functions.local.tick import run_local_tick
 from functions.site.builder import SiteBuilder
 from functions.site.handwritten import HandwrittenInputs
@@ -108,6 +110,24 @@ def reply_token(mailer: OutboxMailer, to: str = "comptabilite@sge.fr") -> str:
 
 def subjects_to(mailer: OutboxMailer, to: str) -> list[str]:
     return [str(m["Subject"]) for m in mailer.messages() if m["To"] == to]
+
+
+@dataclass
+class S3Directory:
+    """The directory API in front of the store of ``resources``, its files in a (moto) S3 bucket."""
+
+    s3: Any  # a boto3 S3 client
+    resources: Resources  # the same store, mailer and clock, with S3 storage
+    api: FlaskClient
+
+
+def s3_directory(resources: Resources, mailer: OutboxMailer, prefix: str) -> S3Directory:
+    """Create the bucket and an app storing the evidence and documents under ``s3://ardoise-pieces/{prefix}``."""
+    s3 = boto3.client("s3", region_name="eu-west-3")
+    s3.create_bucket(Bucket="ardoise-pieces", CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
+    settings = resources.settings.replace(evidence_url=f"s3://ardoise-pieces/{prefix}")
+    client = create_app(settings=settings, store=resources.store, mailer=mailer, clock=resources.clock).test_client()
+    return S3Directory(s3, Resources(settings, store=resources.store, mailer=mailer, clock=resources.clock), client)
 
 
 @dataclass

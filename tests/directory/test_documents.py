@@ -8,14 +8,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from functions.core.mailer import OutboxMailer
 from functions.core.resources import Resources
 from functions.core.usecases.directory.retention import purge
-from functions.directory.app import create_app
-from tests.directory.conftest import World, register, subjects_to
+from tests.directory.conftest import World, register, s3_directory, subjects_to
 from tests.directory.factories import OTHER_DEBTOR_SIREN, filing_payload
 from tests.directory.proof import PROOF, file_report, upload_document
 from tests.einvoices.samples import ubl_xml
@@ -192,10 +190,8 @@ def test_documents_are_deleted_with_their_report_and_those_never_cited_after_a_w
 def test_documents_go_straight_to_s3_pinned_to_their_size_and_are_judged_when_cited(
     aws: None, resources: Resources, mailer: OutboxMailer
 ) -> None:
-    s3 = boto3.client("s3", region_name="eu-west-3")
-    s3.create_bucket(Bucket="ardoise-pieces", CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
-    settings = resources.settings.replace(evidence_url="s3://ardoise-pieces/pieces")
-    client = create_app(settings=settings, store=resources.store, mailer=mailer, clock=resources.clock).test_client()
+    bucket = s3_directory(resources, mailer, "pieces")
+    s3, client = bucket.s3, bucket.api
     member = {"Authorization": register(client, mailer)}
     page = b"<html><body><script>alert(1)</script></body></html>"
     declared = upload_document(client, member, kind="invoice", content=page)  # declared as a PDF

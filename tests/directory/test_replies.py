@@ -6,7 +6,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 import requests
 from flask.testing import FlaskClient
@@ -16,7 +15,7 @@ from functions.core.domain.evidence import MAX_EVIDENCE_BYTES
 from functions.core.mailer import OutboxMailer
 from functions.core.resources import Resources
 from functions.directory.app import create_app
-from tests.directory.conftest import register, reply_token
+from tests.directory.conftest import register, reply_token, s3_directory
 from tests.directory.factories import filing_payload
 from tests.directory.proof import file_report
 
@@ -161,10 +160,8 @@ def test_a_link_cannot_upload_to_another_reports_evidence(
 def test_evidence_goes_straight_to_s3_through_a_presigned_post(
     aws: None, resources: Resources, mailer: OutboxMailer, tmp_path: Path
 ) -> None:
-    s3 = boto3.client("s3", region_name="eu-west-3")
-    s3.create_bucket(Bucket="ardoise-pieces", CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
-    settings = resources.settings.replace(evidence_url="s3://ardoise-pieces/litiges")
-    client = create_app(settings=settings, store=resources.store, mailer=mailer, clock=resources.clock).test_client()
+    bucket = s3_directory(resources, mailer, "litiges")
+    s3, client = bucket.s3, bucket.api
     member = {"Authorization": register(client, mailer)}
     file_report(client, member, filing_payload())
     token = reply_token(mailer)
@@ -195,10 +192,7 @@ def test_evidence_goes_straight_to_s3_through_a_presigned_post(
 def test_the_s3_upload_policy_fixes_the_declared_type_and_size_and_a_dispute_refuses_other_bytes(
     aws: None, resources: Resources, mailer: OutboxMailer
 ) -> None:
-    s3 = boto3.client("s3", region_name="eu-west-3")
-    s3.create_bucket(Bucket="ardoise-pieces", CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
-    settings = resources.settings.replace(evidence_url="s3://ardoise-pieces/litiges")
-    client = create_app(settings=settings, store=resources.store, mailer=mailer, clock=resources.clock).test_client()
+    client = s3_directory(resources, mailer, "litiges").api
     file_report(client, {"Authorization": register(client, mailer)}, filing_payload())
     token = reply_token(mailer)
     page = b"<html><body><script>alert(1)</script></body></html>"

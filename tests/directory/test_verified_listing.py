@@ -6,14 +6,11 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-import boto3
-
 from functions.core.clock import FixedClock
 from functions.core.mailer import OutboxMailer
 from functions.core.resources import Resources
 from functions.core.usecases.directory.retention import purge
-from functions.directory.app import create_app
-from tests.directory.conftest import World, register
+from tests.directory.conftest import World, register, s3_directory
 from tests.directory.factories import DEBTOR_SIREN, filing_payload
 from tests.directory.proof import PROOF, approve, file_for_review, reviewer
 from tests.store_state import stored_state
@@ -72,10 +69,8 @@ def test_a_refused_report_s_documents_are_deleted_with_it_24_months_after_the_re
 def test_a_purged_report_s_documents_are_deleted_from_the_s3_bucket(
     aws: None, resources: Resources, mailer: OutboxMailer, clock: FixedClock
 ) -> None:
-    s3 = boto3.client("s3", region_name="eu-west-3")
-    s3.create_bucket(Bucket="ardoise-pieces", CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
-    settings = resources.settings.replace(evidence_url="s3://ardoise-pieces/pieces")
-    client = create_app(settings=settings, store=resources.store, mailer=mailer, clock=resources.clock).test_client()
+    bucket = s3_directory(resources, mailer, "pieces")
+    s3, client = bucket.s3, bucket.api
     member = {"Authorization": register(client, mailer)}
     filed = file_for_review(client, member, filing_payload())
     assert filed.status_code == 201, filed.json
@@ -83,7 +78,6 @@ def test_a_purged_report_s_documents_are_deleted_from_the_s3_bucket(
     objects = s3.list_objects_v2(Bucket="ardoise-pieces", Prefix="pieces/documents/")["Contents"]
     assert sorted(o["Size"] for o in objects) == sorted(len(content) for _, content in PROOF.values())
     clock.now = clock.now.replace(year=2030, month=12, day=31)  # 5 years after its due date
-    with_s3 = Resources(settings, store=resources.store, mailer=mailer, clock=clock)
-    assert purge(with_s3)["reports"] == 1
+    assert purge(bucket.resources)["reports"] == 1
     assert s3.list_objects_v2(Bucket="ardoise-pieces", Prefix="pieces/documents/").get("KeyCount") == 0
     assert no_document_records(resources)
