@@ -77,6 +77,11 @@ def test_the_demo_shows_each_state_and_only_the_listed_reports_are_public(
         "BT-47": "agreed",
         "BT-5": "agreed",
     }
+    # Checked and approved with its Factur-X invoice: in its grace period, no term at odds with the filing.
+    verified = resources.store.reports.get_report(demo["in_grace_period"])
+    assert verified is not None and verified.verified_at is not None and verified.einvoice is not None
+    assert verified.einvoice.syntax.value == "factur-x" and verified.documents[0].kind.value == "invoice"
+    assert {c.agreement.value for c in verified.einvoice_check()} == {"agreed", "taken_from_einvoice"}
     assert [r["debtor_reply"] for page in listed for r in page["reports"] if r["debtor_reply"]] == [
         "Nous reconnaissons la dette et avons proposé au créancier un échéancier sur quatre mois."
     ]
