@@ -85,3 +85,15 @@ def test_the_hand_written_pages_are_french_and_named_in_the_navigation(mkdocs_bu
     assert "Directeur de la publication" in legal and "Amazon Web Services" in legal
     api = (mkdocs_build / "abonnes-et-api" / "annuaire" / "index.html").read_text()
     assert "GET /companies/{siren}" in api and "Schémas" in api
+
+
+def test_the_how_to_report_page_explains_the_documents_the_e_invoice_and_the_moderator_s_check(
+    mkdocs_build: Path,
+) -> None:
+    html = (mkdocs_build / "signaler-un-impaye" / "index.html").read_text()
+    for text in ("facture_manquante", "preuve_mise_en_demeure_manquante", "preuve de son envoi",
+                 "preuve de l'engagement", "Factur-X", "UBL", "CII", "facture-incoherente",
+                 "facture-electronique-invalide", "BT-115", "Un modérateur vérifie votre dossier",
+                 "son empreinte", "recoupement", "n'est visible nulle part", "207", "212",
+                 "télécharger par son lien personnel", "jamais les"):  # fmt: skip
+        assert text in html.replace("&#39;", "'").replace("’", "'"), text
