@@ -218,7 +218,8 @@ def upload_document(document_id: str, principal: Member) -> tuple[str, int]:
 @api.route(
     "/reports",
     "POST",
-    summary="Signaler une facture impayée après échec du recouvrement amiable.",
+    summary="Signaler une facture impayée après échec du recouvrement amiable, pièces à l'appui : le signalement "
+    "attend la vérification d'un modérateur (under_review) avant que le débiteur en soit informé.",
     body=ReportFiling,
     responses={201: ReportOut},
     headers={201: {"Location": "Adresse du signalement créé (GET)."}},

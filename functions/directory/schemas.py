@@ -12,7 +12,14 @@ from functions.core.domain.ardoise_proofs import ProofKind
 from functions.core.domain.documents import DocumentKind
 from functions.core.domain.evidence import MAX_EVIDENCE_FILES
 from functions.core.domain.lifecycle import MIN_DISPUTE_TEXT
-from functions.core.domain.reports import DebtorAction, DisputeReason, ModerationDecision, NoticeChannel, ReviewDecision
+from functions.core.domain.reports import (
+    DebtorAction,
+    DisputeReason,
+    ModerationDecision,
+    NoticeChannel,
+    ReportStatus,
+    ReviewDecision,
+)
 from functions.core.domain.scenarios import Channel
 from functions.core.validation import Cents, Email, Model, MultiLine, SingleLine, Siren, XmlDocument, worded_error
 
@@ -191,7 +198,11 @@ class ReportFiling(Model):
         description="Les documents envoyés avant (POST /documents), reçus et conformes : la facture "
         "(facture_manquante), la mise en demeure et la preuve de son envoi (preuve_mise_en_demeure_manquante) ; "
         "leur SHA-256 est fixé au signalement (document_manquant, document_deja_cite, taille_differente, "
-        "contenu_different_du_type).",
+        "contenu_different_du_type). Une facture électronique (Factur-X, UBL ou CII ; une seule, sinon "
+        "plusieurs_factures_electroniques) est lue et recoupée avec le signalement : 422 "
+        "facture-electronique-invalide si ce n'est pas une facture EN 16931 valide, 422 facture-incoherente "
+        "(facture_incoherente pour chaque terme BT-1, BT-2, BT-9, BT-115, BT-30, BT-47 en cause) si elle dit autre "
+        "chose.",
     )
 
 
@@ -311,12 +322,24 @@ class ArdoiseProofOut(Model):
     size: int
 
 
+REPORT_STATUSES = (
+    "under_review : déposé, en attente de la vérification d'un modérateur (POST /reports/{id}/review) ; "
+    "personne d'autre n'en sait rien, il n'est visible nulle part. submitted : approuvé, l'avis au débiteur part. "
+    "notified : le débiteur est prévenu, le délai de grâce court (publish_after). published : publié. "
+    "disputed : gelé, rien n'est publié, jusqu'à la décision d'un modérateur — contesté par le débiteur, ou par "
+    "un statut 207 (En litige) ou 210 (Refusée) de la facture électronique (POST /reports/{id}/invoice-status). "
+    "settled : réglé (paiement déclaré, ou statut 211 Paiement transmis ou 212 Encaissée). rejected : "
+    "rejeté par la modération après une contestation. withdrawn : retiré par le créancier. unlisted : reste dû sous le "
+    "minimum. refused : refusé à la vérification (motif envoyé au créancier ; le débiteur n'en est jamais informé)."
+)
+
+
 class ReportOut(Model):
     """Un signalement, tel que le voient son créancier et les modérateurs."""
 
     id: str
     public_reference: str = Field(description="La référence affichée sur la fiche publique (jamais l'identifiant).")
-    status: str
+    status: ReportStatus = Field(description=REPORT_STATUSES)
     currency: Literal["EUR"] = "EUR"
     creditor_siren: str
     debtor_siren: str
@@ -437,7 +460,7 @@ class DebtorReportOut(Model):
     """Ce que le débiteur voit par son lien personnel."""
 
     report_id: str
-    status: str
+    status: ReportStatus = Field(description=REPORT_STATUSES)
     currency: Literal["EUR"] = "EUR"
     creditor_name: str
     creditor_siren: str

@@ -100,7 +100,7 @@ def report_out(report: Report) -> ReportOut:
     return ReportOut(
         id=report.id,
         public_reference=report.public_ref,
-        status=report.status.value,
+        status=report.status,
         creditor_siren=report.creditor.siren,
         debtor_siren=report.debtor.siren,
         debtor_name=report.debtor.name,
@@ -226,7 +226,7 @@ def debtor_report_out(page: DebtorPage, documents_url: str) -> DebtorReportOut:
     report, penalties = page.report, page.penalties
     return DebtorReportOut(
         report_id=report.id,
-        status=report.status.value,
+        status=report.status,
         creditor_name=report.creditor.name,
         creditor_siren=report.creditor.siren,
         debtor_name=report.debtor.name,
