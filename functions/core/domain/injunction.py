@@ -253,11 +253,19 @@ def _injunction_checks(
             else "joignez l'accusé de réception du recommandé (POST /cases/{id}/dispatch-proofs)",
         ),
         *_common_checks(request, registry_known, proceeding_known),
+        # A preview (GET /cases/{id}/court) composes before the creditor confirmed a court: the line says so.
         CheckItem(
             "tribunal_confirme",
             CheckState.DONE,
-            f"Juridiction : {request.court.name if request.court else ''}",
+            f"Juridiction : {request.court.name}",
             "celle du siège du débiteur (CPC art. 1406), confirmée par vous",
+        )
+        if request.court is not None
+        else CheckItem(
+            "tribunal_a_confirmer",
+            CheckState.TO_DO,
+            "Confirmez la juridiction du siège du débiteur (CPC art. 1406)",
+            "choisissez-la parmi celles que propose la table d'Ardoise, ou indiquez-la",
         ),
         CheckItem(
             "frais_de_greffe",
@@ -321,6 +329,23 @@ def _small_claim_checks(request: CourtRequest, registry_known: bool, proceeding_
     )
 
 
+def small_claim_allowed(principal_cents: int, interest_cents: int) -> bool:
+    """Whether the petites créances procedure is open: at most 5,000 EUR in principal and interest (R. 125-1)."""
+    return principal_cents + interest_cents <= SMALL_CLAIM_LIMIT_CENTS
+
+
+def offered_procedures(
+    case: RecoveryCase, now: datetime, table: Sequence[RateChange], points: Decimal = DEFAULT_POINTS
+) -> tuple[Procedure, ...]:
+    """The procedures Ardoise offers for an unpaid case today: the injunction, and petites créances when small."""
+    penalties = late_payment_penalties(
+        case.outstanding_cents, case.invoice.due_date, today_in_paris(now), table, points
+    )
+    if small_claim_allowed(case.outstanding_cents, penalties.interest_cents):
+        return (Procedure.INJUNCTION, Procedure.SMALL_CLAIM)
+    return (Procedure.INJUNCTION,)
+
+
 def compose(
     procedure: Procedure,
     case: RecoveryCase,
@@ -342,10 +367,7 @@ def compose(
     refuse_by_registry(debtor, proceeding, case)
     today = today_in_paris(now)
     penalties = late_payment_penalties(case.outstanding_cents, case.invoice.due_date, today, table, points)
-    if (
-        procedure is Procedure.SMALL_CLAIM
-        and case.outstanding_cents + penalties.interest_cents > SMALL_CLAIM_LIMIT_CENTS
-    ):
+    if procedure is Procedure.SMALL_CLAIM and not small_claim_allowed(case.outstanding_cents, penalties.interest_cents):
         raise RuleNotMet(
             "La procédure des petites créances s'arrête à 5 000 € en principal et intérêts.",
             [
