@@ -37,7 +37,7 @@ from functions.core.domain.registry import CompanyIdentity, Proceeding, registry
 from functions.core.domain.reports import Party
 from functions.core.domain.scenarios import CHANNEL_LABELS, Channel, StepKind
 from functions.core.errors import Conflict, FieldError, RuleNotMet
-from functions.core.french import format_eur, long_date, percent
+from functions.core.french import decimal, format_eur, long_date, percent
 
 # INSEE's legal categories (level III) a request names most often; others are named by their code.
 LEGAL_FORMS = {
@@ -182,7 +182,7 @@ def _basis(case: RecoveryCase, request: CourtRequest) -> tuple[str, ...]:
     rates = " puis ".join(f"{percent(p)} l'an" for p in sorted({period.percent for period in penalties.periods}))
     if penalties.periods:
         lines.append(
-            f"Intérêts de retard (Code de commerce art. L. 441-10, taux BCE majoré de {percent(penalties.points)} "
+            f"Intérêts de retard (Code de commerce art. L. 441-10, taux BCE majoré de {decimal(penalties.points)} "
             f"points, soit {rates}) du {long_date(penalties.periods[0].start)} au {long_date(penalties.until)} : "
             f"{format_eur(penalties.interest_cents)}. Indemnité forfaitaire pour frais de recouvrement "
             f"(art. D. 441-5) : {format_eur(penalties.indemnity_cents)}."
