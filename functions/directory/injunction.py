@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from flask import Response, request
 
 from functions.core.domain.court_requests import PROCEDURE_LABELS, CourtRequest, Litigant, Procedure
@@ -32,7 +34,8 @@ PRIVATE = {"Cache-Control": "private, no-store"}
 
 
 class CourtRequestPath(Model):
-    procedure: Procedure
+    # A literal, not the enum: the document writes a path parameter's schema inline (no $defs there).
+    procedure: Literal["injonction_de_payer", "petites_creances"]
 
 
 def _court_out(found: Court) -> CourtOut:
@@ -163,8 +166,8 @@ def prepare_injunction(
     problems=(403, 404),
     auth=current_member,
 )
-def get_injunction_pdf(case_id: str, procedure: Procedure, principal: Member) -> Response:
-    prepared, pdf = court.prepared_pdf(resources(), principal, case_id, procedure)
-    name = f"{'injonction-de-payer' if procedure is Procedure.INJUNCTION else 'petites-creances'}-{prepared.case_id}"
+def get_injunction_pdf(case_id: str, procedure: str, principal: Member) -> Response:
+    prepared, pdf = court.prepared_pdf(resources(), principal, case_id, Procedure(procedure))
+    name = f"{procedure.replace('_', '-')}-{prepared.case_id}"
     disposition = {"Content-Disposition": f'inline; filename="{name}.pdf"'}
     return Response(pdf, mimetype="application/pdf", headers={**PRIVATE, **disposition})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from functions.core.domain.court_requests import PROCEDURE_LABELS, CourtRequest, Litigant, Procedure
 from functions.core.french import format_eur, long_date
-from functions.core.pdf import TextPdf
 
 
 def _party(label: str, party: Litigant) -> list[tuple[str, str]]:
@@ -18,6 +17,8 @@ def _party(label: str, party: Litigant) -> list[tuple[str, str]]:
 
 def request_pdf(request: CourtRequest) -> bytes:
     """The request as an A4 document: parties, amounts, basis, pieces, then the checklist on its own page."""
+    from functions.core.pdf import TextPdf  # loaded when a request is drawn, not at the directory's cold start
+
     injunction = request.procedure is Procedure.INJUNCTION
     title = "Requête en injonction de payer" if injunction else "Demande de procédure simplifiée de recouvrement"
     doc = TextPdf(title=title, author=request.creditor.name, created=request.prepared_at, footer="Préparé par Ardoise")
