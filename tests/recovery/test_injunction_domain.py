@@ -12,7 +12,7 @@ from functions.core.clock import PARIS
 from functions.core.domain import injunction, recovery
 from functions.core.domain.court_requests import CheckState, CourtRequest, Procedure
 from functions.core.domain.courts import Court, court_table, departement_of, parse_table, postal_code_in, propose_court
-from functions.core.domain.penalties import parse_rate_table
+from functions.core.domain.penalties import RateChange, parse_rate_table
 from functions.core.domain.recovery import RecoveryCase, SentMessage
 from functions.core.domain.registry import (
     Address,
@@ -22,7 +22,7 @@ from functions.core.domain.registry import (
     Proceeding,
     ProceedingKind,
 )
-from functions.core.domain.scenarios import Channel
+from functions.core.domain.scenarios import DEFAULT_SCENARIO, Channel, Scenario
 from functions.core.errors import Conflict, RuleNotMet
 from tests.directory.factories import DEBTOR_SIREN
 from tests.recovery.factories import make_case
@@ -80,6 +80,7 @@ def compose(
     proceeding: Proceeding | None = None,
     court: Court | None = PARIS_COURT,
     now: datetime | None = None,
+    rates: tuple[RateChange, ...] = RATES,
 ) -> CourtRequest:
     return injunction.compose(
         procedure,
@@ -91,7 +92,7 @@ def compose(
         court=court,
         appeal_court="",
         now=now or paris(30),
-        table=RATES,
+        table=rates,
     )
 
 
@@ -130,6 +131,21 @@ def test_the_basis_names_the_invoice_the_notice_and_the_rate() -> None:
     assert "facture n° F-2026-0117" in lines
     assert "mise en demeure du 18 mars 2026" in lines
     assert "12,15 % l'an" in lines
+
+
+def test_the_basis_names_the_rates_in_the_order_the_half_years_ran() -> None:
+    # The ECB rate falls from 5 % to 1 % on 1 March 2026: 15 % for the first half-year, 11 % for the second.
+    falling = parse_rate_table("2016-03-16:5.00,2026-03-01:1.00")
+    request = compose(unpaid(), now=paris(15, month=7), rates=falling)
+    assert [p.percent for p in request.penalties.periods] == [Decimal(15), Decimal(11)]
+    lines = " ".join(request.basis).replace("\u202f", " ").replace("\u00a0", " ")
+    assert "majoré de 10 points, soit 15,00 % l'an puis 11,00 % l'an" in lines
+
+
+def test_a_scenario_of_a_notice_alone_is_told_without_counting_reminders() -> None:
+    notice_only = Scenario("scn_notice", "Mise en demeure seule", DEFAULT_SCENARIO.steps[-1:], owner="mbr_test")
+    lines = " ".join(compose(unpaid(make_case(scenario=notice_only))).basis)
+    assert "Malgré une mise en demeure du" in lines and "0 relance" not in lines
 
 
 # -- who may file what -------------------------------------------------------------------
@@ -171,6 +187,16 @@ def test_a_known_active_debtor_takes_its_name_form_and_seat_from_the_registry() 
     assert "identite_a_verifier" not in [item.code for item in request.checklist]
     # The creditor is not in the registry here: the request says its identity was typed.
     assert not request.creditor.verified
+
+
+def test_a_record_closed_to_diffusion_is_named_as_the_creditor_typed_it_unverified() -> None:
+    withheld = replace(debtor_identity(), name="", diffusible=False, head_office=None)
+    request = compose(unpaid(), debtor=withheld)
+    assert (request.debtor.name, request.debtor.seat) == (
+        "Société Générale d'Équipement",
+        "12 rue de la Paix, 75002 Paris",
+    )
+    assert not request.debtor.verified and check(request, "identite_a_verifier") is CheckState.WARNING
 
 
 def test_an_unknown_debtor_gets_the_bodacc_and_identity_checks_to_do_by_hand() -> None:

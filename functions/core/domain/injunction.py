@@ -68,8 +68,16 @@ def litigant(party: Party, identity: CompanyIdentity | None) -> Litigant:
     """A party from the SIRENE register when it knows the SIREN (name, form, seat), else as the creditor typed it."""
     if identity is None:
         return Litigant(party.siren, party.name, "", party.postal_address, verified=False)
-    seat = str(identity.head_office) if identity.head_office is not None else party.postal_address
-    return Litigant(identity.siren, identity.name, legal_form(identity.legal_category), seat, verified=True)
+    # A record partially closed to diffusion comes with its name and address withheld (empty): the request
+    # then names the party as the creditor typed it, and says it was not verified.
+    seat = str(identity.head_office) if identity.head_office is not None else ""
+    return Litigant(
+        identity.siren,
+        identity.name or party.name,
+        legal_form(identity.legal_category),
+        seat or party.postal_address,
+        verified=bool(identity.name),
+    )
 
 
 def require_unpaid(case: RecoveryCase) -> None:
@@ -173,13 +181,15 @@ def _basis(case: RecoveryCase, request: CourtRequest) -> tuple[str, ...]:
     notice = _notice(case)
     if notice is not None and notice.step is not None:
         deadline = today_in_paris(notice.at) + timedelta(days=case.scenario.steps[notice.step].deadline_days)
+        before = f"{reminders} relance{'s' if reminders > 1 else ''} et " if reminders else ""
         lines.append(
-            f"Malgré {reminders} relance{'s' if reminders > 1 else ''} et une mise en demeure du "
+            f"Malgré {before}une mise en demeure du "
             f"{long_date(today_in_paris(notice.at))} (Code civil art. 1344) restée sans effet au "
             f"{long_date(deadline)}, la somme n'a pas été payée."
         )
     penalties = request.penalties
-    rates = " puis ".join(f"{percent(p)} l'an" for p in sorted({period.percent for period in penalties.periods}))
+    # In the order the half-years ran, each rate once ("puis" reads as time passing).
+    rates = " puis ".join(f"{percent(p)} l'an" for p in dict.fromkeys(period.percent for period in penalties.periods))
     if penalties.periods:
         lines.append(
             f"Intérêts de retard (Code de commerce art. L. 441-10, taux BCE majoré de {decimal(penalties.points)} "

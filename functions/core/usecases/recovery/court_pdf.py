@@ -25,7 +25,9 @@ def request_pdf(request: CourtRequest) -> bytes:
     doc.heading(title)
     if injunction and request.court is not None:
         doc.paragraph(
-            f"À Monsieur ou Madame le Président du {request.court.name}\n(Code de procédure civile, art. 1405 à 1407)",
+            f"À Monsieur ou Madame le Président du {request.court.name}"
+            + (f"\n{request.court.address}" if request.court.address else "")
+            + "\n(Code de procédure civile, art. 1405 à 1407)",
             after=10,
         )
     else:
