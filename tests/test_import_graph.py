@@ -99,6 +99,7 @@ REQUEST_READERS = frozenset(
         "functions.directory.experiences",
         "functions.directory.recovery",  # the routes of amicable recovery
         "functions.directory.case_report",  # the routes from a recovery case to its report
+        "functions.directory.injunction",  # the routes of a case's court step (the PDF's address)
         "functions.directory.auth",
         "functions.core.spaces",  # the web spaces' sessions, CSRF and forms
         "functions.directory.space",

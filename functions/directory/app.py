@@ -12,6 +12,7 @@ from functions.core.mounts import API_MOUNTS
 from functions.directory import space_filing, space_reports  # noqa: F401 - their pages join the space's blueprint
 from functions.directory.case_report import api as case_report_api
 from functions.directory.experiences import api as experiences_api
+from functions.directory.injunction import api as injunction_api
 from functions.directory.recovery import api as recovery_api
 from functions.directory.routes import api
 from functions.directory.space import space
@@ -29,7 +30,7 @@ def create_app(**overrides: Any) -> Flask:
             "Signalements d'impayés après échec du recouvrement amiable, réponses des débiteurs, "
             "modération, fiches publiques, recouvrement amiable par Ardoise."
         ),
-        apis=[api, experiences_api, recovery_api, case_report_api],
+        apis=[api, experiences_api, recovery_api, case_report_api, injunction_api],
         # Evidence files are uploaded to the API itself when stored locally (5 MB each).
         max_body_bytes=EVIDENCE_BODY_BYTES,
         mount=API_MOUNTS["directory"],

@@ -28,9 +28,12 @@ def document(desk: Desk, kind: str, content: bytes, filename: str = "piece.pdf")
     return str(declared.json["document_id"])
 
 
-def unpaid_case(desk: Desk, *, with_receipt: bool = True) -> str:
-    """A default-scenario case: reminders on 4 and 11 March, the notice letter on 18 March, unpaid on 27 March."""
-    case = desk.api.post("/cases", json=case_payload(), headers=desk.member).json
+def unpaid_case(desk: Desk, *, with_receipt: bool = True, **payload: Any) -> str:
+    """A default-scenario case: reminders on 4 and 11 March, the notice letter on 18 March, unpaid on 27 March.
+
+    ``payload`` changes the opening's body (``case_payload``'s keywords: another debtor, another amount).
+    """
+    case = desk.api.post("/cases", json=case_payload(**payload), headers=desk.member).json
     for day in (4, 11, 18):
         desk.tick_at(march(day))
     if with_receipt:

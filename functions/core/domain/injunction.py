@@ -37,7 +37,7 @@ from functions.core.domain.registry import CompanyIdentity, Proceeding, registry
 from functions.core.domain.reports import Party
 from functions.core.domain.scenarios import CHANNEL_LABELS, Channel, StepKind
 from functions.core.errors import Conflict, FieldError, RuleNotMet
-from functions.core.french import format_eur, long_date, percent
+from functions.core.french import decimal, format_eur, long_date, percent
 
 # INSEE's legal categories (level III) a request names most often; others are named by their code.
 LEGAL_FORMS = {
@@ -68,8 +68,16 @@ def litigant(party: Party, identity: CompanyIdentity | None) -> Litigant:
     """A party from the SIRENE register when it knows the SIREN (name, form, seat), else as the creditor typed it."""
     if identity is None:
         return Litigant(party.siren, party.name, "", party.postal_address, verified=False)
-    seat = str(identity.head_office) if identity.head_office is not None else party.postal_address
-    return Litigant(identity.siren, identity.name, legal_form(identity.legal_category), seat, verified=True)
+    # A record partially closed to diffusion comes with its name and address withheld (empty): the request
+    # then names the party as the creditor typed it, and says it was not verified.
+    seat = str(identity.head_office) if identity.head_office is not None else ""
+    return Litigant(
+        identity.siren,
+        identity.name or party.name,
+        legal_form(identity.legal_category),
+        seat or party.postal_address,
+        verified=bool(identity.name),
+    )
 
 
 def require_unpaid(case: RecoveryCase) -> None:
@@ -173,16 +181,18 @@ def _basis(case: RecoveryCase, request: CourtRequest) -> tuple[str, ...]:
     notice = _notice(case)
     if notice is not None and notice.step is not None:
         deadline = today_in_paris(notice.at) + timedelta(days=case.scenario.steps[notice.step].deadline_days)
+        before = f"{reminders} relance{'s' if reminders > 1 else ''} et " if reminders else ""
         lines.append(
-            f"Malgré {reminders} relance{'s' if reminders > 1 else ''} et une mise en demeure du "
+            f"Malgré {before}une mise en demeure du "
             f"{long_date(today_in_paris(notice.at))} (Code civil art. 1344) restée sans effet au "
             f"{long_date(deadline)}, la somme n'a pas été payée."
         )
     penalties = request.penalties
-    rates = " puis ".join(f"{percent(p)} l'an" for p in sorted({period.percent for period in penalties.periods}))
+    # In the order the half-years ran, each rate once ("puis" reads as time passing).
+    rates = " puis ".join(f"{percent(p)} l'an" for p in dict.fromkeys(period.percent for period in penalties.periods))
     if penalties.periods:
         lines.append(
-            f"Intérêts de retard (Code de commerce art. L. 441-10, taux BCE majoré de {percent(penalties.points)} "
+            f"Intérêts de retard (Code de commerce art. L. 441-10, taux BCE majoré de {decimal(penalties.points)} "
             f"points, soit {rates}) du {long_date(penalties.periods[0].start)} au {long_date(penalties.until)} : "
             f"{format_eur(penalties.interest_cents)}. Indemnité forfaitaire pour frais de recouvrement "
             f"(art. D. 441-5) : {format_eur(penalties.indemnity_cents)}."
@@ -253,11 +263,19 @@ def _injunction_checks(
             else "joignez l'accusé de réception du recommandé (POST /cases/{id}/dispatch-proofs)",
         ),
         *_common_checks(request, registry_known, proceeding_known),
+        # A preview (GET /cases/{id}/court) composes before the creditor confirmed a court: the line says so.
         CheckItem(
             "tribunal_confirme",
             CheckState.DONE,
-            f"Juridiction : {request.court.name if request.court else ''}",
+            f"Juridiction : {request.court.name}",
             "celle du siège du débiteur (CPC art. 1406), confirmée par vous",
+        )
+        if request.court is not None
+        else CheckItem(
+            "tribunal_a_confirmer",
+            CheckState.TO_DO,
+            "Confirmez la juridiction du siège du débiteur (CPC art. 1406)",
+            "choisissez-la parmi celles que propose la table d'Ardoise, ou indiquez-la",
         ),
         CheckItem(
             "frais_de_greffe",
@@ -321,6 +339,23 @@ def _small_claim_checks(request: CourtRequest, registry_known: bool, proceeding_
     )
 
 
+def small_claim_allowed(principal_cents: int, interest_cents: int) -> bool:
+    """Whether the petites créances procedure is open: at most 5,000 EUR in principal and interest (R. 125-1)."""
+    return principal_cents + interest_cents <= SMALL_CLAIM_LIMIT_CENTS
+
+
+def offered_procedures(
+    case: RecoveryCase, now: datetime, table: Sequence[RateChange], points: Decimal = DEFAULT_POINTS
+) -> tuple[Procedure, ...]:
+    """The procedures Ardoise offers for an unpaid case today: the injunction, and petites créances when small."""
+    penalties = late_payment_penalties(
+        case.outstanding_cents, case.invoice.due_date, today_in_paris(now), table, points
+    )
+    if small_claim_allowed(case.outstanding_cents, penalties.interest_cents):
+        return (Procedure.INJUNCTION, Procedure.SMALL_CLAIM)
+    return (Procedure.INJUNCTION,)
+
+
 def compose(
     procedure: Procedure,
     case: RecoveryCase,
@@ -342,10 +377,7 @@ def compose(
     refuse_by_registry(debtor, proceeding, case)
     today = today_in_paris(now)
     penalties = late_payment_penalties(case.outstanding_cents, case.invoice.due_date, today, table, points)
-    if (
-        procedure is Procedure.SMALL_CLAIM
-        and case.outstanding_cents + penalties.interest_cents > SMALL_CLAIM_LIMIT_CENTS
-    ):
+    if procedure is Procedure.SMALL_CLAIM and not small_claim_allowed(case.outstanding_cents, penalties.interest_cents):
         raise RuleNotMet(
             "La procédure des petites créances s'arrête à 5 000 € en principal et intérêts.",
             [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from functions.core.domain import injunction
 from functions.core.domain.court_requests import CourtRequest, Procedure
@@ -42,7 +43,16 @@ def court_proposal(res: Resources, case: RecoveryCase) -> CourtProposal:
     )
 
 
+@dataclass(frozen=True)
+class CourtPreview:
+    """What the creditor reads before filing: the table's courts, and each procedure offered, composed as of now."""
+
+    proposal: CourtProposal
+    requests: tuple[CourtRequest, ...]
+
+
 def _court(proposal: CourtProposal, choice: CourtChoice) -> Court:
+    """The court the creditor confirmed: never the table's answer taken silently, the creditor confirms it."""
     if choice.name:
         return Court(OTHER_COURT, choice.name, choice.appeal_court, choice.address)
     if choice.code:
@@ -54,20 +64,77 @@ def _court(proposal: CourtProposal, choice: CourtChoice) -> Court:
             )
         return court
     if proposal.default is not None:
-        return proposal.default
+        message = f"Confirmez la juridiction : envoyez court.code {proposal.default.code} ({proposal.default.name})."
+    elif proposal.candidates:
+        message = "Plusieurs juridictions possibles : choisissez-en une (court.code)."
+    else:
+        message = "La table d'Ardoise ne couvre pas ce département : indiquez la juridiction (court.name)."
     raise RuleNotMet(
         "Confirmez la juridiction du siège du débiteur.",
-        [
-            FieldError(
-                "court",
-                "tribunal_a_choisir",
-                "Plusieurs juridictions possibles : choisissez-en une (court.code)."
-                if proposal.candidates
-                else "La table d'Ardoise ne couvre pas ce département : indiquez la juridiction (court.name).",
-            )
-        ],
+        [FieldError("court", "tribunal_a_confirmer", message)],
         extra={"candidates": [{"code": c.code, "name": c.name} for c in proposal.candidates]},
     )
+
+
+def _appeal_court(proposal: CourtProposal, court: Court | None, choice: CourtChoice) -> str:
+    """The cour d'appel of the debtor's seat: typed, the court's, or the one all the département's courts share."""
+    appeal = choice.appeal_court or (court.appeal_court if court else "")
+    if not appeal and len({c.appeal_court for c in proposal.candidates}) == 1:
+        appeal = proposal.candidates[0].appeal_court
+    return appeal
+
+
+def _compose(
+    res: Resources,
+    case: RecoveryCase,
+    procedure: Procedure,
+    court: Court | None,
+    *,
+    appeal_court: str,
+    now: datetime,
+    signed_document: str = "",
+    commissaire: str = "",
+) -> CourtRequest:
+    debtor = registry_view(res, case.debtor.siren)
+    return injunction.compose(
+        procedure,
+        case,
+        creditor=res.store.registry.get_identity(case.creditor.siren),
+        debtor=debtor.identity,
+        proceeding=debtor.proceeding,
+        # Whether BODACC ever told Ardoise of a proceeding of the debtor's (then the checklist cites its notices).
+        proceeding_known=debtor.last_proceeding is not None,
+        court=court,
+        appeal_court=appeal_court,
+        now=now,
+        table=res.settings.ecb_rates,
+        points=res.settings.penalty_points,
+        signed_document=signed_document,
+        commissaire=commissaire,
+    )
+
+
+def court_preview(res: Resources, member: Member, case_id: str) -> CourtPreview:
+    """The court step as it would be prepared now, nothing kept: 409 unless unpaid, 422 when the registry refuses."""
+    case = own_case(res, member, case_id)
+    injunction.require_unpaid(case)
+    now = res.clock()
+    proposal = court_proposal(res, case)
+    offered = injunction.offered_procedures(case, now, res.settings.ecb_rates, res.settings.penalty_points)
+    court = proposal.default
+    appeal = _appeal_court(proposal, court, CourtChoice())
+    requests = tuple(
+        _compose(
+            res,
+            case,
+            procedure,
+            court if procedure is Procedure.INJUNCTION else None,
+            appeal_court=appeal,
+            now=now,
+        )
+        for procedure in offered
+    )
+    return CourtPreview(proposal, requests)
 
 
 def prepare(
@@ -86,30 +153,22 @@ def prepare(
     def attempt() -> CourtRequest:
         case = own_case(res, member, case_id)
         injunction.require_unpaid(case)
+        now = res.clock()
         proposal = court_proposal(res, case)
         court = _court(proposal, choice) if procedure is Procedure.INJUNCTION else None
-        appeal = choice.appeal_court or (court.appeal_court if court else "")
-        if not appeal and proposal.candidates and len({c.appeal_court for c in proposal.candidates}) == 1:
-            appeal = proposal.candidates[0].appeal_court
-        debtor = registry_view(res, case.debtor.siren)
-        request = injunction.compose(
-            procedure,
+        request = _compose(
+            res,
             case,
-            creditor=res.store.registry.get_identity(case.creditor.siren),
-            debtor=debtor.identity,
-            proceeding=debtor.proceeding,
-            proceeding_known=debtor.last_proceeding is not None or debtor.identity is not None,
-            court=court,
-            appeal_court=appeal,
-            now=res.clock(),
-            table=res.settings.ecb_rates,
-            points=res.settings.penalty_points,
+            procedure,
+            court,
+            appeal_court=_appeal_court(proposal, court, choice),
+            now=now,
             signed_document=signed_document,
             commissaire=commissaire,
         )
         pdf = request_pdf(request)
         request = replace(request, pdf_sha256=hashlib.sha256(pdf).hexdigest(), pdf_size=len(pdf))
-        after = injunction.request_prepared(case, request, res.clock(), actor)
+        after = injunction.request_prepared(case, request, now, actor)
         res.store.cases.save(case, after, actor=actor, action=f"case.{procedure.value}_prepared")
         return request
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from functions.core.domain.court_requests import PROCEDURE_LABELS, CourtRequest, Litigant, Procedure
 from functions.core.french import format_eur, long_date
-from functions.core.pdf import TextPdf
 
 
 def _party(label: str, party: Litigant) -> list[tuple[str, str]]:
@@ -18,13 +17,17 @@ def _party(label: str, party: Litigant) -> list[tuple[str, str]]:
 
 def request_pdf(request: CourtRequest) -> bytes:
     """The request as an A4 document: parties, amounts, basis, pieces, then the checklist on its own page."""
+    from functions.core.pdf import TextPdf  # loaded when a request is drawn, not at the directory's cold start
+
     injunction = request.procedure is Procedure.INJUNCTION
     title = "Requête en injonction de payer" if injunction else "Demande de procédure simplifiée de recouvrement"
     doc = TextPdf(title=title, author=request.creditor.name, created=request.prepared_at, footer="Préparé par Ardoise")
     doc.heading(title)
     if injunction and request.court is not None:
         doc.paragraph(
-            f"À Monsieur ou Madame le Président du {request.court.name}\n(Code de procédure civile, art. 1405 à 1407)",
+            f"À Monsieur ou Madame le Président du {request.court.name}"
+            + (f"\n{request.court.address}" if request.court.address else "")
+            + "\n(Code de procédure civile, art. 1405 à 1407)",
             after=10,
         )
     else:
