@@ -52,7 +52,7 @@ FIELDS = {
     "note": "Pièces vérifiées.",
     "url": "https://alertes.exemple.fr/ardoise",
     "amount_cents": "10000",
-    "montant": "100,00",
+    "amount": "100,00",
     "paid_on": "2026-03-01",
     "format": "html",
     "jeton": "ard_lien_inconnu",

@@ -173,3 +173,18 @@ def test_the_webhook_forms_refuse_a_wrong_csrf_token(
         assert browser.post(action, data={"csrf": "faux", "url": receiver.url}).status_code == 403, action
     assert resources.store.subscribers.get_subscriber(subscriber.id).webhook_url == ""  # type: ignore[union-attr]
     assert receiver.posts == []
+
+
+def test_a_subscriber_sees_and_changes_only_its_own_webhook(
+    reports: FlaskClient, mailer: OutboxMailer, resources: Resources
+) -> None:
+    other, _ = create_subscriber(resources, name="Autre", email="autre@exemple.fr", plan="pro", actor="operator:test")
+    set_webhook(resources, other, "http://127.0.0.1:9/autre-abonne")
+    before = resources.store.subscribers.get_subscriber(other.id)
+    leroy(resources)
+    browser = _signed_in(reports, mailer)
+    page = text(browser.get("/abonne/webhook"))
+    assert "autre-abonne" not in page and "Aucun webhook" in page
+    assert browser.post("/abonne/webhook/secret", data={"csrf": csrf_of(browser, "/abonne/webhook")}).status_code == 422
+    submit(browser, "/abonne/webhook", "/abonne/webhook/retrait")
+    assert resources.store.subscribers.get_subscriber(other.id) == before  # its address and secret untouched
