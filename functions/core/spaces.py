@@ -14,7 +14,8 @@ in the function that owns its data. :func:`space_blueprint` gives it:
   (``idempotency.keyed_form``), and a second one with the same values (double
   click, back button, reload) gets the first one's response again, applied once;
 - pages rendered from Jinja2 templates (autoescaped) in the site's look, with
-  ``no-store`` and a policy that runs no script (:data:`~functions.core.headers.SPACE_CSP`);
+  ``no-store`` and a policy that runs no script (:data:`~functions.core.headers.SPACE_CSP`), but for a
+  page ``enhanced`` by the spaces' one script, from the site's origin (:data:`SCRIPT`, nothing inline);
 - problems raised by a use case rendered as a French page with their status.
 """
 
@@ -35,7 +36,7 @@ from pydantic import BaseModel, ValidationError
 from functions.core import idempotency
 from functions.core.domain.sessions import PrincipalKind
 from functions.core.errors import FieldError, Forbidden, Problem, RuleNotMet
-from functions.core.headers import CSP, SPACE_CSP
+from functions.core.headers import CSP, SPACE_CSP, SPACE_SCRIPT_CSP
 from functions.core.http import resources
 from functions.core.mounts import SPACE_BLUEPRINT, SPACE_MOUNTS
 from functions.core.store.base import request_writes
@@ -49,6 +50,8 @@ CSRF_FIELD = "csrf"
 FORM_TOKEN_FIELD = "idempotence"  # noqa: S105 - a field name, not a secret
 # The site's look: Material's stylesheets and ours, gathered by the site build under a stable name.
 STYLESHEET = "/assets/ardoise/espaces.css"
+# The spaces' one script, published by the site build beside it: it only enhances pages that work without it.
+SCRIPT = "/assets/ardoise/espaces.js"
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -196,10 +199,13 @@ def _finish(response: Response) -> Response:
     return response
 
 
-def page(template: str, status: int = 200, **context: Any) -> Response:
-    """Render one of the space's pages."""
-    html = render_template(template, **context)
-    return Response(html, status=status, mimetype="text/html")
+def page(template: str, status: int = 200, *, enhanced: bool = False, **context: Any) -> Response:
+    """Render one of the space's pages; ``enhanced``: it loads the spaces' script, which its policy then allows."""
+    html = render_template(template, script=SCRIPT if enhanced else "", **context)
+    response = Response(html, status=status, mimetype="text/html")
+    if enhanced:
+        response.headers[CSP] = SPACE_SCRIPT_CSP
+    return response
 
 
 def problem_page(problem: Problem) -> Response:

@@ -68,7 +68,7 @@ _SIGN_UP_FIELDS = ("siren", "company_name", "contact_name", "email")
 
 @space.get("/inscription")
 def sign_up_form() -> Response:
-    return page("espace/inscription.html", title="Inscription", errors={}, values={})
+    return page("espace/inscription.html", title="Inscription", errors={}, values={}, enhanced=True)
 
 
 @space.post("/inscription")
@@ -92,7 +92,7 @@ def sign_up() -> Response:
         else:
             identity = resources().store.registry.get_identity(member.siren)
             return page("espace/inscrit.html", title="Inscription enregistrée", member=member, identity=identity)
-    return page("espace/inscription.html", 400, title="Inscription", errors=errors, values=values)
+    return page("espace/inscription.html", 400, title="Inscription", errors=errors, values=values, enhanced=True)
 
 
 class SirenTyped(Model):
@@ -120,16 +120,19 @@ def registry_card(siren: str) -> dict[str, Any]:
 
 @space.post("/inscription/verifier")
 def check_siren() -> Response:
-    """The « Vérifier » button: the form again, with what the registry says of the SIREN typed (nothing stored)."""
+    """The « Vérifier » button: the form again, with what the registry says of the SIREN typed (nothing stored).
+
+    The spaces' script posts here in the background as soon as a whole SIREN is typed, and shows the card.
+    """
     values = {name: request.form.get(name, "") for name in _SIGN_UP_FIELDS}
     typed, errors = form_data(SirenTyped)
     if typed is None:
-        return page("espace/inscription.html", 400, title="Inscription", errors=errors, values=values)
+        return page("espace/inscription.html", 400, title="Inscription", errors=errors, values=values, enhanced=True)
     card = registry_card(typed.siren)
     if card["known"] and not card["withheld"] and not values["company_name"].strip():
         values["company_name"] = card["name"]
     values["siren"] = typed.siren
-    return page("espace/inscription.html", title="Inscription", errors={}, values=values, card=card)
+    return page("espace/inscription.html", title="Inscription", errors={}, values=values, card=card, enhanced=True)
 
 
 @space.get("/verifier/<token>")

@@ -185,8 +185,9 @@ def _delivery_row(delivery: dict[str, Any]) -> dict[str, str]:
     attempts = delivery.get("attempts") or []
     last = attempts[-1] if attempts else {}
     alert = delivery.get("alert") or {}
+    test = alert.get("type") == watchlist.TEST_EVENT_TYPE
     return {
-        "siren": str(alert.get("siren", "")),
+        "siren": "Évènement de test" if test else str(alert.get("siren", "")),
         "status": _STATUS.get(str(delivery.get("status")), str(delivery.get("status", ""))),
         "attempt": str(len(attempts)),
         "at": _moment(str(last["at"])) if last.get("at") else "",
@@ -232,7 +233,10 @@ def rotate_secret(who: SignedIn) -> Response:
 @space.post("/webhook/test")
 @signed_in_only
 def test_webhook(who: SignedIn) -> Response:
-    """POST a signed ``webhook.test`` event now, by the sender of real alerts; show how the address answered."""
+    """POST a signed ``webhook.test`` event now, by the sender of real alerts; show how the address answered.
+
+    The event is logged with the deliveries: the page's log shows it at the top.
+    """
     subscriber = _subscriber(who)
     if not subscriber.webhook_url:
         return _no_webhook_yet(who)

@@ -7,7 +7,8 @@
 - the search form wherever a page has ``<div data-ardoise="recherche"></div>``;
 - the theme's markup mended for accessibility (``accessibility.py``);
 - ``assets/ardoise/espaces.css``, under a stable name: the web spaces' pages (served by the
-  functions, not built here) link it to get the site's look (Material's stylesheets and ours).
+  functions, not built here) link it to get the site's look (Material's stylesheets and ours);
+  ``assets/ardoise/espaces.js`` beside it, the script that enhances a few of their pages.
 
 ``ardoise build-site`` passes its inputs in ``config.extra["ardoise"]``; a plain
 ``mkdocs build`` computes them from the environment.
@@ -65,6 +66,9 @@ def fingerprinted_assets() -> dict[str, Path]:
 
 SPACES_STYLESHEET = "assets/ardoise/espaces.css"
 SPACES_RULES = Path(__file__).with_name("spaces.css")
+# The spaces' one script, under a stable name too (``core/spaces.py: SCRIPT``): it only enhances their pages.
+SPACES_SCRIPT = "assets/ardoise/espaces.js"
+SPACES_SCRIPT_SOURCE = Path(__file__).with_name("spaces.js")
 
 
 def spaces_stylesheet(uris: list[str]) -> str:
@@ -105,6 +109,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for uri, source in fingerprinted_assets().items():
         files.append(File.generated(config, uri, abs_src_path=str(source)))
     files.append(File.generated(config, SPACES_STYLESHEET, content=spaces_stylesheet([f.src_uri for f in files])))
+    files.append(File.generated(config, SPACES_SCRIPT, abs_src_path=str(SPACES_SCRIPT_SOURCE)))
     inputs = _inputs(config)
     catalog = load_charter()
     current = catalog.current(inputs.today)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from moto import mock_aws
+from playwright.sync_api import expect
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import make_server
 
@@ -87,6 +88,9 @@ def _platform(site: Site, settings: Settings, tmp_path: Path, store: Store, cloc
         thread.join()
 
 
+AXE_DONE = "ardoise-tests: axe has run"
+
+
 def _checked(page: Any, name: str) -> None:
     """The page fits a phone, axe finds nothing grave, and a screenshot is kept.
 
@@ -98,6 +102,10 @@ def _checked(page: Any, name: str) -> None:
     page.set_viewport_size({"width": 375, "height": 800})
     assert sideways_overflow(page) == [], name
     assert axe_violations(page) == [], name
+    # Console messages reach the test asynchronously, some of axe's after its run returns: wait for a mark
+    # logged after it (messages arrive in order), so that all of axe's are dropped, none left to come.
+    with page.expect_console_message(lambda message: message.text == AXE_DONE):
+        page.evaluate("(mark) => console.error(mark)", AXE_DONE)
     del page.errors[seen:]
     screenshot(page, f"espace-{name}-telephone")
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -114,6 +122,9 @@ def test_a_creditor_signs_up_confirms_and_signs_in_by_link(platform: Platform, p
 
     page.get_by_role("link", name="Inscrire votre entreprise").click()
     page.get_by_label("SIREN de l'entreprise").fill("732 829 321")  # one digit off: the check digit fails
+    # Said beside the field as soon as it is typed whole (the background check), before anything is sent.
+    expect(page.locator("#erreur-siren")).to_contain_text("SIREN")
+    assert page.get_by_label("SIREN de l'entreprise").get_attribute("aria-invalid") == "true"
     page.get_by_label("Raison sociale").fill("Garage du Centre")
     page.get_by_label("Votre nom").fill("Paul Garnier")
     page.get_by_label("Votre adresse e-mail professionnelle").fill(EMAIL)
@@ -124,8 +135,11 @@ def test_a_creditor_signs_up_confirms_and_signs_in_by_link(platform: Platform, p
     _checked(page, "inscription-erreurs")
 
     siren_field.fill("732 829 320")
+    # Typed whole, the SIREN is checked in the background (the spaces' script): unknown to this registry.
+    expect(page.locator("#identite-repertoire")).to_contain_text("inconnu du répertoire")
     page.get_by_role("button", name="M'inscrire").click()
-    assert page.get_by_role("status").inner_text().startswith("Un e-mail vient d'être envoyé")
+    # Waits for the next page's own status (the sign-up page has one too: the registry card's live region).
+    expect(page.get_by_role("status")).to_contain_text("Un e-mail vient d'être envoyé")
 
     verify = VERIFY_LINK.search(platform.last_mail())
     assert verify is not None
@@ -151,8 +165,9 @@ def test_a_creditor_signs_up_confirms_and_signs_in_by_link(platform: Platform, p
     assert page.url == platform.url + "/espace/"  # the link's token has left the address bar
     assert "validée" in page.locator("article").inner_text()
     _checked(page, "accueil")
-    # The only error the console saw: the form sent with a wrong SIREN, answered 400 with its errors.
-    assert page.errors == ["Failed to load resource: the server responded with a status of 400 (BAD REQUEST)"]
+    # The only errors the console saw: the wrong SIREN checked as it was typed, then the form sent with it,
+    # each answered 400 with its errors.
+    assert page.errors == ["Failed to load resource: the server responded with a status of 400 (BAD REQUEST)"] * 2
 
 
 @ON_BOTH_STORES
@@ -384,9 +399,11 @@ def test_a_subscriber_sets_its_webhook_reads_the_secret_once_sends_a_test_and_re
         assert page.locator("#secret-webhook").inner_text().startswith("whsec_")
         _checked(page, "abonne-webhook-secret")
         page.get_by_role("button", name="Envoyer un évènement de test").click()
-        assert "Évènement de test reçu : réponse HTTP 200" in page.locator("article").inner_text()
+        expect(page.locator("article")).to_contain_text("Évènement de test reçu : réponse HTTP 200")
         assert page.locator("#secret-webhook").count() == 0  # the secret is not shown again
         assert len(receiver.posts) == 1
+        # The test event heads the delivery log on the page.
+        expect(page.get_by_role("table").locator("tbody tr").first).to_contain_text("Évènement de test")
     _checked(page, "abonne-webhook")
     page.get_by_role("button", name="Retirer le webhook (alertes par e-mail)").click()
     assert "Aucun webhook" in page.locator("article").inner_text()
@@ -522,6 +539,45 @@ def test_a_creditor_checks_its_siren_at_sign_up_and_finds_its_debtor_by_siren(pl
     assert page.get_by_label("Adresse postale du débiteur").input_value() == "12 RUE DE LA PAIX, 75002 PARIS"
     assert page.get_by_label("Numéro de la facture").input_value() == "F-77"  # what was typed is kept
     _checked(page, "signaler-debiteur-choisi")
+
+
+def test_the_registry_identity_appears_as_the_siren_is_typed_and_without_javascript_on_its_button(
+    platform: Platform, page: Any, browser: Any
+) -> None:
+    from functions.core.domain.registry import HeadOffice
+    from tests.registry.test_domain import identity
+
+    platform.res.store.registry.put_units([identity(head_office_nic="00012")])
+    platform.res.store.registry.put_seats(
+        [HeadOffice("552100554", "00012", "12", "RUE", "DE LA PAIX", "75002", "PARIS")]
+    )
+    page.goto(platform.url + "/espace/inscription")
+    card = page.locator("#identite-repertoire")
+    page.get_by_label("SIREN de l'entreprise").press_sequentially("552 100 554")
+    # Nothing pressed: the spaces' script (from the site, allowed by the page's policy) asked the registry.
+    expect(card).to_contain_text("ATELIERS REUNIS, 12 RUE DE LA PAIX")
+    expect(page.get_by_label("Raison sociale")).to_have_value("ATELIERS REUNIS")
+    assert page.url == platform.url + "/espace/inscription"  # no other page was loaded
+    assert page.errors == []  # no script nor request refused by the policy
+    _checked(page, "inscription-siren-tape")
+    page.get_by_label("Votre nom").fill("Claire Durand")
+    page.get_by_label("Votre adresse e-mail professionnelle").fill("compta@ateliers-reunis.fr")
+    page.get_by_role("button", name="M'inscrire").click()
+    expect(page.get_by_role("status")).to_contain_text("Un e-mail vient d'être envoyé")
+    assert len(platform.res.store.members.list_members("552100554")) == 1
+
+    # Without JavaScript, the same form: the identity comes on the page « Vérifier le SIREN » loads.
+    context = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    try:
+        plain = context.new_page()
+        plain.goto(platform.url + "/espace/inscription")
+        plain.get_by_label("SIREN de l'entreprise").fill("552100554")
+        assert plain.locator("#identite-repertoire").inner_text().strip() == ""
+        plain.get_by_role("button", name="Vérifier le SIREN").click()
+        expect(plain.locator("#identite-repertoire")).to_contain_text("ATELIERS REUNIS, 12 RUE DE LA PAIX")
+        expect(plain.get_by_label("Raison sociale")).to_have_value("ATELIERS REUNIS")
+    finally:
+        context.close()
 
 
 def test_a_creditor_attaches_an_e_invoice_and_it_fills_the_form(platform: Platform, page: Any, tmp_path: Path) -> None:

@@ -147,6 +147,7 @@ def test_a_first_publish_uploads_assets_then_pages_then_lists_and_sets_the_heade
         (css, "text/css; charset=utf-8", IMMUTABLE),
         # The web spaces link it by a stable name: it may change under that name, so a day, not a year.
         ("assets/ardoise/espaces.css", "text/css; charset=utf-8", DAY),
+        ("assets/ardoise/espaces.js", "text/javascript; charset=utf-8", DAY),  # their script, by the same rule
         ("recherche/en.json", "application/json", SHORT),
         ("sitemap.xml", "application/xml", SHORT),
         ("assets/images/favicon.png", "image/png", DAY),

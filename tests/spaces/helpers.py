@@ -59,10 +59,15 @@ def sign_in_token(mailer: OutboxMailer, to: str) -> str:
 
 def sign_in(client: FlaskClient, mailer: OutboxMailer, *, siren: str, email: str) -> TestResponse:
     """Ask for a link, follow it from the e-mail, press the button: the browser is signed in."""
-    asked = submit(client, "/espace/", "/espace/connexion", siren=siren, email=email)
+    return sign_in_to(client, mailer, "/espace", email, siren=siren)
+
+
+def sign_in_to(client: FlaskClient, mailer: OutboxMailer, mount: str, email: str, **fields: str) -> TestResponse:
+    """Sign in to the space at ``mount`` (``/abonne``) as ``email``, by the e-mailed link, as a person would."""
+    asked = submit(client, f"{mount}/", f"{mount}/connexion", email=email, **fields)
     assert asked.status_code == 200, asked.get_data(as_text=True)
     token = sign_in_token(mailer, email)
-    return submit(client, f"/espace/connexion/{token}", "/espace/connexion/ouvrir", jeton=token)
+    return submit(client, f"{mount}/connexion/{token}", f"{mount}/connexion/ouvrir", jeton=token)
 
 
 def text(response: TestResponse) -> str:

@@ -45,6 +45,14 @@ def test_a_member_never_sees_another_members_report(directory: FlaskClient, mail
     assert report_id not in other.get("/espace/signalements").get_data(as_text=True)
     assert other.get(f"/espace/signalements/{report_id}").status_code == 404
     assert submit(other, "/espace/", f"/espace/signalements/{report_id}/retrait").status_code == 404
+    # Nor its documents, nor a payment on it: the same 404 as an unknown report, and the report untouched.
+    report = directory.application.extensions["ardoise"].store.reports.get_report(report_id)
+    document = report.documents[0].id
+    assert other.get(f"/espace/signalements/{report_id}/documents/{document}").status_code == 404
+    paid = submit(other, "/espace/", f"/espace/signalements/{report_id}/paiement", paid_on="2026-03-01", amount="10")
+    assert paid.status_code == 404
+    after = directory.application.extensions["ardoise"].store.reports.get_report(report_id)
+    assert after.payments == report.payments and after.status == report.status
 
 
 def test_a_page_of_the_space_sends_a_signed_out_browser_to_sign_in(directory: FlaskClient) -> None:

@@ -47,6 +47,17 @@ def test_the_link_expires_after_15_minutes(browser: FlaskClient, mailer: OutboxM
     assert "a expiré (15 minutes)" in text(expired)
 
 
+def test_the_link_still_opens_a_session_just_before_15_minutes(
+    browser: FlaskClient, mailer: OutboxMailer, clock: FixedClock
+) -> None:
+    submit(browser, "/espace/", "/espace/connexion", siren=CREDITOR_SIREN, email=MEMBER_EMAIL)
+    token = sign_in_token(mailer, MEMBER_EMAIL)
+    clock.advance(minutes=14, seconds=59)
+    opened = submit(browser, f"/espace/connexion/{token}", "/espace/connexion/ouvrir", jeton=token)
+    assert opened.status_code == 303 and opened.headers["Location"] == "/espace/"
+    assert token not in opened.headers["Location"]
+
+
 def test_an_unknown_address_gets_the_same_answer_and_no_email(browser: FlaskClient, mailer: OutboxMailer) -> None:
     before = len(mailer.messages())
     known = submit(browser, "/espace/", "/espace/connexion", siren=CREDITOR_SIREN, email=MEMBER_EMAIL)
@@ -74,7 +85,8 @@ def test_links_are_limited_per_company(browser: FlaskClient) -> None:
     for n in range(5):
         submit(browser, "/espace/", "/espace/connexion", siren=CREDITOR_SIREN, email=f"personne{n}@exemple.fr")
     refused = submit(browser, "/espace/", "/espace/connexion", siren=CREDITOR_SIREN, email="autre@exemple.fr")
-    assert refused.status_code == 429
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert "Trop de liens de connexion demandés" in text(refused)
 
 
 def test_a_form_error_is_shown_beside_its_field(browser: FlaskClient) -> None:

@@ -3,6 +3,7 @@ test event by the real sender, the delivery log; its own only, every form behind
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -33,6 +34,12 @@ def receiver() -> Iterator[Receiver]:
         yield running
 
 
+def _log(page: str) -> list[tuple[str, str, str, str]]:
+    """The delivery log's rows: company (or test event), state, attempts, result (newest first)."""
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td><td>(\d+)</td><td>[^<]*</td><td>([^<]+)</td></tr>", page)
+    return [(html.unescape(what), state, attempts, said) for what, state, attempts, said in rows]
+
+
 def _secret(page: str) -> str:
     found = SECRET.search(page)
     assert found, "no secret shown"
@@ -55,6 +62,10 @@ def test_setting_the_address_shows_the_secret_once_and_a_test_event_verifies_wit
     [(headers, body)] = receiver.posts
     payload = Webhook(secret).verify(body, headers)
     assert payload["type"] == "webhook.test" and headers["User-Agent"] == "Ardoise-Webhooks/1"
+    # The test event heads the delivery log of the answer page and of the page opened again; sent once.
+    for shown in (tested, browser.get("/abonne/webhook")):
+        assert _log(shown.get_data(as_text=True))[0] == ("Évènement de test", "livrée", "1", "réponse HTTP 200")
+    assert len(receiver.posts) == 1
 
 
 def test_rotating_the_secret_shows_a_new_one_and_both_sign_for_a_day(
@@ -67,6 +78,8 @@ def test_rotating_the_secret_shows_a_new_one_and_both_sign_for_a_day(
     rotated = submit(browser, "/abonne/webhook", "/abonne/webhook/secret")
     second = _secret(rotated.get_data(as_text=True))
     assert second != first and "L'ancien secret signe encore" in text(rotated)
+    again = browser.get("/abonne/webhook").get_data(as_text=True)
+    assert second not in again and first not in again and not SECRET.search(again)  # the new one shown once too
     submit(browser, "/abonne/webhook", "/abonne/webhook/test")
     [(headers, body)] = receiver.posts
     assert Webhook(second).verify(body, headers) and Webhook(first).verify(body, headers)
@@ -112,6 +125,8 @@ def test_a_test_event_to_an_address_that_does_not_answer_says_so(
     browser = _signed_in(reports, mailer)
     tested = submit(browser, "/abonne/webhook", "/abonne/webhook/test")
     assert tested.status_code == 200 and "Évènement de test non reçu : l'adresse n'a pas répondu" in text(tested)
+    [row] = _log(browser.get("/abonne/webhook").get_data(as_text=True))
+    assert row[:3] == ("Évènement de test", "abandonnée", "1") and "l'adresse n'a pas répondu" in html.unescape(row[3])
 
 
 def test_without_a_webhook_there_is_no_test_nor_rotation(
@@ -158,3 +173,18 @@ def test_the_webhook_forms_refuse_a_wrong_csrf_token(
         assert browser.post(action, data={"csrf": "faux", "url": receiver.url}).status_code == 403, action
     assert resources.store.subscribers.get_subscriber(subscriber.id).webhook_url == ""  # type: ignore[union-attr]
     assert receiver.posts == []
+
+
+def test_a_subscriber_sees_and_changes_only_its_own_webhook(
+    reports: FlaskClient, mailer: OutboxMailer, resources: Resources
+) -> None:
+    other, _ = create_subscriber(resources, name="Autre", email="autre@exemple.fr", plan="pro", actor="operator:test")
+    set_webhook(resources, other, "http://127.0.0.1:9/autre-abonne")
+    before = resources.store.subscribers.get_subscriber(other.id)
+    leroy(resources)
+    browser = _signed_in(reports, mailer)
+    page = text(browser.get("/abonne/webhook"))
+    assert "autre-abonne" not in page and "Aucun webhook" in page
+    assert browser.post("/abonne/webhook/secret", data={"csrf": csrf_of(browser, "/abonne/webhook")}).status_code == 422
+    submit(browser, "/abonne/webhook", "/abonne/webhook/retrait")
+    assert resources.store.subscribers.get_subscriber(other.id) == before  # its address and secret untouched

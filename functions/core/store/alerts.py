@@ -6,7 +6,9 @@ that raised it; the fan-out turns it into one delivery per watcher
 deliveries to one subscriber) and deletes it. A pending delivery sits on the
 ``DELIVERIES`` queue ordered by its next attempt; a sender claims it by moving
 that time forward (a lease, version-checked), so two ticks never send it twice
-at once. Delivered or abandoned deliveries leave the queue and stay as a log.
+at once. Delivered or abandoned deliveries leave the queue and stay as a log,
+with the test events sent from the settings page (their id sorts by time as an
+alert's does, so the log stays newest first).
 """
 
 from __future__ import annotations
@@ -76,6 +78,14 @@ class Alerts(Repository):
         updated = claimed.bumped(data, **keys)
         self.backend.transact([Put(updated, claimed.version)])
         return updated
+
+    def log_test_event(
+        self, subscriber_id: str, event: Mapping[str, Any], attempt: Mapping[str, Any], *, status: str
+    ) -> None:
+        """Log a test event as a delivery already attempted, beside the alerts' (never queued, never retried)."""
+        data = {"alert": dict(event), "subscriber_id": subscriber_id, "status": status, "attempts": [dict(attempt)]}
+        expires_at = int(self.now().timestamp()) + LOG_SECONDS
+        self.backend.transact([Put(Item(f"DELIVERY#{subscriber_id}", event["id"], data, expires_at=expires_at), None)])
 
     def list_deliveries(self, subscriber_id: str, limit: int = 50) -> list[dict[str, Any]]:
         """Return a subscriber's latest deliveries, newest first (the delivery log)."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import secrets
+from time import time_ns
 from typing import Any
 
 from functions.core.clock import isoformat
@@ -10,6 +12,7 @@ from functions.core.domain import subscribers
 from functions.core.domain.subscribers import Subscriber
 from functions.core.errors import FieldError, RuleNotMet, ValidationFailed
 from functions.core.resources import Resources
+from functions.core.store.base import sortable_time
 from functions.core.usecases.reports.alerts import SECRET_OVERLAP, post_signed, subscriber_alert, webhook_secret
 from functions.core.usecases.reports.webhooks import Resolver, UnsafeTarget, check_target, new_nonce, system_resolver
 
@@ -88,12 +91,24 @@ TEST_EVENT_TYPE = "webhook.test"
 def send_test_event(res: Resources, subscriber: Subscriber, resolve: Resolver = system_resolver) -> dict[str, Any]:
     """POST a signed ``webhook.test`` event to the webhook, by the sender of real alerts; return its outcome.
 
-    Nothing is stored nor retried: the outcome is shown at once. 422 without a webhook.
+    Never retried: the outcome is shown at once, and logged among the deliveries (``list_deliveries``),
+    so that the log shows what the address answered. 422 without a webhook.
     """
     if not subscriber.webhook_url:
         raise RuleNotMet("Aucun webhook n'est enregistré : les alertes partent par e-mail.")
     now = res.clock()
-    delivery_id = f"{subscriber.id}-test-{new_nonce()}"
+    at = sortable_time(now)
+    # Sorted by time as an alert's id is (``solvency._alert``): the log lists it in its place.
+    event = {
+        "id": f"{at}-{time_ns():020d}-test-{secrets.token_hex(4)}",
+        "type": TEST_EVENT_TYPE,
+        "at": at,
+        "changes": [],
+    }
+    delivery_id = f"{subscriber.id}-{event['id']}"
     payload = {"delivery_id": delivery_id, "type": TEST_EVENT_TYPE, "timestamp": isoformat(now)}
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return post_signed(res, subscriber, delivery_id, body, now=now, resolve=resolve)
+    outcome = post_signed(res, subscriber, delivery_id, body, now=now, resolve=resolve)
+    status = "delivered" if outcome["ok"] else "failed"
+    res.store.alerts.log_test_event(subscriber.id, event, {"at": at, **outcome}, status=status)
+    return outcome
