@@ -9,8 +9,9 @@ from functions.core.domain.members import Member
 from functions.core.domain.recovery import CaseEvent, RecoveryCase
 from functions.core.domain.rules import Draft
 from functions.core.domain.scenarios import PLACEHOLDERS, Scenario, Step
+from functions.core.domain.schedules import Instalment
 from functions.core.http import Api, resources
-from functions.core.usecases.recovery import cases, debtor, scenarios
+from functions.core.usecases.recovery import cases, debtor, scenarios, schedule
 from functions.directory.auth import current_member
 from functions.directory.recovery_schemas import (
     CaseDebtorOut,
@@ -19,11 +20,14 @@ from functions.directory.recovery_schemas import (
     CaseList,
     CaseOpeningIn,
     CaseOut,
+    DebtorActionName,
     DebtorCaseOut,
     DebtorContestIn,
     DebtorPaymentIn,
+    DebtorScheduleIn,
     DebtorStepOut,
     DispatchProofIn,
+    InstalmentOut,
     MessageOut,
     NextActionOut,
     PreviewIn,
@@ -33,6 +37,7 @@ from functions.directory.recovery_schemas import (
     ScenarioIn,
     ScenarioList,
     ScenarioOut,
+    ScheduleOut,
     StepIn,
     StepOut,
 )
@@ -116,6 +121,21 @@ def _next_action_out(case: RecoveryCase) -> NextActionOut | None:
     )
 
 
+def _instalments_out(instalments: tuple[Instalment, ...]) -> list[InstalmentOut]:
+    return [InstalmentOut(due_on=i.due_on, amount_cents=i.amount_cents) for i in instalments]
+
+
+def _schedule_out(case: RecoveryCase) -> ScheduleOut | None:
+    """The schedule waiting for the creditor's answer, or the one the case follows."""
+    proposed = recovery.proposed_schedule(case)
+    if proposed is not None:
+        return ScheduleOut(status="proposed", instalments=_instalments_out(proposed))
+    accepted = recovery.accepted_schedule(case)
+    if accepted is not None:
+        return ScheduleOut(status="accepted", instalments=_instalments_out(accepted))
+    return None
+
+
 def _invoice_out(case: RecoveryCase) -> CaseInvoiceOut:
     invoice = case.invoice
     return CaseInvoiceOut(
@@ -147,6 +167,7 @@ def case_out(case: RecoveryCase) -> CaseOut:
         scenario=_scenario_out(case.scenario),
         opened_at=case.opened_at,
         next_action=_next_action_out(case),
+        schedule=_schedule_out(case),
         timeline=[_event_out(case, event) for event in case.events],
     )
 
@@ -305,6 +326,13 @@ def resume_case(case_id: str, principal: Member) -> CaseOut:
 # -- the debtor's private page ------------------------------------------------------------
 
 
+def _debtor_actions(view: debtor.DebtorView) -> list[DebtorActionName]:
+    actions: list[DebtorActionName] = ["contest", "declare_payment"] if view.may_act else []
+    if view.may_propose_schedule:
+        actions.append("propose_schedule")
+    return actions
+
+
 def _debtor_case_out(view: debtor.DebtorView) -> DebtorCaseOut:
     case = view.case
     return DebtorCaseOut(
@@ -318,7 +346,8 @@ def _debtor_case_out(view: debtor.DebtorView) -> DebtorCaseOut:
         status=case.status,
         status_label=recovery.STATUS_LABELS[case.status],
         payment_details=case.payment_details,
-        actions=["contest", "declare_payment"] if view.may_act else [],
+        actions=_debtor_actions(view),
+        schedule=_schedule_out(case),
         mediator=debtor.MEDIATOR,
         messages=[
             DebtorStepOut(at=event.at, step_name=case.scenario.steps[event.step].name, channel=event.message.channel)
@@ -366,6 +395,47 @@ def declare_case_payment(token: str, body: DebtorPaymentIn) -> DebtorCaseOut:
         resources(), token, amount_cents=body.amount_cents, paid_on=body.paid_on, text=body.text
     )
     return _debtor_case_out(view)
+
+
+@api.route(
+    "/debtor-cases/<token>/schedule",
+    "POST",
+    summary="Proposer un échéancier (lien personnel du débiteur) : le créancier l'accepte (les relances sont "
+    "suspendues tant que les échéances sont payées) ou le refuse (elles continuent).",
+    body=DebtorScheduleIn,
+    responses={200: DebtorCaseOut},
+    problems=(404, 409, 422),
+)
+def propose_case_schedule(token: str, body: DebtorScheduleIn) -> DebtorCaseOut:
+    instalments = [Instalment(i.due_on, i.amount_cents) for i in body.instalments]
+    return _debtor_case_out(schedule.propose_schedule(resources(), token, instalments=instalments, text=body.text))
+
+
+@api.route(
+    "/cases/<case_id>/schedule/accept",
+    "POST",
+    summary="Accepter l'échéancier proposé par le débiteur : les relances sont suspendues ; une échéance "
+    "manquée les fait reprendre.",
+    responses={200: CaseOut},
+    security="memberToken",
+    problems=(403, 404, 409),
+    auth=current_member,
+)
+def accept_case_schedule(case_id: str, principal: Member) -> CaseOut:
+    return case_out(schedule.accept_schedule(resources(), principal, case_id))
+
+
+@api.route(
+    "/cases/<case_id>/schedule/refuse",
+    "POST",
+    summary="Refuser l'échéancier proposé par le débiteur : les relances continuent.",
+    responses={200: CaseOut},
+    security="memberToken",
+    problems=(403, 404, 409),
+    auth=current_member,
+)
+def refuse_case_schedule(case_id: str, principal: Member) -> CaseOut:
+    return case_out(schedule.refuse_schedule(resources(), principal, case_id))
 
 
 # -- scenarios --------------------------------------------------------------------------

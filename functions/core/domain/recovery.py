@@ -251,6 +251,12 @@ def accepted_schedule(case: RecoveryCase) -> tuple[Instalment, ...] | None:
     return last.instalments
 
 
+def may_propose_schedule(case: RecoveryCase) -> bool:
+    """Whether the debtor may propose a schedule now: the case open to one, none waiting, proposals left."""
+    proposals = sum(1 for event in case.events if event.kind is EventKind.SCHEDULE_PROPOSED)
+    return case.status in SCHEDULE_OPEN and proposed_schedule(case) is None and proposals < MAX_SCHEDULE_PROPOSALS
+
+
 def schedule_paid_cents(case: RecoveryCase, instalments: Sequence[Instalment]) -> int:
     """What was paid toward a schedule: its total (owed when proposed) less what is owed now."""
     return max(0, schedules.total(instalments) - case.outstanding_cents)

@@ -76,6 +76,7 @@ class DebtorView:
     case: RecoveryCase
     penalties: Penalties
     may_act: bool
+    may_propose_schedule: bool
 
 
 def debtor_view(res: Resources, token: str) -> DebtorView:
@@ -84,7 +85,7 @@ def debtor_view(res: Resources, token: str) -> DebtorView:
     penalties = late_payment_penalties(
         case.outstanding_cents, case.invoice.due_date, today, res.settings.ecb_rates, res.settings.penalty_points
     )
-    return DebtorView(case, penalties, case.status in DEBTOR_MAY_ACT)
+    return DebtorView(case, penalties, case.status in DEBTOR_MAY_ACT, recovery.may_propose_schedule(case))
 
 
 def _tell_creditor(res: Resources, case: RecoveryCase, subject: str, text: str) -> None:
