@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from flask import request
 
 from functions.core.domain import recovery
+from functions.core.domain.evidence import ACCEPTED_TYPES
 from functions.core.domain.members import Member
 from functions.core.domain.recovery import CaseEvent, RecoveryCase
 from functions.core.domain.rules import Draft
@@ -41,9 +44,10 @@ from functions.directory.recovery_schemas import (
     StepIn,
     StepOut,
 )
-from functions.directory.schemas import PaymentIn
+from functions.directory.schemas import EvidenceRequest, PaymentIn, UploadOut
 
 api = Api("recovery", tag="Recouvrement amiable")
+OCTETS = "application/octet-stream"
 
 
 # -- views ------------------------------------------------------------------------------
@@ -93,6 +97,15 @@ def _event_out(case: RecoveryCase, event: CaseEvent) -> CaseEventOut:
             sha256=event.document.sha256,
         )
         if event.document is not None
+        else None,
+        evidence=ProofOut(
+            id=event.evidence.id,
+            filename=event.evidence.filename,
+            content_type=event.evidence.content_type,
+            size=event.evidence.declared_bytes,
+            sha256=event.evidence_sha256,
+        )
+        if event.evidence is not None
         else None,
         message=MessageOut(
             id=message.id,
@@ -392,9 +405,44 @@ def contest_case(token: str, body: DebtorContestIn) -> DebtorCaseOut:
 )
 def declare_case_payment(token: str, body: DebtorPaymentIn) -> DebtorCaseOut:
     view = debtor.declare_payment(
-        resources(), token, amount_cents=body.amount_cents, paid_on=body.paid_on, text=body.text
+        resources(),
+        token,
+        amount_cents=body.amount_cents,
+        paid_on=body.paid_on,
+        text=body.text,
+        evidence_id=body.evidence_id,
     )
     return _debtor_case_out(view)
+
+
+@api.route(
+    "/debtor-cases/<token>/evidence",
+    "POST",
+    summary="Préparer l'envoi d'un justificatif de paiement (lien personnel du débiteur ; 5 Mo au plus), à citer "
+    "ensuite dans la déclaration de paiement.",
+    body=EvidenceRequest,
+    responses={201: UploadOut},
+    problems=(404, 409, 413, 422),
+)
+def start_case_upload(token: str, body: EvidenceRequest) -> tuple[UploadOut, int]:
+    evidence, upload = debtor.start_upload(
+        resources(), token, filename=body.filename, content_type=body.content_type, size=body.size
+    )
+    return UploadOut(evidence_id=evidence.id, **asdict(upload)), 201
+
+
+@api.route(
+    "/debtor-cases/<token>/evidence/<evidence_id>",
+    "PUT",
+    summary="Envoyer le contenu d'un justificatif (stockage local) : la taille et le type annoncés.",
+    responses={204: None},
+    problems=(404, 409, 413, 422),
+    # The Content-Type announced when the upload was prepared; the bytes must have its size and look like it.
+    raw_body={media: {"type": "string", "format": "binary"} for media in [*sorted(ACCEPTED_TYPES), OCTETS]},
+)
+def upload_case_evidence(token: str, evidence_id: str) -> tuple[str, int]:
+    debtor.receive_upload(resources(), token, evidence_id, request.get_data(cache=False))
+    return "", 204
 
 
 @api.route(

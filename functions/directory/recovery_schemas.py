@@ -147,7 +147,8 @@ class MessageOut(Model):
 
 
 class ProofOut(Model):
-    """Une preuve d'envoi jointe par le créancier, son empreinte SHA-256 fixée quand elle l'a été."""
+    """Une pièce jointe au dossier (preuve d'envoi du créancier, justificatif de paiement du débiteur), son
+    empreinte SHA-256 fixée quand elle l'a été."""
 
     id: str
     filename: str
@@ -179,7 +180,10 @@ class CaseEventOut(Model):
     message: MessageOut | None = None
     reason: DisputeReason | None = Field(default=None, description="Le motif d'une contestation du débiteur.")
     text: str = Field(default="", description="Les mots du débiteur (contestation, paiement déclaré).")
-    document: ProofOut | None = None
+    document: ProofOut | None = Field(default=None, description="La preuve d'envoi d'un courrier (dispatch_proof).")
+    evidence: ProofOut | None = Field(
+        default=None, description="Le justificatif d'un paiement déclaré par le débiteur (payment_declared)."
+    )
 
 
 class InstalmentOut(Model):
@@ -297,6 +301,12 @@ class DebtorPaymentIn(Model):
     amount_cents: Cents
     paid_on: date = Field(description="De la date de la facture à aujourd'hui (date_de_paiement_invalide).")
     text: MultiLine = Field(default="", max_length=2000, description="Par exemple la référence du virement.")
+    evidence_id: SingleLine | None = Field(
+        default=None,
+        max_length=60,
+        description="Le justificatif envoyé avant (POST /debtor-cases/{token}/evidence), reçu et conforme "
+        "(piece_manquante, piece_deja_citee, taille_differente, contenu_different_du_type).",
+    )
 
 
 class InstalmentIn(Model):
