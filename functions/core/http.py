@@ -145,7 +145,7 @@ class Api:
                 keyed = idempotency.keyed_request(
                     key, arguments.get("principal"), security, arguments.get("body"), repeatable
                 )
-                return _run_keyed(keyed, lambda: to_response(view(**arguments)))
+                return run_keyed(keyed, lambda: to_response(view(**arguments)))
 
             self.blueprint.add_url_rule(rule, endpoint=view.__name__, view_func=endpoint, methods=[method])
             return view
@@ -153,7 +153,7 @@ class Api:
         return decorator
 
 
-def _run_keyed(keyed: idempotency.KeyedRequest, run: Callable[[], Response]) -> Response:
+def run_keyed(keyed: idempotency.KeyedRequest, run: Callable[[], Response]) -> Response:
     """Replay a keyed request's recorded outcome, or run it with its claim riding the first commit."""
     res = resources()
     g.keyed = keyed

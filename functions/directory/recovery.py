@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from flask import request
+from collections.abc import Callable
+from dataclasses import asdict
+
+from flask import Response, request
+from pydantic import ValidationError
 
 from functions.core.domain import recovery
+from functions.core.domain.evidence import ACCEPTED_TYPES
 from functions.core.domain.members import Member
 from functions.core.domain.recovery import CaseEvent, RecoveryCase
 from functions.core.domain.rules import Draft
 from functions.core.domain.scenarios import PLACEHOLDERS, Scenario, Step
-from functions.core.http import Api, resources
-from functions.core.usecases.recovery import cases, debtor, scenarios
+from functions.core.domain.schedules import Instalment
+from functions.core.errors import FieldError, Problem, RuleNotMet, UnsupportedMediaType
+from functions.core.http import PROBLEM_MIMETYPE, Api, resources
+from functions.core.usecases.recovery import cases, debtor, scenarios, schedule
+from functions.directory import case_page
 from functions.directory.auth import current_member
 from functions.directory.recovery_schemas import (
     CaseDebtorOut,
@@ -19,11 +27,14 @@ from functions.directory.recovery_schemas import (
     CaseList,
     CaseOpeningIn,
     CaseOut,
+    DebtorActionName,
     DebtorCaseOut,
     DebtorContestIn,
     DebtorPaymentIn,
+    DebtorScheduleIn,
     DebtorStepOut,
     DispatchProofIn,
+    InstalmentOut,
     MessageOut,
     NextActionOut,
     PreviewIn,
@@ -33,12 +44,14 @@ from functions.directory.recovery_schemas import (
     ScenarioIn,
     ScenarioList,
     ScenarioOut,
+    ScheduleOut,
     StepIn,
     StepOut,
 )
-from functions.directory.schemas import PaymentIn
+from functions.directory.schemas import EvidenceRequest, PaymentIn, UploadOut
 
 api = Api("recovery", tag="Recouvrement amiable")
+OCTETS = "application/octet-stream"
 
 
 # -- views ------------------------------------------------------------------------------
@@ -89,6 +102,15 @@ def _event_out(case: RecoveryCase, event: CaseEvent) -> CaseEventOut:
         )
         if event.document is not None
         else None,
+        evidence=ProofOut(
+            id=event.evidence.id,
+            filename=event.evidence.filename,
+            content_type=event.evidence.content_type,
+            size=event.evidence.declared_bytes,
+            sha256=event.evidence_sha256,
+        )
+        if event.evidence is not None
+        else None,
         message=MessageOut(
             id=message.id,
             channel=message.channel,
@@ -114,6 +136,21 @@ def _next_action_out(case: RecoveryCase) -> NextActionOut | None:
         step_name=step.name if step is not None else None,
         channel=step.channel if step is not None else None,
     )
+
+
+def _instalments_out(instalments: tuple[Instalment, ...]) -> list[InstalmentOut]:
+    return [InstalmentOut(due_on=i.due_on, amount_cents=i.amount_cents) for i in instalments]
+
+
+def _schedule_out(case: RecoveryCase) -> ScheduleOut | None:
+    """The schedule waiting for the creditor's answer, or the one the case follows."""
+    proposed = recovery.proposed_schedule(case)
+    if proposed is not None:
+        return ScheduleOut(status="proposed", instalments=_instalments_out(proposed))
+    accepted = recovery.accepted_schedule(case)
+    if accepted is not None:
+        return ScheduleOut(status="accepted", instalments=_instalments_out(accepted))
+    return None
 
 
 def _invoice_out(case: RecoveryCase) -> CaseInvoiceOut:
@@ -147,6 +184,7 @@ def case_out(case: RecoveryCase) -> CaseOut:
         scenario=_scenario_out(case.scenario),
         opened_at=case.opened_at,
         next_action=_next_action_out(case),
+        schedule=_schedule_out(case),
         timeline=[_event_out(case, event) for event in case.events],
     )
 
@@ -305,6 +343,13 @@ def resume_case(case_id: str, principal: Member) -> CaseOut:
 # -- the debtor's private page ------------------------------------------------------------
 
 
+def _debtor_actions(view: debtor.DebtorView) -> list[DebtorActionName]:
+    actions: list[DebtorActionName] = ["contest", "declare_payment"] if view.may_act else []
+    if view.may_propose_schedule:
+        actions.append("propose_schedule")
+    return actions
+
+
 def _debtor_case_out(view: debtor.DebtorView) -> DebtorCaseOut:
     case = view.case
     return DebtorCaseOut(
@@ -318,7 +363,8 @@ def _debtor_case_out(view: debtor.DebtorView) -> DebtorCaseOut:
         status=case.status,
         status_label=recovery.STATUS_LABELS[case.status],
         payment_details=case.payment_details,
-        actions=["contest", "declare_payment"] if view.may_act else [],
+        actions=_debtor_actions(view),
+        schedule=_schedule_out(case),
         mediator=debtor.MEDIATOR,
         messages=[
             DebtorStepOut(at=event.at, step_name=case.scenario.steps[event.step].name, channel=event.message.channel)
@@ -332,12 +378,15 @@ def _debtor_case_out(view: debtor.DebtorView) -> DebtorCaseOut:
     "/debtor-cases/<token>",
     "GET",
     summary="Voir un dossier de recouvrement par le lien personnel du débiteur : la facture, ce qui est dû, "
-    "comment payer, et ce qu'il peut faire.",
-    responses={200: DebtorCaseOut},
+    "comment payer, et ce qu'il peut faire (JSON, ou page HTML avec ses formulaires pour un navigateur).",
+    responses={200: (DebtorCaseOut, "text/html")},
     problems=(404,),
 )
-def get_debtor_case(token: str) -> DebtorCaseOut:
-    return _debtor_case_out(debtor.debtor_view(resources(), token))
+def get_debtor_case(token: str) -> DebtorCaseOut | Response:
+    view = debtor.debtor_view(resources(), token)
+    if request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html":
+        return case_page.case_page(view, token)
+    return _debtor_case_out(view)
 
 
 @api.route(
@@ -363,9 +412,228 @@ def contest_case(token: str, body: DebtorContestIn) -> DebtorCaseOut:
 )
 def declare_case_payment(token: str, body: DebtorPaymentIn) -> DebtorCaseOut:
     view = debtor.declare_payment(
-        resources(), token, amount_cents=body.amount_cents, paid_on=body.paid_on, text=body.text
+        resources(),
+        token,
+        amount_cents=body.amount_cents,
+        paid_on=body.paid_on,
+        text=body.text,
+        evidence_id=body.evidence_id,
     )
     return _debtor_case_out(view)
+
+
+@api.route(
+    "/debtor-cases/<token>/evidence",
+    "POST",
+    summary="Préparer l'envoi d'un justificatif de paiement (lien personnel du débiteur ; 5 Mo au plus), à citer "
+    "ensuite dans la déclaration de paiement.",
+    body=EvidenceRequest,
+    responses={201: UploadOut},
+    problems=(404, 409, 413, 422),
+)
+def start_case_upload(token: str, body: EvidenceRequest) -> tuple[UploadOut, int]:
+    evidence, upload = debtor.start_upload(
+        resources(), token, filename=body.filename, content_type=body.content_type, size=body.size
+    )
+    return UploadOut(evidence_id=evidence.id, **asdict(upload)), 201
+
+
+@api.route(
+    "/debtor-cases/<token>/evidence/<evidence_id>",
+    "PUT",
+    summary="Envoyer le contenu d'un justificatif (stockage local) : la taille et le type annoncés.",
+    responses={204: None},
+    problems=(404, 409, 413, 422),
+    # The Content-Type announced when the upload was prepared; the bytes must have its size and look like it.
+    raw_body={media: {"type": "string", "format": "binary"} for media in [*sorted(ACCEPTED_TYPES), OCTETS]},
+)
+def upload_case_evidence(token: str, evidence_id: str) -> tuple[str, int]:
+    debtor.receive_upload(resources(), token, evidence_id, request.get_data(cache=False))
+    return "", 204
+
+
+@api.route(
+    "/debtor-cases/<token>/schedule",
+    "POST",
+    summary="Proposer un échéancier (lien personnel du débiteur) : le créancier l'accepte (les relances sont "
+    "suspendues tant que les échéances sont payées) ou le refuse (elles continuent).",
+    body=DebtorScheduleIn,
+    responses={200: DebtorCaseOut},
+    problems=(404, 409, 422),
+)
+def propose_case_schedule(token: str, body: DebtorScheduleIn) -> DebtorCaseOut:
+    instalments = [Instalment(i.due_on, i.amount_cents) for i in body.instalments]
+    return _debtor_case_out(schedule.propose_schedule(resources(), token, instalments=instalments, text=body.text))
+
+
+@api.route(
+    "/cases/<case_id>/schedule/accept",
+    "POST",
+    summary="Accepter l'échéancier proposé par le débiteur : les relances sont suspendues ; une échéance "
+    "manquée les fait reprendre.",
+    responses={200: CaseOut},
+    security="memberToken",
+    problems=(403, 404, 409),
+    auth=current_member,
+)
+def accept_case_schedule(case_id: str, principal: Member) -> CaseOut:
+    return case_out(schedule.accept_schedule(resources(), principal, case_id))
+
+
+@api.route(
+    "/cases/<case_id>/schedule/refuse",
+    "POST",
+    summary="Refuser l'échéancier proposé par le débiteur : les relances continuent.",
+    responses={200: CaseOut},
+    security="memberToken",
+    problems=(403, 404, 409),
+    auth=current_member,
+)
+def refuse_case_schedule(case_id: str, principal: Member) -> CaseOut:
+    return case_out(schedule.refuse_schedule(resources(), principal, case_id))
+
+
+# -- the debtor's page's forms (no script: plain forms, answered by a redirect or the page again) ----------
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+_FORM_DOC = dict(
+    responses={303: None, 200: "text/html"},
+    headers={
+        303: {
+            "Location": "La page du dossier, avec le message de ce qui a été enregistré.",
+            "Idempotent-Replayed": "« true » : le même formulaire déjà envoyé, sa première réponse à nouveau.",
+        }
+    },
+    problems=(400, 403, 404, 409, 413, 415, 422),
+)
+
+
+def _form_route(token: str, form: str, act: Callable[[debtor.DebtorView], None]) -> Response:
+    """Run one of the page's forms: the token's case, a form body, CSRF and one-time token checked, then ``act``;
+    a refusal is the page again for a person (a program gets the problem), success a redirect to the page."""
+    res = resources()
+    view = debtor.debtor_view(res, token)
+    if request.mimetype not in FORM_TYPES:
+        raise UnsupportedMediaType("Envoyez ce formulaire depuis la page du dossier.")
+
+    def run() -> Response:
+        try:
+            act(view)
+        except Problem as problem:
+            if request.accept_mimetypes.best_match([PROBLEM_MIMETYPE, "text/html"]) != "text/html":
+                raise
+            return case_page.refused_page(debtor.debtor_view(res, token), token, form, problem)
+        return Response(
+            status=303, headers={"Location": f"{request.root_path}/debtor-cases/{token}?fait={form}#{form}"}
+        )
+
+    return case_page.once(token, run)
+
+
+def _refused(errors: dict[str, str]) -> RuleNotMet:
+    return RuleNotMet(
+        "Certains champs sont à corriger.",
+        [FieldError(field, "champ_invalide", text) for field, text in errors.items()],
+    )
+
+
+@api.route(
+    "/debtor-cases/<token>/formulaires/paiement",
+    "POST",
+    summary="Déclarer un paiement depuis la page du dossier (formulaire, justificatif facultatif).",
+    raw_body={media: {"type": "object"} for media in FORM_TYPES},
+    **_FORM_DOC,  # type: ignore[arg-type]
+)
+def declare_payment_form(token: str) -> Response:
+    def act(view: debtor.DebtorView) -> None:
+        errors: dict[str, str] = {}
+        cents = case_page.typed_cents("amount_cents", errors)
+        values = {"amount_cents": cents if cents is not None else 0, "paid_on": request.form.get("paid_on", "")}
+        try:
+            body = DebtorPaymentIn.model_validate({**values, "text": request.form.get("text", "")})
+        except ValidationError as exc:
+            case_page.model_errors(exc, errors)
+            raise _refused(errors) from None
+        if errors:
+            raise _refused(errors)
+        upload = request.files.get("evidence")
+        evidence_id = None
+        try:
+            if upload is not None and upload.filename:
+                evidence_id = debtor.upload_proof(
+                    resources(),
+                    token,
+                    filename=upload.filename,
+                    content_type=upload.mimetype or "application/octet-stream",
+                    content=upload.read(),
+                ).id
+            debtor.declare_payment(
+                resources(),
+                token,
+                amount_cents=body.amount_cents,
+                paid_on=body.paid_on,
+                text=body.text,
+                evidence_id=evidence_id,
+            )
+        except Problem as problem:
+            # The file's own errors (its type, its bytes, its citation) stand beside the file picker.
+            problem.errors = [
+                FieldError("evidence", e.code, e.message)
+                if e.field.startswith("evidence_id") or e.field in {"content_type", "size"}
+                else e
+                for e in problem.errors
+            ]
+            raise
+
+    return _form_route(token, "paiement", act)
+
+
+@api.route(
+    "/debtor-cases/<token>/formulaires/echeancier",
+    "POST",
+    summary="Proposer un échéancier depuis la page du dossier (formulaire).",
+    raw_body={media: {"type": "object"} for media in FORM_TYPES},
+    **_FORM_DOC,  # type: ignore[arg-type]
+)
+def propose_schedule_form(token: str) -> Response:
+    def act(view: debtor.DebtorView) -> None:
+        errors: dict[str, str] = {}
+        rows = case_page.schedule_rows(errors)
+        if errors:
+            raise _refused(errors)
+        instalments = [Instalment(row["due_on"], row["amount_cents"]) for row in rows]
+        text = request.form.get("text", "").strip()
+        if len(text) > 2000:
+            raise _refused({"text": "2 000 caractères au plus."})
+        try:
+            schedule.propose_schedule(resources(), token, instalments=instalments, text=text)
+        except Problem as problem:
+            problem.errors = case_page.renamed(problem.errors, rows)
+            raise
+
+    return _form_route(token, "echeancier", act)
+
+
+@api.route(
+    "/debtor-cases/<token>/formulaires/contestation",
+    "POST",
+    summary="Contester la facture depuis la page du dossier (formulaire).",
+    raw_body={media: {"type": "object"} for media in FORM_TYPES},
+    **_FORM_DOC,  # type: ignore[arg-type]
+)
+def contest_form(token: str) -> Response:
+    def act(view: debtor.DebtorView) -> None:
+        errors: dict[str, str] = {}
+        try:
+            body = DebtorContestIn.model_validate(
+                {"reason": request.form.get("reason", ""), "text": request.form.get("text", "")}
+            )
+        except ValidationError as exc:
+            case_page.model_errors(exc, errors)
+            raise _refused(errors) from None
+        debtor.contest(resources(), token, reason=body.reason, text=body.text)
+
+    return _form_route(token, "contestation", act)
 
 
 # -- scenarios --------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from pydantic import Field
 from functions.core.domain.recovery import ActionKind, CaseStatus, EventKind
 from functions.core.domain.reports import DisputeReason
 from functions.core.domain.scenarios import MAX_DELAY_DAYS, MAX_STEPS, PLACEHOLDERS, Anchor, Channel, StepKind
+from functions.core.domain.schedules import MAX_INSTALMENTS, MAX_SCHEDULE_DAYS
 from functions.core.validation import Cents, MobilePhone, Model, MultiLine, SingleLine
 from functions.directory.schemas import DebtorIn
 
@@ -146,7 +147,8 @@ class MessageOut(Model):
 
 
 class ProofOut(Model):
-    """Une preuve d'envoi jointe par le créancier, son empreinte SHA-256 fixée quand elle l'a été."""
+    """Une pièce jointe au dossier (preuve d'envoi du créancier, justificatif de paiement du débiteur), son
+    empreinte SHA-256 fixée quand elle l'a été."""
 
     id: str
     filename: str
@@ -178,12 +180,28 @@ class CaseEventOut(Model):
     message: MessageOut | None = None
     reason: DisputeReason | None = Field(default=None, description="Le motif d'une contestation du débiteur.")
     text: str = Field(default="", description="Les mots du débiteur (contestation, paiement déclaré).")
-    document: ProofOut | None = None
+    document: ProofOut | None = Field(default=None, description="La preuve d'envoi d'un courrier (dispatch_proof).")
+    evidence: ProofOut | None = Field(
+        default=None, description="Le justificatif d'un paiement déclaré par le débiteur (payment_declared)."
+    )
+
+
+class InstalmentOut(Model):
+    due_on: date
+    amount_cents: int
+
+
+class ScheduleOut(Model):
+    """L'échéancier du dossier : proposé par le débiteur (en attente de réponse) ou accepté par le créancier."""
+
+    status: Literal["proposed", "accepted"]
+    instalments: list[InstalmentOut]
 
 
 class NextActionOut(Model):
     kind: ActionKind = Field(
-        description="send_step (l'étape step part) ou end_scenario (fin du délai de la mise en demeure)."
+        description="send_step (l'étape step part), end_scenario (fin du délai de la mise en demeure) ou "
+        "instalment_missed (une échéance acceptée non payée à temps : les relances reprennent)."
     )
     at: datetime
     step: int | None
@@ -212,7 +230,8 @@ class CaseOut(Model):
     id: str
     status: CaseStatus = Field(
         description="running, paid, unpaid (mise en demeure restée sans effet), withdrawn, contested (par le "
-        "débiteur : relances arrêtées), payment_declared (relances suspendues jusqu'au paiement ou à leur reprise)."
+        "débiteur : relances arrêtées), payment_declared (relances suspendues jusqu'au paiement ou à leur "
+        "reprise), scheduled (échéancier accepté : relances suspendues tant que les échéances sont payées)."
     )
     status_label: str
     currency: Literal["EUR"] = "EUR"
@@ -225,6 +244,7 @@ class CaseOut(Model):
     scenario: ScenarioOut
     opened_at: datetime
     next_action: NextActionOut | None
+    schedule: ScheduleOut | None = Field(description="L'échéancier proposé ou accepté, s'il y en a un.")
     timeline: list[CaseEventOut]
 
 
@@ -243,6 +263,9 @@ class DebtorStepOut(Model):
     channel: Channel
 
 
+DebtorActionName = Literal["contest", "declare_payment", "propose_schedule"]
+
+
 class DebtorCaseOut(Model):
     """Le dossier tel que le débiteur le voit par son lien personnel."""
 
@@ -259,7 +282,8 @@ class DebtorCaseOut(Model):
     status: CaseStatus
     status_label: str
     payment_details: str = Field(description="Les coordonnées de paiement du créancier.")
-    actions: list[Literal["contest", "declare_payment"]] = Field(description="Ce que le débiteur peut encore faire.")
+    actions: list[DebtorActionName] = Field(description="Ce que le débiteur peut encore faire.")
+    schedule: ScheduleOut | None = Field(description="L'échéancier proposé ou accepté, s'il y en a un.")
     mediator: str = Field(description="Où trouver une médiation (le Médiateur des entreprises).")
     messages: list[DebtorStepOut] = Field(description="Les relances déjà envoyées.")
 
@@ -277,3 +301,30 @@ class DebtorPaymentIn(Model):
     amount_cents: Cents
     paid_on: date = Field(description="De la date de la facture à aujourd'hui (date_de_paiement_invalide).")
     text: MultiLine = Field(default="", max_length=2000, description="Par exemple la référence du virement.")
+    evidence_id: SingleLine | None = Field(
+        default=None,
+        max_length=60,
+        description="Le justificatif envoyé avant (POST /debtor-cases/{token}/evidence), reçu et conforme "
+        "(piece_manquante, piece_deja_citee, taille_differente, contenu_different_du_type).",
+    )
+
+
+class InstalmentIn(Model):
+    """Une échéance : son jour et son montant."""
+
+    due_on: date = Field(
+        description=f"D'aujourd'hui à {MAX_SCHEDULE_DAYS} jours, après l'échéance précédente "
+        "(echeance_passee, echeance_trop_lointaine, echeances_non_croissantes)."
+    )
+    amount_cents: Cents
+
+
+class DebtorScheduleIn(Model):
+    """Proposer un échéancier : le créancier l'accepte (relances suspendues) ou le refuse (elles continuent)."""
+
+    instalments: list[InstalmentIn] = Field(
+        min_length=1,
+        max_length=MAX_INSTALMENTS,
+        description="Elles totalisent exactement le reste dû (total_different_du_reste_du).",
+    )
+    text: MultiLine = Field(default="", max_length=2000, description="Un mot pour le créancier.")

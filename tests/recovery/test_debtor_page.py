@@ -46,7 +46,8 @@ def test_the_page_shows_the_invoice_what_is_owed_today_and_how_to_pay(desk: Desk
     )
     # 2,400 EUR at 12.15 % for the 9 days since the due date: 7.19 EUR, and the 40 EUR indemnity.
     assert (body["interest_cents"], body["indemnity_cents"]) == (7_19, 40_00)
-    assert body["payment_details"].startswith("IBAN FR76") and body["actions"] == ["contest", "declare_payment"]
+    assert body["payment_details"].startswith("IBAN FR76")
+    assert body["actions"] == ["contest", "declare_payment", "propose_schedule"]
     assert "Médiateur des entreprises" in body["mediator"]
     assert [m["step_name"] for m in body["messages"]] == ["Relance courtoise"]
 

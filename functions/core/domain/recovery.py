@@ -40,6 +40,7 @@ from functions.core.clock import PARIS, today_in_paris
 from functions.core.domain import schedules
 from functions.core.domain.court_requests import CourtRequest
 from functions.core.domain.documents import DocumentKind, FiledDocument
+from functions.core.domain.evidence import Evidence
 from functions.core.domain.lifecycle import payment_problems
 from functions.core.domain.penalties import DEFAULT_POINTS, Penalties, RateChange, late_payment_penalties
 from functions.core.domain.reports import DisputeReason, Invoice, Party
@@ -136,6 +137,9 @@ class CaseEvent:
     text: str = ""
     # A letter's proof of dispatch the creditor uploaded (registered letter's receipt), its SHA-256 pinned.
     document: FiledDocument | None = None
+    # The debtor's proof of a declared payment (uploaded through its link), with the SHA-256 it had when cited.
+    evidence: Evidence | None = None
+    evidence_sha256: str = ""
     # A payment schedule's instalments (its proposal, its acceptance), and which one was missed.
     instalments: tuple[Instalment, ...] = ()
     instalment: int | None = None
@@ -176,6 +180,10 @@ class RecoveryCase:
 
     def sent_steps(self) -> list[CaseEvent]:
         return [event for event in self.events if event.kind is EventKind.STEP_SENT]
+
+    def cited_evidence(self) -> frozenset[str]:
+        """The ids of the debtor's files an event already cites (each is cited once)."""
+        return frozenset(event.evidence.id for event in self.events if event.evidence is not None)
 
 
 class ActionKind(StrEnum):
@@ -249,6 +257,12 @@ def accepted_schedule(case: RecoveryCase) -> tuple[Instalment, ...] | None:
     if case.status is not CaseStatus.SCHEDULED or last is None or last.kind is not EventKind.SCHEDULE_ACCEPTED:
         return None
     return last.instalments
+
+
+def may_propose_schedule(case: RecoveryCase) -> bool:
+    """Whether the debtor may propose a schedule now: the case open to one, none waiting, proposals left."""
+    proposals = sum(1 for event in case.events if event.kind is EventKind.SCHEDULE_PROPOSED)
+    return case.status in SCHEDULE_OPEN and proposed_schedule(case) is None and proposals < MAX_SCHEDULE_PROPOSALS
 
 
 def schedule_paid_cents(case: RecoveryCase, instalments: Sequence[Instalment]) -> int:
@@ -382,10 +396,15 @@ def payment_declared(
     now: datetime,
     actor: str,
     document: FiledDocument | None = None,
+    evidence: Evidence | None = None,
+    evidence_sha256: str = "",
 ) -> RecoveryCase:
-    """The debtor says it paid: nothing more is sent until the creditor records the payment or resumes."""
+    """The debtor says it paid (``evidence``: its proof, pinned by its digest): nothing more is sent until the
+    creditor records the payment or resumes."""
     _require(case, DEBTOR_MAY_ACT, "déclarer un paiement")
     problems = payment_problems(case.invoice, case.outstanding_cents, amount_cents, paid_on, today_in_paris(now))
+    if evidence is not None and evidence.id in case.cited_evidence():
+        problems.append(FieldError("evidence_id", "piece_deja_citee", "Cette pièce a déjà été produite."))
     if problems:
         raise RuleNotMet("Ce paiement ne peut pas être déclaré.", problems)
     # Under an accepted schedule, a declared instalment pauses nothing more: the grace leaves the creditor
@@ -400,6 +419,8 @@ def payment_declared(
         status=status,
         text=text,
         document=document,
+        evidence=evidence,
+        evidence_sha256=evidence_sha256,
     )
     return _scheduled(replace(case, status=status, events=(*case.events, event)))
 

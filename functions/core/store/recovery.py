@@ -9,6 +9,8 @@
   a creditor against a debtor (the number folded like a report's), written
   with the case on the condition that it does not exist.
 - ``MEMBERSCENARIOS#{member}`` / ``SCENARIO#{id}``: a member's own scenario.
+- ``CASE#{id}`` / ``EVIDENCE#{evidence}``: a file the debtor declared through the
+  case's link (its proof of payment), the bytes in the evidence storage.
 
 Every change commits an audit event (status, amounts, step; never a text).
 """
@@ -19,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from functions.core.domain.evidence import Evidence
 from functions.core.domain.recovery import RecoveryCase
 from functions.core.domain.scenarios import Scenario
 from functions.core.store.base import AuditEvent, Repository, sortable_time
@@ -116,6 +119,23 @@ class Cases(Repository):
         """The ids of running cases whose next action is due at ``now``, the most overdue first."""
         page = self.backend.query(RECOVERY_QUEUE, index="gsi1", sk_to=sortable_time(now) + "#~", limit=limit)
         return [item.pk.removeprefix("CASE#") for item in page.items]
+
+    def record_evidence(self, case: RecoveryCase, evidence: Evidence) -> None:
+        """Keep a file the debtor declared on the case (before its bytes arrive)."""
+        # The file's name is the debtor's text: the audit log keeps its id, type and size only.
+        event = self.store.event(
+            f"company:{case.debtor.siren}",
+            f"case:{case.id}",
+            "case.evidence_declared",
+            f"debtor:{case.debtor.siren}",
+            after={"evidence": evidence.id, "content_type": evidence.content_type, "bytes": evidence.declared_bytes},
+        )
+        item = Item(f"CASE#{case.id}", f"EVIDENCE#{evidence.id}", to_data(evidence))
+        self.store.commit([Put(item, None)], [event])
+
+    def list_evidence(self, case: RecoveryCase) -> list[Evidence]:
+        """The files the debtor declared on the case, the oldest first."""
+        return [from_item(Evidence, item) for item in self.query_all(f"CASE#{case.id}", sk_prefix="EVIDENCE#")]
 
     # -- scenarios -------------------------------------------------------------
     def create_scenario(self, scenario: Scenario, *, actor: str) -> Scenario:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -156,10 +156,11 @@ def store_received(
         raise EvidenceAlreadyReceived(wording.already_received) from exc
 
 
-def start_upload(res: Resources, token: str, *, filename: str, content_type: str, size: int) -> tuple[Evidence, Upload]:
-    """Declare an evidence file and return how to upload it (presigned POST on S3, PUT locally)."""
-    report, _ = open_link(res, token)
-    _refuse_if_closed(report)
+def new_evidence(
+    res: Resources, owner_id: str, *, filename: str, content_type: str, size: int, files_so_far: int, per: str
+) -> Evidence:
+    """A debtor's file declared on ``owner_id`` (a report, a recovery case) if its size, type and count fit
+    (``per``: « signalement », « dossier », as the refusal names the owner)."""
     refuse_declaration(
         size,
         content_type,
@@ -169,20 +170,35 @@ def start_upload(res: Resources, token: str, *, filename: str, content_type: str
             "content_type", "type_de_piece_refuse", f"Envoyez un fichier de l'un de ces types : {accepted_kinds()}."
         ),
     )
-    if len(res.store.replies.list_evidence(report)) >= MAX_EVIDENCE_FILES:
-        raise RuleNotMet(f"Au plus {MAX_EVIDENCE_FILES} pièces par signalement.")
+    if files_so_far >= MAX_EVIDENCE_FILES:
+        raise RuleNotMet(f"Au plus {MAX_EVIDENCE_FILES} pièces par {per}.")
     evidence_id = f"ev_{uuid.uuid4().hex[:12]}"
-    evidence = Evidence(
+    return Evidence(
         id=evidence_id,
-        report_id=report.id,
+        report_id=owner_id,
         filename=filename,
         content_type=content_type,
         declared_bytes=size,
-        key=f"{report.id}/{evidence_id}",
+        key=f"{owner_id}/{evidence_id}",
         created_at=res.clock(),
     )
+
+
+def start_upload(res: Resources, token: str, *, filename: str, content_type: str, size: int) -> tuple[Evidence, Upload]:
+    """Declare an evidence file and return how to upload it (presigned POST on S3, PUT locally)."""
+    report, _ = open_link(res, token)
+    _refuse_if_closed(report)
+    evidence = new_evidence(
+        res,
+        report.id,
+        filename=filename,
+        content_type=content_type,
+        size=size,
+        files_so_far=len(res.store.replies.list_evidence(report)),
+        per="signalement",
+    )
     res.store.replies.record_evidence(report, evidence)
-    local_url = f"{reply_url(res, token)}/evidence/{evidence_id}"
+    local_url = f"{reply_url(res, token)}/evidence/{evidence.id}"
     return evidence, storage(res).upload(evidence.key, content_type, size, local_url)
 
 
@@ -221,27 +237,35 @@ def _checked_evidence(
     res: Resources, report: Report, evidence_ids: list[str]
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Return the cited files (each once, never one an earlier dispute cited) and their SHA-256."""
-    declared = {e.id: e for e in res.store.replies.list_evidence(report)}
-    already = report.cited_evidence()
+    return checked_evidence(
+        res, res.store.replies.list_evidence(report), report.cited_evidence(), evidence_ids, "evidence_ids"
+    )
+
+
+def checked_evidence(
+    res: Resources, declared: Iterable[Evidence], already: Collection[str], evidence_ids: list[str], field: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Of ``declared`` files, the ones cited (each once, none in ``already``) and their SHA-256, read now.
+
+    ``field`` names the cited list in the errors (``evidence_ids.0``). A report's
+    dispute and a recovery case's declared payment cite their debtor's files so.
+    """
+    by_id = {e.id: e for e in declared}
     problems, digests = [], {}
     files = storage(res)
     for number, evidence_id in enumerate(dict.fromkeys(evidence_ids)):
-        evidence = declared.get(evidence_id)
+        evidence = by_id.get(evidence_id)
         size = files.size(evidence.key) if evidence else None
         if evidence is None or size is None or size > MAX_EVIDENCE_BYTES:
             problems.append(
-                FieldError(
-                    f"evidence_ids.{number}", "piece_manquante", "Cette pièce n'a pas été reçue (ou dépasse 5 Mo)."
-                )
+                FieldError(f"{field}.{number}", "piece_manquante", "Cette pièce n'a pas été reçue (ou dépasse 5 Mo).")
             )
         elif evidence_id in already:
-            problems.append(
-                FieldError(f"evidence_ids.{number}", "piece_deja_citee", "Cette pièce a déjà été produite.")
-            )
+            problems.append(FieldError(f"{field}.{number}", "piece_deja_citee", "Cette pièce a déjà été produite."))
         else:
             # Uploads to S3 are checked here, when cited: the presigned POST can check the size, not the bytes.
             content = files.read(evidence.key)
-            unlike = unlike_declared(evidence.content_type, evidence.declared_bytes, content, f"evidence_ids.{number}")
+            unlike = unlike_declared(evidence.content_type, evidence.declared_bytes, content, f"{field}.{number}")
             if unlike is not None:
                 problems.append(unlike)
             else:

@@ -150,7 +150,7 @@ def change_case(
     return retry_on_conflict(attempt)
 
 
-def _by_creditor(
+def by_creditor(
     res: Resources,
     member: Member,
     case_id: str,
@@ -167,7 +167,7 @@ def _by_creditor(
 
 def record_payment(res: Resources, member: Member, case_id: str, *, amount_cents: int, paid_on: date) -> RecoveryCase:
     """The creditor records a payment: the rest owed goes down; paid in full, the scenario stops."""
-    return _by_creditor(
+    return by_creditor(
         res,
         member,
         case_id,
@@ -205,13 +205,13 @@ def join_dispatch_proof(res: Resources, member: Member, case_id: str, *, step: i
 
 def resume_case(res: Resources, member: Member, case_id: str) -> RecoveryCase:
     """The creditor received nothing of a payment the debtor declared: the scenario goes on."""
-    return _by_creditor(
+    return by_creditor(
         res, member, case_id, lambda case, actor: recovery.resumed(case, res.clock(), actor), "case.resumed"
     )
 
 
 def withdraw_case(res: Resources, member: Member, case_id: str) -> RecoveryCase:
     """The creditor stops the case: nothing more is sent."""
-    return _by_creditor(
+    return by_creditor(
         res, member, case_id, lambda case, actor: recovery.withdrawn(case, res.clock(), actor), "case.withdrawn"
     )

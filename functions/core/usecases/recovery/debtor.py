@@ -10,6 +10,12 @@ contest (the scenario stops for good; the page points to the Médiateur des
 entreprises) or declare a payment (nothing more is sent until the creditor
 records it, or resumes the scenario when nothing came). The creditor is
 e-mailed either way.
+
+A declared payment may cite its proof (a transfer's receipt): a file the
+debtor uploads first through the same evidence flow as a report's reply
+(declared, then PUT locally or POSTed to S3, checked against its declared type
+and size), kept under the case; the declaration pins its SHA-256 on the
+timeline, where the creditor reads it.
 """
 
 from __future__ import annotations
@@ -20,15 +26,24 @@ from datetime import date
 
 from functions.core.clock import today_in_paris
 from functions.core.domain import recovery
+from functions.core.domain.evidence import Evidence
 from functions.core.domain.penalties import Penalties, late_payment_penalties
 from functions.core.domain.recovery import DEBTOR_MAY_ACT, RecoveryCase
 from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeReason
-from functions.core.errors import NotFound
+from functions.core.errors import Conflict, NotFound
 from functions.core.french import format_eur, short_date
 from functions.core.mailer import Message
 from functions.core.mounts import api_url
 from functions.core.resources import Resources
+from functions.core.store.evidence import Upload
 from functions.core.tokens import derived_token
+from functions.core.usecases.directory.replies import (
+    EVIDENCE_WORDING,
+    checked_evidence,
+    new_evidence,
+    storage,
+    store_received,
+)
 from functions.core.usecases.recovery.cases import change_case
 
 TOKEN_PREFIX = "ard_dos"  # noqa: S105 - a label, not a secret
@@ -76,6 +91,7 @@ class DebtorView:
     case: RecoveryCase
     penalties: Penalties
     may_act: bool
+    may_propose_schedule: bool
 
 
 def debtor_view(res: Resources, token: str) -> DebtorView:
@@ -84,7 +100,7 @@ def debtor_view(res: Resources, token: str) -> DebtorView:
     penalties = late_payment_penalties(
         case.outstanding_cents, case.invoice.due_date, today, res.settings.ecb_rates, res.settings.penalty_points
     )
-    return DebtorView(case, penalties, case.status in DEBTOR_MAY_ACT)
+    return DebtorView(case, penalties, case.status in DEBTOR_MAY_ACT, recovery.may_propose_schedule(case))
 
 
 def _tell_creditor(res: Resources, case: RecoveryCase, subject: str, text: str) -> None:
@@ -115,15 +131,81 @@ def contest(res: Resources, token: str, *, reason: DisputeReason, text: str) -> 
     return debtor_view(res, token)
 
 
-def declare_payment(res: Resources, token: str, *, amount_cents: int, paid_on: date, text: str) -> DebtorView:
-    """The debtor says it paid: reminders pause until the creditor records the payment or resumes them."""
+def _refuse_if_closed(case: RecoveryCase) -> None:
+    if case.status not in DEBTOR_MAY_ACT:
+        raise Conflict(
+            f"Ce dossier est {recovery.STATUS_LABELS[case.status]} : aucune pièce ne peut plus y être envoyée."
+        )
+
+
+def start_upload(res: Resources, token: str, *, filename: str, content_type: str, size: int) -> tuple[Evidence, Upload]:
+    """Declare a proof file on the case and return how to upload it (presigned POST on S3, PUT locally)."""
+    case = open_case_link(res, token)
+    _refuse_if_closed(case)
+    evidence = new_evidence(
+        res,
+        case.id,
+        filename=filename,
+        content_type=content_type,
+        size=size,
+        files_so_far=len(res.store.cases.list_evidence(case)),
+        per="dossier",
+    )
+    res.store.cases.record_evidence(case, evidence)
+    local_url = f"{case_link(res, case.id)}/evidence/{evidence.id}"
+    return evidence, storage(res).upload(evidence.key, content_type, size, local_url)
+
+
+def receive_upload(res: Resources, token: str, evidence_id: str, content: bytes) -> Evidence:
+    """Store a proof file sent to the API itself (local folder storage, or a page's form), once."""
+    case = open_case_link(res, token)
+    evidence = next((e for e in res.store.cases.list_evidence(case) if e.id == evidence_id), None)
+    if evidence is None:
+        raise NotFound("Aucune pièce déclarée sous cet identifiant pour ce dossier.")
+    _refuse_if_closed(case)
+    store_received(
+        res,
+        evidence.key,
+        content_type=evidence.content_type,
+        declared_bytes=evidence.declared_bytes,
+        content=content,
+        wording=EVIDENCE_WORDING,
+    )
+    return evidence
+
+
+def upload_proof(res: Resources, token: str, *, filename: str, content_type: str, content: bytes) -> Evidence:
+    """Declare and store in one step a proof file a page's form sent (no script to upload it first)."""
+    evidence, _ = start_upload(res, token, filename=filename, content_type=content_type, size=len(content))
+    return receive_upload(res, token, evidence.id, content)
+
+
+def declare_payment(
+    res: Resources, token: str, *, amount_cents: int, paid_on: date, text: str, evidence_id: str | None = None
+) -> DebtorView:
+    """The debtor says it paid, with its proof if any: reminders pause until the creditor records the payment
+    or resumes them."""
     case = open_case_link(res, token)
     actor = f"debtor:{case.debtor.siren}"
+    proof: Evidence | None = None
+    digest = ""
+    if evidence_id is not None:
+        declared = res.store.cases.list_evidence(case)
+        cited, digests = checked_evidence(res, declared, case.cited_evidence(), [evidence_id], "evidence_id")
+        proof = next(e for e in declared if e.id == cited[0])
+        digest = digests[0]
     saved = change_case(
         res,
         case.id,
         lambda current: recovery.payment_declared(
-            current, amount_cents=amount_cents, paid_on=paid_on, text=text, now=res.clock(), actor=actor
+            current,
+            amount_cents=amount_cents,
+            paid_on=paid_on,
+            text=text,
+            now=res.clock(),
+            actor=actor,
+            evidence=proof,
+            evidence_sha256=digest,
         ),
         actor=actor,
         action="case.payment_declared",
@@ -136,6 +218,11 @@ def declare_payment(res: Resources, token: str, *, amount_cents: int, paid_on: d
         f"Bonjour,\n\n{saved.debtor.name} déclare avoir payé {format_eur(amount_cents)} le {short_date(paid_on)} "
         f"sur la facture {saved.invoice.number}"
         + (f" :\n\n{text}" if text else ".")
+        + (
+            f"\n\nSon justificatif ({proof.filename}, SHA-256 {digest}) est joint au dossier."
+            if proof is not None
+            else ""
+        )
         + "\n\n"
         "Ardoise a suspendu les relances. Dès réception, enregistrez le paiement (POST /cases/{id}/payments) ; "
         "si rien n'est arrivé, reprenez les relances (POST /cases/{id}/resume).\n\nL'équipe Ardoise\n".replace(
