@@ -47,7 +47,9 @@ class InterestPeriodOut(Model):
     start: date
     end: date
     days: int
-    percent: Decimal = Field(description="Taux BCE du semestre majoré de 10 points, en pour cent l'an.")
+    percent: Decimal = Field(
+        description="Taux BCE du semestre majoré des points de pénalité (code de commerce, L441-10), en pour cent l'an."
+    )
     cents: int
 
 
