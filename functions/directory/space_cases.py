@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from flask import Response, request
 from pydantic import ValidationError
@@ -31,7 +32,7 @@ from functions.core.french import format_eur, parse_euros, short_date, short_dat
 from functions.core.http import resources
 from functions.core.spaces import field_messages, page, see_other, signed_in_only
 from functions.core.usecases.directory import documents, members
-from functions.core.usecases.recovery import case_report, cases, scenarios
+from functions.core.usecases.recovery import case_report, cases, channels, scenarios
 from functions.core.usecases.signin import SignedIn
 from functions.core.validation import field_errors
 from functions.directory.recovery import _opening as case_opening_of  # the API's own shaping of its body
@@ -344,6 +345,16 @@ def case_resumption(who: SignedIn, case_id: str) -> Response:
     """Resume after a declared payment never received (``resume_case``, as ``POST /cases/{id}/resume``)."""
     cases.resume_case(resources(), _member(who), case_id)
     return see_other(f"/dossiers/{case_id}?enregistre=reprise")
+
+
+@space.get("/dossiers/<case_id>/courriers/<message_id>")
+@signed_in_only
+def case_letter(who: SignedIn, case_id: str, message_id: str) -> Response:
+    """A letter Ardoise prepared for the case, to print and post, its bytes checked against the timeline's digest."""
+    case = cases.own_case(resources(), _member(who), case_id)
+    filename, content = channels.kept_letter(resources(), case, message_id)
+    disposition = f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    return Response(content, mimetype=channels.PDF, headers={"Content-Disposition": disposition})
 
 
 def _stored(member: Member, upload: FileStorage, kind: DocumentKind) -> str:

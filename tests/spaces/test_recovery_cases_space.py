@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import UTC, datetime
 
@@ -193,6 +194,22 @@ def test_a_letters_proof_of_dispatch_is_uploaded_and_pinned_on_the_timeline(desk
     page = text(browser.get(f"/espace/dossiers/{case_id}"))
     assert "Preuve d'envoi jointe pour « Mise en demeure »" in page and proof["document"]["sha256"] in page
     assert "Joindre une preuve d'envoi" not in page  # the only letter has its proof
+
+
+def test_a_letter_prepared_by_ardoise_is_downloaded_as_the_pdf_whose_digest_is_on_the_timeline(desk: Desk) -> None:
+    case_id = _open(desk)
+    for day in (4, 11, 18):
+        desk.tick_at(march(day))
+    browser = signed_in(desk)
+    letter = next(e["message"] for e in desk.case(case_id)["timeline"] if e["kind"] == "step_sent" and e["step"] == 2)
+    page = browser.get(f"/espace/dossiers/{case_id}").get_data(as_text=True)
+    link = f"/espace/dossiers/{case_id}/courriers/{letter['id']}"
+    assert link in page and "Mise en demeure : courrier préparé par Ardoise" in page
+    downloaded = browser.get(link)
+    assert downloaded.status_code == 200 and downloaded.mimetype == "application/pdf"
+    assert 'filename="mise-en-demeure-F-2026-0117.pdf"' in downloaded.headers["Content-Disposition"]
+    assert hashlib.sha256(downloaded.data).hexdigest() == letter["sha256"]
+    assert browser.get(f"/espace/dossiers/{case_id}/courriers/ltr_inconnu").status_code == 404
 
 
 def test_the_report_is_filed_from_an_unpaid_case_with_the_invoice(desk: Desk) -> None:
