@@ -38,5 +38,17 @@ def test_the_demo_member_sees_a_case_at_each_state(
     assert (status("withdrawn"), sent("withdrawn")) == ("withdrawn", ["Relance courtoise"])
     assert (status("first_reminder_sent"), sent("first_reminder_sent")) == ("running", ["Relance courtoise"])
     assert (status("just_opened"), sent("just_opened")) == ("running", [])
+    # The debtor's side and the case's last stage: each one at its own state.
+    assert (status("contested"), sent("contested")) == ("contested", ["Relance courtoise"])
+    contest = [e for e in listed[seeded["contested"]]["timeline"] if e["kind"] == "contested"]
+    assert [e["reason"] for e in contest] == ["wrong_amount"]
+    assert status("payment_declared") == "payment_declared"
+    assert status("scheduled") == "scheduled" and listed[seeded["scheduled"]]["outstanding_cents"] == 1_200_00
+    assert listed[seeded["scheduled"]]["next_action"]["kind"] == "instalment_missed"
+    assert status("filed_as_report") == "unpaid"
+    assert any(e["kind"] == "dispatch_proof" for e in listed[seeded["filed_as_report"]]["timeline"])
+    report = directory.get(f"/reports/{seeded['report_from_case']}", headers=member).json
+    assert (report["status"], report["case_id"]) == ("under_review", seeded["filed_as_report"])
+    assert [p["kind"] for p in report["ardoise_proofs"]] == ["reminder", "reminder", "formal_notice", "dispatch_proof"]
     own = listed[seeded["running_with_member_scenario"]]
     assert own["scenario"]["id"] == seeded["member_scenario"] and own["next_action"]["channel"] == "sms"
