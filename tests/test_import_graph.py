@@ -105,6 +105,7 @@ REQUEST_READERS = frozenset(
         "functions.directory.space",
         "functions.directory.space_reports",
         "functions.directory.space_filing",
+        "functions.directory.space_cases",  # the recovery cases in the creditor's space
         "functions.directory.space_moderation",
         "functions.reports.space",
         "functions.reports.routes",

@@ -86,11 +86,19 @@ def _echo_demo_key(res: Resources, host: str, port: int) -> None:
 
 def _echo_demo_links(res: Resources) -> None:
     """Print a fresh sign-in link into each web space for its demo principal (15 minutes, single use)."""
-    from functions.local.demo import demo_einvoice, demo_sign_in_links, demo_subscriber_pages, demo_summary_search
+    from functions.local.demo import (
+        demo_creditor_pages,
+        demo_einvoice,
+        demo_sign_in_links,
+        demo_subscriber_pages,
+        demo_summary_search,
+    )
 
     for who, url in demo_sign_in_links(res).items():
         say(f"web space, demo {who} sign-in link (15 minutes, once): {url}")
     say(f"web space, an e-invoice to attach and read in the creditor's filing form: {demo_einvoice(res)}")
+    for what, url in demo_creditor_pages(res).items():
+        say(f"web space, the creditor's {what} (once signed in): {url}")
     search = demo_summary_search(res)
     if search:
         say(f"web space, a watched company's summary (once signed in, counts against the quota): {search}")

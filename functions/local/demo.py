@@ -191,6 +191,11 @@ def demo_summary_search(res: Resources) -> str | None:
     return space_url(res.settings.base_url, "subscriber", f"/synthese?recherche={watched[0]['siren']}")
 
 
+def demo_creditor_pages(res: Resources) -> dict[str, str]:
+    """The creditor space's recovery cases: the demo opens one at each stage (``recovery_demo.py``)."""
+    return {"recovery cases, one at each stage": space_url(res.settings.base_url, "member", "/dossiers")}
+
+
 def demo_subscriber_pages(res: Resources) -> dict[str, str]:
     """The subscriber space's portfolio import (with the demo's CSV file to send) and webhook settings."""
     if _demo_subscriber(res) is None:

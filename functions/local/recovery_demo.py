@@ -4,10 +4,16 @@ The demo member (``var/demo-member-token``) opens cases on other demo
 companies' unpaid invoices at past dates, and the tick runs each morning
 in between (a fixed clock per step, as in ``directory_demo.py``), so that the
 e-mails, the letters' PDFs (in the outbox, to the creditor) and the timelines
-are real: one case ended unpaid after its formal notice, one whose notice is
-running, one paid after its first reminder, one withdrawn, one with its first
-reminder sent, one just opened, and one on the member's own scenario (an SMS,
-then a formal notice by e-mail), whose SMS the next tick sends (``var/sms``).
+are real: one case ended unpaid after its formal notice (ready to file), one
+filed as a report from the case (its notice's receipt joined, under the
+moderators' review), one whose notice is running, one paid after its first
+reminder, one withdrawn, one with its first reminder sent, one just opened, one
+whose debtor contested, one whose debtor declared a payment, one on a payment
+schedule the creditor accepted (its first instalment paid), and one on the
+member's own scenario (an SMS, then a formal notice by e-mail), whose SMS the
+next tick sends (``var/sms``). The debtor's moves go through its use cases (its
+private link's token); a schedule, which has no use case yet, through the
+domain's transitions saved by ``change_case``.
 """
 
 from __future__ import annotations
@@ -17,12 +23,19 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from functions.core.clock import PARIS, today_in_paris
+from functions.core.domain import recovery
 from functions.core.domain.companies import Company
+from functions.core.domain.documents import DocumentKind
 from functions.core.domain.members import Member
+from functions.core.domain.recovery import RecoveryCase
+from functions.core.domain.reports import DisputeReason
 from functions.core.domain.rules import Draft
 from functions.core.domain.scenarios import DEFAULT_SCENARIO, Anchor, Channel, Step, StepKind
+from functions.core.domain.schedules import Instalment
 from functions.core.resources import Resources
-from functions.core.usecases.recovery import cases, scenarios
+from functions.core.usecases.directory import documents
+from functions.core.usecases.recovery import case_report, cases, debtor, scenarios
+from functions.core.usecases.recovery.channels import PDF
 from functions.core.usecases.recovery.progress import run_due_cases
 from functions.local.directory_demo import CREDITOR, resources_at
 
@@ -83,6 +96,10 @@ def seed_cases(res: Resources, companies: list[Company]) -> dict[str, Any]:
     # (days ago, name, debtor, invoice number, amount, days the invoice was due before the case opened)
     openings = [
         (40, "unpaid_after_notice", debtors[0], "FA-2025-1408", 2_760_00, 1),
+        (40, "filed_as_report", companies[27], "FA-2025-1411", 3_180_00, 1),
+        (20, "scheduled", companies[28], "FA-2026-0031", 2_400_00, 1),
+        (12, "contested", companies[29], "FA-2026-0052", 1_150_00, 1),
+        (9, "payment_declared", companies[30], "FA-2026-0066", 720_00, 1),
         (22, "notice_sent", debtors[1], "FA-2026-0012", 4_150_00, 1),
         (10, "paid", debtors[2], "FA-2026-0071", 1_480_00, 1),
         (10, "withdrawn", debtors[3], "FA-2026-0078", 860_00, 2),
@@ -93,9 +110,9 @@ def seed_cases(res: Resources, companies: list[Company]) -> dict[str, Any]:
     # Day by day, as the creditor and the tick would: cases opened at their date, the tick at 9:30 each morning.
     for days_ago in range(40, -1, -1):
         day = resources_at(res, now - timedelta(days=days_ago))
-        for when, name, debtor, number, cents, due in openings:
+        for when, name, company, number, cents, due in openings:
             if when == days_ago:
-                opening = _opening(day, member, debtor, number=number, cents=cents, due_days_ago=due)
+                opening = _opening(day, member, company, number=number, cents=cents, due_days_ago=due)
                 opened[name] = cases.open_case(day, member, opening).id
         if days_ago == 5:
             cases.record_payment(
@@ -103,6 +120,7 @@ def seed_cases(res: Resources, companies: list[Company]) -> dict[str, Any]:
             )
         if days_ago == 8:
             cases.withdraw_case(day, member, opened["withdrawn"])
+        _debtor_moves(day, member, opened, days_ago)
         morning = datetime.combine(today_in_paris(day.clock()), time(9, 30), PARIS)
         if morning <= now:
             run_due_cases(resources_at(res, morning))
@@ -110,4 +128,64 @@ def seed_cases(res: Resources, companies: list[Company]) -> dict[str, Any]:
         _opening(res, member, companies[26], number="FA-2026-0093", cents=640_00, due_days_ago=1), scenario_id=own.id
     )
     opened["running_with_member_scenario"] = cases.open_case(res, member, sms_opening).id
+    opened["report_from_case"] = _file_from_case(res, member, opened["filed_as_report"])
     return {"member_scenario": own.id, **opened}
+
+
+def _debtor_moves(day: Resources, member: Member, opened: dict[str, str], days_ago: int) -> None:
+    """What the demo's debtors do on their cases, on their day: contest, declare a payment, agree a schedule."""
+    today = today_in_paris(day.clock())
+    if days_ago == 5:
+        debtor.contest(
+            day,
+            debtor.case_token(day, opened["contested"]),
+            reason=DisputeReason.WRONG_AMOUNT,
+            text="La remise de 10 % convenue au devis n'a pas été déduite.",
+        )
+    if days_ago == 2:
+        debtor.declare_payment(
+            day,
+            debtor.case_token(day, opened["payment_declared"]),
+            amount_cents=720_00,
+            paid_on=today,
+            text="Virement émis ce matin depuis notre banque.",
+        )
+    if days_ago == 12:
+        # Two instalments: the first one paid a week later, the second one still to come.
+        instalments = (
+            Instalment(today + timedelta(days=7), 1_200_00),
+            Instalment(today + timedelta(days=37), 1_200_00),
+        )
+        case_id, clock = opened["scheduled"], day.clock
+
+        def propose(case: RecoveryCase) -> RecoveryCase:
+            return recovery.schedule_proposed(
+                case, instalments=instalments, text="Deux virements de 1 200 €.", now=clock(), actor="debtor:demo"
+            )
+
+        def accept(case: RecoveryCase) -> RecoveryCase:
+            return recovery.schedule_accepted(case, clock(), f"member:{member.id}")
+
+        cases.change_case(day, case_id, propose, actor="debtor:demo", action="case.schedule_proposed")
+        cases.change_case(day, case_id, accept, actor=f"member:{member.id}", action="case.schedule_accepted")
+    if days_ago == 4:
+        cases.record_payment(day, member, opened["scheduled"], amount_cents=1_200_00, paid_on=today - timedelta(days=1))
+
+
+RECEIPT = b"%PDF-1.4\n% Demo - avis de reception LRAR 1A 000 000 0000 0\n%%EOF\n"
+INVOICE = b"%PDF-1.4\n% Demo - facture FA-2025-1411\n%%EOF\n"
+
+
+def _file_from_case(res: Resources, member: Member, case_id: str) -> str:
+    """Join the notice letter's receipt, then file the report from the unpaid case, as the creditor's space does."""
+    case = cases.own_case(res, member, case_id)
+    notice = next(e.step for e in case.sent_steps() if e.message is not None and e.message.channel is Channel.LETTER)
+    assert notice is not None  # the default scenario's formal notice is a letter
+    receipt = documents.store_document(
+        res, member, kind=DocumentKind.NOTICE_PROOF, filename="accuse-reception.pdf", content_type=PDF, content=RECEIPT
+    )
+    cases.join_dispatch_proof(res, member, case_id, step=notice, document_id=receipt.id)
+    invoice = documents.store_document(
+        res, member, kind=DocumentKind.INVOICE, filename="facture-FA-2025-1411.pdf", content_type=PDF, content=INVOICE
+    )
+    return case_report.file_from_case(res, member, case_id, documents=[invoice.id]).id

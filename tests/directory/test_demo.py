@@ -22,7 +22,11 @@ def demo(resources: Resources, clock: FixedClock, tmp_path: Path, monkeypatch: p
     monkeypatch.chdir(tmp_path)
     clock.now = datetime(2026, 12, 2, 9, tzinfo=UTC)
     seeded = seed_demo(resources)
-    return {**seeded["directory_reports"], "registry": seeded["registry"]}
+    return {
+        **seeded["directory_reports"],
+        "registry": seeded["registry"],
+        "report_from_case": seeded["recovery_cases"]["report_from_case"],
+    }
 
 
 def debtor_of(resources: Resources, report_id: str) -> tuple[str, ReportStatus]:
@@ -63,7 +67,10 @@ def test_the_demo_shows_each_state_and_only_the_listed_reports_are_public(
     assert [len(page["reports"]) for page in listed if len(page["reports"]) > 1] == [2]
     # Checked by the demo moderator (the charter demo's report was put in the store directly).
     assert [r["verified_on"] is None for page in listed for r in page["reports"]].count(True) == 1
-    [waiting] = directory.get("/reviews", headers=moderator_headers(directory)).json["items"]
+    # Two reports wait for review: the directory demo's, and the one the recovery demo filed from an unpaid case.
+    queue = directory.get("/reviews", headers=moderator_headers(directory)).json["items"]
+    assert sorted(item["report"]["id"] for item in queue) == sorted([demo["under_review"], demo["report_from_case"]])
+    [waiting] = [item for item in queue if item["report"]["id"] == demo["under_review"]]
     assert waiting["report"]["id"] == demo["under_review"] and len(waiting["documents"]) == 3
     # Filed with a Factur-X invoice whose dates and amount the filing left out: the moderator sees where each came from.
     assert waiting["report"]["einvoice"]["syntax"] == "factur-x"

@@ -10,7 +10,8 @@ from flask.testing import FlaskClient
 
 from functions.core.clock import FixedClock
 from functions.core.resources import Resources
-from functions.local.demo import seed_demo
+from functions.local.demo import demo_creditor_pages, demo_sign_in_links, seed_demo
+from tests.spaces.helpers import SIGN_IN_LINK, submit, text
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -38,5 +39,42 @@ def test_the_demo_member_sees_a_case_at_each_state(
     assert (status("withdrawn"), sent("withdrawn")) == ("withdrawn", ["Relance courtoise"])
     assert (status("first_reminder_sent"), sent("first_reminder_sent")) == ("running", ["Relance courtoise"])
     assert (status("just_opened"), sent("just_opened")) == ("running", [])
+    # The debtor's side and the case's last stage: each one at its own state.
+    assert (status("contested"), sent("contested")) == ("contested", ["Relance courtoise"])
+    contest = [e for e in listed[seeded["contested"]]["timeline"] if e["kind"] == "contested"]
+    assert [e["reason"] for e in contest] == ["wrong_amount"]
+    assert status("payment_declared") == "payment_declared"
+    assert status("scheduled") == "scheduled" and listed[seeded["scheduled"]]["outstanding_cents"] == 1_200_00
+    assert listed[seeded["scheduled"]]["next_action"]["kind"] == "instalment_missed"
+    assert status("filed_as_report") == "unpaid"
+    assert any(e["kind"] == "dispatch_proof" for e in listed[seeded["filed_as_report"]]["timeline"])
+    report = directory.get(f"/reports/{seeded['report_from_case']}", headers=member).json
+    assert (report["status"], report["case_id"]) == ("under_review", seeded["filed_as_report"])
+    assert [p["kind"] for p in report["ardoise_proofs"]] == ["reminder", "reminder", "formal_notice", "dispatch_proof"]
     own = listed[seeded["running_with_member_scenario"]]
     assert own["scenario"]["id"] == seeded["member_scenario"] and own["next_action"]["channel"] == "sms"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_demo_creditor_follows_each_case_in_its_space(
+    resources: Resources, clock: FixedClock, directory: FlaskClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    clock.now = datetime(2026, 12, 2, 9, tzinfo=UTC)
+    seeded = seed_demo(resources)["recovery_cases"]
+    assert demo_creditor_pages(resources)["recovery cases, one at each stage"].endswith("/espace/dossiers")
+    found = SIGN_IN_LINK.search(demo_sign_in_links(resources)["creditor"])
+    assert found is not None
+    token = found.group(1)
+    assert submit(directory, f"/espace/connexion/{token}", "/espace/connexion/ouvrir", jeton=token).status_code == 303
+    listed = directory.get("/espace/dossiers").get_data(as_text=True)
+    cases = [value for value in seeded.values() if str(value).startswith("case_")]
+    assert len(cases) == 11 and all(f"/espace/dossiers/{case_id}" in listed for case_id in cases)
+    ready = text(directory.get(f"/espace/dossiers/{seeded['unpaid_after_notice']}"))
+    assert "Déposer le signalement" in ready and "Télécharger le courrier (PDF)" in ready
+    filed = text(directory.get(f"/espace/dossiers/{seeded['filed_as_report']}"))
+    assert "voir le signalement" in filed and "Preuve d'envoi jointe" in filed
+    assert "Reprendre les relances" in text(directory.get(f"/espace/dossiers/{seeded['payment_declared']}"))
+    contested = text(directory.get(f"/espace/dossiers/{seeded['contested']}"))
+    assert "Contestation du débiteur" in contested and "remise de 10 %" in contested
+    assert "Échéancier accepté" in text(directory.get(f"/espace/dossiers/{seeded['scheduled']}"))

@@ -12,6 +12,8 @@ keeps: when, to whom, and the SHA-256 of what went.
 - **Letter**: a PDF (``functions/core/pdf.py``) addressed to the debtor's postal
   address, e-mailed to the creditor to print and post (registered, with
   acknowledgement of receipt, for a formal notice); its digest is the PDF's.
+  The PDF is kept in the evidence storage too, for the creditor to download
+  it again from its space (:func:`kept_letter`), checked against that digest.
   A registered-mail provider would be another channel here; none is wired.
 - **SMS** to the debtor's mobile number; its digest is the text's (UTF-8).
 """
@@ -21,15 +23,19 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import datetime
 
 from functions.core.clock import today_in_paris
 from functions.core.domain.recovery import RecoveryCase, Rendered, SentMessage
 from functions.core.domain.scenarios import Channel, Step, StepKind
+from functions.core.errors import NotFound
 from functions.core.french import long_date
 from functions.core.mailer import Attachment, Message
 from functions.core.pdf import TextPdf
 from functions.core.resources import Resources
+from functions.core.store.evidence import EvidenceAlreadyStored
+from functions.core.usecases.directory.replies import EvidenceAltered, storage
 from functions.core.usecases.recovery.debtor import case_link
 
 PDF = "application/pdf"
@@ -114,7 +120,30 @@ def send_letter(res: Resources, case: RecoveryCase, step: Step, rendered: Render
         )
     )
     message_id = f"ltr_{sha256(pdf)[:16]}"
-    return SentMessage(message_id, Channel.LETTER, case.debtor.postal_address, rendered.subject, sha256(pdf), len(pdf))
+    key = f"letters/{case.id}/{message_id}.pdf"
+    # Already there: the same bytes (the id is their digest), kept by a tick that stopped before saving the case.
+    with suppress(EvidenceAlreadyStored):
+        storage(res).write(key, pdf)
+    return SentMessage(
+        message_id, Channel.LETTER, case.debtor.postal_address, rendered.subject, sha256(pdf), len(pdf), key
+    )
+
+
+def kept_letter(res: Resources, case: RecoveryCase, message_id: str) -> tuple[str, bytes]:
+    """A letter Ardoise prepared for ``case``: its file name and PDF, as kept (404: no such letter kept;
+    409: its bytes no longer have the digest on the timeline)."""
+    for event in case.sent_steps():
+        message = event.message
+        if message is None or event.step is None or message.id != message_id or not message.storage_key:
+            continue
+        content = storage(res).read(message.storage_key)
+        if sha256(content) != message.sha256:
+            raise EvidenceAltered(
+                "Ce courrier ne correspond plus à celui préparé par Ardoise : il ne peut pas servir de preuve.",
+                extra={"sha256_sent": message.sha256},
+            )
+        return f"{_letter_name(case.scenario.steps[event.step])}-{case.invoice.number}.pdf", content
+    raise NotFound("Aucun courrier de ce dossier sous cet identifiant.")
 
 
 def send_sms(res: Resources, case: RecoveryCase, step: Step, rendered: Rendered, now: datetime) -> SentMessage:

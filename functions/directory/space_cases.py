@@ -1,0 +1,411 @@
+"""The creditor's space, its recovery cases: "mes dossiers", each one's timeline, its forms, its report.
+
+The same use cases as the API's routes (``recovery.py``, ``case_report.py``):
+``open_case`` as ``POST /cases`` (the form shaped into ``CaseOpeningIn`` and
+validated by it), ``own_case`` (a member sees only the cases it opened, 404 for
+any other), ``record_payment``, ``withdraw_case``, ``resume_case``,
+``join_dispatch_proof`` (the proof stored as ``POST /documents`` stores it) and
+``file_from_case`` as ``POST /cases/{id}/report``. The routes are the space's
+(``space.py``), added to its blueprint here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from flask import Response, request
+from pydantic import ValidationError
+from werkzeug.datastructures import FileStorage
+
+from functions.core.clock import PARIS
+from functions.core.domain import recovery
+from functions.core.domain.documents import DocumentKind
+from functions.core.domain.members import Member
+from functions.core.domain.recovery import CaseEvent, CaseStatus, EventKind, RecoveryCase
+from functions.core.domain.reports import DISPUTE_REASON_LABELS
+from functions.core.domain.scenarios import CHANNEL_LABELS, Channel
+from functions.core.errors import Problem
+from functions.core.french import format_eur, parse_euros, short_date, short_datetime
+from functions.core.http import resources
+from functions.core.spaces import field_messages, page, see_other, signed_in_only
+from functions.core.usecases.directory import documents, members
+from functions.core.usecases.recovery import case_report, cases, channels, scenarios
+from functions.core.usecases.signin import SignedIn
+from functions.core.validation import field_errors
+from functions.directory.recovery import _opening as case_opening_of  # the API's own shaping of its body
+from functions.directory.recovery_schemas import CaseOpeningIn
+from functions.directory.schemas import PaymentIn
+from functions.directory.space import space
+from functions.directory.space_filing import FORM_NAMES
+
+__all__ = ["space"]
+
+LIST_TITLE = "Mes dossiers de relance"
+OPEN_TITLE = "Ouvrir un dossier de relance"
+EUROS = "Montant non reconnu : écrivez-le en euros, par exemple 1 250,50."
+
+# The opening form's fields, under the API's names (amounts typed in euros, as on the filing form).
+OPENING_FIELDS = (
+    "debtor.siren",
+    "debtor.name",
+    "debtor.email",
+    "debtor.postal_address",
+    "debtor.phone",
+    "invoice.number",
+    "invoice.issue_date",
+    "invoice.due_date",
+    "invoice.amount",
+    "invoice.outstanding",
+    "scenario_id",
+    "payment_details",
+    "description",
+)
+
+EVENT_LABELS = {
+    EventKind.OPENED: "Dossier ouvert",
+    EventKind.STEP_SENT: "Envoyé",
+    EventKind.PAYMENT_RECORDED: "Paiement enregistré",
+    EventKind.SCENARIO_ENDED: "Scénario terminé : facture impayée au terme de la mise en demeure",
+    EventKind.WITHDRAWN: "Dossier arrêté par le créancier",
+    EventKind.CONTESTED: "Contestation du débiteur : relances arrêtées",
+    EventKind.PAYMENT_DECLARED: "Paiement déclaré par le débiteur",
+    EventKind.RESUMED: "Relances reprises",
+    EventKind.DISPATCH_PROOF: "Preuve d'envoi jointe",
+    EventKind.SCHEDULE_PROPOSED: "Échéancier proposé par le débiteur",
+    EventKind.SCHEDULE_ACCEPTED: "Échéancier accepté : relances suspendues",
+    EventKind.SCHEDULE_REFUSED: "Échéancier refusé",
+    EventKind.INSTALMENT_MISSED: "Échéance manquée : relances reprises",
+    EventKind.COURT_REQUEST_PREPARED: "Requête au tribunal préparée",
+}
+NEXT_LABELS = {
+    recovery.ActionKind.SEND_STEP: "Envoi",
+    recovery.ActionKind.END_SCENARIO: "Fin du délai de la mise en demeure",
+    recovery.ActionKind.INSTALMENT_MISSED: "Contrôle de l'échéance",
+}
+
+
+def _member(who: SignedIn) -> Member:
+    member = resources().store.members.get_member(who.principal.id)
+    assert member is not None  # the session was read with it
+    return member
+
+
+@dataclass(frozen=True)
+class TimelineLine:
+    """One event of a case as its creditor reads it."""
+
+    when: str
+    what: str
+    detail: str = ""  # the debtor's words, a recipient
+    digest: str = ""  # the SHA-256 of a message sent or a proof joined
+    letter: str = ""  # a letter's message id, when its PDF can be downloaded
+
+
+def _event_line(case: RecoveryCase, event: CaseEvent) -> TimelineLine:
+    what = EVENT_LABELS[event.kind]
+    step = case.scenario.steps[event.step] if event.step is not None else None
+    detail, digest, letter = "", "", ""
+    if event.kind is EventKind.OPENED:
+        what = f"{what} (scénario « {case.scenario.name} »)"
+    if event.kind is EventKind.STEP_SENT and step is not None and event.message is not None:
+        message = event.message
+        what = f"{step.name} : {CHANNEL_LABELS[message.channel]}"
+        if message.channel is Channel.LETTER:
+            what += " préparé par Ardoise, à poster par vous"
+        detail = f"Destinataire : {message.recipient}"
+        digest = message.sha256
+        letter = message.id if message.storage_key else ""
+    elif event.kind is EventKind.DISPATCH_PROOF and step is not None:
+        what = f"{what} pour « {step.name} »"
+        if event.document is not None:
+            detail, digest = event.document.filename, event.document.sha256
+    if event.amount_cents is not None and event.kind in (EventKind.PAYMENT_RECORDED, EventKind.PAYMENT_DECLARED):
+        what += f" : {format_eur(event.amount_cents)}"
+        if event.paid_on is not None:
+            what += f" payé le {short_date(event.paid_on)}"
+    if event.kind is EventKind.SCHEDULE_PROPOSED and event.instalments:
+        what += f" ({len(event.instalments)} échéances)"
+    if event.kind is EventKind.INSTALMENT_MISSED and event.instalment is not None:
+        what += f" (échéance n° {event.instalment + 1})"
+    if event.reason is not None:
+        detail = DISPUTE_REASON_LABELS[event.reason] + (f" — « {event.text} »" if event.text else "")
+    elif event.text:
+        detail = f"« {event.text} »"
+    return TimelineLine(short_datetime(event.at), what, detail, digest, letter)
+
+
+def _next_step(case: RecoveryCase) -> tuple[str, str]:
+    """The case's next step and its date, as the engine plans it ("—" when nothing more will happen)."""
+    action = recovery.next_action(case)
+    if action is None:
+        return "—", ""
+    label = NEXT_LABELS[action.kind]
+    if action.step is not None:
+        step = case.scenario.steps[action.step]
+        label = f"{step.name} ({CHANNEL_LABELS[step.channel]})"
+    return label, _day(action.at)
+
+
+def _day(moment: datetime) -> str:
+    return short_date(moment.astimezone(PARIS).date())
+
+
+@space.get("/dossiers")
+@signed_in_only
+def cases_list(who: SignedIn) -> Response:
+    """The member's cases, the most recent first (``list_cases``, as ``GET /cases``)."""
+    rows = []
+    for case in cases.list_cases(resources(), _member(who)):
+        next_label, next_on = _next_step(case)
+        rows.append(
+            {
+                "id": case.id,
+                "number": case.invoice.number,
+                "debtor": case.debtor.name,
+                "outstanding": format_eur(case.outstanding_cents),
+                "status": recovery.STATUS_LABELS[case.status],
+                "next": next_label,
+                "next_on": next_on,
+            }
+        )
+    return page("espace/dossiers.html", title=LIST_TITLE, who=who, rows=rows)
+
+
+# -- opening a case ------------------------------------------------------------------------
+
+
+def _opening_page(who: SignedIn, status: int = 200, errors: dict[str, str] | None = None) -> Response:
+    member = _member(who)
+    values = {name: request.form.get(name, "") for name in OPENING_FIELDS}
+    values["scenario_id"] = values["scenario_id"] or "default"
+    choices = [(s.id, s.name) for s in scenarios.list_scenarios(resources(), member)]
+    return page(
+        "espace/ouvrir_dossier.html", status, title=OPEN_TITLE, who=who, errors=errors or {}, values=values,
+        scenarios=choices,
+    )  # fmt: skip
+
+
+def _opening_body(form: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """``POST /cases``'s body from the form; an amount not in euros is an error beside its field."""
+    errors: dict[str, str] = {}
+    invoice: dict[str, Any] = {key: form[f"invoice.{key}"] for key in ("number", "issue_date", "due_date")}
+    for name, key in (("invoice.amount", "amount_cents"), ("invoice.outstanding", "outstanding_cents")):
+        cents = parse_euros(form[name]) if form[name] else None
+        if cents is None:
+            errors[name] = EUROS if form[name] else "Indiquez ce montant en euros."
+        else:
+            invoice[key] = cents
+    debtor = {key: form[f"debtor.{key}"] for key in ("siren", "name", "postal_address")}
+    for key in ("email", "phone"):
+        if form[f"debtor.{key}"]:
+            debtor[key] = form[f"debtor.{key}"]
+    body = {
+        "debtor": debtor,
+        "invoice": invoice,
+        "scenario_id": form["scenario_id"] or "default",
+        "payment_details": form["payment_details"],
+        "description": form["description"],
+    }
+    return body, errors
+
+
+def _form_names(errors: dict[str, str]) -> dict[str, str]:
+    """The API's field names as the form's (``invoice.amount_cents`` is typed in euros as ``invoice.amount``)."""
+    named: dict[str, str] = {}
+    for name, message in errors.items():
+        named.setdefault(FORM_NAMES.get(name, name), message)
+    return named
+
+
+@space.get("/dossiers/nouveau")
+@signed_in_only
+def case_opening_form(who: SignedIn) -> Response:
+    return _opening_page(who)
+
+
+@space.post("/dossiers/nouveau")
+@signed_in_only
+def case_opening(who: SignedIn) -> Response:
+    """Open the case as ``POST /cases`` does: the same model, the same use case, each problem beside its field."""
+    member = members.require_approved(_member(who))
+    raw, errors = _opening_body({name: request.form.get(name, "").strip() for name in OPENING_FIELDS})
+    body = None
+    try:
+        body = CaseOpeningIn.model_validate(raw)
+    except ValidationError as exc:
+        # An amount typed wrongly keeps its own message, not the model's "missing" for its cents.
+        errors = {**errors, **field_messages(field_errors(exc))}
+    if errors or body is None:
+        return _opening_page(who, 400, _form_names(errors))
+    try:
+        case = cases.open_case(resources(), member, case_opening_of(body, member))
+    except Problem as problem:
+        if not problem.errors:
+            raise
+        return _opening_page(who, problem.status, _form_names(field_messages(problem.errors)))
+    return see_other(f"/dossiers/{case.id}?enregistre=ouverture")
+
+
+# -- one case --------------------------------------------------------------------------------
+
+
+def _case_page(who: SignedIn, case: RecoveryCase, status: int = 200, errors: dict[str, str] | None = None) -> Response:
+    member = _member(who)
+    next_label, next_on = _next_step(case)
+    proved = {event.step for event in case.events if event.kind is EventKind.DISPATCH_PROOF}
+    letters = [
+        (event.step, case.scenario.steps[event.step].name)
+        for event in case.sent_steps()
+        if event.step is not None
+        and event.message is not None
+        and event.message.channel is Channel.LETTER
+        and event.step not in proved
+    ]
+    report = next((r for r in resources().store.reports.list_for_creditor(member.siren) if r.case_id == case.id), None)
+    return page(
+        "espace/dossier.html",
+        status,
+        title=f"Dossier de la facture {case.invoice.number}",
+        who=who,
+        case=case,
+        status_label=recovery.STATUS_LABELS[case.status],
+        amounts={
+            "amount": format_eur(case.invoice.amount_cents),
+            "outstanding": format_eur(case.outstanding_cents),
+            "due": short_date(case.invoice.due_date),
+        },
+        next_label=next_label,
+        next_on=next_on,
+        lines=[_event_line(case, event) for event in case.events],
+        owed=case.status in recovery.OWED,
+        resumable=case.status is CaseStatus.PAYMENT_DECLARED,
+        letters=letters,
+        fileable=case.status is CaseStatus.UNPAID and report is None,
+        report=report,
+        errors=errors or {},
+        values={name: request.form.get(name, "") for name in ("paid_on", "amount", "description")},
+        done=request.args.get("enregistre", ""),
+    )
+
+
+@space.get("/dossiers/<case_id>")
+@signed_in_only
+def case_page(who: SignedIn, case_id: str) -> Response:
+    """One of the member's cases: state, amounts, next step, every event, and what it may still do."""
+    return _case_page(who, cases.own_case(resources(), _member(who), case_id))
+
+
+def _problems_page(who: SignedIn, case_id: str, problem: Problem, names: dict[str, str]) -> Response:
+    """A use case's problems beside the form's fields (``names``: the API's names as the form's)."""
+    if not problem.errors:
+        raise problem
+    errors: dict[str, str] = {}
+    for name, message in field_messages(problem.errors).items():
+        field = next((form for api, form in names.items() if name == api or name.startswith(api + ".")), name)
+        errors.setdefault(field, message)
+    case = cases.own_case(resources(), _member(who), case_id)
+    return _case_page(who, case, problem.status, errors)
+
+
+@space.post("/dossiers/<case_id>/paiement")
+@signed_in_only
+def case_payment(who: SignedIn, case_id: str) -> Response:
+    """Record a payment received (``record_payment``, as ``POST /cases/{id}/payments``)."""
+    member = _member(who)
+    case = cases.own_case(resources(), member, case_id)
+    cents = parse_euros(request.form.get("amount", ""))
+    if cents is None:
+        return _case_page(who, case, 400, {"amount": EUROS})
+    try:
+        payment = PaymentIn.model_validate({"amount_cents": cents, "paid_on": request.form.get("paid_on", "")})
+    except ValidationError as exc:
+        errors = field_messages(field_errors(exc))
+        return _case_page(who, case, 400, {{"amount_cents": "amount"}.get(k, k): v for k, v in errors.items()})
+    try:
+        cases.record_payment(resources(), member, case_id, amount_cents=payment.amount_cents, paid_on=payment.paid_on)
+    except Problem as problem:
+        return _problems_page(who, case_id, problem, {"amount_cents": "amount", "paid_on": "paid_on"})
+    return see_other(f"/dossiers/{case_id}?enregistre=paiement")
+
+
+@space.post("/dossiers/<case_id>/retrait")
+@signed_in_only
+def case_withdrawal(who: SignedIn, case_id: str) -> Response:
+    """Stop the case (``withdraw_case``, as ``POST /cases/{id}/withdraw``)."""
+    cases.withdraw_case(resources(), _member(who), case_id)
+    return see_other(f"/dossiers/{case_id}?enregistre=retrait")
+
+
+@space.post("/dossiers/<case_id>/reprise")
+@signed_in_only
+def case_resumption(who: SignedIn, case_id: str) -> Response:
+    """Resume after a declared payment never received (``resume_case``, as ``POST /cases/{id}/resume``)."""
+    cases.resume_case(resources(), _member(who), case_id)
+    return see_other(f"/dossiers/{case_id}?enregistre=reprise")
+
+
+@space.get("/dossiers/<case_id>/courriers/<message_id>")
+@signed_in_only
+def case_letter(who: SignedIn, case_id: str, message_id: str) -> Response:
+    """A letter Ardoise prepared for the case, to print and post, its bytes checked against the timeline's digest."""
+    case = cases.own_case(resources(), _member(who), case_id)
+    filename, content = channels.kept_letter(resources(), case, message_id)
+    disposition = f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    return Response(content, mimetype=channels.PDF, headers={"Content-Disposition": disposition})
+
+
+def _stored(member: Member, upload: FileStorage, kind: DocumentKind) -> str:
+    """Store an uploaded file as ``POST /documents`` does; its id, for the use case to cite."""
+    document = documents.store_document(
+        resources(), member, kind=kind, filename=upload.filename or "document",
+        content_type=upload.mimetype or "application/octet-stream", content=upload.read(),
+    )  # fmt: skip
+    return document.id
+
+
+@space.post("/dossiers/<case_id>/preuve-envoi")
+@signed_in_only
+def case_dispatch_proof(who: SignedIn, case_id: str) -> Response:
+    """Join a letter's proof of dispatch (``join_dispatch_proof``, as ``POST /cases/{id}/dispatch-proofs``)."""
+    member = _member(who)
+    case = cases.own_case(resources(), member, case_id)
+    upload = request.files.get("preuve")
+    step = request.form.get("step", "").strip()
+    if upload is None or not upload.filename:
+        return _case_page(who, case, 400, {"preuve": "Joignez l'accusé de réception ou la preuve de dépôt."})
+    if not step.isdigit():
+        return _case_page(who, case, 400, {"preuve": "Choisissez le courrier dont vous joignez la preuve."})
+    names = {"document_id": "preuve", "step": "preuve", "documents": "preuve"}
+    try:
+        document_id = _stored(member, upload, DocumentKind.NOTICE_PROOF)
+        cases.join_dispatch_proof(resources(), member, case_id, step=int(step), document_id=document_id)
+    except Problem as problem:
+        return _problems_page(who, case_id, problem, names)
+    return see_other(f"/dossiers/{case_id}?enregistre=preuve")
+
+
+@space.post("/dossiers/<case_id>/signalement")
+@signed_in_only
+def case_report_filing(who: SignedIn, case_id: str) -> Response:
+    """« Déposer le signalement »: the report filed from the case (``file_from_case``, as ``POST
+    /cases/{id}/report``), the invoice uploaded with it; its problems shown in French beside the form."""
+    member = members.require_approved(_member(who))
+    case = cases.own_case(resources(), member, case_id)
+    description = request.form.get("description", "").strip()
+    if len(description) > 4000:
+        return _case_page(who, case, 400, {"description": "Au plus 4 000 caractères."})
+    upload = request.files.get("facture")
+    names = {"documents": "facture", "invoice": "facture", "description": "description"}
+    try:
+        cited = [_stored(member, upload, DocumentKind.INVOICE)] if upload is not None and upload.filename else []
+        report = case_report.file_from_case(
+            resources(), member, case_id, documents=cited, description=description or None
+        )
+    except Problem as problem:
+        if problem.status == 409 and not problem.errors:
+            return _case_page(who, case, 409, {"facture": problem.detail or problem.title})
+        return _problems_page(who, case_id, problem, names)
+    return see_other(f"/signalements/{report.id}?enregistre=depot")
