@@ -32,7 +32,6 @@ from functions.core.domain.scenarios import Channel, Step, StepKind
 from functions.core.errors import NotFound
 from functions.core.french import long_date
 from functions.core.mailer import Attachment, Message
-from functions.core.pdf import TextPdf
 from functions.core.resources import Resources
 from functions.core.store.evidence import EvidenceAlreadyStored
 from functions.core.usecases.directory.replies import EvidenceAltered, storage
@@ -84,6 +83,10 @@ def send_email(res: Resources, case: RecoveryCase, step: Step, rendered: Rendere
 
 def letter_pdf(case: RecoveryCase, step: Step, rendered: Rendered, now: datetime, link: str) -> bytes:
     """The step as a printable A4 letter from the creditor to the debtor's postal address."""
+    # The PDF writer loads when a letter is drawn: the creditor's case pages import this module,
+    # and the directory's cold start must not pay for it (tests/test_cold_import.py).
+    from functions.core.pdf import TextPdf
+
     doc = TextPdf(title=rendered.subject, author=case.creditor.name, created=now, footer="Préparé par Ardoise")
     doc.paragraph(f"{case.creditor.name}\nSIREN {case.creditor.siren}", size=10, after=14)
     doc.paragraph(f"{case.debtor.name}\n{case.debtor.postal_address}", size=11, indent=250, after=18)
