@@ -228,7 +228,7 @@ def opening_draft(member: Member, body: CaseOpeningIn) -> Draft:
     )
 
 
-def _opening(body: CaseOpeningIn, member: Member) -> cases.CaseOpening:
+def case_opening_of(body: CaseOpeningIn, member: Member) -> cases.CaseOpening:
     return cases.CaseOpening(
         opening_draft(member, body),
         debtor_name=body.debtor.name,
@@ -253,7 +253,7 @@ def _opening(body: CaseOpeningIn, member: Member) -> cases.CaseOpening:
     auth=current_member,
 )
 def open_case(principal: Member, body: CaseOpeningIn) -> tuple[CaseOut, int, dict[str, str]]:
-    case = cases.open_case(resources(), principal, _opening(body, principal))
+    case = cases.open_case(resources(), principal, case_opening_of(body, principal))
     return case_out(case), 201, {"Location": f"{request.root_path}/cases/{case.id}"}
 
 

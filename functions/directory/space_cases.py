@@ -35,7 +35,7 @@ from functions.core.usecases.directory import documents, members
 from functions.core.usecases.recovery import case_report, cases, channels, scenarios
 from functions.core.usecases.signin import SignedIn
 from functions.core.validation import field_errors
-from functions.directory.recovery import _opening as case_opening_of  # the API's own shaping of its body
+from functions.directory.recovery import case_opening_of  # the API's own shaping of its body, shared by the form
 from functions.directory.recovery_schemas import CaseOpeningIn
 from functions.directory.schemas import PaymentIn
 from functions.directory.space import space
