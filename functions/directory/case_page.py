@@ -30,10 +30,11 @@ from functions.core.clock import today_in_paris
 from functions.core.domain import recovery
 from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeReason
 from functions.core.domain.schedules import MAX_INSTALMENTS
-from functions.core.errors import FieldError, Forbidden, Problem
+from functions.core.errors import FieldError, Problem
 from functions.core.french import format_eur, long_date, parse_euros, short_datetime
 from functions.core.headers import CSP, new_nonce, page_csp
 from functions.core.http import resources, run_keyed
+from functions.core.spaces import CsrfRefused
 from functions.core.tokens import sign
 from functions.core.usecases.directory.replies import EVIDENCE_TYPES, accepted_kinds
 from functions.core.usecases.recovery.debtor import MEDIATOR, DebtorView
@@ -61,10 +62,6 @@ DONE = {
 }
 
 
-class CaseCsrfRefused(Forbidden):
-    slug, title = "jeton-csrf-invalide", "Formulaire expiré ou invalide"
-
-
 def _cookie_path(token: str) -> str:
     return f"{request.root_path}/debtor-cases/{token}"
 
@@ -86,7 +83,7 @@ def check_csrf(token: str) -> None:
     value = request.cookies.get(BROWSER_COOKIE, "")
     given = request.form.get(CSRF_FIELD, "")
     if len(value) < 32 or not given or not hmac.compare_digest(given, _csrf(token, value)):
-        raise CaseCsrfRefused(
+        raise CsrfRefused(
             "Ce formulaire a expiré ou ne vient pas de cette page : rechargez la page et envoyez-le à nouveau."
         )
 
