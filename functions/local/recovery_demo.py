@@ -6,35 +6,37 @@ in between (a fixed clock per step, as in ``directory_demo.py``), so that the
 e-mails, the letters' PDFs (in the outbox, to the creditor) and the timelines
 are real: one case ended unpaid after its formal notice (ready to file), one
 filed as a report from the case (its notice's receipt joined, under the
-moderators' review), one whose notice is running, one paid after its first
+moderators' review), one taken to court (its notice's receipt joined, the
+requête en injonction de payer prepared), one whose notice is running, one paid after its first
 reminder, one withdrawn, one with its first reminder sent, one just opened, one
 whose debtor contested, one whose debtor declared a payment, one on a payment
-schedule the creditor accepted (its first instalment paid), and one on the
-member's own scenario (an SMS, then a formal notice by e-mail), whose SMS the
-next tick sends (``var/sms``). The debtor's moves go through its use cases (its
-private link's token); a schedule, which has no use case yet, through the
-domain's transitions saved by ``change_case``.
+schedule the creditor accepted (its first instalment paid), one whose
+schedule missed its first instalment (the reminders resumed, the firm one sent,
+the notice next), and one on the member's own scenario (an SMS, then a formal
+notice by e-mail), whose SMS the next tick sends (``var/sms``). The debtor's
+moves go through its use cases (its private link's token), the creditor's
+answers through theirs.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from functions.core.clock import PARIS, today_in_paris
-from functions.core.domain import recovery
 from functions.core.domain.companies import Company
+from functions.core.domain.court_requests import Procedure
 from functions.core.domain.documents import DocumentKind
 from functions.core.domain.members import Member
-from functions.core.domain.recovery import RecoveryCase
 from functions.core.domain.reports import DisputeReason
 from functions.core.domain.rules import Draft
 from functions.core.domain.scenarios import DEFAULT_SCENARIO, Anchor, Channel, Step, StepKind
 from functions.core.domain.schedules import Instalment
+from functions.core.french import format_eur
 from functions.core.resources import Resources
 from functions.core.usecases.directory import documents
-from functions.core.usecases.recovery import case_report, cases, debtor, scenarios
+from functions.core.usecases.recovery import case_report, cases, court, debtor, scenarios, schedule
 from functions.core.usecases.recovery.channels import PDF
 from functions.core.usecases.recovery.progress import run_due_cases
 from functions.local.directory_demo import CREDITOR, resources_at
@@ -97,7 +99,9 @@ def seed_cases(res: Resources, companies: list[Company]) -> dict[str, Any]:
     openings = [
         (40, "unpaid_after_notice", debtors[0], "FA-2025-1408", 2_760_00, 1),
         (40, "filed_as_report", companies[27], "FA-2025-1411", 3_180_00, 1),
+        (40, "injunction_prepared", companies[31], "FA-2025-1415", 1_860_00, 1),
         (20, "scheduled", companies[28], "FA-2026-0031", 2_400_00, 1),
+        (18, "schedule_missed", companies[32], "FA-2026-0044", 1_500_00, 1),
         (12, "contested", companies[29], "FA-2026-0052", 1_150_00, 1),
         (9, "payment_declared", companies[30], "FA-2026-0066", 720_00, 1),
         (22, "notice_sent", debtors[1], "FA-2026-0012", 4_150_00, 1),
@@ -129,6 +133,7 @@ def seed_cases(res: Resources, companies: list[Company]) -> dict[str, Any]:
     )
     opened["running_with_member_scenario"] = cases.open_case(res, member, sms_opening).id
     opened["report_from_case"] = _file_from_case(res, member, opened["filed_as_report"])
+    _prepare_injunction(res, member, opened["injunction_prepared"])
     return {"member_scenario": own.id, **opened}
 
 
@@ -152,32 +157,29 @@ def _debtor_moves(day: Resources, member: Member, opened: dict[str, str], days_a
         )
     if days_ago == 12:
         # Two instalments: the first one paid a week later, the second one still to come.
-        instalments = (
-            Instalment(today + timedelta(days=7), 1_200_00),
-            Instalment(today + timedelta(days=37), 1_200_00),
-        )
-        case_id, clock = opened["scheduled"], day.clock
-
-        def propose(case: RecoveryCase) -> RecoveryCase:
-            return recovery.schedule_proposed(
-                case, instalments=instalments, text="Deux virements de 1 200 €.", now=clock(), actor="debtor:demo"
-            )
-
-        def accept(case: RecoveryCase) -> RecoveryCase:
-            return recovery.schedule_accepted(case, clock(), f"member:{member.id}")
-
-        cases.change_case(day, case_id, propose, actor="debtor:demo", action="case.schedule_proposed")
-        cases.change_case(day, case_id, accept, actor=f"member:{member.id}", action="case.schedule_accepted")
+        _agree_schedule(day, member, opened["scheduled"], today + timedelta(days=7), 1_200_00, 1_200_00)
     if days_ago == 4:
         cases.record_payment(day, member, opened["scheduled"], amount_cents=1_200_00, paid_on=today - timedelta(days=1))
+    if days_ago == 15:
+        # Two halves, the first one never paid: missed six days ago, the scenario resumed.
+        _agree_schedule(day, member, opened["schedule_missed"], today + timedelta(days=3), 750_00, 750_00)
+
+
+def _agree_schedule(day: Resources, member: Member, case_id: str, first: date, *amounts: int) -> None:
+    """The debtor proposes monthly instalments from ``first`` by its link; the creditor accepts them the same day."""
+    instalments = [Instalment(first + timedelta(days=30 * n), cents) for n, cents in enumerate(amounts)]
+    words = " et ".join(format_eur(cents) for cents in amounts)
+    token = debtor.case_token(day, case_id)
+    schedule.propose_schedule(day, token, instalments=instalments, text=f"Nous proposons {words}.")
+    schedule.accept_schedule(day, member, case_id)
 
 
 RECEIPT = b"%PDF-1.4\n% Demo - avis de reception LRAR 1A 000 000 0000 0\n%%EOF\n"
 INVOICE = b"%PDF-1.4\n% Demo - facture FA-2025-1411\n%%EOF\n"
 
 
-def _file_from_case(res: Resources, member: Member, case_id: str) -> str:
-    """Join the notice letter's receipt, then file the report from the unpaid case, as the creditor's space does."""
+def _join_notice_receipt(res: Resources, member: Member, case_id: str) -> None:
+    """Join the receipt of the notice letter the creditor posted, as the creditor's space does."""
     case = cases.own_case(res, member, case_id)
     notice = next(e.step for e in case.sent_steps() if e.message is not None and e.message.channel is Channel.LETTER)
     assert notice is not None  # the default scenario's formal notice is a letter
@@ -185,7 +187,29 @@ def _file_from_case(res: Resources, member: Member, case_id: str) -> str:
         res, member, kind=DocumentKind.NOTICE_PROOF, filename="accuse-reception.pdf", content_type=PDF, content=RECEIPT
     )
     cases.join_dispatch_proof(res, member, case_id, step=notice, document_id=receipt.id)
+
+
+def _file_from_case(res: Resources, member: Member, case_id: str) -> str:
+    """Join the notice letter's receipt, then file the report from the unpaid case, as the creditor's space does."""
+    _join_notice_receipt(res, member, case_id)
     invoice = documents.store_document(
         res, member, kind=DocumentKind.INVOICE, filename="facture-FA-2025-1411.pdf", content_type=PDF, content=INVOICE
     )
     return case_report.file_from_case(res, member, case_id, documents=[invoice.id]).id
+
+
+def _prepare_injunction(res: Resources, member: Member, case_id: str) -> None:
+    """Join the notice's receipt, then prepare the injonction de payer before the court the table proposes."""
+    _join_notice_receipt(res, member, case_id)
+    case = cases.own_case(res, member, case_id)
+    proposal = court.court_proposal(res, case)
+    proposed = proposal.default or next(iter(proposal.candidates), None)
+    assert proposed is not None  # this demo debtor's seat is in a département the court table covers
+    court.prepare(
+        res,
+        member,
+        case_id,
+        Procedure.INJUNCTION,
+        choice=court.CourtChoice(code=proposed.code),  # the creditor confirms the table's court
+        signed_document="Bon de commande n° BC-2025-0917 signé par le débiteur le 3 septembre 2025",
+    )

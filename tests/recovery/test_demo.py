@@ -51,6 +51,31 @@ def test_the_demo_member_sees_a_case_at_each_state(
     report = directory.get(f"/reports/{seeded['report_from_case']}", headers=member).json
     assert (report["status"], report["case_id"]) == ("under_review", seeded["filed_as_report"])
     assert [p["kind"] for p in report["ardoise_proofs"]] == ["reminder", "reminder", "formal_notice", "dispatch_proof"]
+    # Taken to court after the notice ran out: its receipt joined, the injonction de payer prepared, its PDF drawn.
+    court_case = listed[seeded["injunction_prepared"]]
+    assert status("injunction_prepared") == "unpaid"
+    assert sent("injunction_prepared") == ["Relance courtoise", "Relance ferme", "Mise en demeure"]
+    assert [e["kind"] for e in court_case["timeline"]][-3:] == [
+        "scenario_ended",
+        "dispatch_proof",
+        "court_request_prepared",
+    ]
+    pdf = directory.get(f"/cases/{court_case['id']}/injunction/injonction_de_payer/pdf", headers=member)
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    # A schedule whose first instalment was missed: the reminders resumed where they stopped, the notice next.
+    missed = listed[seeded["schedule_missed"]]
+    kinds = [e["kind"] for e in missed["timeline"]]
+    assert kinds == [
+        "opened",
+        "step_sent",
+        "schedule_proposed",
+        "schedule_accepted",
+        "instalment_missed",
+        "step_sent",
+    ]
+    assert (status("schedule_missed"), sent("schedule_missed")) == ("running", ["Relance courtoise", "Relance ferme"])
+    assert (missed["next_action"]["kind"], missed["next_action"]["step"]) == ("send_step", 2)
+    assert missed["outstanding_cents"] == 1_500_00
     own = listed[seeded["running_with_member_scenario"]]
     assert own["scenario"]["id"] == seeded["member_scenario"] and own["next_action"]["channel"] == "sms"
 
@@ -69,7 +94,7 @@ def test_the_demo_creditor_follows_each_case_in_its_space(
     assert submit(directory, f"/espace/connexion/{token}", "/espace/connexion/ouvrir", jeton=token).status_code == 303
     listed = directory.get("/espace/dossiers").get_data(as_text=True)
     cases = [value for value in seeded.values() if str(value).startswith("case_")]
-    assert len(cases) == 11 and all(f"/espace/dossiers/{case_id}" in listed for case_id in cases)
+    assert len(cases) == 13 and all(f"/espace/dossiers/{case_id}" in listed for case_id in cases)
     ready = text(directory.get(f"/espace/dossiers/{seeded['unpaid_after_notice']}"))
     assert "Déposer le signalement" in ready and "Télécharger le courrier (PDF)" in ready
     filed = text(directory.get(f"/espace/dossiers/{seeded['filed_as_report']}"))
@@ -78,3 +103,6 @@ def test_the_demo_creditor_follows_each_case_in_its_space(
     contested = text(directory.get(f"/espace/dossiers/{seeded['contested']}"))
     assert "Contestation du débiteur" in contested and "remise de 10 %" in contested
     assert "Échéancier accepté" in text(directory.get(f"/espace/dossiers/{seeded['scheduled']}"))
+    assert "Requête au tribunal préparée" in text(directory.get(f"/espace/dossiers/{seeded['injunction_prepared']}"))
+    resumed = text(directory.get(f"/espace/dossiers/{seeded['schedule_missed']}"))
+    assert "Échéance manquée : relances reprises (échéance n° 1)" in resumed
