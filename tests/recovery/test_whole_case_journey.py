@@ -210,6 +210,9 @@ def test_a_case_goes_from_its_reminders_through_a_missed_schedule_to_the_report_
     assert accepted.status_code == 200, accepted.json
     assert (accepted.json["status"], accepted.json["schedule"]["status"]) == ("scheduled", "accepted")
     assert "accepté" in str(desk.mails_to(DEBTOR)[-1]["Subject"])
+    scheduled = plain(text(desk.api.get(f"/debtor-cases/{token}", headers={"Accept": "text/html"})))
+    half = eur(PRINCIPAL // 2)
+    assert f"Échéancier accepté {long_date(day(10))} : {half} {long_date(day(40))} : {half}" in scheduled
     to_debtor = len(desk.mails_to(DEBTOR))
 
     # The firm reminder was due 7 days after the first: nothing goes while the schedule holds, nor during the grace
