@@ -111,6 +111,8 @@ def _event_out(case: RecoveryCase, event: CaseEvent) -> CaseEventOut:
         )
         if event.evidence is not None
         else None,
+        instalments=_instalments_out(event.instalments) if event.instalments else None,
+        instalment=event.instalment,
         message=MessageOut(
             id=message.id,
             channel=message.channel,

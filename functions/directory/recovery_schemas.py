@@ -168,6 +168,11 @@ class DispatchProofIn(Model):
     )
 
 
+class InstalmentOut(Model):
+    due_on: date
+    amount_cents: int
+
+
 class CaseEventOut(Model):
     kind: EventKind
     at: datetime
@@ -184,11 +189,14 @@ class CaseEventOut(Model):
     evidence: ProofOut | None = Field(
         default=None, description="Le justificatif d'un paiement déclaré par le débiteur (payment_declared)."
     )
-
-
-class InstalmentOut(Model):
-    due_on: date
-    amount_cents: int
+    instalments: list[InstalmentOut] | None = Field(
+        default=None,
+        description="Les échéances de l'échéancier proposé (schedule_proposed) ou accepté (schedule_accepted) : "
+        "elles restent dans la chronologie une fois l'échéancier manqué ou remplacé.",
+    )
+    instalment: int | None = Field(
+        default=None, description="L'échéance manquée (instalment_missed), comptée à partir de 0 comme step."
+    )
 
 
 class ScheduleOut(Model):

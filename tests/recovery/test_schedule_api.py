@@ -72,6 +72,25 @@ def test_an_accepted_schedule_pauses_reminders_and_a_missed_instalment_resumes_t
     assert len(desk.mails_to(DEBTOR)) == before + 1
 
 
+def test_the_timeline_keeps_the_schedule_and_names_the_instalment_missed_once_it_no_longer_holds(
+    desk: Desk, case_id: str, token: str
+) -> None:
+    propose(desk, token)
+    desk.api.post(f"/cases/{case_id}/schedule/accept", headers=desk.member)
+    desk.clock.now = datetime(2026, 3, 15, 12, tzinfo=UTC)
+    desk.api.post(
+        f"/cases/{case_id}/payments", json={"amount_cents": 1_200_00, "paid_on": "2026-03-15"}, headers=desk.member
+    )
+    # 15 April unpaid, 5 days' grace: the second instalment is missed on the 21st.
+    assert desk.tick_at(datetime(2026, 4, 21, 9, tzinfo=UTC))["resumed"] == 1
+    case = desk.case(case_id)
+    assert case["schedule"] is None  # no schedule holds any more: the timeline alone tells which one did
+    events = {e["kind"]: e for e in case["timeline"]}
+    assert events["schedule_proposed"]["instalments"] == events["schedule_accepted"]["instalments"] == TWO
+    assert events["instalment_missed"]["instalment"] == 1
+    assert events["opened"]["instalments"] is None and events["opened"]["instalment"] is None
+
+
 def test_instalments_paid_on_time_keep_the_reminders_paused(desk: Desk, case_id: str, token: str) -> None:
     propose(desk, token)
     desk.api.post(f"/cases/{case_id}/schedule/accept", headers=desk.member)

@@ -224,6 +224,7 @@ def test_a_case_goes_from_its_reminders_through_a_missed_schedule_to_the_report_
     # Missed on day 16: the scenario resumes, and the overdue firm reminder goes at the next tick.
     assert command.tick(at(16)) == {**NOTHING, "resumed": 1}
     resumed = desk.case(case_id)
+    assert resumed["timeline"][-1]["instalment"] == 0  # the first one
     assert (resumed["status"], resumed["timeline"][-1]["kind"], resumed["schedule"]) == (
         "running",
         "instalment_missed",
