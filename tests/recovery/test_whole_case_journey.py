@@ -59,6 +59,7 @@ NUMBER = "F-0117"
 PRINCIPAL = 2_400_00
 ECB_PERCENT, POINTS = Decimal(2), Decimal(10)
 ECB_TABLE = f"2016-03-16:{ECB_PERCENT}"  # one rate, in force since long before the journey
+RATE = f"{ECB_PERCENT + POINTS:.2f} % l'an".replace(".", ",")  # as the notice and the request write it
 INDEMNITY = 40_00
 RECEIPT = b"%PDF-1.4\n% Avis de reception LRAR 1A 111 222 3333 4\n%%EOF\n"
 SIGNED = "Devis n° D-0042 accepté et signé par le débiteur"
@@ -244,7 +245,7 @@ def test_a_case_goes_from_its_reminders_through_a_missed_schedule_to_the_report_
     for expected in (
         "article 1344 du Code civil",
         f"Principal restant dû : {eur(PRINCIPAL)}",
-        f"Pénalités de retard à ce jour (12,00 % l'an, article L441-10 du Code de commerce) : {eur(notice_interest)}",
+        f"Pénalités de retard à ce jour ({RATE}, article L441-10 du Code de commerce) : {eur(notice_interest)}",
         f"Indemnité forfaitaire pour frais de recouvrement (article D441-5 du Code de commerce) : {eur(INDEMNITY)}",
         f"Total : {eur(PRINCIPAL + notice_interest + INDEMNITY)}",
         f"au plus tard le {day(31).strftime('%d/%m/%Y')}",
@@ -314,7 +315,7 @@ def test_a_case_goes_from_its_reminders_through_a_missed_schedule_to_the_report_
         # The amounts: the table's labels, then its column of figures; the basis of the claim.
         f"Principal restant dû Intérêts de retard au {long_date(day(35))} Indemnité forfaitaire (D. 441-5) Total",
         f"{eur(PRINCIPAL)} {eur(owed_interest)} {eur(INDEMNITY)} {eur(total)}",
-        "taux BCE majoré de 10 points, soit 12,00 % l'an) "
+        f"taux BCE majoré de 10 points, soit {RATE}) "
         f"du {long_date(day(1))} au {long_date(day(35))} : {eur(owed_interest)}",
         f"de lui payer {eur(total)}",
         # The documents: the invoice, the signed document, each message sent, the receipt, the case's record.
