@@ -324,7 +324,9 @@ def _court_step(member: Member, case: RecoveryCase) -> dict[str, Any] | None:
     try:
         preview = court.court_preview(resources(), member, case.id)
     except Problem as problem:
-        return {"refusal": problem.detail or problem.title, "reasons": [e.message for e in problem.errors]}
+        refusal = problem.detail or problem.title
+        reasons = list(dict.fromkeys(e.message for e in problem.errors if e.message != refusal))
+        return {"refusal": refusal, "reasons": reasons}
     proposal = preview.proposal
     return {
         "refusal": "",
