@@ -455,6 +455,17 @@ def test_the_injunction_is_prepared_from_the_page_and_its_pdf_downloaded(desk: D
     assert browser.get(f"{page}/requetes/petites_creances").status_code == 404  # not prepared
 
 
+def test_a_case_still_running_is_refused_the_court_request_in_french(desk: Desk, browser: FlaskClient) -> None:
+    case_id = _open(desk)
+    page = f"/espace/dossiers/{case_id}"
+    refused = submit(
+        browser, page, f"{page}/requete", **{"procedure": "injonction_de_payer", "court.code": "tae-paris"}
+    )
+    assert refused.status_code == 409 and refused.mimetype == "text/html"
+    assert "Seul un dossier resté impayé au terme de la mise en demeure peut aller en justice" in text(refused)
+    assert COURT not in text(refused) and desk.case(case_id)["timeline"][-1]["kind"] == "opened"
+
+
 def test_the_court_forms_problems_are_shown_beside_their_fields_in_french(desk: Desk) -> None:
     case_id = _unpaid(desk, with_receipt=True)
     browser = signed_in(desk)
