@@ -421,8 +421,8 @@ def case_page(who: SignedIn, case_id: str) -> Response:
 def _problems_page(who: SignedIn, case_id: str, problem: Problem, names: dict[str, str], whole: str = "") -> Response:
     """A use case's problems beside the form's fields (``names``: the API's names as the form's); a problem
     without fields (the case's state refuses the step) beside ``whole``, when given, else as its own page."""
-    if not problem.errors and not (whole and problem.status != 404):
-        raise problem
+    if not problem.errors and not (whole and problem.status in (409, 422)):
+        raise problem  # not found, unavailable: the problem's own page (its headers: Retry-After)
     errors: dict[str, str] = {whole: problem.detail or problem.title} if not problem.errors else {}
     for name, message in field_messages(problem.errors).items():
         field = next((form for api, form in names.items() if name == api or name.startswith(api + ".")), name)
