@@ -388,7 +388,8 @@ def test_the_court_step_is_shown_only_once_the_case_ended_unpaid(desk: Desk) -> 
     case_id = _unpaid(desk, with_receipt=True)
     shown = text(signed_in(desk).get(f"/espace/dossiers/{case_id}"))
     assert COURT in shown and f"{TAE_PARIS} (cour d'appel de Paris)" in shown
-    assert "adresse saisie (75002)" in shown and "legifrance.gouv.fr" in shown  # where the seat came from, the source
+    assert "Siège du débiteur retenu : adresse saisie (75002), département 75" in shown
+    assert "Source de la table des juridictions" in shown and "legifrance.gouv.fr" in shown
     # 2,400 EUR owed: both procedures, each with its amounts and checklist.
     assert "Requête en injonction de payer" in shown
     assert "Procédure simplifiée de recouvrement des petites créances" in shown
