@@ -191,7 +191,8 @@ def _finish_form(response: Response) -> Response:
 def _finish(response: Response) -> Response:
     """No cache keeps a space's page; the browser keeps the value its forms' tokens are made from."""
     space: Space = g.space
-    response.headers["Cache-Control"] = "no-store"
+    if "no-store" not in response.headers.get("Cache-Control", ""):  # a download may say more ("private, no-store")
+        response.headers["Cache-Control"] = "no-store"
     response.headers.setdefault(CSP, SPACE_CSP)
     new_value = g.get("new_browser_value")
     if new_value:

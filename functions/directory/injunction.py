@@ -100,6 +100,17 @@ def request_out(found: CourtRequest) -> CourtRequestOut:
     )
 
 
+def court_choice(body: InjunctionIn) -> court.CourtChoice:
+    """The court the body confirms (the creditor's space shapes its form into the same body)."""
+    typed = body.court
+    return court.CourtChoice(
+        code=(typed.code or "") if typed else "",
+        name=(typed.name or "") if typed else "",
+        address=(typed.address or "") if typed else "",
+        appeal_court=(typed.appeal_court or "") if typed else "",
+    )
+
+
 @api.route(
     "/cases/<case_id>/court",
     "GET",
@@ -136,19 +147,12 @@ def get_court_step(case_id: str, principal: Member) -> CourtStepOut:
 def prepare_injunction(
     case_id: str, principal: Member, body: InjunctionIn
 ) -> tuple[CourtRequestOut, int, dict[str, str]]:
-    typed = body.court
-    choice = court.CourtChoice(
-        code=(typed.code or "") if typed else "",
-        name=(typed.name or "") if typed else "",
-        address=(typed.address or "") if typed else "",
-        appeal_court=(typed.appeal_court or "") if typed else "",
-    )
     prepared = court.prepare(
         resources(),
         principal,
         case_id,
         body.procedure,
-        choice=choice,
+        choice=court_choice(body),
         signed_document=body.signed_document or "",
         commissaire=body.commissaire or "",
     )
@@ -167,7 +171,11 @@ def prepare_injunction(
     auth=current_member,
 )
 def get_injunction_pdf(case_id: str, procedure: str, principal: Member) -> Response:
-    prepared, pdf = court.prepared_pdf(resources(), principal, case_id, Procedure(procedure))
-    name = f"{procedure.replace('_', '-')}-{prepared.case_id}"
-    disposition = {"Content-Disposition": f'inline; filename="{name}.pdf"'}
-    return Response(pdf, mimetype="application/pdf", headers={**PRIVATE, **disposition})
+    return pdf_response(*court.prepared_pdf(resources(), principal, case_id, Procedure(procedure)))
+
+
+def pdf_response(prepared: CourtRequest, pdf: bytes, disposition: str = "inline") -> Response:
+    """A prepared request's PDF, never cached; the creditor's space downloads it (``attachment``)."""
+    name = f"{prepared.procedure.value.replace('_', '-')}-{prepared.case_id}"
+    headers = {**PRIVATE, "Content-Disposition": f'{disposition}; filename="{name}.pdf"'}
+    return Response(pdf, mimetype="application/pdf", headers=headers)

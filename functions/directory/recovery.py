@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict
+from urllib.parse import quote
 
 from flask import Response, request
 from pydantic import ValidationError
 
 from functions.core.domain import recovery
-from functions.core.domain.evidence import ACCEPTED_TYPES
+from functions.core.domain.evidence import ACCEPTED_TYPES, Evidence
 from functions.core.domain.members import Member
 from functions.core.domain.recovery import CaseEvent, RecoveryCase
 from functions.core.domain.rules import Draft
@@ -340,6 +341,29 @@ def join_dispatch_proof(case_id: str, principal: Member, body: DispatchProofIn) 
 )
 def resume_case(case_id: str, principal: Member) -> CaseOut:
     return case_out(cases.resume_case(resources(), principal, case_id))
+
+
+def proof_response(evidence: Evidence, content: bytes, digest: str) -> Response:
+    """The debtor's proof as a download: named by its id (the debtor's own name encoded beside it), with the
+    digest the timeline pins, kept by no shared cache (a bank's receipt names accounts)."""
+    disposition = f"attachment; filename=\"{evidence.id}\"; filename*=UTF-8''{quote(evidence.filename, safe='')}"
+    headers = {"Content-Disposition": disposition, "X-Content-SHA256": digest, "Cache-Control": "private, no-store"}
+    return Response(content, mimetype=evidence.content_type, headers=headers)
+
+
+@api.route(
+    "/cases/<case_id>/evidence/<evidence_id>",
+    "GET",
+    summary="Télécharger le justificatif qu'un débiteur a joint à sa déclaration de paiement (son identifiant "
+    "dans la chronologie du dossier) ; 409 si son contenu ne correspond plus à l'empreinte relevée.",
+    responses={200: OCTETS},
+    headers={200: {"X-Content-SHA256": "L'empreinte SHA-256 relevée quand la déclaration l'a cité."}},
+    security="memberToken",
+    problems=(403, 404, 409),
+    auth=current_member,
+)
+def download_case_evidence(case_id: str, evidence_id: str, principal: Member) -> Response:
+    return proof_response(*debtor.produced_proof(resources(), principal, case_id, evidence_id))
 
 
 # -- the debtor's private page ------------------------------------------------------------

@@ -5,14 +5,18 @@ The same use cases as the API's routes (``recovery.py``, ``case_report.py``):
 validated by it), ``own_case`` (a member sees only the cases it opened, 404 for
 any other), ``record_payment``, ``withdraw_case``, ``resume_case``,
 ``join_dispatch_proof`` (the proof stored as ``POST /documents`` stores it) and
-``file_from_case`` as ``POST /cases/{id}/report``. The routes are the space's
-(``space.py``), added to its blueprint here.
+``file_from_case`` as ``POST /cases/{id}/report``, ``accept_schedule`` and
+``refuse_schedule`` as ``POST /cases/{id}/schedule/accept|refuse``, the court
+step (``court_preview`` and ``prepare`` as ``GET /cases/{id}/court`` and ``POST
+/cases/{id}/injunction``, the PDF as the API draws it) and the debtor's proof
+(``produced_proof``, as ``GET /cases/{id}/evidence/{evidence_id}``). The routes
+are the space's (``space.py``), added to its blueprint here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -20,22 +24,29 @@ from flask import Response, request
 from pydantic import ValidationError
 from werkzeug.datastructures import FileStorage
 
-from functions.core.clock import PARIS
-from functions.core.domain import recovery
+from functions.core.clock import PARIS, today_in_paris
+from functions.core.domain import injunction, recovery, schedules
+from functions.core.domain.court_requests import CHECK_STATE_LABELS, PROCEDURE_LABELS, Procedure
+from functions.core.domain.courts import court_table
 from functions.core.domain.documents import DocumentKind
 from functions.core.domain.members import Member
 from functions.core.domain.recovery import CaseEvent, CaseStatus, EventKind, RecoveryCase
 from functions.core.domain.reports import DISPUTE_REASON_LABELS
 from functions.core.domain.scenarios import CHANNEL_LABELS, Channel
-from functions.core.errors import Problem
+from functions.core.errors import NotFound, Problem
 from functions.core.french import format_eur, parse_euros, short_date, short_datetime
 from functions.core.http import resources
 from functions.core.spaces import field_messages, page, see_other, signed_in_only
 from functions.core.usecases.directory import documents, members
-from functions.core.usecases.recovery import case_report, cases, channels, scenarios
+from functions.core.usecases.recovery import case_report, cases, channels, court, debtor, scenarios, schedule
 from functions.core.usecases.signin import SignedIn
 from functions.core.validation import field_errors
-from functions.directory.recovery import case_opening_of  # the API's own shaping of its body, shared by the form
+from functions.directory.injunction import court_choice, pdf_response
+from functions.directory.injunction_schemas import InjunctionIn
+from functions.directory.recovery import (
+    case_opening_of,  # the API's own shaping of its body, shared by the form
+    proof_response,
+)
 from functions.directory.recovery_schemas import CaseOpeningIn
 from functions.directory.schemas import PaymentIn
 from functions.directory.space import space
@@ -102,6 +113,8 @@ class TimelineLine:
     detail: str = ""  # the debtor's words, a recipient
     digest: str = ""  # the SHA-256 of a message sent or a proof joined
     letter: str = ""  # a letter's message id, when its PDF can be downloaded
+    proof: str = ""  # the id of the debtor's proof of a declared payment, to download
+    proof_name: str = ""  # its file name, as the debtor sent it
 
 
 def _event_line(case: RecoveryCase, event: CaseEvent) -> TimelineLine:
@@ -122,6 +135,8 @@ def _event_line(case: RecoveryCase, event: CaseEvent) -> TimelineLine:
         what = f"{what} pour « {step.name} »"
         if event.document is not None:
             detail, digest = event.document.filename, event.document.sha256
+    if event.evidence is not None:
+        digest = event.evidence_sha256
     if event.amount_cents is not None and event.kind in (EventKind.PAYMENT_RECORDED, EventKind.PAYMENT_DECLARED):
         what += f" : {format_eur(event.amount_cents)}"
         if event.paid_on is not None:
@@ -134,7 +149,8 @@ def _event_line(case: RecoveryCase, event: CaseEvent) -> TimelineLine:
         detail = DISPUTE_REASON_LABELS[event.reason] + (f" — « {event.text} »" if event.text else "")
     elif event.text:
         detail = f"« {event.text} »"
-    return TimelineLine(short_datetime(event.at), what, detail, digest, letter)
+    proof, proof_name = (event.evidence.id, event.evidence.filename) if event.evidence is not None else ("", "")
+    return TimelineLine(short_datetime(event.at), what, detail, digest, letter, proof, proof_name)
 
 
 def _next_step(case: RecoveryCase) -> tuple[str, str]:
@@ -251,6 +267,107 @@ def case_opening(who: SignedIn) -> Response:
 
 # -- one case --------------------------------------------------------------------------------
 
+# The court form's fields, under the API's names (``InjunctionIn``): its problems land beside them.
+COURT_FIELDS = ("procedure", "court.code", "court.name", "court.appeal_court", "signed_document", "commissaire")
+# A use case's problem fields as the court form's (the registry's gates stand by the procedure's choice).
+COURT_NAMES = {
+    "court.code": "court.code",
+    "court.name": "court.name",
+    "court.appeal_court": "court.appeal_court",
+    "court.address": "court.name",
+    "court": "court.code",
+    "signed_document": "signed_document",
+    "commissaire": "commissaire",
+    "procedure": "procedure",
+    "debtor": "procedure",
+}
+PDF_DISPOSITION = "attachment"  # the space downloads what the API shows inline
+
+
+@dataclass(frozen=True)
+class InstalmentLine:
+    """One instalment of a schedule as the creditor reads it."""
+
+    number: int
+    due: str
+    amount: str
+    state: str = ""  # an accepted schedule's: paid, to come, due and not recorded
+
+
+def _schedule(case: RecoveryCase, today: date) -> dict[str, Any] | None:
+    """The schedule waiting for the creditor's answer (with the debtor's words), or the one the case follows."""
+    proposed = recovery.proposed_schedule(case)
+    if proposed is not None:
+        asked = next(e for e in reversed(case.events) if e.kind is EventKind.SCHEDULE_PROPOSED)
+        lines = [InstalmentLine(n, short_date(i.due_on), format_eur(i.amount_cents)) for n, i in enumerate(proposed, 1)]
+        return {"proposed": True, "lines": lines, "total": format_eur(schedules.total(proposed)), "text": asked.text}
+    accepted = recovery.accepted_schedule(case)
+    if accepted is None:
+        return None
+    paid = schedules.covered(accepted, recovery.schedule_paid_cents(case, accepted))
+    lines = [
+        InstalmentLine(
+            number,
+            short_date(instalment.due_on),
+            format_eur(instalment.amount_cents),
+            "payée" if covered else ("échue, paiement non enregistré" if instalment.due_on < today else "à venir"),
+        )
+        for number, (instalment, covered) in enumerate(zip(accepted, paid, strict=True), 1)
+    ]
+    return {"proposed": False, "lines": lines, "total": format_eur(schedules.total(accepted)), "text": ""}
+
+
+def _court_step(member: Member, case: RecoveryCase) -> dict[str, Any] | None:
+    """The court step of an unpaid case as ``court_preview`` composes it now; a gate's refusal in its words."""
+    if case.status is not CaseStatus.UNPAID:
+        return None
+    try:
+        preview = court.court_preview(resources(), member, case.id)
+    except Problem as problem:
+        refusal = problem.detail or problem.title
+        reasons = list(dict.fromkeys(e.message for e in problem.errors if e.message != refusal))
+        return {"refusal": refusal, "reasons": reasons}
+    proposal = preview.proposal
+    return {
+        "refusal": "",
+        "basis": proposal.basis,
+        "departement": proposal.departement,
+        "candidates": proposal.candidates,
+        "default": proposal.default.code if proposal.default else "",
+        "source": court_table().source,
+        "procedures": [
+            {
+                "value": draft.procedure.value,
+                "label": PROCEDURE_LABELS[draft.procedure],
+                "principal": format_eur(draft.principal_cents),
+                "interest": format_eur(draft.interest_cents),
+                "indemnity": format_eur(draft.indemnity_cents),
+                "total": format_eur(draft.total_cents),
+                "until": short_date(draft.prepared_on),
+                "checklist": [(CHECK_STATE_LABELS[i.state], i.label, i.detail) for i in draft.checklist],
+            }
+            for draft in preview.requests
+        ],
+    }
+
+
+def _prepared_requests(case: RecoveryCase) -> list[dict[str, str]]:
+    """The last request prepared of each procedure, to download (whatever the case's state since)."""
+    prepared = []
+    for procedure in Procedure:
+        found = injunction.latest_request(case, procedure)
+        if found is not None:
+            prepared.append(
+                {
+                    "procedure": procedure.value,
+                    "label": PROCEDURE_LABELS[procedure],
+                    "when": short_datetime(found.prepared_at),
+                    "court": found.court.name if found.court else "",
+                    "digest": found.pdf_sha256,
+                }
+            )
+    return prepared
+
 
 def _case_page(who: SignedIn, case: RecoveryCase, status: int = 200, errors: dict[str, str] | None = None) -> Response:
     member = _member(who)
@@ -285,8 +402,11 @@ def _case_page(who: SignedIn, case: RecoveryCase, status: int = 200, errors: dic
         letters=letters,
         fileable=case.status is CaseStatus.UNPAID and report is None,
         report=report,
+        schedule=_schedule(case, today_in_paris(resources().clock())),
+        court_step=_court_step(member, case),
+        prepared=_prepared_requests(case),
         errors=errors or {},
-        values={name: request.form.get(name, "") for name in ("paid_on", "amount", "description")},
+        values={name: request.form.get(name, "") for name in ("paid_on", "amount", "description", *COURT_FIELDS)},
         done=request.args.get("enregistre", ""),
     )
 
@@ -298,11 +418,12 @@ def case_page(who: SignedIn, case_id: str) -> Response:
     return _case_page(who, cases.own_case(resources(), _member(who), case_id))
 
 
-def _problems_page(who: SignedIn, case_id: str, problem: Problem, names: dict[str, str]) -> Response:
-    """A use case's problems beside the form's fields (``names``: the API's names as the form's)."""
-    if not problem.errors:
-        raise problem
-    errors: dict[str, str] = {}
+def _problems_page(who: SignedIn, case_id: str, problem: Problem, names: dict[str, str], whole: str = "") -> Response:
+    """A use case's problems beside the form's fields (``names``: the API's names as the form's); a problem
+    without fields (the case's state refuses the step) beside ``whole``, when given, else as its own page."""
+    if not problem.errors and not (whole and problem.status in (409, 422)):
+        raise problem  # not found, unavailable: the problem's own page (its headers: Retry-After)
+    errors: dict[str, str] = {whole: problem.detail or problem.title} if not problem.errors else {}
     for name, message in field_messages(problem.errors).items():
         field = next((form for api, form in names.items() if name == api or name.startswith(api + ".")), name)
         errors.setdefault(field, message)
@@ -355,6 +476,98 @@ def case_letter(who: SignedIn, case_id: str, message_id: str) -> Response:
     filename, content = channels.kept_letter(resources(), case, message_id)
     disposition = f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename, safe='')}"
     return Response(content, mimetype=channels.PDF, headers={"Content-Disposition": disposition})
+
+
+@space.get("/dossiers/<case_id>/justificatifs/<evidence_id>")
+@signed_in_only
+def case_evidence(who: SignedIn, case_id: str, evidence_id: str) -> Response:
+    """The proof the debtor joined to a declared payment (``produced_proof``, as ``GET
+    /cases/{id}/evidence/{evidence_id}``): its bytes checked against the timeline's digest; 404 to another member."""
+    return proof_response(*debtor.produced_proof(resources(), _member(who), case_id, evidence_id))
+
+
+# -- the debtor's schedule -------------------------------------------------------------------
+
+
+@space.post("/dossiers/<case_id>/echeancier/acceptation")
+@signed_in_only
+def case_schedule_acceptance(who: SignedIn, case_id: str) -> Response:
+    """« Accepter l'échéancier » (``accept_schedule``, as ``POST /cases/{id}/schedule/accept``): the reminders
+    pause, the debtor is e-mailed; no proposal waiting, or the case closed, is said on the page."""
+    member = _member(who)
+    cases.own_case(resources(), member, case_id)
+    try:
+        schedule.accept_schedule(resources(), member, case_id)
+    except Problem as problem:
+        return _problems_page(who, case_id, problem, {}, whole="echeancier")
+    return see_other(f"/dossiers/{case_id}?enregistre=echeancier-accepte")
+
+
+@space.post("/dossiers/<case_id>/echeancier/refus")
+@signed_in_only
+def case_schedule_refusal(who: SignedIn, case_id: str) -> Response:
+    """« Refuser l'échéancier » (``refuse_schedule``, as ``POST /cases/{id}/schedule/refuse``): the scenario goes
+    on, the debtor is e-mailed."""
+    member = _member(who)
+    cases.own_case(resources(), member, case_id)
+    try:
+        schedule.refuse_schedule(resources(), member, case_id)
+    except Problem as problem:
+        return _problems_page(who, case_id, problem, {}, whole="echeancier")
+    return see_other(f"/dossiers/{case_id}?enregistre=echeancier-refuse")
+
+
+# -- the court step ----------------------------------------------------------------------------
+
+
+def _court_body(form: dict[str, str]) -> dict[str, Any]:
+    """``POST /cases/{id}/injunction``'s body from the form: a court of the table chosen, or one typed."""
+    chosen = {"code": form["court.code"]} if form["court.code"] else {}
+    typed = {key: form[f"court.{key}"] for key in ("name", "appeal_court") if form[f"court.{key}"]}
+    return {
+        "procedure": form["procedure"],
+        "court": (chosen if chosen else typed) or None,
+        "signed_document": form["signed_document"] or None,
+        "commissaire": form["commissaire"] or None,
+    }
+
+
+@space.post("/dossiers/<case_id>/requete")
+@signed_in_only
+def case_court_request(who: SignedIn, case_id: str) -> Response:
+    """Prepare the injonction de payer or the petites créances request (``prepare``, as ``POST
+    /cases/{id}/injunction``) for the court the creditor confirmed; its PDF is then linked from the page."""
+    member = _member(who)
+    case = cases.own_case(resources(), member, case_id)
+    raw = _court_body({name: request.form.get(name, "").strip() for name in COURT_FIELDS})
+    try:
+        body = InjunctionIn.model_validate(raw)
+    except ValidationError as exc:
+        errors = field_messages(field_errors(exc))
+        return _case_page(who, case, 400, {COURT_NAMES.get(k, k): v for k, v in errors.items()})
+    try:
+        court.prepare(
+            resources(),
+            member,
+            case_id,
+            body.procedure,
+            choice=court_choice(body),
+            signed_document=body.signed_document or "",
+            commissaire=body.commissaire or "",
+        )
+    except Problem as problem:
+        return _problems_page(who, case_id, problem, COURT_NAMES, whole="procedure")
+    return see_other(f"/dossiers/{case_id}?enregistre=requete#requetes")
+
+
+@space.get("/dossiers/<case_id>/requetes/<procedure>")
+@signed_in_only
+def case_court_request_pdf(who: SignedIn, case_id: str, procedure: str) -> Response:
+    """The last prepared request of ``procedure`` as a PDF to download, the API's own to the byte (404 before)."""
+    if procedure not in {p.value for p in Procedure}:
+        raise NotFound("Aucune procédure sous ce nom.")
+    prepared, pdf = court.prepared_pdf(resources(), _member(who), case_id, Procedure(procedure))
+    return pdf_response(prepared, pdf, PDF_DISPOSITION)
 
 
 def _stored(member: Member, upload: FileStorage, kind: DocumentKind) -> str:

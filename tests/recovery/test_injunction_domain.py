@@ -319,7 +319,7 @@ def test_the_postal_code_of_a_typed_address_is_its_last_five_digit_group() -> No
 def test_the_shipped_table_states_its_source_and_covers_fifty_departements() -> None:
     table = court_table()
     assert any("https://www.legifrance.gouv.fr/codes/section_lc/LEGITEXT000005634379" in s for s in table.source)
-    assert any("Partial" in line for line in table.source)
+    assert any("Partielle" in line for line in table.source)
     assert len(table.courts) == 50
     codes = [court.code for courts in table.courts.values() for court in courts]
     assert len(codes) == len(set(codes))  # by_code finds one court

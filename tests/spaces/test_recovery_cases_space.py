@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import shutil
+import subprocess
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -13,10 +16,13 @@ from functions.core.clock import FixedClock
 from functions.core.mailer import OutboxMailer
 from functions.core.resources import Resources
 from functions.core.usecases.recovery.debtor import case_token
+from functions.core.usecases.registry_import import LocalFile, import_file
 from tests.directory.conftest import register
 from tests.directory.proof import PROOF
 from tests.recovery.conftest import Desk
 from tests.recovery.factories import case_payload
+from tests.recovery.test_injunction_api import SAMPLES
+from tests.registry.samples import generate as sample
 from tests.spaces.conftest import CREDITOR_SIREN, MEMBER_EMAIL
 from tests.spaces.helpers import form_tokens_of, sign_in, submit, text
 
@@ -270,3 +276,316 @@ def test_what_the_creditor_typed_is_escaped(desk: Desk, browser: FlaskClient) ->
         body = browser.get(path).get_data(as_text=True)
         assert "<script>alert(1)" not in body and "&lt;script&gt;alert(1)&lt;/script&gt; SARL" in body
         assert "<i>F-1</i>" not in body
+
+
+# -- the debtor's schedule, answered from the case page ------------------------------------------
+
+TWO = [{"due_on": "2026-03-15", "amount_cents": 1_200_00}, {"due_on": "2026-04-15", "amount_cents": 1_200_00}]
+DEBTOR_EMAIL = "comptabilite@sge.fr"
+
+
+def _proposed(desk: Desk, case_id: str, text: str = "Deux virements.") -> None:
+    token = case_token(desk.resources, case_id)
+    proposed = desk.api.post(f"/debtor-cases/{token}/schedule", json={"instalments": TWO, "text": text})
+    assert proposed.status_code == 200, proposed.json
+
+
+def test_a_proposed_schedule_is_shown_and_accepted_from_the_case_page(desk: Desk, browser: FlaskClient) -> None:
+    case_id = _open(desk)
+    _proposed(desk, case_id)
+    page = f"/espace/dossiers/{case_id}"
+    shown = text(browser.get(page))
+    assert "Échéancier proposé par le débiteur" in shown and "Message du débiteur : « Deux virements. »" in shown
+    assert "n° 1 15/03/2026 1 200,00 €" in shown and "n° 2 15/04/2026 1 200,00 €" in shown
+    assert "Total 2 400,00 €" in shown
+    assert "Accepter l'échéancier" in shown and "Refuser l'échéancier" in shown
+    accepted = submit(browser, page, f"{page}/echeancier/acceptation")
+    assert accepted.status_code == 303 and accepted.headers["Location"].endswith("?enregistre=echeancier-accepte")
+    case = desk.case(case_id)
+    assert (case["status"], case["schedule"]["status"]) == ("scheduled", "accepted")
+    assert "votre échéancier est accepté" in str(desk.mails_to(DEBTOR_EMAIL)[-1]["Subject"])
+    after = text(browser.get(accepted.headers["Location"]))
+    assert "L'échéancier est accepté" in after and "Échéancier accepté" in after
+    assert "n° 1 15/03/2026 1 200,00 € à venir" in after and "Accepter l'échéancier" not in after
+    # The first instalment paid and recorded: the page says so, the second still to come.
+    desk.clock.now = march(16)
+    paid = desk.api.post(
+        f"/cases/{case_id}/payments", json={"amount_cents": 1_200_00, "paid_on": "2026-03-15"}, headers=desk.member
+    )
+    assert paid.status_code == 200, paid.json
+    later = text(signed_in(desk).get(page))
+    assert "n° 1 15/03/2026 1 200,00 € payée" in later and "n° 2 15/04/2026 1 200,00 € à venir" in later
+
+
+def test_a_proposed_schedule_is_refused_from_the_case_page_and_the_reminders_go_on(
+    desk: Desk, browser: FlaskClient
+) -> None:
+    case_id = _open(desk)
+    _proposed(desk, case_id)
+    page = f"/espace/dossiers/{case_id}"
+    refused = submit(browser, page, f"{page}/echeancier/refus")
+    assert refused.status_code == 303
+    case = desk.case(case_id)
+    assert (case["status"], case["schedule"], case["timeline"][-1]["kind"]) == ("running", None, "schedule_refused")
+    assert "n'est pas accepté" in str(desk.mails_to(DEBTOR_EMAIL)[-1]["Subject"])
+    after = text(browser.get(refused.headers["Location"]))
+    assert "L'échéancier est refusé : les relances continuent" in after and "Échéancier refusé" in after
+    assert "Accepter l'échéancier" not in after
+
+
+def test_answering_a_schedule_none_proposed_is_said_in_french_on_the_page(desk: Desk, browser: FlaskClient) -> None:
+    case_id = _open(desk)
+    page = f"/espace/dossiers/{case_id}"
+    for action in ("acceptation", "refus"):
+        answered = submit(browser, page, f"{page}/echeancier/{action}")
+        assert answered.status_code == 409 and answered.mimetype == "text/html"
+        shown = text(answered)
+        assert "Le formulaire contient 1 erreur" in shown and "Aucun échéancier n'attend votre réponse" in shown
+        assert "Dossier de la facture n° F-2026-0117" in shown  # the case page again, not a bare error
+    _proposed(desk, case_id)
+    submit(browser, page, f"{page}/retrait")
+    closed = submit(browser, page, f"{page}/echeancier/acceptation")
+    assert closed.status_code == 409 and "arrêté" in text(closed)
+    assert desk.case(case_id)["status"] == "withdrawn"
+
+
+def test_another_member_cannot_answer_the_schedule(desk: Desk) -> None:
+    case_id = _open(desk)
+    _proposed(desk, case_id)
+    other = desk.api.application.test_client()
+    register(desk.api, desk.mailer, siren="404833048", name="Garage du Centre", email="garage@exemple.fr")
+    sign_in(other, desk.mailer, siren="404833048", email="garage@exemple.fr")
+    for action in ("acceptation", "refus"):
+        assert submit(other, "/espace/", f"/espace/dossiers/{case_id}/echeancier/{action}").status_code == 404
+    assert desk.case(case_id)["schedule"]["status"] == "proposed"
+
+
+def test_the_debtors_words_on_the_schedule_are_escaped(desk: Desk, browser: FlaskClient) -> None:
+    case_id = _open(desk)
+    _proposed(desk, case_id, text="<script>alert('échéancier')</script> Deux virements")
+    body = browser.get(f"/espace/dossiers/{case_id}").get_data(as_text=True)
+    assert "<script>alert(" not in body
+    assert "&lt;script&gt;alert(&#39;échéancier&#39;)&lt;/script&gt; Deux virements" in body
+
+
+# -- the court step of an unpaid case ---------------------------------------------------------------
+
+COURT = "Injonction de payer / petites créances"
+TAE_PARIS = "Tribunal des activités économiques de Paris"
+
+
+def _pdf_text(content: bytes, tmp_path: Path) -> str:
+    """The PDF as pdftotext reads it, its French spaces made plain and its runs joined."""
+    path = tmp_path / "requete.pdf"
+    path.write_bytes(content)
+    read = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    return " ".join(read.replace("\u202f", " ").replace("\u00a0", " ").split())
+
+
+def test_the_court_step_is_shown_only_once_the_case_ended_unpaid(desk: Desk) -> None:
+    running = _open(desk, number="F-2026-0300")
+    assert COURT not in text(signed_in(desk).get(f"/espace/dossiers/{running}"))
+    case_id = _unpaid(desk, with_receipt=True)
+    shown = text(signed_in(desk).get(f"/espace/dossiers/{case_id}"))
+    assert COURT in shown and f"{TAE_PARIS} (cour d'appel de Paris)" in shown
+    assert "Siège du débiteur retenu : adresse saisie (75002), département 75" in shown
+    assert "Source de la table des juridictions" in shown and "legifrance.gouv.fr" in shown
+    # 2,400 EUR owed: both procedures, each with its amounts and checklist.
+    assert "Requête en injonction de payer" in shown
+    assert "Procédure simplifiée de recouvrement des petites créances" in shown
+    assert "Total 2 460,77 €" in shown and "Intérêts de retard 20,77 €" in shown
+    assert "À faire — Un document signé par le débiteur" in shown
+    assert "Préparer la requête" in shown
+
+
+def test_beyond_5000_eur_the_page_offers_the_injunction_only_and_refuses_the_letter(desk: Desk) -> None:
+    case_id = _unpaid_with(desk, amount_cents=12_000_00, outstanding_cents=12_000_00)
+    browser = signed_in(desk)
+    page = f"/espace/dossiers/{case_id}"
+    body = browser.get(page).get_data(as_text=True)
+    assert 'value="injonction_de_payer"' in body and 'value="petites_creances"' not in body
+    refused = submit(browser, page, f"{page}/requete", procedure="petites_creances")
+    assert refused.status_code == 422 and 'id="erreur-procedure"' in refused.get_data(as_text=True)
+    assert "s'arrête à 5 000 €" in text(refused) or "demandez une injonction de payer" in text(refused)
+
+
+def _unpaid_with(desk: Desk, **payload: object) -> str:
+    case_id = _open(desk, **payload)
+    for day in (4, 11, 18, 27):
+        desk.tick_at(march(day))
+    assert desk.case(case_id)["status"] == "unpaid"
+    return case_id
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils' pdftotext is not installed")
+def test_the_injunction_is_prepared_from_the_page_and_its_pdf_downloaded(desk: Desk, tmp_path: Path) -> None:
+    case_id = _unpaid(desk, with_receipt=True)
+    browser = signed_in(desk)
+    page = f"/espace/dossiers/{case_id}"
+    link = f"{page}/requetes/injonction_de_payer"
+    assert browser.get(link).status_code == 404  # nothing prepared yet
+    prepared = submit(
+        browser,
+        page,
+        f"{page}/requete",
+        **{"procedure": "injonction_de_payer", "court.code": "tae-paris", "signed_document": "Devis D-311 signé"},
+    )
+    assert prepared.status_code == 303, text(prepared)
+    after = browser.get(prepared.headers["Location"])
+    assert "La requête est préparée" in text(after) and link in after.get_data(as_text=True)
+    event = desk.case(case_id)["timeline"][-1]
+    assert event["kind"] == "court_request_prepared" and desk.case(case_id)["status"] == "unpaid"
+    downloaded = browser.get(link)
+    assert downloaded.status_code == 200 and downloaded.mimetype == "application/pdf"
+    assert downloaded.headers["Content-Disposition"] == f'attachment; filename="injonction-de-payer-{case_id}.pdf"'
+    assert downloaded.headers["Cache-Control"] == "private, no-store"
+    api = desk.api.get(f"/cases/{case_id}/injunction/injonction_de_payer/pdf", headers=desk.member)
+    assert downloaded.data == api.data  # the API's PDF to the byte
+    read = _pdf_text(downloaded.data, tmp_path)
+    for expected in (
+        "Requête en injonction de payer",
+        f"Président du {TAE_PARIS}",
+        case_payload()["debtor"]["name"],
+        "552100554",
+        "732829320",
+        "2 460,77 €",
+        "Document signé par le débiteur : Devis D-311 signé",
+    ):
+        assert expected in read, expected
+    assert browser.get(f"{page}/requetes/saisie").status_code == 404
+    assert browser.get(f"{page}/requetes/petites_creances").status_code == 404  # not prepared
+
+
+def test_a_case_still_running_is_refused_the_court_request_in_french(desk: Desk, browser: FlaskClient) -> None:
+    case_id = _open(desk)
+    page = f"/espace/dossiers/{case_id}"
+    refused = submit(
+        browser, page, f"{page}/requete", **{"procedure": "injonction_de_payer", "court.code": "tae-paris"}
+    )
+    assert refused.status_code == 409 and refused.mimetype == "text/html"
+    assert "Seul un dossier resté impayé au terme de la mise en demeure peut aller en justice" in text(refused)
+    assert COURT not in text(refused) and desk.case(case_id)["timeline"][-1]["kind"] == "opened"
+
+
+def test_the_court_forms_problems_are_shown_beside_their_fields_in_french(desk: Desk) -> None:
+    case_id = _unpaid(desk, with_receipt=True)
+    browser = signed_in(desk)
+    page = f"/espace/dossiers/{case_id}"
+    unknown = submit(browser, page, f"{page}/requete", procedure="saisie")
+    assert unknown.status_code == 400 and 'id="erreur-procedure"' in unknown.get_data(as_text=True)
+    unconfirmed = submit(browser, page, f"{page}/requete", **{"procedure": "injonction_de_payer", "court.code": ""})
+    assert unconfirmed.status_code == 422 and 'id="erreur-court.code"' in unconfirmed.get_data(as_text=True)
+    assert "Confirmez la juridiction" in text(unconfirmed)
+    typo = submit(browser, page, f"{page}/requete", **{"procedure": "injonction_de_payer", "court.code": "tc-x"})
+    assert typo.status_code == 422 and "Aucune juridiction de la table sous ce code" in text(typo)
+    assert not [e for e in desk.case(case_id)["timeline"] if e["kind"] == "court_request_prepared"]
+    # A court typed instead, with its cour d'appel: kept as the creditor wrote it.
+    typed = submit(
+        browser,
+        page,
+        f"{page}/requete",
+        **{
+            "procedure": "injonction_de_payer",
+            "court.name": "Tribunal de commerce de Quelque-Part",
+            "court.appeal_court": "Paris",
+        },
+    )
+    assert typed.status_code == 303, text(typed)
+    assert "Tribunal de commerce de Quelque-Part" in text(browser.get(page))
+
+
+def test_a_debtor_in_collective_proceedings_gets_no_court_form_but_the_reason_in_french(desk: Desk) -> None:
+    case_id = _unpaid_with(desk, debtor_siren=sample.REDRESSEMENT, debtor_name="Transports Giraud et Fils")
+    for name in ("StockUniteLegale_sample.csv", "StockEtablissement_sample.csv", "bodacc_annonces_sample.json"):
+        assert import_file(desk.resources, LocalFile(SAMPLES / name)).done
+    browser = signed_in(desk)
+    page = f"/espace/dossiers/{case_id}"
+    shown = text(browser.get(page))
+    assert COURT in shown and "Ardoise ne peut pas préparer de requête pour ce dossier" in shown
+    assert shown.count("Redressement judiciaire ouvert le 1er mars 2024") == 1
+    assert "Les poursuites individuelles sont suspendues" in shown and "Préparer la requête" not in shown
+    # A form posted anyway (a page opened before the BODACC's notice): refused by the same gate, in French.
+    refused = submit(browser, page, f"{page}/requete", **{"procedure": "petites_creances"})
+    assert refused.status_code == 422 and "Redressement judiciaire ouvert" in text(refused)
+    assert not [e for e in desk.case(case_id)["timeline"] if e["kind"] == "court_request_prepared"]
+
+
+def test_another_member_gets_no_court_step_nor_pdf(desk: Desk) -> None:
+    case_id = _unpaid(desk, with_receipt=True)
+    owner = signed_in(desk)
+    page = f"/espace/dossiers/{case_id}"
+    assert submit(owner, page, f"{page}/requete", procedure="petites_creances").status_code == 303
+    other = desk.api.application.test_client()
+    register(desk.api, desk.mailer, siren="404833048", name="Garage du Centre", email="garage@exemple.fr")
+    sign_in(other, desk.mailer, siren="404833048", email="garage@exemple.fr")
+    assert other.get(f"{page}/requetes/petites_creances").status_code == 404
+    assert submit(other, "/espace/", f"{page}/requete", procedure="petites_creances").status_code == 404
+    assert owner.get(f"{page}/requetes/petites_creances").status_code == 200
+
+
+# -- the debtor's proof of a declared payment ------------------------------------------------------
+
+TRANSFER = b"%PDF-1.4 virement VIR-0412 du 04/03/2026"
+
+
+def _declared_with_proof(desk: Desk, case_id: str) -> str:
+    """The debtor uploads its transfer's receipt by its link and cites it in its declaration: the proof's id."""
+    token = case_token(desk.resources, case_id)
+    started = desk.api.post(
+        f"/debtor-cases/{token}/evidence",
+        json={"filename": "virement <b>mars</b>.pdf", "content_type": "application/pdf", "size": len(TRANSFER)},
+    )
+    assert started.status_code == 201, started.json
+    sent = desk.api.put(
+        started.json["url"].split("/api/directory", 1)[1], data=TRANSFER, content_type="application/pdf"
+    )
+    assert sent.status_code == 204, sent.json
+    evidence_id = str(started.json["evidence_id"])
+    declared = desk.api.post(
+        f"/debtor-cases/{token}/payment",
+        json={"amount_cents": 2_400_00, "paid_on": "2026-03-02", "text": "VIR-0412", "evidence_id": evidence_id},
+    )
+    assert declared.status_code == 200, declared.json
+    return evidence_id
+
+
+def test_the_creditor_downloads_the_debtors_proof_from_the_timeline(desk: Desk, browser: FlaskClient) -> None:
+    case_id = _open(desk)
+    evidence_id = _declared_with_proof(desk, case_id)
+    link = f"/espace/dossiers/{case_id}/justificatifs/{evidence_id}"
+    body = browser.get(f"/espace/dossiers/{case_id}").get_data(as_text=True)
+    assert link in body and hashlib.sha256(TRANSFER).hexdigest() in body
+    assert "virement &lt;b&gt;mars&lt;/b&gt;.pdf" in body and "<b>mars</b>" not in body
+    downloaded = browser.get(link)
+    assert downloaded.status_code == 200 and downloaded.data == TRANSFER and downloaded.mimetype == "application/pdf"
+    assert downloaded.headers["Content-Disposition"].startswith(f'attachment; filename="{evidence_id}"')
+    assert downloaded.headers["X-Content-SHA256"] == hashlib.sha256(TRANSFER).hexdigest()
+    assert downloaded.headers["Cache-Control"] == "private, no-store"
+    assert browser.get(f"/espace/dossiers/{case_id}/justificatifs/ev_inconnu").status_code == 404
+
+
+def test_another_member_gets_404_for_the_debtors_proof_in_the_space_and_the_api(desk: Desk) -> None:
+    case_id = _open(desk)
+    evidence_id = _declared_with_proof(desk, case_id)
+    other = desk.api.application.test_client()
+    headers = {"Authorization": register(desk.api, desk.mailer, siren="404833048", name="Garage", email="g@exemple.fr")}
+    sign_in(other, desk.mailer, siren="404833048", email="g@exemple.fr")
+    assert other.get(f"/espace/dossiers/{case_id}/justificatifs/{evidence_id}").status_code == 404
+    refused = desk.api.get(f"/cases/{case_id}/evidence/{evidence_id}", headers=headers)
+    assert refused.status_code == 404 and refused.mimetype == "application/problem+json"
+    mine = desk.api.get(f"/cases/{case_id}/evidence/{evidence_id}", headers=desk.member)
+    assert mine.status_code == 200 and mine.data == TRANSFER
+    assert mine.headers["X-Content-SHA256"] == hashlib.sha256(TRANSFER).hexdigest()
+
+
+def test_an_upload_no_declaration_cited_is_not_produced_to_the_creditor(desk: Desk) -> None:
+    case_id = _open(desk)
+    token = case_token(desk.resources, case_id)
+    started = desk.api.post(
+        f"/debtor-cases/{token}/evidence",
+        json={"filename": "brouillon.pdf", "content_type": "application/pdf", "size": len(TRANSFER)},
+    )
+    assert started.status_code == 201, started.json
+    desk.api.put(started.json["url"].split("/api/directory", 1)[1], data=TRANSFER, content_type="application/pdf")
+    answered = desk.api.get(f"/cases/{case_id}/evidence/{started.json['evidence_id']}", headers=desk.member)
+    assert answered.status_code == 404 and answered.mimetype == "application/problem+json"

@@ -81,6 +81,14 @@ class CheckState(StrEnum):
     INFO = "info"  # what the creditor should know
 
 
+CHECK_STATE_LABELS = {
+    CheckState.DONE: "Fait",
+    CheckState.TO_DO: "À faire",
+    CheckState.WARNING: "Attention",
+    CheckState.INFO: "À savoir",
+}
+
+
 @dataclass(frozen=True)
 class CheckItem:
     """One line of the checklist shipped with the request."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functions.core.domain.court_requests import PROCEDURE_LABELS, CourtRequest, Litigant, Procedure
+from functions.core.domain.court_requests import CHECK_STATE_LABELS, PROCEDURE_LABELS, CourtRequest, Litigant, Procedure
 from functions.core.french import format_eur, long_date
 
 
@@ -70,10 +70,9 @@ def request_pdf(request: CourtRequest) -> bytes:
     doc.paragraph(f"Fait le {long_date(request.prepared_on)}\nSignature :", after=40)
     doc.page_break()
     doc.heading(f"Avant de déposer : {PROCEDURE_LABELS[request.procedure]}")
-    labels = {"done": "Fait", "to_do": "À faire", "warning": "Attention", "info": "À savoir"}
     doc.bullets(
         [
-            (f"[{labels[item.state.value]}] {item.label}", [item.detail] if item.detail else [])
+            (f"[{CHECK_STATE_LABELS[item.state]}] {item.label}", [item.detail] if item.detail else [])
             for item in request.checklist
         ]
     )

@@ -15,11 +15,13 @@ A declared payment may cite its proof (a transfer's receipt): a file the
 debtor uploads first through the same evidence flow as a report's reply
 (declared, then PUT locally or POSTed to S3, checked against its declared type
 and size), kept under the case; the declaration pins its SHA-256 on the
-timeline, where the creditor reads it.
+timeline, where the creditor reads it and downloads the file
+(:func:`produced_proof`, its bytes checked against that digest).
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +29,7 @@ from datetime import date
 from functions.core.clock import today_in_paris
 from functions.core.domain import recovery
 from functions.core.domain.evidence import Evidence
+from functions.core.domain.members import Member
 from functions.core.domain.penalties import Penalties, late_payment_penalties
 from functions.core.domain.recovery import DEBTOR_MAY_ACT, RecoveryCase
 from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeReason
@@ -35,16 +38,17 @@ from functions.core.french import format_eur, short_date
 from functions.core.mailer import Message
 from functions.core.mounts import api_url
 from functions.core.resources import Resources
-from functions.core.store.evidence import Upload
+from functions.core.store.evidence import Upload, stored_bytes
 from functions.core.tokens import derived_token
 from functions.core.usecases.directory.replies import (
     EVIDENCE_WORDING,
+    EvidenceAltered,
     checked_evidence,
     new_evidence,
     storage,
     store_received,
 )
-from functions.core.usecases.recovery.cases import change_case
+from functions.core.usecases.recovery.cases import change_case, own_case
 
 TOKEN_PREFIX = "ard_dos"  # noqa: S105 - a label, not a secret
 _ID_PREFIX = "case_"
@@ -230,3 +234,24 @@ def declare_payment(
         ),
     )
     return debtor_view(res, token)
+
+
+def produced_proof(res: Resources, member: Member, case_id: str, evidence_id: str) -> tuple[Evidence, bytes, str]:
+    """A proof file the debtor produced on one of the member's cases, its bytes and the SHA-256 the timeline pins.
+
+    Only a file a declaration cited is produced to the creditor (an upload the debtor never cited stays its
+    own): 404 for any other id, or another member's case; 409 when the bytes no longer have the digest."""
+    case = own_case(res, member, case_id)
+    event = next((e for e in case.events if e.evidence is not None and e.evidence.id == evidence_id), None)
+    if event is None or event.evidence is None:
+        raise NotFound("Aucun justificatif du débiteur sous cet identifiant dans ce dossier.")
+    content = stored_bytes(storage(res), event.evidence.key)
+    if content is None:  # retention deleted it
+        raise NotFound("Ce justificatif n'est plus conservé.")
+    digest = hashlib.sha256(content).hexdigest()
+    if digest != event.evidence_sha256:
+        raise EvidenceAltered(
+            "Ce justificatif ne correspond plus à celui que le débiteur a produit : il ne peut pas servir de preuve.",
+            extra={"sha256_cited": event.evidence_sha256},
+        )
+    return event.evidence, content, digest
