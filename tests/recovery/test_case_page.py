@@ -179,3 +179,17 @@ def test_a_form_from_a_program_gets_the_problem(desk: Desk, token: str) -> None:
     )
     assert refused.status_code == 422 and refused.json["errors"]
     assert desk.api.post(f"/debtor-cases/{token}/formulaires/contestation", json={}).status_code == 415
+
+
+def test_on_an_unpaid_case_the_schedule_form_no_longer_promises_to_pause_reminders(
+    desk: Desk, case_id: str, token: str
+) -> None:
+    running, _ = page(desk, token)
+    assert "les relances sont suspendues tant que chaque échéance est payée" in running
+    for day in (4, 11, 18, 27):  # the default scenario's steps, then its end
+        desk.tick_at(datetime(2026, 3, day, 8, tzinfo=UTC))
+    assert desk.case(case_id)["status"] == "unpaid"
+    html, _ = page(desk, token)
+    assert "Proposer un échéancier" in html
+    assert "Les relances sont terminées" in html
+    assert "les relances sont suspendues tant que" not in html

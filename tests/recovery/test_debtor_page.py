@@ -83,7 +83,10 @@ def test_a_declared_payment_pauses_reminders_until_the_creditor_resumes_them(
         json={"amount_cents": 2_400_00, "paid_on": "2026-03-04", "text": "Virement VIR-0412"},
     )
     assert declared.json["status"] == "payment_declared"
-    assert "déclare avoir payé" in str(desk.mails_to(CREDITOR)[-1]["Subject"])
+    told = desk.mails_to(CREDITOR)[-1]
+    assert "déclare avoir payé" in str(told["Subject"])
+    # The creditor records the payment or resumes from its space's page of the case.
+    assert f"{desk.resources.settings.base_url}/espace/dossiers/{case_id}\n" in told.get_content()
     assert desk.tick_at(datetime(2026, 3, 11, 8, tzinfo=UTC))["sent"] == 0
     resumed = desk.api.post(f"/cases/{case_id}/resume", headers=desk.member)
     assert resumed.json["status"] == "running"

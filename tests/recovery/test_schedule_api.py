@@ -34,7 +34,7 @@ def propose(desk: Desk, token: str, instalments: list[dict[str, Any]] = TWO, **h
     )
 
 
-def test_a_proposal_waits_for_the_creditor_who_is_emailed_and_reminders_go_on(
+def test_a_proposal_waits_for_the_creditor_who_is_emailed_its_case_page_and_reminders_go_on(
     desk: Desk, case_id: str, token: str
 ) -> None:
     proposed = propose(desk, token)
@@ -45,6 +45,8 @@ def test_a_proposal_waits_for_the_creditor_who_is_emailed_and_reminders_go_on(
     told = desk.mails_to(CREDITOR)[-1]
     assert "propose un échéancier" in str(told["Subject"])
     assert "15/03/2026" in told.get_content() and f"/cases/{case_id}/schedule/accept" in told.get_content()
+    # The creditor answers from its space's page of the case (a person reads this e-mail, not a program).
+    assert f"{desk.resources.settings.base_url}/espace/dossiers/{case_id}\n" in told.get_content()
     assert desk.case(case_id)["timeline"][-1]["kind"] == "schedule_proposed"
     assert desk.tick_at(datetime(2026, 3, 4, 8, tzinfo=UTC))["sent"] == 1
     assert propose(desk, token).status_code == 409  # one proposal waits at a time

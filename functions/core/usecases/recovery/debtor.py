@@ -36,7 +36,7 @@ from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeReason
 from functions.core.errors import Conflict, NotFound
 from functions.core.french import format_eur, short_date
 from functions.core.mailer import Message
-from functions.core.mounts import api_url
+from functions.core.mounts import api_url, space_url
 from functions.core.resources import Resources
 from functions.core.store.evidence import Upload, stored_bytes
 from functions.core.tokens import derived_token
@@ -228,10 +228,10 @@ def declare_payment(
             else ""
         )
         + "\n\n"
-        "Ardoise a suspendu les relances. Dès réception, enregistrez le paiement (POST /cases/{id}/payments) ; "
-        "si rien n'est arrivé, reprenez les relances (POST /cases/{id}/resume).\n\nL'équipe Ardoise\n".replace(
-            "{id}", saved.id
-        ),
+        "Ardoise a suspendu les relances. Dès réception, enregistrez le paiement ; si rien n'est arrivé, reprenez "
+        "les relances, depuis la page du dossier :\n\n"
+        f"{space_url(res.settings.base_url, 'member', f'/dossiers/{saved.id}')}\n\n"
+        f"(Par l'API : POST /cases/{saved.id}/payments ou /resume.)\n\nL'équipe Ardoise\n",
     )
     return debtor_view(res, token)
 

@@ -20,6 +20,7 @@ from functions.core.domain.recovery import RecoveryCase
 from functions.core.domain.schedules import Instalment
 from functions.core.french import format_eur, short_date
 from functions.core.mailer import Message
+from functions.core.mounts import space_url
 from functions.core.resources import Resources
 from functions.core.usecases.recovery.cases import by_creditor, change_case
 from functions.core.usecases.recovery.debtor import DebtorView, case_link, debtor_view, open_case_link
@@ -52,9 +53,10 @@ def propose_schedule(res: Resources, token: str, *, instalments: Sequence[Instal
             f"({format_eur(saved.outstanding_cents)} restant dus) en {len(instalments)} échéance(s) :\n\n"
             f"{instalment_lines(instalments)}\n"
             + (f"\nSon message :\n\n{text}\n" if text else "")
-            + "\nLes relances continuent tant que vous n'avez pas répondu. Acceptez l'échéancier "
-            f"(POST /cases/{saved.id}/schedule/accept : les relances sont suspendues tant que les échéances "
-            f"sont payées) ou refusez-le (POST /cases/{saved.id}/schedule/refuse).\n\nL'équipe Ardoise\n",
+            + "\nLes relances continuent tant que vous n'avez pas répondu. Acceptez l'échéancier (les relances "
+            "sont suspendues tant que les échéances sont payées) ou refusez-le depuis la page du dossier :\n\n"
+            f"{space_url(res.settings.base_url, 'member', f'/dossiers/{saved.id}')}\n\n"
+            f"(Par l'API : POST /cases/{saved.id}/schedule/accept ou /refuse.)\n\nL'équipe Ardoise\n",
         )
     )
     return debtor_view(res, token)
