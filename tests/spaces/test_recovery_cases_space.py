@@ -476,6 +476,7 @@ def test_the_court_forms_problems_are_shown_beside_their_fields_in_french(desk: 
     unconfirmed = submit(browser, page, f"{page}/requete", **{"procedure": "injonction_de_payer", "court.code": ""})
     assert unconfirmed.status_code == 422 and 'id="erreur-court.code"' in unconfirmed.get_data(as_text=True)
     assert "Confirmez la juridiction" in text(unconfirmed)
+    assert "court.code" not in text(unconfirmed)  # worded for a person, not naming the API's field
     typo = submit(browser, page, f"{page}/requete", **{"procedure": "injonction_de_payer", "court.code": "tc-x"})
     assert typo.status_code == 422 and "Aucune juridiction de la table sous ce code" in text(typo)
     assert not [e for e in desk.case(case_id)["timeline"] if e["kind"] == "court_request_prepared"]

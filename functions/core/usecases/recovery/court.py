@@ -64,11 +64,12 @@ def _court(proposal: CourtProposal, choice: CourtChoice) -> Court:
             )
         return court
     if proposal.default is not None:
-        message = f"Confirmez la juridiction : envoyez court.code {proposal.default.code} ({proposal.default.name})."
+        # Worded for a person (the space shows it beside the field); a program reads the field and the candidates.
+        message = f"Confirmez la juridiction proposée : {proposal.default.name} (code {proposal.default.code})."
     elif proposal.candidates:
-        message = "Plusieurs juridictions possibles : choisissez-en une (court.code)."
+        message = "Plusieurs juridictions possibles pour ce département : choisissez-en une."
     else:
-        message = "La table d'Ardoise ne couvre pas ce département : indiquez la juridiction (court.name)."
+        message = "La table d'Ardoise ne couvre pas ce département : indiquez le nom de la juridiction."
     raise RuleNotMet(
         "Confirmez la juridiction du siège du débiteur.",
         [FieldError("court", "tribunal_a_confirmer", message)],
