@@ -40,6 +40,7 @@ from functions.core.tokens import derived_token
 from functions.core.usecases.directory.replies import (
     EVIDENCE_WORDING,
     checked_evidence,
+    declared_evidence,
     new_evidence,
     storage,
     store_received,
@@ -159,18 +160,9 @@ def start_upload(res: Resources, token: str, *, filename: str, content_type: str
 def receive_upload(res: Resources, token: str, evidence_id: str, content: bytes) -> Evidence:
     """Store a proof file sent to the API itself (local folder storage, or a page's form), once."""
     case = open_case_link(res, token)
-    evidence = next((e for e in res.store.cases.list_evidence(case) if e.id == evidence_id), None)
-    if evidence is None:
-        raise NotFound("Aucune pièce déclarée sous cet identifiant pour ce dossier.")
+    evidence = declared_evidence(res.store.cases.list_evidence(case), evidence_id, "dossier")
     _refuse_if_closed(case)
-    store_received(
-        res,
-        evidence.key,
-        content_type=evidence.content_type,
-        declared_bytes=evidence.declared_bytes,
-        content=content,
-        wording=EVIDENCE_WORDING,
-    )
+    store_received(res, evidence, content, EVIDENCE_WORDING)
     return evidence
 
 
@@ -192,7 +184,7 @@ def declare_payment(
     if evidence_id is not None:
         declared = res.store.cases.list_evidence(case)
         cited, digests = checked_evidence(res, declared, case.cited_evidence(), [evidence_id], "evidence_id")
-        proof = next(e for e in declared if e.id == cited[0])
+        proof = declared_evidence(declared, cited[0], "dossier")
         digest = digests[0]
     saved = change_case(
         res,
