@@ -557,23 +557,12 @@ def declare_payment_form(token: str) -> Response:
         if errors:
             raise _refused(errors)
         upload = request.files.get("evidence")
-        evidence_id = None
+        proof = None
+        if upload is not None and upload.filename:
+            proof = debtor.SentFile(upload.filename, upload.mimetype or OCTETS, upload.read())
         try:
-            if upload is not None and upload.filename:
-                evidence_id = debtor.upload_proof(
-                    resources(),
-                    token,
-                    filename=upload.filename,
-                    content_type=upload.mimetype or "application/octet-stream",
-                    content=upload.read(),
-                ).id
-            debtor.declare_payment(
-                resources(),
-                token,
-                amount_cents=body.amount_cents,
-                paid_on=body.paid_on,
-                text=body.text,
-                evidence_id=evidence_id,
+            debtor.declare_payment_with_proof(
+                resources(), token, amount_cents=body.amount_cents, paid_on=body.paid_on, text=body.text, proof=proof
             )
         except Problem as problem:
             # The file's own errors (its type, its bytes, its citation) stand beside the file picker.

@@ -155,13 +155,18 @@ class DeclaredFile(Protocol):
     def declared_bytes(self) -> int: ...
 
 
-def store_received(res: Resources, declared: DeclaredFile, content: bytes, wording: FileWording) -> None:
-    """Write a file sent to the API itself (local folder storage) once, if it is as declared; nothing otherwise."""
+def refuse_received(declared: DeclaredFile, content: bytes, wording: FileWording) -> None:
+    """Refuse bytes over 5 MB (413) or unlike the declared file (422), before anything keeps them."""
     if len(content) > MAX_EVIDENCE_BYTES:
         raise PayloadTooLarge(wording.too_large)
     problem = unlike_declared(declared.content_type, declared.declared_bytes, content)
     if problem is not None:
         raise RuleNotMet(wording.unlike, [problem])
+
+
+def store_received(res: Resources, declared: DeclaredFile, content: bytes, wording: FileWording) -> None:
+    """Write a file sent to the API itself (local folder storage) once, if it is as declared; nothing otherwise."""
+    refuse_received(declared, content, wording)
     try:
         storage(res).write(declared.key, content)
     except EvidenceAlreadyStored as exc:
