@@ -58,30 +58,27 @@ SITE_CSP = content_security_policy(
 
 SITE_HEADERS: Mapping[str, str] = {**COMMON, CSP: SITE_CSP}
 
+
+def _space_csp(**script: str) -> str:
+    """The web spaces' policy, with the directives that let ``script`` (its own file, its requests) run."""
+    return content_security_policy(
+        default_src="'none'",
+        **script,
+        style_src="'self'",
+        img_src="'self' data:",
+        font_src="'self'",
+        form_action="'self'",
+        frame_ancestors="'none'",
+        base_uri="'none'",
+    )
+
+
 # The web spaces' pages (``/espace/``, ``/moderation/``, ``/abonne/``): the site's stylesheet, forms posting
 # to themselves, no script (every form works without one; the few pages a script enhances: below).
-SPACE_CSP = content_security_policy(
-    default_src="'none'",
-    style_src="'self'",
-    img_src="'self' data:",
-    font_src="'self'",
-    form_action="'self'",
-    frame_ancestors="'none'",
-    base_uri="'none'",
-)
+SPACE_CSP = _space_csp()
 # A space's page enhanced by the spaces' script (the sign-up's registry check as the SIREN is typed): that
 # file from the site's own origin, and its requests back to it; still nothing inline.
-SPACE_SCRIPT_CSP = content_security_policy(
-    default_src="'none'",
-    script_src="'self'",
-    connect_src="'self'",
-    style_src="'self'",
-    img_src="'self' data:",
-    font_src="'self'",
-    form_action="'self'",
-    frame_ancestors="'none'",
-    base_uri="'none'",
-)
+SPACE_SCRIPT_CSP = _space_csp(script_src="'self'", connect_src="'self'")
 
 
 def new_nonce() -> str:

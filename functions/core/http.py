@@ -7,7 +7,7 @@ models so that the OpenAPI document and the validation come from one place.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, wraps
 from typing import Any, TypeVar
@@ -46,9 +46,17 @@ from functions.core.validation import View, union_tag, validation_failed
 
 PROBLEM_MIMETYPE = "application/problem+json"
 VERSION = "0.1.0"
+OCTETS = "application/octet-stream"
+# What a plain HTML form posts (a file with it: multipart).
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 log = get_logger("http")
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def binary_body(media_types: Iterable[str]) -> dict[str, dict[str, str]]:
+    """The raw body of an upload, for the document: the bytes, under the type announced (or as octets)."""
+    return {media: {"type": "string", "format": "binary"} for media in [*sorted(media_types), OCTETS]}
 
 
 def resources() -> Resources:

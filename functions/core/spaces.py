@@ -128,15 +128,23 @@ def _browser_value(space: Space) -> str:
 
 def csrf_token(space: Space) -> str:
     """The token every form of ``space`` carries in its ``csrf`` field for this browser."""
-    return sign(resources().settings.secret_key, f"csrf:{space.kind.value}:{_browser_value(space)}")
+    return _csrf(space, _browser_value(space))
+
+
+def _csrf(space: Space, browser_value: str) -> str:
+    return sign(resources().settings.secret_key, f"csrf:{space.kind.value}:{browser_value}")
 
 
 def check_csrf(space: Space) -> None:
     """Refuse a POST whose ``csrf`` field is missing or is not this browser's token (403)."""
-    value = request.cookies.get(space.browser_cookie, "")
+    require_csrf(request.cookies.get(space.browser_cookie, ""), lambda value: _csrf(space, value))
+
+
+def require_csrf(browser_value: str, token_of: Callable[[str], str]) -> None:
+    """Refuse a POST unless its ``csrf`` field is ``token_of`` the browser's cookie value (403): the one check
+    of the spaces' forms and the debtor's case page, each signing that value its own way."""
     given = request.form.get(CSRF_FIELD, "")
-    expected = sign(resources().settings.secret_key, f"csrf:{space.kind.value}:{value}")
-    if len(value) < 32 or not given or not hmac.compare_digest(given, expected):
+    if len(browser_value) < 32 or not given or not hmac.compare_digest(given, token_of(browser_value)):
         raise CsrfRefused(
             "Ce formulaire a expiré ou ne vient pas de cette page : rechargez la page et envoyez-le à nouveau."
         )
@@ -147,8 +155,8 @@ def form_token() -> str:
     return "form_" + secrets.token_urlsafe(24)
 
 
-def _submitted() -> list[tuple[str, str]]:
-    """The form's values, files by name and digest: what a second submission must repeat."""
+def submitted_form() -> list[tuple[str, str]]:
+    """The form's values, files by name and digest: what a second submission must repeat to be replayed."""
     fields = [(name, value) for name, value in request.form.items(multi=True) if name != CSRF_FIELD]
     for name, upload in request.files.items(multi=True):
         content = upload.stream.read()
@@ -162,7 +170,9 @@ def _replayed_form(space: Space) -> Response | None:
     token = request.form.get(FORM_TOKEN_FIELD, "").strip()
     if not token:
         return None  # a form posted without a token (a script): applied as sent, as the API without a key
-    keyed = idempotency.keyed_form(token, f"{space.kind.value}:{request.cookies[space.browser_cookie]}", _submitted())
+    keyed = idempotency.keyed_form(
+        token, f"{space.kind.value}:{request.cookies[space.browser_cookie]}", submitted_form()
+    )
     g.keyed = keyed  # the edge answers a claim lost to a concurrent submission from it
     try:
         replayed = idempotency.start(resources(), keyed)

@@ -15,8 +15,6 @@ are the use cases'.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from collections.abc import Callable
 from datetime import date
@@ -34,14 +32,12 @@ from functions.core.errors import FieldError, Problem
 from functions.core.french import format_eur, long_date, parse_euros, short_datetime
 from functions.core.headers import CSP, new_nonce, page_csp
 from functions.core.http import resources, run_keyed
-from functions.core.spaces import CsrfRefused
+from functions.core.spaces import CSRF_FIELD, FORM_TOKEN_FIELD, require_csrf, submitted_form
 from functions.core.tokens import sign
 from functions.core.usecases.directory.replies import EVIDENCE_TYPES, accepted_kinds
 from functions.core.usecases.recovery.debtor import MEDIATOR, DebtorView
 from functions.core.validation import field_errors
 
-CSRF_FIELD = "csrf"
-FORM_TOKEN_FIELD = "idempotence"  # noqa: S105 - a field name, not a secret
 BROWSER_COOKIE = "ardoise_dossier_csrf"
 MEDIATOR_URL = "https://www.economie.gouv.fr/mediateur-des-entreprises"
 # The schedule form's rows: enough for most schedules; the API takes up to MAX_INSTALMENTS.
@@ -80,22 +76,7 @@ def _csrf(token: str, value: str) -> str:
 
 def check_csrf(token: str) -> None:
     """Refuse a form whose ``csrf`` field is missing or not this browser's token for this case (403)."""
-    value = request.cookies.get(BROWSER_COOKIE, "")
-    given = request.form.get(CSRF_FIELD, "")
-    if len(value) < 32 or not given or not hmac.compare_digest(given, _csrf(token, value)):
-        raise CsrfRefused(
-            "Ce formulaire a expiré ou ne vient pas de cette page : rechargez la page et envoyez-le à nouveau."
-        )
-
-
-def _submitted() -> list[tuple[str, str]]:
-    """The form's values, files by name and digest: what a second submission must repeat to be replayed."""
-    fields = [(name, value) for name, value in request.form.items(multi=True) if name != CSRF_FIELD]
-    for name, upload in request.files.items(multi=True):
-        content = upload.stream.read()
-        upload.stream.seek(0)
-        fields.append((name, f"{upload.filename}:{hashlib.sha256(content).hexdigest()}"))
-    return fields
+    require_csrf(request.cookies.get(BROWSER_COOKIE, ""), lambda value: _csrf(token, value))
 
 
 def once(token: str, run: Callable[[], Response]) -> Response:
@@ -104,7 +85,7 @@ def once(token: str, run: Callable[[], Response]) -> Response:
     form_token = request.form.get(FORM_TOKEN_FIELD, "").strip()
     if not form_token:
         return run()
-    keyed = idempotency.keyed_form(form_token, f"dossier:{request.cookies[BROWSER_COOKIE]}", _submitted())
+    keyed = idempotency.keyed_form(form_token, f"dossier:{request.cookies[BROWSER_COOKIE]}", submitted_form())
     return run_keyed(keyed, run)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict
+from typing import Any
 from urllib.parse import quote
 
 from flask import Response, request
@@ -17,7 +18,7 @@ from functions.core.domain.rules import Draft
 from functions.core.domain.scenarios import PLACEHOLDERS, Scenario, Step
 from functions.core.domain.schedules import Instalment
 from functions.core.errors import FieldError, Problem, RuleNotMet, UnsupportedMediaType
-from functions.core.http import PROBLEM_MIMETYPE, Api, resources
+from functions.core.http import FORM_TYPES, OCTETS, PROBLEM_MIMETYPE, Api, binary_body, resources
 from functions.core.usecases.recovery import cases, debtor, scenarios, schedule
 from functions.directory import case_page
 from functions.directory.auth import current_member
@@ -52,7 +53,6 @@ from functions.directory.recovery_schemas import (
 from functions.directory.schemas import EvidenceRequest, PaymentIn, UploadOut
 
 api = Api("recovery", tag="Recouvrement amiable")
-OCTETS = "application/octet-stream"
 
 
 # -- views ------------------------------------------------------------------------------
@@ -471,7 +471,7 @@ def start_case_upload(token: str, body: EvidenceRequest) -> tuple[UploadOut, int
     responses={204: None},
     problems=(404, 409, 413, 422),
     # The Content-Type announced when the upload was prepared; the bytes must have its size and look like it.
-    raw_body={media: {"type": "string", "format": "binary"} for media in [*sorted(ACCEPTED_TYPES), OCTETS]},
+    raw_body=binary_body(ACCEPTED_TYPES),
 )
 def upload_case_evidence(token: str, evidence_id: str) -> tuple[str, int]:
     debtor.receive_upload(resources(), token, evidence_id, request.get_data(cache=False))
@@ -521,17 +521,23 @@ def refuse_case_schedule(case_id: str, principal: Member) -> CaseOut:
 
 # -- the debtor's page's forms (no script: plain forms, answered by a redirect or the page again) ----------
 
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-_FORM_DOC = dict(
-    responses={303: None, 200: "text/html"},
-    headers={
-        303: {
-            "Location": "La page du dossier, avec le message de ce qui a été enregistré.",
-            "Idempotent-Replayed": "« true » : le même formulaire déjà envoyé, sa première réponse à nouveau.",
-        }
-    },
-    problems=(400, 403, 404, 409, 413, 415, 422),
-)
+
+def _page_form(name: str, summary: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Route one of the page's forms, posted to ``/debtor-cases/<token>/formulaires/{name}``."""
+    return api.route(
+        f"/debtor-cases/<token>/formulaires/{name}",
+        "POST",
+        summary=summary,
+        raw_body={media: {"type": "object"} for media in FORM_TYPES},
+        responses={303: None, 200: "text/html"},
+        headers={
+            303: {
+                "Location": "La page du dossier, avec le message de ce qui a été enregistré.",
+                "Idempotent-Replayed": "« true » : le même formulaire déjà envoyé, sa première réponse à nouveau.",
+            }
+        },
+        problems=(400, 403, 404, 409, 413, 415, 422),
+    )
 
 
 def _form_route(token: str, form: str, act: Callable[[debtor.DebtorView], None]) -> Response:
@@ -563,13 +569,7 @@ def _refused(errors: dict[str, str]) -> RuleNotMet:
     )
 
 
-@api.route(
-    "/debtor-cases/<token>/formulaires/paiement",
-    "POST",
-    summary="Déclarer un paiement depuis la page du dossier (formulaire, justificatif facultatif).",
-    raw_body={media: {"type": "object"} for media in FORM_TYPES},
-    **_FORM_DOC,  # type: ignore[arg-type]
-)
+@_page_form("paiement", "Déclarer un paiement depuis la page du dossier (formulaire, justificatif facultatif).")
 def declare_payment_form(token: str) -> Response:
     def act(view: debtor.DebtorView) -> None:
         errors: dict[str, str] = {}
@@ -583,23 +583,12 @@ def declare_payment_form(token: str) -> Response:
         if errors:
             raise _refused(errors)
         upload = request.files.get("evidence")
-        evidence_id = None
+        proof = None
+        if upload is not None and upload.filename:
+            proof = debtor.SentFile(upload.filename, upload.mimetype or OCTETS, upload.read())
         try:
-            if upload is not None and upload.filename:
-                evidence_id = debtor.upload_proof(
-                    resources(),
-                    token,
-                    filename=upload.filename,
-                    content_type=upload.mimetype or "application/octet-stream",
-                    content=upload.read(),
-                ).id
-            debtor.declare_payment(
-                resources(),
-                token,
-                amount_cents=body.amount_cents,
-                paid_on=body.paid_on,
-                text=body.text,
-                evidence_id=evidence_id,
+            debtor.declare_payment_with_proof(
+                resources(), token, amount_cents=body.amount_cents, paid_on=body.paid_on, text=body.text, proof=proof
             )
         except Problem as problem:
             # The file's own errors (its type, its bytes, its citation) stand beside the file picker.
@@ -614,13 +603,7 @@ def declare_payment_form(token: str) -> Response:
     return _form_route(token, "paiement", act)
 
 
-@api.route(
-    "/debtor-cases/<token>/formulaires/echeancier",
-    "POST",
-    summary="Proposer un échéancier depuis la page du dossier (formulaire).",
-    raw_body={media: {"type": "object"} for media in FORM_TYPES},
-    **_FORM_DOC,  # type: ignore[arg-type]
-)
+@_page_form("echeancier", "Proposer un échéancier depuis la page du dossier (formulaire).")
 def propose_schedule_form(token: str) -> Response:
     def act(view: debtor.DebtorView) -> None:
         errors: dict[str, str] = {}
@@ -640,13 +623,7 @@ def propose_schedule_form(token: str) -> Response:
     return _form_route(token, "echeancier", act)
 
 
-@api.route(
-    "/debtor-cases/<token>/formulaires/contestation",
-    "POST",
-    summary="Contester la facture depuis la page du dossier (formulaire).",
-    raw_body={media: {"type": "object"} for media in FORM_TYPES},
-    **_FORM_DOC,  # type: ignore[arg-type]
-)
+@_page_form("contestation", "Contester la facture depuis la page du dossier (formulaire).")
 def contest_form(token: str) -> Response:
     def act(view: debtor.DebtorView) -> None:
         errors: dict[str, str] = {}

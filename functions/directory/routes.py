@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import asdict
 from typing import assert_never
 
@@ -15,7 +14,7 @@ from functions.core.domain.members import Member
 from functions.core.domain.moderators import Moderator
 from functions.core.domain.reports import Report, ReviewDecision
 from functions.core.errors import FieldError, Problem, UnsupportedMediaType, ValidationFailed
-from functions.core.http import PROBLEM_MIMETYPE, Api, resources
+from functions.core.http import FORM_TYPES, PROBLEM_MIMETYPE, Api, binary_body, resources
 from functions.core.usecases.directory import (
     codes,
     documents,
@@ -65,7 +64,6 @@ from functions.directory.schemas import (
 )
 
 api = Api("directory", tag="Annuaire")
-OCTETS = "application/octet-stream"
 
 
 # -- members ---------------------------------------------------------------------
@@ -177,11 +175,6 @@ def filing_of(body: ReportFiling) -> filing.Filing:
     )
 
 
-def _binary(media_types: Iterable[str]) -> dict[str, dict[str, str]]:
-    """The raw body of an upload: the bytes, under the type announced (or as octets)."""
-    return {media: {"type": "string", "format": "binary"} for media in [*sorted(media_types), OCTETS]}
-
-
 @api.route(
     "/documents",
     "POST",
@@ -208,7 +201,7 @@ def start_document(principal: Member, body: DocumentRequest) -> tuple[DocumentUp
     security="memberToken",
     problems=(403, 404, 409, 413, 422),
     auth=current_member,
-    raw_body=_binary(DOCUMENT_TYPES),
+    raw_body=binary_body(DOCUMENT_TYPES),
 )
 def upload_document(document_id: str, principal: Member) -> tuple[str, int]:
     documents.receive_document(resources(), principal, document_id, request.get_data(cache=False))
@@ -397,7 +390,7 @@ def start_upload(token: str, body: EvidenceRequest) -> tuple[UploadOut, int]:
     responses={204: None},
     problems=(404, 409, 410, 413, 422),
     # The Content-Type announced when the upload was prepared; the bytes must have its size and look like it.
-    raw_body=_binary(ACCEPTED_TYPES),
+    raw_body=binary_body(ACCEPTED_TYPES),
 )
 def upload_evidence(token: str, evidence_id: str) -> tuple[str, int]:
     replies.receive_upload(resources(), token, evidence_id, request.get_data(cache=False))
@@ -434,8 +427,6 @@ def download_document_as_debtor(token: str, document_id: str) -> Response:
 
 
 # -- a letter's short code ------------------------------------------------------------
-
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 @api.route("/r", "GET", summary="Page où saisir le code d'un courrier (HTML).", responses={200: "text/html"})

@@ -5,18 +5,25 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from functions.core.usecases.recovery.debtor import case_token
+from functions.core.clock import FixedClock
+from functions.core.domain.reports import DisputeReason
+from functions.core.store import Store
+from functions.core.store.items import ConditionFailed, ItemBackend, Put
+from functions.core.usecases.recovery.debtor import case_token, contest
+from tests.faults import FaultyBackend
 from tests.recovery.conftest import Desk
 from tests.recovery.factories import case_payload
 
 HTML = {"Accept": "text/html"}
 CREDITOR = "compta@menuiserie-durand.fr"
+CONTEST = {"reason": DisputeReason.OTHER, "text": "Cette facture a été annulée par avoir."}
 LINK = re.compile(r"https?://[^\s]*/debtor-cases/(ard_dos_[A-Za-z0-9_-]+)")
 
 
@@ -137,6 +144,39 @@ def test_payment_errors_stand_beside_their_fields_in_french(desk: Desk, token: s
     assert too_much.status_code == 422 and "dépasse le reste dû" in too_much.get_data(as_text=True)
 
 
+def stored_proofs(desk: Desk, case_id: str) -> tuple[list[str], list[Path]]:
+    """The proofs declared on the case (in the store) and the files under its folder (var/evidence)."""
+    case = desk.resources.store.cases.get_case(case_id)
+    assert case is not None
+    folder = Path("var/evidence") / case_id
+    return [e.id for e in desk.resources.store.cases.list_evidence(case)], sorted(folder.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    ("typed", "proof", "refused_field"),
+    [
+        ({"paid_on": "2026-03-02", "amount_cents": "3 000"}, b"%PDF-1.4 virement", "amount_cents"),
+        ({"paid_on": "2026-12-31", "amount_cents": "2 400"}, b"%PDF-1.4 virement", "paid_on"),
+        ({"paid_on": "2026-03-02", "amount_cents": "deux mille"}, b"%PDF-1.4 virement", "amount_cents"),
+        ({"paid_on": "2026-03-02", "amount_cents": "2 400"}, b"pas un PDF", "evidence"),
+    ],
+    ids=["more-than-owed", "paid-in-the-future", "amount-not-understood", "file-unlike-a-pdf"],
+)
+def test_a_refused_payment_form_keeps_none_of_its_file(  # noqa: PLR0917 - pytest injects fixtures by position
+    desk: Desk, case_id: str, token: str, typed: dict[str, str], proof: bytes, refused_field: str
+) -> None:
+    refused = post(desk, token, "paiement", {**typed, "evidence": (io.BytesIO(proof), "v.pdf")}, page(desk, token)[1])
+    assert refused.status_code == 422
+    assert f'id="erreur-{refused_field}"' in refused.get_data(as_text=True)
+    assert stored_proofs(desk, case_id) == ([], [])
+    assert desk.case(case_id)["status"] == "running"
+    # Corrected, the same form is taken with its file, the only one the case keeps.
+    fixed = {"paid_on": "2026-03-02", "amount_cents": "2 400", "evidence": (io.BytesIO(b"%PDF-1.4 v"), "v.pdf")}
+    assert post(desk, token, "paiement", fixed, page(desk, token)[1]).status_code == 303
+    declared, files = stored_proofs(desk, case_id)
+    assert len(declared) == 1 and [f.name for f in files] == declared
+
+
 def test_a_schedule_proposed_by_the_form_and_its_errors(desk: Desk, case_id: str, token: str) -> None:
     _, hidden = page(desk, token)
     wrong = {
@@ -193,3 +233,41 @@ def test_on_an_unpaid_case_the_schedule_form_no_longer_promises_to_pause_reminde
     assert "Proposer un échéancier" in html
     assert "Les relances sont terminées" in html
     assert "les relances sont suspendues tant que" not in html
+
+
+def declaring(writes: Any, *args: Any, **kwargs: Any) -> bool:
+    """A ``matches`` predicate for ``transact``: the transaction saves a declared payment."""
+    return any(
+        isinstance(w, Put) and w.item.pk.startswith("AUDIT#") and w.item.data.get("action") == "case.payment_declared"
+        for w in writes
+    )
+
+
+class TestACaseChangedWhileItsFormWasSent:
+    """The form's checks pass, then another request changes the case before the declaration is saved."""
+
+    @pytest.fixture
+    def faulty(self, backend: ItemBackend) -> FaultyBackend:
+        return FaultyBackend(backend)
+
+    @pytest.fixture
+    def store(self, faulty: FaultyBackend, clock: FixedClock) -> Store:
+        return Store(faulty, clock)
+
+    def test_the_refused_declaration_forgets_the_file_it_kept(
+        self, desk: Desk, case_id: str, token: str, faulty: FaultyBackend
+    ) -> None:
+        def contested_meanwhile() -> BaseException:
+            # Another request (its own thread and context) contests first; this one's save loses the race.
+            other = threading.Thread(target=contest, args=(desk.resources, token), kwargs=CONTEST)
+            other.start()
+            other.join()
+            return ConditionFailed("the case changed")
+
+        race = faulty.fail("transact", matches=declaring, error=contested_meanwhile)
+        form = {"paid_on": "2026-03-02", "amount_cents": "2 400", "evidence": (io.BytesIO(b"%PDF-1.4 v"), "v.pdf")}
+        refused = post(desk, token, "paiement", form, page(desk, token)[1])
+        assert race.fired == 1
+        assert refused.status_code == 409 and "contesté" in refused.get_data(as_text=True)
+        assert stored_proofs(desk, case_id) == ([], [])
+        assert [e["kind"] for e in desk.case(case_id)["timeline"]][-1] == "contested"

@@ -112,3 +112,15 @@ def test_no_proof_goes_to_a_contested_case(desk: Desk, token: str) -> None:
         json={"filename": "virement.pdf", "content_type": "application/pdf", "size": 10},
     )
     assert closed.status_code == 409
+
+
+def test_a_refused_declaration_leaves_its_proof_to_cite_in_the_corrected_one(
+    desk: Desk, case_id: str, token: str
+) -> None:
+    evidence_id = upload(desk, token)
+    too_much = {"amount_cents": 3_000_00, "paid_on": "2026-03-02", "text": "VIR-0412", "evidence_id": evidence_id}
+    refused = desk.api.post(f"/debtor-cases/{token}/payment", json=too_much)
+    assert refused.status_code == 422 and desk.case(case_id)["status"] == "running"
+    corrected = declare(desk, token, evidence_id)
+    assert corrected.status_code == 200, corrected.json
+    assert desk.case(case_id)["timeline"][-1]["evidence"]["id"] == evidence_id

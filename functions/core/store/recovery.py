@@ -26,7 +26,7 @@ from functions.core.domain.recovery import RecoveryCase
 from functions.core.domain.scenarios import Scenario
 from functions.core.store.base import AuditEvent, Repository, sortable_time
 from functions.core.store.codec import from_item, to_data
-from functions.core.store.items import ConditionFailed, Item, Put, Write
+from functions.core.store.items import ConditionFailed, Delete, Item, Put, Write
 from functions.core.text import fold
 
 RECOVERY_QUEUE = "RECOVERYQ"
@@ -132,6 +132,17 @@ class Cases(Repository):
         )
         item = Item(f"CASE#{case.id}", f"EVIDENCE#{evidence.id}", to_data(evidence))
         self.store.commit([Put(item, None)], [event])
+
+    def forget_evidence(self, case: RecoveryCase, evidence: Evidence, *, actor: str) -> None:
+        """Forget a file declared on the case that nothing cites (a form refused after it was kept)."""
+        event = self.store.event(
+            f"company:{case.debtor.siren}",
+            f"case:{case.id}",
+            "case.evidence_forgotten",
+            actor,
+            before={"evidence": evidence.id},
+        )
+        self.store.commit([Delete(f"CASE#{case.id}", f"EVIDENCE#{evidence.id}", unconditional=True)], [event])
 
     def list_evidence(self, case: RecoveryCase) -> list[Evidence]:
         """The files the debtor declared on the case, the oldest first."""

@@ -122,14 +122,7 @@ def receive_document(res: Resources, member: Member, document_id: str, content: 
     document = _own(res, member, document_id)
     if document.report_id is not None:
         raise DocumentAlreadyCited("Ce document est déjà joint à un signalement : il ne peut plus changer.")
-    store_received(
-        res,
-        document.key,
-        content_type=document.content_type,
-        declared_bytes=document.declared_bytes,
-        content=content,
-        wording=DOCUMENT_WORDING,
-    )
+    store_received(res, document, content, DOCUMENT_WORDING)
     return document
 
 

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Protocol
 
 from functions.core.clock import today_in_paris
 from functions.core.domain import lifecycle
@@ -141,17 +142,33 @@ def refuse_declaration(
         raise RuleNotMet("Type de fichier refusé.", [refused_type])
 
 
-def store_received(
-    res: Resources, key: str, *, content_type: str, declared_bytes: int, content: bytes, wording: FileWording
-) -> None:
-    """Write a file sent to the API itself (local folder storage) once, if it is as declared; nothing otherwise."""
+class DeclaredFile(Protocol):
+    """What a declared upload says of its file (a debtor's evidence, a creditor's document)."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def content_type(self) -> str: ...
+
+    @property
+    def declared_bytes(self) -> int: ...
+
+
+def refuse_received(declared: DeclaredFile, content: bytes, wording: FileWording) -> None:
+    """Refuse bytes over 5 MB (413) or unlike the declared file (422), before anything keeps them."""
     if len(content) > MAX_EVIDENCE_BYTES:
         raise PayloadTooLarge(wording.too_large)
-    problem = unlike_declared(content_type, declared_bytes, content)
+    problem = unlike_declared(declared.content_type, declared.declared_bytes, content)
     if problem is not None:
         raise RuleNotMet(wording.unlike, [problem])
+
+
+def store_received(res: Resources, declared: DeclaredFile, content: bytes, wording: FileWording) -> None:
+    """Write a file sent to the API itself (local folder storage) once, if it is as declared; nothing otherwise."""
+    refuse_received(declared, content, wording)
     try:
-        storage(res).write(key, content)
+        storage(res).write(declared.key, content)
     except EvidenceAlreadyStored as exc:
         raise EvidenceAlreadyReceived(wording.already_received) from exc
 
@@ -215,22 +232,21 @@ def receive_upload(res: Resources, token: str, evidence_id: str, content: bytes)
     report, _ = open_link(res, token)
     evidence = _declared(res, report, evidence_id)
     _refuse_if_closed(report)
-    store_received(
-        res,
-        evidence.key,
-        content_type=evidence.content_type,
-        declared_bytes=evidence.declared_bytes,
-        content=content,
-        wording=EVIDENCE_WORDING,
-    )
+    store_received(res, evidence, content, EVIDENCE_WORDING)
     return evidence
 
 
-def _declared(res: Resources, report: Report, evidence_id: str) -> Evidence:
-    for evidence in res.store.replies.list_evidence(report):
+def declared_evidence(declared: Iterable[Evidence], evidence_id: str, per: str) -> Evidence:
+    """The file ``evidence_id`` among those declared on an owner; 404 when it has none so named (``per``:
+    « signalement », « dossier »)."""
+    for evidence in declared:
         if evidence.id == evidence_id:
             return evidence
-    raise NotFound("Aucune pièce déclarée sous cet identifiant pour ce signalement.")
+    raise NotFound(f"Aucune pièce déclarée sous cet identifiant pour ce {per}.")
+
+
+def _declared(res: Resources, report: Report, evidence_id: str) -> Evidence:
+    return declared_evidence(res.store.replies.list_evidence(report), evidence_id, "signalement")
 
 
 def _checked_evidence(

@@ -16,7 +16,9 @@ debtor uploads first through the same evidence flow as a report's reply
 (declared, then PUT locally or POSTed to S3, checked against its declared type
 and size), kept under the case; the declaration pins its SHA-256 on the
 timeline, where the creditor reads it and downloads the file
-(:func:`produced_proof`, its bytes checked against that digest).
+(:func:`produced_proof`, its bytes checked against that digest). The page's
+form sends its file with the declaration: both are kept, or neither
+(``declare_payment_with_proof``).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from functions.core.domain.members import Member
 from functions.core.domain.penalties import Penalties, late_payment_penalties
 from functions.core.domain.recovery import DEBTOR_MAY_ACT, RecoveryCase
 from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeReason
-from functions.core.errors import Conflict, NotFound
+from functions.core.errors import Conflict, NotFound, Problem
 from functions.core.french import format_eur, short_date
 from functions.core.mailer import Message
 from functions.core.mounts import api_url, space_url
@@ -44,7 +46,9 @@ from functions.core.usecases.directory.replies import (
     EVIDENCE_WORDING,
     EvidenceAltered,
     checked_evidence,
+    declared_evidence,
     new_evidence,
+    refuse_received,
     storage,
     store_received,
 )
@@ -142,19 +146,19 @@ def _refuse_if_closed(case: RecoveryCase) -> None:
         )
 
 
+def _new_proof(res: Resources, case: RecoveryCase, *, filename: str, content_type: str, size: int) -> Evidence:
+    """A proof file declared on the case, if its type, size and count fit (not kept yet)."""
+    files_so_far = len(res.store.cases.list_evidence(case))
+    return new_evidence(
+        res, case.id, filename=filename, content_type=content_type, size=size, files_so_far=files_so_far, per="dossier"
+    )
+
+
 def start_upload(res: Resources, token: str, *, filename: str, content_type: str, size: int) -> tuple[Evidence, Upload]:
     """Declare a proof file on the case and return how to upload it (presigned POST on S3, PUT locally)."""
     case = open_case_link(res, token)
     _refuse_if_closed(case)
-    evidence = new_evidence(
-        res,
-        case.id,
-        filename=filename,
-        content_type=content_type,
-        size=size,
-        files_so_far=len(res.store.cases.list_evidence(case)),
-        per="dossier",
-    )
+    evidence = _new_proof(res, case, filename=filename, content_type=content_type, size=size)
     res.store.cases.record_evidence(case, evidence)
     local_url = f"{case_link(res, case.id)}/evidence/{evidence.id}"
     return evidence, storage(res).upload(evidence.key, content_type, size, local_url)
@@ -163,25 +167,51 @@ def start_upload(res: Resources, token: str, *, filename: str, content_type: str
 def receive_upload(res: Resources, token: str, evidence_id: str, content: bytes) -> Evidence:
     """Store a proof file sent to the API itself (local folder storage, or a page's form), once."""
     case = open_case_link(res, token)
-    evidence = next((e for e in res.store.cases.list_evidence(case) if e.id == evidence_id), None)
-    if evidence is None:
-        raise NotFound("Aucune pièce déclarée sous cet identifiant pour ce dossier.")
+    evidence = declared_evidence(res.store.cases.list_evidence(case), evidence_id, "dossier")
     _refuse_if_closed(case)
-    store_received(
-        res,
-        evidence.key,
-        content_type=evidence.content_type,
-        declared_bytes=evidence.declared_bytes,
-        content=content,
-        wording=EVIDENCE_WORDING,
-    )
+    store_received(res, evidence, content, EVIDENCE_WORDING)
     return evidence
 
 
-def upload_proof(res: Resources, token: str, *, filename: str, content_type: str, content: bytes) -> Evidence:
-    """Declare and store in one step a proof file a page's form sent (no script to upload it first)."""
-    evidence, _ = start_upload(res, token, filename=filename, content_type=content_type, size=len(content))
-    return receive_upload(res, token, evidence.id, content)
+@dataclass(frozen=True)
+class SentFile:
+    """A file a page's form sent with the rest of the form (no script to upload it first)."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def declare_payment_with_proof(
+    res: Resources, token: str, *, amount_cents: int, paid_on: date, text: str, proof: SentFile | None
+) -> DebtorView:
+    """The page's form: a declared payment and the proof it sent if any, both kept or neither.
+
+    Everything that may refuse the form is checked before anything is kept (the
+    declaration on today's case, the file's type, size, count and bytes), so
+    that a refused form leaves no file behind. Should the declaration still be
+    refused once the file is stored (the case changed meanwhile), the file and
+    its record are forgotten: nothing cites them.
+    """
+    if proof is None:
+        return declare_payment(res, token, amount_cents=amount_cents, paid_on=paid_on, text=text)
+    case = open_case_link(res, token)
+    now, actor = res.clock(), f"debtor:{case.debtor.siren}"
+    # The transition's own checks on the case as it stands (its status, the amount, the date; nothing is saved).
+    recovery.payment_declared(case, amount_cents=amount_cents, paid_on=paid_on, text=text, now=now, actor=actor)
+    evidence = _new_proof(res, case, filename=proof.filename, content_type=proof.content_type, size=len(proof.content))
+    refuse_received(evidence, proof.content, EVIDENCE_WORDING)
+    res.store.cases.record_evidence(case, evidence)
+    try:
+        store_received(res, evidence, proof.content, EVIDENCE_WORDING)
+        return declare_payment(
+            res, token, amount_cents=amount_cents, paid_on=paid_on, text=text, evidence_id=evidence.id
+        )
+    except Problem:
+        # A refusal commits nothing of the declaration: the file is the form's alone, and goes with it.
+        storage(res).delete(evidence.key)
+        res.store.cases.forget_evidence(case, evidence, actor=actor)
+        raise
 
 
 def declare_payment(
@@ -196,7 +226,7 @@ def declare_payment(
     if evidence_id is not None:
         declared = res.store.cases.list_evidence(case)
         cited, digests = checked_evidence(res, declared, case.cited_evidence(), [evidence_id], "evidence_id")
-        proof = next(e for e in declared if e.id == cited[0])
+        proof = declared_evidence(declared, cited[0], "dossier")
         digest = digests[0]
     saved = change_case(
         res,
