@@ -3,7 +3,7 @@
 The member opens the case through the API; the real ``ardoise tick --at`` command (in-process, the test's store and
 outbox named by its environment: moto's DynamoDB is process-wide, so the command's own client reaches the same
 table) sends each step at its date; the debtor follows the link in the first reminder to its page and proposes a
-schedule with the page's form; the creditor accepts it (API); the first instalment is missed and the scenario
+schedule with the page's form; the creditor accepts it on its case page; the first instalment is missed and the scenario
 resumes; the notice goes and runs out; the report is filed from the case, the moderator checks it in the moderation
 space and approves it; the injonction request is prepared and read back with ``pdftotext``. The creditor follows it
 all on its case page.
@@ -206,10 +206,19 @@ def test_a_case_goes_from_its_reminders_through_a_missed_schedule_to_the_report_
     told = desk.mails_to(CREDITOR)[-1]
     assert "propose un échéancier" in str(told["Subject"]) and day(10).strftime("%d/%m/%Y") in told.get_content()
 
-    # The creditor accepts it (API): the scenario pauses.
-    accepted = desk.api.post(f"/cases/{case_id}/schedule/accept", headers=desk.member)
-    assert accepted.status_code == 200, accepted.json
-    assert (accepted.json["status"], accepted.json["schedule"]["status"]) == ("scheduled", "accepted")
+    # The creditor follows the e-mail's link to its case page, reads the proposal and accepts it: the scenario pauses.
+    case_page = f"/espace/dossiers/{case_id}"
+    assert case_page in told.get_content()
+    creditor = desk.api.application.test_client()
+    sign_in(creditor, desk.mailer, siren=CREDITOR_SIREN, email=MEMBER_EMAIL)
+    proposal = plain(text(creditor.get(case_page)))
+    half = eur(PRINCIPAL // 2)
+    for number, offset in ((1, 10), (2, 40)):
+        assert f"n° {number} {day(offset).strftime('%d/%m/%Y')} {half}" in proposal
+    accepted_page = submit(creditor, case_page, f"{case_page}/echeancier/acceptation")
+    assert accepted_page.status_code == 303, accepted_page.get_data(as_text=True)
+    accepted = desk.case(case_id)
+    assert (accepted["status"], accepted["schedule"]["status"]) == ("scheduled", "accepted")
     assert "accepté" in str(desk.mails_to(DEBTOR)[-1]["Subject"])
     scheduled = plain(text(desk.api.get(f"/debtor-cases/{token}", headers={"Accept": "text/html"})))
     half = eur(PRINCIPAL // 2)
