@@ -72,7 +72,9 @@ def draft_out(found: CourtRequest) -> ProcedureDraftOut:
             interest_cents=found.interest_cents,
             interest_until=penalties.until,
             interest_periods=[
-                InterestPeriodOut(start=p.start, end=p.end, days=p.days, percent=p.percent, cents=p.cents)
+                InterestPeriodOut(
+                    start=p.start, end=p.end, days=p.days, percent=p.percent, cents=p.cents, base_cents=p.base_cents
+                )
                 for p in penalties.periods
             ],
             indemnity_cents=found.indemnity_cents,

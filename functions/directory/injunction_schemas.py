@@ -51,6 +51,10 @@ class InterestPeriodOut(Model):
         description="Taux BCE du semestre majoré des points de pénalité (code de commerce, L441-10), en pour cent l'an."
     )
     cents: int
+    base_cents: int = Field(
+        description="Le principal restant dû sur la période, sur lequel les intérêts courent : chaque paiement "
+        "partiel enregistré le réduit à compter du lendemain de sa date (imputé sur le principal)."
+    )
 
 
 class AmountsOut(Model):
