@@ -97,7 +97,14 @@ def test_the_court_step_proposes_the_court_of_the_debtors_seat_with_the_breakdow
         "interest_cents": 20_77,
         "interest_until": "2026-03-27",
         "interest_periods": [
-            {"start": "2026-03-02", "end": "2026-03-27", "days": 26, "percent": "12.15", "cents": 20_77}
+            {
+                "start": "2026-03-02",
+                "end": "2026-03-27",
+                "days": 26,
+                "percent": "12.15",
+                "cents": 20_77,
+                "base_cents": 2_400_00,
+            }
         ],
         "indemnity_cents": 40_00,
         "total_cents": 2_460_77,
