@@ -1,4 +1,5 @@
-"""HTTP routes of a case's court step: the injonction de payer, or the petites créances request, and their PDF."""
+"""HTTP routes of a case's court step: the injonction de payer, or the petites créances request, their PDF, and the
+case's timestamped record (the piece the request lists last)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from functions.core.domain.court_requests import PROCEDURE_LABELS, CourtRequest,
 from functions.core.domain.courts import Court, CourtProposal, court_table
 from functions.core.domain.members import Member
 from functions.core.http import Api, resources
-from functions.core.usecases.recovery import court
+from functions.core.usecases.recovery import case_record, court
 from functions.core.validation import Model
 from functions.directory.auth import current_member
 from functions.directory.injunction_schemas import (
@@ -172,4 +173,22 @@ def get_injunction_pdf(case_id: str, procedure: str, principal: Member) -> Respo
     prepared, pdf = court.prepared_pdf(resources(), principal, case_id, Procedure(procedure))
     name = f"{procedure.replace('_', '-')}-{prepared.case_id}"
     disposition = {"Content-Disposition": f'inline; filename="{name}.pdf"'}
+    return Response(pdf, mimetype="application/pdf", headers={**PRIVATE, **disposition})
+
+
+@api.route(
+    "/cases/<case_id>/record",
+    "GET",
+    summary="Le relevé horodaté du dossier en PDF (la pièce que la requête en injonction de payer cite en "
+    "dernier) : chaque événement de la chronologie avec sa date et son heure (Paris et UTC), son auteur et son "
+    "canal, le destinataire et l'empreinte SHA-256 de chaque message envoyé, l'empreinte de chaque pièce, "
+    "l'identité du dossier et ses montants à ce jour.",
+    responses={200: "application/pdf"},
+    security="memberToken",
+    problems=(403, 404),
+    auth=current_member,
+)
+def get_case_record(case_id: str, principal: Member) -> Response:
+    filename, pdf = case_record.record_pdf(resources(), principal, case_id)
+    disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
     return Response(pdf, mimetype="application/pdf", headers={**PRIVATE, **disposition})
