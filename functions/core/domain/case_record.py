@@ -129,7 +129,7 @@ def _channel(event: CaseEvent) -> str:
         return "lien privé du dossier sur Ardoise"
     if kind == "member":
         return "compte du créancier sur Ardoise"
-    return "Ardoise"
+    return "plateforme Ardoise"
 
 
 def _step_details(case: RecoveryCase, event: CaseEvent) -> list[str]:

@@ -30,7 +30,7 @@ def record_pdf_of(record: CaseRecord) -> bytes:
     doc.rows(list(record.identity))
     doc.rule()
     doc.paragraph("Montants", bold=True)
-    doc.rows(list(record.amounts))
+    doc.rows(list(record.amounts), label_width=210)
     doc.rule()
     doc.paragraph(f"Chronologie : {len(record.entries)} événements", bold=True)
     for entry in record.entries:
