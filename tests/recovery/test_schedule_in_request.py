@@ -70,7 +70,7 @@ def test_an_unanswered_proposal_is_cited_with_its_date_sum_and_instalments_and_t
 def test_an_accepted_schedule_then_a_missed_instalment_are_cited_in_order() -> None:
     case = recovery.schedule_accepted(proposed(make_case()), paris(2, hour=12), "member:mbr_test")
     case = run_to_unpaid(case)
-    request = compose(case, now=(recovery.next_action(case) and paris(30)) or paris(30, month=4))
+    request = compose(case, now=case.events[-1].at + timedelta(days=1))
     lines = [line.replace("\u202f", " ").replace("\u00a0", " ") for line in request.basis]
     start = next(i for i, line in enumerate(lines) if line.startswith("Le débiteur a proposé"))
     assert lines[start + 1] == "Le créancier a accepté cet échéancier le 2 mars 2026."
