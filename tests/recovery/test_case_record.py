@@ -111,7 +111,9 @@ def test_the_record_shows_a_prepared_requests_digest_and_the_request_cites_the_r
     record = request["exhibits"][-1]
     assert record["title"] == f"Relevé horodaté du dossier de recouvrement Ardoise {case_id}"
     assert "dont sa proposition d'échéancier du 2 mars 2026" in record["detail"]
-    assert "GET /cases/{id}/record" in record["detail"]
+    joined = next(item for item in request["checklist"] if item["code"] == "releve_horodate")
+    assert joined["state"] == "to_do" and f"(pièce n° {record['number']})" in joined["label"]
+    assert "GET /cases/{id}/record" in joined["detail"]
     assert any(
         line.startswith("Le débiteur a proposé le 2 mars 2026, par le lien privé de son dossier sur Ardoise")
         and f"(pièce n° {record['number']})" in line

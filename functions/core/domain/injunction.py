@@ -163,7 +163,7 @@ def exhibits(case: RecoveryCase, signed_document: str) -> tuple[Exhibit, ...]:
             f"{RECORD_TITLE} {case.id}",
             "chronologie des relances, de la mise en demeure et des réponses du débiteur"
             + (f", dont sa proposition d'échéancier du {' et du '.join(proposals)}" if proposals else "")
-            + f" ; PDF produit par Ardoise ({RECORD_ROUTE})",
+            + " ; relevé établi par Ardoise, avec l'empreinte SHA-256 de chaque message envoyé et de chaque pièce",
         )
     )
     return tuple(Exhibit(number, title, detail) for number, (title, detail) in enumerate(found, start=1))
@@ -290,8 +290,24 @@ def _accepted_before(case: RecoveryCase, missed: CaseEvent) -> tuple[schedules.I
     return accepted if missed.instalment is not None and missed.instalment < len(accepted) else ()
 
 
+def _record_check(request: CourtRequest) -> list[CheckItem]:
+    """The record is a piece the creditor downloads and joins, like the others: the checklist says where."""
+    record = _record_exhibit(request)
+    if record is None:
+        return []
+    return [
+        CheckItem(
+            "releve_horodate",
+            CheckState.TO_DO,
+            f"Joignez le relevé horodaté du dossier (pièce n° {record.number})",
+            f"téléchargez-le le jour du dépôt ({RECORD_ROUTE}) : il reprend chaque envoi et chaque réponse du "
+            "débiteur, avec leurs dates et empreintes",
+        )
+    ]
+
+
 def _common_checks(request: CourtRequest, registry_known: bool, proceeding_known: bool) -> list[CheckItem]:
-    checks = []
+    checks = _record_check(request)
     if registry_known:
         checks.append(
             CheckItem(
