@@ -184,3 +184,10 @@ def test_petites_creances_count_the_interest_run_on_the_balance_before_a_payment
     case = unpaid(case)
     assert recovery.case_penalties(case, date(2026, 3, 28), RATES).interest_cents == 78_11
     assert injunction.offered_procedures(case, paris(28, hour=10), RATES) == (Procedure.INJUNCTION,)
+
+
+def test_the_request_names_the_dated_payments_as_a_part_when_a_sum_was_paid_before_the_case_opened() -> None:
+    case = make_case(outstanding_cents=2_000_00)  # 400,00 paid before the case: its day unknown
+    case = paid(case, 500_00, date(2026, 3, 6), datetime(2026, 3, 10, 9, tzinfo=UTC))
+    basis = " ".join(compose(unpaid(case), now=paris(28, hour=10)).basis).replace("\u202f", " ").replace("\u00a0", " ")
+    assert "Après 900,00 € de paiements partiels (dont 500,00 € le 6 mars 2026), il reste dû 1 500,00 €." in basis

@@ -189,11 +189,12 @@ def _basis(case: RecoveryCase, request: CourtRequest) -> tuple[str, ...]:
         lines.append(f"Objet : {case.description}")
     if request.principal_cents < invoice.amount_cents:
         paid = invoice.amount_cents - request.principal_cents
-        dated = "; ".join(
-            f"{format_eur(payment.cents)} le {long_date(payment.paid_on)}" for payment in case_payments(case)
-        )
+        payments = case_payments(case)
+        dated = "; ".join(f"{format_eur(payment.cents)} le {long_date(payment.paid_on)}" for payment in payments)
+        # A sum paid before the case opened has no date in Ardoise's records: the dated ones are then a part.
+        part = "dont " if sum(payment.cents for payment in payments) < paid else ""
         lines.append(
-            f"Après {format_eur(paid)} de paiements partiels{f' ({dated})' if dated else ''}, il reste dû "
+            f"Après {format_eur(paid)} de paiements partiels{f' ({part}{dated})' if dated else ''}, il reste dû "
             f"{format_eur(request.principal_cents)}."
         )
     lines.extend(_schedule_words(case, request))
