@@ -159,8 +159,8 @@ def late_payment_penalties(
     start = due_date + timedelta(days=1)
     while start <= until:
         balance = max(0, balance - changes.pop(start, 0))
-        if balance == 0:
-            break  # paid in full: nothing more runs
+        if balance == 0 and principal_cents > 0:
+            break  # paid in full by the payments: nothing more runs
         next_change = min((day for day in changes if day > start), default=None)
         end = min(_half_year_end(start), until)
         if next_change is not None:
