@@ -23,9 +23,9 @@ from functions.directory.injunction_schemas import (
     CourtStepOut,
     ExhibitOut,
     InjunctionIn,
-    InterestPeriodOut,
     LitigantOut,
     ProcedureDraftOut,
+    interest_periods_out,
 )
 
 api = Api("injunction", tag="Recouvrement judiciaire")
@@ -72,12 +72,7 @@ def draft_out(found: CourtRequest) -> ProcedureDraftOut:
             principal_cents=found.principal_cents,
             interest_cents=found.interest_cents,
             interest_until=penalties.until,
-            interest_periods=[
-                InterestPeriodOut(
-                    start=p.start, end=p.end, days=p.days, percent=p.percent, cents=p.cents, base_cents=p.base_cents
-                )
-                for p in penalties.periods
-            ],
+            interest_periods=interest_periods_out(penalties),
             indemnity_cents=found.indemnity_cents,
             total_cents=found.total_cents,
         ),

@@ -198,3 +198,9 @@ def test_after_a_partial_payment_the_page_shows_each_periods_penalties_on_its_ba
     assert "7,32 €, sur le reste dû après chaque paiement" in plain
     assert "du 02/03/2026 au 06/03/2026 : 5 jours à 12,15 % l'an sur 2 400,00 €, soit 3,99 €" in plain
     assert "du 07/03/2026 au 11/03/2026 : 5 jours à 12,15 % l'an sur 2 000,00 €, soit 3,33 €" in plain
+    # A program reads the same periods from the JSON.
+    periods = desk.api.get(f"/debtor-cases/{token}").json["interest_periods"]
+    assert [(p["start"], p["end"], p["cents"], p["base_cents"]) for p in periods] == [
+        ("2026-03-02", "2026-03-06", 3_99, 2_400_00),
+        ("2026-03-07", "2026-03-11", 3_33, 2_000_00),
+    ]
