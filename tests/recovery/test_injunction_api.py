@@ -354,6 +354,18 @@ def test_after_a_partial_payment_the_reminder_and_the_request_claim_the_penaltie
         firm.replace("\u00a0", " ")
     )
     desk.tick_at(march(18))
+    # The formal notice's letter of 18 March: 399 on 2 400,00, then 12 days on 2 000,00 (798.90 -> 799).
+    (letter,) = list(desk.mails_to("compta@menuiserie-durand.fr")[-1].iter_attachments())
+    path = tmp_path / "mise-en-demeure.pdf"
+    path.write_bytes(letter.get_content())
+    notice = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    notice = " ".join(notice.replace("\u202f", " ").replace("\u00a0", " ").split())
+    for expected in (
+        "Principal restant dû : 2 000,00 €",
+        "11,98 € (sur 2 400,00 € du 02/03/2026 au 06/03/2026, puis sur 2 000,00 € du 07/03/2026 au 18/03/2026)",
+        "Total : 2 051,98 €",
+    ):
+        assert expected in notice, expected
     joined = desk.api.post(
         f"/cases/{case_id}/dispatch-proofs",
         json={"step": NOTICE_STEP, "document_id": document(desk, "notice_proof", RECEIPT, "accuse.pdf")},
