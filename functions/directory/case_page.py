@@ -29,7 +29,7 @@ from functions.core.domain import recovery
 from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeReason
 from functions.core.domain.schedules import MAX_INSTALMENTS
 from functions.core.errors import FieldError, Problem
-from functions.core.french import format_eur, long_date, parse_euros, short_datetime
+from functions.core.french import format_eur, long_date, parse_euros, percent, short_date, short_datetime
 from functions.core.headers import CSP, new_nonce, page_csp
 from functions.core.http import resources, run_keyed
 from functions.core.spaces import CSRF_FIELD, FORM_TOKEN_FIELD, require_csrf, submitted_form
@@ -141,6 +141,14 @@ def case_page(
             "penalties": format_eur(penalties.interest_cents),
             "indemnity": format_eur(penalties.indemnity_cents),
         },
+        # A payment changed the balance the penalties ran on: each period names its own.
+        penalty_periods=[
+            f"du {short_date(p.start)} au {short_date(p.end)} : {p.days} jours à {percent(p.percent)} l'an "
+            f"sur {format_eur(p.base_cents)}, soit {format_eur(p.cents)}"
+            for p in penalties.periods
+        ]
+        if penalties.base_changed
+        else [],
     )
     # No script; the forms post to this API only. The edge adds no-store, no referrer, nosniff, no framing.
     response = Response(html, status=status, mimetype="text/html", headers={CSP: page_csp(nonce, form_action="'self'")})

@@ -1,4 +1,5 @@
-"""HTTP routes of a case's court step: the injonction de payer, or the petites créances request, and their PDF."""
+"""HTTP routes of a case's court step: the injonction de payer, or the petites créances request, their PDF, and the
+case's timestamped record (the piece the request lists last)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from functions.core.domain.court_requests import PROCEDURE_LABELS, CourtRequest,
 from functions.core.domain.courts import Court, CourtProposal, court_table
 from functions.core.domain.members import Member
 from functions.core.http import Api, resources
-from functions.core.usecases.recovery import court
+from functions.core.usecases.recovery import case_record, court
 from functions.core.validation import Model
 from functions.directory.auth import current_member
 from functions.directory.injunction_schemas import (
@@ -22,9 +23,9 @@ from functions.directory.injunction_schemas import (
     CourtStepOut,
     ExhibitOut,
     InjunctionIn,
-    InterestPeriodOut,
     LitigantOut,
     ProcedureDraftOut,
+    interest_periods_out,
 )
 
 api = Api("injunction", tag="Recouvrement judiciaire")
@@ -71,10 +72,7 @@ def draft_out(found: CourtRequest) -> ProcedureDraftOut:
             principal_cents=found.principal_cents,
             interest_cents=found.interest_cents,
             interest_until=penalties.until,
-            interest_periods=[
-                InterestPeriodOut(start=p.start, end=p.end, days=p.days, percent=p.percent, cents=p.cents)
-                for p in penalties.periods
-            ],
+            interest_periods=interest_periods_out(penalties),
             indemnity_cents=found.indemnity_cents,
             total_cents=found.total_cents,
         ),
@@ -179,3 +177,21 @@ def pdf_response(prepared: CourtRequest, pdf: bytes, disposition: str = "inline"
     name = f"{prepared.procedure.value.replace('_', '-')}-{prepared.case_id}"
     headers = {**PRIVATE, "Content-Disposition": f'{disposition}; filename="{name}.pdf"'}
     return Response(pdf, mimetype="application/pdf", headers=headers)
+
+
+@api.route(
+    "/cases/<case_id>/record",
+    "GET",
+    summary="Le relevé horodaté du dossier en PDF (la pièce que la requête en injonction de payer cite en "
+    "dernier) : chaque événement de la chronologie avec sa date et son heure (Paris et UTC), son auteur et son "
+    "canal, le destinataire et l'empreinte SHA-256 de chaque message envoyé, l'empreinte de chaque pièce, "
+    "l'identité du dossier et ses montants à ce jour.",
+    responses={200: "application/pdf"},
+    security="memberToken",
+    problems=(403, 404),
+    auth=current_member,
+)
+def get_case_record(case_id: str, principal: Member) -> Response:
+    filename, pdf = case_record.record_pdf(resources(), principal, case_id)
+    disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return Response(pdf, mimetype="application/pdf", headers={**PRIVATE, **disposition})

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field
 
 from functions.core.domain.court_requests import CheckState, Procedure
+from functions.core.domain.penalties import Penalties
 from functions.core.validation import Model, SingleLine
 
 
@@ -51,6 +52,20 @@ class InterestPeriodOut(Model):
         description="Taux BCE du semestre majoré des points de pénalité (code de commerce, L441-10), en pour cent l'an."
     )
     cents: int
+    base_cents: int = Field(
+        description="Le principal restant dû sur la période, sur lequel les intérêts courent : chaque paiement "
+        "partiel enregistré le réduit à compter du lendemain de sa date (imputé sur le principal)."
+    )
+
+
+def interest_periods_out(penalties: Penalties) -> list[InterestPeriodOut]:
+    """Each period of the penalties with the balance it ran on, as the API answers it."""
+    return [
+        InterestPeriodOut(
+            start=p.start, end=p.end, days=p.days, percent=p.percent, cents=p.cents, base_cents=p.base_cents
+        )
+        for p in penalties.periods
+    ]
 
 
 class AmountsOut(Model):

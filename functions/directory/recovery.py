@@ -22,6 +22,7 @@ from functions.core.http import FORM_TYPES, OCTETS, PROBLEM_MIMETYPE, Api, binar
 from functions.core.usecases.recovery import cases, debtor, scenarios, schedule
 from functions.directory import case_page
 from functions.directory.auth import current_member
+from functions.directory.injunction_schemas import interest_periods_out
 from functions.directory.recovery_schemas import (
     CaseDebtorOut,
     CaseEventOut,
@@ -385,6 +386,7 @@ def _debtor_case_out(view: debtor.DebtorView) -> DebtorCaseOut:
         invoice=_invoice_out(case),
         outstanding_cents=case.outstanding_cents,
         interest_cents=view.penalties.interest_cents,
+        interest_periods=interest_periods_out(view.penalties),
         indemnity_cents=view.penalties.indemnity_cents,
         status=case.status,
         status_label=recovery.STATUS_LABELS[case.status],

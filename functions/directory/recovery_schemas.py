@@ -12,6 +12,7 @@ from functions.core.domain.reports import DisputeReason
 from functions.core.domain.scenarios import MAX_DELAY_DAYS, MAX_STEPS, PLACEHOLDERS, Anchor, Channel, StepKind
 from functions.core.domain.schedules import MAX_INSTALMENTS, MAX_SCHEDULE_DAYS
 from functions.core.validation import Cents, MobilePhone, Model, MultiLine, SingleLine
+from functions.directory.injunction_schemas import InterestPeriodOut
 from functions.directory.schemas import DebtorIn
 
 _PLACEHOLDER_LIST = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
@@ -285,6 +286,10 @@ class DebtorCaseOut(Model):
     outstanding_cents: int
     interest_cents: int = Field(
         description="Pénalités de retard à ce jour (taux BCE majoré des points configurés), en plus du reste dû."
+    )
+    interest_periods: list[InterestPeriodOut] = Field(
+        description="Le détail des pénalités : chaque période avec son taux et le reste dû sur lequel elle a couru "
+        "(un paiement partiel le réduit à compter du lendemain de sa date)."
     )
     indemnity_cents: int = Field(description="Indemnité forfaitaire pour frais de recouvrement (40 €).")
     status: CaseStatus

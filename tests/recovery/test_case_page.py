@@ -7,6 +7,7 @@ import io
 import re
 import threading
 from datetime import UTC, datetime
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -271,3 +272,27 @@ class TestACaseChangedWhileItsFormWasSent:
         assert refused.status_code == 409 and "contesté" in refused.get_data(as_text=True)
         assert stored_proofs(desk, case_id) == ([], [])
         assert [e["kind"] for e in desk.case(case_id)["timeline"]][-1] == "contested"
+
+
+def test_after_a_partial_payment_the_page_shows_each_periods_penalties_on_its_balance(
+    desk: Desk, case_id: str, token: str
+) -> None:
+    before, _ = page(desk, token)
+    assert "sur le reste dû après chaque paiement" not in before
+    desk.clock.now = datetime(2026, 3, 11, 9, tzinfo=UTC)
+    recorded = desk.api.post(
+        f"/cases/{case_id}/payments", json={"amount_cents": 400_00, "paid_on": "2026-03-06"}, headers=desk.member
+    )
+    assert recorded.status_code == 200, recorded.json
+    html, _ = page(desk, token)
+    plain = unescape(html).replace("\u202f", " ").replace("\u00a0", " ")
+    # To 11 Mar at 12.15 %: 5 days on 2 400,00 (3,99 EUR), then 5 days on 2 000,00 (3,33 EUR).
+    assert "7,32 €, sur le reste dû après chaque paiement" in plain
+    assert "du 02/03/2026 au 06/03/2026 : 5 jours à 12,15 % l'an sur 2 400,00 €, soit 3,99 €" in plain
+    assert "du 07/03/2026 au 11/03/2026 : 5 jours à 12,15 % l'an sur 2 000,00 €, soit 3,33 €" in plain
+    # A program reads the same periods from the JSON.
+    periods = desk.api.get(f"/debtor-cases/{token}").json["interest_periods"]
+    assert [(p["start"], p["end"], p["cents"], p["base_cents"]) for p in periods] == [
+        ("2026-03-02", "2026-03-06", 3_99, 2_400_00),
+        ("2026-03-07", "2026-03-11", 3_33, 2_000_00),
+    ]

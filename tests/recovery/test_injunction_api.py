@@ -17,7 +17,7 @@ from tests.directory.conftest import register
 from tests.directory.factories import CREDITOR_SIREN, DEBTOR_SIREN, OTHER_DEBTOR_SIREN
 from tests.recovery.conftest import Desk
 from tests.recovery.factories import case_payload
-from tests.recovery.test_case_report import march, unpaid_case
+from tests.recovery.test_case_report import NOTICE_STEP, RECEIPT, document, march, unpaid_case
 from tests.registry.samples import generate as sample
 
 SAMPLES = Path(__file__).parents[1] / "registry" / "samples"
@@ -97,7 +97,14 @@ def test_the_court_step_proposes_the_court_of_the_debtors_seat_with_the_breakdow
         "interest_cents": 20_77,
         "interest_until": "2026-03-27",
         "interest_periods": [
-            {"start": "2026-03-02", "end": "2026-03-27", "days": 26, "percent": "12.15", "cents": 20_77}
+            {
+                "start": "2026-03-02",
+                "end": "2026-03-27",
+                "days": 26,
+                "percent": "12.15",
+                "cents": 20_77,
+                "base_cents": 2_400_00,
+            }
         ],
         "indemnity_cents": 40_00,
         "total_cents": 2_460_77,
@@ -323,3 +330,68 @@ def test_the_pdf_of_an_unknown_procedure_is_not_found(desk: Desk) -> None:
     case_id = unpaid_case(desk)
     response = desk.api.get(f"/cases/{case_id}/injunction/saisie/pdf", headers=desk.member)
     assert response.status_code in {400, 404} and response.mimetype == "application/problem+json"
+
+
+# -- after a partial payment: the penalties run on the balance before it ---------------------------
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason=NO_PDFTOTEXT)
+def test_after_a_partial_payment_the_reminder_and_the_request_claim_the_penalties_on_each_balance(
+    desk: Desk, tmp_path: Path
+) -> None:
+    seat_in_registry(desk)
+    case_id = desk.api.post("/cases", json=case_payload(), headers=desk.member).json["id"]
+    desk.tick_at(march(4))
+    desk.clock.now = march(10)
+    recorded = desk.api.post(
+        f"/cases/{case_id}/payments", json={"amount_cents": 400_00, "paid_on": "2026-03-06"}, headers=desk.member
+    )
+    assert recorded.status_code == 200, recorded.json
+    desk.tick_at(march(11))
+    # The firm reminder of 11 March: 2 - 6 Mar on 2 400,00 (3,99 EUR), 7 - 11 Mar on 2 000,00 (3,33 EUR).
+    firm = " ".join(desk.mails_to("comptabilite@sge.fr")[-1].get_content().replace("\u202f", " ").split())
+    assert "7,32 € (sur 2 400,00 € du 02/03/2026 au 06/03/2026, puis sur 2 000,00 € du 07/03/2026 au 11/03/2026)" in (
+        firm.replace("\u00a0", " ")
+    )
+    desk.tick_at(march(18))
+    # The formal notice's letter of 18 March: 399 on 2 400,00, then 12 days on 2 000,00 (798.90 -> 799).
+    (letter,) = list(desk.mails_to("compta@menuiserie-durand.fr")[-1].iter_attachments())
+    path = tmp_path / "mise-en-demeure.pdf"
+    path.write_bytes(letter.get_content())
+    notice = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    notice = " ".join(notice.replace("\u202f", " ").replace("\u00a0", " ").split())
+    for expected in (
+        "Principal restant dû : 2 000,00 €",
+        "11,98 € (sur 2 400,00 € du 02/03/2026 au 06/03/2026, puis sur 2 000,00 € du 07/03/2026 au 18/03/2026)",
+        "Total : 2 051,98 €",
+    ):
+        assert expected in notice, expected
+    joined = desk.api.post(
+        f"/cases/{case_id}/dispatch-proofs",
+        json={"step": NOTICE_STEP, "document_id": document(desk, "notice_proof", RECEIPT, "accuse.pdf")},
+        headers=desk.member,
+    )
+    assert joined.status_code == 200, joined.json
+    assert desk.tick_at(march(27))["ended"] == 1
+
+    amounts = court_step(desk, case_id).json["procedures"][0]["amounts"]
+    # To 27 Mar: 5 days on 2 400,00 (399) and 21 days on 2 000,00 (200000 x 0.1215 x 21 / 365 = 1398.08 -> 1398).
+    assert [(p["start"], p["end"], p["cents"], p["base_cents"]) for p in amounts["interest_periods"]] == [
+        ("2026-03-02", "2026-03-06", 3_99, 2_400_00),
+        ("2026-03-07", "2026-03-27", 13_98, 2_000_00),
+    ]
+    assert (amounts["principal_cents"], amounts["interest_cents"], amounts["total_cents"]) == (
+        2_000_00,
+        17_97,
+        2_000_00 + 17_97 + 40_00,
+    )
+    prepared = prepare(desk, case_id, procedure="injonction_de_payer", court={"code": "tae-paris"})
+    assert prepared.status_code == 201, prepared.json
+    text = pdf_text(desk, prepared.json["pdf_url"], tmp_path)
+    for expected in (
+        "Après 400,00 € de paiements partiels (400,00 € le 6 mars 2026), il reste dû 2 000,00 €.",
+        "de lui payer 2 057,97 €",
+        "du 2 mars 2026 au 6 mars 2026, 5 jours à 12,15 % l'an sur 2 400,00 € : 3,99 €",
+        "du 7 mars 2026 au 27 mars 2026, 21 jours à 12,15 % l'an sur 2 000,00 € : 13,98 €",
+    ):
+        assert expected in text, expected

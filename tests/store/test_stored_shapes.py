@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from functions.core.clock import FixedClock
+from functions.core.domain import injunction
 from functions.core.domain.charter import LinkPurpose, Standing
 from functions.core.domain.members import MemberStatus
 from functions.core.domain.registry import HeadOffice, JudgmentEffect, ProceedingKind
@@ -338,3 +339,24 @@ def test_bodacc_judgments_and_cancellations_stored_by_the_first_imports_read_wit
     assert first.published_on == date(2024, 3, 8) and not first.cancelled and cancelled.cancelled
     assert store.registry.put_judgments([("732829320", first)]) == 0  # the same notice: nothing written
     assert store.registry.cancel_judgments([("732829320", "A202400990001")]) == 0
+
+
+def test_a_court_request_stored_before_payments_split_its_penalty_periods_reads_each_on_its_principal(
+    store: Store,
+) -> None:
+    from functions.core.store.codec import to_data
+    from tests.recovery.test_injunction_domain import compose, unpaid
+
+    case = unpaid()
+    prepared = injunction.request_prepared(case, compose(case), datetime(2026, 3, 30, 9, tzinfo=UTC), "member:m")
+    data = to_data(prepared)
+    # As the first court requests were written: periods without the balance they ran on.
+    for period in data["events"][-1]["court_request"]["penalties"]["periods"]:
+        del period["base_cents"]
+    store.backend.transact([Put(Item(f"CASE#{case.id}", "CASE", data, 4), None)])
+    read = store.cases.get_case(case.id)
+    assert read is not None and read.version == 4
+    request = read.events[-1].court_request
+    assert request is not None and request.penalties.periods
+    assert [p.base_cents for p in request.penalties.periods] == [2_400_00] * len(request.penalties.periods)
+    assert request == prepared.events[-1].court_request  # as prepared, to the period

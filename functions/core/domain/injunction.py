@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from functions.core.clock import today_in_paris
+from functions.core.domain import schedules
 from functions.core.domain.court_requests import (
     GREFFE_FEE_SOURCE,
     GREFFE_FEE_WORDING,
@@ -31,8 +32,16 @@ from functions.core.domain.court_requests import (
     Procedure,
 )
 from functions.core.domain.courts import Court
-from functions.core.domain.penalties import DEFAULT_POINTS, RateChange, late_payment_penalties
-from functions.core.domain.recovery import STATUS_LABELS, CaseEvent, CaseStatus, EventKind, RecoveryCase
+from functions.core.domain.penalties import DEFAULT_POINTS, Penalties, RateChange
+from functions.core.domain.recovery import (
+    STATUS_LABELS,
+    CaseEvent,
+    CaseStatus,
+    EventKind,
+    RecoveryCase,
+    case_payments,
+    case_penalties,
+)
 from functions.core.domain.registry import CompanyIdentity, Proceeding, registry_gates
 from functions.core.domain.reports import Party
 from functions.core.domain.scenarios import CHANNEL_LABELS, Channel, StepKind
@@ -52,6 +61,11 @@ LEGAL_FORMS = {
     "5720": "Société par actions simplifiée unipersonnelle (SASU)",
     "6540": "Société civile immobilière",
 }
+
+
+# The exhibit the case's timestamped record is produced as, and where the creditor gets its PDF.
+RECORD_TITLE = "Relevé horodaté du dossier de recouvrement Ardoise"
+RECORD_ROUTE = "GET /cases/{id}/record"
 
 
 class CaseNotUnpaid(Conflict):
@@ -141,10 +155,15 @@ def exhibits(case: RecoveryCase, signed_document: str) -> tuple[Exhibit, ...]:
                     f"empreinte SHA-256 {event.document.sha256}",
                 )
             )
+    proposals = [
+        long_date(today_in_paris(event.at)) for event in case.events if event.kind is EventKind.SCHEDULE_PROPOSED
+    ]
     found.append(
         (
-            f"Relevé horodaté du dossier de recouvrement Ardoise {case.id}",
-            "chronologie des relances, de la mise en demeure et des réponses du débiteur",
+            f"{RECORD_TITLE} {case.id}",
+            "chronologie des relances, de la mise en demeure et des réponses du débiteur"
+            + (f", dont sa proposition d'échéancier du {' et du '.join(proposals)}" if proposals else "")
+            + " ; relevé établi par Ardoise, avec l'empreinte SHA-256 de chaque message envoyé et de chaque pièce",
         )
     )
     return tuple(Exhibit(number, title, detail) for number, (title, detail) in enumerate(found, start=1))
@@ -170,9 +189,15 @@ def _basis(case: RecoveryCase, request: CourtRequest) -> tuple[str, ...]:
         lines.append(f"Objet : {case.description}")
     if request.principal_cents < invoice.amount_cents:
         paid = invoice.amount_cents - request.principal_cents
+        payments = case_payments(case)
+        dated = "; ".join(f"{format_eur(payment.cents)} le {long_date(payment.paid_on)}" for payment in payments)
+        # A sum paid before the case opened has no date in Ardoise's records: the dated ones are then a part.
+        part = "dont " if sum(payment.cents for payment in payments) < paid else ""
         lines.append(
-            f"Après {format_eur(paid)} de paiements partiels, il reste dû {format_eur(request.principal_cents)}."
+            f"Après {format_eur(paid)} de paiements partiels{f' ({part}{dated})' if dated else ''}, il reste dû "
+            f"{format_eur(request.principal_cents)}."
         )
+    lines.extend(_schedule_words(case, request))
     reminders = sum(
         1
         for event in case.sent_steps()
@@ -197,11 +222,93 @@ def _basis(case: RecoveryCase, request: CourtRequest) -> tuple[str, ...]:
             f"{format_eur(penalties.interest_cents)}. Indemnité forfaitaire pour frais de recouvrement "
             f"(art. D. 441-5) : {format_eur(penalties.indemnity_cents)}."
         )
+    if penalties.base_changed:
+        lines.append(_breakdown(penalties))
     return tuple(lines)
 
 
+def _breakdown(penalties: Penalties) -> str:
+    """Each period of the interest with the principal it ran on: a payment changed it (art. 1407's décompte)."""
+    periods = " ; ".join(
+        f"du {long_date(p.start)} au {long_date(p.end)}, {p.days} jour{'s' if p.days > 1 else ''} à "
+        f"{percent(p.percent)} l'an sur {format_eur(p.base_cents)} : {format_eur(p.cents)}"
+        for p in penalties.periods
+    )
+    # Imputed on the principal: Code civil art. 1343-1 would impute on the interest first and claim more.
+    return (
+        "Décompte des intérêts, chaque paiement partiel étant imputé sur le principal à compter du lendemain "
+        f"de sa date : {periods}."
+    )
+
+
+def _record_exhibit(request: CourtRequest) -> Exhibit | None:
+    return next((e for e in request.exhibits if e.title.startswith(RECORD_TITLE)), None)
+
+
+def _schedule_words(case: RecoveryCase, request: CourtRequest) -> list[str]:
+    """The debtor's written acknowledgement of the debt: each schedule it proposed through its link, and its fate.
+
+    Worded as facts Ardoise recorded (the date, the sum, the instalments), the judge draws the conclusion;
+    "sans contester la créance" only when the debtor never contested it on the case.
+    """
+    record = _record_exhibit(request)
+    cited = f" (pièce n° {record.number})" if record is not None else ""
+    contested = any(event.kind is EventKind.CONTESTED for event in case.events)
+    lines = []
+    for event in case.events:
+        if event.kind is EventKind.SCHEDULE_PROPOSED and event.instalments:
+            count = len(event.instalments)
+            line = (
+                f"Le débiteur a proposé le {long_date(today_in_paris(event.at))}, par le lien privé de son dossier "
+                f"sur Ardoise, un échéancier de paiement de {format_eur(schedules.total(event.instalments))} en "
+                f"{count} échéance{'s' if count > 1 else ''} (du {long_date(event.instalments[0].due_on)} au "
+                f"{long_date(event.instalments[-1].due_on)})" + ("" if contested else ", sans contester la créance")
+            )
+            lines.append(line + cited + ".")
+        elif event.kind is EventKind.SCHEDULE_ACCEPTED:
+            lines.append(f"Le créancier a accepté cet échéancier le {long_date(today_in_paris(event.at))}.")
+        elif event.kind is EventKind.SCHEDULE_REFUSED:
+            lines.append(f"Le créancier a refusé cet échéancier le {long_date(today_in_paris(event.at))}.")
+        elif event.kind is EventKind.INSTALMENT_MISSED and event.instalment is not None:
+            accepted = _accepted_before(case, event)
+            if accepted:
+                missed = accepted[event.instalment]
+                lines.append(
+                    f"L'échéance du {long_date(missed.due_on)} ({format_eur(missed.amount_cents)}) n'a pas été "
+                    f"payée : les relances ont repris le {long_date(today_in_paris(event.at))}."
+                )
+    return lines
+
+
+def _accepted_before(case: RecoveryCase, missed: CaseEvent) -> tuple[schedules.Instalment, ...]:
+    """The instalments of the schedule accepted last before ``missed``."""
+    accepted: tuple[schedules.Instalment, ...] = ()
+    for event in case.events:
+        if event is missed:
+            break
+        if event.kind is EventKind.SCHEDULE_ACCEPTED:
+            accepted = event.instalments
+    return accepted if missed.instalment is not None and missed.instalment < len(accepted) else ()
+
+
+def _record_check(request: CourtRequest) -> list[CheckItem]:
+    """The record is a piece the creditor downloads and joins, like the others: the checklist says where."""
+    record = _record_exhibit(request)
+    if record is None:
+        return []
+    return [
+        CheckItem(
+            "releve_horodate",
+            CheckState.TO_DO,
+            f"Joignez le relevé horodaté du dossier (pièce n° {record.number})",
+            f"téléchargez-le le jour du dépôt ({RECORD_ROUTE}) : il reprend chaque envoi et chaque réponse du "
+            "débiteur, avec leurs dates et empreintes",
+        )
+    ]
+
+
 def _common_checks(request: CourtRequest, registry_known: bool, proceeding_known: bool) -> list[CheckItem]:
-    checks = []
+    checks = _record_check(request)
     if registry_known:
         checks.append(
             CheckItem(
@@ -348,9 +455,7 @@ def offered_procedures(
     case: RecoveryCase, now: datetime, table: Sequence[RateChange], points: Decimal = DEFAULT_POINTS
 ) -> tuple[Procedure, ...]:
     """The procedures Ardoise offers for an unpaid case today: the injunction, and petites créances when small."""
-    penalties = late_payment_penalties(
-        case.outstanding_cents, case.invoice.due_date, today_in_paris(now), table, points
-    )
+    penalties = case_penalties(case, today_in_paris(now), table, points)
     if small_claim_allowed(case.outstanding_cents, penalties.interest_cents):
         return (Procedure.INJUNCTION, Procedure.SMALL_CLAIM)
     return (Procedure.INJUNCTION,)
@@ -376,7 +481,7 @@ def compose(
     require_unpaid(case)
     refuse_by_registry(debtor, proceeding, case)
     today = today_in_paris(now)
-    penalties = late_payment_penalties(case.outstanding_cents, case.invoice.due_date, today, table, points)
+    penalties = case_penalties(case, today, table, points)
     if procedure is Procedure.SMALL_CLAIM and not small_claim_allowed(case.outstanding_cents, penalties.interest_cents):
         raise RuleNotMet(
             "La procédure des petites créances s'arrête à 5 000 € en principal et intérêts.",

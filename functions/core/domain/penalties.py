@@ -7,10 +7,19 @@ ECB rates is dated and configurable (``ARDOISE_ECB_RATES``), so a deployment
 adds each new ECB decision without a code change.
 
 Computation, written down so that anyone can check a notice by hand: simple
-interest on the outstanding amount, exact days over 365, split at each
-half-year boundary; each period is rounded half up to the cent and the total
-is the sum of the rounded periods. The 40 EUR indemnity is owed per late
-invoice; both are shown to the debtor and never published as owed.
+interest on the principal outstanding, exact days over 365, split at each
+half-year boundary and at each payment's date; each period is rounded half up
+to the cent and the total is the sum of the rounded periods. The 40 EUR
+indemnity is owed per late invoice; both are shown to the debtor and never
+published as owed.
+
+A payment made on day D counts from D + 1: the day it is made is still a day
+late on the balance before it (a whole payment on D stops the penalties after
+D). Partial payments are imputed on the principal: each period's ``base_cents``
+is what was left of the principal then. Code civil art. 1343-1 would impute a
+partial payment on the interest first, leaving more principal to bear
+interest: the creditor could claim more; Ardoise deliberately claims no more
+than the lower figure, which the debtor cannot dispute.
 """
 
 from __future__ import annotations
@@ -46,12 +55,21 @@ class RateChange:
 
 @dataclass(frozen=True)
 class PenaltyPeriod:
-    """Penalties over one half-year slice at one rate."""
+    """Penalties over one slice (within a half-year, between payments) at one rate on one balance."""
 
     start: date
     end: date
     days: int
     percent: Decimal
+    cents: int
+    base_cents: int  # the principal outstanding over the period, on which ``cents`` accrued
+
+
+@dataclass(frozen=True)
+class Payment:
+    """A payment toward the principal: its amount, and the day it was made (it counts from the day after)."""
+
+    paid_on: date
     cents: int
 
 
@@ -59,7 +77,7 @@ class PenaltyPeriod:
 class Penalties:
     """What the debtor owes on top of the outstanding amount, as of ``until``."""
 
-    principal_cents: int
+    principal_cents: int  # the principal outstanding at ``until`` (after the payments made by then)
     until: date
     periods: tuple[PenaltyPeriod, ...]
     indemnity_cents: int = FIXED_INDEMNITY_CENTS
@@ -68,6 +86,11 @@ class Penalties:
     @property
     def interest_cents(self) -> int:
         return sum(period.cents for period in self.periods)
+
+    @property
+    def base_changed(self) -> bool:
+        """Whether a payment changed the balance the penalties ran on (then a breakdown names each base)."""
+        return len({period.base_cents for period in self.periods}) > 1
 
     @property
     def total_cents(self) -> int:
@@ -115,15 +138,37 @@ def late_payment_penalties(
     until: date,
     table: Sequence[RateChange],
     points: Decimal = DEFAULT_POINTS,
+    *,
+    payments: Sequence[Payment] = (),
 ) -> Penalties:
-    """Return the penalties accrued on ``principal_cents`` from the day after ``due_date`` to ``until``."""
+    """Return the penalties accrued from the day after ``due_date`` to ``until``.
+
+    ``principal_cents`` is the principal owed at the due date; each of ``payments`` lowers it from the day
+    after it was made (imputed on the principal, see the module's docstring). Without payments, the
+    penalties on a constant balance.
+    """
+    # When the balance changes: the day after each payment made by ``until`` (one made by the due date
+    # lowers the balance from the first day late).
+    changes: dict[date, int] = {}
+    for payment in payments:
+        if payment.paid_on <= until:
+            day = max(payment.paid_on, due_date) + timedelta(days=1)
+            changes[day] = changes.get(day, 0) + payment.cents
+    balance = principal_cents
     periods = []
     start = due_date + timedelta(days=1)
     while start <= until:
+        balance = max(0, balance - changes.pop(start, 0))
+        if balance == 0 and principal_cents > 0:
+            break  # paid in full by the payments: nothing more runs
+        next_change = min((day for day in changes if day > start), default=None)
         end = min(_half_year_end(start), until)
+        if next_change is not None:
+            end = min(end, next_change - timedelta(days=1))
         days = (end - start).days + 1
         percent = rate_in_force(table, reference_day(start)) + points
-        cents = apply_rate(principal_cents, percent / 100 * days / DAYS_IN_YEAR)
-        periods.append(PenaltyPeriod(start, end, days, percent, cents))
+        cents = apply_rate(balance, percent / 100 * days / DAYS_IN_YEAR)
+        periods.append(PenaltyPeriod(start, end, days, percent, cents, balance))
         start = end + timedelta(days=1)
-    return Penalties(principal_cents, until, tuple(periods), points=points)
+    left = max(0, principal_cents - sum(payment.cents for payment in payments if payment.paid_on <= until))
+    return Penalties(left, until, tuple(periods), points=points)

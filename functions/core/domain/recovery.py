@@ -42,7 +42,14 @@ from functions.core.domain.court_requests import CourtRequest
 from functions.core.domain.documents import DocumentKind, FiledDocument
 from functions.core.domain.evidence import Evidence
 from functions.core.domain.lifecycle import payment_problems
-from functions.core.domain.penalties import DEFAULT_POINTS, Penalties, RateChange, late_payment_penalties
+from functions.core.domain.penalties import (
+    DEFAULT_POINTS,
+    Payment,
+    Penalties,
+    PenaltyPeriod,
+    RateChange,
+    late_payment_penalties,
+)
 from functions.core.domain.reports import DisputeReason, Invoice, Party
 from functions.core.domain.scenarios import Anchor, Channel, Scenario, Step, StepKind, fill
 from functions.core.domain.schedules import Instalment
@@ -531,6 +538,53 @@ def withdrawn(case: RecoveryCase, now: datetime, actor: str) -> RecoveryCase:
     return _scheduled(replace(case, status=CaseStatus.WITHDRAWN, events=(*case.events, event)))
 
 
+def case_payments(case: RecoveryCase) -> tuple[Payment, ...]:
+    """The payments the creditor recorded on the case, by the day each was made."""
+    return tuple(
+        Payment(event.paid_on, event.amount_cents)
+        for event in case.events
+        if event.kind is EventKind.PAYMENT_RECORDED and event.paid_on is not None and event.amount_cents is not None
+    )
+
+
+def case_penalties(
+    case: RecoveryCase, until: date, table: Sequence[RateChange], points: Decimal = DEFAULT_POINTS
+) -> Penalties:
+    """The late-payment penalties of a case to ``until``, on the principal as it stood day by day.
+
+    The principal at the due date is what the case was opened for plus the payments recorded since: a sum
+    paid before the case opened (its date unknown to Ardoise) lowers the balance from the first day late,
+    which claims the least. Each recorded payment lowers it from the day after it was made.
+    """
+    payments = case_payments(case)
+    principal = case.outstanding_cents + sum(payment.cents for payment in payments)
+    return late_payment_penalties(principal, case.invoice.due_date, until, table, points, payments=payments)
+
+
+def penalties_words(penalties: Penalties) -> str:
+    """The penalties' amount as a text says it, with the balance of each period when a payment changed it."""
+    amount = format_eur(penalties.interest_cents)
+    if not penalties.base_changed:
+        return amount
+    bases = ", puis ".join(
+        f"sur {format_eur(period.base_cents)} du {short_date(period.start)} au {short_date(period.end)}"
+        for period in _by_base(penalties)
+    )
+    return f"{amount} ({bases})"
+
+
+def _by_base(penalties: Penalties) -> list[PenaltyPeriod]:
+    """The periods merged while the balance stays the same (a half-year boundary alone does not change it)."""
+    merged: list[PenaltyPeriod] = []
+    for period in penalties.periods:
+        if merged and merged[-1].base_cents == period.base_cents:
+            last = merged[-1]
+            merged[-1] = replace(last, end=period.end, days=last.days + period.days, cents=last.cents + period.cents)
+        else:
+            merged.append(period)
+    return merged
+
+
 @dataclass(frozen=True)
 class Rendered:
     """A step's text for one case on one day, its placeholders filled."""
@@ -545,7 +599,7 @@ def render_step(
     case: RecoveryCase, step: Step, today: date, table: Sequence[RateChange], points: Decimal = DEFAULT_POINTS
 ) -> Rendered:
     """Fill a step's texts for ``case`` as of ``today``: amounts, penalties to date, a notice's deadline."""
-    penalties = late_payment_penalties(case.outstanding_cents, case.invoice.due_date, today, table, points)
+    penalties = case_penalties(case, today, table, points)
     deadline = today + timedelta(days=step.deadline_days) if step.kind is StepKind.FORMAL_NOTICE else None
     rates = sorted({period.percent for period in penalties.periods})
     values = {
@@ -556,7 +610,7 @@ def render_step(
         "echeance": short_date(case.invoice.due_date),
         "montant": format_eur(case.invoice.amount_cents),
         "reste_du": format_eur(case.outstanding_cents),
-        "penalites": format_eur(penalties.interest_cents),
+        "penalites": penalties_words(penalties),
         "taux": " puis ".join(f"{percent(rate)} l'an" for rate in rates) or f"taux BCE + {percent(points)} points",
         "indemnite": format_eur(penalties.indemnity_cents),
         "total": format_eur(case.outstanding_cents + penalties.total_cents),

@@ -27,6 +27,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BeforeValidator, TypeAdapter
 
 from functions.core.domain.members import Member, MemberStatus
+from functions.core.domain.recovery import RecoveryCase
 from functions.core.domain.registry import CompanyIdentity, Judgment
 from functions.core.domain.replies import ReplyLink
 from functions.core.domain.reports import Report
@@ -135,8 +136,26 @@ def _reply_link_in_epoch_seconds(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _case_before_penalty_bases(data: dict[str, Any]) -> dict[str, Any]:
+    """Court requests kept before payments split the penalty periods ran each period on one balance.
+
+    That balance was the request's ``principal_cents`` (what was owed when it was prepared): each stored
+    period gets it as its ``base_cents``.
+    """
+    for event in data.get("events") or ():
+        request = event.get("court_request") if isinstance(event, dict) else None
+        if not isinstance(request, dict) or not isinstance(request.get("penalties"), dict):
+            continue
+        penalties = request["penalties"]
+        for period in penalties.get("periods") or ():
+            if isinstance(period, dict):
+                period.setdefault("base_cents", penalties.get("principal_cents", request.get("principal_cents")))
+    return data
+
+
 _UPGRADES: dict[type[Any], Upgrade] = {
     Member: _member_before_approval,
+    RecoveryCase: _case_before_penalty_bases,
     ReplyLink: _reply_link_in_epoch_seconds,
     Report: _report_before_public_references,
 }

@@ -32,7 +32,7 @@ from functions.core.clock import today_in_paris
 from functions.core.domain import recovery
 from functions.core.domain.evidence import Evidence
 from functions.core.domain.members import Member
-from functions.core.domain.penalties import Penalties, late_payment_penalties
+from functions.core.domain.penalties import Penalties
 from functions.core.domain.recovery import DEBTOR_MAY_ACT, RecoveryCase
 from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeReason
 from functions.core.errors import Conflict, NotFound, Problem
@@ -105,9 +105,7 @@ class DebtorView:
 def debtor_view(res: Resources, token: str) -> DebtorView:
     case = open_case_link(res, token)
     today = today_in_paris(res.clock())
-    penalties = late_payment_penalties(
-        case.outstanding_cents, case.invoice.due_date, today, res.settings.ecb_rates, res.settings.penalty_points
-    )
+    penalties = recovery.case_penalties(case, today, res.settings.ecb_rates, res.settings.penalty_points)
     return DebtorView(case, penalties, case.status in DEBTOR_MAY_ACT, recovery.may_propose_schedule(case))
 
 
