@@ -26,6 +26,7 @@ from functions.core.usecases.recovery.debtor import case_token
 from functions.core.usecases.recovery.retention import forget_uncited_proofs
 from tests.directory.conftest import register, s3_directory
 from tests.directory.factories import CREDITOR_SIREN, DEBTOR_SIREN
+from tests.directory.proof import upload_document
 from tests.recovery.conftest import Desk
 from tests.recovery.factories import case_payload, make_case
 from tests.recovery.test_payment_proof import RECEIPT, declare, upload
@@ -119,8 +120,16 @@ def test_an_unpaid_case_stays_until_5_years_after_its_due_date_with_its_letters(
     for day in (4, 11, 18, 27):  # reminders, the formal notice by letter, its deadline past
         desk.tick_at(datetime(2026, 3, day, 8, tzinfo=UTC))
     assert desk.case(case_id)["status"] == "unpaid"
-    letters = stored_files(files_root)
-    assert len(letters) == 1 and letters[0].startswith(f"letters/{case_id}/")
+    # The creditor joins the registered letter's receipt: a document of its own, cited by the case.
+    receipt = upload_document(desk.api, desk.member, kind="notice_proof", content=DISPATCH_RECEIPT)
+    joined = desk.api.post(
+        f"/cases/{case_id}/dispatch-proofs",
+        json={"step": 2, "document_id": receipt.json["document_id"]},
+        headers=desk.member,
+    )
+    assert joined.status_code == 200, joined.json
+    files = stored_files(files_root)
+    assert len(files) == 2 and [f for f in files if f.startswith(f"letters/{case_id}/")]
     desk.clock.now = datetime(2028, 4, 1, 9, tzinfo=UTC)  # a paid case would be gone by now
     assert purged_cases(desk.resources) == 0
     desk.clock.now = datetime(2031, 2, 28, 22, 59, tzinfo=UTC)  # the last minute of 28 February 2031, in Paris
@@ -130,6 +139,7 @@ def test_an_unpaid_case_stays_until_5_years_after_its_due_date_with_its_letters(
     assert purged_cases(desk.resources) == 1
     assert stored_files(files_root) == []
     assert held_keys(desk.resources, case_id) == []
+    assert [key for key in stored_state(desk.resources.store.backend) if key[0].startswith("MEMBERDOCS#")] == []
 
 
 def test_a_contested_case_keeps_its_claim_until_the_5_years(desk: Desk, files_root: Path) -> None:
