@@ -29,6 +29,8 @@ from tests.directory.factories import CREDITOR_SIREN, DEBTOR_SIREN
 from tests.directory.proof import upload_document
 from tests.recovery.conftest import Desk
 from tests.recovery.factories import case_payload, make_case
+from tests.recovery.test_case_report import RECEIPT as CASE_RECEIPT
+from tests.recovery.test_case_report import file_from_case, invoice, unpaid_case
 from tests.recovery.test_payment_proof import RECEIPT, declare, upload
 from tests.store_state import stored_state
 
@@ -301,3 +303,45 @@ def test_ardoise_purge_counts_the_cases_it_deleted(tmp_path: Path, monkeypatch: 
         and json.loads(CliRunner().invoke(main, ["purge", "--json"]).stdout)["cases"] == 0
     )
     assert store.cases.get_case("case_recent") is not None
+
+
+def filed_from_unpaid_case(desk: Desk) -> tuple[str, str, str]:
+    """An unpaid case with its notice's proof of dispatch, the report filed from it (under review), and the
+    proof's document id."""
+    case_id = unpaid_case(desk)
+    filed = file_from_case(desk, case_id, documents=[invoice(desk)])
+    assert filed.status_code == 201, filed.json
+    [proof] = [event["document"]["id"] for event in desk.case(case_id)["timeline"] if event["kind"] == "dispatch_proof"]
+    return case_id, str(filed.json["id"]), str(proof)
+
+
+def held_document(desk: Desk, files_root: Path, document_id: str) -> tuple[bool, bool]:
+    """Whether a member's document is still held: its record, its file."""
+    records = [key for key in stored_state(desk.resources.store.backend) if key[1] == f"DOCUMENT#{document_id}"]
+    files = [path for path in files_root.rglob(document_id) if path.is_file()]
+    return bool(records), bool(files) and files[0].read_bytes() == CASE_RECEIPT
+
+
+def test_a_deleted_case_leaves_the_proof_of_dispatch_its_report_still_carries(desk: Desk, files_root: Path) -> None:
+    case_id, report_id, proof = filed_from_unpaid_case(desk)
+    paid = {"amount_cents": 2_400_00, "paid_on": "2026-03-20"}
+    assert desk.api.post(f"/cases/{case_id}/payments", json=paid, headers=desk.member).status_code == 200
+    desk.clock.now = datetime(2028, 3, 27, 9, tzinfo=UTC)  # 24 months after the payment was recorded
+    assert purge(desk.resources)["cases"] == 1
+    assert desk.resources.store.reports.get_report(report_id) is not None
+    assert held_document(desk, files_root, proof) == (True, True)
+    assert not [path for path in files_root.rglob("*") if "letters" in path.parts and path.is_file()]
+
+
+def test_a_deleted_report_leaves_the_proof_of_dispatch_its_case_still_cites(desk: Desk, files_root: Path) -> None:
+    case_id, report_id, proof = filed_from_unpaid_case(desk)
+    withdrawn = desk.api.post(f"/reports/{report_id}/withdraw", headers=desk.member)
+    assert withdrawn.status_code == 200, withdrawn.json
+    desk.clock.now = datetime(2028, 3, 28, 9, tzinfo=UTC)  # 24 months after the withdrawal
+    assert purge(desk.resources)["reports"] == 1
+    assert desk.resources.store.reports.get_report(report_id) is None
+    assert held_document(desk, files_root, proof) == (True, True)
+    assert desk.case(case_id)["status"] == "unpaid"
+    desk.clock.now = datetime(2031, 3, 1, 9, tzinfo=UTC)  # the case's 5 years: the proof goes with it
+    assert purge(desk.resources)["cases"] == 1
+    assert held_document(desk, files_root, proof) == (False, False)

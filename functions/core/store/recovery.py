@@ -263,12 +263,18 @@ class Cases(Repository):
             RECOVERY_QUEUE, sortable_time(now) + _AFTER_ANY_ID
         )
 
-    def delete_case(self, case: RecoveryCase, *, actor: str) -> None:
+    def find_case(self, creditor_siren: str, debtor_siren: str, invoice_number: str) -> RecoveryCase | None:
+        """The case held on this invoice of a creditor against a debtor, if any."""
+        key = self.backend.get(case_key_pk(creditor_siren, debtor_siren, invoice_number), "CASE")
+        return self.get_case(str(key.data["case_id"])) if key is not None else None
+
+    def delete_case(self, case: RecoveryCase, *, actor: str, keep_documents: frozenset[str] = frozenset()) -> None:
         """Delete a case and what hangs from it unless it changed since read (``ConditionFailed``).
 
         Its key, its debtor pointer, the debtor's files' and the dispatch proofs' records go in the same
-        transaction; the audit event keeps identifiers, status, amounts and dates. The files' bytes are the
-        caller's to delete once this committed.
+        transaction (but the documents in ``keep_documents``: a report still held cites them too); the
+        audit event keeps identifiers, status, amounts and dates. The files' bytes are the caller's to
+        delete once this committed.
         """
         writes: list[Write] = [
             Delete(f"CASE#{case.id}", "CASE", case.version),
@@ -284,7 +290,7 @@ class Cases(Repository):
         writes += [
             Delete(documents_pk(case.member_id), document_sk(event.document.id), unconditional=True)
             for event in case.events
-            if event.document is not None
+            if event.document is not None and event.document.id not in keep_documents
         ]
         event = self.store.event(
             f"company:{case.debtor.siren}", f"case:{case.id}", "case.deleted", actor, before=audit_view(case)

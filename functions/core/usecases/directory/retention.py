@@ -31,7 +31,12 @@ from functions.core.store.codec import to_data
 from functions.core.store.reports import QUEUE_MODERATION, QUEUE_NOTICE, QUEUE_PUBLISH, QUEUE_PURGE, QUEUE_REVIEW
 from functions.core.usecases.directory.documents import forget_uncited
 from functions.core.usecases.directory.replies import storage
-from functions.core.usecases.recovery.retention import export_cases, forget_uncited_proofs, purge_cases
+from functions.core.usecases.recovery.retention import (
+    case_documents_on_invoice,
+    export_cases,
+    forget_uncited_proofs,
+    purge_cases,
+)
 
 ACTOR = "system:retention"
 log = get_logger("directory.retention")
@@ -44,12 +49,14 @@ def _delete_if_expired(res: Resources, report_id: str) -> bool:
         if report is None or not is_expired(report, today):
             return False
         evidence = res.store.replies.list_evidence(report)
+        shared = case_documents_on_invoice(res, report)
         try:
-            res.store.reports.delete_report(report, actor=ACTOR)
+            res.store.reports.delete_report(report, actor=ACTOR, keep_documents=shared)
         except ConditionFailed:
             continue  # changed meanwhile: look again
         files = storage(res)
-        for key in [item.key for item in evidence] + [document.key for document in report.documents]:
+        documents = [document.key for document in report.documents if document.id not in shared]
+        for key in [item.key for item in evidence] + documents:
             files.delete(key)
         return True
     return False

@@ -13,6 +13,7 @@ from typing import Any
 
 from functions.core.clock import today_in_paris
 from functions.core.domain.recovery import RecoveryCase
+from functions.core.domain.reports import Report
 from functions.core.domain.retention import case_is_expired
 from functions.core.progress import SILENT, Progress
 from functions.core.resources import Resources
@@ -23,11 +24,28 @@ from functions.core.usecases.directory.replies import storage
 ACTOR = "system:retention"
 
 
-def case_files(case: RecoveryCase, evidence_keys: list[str]) -> list[str]:
-    """The storage keys of every file a case holds: the debtor's proofs, its letters, its dispatch proofs."""
+def case_files(case: RecoveryCase, evidence_keys: list[str], keep_documents: frozenset[str]) -> list[str]:
+    """The storage keys of every file a case holds: the debtor's proofs, its letters, its dispatch proofs
+    (but those in ``keep_documents``)."""
     letters = [e.message.storage_key for e in case.events if e.message is not None and e.message.storage_key]
-    proofs = [e.document.key for e in case.events if e.document is not None]
+    proofs = [e.document.key for e in case.events if e.document is not None and e.document.id not in keep_documents]
     return list(dict.fromkeys([*evidence_keys, *letters, *proofs]))
+
+
+def report_documents_on_invoice(res: Resources, case: RecoveryCase) -> frozenset[str]:
+    """The documents of the report held on the case's invoice: a report filed from the case carries the
+    notice's proof of dispatch, which stays as long as that report does."""
+    report_id = res.store.reports.find_duplicate(case.creditor.siren, case.debtor.siren, case.invoice.number)
+    report = res.store.reports.get_report(report_id) if report_id is not None else None
+    return frozenset(document.id for document in report.documents) if report is not None else frozenset()
+
+
+def case_documents_on_invoice(res: Resources, report: Report) -> frozenset[str]:
+    """The documents the case held on a report's invoice cites (the same file, the report's purge keeps)."""
+    case = res.store.cases.find_case(report.creditor.siren, report.debtor.siren, report.invoice.number)
+    if case is None:
+        return frozenset()
+    return frozenset(event.document.id for event in case.events if event.document is not None)
 
 
 def _delete_if_expired(res: Resources, case_id: str) -> bool:
@@ -36,9 +54,10 @@ def _delete_if_expired(res: Resources, case_id: str) -> bool:
         case = res.store.cases.get_case(case_id)
         if case is None or not case_is_expired(case, today):
             return False
-        keys = case_files(case, [e.key for e in res.store.cases.list_evidence(case)])
+        shared = report_documents_on_invoice(res, case)
+        keys = case_files(case, [e.key for e in res.store.cases.list_evidence(case)], shared)
         try:
-            res.store.cases.delete_case(case, actor=ACTOR)
+            res.store.cases.delete_case(case, actor=ACTOR, keep_documents=shared)
         except ConditionFailed:
             continue  # changed meanwhile: look again
         files = storage(res)
