@@ -233,11 +233,12 @@ def export(siren: str) -> None:
 @click.command("purge")
 @json_option
 def purge_command(as_json: bool) -> None:
-    """Delete the reports whose retention time is over, and expired short-lived records (the tick does it too)."""
+    """Delete the reports and cases past their retention time, and expired short-lived records (the tick too)."""
     with StderrProgress() as progress:
         done = purge(make_resources(), progress=progress)
     rows = [
         {"deleted": "reports", "count": done["reports"]},
+        {"deleted": "recovery cases", "count": done["cases"]},
         {"deleted": "expired records", "count": done["expired_records"]},
     ]
     output(done, as_json=as_json, table=lambda: echo_table(rows, ("deleted", "count")))

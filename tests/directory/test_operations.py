@@ -219,7 +219,7 @@ def test_rebuild_check_exits_with_1_on_a_difference(cli_env: Path) -> None:
     assert "aggregates repaired: 1" in repaired.stderr
     assert CliRunner().invoke(main, ["rebuild-aggregates", "--check"]).exit_code == 0
     purged = CliRunner().invoke(main, ["purge", "--json"])
-    assert json.loads(purged.stdout) == {"reports": 0, "expired_records": 0}
+    assert json.loads(purged.stdout) == {"reports": 0, "cases": 0, "expired_records": 0}
     exported = CliRunner().invoke(main, ["export", DEBTOR_SIREN])
     assert json.loads(exported.stdout)["siren"] == DEBTOR_SIREN
     assert CliRunner().invoke(main, ["export", "123"]).exit_code == 2

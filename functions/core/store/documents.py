@@ -15,14 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from functions.core.domain.documents import DocumentKind
+from functions.core.domain.retention import UNCITED_FILE_DAYS, forget_uncited_at
 from functions.core.store.base import Repository, sortable_time
 from functions.core.store.items import Item, Put, Write
 
 UNCITED_QUEUE = "DIRQ#documents"
-UNCITED_DAYS = 7
+UNCITED_DAYS = UNCITED_FILE_DAYS
 
 
 def documents_pk(member_id: str) -> str:
@@ -51,7 +52,7 @@ class DeclaredDocument:
 
     @property
     def forget_at(self) -> datetime:
-        return self.created_at + timedelta(days=UNCITED_DAYS)
+        return forget_uncited_at(self.created_at)
 
 
 def _data(document: DeclaredDocument) -> dict[str, object]:

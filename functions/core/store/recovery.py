@@ -10,7 +10,19 @@
   with the case on the condition that it does not exist.
 - ``MEMBERSCENARIOS#{member}`` / ``SCENARIO#{id}``: a member's own scenario.
 - ``CASE#{id}`` / ``EVIDENCE#{evidence}``: a file the debtor declared through the
-  case's link (its proof of payment), the bytes in the evidence storage.
+  case's link (its proof of payment), the bytes in the evidence storage. Until
+  a declaration cites it, it waits on ``gsi1`` under ``CASEQ#proofs``, sorted by
+  when it is forgotten (``UNCITED_FILE_DAYS`` after it was declared); the
+  citing save takes it out of the queue in its own transaction.
+- ``DEBTORCASES#{siren}`` / ``CASE#{id}``: which cases are held against a
+  debtor (its right of access), written and deleted with the case.
+
+Retention (``domain/retention.py``): a case that waits on no action is on
+``gsi1`` under ``CASEQ#purge``, sorted by the day it must be deleted; a
+running or scheduled one stays in ``RECOVERYQ``, placed at its next action or
+at its deletion day if that comes first, so that the purge finds it among the
+due ones. Deleting a case deletes its key, its evidence and dispatch proofs'
+records and its debtor pointer in one transaction, guarded by its version.
 
 Every change commits an audit event (status, amounts, step; never a text).
 """
@@ -19,35 +31,87 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime, time
+from typing import Any
 
+from functions.core.clock import PARIS
 from functions.core.domain.evidence import Evidence
 from functions.core.domain.recovery import RecoveryCase
+from functions.core.domain.retention import case_closed_at, case_delete_on, proof_forget_at
 from functions.core.domain.scenarios import Scenario
 from functions.core.store.base import AuditEvent, Repository, sortable_time
 from functions.core.store.codec import from_item, to_data
-from functions.core.store.items import ConditionFailed, Delete, Item, Put, Write
+from functions.core.store.documents import document_sk, documents_pk
+from functions.core.store.items import ConditionFailed, Delete, Item, Put, StoreError, Write
 from functions.core.text import fold
 
 RECOVERY_QUEUE = "RECOVERYQ"
+CASE_PURGE_QUEUE = "CASEQ#purge"
+UNCITED_PROOF_QUEUE = "CASEQ#proofs"
+# Sorts after any "#id" suffix: closes an inclusive upper bound on a key prefix.
+_AFTER_ANY_ID = "#~"
 
 
 def case_key_pk(creditor_siren: str, debtor_siren: str, invoice_number: str) -> str:
     return f"CASEKEY#{creditor_siren}#{debtor_siren}#{fold(invoice_number) or invoice_number.strip()}"
 
 
+def debtor_cases_pk(siren: str) -> str:
+    return f"DEBTORCASES#{siren}"
+
+
+def _deletion_moment(case: RecoveryCase) -> datetime:
+    return datetime.combine(case_delete_on(case), time(0), PARIS)
+
+
+def _queue_key(case: RecoveryCase) -> tuple[str, str]:
+    """The gsi1 queue a case waits in (its next action's, else the purge's), and its place there."""
+    if case.next_action_at is not None:
+        moment = min(case.next_action_at, _deletion_moment(case))
+        return RECOVERY_QUEUE, f"{sortable_time(moment)}#{case.id}"
+    return CASE_PURGE_QUEUE, f"{case_delete_on(case).isoformat()}#{case.id}"
+
+
 def _case_item(case: RecoveryCase, version: int) -> Item:
-    queued = case.next_action_at is not None
+    queue, place = _queue_key(case)
     return Item(
         f"CASE#{case.id}",
         "CASE",
         to_data(case),
         version,
-        gsi1pk=RECOVERY_QUEUE if queued else None,
-        gsi1sk=f"{sortable_time(case.next_action_at)}#{case.id}" if case.next_action_at is not None else None,
+        gsi1pk=queue,
+        gsi1sk=place,
         gsi2pk=f"MEMBERCASES#{case.member_id}",
         gsi2sk=f"{sortable_time(case.opened_at)}#{case.id}",
     )
+
+
+def _evidence_item(case_id: str, evidence: Evidence, *, cited: bool, version: int = 1) -> Item:
+    queue = (
+        {"gsi1pk": None, "gsi1sk": None}
+        if cited
+        else {"gsi1pk": UNCITED_PROOF_QUEUE, "gsi1sk": f"{sortable_time(proof_forget_at(evidence))}#{evidence.id}"}
+    )
+    return Item(f"CASE#{case_id}", f"EVIDENCE#{evidence.id}", to_data(evidence), version, **queue)
+
+
+def audit_view(case: RecoveryCase) -> dict[str, Any]:
+    """What the audit log keeps of a deleted case: identifiers, status, amounts and dates only."""
+    closed = case_closed_at(case)
+    return {
+        "case": case.id,
+        "member_id": case.member_id,
+        "creditor_siren": case.creditor.siren,
+        "debtor_siren": case.debtor.siren,
+        "status": case.status.value,
+        "amount_cents": case.invoice.amount_cents,
+        "outstanding_cents": case.outstanding_cents,
+        "issue_date": case.invoice.issue_date.isoformat(),
+        "due_date": case.invoice.due_date.isoformat(),
+        "opened_at": case.opened_at.isoformat(),
+        "closed_at": closed.isoformat() if closed is not None else None,
+        "events": len(case.events),
+    }
 
 
 def _summary(case: RecoveryCase) -> dict[str, object]:
@@ -67,6 +131,14 @@ class DuplicateCase(ConditionFailed):
         self.case_id = case_id
 
 
+class EvidenceGone(StoreError):
+    """A file a save would cite was forgotten meanwhile (uncited past its time): nothing was written."""
+
+    def __init__(self, evidence_id: str) -> None:
+        super().__init__(f"evidence {evidence_id} is no longer held")
+        self.evidence_id = evidence_id
+
+
 class Cases(Repository):
     """Open, read, change and queue recovery cases; keep the members' scenarios."""
 
@@ -84,7 +156,11 @@ class Cases(Repository):
         """Store a new case; raise :class:`DuplicateCase` when its invoice has one already."""
         key = case_key_pk(case.creditor.siren, case.debtor.siren, case.invoice.number)
         stored = replace(case, version=1)
-        writes = [Put(_case_item(stored, 1), None), Put(Item(key, "CASE", {"case_id": case.id}), None)]
+        writes = [
+            Put(_case_item(stored, 1), None),
+            Put(Item(key, "CASE", {"case_id": case.id}), None),
+            Put(Item(debtor_cases_pk(case.debtor.siren), f"CASE#{case.id}", {"case_id": case.id}), unconditional=True),
+        ]
         try:
             self.store.commit(writes, [self._event(None, stored, "case.opened", actor)])
         except ConditionFailed:
@@ -103,12 +179,27 @@ class Cases(Repository):
     ) -> RecoveryCase:
         """Write ``after`` over ``before`` unless the case changed meanwhile (``ConditionFailed``: read again).
 
-        ``extra_writes`` join the same transaction (a document marked cited by the case).
+        ``extra_writes`` join the same transaction (a document marked cited by the case). A debtor's
+        file the change cites leaves the queue of uncited proofs in it too, unless the purge forgot
+        it meanwhile (:class:`EvidenceGone`, nothing written).
         """
         saved = replace(after, version=before.version + 1)
         writes = [Put(_case_item(saved, saved.version), before.version), *extra_writes]
+        writes += self._citing_writes(before, saved)
         self.store.commit(writes, [self._event(before, saved, action, actor)])
         return saved
+
+    def _citing_writes(self, before: RecoveryCase, after: RecoveryCase) -> list[Write]:
+        cited = {e.evidence.id: e.evidence for e in after.events if e.evidence is not None}
+        writes: list[Write] = []
+        for evidence_id in sorted(after.cited_evidence() - before.cited_evidence()):
+            item = self.backend.get(f"CASE#{after.id}", f"EVIDENCE#{evidence_id}")
+            if item is None:
+                raise EvidenceGone(evidence_id)
+            # Guarded by its version: a purge that deletes it first fails this save, read again.
+            fresh = _evidence_item(after.id, cited[evidence_id], cited=True, version=item.version + 1)
+            writes.append(Put(fresh, item.version))
+        return writes
 
     def list_member_cases(self, member_id: str) -> list[RecoveryCase]:
         """Every case a member opened, the oldest first."""
@@ -130,8 +221,7 @@ class Cases(Repository):
             f"debtor:{case.debtor.siren}",
             after={"evidence": evidence.id, "content_type": evidence.content_type, "bytes": evidence.declared_bytes},
         )
-        item = Item(f"CASE#{case.id}", f"EVIDENCE#{evidence.id}", to_data(evidence))
-        self.store.commit([Put(item, None)], [event])
+        self.store.commit([Put(_evidence_item(case.id, evidence, cited=False), None)], [event])
 
     def forget_evidence(self, case: RecoveryCase, evidence: Evidence, *, actor: str) -> None:
         """Forget a file declared on the case that nothing cites (a form refused after it was kept)."""
@@ -147,6 +237,97 @@ class Cases(Repository):
     def list_evidence(self, case: RecoveryCase) -> list[Evidence]:
         """The files the debtor declared on the case, the oldest first."""
         return [from_item(Evidence, item) for item in self.query_all(f"CASE#{case.id}", sk_prefix="EVIDENCE#")]
+
+    # -- retention and right of access --------------------------------------
+    def list_for_debtor(self, siren: str) -> list[RecoveryCase]:
+        """Every case still held against ``siren`` (all statuses, every creditor), the oldest first."""
+        pointers = self.query_all(debtor_cases_pk(siren), sk_prefix="CASE#")
+        items = self.backend.get_many([(f"CASE#{p.data['case_id']}", "CASE") for p in pointers])
+        cases = [from_item(RecoveryCase, item) for item in items]
+        return sorted(cases, key=lambda case: (case.opened_at, case.id))
+
+    def _queued(self, queue: str, sk_to: str) -> list[str]:
+        ids: list[str] = []
+        cursor: str | None = None
+        while True:
+            page = self.backend.query(queue, index="gsi1", sk_to=sk_to, limit=200, cursor=cursor)
+            ids += [item.pk.removeprefix("CASE#") for item in page.items]
+            if page.cursor is None:
+                return ids
+            cursor = page.cursor
+
+    def retention_candidates(self, today: date, now: datetime) -> list[str]:
+        """The ids of the cases that may be past retention: the purge queue up to ``today``, and the running
+        ones due at ``now`` (a case is placed there at its deletion day at the latest); the caller checks."""
+        return self._queued(CASE_PURGE_QUEUE, today.isoformat() + _AFTER_ANY_ID) + self._queued(
+            RECOVERY_QUEUE, sortable_time(now) + _AFTER_ANY_ID
+        )
+
+    def find_case(self, creditor_siren: str, debtor_siren: str, invoice_number: str) -> RecoveryCase | None:
+        """The case held on this invoice of a creditor against a debtor, if any."""
+        key = self.backend.get(case_key_pk(creditor_siren, debtor_siren, invoice_number), "CASE")
+        return self.get_case(str(key.data["case_id"])) if key is not None else None
+
+    def delete_case(self, case: RecoveryCase, *, actor: str, keep_documents: frozenset[str] = frozenset()) -> None:
+        """Delete a case and what hangs from it unless it changed since read (``ConditionFailed``).
+
+        Its key, its debtor pointer, the debtor's files' and the dispatch proofs' records go in the same
+        transaction (but the documents in ``keep_documents``: a report still held cites them too); the
+        audit event keeps identifiers, status, amounts and dates. The files' bytes are the caller's to
+        delete once this committed.
+        """
+        writes: list[Write] = [
+            Delete(f"CASE#{case.id}", "CASE", case.version),
+            Delete(
+                case_key_pk(case.creditor.siren, case.debtor.siren, case.invoice.number), "CASE", unconditional=True
+            ),
+            Delete(debtor_cases_pk(case.debtor.siren), f"CASE#{case.id}", unconditional=True),
+        ]
+        writes += [
+            Delete(item.pk, item.sk, unconditional=True)
+            for item in self.query_all(f"CASE#{case.id}", sk_prefix="EVIDENCE#")
+        ]
+        writes += [
+            Delete(documents_pk(case.member_id), document_sk(event.document.id), unconditional=True)
+            for event in case.events
+            if event.document is not None and event.document.id not in keep_documents
+        ]
+        event = self.store.event(
+            f"company:{case.debtor.siren}", f"case:{case.id}", "case.deleted", actor, before=audit_view(case)
+        )
+        self.store.commit(writes, [event])
+
+    def purge_uncited_proofs(self, now: datetime, *, actor: str, limit: int = 200) -> tuple[int, list[str]]:
+        """Forget up to ``limit`` debtor's files no declaration cited in time.
+
+        Return how many records left the queue, and the storage keys of the files forgotten (to delete). A
+        file cited meanwhile only leaves the queue; one changed meanwhile stays for the next purge.
+        """
+        page = self.backend.query(
+            UNCITED_PROOF_QUEUE, index="gsi1", sk_to=sortable_time(now) + _AFTER_ANY_ID, limit=limit
+        )
+        handled, keys = 0, []
+        for item in page.items:
+            evidence = from_item(Evidence, item)
+            case = self.get_case(item.pk.removeprefix("CASE#"))
+            try:
+                if case is not None and evidence.id in case.cited_evidence():
+                    fresh = _evidence_item(case.id, evidence, cited=True, version=item.version + 1)
+                    self.backend.transact([Put(fresh, item.version)])
+                else:
+                    event = self.store.event(
+                        f"company:{case.debtor.siren}" if case is not None else "recovery",
+                        item.pk.replace("CASE#", "case:", 1),
+                        "case.evidence_forgotten",
+                        actor,
+                        before={"evidence": evidence.id},
+                    )
+                    self.store.commit([Delete(item.pk, item.sk, item.version)], [event])
+                    keys.append(evidence.key)
+            except ConditionFailed:
+                continue  # cited at the last second: its save took it out of the queue
+            handled += 1
+        return handled, keys
 
     # -- scenarios -------------------------------------------------------------
     def create_scenario(self, scenario: Scenario, *, actor: str) -> Scenario:

@@ -304,8 +304,19 @@ class Reports(Repository):
         self.store.commit(writes, events, touched=[before.debtor.siren])
         return saved
 
-    def delete_report(self, report: Report, *, actor: str, action: str = "report.deleted") -> None:
-        """Delete a report and everything hanging from it (evidence and document records, reply links)."""
+    def delete_report(
+        self,
+        report: Report,
+        *,
+        actor: str,
+        action: str = "report.deleted",
+        keep_documents: frozenset[str] = frozenset(),
+    ) -> None:
+        """Delete a report and everything hanging from it (evidence and document records, reply links).
+
+        The documents in ``keep_documents`` stay: a recovery case still held cites them too (the notice's
+        proof of dispatch a report filed from the case carries).
+        """
         siren = report.debtor.siren
         derived, derived_events = self._derived_writes(siren, [(report, None)], actor)
         writes: list[Write] = [
@@ -313,7 +324,11 @@ class Reports(Repository):
             Delete(f"REPORTID#{report.id}", "REPORTID", unconditional=True),
             *self.release_duplicate_guard(report),
             *derived,
-            *(Delete(documents_pk(report.filed_by), document_sk(d.id), unconditional=True) for d in report.documents),
+            *(
+                Delete(documents_pk(report.filed_by), document_sk(d.id), unconditional=True)
+                for d in report.documents
+                if d.id not in keep_documents
+            ),
         ]
         for item in self.list_partition(siren, f"EVIDENCE#{report.id}#") + self.list_partition(
             siren, f"LINK#{report.id}#"

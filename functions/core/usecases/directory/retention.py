@@ -4,11 +4,14 @@ Settled, rejected, withdrawn and refused reports are off the listing from the
 moment they close; they are deleted 24 months later. Every report is deleted 5 years
 after its due date. Deleting a report deletes its evidence files, the
 creditor's documents and reply links; the audit log keeps its identifiers,
-statuses, amounts and dates only. Short-lived records (unverified members,
-verification codes, registration cooldowns, idempotency records, expired reply
-links, documents declared and never cited within a week, with their files) are
-deleted when they expire, on SQLite as on DynamoDB (see ``store/expiry.py`` and
-``store/documents.py``).
+statuses, amounts and dates only. Recovery cases follow the same delays (paid
+or withdrawn: 24 months after; every case: 5 years after its due date), with
+their files (``usecases/recovery/retention.py``). Short-lived records
+(unverified members, verification codes, registration cooldowns, idempotency
+records, expired reply links, documents and a case's debtor's proofs declared
+and never cited within a week, with their files) are deleted when they expire,
+on SQLite as on DynamoDB (see ``store/expiry.py``, ``store/documents.py`` and
+``store/recovery.py``).
 """
 
 from __future__ import annotations
@@ -28,6 +31,12 @@ from functions.core.store.codec import to_data
 from functions.core.store.reports import QUEUE_MODERATION, QUEUE_NOTICE, QUEUE_PUBLISH, QUEUE_PURGE, QUEUE_REVIEW
 from functions.core.usecases.directory.documents import forget_uncited
 from functions.core.usecases.directory.replies import storage
+from functions.core.usecases.recovery.retention import (
+    case_documents_on_invoice,
+    export_cases,
+    forget_uncited_proofs,
+    purge_cases,
+)
 
 ACTOR = "system:retention"
 log = get_logger("directory.retention")
@@ -40,12 +49,14 @@ def _delete_if_expired(res: Resources, report_id: str) -> bool:
         if report is None or not is_expired(report, today):
             return False
         evidence = res.store.replies.list_evidence(report)
+        shared = case_documents_on_invoice(res, report)
         try:
-            res.store.reports.delete_report(report, actor=ACTOR)
+            res.store.reports.delete_report(report, actor=ACTOR, keep_documents=shared)
         except ConditionFailed:
             continue  # changed meanwhile: look again
         files = storage(res)
-        for key in [item.key for item in evidence] + [document.key for document in report.documents]:
+        documents = [document.key for document in report.documents if document.id not in shared]
+        for key in [item.key for item in evidence] + documents:
             files.delete(key)
         return True
     return False
@@ -53,12 +64,16 @@ def _delete_if_expired(res: Resources, report_id: str) -> bool:
 
 def purge(res: Resources, progress: Progress = SILENT) -> dict[str, int]:
     """Tick step and ``ardoise purge``: apply every retention rule; say how much went. Safe to run twice at once."""
-    return {"reports": purge_reports(res, progress), "expired_records": purge_expired_records(res)}
+    return {
+        "reports": purge_reports(res, progress),
+        "cases": purge_cases(res, progress),
+        "expired_records": purge_expired_records(res),
+    }
 
 
 def purge_expired_records(res: Resources) -> int:
     """Delete the short-lived records whose time is over, a page at a time."""
-    total = forget_uncited(res)
+    total = forget_uncited(res) + forget_uncited_proofs(res)
     while purged := res.store.expiring.purge_expired(res.clock()):
         total += purged
     return total
@@ -105,7 +120,8 @@ def export_company(res: Resources, siren: str) -> dict[str, Any]:
 
     The directory's own records, and read-only what the other parts keep about
     it: payment experiences shared about it, its charter signature (with the
-    signatory's private contact), its solvency summary.
+    signatory's private contact), its solvency summary, the recovery cases
+    against it and its members' own (timelines and files' metadata).
     """
     company = res.store.companies.get_company(siren)
     aggregate = res.store.reports.get_aggregate(siren)
@@ -126,6 +142,7 @@ def export_company(res: Resources, siren: str) -> dict[str, Any]:
         "reports_as_debtor": [_report_export(res, r) for r in res.store.reports.list_for_debtor(siren)],
         "reports_as_creditor": [_report_data(r) for r in res.store.reports.list_for_creditor(siren)],
         "members": members,
+        **export_cases(res, siren),
         "experiences_as_debtor": [_plain(e) for e in res.store.experiences.list_for_debtor(siren)],
         "charter_signature": _plain(res.store.signatures.get_signature(siren)),
         "summary": res.store.summaries.get_summary(siren),

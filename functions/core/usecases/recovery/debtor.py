@@ -35,12 +35,13 @@ from functions.core.domain.members import Member
 from functions.core.domain.penalties import Penalties
 from functions.core.domain.recovery import DEBTOR_MAY_ACT, RecoveryCase
 from functions.core.domain.reports import DISPUTE_REASON_LABELS, DisputeReason
-from functions.core.errors import Conflict, NotFound, Problem
+from functions.core.errors import Conflict, FieldError, NotFound, Problem, RuleNotMet
 from functions.core.french import format_eur, short_date
 from functions.core.mailer import Message
 from functions.core.mounts import api_url, space_url
 from functions.core.resources import Resources
 from functions.core.store.evidence import Upload, stored_bytes
+from functions.core.store.recovery import EvidenceGone
 from functions.core.tokens import derived_token
 from functions.core.usecases.directory.replies import (
     EVIDENCE_WORDING,
@@ -226,22 +227,29 @@ def declare_payment(
         cited, digests = checked_evidence(res, declared, case.cited_evidence(), [evidence_id], "evidence_id")
         proof = declared_evidence(declared, cited[0], "dossier")
         digest = digests[0]
-    saved = change_case(
-        res,
-        case.id,
-        lambda current: recovery.payment_declared(
-            current,
-            amount_cents=amount_cents,
-            paid_on=paid_on,
-            text=text,
-            now=res.clock(),
+    try:
+        saved = change_case(
+            res,
+            case.id,
+            lambda current: recovery.payment_declared(
+                current,
+                amount_cents=amount_cents,
+                paid_on=paid_on,
+                text=text,
+                now=res.clock(),
+                actor=actor,
+                evidence=proof,
+                evidence_sha256=digest,
+            ),
             actor=actor,
-            evidence=proof,
-            evidence_sha256=digest,
-        ),
-        actor=actor,
-        action="case.payment_declared",
-    )
+            action="case.payment_declared",
+        )
+    except EvidenceGone:
+        # Forgotten by the retention at the very moment it was cited (uncited for a week until then).
+        missing = FieldError(
+            "evidence_id.0", "piece_manquante", "Cette pièce n'est plus conservée : envoyez-la à nouveau."
+        )
+        raise RuleNotMet("Certaines pièces n'ont pas été reçues.", [missing]) from None
     assert saved is not None
     _tell_creditor(
         res,
