@@ -11,7 +11,7 @@ from functions.core.domain.court_requests import PROCEDURE_LABELS, CourtRequest,
 from functions.core.domain.courts import Court, CourtProposal, court_table
 from functions.core.domain.members import Member
 from functions.core.http import Api, resources
-from functions.core.usecases.recovery import case_record, court
+from functions.core.usecases.recovery import court, timestamped_record
 from functions.core.validation import Model
 from functions.directory.auth import current_member
 from functions.directory.injunction_schemas import (
@@ -192,6 +192,6 @@ def pdf_response(prepared: CourtRequest, pdf: bytes, disposition: str = "inline"
     auth=current_member,
 )
 def get_case_record(case_id: str, principal: Member) -> Response:
-    filename, pdf = case_record.record_pdf(resources(), principal, case_id)
+    filename, pdf = timestamped_record.record_pdf(resources(), principal, case_id)
     disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
     return Response(pdf, mimetype="application/pdf", headers={**PRIVATE, **disposition})

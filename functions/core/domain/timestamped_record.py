@@ -1,13 +1,13 @@
 """The timestamped record of a recovery case: its timeline as a document a judge can read (the request's piece).
 
-Pure: the case, the rate table and ``now`` in; a :class:`CaseRecord` out, in
+Pure: the case, the rate table and ``now`` in; a :class:`TimestampedRecord` out, in
 French. Every event of the timeline, in order, with its moment in Paris time
 and in UTC (what Ardoise stored), who acted and through which channel, and
 what it carried: for each message sent its recipient and the SHA-256 of what
 went, for each document its SHA-256 as pinned when it was joined, the
 instalments of a schedule, the debtor's own words. Then the case's identity
 and amounts. The use case draws it as a PDF
-(``functions/core/usecases/recovery/case_record.py``); nothing is kept, a
+(``functions/core/usecases/recovery/timestamped_record.py``); nothing is kept, a
 record drawn later simply has more events.
 """
 
@@ -91,7 +91,7 @@ def utc_moment(at: datetime) -> str:
 
 
 @dataclass(frozen=True)
-class CaseRecord:
+class TimestampedRecord:
     """The record of one case as of ``drawn_at``: who, what for, how much, and every event."""
 
     case_id: str
@@ -210,9 +210,9 @@ def _details(case: RecoveryCase, event: CaseEvent) -> list[str]:
     return details
 
 
-def case_record(
+def timestamped_record(
     case: RecoveryCase, now: datetime, table: Sequence[RateChange], points: Decimal = DEFAULT_POINTS
-) -> CaseRecord:
+) -> TimestampedRecord:
     """The case's record as of ``now``: its identity, its amounts to date, and every event in order."""
     invoice, creditor, debtor = case.invoice, case.creditor, case.debtor
     identity = [
@@ -254,4 +254,4 @@ def case_record(
         )
         for number, event in enumerate(case.events, start=1)
     )
-    return CaseRecord(case.id, now, tuple(identity), tuple(amounts), entries)
+    return TimestampedRecord(case.id, now, tuple(identity), tuple(amounts), entries)
