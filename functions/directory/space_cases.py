@@ -38,7 +38,16 @@ from functions.core.french import format_eur, parse_euros, short_date, short_dat
 from functions.core.http import resources
 from functions.core.spaces import field_messages, page, see_other, signed_in_only
 from functions.core.usecases.directory import documents, members
-from functions.core.usecases.recovery import case_report, cases, channels, court, debtor, scenarios, schedule
+from functions.core.usecases.recovery import (
+    case_report,
+    cases,
+    channels,
+    court,
+    debtor,
+    scenarios,
+    schedule,
+    timestamped_record,
+)
 from functions.core.usecases.signin import SignedIn
 from functions.core.validation import field_errors
 from functions.directory.injunction import court_choice, pdf_response
@@ -558,6 +567,15 @@ def case_court_request(who: SignedIn, case_id: str) -> Response:
     except Problem as problem:
         return _problems_page(who, case_id, problem, COURT_NAMES, whole="procedure")
     return see_other(f"/dossiers/{case_id}?enregistre=requete#requetes")
+
+
+@space.get("/dossiers/<case_id>/releve")
+@signed_in_only
+def case_record_pdf(who: SignedIn, case_id: str) -> Response:
+    """The case's timestamped record as a PDF (``record_pdf``, as ``GET /cases/{id}/record``): the piece to join."""
+    filename, pdf = timestamped_record.record_pdf(resources(), _member(who), case_id)
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"}
+    return Response(pdf, mimetype="application/pdf", headers=headers)
 
 
 @space.get("/dossiers/<case_id>/requetes/<procedure>")

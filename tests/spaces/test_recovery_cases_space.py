@@ -524,6 +524,23 @@ def test_another_member_gets_no_court_step_nor_pdf(desk: Desk) -> None:
     assert owner.get(f"{page}/requetes/petites_creances").status_code == 200
 
 
+def test_the_case_record_is_downloaded_from_the_page_as_the_apis_own_and_by_its_owner_only(desk: Desk) -> None:
+    case_id = _unpaid(desk, with_receipt=True)
+    owner = signed_in(desk)
+    page = f"/espace/dossiers/{case_id}"
+    link = f"{page}/releve"
+    assert f'href="{link}"' in owner.get(page).get_data(as_text=True)
+    downloaded = owner.get(link)
+    assert downloaded.status_code == 200 and downloaded.mimetype == "application/pdf"
+    assert downloaded.headers["Content-Disposition"] == f'attachment; filename="releve-{case_id}.pdf"'
+    assert set(downloaded.headers["Cache-Control"].split(", ")) == {"private", "no-store"}
+    assert downloaded.data == desk.api.get(f"/cases/{case_id}/record", headers=desk.member).data
+    other = desk.api.application.test_client()
+    register(desk.api, desk.mailer, siren="404833048", name="Garage du Centre", email="garage@exemple.fr")
+    sign_in(other, desk.mailer, siren="404833048", email="garage@exemple.fr")
+    assert other.get(link).status_code == 404
+
+
 # -- the debtor's proof of a declared payment ------------------------------------------------------
 
 TRANSFER = b"%PDF-1.4 virement VIR-0412 du 04/03/2026"
