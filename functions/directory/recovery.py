@@ -13,11 +13,12 @@ from functions.core.domain import recovery
 from functions.core.domain.evidence import ACCEPTED_TYPES, Evidence
 from functions.core.domain.members import Member
 from functions.core.domain.recovery import CaseEvent, RecoveryCase
-from functions.core.domain.rules import Draft
 from functions.core.domain.scenarios import PLACEHOLDERS, Scenario, Step
 from functions.core.domain.schedules import Instalment
+from functions.core.einvoices import einvoice_to_data
 from functions.core.errors import FieldError, Problem, RuleNotMet, UnsupportedMediaType
 from functions.core.http import PROBLEM_MIMETYPE, Api, resources
+from functions.core.usecases.directory.filing import TypedInvoice
 from functions.core.usecases.recovery import cases, debtor, scenarios, schedule
 from functions.directory import case_page
 from functions.directory.auth import current_member
@@ -49,7 +50,8 @@ from functions.directory.recovery_schemas import (
     StepIn,
     StepOut,
 )
-from functions.directory.schemas import EvidenceRequest, PaymentIn, UploadOut
+from functions.directory.schemas import EInvoiceOut, EvidenceRequest, PaymentIn, UploadOut
+from functions.directory.views import document_out
 
 api = Api("recovery", tag="Recouvrement amiable")
 OCTETS = "application/octet-stream"
@@ -184,6 +186,9 @@ def case_out(case: RecoveryCase) -> CaseOut:
         outstanding_cents=case.outstanding_cents,
         description=case.description,
         payment_details=case.payment_details,
+        documents=[document_out(d) for d in case.documents],
+        einvoice=EInvoiceOut.model_validate(einvoice_to_data(case.einvoice)) if case.einvoice else None,
+        einvoice_terms_taken=list(case.einvoice_terms_taken),
         scenario=_scenario_out(case.scenario),
         opened_at=case.opened_at,
         next_action=_next_action_out(case),
@@ -211,35 +216,23 @@ def _steps(body: list[StepIn]) -> tuple[Step, ...]:
 # -- cases ------------------------------------------------------------------------------
 
 
-def opening_draft(member: Member, body: CaseOpeningIn) -> Draft:
-    """The invoice input of a case as the filing's rules read it."""
+def case_opening_of(body: CaseOpeningIn) -> cases.CaseOpening:
+    """The opening as the use case takes it; an invoice term left out is read from the cited e-invoice."""
     debtor, invoice = body.debtor, body.invoice
-    return Draft(
-        member_siren=member.siren,
+    return cases.CaseOpening(
         claimed_creditor_siren=body.creditor_siren,
         debtor_siren=debtor.siren,
+        debtor_name=debtor.name,
         debtor_email=debtor.email or "",
         debtor_postal_address=debtor.postal_address,
-        issue_date=invoice.issue_date,
-        due_date=invoice.due_date,
-        amount_cents=invoice.amount_cents,
-        outstanding_cents=invoice.outstanding_cents,
-        # What a filing proves (reminders, the notice) is what the case will do.
-        reminder_dates=(),
-        notice_date=None,
-        notice_channel=None,
-    )
-
-
-def case_opening_of(body: CaseOpeningIn, member: Member) -> cases.CaseOpening:
-    return cases.CaseOpening(
-        opening_draft(member, body),
-        debtor_name=body.debtor.name,
-        invoice_number=body.invoice.number,
-        debtor_phone=body.debtor.phone or "",
+        invoice=TypedInvoice(
+            invoice.number, invoice.issue_date, invoice.due_date, invoice.amount_cents, invoice.outstanding_cents
+        ),
+        debtor_phone=debtor.phone or "",
         description=body.description,
         scenario_id=body.scenario_id,
         payment_details=body.payment_details,
+        documents=tuple(body.documents),
     )
 
 
@@ -256,7 +249,7 @@ def case_opening_of(body: CaseOpeningIn, member: Member) -> cases.CaseOpening:
     auth=current_member,
 )
 def open_case(principal: Member, body: CaseOpeningIn) -> tuple[CaseOut, int, dict[str, str]]:
-    case = cases.open_case(resources(), principal, case_opening_of(body, principal))
+    case = cases.open_case(resources(), principal, case_opening_of(body))
     return case_out(case), 201, {"Location": f"{request.root_path}/cases/{case.id}"}
 
 

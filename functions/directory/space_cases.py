@@ -257,7 +257,7 @@ def case_opening(who: SignedIn) -> Response:
     if errors or body is None:
         return _opening_page(who, 400, _form_names(errors))
     try:
-        case = cases.open_case(resources(), member, case_opening_of(body, member))
+        case = cases.open_case(resources(), member, case_opening_of(body))
     except Problem as problem:
         if not problem.errors:
             raise

@@ -61,7 +61,7 @@ def _opening(
         notice_date=None,
         notice_channel=None,
     )
-    return cases.CaseOpening(draft, debtor.name, number, debtor_phone="+33612345678", description="Démo.")
+    return cases.CaseOpening.of_draft(draft, debtor.name, number, debtor_phone="+33612345678", description="Démo.")
 
 
 def seed_cases(res: Resources, companies: list[Company]) -> dict[str, Any]:
