@@ -50,7 +50,8 @@ from functions.directory.recovery_schemas import (
     StepIn,
     StepOut,
 )
-from functions.directory.schemas import EInvoiceOut, EvidenceRequest, PaymentIn, UploadOut
+from functions.directory.routes import document_download
+from functions.directory.schemas import DebtorDocumentOut, EInvoiceOut, EvidenceRequest, PaymentIn, UploadOut
 from functions.directory.views import document_out
 
 api = Api("recovery", tag="Recouvrement amiable")
@@ -369,7 +370,7 @@ def _debtor_actions(view: debtor.DebtorView) -> list[DebtorActionName]:
     return actions
 
 
-def _debtor_case_out(view: debtor.DebtorView) -> DebtorCaseOut:
+def _debtor_case_out(view: debtor.DebtorView, token: str) -> DebtorCaseOut:
     case = view.case
     return DebtorCaseOut(
         creditor_name=case.creditor.name,
@@ -382,6 +383,10 @@ def _debtor_case_out(view: debtor.DebtorView) -> DebtorCaseOut:
         status=case.status,
         status_label=recovery.STATUS_LABELS[case.status],
         payment_details=case.payment_details,
+        documents=[
+            DebtorDocumentOut(**document_out(d).model_dump(), url=f"{case_page.documents_url(token)}/{d.id}")
+            for d in case.documents
+        ],
         actions=_debtor_actions(view),
         schedule=_schedule_out(case),
         mediator=debtor.MEDIATOR,
@@ -405,7 +410,20 @@ def get_debtor_case(token: str) -> DebtorCaseOut | Response:
     view = debtor.debtor_view(resources(), token)
     if request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html":
         return case_page.case_page(view, token)
-    return _debtor_case_out(view)
+    return _debtor_case_out(view, token)
+
+
+@api.route(
+    "/debtor-cases/<token>/documents/<document_id>",
+    "GET",
+    summary="Télécharger une pièce jointe par le créancier à l'ouverture du dossier (la facture), par le lien "
+    "personnel du débiteur ; 409 si elle a changé depuis.",
+    responses={200: OCTETS},
+    headers={200: {"X-Content-SHA256": "L'empreinte SHA-256 fixée à l'ouverture du dossier."}},
+    problems=(404, 409),
+)
+def download_case_document(token: str, document_id: str) -> Response:
+    return document_download(*debtor.case_document(resources(), token, document_id))
 
 
 @api.route(
@@ -417,7 +435,7 @@ def get_debtor_case(token: str) -> DebtorCaseOut | Response:
     problems=(404, 409),
 )
 def contest_case(token: str, body: DebtorContestIn) -> DebtorCaseOut:
-    return _debtor_case_out(debtor.contest(resources(), token, reason=body.reason, text=body.text))
+    return _debtor_case_out(debtor.contest(resources(), token, reason=body.reason, text=body.text), token)
 
 
 @api.route(
@@ -438,7 +456,7 @@ def declare_case_payment(token: str, body: DebtorPaymentIn) -> DebtorCaseOut:
         text=body.text,
         evidence_id=body.evidence_id,
     )
-    return _debtor_case_out(view)
+    return _debtor_case_out(view, token)
 
 
 @api.route(
@@ -482,7 +500,8 @@ def upload_case_evidence(token: str, evidence_id: str) -> tuple[str, int]:
 )
 def propose_case_schedule(token: str, body: DebtorScheduleIn) -> DebtorCaseOut:
     instalments = [Instalment(i.due_on, i.amount_cents) for i in body.instalments]
-    return _debtor_case_out(schedule.propose_schedule(resources(), token, instalments=instalments, text=body.text))
+    view = schedule.propose_schedule(resources(), token, instalments=instalments, text=body.text)
+    return _debtor_case_out(view, token)
 
 
 @api.route(

@@ -12,7 +12,7 @@ from functions.core.domain.reports import DisputeReason
 from functions.core.domain.scenarios import MAX_DELAY_DAYS, MAX_STEPS, PLACEHOLDERS, Anchor, Channel, StepKind
 from functions.core.domain.schedules import MAX_INSTALMENTS, MAX_SCHEDULE_DAYS
 from functions.core.validation import Cents, MobilePhone, Model, MultiLine, SingleLine
-from functions.directory.schemas import DebtorIn, DocumentOut, EInvoiceOut, InvoiceIn
+from functions.directory.schemas import DebtorDocumentOut, DebtorIn, DocumentOut, EInvoiceOut, InvoiceIn
 
 _PLACEHOLDER_LIST = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
 
@@ -311,6 +311,10 @@ class DebtorCaseOut(Model):
     status: CaseStatus
     status_label: str
     payment_details: str = Field(description="Les coordonnées de paiement du créancier.")
+    documents: list[DebtorDocumentOut] = Field(
+        description="Les pièces jointes par le créancier à l'ouverture du dossier (la facture), à télécharger par "
+        "le même lien, chacune avec l'empreinte SHA-256 fixée alors."
+    )
     actions: list[DebtorActionName] = Field(description="Ce que le débiteur peut encore faire.")
     schedule: ScheduleOut | None = Field(description="L'échéancier proposé ou accepté, s'il y en a un.")
     mediator: str = Field(description="Où trouver une médiation (le Médiateur des entreprises).")

@@ -17,6 +17,10 @@ debtor uploads first through the same evidence flow as a report's reply
 and size), kept under the case; the declaration pins its SHA-256 on the
 timeline, where the creditor reads it and downloads the file
 (:func:`produced_proof`, its bytes checked against that digest).
+
+The documents the case was opened with (its invoice) are the debtor's to
+download through the same link, as a report's debtor downloads the report's
+(:func:`case_document`, their bytes checked against the digest pinned then).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from datetime import date
 
 from functions.core.clock import today_in_paris
 from functions.core.domain import recovery
+from functions.core.domain.documents import FiledDocument
 from functions.core.domain.evidence import Evidence
 from functions.core.domain.members import Member
 from functions.core.domain.penalties import Penalties, late_payment_penalties
@@ -40,6 +45,7 @@ from functions.core.mounts import api_url
 from functions.core.resources import Resources
 from functions.core.store.evidence import Upload, stored_bytes
 from functions.core.tokens import derived_token
+from functions.core.usecases.directory.documents import read_document
 from functions.core.usecases.directory.replies import (
     EVIDENCE_WORDING,
     EvidenceAltered,
@@ -105,6 +111,15 @@ def debtor_view(res: Resources, token: str) -> DebtorView:
         case.outstanding_cents, case.invoice.due_date, today, res.settings.ecb_rates, res.settings.penalty_points
     )
     return DebtorView(case, penalties, case.status in DEBTOR_MAY_ACT, recovery.may_propose_schedule(case))
+
+
+def case_document(res: Resources, token: str, document_id: str) -> tuple[FiledDocument, bytes]:
+    """A document the case was opened with, and its bytes; 404 for any other id, 409 when they changed since."""
+    case = open_case_link(res, token)
+    document = next((d for d in case.documents if d.id == document_id), None)
+    if document is None:
+        raise NotFound("Aucun document sous cet identifiant pour ce dossier.")
+    return document, read_document(res, document)
 
 
 def _tell_creditor(res: Resources, case: RecoveryCase, subject: str, text: str) -> None:
