@@ -48,7 +48,7 @@ TYPE_NAMES = {PDF: "PDF", XML: "facture électronique XML (UBL ou CII)", JPEG: "
 
 
 class DocumentAlreadyCited(Conflict):
-    slug, title = "document-deja-cite", "Document déjà joint à un signalement"
+    slug, title = "document-deja-cite", "Document déjà joint à un signalement ou à un dossier"
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,9 @@ def receive_document(res: Resources, member: Member, document_id: str, content: 
     """Store a document sent to the API itself (local folder storage), once."""
     document = _own(res, member, document_id)
     if document.report_id is not None:
-        raise DocumentAlreadyCited("Ce document est déjà joint à un signalement : il ne peut plus changer.")
+        raise DocumentAlreadyCited(
+            "Ce document est déjà joint à un signalement ou à un dossier : il ne peut plus changer."
+        )
     store_received(
         res,
         document.key,
@@ -159,7 +161,13 @@ def cite_documents(
             problems.append(FieldError(field, "document_manquant", "Ce document n'a pas été reçu (ou dépasse 5 Mo)."))
             continue
         if document.report_id is not None:
-            problems.append(FieldError(field, "document_deja_cite", "Ce document est déjà joint à un signalement."))
+            problems.append(
+                FieldError(
+                    field,
+                    "document_deja_cite",
+                    "Ce document est déjà joint à un signalement ou à un dossier de relance.",
+                )
+            )
             continue
         # Uploads to S3 are checked here, when cited: the presigned POST can check the size, not the bytes.
         content = files.read(document.key)
