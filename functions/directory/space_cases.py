@@ -22,7 +22,6 @@ from urllib.parse import quote
 
 from flask import Response, request
 from pydantic import ValidationError
-from werkzeug.datastructures import FileStorage
 
 from functions.core.clock import PARIS, today_in_paris
 from functions.core.domain import injunction, recovery, schedules
@@ -37,7 +36,7 @@ from functions.core.errors import NotFound, Problem
 from functions.core.french import format_eur, parse_euros, short_date, short_datetime
 from functions.core.http import resources
 from functions.core.spaces import field_messages, page, see_other, signed_in_only
-from functions.core.usecases.directory import documents, members
+from functions.core.usecases.directory import members
 from functions.core.usecases.recovery import case_report, cases, channels, court, debtor, scenarios, schedule
 from functions.core.usecases.signin import SignedIn
 from functions.core.validation import field_errors
@@ -600,15 +599,6 @@ def case_court_request_pdf(who: SignedIn, case_id: str, procedure: str) -> Respo
     return pdf_response(prepared, pdf, PDF_DISPOSITION)
 
 
-def _stored(member: Member, upload: FileStorage, kind: DocumentKind) -> str:
-    """Store an uploaded file as ``POST /documents`` does; its id, for the use case to cite."""
-    document = documents.store_document(
-        resources(), member, kind=kind, filename=upload.filename or "document",
-        content_type=upload.mimetype or "application/octet-stream", content=upload.read(),
-    )  # fmt: skip
-    return document.id
-
-
 @space.post("/dossiers/<case_id>/preuve-envoi")
 @signed_in_only
 def case_dispatch_proof(who: SignedIn, case_id: str) -> Response:
@@ -623,7 +613,7 @@ def case_dispatch_proof(who: SignedIn, case_id: str) -> Response:
         return _case_page(who, case, 400, {"preuve": "Choisissez le courrier dont vous joignez la preuve."})
     names = {"document_id": "preuve", "step": "preuve", "documents": "preuve"}
     try:
-        document_id = _stored(member, upload, DocumentKind.NOTICE_PROOF)
+        document_id = store_upload(member, DocumentKind.NOTICE_PROOF, upload)[0].id
         cases.join_dispatch_proof(resources(), member, case_id, step=int(step), document_id=document_id)
     except Problem as problem:
         return _problems_page(who, case_id, problem, names)
@@ -634,7 +624,8 @@ def case_dispatch_proof(who: SignedIn, case_id: str) -> Response:
 @signed_in_only
 def case_report_filing(who: SignedIn, case_id: str) -> Response:
     """« Déposer le signalement »: the report filed from the case (``file_from_case``, as ``POST
-    /cases/{id}/report``), the invoice uploaded with it; its problems shown in French beside the form."""
+    /cases/{id}/report``), the invoice uploaded with it unless the case holds it from its opening; its problems
+    shown in French beside the form."""
     member = members.require_approved(_member(who))
     case = cases.own_case(resources(), member, case_id)
     description = request.form.get("description", "").strip()
@@ -643,7 +634,9 @@ def case_report_filing(who: SignedIn, case_id: str) -> Response:
     upload = request.files.get("facture")
     names = {"documents": "facture", "invoice": "facture", "description": "description"}
     try:
-        cited = [_stored(member, upload, DocumentKind.INVOICE)] if upload is not None and upload.filename else []
+        cited = (
+            [store_upload(member, DocumentKind.INVOICE, upload)[0].id] if upload is not None and upload.filename else []
+        )
         report = case_report.file_from_case(
             resources(), member, case_id, documents=cited, description=description or None
         )

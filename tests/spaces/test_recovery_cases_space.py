@@ -19,10 +19,11 @@ from functions.core.resources import Resources
 from functions.core.usecases.recovery.debtor import case_token
 from functions.core.usecases.registry_import import LocalFile, import_file
 from tests.directory.conftest import register
-from tests.directory.proof import PROOF
+from tests.directory.proof import PROOF, upload_document
 from tests.einvoices.samples import facturx_pdf
 from tests.recovery.conftest import Desk
 from tests.recovery.factories import case_payload
+from tests.recovery.test_case_report import unpaid_case
 from tests.recovery.test_injunction_api import SAMPLES
 from tests.registry.samples import generate as sample
 from tests.spaces.conftest import CREDITOR_SIREN, MEMBER_EMAIL
@@ -649,3 +650,20 @@ def test_the_form_s_invoice_file_problems_are_said_beside_it_in_french(desk: Des
     assert corrected.status_code == 303, text(corrected)
     [case] = desk.api.get("/cases", headers=desk.member).json["items"]
     assert [d["id"] for d in case["documents"]] == [kept.group(1)]
+
+
+def test_a_case_opened_with_its_invoice_is_filed_from_its_page_without_uploading_it_again(desk: Desk) -> None:
+    filename, content = PROOF["invoice"]
+    declared = upload_document(desk.api, desk.member, kind="invoice", content=content, filename=filename)
+    case_id = unpaid_case(desk, documents=[declared.json["document_id"]])
+    browser = signed_in(desk)
+    page = f"/espace/dossiers/{case_id}"
+    shown = browser.get(page)
+    assert "la facture jointe à l'ouverture du dossier (« facture-F-2025-0412.pdf »)" in text(shown)
+    html = shown.get_data(as_text=True)
+    assert hashlib.sha256(content).hexdigest() in html and 'name="facture"' not in html
+    filed = submit(browser, page, f"{page}/signalement")
+    assert filed.status_code == 303, text(filed)
+    report_id = filed.headers["Location"].split("/espace/signalements/")[1].split("?")[0]
+    report = desk.api.get(f"/reports/{report_id}", headers=desk.member).json
+    assert [d["id"] for d in report["documents"] if d["kind"] == "invoice"] == [declared.json["document_id"]]
