@@ -13,7 +13,7 @@ from functions.core.usecases.recovery.debtor import case_token
 from tests.directory.factories import CREDITOR_SIREN, filing_payload
 from tests.directory.proof import PROOF, upload_document
 from tests.directory.test_einvoice_filing import INVOICE_FIELDS, MAKERS
-from tests.einvoices.samples import MISMATCHED, facturx_pdf, ubl_xml
+from tests.einvoices.samples import MISMATCHED, cii_xml, facturx_pdf, ubl_xml
 from tests.recovery.conftest import Desk
 from tests.recovery.factories import case_payload
 from tests.recovery.test_case_report import file_from_case, unpaid_case
@@ -171,6 +171,15 @@ def test_the_report_from_a_case_opened_with_an_e_invoice_keeps_what_it_read(desk
     agreements = {row["term"]: row["agreement"] for row in report["einvoice_check"]}
     assert [agreements[t] for t in ("BT-1", "BT-2", "BT-9", "BT-115")] == ["taken_from_einvoice"] * 4
     assert agreements["BT-47"] == "agreed"
+
+
+def test_the_report_from_a_case_holding_an_e_invoice_cites_no_second_one(desk: Desk) -> None:
+    case_id = unpaid_case(desk, body=_opening([_upload(desk, ubl_xml(**CASE_TERMS), XML)], outstanding_cents=1_250_00))
+    refused = file_from_case(desk, case_id, documents=[_upload(desk, cii_xml(**CASE_TERMS), XML)])
+    assert refused.status_code == 422 and refused.json["type"] == PROBLEMS + "facture-electronique-invalide"
+    assert [(e["field"], e["code"]) for e in refused.json["errors"]] == [
+        ("documents", "plusieurs_factures_electroniques")
+    ]
 
 
 def test_the_injunction_exhibits_list_the_invoice_the_case_holds_with_its_digest(desk: Desk) -> None:

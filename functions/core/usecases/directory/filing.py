@@ -288,7 +288,7 @@ def still_uncited(res: Resources, member: Member, documents: Sequence[DeclaredDo
     """Read the cited documents again; 409 when a concurrent filing (or case) cited one of them first."""
     current = [res.store.documents.get(member.id, d.id) for d in documents]
     if any(d is None or d.report_id is not None for d in current):
-        raise DocumentAlreadyCited("Un des documents cités vient d'être joint à un autre signalement.")
+        raise DocumentAlreadyCited("Un des documents cités vient d'être joint à un autre signalement ou dossier.")
     return [d for d in current if d is not None]
 
 
