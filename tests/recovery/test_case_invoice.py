@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -218,3 +219,16 @@ def test_the_debtor_downloads_the_case_s_invoice_by_its_link_and_nothing_else(de
     assert desk.api.get(f"/debtor-cases/{token}/documents/{other}").status_code == 404
     unknown = desk.api.get(f"/debtor-cases/ard_dos_{'0' * 40}/documents/{document_id}")
     assert unknown.status_code == 404 and unknown.content_type == "application/problem+json"
+
+
+def test_the_debtor_is_refused_an_invoice_changed_or_gone_since_the_opening(desk: Desk, tmp_path: Path) -> None:
+    document_id = _upload(desk, PROOF["invoice"][1])
+    case = desk.api.post("/cases", json={**case_payload(), "documents": [document_id]}, headers=desk.member).json
+    url = f"/debtor-cases/{case_token(desk.resources, case['id'])}/documents/{document_id}"
+    [stored] = (tmp_path / "var" / "evidence").rglob(document_id)
+    stored.write_bytes(b"%PDF-1.4 facture retouchee apres l'ouverture")
+    altered = desk.api.get(url)
+    assert altered.status_code == 409 and altered.json["sha256_cited"] == case["documents"][0]["sha256"]
+    stored.unlink()  # as the retention of a report filed from the case leaves it
+    gone = desk.api.get(url)
+    assert gone.status_code == 404 and gone.content_type == "application/problem+json"

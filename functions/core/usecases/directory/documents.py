@@ -27,7 +27,7 @@ from functions.core.errors import Conflict, FieldError, NotFound, RuleNotMet
 from functions.core.mounts import api_url
 from functions.core.resources import Resources
 from functions.core.store.documents import DeclaredDocument
-from functions.core.store.evidence import Upload
+from functions.core.store.evidence import Upload, stored_bytes
 from functions.core.usecases.directory.members import require_approved
 from functions.core.usecases.directory.replies import (
     EvidenceAltered,
@@ -191,8 +191,14 @@ def cite_documents(
 
 
 def read_document(res: Resources, document: FiledDocument) -> bytes:
-    """Return a cited document's bytes; 409 when they no longer have the SHA-256 pinned at filing."""
-    content = storage(res).read(document.key)
+    """Return a cited document's bytes; 409 when they no longer have the SHA-256 pinned at filing.
+
+    404 once retention deleted them: a case's documents outlive the report filed from it, which takes its
+    files along when it goes.
+    """
+    content = stored_bytes(storage(res), document.key)
+    if content is None:
+        raise NotFound("Ce document n'est plus conservé.")
     if hashlib.sha256(content).hexdigest() != document.sha256:
         raise EvidenceAltered(
             "Le contenu de ce document ne correspond plus à celui reçu lors du signalement : "
