@@ -89,6 +89,11 @@ def once(token: str, run: Callable[[], Response]) -> Response:
     return run_keyed(keyed, run)
 
 
+def documents_url(token: str) -> str:
+    """Where the debtor downloads the documents the case was opened with, by its link."""
+    return f"{request.root_path}/debtor-cases/{token}/documents"
+
+
 def case_page(
     view: DebtorView,
     token: str,
@@ -123,6 +128,7 @@ def case_page(
         mediator=MEDIATOR,
         mediator_url=MEDIATOR_URL,
         rows=range(SCHEDULE_ROWS),
+        documents_url=documents_url(token),
         schedule=[(long_date(i.due_on), format_eur(i.amount_cents)) for i in (proposed or accepted or ())],
         schedule_status="proposé, en attente de la réponse du créancier" if proposed else "accepté" if accepted else "",
         messages=[

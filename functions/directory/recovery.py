@@ -14,11 +14,12 @@ from functions.core.domain import recovery
 from functions.core.domain.evidence import ACCEPTED_TYPES, Evidence
 from functions.core.domain.members import Member
 from functions.core.domain.recovery import CaseEvent, RecoveryCase
-from functions.core.domain.rules import Draft
 from functions.core.domain.scenarios import PLACEHOLDERS, Scenario, Step
 from functions.core.domain.schedules import Instalment
+from functions.core.einvoices import einvoice_to_data
 from functions.core.errors import FieldError, Problem, RuleNotMet, UnsupportedMediaType
 from functions.core.http import FORM_TYPES, OCTETS, PROBLEM_MIMETYPE, Api, binary_body, resources
+from functions.core.usecases.directory.filing import TypedInvoice
 from functions.core.usecases.recovery import cases, debtor, scenarios, schedule
 from functions.directory import case_page
 from functions.directory.auth import current_member
@@ -51,7 +52,9 @@ from functions.directory.recovery_schemas import (
     StepIn,
     StepOut,
 )
-from functions.directory.schemas import EvidenceRequest, PaymentIn, UploadOut
+from functions.directory.routes import document_download
+from functions.directory.schemas import DebtorDocumentOut, EInvoiceOut, EvidenceRequest, PaymentIn, UploadOut
+from functions.directory.views import document_out
 
 api = Api("recovery", tag="Recouvrement amiable")
 
@@ -185,6 +188,9 @@ def case_out(case: RecoveryCase) -> CaseOut:
         outstanding_cents=case.outstanding_cents,
         description=case.description,
         payment_details=case.payment_details,
+        documents=[document_out(d) for d in case.documents],
+        einvoice=EInvoiceOut.model_validate(einvoice_to_data(case.einvoice)) if case.einvoice else None,
+        einvoice_terms_taken=list(case.einvoice_terms_taken),
         scenario=_scenario_out(case.scenario),
         opened_at=case.opened_at,
         next_action=_next_action_out(case),
@@ -212,35 +218,23 @@ def _steps(body: list[StepIn]) -> tuple[Step, ...]:
 # -- cases ------------------------------------------------------------------------------
 
 
-def opening_draft(member: Member, body: CaseOpeningIn) -> Draft:
-    """The invoice input of a case as the filing's rules read it."""
+def case_opening_of(body: CaseOpeningIn) -> cases.CaseOpening:
+    """The opening as the use case takes it; an invoice term left out is read from the cited e-invoice."""
     debtor, invoice = body.debtor, body.invoice
-    return Draft(
-        member_siren=member.siren,
+    return cases.CaseOpening(
         claimed_creditor_siren=body.creditor_siren,
         debtor_siren=debtor.siren,
+        debtor_name=debtor.name,
         debtor_email=debtor.email or "",
         debtor_postal_address=debtor.postal_address,
-        issue_date=invoice.issue_date,
-        due_date=invoice.due_date,
-        amount_cents=invoice.amount_cents,
-        outstanding_cents=invoice.outstanding_cents,
-        # What a filing proves (reminders, the notice) is what the case will do.
-        reminder_dates=(),
-        notice_date=None,
-        notice_channel=None,
-    )
-
-
-def case_opening_of(body: CaseOpeningIn, member: Member) -> cases.CaseOpening:
-    return cases.CaseOpening(
-        opening_draft(member, body),
-        debtor_name=body.debtor.name,
-        invoice_number=body.invoice.number,
-        debtor_phone=body.debtor.phone or "",
+        invoice=TypedInvoice(
+            invoice.number, invoice.issue_date, invoice.due_date, invoice.amount_cents, invoice.outstanding_cents
+        ),
+        debtor_phone=debtor.phone or "",
         description=body.description,
         scenario_id=body.scenario_id,
         payment_details=body.payment_details,
+        documents=tuple(body.documents),
     )
 
 
@@ -257,7 +251,7 @@ def case_opening_of(body: CaseOpeningIn, member: Member) -> cases.CaseOpening:
     auth=current_member,
 )
 def open_case(principal: Member, body: CaseOpeningIn) -> tuple[CaseOut, int, dict[str, str]]:
-    case = cases.open_case(resources(), principal, case_opening_of(body, principal))
+    case = cases.open_case(resources(), principal, case_opening_of(body))
     return case_out(case), 201, {"Location": f"{request.root_path}/cases/{case.id}"}
 
 
@@ -377,7 +371,7 @@ def _debtor_actions(view: debtor.DebtorView) -> list[DebtorActionName]:
     return actions
 
 
-def _debtor_case_out(view: debtor.DebtorView) -> DebtorCaseOut:
+def _debtor_case_out(view: debtor.DebtorView, token: str) -> DebtorCaseOut:
     case = view.case
     return DebtorCaseOut(
         creditor_name=case.creditor.name,
@@ -391,6 +385,10 @@ def _debtor_case_out(view: debtor.DebtorView) -> DebtorCaseOut:
         status=case.status,
         status_label=recovery.STATUS_LABELS[case.status],
         payment_details=case.payment_details,
+        documents=[
+            DebtorDocumentOut(**document_out(d).model_dump(), url=f"{case_page.documents_url(token)}/{d.id}")
+            for d in case.documents
+        ],
         actions=_debtor_actions(view),
         schedule=_schedule_out(case),
         mediator=debtor.MEDIATOR,
@@ -414,7 +412,20 @@ def get_debtor_case(token: str) -> DebtorCaseOut | Response:
     view = debtor.debtor_view(resources(), token)
     if request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html":
         return case_page.case_page(view, token)
-    return _debtor_case_out(view)
+    return _debtor_case_out(view, token)
+
+
+@api.route(
+    "/debtor-cases/<token>/documents/<document_id>",
+    "GET",
+    summary="Télécharger une pièce jointe par le créancier à l'ouverture du dossier (la facture), par le lien "
+    "personnel du débiteur ; 409 si elle a changé depuis.",
+    responses={200: OCTETS},
+    headers={200: {"X-Content-SHA256": "L'empreinte SHA-256 fixée à l'ouverture du dossier."}},
+    problems=(404, 409),
+)
+def download_case_document(token: str, document_id: str) -> Response:
+    return document_download(*debtor.case_document(resources(), token, document_id))
 
 
 @api.route(
@@ -426,7 +437,7 @@ def get_debtor_case(token: str) -> DebtorCaseOut | Response:
     problems=(404, 409),
 )
 def contest_case(token: str, body: DebtorContestIn) -> DebtorCaseOut:
-    return _debtor_case_out(debtor.contest(resources(), token, reason=body.reason, text=body.text))
+    return _debtor_case_out(debtor.contest(resources(), token, reason=body.reason, text=body.text), token)
 
 
 @api.route(
@@ -447,7 +458,7 @@ def declare_case_payment(token: str, body: DebtorPaymentIn) -> DebtorCaseOut:
         text=body.text,
         evidence_id=body.evidence_id,
     )
-    return _debtor_case_out(view)
+    return _debtor_case_out(view, token)
 
 
 @api.route(
@@ -491,7 +502,8 @@ def upload_case_evidence(token: str, evidence_id: str) -> tuple[str, int]:
 )
 def propose_case_schedule(token: str, body: DebtorScheduleIn) -> DebtorCaseOut:
     instalments = [Instalment(i.due_on, i.amount_cents) for i in body.instalments]
-    return _debtor_case_out(schedule.propose_schedule(resources(), token, instalments=instalments, text=body.text))
+    view = schedule.propose_schedule(resources(), token, instalments=instalments, text=body.text)
+    return _debtor_case_out(view, token)
 
 
 @api.route(

@@ -13,7 +13,7 @@ from functions.core.domain.scenarios import MAX_DELAY_DAYS, MAX_STEPS, PLACEHOLD
 from functions.core.domain.schedules import MAX_INSTALMENTS, MAX_SCHEDULE_DAYS
 from functions.core.validation import Cents, MobilePhone, Model, MultiLine, SingleLine
 from functions.directory.injunction_schemas import InterestPeriodOut
-from functions.directory.schemas import DebtorIn
+from functions.directory.schemas import DebtorDocumentOut, DebtorIn, DocumentOut, EInvoiceOut, InvoiceIn
 
 _PLACEHOLDER_LIST = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
 
@@ -24,16 +24,13 @@ class CaseDebtorIn(DebtorIn):
     phone: MobilePhone | None = Field(default=None, description="Pour les étapes par SMS (telephone_invalide).")
 
 
-class CaseInvoiceIn(Model):
-    """La facture impayée, chaque terme donné (un dossier ne lit pas de facture électronique)."""
+class CaseInvoiceIn(InvoiceIn):
+    """La facture impayée, comme au signalement : avec une facture électronique citée (documents), les champs
+    qu'elle porte peuvent être omis ; ils y sont lus."""
 
-    number: SingleLine = Field(min_length=1, max_length=60)
-    issue_date: date = Field(
-        description="Dans les 5 dernières années, aujourd'hui compris (facture_trop_ancienne, facture_future)."
+    outstanding_cents: Cents = Field(
+        description="Reste dû, au moins le montant minimal (montant_insuffisant) ; toujours obligatoire."
     )
-    due_date: date = Field(description="De la date de la facture à hier (echeance_avant_facture, facture_non_echue).")
-    amount_cents: Cents
-    outstanding_cents: Cents = Field(description="Reste dû, au moins le montant minimal (montant_insuffisant).")
 
 
 class CaseOpeningIn(Model):
@@ -52,6 +49,19 @@ class CaseOpeningIn(Model):
     description: MultiLine = Field(default="", max_length=4000)
     payment_details: MultiLine = Field(
         default="", max_length=500, description="Vos coordonnées de paiement (IBAN…), montrées au débiteur sur sa page."
+    )
+    documents: list[SingleLine] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Facultatif : les documents envoyés avant (POST /documents), reçus et conformes, comme au "
+        "signalement : la facture (invoice : PDF, Factur-X, ou XML UBL/CII) et, s'il y en a une, la preuve de "
+        "l'engagement du débiteur (commitment_proof) ; aucun autre type (document_hors_dossier). Leur SHA-256 est "
+        "fixé à l'ouverture et ils sont joints au dossier (document_manquant, document_deja_cite, "
+        "taille_differente, contenu_different_du_type) : le signalement déposé depuis le dossier les reprend "
+        "sans nouvel envoi. Une facture électronique (une seule, sinon plusieurs_factures_electroniques) est lue "
+        "et recoupée avec le dossier : 422 facture-electronique-invalide si ce n'est pas une facture EN 16931 "
+        "valide, 422 facture-incoherente (facture_incoherente pour chaque terme BT-1, BT-2, BT-9, BT-115, BT-30, "
+        "BT-47 en cause) si elle dit autre chose ; rien n'est alors ouvert ni joint.",
     )
 
 
@@ -250,6 +260,17 @@ class CaseOut(Model):
     outstanding_cents: int
     description: str
     payment_details: str
+    documents: list[DocumentOut] = Field(
+        description="Les documents cités à l'ouverture (la facture, la preuve de l'engagement du débiteur), "
+        "chacun avec l'empreinte SHA-256 fixée alors ; le signalement déposé depuis le dossier les reprend."
+    )
+    einvoice: EInvoiceOut | None = Field(
+        description="La facture électronique citée à l'ouverture (Factur-X, CII ou UBL), telle que lue et recoupée."
+    )
+    einvoice_terms_taken: list[str] = Field(
+        description="Les termes de la facture omis à l'ouverture et lus dans la facture électronique (BT-1, BT-2, "
+        "BT-9, BT-115)."
+    )
     scenario: ScenarioOut
     opened_at: datetime
     next_action: NextActionOut | None
@@ -295,6 +316,10 @@ class DebtorCaseOut(Model):
     status: CaseStatus
     status_label: str
     payment_details: str = Field(description="Les coordonnées de paiement du créancier.")
+    documents: list[DebtorDocumentOut] = Field(
+        description="Les pièces jointes par le créancier à l'ouverture du dossier (la facture), à télécharger par "
+        "le même lien, chacune avec l'empreinte SHA-256 fixée alors."
+    )
     actions: list[DebtorActionName] = Field(description="Ce que le débiteur peut encore faire.")
     schedule: ScheduleOut | None = Field(description="L'échéancier proposé ou accepté, s'il y en a un.")
     mediator: str = Field(description="Où trouver une médiation (le Médiateur des entreprises).")

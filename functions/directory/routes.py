@@ -9,6 +9,7 @@ from flask import Response, request
 
 from functions.core.clock import today_in_paris
 from functions.core.domain.documents import MEDIA_TYPES as DOCUMENT_TYPES
+from functions.core.domain.documents import FiledDocument
 from functions.core.domain.evidence import ACCEPTED_TYPES
 from functions.core.domain.members import Member
 from functions.core.domain.moderators import Moderator
@@ -400,7 +401,11 @@ def upload_evidence(token: str, evidence_id: str) -> tuple[str, int]:
 def _document_response(report: Report, document_id: str) -> Response:
     """A cited document's bytes, with the SHA-256 pinned at filing (409 if they changed since)."""
     document = documents.document_of(report, document_id)
-    content = documents.read_document(resources(), document)
+    return document_download(document, documents.read_document(resources(), document))
+
+
+def document_download(document: FiledDocument, content: bytes) -> Response:
+    """A creditor's document as the debtor (or a moderator) downloads it: named by its id, its digest pinned."""
     return _attachment(content, document.content_type, document.id, document.sha256, {"Cache-Control": "no-store"})
 
 

@@ -22,7 +22,6 @@ from urllib.parse import quote
 
 from flask import Response, request
 from pydantic import ValidationError
-from werkzeug.datastructures import FileStorage
 
 from functions.core.clock import PARIS, today_in_paris
 from functions.core.domain import injunction, recovery, schedules
@@ -37,7 +36,7 @@ from functions.core.errors import NotFound, Problem
 from functions.core.french import format_eur, parse_euros, short_date, short_datetime
 from functions.core.http import resources
 from functions.core.spaces import field_messages, page, see_other, signed_in_only
-from functions.core.usecases.directory import documents, members
+from functions.core.usecases.directory import members
 from functions.core.usecases.recovery import (
     case_report,
     cases,
@@ -59,7 +58,7 @@ from functions.directory.recovery import (
 from functions.directory.recovery_schemas import CaseOpeningIn
 from functions.directory.schemas import PaymentIn
 from functions.directory.space import space
-from functions.directory.space_filing import FORM_NAMES
+from functions.directory.space_filing import FORM_NAMES, refusal, store_upload
 
 __all__ = ["space"]
 
@@ -83,6 +82,11 @@ OPENING_FIELDS = (
     "payment_details",
     "description",
 )
+
+# The opening form's file input (the invoice: a PDF or an e-invoice), and the hidden field that keeps the id of
+# the file already stored when the form comes back with errors.
+INVOICE_FILE = "document.invoice"
+STORED_INVOICE = "document.invoice.id"
 
 EVENT_LABELS = {
     EventKind.OPENED: "Dossier ouvert",
@@ -202,22 +206,32 @@ def cases_list(who: SignedIn) -> Response:
 # -- opening a case ------------------------------------------------------------------------
 
 
-def _opening_page(who: SignedIn, status: int = 200, errors: dict[str, str] | None = None) -> Response:
+def _opening_page(
+    who: SignedIn, status: int = 200, errors: dict[str, str] | None = None, invoice_document: str = ""
+) -> Response:
     member = _member(who)
     values = {name: request.form.get(name, "") for name in OPENING_FIELDS}
     values["scenario_id"] = values["scenario_id"] or "default"
     choices = [(s.id, s.name) for s in scenarios.list_scenarios(resources(), member)]
     return page(
         "espace/ouvrir_dossier.html", status, title=OPEN_TITLE, who=who, errors=errors or {}, values=values,
-        scenarios=choices,
+        scenarios=choices, invoice_document=invoice_document,
     )  # fmt: skip
 
 
 def _opening_body(form: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
-    """``POST /cases``'s body from the form; an amount not in euros is an error beside its field."""
+    """``POST /cases``'s body from the form; an amount not in euros is an error beside its field.
+
+    An invoice's field left blank is left out, as the API allows: the e-invoice joined gives it, or the use
+    case answers that it is missing. The rest owed is always typed.
+    """
     errors: dict[str, str] = {}
-    invoice: dict[str, Any] = {key: form[f"invoice.{key}"] for key in ("number", "issue_date", "due_date")}
+    invoice: dict[str, Any] = {
+        key: form[f"invoice.{key}"] for key in ("number", "issue_date", "due_date") if form[f"invoice.{key}"]
+    }
     for name, key in (("invoice.amount", "amount_cents"), ("invoice.outstanding", "outstanding_cents")):
+        if not form[name] and key == "amount_cents":
+            continue
         cents = parse_euros(form[name]) if form[name] else None
         if cents is None:
             errors[name] = EUROS if form[name] else "Indiquez ce montant en euros."
@@ -238,10 +252,12 @@ def _opening_body(form: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]
 
 
 def _form_names(errors: dict[str, str]) -> dict[str, str]:
-    """The API's field names as the form's (``invoice.amount_cents`` is typed in euros as ``invoice.amount``)."""
+    """The API's field names as the form's (``invoice.amount_cents`` is typed in euros as ``invoice.amount``;
+    the one document the form joins, ``documents.0``, is its invoice's file input)."""
     named: dict[str, str] = {}
     for name, message in errors.items():
-        named.setdefault(FORM_NAMES.get(name, name), message)
+        field = INVOICE_FILE if name == "documents" or name.startswith("documents.") else FORM_NAMES.get(name, name)
+        named.setdefault(field, message)
     return named
 
 
@@ -263,14 +279,27 @@ def case_opening(who: SignedIn) -> Response:
     except ValidationError as exc:
         # An amount typed wrongly keeps its own message, not the model's "missing" for its cents.
         errors = {**errors, **field_messages(field_errors(exc))}
+    stored = request.form.get(STORED_INVOICE, "").strip()
     if errors or body is None:
-        return _opening_page(who, 400, _form_names(errors))
+        return _opening_page(who, 400, _form_names(errors), stored)
+    upload = request.files.get(INVOICE_FILE)
+    if upload is not None and upload.filename:
+        # Stored as the filing form stores its documents (``POST /documents``), then cited by the opening.
+        try:
+            stored = store_upload(member, DocumentKind.INVOICE, upload)[0].id
+        except Problem as problem:
+            return _opening_page(who, problem.status, {INVOICE_FILE: refusal(problem)})
+    if stored:
+        body = body.model_copy(update={"documents": [stored]})
     try:
-        case = cases.open_case(resources(), member, case_opening_of(body, member))
+        case = cases.open_case(resources(), member, case_opening_of(body))
     except Problem as problem:
         if not problem.errors:
             raise
-        return _opening_page(who, problem.status, _form_names(field_messages(problem.errors)))
+        # A file already stored is cited again by its id when the form comes back corrected, not sent twice;
+        # a refused one is not (the creditor joins another).
+        named = _form_names(field_messages(problem.errors))
+        return _opening_page(who, problem.status, named, "" if INVOICE_FILE in named else stored)
     return see_other(f"/dossiers/{case.id}?enregistre=ouverture")
 
 
@@ -588,15 +617,6 @@ def case_court_request_pdf(who: SignedIn, case_id: str, procedure: str) -> Respo
     return pdf_response(prepared, pdf, PDF_DISPOSITION)
 
 
-def _stored(member: Member, upload: FileStorage, kind: DocumentKind) -> str:
-    """Store an uploaded file as ``POST /documents`` does; its id, for the use case to cite."""
-    document = documents.store_document(
-        resources(), member, kind=kind, filename=upload.filename or "document",
-        content_type=upload.mimetype or "application/octet-stream", content=upload.read(),
-    )  # fmt: skip
-    return document.id
-
-
 @space.post("/dossiers/<case_id>/preuve-envoi")
 @signed_in_only
 def case_dispatch_proof(who: SignedIn, case_id: str) -> Response:
@@ -611,7 +631,7 @@ def case_dispatch_proof(who: SignedIn, case_id: str) -> Response:
         return _case_page(who, case, 400, {"preuve": "Choisissez le courrier dont vous joignez la preuve."})
     names = {"document_id": "preuve", "step": "preuve", "documents": "preuve"}
     try:
-        document_id = _stored(member, upload, DocumentKind.NOTICE_PROOF)
+        document_id = store_upload(member, DocumentKind.NOTICE_PROOF, upload)[0].id
         cases.join_dispatch_proof(resources(), member, case_id, step=int(step), document_id=document_id)
     except Problem as problem:
         return _problems_page(who, case_id, problem, names)
@@ -622,7 +642,8 @@ def case_dispatch_proof(who: SignedIn, case_id: str) -> Response:
 @signed_in_only
 def case_report_filing(who: SignedIn, case_id: str) -> Response:
     """« Déposer le signalement »: the report filed from the case (``file_from_case``, as ``POST
-    /cases/{id}/report``), the invoice uploaded with it; its problems shown in French beside the form."""
+    /cases/{id}/report``), the invoice uploaded with it unless the case holds it from its opening; its problems
+    shown in French beside the form."""
     member = members.require_approved(_member(who))
     case = cases.own_case(resources(), member, case_id)
     description = request.form.get("description", "").strip()
@@ -631,7 +652,9 @@ def case_report_filing(who: SignedIn, case_id: str) -> Response:
     upload = request.files.get("facture")
     names = {"documents": "facture", "invoice": "facture", "description": "description"}
     try:
-        cited = [_stored(member, upload, DocumentKind.INVOICE)] if upload is not None and upload.filename else []
+        cited = (
+            [store_upload(member, DocumentKind.INVOICE, upload)[0].id] if upload is not None and upload.filename else []
+        )
         report = case_report.file_from_case(
             resources(), member, case_id, documents=cited, description=description or None
         )

@@ -17,14 +17,17 @@ from typing import Any
 
 from flask import Response, request
 from pydantic import ValidationError
+from werkzeug.datastructures import FileStorage
 
 from functions.core.domain.documents import KIND_LABELS, DocumentKind
+from functions.core.domain.members import Member
 from functions.core.domain.reports import NoticeChannel
 from functions.core.errors import Problem
 from functions.core.french import parse_euros
 from functions.core.http import resources
 from functions.core.identifiers import is_valid_siren, is_valid_siret
 from functions.core.spaces import field_messages, page, see_other, signed_in_only
+from functions.core.store.documents import DeclaredDocument
 from functions.core.usecases.directory import documents, filing, listing, members
 from functions.core.usecases.directory.einvoice_check import CitedInvoice, read_cited_einvoice
 from functions.core.usecases.signin import SignedIn
@@ -213,12 +216,8 @@ def read_invoice(who: SignedIn) -> Response:
     upload = request.files.get("document.invoice")
     if upload is None or not upload.filename:
         return _form_page(who, 400, {"document.invoice": "Joignez ici la facture électronique à lire."}, values=values)
-    content = upload.read()
     try:
-        document = documents.store_document(
-            resources(), member, kind=DocumentKind.INVOICE, filename=upload.filename,
-            content_type=upload.mimetype or "application/octet-stream", content=content,
-        )  # fmt: skip
+        document, content = store_upload(member, DocumentKind.INVOICE, upload)
         cited = CitedInvoice("document.invoice", document.key, document.content_type, content, _digest(content))
         einvoice, problems = read_cited_einvoice(resources(), cited)
     except Problem as problem:
@@ -241,6 +240,25 @@ def read_invoice(who: SignedIn) -> Response:
     filled = [name for name, value in read.items() if value and not values[name]]
     values.update({name: read[name] for name in filled})
     return _form_page(who, values=values, einvoice_read=einvoice, filled=filled, invoice_document=document.id)
+
+
+def store_upload(member: Member, kind: DocumentKind, upload: FileStorage) -> tuple[DeclaredDocument, bytes]:
+    """A form's file stored as ``POST /documents`` stores it (declared, then received); it and its bytes.
+
+    A file refused (too large, not of the declared type) raises the use case's problem: its words go beside the
+    field (:func:`refusal`).
+    """
+    content = upload.read()
+    document = documents.store_document(
+        resources(), member, kind=kind, filename=upload.filename or kind.value,
+        content_type=upload.mimetype or "application/octet-stream", content=content,
+    )  # fmt: skip
+    return document, content
+
+
+def refusal(problem: Problem) -> str:
+    """What a refused upload's problem says, in one message beside its field."""
+    return " ".join([e.message for e in problem.errors] or [problem.detail or problem.title])
 
 
 def _digest(content: bytes) -> str:
@@ -281,13 +299,9 @@ def file_report(who: SignedIn) -> Response:
     for name, upload in uploads.items():
         assert upload is not None and upload.filename  # checked above
         try:
-            document = documents.store_document(
-                resources(), member, kind=FILES[name], filename=upload.filename,
-                content_type=upload.mimetype or "application/octet-stream", content=upload.read(),
-            )  # fmt: skip
+            document, _ = store_upload(member, FILES[name], upload)
         except Problem as problem:
-            messages = [e.message for e in problem.errors] or [problem.detail or problem.title]
-            return _form_page(who, problem.status, {name: " ".join(messages)})
+            return _form_page(who, problem.status, {name: refusal(problem)})
         stored.append(document.id)
     body = body.model_copy(update={"documents": stored})
     try:

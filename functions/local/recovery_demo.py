@@ -5,9 +5,10 @@ companies' unpaid invoices at past dates, and the tick runs each morning
 in between (a fixed clock per step, as in ``directory_demo.py``), so that the
 e-mails, the letters' PDFs (in the outbox, to the creditor) and the timelines
 are real: one case ended unpaid after its formal notice (ready to file), one
-filed as a report from the case (its notice's receipt joined, under the
-moderators' review), one taken to court (its notice's receipt joined, the
-requête en injonction de payer prepared), one whose notice is running, one paid after its first
+filed as a report from the case (opened with its invoice's PDF, its notice's
+receipt joined, under the moderators' review), one taken to court (opened with
+its invoice's PDF, its notice's receipt joined, the requête en injonction de
+payer prepared), one whose notice is running, one paid after its first
 reminder, one withdrawn, one with its first reminder sent, one just opened, one
 whose debtor contested, one whose debtor declared a payment, one on a payment
 schedule the creditor accepted (its first instalment paid), one whose
@@ -35,6 +36,7 @@ from functions.core.domain.scenarios import DEFAULT_SCENARIO, Anchor, Channel, S
 from functions.core.domain.schedules import Instalment
 from functions.core.french import format_eur
 from functions.core.resources import Resources
+from functions.core.store.documents import DeclaredDocument
 from functions.core.usecases.directory import documents
 from functions.core.usecases.recovery import case_report, cases, court, debtor, scenarios, schedule
 from functions.core.usecases.recovery.channels import PDF
@@ -61,7 +63,7 @@ def _opening(
         notice_date=None,
         notice_channel=None,
     )
-    return cases.CaseOpening(draft, debtor.name, number, debtor_phone="+33612345678", description="Démo.")
+    return cases.CaseOpening.of_draft(draft, debtor.name, number, debtor_phone="+33612345678", description="Démo.")
 
 
 def seed_cases(res: Resources, companies: list[Company]) -> dict[str, Any]:
@@ -117,6 +119,8 @@ def seed_cases(res: Resources, companies: list[Company]) -> dict[str, Any]:
         for when, name, company, number, cents, due in openings:
             if when == days_ago:
                 opening = _opening(day, member, company, number=number, cents=cents, due_days_ago=due)
+                if name in OPENED_WITH_INVOICE:
+                    opening = replace(opening, documents=(_invoice(day, member, number).id,))
                 opened[name] = cases.open_case(day, member, opening).id
         if days_ago == 5:
             cases.record_payment(
@@ -175,7 +179,17 @@ def _agree_schedule(day: Resources, member: Member, case_id: str, first: date, *
 
 
 RECEIPT = b"%PDF-1.4\n% Demo - avis de reception LRAR 1A 000 000 0000 0\n%%EOF\n"
-INVOICE = b"%PDF-1.4\n% Demo - facture FA-2025-1411\n%%EOF\n"
+# The cases opened with their invoice's PDF: the report filed from one, the court request of the other, and
+# their debtors' pages, carry it without a second upload.
+OPENED_WITH_INVOICE = ("filed_as_report", "injunction_prepared")
+
+
+def _invoice(res: Resources, member: Member, number: str) -> DeclaredDocument:
+    """The invoice's PDF, stored as the creditor's space stores the opening form's file."""
+    content = f"%PDF-1.4\n% Demo - facture {number}\n%%EOF\n".encode()
+    return documents.store_document(
+        res, member, kind=DocumentKind.INVOICE, filename=f"facture-{number}.pdf", content_type=PDF, content=content
+    )
 
 
 def _join_notice_receipt(res: Resources, member: Member, case_id: str) -> None:
@@ -190,12 +204,10 @@ def _join_notice_receipt(res: Resources, member: Member, case_id: str) -> None:
 
 
 def _file_from_case(res: Resources, member: Member, case_id: str) -> str:
-    """Join the notice letter's receipt, then file the report from the unpaid case, as the creditor's space does."""
+    """Join the notice letter's receipt, then file the report from the unpaid case, as the creditor's space does
+    (the invoice comes from the case, opened with it)."""
     _join_notice_receipt(res, member, case_id)
-    invoice = documents.store_document(
-        res, member, kind=DocumentKind.INVOICE, filename="facture-FA-2025-1411.pdf", content_type=PDF, content=INVOICE
-    )
-    return case_report.file_from_case(res, member, case_id, documents=[invoice.id]).id
+    return case_report.file_from_case(res, member, case_id).id
 
 
 def _prepare_injunction(res: Resources, member: Member, case_id: str) -> None:

@@ -28,12 +28,15 @@ def document(desk: Desk, kind: str, content: bytes, filename: str = "piece.pdf")
     return str(declared.json["document_id"])
 
 
-def unpaid_case(desk: Desk, *, with_receipt: bool = True, **payload: Any) -> str:
+def unpaid_case(desk: Desk, *, with_receipt: bool = True, body: dict[str, Any] | None = None, **payload: Any) -> str:
     """A default-scenario case: reminders on 4 and 11 March, the notice letter on 18 March, unpaid on 27 March.
 
-    ``payload`` changes the opening's body (``case_payload``'s keywords: another debtor, another amount).
+    ``payload`` changes the opening's body (``case_payload``'s keywords: another debtor, another amount);
+    ``body`` replaces it (an invoice's terms left out, to be read from its e-invoice).
     """
-    case = desk.api.post("/cases", json=case_payload(**payload), headers=desk.member).json
+    opened = desk.api.post("/cases", json=case_payload(**payload) if body is None else body, headers=desk.member)
+    assert opened.status_code == 201, opened.json
+    case = opened.json
     for day in (4, 11, 18):
         desk.tick_at(march(day))
     if with_receipt:

@@ -51,6 +51,9 @@ def test_the_demo_member_sees_a_case_at_each_state(
     report = directory.get(f"/reports/{seeded['report_from_case']}", headers=member).json
     assert (report["status"], report["case_id"]) == ("under_review", seeded["filed_as_report"])
     assert [p["kind"] for p in report["ardoise_proofs"]] == ["reminder", "reminder", "formal_notice", "dispatch_proof"]
+    # Opened with its invoice's PDF: the report carries the very document the case holds.
+    [held] = listed[seeded["filed_as_report"]]["documents"]
+    assert held["kind"] == "invoice" and held in report["documents"]
     # Taken to court after the notice ran out: its receipt joined, the injonction de payer prepared, its PDF drawn.
     court_case = listed[seeded["injunction_prepared"]]
     assert status("injunction_prepared") == "unpaid"

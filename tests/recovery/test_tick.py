@@ -20,9 +20,9 @@ from functions.core.sms import OutboxSms
 from functions.core.usecases.recovery import cases
 from functions.core.usecases.recovery.debtor import case_link
 from functions.core.usecases.recovery.progress import advance_case, run_due_cases
-from functions.directory.recovery import opening_draft
+from functions.directory.recovery import case_opening_of
 from functions.directory.recovery_schemas import CaseOpeningIn
-from tests.directory.factories import CREDITOR_SIREN, DEBTOR_NAME
+from tests.directory.factories import CREDITOR_SIREN
 from tests.recovery.conftest import Desk
 from tests.recovery.factories import case_payload, notice_payload, step_payload
 
@@ -176,13 +176,8 @@ def test_without_an_sms_provider_a_scenario_with_an_sms_step_is_refused(desk: De
     res = desk.resources
     without_sms = Resources(res.settings.replace(sms_url="off"), store=res.store, mailer=res.mailer, clock=res.clock)
     member = res.store.members.list_members(CREDITOR_SIREN)[0]
-    opening = cases.CaseOpening(
-        opening_draft(member, CaseOpeningIn.model_validate(case_payload())),
-        DEBTOR_NAME,
-        "F-1",
-        debtor_phone="+33711223344",
-        scenario_id=scenario["id"],
-    )
+    body = case_payload(number="F-1", phone="+33711223344", scenario_id=scenario["id"])
+    opening = case_opening_of(CaseOpeningIn.model_validate(body))
     with pytest.raises(RuleNotMet) as refused:
         cases.open_case(without_sms, member, opening)
     assert [(e.field, e.code) for e in refused.value.errors] == [("scenario_id", "sms_indisponible")]

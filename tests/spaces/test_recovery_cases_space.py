@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import shutil
 import subprocess
 from datetime import UTC, datetime
@@ -18,9 +19,11 @@ from functions.core.resources import Resources
 from functions.core.usecases.recovery.debtor import case_token
 from functions.core.usecases.registry_import import LocalFile, import_file
 from tests.directory.conftest import register
-from tests.directory.proof import PROOF
+from tests.directory.proof import PROOF, upload_document
+from tests.einvoices.samples import facturx_pdf
 from tests.recovery.conftest import Desk
 from tests.recovery.factories import case_payload
+from tests.recovery.test_case_report import unpaid_case
 from tests.recovery.test_injunction_api import SAMPLES
 from tests.registry.samples import generate as sample
 from tests.spaces.conftest import CREDITOR_SIREN, MEMBER_EMAIL
@@ -607,3 +610,78 @@ def test_an_upload_no_declaration_cited_is_not_produced_to_the_creditor(desk: De
     desk.api.put(started.json["url"].split("/api/directory", 1)[1], data=TRANSFER, content_type="application/pdf")
     answered = desk.api.get(f"/cases/{case_id}/evidence/{started.json['evidence_id']}", headers=desk.member)
     assert answered.status_code == 404 and answered.mimetype == "application/problem+json"
+
+
+def _opening_with_file(browser: FlaskClient, content: bytes, media: str, **fields: str):  # type: ignore[no-untyped-def]  # a test response
+    typed = {
+        "debtor.siren": "552100554",
+        "debtor.name": "Société Générale d'Exemple",
+        "debtor.email": "comptabilite@sge.fr",
+        "debtor.postal_address": "12 rue de la Paix, 75002 Paris",
+        "invoice.outstanding": "1 250,00",
+        "scenario_id": "default",
+        **fields,
+    }
+    upload = {"document.invoice": (io.BytesIO(content), "facture.pdf", media)}
+    return submit(browser, "/espace/dossiers/nouveau", "/espace/dossiers/nouveau", **typed, **upload)
+
+
+def test_a_case_is_opened_from_the_form_with_its_e_invoice_which_gives_the_terms_left_blank(
+    desk: Desk, browser: FlaskClient
+) -> None:
+    content = facturx_pdf()
+    opened = _opening_with_file(browser, content, "application/pdf")
+    assert opened.status_code == 303, text(opened)
+    [case] = desk.api.get("/cases", headers=desk.member).json["items"]
+    assert (case["invoice"]["number"], case["invoice"]["due_date"]) == ("F-2025-0412", "2025-12-31")
+    assert case["einvoice"]["syntax"] == "factur-x"
+    assert [(d["kind"], d["sha256"]) for d in case["documents"]] == [("invoice", hashlib.sha256(content).hexdigest())]
+
+
+def test_the_form_s_invoice_file_problems_are_said_beside_it_in_french(desk: Desk, browser: FlaskClient) -> None:
+    broken = _opening_with_file(browser, b"<?xml version='1.0'?><Invoice>pas une facture</Invoice>", "application/xml")
+    body = broken.get_data(as_text=True)
+    assert broken.status_code == 422 and 'id="erreur-document.invoice"' in body
+    assert "Facture électronique invalide" in text(broken)
+    assert 'name="document.invoice.id"' not in body  # a refused file is not cited again
+    # A mismatching e-invoice: each term beside its field; the file stored is kept for the corrected form.
+    mismatching = _opening_with_file(browser, facturx_pdf(), "application/pdf", **{"invoice.number": "F-1"})
+    body = mismatching.get_data(as_text=True)
+    assert mismatching.status_code == 422 and 'id="erreur-invoice.number"' in body
+    kept = re.search(r'name="document.invoice.id" value="([^"]+)"', body)
+    assert kept is not None
+    assert desk.api.get("/cases", headers=desk.member).json["items"] == []
+    corrected = submit(
+        browser,
+        "/espace/dossiers/nouveau",
+        "/espace/dossiers/nouveau",
+        **{
+            "debtor.siren": "552100554",
+            "debtor.name": "Société Générale d'Exemple",
+            "debtor.email": "comptabilite@sge.fr",
+            "debtor.postal_address": "12 rue de la Paix, 75002 Paris",
+            "invoice.outstanding": "1 250,00",
+            "scenario_id": "default",
+            "document.invoice.id": kept.group(1),
+        },
+    )
+    assert corrected.status_code == 303, text(corrected)
+    [case] = desk.api.get("/cases", headers=desk.member).json["items"]
+    assert [d["id"] for d in case["documents"]] == [kept.group(1)]
+
+
+def test_a_case_opened_with_its_invoice_is_filed_from_its_page_without_uploading_it_again(desk: Desk) -> None:
+    filename, content = PROOF["invoice"]
+    declared = upload_document(desk.api, desk.member, kind="invoice", content=content, filename=filename)
+    case_id = unpaid_case(desk, documents=[declared.json["document_id"]])
+    browser = signed_in(desk)
+    page = f"/espace/dossiers/{case_id}"
+    shown = browser.get(page)
+    assert "la facture jointe à l'ouverture du dossier (« facture-F-2025-0412.pdf »)" in text(shown)
+    html = shown.get_data(as_text=True)
+    assert hashlib.sha256(content).hexdigest() in html and 'name="facture"' not in html
+    filed = submit(browser, page, f"{page}/signalement")
+    assert filed.status_code == 303, text(filed)
+    report_id = filed.headers["Location"].split("/espace/signalements/")[1].split("?")[0]
+    report = desk.api.get(f"/reports/{report_id}", headers=desk.member).json
+    assert [d["id"] for d in report["documents"] if d["kind"] == "invoice"] == [declared.json["document_id"]]

@@ -13,7 +13,10 @@ records:
   trace of the sending (the mail service's id, the content's SHA-256), which
   proves the dispatch but not a receipt: the report is flagged so that the
   moderator weighs it;
-- the invoice is not in the case: the creditor cites it as for any filing.
+- the invoice is the one the case was opened with, when its creditor cited it
+  then (its PDF or e-invoice, pinned to the case, and the e-invoice's terms as
+  read then): the report carries it without a second upload; otherwise the
+  creditor cites it as for any filing.
 
 The filing rules themselves are not repeated here: the report goes through
 the same use case as ``POST /reports`` (``usecases/directory/filing.py``).
@@ -27,6 +30,7 @@ from datetime import date
 from functions.core.clock import today_in_paris
 from functions.core.domain.ardoise_proofs import ArdoiseProof, ProofKind
 from functions.core.domain.documents import DocumentKind, FiledDocument
+from functions.core.domain.einvoice import EInvoice
 from functions.core.domain.recovery import STATUS_LABELS, CaseStatus, EventKind, RecoveryCase
 from functions.core.domain.reports import NoticeChannel
 from functions.core.domain.rules import EMAIL_NOTICE_FLAG
@@ -45,11 +49,15 @@ class CaseRecord:
     notice_date: date | None
     notice_channel: NoticeChannel | None
     proofs: tuple[ArdoiseProof, ...]
-    # The documents joined to the case that the report carries (the notice letter's proof of dispatch).
+    # The documents joined to the case that the report carries: those cited at its opening (the invoice),
+    # then the notice letter's proof of dispatch.
     documents: tuple[FiledDocument, ...]
     # The documents the filing rules ask for that Ardoise's own records stand for.
     proven_kinds: tuple[DocumentKind, ...]
     flags: tuple[str, ...]
+    # The e-invoice the case was opened with, as read and cross-checked then, and the terms taken from it.
+    einvoice: EInvoice | None = None
+    einvoice_terms_taken: tuple[str, ...] = ()
 
     @property
     def document_kinds(self) -> tuple[DocumentKind, ...]:
@@ -93,7 +101,7 @@ def case_record(case: RecoveryCase) -> CaseRecord:
     reminders = tuple(today_in_paris(p.at) for p in proofs if p.kind is ProofKind.REMINDER)
     notice = next((p for p in proofs if p.kind is ProofKind.FORMAL_NOTICE), None)
     proven: list[DocumentKind] = []
-    documents: list[FiledDocument] = []
+    documents: list[FiledDocument] = list(case.documents)
     flags: tuple[str, ...] = ()
     channel = None
     if notice is not None:
@@ -102,7 +110,7 @@ def case_record(case: RecoveryCase) -> CaseRecord:
         if notice.channel is Channel.EMAIL:
             proven.append(DocumentKind.NOTICE_PROOF)
             flags = (EMAIL_NOTICE_FLAG,)
-        documents = [
+        documents += [
             event.document
             for event in case.events
             if event.kind is EventKind.DISPATCH_PROOF and event.step == notice.step and event.document is not None
@@ -116,4 +124,6 @@ def case_record(case: RecoveryCase) -> CaseRecord:
         documents=tuple(documents),
         proven_kinds=tuple(proven),
         flags=flags,
+        einvoice=case.einvoice,
+        einvoice_terms_taken=case.einvoice_terms_taken,
     )

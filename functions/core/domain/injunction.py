@@ -133,12 +133,15 @@ def _sent_words(case: RecoveryCase, event: CaseEvent) -> tuple[str, str]:
 
 def exhibits(case: RecoveryCase, signed_document: str) -> tuple[Exhibit, ...]:
     """The documents produced with the request, from the case's records: the invoice, then each step and proof."""
-    invoice = case.invoice
+    invoice, held = case.invoice, case.invoice_document()
     found = [
         (
             f"Facture n° {invoice.number} du {long_date(invoice.issue_date)}, échéance le "
             f"{long_date(invoice.due_date)}, {format_eur(invoice.amount_cents)}",
-            "copie jointe par le créancier",
+            # The invoice the case was opened with is Ardoise's to describe: its file and pinned digest.
+            f"{held.filename}, jointe au dossier à son ouverture ; empreinte SHA-256 {held.sha256}"
+            if held is not None
+            else "copie jointe par le créancier",
         )
     ]
     if signed_document:

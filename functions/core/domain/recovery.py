@@ -40,6 +40,7 @@ from functions.core.clock import PARIS, today_in_paris
 from functions.core.domain import schedules
 from functions.core.domain.court_requests import CourtRequest
 from functions.core.domain.documents import DocumentKind, FiledDocument
+from functions.core.domain.einvoice import EInvoice
 from functions.core.domain.evidence import Evidence
 from functions.core.domain.lifecycle import payment_problems
 from functions.core.domain.penalties import (
@@ -183,7 +184,17 @@ class RecoveryCase:
     next_action_at: datetime | None = None
     # The tick sending a step now (two ticks never send the same step; a claim older than CLAIM_TTL is taken over).
     sending: SendingClaim | None = None
+    # The documents cited at opening (the invoice as a PDF or an e-invoice, a proof of the debtor's commitment),
+    # each with the SHA-256 its bytes had then; a report filed from the case carries them.
+    documents: tuple[FiledDocument, ...] = ()
+    # The e-invoice among them, as read and cross-checked at opening, and the invoice terms taken from it.
+    einvoice: EInvoice | None = None
+    einvoice_terms_taken: tuple[str, ...] = ()
     version: int = 0
+
+    def invoice_document(self) -> FiledDocument | None:
+        """The invoice the case was opened with (None: its creditor typed its terms only)."""
+        return next((d for d in self.documents if d.kind is DocumentKind.INVOICE), None)
 
     def sent_steps(self) -> list[CaseEvent]:
         return [event for event in self.events if event.kind is EventKind.STEP_SENT]
@@ -318,8 +329,11 @@ def opened(
     now: datetime,
     actor: str,
     payment_details: str = "",
+    documents: tuple[FiledDocument, ...] = (),
+    einvoice: EInvoice | None = None,
+    einvoice_terms_taken: tuple[str, ...] = (),
 ) -> RecoveryCase:
-    """A new case, its scenario running from now."""
+    """A new case, its scenario running from now, with the documents its invoice was given with."""
     case = RecoveryCase(
         id=id,
         member_id=member_id,
@@ -334,8 +348,30 @@ def opened(
         debtor_phone=debtor_phone,
         description=description,
         payment_details=payment_details,
+        documents=documents,
+        einvoice=einvoice,
+        einvoice_terms_taken=einvoice_terms_taken,
     )
     return _scheduled(case)
+
+
+# What a case is opened with: its invoice, and a proof of the debtor's commitment (the injonction de payer
+# asks for a document it signed). The formal notice and its proof are the case's own steps, not inputs.
+OPENING_KINDS = (DocumentKind.INVOICE, DocumentKind.COMMITMENT_PROOF)
+
+
+def opening_document_problems(documents: Sequence[FiledDocument], cited_ids: Sequence[str]) -> list[FieldError]:
+    """The documents a case may not be opened with, each named by its place in the ids the opening cites."""
+    return [
+        FieldError(
+            f"documents.{list(cited_ids).index(document.id)}",
+            "document_hors_dossier",
+            "Un dossier s'ouvre avec la facture et, s'il y en a une, la preuve de l'engagement du débiteur : "
+            "la mise en demeure et sa preuve d'envoi viennent des étapes du dossier.",
+        )
+        for document in documents
+        if document.kind not in OPENING_KINDS
+    ]
 
 
 def step_claimed(case: RecoveryCase, claim: str, now: datetime) -> RecoveryCase | None:

@@ -152,14 +152,18 @@ class Cases(Repository):
             after=_summary(after),
         )
 
-    def open_case(self, case: RecoveryCase, *, actor: str) -> RecoveryCase:
-        """Store a new case; raise :class:`DuplicateCase` when its invoice has one already."""
+    def open_case(self, case: RecoveryCase, *, actor: str, extra_writes: Sequence[Write] = ()) -> RecoveryCase:
+        """Store a new case; raise :class:`DuplicateCase` when its invoice has one already.
+
+        ``extra_writes`` join the same transaction (the documents it was opened with, marked cited by it).
+        """
         key = case_key_pk(case.creditor.siren, case.debtor.siren, case.invoice.number)
         stored = replace(case, version=1)
         writes = [
             Put(_case_item(stored, 1), None),
             Put(Item(key, "CASE", {"case_id": case.id}), None),
             Put(Item(debtor_cases_pk(case.debtor.siren), f"CASE#{case.id}", {"case_id": case.id}), unconditional=True),
+            *extra_writes,
         ]
         try:
             self.store.commit(writes, [self._event(None, stored, "case.opened", actor)])

@@ -27,7 +27,7 @@ from functions.core.errors import Conflict, FieldError, NotFound, RuleNotMet
 from functions.core.mounts import api_url
 from functions.core.resources import Resources
 from functions.core.store.documents import DeclaredDocument
-from functions.core.store.evidence import Upload
+from functions.core.store.evidence import Upload, stored_bytes
 from functions.core.usecases.directory.members import require_approved
 from functions.core.usecases.directory.replies import (
     EvidenceAltered,
@@ -48,7 +48,7 @@ TYPE_NAMES = {PDF: "PDF", XML: "facture électronique XML (UBL ou CII)", JPEG: "
 
 
 class DocumentAlreadyCited(Conflict):
-    slug, title = "document-deja-cite", "Document déjà joint à un signalement"
+    slug, title = "document-deja-cite", "Document déjà joint à un signalement ou à un dossier"
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,9 @@ def receive_document(res: Resources, member: Member, document_id: str, content: 
     """Store a document sent to the API itself (local folder storage), once."""
     document = _own(res, member, document_id)
     if document.report_id is not None:
-        raise DocumentAlreadyCited("Ce document est déjà joint à un signalement : il ne peut plus changer.")
+        raise DocumentAlreadyCited(
+            "Ce document est déjà joint à un signalement ou à un dossier : il ne peut plus changer."
+        )
     store_received(res, document, content, DOCUMENT_WORDING)
     return document
 
@@ -152,7 +154,13 @@ def cite_documents(
             problems.append(FieldError(field, "document_manquant", "Ce document n'a pas été reçu (ou dépasse 5 Mo)."))
             continue
         if document.report_id is not None:
-            problems.append(FieldError(field, "document_deja_cite", "Ce document est déjà joint à un signalement."))
+            problems.append(
+                FieldError(
+                    field,
+                    "document_deja_cite",
+                    "Ce document est déjà joint à un signalement ou à un dossier de relance.",
+                )
+            )
             continue
         # Uploads to S3 are checked here, when cited: the presigned POST can check the size, not the bytes.
         content = files.read(document.key)
@@ -176,8 +184,14 @@ def cite_documents(
 
 
 def read_document(res: Resources, document: FiledDocument) -> bytes:
-    """Return a cited document's bytes; 409 when they no longer have the SHA-256 pinned at filing."""
-    content = storage(res).read(document.key)
+    """Return a cited document's bytes; 409 when they no longer have the SHA-256 pinned at filing.
+
+    404 once retention deleted them: a case's documents outlive the report filed from it, which takes its
+    files along when it goes.
+    """
+    content = stored_bytes(storage(res), document.key)
+    if content is None:
+        raise NotFound("Ce document n'est plus conservé.")
     if hashlib.sha256(content).hexdigest() != document.sha256:
         raise EvidenceAltered(
             "Le contenu de ce document ne correspond plus à celui reçu lors du signalement : "

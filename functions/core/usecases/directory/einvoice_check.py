@@ -35,7 +35,7 @@ class InvalidEInvoice(RuleNotMet):
 class EInvoiceMismatch(RuleNotMet):
     """The cited e-invoice says otherwise than the filing: each business term that differs is named."""
 
-    slug, title = "facture-incoherente", "Facture électronique incohérente avec le signalement"
+    slug, title = "facture-incoherente", "Facture électronique incohérente avec ce qui est indiqué"
 
 
 @dataclass(frozen=True)
@@ -97,9 +97,9 @@ def read_filed_einvoice(res: Resources, invoices: Sequence[CitedInvoice]) -> EIn
         )
     if len(read) > 1:
         raise InvalidEInvoice(
-            "Un signalement porte sur une seule facture : citez une seule facture électronique.",
+            "Un signalement, comme un dossier, porte sur une seule facture : citez une seule facture électronique.",
             [
-                FieldError(cited.field, SEVERAL_CODE, "Une seule facture électronique par signalement.")
+                FieldError(cited.field, SEVERAL_CODE, "Une seule facture électronique par signalement ou dossier.")
                 for cited, _ in read[1:]
             ],
         )
@@ -111,8 +111,8 @@ def refuse_mismatch(einvoice: EInvoice | None, filed: Filed) -> None:
     errors = cross_check(einvoice, filed) if einvoice is not None else []
     if errors:
         raise EInvoiceMismatch(
-            "La facture électronique citée ne dit pas ce que dit le signalement : corrigez le signalement "
-            "(ou omettez les champs que la facture porte : ils y seront lus), ou citez la bonne facture.",
+            "La facture électronique citée ne dit pas ce que vous avez indiqué : corrigez les champs en cause "
+            "(ou omettez ceux que la facture porte : ils y seront lus), ou citez la bonne facture.",
             errors,
         )
 

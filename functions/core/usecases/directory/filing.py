@@ -16,7 +16,7 @@ from typing import Any
 from functions.core.clock import today_in_paris
 from functions.core.domain.case_report import CaseRecord
 from functions.core.domain.documents import DocumentKind, FiledDocument
-from functions.core.domain.einvoice import TERMS, EInvoice, Filed, taken_terms
+from functions.core.domain.einvoice import TERMS, EInvoice, Filed, Value, taken_terms
 from functions.core.domain.members import Member
 from functions.core.domain.registry import CompanyIdentity, name_matches
 from functions.core.domain.reports import AmicableSteps, Invoice, NoticeChannel, Party, Report, ReportStatus
@@ -26,8 +26,14 @@ from functions.core.identifiers import InvalidIdentifier, parse_company
 from functions.core.resources import Resources
 from functions.core.store import ConditionFailed, retry_on_conflict
 from functions.core.store.documents import DeclaredDocument
-from functions.core.usecases.directory.documents import DocumentAlreadyCited, cite_documents
-from functions.core.usecases.directory.einvoice_check import invoices_cited, read_filed_einvoice, refuse_mismatch
+from functions.core.usecases.directory.documents import CitedFile, DocumentAlreadyCited, cite_documents
+from functions.core.usecases.directory.einvoice_check import (
+    SEVERAL_CODE,
+    InvalidEInvoice,
+    invoices_cited,
+    read_filed_einvoice,
+    refuse_mismatch,
+)
 from functions.core.usecases.directory.members import require_approved
 from functions.core.usecases.identity import filing_gates
 
@@ -93,13 +99,12 @@ _MISSING = {
 }
 
 
-def _filed(member: Member, filing: Filing) -> Filed:
+def _filed(member: Member, debtor_siren: str, typed: TypedInvoice) -> Filed:
     """What the filing says of the invoice and its parties, as the e-invoice is checked against it."""
     try:
-        debtor = parse_company(filing.debtor_siren)
+        debtor = parse_company(debtor_siren)
     except InvalidIdentifier:
-        debtor = filing.debtor_siren  # the rules refuse it; the cross-check still names a different buyer
-    typed = filing.invoice
+        debtor = debtor_siren  # the rules refuse it; the cross-check still names a different buyer
     return Filed(member.siren, debtor, typed.number, typed.issue_date, typed.due_date, typed.amount_cents)
 
 
@@ -117,6 +122,37 @@ def _terms(filed: Filed, taken: dict[str, Any]) -> Filed:
     if missing:
         raise ValidationFailed("Certains champs manquent.", missing)
     return terms
+
+
+@dataclass(frozen=True)
+class InvoiceReading:
+    """The invoice as cited and typed: the documents checked, the e-invoice read and cross-checked, every term."""
+
+    cited: list[CitedFile]
+    declared: list[DeclaredDocument]  # to mark cited in the same transaction as what cites them
+    problems: list[FieldError]  # the documents' own (missing, already cited...), listed with the rules' failures
+    einvoice: EInvoice | None
+    taken: dict[str, Value]  # the invoice terms left out and read from the e-invoice
+    terms: Filed  # complete: number, dates and amount each given or taken
+
+
+def read_invoice(
+    res: Resources, member: Member, debtor_siren: str, typed: TypedInvoice, document_ids: Sequence[str]
+) -> InvoiceReading:
+    """Check the cited documents, read the e-invoice among them and complete the typed terms from it.
+
+    What a filing and a recovery case's opening share: an invalid e-invoice is
+    ``422 facture-electronique-invalide``, one that says otherwise than what
+    was typed ``422 facture-incoherente``, a term neither typed nor carried
+    ``400 missing``. A cited invoice is read only when it may be an e-invoice
+    (the reader is heavy).
+    """
+    cited, declared, problems = cite_documents(res, member, document_ids)
+    einvoice = read_filed_einvoice(res, invoices_cited(cited, document_ids))
+    filed = _filed(member, debtor_siren, typed)
+    refuse_mismatch(einvoice, filed)
+    taken = taken_terms(einvoice, filed)
+    return InvoiceReading(cited, declared, problems, einvoice, taken, _terms(filed, taken))
 
 
 def _draft(member: Member, filing: Filing, terms: Filed, kinds: tuple[DocumentKind, ...]) -> Draft:
@@ -199,15 +235,20 @@ def file_report(res: Resources, member: Member, filing: Filing) -> Report:
     require_approved(member)
     now = res.clock()
     limits = Limits(res.settings.notice_days, res.settings.min_amount_cents)
-    cited, declared, problems = cite_documents(res, member, filing.documents)
-    einvoice = read_filed_einvoice(res, invoices_cited(cited, filing.documents))
-    filed = _filed(member, filing)
-    refuse_mismatch(einvoice, filed)
-    taken = taken_terms(einvoice, filed)
-    terms = _terms(filed, taken)
+    reading = read_invoice(res, member, filing.debtor_siren, filing.invoice, filing.documents)
+    cited, declared, problems, terms = reading.cited, reading.declared, reading.problems, reading.terms
     assert terms.number is not None  # _terms refuses a filing without one
     # The documents' rules (an invoice, a notice and its proof) are filing rules: listed with the others.
     record = filing.record
+    einvoice, taken = reading.einvoice, list(reading.taken)
+    if record is not None and record.einvoice is not None:
+        # The case read its e-invoice when it opened: the report keeps it (one invoice, so no second one).
+        if einvoice is not None:
+            raise InvalidEInvoice(
+                "La facture électronique de ce dossier est déjà jointe : ne citez pas une autre facture électronique.",
+                [FieldError("documents", SEVERAL_CODE, "Une seule facture électronique par signalement.")],
+            )
+        einvoice, taken = record.einvoice, list(record.einvoice_terms_taken)
     kinds = tuple(c.document.kind for c in cited) + (record.document_kinds if record is not None else ())
     draft = _draft(member, filing, terms, kinds)
     failures = check_filing(draft, today_in_paris(now), limits) + problems
@@ -224,7 +265,7 @@ def file_report(res: Resources, member: Member, filing: Filing) -> Report:
         identity=identity,
         documents=[c.document for c in cited],
         einvoice=einvoice,
-        taken=list(taken),
+        taken=taken,
     )
     _refuse_duplicate(res, report)
     citing = list(declared)
@@ -237,17 +278,17 @@ def file_report(res: Resources, member: Member, filing: Filing) -> Report:
             # Lost a race: the same invoice was filed meanwhile, or one of its documents
             # cited by another filing (answer that), or the debtor's aggregate changed (try again).
             _refuse_duplicate(res, report)
-            citing[:] = _still_uncited(res, member, citing)
+            citing[:] = still_uncited(res, member, citing)
             raise
 
     return retry_on_conflict(attempt)
 
 
-def _still_uncited(res: Resources, member: Member, documents: Sequence[DeclaredDocument]) -> list[DeclaredDocument]:
-    """Read the cited documents again; 409 when a concurrent filing cited one of them first."""
+def still_uncited(res: Resources, member: Member, documents: Sequence[DeclaredDocument]) -> list[DeclaredDocument]:
+    """Read the cited documents again; 409 when a concurrent filing (or case) cited one of them first."""
     current = [res.store.documents.get(member.id, d.id) for d in documents]
     if any(d is None or d.report_id is not None for d in current):
-        raise DocumentAlreadyCited("Un des documents cités vient d'être joint à un autre signalement.")
+        raise DocumentAlreadyCited("Un des documents cités vient d'être joint à un autre signalement ou dossier.")
     return [d for d in current if d is not None]
 
 

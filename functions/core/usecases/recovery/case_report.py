@@ -6,10 +6,11 @@ rule, the registry's gates, the duplicate check (one report per invoice: a
 second filing from the case is ``409`` with the report's id) and the review
 before the debtor hears of it apply unchanged. Only the input differs: the
 parties, the invoice and the amicable steps come from the case
-(:func:`functions.core.domain.case_report.case_record`), and the creditor
-cites what Ardoise does not hold — the invoice, a proof of the debtor's
-commitment — uploaded beforehand (``POST /documents``). ``Idempotency-Key``
-is honoured by the edge.
+(:func:`functions.core.domain.case_report.case_record`), the documents
+the case was opened with (its invoice, its e-invoice's terms) included, and
+the creditor cites what Ardoise does not hold yet — the invoice when the case
+was opened without it, a proof of the debtor's commitment — uploaded
+beforehand (``POST /documents``). ``Idempotency-Key`` is honoured by the edge.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ def file_from_case(
         notice_date=record.notice_date,
         notice_channel=record.notice_channel,
         description=case.description if description is None else description,
-        documents=tuple(documents),
+        # A document the case holds comes with its record: cited again by its id, it is not cited twice.
+        documents=tuple(d for d in documents if d not in {held.id for held in case.documents}),
         record=record,
     )
     return file_report(res, member, filing)

@@ -3,9 +3,14 @@
 A case is opened with the same invoice input and rules as a report's filing
 (``rules.check_claim``: the parties, the invoice's dates and amounts) and the
 same registry gates (a ceased company, a collective proceeding: 422); the
-amicable steps a filing proves are what the case will do. One case per
-creditor, debtor and invoice number (409). ``Idempotency-Key`` is honoured by
-the edge, as on every state-changing route.
+amicable steps a filing proves are what the case will do. The invoice may be
+cited as a document, as at filing (``filing.read_invoice``): an e-invoice is
+read and cross-checked, the terms left out are taken from it, and the
+documents are pinned to the case (marked cited by it, in the same
+transaction), so that the report filed from the case carries them and no
+other filing or case cites them. One case per creditor, debtor and invoice
+number (409). ``Idempotency-Key`` is honoured by the edge, as on every
+state-changing route.
 """
 
 from __future__ import annotations
@@ -14,9 +19,11 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any, NoReturn
 
 from functions.core.clock import today_in_paris
 from functions.core.domain import recovery
+from functions.core.domain.einvoice import Filed
 from functions.core.domain.members import Member
 from functions.core.domain.recovery import RecoveryCase
 from functions.core.domain.reports import Invoice, Party
@@ -25,10 +32,10 @@ from functions.core.domain.scenarios import CHANNEL_LABELS, Channel, Scenario
 from functions.core.errors import Duplicate, FieldError, NotFound, RuleNotMet
 from functions.core.identifiers import parse_company
 from functions.core.resources import Resources
-from functions.core.store import retry_on_conflict
+from functions.core.store import ConditionFailed, retry_on_conflict
 from functions.core.store.recovery import DuplicateCase
 from functions.core.usecases.directory.documents import cite_documents
-from functions.core.usecases.directory.filing import refuse_by_registry
+from functions.core.usecases.directory.filing import TypedInvoice, read_invoice, refuse_by_registry, still_uncited
 from functions.core.usecases.directory.members import require_approved
 from functions.core.usecases.recovery.scenarios import find_scenario
 
@@ -37,13 +44,49 @@ from functions.core.usecases.recovery.scenarios import find_scenario
 class CaseOpening:
     """What the creditor sent to open a case, already shaped (the route validated the formats)."""
 
-    draft: Draft
+    claimed_creditor_siren: str | None
+    debtor_siren: str
     debtor_name: str
-    invoice_number: str
+    debtor_email: str
+    debtor_postal_address: str
+    invoice: TypedInvoice  # a term left out (None) is read from the cited e-invoice
     debtor_phone: str = ""
     description: str = ""
     scenario_id: str = ""
     payment_details: str = ""
+    # The ids of the documents declared and uploaded beforehand (``POST /documents``): the invoice, a commitment.
+    documents: tuple[str, ...] = ()
+
+    @classmethod
+    def of_draft(cls, draft: Draft, debtor_name: str, invoice_number: str, **rest: Any) -> CaseOpening:
+        """An opening that types every term of its invoice, as a draft holds them (the demo, tests)."""
+        invoice = TypedInvoice(
+            invoice_number, draft.issue_date, draft.due_date, draft.amount_cents, draft.outstanding_cents
+        )
+        return cls(
+            draft.claimed_creditor_siren, draft.debtor_siren, debtor_name, draft.debtor_email,
+            draft.debtor_postal_address, invoice, **rest,
+        )  # fmt: skip
+
+
+def _draft(member: Member, opening: CaseOpening, terms: Filed) -> Draft:
+    """The opening as the filing's rules read it, its invoice's terms complete."""
+    assert terms.issue_date is not None and terms.due_date is not None and terms.amount_cents is not None
+    return Draft(
+        member_siren=member.siren,
+        claimed_creditor_siren=opening.claimed_creditor_siren,
+        debtor_siren=opening.debtor_siren,
+        debtor_email=opening.debtor_email,
+        debtor_postal_address=opening.debtor_postal_address,
+        issue_date=terms.issue_date,
+        due_date=terms.due_date,
+        amount_cents=terms.amount_cents,
+        outstanding_cents=opening.invoice.outstanding_cents,
+        # What a filing proves (reminders, the notice) is what the case will do.
+        reminder_dates=(),
+        notice_date=None,
+        notice_channel=None,
+    )
 
 
 def _contact_problems(draft: Draft, phone: str, scenario: Scenario) -> list[FieldError]:
@@ -71,10 +114,18 @@ def open_case(res: Resources, member: Member, opening: CaseOpening) -> RecoveryC
     """Open a case for an unpaid invoice if every rule holds; its scenario starts at once."""
     require_approved(member)
     now = res.clock()
-    draft = opening.draft
+    reading = read_invoice(res, member, opening.debtor_siren, opening.invoice, opening.documents)
+    terms = reading.terms
+    assert terms.number is not None  # read_invoice refuses an opening without one
+    draft = _draft(member, opening, terms)
     limits = Limits(res.settings.notice_days, res.settings.min_amount_cents)
     scenario = find_scenario(res, member, opening.scenario_id)
-    failures = check_claim(draft, today_in_paris(now), limits)
+    cited = [c.document for c in reading.cited]
+    failures = (
+        check_claim(draft, today_in_paris(now), limits)
+        + reading.problems
+        + recovery.opening_document_problems(cited, list(dict.fromkeys(opening.documents)))
+    )
     if scenario is None:
         failures.append(FieldError("scenario_id", "scenario_inconnu", "Aucun de vos scénarios sous cet identifiant."))
     else:
@@ -101,23 +152,38 @@ def open_case(res: Resources, member: Member, opening: CaseOpening) -> RecoveryC
             postal_address=draft.debtor_postal_address,
         ),
         debtor_phone=opening.debtor_phone,
-        invoice=Invoice(opening.invoice_number, draft.issue_date, draft.due_date, draft.amount_cents),
+        invoice=Invoice(terms.number, draft.issue_date, draft.due_date, draft.amount_cents),
         outstanding_cents=draft.outstanding_cents,
         scenario=scenario,
         description=opening.description,
         payment_details=opening.payment_details,
         now=now,
         actor=f"member:{member.id}",
+        documents=tuple(cited),
+        einvoice=reading.einvoice,
+        einvoice_terms_taken=tuple(reading.taken),
     )
-    try:
-        return res.store.cases.open_case(case, actor=f"member:{member.id}")
-    except DuplicateCase as exc:
-        first = res.store.cases.get_case(exc.case_id)
-        if first is not None and first.member_id == member.id:
-            raise Duplicate(
-                "Vous avez déjà ouvert un dossier pour cette facture.", extra={"case_id": exc.case_id}
-            ) from None
-        raise Duplicate("Un dossier existe déjà pour cette facture et ce débiteur dans votre entreprise.") from None
+    citing = list(reading.declared)
+
+    def attempt() -> RecoveryCase:
+        try:
+            writes = res.store.documents.cite_writes(citing, case.id)
+            return res.store.cases.open_case(case, actor=f"member:{member.id}", extra_writes=writes)
+        except DuplicateCase as exc:
+            _refuse_duplicate(res, member, exc.case_id)
+        except ConditionFailed:
+            # A cited document changed meanwhile: cited elsewhere first (409), or only touched (try again).
+            citing[:] = still_uncited(res, member, citing)
+            raise
+
+    return retry_on_conflict(attempt)
+
+
+def _refuse_duplicate(res: Resources, member: Member, case_id: str) -> NoReturn:
+    first = res.store.cases.get_case(case_id)
+    if first is not None and first.member_id == member.id:
+        raise Duplicate("Vous avez déjà ouvert un dossier pour cette facture.", extra={"case_id": case_id}) from None
+    raise Duplicate("Un dossier existe déjà pour cette facture et ce débiteur dans votre entreprise.") from None
 
 
 def own_case(res: Resources, member: Member, case_id: str) -> RecoveryCase:

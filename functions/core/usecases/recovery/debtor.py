@@ -19,6 +19,10 @@ timeline, where the creditor reads it and downloads the file
 (:func:`produced_proof`, its bytes checked against that digest). The page's
 form sends its file with the declaration: both are kept, or neither
 (``declare_payment_with_proof``).
+
+The documents the case was opened with (its invoice) are the debtor's to
+download through the same link, as a report's debtor downloads the report's
+(:func:`case_document`, their bytes checked against the digest pinned then).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from datetime import date
 
 from functions.core.clock import today_in_paris
 from functions.core.domain import recovery
+from functions.core.domain.documents import FiledDocument
 from functions.core.domain.evidence import Evidence
 from functions.core.domain.members import Member
 from functions.core.domain.penalties import Penalties
@@ -43,6 +48,7 @@ from functions.core.resources import Resources
 from functions.core.store.evidence import Upload, stored_bytes
 from functions.core.store.recovery import EvidenceGone
 from functions.core.tokens import derived_token
+from functions.core.usecases.directory.documents import read_document
 from functions.core.usecases.directory.replies import (
     EVIDENCE_WORDING,
     EvidenceAltered,
@@ -108,6 +114,15 @@ def debtor_view(res: Resources, token: str) -> DebtorView:
     today = today_in_paris(res.clock())
     penalties = recovery.case_penalties(case, today, res.settings.ecb_rates, res.settings.penalty_points)
     return DebtorView(case, penalties, case.status in DEBTOR_MAY_ACT, recovery.may_propose_schedule(case))
+
+
+def case_document(res: Resources, token: str, document_id: str) -> tuple[FiledDocument, bytes]:
+    """A document the case was opened with, and its bytes; 404 for any other id, 409 when they changed since."""
+    case = open_case_link(res, token)
+    document = next((d for d in case.documents if d.id == document_id), None)
+    if document is None:
+        raise NotFound("Aucun document sous cet identifiant pour ce dossier.")
+    return document, read_document(res, document)
 
 
 def _tell_creditor(res: Resources, case: RecoveryCase, subject: str, text: str) -> None:
