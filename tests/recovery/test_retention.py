@@ -26,7 +26,7 @@ from functions.core.usecases.recovery.debtor import case_token
 from functions.core.usecases.recovery.retention import forget_uncited_proofs
 from tests.directory.conftest import register, s3_directory
 from tests.directory.factories import CREDITOR_SIREN, DEBTOR_SIREN
-from tests.directory.proof import upload_document
+from tests.directory.proof import PROOF, upload_document
 from tests.recovery.conftest import Desk
 from tests.recovery.factories import case_payload, make_case
 from tests.recovery.test_case_report import RECEIPT as CASE_RECEIPT
@@ -345,3 +345,35 @@ def test_a_deleted_report_leaves_the_proof_of_dispatch_its_case_still_cites(desk
     desk.clock.now = datetime(2031, 3, 1, 9, tzinfo=UTC)  # the case's 5 years: the proof goes with it
     assert purge(desk.resources)["cases"] == 1
     assert held_document(desk, files_root, proof) == (False, False)
+
+
+def test_a_deleted_case_takes_the_invoice_it_was_opened_with_unless_its_report_still_carries_it(
+    desk: Desk, files_root: Path
+) -> None:
+    _, content = PROOF["invoice"]
+
+    def invoice_document() -> str:
+        document = upload_document(desk.api, desk.member, kind="invoice", content=content, filename="facture.pdf")
+        assert document.status_code == 201, document.json
+        return str(document.json["document_id"])
+
+    alone_document = invoice_document()
+    alone = desk.api.post("/cases", json=case_payload(documents=[alone_document]), headers=desk.member)
+    assert alone.status_code == 201, alone.json
+    assert desk.api.post(f"/cases/{alone.json['id']}/withdraw", headers=desk.member).status_code == 200
+    reported_document = invoice_document()
+    reported = unpaid_case(desk, number="F-2026-0118", documents=[reported_document])
+    report = file_from_case(desk, reported)  # carries the case's invoice, no second upload
+    assert report.status_code == 201, report.json
+    paid = {"amount_cents": 2_400_00, "paid_on": "2026-03-27"}
+    assert desk.api.post(f"/cases/{reported}/payments", json=paid, headers=desk.member).status_code == 200
+    desk.clock.now = datetime(2028, 4, 1, 9, tzinfo=UTC)  # 24 months after both closed
+    assert purge(desk.resources)["cases"] == 2
+
+    def held(document_id: str) -> tuple[bool, bool]:
+        records = [key for key in stored_state(desk.resources.store.backend) if key[1] == f"DOCUMENT#{document_id}"]
+        return bool(records), any(path.is_file() for path in files_root.rglob(document_id))
+
+    assert held(alone_document) == (False, False)
+    assert held(reported_document) == (True, True)  # the report filed from its case still carries it
+    assert desk.resources.store.reports.get_report(str(report.json["id"])) is not None

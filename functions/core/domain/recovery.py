@@ -196,6 +196,10 @@ class RecoveryCase:
         """The invoice the case was opened with (None: its creditor typed its terms only)."""
         return next((d for d in self.documents if d.kind is DocumentKind.INVOICE), None)
 
+    def held_documents(self) -> list[FiledDocument]:
+        """Every creditor's document the case cites: those it was opened with, then each dispatch proof joined."""
+        return [*self.documents, *(event.document for event in self.events if event.document is not None)]
+
     def sent_steps(self) -> list[CaseEvent]:
         return [event for event in self.events if event.kind is EventKind.STEP_SENT]
 

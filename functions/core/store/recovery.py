@@ -275,7 +275,7 @@ class Cases(Repository):
     def delete_case(self, case: RecoveryCase, *, actor: str, keep_documents: frozenset[str] = frozenset()) -> None:
         """Delete a case and what hangs from it unless it changed since read (``ConditionFailed``).
 
-        Its key, its debtor pointer, the debtor's files' and the dispatch proofs' records go in the same
+        Its key, its debtor pointer, the debtor's files' and the creditor's documents' records go in the same
         transaction (but the documents in ``keep_documents``: a report still held cites them too); the
         audit event keeps identifiers, status, amounts and dates. The files' bytes are the caller's to
         delete once this committed.
@@ -292,9 +292,9 @@ class Cases(Repository):
             for item in self.query_all(f"CASE#{case.id}", sk_prefix="EVIDENCE#")
         ]
         writes += [
-            Delete(documents_pk(case.member_id), document_sk(event.document.id), unconditional=True)
-            for event in case.events
-            if event.document is not None and event.document.id not in keep_documents
+            Delete(documents_pk(case.member_id), document_sk(document.id), unconditional=True)
+            for document in case.held_documents()
+            if document.id not in keep_documents
         ]
         event = self.store.event(
             f"company:{case.debtor.siren}", f"case:{case.id}", "case.deleted", actor, before=audit_view(case)

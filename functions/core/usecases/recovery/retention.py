@@ -25,16 +25,16 @@ ACTOR = "system:retention"
 
 
 def case_files(case: RecoveryCase, evidence_keys: list[str], keep_documents: frozenset[str]) -> list[str]:
-    """The storage keys of every file a case holds: the debtor's proofs, its letters, its dispatch proofs
-    (but those in ``keep_documents``)."""
+    """The storage keys of every file a case holds: the debtor's proofs, its letters, the creditor's documents
+    (its invoice, its dispatch proofs; but those in ``keep_documents``)."""
     letters = [e.message.storage_key for e in case.events if e.message is not None and e.message.storage_key]
-    proofs = [e.document.key for e in case.events if e.document is not None and e.document.id not in keep_documents]
+    proofs = [d.key for d in case.held_documents() if d.id not in keep_documents]
     return list(dict.fromkeys([*evidence_keys, *letters, *proofs]))
 
 
 def report_documents_on_invoice(res: Resources, case: RecoveryCase) -> frozenset[str]:
     """The documents of the report held on the case's invoice: a report filed from the case carries the
-    notice's proof of dispatch, which stays as long as that report does."""
+    case's invoice and the notice's proof of dispatch, which stay as long as that report does."""
     report_id = res.store.reports.find_duplicate(case.creditor.siren, case.debtor.siren, case.invoice.number)
     report = res.store.reports.get_report(report_id) if report_id is not None else None
     return frozenset(document.id for document in report.documents) if report is not None else frozenset()
@@ -45,7 +45,7 @@ def case_documents_on_invoice(res: Resources, report: Report) -> frozenset[str]:
     case = res.store.cases.find_case(report.creditor.siren, report.debtor.siren, report.invoice.number)
     if case is None:
         return frozenset()
-    return frozenset(event.document.id for event in case.events if event.document is not None)
+    return frozenset(document.id for document in case.held_documents())
 
 
 def _delete_if_expired(res: Resources, case_id: str) -> bool:
