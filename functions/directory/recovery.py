@@ -361,6 +361,21 @@ def download_case_evidence(case_id: str, evidence_id: str, principal: Member) ->
     return proof_response(*debtor.produced_proof(resources(), principal, case_id, evidence_id))
 
 
+@api.route(
+    "/cases/<case_id>/documents/<document_id>",
+    "GET",
+    summary="Télécharger un document que le dossier cite (la facture jointe à l'ouverture, une preuve d'envoi) ; "
+    "409 si son contenu ne correspond plus à l'empreinte fixée quand le dossier l'a cité.",
+    responses={200: OCTETS},
+    headers={200: {"X-Content-SHA256": "L'empreinte SHA-256 fixée quand le dossier a cité le document."}},
+    security="memberToken",
+    problems=(403, 404, 409),
+    auth=current_member,
+)
+def download_own_case_document(case_id: str, document_id: str, principal: Member) -> Response:
+    return document_download(*cases.own_document(resources(), principal, case_id, document_id))
+
+
 # -- the debtor's private page ------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from flask import Response, request
 
+from functions.core.domain.documents import FiledDocument
 from functions.core.domain.members import MemberStatus
 from functions.core.domain.registry import public_address, public_name
 from functions.core.domain.reports import Report
@@ -161,6 +162,10 @@ def verify_address() -> Response:
 def document_response(report: Report, document_id: str) -> Response:
     """A document ``report`` was filed with, to download (its bytes checked against the digest pinned at filing)."""
     document = documents.document_of(report, document_id)
-    content = documents.read_document(resources(), document)
+    return document_file(document, documents.read_document(resources(), document))
+
+
+def document_file(document: FiledDocument, content: bytes) -> Response:
+    """A creditor's document as its creditor downloads it: named by its id, the creditor's file name encoded."""
     disposition = f"attachment; filename=\"{document.id}\"; filename*=UTF-8''{quote(document.filename, safe='')}"
     return Response(content, mimetype=document.content_type, headers={"Content-Disposition": disposition})

@@ -57,7 +57,7 @@ from functions.directory.recovery import (
 )
 from functions.directory.recovery_schemas import CaseOpeningIn
 from functions.directory.schemas import PaymentIn
-from functions.directory.space import space
+from functions.directory.space import document_file, space
 from functions.directory.space_filing import FORM_NAMES, refusal, store_upload
 
 __all__ = ["space"]
@@ -596,6 +596,13 @@ def case_court_request(who: SignedIn, case_id: str) -> Response:
     except Problem as problem:
         return _problems_page(who, case_id, problem, COURT_NAMES, whole="procedure")
     return see_other(f"/dossiers/{case_id}?enregistre=requete#requetes")
+
+
+@space.get("/dossiers/<case_id>/documents/<document_id>")
+@signed_in_only
+def case_document(who: SignedIn, case_id: str, document_id: str) -> Response:
+    """A document the case holds (its invoice, a dispatch proof), as ``GET /cases/{id}/documents/{document_id}``."""
+    return document_file(*cases.own_document(resources(), _member(who), case_id, document_id))
 
 
 @space.get("/dossiers/<case_id>/releve")

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from functions.core.usecases.recovery.debtor import case_token
+from tests.directory.conftest import register
 from tests.directory.factories import CREDITOR_SIREN, filing_payload
 from tests.directory.proof import PROOF, upload_document
 from tests.directory.test_einvoice_filing import INVOICE_FIELDS, MAKERS
@@ -19,6 +20,8 @@ from tests.recovery.conftest import Desk
 from tests.recovery.factories import case_payload
 from tests.recovery.test_case_report import file_from_case, unpaid_case
 from tests.recovery.test_injunction_api import prepare, seat_in_registry
+from tests.spaces.conftest import MEMBER_EMAIL
+from tests.spaces.helpers import sign_in
 
 PROBLEMS = "https://ardoise.fr/problemes/"
 XML, PDF = "application/xml", "application/pdf"
@@ -232,3 +235,26 @@ def test_the_debtor_is_refused_an_invoice_changed_or_gone_since_the_opening(desk
     stored.unlink()  # as the retention of a report filed from the case leaves it
     gone = desk.api.get(url)
     assert gone.status_code == 404 and gone.content_type == "application/problem+json"
+
+
+def test_the_creditor_downloads_the_documents_its_case_holds_by_the_api_and_its_space(desk: Desk) -> None:
+    content = PROOF["invoice"][1]
+    document_id = _upload(desk, content)
+    case_id = unpaid_case(desk, documents=[document_id])  # with its notice's proof of dispatch joined
+    [proof] = [e["document"] for e in desk.case(case_id)["timeline"] if e["kind"] == "dispatch_proof"]
+    for held, expected in ((document_id, content), (proof["id"], None)):
+        got = desk.api.get(f"/cases/{case_id}/documents/{held}", headers=desk.member)
+        assert got.status_code == 200 and "attachment" in got.headers["Content-Disposition"]
+        assert got.headers["X-Content-SHA256"] == hashlib.sha256(got.data).hexdigest()
+        assert expected is None or got.data == expected
+    assert desk.api.get(f"/cases/{case_id}/documents/doc_inconnu", headers=desk.member).status_code == 404
+    browser = desk.api.application.test_client()
+    sign_in(browser, desk.mailer, siren=CREDITOR_SIREN, email=MEMBER_EMAIL)
+    page = f"/espace/dossiers/{case_id}"
+    link = f"{page}/documents/{document_id}"
+    assert f'href="{link}"' in browser.get(page).get_data(as_text=True)
+    assert browser.get(link).data == content
+    # Another member learns nothing of it.
+    other = register(desk.api, desk.mailer, siren="404833048", name="Garage du Centre", email="garage@exemple.fr")
+    got = desk.api.get(f"/cases/{case_id}/documents/{document_id}", headers={"Authorization": other})
+    assert got.status_code == 404

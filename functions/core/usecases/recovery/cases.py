@@ -23,6 +23,7 @@ from typing import Any, NoReturn
 
 from functions.core.clock import today_in_paris
 from functions.core.domain import recovery
+from functions.core.domain.documents import FiledDocument
 from functions.core.domain.einvoice import Filed
 from functions.core.domain.members import Member
 from functions.core.domain.recovery import RecoveryCase
@@ -34,7 +35,7 @@ from functions.core.identifiers import parse_company
 from functions.core.resources import Resources
 from functions.core.store import ConditionFailed, retry_on_conflict
 from functions.core.store.recovery import DuplicateCase
-from functions.core.usecases.directory.documents import cite_documents
+from functions.core.usecases.directory.documents import cite_documents, read_document
 from functions.core.usecases.directory.filing import TypedInvoice, read_invoice, refuse_by_registry, still_uncited
 from functions.core.usecases.directory.members import require_approved
 from functions.core.usecases.recovery.scenarios import find_scenario
@@ -192,6 +193,16 @@ def own_case(res: Resources, member: Member, case_id: str) -> RecoveryCase:
     if case is None or case.member_id != member.id:
         raise NotFound("Aucun dossier de votre part sous cet identifiant.")
     return case
+
+
+def own_document(res: Resources, member: Member, case_id: str, document_id: str) -> tuple[FiledDocument, bytes]:
+    """A document one of the member's cases holds (its invoice, a dispatch proof) and its bytes; 404 for any
+    other id, 409 when they changed since the case pinned them."""
+    case = own_case(res, member, case_id)
+    document = next((d for d in case.held_documents() if d.id == document_id), None)
+    if document is None:
+        raise NotFound("Aucun document sous cet identifiant pour ce dossier.")
+    return document, read_document(res, document)
 
 
 def list_cases(res: Resources, member: Member) -> list[RecoveryCase]:
