@@ -36,7 +36,7 @@ class Letter:
     postal_address: str
     pdf: bytes
     registered: bool  # registered with acknowledgement of receipt (a formal notice), else simple mail
-    reference: str  # Ardoise's own reference for it (the case and the step), printed on the provider's side
+    reference: str  # Ardoise's own reference for it: the case and the step (``CASE_ID/step-N``), whatever the day
 
     @property
     def sha256(self) -> str:

@@ -78,7 +78,7 @@ def test_the_notice_is_posted_by_the_provider_and_the_creditor_gets_a_copy_with_
         "accepted_at": "2026-03-18T08:00:00Z",
         "registered": True,
     }
-    assert str(envelope["letter_reference"]) == f"{case_id}/{message['id']}"
+    assert envelope["letter_reference"] == f"{case_id}/step-{NOTICE_STEP}"
 
     (copy,) = desk.mails_to(CREDITOR)[-1:]
     assert str(copy["Subject"]).startswith("Posté par Ardoise : Mise en demeure de payer la facture F-2026-0117")

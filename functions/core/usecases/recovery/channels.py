@@ -149,7 +149,9 @@ def send_letter(res: Resources, case: RecoveryCase, step: Step, rendered: Render
     with suppress(EvidenceAlreadyStored):
         storage(res).write(key, pdf)
     registered = step.kind is StepKind.FORMAL_NOTICE
-    letter = Letter(case.debtor.name, case.debtor.postal_address, pdf, registered, f"{case.id}/{message_id}")
+    # The step's place, not the PDF's digest: the same on a later day's retry, whose letter is redrawn.
+    reference = f"{case.id}/step-{len(case.sent_steps())}"
+    letter = Letter(case.debtor.name, case.debtor.postal_address, pdf, registered, reference)
     # A provider that fails raises here: nothing is recorded, and a later tick posts the same bytes again,
     # which the provider answers with the same receipt (idempotent by the letter's digest).
     receipt = res.poster.post(letter)
