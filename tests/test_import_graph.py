@@ -52,6 +52,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "functions.core.config",
             "functions.core.mailer",
             "functions.core.sms",
+            "functions.core.post",
             "functions.core.registry",
             "functions.core.einvoices",
         ),

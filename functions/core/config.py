@@ -20,6 +20,7 @@ from typing import Any
 
 from functions.core.domain.penalties import RateChange, parse_rate_table
 from functions.core.money import cents_from_euros
+from functions.core.post import check_letters_url
 
 
 class ConfigurationError(RuntimeError):
@@ -287,6 +288,18 @@ SETTINGS: tuple[Setting, ...] = (
         production_default="off",
     ),
     Setting(
+        "ARDOISE_LETTERS",
+        "letters_url",
+        # The demo shows the real flow: no registered-mail provider is under contract, the creditor posts.
+        "creditor",
+        "Who posts the letters of recovery scenarios: `creditor` (e-mailed to the creditor to print and post; no "
+        "registered-mail provider is wired yet) or `outbox:FOLDER` (the provider path, locally: each letter's PDF "
+        "and JSON envelope in the folder).",
+        check_letters_url,
+        # On a Lambda an outbox is lost at the next cold start: the creditor would be told a letter went that never did.
+        needed_in_production=Needed("creditor", "`creditor` (no registered-mail provider is wired)"),
+    ),
+    Setting(
         "ARDOISE_REPLY_LINK_DAYS",
         "reply_link_days",
         "60",
@@ -311,6 +324,7 @@ _LOCAL_PATHS = (
     ("mailer_url", "outbox:"),
     ("evidence_url", "folder:"),
     ("sms_url", "outbox:"),
+    ("letters_url", "outbox:"),
     ("site_dir", ""),
     ("site_build_dir", ""),
 )
@@ -365,6 +379,7 @@ class Settings:
     einvoice_reader: str
     letters_to: str
     sms_url: str
+    letters_url: str
     reply_link_days: int
     webhook_allow_private: bool
 

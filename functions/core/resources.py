@@ -1,4 +1,5 @@
-"""What a request, a job or a command works with: settings, store, mailer, SMS sender, clock, the e-invoice reader."""
+"""What a request, a job or a command works with: settings, store, mailer, SMS sender, letter poster, clock, the
+e-invoice reader."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING
 from functions.core.clock import Clock, system_clock
 from functions.core.config import Settings, load_settings
 from functions.core.mailer import Mailer, mailer_from_url
+from functions.core.post import LetterPoster, letter_poster_from_url
 from functions.core.sms import SmsSender, sms_sender_from_url
 from functions.core.store import Store, open_store
 from functions.core.store.evidence import evidence_storage, stored_bytes
@@ -26,6 +28,7 @@ class Resources:
         store: Store | None = None,
         mailer: Mailer | None = None,
         clock: Clock | None = None,
+        poster: LetterPoster | None = None,
     ) -> None:
         self.settings = settings or load_settings()
         self.clock = clock or system_clock
@@ -33,6 +36,8 @@ class Resources:
             self.__dict__["store"] = store
         if mailer is not None:
             self.__dict__["mailer"] = mailer
+        if poster is not None:
+            self.__dict__["poster"] = poster
 
     @cached_property
     def store(self) -> Store:
@@ -46,6 +51,11 @@ class Resources:
     def sms(self) -> SmsSender:
         """Who sends the SMS steps of recovery scenarios (``ARDOISE_SMS``)."""
         return sms_sender_from_url(self.settings.sms_url)
+
+    @cached_property
+    def poster(self) -> LetterPoster:
+        """Who posts the letter steps of recovery scenarios (``ARDOISE_LETTERS``): the creditor, or a provider."""
+        return letter_poster_from_url(self.settings.letters_url, self.clock)
 
     @cached_property
     def einvoices(self) -> EInvoiceReader:

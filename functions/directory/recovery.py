@@ -41,6 +41,7 @@ from functions.directory.recovery_schemas import (
     InstalmentOut,
     MessageOut,
     NextActionOut,
+    PostingOut,
     PreviewIn,
     PreviewOut,
     PreviewStepOut,
@@ -125,6 +126,7 @@ def _event_out(case: RecoveryCase, event: CaseEvent) -> CaseEventOut:
             subject=message.subject,
             sha256=message.sha256,
             size=message.size,
+            posting=PostingOut(**asdict(message.posting)) if message.posting is not None else None,
         )
         if message is not None
         else None,

@@ -146,6 +146,15 @@ class PreviewOut(Model):
     items: list[PreviewStepOut]
 
 
+class PostingOut(Model):
+    """Un courrier posté par Ardoise via un prestataire de lettre recommandée : la référence de l'envoi."""
+
+    provider: str = Field(description="Le prestataire qui a posté le courrier.")
+    reference: str = Field(description="Sa référence de l'envoi (numéro de suivi).")
+    accepted_at: datetime = Field(description="Quand le prestataire a pris le courrier en charge.")
+    registered: bool = Field(description="En recommandé avec accusé de réception (sinon en lettre simple).")
+
+
 class MessageOut(Model):
     """Un message envoyé (ou, courrier, préparé) : sa trace, dont l'empreinte SHA-256 de ce qui est parti."""
 
@@ -155,6 +164,10 @@ class MessageOut(Model):
     subject: str
     sha256: str
     size: int
+    posting: PostingOut | None = Field(
+        default=None,
+        description="Un courrier posté par Ardoise via un prestataire ; null : le créancier le poste lui-même.",
+    )
 
 
 class ProofOut(Model):

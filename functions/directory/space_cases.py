@@ -29,7 +29,7 @@ from functions.core.domain.court_requests import CHECK_STATE_LABELS, PROCEDURE_L
 from functions.core.domain.courts import court_table
 from functions.core.domain.documents import DocumentKind
 from functions.core.domain.members import Member
-from functions.core.domain.recovery import CaseEvent, CaseStatus, EventKind, RecoveryCase
+from functions.core.domain.recovery import CaseEvent, CaseStatus, EventKind, RecoveryCase, SentMessage
 from functions.core.domain.reports import DISPUTE_REASON_LABELS
 from functions.core.domain.scenarios import CHANNEL_LABELS, Channel
 from functions.core.errors import NotFound, Problem
@@ -130,6 +130,13 @@ class TimelineLine:
     proof_name: str = ""  # its file name, as the debtor sent it
 
 
+def _letter_words(message: SentMessage) -> str:
+    """Who posts a letter: the creditor, or Ardoise through a provider."""
+    if message.channel is not Channel.LETTER:
+        return ""
+    return " préparé par Ardoise, à poster par vous" if message.posting is None else " posté par Ardoise"
+
+
 def _event_line(case: RecoveryCase, event: CaseEvent) -> TimelineLine:
     what = EVENT_LABELS[event.kind]
     step = case.scenario.steps[event.step] if event.step is not None else None
@@ -139,9 +146,10 @@ def _event_line(case: RecoveryCase, event: CaseEvent) -> TimelineLine:
     if event.kind is EventKind.STEP_SENT and step is not None and event.message is not None:
         message = event.message
         what = f"{step.name} : {CHANNEL_LABELS[message.channel]}"
-        if message.channel is Channel.LETTER:
-            what += " préparé par Ardoise, à poster par vous"
+        what += _letter_words(message)
         detail = f"Destinataire : {message.recipient}"
+        if message.posting is not None:
+            detail += f" — via {message.posting.provider}, référence {message.posting.reference}"
         digest = message.sha256
         letter = message.id if message.storage_key else ""
     elif event.kind is EventKind.DISPATCH_PROOF and step is not None:

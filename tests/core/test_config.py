@@ -133,3 +133,21 @@ def test_production_defaults_apply_on_a_lambda_unless_set() -> None:
     assert load_settings(on_lambda).webhook_allow_private is False
     assert load_settings({**on_lambda, "ARDOISE_WEBHOOK_ALLOW_PRIVATE": "on"}).webhook_allow_private is True
     assert load_settings(on_lambda).env == "production"
+
+
+def test_letters_are_posted_by_the_creditor_unless_an_outbox_under_the_home_is_named(tmp_path: Path) -> None:
+    assert load_settings({"ARDOISE_HOME": str(tmp_path)}).letters_url == "creditor"
+    outbox = load_settings({"ARDOISE_HOME": str(tmp_path), "ARDOISE_LETTERS": "outbox:var/letters"})
+    assert outbox.letters_url == f"outbox:{tmp_path}/var/letters"
+    assert load_settings({"AWS_LAMBDA_FUNCTION_NAME": "x", **PRODUCTION}).letters_url == "creditor"
+
+
+@pytest.mark.parametrize("value", ["lrar", "outbox:", "maileva", "Creditor"])
+def test_an_unknown_letter_poster_is_refused_at_start_with_the_choices(value: str) -> None:
+    with pytest.raises(ConfigurationError, match=r"ARDOISE_LETTERS=.*use creditor or outbox:FOLDER"):
+        load_settings({"ARDOISE_LETTERS": value, "ARDOISE_SECRET_KEY": "k"})
+
+
+def test_production_refuses_a_letters_outbox_a_lambda_would_lose() -> None:
+    with pytest.raises(ConfigurationError, match="ARDOISE_LETTERS must name `creditor`"):
+        load_settings({"ARDOISE_ENV": "production", **PRODUCTION, "ARDOISE_LETTERS": "outbox:/tmp/letters"})

@@ -360,3 +360,19 @@ def test_a_court_request_stored_before_payments_split_its_penalty_periods_reads_
     assert request is not None and request.penalties.periods
     assert [p.base_cents for p in request.penalties.periods] == [2_400_00] * len(request.penalties.periods)
     assert request == prepared.events[-1].court_request  # as prepared, to the period
+
+
+def test_a_letter_stored_before_letter_posters_reads_as_one_the_creditor_posts(store: Store) -> None:
+    from functions.core.store.codec import to_data
+    from tests.recovery.test_injunction_domain import unpaid
+
+    case = unpaid()
+    data = to_data(case)
+    # As letters were written before posters: no ``posting`` in any message's trace.
+    messages = [event["message"] for event in data["events"] if event.get("message")]
+    assert messages and all(message.pop("posting") is None for message in messages)
+    store.backend.transact([Put(Item(f"CASE#{case.id}", "CASE", data, 4), None)])
+    read = store.cases.get_case(case.id)
+    assert read is not None and read.version == 4
+    assert [event.message for event in read.events if event.message] == [e.message for e in case.events if e.message]
+    assert all(event.message.posting is None for event in read.events if event.message)

@@ -116,6 +116,16 @@ class EventKind(StrEnum):
 
 
 @dataclass(frozen=True)
+class PostingReceipt:
+    """A registered-mail provider's word that it took a letter to post: its reference (tracking number) and when."""
+
+    provider: str  # who posted it, as the creditor reads it
+    reference: str  # the provider's reference or tracking number
+    accepted_at: datetime
+    registered: bool  # registered with acknowledgement of receipt, else simple mail
+
+
+@dataclass(frozen=True)
 class SentMessage:
     """A message Ardoise sent (or prepared: a letter) for a step, kept with its digest as proof."""
 
@@ -126,6 +136,8 @@ class SentMessage:
     sha256: str  # of the bytes sent: the MIME message, the SMS text, the letter's PDF
     size: int
     storage_key: str = ""  # where a letter's PDF is kept (the creditor downloads it to post it)
+    # A letter a provider posted for Ardoise (None: the creditor posts it, as every letter before providers).
+    posting: PostingReceipt | None = None
 
 
 @dataclass(frozen=True)

@@ -119,11 +119,12 @@ def _channel(event: CaseEvent) -> str:
     """Through what the event came: a message's channel, the debtor's link, the creditor's account."""
     if event.message is not None:
         words = CHANNEL_LABELS[event.message.channel]
-        return (
-            f"{words}, préparé par Ardoise et posté par le créancier"
-            if event.message.channel is Channel.LETTER
-            else words
-        )
+        if event.message.channel is not Channel.LETTER:
+            return words
+        posting = event.message.posting
+        if posting is None:
+            return f"{words}, préparé par Ardoise et posté par le créancier"
+        return f"{words}, préparé et posté par Ardoise via {posting.provider}"
     kind = event.actor.partition(":")[0]
     if kind == "debtor":
         return "lien privé du dossier sur Ardoise"
@@ -152,6 +153,13 @@ def _step_details(case: RecoveryCase, event: CaseEvent) -> list[str]:
         details.append(f"Destinataire : {message.recipient}")
         details.append(f"Empreinte SHA-256 du message : {message.sha256} ({message.size} octets)")
         details.append(f"Identifiant du message : {message.id}")
+        if message.posting is not None:
+            posting = message.posting
+            how = "recommandé avec accusé de réception" if posting.registered else "lettre simple"
+            details.append(
+                f"Posté via {posting.provider} ({how}), référence {posting.reference}, "
+                f"pris en charge le {paris_moment(posting.accepted_at)}"
+            )
     return details
 
 

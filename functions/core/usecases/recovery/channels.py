@@ -10,11 +10,14 @@ keeps: when, to whom, and the SHA-256 of what went.
   subject, text, reply address, each attachment's digest, in a fixed JSON
   form): the MIME envelope's date and Message-ID are the mail service's.
 - **Letter**: a PDF (``functions/core/pdf.py``) addressed to the debtor's postal
-  address, e-mailed to the creditor to print and post (registered, with
-  acknowledgement of receipt, for a formal notice); its digest is the PDF's.
-  The PDF is kept in the evidence storage too, for the creditor to download
-  it again from its space (:func:`kept_letter`), checked against that digest.
-  A registered-mail provider would be another channel here; none is wired.
+  address (registered, with acknowledgement of receipt, for a formal notice),
+  handed to the letter poster (``functions/core/post.py``, ``ARDOISE_LETTERS``):
+  by default the creditor, to whom it is e-mailed to print and post; a
+  registered-mail provider (none is wired; the outbox stands for one locally)
+  posts it and answers its reference, kept on the timeline, the creditor
+  getting a copy. Its digest is the PDF's. The PDF is kept in the evidence
+  storage too, for the creditor to download it again from its space
+  (:func:`kept_letter`), checked against that digest.
 - **SMS** to the debtor's mobile number; its digest is the text's (UTF-8).
 """
 
@@ -24,14 +27,15 @@ import hashlib
 import json
 from collections.abc import Callable
 from contextlib import suppress
-from datetime import datetime
+from datetime import UTC, datetime, time
 
-from functions.core.clock import today_in_paris
-from functions.core.domain.recovery import RecoveryCase, Rendered, SentMessage
+from functions.core.clock import PARIS, today_in_paris
+from functions.core.domain.recovery import PostingReceipt, RecoveryCase, Rendered, SentMessage
 from functions.core.domain.scenarios import Channel, Step, StepKind
 from functions.core.errors import NotFound
 from functions.core.french import long_date
 from functions.core.mailer import Attachment, Message
+from functions.core.post import Letter
 from functions.core.resources import Resources
 from functions.core.store.evidence import EvidenceAlreadyStored
 from functions.core.usecases.directory.replies import EvidenceAltered, storage
@@ -87,7 +91,10 @@ def letter_pdf(case: RecoveryCase, step: Step, rendered: Rendered, now: datetime
     # and the directory's cold start must not pay for it (tests/test_cold_import.py).
     from functions.core.pdf import TextPdf
 
-    doc = TextPdf(title=rendered.subject, author=case.creditor.name, created=now, footer="Préparé par Ardoise")
+    # Created on the letter's day, not its second: a tick that retries the step that day draws the same bytes,
+    # the same digest, which a letter poster deduplicates on (functions/core/post.py).
+    day = datetime.combine(today_in_paris(now), time(), PARIS).astimezone(UTC)
+    doc = TextPdf(title=rendered.subject, author=case.creditor.name, created=day, footer="Préparé par Ardoise")
     doc.paragraph(f"{case.creditor.name}\nSIREN {case.creditor.siren}", size=10, after=14)
     doc.paragraph(f"{case.debtor.name}\n{case.debtor.postal_address}", size=11, indent=250, after=18)
     doc.paragraph(f"Le {long_date(today_in_paris(now))}", after=10)
@@ -104,31 +111,62 @@ def _letter_name(step: Step) -> str:
     return "mise-en-demeure" if step.kind is StepKind.FORMAL_NOTICE else "relance"
 
 
-def send_letter(res: Resources, case: RecoveryCase, step: Step, rendered: Rendered, now: datetime) -> SentMessage:
-    """Prepare the letter's PDF and e-mail it to the creditor, who prints and posts it."""
-    pdf = letter_pdf(case, step, rendered, now, case_link(res, case.id))
-    registered = " en recommandé avec accusé de réception" if step.kind is StepKind.FORMAL_NOTICE else ""
-    res.mailer.send(
-        Message(
-            to=case.creditor.email,
-            subject=f"À poster : {rendered.subject} ({case.debtor.name})",
-            text=(
-                f"Bonjour,\n\nVotre scénario de recouvrement prévoit aujourd'hui un courrier à {case.debtor.name} "
-                f"(facture {case.invoice.number}). Imprimez la lettre jointe et postez-la{registered} à :\n\n"
-                f"{case.debtor.name}\n{case.debtor.postal_address}\n\n"
-                "Ardoise garde l'empreinte SHA-256 de cette lettre dans la chronologie du dossier.\n\n"
-                "L'équipe Ardoise\n"
-            ),
-            attachments=(Attachment(f"{_letter_name(step)}-{case.invoice.number}.pdf", pdf, PDF),),
-        )
+def _posting_copy(case: RecoveryCase, rendered: Rendered, receipt: PostingReceipt) -> tuple[str, str]:
+    """The subject and text of the copy the creditor gets of a letter a provider posted for it."""
+    how = "en recommandé avec accusé de réception" if receipt.registered else "en lettre simple"
+    return (
+        f"Posté par Ardoise : {rendered.subject} ({case.debtor.name})",
+        f"Bonjour,\n\nVotre scénario de recouvrement prévoyait aujourd'hui un courrier à {case.debtor.name} "
+        f"(facture {case.invoice.number}). Ardoise l'a posté {how} via {receipt.provider}, "
+        f"référence {receipt.reference}, à :\n\n{case.debtor.name}\n{case.debtor.postal_address}\n\n"
+        "Vous n'avez rien à poster : la lettre jointe est une copie pour information. Ardoise garde l'empreinte "
+        "SHA-256 de cette lettre et la référence de l'envoi dans la chronologie du dossier ; joignez-y l'accusé de "
+        "réception quand il vous parvient.\n\nL'équipe Ardoise\n",
     )
+
+
+def _to_post(case: RecoveryCase, rendered: Rendered, registered: bool) -> tuple[str, str]:
+    """The subject and text of the e-mail that asks the creditor to print and post a letter."""
+    how = " en recommandé avec accusé de réception" if registered else ""
+    return (
+        f"À poster : {rendered.subject} ({case.debtor.name})",
+        f"Bonjour,\n\nVotre scénario de recouvrement prévoit aujourd'hui un courrier à {case.debtor.name} "
+        f"(facture {case.invoice.number}). Imprimez la lettre jointe et postez-la{how} à :\n\n"
+        f"{case.debtor.name}\n{case.debtor.postal_address}\n\n"
+        "Ardoise garde l'empreinte SHA-256 de cette lettre dans la chronologie du dossier.\n\n"
+        "L'équipe Ardoise\n",
+    )
+
+
+def send_letter(res: Resources, case: RecoveryCase, step: Step, rendered: Rendered, now: datetime) -> SentMessage:
+    """Prepare the letter's PDF and hand it to the poster (``ARDOISE_LETTERS``): by default the creditor, who gets
+    it by e-mail to print and post; a provider posts it, and the creditor gets a copy with its reference."""
+    pdf = letter_pdf(case, step, rendered, now, case_link(res, case.id))
     message_id = f"ltr_{sha256(pdf)[:16]}"
     key = f"letters/{case.id}/{message_id}.pdf"
+    # Kept before it is posted, so that a letter in the post is always one the creditor can download.
     # Already there: the same bytes (the id is their digest), kept by a tick that stopped before saving the case.
     with suppress(EvidenceAlreadyStored):
         storage(res).write(key, pdf)
+    registered = step.kind is StepKind.FORMAL_NOTICE
+    # The step's place, not the PDF's digest: the same on a later day's retry, whose letter is redrawn.
+    reference = f"{case.id}/step-{len(case.sent_steps())}"
+    letter = Letter(case.debtor.name, case.debtor.postal_address, pdf, registered, reference)
+    # A provider that fails raises here: nothing is recorded, and a later tick posts the same bytes again,
+    # which the provider answers with the same receipt (idempotent by the letter's digest).
+    receipt = res.poster.post(letter)
+    subject, text = _to_post(case, rendered, registered) if receipt is None else _posting_copy(case, rendered, receipt)
+    attachment = Attachment(f"{_letter_name(step)}-{case.invoice.number}.pdf", pdf, PDF)
+    res.mailer.send(Message(to=case.creditor.email, subject=subject, text=text, attachments=(attachment,)))
     return SentMessage(
-        message_id, Channel.LETTER, case.debtor.postal_address, rendered.subject, sha256(pdf), len(pdf), key
+        message_id,
+        Channel.LETTER,
+        case.debtor.postal_address,
+        rendered.subject,
+        sha256(pdf),
+        len(pdf),
+        key,
+        receipt,
     )
 
 

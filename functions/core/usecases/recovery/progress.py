@@ -6,7 +6,10 @@ ticks at once never send it twice; the message's trace is recorded after it
 went. A tick that crashed in between leaves its claim, which another tick
 takes over after ``CLAIM_TTL``: a step goes at least once, and twice only
 after such a crash. A send that fails (the mail service refused or is down,
-no SMS provider) is logged and tried again by a later tick.
+no SMS provider, the registered-mail provider refused the letter) is logged and
+tried again by a later tick; a letter a provider posted before the failure is
+posted again with the same bytes, which the provider answers with its first
+receipt (``functions/core/post.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from functions.core.domain import recovery
 from functions.core.domain.recovery import ActionKind, RecoveryCase
 from functions.core.logs import get_logger
 from functions.core.mailer import MailNotSent
+from functions.core.post import LetterNotPosted
 from functions.core.resources import Resources
 from functions.core.sms import SmsUnavailable
 from functions.core.usecases.recovery.cases import change_case
@@ -85,7 +89,7 @@ def run_due_cases(res: Resources, limit: int = 200) -> dict[str, Any]:
     for case_id in res.store.cases.list_due(now, limit):
         try:
             outcome = advance_case(res, case_id, now)
-        except (MailNotSent, SmsUnavailable, OSError) as exc:
+        except (MailNotSent, SmsUnavailable, LetterNotPosted, OSError) as exc:
             log.warning("recovery step not sent", extra={"case": case_id, "error": f"{type(exc).__name__}: {exc}"})
             done["failed"] += 1
             continue
