@@ -56,7 +56,7 @@ STEP_FIELDS = ("name", "kind", "channel", "delay_days", "anchor", "subject", "bo
 # What a person types in a row (the three choices always carry a value): all empty, the row is ignored.
 TYPED_FIELDS = ("name", "delay_days", "subject", "body", "deadline_days")
 NO_STEP = "Remplissez au moins une étape : la dernière est la mise en demeure."
-PREVIEW = "apercu"  # the « Prévisualiser » button's value of ``action``: the preview, nothing stored
+PREVIEW = "apercu"  # the « Prévisualiser » button's name: the preview, nothing stored
 
 
 def _member(who: SignedIn) -> Member:
@@ -243,7 +243,7 @@ def scenario_creation(who: SignedIn) -> Response:
     member = _member(who)
     values = {name: request.form.get(name, "").strip() for name in FORM_FIELDS}
     raw, rows = _form_body(values)
-    previewing = request.form.get("action") == PREVIEW
+    previewing = PREVIEW in request.form
     if not rows:
         return _form_page(who, values, 400, {"steps": NO_STEP})
     try:

@@ -103,7 +103,7 @@ def test_a_scenario_created_through_the_form_is_listed_and_offered_when_opening_
 ) -> None:
     steps = rows(step_payload(channel="sms", body="{creancier} : facture {facture}, reste {reste_du}."))
     notice = rows(notice_payload(deadline_days=10), first=2)  # the second row left empty: ignored
-    created = submit(browser, NEW, NEW, name="SMS puis courrier", action="enregistrer", **steps, **notice)
+    created = submit(browser, NEW, NEW, name="SMS puis courrier", **steps, **notice)
     assert created.status_code == 303, text(created)
     found = re.fullmatch(r"/espace/scenarios/(scn_\w+)\?enregistre=creation", created.headers["Location"])
     assert found, created.headers["Location"]
@@ -131,7 +131,7 @@ def test_the_domain_s_refusals_are_shown_beside_their_fields_and_nothing_is_stor
 ) -> None:
     typo = step_payload(body="Bonjour {debitor}, merci de payer {reste_du}.")
     steps = {**rows(typo), **rows(notice_payload(deadline_days=5, channel="sms"), first=3)}
-    refused = submit(browser, NEW, NEW, name="Trop pressé", action="enregistrer", **steps)
+    refused = submit(browser, NEW, NEW, name="Trop pressé", **steps)
     assert refused.status_code == 422
     html = refused.get_data(as_text=True)
     for field in ("steps.0.body", "steps.3.deadline_days", "steps.3.channel"):
@@ -148,17 +148,17 @@ def test_the_domain_s_refusals_are_shown_beside_their_fields_and_nothing_is_stor
 def test_a_scenario_without_a_notice_last_or_without_any_step_is_refused_above_the_steps(
     directory: FlaskClient, member: dict[str, str], browser: FlaskClient
 ) -> None:
-    reminders = submit(browser, NEW, NEW, name="Sans fin", action="enregistrer", **rows(step_payload()))
+    reminders = submit(browser, NEW, NEW, name="Sans fin", **rows(step_payload()))
     assert reminders.status_code == 422
     assert 'id="champ-steps">Un scénario se termine par une mise en demeure' in reminders.get_data(as_text=True)
-    empty = submit(browser, NEW, NEW, name="Vide", action="enregistrer")
+    empty = submit(browser, NEW, NEW, name="Vide")
     assert empty.status_code == 400 and "Remplissez au moins une étape" in text(empty)
     assert len(listed(directory, member)) == 1
 
 
 def test_a_delay_that_is_not_a_number_is_said_beside_its_field(browser: FlaskClient) -> None:
     steps = rows(step_payload(delay_days="trois"), notice_payload())
-    refused = submit(browser, NEW, NEW, name="Faute de frappe", action="enregistrer", **steps)
+    refused = submit(browser, NEW, NEW, name="Faute de frappe", **steps)
     assert refused.status_code == 400
     html = refused.get_data(as_text=True)
     assert '<p class="ardoise-erreur-champ" id="erreur-steps.0.delay_days">Un nombre entier est attendu.</p>' in html
@@ -168,7 +168,7 @@ def test_the_preview_shows_each_step_filled_in_and_stores_nothing(
     directory: FlaskClient, member: dict[str, str], browser: FlaskClient
 ) -> None:
     steps = rows(step_payload(), notice_payload())
-    previewed = submit(browser, NEW, NEW, name="", action="apercu", **steps)
+    previewed = submit(browser, NEW, NEW, name="", apercu="1", **steps)
     assert previewed.status_code == 200, text(previewed)
     page = text(previewed)
     assert "Aperçu sur une facture d'exemple" in page and "Rien n'est enregistré ni envoyé." in page
@@ -177,7 +177,7 @@ def test_the_preview_shows_each_step_filled_in_and_stores_nothing(
     assert "Mise en demeure : courrier, prévue le 15/02/2026" in page and "au plus tard le 10/03/2026" in page
     assert 'name="steps.1.body"' in previewed.get_data(as_text=True)  # the form again, to go on editing
     assert len(listed(directory, member)) == 1
-    wrong = submit(browser, NEW, NEW, action="apercu", **rows(notice_payload(deadline_days=3)))
+    wrong = submit(browser, NEW, NEW, apercu="1", **rows(notice_payload(deadline_days=3)))
     assert wrong.status_code == 422 and 'id="erreur-steps.0.deadline_days"' in wrong.get_data(as_text=True)
     assert "Aperçu sur une facture d'exemple" not in text(wrong)
 
@@ -187,8 +187,8 @@ def test_the_member_s_text_is_escaped_on_every_page(
 ) -> None:
     script = "<script>alert('x')</script>"
     steps = rows(step_payload(name=f"{script} étape", body=f"Bonjour {{debiteur}} {script}"), notice_payload())
-    previewed = submit(browser, NEW, NEW, name=f"{script} mien", action="apercu", **steps)
-    created = submit(browser, NEW, NEW, name=f"{script} mien", action="enregistrer", **steps)
+    previewed = submit(browser, NEW, NEW, name=f"{script} mien", apercu="1", **steps)
+    created = submit(browser, NEW, NEW, name=f"{script} mien", **steps)
     assert previewed.status_code == 200 and created.status_code == 303
     pages = [previewed, browser.get(created.headers["Location"]), browser.get("/espace/scenarios")]
     for response in pages:
