@@ -159,6 +159,8 @@ FORM_FIELDS = ("name", *(_row_name(row, field) for row in range(STEP_ROWS) for f
 def _form_values(scenario: Scenario) -> dict[str, str]:
     """The form filled with a scenario's steps (to start from), the rows beyond them empty."""
     values = dict.fromkeys(FORM_FIELDS, "")
+    for row in range(1, STEP_ROWS):  # a row added after the first most likely follows the step before it
+        values[_row_name(row, "anchor")] = Anchor.PREVIOUS_STEP.value
     for row, step in enumerate(scenario.steps[:STEP_ROWS]):
         typed = {
             "name": step.name,
