@@ -493,10 +493,10 @@ def test_a_creditor_reads_the_scenarios_previews_one_with_an_error_then_saves_it
 
     page.get_by_role("link", name="Créer un scénario").click()
     page.get_by_label("Nom du scénario").fill("Deux relances puis courrier")
-    notice = page.get_by_role("group", name="Étape 3 (facultative)")
+    notice = page.get_by_role("group", name="Étape 3")
     notice.get_by_label("Délai laissé pour payer, en jours (mise en demeure)").fill("5")
     page.get_by_role("button", name="Prévisualiser").click()
-    deadline = page.get_by_role("group", name="Étape 3 (facultative)").get_by_label(
+    deadline = page.get_by_role("group", name="Étape 3").get_by_label(
         "Délai laissé pour payer, en jours (mise en demeure)"
     )
     assert deadline.get_attribute("aria-invalid") == "true" and page.get_by_role("alert").is_visible()

@@ -90,7 +90,7 @@ def test_a_scenario_s_page_shows_its_texts_their_preview_and_the_placeholders(br
 def test_the_form_starts_from_ardoise_s_steps_each_in_a_labelled_fieldset(browser: FlaskClient) -> None:
     html = browser.get(NEW).get_data(as_text=True)
     assert html.count("<fieldset>") == 5 and "<legend>Étape 1</legend>" in html
-    assert "<legend>Étape 5 (facultative)</legend>" in html
+    assert "<legend>Étape 5</legend>" in html
     assert '<label for="champ-steps.0.name">' in html and 'id="champ-steps.0.name"' in html
     assert 'name="steps.0.name" type="text" value="Relance courtoise"' in html
     assert '<option value="letter" selected>courrier</option>' in html  # the notice's row
