@@ -9,7 +9,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from functions.core.mailer import OutboxMailer
-from tests.directory.conftest import register
+from functions.core.resources import Resources
+from tests.directory.conftest import register, register_pending
 from tests.recovery.factories import notice_payload, step_payload
 from tests.spaces.conftest import CREDITOR_SIREN, MEMBER_EMAIL
 from tests.spaces.helpers import form_tokens_of, sign_in, submit, text
@@ -213,3 +214,39 @@ def test_the_form_starts_from_one_of_the_member_s_scenarios(
     html = browser.get(f"{NEW}?depuis={mine}").get_data(as_text=True)
     assert 'value="Copie de Rappel puis courrier"' in html and 'value="Rappel amical"' in html
     assert f'href="{NEW}?depuis={mine}"' in browser.get(f"/espace/scenarios/{mine}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [
+        ("kind", "ultimatum"),
+        ("channel", "pigeon"),
+        ("anchor", "hier"),
+        ("delay_days", "99999999999999999999999"),
+        ("delay_days", "-3"),
+        ("deadline_days", "1,5"),
+        ("subject", "Deux\nlignes"),
+        ("name", "x" * 500),
+    ],
+)
+def test_a_value_the_api_would_refuse_is_a_400_beside_its_field(
+    directory: FlaskClient, member: dict[str, str], browser: FlaskClient, field: str, typed: str
+) -> None:
+    steps = rows(step_payload(**{field: typed}), notice_payload())
+    refused = submit(browser, NEW, NEW, name="Valeurs étranges", **steps)
+    assert refused.status_code == 400, text(refused)
+    assert f'id="erreur-steps.0.{field}"' in refused.get_data(as_text=True)
+    assert len(listed(directory, member)) == 1
+
+
+def test_a_member_awaiting_approval_may_preview_but_not_save(
+    directory: FlaskClient, mailer: OutboxMailer, resources: Resources
+) -> None:
+    pending, _ = register_pending(directory, mailer, siren="404833048", name="Garage", email="garage@exemple.fr")
+    client = directory.application.test_client()
+    sign_in(client, mailer, siren="404833048", email="garage@exemple.fr")
+    steps = rows(step_payload(), notice_payload())
+    assert submit(client, NEW, NEW, apercu="1", **steps).status_code == 200
+    refused = submit(client, NEW, NEW, name="Le mien", **steps)
+    assert refused.status_code == 403 and "en attente de validation" in text(refused)
+    assert resources.store.cases.list_scenarios(pending) == []
