@@ -274,13 +274,18 @@ def scenario_page(who: SignedIn, scenario_id: str) -> Response:
     invoice (``preview``), the placeholders its texts may use."""
     member = _member(who)
     scenario = scenarios.get_scenario(resources(), member, scenario_id)
-    previews = scenarios.preview(resources(), member, steps=scenario.steps, case=None)
+    try:
+        preview, refusals = _preview_view(scenarios.preview(resources(), member, steps=scenario.steps, case=None)), []
+    except Problem as problem:
+        # A scenario saved under older rules still reads; the preview says which rule it now fails.
+        preview, refusals = [], list(field_messages(problem.errors).values()) or [problem.detail or problem.title]
     return page(
         "espace/scenario.html",
         title=f"Scénario « {scenario.name} »",
         who=who,
         scenario=_scenario_view(scenario),
-        preview=_preview_view(previews),
+        preview=preview,
+        refusals=refusals,
         sample=_sample(),
         placeholders=_placeholders(),
         done=request.args.get("enregistre", ""),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
+from functions.core.domain.scenarios import DEFAULT_SCENARIO, Scenario
 from functions.core.mailer import OutboxMailer
 from functions.core.resources import Resources
 from tests.directory.conftest import register, register_pending
@@ -250,3 +252,18 @@ def test_a_member_awaiting_approval_may_preview_but_not_save(
     refused = submit(client, NEW, NEW, name="Le mien", **steps)
     assert refused.status_code == 403 and "en attente de validation" in text(refused)
     assert resources.store.cases.list_scenarios(pending) == []
+
+
+def test_a_scenario_saved_under_older_rules_still_reads_and_says_what_it_now_fails(
+    directory: FlaskClient, member: dict[str, str], browser: FlaskClient, resources: Resources
+) -> None:
+    owner = resources.store.members.list_members(CREDITOR_SIREN)[0]
+    short = replace(DEFAULT_SCENARIO.steps[-1], deadline_days=5)  # what the rules refuse today
+    old = Scenario("scn_older_rules", "Ancien", (*DEFAULT_SCENARIO.steps[:-1], short), owner=owner.id)
+    resources.store.cases.create_scenario(old, actor="test")
+    response = browser.get("/espace/scenarios/scn_older_rules")
+    assert response.status_code == 200
+    page = text(response)
+    assert "Ce scénario ne peut plus être prévisualisé ni utilisé" in page
+    assert "Une mise en demeure laisse au moins 8 jours au débiteur pour payer." in page
+    assert "Aperçu sur une facture d'exemple" not in page
