@@ -267,3 +267,9 @@ def test_a_scenario_saved_under_older_rules_still_reads_and_says_what_it_now_fai
     assert "Ce scénario ne peut plus être prévisualisé ni utilisé" in page
     assert "Une mise en demeure laisse au moins 8 jours au débiteur pour payer." in page
     assert "Aperçu sur une facture d'exemple" not in page
+
+
+@pytest.mark.parametrize("scenario_id", ["scn_" + "x" * 3000, "scn_%C3%A9%00", "../default"])
+def test_an_id_no_scenario_has_is_a_404_on_both_pages(browser: FlaskClient, scenario_id: str) -> None:
+    assert browser.get(f"/espace/scenarios/{scenario_id}").status_code == 404
+    assert browser.get(f"{NEW}?depuis={scenario_id}").status_code == 404
