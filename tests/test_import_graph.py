@@ -107,6 +107,7 @@ REQUEST_READERS = frozenset(
         "functions.directory.space_reports",
         "functions.directory.space_filing",
         "functions.directory.space_cases",  # the recovery cases in the creditor's space
+        "functions.directory.space_scenarios",  # the reminder scenarios in the creditor's space
         "functions.directory.case_page",  # the debtor's HTML page of a case and its forms
         "functions.directory.space_moderation",
         "functions.reports.space",

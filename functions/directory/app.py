@@ -9,7 +9,7 @@ from flask import Flask
 from functions.core.domain.evidence import MAX_EVIDENCE_BYTES
 from functions.core.http import build_app
 from functions.core.mounts import API_MOUNTS
-from functions.directory import space_cases, space_filing, space_reports  # noqa: F401 - their pages join the space's blueprint
+from functions.directory import space_cases, space_filing, space_reports, space_scenarios  # noqa: F401 - their pages join the space's blueprint
 from functions.directory.case_report import api as case_report_api
 from functions.directory.experiences import api as experiences_api
 from functions.directory.injunction import api as injunction_api

@@ -201,7 +201,8 @@ def case_out(case: RecoveryCase) -> CaseOut:
     )
 
 
-def _steps(body: list[StepIn]) -> tuple[Step, ...]:
+def steps_of(body: list[StepIn]) -> tuple[Step, ...]:
+    """The domain's steps from the API's body (the space's scenario form shares it)."""
     return tuple(
         Step(
             name=step.name,
@@ -699,7 +700,7 @@ def list_scenarios(principal: Member) -> ScenarioList:
     auth=current_member,
 )
 def create_scenario(principal: Member, body: ScenarioIn) -> tuple[ScenarioOut, int, dict[str, str]]:
-    scenario = scenarios.create_scenario(resources(), principal, name=body.name, steps=_steps(body.steps))
+    scenario = scenarios.create_scenario(resources(), principal, name=body.name, steps=steps_of(body.steps))
     return _scenario_out(scenario), 201, {"Location": f"{request.root_path}/scenarios/{scenario.id}"}
 
 
@@ -730,7 +731,7 @@ def get_scenario(scenario_id: str, principal: Member) -> ScenarioOut:
 def preview_scenario(principal: Member, body: PreviewIn) -> PreviewOut:
     res = resources()
     case = cases.own_case(res, principal, body.case_id) if body.case_id is not None else None
-    previews = scenarios.preview(res, principal, steps=_steps(body.steps), case=case)
+    previews = scenarios.preview(res, principal, steps=steps_of(body.steps), case=case)
     return PreviewOut(
         items=[
             PreviewStepOut(

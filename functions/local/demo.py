@@ -192,8 +192,11 @@ def demo_summary_search(res: Resources) -> str | None:
 
 
 def demo_creditor_pages(res: Resources) -> dict[str, str]:
-    """The creditor space's recovery cases: the demo opens one at each stage (``recovery_demo.py``)."""
-    return {"recovery cases, one at each stage": space_url(res.settings.base_url, "member", "/dossiers")}
+    """The creditor space's recovery cases (the demo opens one at each stage, ``recovery_demo.py``) and scenarios."""
+    return {
+        "recovery cases, one at each stage": space_url(res.settings.base_url, "member", "/dossiers"),
+        "reminder scenarios, Ardoise's and the member's own": space_url(res.settings.base_url, "member", "/scenarios"),
+    }
 
 
 def demo_subscriber_pages(res: Resources) -> dict[str, str]:

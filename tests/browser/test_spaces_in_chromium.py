@@ -478,6 +478,40 @@ def test_a_creditor_s_payment_sent_twice_is_recorded_once(platform: Platform, pa
     assert report is not None and len(report.payments) == 1
 
 
+def test_a_creditor_reads_the_scenarios_previews_one_with_an_error_then_saves_it(platform: Platform, page: Any) -> None:
+    from functions.core.domain.sessions import PrincipalKind
+    from functions.core.usecases.signin import issue_link, link_url
+    from tests.directory.conftest import register
+    from tests.spaces.conftest import CREDITOR_SIREN
+
+    register(platform.app.test_client(), platform.mailer)
+    member = platform.res.store.members.list_members(CREDITOR_SIREN)[0]
+    page.goto(link_url(platform.res, PrincipalKind.MEMBER, issue_link(platform.res, PrincipalKind.MEMBER, member.id)))
+    page.get_by_role("button", name="Ouvrir mon espace").click()
+    page.get_by_role("link", name="Mes scénarios").click()
+    _checked(page, "scenarios")
+
+    page.get_by_role("link", name="Créer un scénario").click()
+    page.get_by_label("Nom du scénario").fill("Deux relances puis courrier")
+    notice = page.get_by_role("group", name="Étape 3")
+    notice.get_by_label("Délai laissé pour payer, en jours (mise en demeure)").fill("5")
+    page.get_by_role("button", name="Prévisualiser").click()
+    deadline = page.get_by_role("group", name="Étape 3").get_by_label(
+        "Délai laissé pour payer, en jours (mise en demeure)"
+    )
+    assert deadline.get_attribute("aria-invalid") == "true" and page.get_by_role("alert").is_visible()
+    _checked(page, "nouveau-scenario-erreurs")
+
+    deadline.fill("10")
+    page.get_by_role("button", name="Prévisualiser").click()
+    expect(page.get_by_role("heading", name="Aperçu sur une facture d'exemple")).to_be_visible()
+    _checked(page, "nouveau-scenario-apercu")
+
+    page.get_by_role("button", name="Enregistrer le scénario").click()
+    assert "Le scénario est enregistré" in page.get_by_role("status").inner_text()
+    _checked(page, "scenario")
+
+
 def test_a_moderator_searches_by_siren_and_reads_a_report_s_full_file(platform: Platform, page: Any) -> None:
     from tests.directory.conftest import register
     from tests.directory.factories import filing_payload

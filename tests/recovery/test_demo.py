@@ -109,3 +109,10 @@ def test_the_demo_creditor_follows_each_case_in_its_space(
     assert "Requête au tribunal préparée" in text(directory.get(f"/espace/dossiers/{seeded['injunction_prepared']}"))
     resumed = text(directory.get(f"/espace/dossiers/{seeded['schedule_missed']}"))
     assert "Échéance manquée : relances reprises (échéance n° 1)" in resumed
+    scenarios_page = demo_creditor_pages(resources)["reminder scenarios, Ardoise's and the member's own"]
+    assert scenarios_page.endswith("/espace/scenarios")
+    own = text(directory.get("/espace/scenarios"))
+    assert "Scénario Ardoise" in own and "SMS puis mise en demeure par e-mail" in own
+    assert "SMS de rappel relance SMS 2 jours après l'échéance" in text(
+        directory.get(f"/espace/scenarios/{seeded['member_scenario']}")
+    )

@@ -50,11 +50,18 @@ class Anchor(StrEnum):
     PREVIOUS_STEP = "previous_step"
 
 
+# "3 jours après l'échéance": what a delay counts from, as a creditor reads it after the number of days.
+ANCHOR_LABELS = {Anchor.DUE_DATE: "après l'échéance", Anchor.PREVIOUS_STEP: "après l'étape précédente"}
+
+
 class StepKind(StrEnum):
     """A reminder, or the formal notice that ends the amicable recovery."""
 
     REMINDER = "reminder"
     FORMAL_NOTICE = "formal_notice"
+
+
+STEP_KIND_LABELS = {StepKind.REMINDER: "relance", StepKind.FORMAL_NOTICE: "mise en demeure"}
 
 
 @dataclass(frozen=True)

@@ -70,18 +70,24 @@ class PreviewStep:
 SAMPLE_DEBTOR = Party(siren="552100554", name="Société Exemple SAS", email="compta@exemple.fr")
 
 
-def _sample_case(member: Member, scenario: Scenario, today: date) -> RecoveryCase:
+def sample_invoice(today: date) -> Invoice:
+    """The invoice a preview fills the texts with when no case is named (the space's pages describe it)."""
     due = today - timedelta(days=30)
+    return Invoice("F-2026-042", due - timedelta(days=30), due, 1_250_00)
+
+
+def _sample_case(member: Member, scenario: Scenario, today: date) -> RecoveryCase:
+    invoice = sample_invoice(today)
     return RecoveryCase(
         id="case_preview",
         member_id=member.id,
         creditor=Party(siren=member.siren, name=member.company_name, email=member.email),
         debtor=SAMPLE_DEBTOR,
-        invoice=Invoice("F-2026-042", due - timedelta(days=30), due, 1_250_00),
-        outstanding_cents=1_250_00,
+        invoice=invoice,
+        outstanding_cents=invoice.amount_cents,
         scenario=scenario,
         status=CaseStatus.RUNNING,
-        opened_at=recovery.sending_moment(due),
+        opened_at=recovery.sending_moment(invoice.due_date),
     )
 
 
