@@ -13,7 +13,7 @@ from urllib.parse import quote
 from flask import Response, request
 
 from functions.core.domain.documents import FiledDocument
-from functions.core.domain.members import MemberStatus
+from functions.core.domain.members import Member, MemberStatus
 from functions.core.domain.registry import public_address, public_name
 from functions.core.domain.reports import Report
 from functions.core.domain.sessions import PrincipalKind
@@ -46,9 +46,15 @@ STATUS_TEXT = {
 }
 
 
-def _home(who: SignedIn) -> Response:
+def signed_in_member(who: SignedIn) -> Member:
+    """The member a space session belongs to (the session was read with it: it exists)."""
     member = resources().store.members.get_member(who.principal.id)
     assert member is not None  # the session was read with it
+    return member
+
+
+def _home(who: SignedIn) -> Response:
+    member = signed_in_member(who)
     return page(
         "espace/accueil.html",
         title="Accueil",

@@ -57,7 +57,7 @@ from functions.directory.recovery import (
 )
 from functions.directory.recovery_schemas import CaseOpeningIn
 from functions.directory.schemas import PaymentIn
-from functions.directory.space import document_file, space
+from functions.directory.space import document_file, signed_in_member, space
 from functions.directory.space_filing import FORM_NAMES, refusal, store_upload
 
 __all__ = ["space"]
@@ -109,12 +109,6 @@ NEXT_LABELS = {
     recovery.ActionKind.END_SCENARIO: "Fin du délai de la mise en demeure",
     recovery.ActionKind.INSTALMENT_MISSED: "Contrôle de l'échéance",
 }
-
-
-def _member(who: SignedIn) -> Member:
-    member = resources().store.members.get_member(who.principal.id)
-    assert member is not None  # the session was read with it
-    return member
 
 
 @dataclass(frozen=True)
@@ -195,7 +189,7 @@ def _day(moment: datetime) -> str:
 def cases_list(who: SignedIn) -> Response:
     """The member's cases, the most recent first (``list_cases``, as ``GET /cases``)."""
     rows = []
-    for case in cases.list_cases(resources(), _member(who)):
+    for case in cases.list_cases(resources(), signed_in_member(who)):
         next_label, next_on = _next_step(case)
         rows.append(
             {
@@ -217,7 +211,7 @@ def cases_list(who: SignedIn) -> Response:
 def _opening_page(
     who: SignedIn, status: int = 200, errors: dict[str, str] | None = None, invoice_document: str = ""
 ) -> Response:
-    member = _member(who)
+    member = signed_in_member(who)
     values = {name: request.form.get(name, "") for name in OPENING_FIELDS}
     values["scenario_id"] = values["scenario_id"] or "default"
     choices = [(s.id, s.name) for s in scenarios.list_scenarios(resources(), member)]
@@ -279,7 +273,7 @@ def case_opening_form(who: SignedIn) -> Response:
 @signed_in_only
 def case_opening(who: SignedIn) -> Response:
     """Open the case as ``POST /cases`` does: the same model, the same use case, each problem beside its field."""
-    member = members.require_approved(_member(who))
+    member = members.require_approved(signed_in_member(who))
     raw, errors = _opening_body({name: request.form.get(name, "").strip() for name in OPENING_FIELDS})
     body = None
     try:
@@ -416,7 +410,7 @@ def _prepared_requests(case: RecoveryCase) -> list[dict[str, str]]:
 
 
 def _case_page(who: SignedIn, case: RecoveryCase, status: int = 200, errors: dict[str, str] | None = None) -> Response:
-    member = _member(who)
+    member = signed_in_member(who)
     next_label, next_on = _next_step(case)
     proved = {event.step for event in case.events if event.kind is EventKind.DISPATCH_PROOF}
     letters = [
@@ -461,7 +455,7 @@ def _case_page(who: SignedIn, case: RecoveryCase, status: int = 200, errors: dic
 @signed_in_only
 def case_page(who: SignedIn, case_id: str) -> Response:
     """One of the member's cases: state, amounts, next step, every event, and what it may still do."""
-    return _case_page(who, cases.own_case(resources(), _member(who), case_id))
+    return _case_page(who, cases.own_case(resources(), signed_in_member(who), case_id))
 
 
 def _problems_page(who: SignedIn, case_id: str, problem: Problem, names: dict[str, str], whole: str = "") -> Response:
@@ -473,7 +467,7 @@ def _problems_page(who: SignedIn, case_id: str, problem: Problem, names: dict[st
     for name, message in field_messages(problem.errors).items():
         field = next((form for api, form in names.items() if name == api or name.startswith(api + ".")), name)
         errors.setdefault(field, message)
-    case = cases.own_case(resources(), _member(who), case_id)
+    case = cases.own_case(resources(), signed_in_member(who), case_id)
     return _case_page(who, case, problem.status, errors)
 
 
@@ -481,7 +475,7 @@ def _problems_page(who: SignedIn, case_id: str, problem: Problem, names: dict[st
 @signed_in_only
 def case_payment(who: SignedIn, case_id: str) -> Response:
     """Record a payment received (``record_payment``, as ``POST /cases/{id}/payments``)."""
-    member = _member(who)
+    member = signed_in_member(who)
     case = cases.own_case(resources(), member, case_id)
     cents = parse_euros(request.form.get("amount", ""))
     if cents is None:
@@ -502,7 +496,7 @@ def case_payment(who: SignedIn, case_id: str) -> Response:
 @signed_in_only
 def case_withdrawal(who: SignedIn, case_id: str) -> Response:
     """Stop the case (``withdraw_case``, as ``POST /cases/{id}/withdraw``)."""
-    cases.withdraw_case(resources(), _member(who), case_id)
+    cases.withdraw_case(resources(), signed_in_member(who), case_id)
     return see_other(f"/dossiers/{case_id}?enregistre=retrait")
 
 
@@ -510,7 +504,7 @@ def case_withdrawal(who: SignedIn, case_id: str) -> Response:
 @signed_in_only
 def case_resumption(who: SignedIn, case_id: str) -> Response:
     """Resume after a declared payment never received (``resume_case``, as ``POST /cases/{id}/resume``)."""
-    cases.resume_case(resources(), _member(who), case_id)
+    cases.resume_case(resources(), signed_in_member(who), case_id)
     return see_other(f"/dossiers/{case_id}?enregistre=reprise")
 
 
@@ -518,7 +512,7 @@ def case_resumption(who: SignedIn, case_id: str) -> Response:
 @signed_in_only
 def case_letter(who: SignedIn, case_id: str, message_id: str) -> Response:
     """A letter Ardoise prepared for the case, to print and post, its bytes checked against the timeline's digest."""
-    case = cases.own_case(resources(), _member(who), case_id)
+    case = cases.own_case(resources(), signed_in_member(who), case_id)
     filename, content = channels.kept_letter(resources(), case, message_id)
     disposition = f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename, safe='')}"
     return Response(content, mimetype=channels.PDF, headers={"Content-Disposition": disposition})
@@ -529,7 +523,7 @@ def case_letter(who: SignedIn, case_id: str, message_id: str) -> Response:
 def case_evidence(who: SignedIn, case_id: str, evidence_id: str) -> Response:
     """The proof the debtor joined to a declared payment (``produced_proof``, as ``GET
     /cases/{id}/evidence/{evidence_id}``): its bytes checked against the timeline's digest; 404 to another member."""
-    return proof_response(*debtor.produced_proof(resources(), _member(who), case_id, evidence_id))
+    return proof_response(*debtor.produced_proof(resources(), signed_in_member(who), case_id, evidence_id))
 
 
 # -- the debtor's schedule -------------------------------------------------------------------
@@ -540,7 +534,7 @@ def case_evidence(who: SignedIn, case_id: str, evidence_id: str) -> Response:
 def case_schedule_acceptance(who: SignedIn, case_id: str) -> Response:
     """« Accepter l'échéancier » (``accept_schedule``, as ``POST /cases/{id}/schedule/accept``): the reminders
     pause, the debtor is e-mailed; no proposal waiting, or the case closed, is said on the page."""
-    member = _member(who)
+    member = signed_in_member(who)
     cases.own_case(resources(), member, case_id)
     try:
         schedule.accept_schedule(resources(), member, case_id)
@@ -554,7 +548,7 @@ def case_schedule_acceptance(who: SignedIn, case_id: str) -> Response:
 def case_schedule_refusal(who: SignedIn, case_id: str) -> Response:
     """« Refuser l'échéancier » (``refuse_schedule``, as ``POST /cases/{id}/schedule/refuse``): the scenario goes
     on, the debtor is e-mailed."""
-    member = _member(who)
+    member = signed_in_member(who)
     cases.own_case(resources(), member, case_id)
     try:
         schedule.refuse_schedule(resources(), member, case_id)
@@ -583,7 +577,7 @@ def _court_body(form: dict[str, str]) -> dict[str, Any]:
 def case_court_request(who: SignedIn, case_id: str) -> Response:
     """Prepare the injonction de payer or the petites créances request (``prepare``, as ``POST
     /cases/{id}/injunction``) for the court the creditor confirmed; its PDF is then linked from the page."""
-    member = _member(who)
+    member = signed_in_member(who)
     case = cases.own_case(resources(), member, case_id)
     raw = _court_body({name: request.form.get(name, "").strip() for name in COURT_FIELDS})
     try:
@@ -610,14 +604,14 @@ def case_court_request(who: SignedIn, case_id: str) -> Response:
 @signed_in_only
 def case_document(who: SignedIn, case_id: str, document_id: str) -> Response:
     """A document the case holds (its invoice, a dispatch proof), as ``GET /cases/{id}/documents/{document_id}``."""
-    return document_file(*cases.own_document(resources(), _member(who), case_id, document_id))
+    return document_file(*cases.own_document(resources(), signed_in_member(who), case_id, document_id))
 
 
 @space.get("/dossiers/<case_id>/releve")
 @signed_in_only
 def case_record_pdf(who: SignedIn, case_id: str) -> Response:
     """The case's timestamped record as a PDF (``record_pdf``, as ``GET /cases/{id}/record``): the piece to join."""
-    filename, pdf = timestamped_record.record_pdf(resources(), _member(who), case_id)
+    filename, pdf = timestamped_record.record_pdf(resources(), signed_in_member(who), case_id)
     headers = {"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"}
     return Response(pdf, mimetype="application/pdf", headers=headers)
 
@@ -628,7 +622,7 @@ def case_court_request_pdf(who: SignedIn, case_id: str, procedure: str) -> Respo
     """The last prepared request of ``procedure`` as a PDF to download, the API's own to the byte (404 before)."""
     if procedure not in {p.value for p in Procedure}:
         raise NotFound("Aucune procédure sous ce nom.")
-    prepared, pdf = court.prepared_pdf(resources(), _member(who), case_id, Procedure(procedure))
+    prepared, pdf = court.prepared_pdf(resources(), signed_in_member(who), case_id, Procedure(procedure))
     return pdf_response(prepared, pdf, PDF_DISPOSITION)
 
 
@@ -636,7 +630,7 @@ def case_court_request_pdf(who: SignedIn, case_id: str, procedure: str) -> Respo
 @signed_in_only
 def case_dispatch_proof(who: SignedIn, case_id: str) -> Response:
     """Join a letter's proof of dispatch (``join_dispatch_proof``, as ``POST /cases/{id}/dispatch-proofs``)."""
-    member = _member(who)
+    member = signed_in_member(who)
     case = cases.own_case(resources(), member, case_id)
     upload = request.files.get("preuve")
     step = request.form.get("step", "").strip()
@@ -659,7 +653,7 @@ def case_report_filing(who: SignedIn, case_id: str) -> Response:
     """« Déposer le signalement »: the report filed from the case (``file_from_case``, as ``POST
     /cases/{id}/report``), the invoice uploaded with it unless the case holds it from its opening; its problems
     shown in French beside the form."""
-    member = members.require_approved(_member(who))
+    member = members.require_approved(signed_in_member(who))
     case = cases.own_case(resources(), member, case_id)
     description = request.form.get("description", "").strip()
     if len(description) > 4000:

@@ -34,7 +34,7 @@ from functions.core.usecases.signin import SignedIn
 from functions.core.validation import field_errors
 from functions.directory.routes import filing_of
 from functions.directory.schemas import CompanySearchQuery, ReportFiling
-from functions.directory.space import registry_card, space
+from functions.directory.space import registry_card, signed_in_member, space
 
 TITLE = "Signaler une facture impayée"
 CHANNELS = {
@@ -209,8 +209,7 @@ def _euros(cents: int) -> str:
 def read_invoice(who: SignedIn) -> Response:
     """« Lire la facture électronique »: the invoice stored as ``POST /documents`` stores it, read as a filing
     reads a cited e-invoice (``read_cited_einvoice``), and its terms fill the form's empty fields."""
-    member = resources().store.members.get_member(who.principal.id)
-    assert member is not None  # the session was read with it
+    member = signed_in_member(who)
     members.require_approved(member)
     values = {name: request.form.get(name, "").strip() for name in (*TEXT_FIELDS, SEARCH_FIELD)}
     upload = request.files.get("document.invoice")
@@ -275,8 +274,7 @@ def filing_form(who: SignedIn) -> Response:
 @signed_in_only
 def file_report(who: SignedIn) -> Response:
     """File the report as ``POST /reports`` does (its documents stored first, as ``POST /documents``)."""
-    member = resources().store.members.get_member(who.principal.id)
-    assert member is not None  # the session was read with it
+    member = signed_in_member(who)
     members.require_approved(member)
     form = {name: request.form.get(name, "").strip() for name in TEXT_FIELDS}
     raw, errors = _body(form)

@@ -15,7 +15,6 @@ from pydantic import ValidationError
 
 from functions.core.domain.documents import KIND_LABELS
 from functions.core.domain.lifecycle import STATUS_LABELS
-from functions.core.domain.members import Member
 from functions.core.domain.reports import OPEN_STATUSES, Report
 from functions.core.errors import PayloadTooLarge, Problem
 from functions.core.french import format_eur, parse_euros, short_date, short_datetime
@@ -26,15 +25,9 @@ from functions.core.usecases.signin import SignedIn
 from functions.core.validation import field_errors
 from functions.directory.experiences import MAX_BODY_BYTES as MAX_CSV_BYTES
 from functions.directory.schemas import PaymentIn
-from functions.directory.space import document_response, space
+from functions.directory.space import document_response, signed_in_member, space
 
 __all__ = ["space"]
-
-
-def _member(who: SignedIn) -> Member:
-    member = resources().store.members.get_member(who.principal.id)
-    assert member is not None  # the session was read with it
-    return member
 
 
 def timeline(report: Report) -> list[tuple[str, str]]:
@@ -79,7 +72,7 @@ def timeline(report: Report) -> list[tuple[str, str]]:
 @signed_in_only
 def list_reports(who: SignedIn) -> Response:
     """The reports the member filed itself, the newest first."""
-    member = _member(who)
+    member = signed_in_member(who)
     mine = [r for r in resources().store.reports.list_for_creditor(member.siren) if r.filed_by == member.id]
     rows = [
         {
@@ -120,21 +113,21 @@ def _report_page(who: SignedIn, report: Report, status: int = 200, errors: dict[
 @signed_in_only
 def show_report(who: SignedIn, report_id: str) -> Response:
     """One of the member's reports: state, timeline, documents, and what it may still do."""
-    return _report_page(who, progress.own_report(resources(), _member(who), report_id))
+    return _report_page(who, progress.own_report(resources(), signed_in_member(who), report_id))
 
 
 @space.get("/signalements/<report_id>/documents/<document_id>")
 @signed_in_only
 def download_document(who: SignedIn, report_id: str, document_id: str) -> Response:
     """A document the report was filed with, as the API's route gives it to its creditor."""
-    return document_response(progress.own_report(resources(), _member(who), report_id), document_id)
+    return document_response(progress.own_report(resources(), signed_in_member(who), report_id), document_id)
 
 
 @space.post("/signalements/<report_id>/paiement")
 @signed_in_only
 def record_payment(who: SignedIn, report_id: str) -> Response:
     """Record a payment received (``record_payment``, as ``POST /reports/{id}/payments``)."""
-    member = _member(who)
+    member = signed_in_member(who)
     report = progress.own_report(resources(), member, report_id)
     cents = parse_euros(request.form.get("amount", ""))
     if cents is None:
@@ -165,7 +158,7 @@ def _payment_fields(errors: dict[str, str]) -> dict[str, str]:
 @signed_in_only
 def withdraw_report(who: SignedIn, report_id: str) -> Response:
     """Withdraw the report (``withdraw_report``, as ``POST /reports/{id}/withdraw``)."""
-    progress.withdraw_report(resources(), _member(who), report_id)
+    progress.withdraw_report(resources(), signed_in_member(who), report_id)
     return see_other(f"/signalements/{report_id}?enregistre=retrait")
 
 
@@ -182,7 +175,7 @@ def experiences_form(who: SignedIn) -> Response:
 @signed_in_only
 def share_experiences(who: SignedIn) -> Response:
     """Share the invoices of a CSV file (``share_experiences``, as ``POST /experiences``); show each line refused."""
-    member = members.require_approved(_member(who))
+    member = members.require_approved(signed_in_member(who))
     upload = request.files.get("fichier")
     raw = upload.read(MAX_CSV_BYTES + 1) if upload is not None else b""
     try:

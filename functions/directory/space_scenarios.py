@@ -20,7 +20,6 @@ from flask import Response, request
 from pydantic import ValidationError
 
 from functions.core.clock import today_in_paris
-from functions.core.domain.members import Member
 from functions.core.domain.scenarios import (
     ANCHOR_LABELS,
     CHANNEL_LABELS,
@@ -43,7 +42,7 @@ from functions.core.usecases.signin import SignedIn
 from functions.core.validation import field_errors
 from functions.directory.recovery import steps_of  # the API's own shaping of its steps, shared by the form
 from functions.directory.recovery_schemas import PreviewIn, ScenarioIn
-from functions.directory.space import space
+from functions.directory.space import signed_in_member, space
 
 __all__ = ["space"]
 
@@ -57,12 +56,6 @@ STEP_FIELDS = ("name", "kind", "channel", "delay_days", "anchor", "subject", "bo
 TYPED_FIELDS = ("name", "delay_days", "subject", "body", "deadline_days")
 NO_STEP = "Remplissez au moins une étape : la dernière est la mise en demeure."
 PREVIEW = "apercu"  # the « Prévisualiser » button's name: the preview, nothing stored
-
-
-def _member(who: SignedIn) -> Member:
-    member = resources().store.members.get_member(who.principal.id)
-    assert member is not None  # the session was read with it
-    return member
 
 
 def _days(count: int) -> str:
@@ -142,7 +135,7 @@ def _placeholders() -> list[tuple[str, str]]:
 @signed_in_only
 def scenarios_list(who: SignedIn) -> Response:
     """Ardoise's scenario, then the member's own, each with its steps (``list_scenarios``, as ``GET /scenarios``)."""
-    found = scenarios.list_scenarios(resources(), _member(who))
+    found = scenarios.list_scenarios(resources(), signed_in_member(who))
     return page("espace/scenarios.html", title=LIST_TITLE, who=who, scenarios=[_scenario_view(s) for s in found])
 
 
@@ -231,7 +224,7 @@ def _form_page(
 @signed_in_only
 def scenario_form(who: SignedIn) -> Response:
     """The form, filled with Ardoise's scenario (or the member's one named by ``?depuis=``) to start from."""
-    start = scenarios.get_scenario(resources(), _member(who), request.args.get("depuis", DEFAULT_SCENARIO_ID))
+    start = scenarios.get_scenario(resources(), signed_in_member(who), request.args.get("depuis", DEFAULT_SCENARIO_ID))
     values = _form_values(start)
     values["name"] = "" if start.is_default else f"Copie de {start.name}"[:120]
     return _form_page(who, values)
@@ -242,7 +235,7 @@ def scenario_form(who: SignedIn) -> Response:
 def scenario_creation(who: SignedIn) -> Response:
     """« Prévisualiser » (``preview``, as ``POST /scenarios/preview``: nothing stored) or « Enregistrer »
     (``create_scenario``, as ``POST /scenarios``); each problem beside its field."""
-    member = _member(who)
+    member = signed_in_member(who)
     values = {name: request.form.get(name, "").strip() for name in FORM_FIELDS}
     raw, rows = _form_body(values)
     previewing = PREVIEW in request.form
@@ -272,7 +265,7 @@ def scenario_creation(who: SignedIn) -> Response:
 def scenario_page(who: SignedIn, scenario_id: str) -> Response:
     """One scenario in full (``get_scenario``; 404 for another member's), each step previewed on the example
     invoice (``preview``), the placeholders its texts may use."""
-    member = _member(who)
+    member = signed_in_member(who)
     scenario = scenarios.get_scenario(resources(), member, scenario_id)
     try:
         preview, refusals = _preview_view(scenarios.preview(resources(), member, steps=scenario.steps, case=None)), []
